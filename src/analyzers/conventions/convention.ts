@@ -1,0 +1,61 @@
+import { dim, input, numel, type Op, type OpKind } from '../ops';
+
+/** How one counter counts one op kind. */
+export interface Rule {
+  /** The rule in words, as conventions.md states it. */
+  formula: string;
+  count(op: Op): bigint;
+}
+
+/** An op kind the counter does not count, and why. */
+export interface Skip {
+  skip: string;
+}
+
+export interface Convention {
+  key: string;
+  /** The counter and version the rules were read from. */
+  source: string;
+  unit: 'MACs' | 'FLOPs';
+  /** Every op kind, counted or skipped: nothing is left out silently. */
+  rules: Record<OpKind, Rule | Skip>;
+}
+
+export function isSkip(rule: Rule | Skip): rule is Skip {
+  return 'skip' in rule;
+}
+
+export function countOp(convention: Convention, op: Op): bigint {
+  const rule = convention.rules[op.kind];
+  return isSkip(rule) ? 0n : rule.count(op);
+}
+
+export const out = (op: Op): bigint => numel(op.outputShape);
+export const inp = (op: Op): bigint => numel(input(op));
+export const batchOf = (op: Op): bigint => BigInt(dim(input(op), 0));
+
+/** Multiply-accumulates of a convolution, bias ignored: numel(out) * (Cin/g) * kh * kw. */
+export function convMacs(op: Op): bigint {
+  const [kh, kw] = op.attrs.kernel ?? [1, 1];
+  const cinPerGroup = dim(input(op), 1) / (op.attrs.groups ?? 1);
+  return out(op) * BigInt(cinPerGroup * kh * kw);
+}
+
+/** Multiply-accumulates of a linear layer, bias ignored: rows * in * out. */
+export function linearMacs(op: Op): bigint {
+  return inp(op) * BigInt(dim(op.outputShape, -1));
+}
+
+/** Elements of the output that get a bias added (0 without bias). */
+export function biasAdds(op: Op): bigint {
+  return op.attrs.bias ? out(op) : 0n;
+}
+
+/** Pool window size k*k. */
+export function window(op: Op): bigint {
+  const [kh, kw] = op.attrs.kernel ?? [1, 1];
+  return BigInt(kh * kw);
+}
+
+export const rule = (formula: string, count: (op: Op) => bigint): Rule => ({ formula, count });
+export const skip = (why: string): Skip => ({ skip: why });

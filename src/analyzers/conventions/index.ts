@@ -1,0 +1,19 @@
+import type { Convention } from './convention';
+import { flops } from './flops';
+import { fvcore } from './fvcore';
+import { macs } from './macs';
+import { ptflops } from './ptflops';
+import { ptflopsAten } from './ptflops-aten';
+import { thop } from './thop';
+
+export type { Convention } from './convention';
+export { countOp, isSkip } from './convention';
+
+/** Every convention seprof counts, in report order. */
+export const CONVENTIONS: readonly Convention[] = [thop, fvcore, ptflops, ptflopsAten, macs, flops];
+
+export const CONVENTION_KEYS = CONVENTIONS.map((c) => c.key);
+
+export function conventionByKey(key: string): Convention | undefined {
+  return CONVENTIONS.find((c) => c.key === key);
+}

@@ -1,0 +1,33 @@
+import { batchOf, biasAdds, convMacs, inp, linearMacs, out, rule, skip, type Convention, type Rule } from './convention';
+import type { Op } from '../ops';
+
+// ptflops' pytorch backend reports floor(sum(module hooks) / B) + sum(functional hooks).
+// Every module hook below is a multiple of B (it counts whole-batch tensors), so the
+// per-image share of each op is exact and the per-op counts add up to the total.
+function hooks(formula: string, moduleHook: (op: Op) => bigint, functionalHook: (op: Op) => bigint = () => 0n): Rule {
+  return rule(formula, (op) => {
+    const batch = batchOf(op);
+    const whole = moduleHook(op);
+    if (whole % batch !== 0n) throw new Error(`ptflops: module hook of ${op.name} is not a multiple of the batch`);
+    return whole / batch + functionalHook(op);
+  });
+}
+
+export const ptflops: Convention = {
+  key: 'ptflops',
+  source: "ptflops 0.7.6, 'pytorch' backend: module hooks per image + functional hooks per batch",
+  unit: 'MACs',
+  rules: {
+    conv2d: hooks('module: numel(out) * (Cin/g) * kh * kw + numel(out) if bias, per image', (op) => convMacs(op) + biasAdds(op)),
+    batchnorm: hooks('module: 2 * numel(in), per image', (op) => 2n * inp(op)),
+    relu: hooks('module: numel(out) per image + F.relu: numel(in) per batch', out, inp),
+    sigmoid: skip('nn.Sigmoid has no hook: 0'),
+    global_avg_pool: hooks('module: numel(in) per image + F.adaptive_avg_pool2d: numel(in) per batch', inp, inp),
+    avg_pool: hooks('module: numel(in) per image + F.avg_pool2d: numel(in) per batch', inp, inp),
+    max_pool: hooks('module: numel(in) per image + F.max_pool2d: numel(in) per batch', inp, inp),
+    linear: hooks('module: rows * (in*out + out if bias), per image', (op) => linearMacs(op) + biasAdds(op)),
+    scale: skip('x * s is a tensor operator, not a patched function: 0'),
+    add: skip('+= is a tensor operator, not a patched function: 0'),
+    concat: skip('torch.cat is not patched: 0'),
+  },
+};

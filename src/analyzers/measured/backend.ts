@@ -1,0 +1,36 @@
+// Loads tfjs and picks the backend that measures: tfjs-node where it loads, else wasm, else cpu.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-cpu';
+import { UsageError } from '../../errors';
+import type { BackendChoice, BackendInfo, BackendName } from './backend-choice';
+
+async function tensorflowBackendLoads(): Promise<boolean> {
+  try {
+    // Optional dependency: it downloads libtensorflow at install time, so it is often absent.
+    // A variable specifier keeps the compiler from requiring its types.
+    const optional = '@tensorflow/tfjs-node';
+    await import(optional);
+    return tf.findBackend('tensorflow') !== null;
+  } catch {
+    return false;
+  }
+}
+
+async function activate(name: BackendName): Promise<boolean> {
+  if (name === 'tensorflow' && !(await tensorflowBackendLoads())) return false;
+  try {
+    return (await tf.setBackend(name)) && tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
+  const candidates: BackendName[] = choice === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [choice];
+  for (const name of candidates) {
+    if (await activate(name)) return { name, tfjsVersion: tf.version_core };
+  }
+  const hint = choice === 'tensorflow' ? ': @tensorflow/tfjs-node is not installed or libtensorflow is missing' : '';
+  throw new UsageError(`backend '${choice}' cannot load${hint}`);
+}

@@ -1,0 +1,123 @@
+// Turns the kernels tf.profile saw while one layer ran into the ops they executed.
+import { numel, type Op, type OpKind, type Shape } from '../ops';
+
+/** One entry of tf.profile(...).kernels, the fields we read. */
+export interface KernelRecord {
+  name: string;
+  inputShapes: (readonly number[] | null | undefined)[];
+  outputShapes: (readonly number[] | null | undefined)[];
+}
+
+/** What only the layer knows: tf.profile records no window sizes or strides. */
+export interface LayerFacts {
+  name: string;
+  params: bigint;
+  buffers: bigint;
+  poolSize?: readonly [number, number];
+  stride?: number;
+}
+
+/** Kernels that move no arithmetic: views, copies and dtype no-ops. */
+const VIEW_KERNELS = new Set(['Reshape', 'Identity', 'Slice', 'Cast', 'ExpandDims', 'Squeeze']);
+
+/** NHWC (tfjs) to NCHW (PyTorch); other ranks are unchanged. */
+export function toNchw(shape: Shape): Shape {
+  if (shape.length !== 4) return shape;
+  const [n, h, w, c] = shape as [number, number, number, number];
+  return [n, c, h, w];
+}
+
+function shapeAt(list: KernelRecord['inputShapes'], index: number, kernel: string): Shape {
+  const shape = list[index];
+  if (shape == null) throw new Error(`kernel ${kernel} has no shape at position ${index}`);
+  return shape;
+}
+
+type Draft = Pick<Op, 'kind' | 'inputShapes' | 'outputShape' | 'attrs'>;
+
+function draft(kind: OpKind, inputs: Shape[], output: Shape, attrs: Op['attrs'] = {}): Draft {
+  return { kind, inputShapes: inputs.map(toNchw), outputShape: toNchw(output), attrs };
+}
+
+function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | 'view' | undefined {
+  if (kernel.name.endsWith('__op') || VIEW_KERNELS.has(kernel.name)) return 'view';
+  const x = (): Shape => shapeAt(kernel.inputShapes, 0, kernel.name);
+  const y = (): Shape => shapeAt(kernel.outputShapes, 0, kernel.name);
+  const hasBias = kernel.inputShapes[2] != null;
+  switch (kernel.name) {
+    case 'Conv2D':
+    case 'FusedConv2D': {
+      const [kh, kw, cinPerGroup] = shapeAt(kernel.inputShapes, 1, kernel.name) as [number, number, number];
+      const groups = (x()[3] ?? cinPerGroup) / cinPerGroup;
+      return draft('conv2d', [x()], y(), { kernel: [kh, kw], stride: layer.stride ?? 1, groups, bias: hasBias });
+    }
+    case 'MatMul':
+    case 'BatchMatMul':
+    case '_FusedMatMul': {
+      // Dense reshapes [rows, in] to a batch of one [1, rows, in]: read rows back from the sizes.
+      const a = x();
+      const inFeatures = a.at(-1) ?? 1;
+      const outFeatures = y().at(-1) ?? 1;
+      const rows = Number(numel(a)) / inFeatures;
+      return draft('linear', [[rows, inFeatures]], [rows, outFeatures], { bias: hasBias });
+    }
+    case 'FusedBatchNorm':
+      return draft('batchnorm', [x()], y());
+    case 'Relu':
+      return draft('relu', [x()], y());
+    case 'Sigmoid':
+      return draft('sigmoid', [x()], y());
+    case 'Mean': {
+      const [n, h, w, c] = x() as [number, number, number, number];
+      return draft('global_avg_pool', [x()], [n, 1, 1, c], { kernel: [h, w] });
+    }
+    case 'AvgPool':
+    case 'MaxPool': {
+      const kind = kernel.name === 'AvgPool' ? 'avg_pool' : 'max_pool';
+      return draft(kind, [x()], y(), { kernel: layer.poolSize ?? [1, 1], stride: layer.stride ?? 1 });
+    }
+    case 'Multiply': {
+      const [a, b] = [x(), shapeAt(kernel.inputShapes, 1, kernel.name)];
+      if (numel(a) === numel(b)) return undefined; // an elementwise product: not an op SE blocks use
+      return draft('scale', [a, b], y());
+    }
+    case 'Add':
+    case 'AddN':
+      return draft('add', kernel.inputShapes.map((_, i) => shapeAt(kernel.inputShapes, i, kernel.name)), y());
+    case 'Concat':
+    case 'ConcatV2':
+      return draft('concat', kernel.inputShapes.map((_, i) => shapeAt(kernel.inputShapes, i, kernel.name)), y());
+    default:
+      return undefined;
+  }
+}
+
+export interface LayerOps {
+  ops: Op[];
+  /** Kernels that ran but that seprof cannot map to an op kind. */
+  unrecognised: string[];
+}
+
+/** The ops one layer executed, carrying the weights the layer actually allocated. */
+export function opsFromKernels(kernels: readonly KernelRecord[], layer: LayerFacts): LayerOps {
+  const drafts: Draft[] = [];
+  const unrecognised: string[] = [];
+  for (const kernel of kernels) {
+    const read = readKernel(kernel, layer);
+    if (read === 'view') continue;
+    if (read === undefined) unrecognised.push(kernel.name);
+    else drafts.push(read);
+  }
+  // A layer is one PyTorch module: normally one op. Several get numbered names so the
+  // cross-check reports them instead of merging them silently.
+  const ops = drafts.map((d, i): Op => ({
+    ...d,
+    name: drafts.length === 1 ? layer.name : `${layer.name}#${i}`,
+    params: i === 0 ? layer.params : 0n,
+    buffers: i === 0 ? layer.buffers : 0n,
+  }));
+  if (ops.length === 0 && (layer.params > 0n || layer.buffers > 0n)) {
+    unrecognised.push(`${layer.name}: weights but no counted kernel`);
+  }
+  return { ops, unrecognised };
+}

@@ -1,0 +1,52 @@
+// Forward latency of the whole model: warm-up, then repeated timed runs.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+export interface Latency {
+  medianMs: number;
+  p10Ms: number;
+  p90Ms: number;
+  minMs: number;
+  maxMs: number;
+  runs: number;
+  warmup: number;
+}
+
+/** The value at fraction q of sorted samples, interpolated linearly. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  const a = sorted[lower] ?? Number.NaN;
+  const b = sorted[upper] ?? Number.NaN;
+  return a + (b - a) * (position - lower);
+}
+
+export function summarize(samplesMs: readonly number[], warmup: number): Latency {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  return {
+    medianMs: quantile(sorted, 0.5),
+    p10Ms: quantile(sorted, 0.1),
+    p90Ms: quantile(sorted, 0.9),
+    minMs: sorted[0] ?? Number.NaN,
+    maxMs: sorted.at(-1) ?? Number.NaN,
+    runs: sorted.length,
+    warmup,
+  };
+}
+
+function forwardOnce(model: tfl.LayersModel, x: tf.Tensor): number {
+  const start = performance.now();
+  const y = tf.tidy(() => model.apply(x) as tf.Tensor);
+  y.dataSync(); // wait for the backend to finish
+  const elapsed = performance.now() - start;
+  y.dispose();
+  return elapsed;
+}
+
+export function timeForward(model: tfl.LayersModel, x: tf.Tensor, { runs, warmup }: { runs: number; warmup: number }): Latency {
+  for (let i = 0; i < warmup; i++) forwardOnce(model, x);
+  const samples = Array.from({ length: runs }, () => forwardOnce(model, x));
+  return summarize(samples, warmup);
+}

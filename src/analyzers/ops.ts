@@ -1,0 +1,75 @@
+// The one currency of seprof: a list of executed operations, NCHW like PyTorch.
+// The analytic and measured paths both produce Op[]; conventions count them.
+
+export type Shape = readonly number[];
+
+export const OP_KINDS = [
+  'conv2d',
+  'batchnorm',
+  'relu',
+  'sigmoid',
+  'global_avg_pool',
+  'avg_pool',
+  'max_pool',
+  'linear',
+  'scale',
+  'add',
+  'concat',
+] as const;
+
+export type OpKind = (typeof OP_KINDS)[number];
+
+export interface OpAttrs {
+  /** conv2d and pools: [kh, kw]. */
+  kernel?: readonly [number, number];
+  /** conv2d and pools. */
+  stride?: number;
+  /** conv2d. */
+  groups?: number;
+  /** conv2d and linear. */
+  bias?: boolean;
+}
+
+export interface Op {
+  /** Path in the model, PyTorch style: `fc1`, `se.fc1`, `layer2.0.conv1`. */
+  name: string;
+  kind: OpKind;
+  inputShapes: Shape[];
+  outputShape: Shape;
+  attrs: OpAttrs;
+  /** Trainable parameters. */
+  params: bigint;
+  /** Non-trainable state (batchnorm running mean and variance). */
+  buffers: bigint;
+}
+
+export function numel(shape: Shape): bigint {
+  return shape.reduce((n, d) => n * BigInt(d), 1n);
+}
+
+/** The first input, which every op has. */
+export function input(op: Op): Shape {
+  const shape = op.inputShapes[0];
+  if (shape === undefined) throw new Error(`op ${op.name} has no input`);
+  return shape;
+}
+
+export function dim(shape: Shape, axis: number): number {
+  const d = shape.at(axis);
+  if (d === undefined) throw new Error(`shape [${shape.join(', ')}] has no axis ${axis}`);
+  return d;
+}
+
+export function formatShape(shape: Shape): string {
+  return shape.join('x');
+}
+
+export function makeOp(
+  name: string,
+  kind: OpKind,
+  inputShapes: Shape[],
+  outputShape: Shape,
+  extra: Partial<Pick<Op, 'attrs' | 'params' | 'buffers'>> = {},
+): Op {
+  return { name, kind, inputShapes, outputShape, attrs: {}, params: 0n, buffers: 0n, ...extra };
+}

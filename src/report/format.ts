@@ -1,0 +1,48 @@
+// Number formats users expect: 91,136 and thop's clever_format 91.136K.
+
+export function withCommas(n: bigint): string {
+  return n.toLocaleString('en-US');
+}
+
+const SUFFIXES: readonly [bigint, string][] = [
+  [10n ** 12n, 'T'],
+  [10n ** 9n, 'G'],
+  [10n ** 6n, 'M'],
+  [10n ** 3n, 'K'],
+];
+
+/** Exact decimal n / unit rounded half up to `digits` places. */
+export function decimal(n: bigint, unit: bigint, digits: number): string {
+  const scale = 10n ** BigInt(digits);
+  const negative = n < 0n;
+  const magnitude = negative ? -n : n;
+  const scaled = (magnitude * scale * 2n + unit) / (2n * unit);
+  const whole = scaled / scale;
+  const fraction = (scaled % scale).toString().padStart(digits, '0');
+  return `${negative ? '-' : ''}${whole}${digits > 0 ? `.${fraction}` : ''}`;
+}
+
+/** thop's clever_format: three decimals and K, M, G or T above 1,000 ("91.136K"). */
+export function clever(n: bigint): string {
+  const magnitude = n < 0n ? -n : n;
+  for (const [unit, suffix] of SUFFIXES) {
+    if (magnitude > unit) return `${decimal(n, unit, 3)}${suffix}`;
+  }
+  return `${decimal(n, 1n, 3)}B`;
+}
+
+const MEBIBYTE = 1024n * 1024n;
+
+/** Bytes in MB as torchsummary prints them (2^20 bytes, two decimals). */
+export function megabytes(bytes: bigint): string {
+  return decimal(bytes, MEBIBYTE, 2);
+}
+
+/** JSON carries counts as numbers while they are safe integers, as decimal strings beyond. */
+export function jsonCount(n: bigint): number | string {
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(n) : n.toString();
+}
+
+export function milliseconds(ms: number): string {
+  return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
+}

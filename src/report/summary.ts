@@ -1,0 +1,51 @@
+// The lines under every human-readable report: totals, sizes, backend, latency, check.
+import type { Profile } from '../analyzers/profile';
+import { CONVENTIONS } from '../analyzers/conventions';
+import { columnHeader } from './columns';
+import { clever, megabytes, milliseconds, withCommas } from './format';
+
+export type SummaryLine = readonly [label: string, value: string];
+
+export function checkLine(profile: Profile): string {
+  const { check } = profile;
+  switch (check.status) {
+    case 'skipped':
+      return `not measured (${check.reason ?? 'skipped'}): analytic counts only`;
+    case 'match':
+      return `analytic and measured agree on every layer (${check.layers} layers: output shapes, params, buffers, ${CONVENTIONS.length} conventions)`;
+    case 'mismatch':
+      return `analytic and measured DIFFER in ${check.mismatches.length} place(s), listed below`;
+  }
+}
+
+export function summaryLines(profile: Profile, columns: readonly string[]): SummaryLine[] {
+  const { totals, sizes, measured } = profile;
+  const lines: SummaryLine[] = [
+    ['Params', `${withCommas(totals.params)} (${clever(totals.params)})`],
+    ['Buffers', withCommas(totals.buffers)],
+  ];
+  for (const key of columns) {
+    const n = totals.counts[key] ?? 0n;
+    lines.push([columnHeader(key), `${withCommas(n)} (${clever(n)})`]);
+  }
+  const total = sizes.inputBytes + sizes.activationBytes + sizes.paramBytes;
+  lines.push(
+    ['Input size', `${megabytes(sizes.inputBytes)} MB`],
+    ['Activations size', `${megabytes(sizes.activationBytes)} MB`],
+    ['Params size', `${megabytes(sizes.paramBytes)} MB`],
+    ['Estimated total size', `${megabytes(total)} MB`],
+  );
+  if (measured !== undefined) {
+    const { backend, latency } = measured;
+    lines.push(
+      ['Backend', `${backend.name} (tfjs ${backend.tfjsVersion})`],
+      [
+        'Latency',
+        `${milliseconds(latency.medianMs)} ms median (p10 ${milliseconds(latency.p10Ms)}, p90 ${milliseconds(latency.p90Ms)}) ` +
+          `over ${latency.runs} runs after ${latency.warmup} warm-up`,
+      ],
+    );
+  }
+  lines.push(['Check', checkLine(profile)]);
+  return lines;
+}
