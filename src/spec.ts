@@ -34,6 +34,7 @@ export const DEFAULTS = { reduction: 16, height: 7, width: 7, batch: 1 } as cons
 export function positiveInt(name: string, value: string | undefined): number {
   if (value === undefined) throw new UsageError(`--${name} is required`);
   const text = value.trim();
+  if (text.startsWith('--')) throw new UsageError(`--${name} needs a value, got the option '${value}'`);
   if (!/^[+-]?\d+(\.\d*)?$|^[+-]?\.\d+$/.test(text)) {
     throw new UsageError(`--${name} must be a whole number, got '${value}'`);
   }

@@ -23,14 +23,17 @@ export function quantile(sorted: readonly number[], q: number): number {
   return a + (b - a) * (position - lower);
 }
 
+/** Timer resolution is about a microsecond: more digits would be noise. */
+const toMicroseconds = (ms: number): number => Math.round(ms * 1000) / 1000;
+
 export function summarize(samplesMs: readonly number[], warmup: number): Latency {
   const sorted = [...samplesMs].sort((a, b) => a - b);
   return {
-    medianMs: quantile(sorted, 0.5),
-    p10Ms: quantile(sorted, 0.1),
-    p90Ms: quantile(sorted, 0.9),
-    minMs: sorted[0] ?? Number.NaN,
-    maxMs: sorted.at(-1) ?? Number.NaN,
+    medianMs: toMicroseconds(quantile(sorted, 0.5)),
+    p10Ms: toMicroseconds(quantile(sorted, 0.1)),
+    p90Ms: toMicroseconds(quantile(sorted, 0.9)),
+    minMs: toMicroseconds(sorted[0] ?? Number.NaN),
+    maxMs: toMicroseconds(sorted.at(-1) ?? Number.NaN),
     runs: sorted.length,
     warmup,
   };

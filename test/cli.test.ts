@@ -1,0 +1,110 @@
+// The CLI as users meet it: the main job, JSON for jq, and one clear line for every mistake.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, seprof } from './support/cli';
+
+describe('seprof --channels 512 --reduction 8', () => {
+  const run = seprof(['--channels', '512', '--reduction', '8', '--runs', '3']);
+
+  it('prints params, thop MACs, a measured match and exits 0', () => {
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Params:\s+65,536 \(65\.536K\)/);
+    expect(run.stdout).toMatch(/MACs \(thop\):\s+91,136 \(91\.136K\)/);
+    expect(run.stdout).toMatch(/Check:\s+analytic and measured agree on every layer/);
+    expect(run.stdout).toMatch(/Backend:\s+(wasm|tensorflow|cpu) \(tfjs \d/);
+    expect(run.stdout).toMatch(/Latency:\s+[\d.]+ ms median/);
+    expect(run.stderr).toBe('');
+  });
+
+  it('lists one row per layer, in order', () => {
+    const rows = run.stdout.split('\n').map((line) => /^│ (\w+)/.exec(line)?.[1]).filter(Boolean);
+    expect(rows).toEqual(['Layer', 'squeeze', 'fc1', 'relu', 'fc2', 'sigmoid', 'scale', 'Total']);
+  });
+});
+
+describe('--json', () => {
+  const run = seprof(['--channels', '512', '--reduction', '8', '--batch', '2', '--bias', '--json', '--runs', '2']);
+  const doc = JSON.parse(run.stdout) as Record<string, any>;
+
+  it('is one JSON document with every convention, exact', () => {
+    expect(run.code).toBe(0);
+    expect(doc['schemaVersion']).toBe(1);
+    expect(doc['spec']).toMatchObject({ block: 'se', batch: 2, reduction: 8, bias: true, input: { channels: 512, height: 7, width: 7 } });
+    // params 2*C*m + m + C; thop B*C*(S+1) + 2*B*C*m with B = 2.
+    expect(doc['totals'].params).toBe(2 * 512 * 64 + 64 + 512);
+    expect(doc['totals'].counts.thop).toBe(2 * 512 * 50 + 2 * 2 * 512 * 64);
+    expect(Object.keys(doc['totals'].counts)).toEqual(['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops']);
+    expect(doc['layers'].map((l: { name: string }) => l.name)).toEqual(['squeeze', 'fc1', 'relu', 'fc2', 'sigmoid', 'scale']);
+    expect(doc['check']).toMatchObject({ status: 'match', mismatches: [] });
+    expect(doc['latency']).toMatchObject({ runs: 2, warmup: 5 });
+    expect(doc['backend'].name).toMatch(/wasm|tensorflow|cpu/);
+  });
+});
+
+describe('--no-measure', () => {
+  const run = seprof(['--channels', '64', '--no-measure', '--json'], ['--require', join(ROOT, 'test/support/loaded-modules.cjs')]);
+
+  it('never loads tfjs and says the check was skipped', () => {
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('tfjs-modules-loaded=0');
+    const doc = JSON.parse(run.stdout) as Record<string, any>;
+    expect(doc['check'].status).toBe('skipped');
+    expect(doc['latency']).toBeNull();
+    expect(doc['backend']).toBeNull();
+  });
+});
+
+describe('other formats', () => {
+  it('writes CSV with every convention and a total row', () => {
+    const run = seprof(['--channels', '16', '--reduction', '4', '--height', '2', '--width', '2', '--format', 'csv', '--no-measure']);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe('layer,op,output_shape,params,buffers,thop,fvcore,ptflops,ptflops-aten,macs,flops');
+    // C=16, m=4, S=4: thop = C*(S+1) + 2*C*m = 80 + 128.
+    expect(lines.at(-1)).toBe(`total,,,128,0,${16 * 5 + 128},${16 * 4 + 128},${16 * 4 + 128 + 4 + 16 * 4 + 4},128,128,${64 + 256 + 4 + 64 + 64}`);
+  });
+
+  it('writes a markdown table', () => {
+    const run = seprof(['--channels', '16', '--format', 'markdown', '--no-measure', '--conventions', 'thop,fvcore']);
+    expect(run.stdout).toContain('| Layer | Op | Output shape | Params | MACs (thop) | FLOPs (fvcore) |');
+    expect(run.stdout).toContain('| `fc1` | linear | 1x1 | 16 | 16 | 16 |');
+  });
+});
+
+describe('user mistakes: one line on stderr, exit 2, nothing on stdout', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['missing channels', [], /--channels is required/],
+    ['zero', ['--channels', '0'], /--channels must be at least 1/],
+    ['negative', ['--channels', '-4'], /--channels must be at least 1/],
+    ['fraction', ['--channels', '64', '--reduction', '2.5'], /--reduction must be a whole number/],
+    ['not a number', ['--channels', 'abc'], /--channels must be a whole number/],
+    ['missing value', ['--channels'], /--channels needs a value/],
+    ['reduction above channels', ['--channels', '8', '--reduction', '16'], /larger than --channels 8/],
+    ['unknown option', ['--channels', '8', '--chanels', '8'], /unknown option '--chanels'/],
+    ['unknown format', ['--channels', '64', '--format', 'xml'], /--format must be one of table, json, markdown, csv/],
+    ['unknown convention', ['--channels', '64', '--convention', 'flop'], /--convention must be one of/],
+    ['unknown backend', ['--channels', '64', '--backend', 'gpu'], /--backend must be one of auto, tensorflow, wasm, cpu/],
+    ['zero runs', ['--channels', '64', '--runs', '0'], /--runs must be a whole number of at least 1/],
+    ['huge size', ['--channels', '99999999999999999999'], /--channels is too large/],
+  ];
+
+  it.each(cases)('%s', (_, args, message) => {
+    const run = seprof([...args, '--no-measure']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^seprof: /);
+  });
+
+  it('gives --json users the error as JSON on stderr', () => {
+    const run = seprof(['--channels', '0', '--json']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stderr)).toEqual({ error: { message: "--channels must be at least 1, got '0'", exitCode: 2 } });
+  });
+
+  it('prints the stack only with --debug', () => {
+    const run = seprof(['--channels', '0', '--debug']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/\n\s+at /);
+  });
+});
