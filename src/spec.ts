@@ -1,5 +1,6 @@
 // What to profile. Every check of user input happens here, before any work starts.
 import { UsageError } from './errors';
+import { oneOf, wholeNumber } from './parse';
 
 export interface InputShape {
   channels: number;
@@ -7,79 +8,263 @@ export interface InputShape {
   width: number;
 }
 
-export interface SeSpec {
-  block: 'se';
+interface SpecBase {
   input: InputShape;
   batch: number;
+  /** SE reduction ratio r; the SE hidden width is floor(C / r). Unused by plain blocks. */
   reduction: number;
-  /** FC layers with biases, as in the SENet paper's reference models. */
+  /** SE FC layers with biases, as in the SENet paper's reference models. */
   bias: boolean;
 }
 
-export type Spec = SeSpec;
+export interface SeSpec extends SpecBase {
+  block: 'se';
+}
 
-/** Raw option values as the CLI received them (strings, or absent). */
+export const SE_POSITIONS = ['standard', 'pre', 'post', 'identity'] as const;
+export type SePosition = (typeof SE_POSITIONS)[number];
+export const RESNET_KINDS = ['bottleneck', 'basic'] as const;
+export const STRIDE_PLACES = ['1x1', '3x3'] as const;
+
+export interface ResNetBlockSpec extends SpecBase {
+  block: 'resnet' | 'se-resnet';
+  kind: (typeof RESNET_KINDS)[number];
+  planes: number;
+  stride: 1 | 2;
+  /** Which conv of a bottleneck carries the stride: Caffe's first 1x1, or torchvision's 3x3. */
+  strideOn: (typeof STRIDE_PLACES)[number];
+  sePosition: SePosition;
+}
+
+export interface InceptionWidths {
+  c1: number;
+  c3r: number;
+  c3: number;
+  c5r: number;
+  c5: number;
+  pp: number;
+}
+
+export const BRANCH3_KINDS = ['5x5', '3x3x2'] as const;
+export const POOL_KINDS = ['max', 'avg'] as const;
+
+export interface InceptionBlockSpec extends SpecBase {
+  block: 'inception' | 'se-inception';
+  widths: InceptionWidths;
+  /** The third branch: one 5x5 conv (GoogLeNet) or two stacked 3x3 (BN-Inception). */
+  branch3: (typeof BRANCH3_KINDS)[number];
+  pool: (typeof POOL_KINDS)[number];
+}
+
+export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec;
+export type BlockName = Spec['block'];
+export const BLOCKS: readonly BlockName[] = ['se', 'se-resnet', 'resnet', 'se-inception', 'inception'];
+
+/** Raw option values as the CLI received them: strings, or absent when not given. */
 export interface RawSpecOptions {
+  block?: string | undefined;
   channels?: string | undefined;
   reduction?: string | undefined;
   height?: string | undefined;
   width?: string | undefined;
   batch?: string | undefined;
   bias?: boolean | undefined;
+  kind?: string | undefined;
+  planes?: string | undefined;
+  stride?: string | undefined;
+  strideOn?: string | undefined;
+  sePosition?: string | undefined;
+  widths?: string | undefined;
+  branch3?: string | undefined;
+  pool?: string | undefined;
 }
 
-export const DEFAULTS = { reduction: 16, height: 7, width: 7, batch: 1 } as const;
+type RawKey = keyof RawSpecOptions;
 
-/** Parses a whole number >= 1 given as `--name value`. */
-export function positiveInt(name: string, value: string | undefined): number {
-  if (value === undefined) throw new UsageError(`--${name} is required`);
-  const text = value.trim();
-  if (text.startsWith('--')) throw new UsageError(`--${name} needs a value, got the option '${value}'`);
-  if (!/^[+-]?\d+(\.\d*)?$|^[+-]?\.\d+$/.test(text)) {
-    throw new UsageError(`--${name} must be a whole number, got '${value}'`);
-  }
-  const n = Number(text);
-  if (!Number.isInteger(n)) throw new UsageError(`--${name} must be a whole number, got '${value}'`);
-  if (n < 1) throw new UsageError(`--${name} must be at least 1, got '${value}'`);
-  if (!Number.isSafeInteger(n)) throw new UsageError(`--${name} is too large: '${value}'`);
-  return n;
-}
+/** GoogLeNet's inception (3a): 192x28x28 in, widths 64, 96, 128, 16, 32, 32. */
+export const INCEPTION_3A: InceptionWidths = { c1: 64, c3r: 96, c3: 128, c5r: 16, c5: 32, pp: 32 };
 
-function optionalPositiveInt(name: string, value: string | undefined, fallback: number): number {
-  return value === undefined ? fallback : positiveInt(name, value);
-}
+export const DEFAULTS = {
+  reduction: 16,
+  batch: 1,
+  size: { se: 7, resnet: 56, inception: 28 },
+  inceptionChannels: 192,
+} as const;
+
+/** The options each block family takes, beyond block, batch, height and width. */
+const OPTIONS_OF: Record<'se' | 'resnet' | 'inception', readonly RawKey[]> = {
+  se: ['channels', 'reduction', 'bias'],
+  resnet: ['channels', 'reduction', 'bias', 'kind', 'planes', 'stride', 'strideOn', 'sePosition'],
+  inception: ['channels', 'reduction', 'bias', 'widths', 'branch3', 'pool'],
+};
+const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool'];
+const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition'];
+const COMMON: readonly RawKey[] = ['block', 'batch', 'height', 'width'];
+
+const flag = (key: RawKey): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** The SE bottleneck width, floor(C / r). */
 export function hiddenWidth(channels: number, reduction: number): number {
   return Math.floor(channels / reduction);
 }
 
-export function buildSeSpec(raw: RawSpecOptions): SeSpec {
-  if (raw.channels === undefined) {
-    throw new UsageError('--channels is required: the number of input channels, e.g. --channels 512');
+export function hasSe(spec: Spec): boolean {
+  return spec.block === 'se' || spec.block.startsWith('se-');
+}
+
+export function family(block: BlockName): 'se' | 'resnet' | 'inception' {
+  return block === 'se' ? 'se' : block.endsWith('resnet') ? 'resnet' : 'inception';
+}
+
+/** The same block without SE, or undefined for the SE module itself. */
+export function plainTwin(spec: Spec): Spec | undefined {
+  switch (spec.block) {
+    case 'se-resnet':
+      return { ...spec, block: 'resnet' };
+    case 'se-inception':
+      return { ...spec, block: 'inception' };
+    default:
+      return undefined;
   }
-  const channels = positiveInt('channels', raw.channels);
-  const reduction = optionalPositiveInt('reduction', raw.reduction, DEFAULTS.reduction);
+}
+
+/** Every option given must mean something for the block: a silent no-op hides mistakes. */
+function rejectStrayOptions(raw: RawSpecOptions, block: BlockName): void {
+  const allowed = new Set([...COMMON, ...OPTIONS_OF[family(block)]]);
+  const plain = block === 'resnet' || block === 'inception';
+  for (const key of ALL_KEYS) {
+    if (raw[key] === undefined) continue;
+    if (!allowed.has(key)) throw new UsageError(`${flag(key)} does not apply to --block ${block}`);
+    if (plain && SE_ONLY.includes(key)) throw new UsageError(`${flag(key)} does not apply to --block ${block}, which has no SE`);
+  }
+}
+
+function sizeOf(raw: RawSpecOptions, channels: number, fallback: number): InputShape {
+  return {
+    channels,
+    height: raw.height === undefined ? fallback : wholeNumber('height', raw.height),
+    width: raw.width === undefined ? fallback : wholeNumber('width', raw.width),
+  };
+}
+
+function requireValue(raw: RawSpecOptions, key: RawKey, hint: string): string {
+  const value = raw[key];
+  if (typeof value !== 'string') throw new UsageError(`${flag(key)} is required: ${hint}`);
+  return value;
+}
+
+/** The SE checks: r at most the channels SE sees, so that floor(C / r) >= 1. */
+function checkReduction(reduction: number, channels: number, where: string): void {
   if (reduction > channels) {
     throw new UsageError(
-      `--reduction ${reduction} is larger than --channels ${channels}: the SE hidden width floor(C / r) would be 0`,
+      `--reduction ${reduction} is larger than the ${channels} channels ${where}: the SE hidden width floor(C / r) would be 0`,
     );
   }
-  return {
-    block: 'se',
-    input: {
-      channels,
-      height: optionalPositiveInt('height', raw.height, DEFAULTS.height),
-      width: optionalPositiveInt('width', raw.width, DEFAULTS.width),
-    },
-    batch: optionalPositiveInt('batch', raw.batch, DEFAULTS.batch),
-    reduction,
+}
+
+function parseWidths(value: string): InceptionWidths {
+  const parts = value.split(',');
+  if (parts.length !== 6) {
+    throw new UsageError(`--widths takes six widths c1,c3r,c3,c5r,c5,pp (e.g. 64,96,128,16,32,32); got '${value}'`);
+  }
+  const [c1, c3r, c3, c5r, c5, pp] = parts.map((part) => wholeNumber('widths', part)) as [number, number, number, number, number, number];
+  return { c1, c3r, c3, c5r, c5, pp };
+}
+
+export function inceptionOutputChannels(w: InceptionWidths): number {
+  return w.c1 + w.c3 + w.c5 + w.pp;
+}
+
+export function resnetOutputChannels(spec: Pick<ResNetBlockSpec, 'kind' | 'planes'>): number {
+  return spec.kind === 'bottleneck' ? 4 * spec.planes : spec.planes;
+}
+
+/** The channels SE sees in a ResNet block: the block input for SE-PRE, else the block output. */
+export function resnetSeChannels(spec: ResNetBlockSpec): number {
+  return spec.sePosition === 'pre' ? spec.input.channels : resnetOutputChannels(spec);
+}
+
+function buildResNet(raw: RawSpecOptions, block: 'resnet' | 'se-resnet', base: Omit<SpecBase, 'input'>): ResNetBlockSpec {
+  const channels = wholeNumber('channels', requireValue(raw, 'channels', 'the block input channels, e.g. --channels 256'));
+  const kind = oneOf('kind', raw.kind ?? 'bottleneck', RESNET_KINDS);
+  const planes = wholeNumber('planes', requireValue(raw, 'planes', 'the bottleneck width P, e.g. --planes 64'));
+  const stride = Number(oneOf('stride', raw.stride?.trim() ?? '1', ['1', '2'])) as 1 | 2;
+  if (kind === 'basic' && raw.strideOn !== undefined) {
+    throw new UsageError('--stride-on applies to bottleneck blocks: a basic block has its stride on the first 3x3 conv');
+  }
+  const spec: ResNetBlockSpec = {
+    ...base,
+    block,
+    input: sizeOf(raw, channels, DEFAULTS.size.resnet),
+    kind,
+    planes,
+    stride,
+    strideOn: oneOf('stride-on', raw.strideOn ?? '3x3', STRIDE_PLACES),
+    sePosition: oneOf('se-position', raw.sePosition ?? 'standard', SE_POSITIONS),
+  };
+  if (block === 'se-resnet') checkReduction(spec.reduction, resnetSeChannels(spec), `SE sees at --se-position ${spec.sePosition}`);
+  return spec;
+}
+
+function buildInception(raw: RawSpecOptions, block: 'inception' | 'se-inception', base: Omit<SpecBase, 'input'>): InceptionBlockSpec {
+  const channels = raw.channels === undefined ? DEFAULTS.inceptionChannels : wholeNumber('channels', raw.channels);
+  const spec: InceptionBlockSpec = {
+    ...base,
+    block,
+    input: sizeOf(raw, channels, DEFAULTS.size.inception),
+    widths: raw.widths === undefined ? INCEPTION_3A : parseWidths(raw.widths),
+    branch3: oneOf('branch3', raw.branch3 ?? '5x5', BRANCH3_KINDS),
+    pool: oneOf('pool', raw.pool ?? 'max', POOL_KINDS),
+  };
+  if (block === 'se-inception') checkReduction(spec.reduction, inceptionOutputChannels(spec.widths), 'of the concatenation');
+  return spec;
+}
+
+export function buildSpec(raw: RawSpecOptions): Spec {
+  const block = oneOf('block', raw.block ?? 'se', BLOCKS);
+  rejectStrayOptions(raw, block);
+  const base = {
+    batch: raw.batch === undefined ? DEFAULTS.batch : wholeNumber('batch', raw.batch),
+    reduction: raw.reduction === undefined ? DEFAULTS.reduction : wholeNumber('reduction', raw.reduction),
     bias: raw.bias ?? false,
   };
+  switch (block) {
+    case 'se': {
+      const channels = wholeNumber('channels', requireValue(raw, 'channels', 'the number of input channels, e.g. --channels 512'));
+      checkReduction(base.reduction, channels, 'of the input');
+      return { ...base, block, input: sizeOf(raw, channels, DEFAULTS.size.se) };
+    }
+    case 'resnet':
+    case 'se-resnet':
+      return buildResNet(raw, block, base);
+    case 'inception':
+    case 'se-inception':
+      return buildInception(raw, block, base);
+  }
+}
+
+function describeSe(spec: Spec, channels: number): string {
+  return `SE(r=${spec.reduction}, hidden ${hiddenWidth(channels, spec.reduction)}${spec.bias ? ', bias' : ''})`;
 }
 
 export function describeSpec(spec: Spec): string {
   const { channels, height, width } = spec.input;
-  const bias = spec.bias ? ', bias' : '';
-  return `SEAttention(${channels}, r=${spec.reduction}${bias}) on ${spec.batch}x${channels}x${height}x${width}`;
+  const on = `on ${spec.batch}x${channels}x${height}x${width}`;
+  switch (spec.block) {
+    case 'se':
+      return `SEAttention(${channels}, r=${spec.reduction}${spec.bias ? ', bias' : ''}) ${on} · hidden width ${hiddenWidth(channels, spec.reduction)}`;
+    case 'resnet':
+    case 'se-resnet': {
+      const stride = spec.kind === 'bottleneck' ? `stride ${spec.stride} on ${spec.strideOn}` : `stride ${spec.stride}`;
+      const se = spec.block === 'se-resnet' ? ` + ${describeSe(spec, resnetSeChannels(spec))} ${spec.sePosition}` : '';
+      return `${spec.block === 'se-resnet' ? 'SE-ResNet' : 'ResNet'} ${spec.kind} block (planes ${spec.planes}, ${stride}${se}) ${on}`;
+    }
+    case 'inception':
+    case 'se-inception': {
+      const w = spec.widths;
+      const widths = [w.c1, w.c3r, w.c3, w.c5r, w.c5, w.pp].join(',');
+      const se = spec.block === 'se-inception' ? ` + ${describeSe(spec, inceptionOutputChannels(w))}` : '';
+      return `${spec.block === 'se-inception' ? 'SE-Inception' : 'Inception'} block (widths ${widths}, branch3 ${spec.branch3}, ${spec.pool} pool${se}) ${on}`;
+    }
+  }
 }

@@ -1,11 +1,11 @@
 // One profile of one spec: analytic counts, and when asked the measured cross-check.
-import { analyticOps } from './analytic';
+import { analyticOps, inputShape } from './analytic';
 import { compareLayers, skippedCheck, type Check } from './check';
 import { countLayer, totalsOf, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency } from './measured/latency';
-import type { Spec } from '../spec';
+import { plainTwin, type Spec } from '../spec';
 
 export interface Sizes {
   /** float32 bytes of the input batch. */
@@ -16,12 +16,22 @@ export interface Sizes {
   paramBytes: bigint;
 }
 
+/** What SE adds: the same block without SE, and the difference. */
+export interface Overhead {
+  plain: Spec;
+  plainTotals: Totals;
+  /** With SE minus without, per quantity. */
+  added: Totals;
+}
+
 export interface Profile {
   spec: Spec;
   layers: LayerCounts[];
   totals: Totals;
   sizes: Sizes;
   check: Check;
+  /** Present for blocks that have a plain twin. */
+  overhead?: Overhead;
   /** Present when the model ran in tfjs. */
   measured?: { backend: BackendInfo; latency: Latency };
 }
@@ -36,18 +46,30 @@ export interface ProfileOptions {
 const FLOAT32_BYTES = 4n;
 
 function sizesOf(spec: Spec, layers: readonly LayerCounts[], totals: Totals): Sizes {
-  const { channels, height, width } = spec.input;
   return {
-    inputBytes: numel([spec.batch, channels, height, width]) * FLOAT32_BYTES,
+    inputBytes: numel(inputShape(spec)) * FLOAT32_BYTES,
     activationBytes: layers.reduce((sum, l) => sum + numel(l.op.outputShape), 0n) * FLOAT32_BYTES,
     paramBytes: (totals.params + totals.buffers) * FLOAT32_BYTES,
   };
 }
 
+function difference(a: Totals, b: Totals): Totals {
+  const counts = Object.fromEntries(Object.entries(a.counts).map(([key, n]) => [key, n - (b.counts[key] ?? 0n)]));
+  return { params: a.params - b.params, buffers: a.buffers - b.buffers, counts };
+}
+
+function overheadOf(spec: Spec, totals: Totals): Overhead | undefined {
+  const plain = plainTwin(spec);
+  if (plain === undefined) return undefined;
+  const plainTotals = totalsOf(analyticOps(plain).map(countLayer));
+  return { plain, plainTotals, added: difference(totals, plainTotals) };
+}
+
 export async function profile(spec: Spec, options: ProfileOptions): Promise<Profile> {
   const layers = analyticOps(spec).map(countLayer);
   const totals = totalsOf(layers);
-  const base = { spec, layers, totals, sizes: sizesOf(spec, layers, totals) };
+  const overhead = overheadOf(spec, totals);
+  const base = { spec, layers, totals, sizes: sizesOf(spec, layers, totals), ...(overhead && { overhead }) };
   if (!options.measure) return { ...base, check: skippedCheck('--no-measure', layers.length) };
 
   // tfjs costs a quarter of a second to import: only the measured path pays it.

@@ -2,20 +2,8 @@
 import { CONVENTION_KEYS } from '../analyzers/conventions';
 import { BACKEND_CHOICES, type BackendChoice } from '../analyzers/measured/backend-choice';
 import { UsageError } from '../errors';
+import { oneOf } from '../parse';
 import { FORMATS, type Format } from '../report';
-
-export function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`--${name} must be one of ${allowed.join(', ')}; got '${value}'`);
-}
-
-export function count(name: string, value: string, minimum: number): number {
-  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < minimum) {
-    throw new UsageError(`--${name} must be a whole number of at least ${minimum}; got '${value}'`);
-  }
-  return n;
-}
 
 export function format(raw: { format?: string; json?: boolean }): Format {
   if (raw.json === true) {

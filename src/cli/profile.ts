@@ -1,18 +1,14 @@
-// The main job: profile one SE block, analytic and measured.
+// The main job: profile one block, analytic and measured.
 import type { Command } from 'commander';
-import { profile } from '../analyzers/profile';
+import { profile, type ProfileOptions } from '../analyzers/profile';
 import { EXIT_FAILED } from '../errors';
+import { wholeNumber } from '../parse';
 import { render } from '../report';
-import { buildSeSpec } from '../spec';
+import { buildSpec, type RawSpecOptions } from '../spec';
+import { insertionPoints, runInsertionPoints } from './insertion-points';
 import * as parse from './options';
 
-interface ProfileFlags {
-  channels?: string;
-  reduction?: string;
-  height?: string;
-  width?: string;
-  batch?: string;
-  bias?: boolean;
+export interface ProfileFlags extends RawSpecOptions {
   measure: boolean;
   backend: string;
   runs: string;
@@ -21,17 +17,32 @@ interface ProfileFlags {
   json?: boolean;
   convention: string;
   conventions?: string;
+  at?: string[];
+  atFile?: string;
 }
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** The options that say what to profile and how to report it. */
 export function addProfileOptions(command: Command): Command {
   return command
-    .option('--channels <C>', 'input channels (required)')
-    .option('--reduction <r>', 'reduction ratio; the hidden width is floor(C / r)', '16')
-    .option('--height <H>', 'input height', '7')
-    .option('--width <W>', 'input width', '7')
-    .option('--batch <B>', 'batch size', '1')
-    .option('--bias', 'FC layers with biases, as in the SENet reference models')
+    .option('--block <name>', 'se, se-resnet, resnet, se-inception or inception (default: se)')
+    .option('--channels <C>', 'input channels (required, but for inception blocks: 192)')
+    .option('--reduction <r>', 'SE reduction ratio; the hidden width is floor(C / r) (default: 16)')
+    .option('--height <H>', 'input height (default: 7 for se, 56 for resnet, 28 for inception blocks)')
+    .option('--width <W>', 'input width (default: as --height)')
+    .option('--batch <B>', 'batch size (default: 1)')
+    .option('--bias', 'SE FC layers with biases, as in the SENet reference models')
+    .option('--kind <kind>', 'resnet blocks: bottleneck or basic (default: bottleneck)')
+    .option('--planes <P>', 'resnet blocks: bottleneck width P; the output has 4P channels (P for basic)')
+    .option('--stride <s>', 'resnet blocks: 1 or 2 (default: 1)')
+    .option('--stride-on <conv>', "bottleneck: where the stride sits, 1x1 (Caffe) or 3x3 (torchvision) (default: 3x3)")
+    .option('--se-position <where>', 'se-resnet: standard, pre, post or identity (default: standard)')
+    .option('--widths <list>', 'inception blocks: c1,c3r,c3,c5r,c5,pp (default: 64,96,128,16,32,32)')
+    .option('--branch3 <kind>', 'inception blocks: 5x5 or 3x3x2 (default: 5x5)')
+    .option('--pool <kind>', 'inception blocks: max or avg (default: max)')
+    .option('--at <CxHxW>', "SE's cost at an insertion point; repeat for several", collect)
+    .option('--at-file <path>', 'insertion points from a file, one CxHxW a line')
     .option('--no-measure', 'analytic counts only: do not load tfjs or run the model')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu', 'auto')
     .option('--runs <N>', 'timed forward runs for the latency', '30')
@@ -42,17 +53,23 @@ export function addProfileOptions(command: Command): Command {
     .option('--conventions <keys>', "several columns: a comma-separated list, or 'all'");
 }
 
-export async function runProfile(flags: ProfileFlags, toolVersion: string): Promise<void> {
-  const spec = buildSeSpec(flags);
-  const format = parse.format(flags);
-  const columns = parse.columns(flags);
-  const options = {
+export function profileOptions(flags: ProfileFlags): ProfileOptions {
+  return {
     measure: flags.measure,
     backend: parse.backend(flags.backend),
-    runs: parse.count('runs', flags.runs, 1),
-    warmup: parse.count('warmup', flags.warmup, 0),
+    runs: wholeNumber('runs', flags.runs, 1),
+    warmup: wholeNumber('warmup', flags.warmup, 0),
   };
-  const result = await profile(spec, options);
+}
+
+export async function runProfile(flags: ProfileFlags, toolVersion: string): Promise<void> {
+  const points = insertionPoints(flags);
+  if (points !== undefined) return runInsertionPoints(points, flags, toolVersion);
+
+  const spec = buildSpec(flags);
+  const format = parse.format(flags);
+  const columns = parse.columns(flags);
+  const result = await profile(spec, profileOptions(flags));
   process.stdout.write(render(result, { format, columns, toolVersion }));
   if (result.check.status === 'mismatch') {
     process.stderr.write(`seprof: analytic and measured counts differ in ${result.check.mismatches.length} place(s)\n`);

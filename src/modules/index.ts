@@ -1,11 +1,25 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Spec } from '../spec';
+import { hasSe, type Spec } from '../spec';
+import { inceptionBlockLayers } from './inception';
+import { resnetBlockLayers } from './resnet';
 import { seLayers } from './se';
 
 /** The tfjs model for a spec, NHWC input of one image (the batch is the runner's). */
 export function buildModel(spec: Spec): tfl.LayersModel {
   const { channels, height, width } = spec.input;
-  const input = tfl.input({ shape: [height, width, channels], name: 'input' });
-  const output = seLayers(input, { reduction: spec.reduction, bias: spec.bias });
-  return tfl.model({ inputs: input, outputs: output });
+  const x = tfl.input({ shape: [height, width, channels], name: 'input' });
+  const se = hasSe(spec) ? { reduction: spec.reduction, bias: spec.bias } : null;
+  const output = (() => {
+    switch (spec.block) {
+      case 'se':
+        return seLayers(x, { reduction: spec.reduction, bias: spec.bias });
+      case 'resnet':
+      case 'se-resnet':
+        return resnetBlockLayers(x, { ...spec, se });
+      case 'inception':
+      case 'se-inception':
+        return inceptionBlockLayers(x, { ...spec, se });
+    }
+  })();
+  return tfl.model({ inputs: x, outputs: output });
 }

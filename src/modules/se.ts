@@ -1,6 +1,7 @@
 // SEAttention in tfjs, one layer per PyTorch module, named like the ops.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { hiddenWidth } from '../spec';
+import { apply, channelsOf, relu, type Tensor } from './layers';
 
 export interface SeLayerOptions {
   reduction: number;
@@ -10,16 +11,11 @@ export interface SeLayerOptions {
 }
 
 /** Applies SE to an NHWC feature map and returns the rescaled map. */
-export function seLayers(x: tfl.SymbolicTensor, { reduction, bias, prefix = '' }: SeLayerOptions): tfl.SymbolicTensor {
-  const channels = x.shape.at(-1);
-  if (channels == null) throw new Error('SE needs a known channel count');
-  const hidden = hiddenWidth(channels, reduction);
-  const apply = (layer: tfl.layers.Layer, input: tfl.SymbolicTensor | tfl.SymbolicTensor[]): tfl.SymbolicTensor =>
-    layer.apply(input) as tfl.SymbolicTensor;
-
+export function seLayers(x: Tensor, { reduction, bias, prefix = '' }: SeLayerOptions): Tensor {
+  const channels = channelsOf(x);
   let s = apply(tfl.layers.globalAveragePooling2d({ name: `${prefix}squeeze` }), x);
-  s = apply(tfl.layers.dense({ units: hidden, useBias: bias, name: `${prefix}fc1` }), s);
-  s = apply(tfl.layers.activation({ activation: 'relu', name: `${prefix}relu` }), s);
+  s = apply(tfl.layers.dense({ units: hiddenWidth(channels, reduction), useBias: bias, name: `${prefix}fc1` }), s);
+  s = relu(`${prefix}relu`, s);
   s = apply(tfl.layers.dense({ units: channels, useBias: bias, name: `${prefix}fc2` }), s);
   s = apply(tfl.layers.activation({ activation: 'sigmoid', name: `${prefix}sigmoid` }), s);
   // [B, C] -> [B, 1, 1, C] so the gate broadcasts over H x W: a view, no arithmetic.

@@ -1,7 +1,6 @@
 // The JSON document: every convention, exact integers, schema documented in the README.
 import type { Profile } from '../analyzers/profile';
-import type { Counts } from '../analyzers/count';
-import { hiddenWidth } from '../spec';
+import type { Counts, Totals } from '../analyzers/count';
 import { jsonCount } from './format';
 
 export const SCHEMA_VERSION = 1;
@@ -10,12 +9,16 @@ function jsonCounts(counts: Counts): Record<string, number | string> {
   return Object.fromEntries(Object.entries(counts).map(([key, n]) => [key, jsonCount(n)]));
 }
 
+export function jsonTotals(totals: Totals): object {
+  return { params: jsonCount(totals.params), buffers: jsonCount(totals.buffers), counts: jsonCounts(totals.counts) };
+}
+
 export function profileJson(profile: Profile, toolVersion: string): object {
-  const { spec, layers, totals, sizes, check, measured } = profile;
+  const { spec, layers, totals, sizes, check, measured, overhead } = profile;
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'seprof', version: toolVersion },
-    spec: { ...spec, hidden: hiddenWidth(spec.input.channels, spec.reduction) },
+    spec,
     backend: measured?.backend ?? null,
     layers: layers.map(({ op, counts }) => ({
       name: op.name,
@@ -27,7 +30,11 @@ export function profileJson(profile: Profile, toolVersion: string): object {
       buffers: jsonCount(op.buffers),
       counts: jsonCounts(counts),
     })),
-    totals: { params: jsonCount(totals.params), buffers: jsonCount(totals.buffers), counts: jsonCounts(totals.counts) },
+    totals: jsonTotals(totals),
+    overhead:
+      overhead === undefined
+        ? null
+        : { plain: overhead.plain, plainTotals: jsonTotals(overhead.plainTotals), added: jsonTotals(overhead.added) },
     sizes: {
       inputBytes: jsonCount(sizes.inputBytes),
       activationBytes: jsonCount(sizes.activationBytes),

@@ -1,9 +1,27 @@
-import type { Op } from '../ops';
-import type { Spec } from '../../spec';
+import type { Op, Shape } from '../ops';
+import { hasSe, type Spec } from '../../spec';
+import { inceptionBlockOps } from './inception';
+import { resnetBlockOps } from './resnet';
 import { seOps } from './se';
+
+/** The spec's input batch, NCHW. */
+export function inputShape(spec: Spec): Shape {
+  const { channels, height, width } = spec.input;
+  return [spec.batch, channels, height, width];
+}
 
 /** The ops a spec executes, from its hyper-parameters alone (no tfjs). */
 export function analyticOps(spec: Spec): Op[] {
-  const { channels, height, width } = spec.input;
-  return seOps({ input: [spec.batch, channels, height, width], reduction: spec.reduction, bias: spec.bias });
+  const x = inputShape(spec);
+  const se = hasSe(spec) ? { reduction: spec.reduction, bias: spec.bias } : null;
+  switch (spec.block) {
+    case 'se':
+      return seOps({ input: x, reduction: spec.reduction, bias: spec.bias });
+    case 'resnet':
+    case 'se-resnet':
+      return resnetBlockOps(x, { ...spec, se });
+    case 'inception':
+    case 'se-inception':
+      return inceptionBlockOps(x, { ...spec, se });
+  }
 }

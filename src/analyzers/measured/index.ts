@@ -94,7 +94,7 @@ async function measureLoudly(spec: Spec, options: MeasureOptions): Promise<Measu
   const backend = await useBackend(options.backend);
   const model = buildModel(spec);
   const { channels, height, width } = spec.input;
-  const x = tf.randomNormal([spec.batch, height, width, channels]);
+  const x = tf.randomNormal([spec.batch, height, width, channels]); // NHWC
   try {
     const { ops, unrecognised } = await profileLayers(model, x.clone());
     const latency = timeForward(model, x, options);

@@ -1,0 +1,38 @@
+// What SE adds to a block: plain twin, with SE, added, and added as a percent of plain.
+import type { Overhead, Profile } from '../analyzers/profile';
+import type { Totals } from '../analyzers/count';
+import { decimal, withCommas } from './format';
+
+export interface OverheadRow {
+  quantity: string;
+  plain: bigint;
+  withSe: bigint;
+  added: bigint;
+}
+
+/** Params, then one row per convention key given. */
+export function overheadRows(overhead: Overhead, totals: Totals, keys: readonly string[]): OverheadRow[] {
+  const row = (quantity: string, pick: (t: Totals) => bigint): OverheadRow => ({
+    quantity,
+    plain: pick(overhead.plainTotals),
+    withSe: pick(totals),
+    added: pick(overhead.added),
+  });
+  return [row('params', (t) => t.params), ...keys.map((key) => row(key, (t) => t.counts[key] ?? 0n))];
+}
+
+/** `+2.49%`, exact to two decimals; `n/a` when the plain block has none of it. */
+export function percentOf(added: bigint, plain: bigint): string {
+  if (plain === 0n) return added === 0n ? '0.00%' : 'n/a';
+  return `${added >= 0n ? '+' : ''}${decimal(added * 100n, plain, 2)}%`;
+}
+
+export function overheadCells(row: OverheadRow): string[] {
+  return [row.quantity, withCommas(row.plain), withCommas(row.withSe), withCommas(row.added), percentOf(row.added, row.plain)];
+}
+
+export const OVERHEAD_HEAD = ['Quantity', 'Without SE', 'With SE', 'SE adds', 'SE adds %'];
+
+export function overheadTitle(profile: Profile): string {
+  return `SE overhead: against --block ${profile.overhead?.plain.block ?? '?'}, the same block without SE (analytic)`;
+}
