@@ -78,12 +78,12 @@ describe('user mistakes: one line on stderr, exit 2, nothing on stdout', () => {
     ['fraction', ['--channels', '64', '--reduction', '2.5'], /--reduction must be a whole number/],
     ['not a number', ['--channels', 'abc'], /--channels must be a whole number/],
     ['missing value', ['--channels'], /--channels needs a value/],
-    ['reduction above channels', ['--channels', '8', '--reduction', '16'], /larger than --channels 8/],
+    ['reduction above channels', ['--channels', '8', '--reduction', '16'], /--reduction 16 is larger than the 8 channels of the input/],
     ['unknown option', ['--channels', '8', '--chanels', '8'], /unknown option '--chanels'/],
     ['unknown format', ['--channels', '64', '--format', 'xml'], /--format must be one of table, json, markdown, csv/],
     ['unknown convention', ['--channels', '64', '--convention', 'flop'], /--convention must be one of/],
     ['unknown backend', ['--channels', '64', '--backend', 'gpu'], /--backend must be one of auto, tensorflow, wasm, cpu/],
-    ['zero runs', ['--channels', '64', '--runs', '0'], /--runs must be a whole number of at least 1/],
+    ['zero runs', ['--channels', '64', '--runs', '0'], /--runs must be at least 1/],
     ['huge size', ['--channels', '99999999999999999999'], /--channels is too large/],
   ];
 

@@ -1,5 +1,5 @@
 // Deterministic case grids for tests: every combination, or an even sample of them.
-import type { SeSpec } from '../../src/spec';
+import { buildSpec, type SeSpec, type Spec } from '../../src/spec';
 
 export function product<T extends Record<string, readonly unknown[]>>(axes: T): { [K in keyof T]: T[K][number] }[] {
   let combos: Record<string, unknown>[] = [{}];
@@ -31,4 +31,13 @@ export function seGrid(axes: {
   return product(axes)
     .filter((c) => c.reduction <= c.channels)
     .map(seSpec);
+}
+
+/** Builds a spec through the CLI's own builder from option values, as a user gives them. */
+export function specOf(options: Record<string, string | number | boolean | undefined>): Spec {
+  const raw: Record<string, string | boolean> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) raw[key] = typeof value === 'boolean' ? value : String(value);
+  }
+  return buildSpec(raw);
 }

@@ -1,0 +1,198 @@
+// SE-ResNet and SE-Inception blocks: closed forms by hand, and analytic equals measured.
+import { describe, expect, it } from 'vitest';
+import { analyticOps } from '../src/analyzers/analytic';
+import { compareLayers } from '../src/analyzers/check';
+import { countLayer, totalsOf } from '../src/analyzers/count';
+import { measure } from '../src/analyzers/measured';
+import type { InceptionBlockSpec, ResNetBlockSpec, Spec } from '../src/spec';
+import { product, specOf } from './support/grid';
+
+const ceilDiv = (a: number, b: number): bigint => BigInt(Math.ceil(a / b));
+
+/** SE on C channels of an H x W map, batch B: [params, thop]. */
+function seClosedForm(B: bigint, C: bigint, S: bigint, r: number, bias: boolean): [bigint, bigint] {
+  const m = C / BigInt(r);
+  return [2n * C * m + (bias ? m + C : 0n), B * C * (S + 1n) + 2n * B * C * m];
+}
+
+/** [params, thop MACs] of a ResNet block, by hand from the architecture. */
+function resnetClosedForm(spec: ResNetBlockSpec): [bigint, bigint] {
+  const { channels, height, width } = spec.input;
+  const B = BigInt(spec.batch);
+  const Cin = BigInt(channels);
+  const P = BigInt(spec.planes);
+  const S = BigInt(height * width);
+  const So = ceilDiv(height, spec.stride) * ceilDiv(width, spec.stride);
+  const out = spec.kind === 'bottleneck' ? 4n * P : P;
+  let params: bigint;
+  let thop: bigint;
+  if (spec.kind === 'bottleneck') {
+    const S1 = spec.strideOn === '1x1' ? So : S; // where conv1's output lives
+    params = Cin * P + 9n * P * P + 4n * P * P + 2n * (P + P + 4n * P);
+    thop = B * P * S1 * Cin + 4n * B * P * S1 + B * P * So * 9n * P + 4n * B * P * So + B * 4n * P * So * P + 4n * B * 4n * P * So;
+  } else {
+    params = 9n * Cin * P + 9n * P * P + 4n * P;
+    thop = B * P * So * 9n * Cin + 4n * B * P * So + B * P * So * 9n * P + 4n * B * P * So;
+  }
+  if (spec.stride !== 1 || Cin !== out) {
+    params += Cin * out + 2n * out;
+    thop += B * out * So * Cin + 4n * B * out * So;
+  }
+  if (spec.block === 'se-resnet') {
+    const [C, area] = spec.sePosition === 'pre' ? [Cin, S] : [out, So];
+    const [seParams, seThop] = seClosedForm(B, C, area, spec.reduction, spec.bias);
+    params += seParams;
+    thop += seThop;
+  }
+  return [params, thop];
+}
+
+/** [params, thop MACs] of an Inception block, by hand. */
+function inceptionClosedForm(spec: InceptionBlockSpec): [bigint, bigint] {
+  const { channels, height, width } = spec.input;
+  const B = BigInt(spec.batch);
+  const S = BigInt(height * width);
+  const Cin = BigInt(channels);
+  const { c1, c3r, c3, c5r, c5, pp } = spec.widths;
+  // [cin, cout, k] of every conv, each followed by BN (2 params, 4*numel thop per channel).
+  const convs: [bigint, number, number][] = [
+    [Cin, c1, 1],
+    [Cin, c3r, 1],
+    [BigInt(c3r), c3, 3],
+    [Cin, c5r, 1],
+    ...(spec.branch3 === '5x5'
+      ? ([[BigInt(c5r), c5, 5]] as [bigint, number, number][])
+      : ([[BigInt(c5r), c5, 3], [BigInt(c5), c5, 3]] as [bigint, number, number][])),
+    [Cin, pp, 1],
+  ];
+  let params = 0n;
+  let thop = spec.pool === 'avg' ? B * Cin * S : 0n; // avg pool: numel(out); max pool: 0
+  for (const [cin, cout, k] of convs) {
+    const co = BigInt(cout);
+    params += cin * co * BigInt(k * k) + 2n * co;
+    thop += B * co * S * cin * BigInt(k * k) + 4n * B * co * S;
+  }
+  if (spec.block === 'se-inception') {
+    const [seParams, seThop] = seClosedForm(B, BigInt(c1 + c3 + c5 + pp), S, spec.reduction, spec.bias);
+    params += seParams;
+    thop += seThop;
+  }
+  return [params, thop];
+}
+
+const resnetGrid = [
+  ...product({
+    block: ['se-resnet', 'resnet'],
+    kind: ['bottleneck'],
+    channels: [8, 32], // 32 = 4P: identity shortcut when stride 1
+    planes: [8],
+    stride: [1, 2],
+    strideOn: ['1x1', '3x3'],
+    sePosition: ['standard', 'pre', 'post', 'identity'],
+    bias: [false, true],
+    batch: [1, 2],
+  }),
+  ...product({
+    block: ['se-resnet', 'resnet'],
+    kind: ['basic'],
+    channels: [8, 16],
+    planes: [16],
+    stride: [1, 2],
+    strideOn: [undefined],
+    sePosition: ['standard', 'pre', 'post', 'identity'],
+    bias: [false, true],
+    batch: [1, 3],
+  }),
+]
+  // A plain twin has no SE options; keep one of each.
+  .filter((c) => c.block === 'se-resnet' || (c.sePosition === 'standard' && !c.bias))
+  .map(({ block, sePosition, bias, ...rest }) =>
+    specOf({ block, ...rest, height: 7, width: 6, ...(block === 'se-resnet' && { sePosition, bias, reduction: 4 }) }),
+  ) as ResNetBlockSpec[];
+
+const inceptionGrid = product({
+  block: ['se-inception', 'inception'],
+  branch3: ['5x5', '3x3x2'],
+  pool: ['max', 'avg'],
+  widths: ['4,4,8,2,4,4', '8,6,8,4,6,2'],
+  size: [[5, 5], [6, 4]] as [number, number][],
+  batch: [1, 2],
+})
+  .map(({ block, size: [height, width], ...rest }) =>
+    specOf({ block, channels: 6, height, width, ...rest, ...(block === 'se-inception' && { reduction: 2 }) }),
+  ) as InceptionBlockSpec[];
+
+function closedForm(spec: Spec): [bigint, bigint] {
+  return spec.block.endsWith('resnet') ? resnetClosedForm(spec as ResNetBlockSpec) : inceptionClosedForm(spec as InceptionBlockSpec);
+}
+
+describe('block grids', () => {
+  it('cover at least 100 ResNet and 30 Inception configurations', () => {
+    expect(resnetGrid.length).toBeGreaterThanOrEqual(100);
+    expect(inceptionGrid.length).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe.each([
+  ['ResNet', resnetGrid],
+  ['Inception', inceptionGrid],
+] as const)('%s blocks', (_, grid) => {
+  it('sum their ops to the closed forms of params and thop MACs', () => {
+    const failures = grid.flatMap((spec) => {
+      const totals = totalsOf(analyticOps(spec).map(countLayer));
+      const [params, thop] = closedForm(spec);
+      return totals.params === params && totals.counts['thop'] === thop
+        ? []
+        : [`${JSON.stringify(spec)}: params ${totals.params} vs ${params}, thop ${totals.counts['thop']} vs ${thop}`];
+    });
+    expect(failures).toEqual([]);
+  });
+
+  it('measure in tfjs exactly as analysed, on every layer', async () => {
+    const failures: string[] = [];
+    for (const spec of grid) {
+      const measured = await measure(spec, { backend: 'wasm', runs: 1, warmup: 0 });
+      const check = compareLayers(analyticOps(spec).map(countLayer), measured.ops.map(countLayer));
+      if (check.status !== 'match' || measured.unrecognised.length > 0) {
+        failures.push(`${JSON.stringify(spec)}: ${JSON.stringify(check.mismatches.slice(0, 3))} ${measured.unrecognised.join(', ')}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('SE placement', () => {
+  const names = (position: string): string[] =>
+    analyticOps(specOf({ block: 'se-resnet', channels: 16, planes: 8, reduction: 4, sePosition: position, stride: 2 })).map(
+      (op) => op.name,
+    );
+
+  it('puts SE where the SENet ablation says', () => {
+    const standard = names('standard');
+    expect(standard.indexOf('se.squeeze')).toBe(standard.indexOf('branch.bn3') + 1);
+    expect(names('pre').slice(0, 2)).toEqual(['se.squeeze', 'se.fc1']);
+    expect(names('post').slice(-2)).toEqual(['se.sigmoid', 'se.scale']);
+    const identity = names('identity');
+    expect(identity.indexOf('se.squeeze')).toBe(identity.indexOf('shortcut.bn') + 1);
+  });
+
+  it('scales the block input for SE-PRE and the block output otherwise', () => {
+    const scaleShape = (position: string) =>
+      analyticOps(specOf({ block: 'se-resnet', channels: 16, planes: 8, reduction: 4, sePosition: position, stride: 2, height: 8, width: 8 })).find(
+        (op) => op.name === 'se.scale',
+      )?.outputShape;
+    expect(scaleShape('pre')).toEqual([1, 16, 8, 8]);
+    expect(scaleShape('standard')).toEqual([1, 32, 4, 4]);
+  });
+});
+
+describe('GoogLeNet inception (3a) on 192x28x28', () => {
+  it('has the published parameter count of its convolutions', () => {
+    // Convolution weights of inception (3a): 1x1 64, 1x1 96 -> 3x3 128, 1x1 16 -> 5x5 32, pool proj 32.
+    const convWeights = 192 * 64 + 192 * 96 + 9 * 96 * 128 + 192 * 16 + 25 * 16 * 32 + 192 * 32;
+    const ops = analyticOps(specOf({ block: 'inception' }));
+    const convParams = ops.filter((op) => op.kind === 'conv2d').reduce((sum, op) => sum + op.params, 0n);
+    expect(convParams).toBe(BigInt(convWeights));
+    expect(ops.find((op) => op.name === 'concat')?.outputShape).toEqual([1, 256, 28, 28]);
+  });
+});
