@@ -1,5 +1,6 @@
 // What to profile. Every check of user input happens here, before any work starts.
 import { UsageError } from './errors';
+import { LAYOUTS, RESNET_DEPTHS, type Layout } from './networks';
 import { oneOf, wholeNumber } from './parse';
 
 export interface InputShape {
@@ -56,8 +57,27 @@ export interface InceptionBlockSpec extends SpecBase {
   pool: (typeof POOL_KINDS)[number];
 }
 
-export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec;
-export type BlockName = Spec['block'];
+export const MODELS = [
+  'resnet50',
+  'resnet101',
+  'resnet152',
+  'se-resnet50',
+  'se-resnet101',
+  'se-resnet152',
+  'bn-inception',
+  'se-bn-inception',
+] as const;
+export type ModelName = (typeof MODELS)[number];
+
+export interface NetworkSpec extends SpecBase {
+  block: 'network';
+  model: ModelName;
+  /** ResNets: v1 strides the first 1x1 conv of a downsampling bottleneck (Caffe, SENet), v1.5 the 3x3 (torchvision). */
+  layout: Layout;
+}
+
+export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec | NetworkSpec;
+export type BlockName = Exclude<Spec['block'], 'network'>;
 export const BLOCKS: readonly BlockName[] = ['se', 'se-resnet', 'resnet', 'se-inception', 'inception'];
 
 /** Raw option values as the CLI received them: strings, or absent when not given. */
@@ -77,6 +97,8 @@ export interface RawSpecOptions {
   widths?: string | undefined;
   branch3?: string | undefined;
   pool?: string | undefined;
+  model?: string | undefined;
+  layout?: string | undefined;
 }
 
 type RawKey = keyof RawSpecOptions;
@@ -87,7 +109,7 @@ export const INCEPTION_3A: InceptionWidths = { c1: 64, c3r: 96, c3: 128, c5r: 16
 export const DEFAULTS = {
   reduction: 16,
   batch: 1,
-  size: { se: 7, resnet: 56, inception: 28 },
+  size: { se: 7, resnet: 56, inception: 28, network: 224 },
   inceptionChannels: 192,
 } as const;
 
@@ -97,7 +119,7 @@ const OPTIONS_OF: Record<'se' | 'resnet' | 'inception', readonly RawKey[]> = {
   resnet: ['channels', 'reduction', 'bias', 'kind', 'planes', 'stride', 'strideOn', 'sePosition'],
   inception: ['channels', 'reduction', 'bias', 'widths', 'branch3', 'pool'],
 };
-const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool'];
+const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout'];
 const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition'];
 const COMMON: readonly RawKey[] = ['block', 'batch', 'height', 'width'];
 
@@ -109,7 +131,8 @@ export function hiddenWidth(channels: number, reduction: number): number {
 }
 
 export function hasSe(spec: Spec): boolean {
-  return spec.block === 'se' || spec.block.startsWith('se-');
+  const name = spec.block === 'network' ? spec.model : spec.block;
+  return name === 'se' || name.startsWith('se-');
 }
 
 export function family(block: BlockName): 'se' | 'resnet' | 'inception' {
@@ -123,19 +146,19 @@ export function plainTwin(spec: Spec): Spec | undefined {
       return { ...spec, block: 'resnet' };
     case 'se-inception':
       return { ...spec, block: 'inception' };
+    case 'network':
+      return hasSe(spec) ? { ...spec, model: spec.model.replace(/^se-/, '') as ModelName } : undefined;
     default:
       return undefined;
   }
 }
 
-/** Every option given must mean something for the block: a silent no-op hides mistakes. */
-function rejectStrayOptions(raw: RawSpecOptions, block: BlockName): void {
-  const allowed = new Set([...COMMON, ...OPTIONS_OF[family(block)]]);
-  const plain = block === 'resnet' || block === 'inception';
+/** Every option given must mean something for what is profiled: a silent no-op hides mistakes. */
+function rejectStrayOptions(raw: RawSpecOptions, allowed: readonly RawKey[], plain: boolean, what: string): void {
   for (const key of ALL_KEYS) {
     if (raw[key] === undefined) continue;
-    if (!allowed.has(key)) throw new UsageError(`${flag(key)} does not apply to --block ${block}`);
-    if (plain && SE_ONLY.includes(key)) throw new UsageError(`${flag(key)} does not apply to --block ${block}, which has no SE`);
+    if (!allowed.includes(key)) throw new UsageError(`${flag(key)} does not apply to ${what}`);
+    if (plain && SE_ONLY.includes(key)) throw new UsageError(`${flag(key)} does not apply to ${what}, which has no SE`);
   }
 }
 
@@ -220,14 +243,34 @@ function buildInception(raw: RawSpecOptions, block: 'inception' | 'se-inception'
   return spec;
 }
 
+export function isResNetModel(model: ModelName): boolean {
+  return model.replace(/^se-/, '') in RESNET_DEPTHS;
+}
+
+const NETWORK_KEYS: readonly RawKey[] = ['model', 'layout', 'batch', 'height', 'width', 'reduction', 'bias'];
+
+function buildNetwork(raw: RawSpecOptions, model: ModelName, base: Omit<SpecBase, 'input'>): NetworkSpec {
+  rejectStrayOptions(raw, NETWORK_KEYS, !model.startsWith('se-'), `--model ${model}`);
+  if (!isResNetModel(model) && raw.layout !== undefined) throw new UsageError(`--layout applies to ResNets, not ${model}`);
+  return {
+    ...base,
+    block: 'network',
+    model,
+    layout: oneOf('layout', raw.layout ?? 'v1.5', LAYOUTS),
+    input: sizeOf(raw, 3, DEFAULTS.size.network),
+  };
+}
+
 export function buildSpec(raw: RawSpecOptions): Spec {
-  const block = oneOf('block', raw.block ?? 'se', BLOCKS);
-  rejectStrayOptions(raw, block);
   const base = {
     batch: raw.batch === undefined ? DEFAULTS.batch : wholeNumber('batch', raw.batch),
     reduction: raw.reduction === undefined ? DEFAULTS.reduction : wholeNumber('reduction', raw.reduction),
     bias: raw.bias ?? false,
   };
+  if (raw.model !== undefined) return buildNetwork(raw, oneOf('model', raw.model, MODELS), base);
+  if (raw.layout !== undefined) throw new UsageError('--layout applies to --model networks');
+  const block = oneOf('block', raw.block ?? 'se', BLOCKS);
+  rejectStrayOptions(raw, [...COMMON, ...OPTIONS_OF[family(block)]], block === 'resnet' || block === 'inception', `--block ${block}`);
   switch (block) {
     case 'se': {
       const channels = wholeNumber('channels', requireValue(raw, 'channels', 'the number of input channels, e.g. --channels 512'));
@@ -259,6 +302,8 @@ export function describeSpec(spec: Spec): string {
       const se = spec.block === 'se-resnet' ? ` + ${describeSe(spec, resnetSeChannels(spec))} ${spec.sePosition}` : '';
       return `${spec.block === 'se-resnet' ? 'SE-ResNet' : 'ResNet'} ${spec.kind} block (planes ${spec.planes}, ${stride}${se}) ${on}`;
     }
+    case 'network':
+      return `${spec.model}${isResNetModel(spec.model) ? ` ${spec.layout}` : ''}${hasSe(spec) ? ` (SE r=${spec.reduction}${spec.bias ? ', bias' : ''})` : ''} ${on}`;
     case 'inception':
     case 'se-inception': {
       const w = spec.widths;

@@ -4,7 +4,7 @@ import { compareLayers, skippedCheck, type Check } from './check';
 import { countLayer, totalsOf, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
-import type { Latency } from './measured/latency';
+import type { Latency, TimingPlan } from './measured/latency';
 import { plainTwin, type Spec } from '../spec';
 
 export interface Sizes {
@@ -36,11 +36,9 @@ export interface Profile {
   measured?: { backend: BackendInfo; latency: Latency };
 }
 
-export interface ProfileOptions {
+export interface ProfileOptions extends TimingPlan {
   measure: boolean;
   backend: BackendChoice;
-  runs: number;
-  warmup: number;
 }
 
 const FLOAT32_BYTES = 4n;

@@ -11,14 +11,16 @@ import * as parse from './options';
 export interface ProfileFlags extends RawSpecOptions {
   measure: boolean;
   backend: string;
-  runs: string;
-  warmup: string;
+  runs?: string;
+  warmup?: string;
   format?: string;
   json?: boolean;
   convention: string;
   conventions?: string;
   at?: string[];
   atFile?: string;
+  depth?: string;
+  top?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -41,24 +43,33 @@ export function addProfileOptions(command: Command): Command {
     .option('--widths <list>', 'inception blocks: c1,c3r,c3,c5r,c5,pp (default: 64,96,128,16,32,32)')
     .option('--branch3 <kind>', 'inception blocks: 5x5 or 3x3x2 (default: 5x5)')
     .option('--pool <kind>', 'inception blocks: max or avg (default: max)')
+    .option('--model <name>', 'a whole network: resnet50|101|152, se-resnet50|101|152, bn-inception, se-bn-inception')
+    .option('--layout <v>', 'ResNets: v1 (stride on the first 1x1, Caffe and SENet) or v1.5 (on the 3x3, torchvision) (default: v1.5)')
     .option('--at <CxHxW>', "SE's cost at an insertion point; repeat for several", collect)
     .option('--at-file <path>', 'insertion points from a file, one CxHxW a line')
+    .option('--depth <N>', 'group layers into a tree of module paths N deep (default: 2 for --model networks)')
+    .option('--top <K>', 'also list the K layers that cost most under the first convention column')
     .option('--no-measure', 'analytic counts only: do not load tfjs or run the model')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu', 'auto')
-    .option('--runs <N>', 'timed forward runs for the latency', '30')
-    .option('--warmup <N>', 'untimed forward runs before timing', '5')
+    .option('--runs <N>', 'timed forward runs for the latency (default: up to 30 within about 3 s, at least 3)')
+    .option('--warmup <N>', 'untimed forward runs before timing (default: up to 5 within about 1 s)')
     .option('--format <format>', 'table (default), json, markdown or csv')
     .option('--json', 'shortcut for --format json')
     .option('--convention <key>', 'the MACs column: thop, fvcore, ptflops, ptflops-aten, macs or flops', 'thop')
     .option('--conventions <keys>', "several columns: a comma-separated list, or 'all'");
 }
 
+/** Latency defaults: a small block gets 30 runs; a network stops after a time budget. */
+const LATENCY = { runs: 30, warmup: 5, budgetMs: 3000 } as const;
+
 export function profileOptions(flags: ProfileFlags): ProfileOptions {
+  const explicit = flags.runs !== undefined || flags.warmup !== undefined;
   return {
     measure: flags.measure,
     backend: parse.backend(flags.backend),
-    runs: wholeNumber('runs', flags.runs, 1),
-    warmup: wholeNumber('warmup', flags.warmup, 0),
+    runs: flags.runs === undefined ? LATENCY.runs : wholeNumber('runs', flags.runs, 1),
+    warmup: flags.warmup === undefined ? LATENCY.warmup : wholeNumber('warmup', flags.warmup, 0),
+    budgetMs: explicit ? undefined : LATENCY.budgetMs,
   };
 }
 
@@ -69,8 +80,10 @@ export async function runProfile(flags: ProfileFlags, toolVersion: string): Prom
   const spec = buildSpec(flags);
   const format = parse.format(flags);
   const columns = parse.columns(flags);
+  const depth = flags.depth === undefined ? (spec.block === 'network' ? 2 : undefined) : wholeNumber('depth', flags.depth);
+  const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
   const result = await profile(spec, profileOptions(flags));
-  process.stdout.write(render(result, { format, columns, toolVersion }));
+  process.stdout.write(render(result, { format, columns, toolVersion, depth, top }));
   if (result.check.status === 'mismatch') {
     process.stderr.write(`seprof: analytic and measured counts differ in ${result.check.mismatches.length} place(s)\n`);
     process.exitCode = EXIT_FAILED;

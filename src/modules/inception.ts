@@ -5,12 +5,17 @@ import { seLayers } from './se';
 
 export function inceptionBlockLayers(x: Tensor, cfg: InceptionBlockConfig, prefix = ''): Tensor {
   const { c1, c3r, c3, c5r, c5, pp } = cfg.widths;
-  const branch1 = convBnRelu(`${prefix}branch1.`, '', x, c1, 1);
-  const branch2 = convBnRelu(`${prefix}branch2.`, '2', convBnRelu(`${prefix}branch2.`, '1', x, c3r, 1), c3, 3);
+  const stride = cfg.stride ?? 1;
+  const branch2 = convBnRelu(`${prefix}branch2.`, '2', convBnRelu(`${prefix}branch2.`, '1', x, c3r, 1), c3, 3, stride);
   let branch3 = convBnRelu(`${prefix}branch3.`, '1', x, c5r, 1);
-  branch3 = convBnRelu(`${prefix}branch3.`, '2', branch3, c5, cfg.branch3 === '5x5' ? 5 : 3);
-  if (cfg.branch3 === '3x3x2') branch3 = convBnRelu(`${prefix}branch3.`, '3', branch3, c5, 3);
-  const branch4 = convBnRelu(`${prefix}branch4.`, '', pool(`${prefix}branch4.pool`, cfg.pool, x, 3, 1), pp, 1);
-  const joined = concat(`${prefix}concat`, [branch1, branch2, branch3, branch4]);
+  if (cfg.branch3 === '5x5') {
+    branch3 = convBnRelu(`${prefix}branch3.`, '2', branch3, c5, 5, stride);
+  } else {
+    branch3 = convBnRelu(`${prefix}branch3.`, '3', convBnRelu(`${prefix}branch3.`, '2', branch3, c5, 3), c5, 3, stride);
+  }
+  const pooled = pool(`${prefix}branch4.pool`, cfg.pool, x, 3, stride);
+  const branch4 = pp > 0 ? convBnRelu(`${prefix}branch4.`, '', pooled, pp, 1) : pooled;
+  const branches = [...(c1 > 0 ? [convBnRelu(`${prefix}branch1.`, '', x, c1, 1)] : []), branch2, branch3, branch4];
+  const joined = concat(`${prefix}concat`, branches);
   return cfg.se === null ? joined : seLayers(joined, { ...cfg.se, prefix: `${prefix}se.` });
 }

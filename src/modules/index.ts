@@ -1,6 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { hasSe, type Spec } from '../spec';
+import { networkPlan } from '../networks';
 import { inceptionBlockLayers } from './inception';
+import { networkLayers } from './network';
 import { resnetBlockLayers } from './resnet';
 import { seLayers } from './se';
 
@@ -19,6 +21,8 @@ export function buildModel(spec: Spec): tfl.LayersModel {
       case 'inception':
       case 'se-inception':
         return inceptionBlockLayers(x, { ...spec, se });
+      case 'network':
+        return networkLayers(networkPlan(spec), x);
     }
   })();
   return tfl.model({ inputs: x, outputs: output });

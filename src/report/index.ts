@@ -12,16 +12,20 @@ export interface RenderOptions {
   /** Convention keys shown as columns in table and markdown (JSON and CSV carry all). */
   columns: readonly string[];
   toolVersion: string;
+  /** Group layers into a tree of module paths this deep. */
+  depth?: number | undefined;
+  /** Also list the K layers that cost most under the first column. */
+  top?: number | undefined;
 }
 
-export function render(profile: Profile, { format, columns, toolVersion }: RenderOptions): string {
-  switch (format) {
+export function render(profile: Profile, options: RenderOptions): string {
+  switch (options.format) {
     case 'table':
-      return renderTable(profile, columns);
+      return renderTable(profile, options);
     case 'json':
-      return renderJson(profile, toolVersion);
+      return renderJson(profile, options);
     case 'markdown':
-      return renderMarkdown(profile, columns);
+      return renderMarkdown(profile, options);
     case 'csv':
       return renderCsv(profile);
   }

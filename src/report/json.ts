@@ -2,6 +2,8 @@
 import type { Profile } from '../analyzers/profile';
 import type { Counts, Totals } from '../analyzers/count';
 import { jsonCount } from './format';
+import type { RenderOptions } from './index';
+import { topLayers, treeRows } from './rows';
 
 export const SCHEMA_VERSION = 1;
 
@@ -13,8 +15,9 @@ export function jsonTotals(totals: Totals): object {
   return { params: jsonCount(totals.params), buffers: jsonCount(totals.buffers), counts: jsonCounts(totals.counts) };
 }
 
-export function profileJson(profile: Profile, toolVersion: string): object {
+export function profileJson(profile: Profile, { toolVersion, depth, top, columns }: RenderOptions): object {
   const { spec, layers, totals, sizes, check, measured, overhead } = profile;
+  const main = columns[0] ?? 'thop';
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'seprof', version: toolVersion },
@@ -42,9 +45,13 @@ export function profileJson(profile: Profile, toolVersion: string): object {
     },
     check,
     latency: measured?.latency ?? null,
+    ...(depth !== undefined && {
+      tree: treeRows(layers, depth).map((r) => ({ name: r.name, depth: r.depth, params: jsonCount(r.params), counts: jsonCounts(r.counts) })),
+    }),
+    ...(top !== undefined && { top: { convention: main, layers: topLayers(layers, main, top).map((l) => l.op.name) } }),
   };
 }
 
-export function renderJson(profile: Profile, toolVersion: string): string {
-  return `${JSON.stringify(profileJson(profile, toolVersion), null, 2)}\n`;
+export function renderJson(profile: Profile, options: RenderOptions): string {
+  return `${JSON.stringify(profileJson(profile, options), null, 2)}\n`;
 }

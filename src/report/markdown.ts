@@ -1,39 +1,43 @@
-// GitHub-flavoured markdown: a layer table and the summary as a list.
+// GitHub-flavoured markdown: the layer table, the summary as a list, top layers, overhead.
 import type { Profile } from '../analyzers/profile';
-import { formatShape } from '../analyzers/ops';
 import { describeSpec } from '../spec';
-import { columnHeader } from './columns';
-import { withCommas } from './format';
+import type { RenderOptions } from './index';
 import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
 import { summaryLines } from './summary';
+import { layerTable, topTable } from './table';
 
 export const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 export const alignRow = (text: number, numbers: number): string =>
   row([...Array<string>(text).fill('---'), ...Array<string>(numbers).fill('---:')]);
+const code = (name: string): string => (name === '' ? '' : `\`${name.trim()}\``);
+const indent = (name: string): string => `${'&nbsp;'.repeat(name.length - name.trimStart().length)}${code(name)}`;
 
-export function renderMarkdown(profile: Profile, columns: readonly string[]): string {
-  const { spec, layers, totals, check, overhead } = profile;
+export function renderMarkdown(profile: Profile, options: RenderOptions): string {
+  const { columns, top } = options;
+  const { head, rows, total } = layerTable(profile, options);
   const lines = [
-    `### ${describeSpec(spec)}`,
+    `### ${describeSpec(profile.spec)}`,
     '',
-    row(['Layer', 'Op', 'Output shape', 'Params', ...columns.map(columnHeader)]),
-    alignRow(3, columns.length + 1),
-    ...layers.map(({ op, counts }) =>
-      row([`\`${op.name}\``, op.kind, formatShape(op.outputShape), withCommas(op.params), ...columns.map((k) => withCommas(counts[k] ?? 0n))]),
-    ),
-    row(['**Total**', '', '', `**${withCommas(totals.params)}**`, ...columns.map((k) => `**${withCommas(totals.counts[k] ?? 0n)}**`)]),
+    row(head),
+    alignRow(3, head.length - 3),
+    ...rows.map(([name = '', ...rest]) => row([indent(name), ...rest])),
+    row(total.map((cell) => (cell === '' ? '' : `**${cell}**`))),
     '',
     ...summaryLines(profile, columns).map(([label, value]) => `- ${label}: ${value}`),
-    ...check.mismatches.map((m) => `  - \`${m.layer}\` ${m.quantity}: analytic ${m.analytic}, measured ${m.measured}`),
+    ...profile.check.mismatches.map((m) => `  - \`${m.layer}\` ${m.quantity}: analytic ${m.analytic}, measured ${m.measured}`),
     '',
   ];
-  if (overhead !== undefined) {
+  if (top !== undefined) {
+    const t = topTable(profile, columns, top);
+    lines.push(`#### ${t.title}`, '', row(t.head), alignRow(3, 2), ...t.rows.map(([name = '', ...rest]) => row([code(name), ...rest])), '');
+  }
+  if (profile.overhead !== undefined) {
     lines.push(
       `#### ${overheadTitle(profile)}`,
       '',
       row(OVERHEAD_HEAD),
       alignRow(1, OVERHEAD_HEAD.length - 1),
-      ...overheadRows(overhead, totals, columns).map((r) => row(overheadCells(r))),
+      ...overheadRows(profile.overhead, profile.totals, columns).map((r) => row(overheadCells(r))),
       '',
     );
   }

@@ -33,6 +33,8 @@ export function overheadCells(row: OverheadRow): string[] {
 
 export const OVERHEAD_HEAD = ['Quantity', 'Without SE', 'With SE', 'SE adds', 'SE adds %'];
 
-export function overheadTitle(profile: Profile): string {
-  return `SE overhead: against --block ${profile.overhead?.plain.block ?? '?'}, the same block without SE (analytic)`;
+export function overheadTitle({ overhead }: Profile): string {
+  const plain = overhead?.plain;
+  const twin = plain?.block === 'network' ? `--model ${plain.model}, the same network` : `--block ${plain?.block}, the same block`;
+  return `SE overhead: against ${twin} without SE (analytic)`;
 }

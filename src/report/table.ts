@@ -5,7 +5,9 @@ import { formatShape } from '../analyzers/ops';
 import { describeSpec } from '../spec';
 import { columnHeader } from './columns';
 import { withCommas } from './format';
+import type { RenderOptions } from './index';
 import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
+import { layerRows, share, topLayers, treeRows } from './rows';
 import { summaryLines } from './summary';
 
 /** Rules under the header and, with a total row, above it; drawn like the top border. */
@@ -36,21 +38,59 @@ export function labelled(lines: readonly (readonly [string, string])[]): string[
   return lines.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
 }
 
-export function renderTable(profile: Profile, columns: readonly string[]): string {
-  const { spec, layers, totals, check, overhead } = profile;
+/** The cells of the layer (or tree) table, its head, and the total row: shared with markdown. */
+export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOptions, 'columns' | 'depth'>) {
+  const { layers, totals } = profile;
+  const main = columns[0] ?? 'thop';
+  const tree = depth !== undefined;
+  const rows = tree ? treeRows(layers, depth) : layerRows(layers);
   const counts = (c: Record<string, bigint>): string[] => columns.map((key) => withCommas(c[key] ?? 0n));
-  const rows = [
-    ...layers.map(({ op, counts: c }) => [op.name, op.kind, formatShape(op.outputShape), withCommas(op.params), ...counts(c)]),
-    ['Total', '', '', withCommas(totals.params), ...counts(totals.counts)],
-  ];
+  const shareOf = (c: Record<string, bigint>): string[] => (tree ? [share(c[main] ?? 0n, totals.counts[main] ?? 0n)] : []);
+  return {
+    head: ['Layer', 'Op', 'Output shape', 'Params', ...columns.map(columnHeader), ...(tree ? [`Share (${main})`] : [])],
+    rows: rows.map((r) => [
+      `${'  '.repeat(Math.max(0, r.depth - 1))}${r.name}`,
+      r.what,
+      formatShape(r.outputShape),
+      withCommas(r.params),
+      ...counts(r.counts),
+      ...shareOf(r.counts),
+    ]),
+    total: ['Total', '', '', withCommas(totals.params), ...counts(totals.counts), ...shareOf(totals.counts)],
+  };
+}
+
+export function topTable(profile: Profile, columns: readonly string[], k: number) {
+  const main = columns[0] ?? 'thop';
+  const total = profile.totals.counts[main] ?? 0n;
+  return {
+    title: `Top ${k} layers by ${columnHeader(main)}`,
+    head: ['Layer', 'Op', 'Output shape', columnHeader(main), 'Share'],
+    rows: topLayers(profile.layers, main, k).map(({ op, counts }) => [
+      op.name,
+      op.kind,
+      formatShape(op.outputShape),
+      withCommas(counts[main] ?? 0n),
+      share(counts[main] ?? 0n, total),
+    ]),
+  };
+}
+
+export function renderTable(profile: Profile, options: RenderOptions): string {
+  const { columns, top } = options;
+  const { head, rows, total } = layerTable(profile, options);
   const parts = [
-    describeSpec(spec),
-    drawTable(['Layer', 'Op', 'Output shape', 'Params', ...columns.map(columnHeader)], rows, 3, true),
+    describeSpec(profile.spec),
+    drawTable(head, [...rows, total], 3, true),
     ...labelled(summaryLines(profile, columns)),
-    ...check.mismatches.map((m) => `  ${m.layer}: ${m.quantity} analytic ${m.analytic}, measured ${m.measured}`),
+    ...profile.check.mismatches.map((m) => `  ${m.layer}: ${m.quantity} analytic ${m.analytic}, measured ${m.measured}`),
   ];
-  if (overhead !== undefined) {
-    const overheadTable = overheadRows(overhead, totals, columns).map(overheadCells);
+  if (top !== undefined) {
+    const t = topTable(profile, columns, top);
+    parts.push('', t.title, drawTable(t.head, t.rows, 3, false));
+  }
+  if (profile.overhead !== undefined) {
+    const overheadTable = overheadRows(profile.overhead, profile.totals, columns).map(overheadCells);
     parts.push('', overheadTitle(profile), drawTable(OVERHEAD_HEAD, overheadTable, 1, false));
   }
   return `${parts.join('\n')}\n`;

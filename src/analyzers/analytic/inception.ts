@@ -6,24 +6,35 @@ import { seOps } from './se';
 
 export type InceptionBlockConfig = Pick<InceptionBlockSpec, 'widths' | 'branch3' | 'pool'> & {
   se: { reduction: number; bias: boolean } | null;
+  /**
+   * BN-Inception's grid-reduction modules (3c, 4e) have stride 2 on the last conv of the
+   * two 3x3 branches and on the pool, no 1x1 branch (c1 = 0) and no pool projection (pp = 0).
+   */
+  stride?: 1 | 2;
 };
 
 export function inceptionBlockOps(x: Shape, cfg: InceptionBlockConfig, prefix = ''): Op[] {
   const { c1, c3r, c3, c5r, c5, pp } = cfg.widths;
-  const branch1 = convBnRelu(`${prefix}branch1.`, '', x, c1, 1);
+  const stride = cfg.stride ?? 1;
+  const branch1 = c1 > 0 ? convBnRelu(`${prefix}branch1.`, '', x, c1, 1) : [];
 
   const reduce3 = convBnRelu(`${prefix}branch2.`, '1', x, c3r, 1);
-  const branch2 = [...reduce3, ...convBnRelu(`${prefix}branch2.`, '2', outputOf(reduce3), c3, 3)];
+  const branch2 = [...reduce3, ...convBnRelu(`${prefix}branch2.`, '2', outputOf(reduce3), c3, 3, stride)];
 
   const reduce5 = convBnRelu(`${prefix}branch3.`, '1', x, c5r, 1);
-  const wide = convBnRelu(`${prefix}branch3.`, '2', outputOf(reduce5), c5, cfg.branch3 === '5x5' ? 5 : 3);
-  const stacked = cfg.branch3 === '3x3x2' ? convBnRelu(`${prefix}branch3.`, '3', outputOf(wide), c5, 3) : [];
-  const branch3 = [...reduce5, ...wide, ...stacked];
+  const branch3 =
+    cfg.branch3 === '5x5'
+      ? [...reduce5, ...convBnRelu(`${prefix}branch3.`, '2', outputOf(reduce5), c5, 5, stride)]
+      : (() => {
+          const first = convBnRelu(`${prefix}branch3.`, '2', outputOf(reduce5), c5, 3);
+          return [...reduce5, ...first, ...convBnRelu(`${prefix}branch3.`, '3', outputOf(first), c5, 3, stride)];
+        })();
 
-  const pooled = pool(`${prefix}branch4.pool`, cfg.pool === 'max' ? 'max_pool' : 'avg_pool', x, 3, 1);
-  const branch4 = [pooled, ...convBnRelu(`${prefix}branch4.`, '', pooled.outputShape, pp, 1)];
+  const pooled = pool(`${prefix}branch4.pool`, cfg.pool === 'max' ? 'max_pool' : 'avg_pool', x, 3, stride);
+  const branch4 = [pooled, ...(pp > 0 ? convBnRelu(`${prefix}branch4.`, '', pooled.outputShape, pp, 1) : [])];
 
-  const joined = concat(`${prefix}concat`, [branch1, branch2, branch3, branch4].map(outputOf));
+  const branches = [branch1, branch2, branch3, branch4].filter((b) => b.length > 0);
+  const joined = concat(`${prefix}concat`, branches.map(outputOf));
   const se = cfg.se === null ? [] : seOps({ input: joined.outputShape, ...cfg.se, prefix: `${prefix}se.` });
-  return [...branch1, ...branch2, ...branch3, ...branch4, joined, ...se];
+  return [...branches.flat(), joined, ...se];
 }

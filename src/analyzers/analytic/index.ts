@@ -1,6 +1,8 @@
 import type { Op, Shape } from '../ops';
 import { hasSe, type Spec } from '../../spec';
+import { networkPlan } from '../../networks';
 import { inceptionBlockOps } from './inception';
+import { networkOps } from './network';
 import { resnetBlockOps } from './resnet';
 import { seOps } from './se';
 
@@ -23,5 +25,7 @@ export function analyticOps(spec: Spec): Op[] {
     case 'inception':
     case 'se-inception':
       return inceptionBlockOps(x, { ...spec, se });
+    case 'network':
+      return networkOps(networkPlan(spec), x);
   }
 }

@@ -57,3 +57,15 @@ export function convBnRelu(prefix: string, suffix: string, x: Shape, cout: numbe
   const bn = batchnorm(`${prefix}bn${suffix}`, conv.outputShape);
   return [conv, bn, relu(`${prefix}relu${suffix}`, bn.outputShape)];
 }
+
+/** AdaptiveAvgPool2d(1): NCHW in, [B, C, 1, 1] out. */
+export function globalAvgPool(name: string, x: Shape): Op {
+  return makeOp(name, 'global_avg_pool', [x], [dim(x, 0), dim(x, 1), 1, 1], { attrs: { kernel: [dim(x, 2), dim(x, 3)] } });
+}
+
+/** Linear on [rows, in]. */
+export function linear(name: string, x: Shape, out: number, bias: boolean): Op {
+  const inFeatures = BigInt(dim(x, -1));
+  const params = inFeatures * BigInt(out) + (bias ? BigInt(out) : 0n);
+  return makeOp(name, 'linear', [x], [...x.slice(0, -1), out], { attrs: { bias }, params });
+}

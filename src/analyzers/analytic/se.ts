@@ -1,7 +1,8 @@
 // SEAttention from hyper-parameters alone:
 // AdaptiveAvgPool2d(1) -> Linear(C, m) -> ReLU -> Linear(m, C) -> Sigmoid -> x * s.
-import { makeOp, type Op, type Shape } from '../ops';
+import { dim, makeOp, type Op, type Shape } from '../ops';
 import { hiddenWidth } from '../../spec';
+import { globalAvgPool, linear, relu } from './layers';
 
 export interface SeParams {
   /** Input shape, NCHW. */
@@ -13,19 +14,16 @@ export interface SeParams {
 }
 
 export function seOps({ input, reduction, bias, prefix = '' }: SeParams): Op[] {
-  const [batch, channels, height, width] = input as [number, number, number, number];
-  const hidden = hiddenWidth(channels, reduction);
-  const c = BigInt(channels);
-  const m = BigInt(hidden);
-  const pooled: Shape = [batch, channels, 1, 1];
-  const squeezed: Shape = [batch, channels];
-  const excited: Shape = [batch, hidden];
+  const [batch, channels] = [dim(input, 0), dim(input, 1)];
+  const squeeze = globalAvgPool(`${prefix}squeeze`, input);
+  const fc1 = linear(`${prefix}fc1`, [batch, channels], hiddenWidth(channels, reduction), bias); // .view(B, C)
+  const fc2 = linear(`${prefix}fc2`, fc1.outputShape, channels, bias);
   return [
-    makeOp(`${prefix}squeeze`, 'global_avg_pool', [input], pooled, { attrs: { kernel: [height, width] } }),
-    makeOp(`${prefix}fc1`, 'linear', [squeezed], excited, { attrs: { bias }, params: c * m + (bias ? m : 0n) }),
-    makeOp(`${prefix}relu`, 'relu', [excited], excited),
-    makeOp(`${prefix}fc2`, 'linear', [excited], squeezed, { attrs: { bias }, params: m * c + (bias ? c : 0n) }),
-    makeOp(`${prefix}sigmoid`, 'sigmoid', [squeezed], squeezed),
-    makeOp(`${prefix}scale`, 'scale', [input, pooled], input),
+    squeeze,
+    fc1,
+    relu(`${prefix}relu`, fc1.outputShape),
+    fc2,
+    makeOp(`${prefix}sigmoid`, 'sigmoid', [fc2.outputShape], fc2.outputShape),
+    makeOp(`${prefix}scale`, 'scale', [input, squeeze.outputShape], input),
   ];
 }

@@ -8,12 +8,10 @@ import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
 import { opsFromKernels, type LayerFacts } from './kernels';
-import { timeForward, type Latency } from './latency';
+import { timeForward, type Latency, type TimingPlan } from './latency';
 
-export interface MeasureOptions {
+export interface MeasureOptions extends TimingPlan {
   backend: BackendChoice;
-  runs: number;
-  warmup: number;
 }
 
 export interface Measurement {
@@ -47,6 +45,11 @@ async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promise<{ op
   const modelInput = model.inputs[0];
   if (modelInput === undefined) throw new Error('model has no input');
   values.set(modelInput.id, x);
+  // Each activation is freed once its last reader has run: a ResNet-152 keeps only a few alive.
+  const readers = new Map<number, number>();
+  for (const layer of model.layers) {
+    for (const t of layer.inboundNodes[0]?.inputTensors ?? []) readers.set(t.id, (readers.get(t.id) ?? 0) + 1);
+  }
   const ops: Op[] = [];
   const unrecognised: string[] = [];
   for (const layer of model.layers) {
@@ -67,6 +70,14 @@ async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promise<{ op
       const value = produced[i];
       if (value !== undefined) values.set(t.id, value);
     });
+    for (const t of node.inputTensors) {
+      const left = (readers.get(t.id) ?? 1) - 1;
+      readers.set(t.id, left);
+      if (left === 0) {
+        values.get(t.id)?.dispose();
+        values.delete(t.id);
+      }
+    }
     const read = opsFromKernels(profile.kernels, layerFacts(layer));
     ops.push(...read.ops);
     unrecognised.push(...read.unrecognised.map((k) => `${layer.name}: ${k}`));

@@ -48,8 +48,31 @@ function forwardOnce(model: tfl.LayersModel, x: tf.Tensor): number {
   return elapsed;
 }
 
-export function timeForward(model: tfl.LayersModel, x: tf.Tensor, { runs, warmup }: { runs: number; warmup: number }): Latency {
-  for (let i = 0; i < warmup; i++) forwardOnce(model, x);
-  const samples = Array.from({ length: runs }, () => forwardOnce(model, x));
-  return summarize(samples, warmup);
+export interface TimingPlan {
+  /** Timed runs (at most, with a budget). */
+  runs: number;
+  /** Untimed runs first (at most, with a budget). */
+  warmup: number;
+  /** Stop early once this much time is spent, keeping at least 3 timed runs and 1 warm-up. */
+  budgetMs?: number | undefined;
+}
+
+const MIN_TIMED = 3;
+
+/** Repeats `once` up to `count` times, or until `budgetMs` is spent after `minimum` runs. */
+function repeat(once: () => number, count: number, minimum: number, budgetMs: number | undefined): number[] {
+  const samples: number[] = [];
+  let spent = 0;
+  while (samples.length < count && (budgetMs === undefined || samples.length < minimum || spent < budgetMs)) {
+    const ms = once();
+    samples.push(ms);
+    spent += ms;
+  }
+  return samples;
+}
+
+export function timeForward(model: tfl.LayersModel, x: tf.Tensor, { runs, warmup, budgetMs }: TimingPlan): Latency {
+  const once = (): number => forwardOnce(model, x);
+  const warm = repeat(once, warmup, Math.min(1, warmup), budgetMs === undefined ? undefined : budgetMs / 3);
+  return summarize(repeat(once, runs, Math.min(MIN_TIMED, runs), budgetMs), warm.length);
 }

@@ -1,0 +1,35 @@
+// A network plan walked on shapes.
+import type { Op, Shape } from '../ops';
+import type { Piece } from '../../networks';
+import { dim } from '../ops';
+import { convBnRelu, globalAvgPool, linear, outputOf, pool } from './layers';
+import { inceptionBlockOps } from './inception';
+import { resnetBlockOps } from './resnet';
+
+function pieceOps(piece: Piece, x: Shape): Op[] {
+  switch (piece.kind) {
+    case 'conv-bn-relu':
+      return convBnRelu(piece.prefix, piece.suffix, x, piece.cout, piece.k, piece.stride);
+    case 'pool':
+      return [pool(piece.name, piece.pool === 'max' ? 'max_pool' : 'avg_pool', x, piece.k, piece.stride)];
+    case 'resnet-block':
+      return resnetBlockOps(x, piece.cfg, piece.prefix);
+    case 'inception-block':
+      return inceptionBlockOps(x, piece.cfg, piece.prefix);
+    case 'global-pool':
+      return [globalAvgPool(piece.name, x)];
+    case 'linear':
+      return [linear(piece.name, [dim(x, 0), dim(x, 1)], piece.out, piece.bias)];
+  }
+}
+
+export function networkOps(plan: readonly Piece[], input: Shape): Op[] {
+  const ops: Op[] = [];
+  let x = input;
+  for (const piece of plan) {
+    const added = pieceOps(piece, x);
+    ops.push(...added);
+    x = outputOf(added);
+  }
+  return ops;
+}

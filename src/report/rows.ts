@@ -1,0 +1,60 @@
+// The rows a layer table shows: every op, or a depth-limited tree of module paths
+// (like torchinfo's and DeepSpeed's module depth), and the K most expensive layers.
+import type { Counts, LayerCounts } from '../analyzers/count';
+import { totalsOf } from '../analyzers/count';
+import type { Shape } from '../analyzers/ops';
+import { decimal } from './format';
+
+export interface Row {
+  /** Module path: `layer1.0.se` for a group, the op's name for a layer. */
+  name: string;
+  /** 1 for top-level modules; 0 for rows of a flat layer list. */
+  depth: number;
+  /** The op kind of a layer, or how many ops a group holds. */
+  what: string;
+  outputShape: Shape;
+  params: bigint;
+  counts: Counts;
+}
+
+export function layerRows(layers: readonly LayerCounts[]): Row[] {
+  return layers.map(({ op, counts }) => ({ name: op.name, depth: 0, what: op.kind, outputShape: op.outputShape, params: op.params, counts }));
+}
+
+/** Groups ops by the first 1..maxDepth segments of their dotted paths, parents first. */
+export function treeRows(layers: readonly LayerCounts[], maxDepth: number): Row[] {
+  const groups = new Map<string, { depth: number; members: LayerCounts[]; leaf: boolean }>();
+  for (const layer of layers) {
+    const segments = layer.op.name.split('.');
+    const deepest = Math.min(maxDepth, segments.length);
+    for (let depth = 1; depth <= deepest; depth++) {
+      const path = segments.slice(0, depth).join('.');
+      const group = groups.get(path) ?? { depth, members: [], leaf: depth === segments.length };
+      group.members.push(layer);
+      groups.set(path, group);
+    }
+  }
+  return [...groups].map(([name, { depth, members, leaf }]) => {
+    const totals = totalsOf(members);
+    const last = members.at(-1);
+    return {
+      name,
+      depth,
+      what: leaf && members.length === 1 && last !== undefined ? last.op.kind : `${members.length} ops`,
+      outputShape: last?.op.outputShape ?? [],
+      params: totals.params,
+      counts: totals.counts,
+    };
+  });
+}
+
+/** The K layers that cost most under one convention, most expensive first. */
+export function topLayers(layers: readonly LayerCounts[], key: string, k: number): LayerCounts[] {
+  const cost = (l: LayerCounts): bigint => l.counts[key] ?? 0n;
+  return [...layers].sort((a, b) => (cost(b) > cost(a) ? 1 : cost(b) < cost(a) ? -1 : 0)).slice(0, k);
+}
+
+/** `12.34%` of a total, exact to two decimals. */
+export function share(part: bigint, total: bigint): string {
+  return total === 0n ? '-' : `${decimal(part * 100n, total, 2)}%`;
+}
