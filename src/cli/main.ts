@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from '../errors';
+import { addPaperCommand } from './paper';
 import { addProfileOptions, runProfile } from './profile';
 
 function toolVersion(): string {
@@ -42,6 +43,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ outputError: () => {} });
   addProfileOptions(program).action((flags) => runProfile(flags, version));
+  addPaperCommand(program, version);
+  for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => {} });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

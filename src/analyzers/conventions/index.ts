@@ -4,13 +4,14 @@ import { fvcore } from './fvcore';
 import { macs } from './macs';
 import { ptflops } from './ptflops';
 import { ptflopsAten } from './ptflops-aten';
+import { senet } from './senet';
 import { thop } from './thop';
 
 export type { Convention } from './convention';
 export { countOp, isSkip } from './convention';
 
 /** Every convention seprof counts, in report order. */
-export const CONVENTIONS: readonly Convention[] = [thop, fvcore, ptflops, ptflopsAten, macs, flops];
+export const CONVENTIONS: readonly Convention[] = [thop, fvcore, ptflops, ptflopsAten, macs, flops, senet];
 
 export const CONVENTION_KEYS = CONVENTIONS.map((c) => c.key);
 

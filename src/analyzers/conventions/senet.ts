@@ -1,0 +1,25 @@
+import { convMacs, inp, linearMacs, out, rule, skip, type Convention } from './convention';
+
+const notCounted = skip('not counted in the SENet paper\'s figures');
+
+// Inferred, not read from a counter: the SENet paper (arXiv 1709.01507, Table 2) reports
+// GFLOPs that equal conv and linear multiply-accumulates plus one operation per element
+// for global average pooling (the squeeze) and for the SE rescale. See `seprof paper`.
+export const senet: Convention = {
+  key: 'senet',
+  source: "SENet paper's accounting (inferred from its Table 2): MACs plus SE's squeeze and rescale",
+  unit: 'FLOPs',
+  rules: {
+    conv2d: rule('numel(out) * (Cin/g) * kh * kw; bias ignored', convMacs),
+    batchnorm: notCounted,
+    relu: notCounted,
+    sigmoid: notCounted,
+    global_avg_pool: rule('numel(in)', inp),
+    avg_pool: notCounted,
+    max_pool: notCounted,
+    linear: rule('rows * in * out; bias ignored', linearMacs),
+    scale: rule('numel(out)', out),
+    add: notCounted,
+    concat: notCounted,
+  },
+};

@@ -1,0 +1,180 @@
+// Whole networks: ResNet-50 by hand, the depth tree, BN-Inception's shapes, and the CLI.
+import { describe, expect, it } from 'vitest';
+import { analyticOps } from '../src/analyzers/analytic';
+import { countLayer, totalsOf } from '../src/analyzers/count';
+import { treeRows } from '../src/report/rows';
+import { seprof } from './support/cli';
+import { specOf } from './support/grid';
+
+/** ResNet-50 at 224x224, batch 1, derived by hand stage by stage. */
+function resnet50ByHand(layout: 'v1' | 'v1.5') {
+  let params = 3n * 64n * 49n + 2n * 64n; // stem conv + BN
+  let macs = 112n * 112n * 64n * 3n * 49n;
+  let bnElements = 64n * 112n * 112n;
+  let reluElements = 64n * 112n * 112n;
+  let addElements = 0n;
+  const maxpoolOut = 64n * 56n * 56n;
+  let cin = 64n;
+  let size = 56n;
+  for (const [stage, blocks] of [3, 4, 6, 3].entries()) {
+    const P = 64n * 2n ** BigInt(stage);
+    for (let i = 0; i < blocks; i++) {
+      const stride = i === 0 && stage > 0 ? 2n : 1n;
+      const out = size / stride;
+      const conv1Size = layout === 'v1' ? out : size; // v1 strides the first 1x1
+      macs += cin * P * conv1Size ** 2n + 9n * P * P * out ** 2n + 4n * P * P * out ** 2n;
+      params += cin * P + 9n * P * P + 4n * P * P + 2n * (P + P + 4n * P);
+      bnElements += P * conv1Size ** 2n + P * out ** 2n + 4n * P * out ** 2n;
+      reluElements += P * conv1Size ** 2n + P * out ** 2n + 4n * P * out ** 2n; // two in the branch, one after the sum
+      addElements += 4n * P * out ** 2n;
+      if (i === 0) {
+        macs += cin * 4n * P * out ** 2n;
+        params += cin * 4n * P + 2n * 4n * P;
+        bnElements += 4n * P * out ** 2n;
+      }
+      cin = 4n * P;
+      size = out;
+    }
+  }
+  const pooled = 2048n * 7n * 7n;
+  const fcMacs = 2048n * 1000n;
+  params += fcMacs + 1000n;
+  return {
+    params,
+    macs: macs + fcMacs,
+    // thop: BN 4 per element, global pool (H*W + 1) per output, max pool and ReLU 0.
+    thop: macs + fcMacs + 4n * bnElements + 50n * 2048n,
+    // flops: 2 per MAC, fc bias, BN 2, ReLU 1, add 1, max pool 8 comparisons per output, global pool H*W per output.
+    flops: 2n * (macs + fcMacs) + 1000n + 2n * bnElements + reluElements + addElements + 8n * maxpoolOut + pooled,
+  };
+}
+
+describe.each(['v1', 'v1.5'] as const)('ResNet-50 %s', (layout) => {
+  const totals = totalsOf(analyticOps(specOf({ model: 'resnet50', layout })).map(countLayer));
+  const hand = resnet50ByHand(layout);
+
+  it('has the parameters and counts derived by hand', () => {
+    expect(totals.params).toBe(hand.params);
+    expect(totals.counts['macs']).toBe(hand.macs);
+    expect(totals.counts['thop']).toBe(hand.thop);
+    expect(totals.counts['flops']).toBe(hand.flops);
+  });
+});
+
+describe('ResNet-50 v1.5', () => {
+  it("has torchvision's 25,557,032 parameters", () => {
+    expect(totalsOf(analyticOps(specOf({ model: 'resnet50' })).map(countLayer)).params).toBe(25_557_032n);
+  });
+
+  it('adds sum over blocks of 2*C*C/16 parameters with SE', () => {
+    const plain = totalsOf(analyticOps(specOf({ model: 'resnet50' })).map(countLayer)).params;
+    const se = totalsOf(analyticOps(specOf({ model: 'se-resnet50' })).map(countLayer)).params;
+    const blocks: [number, number][] = [[3, 256], [4, 512], [6, 1024], [3, 2048]];
+    expect(se - plain).toBe(blocks.reduce((sum, [n, c]) => sum + BigInt(n * 2 * c * (c / 16)), 0n));
+  });
+});
+
+describe('BN-Inception', () => {
+  const ops = analyticOps(specOf({ model: 'se-bn-inception' }));
+  const shapeOf = (name: string) => ops.find((op) => op.name === name)?.outputShape;
+
+  it('follows the SENet release: module widths and grid sizes at 224x224', () => {
+    expect(shapeOf('stem.pool2')).toEqual([1, 192, 28, 28]);
+    expect(shapeOf('inception3a.concat')).toEqual([1, 256, 28, 28]);
+    expect(shapeOf('inception3c.concat')).toEqual([1, 576, 14, 14]); // 160 + 96 + 320 passed through the pool
+    expect(shapeOf('inception4e.concat')).toEqual([1, 1056, 7, 7]); // 192 + 256 + 608
+    expect(shapeOf('inception5b.se.scale')).toEqual([1, 1024, 7, 7]);
+    expect(shapeOf('fc')).toEqual([1, 1000]);
+  });
+
+  it('puts SE with r = 16 after every module', () => {
+    const hidden = ops.filter((op) => op.name.endsWith('.se.fc1')).map((op) => op.outputShape[1]);
+    expect(hidden).toEqual([16, 20, 36, 36, 36, 38, 38, 66, 64, 64]);
+  });
+});
+
+describe('depth tree', () => {
+  const layers = analyticOps(specOf({ model: 'se-resnet50' })).map(countLayer);
+  const total = totalsOf(layers);
+
+  it('sums each depth to the whole network', () => {
+    for (const depth of [1, 2, 3]) {
+      const top = treeRows(layers, depth).filter((row) => row.depth === 1);
+      expect(top.reduce((sum, row) => sum + row.params, 0n)).toBe(total.params);
+      expect(top.reduce((sum, row) => sum + (row.counts['thop'] ?? 0n), 0n)).toBe(total.counts['thop']);
+    }
+  });
+
+  it('lists stem, stages, pool and classifier at depth 1, blocks at depth 2', () => {
+    const rows = treeRows(layers, 2);
+    expect(rows.filter((r) => r.depth === 1).map((r) => r.name)).toEqual(['stem', 'layer1', 'layer2', 'layer3', 'layer4', 'avgpool', 'fc']);
+    expect(rows.filter((r) => r.depth === 2 && r.name.startsWith('layer3.')).length).toBe(6);
+  });
+});
+
+describe('seprof --model se-resnet50', () => {
+  const run = seprof(['--model', 'se-resnet50', '--runs', '1', '--warmup', '0', '--top', '3']);
+
+  it('prints the tree, the overhead summary and a measured match', () => {
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/│ layer3\s+│ \d+ ops/);
+    expect(run.stdout).toMatch(/│   layer3\.5\s+│/);
+    expect(run.stdout).toContain('SE overhead: against --model resnet50, the same network without SE');
+    expect(run.stdout).toMatch(/│ params\s+│\s+25,557,032 │\s+28,071,976 │\s+2,514,944 │/);
+    expect(run.stdout).toMatch(/Check:\s+analytic and measured agree on every layer \(270 layers/);
+    expect(run.stdout).toContain('Top 3 layers by MACs (thop)');
+  });
+});
+
+describe('seprof paper', () => {
+  const run = seprof(['paper', '--json']);
+  const doc = JSON.parse(run.stdout) as { best: { key: string; reproduced: number }; flops: { model: string; paperGflops: string; counts: Record<string, number> }[] };
+
+  it('sets published figures beside seprof counts and names the convention that reproduces most', () => {
+    expect(run.code).toBe(0);
+    const resnet50 = doc.flops.find((f) => f.model === 'resnet50');
+    expect(resnet50?.paperGflops).toBe('3.86');
+    expect(BigInt(resnet50?.counts['macs v1'] ?? 0)).toBe(resnet50ByHand('v1').macs);
+    expect(doc.best.key).toBe('senet v1');
+    expect(doc.best.reproduced).toBeGreaterThanOrEqual(5);
+  });
+
+  it('prints a table', () => {
+    const table = seprof(['paper']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/│ se-resnet50\s+│ Table 2, Sec\. 4 │\s+3\.87 │/);
+  });
+});
+
+describe('network mistakes: one line, exit 2', () => {
+  it.each([
+    [['--model', 'vgg16'], /--model must be one of/],
+    [['--model', 'resnet50', '--reduction', '8'], /--reduction does not apply to --model resnet50, which has no SE/],
+    [['--model', 'se-resnet50', '--channels', '3'], /--channels does not apply to --model se-resnet50/],
+    [['--model', 'bn-inception', '--layout', 'v1'], /--layout applies to ResNets/],
+    [['--model', 'resnet50', '--layout', 'v2'], /--layout must be one of v1, v1.5/],
+    [['--channels', '64', '--layout', 'v1'], /--layout applies to --model networks/],
+    [['--model', 'resnet50', '--depth', '0'], /--depth must be at least 1/],
+  ])('%s', (args, message) => {
+    const run = seprof([...args, '--no-measure']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+  });
+});
+
+describe('networks measured in tfjs', () => {
+  it.each([
+    [{ model: 'se-bn-inception', bias: true }],
+    [{ model: 'resnet152', layout: 'v1' }],
+  ])('%o agrees with the analytic ops on every layer', async (options) => {
+    const { measure } = await import('../src/analyzers/measured');
+    const { compareLayers } = await import('../src/analyzers/check');
+    const spec = specOf(options);
+    const measured = await measure(spec, { backend: 'wasm', runs: 1, warmup: 0 });
+    const check = compareLayers(analyticOps(spec).map(countLayer), measured.ops.map(countLayer));
+    expect(check.mismatches.slice(0, 5)).toEqual([]);
+    expect(measured.unrecognised).toEqual([]);
+    expect(check.status).toBe('match');
+  });
+});
