@@ -40,7 +40,7 @@ describe('--at insertion points', () => {
     const run = seprof(['--at', '256x20x20', '--at', '512x10x10', '--reduction', '16', '--format', 'csv', '--runs', '1']);
     expect(run.code).toBe(0);
     const [header, first, second, total] = run.stdout.trim().split('\n');
-    expect(header).toBe('point,hidden,params,thop,fvcore,ptflops,ptflops-aten,macs,flops,check');
+    expect(header).toBe('point,hidden,params,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet,check');
     const thop = (C: number, S: number, m: number) => C * (S + 1) + 2 * C * m;
     expect(first?.split(',').slice(0, 4)).toEqual(['256x20x20', '16', String(2 * 256 * 16), String(thop(256, 400, 16))]);
     expect(second?.split(',').at(-1)).toBe('match');

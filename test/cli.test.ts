@@ -33,7 +33,7 @@ describe('--json', () => {
     // params 2*C*m + m + C; thop B*C*(S+1) + 2*B*C*m with B = 2.
     expect(doc['totals'].params).toBe(2 * 512 * 64 + 64 + 512);
     expect(doc['totals'].counts.thop).toBe(2 * 512 * 50 + 2 * 2 * 512 * 64);
-    expect(Object.keys(doc['totals'].counts)).toEqual(['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops']);
+    expect(Object.keys(doc['totals'].counts)).toEqual(['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops', 'senet']);
     expect(doc['layers'].map((l: { name: string }) => l.name)).toEqual(['squeeze', 'fc1', 'relu', 'fc2', 'sigmoid', 'scale']);
     expect(doc['check']).toMatchObject({ status: 'match', mismatches: [] });
     expect(doc['latency']).toMatchObject({ runs: 2, warmup: 5 });
@@ -58,9 +58,9 @@ describe('other formats', () => {
   it('writes CSV with every convention and a total row', () => {
     const run = seprof(['--channels', '16', '--reduction', '4', '--height', '2', '--width', '2', '--format', 'csv', '--no-measure']);
     const lines = run.stdout.trim().split('\n');
-    expect(lines[0]).toBe('layer,op,output_shape,params,buffers,thop,fvcore,ptflops,ptflops-aten,macs,flops');
+    expect(lines[0]).toBe('layer,op,output_shape,params,buffers,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet');
     // C=16, m=4, S=4: thop = C*(S+1) + 2*C*m = 80 + 128.
-    expect(lines.at(-1)).toBe(`total,,,128,0,${16 * 5 + 128},${16 * 4 + 128},${16 * 4 + 128 + 4 + 16 * 4 + 4},128,128,${64 + 256 + 4 + 64 + 64}`);
+    expect(lines.at(-1)).toBe(`total,,,128,0,${16 * 5 + 128},${16 * 4 + 128},${16 * 4 + 128 + 4 + 16 * 4 + 4},128,128,${64 + 256 + 4 + 64 + 64},${2 * 16 * 4 + 128}`);
   });
 
   it('writes a markdown table', () => {

@@ -38,6 +38,7 @@ describe('SE closed forms (conventions.md)', () => {
     expect(totals.counts['flops']).toBe(
       B * C * S + 4n * B * C * m + (bias ? B * (m + C) : 0n) + B * m + 4n * B * C + B * C * S,
     );
+    expect(totals.counts['senet']).toBe(2n * B * C * S + 2n * B * C * m);
   });
 });
 
