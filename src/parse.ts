@@ -26,3 +26,16 @@ export function chwShape(name: string, value: string): [number, number, number] 
   if (parts.length !== 3) throw new UsageError(`--${name} takes CxHxW, e.g. 512x7x7; got '${value}'`);
   return parts.map((part) => wholeNumber(name, part)) as [number, number, number];
 }
+
+const BYTE_UNITS: Record<string, bigint> = { '': 1n, k: 2n ** 10n, m: 2n ** 20n, g: 2n ** 30n, t: 2n ** 40n };
+
+/** A size in bytes: `1500000`, `512M`, `2G`, `1.5GiB` (K, M, G, T are powers of 1024). */
+export function byteSize(name: string, value: string): bigint {
+  const match = /^(\d+)(?:\.(\d+))?\s*([kmgt]?)(?:i?b)?$/i.exec(value.trim());
+  if (match === null) throw new UsageError(`--${name} takes a size such as 512M or 2G; got '${value}'`);
+  const [, whole = '0', fraction = '', unit = ''] = match;
+  const scale = BYTE_UNITS[unit.toLowerCase()] ?? 1n;
+  const bytes = (BigInt(whole + fraction) * scale) / 10n ** BigInt(fraction.length);
+  if (bytes === 0n) throw new UsageError(`--${name} must be more than 0 bytes; got '${value}'`);
+  return bytes;
+}

@@ -33,12 +33,25 @@ export interface Profile {
   /** Present for blocks that have a plain twin. */
   overhead?: Overhead;
   /** Present when the model ran in tfjs. */
-  measured?: { backend: BackendInfo; latency: Latency };
+  measured?: {
+    backend: BackendInfo;
+    latency: Latency;
+    /** Median ms per layer, with `perLayer`. */
+    layerMs?: Record<string, number>;
+  };
 }
 
 export interface ProfileOptions extends TimingPlan {
   measure: boolean;
   backend: BackendChoice;
+  perLayer?: boolean | undefined;
+  /** Skip the measured run when it would need more bytes than this. */
+  maxMemoryBytes?: bigint | undefined;
+}
+
+/** Bytes a measured run holds at its peak: weights, the input and, during one forward, every activation. */
+export function measuredRunBytes(sizes: Sizes): bigint {
+  return sizes.inputBytes + sizes.activationBytes + sizes.paramBytes;
 }
 
 const FLOAT32_BYTES = 4n;
@@ -69,6 +82,11 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   const overhead = overheadOf(spec, totals);
   const base = { spec, layers, totals, sizes: sizesOf(spec, layers, totals), ...(overhead && { overhead }) };
   if (!options.measure) return { ...base, check: skippedCheck('--no-measure', layers.length) };
+  const needed = measuredRunBytes(base.sizes);
+  if (options.maxMemoryBytes !== undefined && needed > options.maxMemoryBytes) {
+    const mb = (bytes: bigint): string => `${bytes / 2n ** 20n} MB`;
+    return { ...base, check: skippedCheck(`it needs about ${mb(needed)}, above the memory budget of ${mb(options.maxMemoryBytes)} (--max-memory)`, layers.length) };
+  }
 
   // tfjs costs a quarter of a second to import: only the measured path pays it.
   const { measure } = await import('./measured/index.js');
@@ -78,5 +96,6 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
     check.mismatches.push({ layer: kernel.split(':')[0] ?? kernel, quantity: 'kernel', analytic: '(none)', measured: kernel });
     check.status = 'mismatch';
   }
-  return { ...base, check, measured: { backend: measurement.backend, latency: measurement.latency } };
+  const { backend, latency, layerMs } = measurement;
+  return { ...base, check, measured: { backend, latency, ...(layerMs && { layerMs }) } };
 }

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { profile, type ProfileOptions } from '../analyzers/profile';
 import { EXIT_FAILED } from '../errors';
-import { wholeNumber } from '../parse';
+import { freemem } from 'node:os';
+import { byteSize, wholeNumber } from '../parse';
 import { render } from '../report';
 import { buildSpec, type RawSpecOptions } from '../spec';
 import { insertionPoints, runInsertionPoints } from './insertion-points';
@@ -21,6 +22,8 @@ export interface ProfileFlags extends RawSpecOptions {
   atFile?: string;
   depth?: string;
   top?: string;
+  latency?: boolean;
+  maxMemory?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -50,9 +53,11 @@ export function addProfileOptions(command: Command): Command {
     .option('--depth <N>', 'group layers into a tree of module paths N deep (default: 2 for --model networks)')
     .option('--top <K>', 'also list the K layers that cost most under the first convention column')
     .option('--no-measure', 'analytic counts only: do not load tfjs or run the model')
+    .option('--latency', 'also time every layer: time, share of the total and achieved GFLOP/s')
+    .option('--max-memory <size>', 'skip the measured run when it needs more memory, e.g. 2G (default: a quarter of free memory)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu', 'auto')
-    .option('--runs <N>', 'timed forward runs for the latency (default: up to 30 within about 3 s, at least 3)')
-    .option('--warmup <N>', 'untimed forward runs before timing (default: up to 5 within about 1 s)')
+    .option('--runs <N>', 'timed forward runs for the latency (default: up to 100 within about 3 s, at least 3)')
+    .option('--warmup <N>', 'untimed forward runs before timing (default: up to 200 within about 1 s)')
     .option('--format <format>', 'table (default), json, markdown or csv')
     .option('--json', 'shortcut for --format json')
     .option('--convention <key>', 'the MACs column: thop, fvcore, ptflops, ptflops-aten, macs or flops', 'thop')
@@ -60,7 +65,7 @@ export function addProfileOptions(command: Command): Command {
 }
 
 /** Latency defaults: a small block gets 30 runs; a network stops after a time budget. */
-const LATENCY = { runs: 30, warmup: 5, budgetMs: 3000 } as const;
+const LATENCY = { runs: 100, warmup: 200, budgetMs: 3000 } as const;
 
 export function profileOptions(flags: ProfileFlags): ProfileOptions {
   const explicit = flags.runs !== undefined || flags.warmup !== undefined;
@@ -70,6 +75,8 @@ export function profileOptions(flags: ProfileFlags): ProfileOptions {
     runs: flags.runs === undefined ? LATENCY.runs : wholeNumber('runs', flags.runs, 1),
     warmup: flags.warmup === undefined ? LATENCY.warmup : wholeNumber('warmup', flags.warmup, 0),
     budgetMs: explicit ? undefined : LATENCY.budgetMs,
+    perLayer: flags.latency === true,
+    maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : byteSize('max-memory', flags.maxMemory),
   };
 }
 
@@ -83,6 +90,7 @@ export async function runProfile(flags: ProfileFlags, toolVersion: string): Prom
   const depth = flags.depth === undefined ? (spec.block === 'network' ? 2 : undefined) : wholeNumber('depth', flags.depth);
   const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
   const result = await profile(spec, profileOptions(flags));
+  if (result.check.status === 'skipped' && flags.measure) process.stderr.write(`seprof: measured run skipped: ${result.check.reason}\n`);
   process.stdout.write(render(result, { format, columns, toolVersion, depth, top }));
   if (result.check.status === 'mismatch') {
     process.stderr.write(`seprof: analytic and measured counts differ in ${result.check.mismatches.length} place(s)\n`);

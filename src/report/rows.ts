@@ -15,14 +15,26 @@ export interface Row {
   outputShape: Shape;
   params: bigint;
   counts: Counts;
+  /** Measured median ms (`--latency`), summed over a group's layers. */
+  timeMs?: number;
 }
 
-export function layerRows(layers: readonly LayerCounts[]): Row[] {
-  return layers.map(({ op, counts }) => ({ name: op.name, depth: 0, what: op.kind, outputShape: op.outputShape, params: op.params, counts }));
+/** Median ms per layer name, as measured with `--latency`. */
+export type LayerTimes = Readonly<Record<string, number>>;
+
+function timeOf(members: readonly LayerCounts[], times: LayerTimes | undefined): { timeMs?: number } {
+  return times === undefined ? {} : { timeMs: members.reduce((sum, l) => sum + (times[l.op.name] ?? 0), 0) };
+}
+
+export function layerRows(layers: readonly LayerCounts[], times?: LayerTimes): Row[] {
+  return layers.map((layer) => {
+    const { op, counts } = layer;
+    return { name: op.name, depth: 0, what: op.kind, outputShape: op.outputShape, params: op.params, counts, ...timeOf([layer], times) };
+  });
 }
 
 /** Groups ops by the first 1..maxDepth segments of their dotted paths, parents first. */
-export function treeRows(layers: readonly LayerCounts[], maxDepth: number): Row[] {
+export function treeRows(layers: readonly LayerCounts[], maxDepth: number, times?: LayerTimes): Row[] {
   const groups = new Map<string, { depth: number; members: LayerCounts[]; leaf: boolean }>();
   for (const layer of layers) {
     const segments = layer.op.name.split('.');
@@ -44,6 +56,7 @@ export function treeRows(layers: readonly LayerCounts[], maxDepth: number): Row[
       outputShape: last?.op.outputShape ?? [],
       params: totals.params,
       counts: totals.counts,
+      ...timeOf(members, times),
     };
   });
 }

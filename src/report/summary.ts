@@ -1,4 +1,5 @@
 // The lines under every human-readable report: totals, sizes, backend, latency, check.
+import type { Latency } from '../analyzers/measured/latency';
 import type { Profile } from '../analyzers/profile';
 import { CONVENTIONS } from '../analyzers/conventions';
 import { columnHeader } from './columns';
@@ -16,6 +17,16 @@ export function checkLine(profile: Profile): string {
     case 'mismatch':
       return `analytic and measured DIFFER in ${check.mismatches.length} place(s), listed below`;
   }
+}
+
+/** Beyond this p10-p90 spread, as a fraction of the median, a timing is not to be trusted. */
+export const WIDE_SPREAD = 0.5;
+
+function spreadNote(latency: Latency): string {
+  const spread = (latency.p90Ms - latency.p10Ms) / latency.medianMs;
+  return spread > WIDE_SPREAD
+    ? `; spread ${Math.round(spread * 100)}% of the median: too wide to trust, rerun on a quiet machine or raise --runs`
+    : '';
 }
 
 export function summaryLines(profile: Profile, columns: readonly string[]): SummaryLine[] {
@@ -42,7 +53,7 @@ export function summaryLines(profile: Profile, columns: readonly string[]): Summ
       [
         'Latency',
         `${milliseconds(latency.medianMs)} ms median (p10 ${milliseconds(latency.p10Ms)}, p90 ${milliseconds(latency.p90Ms)}) ` +
-          `over ${latency.runs} runs after ${latency.warmup} warm-up`,
+          `over ${latency.runs} runs after ${latency.warmup} warm-up${spreadNote(latency)}`,
       ],
     );
   }

@@ -4,7 +4,7 @@ import type { Profile } from '../analyzers/profile';
 import { formatShape } from '../analyzers/ops';
 import { describeSpec } from '../spec';
 import { columnHeader } from './columns';
-import { withCommas } from './format';
+import { milliseconds, withCommas } from './format';
 import type { RenderOptions } from './index';
 import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
 import { layerRows, share, topLayers, treeRows } from './rows';
@@ -43,11 +43,26 @@ export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOpti
   const { layers, totals } = profile;
   const main = columns[0] ?? 'thop';
   const tree = depth !== undefined;
-  const rows = tree ? treeRows(layers, depth) : layerRows(layers);
+  const times = profile.measured?.layerMs;
+  const rows = tree ? treeRows(layers, depth, times) : layerRows(layers, times);
+  const totalMs = rows.filter((r) => r.depth <= 1).reduce((sum, r) => sum + (r.timeMs ?? 0), 0);
   const counts = (c: Record<string, bigint>): string[] => columns.map((key) => withCommas(c[key] ?? 0n));
   const shareOf = (c: Record<string, bigint>): string[] => (tree ? [share(c[main] ?? 0n, totals.counts[main] ?? 0n)] : []);
+  // DeepSpeed-style latency columns: time, share of the summed layer times, achieved GFLOP/s.
+  const timing = (ms: number | undefined, flops: bigint | undefined): string[] =>
+    times === undefined || ms === undefined
+      ? []
+      : [milliseconds(ms), percent(ms, totalMs), ms > 0 ? (Number(flops ?? 0n) / (ms * 1e6)).toFixed(2) : '-'];
   return {
-    head: ['Layer', 'Op', 'Output shape', 'Params', ...columns.map(columnHeader), ...(tree ? [`Share (${main})`] : [])],
+    head: [
+      'Layer',
+      'Op',
+      'Output shape',
+      'Params',
+      ...columns.map(columnHeader),
+      ...(tree ? [`Share (${main})`] : []),
+      ...(times === undefined ? [] : ['Time (ms)', 'Time %', 'GFLOP/s (flops)']),
+    ],
     rows: rows.map((r) => [
       `${'  '.repeat(Math.max(0, r.depth - 1))}${r.name}`,
       r.what,
@@ -55,9 +70,14 @@ export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOpti
       withCommas(r.params),
       ...counts(r.counts),
       ...shareOf(r.counts),
+      ...timing(r.timeMs, r.counts['flops']),
     ]),
-    total: ['Total', '', '', withCommas(totals.params), ...counts(totals.counts), ...shareOf(totals.counts)],
+    total: ['Total', '', '', withCommas(totals.params), ...counts(totals.counts), ...shareOf(totals.counts), ...timing(totalMs, totals.counts['flops'])],
   };
+}
+
+function percent(part: number, whole: number): string {
+  return whole > 0 ? `${((100 * part) / whole).toFixed(2)}%` : '-';
 }
 
 export function topTable(profile: Profile, columns: readonly string[], k: number) {

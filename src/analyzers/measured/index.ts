@@ -8,10 +8,12 @@ import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
 import { opsFromKernels, type LayerFacts } from './kernels';
-import { timeForward, type Latency, type TimingPlan } from './latency';
+import { forwardOnce, summarize, timeForward, type Latency, type TimingPlan } from './latency';
 
 export interface MeasureOptions extends TimingPlan {
   backend: BackendChoice;
+  /** Also time every layer (`--latency`). */
+  perLayer?: boolean | undefined;
 }
 
 export interface Measurement {
@@ -19,6 +21,10 @@ export interface Measurement {
   ops: Op[];
   unrecognised: string[];
   latency: Latency;
+  /** Wall time of the layer-by-layer profiled pass: the profiler's own cost beside latency. */
+  profiledMs: number;
+  /** Median ms per layer name, with `perLayer`. */
+  layerMs?: Record<string, number>;
 }
 
 function weightCount(weights: readonly tfl.LayerVariable[]): bigint {
@@ -39,19 +45,27 @@ function layerFacts(layer: tfl.layers.Layer): LayerFacts {
   return facts;
 }
 
-/** Runs each layer on real tensors under its own profile: thop's forward hooks, in tfjs. */
-async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promise<{ ops: Op[]; unrecognised: string[] }> {
+/** Kernels recorded so far by the active tf.profile. */
+function kernelsRecorded(): number {
+  return tf.engine().state.activeProfile.kernels.length;
+}
+
+type LayerOutput = tf.Tensor | tf.Tensor[];
+
+/**
+ * Runs the model layer by layer on real tensors, in order; `visit` wraps each layer's run.
+ * Each activation is freed once its last reader has run: a ResNet-152 keeps only a few alive.
+ * Consumes `x`.
+ */
+function walkLayers(model: tfl.LayersModel, x: tf.Tensor, visit: (layer: tfl.layers.Layer, run: () => LayerOutput) => LayerOutput): void {
   const values = new Map<number, tf.Tensor>();
   const modelInput = model.inputs[0];
   if (modelInput === undefined) throw new Error('model has no input');
   values.set(modelInput.id, x);
-  // Each activation is freed once its last reader has run: a ResNet-152 keeps only a few alive.
   const readers = new Map<number, number>();
   for (const layer of model.layers) {
     for (const t of layer.inboundNodes[0]?.inputTensors ?? []) readers.set(t.id, (readers.get(t.id) ?? 0) + 1);
   }
-  const ops: Op[] = [];
-  const unrecognised: string[] = [];
   for (const layer of model.layers) {
     const node = layer.inboundNodes[0];
     if (node === undefined || node.inboundLayers.length === 0) continue; // the input layer
@@ -60,11 +74,7 @@ async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promise<{ op
       if (value === undefined) throw new Error(`layer ${layer.name} runs before its input ${t.name}`);
       return value;
     });
-    let outputs: tf.Tensor | tf.Tensor[] = [];
-    const profile = await tf.profile(() => {
-      outputs = layer.apply(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as tf.Tensor | tf.Tensor[];
-      return outputs;
-    });
+    const outputs = visit(layer, () => layer.apply(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as LayerOutput);
     const produced = Array.isArray(outputs) ? outputs : [outputs];
     node.outputTensors.forEach((t, i) => {
       const value = produced[i];
@@ -78,12 +88,49 @@ async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promise<{ op
         values.delete(t.id);
       }
     }
-    const read = opsFromKernels(profile.kernels, layerFacts(layer));
+  }
+  for (const value of values.values()) value.dispose();
+}
+
+/**
+ * The ops of a layer-by-layer pass under one tf.profile: the kernels recorded between a
+ * layer's start and end are its own (thop's forward hooks, in tfjs). One profile for the
+ * whole pass keeps the profiler's cost near a plain forward's. Consumes `x`.
+ */
+export async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promise<{ ops: Op[]; unrecognised: string[] }> {
+  const spans: { layer: tfl.layers.Layer; from: number; to: number }[] = [];
+  const { kernels } = await tf.profile(() => {
+    walkLayers(model, x, (layer, run) => {
+      const from = kernelsRecorded();
+      const outputs = run();
+      spans.push({ layer, from, to: kernelsRecorded() });
+      return outputs;
+    });
+    return [];
+  });
+  const ops: Op[] = [];
+  const unrecognised: string[] = [];
+  for (const { layer, from, to } of spans) {
+    const read = opsFromKernels(kernels.slice(from, to), layerFacts(layer));
     ops.push(...read.ops);
     unrecognised.push(...read.unrecognised.map((k) => `${layer.name}: ${k}`));
   }
-  for (const value of values.values()) value.dispose();
   return { ops, unrecognised };
+}
+
+/** Median wall time of each layer over `runs` layer-by-layer passes, each layer waited for. */
+export function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Record<string, number> {
+  const samples = new Map<string, number[]>();
+  for (let i = 0; i < runs; i++) {
+    walkLayers(model, x.clone(), (layer, run) => {
+      const start = performance.now();
+      const outputs = run();
+      for (const output of Array.isArray(outputs) ? outputs : [outputs]) output.dataSync();
+      samples.set(layer.name, [...(samples.get(layer.name) ?? []), performance.now() - start]);
+      return outputs;
+    });
+  }
+  return Object.fromEntries([...samples].map(([name, times]) => [name, summarize(times, 0).medianMs]));
 }
 
 /** tfjs prints banners and notices through console (the cpu backend's on first use). */
@@ -107,9 +154,15 @@ async function measureLoudly(spec: Spec, options: MeasureOptions): Promise<Measu
   const { channels, height, width } = spec.input;
   const x = tf.randomNormal([spec.batch, height, width, channels]); // NHWC
   try {
+    // One untimed forward first, so the profiled pass does not pay first-run costs
+    // (wasm memory growth, kernel set-up) that the latency's warm-up also leaves out.
+    forwardOnce(model, x);
+    const start = performance.now();
     const { ops, unrecognised } = await profileLayers(model, x.clone());
+    const profiledMs = performance.now() - start;
     const latency = timeForward(model, x, options);
-    return { backend, ops, unrecognised, latency };
+    const layerMs = options.perLayer === true ? layerTimes(model, x, Math.max(1, Math.min(latency.runs, 10))) : undefined;
+    return { backend, ops, unrecognised, latency, profiledMs, ...(layerMs && { layerMs }) };
   } finally {
     x.dispose();
     model.dispose();

@@ -39,7 +39,8 @@ export function summarize(samplesMs: readonly number[], warmup: number): Latency
   };
 }
 
-function forwardOnce(model: tfl.LayersModel, x: tf.Tensor): number {
+/** One forward pass, waited for; its wall time in ms. */
+export function forwardOnce(model: tfl.LayersModel, x: tf.Tensor): number {
   const start = performance.now();
   const y = tf.tidy(() => model.apply(x) as tf.Tensor);
   y.dataSync(); // wait for the backend to finish
@@ -71,6 +72,8 @@ function repeat(once: () => number, count: number, minimum: number, budgetMs: nu
   return samples;
 }
 
+// Each sample is one forward: batching forwards into one sample would let a single
+// garbage-collection pause spoil the whole sample and widen the spread.
 export function timeForward(model: tfl.LayersModel, x: tf.Tensor, { runs, warmup, budgetMs }: TimingPlan): Latency {
   const once = (): number => forwardOnce(model, x);
   const warm = repeat(once, warmup, Math.min(1, warmup), budgetMs === undefined ? undefined : budgetMs / 3);
