@@ -65,16 +65,18 @@ export function addProfileOptions(command: Command): Command {
 }
 
 /** Latency defaults: a small block gets 30 runs; a network stops after a time budget. */
-const LATENCY = { runs: 100, warmup: 200, budgetMs: 3000 } as const;
+const LATENCY = { runs: 100, warmup: 200, runsBudgetMs: 3000, warmupBudgetMs: 1000 } as const;
 
 export function profileOptions(flags: ProfileFlags): ProfileOptions {
-  const explicit = flags.runs !== undefined || flags.warmup !== undefined;
+  const runs = flags.runs === undefined ? undefined : wholeNumber('runs', flags.runs, 1);
+  const warmup = flags.warmup === undefined ? undefined : wholeNumber('warmup', flags.warmup, 0);
   return {
     measure: flags.measure,
     backend: parse.backend(flags.backend),
-    runs: flags.runs === undefined ? LATENCY.runs : wholeNumber('runs', flags.runs, 1),
-    warmup: flags.warmup === undefined ? LATENCY.warmup : wholeNumber('warmup', flags.warmup, 0),
-    budgetMs: explicit ? undefined : LATENCY.budgetMs,
+    runs: runs ?? LATENCY.runs,
+    warmup: warmup ?? LATENCY.warmup,
+    runsBudgetMs: runs === undefined ? LATENCY.runsBudgetMs : undefined,
+    warmupBudgetMs: warmup === undefined ? LATENCY.warmupBudgetMs : undefined,
     perLayer: flags.latency === true,
     maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : byteSize('max-memory', flags.maxMemory),
   };

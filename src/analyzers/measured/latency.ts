@@ -54,8 +54,10 @@ export interface TimingPlan {
   runs: number;
   /** Untimed runs first (at most, with a budget). */
   warmup: number;
-  /** Stop early once this much time is spent, keeping at least 3 timed runs and 1 warm-up. */
-  budgetMs?: number | undefined;
+  /** Stop timing once this much time is spent, keeping at least 3 timed runs. */
+  runsBudgetMs?: number | undefined;
+  /** Stop warming up once this much time is spent, keeping at least 1 warm-up run. */
+  warmupBudgetMs?: number | undefined;
 }
 
 const MIN_TIMED = 3;
@@ -74,8 +76,8 @@ function repeat(once: () => number, count: number, minimum: number, budgetMs: nu
 
 // Each sample is one forward: batching forwards into one sample would let a single
 // garbage-collection pause spoil the whole sample and widen the spread.
-export function timeForward(model: tfl.LayersModel, x: tf.Tensor, { runs, warmup, budgetMs }: TimingPlan): Latency {
+export function timeForward(model: tfl.LayersModel, x: tf.Tensor, plan: TimingPlan): Latency {
   const once = (): number => forwardOnce(model, x);
-  const warm = repeat(once, warmup, Math.min(1, warmup), budgetMs === undefined ? undefined : budgetMs / 3);
-  return summarize(repeat(once, runs, Math.min(MIN_TIMED, runs), budgetMs), warm.length);
+  const warm = repeat(once, plan.warmup, Math.min(1, plan.warmup), plan.warmupBudgetMs);
+  return summarize(repeat(once, plan.runs, Math.min(MIN_TIMED, plan.runs), plan.runsBudgetMs), warm.length);
 }
