@@ -77,9 +77,10 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | 'view' | u
       return draft(kind, [x()], y(), { kernel: layer.poolSize ?? [1, 1], stride: layer.stride ?? 1 });
     }
     case 'Multiply': {
+      // x * s with s of shape [B, 1, 1, C]: SE's rescale (also when x itself is 1 x 1).
       const [a, b] = [x(), shapeAt(kernel.inputShapes, 1, kernel.name)];
-      if (numel(a) === numel(b)) return undefined; // an elementwise product: not an op SE blocks use
-      return draft('scale', [a, b], y());
+      const gate = b.length === 4 && b[1] === 1 && b[2] === 1;
+      return gate ? draft('scale', [a, b], y()) : undefined;
     }
     case 'Add':
     case 'AddN':
