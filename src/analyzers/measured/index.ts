@@ -55,7 +55,7 @@ type LayerOutput = tf.Tensor | tf.Tensor[];
 /**
  * Runs the model layer by layer on real tensors, in order; `visit` wraps each layer's run.
  * Each activation is freed once its last reader has run: a ResNet-152 keeps only a few alive.
- * Consumes `x`.
+ * The input `x` stays the caller's.
  */
 function walkLayers(model: tfl.LayersModel, x: tf.Tensor, visit: (layer: tfl.layers.Layer, run: () => LayerOutput) => LayerOutput): void {
   const values = new Map<number, tf.Tensor>();
@@ -84,18 +84,19 @@ function walkLayers(model: tfl.LayersModel, x: tf.Tensor, visit: (layer: tfl.lay
       const left = (readers.get(t.id) ?? 1) - 1;
       readers.set(t.id, left);
       if (left === 0) {
-        values.get(t.id)?.dispose();
+        const value = values.get(t.id);
+        if (value !== x) value?.dispose();
         values.delete(t.id);
       }
     }
   }
-  for (const value of values.values()) value.dispose();
+  for (const value of values.values()) if (value !== x) value.dispose();
 }
 
 /**
  * The ops of a layer-by-layer pass under one tf.profile: the kernels recorded between a
  * layer's start and end are its own (thop's forward hooks, in tfjs). One profile for the
- * whole pass keeps the profiler's cost near a plain forward's. Consumes `x`.
+ * whole pass keeps the profiler's cost near a plain forward's.
  */
 export async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promise<{ ops: Op[]; unrecognised: string[] }> {
   const spans: { layer: tfl.layers.Layer; from: number; to: number }[] = [];
@@ -122,7 +123,7 @@ export async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promi
 export function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Record<string, number> {
   const samples = new Map<string, number[]>();
   for (let i = 0; i < runs; i++) {
-    walkLayers(model, x.clone(), (layer, run) => {
+    walkLayers(model, x, (layer, run) => {
       const start = performance.now();
       const outputs = run();
       for (const output of Array.isArray(outputs) ? outputs : [outputs]) output.dataSync();
@@ -158,7 +159,7 @@ async function measureLoudly(spec: Spec, options: MeasureOptions): Promise<Measu
     // (wasm memory growth, kernel set-up) that the latency's warm-up also leaves out.
     forwardOnce(model, x);
     const start = performance.now();
-    const { ops, unrecognised } = await profileLayers(model, x.clone());
+    const { ops, unrecognised } = await profileLayers(model, x);
     const profiledMs = performance.now() - start;
     const latency = timeForward(model, x, options);
     const layerMs = options.perLayer === true ? layerTimes(model, x, Math.max(1, Math.min(latency.runs, 10))) : undefined;
