@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from '../errors';
+import { addCompareCommand } from './compare';
 import { addProfileOptions, runProfile } from './profile';
+import { addReportCommand } from './report';
+import { addSweepCommand } from './sweep';
 
 function toolVersion(): string {
   const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
@@ -42,6 +45,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ outputError: () => {} });
   addProfileOptions(program).action((flags) => runProfile(flags, version));
+  addSweepCommand(program, version);
+  addReportCommand(program, version);
+  addCompareCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -1,6 +1,7 @@
 // Option values shared by commands, parsed and checked into typed settings.
 import { CONVENTION_KEYS } from '../analyzers/conventions';
 import { BACKEND_CHOICES, type BackendChoice } from '../analyzers/measured/backend-choice';
+import type { ProfileOptions } from '../analyzers/profile';
 import { UsageError } from '../errors';
 import { FORMATS, type Format } from '../report';
 
@@ -40,4 +41,14 @@ export function columns(raw: { convention?: string; conventions?: string }): str
   }
   const main = oneOf('convention', raw.convention ?? 'thop', CONVENTION_KEYS);
   return main === 'flops' ? ['flops'] : [main, 'flops'];
+}
+
+/** How to profile: measure or not, on which backend, how many timed runs. */
+export function profileOptions(raw: { measure: boolean; backend?: string; runs: string; warmup: string }): ProfileOptions {
+  return {
+    measure: raw.measure,
+    backend: backend(raw.backend),
+    runs: count('runs', raw.runs, 1),
+    warmup: count('warmup', raw.warmup, 0),
+  };
 }

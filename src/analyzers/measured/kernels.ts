@@ -78,7 +78,9 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | 'view' | u
     }
     case 'Multiply': {
       const [a, b] = [x(), shapeAt(kernel.inputShapes, 1, kernel.name)];
-      if (numel(a) === numel(b)) return undefined; // an elementwise product: not an op SE blocks use
+      // The SE gate is [N, 1, 1, C] broadcast over H x W (on a 1 x 1 map its size equals the map's);
+      // any other product is not an op SE blocks use.
+      if (b.length !== 4 || b[1] !== 1 || b[2] !== 1) return undefined;
       return draft('scale', [a, b], y());
     }
     case 'Add':
