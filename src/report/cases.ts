@@ -26,6 +26,12 @@ function head(labels: readonly LabelColumn[], columns: readonly string[]): strin
   return [...labels.map((l) => l.header), 'Params', ...columns.map(columnHeader), 'Check', 'Latency ms'];
 }
 
+/** Numbers align right; the labels and the check word align left. */
+function numeric(labels: readonly LabelColumn[], columns: readonly string[]): (column: number) => boolean {
+  const check = labels.length + 1 + columns.length;
+  return (i) => i >= labels.length && i !== check;
+}
+
 function cells(result: CaseResult, labels: readonly LabelColumn[], columns: readonly string[]): string[] {
   const { totals, check } = result.profile;
   return [
@@ -63,7 +69,7 @@ export function mismatchLines(results: readonly CaseResult[]): string[] {
 
 export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly string[]): string {
   const rows = results.map((result) => cells(result, labels, columns));
-  const table = textTable(head(labels, columns), rows, (i) => i >= labels.length);
+  const table = textTable(head(labels, columns), rows, numeric(labels, columns));
   const summary = casesSummary(results).map(([label, value]) => `${label}: ${value}`);
   return [table, ...summary, ...mismatchLines(results).map((l) => `  ${l}`), ''].join('\n');
 }
@@ -73,7 +79,7 @@ export function renderCasesMarkdown(results: readonly CaseResult[], labels: read
   const header = head(labels, columns);
   return [
     row(header),
-    row(header.map((_, i) => (i < labels.length ? '---' : '---:'))),
+    row(header.map((_, i) => (numeric(labels, columns)(i) ? '---:' : '---'))),
     ...results.map((r) => row(cells(r, labels, columns))),
     '',
     ...casesSummary(results).map(([label, value]) => `- ${label}: ${value}`),

@@ -59,9 +59,13 @@ const signed = (magnitude: string, direction: number): string => `${direction < 
 const abs = (n: bigint): bigint => (n < 0n ? -n : n);
 const sign = (n: bigint): number => (n < 0n ? -1 : n > 0n ? 1 : 0);
 
+/** The change in percent of the base, exact, with as many decimals as it takes to not read 0 (up to 6). */
 function percentOf(diff: bigint, base: bigint): string {
   if (base === 0n) return diff === 0n ? '0.00%' : 'new';
-  return `${signed(decimal(abs(diff) * 100n, abs(base), 2), sign(diff))}%`;
+  let digits = 2;
+  const text = (): string => decimal(abs(diff) * 100n, abs(base), digits);
+  while (diff !== 0n && /^[0.]+$/.test(text()) && digits < 6) digits++;
+  return `${signed(text(), sign(diff))}%`;
 }
 
 function countDelta(name: string, quantity: string, base: bigint | undefined, next: bigint | undefined, tolerance: Tolerance): Delta {
@@ -108,8 +112,9 @@ function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): De
   }
   const quantities = new Set([...base.quantities.keys(), ...next.quantities.keys()]);
   for (const q of quantities) deltas.push(countDelta(name, q, base.quantities.get(q), next.quantities.get(q), options.tolerance));
-  if (base.check !== next.check) {
-    // A check that now fails is a regression; one that was skipped (--no-measure) is not.
+  // A cross-check that now fails is a regression, and one that no longer fails is news;
+  // measured against analytic-only (match against skipped) is neither.
+  if (base.check !== next.check && (base.check === 'mismatch' || next.check === 'mismatch')) {
     const fails = next.check === 'mismatch';
     deltas.push({ case: name, quantity: 'check', base: base.check, new: next.check, change: '', percent: '', status: fails ? 'changed' : 'reported', fails });
   }

@@ -34,7 +34,8 @@ export function renderJunit(results: readonly CaseResult[], meta: { suiteName: s
   const suite = element(
     'testsuite',
     { name: meta.suiteName, ...counts, timestamp: meta.date.toISOString().slice(0, 19) },
-    ...results.map((r) => testcase(r, `seprof.${meta.suiteName}`)),
+    ...results.map((r) => `\n    ${testcase(r, `seprof.${meta.suiteName}`)}`),
+    '\n  ',
   );
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${element('testsuites', { name: 'seprof', ...counts }, suite)}\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${element('testsuites', { name: 'seprof', ...counts }, `\n  ${suite}\n`)}\n`;
 }
