@@ -1,6 +1,7 @@
 // seprof sweep: the list and range grammar, one row per combination, every format, and mistakes.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { progressBar } from '../src/cli/progress';
 import { combinations, expandValues, MAX_CASES } from '../src/sweep/grammar';
 import { ROOT, seprof } from './support/cli';
 
@@ -151,8 +152,7 @@ describe('the progress bar', () => {
     return { writes, stream: { isTTY, columns: 40, write: (s: string) => writes.push(s) } as unknown as NodeJS.WriteStream };
   };
 
-  it('draws on a terminal and clears its line at the end', async () => {
-    const { progressBar } = await import('../src/cli/progress');
+  it('draws on a terminal and clears its line at the end', () => {
     const tty = stream(true);
     const bar = progressBar(4, tty.stream);
     bar.update(2, 'channels=64 reduction=4');
@@ -162,8 +162,7 @@ describe('the progress bar', () => {
     expect(tty.writes.at(-1)).toBe('\r\x1b[2K');
   });
 
-  it('stays quiet when stderr is not a terminal', async () => {
-    const { progressBar } = await import('../src/cli/progress');
+  it('stays quiet when stderr is not a terminal', () => {
     const pipe = stream(false);
     const bar = progressBar(4, pipe.stream);
     bar.update(2, 'x');

@@ -5,7 +5,7 @@ import { columnHeader } from './columns';
 import type { CaseResult } from './document';
 import { withCommas } from './format';
 import { compactNumber, GRID, INK, legend, line, logTicks, MUTED, round, SERIES_COLORS, svgDocument, text } from './svg';
-import { element } from './xml';
+import { element, textElement } from './xml';
 
 export interface Chart {
   file: string;
@@ -121,7 +121,7 @@ function panel(
     parts.push(element('polyline', { points: points.map(([a, b]) => `${round(a)},${round(b)}`).join(' '), fill: 'none', stroke: color, 'stroke-width': 2 }));
     group.points.forEach((p, pi) => {
       const [cx, cy] = points[pi] ?? [0, 0];
-      const tip = element('title', {}, `${p.name}: r=${p.reduction}, ${withCommas(value(p))} ${axisLabel}`);
+      const tip = textElement('title', {}, `${p.name}: r=${p.reduction}, ${withCommas(value(p))} ${axisLabel}`);
       parts.push(element('circle', { cx: round(cx), cy: round(cy), r: 4, fill: '#fff', stroke: color, 'stroke-width': 2 }, tip));
       // Value labels while they stay legible: above the first series, below the second.
       if (groups.length <= 2) {
@@ -217,7 +217,7 @@ export function opSplitChart(results: readonly CaseResult[], key: string): Chart
       if (n === 0n || split.total === 0n) continue;
       const share = Number(n) / Number(split.total);
       const w = share * BAR.width;
-      const tip = element('title', {}, `${split.name}: ${kind} ${withCommas(n)} ${unit} (${(share * 100).toFixed(1)}%)`);
+      const tip = textElement('title', {}, `${split.name}: ${kind} ${withCommas(n)} ${unit} (${(share * 100).toFixed(1)}%)`);
       parts.push(element('rect', { x: round(x), y: round(y), width: round(w), height: BAR.height, fill: KIND_COLORS[kind] }, tip));
       if (w >= 34) parts.push(text(x + w / 2, y + 13, `${Math.round(share * 100)}%`, { 'text-anchor': 'middle', 'font-size': 10, fill: inkOn(KIND_COLORS[kind]) }));
       x += w;
