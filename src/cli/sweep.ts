@@ -19,7 +19,7 @@ Every option that says what to profile takes a comma-separated list of values an
   --height 7..10             7, 8, 9, 10: step 1
   --height 7..28+7           7, 14, 21, 28: step 7
   --channels 3,64..256x2     items mix
-Every combination is profiled, the first option varying slowest, one row each.
+Every combination is profiled, one row each; the option listed first above varies slowest.
 Exit 1 when analytic and measured differ in any case.`;
 
 interface SweepFlags {
