@@ -88,9 +88,9 @@ describe('seprof report on a tiny suite, measured', () => {
     const svg = parseXml(text)['svg'];
     expect(svg['@xmlns']).toBe('http://www.w3.org/2000/svg');
     expect(svg['title']).toBe('Params and MACs (thop) against the reduction ratio r');
-    expect(text).toContain('>reduction ratio r (log scale)</text>');
-    expect(text).toContain('>params (log scale)</text>');
-    expect(text).toContain('>MACs (thop) (log scale)</text>');
+    expect(text).toContain('>reduction ratio r, log scale</text>');
+    expect(text).toContain('>params, log scale</text>');
+    expect(text).toContain('>MACs (thop), log scale</text>');
     // One line, two points per panel: the 48-channel case has no partner ratio.
     expect(text.match(/<polyline /g)).toHaveLength(2);
     expect(text.match(/<circle /g)).toHaveLength(4);

@@ -6,7 +6,7 @@ import { EXIT_FAILED, UsageError } from '../errors';
 import { writeFileAtomic } from '../fs/atomic';
 import { mismatchedCases, renderCasesTable } from '../report/cases';
 import { reportCharts } from '../report/charts';
-import { renderReportJson, reportJson } from '../report/document';
+import { renderReportJson, reportJson, totalSeconds } from '../report/document';
 import { renderJunit } from '../report/junit';
 import { renderReportMarkdown } from '../report/report-markdown';
 import * as parse from './options';
@@ -50,9 +50,8 @@ async function runReport(flags: ReportFlags, toolVersion: string): Promise<void>
   ];
   for (const [name, text] of files) writeFileAtomic(join(flags.out, name), text);
 
-  const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
   process.stdout.write(renderCasesTable(results, [{ header: 'Case', cell: (r) => r.name }], columns));
-  process.stdout.write(`Wrote ${files.map(([name]) => name).join(', ')} to ${flags.out} (${results.length} cases profiled in ${seconds.toFixed(1)} s)\n`);
+  process.stdout.write(`Wrote ${files.map(([name]) => name).join(', ')} to ${flags.out} (${results.length} cases profiled in ${totalSeconds(results).toFixed(1)} s)\n`);
   const failed = mismatchedCases(results).length;
   if (failed > 0) {
     process.stderr.write(`seprof: analytic and measured counts differ in ${failed} of ${results.length} case(s); see junit.xml\n`);

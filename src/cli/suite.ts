@@ -2,6 +2,7 @@
 //   {"cases": [{"name": "se-512-r8", "options": {"channels": 512, "reduction": 8}}]}
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors';
+import { isObject } from '../report/document';
 import type { Spec } from '../spec';
 import { parseSpecOptions, specFromOptions, within } from './spec-options';
 
@@ -9,9 +10,6 @@ export interface NamedSpec {
   name: string;
   spec: Spec;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Parses a suite's text into named specs; every mistake names the file and the case. */
 export function parseSuite(text: string, path: string): NamedSpec[] {

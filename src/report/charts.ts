@@ -109,8 +109,8 @@ function panel(
     ...ratios.flatMap((r) => [line(px(r), bottom, px(r), bottom + 5, INK), text(px(r), bottom + 19, String(r), { 'text-anchor': 'middle', fill: MUTED })]),
     line(left, top, left, bottom, INK),
     line(left, bottom, right, bottom, INK),
-    text(left + PLOT.width / 2, bottom + 40, 'reduction ratio r (log scale)', { 'text-anchor': 'middle' }),
-    text(0, 0, `${axisLabel}${logFits ? ' (log scale)' : ''}`, {
+    text(left + PLOT.width / 2, bottom + 40, 'reduction ratio r, log scale', { 'text-anchor': 'middle' }),
+    text(0, 0, `${axisLabel}${logFits ? ', log scale' : ''}`, {
       'text-anchor': 'middle',
       transform: `translate(${round(left - 62)} ${round((top + bottom) / 2)}) rotate(-90)`,
     }),

@@ -50,6 +50,11 @@ export function reportJson(results: readonly CaseResult[], meta: { toolVersion: 
   };
 }
 
+/** Wall time of all the cases together. */
+export function totalSeconds(results: readonly CaseResult[]): number {
+  return results.reduce((sum, r) => sum + r.seconds, 0);
+}
+
 export function renderReportJson(doc: ReportJson): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
@@ -71,7 +76,7 @@ export interface ReadReport {
   cases: ReadCase[];
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The inverse of jsonCount: a safe-integer number or a decimal string, to an exact bigint. */

@@ -2,7 +2,7 @@
 // systems show the report like any test run.
 import { CONVENTION_KEYS } from '../analyzers/conventions';
 import { describeSpec } from '../spec';
-import type { CaseResult } from './document';
+import { totalSeconds, type CaseResult } from './document';
 import { withCommas } from './format';
 import { checkLine } from './summary';
 import { element, textElement } from './xml';
@@ -29,7 +29,7 @@ function testcase({ name, profile, seconds }: CaseResult, classname: string): st
 export function renderJunit(results: readonly CaseResult[], meta: { suiteName: string; date: Date }): string {
   const failures = results.filter((r) => r.profile.check.status === 'mismatch').length;
   const skipped = results.filter((r) => r.profile.check.status === 'skipped').length;
-  const time = results.reduce((sum, r) => sum + r.seconds, 0).toFixed(3);
+  const time = totalSeconds(results).toFixed(3);
   const counts = { tests: results.length, failures, errors: 0, skipped, time };
   const suite = element(
     'testsuite',

@@ -3,7 +3,7 @@
 import { describeSpec } from '../spec';
 import { renderCasesMarkdown, type LabelColumn } from './cases';
 import type { Chart } from './charts';
-import type { CaseResult } from './document';
+import { totalSeconds, type CaseResult } from './document';
 import { renderMarkdown } from './markdown';
 
 export interface ReportMeta {
@@ -21,11 +21,10 @@ const LABELS: LabelColumn[] = [
 ];
 
 export function renderReportMarkdown(results: readonly CaseResult[], meta: ReportMeta): string {
-  const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
   return [
     '# seprof report',
     '',
-    `seprof ${meta.toolVersion} · suite \`${meta.suite}\` · ${results.length} case(s) in ${seconds.toFixed(1)} s · ${meta.date.toISOString()}`,
+    `seprof ${meta.toolVersion} · suite \`${meta.suite}\` · ${results.length} case(s) in ${totalSeconds(results).toFixed(1)} s · ${meta.date.toISOString()}`,
     '',
     '## Summary',
     '',
