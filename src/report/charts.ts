@@ -75,9 +75,9 @@ function logScale(values: readonly number[], from: number, to: number): Scale {
   return { at, ticks: logTicks(lo, hi) };
 }
 
-/** A linear scale from 0, for values a log axis cannot show (a zero count). */
+/** A linear scale from 0, for values a log axis cannot show (a zero count); headroom for the labels. */
 function linearScale(values: readonly number[], from: number, to: number): Scale {
-  const max = Math.max(...values, 1);
+  const max = Math.max(...values, 1) * 1.12;
   const step = [1, 2, 5].map((m) => m * 10 ** Math.floor(Math.log10(max / 5))).find((s) => max / s <= 6) ?? 10 ** Math.ceil(Math.log10(max / 5));
   const top = Math.ceil(max / step) * step;
   return { at: (v) => from + (v / top) * (to - from), ticks: Array.from({ length: Math.round(top / step) + 1 }, (_, i) => i * step) };
