@@ -48,7 +48,7 @@ function axesOf(command: Command, flags: RawOptions): Axis[] {
 }
 
 /** Every combination as a named spec, checked before anything runs; a bad one names its values. */
-export function sweepCases(command: Command, flags: RawOptions): { cases: SweepCase[]; varying: Axis[] } {
+function sweepCases(command: Command, flags: RawOptions): { cases: SweepCase[]; varying: Axis[] } {
   const axes = axesOf(command, flags);
   const varying = axes.filter((axis) => axis.values.length > 1);
   const cases = combinations(axes).map((values) => {
