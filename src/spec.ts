@@ -216,9 +216,9 @@ function buildResNet(raw: RawSpecOptions, block: 'resnet' | 'se-resnet', base: O
     throw new UsageError('--stride-on applies to bottleneck blocks: a basic block has its stride on the first 3x3 conv');
   }
   const spec: ResNetBlockSpec = {
-    ...base,
     block,
     input: sizeOf(raw, channels, DEFAULTS.size.resnet),
+    ...base,
     kind,
     planes,
     stride,
@@ -232,9 +232,9 @@ function buildResNet(raw: RawSpecOptions, block: 'resnet' | 'se-resnet', base: O
 function buildInception(raw: RawSpecOptions, block: 'inception' | 'se-inception', base: Omit<SpecBase, 'input'>): InceptionBlockSpec {
   const channels = raw.channels === undefined ? DEFAULTS.inceptionChannels : wholeNumber('channels', raw.channels);
   const spec: InceptionBlockSpec = {
-    ...base,
     block,
     input: sizeOf(raw, channels, DEFAULTS.size.inception),
+    ...base,
     widths: raw.widths === undefined ? INCEPTION_3A : parseWidths(raw.widths),
     branch3: oneOf('branch3', raw.branch3 ?? '5x5', BRANCH3_KINDS),
     pool: oneOf('pool', raw.pool ?? 'max', POOL_KINDS),
@@ -253,11 +253,11 @@ function buildNetwork(raw: RawSpecOptions, model: ModelName, base: Omit<SpecBase
   rejectStrayOptions(raw, NETWORK_KEYS, !model.startsWith('se-'), `--model ${model}`);
   if (!isResNetModel(model) && raw.layout !== undefined) throw new UsageError(`--layout applies to ResNets, not ${model}`);
   return {
-    ...base,
     block: 'network',
+    input: sizeOf(raw, 3, DEFAULTS.size.network),
+    ...base,
     model,
     layout: oneOf('layout', raw.layout ?? 'v1.5', LAYOUTS),
-    input: sizeOf(raw, 3, DEFAULTS.size.network),
   };
 }
 
@@ -275,7 +275,7 @@ export function buildSpec(raw: RawSpecOptions): Spec {
     case 'se': {
       const channels = wholeNumber('channels', requireValue(raw, 'channels', 'the number of input channels, e.g. --channels 512'));
       checkReduction(base.reduction, channels, 'of the input');
-      return { ...base, block, input: sizeOf(raw, channels, DEFAULTS.size.se) };
+      return { block, input: sizeOf(raw, channels, DEFAULTS.size.se), ...base };
     }
     case 'resnet':
     case 'se-resnet':

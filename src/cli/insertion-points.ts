@@ -6,7 +6,7 @@ import { chwShape } from '../parse';
 import { renderPoints } from '../report/points';
 import { buildSpec, type SeSpec } from '../spec';
 import * as parse from './options';
-import { profileOptions, type ProfileFlags } from './profile';
+import type { ProfileFlags } from './profile';
 
 function readPointsFile(path: string): string[] {
   let text: string;
@@ -38,7 +38,7 @@ export function insertionPoints(flags: ProfileFlags): SeSpec[] | undefined {
 }
 
 export async function runInsertionPoints(specs: SeSpec[], flags: ProfileFlags, toolVersion: string): Promise<void> {
-  const options = profileOptions(flags);
+  const options = parse.profileOptions(flags);
   const profiles = [];
   for (const spec of specs) profiles.push(await profile(spec, options));
   const format = parse.format(flags);

@@ -3,8 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from '../errors';
+import { addCompareCommand } from './compare';
 import { addPaperCommand } from './paper';
 import { addProfileOptions, runProfile } from './profile';
+import { addReportCommand } from './report';
+import { addSweepCommand } from './sweep';
 
 function toolVersion(): string {
   const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
@@ -44,6 +47,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     .configureOutput({ outputError: () => {} });
   addProfileOptions(program).action((flags) => runProfile(flags, version));
   addPaperCommand(program, version);
+  addSweepCommand(program, version);
+  addReportCommand(program, version);
+  addCompareCommand(program);
   for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => {} });
   try {
     await program.parseAsync(argv, { from: 'user' });

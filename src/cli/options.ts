@@ -1,8 +1,10 @@
 // Option values shared by commands, parsed and checked into typed settings.
+import { freemem } from 'node:os';
 import { CONVENTION_KEYS } from '../analyzers/conventions';
 import { BACKEND_CHOICES, type BackendChoice } from '../analyzers/measured/backend-choice';
+import type { ProfileOptions } from '../analyzers/profile';
 import { UsageError } from '../errors';
-import { oneOf } from '../parse';
+import { byteSize, oneOf, wholeNumber } from '../parse';
 import { FORMATS, type Format } from '../report';
 
 export function format(raw: { format?: string; json?: boolean }): Format {
@@ -28,4 +30,33 @@ export function columns(raw: { convention?: string; conventions?: string }): str
   }
   const main = oneOf('convention', raw.convention ?? 'thop', CONVENTION_KEYS);
   return main === 'flops' ? ['flops'] : [main, 'flops'];
+}
+
+/** The option values that say how to measure. */
+export interface MeasureFlags {
+  measure: boolean;
+  backend?: string | undefined;
+  runs?: string | undefined;
+  warmup?: string | undefined;
+  latency?: boolean | undefined;
+  maxMemory?: string | undefined;
+}
+
+/** Latency defaults: a small block gets 200 warm-up and 100 timed runs; a network stops after a time budget. */
+const LATENCY = { runs: 100, warmup: 200, runsBudgetMs: 3000, warmupBudgetMs: 1000 } as const;
+
+/** How to profile: measure or not, on which backend, how many runs, within what memory. */
+export function profileOptions(flags: MeasureFlags): ProfileOptions {
+  const runs = flags.runs === undefined ? undefined : wholeNumber('runs', flags.runs, 1);
+  const warmup = flags.warmup === undefined ? undefined : wholeNumber('warmup', flags.warmup, 0);
+  return {
+    measure: flags.measure,
+    backend: backend(flags.backend),
+    runs: runs ?? LATENCY.runs,
+    warmup: warmup ?? LATENCY.warmup,
+    runsBudgetMs: runs === undefined ? LATENCY.runsBudgetMs : undefined,
+    warmupBudgetMs: warmup === undefined ? LATENCY.warmupBudgetMs : undefined,
+    perLayer: flags.latency === true,
+    maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : byteSize('max-memory', flags.maxMemory),
+  };
 }

@@ -1,9 +1,8 @@
 // The main job: profile one block, analytic and measured.
 import type { Command } from 'commander';
-import { profile, type ProfileOptions } from '../analyzers/profile';
+import { profile } from '../analyzers/profile';
 import { EXIT_FAILED } from '../errors';
-import { freemem } from 'node:os';
-import { byteSize, wholeNumber } from '../parse';
+import { wholeNumber } from '../parse';
 import { render } from '../report';
 import { buildSpec, type RawSpecOptions } from '../spec';
 import { insertionPoints, runInsertionPoints } from './insertion-points';
@@ -64,24 +63,6 @@ export function addProfileOptions(command: Command): Command {
     .option('--conventions <keys>', "several columns: a comma-separated list, or 'all'");
 }
 
-/** Latency defaults: a small block gets 30 runs; a network stops after a time budget. */
-const LATENCY = { runs: 100, warmup: 200, runsBudgetMs: 3000, warmupBudgetMs: 1000 } as const;
-
-export function profileOptions(flags: ProfileFlags): ProfileOptions {
-  const runs = flags.runs === undefined ? undefined : wholeNumber('runs', flags.runs, 1);
-  const warmup = flags.warmup === undefined ? undefined : wholeNumber('warmup', flags.warmup, 0);
-  return {
-    measure: flags.measure,
-    backend: parse.backend(flags.backend),
-    runs: runs ?? LATENCY.runs,
-    warmup: warmup ?? LATENCY.warmup,
-    runsBudgetMs: runs === undefined ? LATENCY.runsBudgetMs : undefined,
-    warmupBudgetMs: warmup === undefined ? LATENCY.warmupBudgetMs : undefined,
-    perLayer: flags.latency === true,
-    maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : byteSize('max-memory', flags.maxMemory),
-  };
-}
-
 export async function runProfile(flags: ProfileFlags, toolVersion: string): Promise<void> {
   const points = insertionPoints(flags);
   if (points !== undefined) return runInsertionPoints(points, flags, toolVersion);
@@ -91,7 +72,7 @@ export async function runProfile(flags: ProfileFlags, toolVersion: string): Prom
   const columns = parse.columns(flags);
   const depth = flags.depth === undefined ? (spec.block === 'network' ? 2 : undefined) : wholeNumber('depth', flags.depth);
   const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
-  const result = await profile(spec, profileOptions(flags));
+  const result = await profile(spec, parse.profileOptions(flags));
   if (result.check.status === 'skipped' && flags.measure) process.stderr.write(`seprof: measured run skipped: ${result.check.reason}\n`);
   process.stdout.write(render(result, { format, columns, toolVersion, depth, top }));
   if (result.check.status === 'mismatch') {

@@ -3,7 +3,7 @@ import type { Profile } from '../analyzers/profile';
 import { CONVENTION_KEYS } from '../analyzers/conventions';
 import { formatShape } from '../analyzers/ops';
 
-function field(value: string): string {
+export function field(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 

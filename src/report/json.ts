@@ -1,21 +1,50 @@
 // The JSON document: every convention, exact integers, schema documented in the README.
 import type { Profile } from '../analyzers/profile';
+import type { Check } from '../analyzers/check';
 import type { Counts, Totals } from '../analyzers/count';
+import type { BackendInfo } from '../analyzers/measured/backend-choice';
+import type { Latency } from '../analyzers/measured/latency';
 import { jsonCount } from './format';
 import type { RenderOptions } from './index';
 import { topLayers, treeRows } from './rows';
 
 export const SCHEMA_VERSION = 1;
 
+export type JsonCount = number | string;
+
+interface JsonTotals {
+  params: JsonCount;
+  buffers: JsonCount;
+  counts: Record<string, JsonCount>;
+}
+
+/** The profile document; the README documents every field. */
+export interface ProfileJson {
+  schemaVersion: number;
+  tool: { name: string; version: string };
+  spec: object;
+  backend: BackendInfo | null;
+  layers: object[];
+  totals: JsonTotals;
+  overhead: { plain: object; plainTotals: JsonTotals; added: JsonTotals } | null;
+  sizes: Record<string, JsonCount>;
+  check: Check;
+  latency: Latency | null;
+  tree?: object[];
+  top?: { convention: string; layers: string[] };
+}
+
 function jsonCounts(counts: Counts): Record<string, number | string> {
   return Object.fromEntries(Object.entries(counts).map(([key, n]) => [key, jsonCount(n)]));
 }
 
-export function jsonTotals(totals: Totals): object {
+export function jsonTotals(totals: Totals): JsonTotals {
   return { params: jsonCount(totals.params), buffers: jsonCount(totals.buffers), counts: jsonCounts(totals.counts) };
 }
 
-export function profileJson(profile: Profile, { toolVersion, depth, top, columns }: RenderOptions): object {
+type JsonOptions = Pick<RenderOptions, 'toolVersion'> & Partial<Pick<RenderOptions, 'depth' | 'top' | 'columns'>>;
+
+export function profileJson(profile: Profile, { toolVersion, depth, top, columns = [] }: JsonOptions): ProfileJson {
   const { spec, layers, totals, sizes, check, measured, overhead } = profile;
   const main = columns[0] ?? 'thop';
   return {

@@ -1,0 +1,19 @@
+// Profiles named specs one after another. tfjs is imported and its backend set up by the
+// first measured case only; the rest reuse them (Node caches the module, tfjs the backend).
+import { profile, type ProfileOptions } from '../analyzers/profile';
+import type { CaseResult } from '../report/document';
+import { progressBar } from './progress';
+import type { NamedSpec } from './suite';
+
+export async function runCases(cases: readonly NamedSpec[], options: ProfileOptions): Promise<CaseResult[]> {
+  const progress = progressBar(cases.length);
+  const results: CaseResult[] = [];
+  for (const { name, spec } of cases) {
+    progress.update(results.length, name);
+    const start = performance.now();
+    const result = await profile(spec, options);
+    results.push({ name, profile: result, seconds: (performance.now() - start) / 1000 });
+  }
+  progress.done();
+  return results;
+}

@@ -1,0 +1,103 @@
+// seprof sweep: the profile options take lists and ranges; one row per combination.
+import type { Command } from 'commander';
+import { EXIT_FAILED } from '../errors';
+import { renderCasesCsv, renderCasesMarkdown, renderCasesTable, mismatchedCases, type LabelColumn } from '../report/cases';
+import { renderReportJson, reportJson, type CaseResult } from '../report/document';
+import type { Format } from '../report';
+import { describeSpec } from '../spec';
+import { combinations, expandValues, type Axis } from '../sweep/grammar';
+import * as parse from './options';
+import { addProfileOptions } from './profile';
+import { runCases } from './run-cases';
+import { isSpecOption, specFromOptions, within, type RawOptions } from './spec-options';
+import type { NamedSpec } from './suite';
+
+const GRAMMAR = `
+Every option that says what to profile takes a comma-separated list of values and ranges:
+  --reduction 2,4,8,16,32    a list
+  --channels 64..512x2       64, 128, 256, 512: geometric, times 2 while at most 512
+  --height 7..10             7, 8, 9, 10: step 1
+  --height 7..28+7           7, 14, 21, 28: step 7
+  --channels 3,64..256x2     items mix
+Every combination is profiled, one row each; the option listed first above varies slowest.
+Exit 1 when analytic and measured differ in any case.`;
+
+interface SweepFlags {
+  measure: boolean;
+  backend: string;
+  runs?: string;
+  warmup?: string;
+  format?: string;
+  json?: boolean;
+  convention: string;
+  conventions?: string;
+}
+
+interface SweepCase extends NamedSpec {
+  values: Record<string, string>;
+}
+
+/** One axis per option that says what to profile and holds a value. */
+function axesOf(command: Command, flags: RawOptions): Axis[] {
+  return command.options.filter(isSpecOption).flatMap((option) => {
+    const key = option.attributeName();
+    const value = flags[key];
+    const name = option.long ?? `--${key}`;
+    return typeof value === 'string' ? [{ option: name, key, values: expandValues(name, value) }] : [];
+  });
+}
+
+/** Every combination as a named spec, checked before anything runs; a bad one names its values. */
+function sweepCases(command: Command, flags: RawOptions): { cases: SweepCase[]; varying: Axis[] } {
+  const axes = axesOf(command, flags);
+  const varying = axes.filter((axis) => axis.values.length > 1);
+  const cases = combinations(axes).map((values) => {
+    const label = varying.map((axis) => `${axis.key}=${values[axis.key] ?? ''}`).join(' ');
+    const build = (): ReturnType<typeof specFromOptions> => specFromOptions({ ...flags, ...values });
+    const spec = label === '' ? build() : within(`sweep case ${label}`, build);
+    return { name: label === '' ? describeSpec(spec) : label, spec, values };
+  });
+  return { cases, varying };
+}
+
+function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], format: Format, columns: string[], toolVersion: string): string {
+  const valuesByName = new Map(cases.map((c) => [c.name, c.values]));
+  const labels: LabelColumn[] =
+    varying.length === 0
+      ? [{ header: 'Case', cell: (r) => r.name }]
+      : varying.map((axis) => ({ header: axis.key, cell: (r) => valuesByName.get(r.name)?.[axis.key] ?? '' }));
+  const title = `Sweep of ${cases.length} case(s)${varying.length > 0 ? ` over ${varying.map((a) => `${a.key} (${a.values.length})`).join(' x ')}` : ''}`;
+  switch (format) {
+    case 'table':
+      return `${title}\n${renderCasesTable(results, labels, columns)}`;
+    case 'markdown':
+      return `### ${title}\n\n${renderCasesMarkdown(results, labels, columns)}`;
+    case 'csv':
+      return renderCasesCsv(results, labels);
+    case 'json':
+      return renderReportJson(reportJson(results, { toolVersion, date: new Date(), suite: null }));
+  }
+}
+
+async function runSweep(command: Command, flags: SweepFlags & RawOptions, toolVersion: string): Promise<void> {
+  const format = parse.format(flags);
+  const columns = parse.columns(flags);
+  const options = parse.profileOptions(flags);
+  const { cases, varying } = sweepCases(command, flags);
+  const results = await runCases(cases, options);
+  process.stdout.write(render(results, cases, varying, format, columns, toolVersion));
+  const failed = mismatchedCases(results).length;
+  if (failed > 0) {
+    process.stderr.write(`seprof: analytic and measured counts differ in ${failed} of ${results.length} case(s)\n`);
+    process.exitCode = EXIT_FAILED;
+  }
+}
+
+export function addSweepCommand(program: Command, toolVersion: string): void {
+  const command = addProfileOptions(program.command('sweep'))
+    .description('profile every combination of lists and ranges of the profile options, one row each')
+    .usage('--channels LIST [--reduction LIST] [--height LIST] ... [options]')
+    .option('--debug', 'print stack traces of errors')
+    .addHelpText('after', GRAMMAR);
+  command.action((flags: SweepFlags & RawOptions) => runSweep(command, flags, toolVersion));
+}

@@ -1,0 +1,110 @@
+// Several profiled cases, one row each: the sweep's output and the report's summary.
+import { CONVENTION_KEYS } from '../analyzers/conventions';
+import type { Check } from '../analyzers/check';
+import { columnHeader } from './columns';
+import { field } from './csv';
+import type { CaseResult } from './document';
+import { milliseconds, withCommas } from './format';
+import type { SummaryLine } from './summary';
+import { textTable } from './text-table';
+
+/** A column that says which case a row is: a sweep's varying options, or a suite case's name. */
+export interface LabelColumn {
+  header: string;
+  cell(result: CaseResult): string;
+}
+
+export function checkCell(check: Check): string {
+  return check.status === 'mismatch' ? `MISMATCH (${check.mismatches.length})` : check.status;
+}
+
+function latencyCell({ profile }: CaseResult): string {
+  return profile.measured === undefined ? '-' : milliseconds(profile.measured.latency.medianMs);
+}
+
+function head(labels: readonly LabelColumn[], columns: readonly string[]): string[] {
+  return [...labels.map((l) => l.header), 'Params', ...columns.map(columnHeader), 'Check', 'Latency ms'];
+}
+
+/** Numbers align right; the labels and the check word align left. */
+function numeric(labels: readonly LabelColumn[], columns: readonly string[]): (column: number) => boolean {
+  const check = labels.length + 1 + columns.length;
+  return (i) => i >= labels.length && i !== check;
+}
+
+function cells(result: CaseResult, labels: readonly LabelColumn[], columns: readonly string[]): string[] {
+  const { totals, check } = result.profile;
+  return [
+    ...labels.map((l) => l.cell(result)),
+    withCommas(totals.params),
+    ...columns.map((k) => withCommas(totals.counts[k] ?? 0n)),
+    checkCell(check),
+    latencyCell(result),
+  ];
+}
+
+export function mismatchedCases(results: readonly CaseResult[]): CaseResult[] {
+  return results.filter((r) => r.profile.check.status === 'mismatch');
+}
+
+/** Backend and check over all cases, the lines under the table. */
+export function casesSummary(results: readonly CaseResult[]): SummaryLine[] {
+  const backends = new Set(results.flatMap(({ profile: { measured } }) => (measured ? [`${measured.backend.name} (tfjs ${measured.backend.tfjsVersion})`] : [])));
+  const failed = mismatchedCases(results).length;
+  const measured = results.filter((r) => r.profile.check.status !== 'skipped').length;
+  const check =
+    failed > 0
+      ? `${failed} of ${results.length} case(s): analytic and measured DIFFER, listed below`
+      : measured === 0
+        ? 'not measured (--no-measure): analytic counts only'
+        : `analytic and measured agree on every layer of ${measured} of ${results.length} case(s)`;
+  return [...(backends.size > 0 ? [['Backend', [...backends].join(', ')] as const] : []), ['Check', check]];
+}
+
+export function mismatchLines(results: readonly CaseResult[]): string[] {
+  return mismatchedCases(results).flatMap(({ name, profile }) =>
+    profile.check.mismatches.map((m) => `${name}: ${m.layer} ${m.quantity}: analytic ${m.analytic}, measured ${m.measured}`),
+  );
+}
+
+export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly string[]): string {
+  const rows = results.map((result) => cells(result, labels, columns));
+  const table = textTable(head(labels, columns), rows, numeric(labels, columns));
+  const summary = casesSummary(results).map(([label, value]) => `${label}: ${value}`);
+  return [table, ...summary, ...mismatchLines(results).map((l) => `  ${l}`), ''].join('\n');
+}
+
+export function renderCasesMarkdown(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly string[]): string {
+  const row = (values: readonly string[]): string => `| ${values.map((v) => v.replaceAll('|', '\\|')).join(' | ')} |`;
+  const header = head(labels, columns);
+  return [
+    row(header),
+    row(header.map((_, i) => (numeric(labels, columns)(i) ? '---:' : '---'))),
+    ...results.map((r) => row(cells(r, labels, columns))),
+    '',
+    ...casesSummary(results).map(([label, value]) => `- ${label}: ${value}`),
+    ...mismatchLines(results).map((l) => `  - ${l}`),
+    '',
+  ].join('\n');
+}
+
+/** Every convention as a column, exact integers: for spreadsheets. */
+export function renderCasesCsv(results: readonly CaseResult[], labels: readonly LabelColumn[]): string {
+  const rows = [
+    ['case', ...labels.map((l) => l.header), 'params', 'buffers', ...CONVENTION_KEYS, 'check', 'latency_ms', 'backend'],
+    ...results.map((r) => {
+      const { totals, check, measured } = r.profile;
+      return [
+        r.name,
+        ...labels.map((l) => l.cell(r)),
+        String(totals.params),
+        String(totals.buffers),
+        ...CONVENTION_KEYS.map((k) => String(totals.counts[k] ?? 0n)),
+        check.status,
+        measured === undefined ? '' : String(measured.latency.medianMs),
+        measured?.backend.name ?? '',
+      ];
+    }),
+  ];
+  return rows.map((r) => r.map(field).join(',')).join('\n') + '\n';
+}

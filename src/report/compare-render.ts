@@ -1,0 +1,60 @@
+// compare's output: the moved quantities as a terminal table, GitHub markdown or JSON.
+import type { Comparison, Delta } from './compare';
+import { textTable } from './text-table';
+
+export const COMPARE_FORMATS = ['table', 'markdown', 'json'] as const;
+export type CompareFormat = (typeof COMPARE_FORMATS)[number];
+
+const HEAD = ['Case', 'Quantity', 'Base', 'New', 'Change', 'Change %', 'Status'];
+
+/** What a human needs to see: everything that moved, and every latency. */
+const shown = (c: Comparison): Delta[] => c.deltas.filter((d) => d.status !== 'same');
+
+const cells = (d: Delta): string[] => [d.case, d.quantity, d.base, d.new, d.change, d.percent, d.fails ? d.status.toUpperCase() : d.status];
+
+export function verdict(c: Comparison): string {
+  const tolerance = c.tolerance === '0' ? 'exact' : `tolerance ${c.tolerance}`;
+  const latency = c.latencyTolerance === null ? 'latency not checked' : `latency tolerance ${c.latencyTolerance}`;
+  const scope = `${c.compared} case(s) compared (counts ${tolerance}, ${latency})`;
+  return c.failures.length === 0 ? `OK: ${scope}; nothing moved beyond the thresholds` : `FAILED: ${scope}; ${c.failures.length} regression(s)`;
+}
+
+function caseLists(c: Comparison, code: (name: string) => string): string[] {
+  return [
+    ...(c.added.length > 0 ? [`Added (not in the base, not compared): ${c.added.map(code).join(', ')}`] : []),
+    ...(c.removed.length > 0 ? [`Removed (in the base only): ${c.removed.map(code).join(', ')}`] : []),
+  ];
+}
+
+function renderTable(c: Comparison): string {
+  const lines: string[] = [];
+  const rows = shown(c);
+  if (rows.length > 0) {
+    lines.push(textTable(HEAD, rows.map(cells), (i) => i >= 2 && i <= 5));
+  }
+  lines.push(...caseLists(c, (name) => name), verdict(c), '');
+  return lines.join('\n');
+}
+
+function renderMarkdown(c: Comparison): string {
+  const row = (values: readonly string[]): string => `| ${values.map((v) => v.replaceAll('|', '\\|')).join(' | ')} |`;
+  const rows = shown(c);
+  const lines = ['### seprof compare', '', `**${verdict(c)}**`, ''];
+  if (rows.length > 0) {
+    lines.push(row(HEAD), row(['---', '---', '---:', '---:', '---:', '---:', '---']), ...rows.map((d) => row(cells(d))), '');
+  }
+  const lists = caseLists(c, (name) => `\`${name}\``);
+  if (lists.length > 0) lines.push(...lists.map((l) => `- ${l}`), '');
+  return lines.join('\n');
+}
+
+export function renderComparison(c: Comparison, format: CompareFormat): string {
+  switch (format) {
+    case 'table':
+      return renderTable(c);
+    case 'markdown':
+      return renderMarkdown(c);
+    case 'json':
+      return `${JSON.stringify({ ...c, failed: c.failures.length > 0 }, null, 2)}\n`;
+  }
+}

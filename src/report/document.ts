@@ -1,0 +1,153 @@
+// The report document (report.json, and `seprof sweep --format json`): one entry per case,
+// exact counts, versioned so that compare can refuse what it does not understand.
+import type { Profile } from '../analyzers/profile';
+import { UsageError } from '../errors';
+import { profileJson, type JsonCount, type ProfileJson } from './json';
+
+export const REPORT_SCHEMA = 'seprof-report';
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface CaseResult {
+  name: string;
+  profile: Profile;
+  /** Wall time of profiling the case, measurement included. */
+  seconds: number;
+}
+
+export interface CaseJson {
+  name: string;
+  spec: object;
+  params: JsonCount;
+  buffers: JsonCount;
+  counts: Record<string, JsonCount>;
+  check: ProfileJson['check'];
+  backend: ProfileJson['backend'];
+  latency: ProfileJson['latency'];
+}
+
+export interface ReportJson {
+  schema: typeof REPORT_SCHEMA;
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: string; version: string };
+  /** ISO 8601, when the report was made. */
+  date: string;
+  /** The suite file, or null for a sweep. */
+  suite: string | null;
+  cases: CaseJson[];
+}
+
+export function reportJson(results: readonly CaseResult[], meta: { toolVersion: string; date: Date; suite: string | null }): ReportJson {
+  return {
+    schema: REPORT_SCHEMA,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'seprof', version: meta.toolVersion },
+    date: meta.date.toISOString(),
+    suite: meta.suite,
+    cases: results.map(({ name, profile }) => {
+      const { spec, totals, check, backend, latency } = profileJson(profile, { toolVersion: meta.toolVersion });
+      return { name, spec, params: totals.params, buffers: totals.buffers, counts: totals.counts, check, backend, latency };
+    }),
+  };
+}
+
+/** Wall time of all the cases together. */
+export function totalSeconds(results: readonly CaseResult[]): number {
+  return results.reduce((sum, r) => sum + r.seconds, 0);
+}
+
+export function renderReportJson(doc: ReportJson): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+// ---- reading, for compare: trust nothing, and say exactly what is wrong ----
+
+/** One case as compare sees it: every count exact. */
+export interface ReadCase {
+  name: string;
+  /** The spec as canonical JSON text: two cases profile the same thing when these are equal. */
+  spec: string;
+  /** params, buffers and every convention's count. */
+  quantities: Map<string, bigint>;
+  check: string;
+  latencyMs: number | null;
+}
+
+export interface ReadReport {
+  cases: ReadCase[];
+}
+
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The inverse of jsonCount: a safe-integer number or a decimal string, to an exact bigint. */
+export function parseJsonCount(value: unknown): bigint | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+  return undefined;
+}
+
+/** JSON with object keys sorted, so that key order never makes two specs differ. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (isObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function readCase(entry: unknown, index: number): ReadCase {
+  const where = isObject(entry) && typeof entry['name'] === 'string' ? `case '${entry['name']}'` : `case ${index + 1}`;
+  const bad = (what: string): never => {
+    throw new UsageError(`${where}: ${what}`);
+  };
+  if (!isObject(entry)) return bad('is not an object');
+  const { name, spec, counts, check, latency } = entry;
+  if (typeof name !== 'string' || name === '') return bad('has no name');
+  if (!isObject(spec)) return bad('has no spec');
+  if (!isObject(counts)) return bad('has no counts');
+  const quantities = new Map<string, bigint>();
+  const exact = (quantity: string, value: unknown): void => {
+    const n = parseJsonCount(value);
+    if (n === undefined) bad(`${quantity} is not an exact integer: ${JSON.stringify(value) ?? 'missing'}`);
+    else quantities.set(quantity, n);
+  };
+  exact('params', entry['params']);
+  exact('buffers', entry['buffers']);
+  for (const [key, value] of Object.entries(counts)) exact(key, value);
+  if (!isObject(check) || typeof check['status'] !== 'string') return bad('has no check status');
+  if (latency !== null && !(isObject(latency) && typeof latency['medianMs'] === 'number')) return bad('has a malformed latency');
+  return { name, spec: canonical(spec), quantities, check: check['status'], latencyMs: latency === null ? null : (latency['medianMs'] as number) };
+}
+
+/** Parses a report document; a truncated, malformed or foreign file is a UsageError naming it. */
+export function readReport(text: string, label: string): ReadReport {
+  try {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`not valid JSON, truncated or corrupt (${(error as Error).message})`);
+    }
+    if (!isObject(doc) || doc['schema'] !== REPORT_SCHEMA) {
+      throw new UsageError(`not a seprof report: expected "schema": "${REPORT_SCHEMA}", as \`seprof report\` writes in report.json`);
+    }
+    const version = doc['schemaVersion'];
+    if (version !== REPORT_SCHEMA_VERSION) {
+      throw new UsageError(`report schema version ${JSON.stringify(version)}, but this seprof reads version ${REPORT_SCHEMA_VERSION}`);
+    }
+    if (!Array.isArray(doc['cases'])) throw new UsageError('has no "cases" array');
+    const cases = (doc['cases'] as unknown[]).map(readCase);
+    const seen = new Set<string>();
+    for (const c of cases) {
+      if (seen.has(c.name)) throw new UsageError(`case '${c.name}' appears twice`);
+      seen.add(c.name);
+    }
+    return { cases };
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`${label}: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,35 @@
+// report.md: GitHub-flavoured, for a pull-request comment or a CI job summary. A summary
+// table, the charts, then each case's layer table (the profile's own markdown).
+import { describeSpec } from '../spec';
+import { renderCasesMarkdown, type LabelColumn } from './cases';
+import type { Chart } from './charts';
+import { totalSeconds, type CaseResult } from './document';
+import { renderMarkdown } from './markdown';
+
+export interface ReportMeta {
+  toolVersion: string;
+  date: Date;
+  suite: string;
+  /** Convention keys shown as columns. */
+  columns: readonly string[];
+  charts: readonly Chart[];
+}
+
+const LABELS: LabelColumn[] = [
+  { header: 'Case', cell: (r) => `\`${r.name}\`` },
+  { header: 'Spec', cell: (r) => describeSpec(r.profile.spec) },
+];
+
+export function renderReportMarkdown(results: readonly CaseResult[], meta: ReportMeta): string {
+  return [
+    '# seprof report',
+    '',
+    `seprof ${meta.toolVersion} · suite \`${meta.suite}\` · ${results.length} case(s) in ${totalSeconds(results).toFixed(1)} s · ${meta.date.toISOString()}`,
+    '',
+    '## Summary',
+    '',
+    renderCasesMarkdown(results, LABELS, meta.columns),
+    ...(meta.charts.length > 0 ? ['## Charts', '', ...meta.charts.flatMap((c) => [`![${c.title}](${c.file})`, ''])] : []),
+    ...results.flatMap((r) => [`## \`${r.name}\``, '', renderMarkdown(r.profile, { format: 'markdown', columns: meta.columns, toolVersion: meta.toolVersion })]),
+  ].join('\n');
+}

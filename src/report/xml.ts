@@ -1,0 +1,30 @@
+// XML text and attribute escaping, shared by the SVG charts and junit.xml.
+
+/** Characters XML 1.0 forbids outright (most control characters): dropped, since no escape is allowed. */
+const INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+export function escapeXml(text: string): string {
+  return text
+    .replace(INVALID, '')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&apos;');
+}
+
+export type Attrs = Record<string, string | number | undefined>;
+
+/** An element with escaped attributes; children are already markup. Undefined attributes are left out. */
+export function element(name: string, attrs: Attrs, ...children: string[]): string {
+  const attributes = Object.entries(attrs)
+    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+    .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`)
+    .join('');
+  return children.length === 0 ? `<${name}${attributes}/>` : `<${name}${attributes}>${children.join('')}</${name}>`;
+}
+
+/** An element holding escaped text. */
+export function textElement(name: string, attrs: Attrs, text: string): string {
+  return element(name, attrs, escapeXml(text));
+}

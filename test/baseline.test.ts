@@ -1,0 +1,47 @@
+// The committed baseline: the shipped suite's counts, regenerated now, must not have moved.
+// Analytic only, so that no timing or backend enters; `npm run baseline` refreshes it on purpose.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSuite } from '../src/cli/suite';
+import { runCases } from '../src/cli/run-cases';
+import { compareReports, EXACT } from '../src/report/compare';
+import { readReport, renderReportJson, reportJson } from '../src/report/document';
+import { ROOT } from './support/cli';
+
+const baselineText = readFileSync(join(ROOT, 'reports/baseline.json'), 'utf8');
+const baseline = JSON.parse(baselineText) as { cases: { name: string; spec: any; params: number; buffers: number; counts: Record<string, number>; latency: unknown }[] };
+
+describe('reports/baseline.json', () => {
+  it('matches the shipped suite regenerated now, count for count', async () => {
+    const suitePath = join(ROOT, 'reports/suite.json');
+    const results = await runCases(loadSuite(suitePath), { measure: false, backend: 'auto', runs: 1, warmup: 0 });
+    const now = renderReportJson(reportJson(results, { toolVersion: 'test', date: new Date(), suite: suitePath }));
+    const comparison = compareReports(readReport(baselineText, 'baseline'), readReport(now, 'now'), { tolerance: EXACT });
+    expect(comparison.failures, 'a count moved: if on purpose, refresh with `npm run baseline`').toEqual([]);
+    expect(comparison.added).toEqual([]);
+    expect(comparison.compared).toBe(results.length);
+  });
+
+  it('holds no timings, so that refreshing it changes only what was counted', () => {
+    expect(baseline.cases.every((c) => c.latency === null)).toBe(true);
+  });
+
+  // The baseline must also be right, not only stable: every SE case against conventions.md's closed forms.
+  it.each(baseline.cases.map((c) => [c.name, c] as const))('%s agrees with the closed forms', (_, c) => {
+    const { channels: C, height, width } = c.spec.input as { channels: number; height: number; width: number };
+    const [B, S, m, bias] = [c.spec.batch as number, height * width, Math.floor(C / (c.spec.reduction as number)), c.spec.bias as boolean];
+    expect(c.spec.block).toBe('se');
+    expect(c.params).toBe(2 * C * m + (bias ? m + C : 0));
+    expect(c.buffers).toBe(0);
+    expect(c.counts).toEqual({
+      thop: B * C * (S + 1) + 2 * B * C * m,
+      fvcore: B * C * S + 2 * B * C * m,
+      ptflops: C * S + 2 * C * m + m + B * (C * S + m) + (bias ? m + C : 0),
+      'ptflops-aten': 2 * B * C * m + (bias ? B * (m + C) : 0),
+      macs: 2 * B * C * m,
+      flops: 2 * B * C * S + 4 * B * C * m + B * m + 4 * B * C + (bias ? B * (m + C) : 0),
+      senet: 2 * B * C * S + 2 * B * C * m,
+    });
+  });
+});

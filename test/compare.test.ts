@@ -1,0 +1,175 @@
+// seprof compare: exact counts, tolerances, latency only on request, and refusing bad files.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compareReports, EXACT, parseTolerance } from '../src/report/compare';
+import { readReport, REPORT_SCHEMA } from '../src/report/document';
+import { ROOT, seprof } from './support/cli';
+
+/** A report document by hand: counts as the JSON a report holds. */
+function doc(cases: { name: string; thop?: number | string; params?: number; check?: string; latency?: number | null; channels?: number }[]): string {
+  return JSON.stringify({
+    schema: REPORT_SCHEMA,
+    schemaVersion: 1,
+    tool: { name: 'seprof', version: '0.0.0' },
+    date: '2025-01-01T00:00:00.000Z',
+    suite: 'suite.json',
+    cases: cases.map((c) => ({
+      name: c.name,
+      spec: { block: 'se', input: { channels: c.channels ?? 512, height: 7, width: 7 }, batch: 1, reduction: 8, bias: false },
+      params: c.params ?? 65_536,
+      buffers: 0,
+      counts: { thop: c.thop ?? 91_136, macs: 65_536 },
+      check: { status: c.check ?? 'match', layers: 6, mismatches: [] },
+      backend: null,
+      latency: c.latency == null ? null : { medianMs: c.latency, p10Ms: 0, p90Ms: 0, minMs: 0, maxMs: 0, runs: 1, warmup: 0 },
+    })),
+  });
+}
+
+const compare = (base: string, next: string, tolerance = EXACT, latencyTolerance?: string) =>
+  compareReports(readReport(base, 'base'), readReport(next, 'new'), {
+    tolerance,
+    latencyTolerance: latencyTolerance === undefined ? undefined : parseTolerance('--latency-tolerance', latencyTolerance),
+  });
+
+describe('compareReports', () => {
+  it('passes identical counts, whatever the latency did', () => {
+    const result = compare(doc([{ name: 'a', latency: 0.2 }]), doc([{ name: 'a', latency: 9.5 }]));
+    expect(result.failures).toEqual([]);
+    expect(result.deltas.find((d) => d.quantity === 'latency ms')).toMatchObject({ base: '0.200', new: '9.50', status: 'reported', fails: false });
+  });
+
+  it('fails on a change of one in a count, both ways, naming the case and quantity', () => {
+    const up = compare(doc([{ name: 'a' }]), doc([{ name: 'a', thop: 91_137 }]));
+    expect(up.failures).toEqual(['a thop 91,136 -> 91,137']);
+    expect(up.deltas.find((d) => d.quantity === 'thop')).toMatchObject({ change: '+1', percent: '+0.001%', status: 'changed' });
+    const down = compare(doc([{ name: 'a', params: 100 }]), doc([{ name: 'a', params: 90 }]));
+    expect(down.deltas.find((d) => d.quantity === 'params')).toMatchObject({ change: '-10', percent: '-10.00%', fails: true });
+  });
+
+  it('allows a relative change within --tolerance, exactly at the edge', () => {
+    // 1% of 91,136 is 911.36: +911 is inside, +912 outside.
+    expect(compare(doc([{ name: 'a' }]), doc([{ name: 'a', thop: 91_136 + 911 }]), parseTolerance('--tolerance', '0.01')).failures).toEqual([]);
+    expect(compare(doc([{ name: 'a' }]), doc([{ name: 'a', thop: 91_136 + 912 }]), parseTolerance('--tolerance', '1%')).failures).toHaveLength(1);
+    expect(compare(doc([{ name: 'a' }]), doc([{ name: 'a', thop: 91_136 + 911 }]), parseTolerance('--tolerance', '1%')).deltas.find((d) => d.quantity === 'thop')?.status).toBe('within tolerance');
+  });
+
+  it('compares counts beyond 2^53 exactly', () => {
+    const big = '9007199254740993';
+    expect(compare(doc([{ name: 'a', thop: big }]), doc([{ name: 'a', thop: big }])).failures).toEqual([]);
+    expect(compare(doc([{ name: 'a', thop: big }]), doc([{ name: 'a', thop: '9007199254740992' }])).failures).toEqual([
+      'a thop 9,007,199,254,740,993 -> 9,007,199,254,740,992',
+    ]);
+  });
+
+  it('fails on latency only with a latency tolerance, and only when slower', () => {
+    const [base, slow, fast] = [doc([{ name: 'a', latency: 1 }]), doc([{ name: 'a', latency: 1.6 }]), doc([{ name: 'a', latency: 0.2 }])];
+    expect(compare(base, slow).failures).toEqual([]);
+    expect(compare(base, slow, EXACT, '0.5').failures).toEqual(['a latency ms 1.00 -> 1.60']);
+    expect(compare(base, doc([{ name: 'a', latency: 1.4 }]), EXACT, '50%').failures).toEqual([]);
+    expect(compare(base, fast, EXACT, '0.5').failures).toEqual([]);
+  });
+
+  it('lists added and removed cases; a removed case fails, an added one does not', () => {
+    const result = compare(doc([{ name: 'a' }, { name: 'b' }]), doc([{ name: 'a' }, { name: 'c' }]));
+    expect(result).toMatchObject({ compared: 1, added: ['c'], removed: ['b'], failures: ['b removed'] });
+    expect(compare(doc([{ name: 'a' }]), doc([{ name: 'a' }, { name: 'c' }])).failures).toEqual([]);
+  });
+
+  it('fails when a spec changed under the same name, or the cross-check now fails', () => {
+    expect(compare(doc([{ name: 'a' }]), doc([{ name: 'a', channels: 256 }])).failures[0]).toMatch(/^a spec /);
+    expect(compare(doc([{ name: 'a' }]), doc([{ name: 'a', check: 'mismatch' }])).failures).toEqual(['a check match -> mismatch']);
+    // A baseline made with --no-measure against a measured run is no change.
+    expect(compare(doc([{ name: 'a', check: 'skipped' }]), doc([{ name: 'a' }])).deltas.filter((d) => d.status !== 'same')).toEqual([]);
+  });
+});
+
+describe('reading a report', () => {
+  it.each([
+    ['truncated', doc([{ name: 'a' }]).slice(0, 120), /^x\.json: not valid JSON, truncated or corrupt/],
+    ['empty', '', /not valid JSON/],
+    ['a profile, not a report', JSON.stringify({ schemaVersion: 1, totals: {} }), /not a seprof report: expected "schema": "seprof-report"/],
+    ['foreign', JSON.stringify({ name: 'other-tool', cases: [] }), /not a seprof report/],
+    ['a newer schema', doc([{ name: 'a' }]).replace('"schemaVersion":1', '"schemaVersion":2'), /report schema version 2, but this seprof reads version 1/],
+    ['no cases', JSON.stringify({ schema: REPORT_SCHEMA, schemaVersion: 1 }), /has no "cases" array/],
+    ['a fractional count', doc([{ name: 'a', thop: 1.5 }]), /case 'a': thop is not an exact integer: 1.5/],
+    ['an unsafe number', doc([{ name: 'a' }]).replace('"thop":91136', '"thop":9007199254740993'), /thop is not an exact integer/],
+    ['a count as words', doc([{ name: 'a', thop: '91K' }]), /thop is not an exact integer: "91K"/],
+    ['a duplicate case', doc([{ name: 'a' }, { name: 'a' }]), /case 'a' appears twice/],
+  ])('rejects %s', (_, text, message) => {
+    expect(() => readReport(text, 'x.json')).toThrow(message);
+  });
+});
+
+describe('seprof compare', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seprof-compare-'));
+  const baseline = join(ROOT, 'reports/baseline.json');
+  const write = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('accepts the shipped suite measured now against the committed baseline (acceptance)', () => {
+    const out = join(dir, 'r');
+    const report = seprof(['report', '--suite', 'reports/suite.json', '--out', out, '--runs', '3']);
+    expect(report.stderr).toBe('');
+    expect(report.code).toBe(0);
+    const run = seprof(['compare', baseline, join(out, 'report.json')]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^OK: 15 case\(s\) compared \(counts exact, latency not checked\); nothing moved beyond the thresholds$/m);
+  });
+
+  it('exits 1 when one count in a copy of the baseline is edited, naming the case and quantity (acceptance)', () => {
+    const edited = JSON.parse(readFileSync(baseline, 'utf8')) as { cases: { name: string; counts: Record<string, number> }[] };
+    const target = edited.cases[2];
+    if (target === undefined) throw new Error('the baseline has fewer than 3 cases');
+    target.counts['fvcore'] = (target.counts['fvcore'] ?? 0) + 7;
+    const run = seprof(['compare', write('edited.json', JSON.stringify(edited)), baseline], ['--require', join(ROOT, 'test/support/loaded-modules.cjs')]);
+    expect(run.code).toBe(1);
+    const row = run.stdout.split('\n').find((l) => l.includes(target.name));
+    expect(row).toMatch(new RegExp(`│ ${target.name}\\s+│ fvcore\\s+│.*│\\s+-7 │.*│ CHANGED\\s+│`));
+    expect(run.stderr).toBe(`seprof: 1 regression(s): ${target.name} fvcore ${(target.counts['fvcore'] ?? 0).toLocaleString('en-US')} -> ${((target.counts['fvcore'] ?? 0) - 7).toLocaleString('en-US')}\ntfjs-modules-loaded=0\n`);
+  });
+
+  it('writes markdown and JSON', () => {
+    const base = write('base.json', doc([{ name: 'a' }, { name: 'gone' }]));
+    const next = write('new.json', doc([{ name: 'a', thop: 91_000 }, { name: 'fresh' }]));
+    const md = seprof(['compare', base, next, '--format', 'markdown']);
+    expect(md.code).toBe(1);
+    expect(md.stdout).toContain('| a | thop | 91,136 | 91,000 | -136 | -0.15% | CHANGED |');
+    expect(md.stdout).toContain('- Added (not in the base, not compared): `fresh`');
+    expect(md.stdout).toContain('- Removed (in the base only): `gone`');
+    const json = seprof(['compare', base, next, '--json']);
+    const result = JSON.parse(json.stdout) as Record<string, any>;
+    expect(result).toMatchObject({ failed: true, compared: 1, added: ['fresh'], removed: ['gone'], tolerance: '0' });
+    expect(result['failures']).toEqual(['a thop 91,136 -> 91,000', 'gone removed']);
+  });
+
+  it('passes a change inside --tolerance', () => {
+    const base = write('t-base.json', doc([{ name: 'a' }]));
+    const next = write('t-new.json', doc([{ name: 'a', thop: 91_500 }]));
+    expect(seprof(['compare', base, next, '--tolerance', '0.01']).code).toBe(0);
+    expect(seprof(['compare', base, next, '--tolerance', '0.001']).code).toBe(1);
+  });
+
+  it.each([
+    ['truncated', () => [write('trunc.json', readFileSync(baseline, 'utf8').slice(0, 2000)), baseline], /trunc\.json: not valid JSON, truncated or corrupt/],
+    ['malformed', () => [baseline, write('bad.json', '{"schema": "seprof-report", "schemaVersion": 1, "cases": [{"name": 3}]}')], /bad\.json: case 1: has no name/],
+    ['foreign', () => [write('foreign.json', '{"$schema": "https://json.schemastore.org/package"}'), baseline], /foreign\.json: not a seprof report/],
+    ['missing', () => [join(dir, 'nope.json'), baseline], /cannot read .*nope\.json: ENOENT/],
+    ['one file only', () => [baseline], /missing required argument 'new'/],
+    ['a bad tolerance', () => [baseline, baseline, '--tolerance', 'lots'], /--tolerance must be a fraction such as 0\.01 or a percentage such as 1%, got 'lots'/],
+    ['a bad format', () => [baseline, baseline, '--format', 'csv'], /--format must be one of table, markdown, json/],
+  ])('%s: one line, exit 2, nothing on stdout', (_, args, message) => {
+    const run = seprof(['compare', ...args()]);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toMatch(/^seprof: /);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+  });
+});
