@@ -42,20 +42,30 @@ export interface MeasureFlags {
   maxMemory?: string | undefined;
 }
 
-/** Latency defaults: a small block gets 200 warm-up and 100 timed runs; a network stops after a time budget. */
-const LATENCY = { runs: 100, warmup: 200, runsBudgetMs: 3000, warmupBudgetMs: 1000 } as const;
+export interface LatencyDefaults {
+  runs: number;
+  warmup: number;
+  runsBudgetMs: number;
+  warmupBudgetMs: number;
+}
+
+/** One profile: a small block gets 200 warm-up and 100 timed runs; a network stops after the budgets. */
+export const PROFILE_LATENCY: LatencyDefaults = { runs: 100, warmup: 200, runsBudgetMs: 3000, warmupBudgetMs: 1000 };
+
+/** Many profiles (sweep, report): counts are the point, so each latency gets less time. */
+export const BATCH_LATENCY: LatencyDefaults = { runs: 30, warmup: 50, runsBudgetMs: 800, warmupBudgetMs: 300 };
 
 /** How to profile: measure or not, on which backend, how many runs, within what memory. */
-export function profileOptions(flags: MeasureFlags): ProfileOptions {
+export function profileOptions(flags: MeasureFlags, latency: LatencyDefaults = PROFILE_LATENCY): ProfileOptions {
   const runs = flags.runs === undefined ? undefined : wholeNumber('runs', flags.runs, 1);
   const warmup = flags.warmup === undefined ? undefined : wholeNumber('warmup', flags.warmup, 0);
   return {
     measure: flags.measure,
     backend: backend(flags.backend),
-    runs: runs ?? LATENCY.runs,
-    warmup: warmup ?? LATENCY.warmup,
-    runsBudgetMs: runs === undefined ? LATENCY.runsBudgetMs : undefined,
-    warmupBudgetMs: warmup === undefined ? LATENCY.warmupBudgetMs : undefined,
+    runs: runs ?? latency.runs,
+    warmup: warmup ?? latency.warmup,
+    runsBudgetMs: runs === undefined ? latency.runsBudgetMs : undefined,
+    warmupBudgetMs: warmup === undefined ? latency.warmupBudgetMs : undefined,
     perLayer: flags.latency === true,
     maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : byteSize('max-memory', flags.maxMemory),
   };

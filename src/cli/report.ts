@@ -34,7 +34,7 @@ function makeDirectory(dir: string): void {
 
 async function runReport(flags: ReportFlags, toolVersion: string): Promise<void> {
   const columns = parse.columns(flags);
-  const options = parse.profileOptions(flags);
+  const options = parse.profileOptions(flags, parse.BATCH_LATENCY);
   const cases = loadSuite(flags.suite);
   makeDirectory(flags.out);
 
@@ -67,8 +67,8 @@ export function addReportCommand(program: Command, toolVersion: string): void {
     .requiredOption('--out <dir>', 'the directory to write into, created if missing')
     .option('--no-measure', 'analytic counts only: do not load tfjs or run the models')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu', 'auto')
-    .option('--runs <N>', 'timed forward runs for each latency (default: up to 100 within about 3 s)')
-    .option('--warmup <N>', 'untimed forward runs before timing (default: up to 200 within about 1 s)')
+    .option('--runs <N>', 'timed forward runs for each latency (default: up to 30 within about 0.8 s)')
+    .option('--warmup <N>', 'untimed forward runs before timing (default: up to 50 within about 0.3 s)')
     .option('--convention <key>', 'the MACs column and chart: thop, fvcore, ptflops, ptflops-aten, macs or flops', 'thop')
     .option('--conventions <keys>', "several columns: a comma-separated list, or 'all'")
     .option('--debug', 'print stack traces of errors')

@@ -82,7 +82,7 @@ function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], form
 async function runSweep(command: Command, flags: SweepFlags & RawOptions, toolVersion: string): Promise<void> {
   const format = parse.format(flags);
   const columns = parse.columns(flags);
-  const options = parse.profileOptions(flags);
+  const options = parse.profileOptions(flags, parse.BATCH_LATENCY);
   const { cases, varying } = sweepCases(command, flags);
   const results = await runCases(cases, options);
   process.stdout.write(render(results, cases, varying, format, columns, toolVersion));
