@@ -7,7 +7,9 @@ import { loadSuite } from '../src/cli/suite';
 import { runCases } from '../src/cli/run-cases';
 import { compareReports, EXACT } from '../src/report/compare';
 import { readReport, renderReportJson, reportJson } from '../src/report/document';
+import type { Spec } from '../src/spec';
 import { ROOT } from './support/cli';
+import { closedForm } from './support/closed-forms';
 
 const baselineText = readFileSync(join(ROOT, 'reports/baseline.json'), 'utf8');
 const baseline = JSON.parse(baselineText) as { cases: { name: string; spec: any; params: number; buffers: number; counts: Record<string, number>; latency: unknown }[] };
@@ -27,8 +29,20 @@ describe('reports/baseline.json', () => {
     expect(baseline.cases.every((c) => c.latency === null)).toBe(true);
   });
 
-  // The baseline must also be right, not only stable: every SE case against conventions.md's closed forms.
-  it.each(baseline.cases.map((c) => [c.name, c] as const))('%s agrees with the closed forms', (_, c) => {
+  // The baseline must also be right, not only stable: every SE case against conventions.md's closed forms,
+  // every hybrid block against its params and thop closed forms. (Networks: test/networks.test.ts.)
+  const ofBlock = (block: string) => baseline.cases.filter((c) => c.spec.block === block).map((c) => [c.name, c] as const);
+
+  it.each([...ofBlock('se-resnet'), ...ofBlock('resnet'), ...ofBlock('se-inception'), ...ofBlock('inception')])(
+    '%s agrees with the block closed forms',
+    (_, c) => {
+      const [params, thop] = closedForm(c.spec as Spec);
+      expect(BigInt(c.params)).toBe(params);
+      expect(BigInt(c.counts['thop'] ?? 0)).toBe(thop);
+    },
+  );
+
+  it.each(ofBlock('se'))('%s agrees with the closed forms', (_, c) => {
     const { channels: C, height, width } = c.spec.input as { channels: number; height: number; width: number };
     const [B, S, m, bias] = [c.spec.batch as number, height * width, Math.floor(C / (c.spec.reduction as number)), c.spec.bias as boolean];
     expect(c.spec.block).toBe('se');

@@ -1,7 +1,9 @@
 // Whole networks: ResNet-50 by hand, the depth tree, BN-Inception's shapes, and the CLI.
 import { describe, expect, it } from 'vitest';
 import { analyticOps } from '../src/analyzers/analytic';
+import { compareLayers } from '../src/analyzers/check';
 import { countLayer, totalsOf } from '../src/analyzers/count';
+import { measure } from '../src/analyzers/measured';
 import { treeRows } from '../src/report/rows';
 import { seprof } from './support/cli';
 import { specOf } from './support/grid';
@@ -168,8 +170,6 @@ describe('networks measured in tfjs', () => {
     [{ model: 'se-bn-inception', bias: true }],
     [{ model: 'resnet152', layout: 'v1' }],
   ])('%o agrees with the analytic ops on every layer', async (options) => {
-    const { measure } = await import('../src/analyzers/measured');
-    const { compareLayers } = await import('../src/analyzers/check');
     const spec = specOf(options);
     const measured = await measure(spec, { backend: 'wasm', runs: 1, warmup: 0 });
     const check = compareLayers(analyticOps(spec).map(countLayer), measured.ops.map(countLayer));
