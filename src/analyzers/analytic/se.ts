@@ -10,9 +10,11 @@ export interface SeParams {
   bias: boolean;
   /** Path prefix: '' for a standalone module, 'se.' inside a block. */
   prefix?: string;
+  /** The op whose output SE rescales (`input` for the model input): squeeze and scale both read it. */
+  source?: string;
 }
 
-export function seOps({ input, reduction, bias, prefix = '' }: SeParams): Op[] {
+export function seOps({ input, reduction, bias, prefix = '', source = 'input' }: SeParams): Op[] {
   const [batch, channels, height, width] = input as [number, number, number, number];
   const hidden = hiddenWidth(channels, reduction);
   const c = BigInt(channels);
@@ -21,11 +23,11 @@ export function seOps({ input, reduction, bias, prefix = '' }: SeParams): Op[] {
   const squeezed: Shape = [batch, channels];
   const excited: Shape = [batch, hidden];
   return [
-    makeOp(`${prefix}squeeze`, 'global_avg_pool', [input], pooled, { attrs: { kernel: [height, width] } }),
+    makeOp(`${prefix}squeeze`, 'global_avg_pool', [input], pooled, { attrs: { kernel: [height, width] }, reads: [source] }),
     makeOp(`${prefix}fc1`, 'linear', [squeezed], excited, { attrs: { bias }, params: c * m + (bias ? m : 0n) }),
     makeOp(`${prefix}relu`, 'relu', [excited], excited),
     makeOp(`${prefix}fc2`, 'linear', [excited], squeezed, { attrs: { bias }, params: m * c + (bias ? c : 0n) }),
     makeOp(`${prefix}sigmoid`, 'sigmoid', [squeezed], squeezed),
-    makeOp(`${prefix}scale`, 'scale', [input, pooled], input),
+    makeOp(`${prefix}scale`, 'scale', [input, pooled], input, { reads: [source, `${prefix}sigmoid`] }),
   ];
 }

@@ -5,8 +5,11 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildModel } from '../../modules';
 import type { Spec } from '../../spec';
 import type { Op } from '../ops';
+import { UsageError } from '../../errors';
 import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
+import { readBackward, type LayerGradient, type MeasuredBackward } from './gradient-kernels';
+import { layerGradientKernels, modelGradientKernels } from './gradients';
 import { opsFromKernels, type LayerFacts } from './kernels';
 import { timeForward, type Latency } from './latency';
 
@@ -14,6 +17,8 @@ export interface MeasureOptions {
   backend: BackendChoice;
   runs: number;
   warmup: number;
+  /** Also run the backward pass (--training). */
+  training?: boolean;
 }
 
 export interface Measurement {
@@ -21,6 +26,8 @@ export interface Measurement {
   ops: Op[];
   unrecognised: string[];
   latency: Latency;
+  /** With `training`: the backward counts read from the gradient kernels. */
+  backward?: MeasuredBackward;
 }
 
 function weightCount(weights: readonly tfl.LayerVariable[]): bigint {
@@ -42,13 +49,18 @@ function layerFacts(layer: tfl.layers.Layer): LayerFacts {
 }
 
 /** Runs each layer on real tensors under its own profile: thop's forward hooks, in tfjs. */
-async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promise<{ ops: Op[]; unrecognised: string[] }> {
+async function profileLayers(
+  model: tfl.LayersModel,
+  x: tf.Tensor,
+  training: boolean,
+): Promise<{ ops: Op[]; unrecognised: string[]; gradients: LayerGradient[] }> {
   const values = new Map<number, tf.Tensor>();
   const modelInput = model.inputs[0];
   if (modelInput === undefined) throw new Error('model has no input');
   values.set(modelInput.id, x);
   const ops: Op[] = [];
   const unrecognised: string[] = [];
+  const gradients: LayerGradient[] = [];
   for (const layer of model.layers) {
     const node = layer.inboundNodes[0];
     if (node === undefined || node.inboundLayers.length === 0) continue; // the input layer
@@ -67,12 +79,14 @@ async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promise<{ op
       const value = produced[i];
       if (value !== undefined) values.set(t.id, value);
     });
-    const read = opsFromKernels(profile.kernels, layerFacts(layer));
+    const facts = layerFacts(layer);
+    const read = opsFromKernels(profile.kernels, facts);
     ops.push(...read.ops);
     unrecognised.push(...read.unrecognised.map((k) => `${layer.name}: ${k}`));
+    if (training) gradients.push({ facts, hasOp: read.ops.length > 0, kernels: await layerGradientKernels(layer, inputs) });
   }
   for (const value of values.values()) value.dispose();
-  return { ops, unrecognised };
+  return { ops, unrecognised, gradients };
 }
 
 /** tfjs prints banners and notices through console (the cpu backend's on first use). */
@@ -87,18 +101,44 @@ async function quietly<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export function measure(spec: Spec, options: MeasureOptions): Promise<Measurement> {
-  return quietly(() => measureLoudly(spec, options));
+  const { channels, height, width } = spec.input;
+  return measureModel(() => buildModel(spec), [spec.batch, height, width, channels], options);
 }
 
-async function measureLoudly(spec: Spec, options: MeasureOptions): Promise<Measurement> {
-  const backend = await useBackend(options.backend);
-  const model = buildModel(spec);
-  const { channels, height, width } = spec.input;
-  const x = tf.randomNormal([spec.batch, height, width, channels]);
+/** Measures a model built on the chosen backend, on a random NHWC input of the given shape. */
+export function measureModel(build: () => tfl.LayersModel, inputShape: readonly number[], options: MeasureOptions): Promise<Measurement> {
+  return quietly(async () => {
+    try {
+      return await measureLoudly(build, inputShape, options, options.backend);
+    } catch (error) {
+      // wasm has no Conv2DBackpropFilter: auto moves to cpu, which implements every kernel.
+      const kernel = missingKernel(error);
+      if (kernel === undefined) throw error;
+      if (options.backend === 'auto' && tf.getBackend() !== 'cpu') return measureLoudly(build, inputShape, options, 'cpu');
+      throw new UsageError(`backend '${tf.getBackend()}' has no kernel '${kernel}' that this model needs; try --backend cpu`);
+    }
+  });
+}
+
+function missingKernel(error: unknown): string | undefined {
+  return error instanceof Error ? /^Kernel '(\w+)' not registered/.exec(error.message)?.[1] : undefined;
+}
+
+async function measureLoudly(
+  build: () => tfl.LayersModel,
+  inputShape: readonly number[],
+  options: MeasureOptions,
+  choice: BackendChoice,
+): Promise<Measurement> {
+  const backend = await useBackend(choice);
+  const model = build();
+  const x = tf.randomNormal([...inputShape]);
   try {
-    const { ops, unrecognised } = await profileLayers(model, x.clone());
+    const training = options.training ?? false;
+    const { ops, unrecognised, gradients } = await profileLayers(model, x.clone(), training);
+    const backward = training ? readBackward(gradients, await modelGradientKernels(model, x)) : undefined;
     const latency = timeForward(model, x, options);
-    return { backend, ops, unrecognised, latency };
+    return { backend, ops, unrecognised, latency, ...(backward === undefined ? {} : { backward }) };
   } finally {
     x.dispose();
     model.dispose();
