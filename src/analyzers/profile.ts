@@ -1,6 +1,7 @@
 // One profile of one spec: analytic counts, and when asked the measured cross-check.
 import { analyticOps } from './analytic';
-import { compareLayers, skippedCheck, type Check } from './check';
+import { analyticBackward, trainingOf, type Training } from './backward/training';
+import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Check } from './check';
 import { countLayer, totalsOf, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
@@ -22,6 +23,8 @@ export interface Profile {
   totals: Totals;
   sizes: Sizes;
   check: Check;
+  /** With --training: backward and forward + backward counts. */
+  training?: Training;
   /** Present when the model ran in tfjs. */
   measured?: { backend: BackendInfo; latency: Latency };
 }
@@ -31,6 +34,7 @@ export interface ProfileOptions {
   backend: BackendChoice;
   runs: number;
   warmup: number;
+  training: boolean;
 }
 
 const FLOAT32_BYTES = 4n;
@@ -47,16 +51,26 @@ function sizesOf(spec: Spec, layers: readonly LayerCounts[], totals: Totals): Si
 export async function profile(spec: Spec, options: ProfileOptions): Promise<Profile> {
   const layers = analyticOps(spec).map(countLayer);
   const totals = totalsOf(layers);
-  const base = { spec, layers, totals, sizes: sizesOf(spec, layers, totals) };
+  const backward = options.training ? analyticBackward(layers) : undefined;
+  const base = {
+    spec,
+    layers,
+    totals,
+    sizes: sizesOf(spec, layers, totals),
+    ...(backward === undefined ? {} : { training: trainingOf(totals, backward) }),
+  };
   if (!options.measure) return { ...base, check: skippedCheck('--no-measure', layers.length) };
 
   // tfjs costs a quarter of a second to import: only the measured path pays it.
   const { measure } = await import('./measured/index.js');
   const measurement = await measure(spec, options);
   const check = compareLayers(layers, measurement.ops.map(countLayer));
-  for (const kernel of measurement.unrecognised) {
-    check.mismatches.push({ layer: kernel.split(':')[0] ?? kernel, quantity: 'kernel', analytic: '(none)', measured: kernel });
-    check.status = 'mismatch';
+  check.mismatches.push(...kernelMismatches(measurement.unrecognised));
+  if (backward !== undefined) {
+    if (measurement.backward === undefined) throw new Error('the backward pass was not measured');
+    check.mismatches.push(...compareBackward(backward.rows, measurement.backward.rows));
+    check.mismatches.push(...kernelMismatches(measurement.backward.unrecognised));
   }
+  if (check.mismatches.length > 0) check.status = 'mismatch';
   return { ...base, check, measured: { backend: measurement.backend, latency: measurement.latency } };
 }

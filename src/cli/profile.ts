@@ -6,7 +6,7 @@ import { render } from '../report';
 import { buildSeSpec } from '../spec';
 import * as parse from './options';
 
-interface ProfileFlags {
+export interface ProfileFlags {
   channels?: string;
   reduction?: string;
   height?: string;
@@ -21,6 +21,7 @@ interface ProfileFlags {
   json?: boolean;
   convention: string;
   conventions?: string;
+  training?: boolean;
 }
 
 /** The options that say what to profile and how to report it. */
@@ -39,7 +40,8 @@ export function addProfileOptions(command: Command): Command {
     .option('--format <format>', 'table (default), json, markdown or csv')
     .option('--json', 'shortcut for --format json')
     .option('--convention <key>', 'the MACs column: thop, fvcore, ptflops, ptflops-aten, macs or flops', 'thop')
-    .option('--conventions <keys>', "several columns: a comma-separated list, or 'all'");
+    .option('--conventions <keys>', "several columns: a comma-separated list, or 'all'")
+    .option('--training', 'add the backward pass: gradients with respect to the input and every weight');
 }
 
 export async function runProfile(flags: ProfileFlags, toolVersion: string): Promise<void> {
@@ -51,6 +53,7 @@ export async function runProfile(flags: ProfileFlags, toolVersion: string): Prom
     backend: parse.backend(flags.backend),
     runs: parse.count('runs', flags.runs, 1),
     warmup: parse.count('warmup', flags.warmup, 0),
+    training: flags.training ?? false,
   };
   const result = await profile(spec, options);
   process.stdout.write(render(result, { format, columns, toolVersion }));

@@ -1,5 +1,6 @@
 // The lines under every human-readable report: totals, sizes, backend, latency, check.
 import type { Profile } from '../analyzers/profile';
+import { BACKWARD_KEYS, backwardTable } from '../analyzers/backward';
 import { CONVENTIONS } from '../analyzers/conventions';
 import { columnHeader } from './columns';
 import { clever, megabytes, milliseconds, withCommas } from './format';
@@ -11,11 +12,24 @@ export function checkLine(profile: Profile): string {
   switch (check.status) {
     case 'skipped':
       return `not measured (${check.reason ?? 'skipped'}): analytic counts only`;
-    case 'match':
-      return `analytic and measured agree on every layer (${check.layers} layers: output shapes, params, buffers, ${CONVENTIONS.length} conventions)`;
+    case 'match': {
+      const backward = profile.training === undefined ? '' : `; backward: ${BACKWARD_KEYS.join(', ')} and gradient sums`;
+      return `analytic and measured agree on every layer (${check.layers} layers: output shapes, params, buffers, ${CONVENTIONS.length} conventions${backward})`;
+    }
     case 'mismatch':
       return `analytic and measured DIFFER in ${check.mismatches.length} place(s), listed below`;
   }
+}
+
+/** A convention's total; with --training, forward + backward = total, or why there is no backward. */
+function countLine({ totals, training }: Profile, key: string): string {
+  const forward = totals.counts[key] ?? 0n;
+  const plain = `${withCommas(forward)} (${clever(forward)})`;
+  if (training === undefined) return plain;
+  if (backwardTable(key) === undefined) return `${plain} forward only: the counter has no backward pass`;
+  const backward = training.backward[key] ?? 0n;
+  const total = training.total[key] ?? 0n;
+  return `${withCommas(forward)} forward + ${withCommas(backward)} backward = ${withCommas(total)} (${clever(total)})`;
 }
 
 export function summaryLines(profile: Profile, columns: readonly string[]): SummaryLine[] {
@@ -24,10 +38,7 @@ export function summaryLines(profile: Profile, columns: readonly string[]): Summ
     ['Params', `${withCommas(totals.params)} (${clever(totals.params)})`],
     ['Buffers', withCommas(totals.buffers)],
   ];
-  for (const key of columns) {
-    const n = totals.counts[key] ?? 0n;
-    lines.push([columnHeader(key), `${withCommas(n)} (${clever(n)})`]);
-  }
+  for (const key of columns) lines.push([columnHeader(key), countLine(profile, key)]);
   const total = sizes.inputBytes + sizes.activationBytes + sizes.paramBytes;
   lines.push(
     ['Input size', `${megabytes(sizes.inputBytes)} MB`],

@@ -1,10 +1,8 @@
 // The torchsummary-like terminal table.
 import Table from 'cli-table3';
 import type { Profile } from '../analyzers/profile';
-import { formatShape } from '../analyzers/ops';
 import { describeSpec, hiddenWidth } from '../spec';
-import { columnHeader } from './columns';
-import { withCommas } from './format';
+import { layerGrid } from './layer-grid';
 import { summaryLines } from './summary';
 
 /** Rules under the header and above the total row, drawn like the table's top border. */
@@ -16,30 +14,18 @@ function withRules(drawn: string): string {
 }
 
 export function renderTable(profile: Profile, columns: readonly string[]): string {
-  const { spec, layers, totals, check } = profile;
-  const numeric = { hAlign: 'right' as const };
+  const { spec, check } = profile;
+  const grid = layerGrid(profile, columns);
   const table = new Table({
-    head: ['Layer', 'Op', 'Output shape', 'Params', ...columns.map(columnHeader)],
+    head: grid.head,
     style: { head: [], border: [] },
     // No rules between layer rows: a compact summary, like torchsummary's.
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
-  for (const { op, counts } of layers) {
-    table.push([
-      op.name,
-      op.kind,
-      formatShape(op.outputShape),
-      { content: withCommas(op.params), ...numeric },
-      ...columns.map((key) => ({ content: withCommas(counts[key] ?? 0n), ...numeric })),
-    ]);
-  }
-  table.push([
-    'Total',
-    '',
-    '',
-    { content: withCommas(totals.params), ...numeric },
-    ...columns.map((key) => ({ content: withCommas(totals.counts[key] ?? 0n), ...numeric })),
-  ]);
+  const cells = (row: readonly string[]) =>
+    row.map((content, i) => (grid.numeric[i] === true ? { content, hAlign: 'right' as const } : content));
+  for (const row of grid.rows) table.push(cells(row));
+  table.push(cells(grid.total));
 
   const title = `${describeSpec(spec)} · hidden width ${hiddenWidth(spec.input.channels, spec.reduction)}`;
   const labels = summaryLines(profile, columns);
