@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from '../errors';
+import { addExplainCommand } from './explain';
 import { addProfileOptions, runProfile } from './profile';
 
 function toolVersion(): string {
@@ -42,6 +43,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ outputError: () => {} });
   addProfileOptions(program).action((flags) => runProfile(flags, version));
+  addExplainCommand(program, version);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -1,6 +1,6 @@
 // The lines under every human-readable report: totals, sizes, backend, latency, check.
 import type { Profile } from '../analyzers/profile';
-import { BACKWARD_KEYS, backwardTable } from '../analyzers/backward';
+import { BACKWARD, BACKWARD_KEYS, isForwardOnly } from '../analyzers/backward';
 import { CONVENTIONS } from '../analyzers/conventions';
 import { columnHeader } from './columns';
 import { clever, megabytes, milliseconds, withCommas } from './format';
@@ -26,7 +26,8 @@ function countLine({ totals, training }: Profile, key: string): string {
   const forward = totals.counts[key] ?? 0n;
   const plain = `${withCommas(forward)} (${clever(forward)})`;
   if (training === undefined) return plain;
-  if (backwardTable(key) === undefined) return `${plain} forward only: the counter has no backward pass`;
+  const entry = BACKWARD[key];
+  if (entry !== undefined && isForwardOnly(entry)) return `${plain}; ${entry.forwardOnly}`;
   const backward = training.backward[key] ?? 0n;
   const total = training.total[key] ?? 0n;
   return `${withCommas(forward)} forward + ${withCommas(backward)} backward = ${withCommas(total)} (${clever(total)})`;

@@ -13,10 +13,10 @@ const forwardOnly = (why: string): ForwardOnly => ({ forwardOnly: why });
 
 /** Every convention, keyed like CONVENTIONS: its backward rules, or why it has none. */
 export const BACKWARD: Readonly<Record<string, BackwardTable | ForwardOnly>> = {
-  thop: forwardOnly('thop counts forward hooks only: no backward pass'),
-  fvcore: forwardOnly('fvcore traces the forward graph only: no backward pass'),
-  ptflops: forwardOnly('ptflops counts forward hooks only: no backward pass'),
-  'ptflops-aten': forwardOnly("ptflops' aten backend traces the forward pass only: no backward pass"),
+  thop: forwardOnly('counts module forward hooks: no backward pass'),
+  fvcore: forwardOnly('traces the forward graph: no backward pass'),
+  ptflops: forwardOnly('counts module forward hooks and patched functionals: no backward pass'),
+  'ptflops-aten': forwardOnly('traces the forward ATen ops: no backward pass'),
   macs: macsBackward,
   flops: flopsBackward,
 };

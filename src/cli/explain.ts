@@ -1,0 +1,41 @@
+// seprof explain: what each convention counts for this model, how they differ, and what they leave out.
+import type { Command } from 'commander';
+import { CONVENTION_KEYS } from '../analyzers/conventions';
+import { explain } from '../analyzers/explain';
+import { profile } from '../analyzers/profile';
+import { UsageError } from '../errors';
+import { renderExplanation } from '../report/explain';
+import { buildSeSpec } from '../spec';
+import * as parse from './options';
+import { addModelOptions, failOnMismatch, profileOptions, type ProfileFlags } from './profile';
+
+const EXPLAIN_FORMATS = ['table', 'json', 'markdown'] as const;
+
+export function addExplainCommand(program: Command, toolVersion: string): void {
+  const command = program
+    .command('explain')
+    .description('what each counting convention counts for this model, how they differ, and what they leave out')
+    .usage('--channels C [options]')
+    .option('--debug', 'print stack traces of errors');
+  addModelOptions(command)
+    .option('--format <format>', 'table (default), json or markdown')
+    .option('--json', 'shortcut for --format json')
+    .option('--convention <key>', 'the reference the others are compared with', 'thop')
+    .option('--conventions <keys>', "the conventions to explain: a comma-separated list, or 'all'", 'all')
+    .action((flags: ProfileFlags) => {
+      // With positional options, `seprof --channels 8 explain` hands --channels to the root command.
+      const misplaced = program.options.find((o) => o.long !== '--debug' && program.getOptionValueSource(o.attributeName()) === 'cli');
+      if (misplaced !== undefined) throw new UsageError(`${misplaced.long ?? misplaced.flags} goes after 'explain': seprof explain ${misplaced.long ?? ''} ...`);
+      return runExplain(flags, toolVersion);
+    });
+}
+
+async function runExplain(flags: ProfileFlags, toolVersion: string): Promise<void> {
+  const spec = buildSeSpec(flags);
+  const format = parse.oneOf('format', parse.format(flags), EXPLAIN_FORMATS);
+  const reference = parse.oneOf('convention', flags.convention, CONVENTION_KEYS);
+  const keys = parse.columns({ conventions: flags.conventions ?? 'all' });
+  const result = await profile(spec, profileOptions(flags));
+  process.stdout.write(renderExplanation(explain(result, keys, reference), format, toolVersion));
+  failOnMismatch(result.check);
+}
