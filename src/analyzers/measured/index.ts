@@ -9,7 +9,7 @@ import { UsageError } from '../../errors';
 import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
 import { readBackward, type LayerGradient, type MeasuredBackward } from './gradient-kernels';
-import { layerGradientKernels, modelGradientKernels } from './gradients';
+import { layerGradientKernels, modelGradientKernels, tryModelGradient } from './gradients';
 import { opsFromKernels, type LayerFacts } from './kernels';
 import { timeForward, type Latency } from './latency';
 
@@ -135,6 +135,7 @@ async function measureLoudly(
   const x = tf.randomNormal([...inputShape]);
   try {
     const training = options.training ?? false;
+    if (training) await tryModelGradient(model, x);
     const { ops, unrecognised, gradients } = await profileLayers(model, x.clone(), training);
     const backward = training ? readBackward(gradients, await modelGradientKernels(model, x)) : undefined;
     const latency = timeForward(model, x, options);
