@@ -1,6 +1,5 @@
 // The training cost: forward + backward per op, and the gradient sums between them.
-import { conventionByKey, countOp } from '../conventions';
-import type { Counts, LayerCounts, Totals } from '../count';
+import { countLayer, type Counts, type LayerCounts, type Totals } from '../count';
 import { BACKWARD_KEYS, countBackward } from './index';
 import { fanOuts, gradientSumAdds, type FanOut } from './gradient-sums';
 
@@ -36,20 +35,16 @@ export function sumCounts(rows: readonly Counts[]): Counts {
 
 /** A gradient sum is an add of the backward pass: each convention counts it as its forward add. */
 function countGradientSums(fans: readonly FanOut[]): Counts {
-  const adds = fans.flatMap(gradientSumAdds);
-  return sumCounts(
-    adds.map((add) =>
-      Object.fromEntries(BACKWARD_KEYS.map((key) => {
-        const convention = conventionByKey(key);
-        if (convention === undefined) throw new Error(`no convention ${key}`);
-        return [key, countOp(convention, add)];
-      })),
-    ),
-  );
+  return sumCounts(fans.flatMap(gradientSumAdds).map((add) => countLayer(add).counts));
 }
 
-/** The analytic backward rows of an op list. */
-export function analyticBackward(layers: readonly LayerCounts[]): { rows: BackwardRow[]; fanOuts: FanOut[] } {
+export interface AnalyticBackward {
+  rows: BackwardRow[];
+  fanOuts: FanOut[];
+}
+
+/** The backward rows of an op list: one per op by the backward rules, then the gradient sums. */
+export function analyticBackward(layers: readonly LayerCounts[]): AnalyticBackward {
   const ops = layers.map((layer) => layer.op);
   const rows = ops.map((op) => ({ name: op.name, counts: countBackward(op) }));
   const fans = fanOuts(ops);
@@ -57,8 +52,7 @@ export function analyticBackward(layers: readonly LayerCounts[]): { rows: Backwa
   return { rows, fanOuts: fans };
 }
 
-export function trainingOf(forward: Totals, { rows, fanOuts: fans }: { rows: BackwardRow[]; fanOuts: FanOut[] }): Training {
+export function trainingOf(forward: Totals, { rows, fanOuts: fans }: AnalyticBackward): Training {
   const backward = sumCounts(rows.map((row) => row.counts));
-  const total = sumCounts([backward, forward.counts]);
-  return { rows, fanOuts: fans, backward, total };
+  return { rows, fanOuts: fans, backward, total: sumCounts([backward, forward.counts]) };
 }

@@ -26,42 +26,67 @@ function totalsTable({ profile, keys, kinds }: Explanation): string {
   return withRules(table.toString(), training === undefined ? 1 : 3);
 }
 
-export function renderExplainTable(explanation: Explanation): string {
-  const { profile, keys, kinds, differences, leftOut, blindSpots, reference } = explanation;
-  const countWidth = Math.max(...kinds.flatMap((k) => [...k.forward, ...k.backward].map((u) => withCommas(u.count).length)));
-  const lines = [`${profileTitle(profile.spec)}: what each convention counts`, ''];
-  for (const kind of kinds) {
-    lines.push(`${kind.kind}: ${opsOf(kind)}`, ...ruleLines(kind.forward, '', countWidth), ...ruleLines(kind.backward, ' backward', countWidth), '');
-  }
+function trainingLines({ profile, keys }: Explanation, countWidth: number): string[] {
   const { training } = profile;
-  if (training !== undefined) {
-    const sums = training.rows.find((row) => row.name === GRADIENT_SUMS);
-    for (const fan of training.fanOuts) {
-      lines.push(`gradient sum: ${fan.tensor} is read by ${fan.readers.join(' and ')}, so its ${fan.readers.length} gradients are added`);
-    }
-    const explained = Object.entries(sums?.counts ?? {}).filter(([key]) => keys.includes(key));
-    lines.push(...explained.map(([key, n]) => `  ${`${key} backward`.padEnd(17)}${withCommas(n).padStart(countWidth)}`), '');
-    lines.push(...forwardOnly(keys).map(([key, why]) => `${key}: ${why}`));
-    lines.push('');
-  }
-  lines.push('Totals by op kind', totalsTable(explanation), '');
-  lines.push(`Differences from ${reference}, by op kind`);
-  for (const d of differences) {
-    lines.push(`  ${d.key}: ${withUnit(d.total, d.key)} vs ${withUnit(d.referenceTotal, reference)} (${signed(d.delta)})`);
-    for (const k of d.byKind) {
-      lines.push(`    ${k.kind.padEnd(16)}${signed(k.delta).padStart(countWidth + 1)}  ${d.key}: ${ruleText(k.rule)} | ${reference}: ${ruleText(k.referenceRule)}`);
-    }
-  }
-  lines.push('', 'Left out (counted 0)');
-  for (const [key, kindsLeft] of Object.entries(leftOut)) {
-    lines.push(`  ${key.padEnd(14)}${kindsLeft.length === 0 ? 'nothing' : kindsLeft.map((k) => k.kind).join(', ')}`);
-  }
+  if (training === undefined) return [];
+  const sums = training.rows.find((row) => row.name === GRADIENT_SUMS);
+  const fans = training.fanOuts.map(
+    (fan) => `gradient sum: ${fan.tensor} is read by ${fan.readers.join(' and ')}, so its ${fan.readers.length} gradients are added`,
+  );
+  const counts = Object.entries(sums?.counts ?? {})
+    .filter(([key]) => keys.includes(key))
+    .map(([key, n]) => `  ${`${key} backward`.padEnd(17)}${withCommas(n).padStart(countWidth)}`);
+  return [...fans, ...counts, '', ...forwardOnly(keys).map(([key, why]) => `${key}: ${why}`), ''];
+}
+
+function differenceLines({ differences, reference }: Explanation, countWidth: number): string[] {
+  return [
+    `Differences from ${reference}, by op kind`,
+    ...differences.flatMap((d) => [
+      `  ${d.key}: ${withUnit(d.total, d.key)} vs ${withUnit(d.referenceTotal, reference)} (${signed(d.delta)})`,
+      ...d.byKind.map(
+        (k) => `    ${k.kind.padEnd(16)}${signed(k.delta).padStart(countWidth + 1)}  ${d.key}: ${ruleText(k.rule)} | ${reference}: ${ruleText(k.referenceRule)}`,
+      ),
+    ]),
+  ];
+}
+
+function leftOutLines({ leftOut, blindSpots }: Explanation): string[] {
+  const lines = [
+    'Left out (counted 0)',
+    ...Object.entries(leftOut).map(([key, kinds]) => `  ${key.padEnd(14)}${kinds.length === 0 ? 'nothing' : kinds.map((k) => k.kind).join(', ')}`),
+  ];
   if (blindSpots.length > 0) {
     const spots = blindSpots.map((s) => `${s.kind} (${Object.entries(s.counts).map(([key, n]) => `${key} ${withCommas(n)}`).join(', ')})`);
     lines.push(`Counted by no public counter: ${spots.join(', ')}`);
   }
-  lines.push('');
-  if (profile.measured !== undefined) lines.push(`Backend: ${profile.measured.backend.name} (tfjs ${profile.measured.backend.tfjsVersion})`);
-  lines.push(`Check: ${checkLine(profile)}`, ...profile.check.mismatches.map((m) => `  ${m.layer}: ${m.quantity} analytic ${m.analytic}, measured ${m.measured}`), '');
-  return lines.join('\n');
+  return lines;
+}
+
+export function renderExplainTable(explanation: Explanation): string {
+  const { profile, kinds } = explanation;
+  const countWidth = Math.max(...kinds.flatMap((k) => [...k.forward, ...k.backward].map((u) => withCommas(u.count).length)));
+  const backend = profile.measured?.backend;
+  return [
+    `${profileTitle(profile.spec)}: what each convention counts`,
+    '',
+    ...kinds.flatMap((kind) => [
+      `${kind.kind}: ${opsOf(kind)}`,
+      ...ruleLines(kind.forward, '', countWidth),
+      ...ruleLines(kind.backward, ' backward', countWidth),
+      '',
+    ]),
+    ...trainingLines(explanation, countWidth),
+    'Totals by op kind',
+    totalsTable(explanation),
+    '',
+    ...differenceLines(explanation, countWidth),
+    '',
+    ...leftOutLines(explanation),
+    '',
+    ...(backend === undefined ? [] : [`Backend: ${backend.name} (tfjs ${backend.tfjsVersion})`]),
+    `Check: ${checkLine(profile)}`,
+    ...profile.check.mismatches.map((m) => `  ${m.layer}: ${m.quantity} analytic ${m.analytic}, measured ${m.measured}`),
+    '',
+  ].join('\n');
 }
