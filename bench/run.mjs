@@ -24,6 +24,8 @@ const rows = [
   ['node -e 0', timeCommand(['-e', '0'])],
   ['seprof --channels 512 --reduction 8 --no-measure', timeCommand([...seed, '--no-measure'])],
   ['seprof --channels 512 --reduction 8 (analytic + measured + latency)', timeCommand(seed)],
+  ['seprof --channels 512 --reduction 8 --training', timeCommand([...seed, '--training'])],
+  ['seprof explain --channels 512 --reduction 8', timeCommand([bin, 'explain', ...seed.slice(1)])],
 ];
 const baseline = rows[0][1];
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}; median of ${REPEATS} runs`);

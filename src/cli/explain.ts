@@ -1,10 +1,8 @@
 // seprof explain: what each convention counts for this model, how they differ, and what they leave out.
 import type { Command } from 'commander';
 import { CONVENTION_KEYS } from '../analyzers/conventions';
-import { explain } from '../analyzers/explain';
 import { profile } from '../analyzers/profile';
 import { UsageError } from '../errors';
-import { renderExplanation } from '../report/explain';
 import { buildSeSpec } from '../spec';
 import * as parse from './options';
 import { addModelOptions, failOnMismatch, profileOptions, type ProfileFlags } from './profile';
@@ -36,6 +34,8 @@ async function runExplain(flags: ProfileFlags, toolVersion: string): Promise<voi
   const reference = parse.oneOf('convention', flags.convention, CONVENTION_KEYS);
   const keys = parse.columns({ conventions: flags.conventions ?? 'all' });
   const result = await profile(spec, profileOptions(flags));
+  // Loaded on use: the root command should not pay for explain's modules.
+  const [{ explain }, { renderExplanation }] = await Promise.all([import('../analyzers/explain.js'), import('../report/explain/index.js')]);
   process.stdout.write(renderExplanation(explain(result, keys, reference), format, toolVersion));
   failOnMismatch(result.check);
 }
