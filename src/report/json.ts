@@ -26,7 +26,7 @@ function trainingJson(training: Training): object {
   };
 }
 
-export function profileJson(profile: Profile, toolVersion: string): object {
+export function profileJson(profile: Profile, toolVersion: string): Record<string, unknown> {
   const { spec, layers, totals, sizes, check, measured, training } = profile;
   return {
     schemaVersion: SCHEMA_VERSION,

@@ -11,7 +11,7 @@ const byKey = (uses: readonly RuleUse[]) => Object.fromEntries(uses.map((u) => [
 
 export function explainJson(explanation: Explanation, toolVersion: string): object {
   const { profile, keys, reference, kinds, differences, leftOut, blindSpots } = explanation;
-  const base = profileJson(profile, toolVersion) as Record<string, unknown>;
+  const base = profileJson(profile, toolVersion);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: base['tool'],
