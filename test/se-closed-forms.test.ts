@@ -1,6 +1,7 @@
 // The closed forms of conventions.md against the summed op counts, and per-op rules by hand.
 import { describe, expect, it } from 'vitest';
 import { analyticOps } from '../src/analyzers/analytic';
+import { analyticBackward, trainingOf } from '../src/analyzers/backward/training';
 import { countLayer, totalsOf } from '../src/analyzers/count';
 import { seGrid, seSpec } from './support/grid';
 
@@ -39,6 +40,57 @@ describe('SE closed forms (conventions.md)', () => {
       B * C * S + 4n * B * C * m + (bias ? B * (m + C) : 0n) + B * m + 4n * B * C + B * C * S,
     );
     expect(totals.counts['senet']).toBe(2n * B * C * S + 2n * B * C * m);
+  });
+});
+
+describe('SE per op, every convention (conventions.md rules by hand)', () => {
+  it.each(grid.map((spec) => [JSON.stringify(spec), spec] as const))('%s', (_, spec) => {
+    const B = BigInt(spec.batch);
+    const C = BigInt(spec.input.channels);
+    const S = BigInt(spec.input.height * spec.input.width);
+    const m = C / BigInt(spec.reduction);
+    const b = spec.bias ? 1n : 0n;
+    const counts = Object.fromEntries(analyticOps(spec).map(countLayer).map((l) => [l.op.name, l.counts]));
+    // [thop, fvcore, ptflops, ptflops-aten, macs, flops] per op; ptflops module hooks are per image.
+    const expected: Record<string, bigint[]> = {
+      squeeze: [B * C * (S + 1n), B * C * S, C * S + B * C * S, 0n, 0n, B * C * S],
+      fc1: [B * C * m, B * C * m, C * m + b * m, B * C * m + b * B * m, B * C * m, 2n * B * C * m + b * B * m],
+      relu: [0n, 0n, m + B * m, 0n, 0n, B * m],
+      fc2: [B * m * C, B * m * C, m * C + b * C, B * m * C + b * B * C, B * m * C, 2n * B * m * C + b * B * C],
+      sigmoid: [0n, 0n, 0n, 0n, 0n, 4n * B * C],
+      scale: [0n, 0n, 0n, 0n, 0n, B * C * S],
+    };
+    for (const [name, values] of Object.entries(expected)) {
+      const keys = ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops'];
+      expect(keys.map((k) => counts[name]?.[k])).toEqual(values);
+    }
+  });
+});
+
+describe('SE backward closed forms (--training)', () => {
+  it.each(grid.map((spec) => [JSON.stringify(spec), spec] as const))('%s', (_, spec) => {
+    const B = BigInt(spec.batch);
+    const C = BigInt(spec.input.channels);
+    const S = BigInt(spec.input.height * spec.input.width);
+    const m = C / BigInt(spec.reduction);
+    const layers = analyticOps(spec).map(countLayer);
+    const training = trainingOf(totalsOf(layers), analyticBackward(layers));
+    const rows = Object.fromEntries(training.rows.map((row) => [row.name, row.counts['flops']]));
+    // flops: squeeze broadcast + divide 2*B*C*S; each FC 4*B*C*m (+ (B-1)*out bias sums);
+    // relu 2*B*m; sigmoid 3*B*C; scale 3*B*C*S - B*C; x is read twice: B*C*S to add its gradients.
+    expect(rows).toEqual({
+      squeeze: 2n * B * C * S,
+      fc1: 4n * B * C * m + (spec.bias ? (B - 1n) * m : 0n),
+      relu: 2n * B * m,
+      fc2: 4n * B * C * m + (spec.bias ? (B - 1n) * C : 0n),
+      sigmoid: 3n * B * C,
+      scale: 3n * B * C * S - B * C,
+      '(gradient sums)': B * C * S,
+    });
+    expect(training.backward['flops']).toBe(6n * B * C * S + 8n * B * C * m + 2n * B * m + 2n * B * C + (spec.bias ? (B - 1n) * (m + C) : 0n));
+    expect(training.backward['macs']).toBe(4n * B * C * m);
+    expect(training.total['macs']).toBe(6n * B * C * m);
+    expect(training.backward).not.toHaveProperty('thop');
   });
 });
 

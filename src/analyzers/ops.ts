@@ -41,6 +41,11 @@ export interface Op {
   params: bigint;
   /** Non-trainable state (batchnorm running mean and variance). */
   buffers: bigint;
+  /**
+   * The ops whose outputs this op reads, `input` for the model input. Absent: the previous
+   * op's output (a chain). The backward pass sums the gradients of a tensor read twice.
+   */
+  reads?: readonly string[];
 }
 
 export function numel(shape: Shape): bigint {
@@ -69,7 +74,7 @@ export function makeOp(
   kind: OpKind,
   inputShapes: Shape[],
   outputShape: Shape,
-  extra: Partial<Pick<Op, 'attrs' | 'params' | 'buffers'>> = {},
+  extra: Partial<Pick<Op, 'attrs' | 'params' | 'buffers' | 'reads'>> = {},
 ): Op {
   return { name, kind, inputShapes, outputShape, attrs: {}, params: 0n, buffers: 0n, ...extra };
 }

@@ -1,6 +1,7 @@
 // One profile of one spec: analytic counts, and when asked the measured cross-check.
 import { analyticOps, inputShape } from './analytic';
-import { compareLayers, skippedCheck, type Check } from './check';
+import { analyticBackward, trainingOf, type Training } from './backward/training';
+import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Check } from './check';
 import { countLayer, totalsOf, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
@@ -32,6 +33,8 @@ export interface Profile {
   check: Check;
   /** Present for blocks that have a plain twin. */
   overhead?: Overhead;
+  /** With --training: backward and forward + backward counts. */
+  training?: Training;
   /** Present when the model ran in tfjs. */
   measured?: {
     backend: BackendInfo;
@@ -45,13 +48,18 @@ export interface ProfileOptions extends TimingPlan {
   measure: boolean;
   backend: BackendChoice;
   perLayer?: boolean | undefined;
+  training?: boolean | undefined;
   /** Skip the measured run when it would need more bytes than this. */
   maxMemoryBytes?: bigint | undefined;
 }
 
-/** Bytes a measured run holds at its peak: weights, the input and, during one forward, every activation. */
-export function measuredRunBytes(sizes: Sizes): bigint {
-  return sizes.inputBytes + sizes.activationBytes + sizes.paramBytes;
+/**
+ * Bytes a measured run holds at its peak: weights, the input and, during one forward, every
+ * activation; a backward pass adds a gradient for each activation and each weight.
+ */
+export function measuredRunBytes(sizes: Sizes, training: boolean): bigint {
+  const copies = training ? 2n : 1n;
+  return sizes.inputBytes + copies * (sizes.activationBytes + sizes.paramBytes);
 }
 
 const FLOAT32_BYTES = 4n;
@@ -80,9 +88,17 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   const layers = analyticOps(spec).map(countLayer);
   const totals = totalsOf(layers);
   const overhead = overheadOf(spec, totals);
-  const base = { spec, layers, totals, sizes: sizesOf(spec, layers, totals), ...(overhead && { overhead }) };
+  const backward = options.training === true ? analyticBackward(layers) : undefined;
+  const base = {
+    spec,
+    layers,
+    totals,
+    sizes: sizesOf(spec, layers, totals),
+    ...(overhead && { overhead }),
+    ...(backward && { training: trainingOf(totals, backward) }),
+  };
   if (!options.measure) return { ...base, check: skippedCheck('--no-measure', layers.length) };
-  const needed = measuredRunBytes(base.sizes);
+  const needed = measuredRunBytes(base.sizes, options.training === true);
   if (options.maxMemoryBytes !== undefined && needed > options.maxMemoryBytes) {
     const mb = (bytes: bigint): string => `${bytes / 2n ** 20n} MB`;
     return { ...base, check: skippedCheck(`it needs about ${mb(needed)}, above the memory budget of ${mb(options.maxMemoryBytes)} (--max-memory)`, layers.length) };
@@ -92,10 +108,13 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   const { measure } = await import('./measured/index.js');
   const measurement = await measure(spec, options);
   const check = compareLayers(layers, measurement.ops.map(countLayer));
-  for (const kernel of measurement.unrecognised) {
-    check.mismatches.push({ layer: kernel.split(':')[0] ?? kernel, quantity: 'kernel', analytic: '(none)', measured: kernel });
-    check.status = 'mismatch';
+  check.mismatches.push(...kernelMismatches(measurement.unrecognised));
+  if (backward !== undefined) {
+    if (measurement.backward === undefined) throw new Error('the backward pass was not measured');
+    check.mismatches.push(...compareBackward(backward.rows, measurement.backward.rows));
+    check.mismatches.push(...kernelMismatches(measurement.backward.unrecognised));
   }
+  if (check.mismatches.length > 0) check.status = 'mismatch';
   const { backend, latency, layerMs } = measurement;
   return { ...base, check, measured: { backend, latency, ...(layerMs && { layerMs }) } };
 }

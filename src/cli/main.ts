@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from '../errors';
 import { addCompareCommand } from './compare';
+import { addExplainCommand } from './explain';
 import { addPaperCommand } from './paper';
 import { addProfileOptions, runProfile } from './profile';
 import { addReportCommand } from './report';
@@ -46,6 +47,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ outputError: () => {} });
   addProfileOptions(program).action((flags) => runProfile(flags, version));
+  addExplainCommand(program, version);
   addPaperCommand(program, version);
   addSweepCommand(program, version);
   addReportCommand(program, version);

@@ -40,6 +40,7 @@ export interface MeasureFlags {
   warmup?: string | undefined;
   latency?: boolean | undefined;
   maxMemory?: string | undefined;
+  training?: boolean | undefined;
 }
 
 export interface LatencyDefaults {
@@ -67,6 +68,7 @@ export function profileOptions(flags: MeasureFlags, latency: LatencyDefaults = P
     runsBudgetMs: runs === undefined ? latency.runsBudgetMs : undefined,
     warmupBudgetMs: warmup === undefined ? latency.warmupBudgetMs : undefined,
     perLayer: flags.latency === true,
+    training: flags.training === true,
     maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : byteSize('max-memory', flags.maxMemory),
   };
 }

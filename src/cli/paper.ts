@@ -89,7 +89,7 @@ function renderText(report: PaperReport, markdown: boolean): string {
   const { flops, params } = tables(report);
   const title = 'SENet (arXiv 1709.01507) complexity figures against seprof, 224x224, batch 1, analytic';
   if (!markdown) {
-    return [title, '', drawTable(flops.head, flops.rows, 2, false), verdict(report), '', drawTable(params.head, params.rows, 2, false), ''].join('\n');
+    return [title, '', drawTable(flops.head, flops.rows, 2, 0), verdict(report), '', drawTable(params.head, params.rows, 2, 0), ''].join('\n');
   }
   return [
     `### ${title}`,

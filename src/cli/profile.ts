@@ -1,5 +1,6 @@
 // The main job: profile one block, analytic and measured.
 import type { Command } from 'commander';
+import type { Check } from '../analyzers/check';
 import { profile } from '../analyzers/profile';
 import { EXIT_FAILED } from '../errors';
 import { wholeNumber } from '../parse';
@@ -23,12 +24,13 @@ export interface ProfileFlags extends RawSpecOptions {
   top?: string;
   latency?: boolean;
   maxMemory?: string;
+  training?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-/** The options that say what to profile and how to report it. */
-export function addProfileOptions(command: Command): Command {
+/** The options that say what model to build and how to run it: explain takes them too. */
+export function addModelOptions(command: Command): Command {
   return command
     .option('--block <name>', 'se, se-resnet, resnet, se-inception or inception (default: se)')
     .option('--channels <C>', 'input channels (required, but for inception blocks: 192)')
@@ -47,19 +49,25 @@ export function addProfileOptions(command: Command): Command {
     .option('--pool <kind>', 'inception blocks: max or avg (default: max)')
     .option('--model <name>', 'a whole network: resnet50|101|152, se-resnet50|101|152, bn-inception, se-bn-inception')
     .option('--layout <v>', 'ResNets: v1 (stride on the first 1x1, Caffe and SENet) or v1.5 (on the 3x3, torchvision) (default: v1.5)')
-    .option('--at <CxHxW>', "SE's cost at an insertion point; repeat for several", collect)
-    .option('--at-file <path>', 'insertion points from a file, one CxHxW a line')
-    .option('--depth <N>', 'group layers into a tree of module paths N deep (default: 2 for --model networks)')
-    .option('--top <K>', 'also list the K layers that cost most under the first convention column')
+    .option('--training', 'add the backward pass: gradients with respect to the input and every weight')
     .option('--no-measure', 'analytic counts only: do not load tfjs or run the model')
     .option('--latency', 'also time every layer: time, share of the total and achieved GFLOP/s')
     .option('--max-memory <size>', 'skip the measured run when it needs more memory, e.g. 2G (default: a quarter of free memory)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu', 'auto')
     .option('--runs <N>', 'timed forward runs for the latency (default: up to 100 within about 3 s, at least 3)')
-    .option('--warmup <N>', 'untimed forward runs before timing (default: up to 200 within about 1 s)')
+    .option('--warmup <N>', 'untimed forward runs before timing (default: up to 200 within about 1 s)');
+}
+
+/** The options that say what to profile and how to report it. */
+export function addProfileOptions(command: Command): Command {
+  return addModelOptions(command)
+    .option('--at <CxHxW>', "SE's cost at an insertion point; repeat for several", collect)
+    .option('--at-file <path>', 'insertion points from a file, one CxHxW a line')
+    .option('--depth <N>', 'group layers into a tree of module paths N deep (default: 2 for --model networks)')
+    .option('--top <K>', 'also list the K layers that cost most under the first convention column')
     .option('--format <format>', 'table (default), json, markdown or csv')
     .option('--json', 'shortcut for --format json')
-    .option('--convention <key>', 'the MACs column: thop, fvcore, ptflops, ptflops-aten, macs or flops', 'thop')
+    .option('--convention <key>', 'the MACs column: thop, fvcore, ptflops, ptflops-aten, macs, flops or senet', 'thop')
     .option('--conventions <keys>', "several columns: a comma-separated list, or 'all'");
 }
 
@@ -73,10 +81,19 @@ export async function runProfile(flags: ProfileFlags, toolVersion: string): Prom
   const depth = flags.depth === undefined ? (spec.block === 'network' ? 2 : undefined) : wholeNumber('depth', flags.depth);
   const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
   const result = await profile(spec, parse.profileOptions(flags));
-  if (result.check.status === 'skipped' && flags.measure) process.stderr.write(`seprof: measured run skipped: ${result.check.reason}\n`);
+  noteSkippedRun(result.check, flags.measure);
   process.stdout.write(render(result, { format, columns, toolVersion, depth, top }));
-  if (result.check.status === 'mismatch') {
-    process.stderr.write(`seprof: analytic and measured counts differ in ${result.check.mismatches.length} place(s)\n`);
-    process.exitCode = EXIT_FAILED;
-  }
+  failOnMismatch(result.check);
+}
+
+/** A measured run the memory guard skipped: the analytic result stands, stderr says why. */
+export function noteSkippedRun(check: Check, measure: boolean): void {
+  if (check.status === 'skipped' && measure) process.stderr.write(`seprof: measured run skipped: ${check.reason}\n`);
+}
+
+/** A failed cross-check: the report is printed, stderr says so, and the exit code is 1. */
+export function failOnMismatch(check: Check): void {
+  if (check.status !== 'mismatch') return;
+  process.stderr.write(`seprof: analytic and measured counts differ in ${check.mismatches.length} place(s)\n`);
+  process.exitCode = EXIT_FAILED;
 }

@@ -12,6 +12,7 @@ const RUN_OPTIONS = new Set([
   'runs',
   'warmup',
   'latency',
+  'training',
   'maxMemory',
   'format',
   'json',

@@ -23,7 +23,7 @@ function latencyCell({ profile }: CaseResult): string {
 }
 
 function head(labels: readonly LabelColumn[], columns: readonly string[]): string[] {
-  return [...labels.map((l) => l.header), 'Params', ...columns.map(columnHeader), 'Check', 'Latency ms'];
+  return [...labels.map((l) => l.header), 'Params', ...columns.map((key) => columnHeader(key)), 'Check', 'Latency ms'];
 }
 
 /** Numbers align right; the labels and the check word align left. */

@@ -1,7 +1,9 @@
 // Which convention columns a report shows, and their headers.
 import { conventionByKey } from '../analyzers/conventions';
 
-export function columnHeader(key: string): string {
+/** `MACs (thop)`; with a pass, `FLOPs bwd (flops)`. */
+export function columnHeader(key: string, pass?: string): string {
   const convention = conventionByKey(key);
-  return convention === undefined ? key : `${convention.unit} (${key})`;
+  if (convention === undefined) return key;
+  return pass === undefined ? `${convention.unit} (${key})` : `${convention.unit} ${pass} (${key})`;
 }

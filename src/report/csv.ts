@@ -1,25 +1,44 @@
 // CSV: one row per layer and a total row, every convention as a column, exact integers.
+// With --training, `<key>_backward` and `<key>_total` columns and a gradient sums row.
 import type { Profile } from '../analyzers/profile';
+import { BACKWARD_KEYS } from '../analyzers/backward';
+import { GRADIENT_SUMS, sumCounts } from '../analyzers/backward/training';
 import { CONVENTION_KEYS } from '../analyzers/conventions';
+import type { Counts } from '../analyzers/count';
 import { formatShape } from '../analyzers/ops';
 
 export function field(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
+const values = (counts: Counts | undefined, keys: readonly string[]): string[] => keys.map((k) => (counts === undefined ? '' : String(counts[k] ?? 0n)));
+
 export function renderCsv(profile: Profile): string {
-  const { layers, totals } = profile;
+  const { layers, totals, training } = profile;
+  const backwardKeys = training === undefined ? [] : BACKWARD_KEYS;
+  /** Backward and forward + backward columns of one row. */
+  const trainingCells = (backward: Counts | undefined, forward: Counts | undefined): string[] =>
+    backward === undefined ? [] : [...values(backward, backwardKeys), ...values(sumCounts([backward, forward ?? {}]), backwardKeys)];
+  const sums = training?.rows.find((row) => row.name === GRADIENT_SUMS);
   const rows: string[][] = [
-    ['layer', 'op', 'output_shape', 'params', 'buffers', ...CONVENTION_KEYS],
-    ...layers.map(({ op, counts }) => [
+    [
+      'layer', 'op', 'output_shape', 'params', 'buffers', ...CONVENTION_KEYS,
+      ...backwardKeys.map((k) => `${k}_backward`), ...backwardKeys.map((k) => `${k}_total`),
+    ],
+    ...layers.map(({ op, counts }, i) => [
       op.name,
       op.kind,
       formatShape(op.outputShape),
       String(op.params),
       String(op.buffers),
-      ...CONVENTION_KEYS.map((k) => String(counts[k] ?? 0n)),
+      ...values(counts, CONVENTION_KEYS),
+      ...trainingCells(training?.rows[i]?.counts, counts),
     ]),
-    ['total', '', '', String(totals.params), String(totals.buffers), ...CONVENTION_KEYS.map((k) => String(totals.counts[k] ?? 0n))],
+    ...(sums === undefined ? [] : [[GRADIENT_SUMS, 'add', '', '', '', ...values(undefined, CONVENTION_KEYS), ...trainingCells(sums.counts, undefined)]]),
+    [
+      'total', '', '', String(totals.params), String(totals.buffers), ...values(totals.counts, CONVENTION_KEYS),
+      ...(training === undefined ? [] : [...values(training.backward, backwardKeys), ...values(training.total, backwardKeys)]),
+    ],
   ];
   return rows.map((r) => r.map(field).join(',')).join('\n') + '\n';
 }

@@ -1,5 +1,7 @@
 // The JSON document: every convention, exact integers, schema documented in the README.
 import type { Profile } from '../analyzers/profile';
+import { BACKWARD, isForwardOnly } from '../analyzers/backward';
+import { GRADIENT_SUMS, sumCounts, type Training } from '../analyzers/backward/training';
 import type { Check } from '../analyzers/check';
 import type { Counts, Totals } from '../analyzers/count';
 import type { BackendInfo } from '../analyzers/measured/backend-choice';
@@ -30,12 +32,31 @@ export interface ProfileJson {
   sizes: Record<string, JsonCount>;
   check: Check;
   latency: Latency | null;
+  training: object | null;
   tree?: object[];
   top?: { convention: string; layers: string[] };
 }
 
 function jsonCounts(counts: Counts): Record<string, number | string> {
   return Object.fromEntries(Object.entries(counts).map(([key, n]) => [key, jsonCount(n)]));
+}
+
+/** --training: backward totals, forward + backward totals, and why some conventions have none. */
+function trainingJson(training: Training): object {
+  const sums = training.rows.find((row) => row.name === GRADIENT_SUMS);
+  return {
+    backward: jsonCounts(training.backward),
+    total: jsonCounts(training.total),
+    forwardOnly: Object.fromEntries(Object.entries(BACKWARD).flatMap(([key, entry]) => (isForwardOnly(entry) ? [[key, entry.forwardOnly]] : []))),
+    gradientSums: sums === undefined ? null : { tensors: training.fanOuts, backward: jsonCounts(sums.counts) },
+  };
+}
+
+/** A layer's `backward` and `total` (forward + backward) counts, with --training. */
+function backwardJson(training: Training | undefined, index: number, forward: Counts): object {
+  const backward = training?.rows[index]?.counts;
+  if (backward === undefined) return {};
+  return { backward: jsonCounts(backward), total: jsonCounts(sumCounts([backward, forward])) };
 }
 
 export function jsonTotals(totals: Totals): JsonTotals {
@@ -45,14 +66,14 @@ export function jsonTotals(totals: Totals): JsonTotals {
 type JsonOptions = Pick<RenderOptions, 'toolVersion'> & Partial<Pick<RenderOptions, 'depth' | 'top' | 'columns'>>;
 
 export function profileJson(profile: Profile, { toolVersion, depth, top, columns = [] }: JsonOptions): ProfileJson {
-  const { spec, layers, totals, sizes, check, measured, overhead } = profile;
+  const { spec, layers, totals, sizes, check, measured, overhead, training } = profile;
   const main = columns[0] ?? 'thop';
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'seprof', version: toolVersion },
     spec,
     backend: measured?.backend ?? null,
-    layers: layers.map(({ op, counts }) => ({
+    layers: layers.map(({ op, counts }, i) => ({
       name: op.name,
       op: op.kind,
       inputShapes: op.inputShapes,
@@ -61,6 +82,7 @@ export function profileJson(profile: Profile, { toolVersion, depth, top, columns
       params: jsonCount(op.params),
       buffers: jsonCount(op.buffers),
       counts: jsonCounts(counts),
+      ...backwardJson(training, i, counts),
     })),
     totals: jsonTotals(totals),
     overhead:
@@ -74,6 +96,7 @@ export function profileJson(profile: Profile, { toolVersion, depth, top, columns
     },
     check,
     latency: measured?.latency ?? null,
+    training: training === undefined ? null : trainingJson(training),
     ...(depth !== undefined && {
       tree: treeRows(layers, depth).map((r) => ({ name: r.name, depth: r.depth, params: jsonCount(r.params), counts: jsonCounts(r.counts) })),
     }),

@@ -42,10 +42,10 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
     p.profile.check.status,
   ];
   const totalCells = ['Total', '', withCommas(total.params), ...keys.map((k) => withCommas(total.counts[k] ?? 0n)), ''];
-  const head = ['Point (CxHxW)', 'Hidden', 'Params', ...keys.map(columnHeader), 'Check'];
+  const head = ['Point (CxHxW)', 'Hidden', 'Params', ...keys.map((key) => columnHeader(key)), 'Check'];
   switch (format) {
     case 'table':
-      return `SE at ${points.length} insertion point(s), ${settings}\n${drawTable(head, [...points.map(cells), totalCells], 1, true)}\n`;
+      return `SE at ${points.length} insertion point(s), ${settings}\n${drawTable(head, [...points.map(cells), totalCells], 1, 1)}\n`;
     case 'markdown':
       return [
         `### SE at ${points.length} insertion point(s), ${settings}`,

@@ -1,5 +1,6 @@
 // The rows a layer table shows: every op, or a depth-limited tree of module paths
 // (like torchinfo's and DeepSpeed's module depth), and the K most expensive layers.
+import { sumCounts } from '../analyzers/backward/training';
 import type { Counts, LayerCounts } from '../analyzers/count';
 import { totalsOf } from '../analyzers/count';
 import type { Shape } from '../analyzers/ops';
@@ -17,24 +18,34 @@ export interface Row {
   counts: Counts;
   /** Measured median ms (`--latency`), summed over a group's layers. */
   timeMs?: number;
+  /** Backward counts (`--training`), summed over a group's layers. */
+  backward?: Counts;
 }
 
-/** Median ms per layer name, as measured with `--latency`. */
-export type LayerTimes = Readonly<Record<string, number>>;
-
-function timeOf(members: readonly LayerCounts[], times: LayerTimes | undefined): { timeMs?: number } {
-  return times === undefined ? {} : { timeMs: members.reduce((sum, l) => sum + (times[l.op.name] ?? 0), 0) };
+/** What was measured or derived per layer name beside the forward counts. */
+export interface PerLayer {
+  /** Median ms, as measured with `--latency`. */
+  times?: Readonly<Record<string, number>> | undefined;
+  /** Backward counts, with `--training`. */
+  backward?: ReadonlyMap<string, Counts> | undefined;
 }
 
-export function layerRows(layers: readonly LayerCounts[], times?: LayerTimes): Row[] {
+function extrasOf(members: readonly LayerCounts[], { times, backward }: PerLayer): Pick<Row, 'timeMs' | 'backward'> {
+  return {
+    ...(times && { timeMs: members.reduce((sum, l) => sum + (times[l.op.name] ?? 0), 0) }),
+    ...(backward && { backward: sumCounts(members.map((l) => backward.get(l.op.name) ?? {})) }),
+  };
+}
+
+export function layerRows(layers: readonly LayerCounts[], perLayer: PerLayer = {}): Row[] {
   return layers.map((layer) => {
     const { op, counts } = layer;
-    return { name: op.name, depth: 0, what: op.kind, outputShape: op.outputShape, params: op.params, counts, ...timeOf([layer], times) };
+    return { name: op.name, depth: 0, what: op.kind, outputShape: op.outputShape, params: op.params, counts, ...extrasOf([layer], perLayer) };
   });
 }
 
 /** Groups ops by the first 1..maxDepth segments of their dotted paths, parents first. */
-export function treeRows(layers: readonly LayerCounts[], maxDepth: number, times?: LayerTimes): Row[] {
+export function treeRows(layers: readonly LayerCounts[], maxDepth: number, perLayer: PerLayer = {}): Row[] {
   const groups = new Map<string, { depth: number; members: LayerCounts[]; leaf: boolean }>();
   for (const layer of layers) {
     const segments = layer.op.name.split('.');
@@ -56,7 +67,7 @@ export function treeRows(layers: readonly LayerCounts[], maxDepth: number, times
       outputShape: last?.op.outputShape ?? [],
       params: totals.params,
       counts: totals.counts,
-      ...timeOf(members, times),
+      ...extrasOf(members, perLayer),
     };
   });
 }

@@ -1,6 +1,7 @@
 // The lines under every human-readable report: totals, sizes, backend, latency, check.
 import type { Latency } from '../analyzers/measured/latency';
 import type { Profile } from '../analyzers/profile';
+import { BACKWARD, BACKWARD_KEYS, isForwardOnly } from '../analyzers/backward';
 import { CONVENTIONS } from '../analyzers/conventions';
 import { columnHeader } from './columns';
 import { clever, megabytes, milliseconds, withCommas } from './format';
@@ -12,11 +13,25 @@ export function checkLine(profile: Profile): string {
   switch (check.status) {
     case 'skipped':
       return `not measured (${check.reason ?? 'skipped'}): analytic counts only`;
-    case 'match':
-      return `analytic and measured agree on every layer (${check.layers} layers: output shapes, params, buffers, ${CONVENTIONS.length} conventions)`;
+    case 'match': {
+      const backward = profile.training === undefined ? '' : `; backward: ${BACKWARD_KEYS.join(', ')} and gradient sums`;
+      return `analytic and measured agree on every layer (${check.layers} layers: output shapes, params, buffers, ${CONVENTIONS.length} conventions${backward})`;
+    }
     case 'mismatch':
       return `analytic and measured DIFFER in ${check.mismatches.length} place(s), listed below`;
   }
+}
+
+/** A convention's total; with --training, forward + backward = total, or why there is no backward. */
+function countLine({ totals, training }: Profile, key: string): string {
+  const forward = totals.counts[key] ?? 0n;
+  const plain = `${withCommas(forward)} (${clever(forward)})`;
+  if (training === undefined) return plain;
+  const entry = BACKWARD[key];
+  if (entry !== undefined && isForwardOnly(entry)) return `${plain}; ${entry.forwardOnly}`;
+  const backward = training.backward[key] ?? 0n;
+  const total = training.total[key] ?? 0n;
+  return `${withCommas(forward)} forward + ${withCommas(backward)} backward = ${withCommas(total)} (${clever(total)})`;
 }
 
 /** Beyond this p10-p90 spread, as a fraction of the median, a timing is not to be trusted. */
@@ -35,10 +50,7 @@ export function summaryLines(profile: Profile, columns: readonly string[]): Summ
     ['Params', `${withCommas(totals.params)} (${clever(totals.params)})`],
     ['Buffers', withCommas(totals.buffers)],
   ];
-  for (const key of columns) {
-    const n = totals.counts[key] ?? 0n;
-    lines.push([columnHeader(key), `${withCommas(n)} (${clever(n)})`]);
-  }
+  for (const key of columns) lines.push([columnHeader(key), countLine(profile, key)]);
   const total = sizes.inputBytes + sizes.activationBytes + sizes.paramBytes;
   lines.push(
     ['Input size', `${megabytes(sizes.inputBytes)} MB`],

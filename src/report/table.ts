@@ -1,36 +1,39 @@
-// The torchsummary-like terminal tables.
+// The torchsummary-like terminal tables, and the layer grid that markdown shares.
 import Table from 'cli-table3';
-import type { Profile } from '../analyzers/profile';
+import { backwardTable } from '../analyzers/backward';
+import { GRADIENT_SUMS } from '../analyzers/backward/training';
+import type { Counts } from '../analyzers/count';
 import { formatShape } from '../analyzers/ops';
+import type { Profile } from '../analyzers/profile';
 import { describeSpec } from '../spec';
 import { columnHeader } from './columns';
 import { milliseconds, withCommas } from './format';
 import type { RenderOptions } from './index';
 import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
-import { layerRows, share, topLayers, treeRows } from './rows';
+import { layerRows, share, topLayers, treeRows, type Row } from './rows';
 import { summaryLines } from './summary';
 
-/** Rules under the header and, with a total row, above it; drawn like the top border. */
-function withRules(drawn: string, hasTotal: boolean): string {
+/** Rules under the header and above the last `footer` rows (the totals), drawn like the top border. */
+export function withRules(drawn: string, footer: number): string {
   const lines = drawn.split('\n');
   const top = lines[0] ?? '';
   const rule = top.replace('┌', '├').replaceAll('┬', '┼').replace('┐', '┤');
-  const body = hasTotal ? [...lines.slice(2, -2), rule, ...lines.slice(-2)] : lines.slice(2);
+  const body = footer > 0 ? [...lines.slice(2, -1 - footer), rule, ...lines.slice(-1 - footer)] : lines.slice(2);
   return [top, lines[1] ?? '', rule, ...body].join('\n');
 }
 
+/** A table without rules between rows: a compact summary, like torchsummary's. */
+export function compactTable(head: readonly string[]): Table.Table {
+  return new Table({ head: [...head], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+}
+
 /** A compact table; columns after the first `textColumns` are right-aligned numbers. */
-export function drawTable(head: readonly string[], rows: readonly string[][], textColumns: number, hasTotal: boolean): string {
-  const table = new Table({
-    head: [...head],
-    style: { head: [], border: [] },
-    // No rules between rows: a compact summary, like torchsummary's.
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
+export function drawTable(head: readonly string[], rows: readonly string[][], textColumns: number, footer: number): string {
+  const table = compactTable(head);
   for (const row of rows) {
     table.push(row.map((content, i) => (i < textColumns ? content : { content, hAlign: 'right' as const })));
   }
-  return withRules(table.toString(), hasTotal);
+  return withRules(table.toString(), footer);
 }
 
 export function labelled(lines: readonly (readonly [string, string])[]): string[] {
@@ -38,41 +41,90 @@ export function labelled(lines: readonly (readonly [string, string])[]): string[
   return lines.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
 }
 
-/** The cells of the layer (or tree) table, its head, and the total row: shared with markdown. */
+/** One count column: a convention's forward count, or with --training its backward or their sum. */
+interface CountColumn {
+  key: string;
+  pass: 'forward' | 'backward' | 'both';
+  header: string;
+}
+
+function countColumns(key: string, training: boolean): CountColumn[] {
+  if (!training || backwardTable(key) === undefined) return [{ key, pass: 'forward', header: columnHeader(key) }];
+  return [
+    { key, pass: 'forward', header: columnHeader(key, 'fwd') },
+    { key, pass: 'backward', header: columnHeader(key, 'bwd') },
+    { key, pass: 'both', header: columnHeader(key, 'fwd+bwd') },
+  ];
+}
+
+/** A row's value in a column; undefined where the row has none (no backward, or forward of a gradient sum). */
+function valueIn({ key, pass }: CountColumn, forward: Counts | undefined, backward: Counts | undefined): bigint | undefined {
+  const f = forward?.[key];
+  const b = backward?.[key];
+  if (pass === 'forward') return forward === undefined ? undefined : (f ?? 0n);
+  if (backward === undefined) return undefined;
+  return pass === 'backward' ? (b ?? 0n) : (f ?? 0n) + (b ?? 0n);
+}
+
+/** The layer table's head, rows and total row, as text: shared by the terminal table and markdown. */
 export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOptions, 'columns' | 'depth'>) {
-  const { layers, totals } = profile;
+  const { layers, totals, training } = profile;
   const main = columns[0] ?? 'thop';
   const tree = depth !== undefined;
   const times = profile.measured?.layerMs;
-  const rows = tree ? treeRows(layers, depth, times) : layerRows(layers, times);
+  const backward = training && new Map(training.rows.map((row) => [row.name, row.counts]));
+  const perLayer = { times, backward };
+  const rows = tree ? treeRows(layers, depth, perLayer) : layerRows(layers, perLayer);
   const totalMs = rows.filter((r) => r.depth <= 1).reduce((sum, r) => sum + (r.timeMs ?? 0), 0);
-  const counts = (c: Record<string, bigint>): string[] => columns.map((key) => withCommas(c[key] ?? 0n));
-  const shareOf = (c: Record<string, bigint>): string[] => (tree ? [share(c[main] ?? 0n, totals.counts[main] ?? 0n)] : []);
+  const counts = columns.flatMap((key) => countColumns(key, training !== undefined));
+  const cells = (forward: Counts | undefined, backwardCounts: Counts | undefined): string[] =>
+    counts.map((column) => {
+      const n = valueIn(column, forward, backwardCounts);
+      return n === undefined ? '' : withCommas(n);
+    });
+  const shareOf = (c: Counts): string[] => (tree ? [share(c[main] ?? 0n, totals.counts[main] ?? 0n)] : []);
   // DeepSpeed-style latency columns: time, share of the summed layer times, achieved GFLOP/s.
   const timing = (ms: number | undefined, flops: bigint | undefined): string[] =>
-    times === undefined || ms === undefined
+    times === undefined
       ? []
-      : [milliseconds(ms), percent(ms, totalMs), ms > 0 ? (Number(flops ?? 0n) / (ms * 1e6)).toFixed(2) : '-'];
+      : ms === undefined
+        ? ['', '', '']
+        : [milliseconds(ms), percent(ms, totalMs), ms > 0 ? (Number(flops ?? 0n) / (ms * 1e6)).toFixed(2) : '-'];
+  const line = (r: Row): string[] => [
+    `${'  '.repeat(Math.max(0, r.depth - 1))}${r.name}`,
+    r.what,
+    formatShape(r.outputShape),
+    withCommas(r.params),
+    ...cells(r.counts, r.backward),
+    ...shareOf(r.counts),
+    ...timing(r.timeMs, r.counts['flops']),
+  ];
+  // The adds that sum the gradients of tensors read twice: backward only, outside every layer.
+  const sums = training?.rows.find((row) => row.name === GRADIENT_SUMS);
+  const gradientSums =
+    training === undefined || sums === undefined
+      ? []
+      : [[GRADIENT_SUMS, 'add', `${training.fanOuts.length} tensor(s)`, '', ...cells(undefined, sums.counts), ...(tree ? [''] : []), ...timing(undefined, undefined)]];
   return {
     head: [
       'Layer',
       'Op',
       'Output shape',
       'Params',
-      ...columns.map(columnHeader),
+      ...counts.map((c) => c.header),
       ...(tree ? [`Share (${main})`] : []),
       ...(times === undefined ? [] : ['Time (ms)', 'Time %', 'GFLOP/s (flops)']),
     ],
-    rows: rows.map((r) => [
-      `${'  '.repeat(Math.max(0, r.depth - 1))}${r.name}`,
-      r.what,
-      formatShape(r.outputShape),
-      withCommas(r.params),
-      ...counts(r.counts),
-      ...shareOf(r.counts),
-      ...timing(r.timeMs, r.counts['flops']),
-    ]),
-    total: ['Total', '', '', withCommas(totals.params), ...counts(totals.counts), ...shareOf(totals.counts), ...timing(totalMs, totals.counts['flops'])],
+    rows: [...rows.map(line), ...gradientSums],
+    total: [
+      'Total',
+      '',
+      '',
+      withCommas(totals.params),
+      ...cells(totals.counts, training?.backward),
+      ...shareOf(totals.counts),
+      ...timing(times === undefined ? undefined : totalMs, totals.counts['flops']),
+    ],
   };
 }
 
@@ -101,17 +153,17 @@ export function renderTable(profile: Profile, options: RenderOptions): string {
   const { head, rows, total } = layerTable(profile, options);
   const parts = [
     describeSpec(profile.spec),
-    drawTable(head, [...rows, total], 3, true),
+    drawTable(head, [...rows, total], 3, 1),
     ...labelled(summaryLines(profile, columns)),
     ...profile.check.mismatches.map((m) => `  ${m.layer}: ${m.quantity} analytic ${m.analytic}, measured ${m.measured}`),
   ];
   if (top !== undefined) {
     const t = topTable(profile, columns, top);
-    parts.push('', t.title, drawTable(t.head, t.rows, 3, false));
+    parts.push('', t.title, drawTable(t.head, t.rows, 3, 0));
   }
   if (profile.overhead !== undefined) {
     const overheadTable = overheadRows(profile.overhead, profile.totals, columns).map(overheadCells);
-    parts.push('', overheadTitle(profile), drawTable(OVERHEAD_HEAD, overheadTable, 1, false));
+    parts.push('', overheadTitle(profile), drawTable(OVERHEAD_HEAD, overheadTable, 1, 0));
   }
   return `${parts.join('\n')}\n`;
 }

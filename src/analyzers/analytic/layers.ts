@@ -69,3 +69,8 @@ export function linear(name: string, x: Shape, out: number, bias: boolean): Op {
   const params = inFeatures * BigInt(out) + (bias ? BigInt(out) : 0n);
   return makeOp(name, 'linear', [x], [...x.slice(0, -1), out], { attrs: { bias }, params });
 }
+
+/** The op, reading the outputs of the named ops rather than the op before it. */
+export function reading(op: Op, reads: readonly string[]): Op {
+  return { ...op, reads };
+}

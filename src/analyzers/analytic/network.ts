@@ -6,16 +6,17 @@ import { convBnRelu, globalAvgPool, linear, outputOf, pool } from './layers';
 import { inceptionBlockOps } from './inception';
 import { resnetBlockOps } from './resnet';
 
-function pieceOps(piece: Piece, x: Shape): Op[] {
+/** A piece's ops on input x, which the op named `from` produced. */
+function pieceOps(piece: Piece, x: Shape, from: string): Op[] {
   switch (piece.kind) {
     case 'conv-bn-relu':
       return convBnRelu(piece.prefix, piece.suffix, x, piece.cout, piece.k, piece.stride);
     case 'pool':
       return [pool(piece.name, piece.pool === 'max' ? 'max_pool' : 'avg_pool', x, piece.k, piece.stride)];
     case 'resnet-block':
-      return resnetBlockOps(x, piece.cfg, piece.prefix);
+      return resnetBlockOps(x, piece.cfg, piece.prefix, from);
     case 'inception-block':
-      return inceptionBlockOps(x, piece.cfg, piece.prefix);
+      return inceptionBlockOps(x, piece.cfg, piece.prefix, from);
     case 'global-pool':
       return [globalAvgPool(piece.name, x)];
     case 'linear':
@@ -27,7 +28,7 @@ export function networkOps(plan: readonly Piece[], input: Shape): Op[] {
   const ops: Op[] = [];
   let x = input;
   for (const piece of plan) {
-    const added = pieceOps(piece, x);
+    const added = pieceOps(piece, x, ops.at(-1)?.name ?? 'input');
     ops.push(...added);
     x = outputOf(added);
   }

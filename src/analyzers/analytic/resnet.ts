@@ -1,7 +1,7 @@
 // ResNet blocks, plain or with SE at any of the SENet paper's placements.
 import { dim, type Op, type Shape } from '../ops';
 import { resnetOutputChannels, type ResNetBlockSpec } from '../../spec';
-import { add, batchnorm, conv2d, convBnRelu, outputOf, relu } from './layers';
+import { add, batchnorm, conv2d, convBnRelu, outputOf, reading, relu } from './layers';
 import { seOps } from './se';
 
 export type ResNetBlockConfig = Pick<ResNetBlockSpec, 'kind' | 'planes' | 'stride' | 'strideOn' | 'sePosition'> & {
@@ -31,18 +31,34 @@ function shortcutOps(x: Shape, cfg: ResNetBlockConfig, prefix: string): Op[] {
   return [conv, batchnorm(`${prefix}shortcut.bn`, conv.outputShape)];
 }
 
-export function resnetBlockOps(x: Shape, cfg: ResNetBlockConfig, prefix = ''): Op[] {
-  const se = (at: Shape): Op[] => (cfg.se === null ? [] : seOps({ input: at, ...cfg.se, prefix: `${prefix}se.` }));
+/** The last op's name and output shape, or the block input's when there are no ops. */
+function tail(ops: readonly Op[], input: { name: string; shape: Shape }): { name: string; shape: Shape } {
+  const last = ops.at(-1);
+  return last === undefined ? input : { name: last.name, shape: last.outputShape };
+}
+
+/**
+ * The ops of one block, in execution order. `inputName` is the op whose output the block
+ * reads (`input` for the model input): ops that do not read the op before them say what
+ * they read, so that the backward pass knows which gradients add up.
+ */
+export function resnetBlockOps(x: Shape, cfg: ResNetBlockConfig, prefix = '', inputName = 'input'): Op[] {
+  const block = { name: inputName, shape: x };
+  const se = (at: { name: string; shape: Shape }): Op[] =>
+    cfg.se === null ? [] : seOps({ input: at.shape, ...cfg.se, prefix: `${prefix}se.`, source: at.name });
   const where = cfg.se === null ? null : cfg.sePosition;
 
-  const pre = where === 'pre' ? se(x) : [];
-  const branch = branchOps(pre.length > 0 ? outputOf(pre) : x, cfg, prefix);
-  const standard = where === 'standard' ? se(outputOf(branch)) : [];
-  const shortcut = shortcutOps(x, cfg, prefix);
-  const identity = where === 'identity' ? se(shortcut.length > 0 ? outputOf(shortcut) : x) : [];
-  const skip = [...shortcut, ...identity];
-  const sum = add(`${prefix}add`, outputOf([...branch, ...standard]), skip.length > 0 ? outputOf(skip) : x);
+  const pre = where === 'pre' ? se(block) : [];
+  const [firstOfBranch, ...restOfBranch] = branchOps(tail(pre, block).shape, cfg, prefix);
+  if (firstOfBranch === undefined) throw new Error('a ResNet branch has ops');
+  const branch = [reading(firstOfBranch, [tail(pre, block).name]), ...restOfBranch];
+  const standard = where === 'standard' ? se(tail(branch, block)) : [];
+  const shortcut = shortcutOps(x, cfg, prefix).map((op, i) => (i === 0 ? reading(op, [inputName]) : op));
+  const identity = where === 'identity' ? se(tail(shortcut, block)) : [];
+  const residual = tail([...branch, ...standard], block);
+  const skip = tail([...shortcut, ...identity], block);
+  const sum = reading(add(`${prefix}add`, residual.shape, skip.shape), [residual.name, skip.name]);
   const out = relu(`${prefix}relu`, sum.outputShape);
-  const post = where === 'post' ? se(out.outputShape) : [];
+  const post = where === 'post' ? se({ name: out.name, shape: out.outputShape }) : [];
   return [...pre, ...branch, ...standard, ...shortcut, ...identity, sum, out, ...post];
 }

@@ -11,11 +11,13 @@ export interface SeParams {
   bias: boolean;
   /** Path prefix: '' for a standalone module, 'se.' inside a block. */
   prefix?: string;
+  /** The op whose output SE rescales (`input` for the model input): squeeze and scale both read it. */
+  source?: string;
 }
 
-export function seOps({ input, reduction, bias, prefix = '' }: SeParams): Op[] {
+export function seOps({ input, reduction, bias, prefix = '', source = 'input' }: SeParams): Op[] {
   const [batch, channels] = [dim(input, 0), dim(input, 1)];
-  const squeeze = globalAvgPool(`${prefix}squeeze`, input);
+  const squeeze = { ...globalAvgPool(`${prefix}squeeze`, input), reads: [source] };
   const fc1 = linear(`${prefix}fc1`, [batch, channels], hiddenWidth(channels, reduction), bias); // .view(B, C)
   const fc2 = linear(`${prefix}fc2`, fc1.outputShape, channels, bias);
   return [
@@ -24,6 +26,6 @@ export function seOps({ input, reduction, bias, prefix = '' }: SeParams): Op[] {
     relu(`${prefix}relu`, fc1.outputShape),
     fc2,
     makeOp(`${prefix}sigmoid`, 'sigmoid', [fc2.outputShape], fc2.outputShape),
-    makeOp(`${prefix}scale`, 'scale', [input, squeeze.outputShape], input),
+    makeOp(`${prefix}scale`, 'scale', [input, squeeze.outputShape], input, { reads: [source, `${prefix}sigmoid`] }),
   ];
 }

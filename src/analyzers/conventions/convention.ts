@@ -25,9 +25,13 @@ export function isSkip(rule: Rule | Skip): rule is Skip {
   return 'skip' in rule;
 }
 
-export function countOp(convention: Convention, op: Op): bigint {
-  const rule = convention.rules[op.kind];
+/** What one rule counts for one op: 0 when the op kind is skipped. */
+export function countByRule(rule: Rule | Skip, op: Op): bigint {
   return isSkip(rule) ? 0n : rule.count(op);
+}
+
+export function countOp(convention: Convention, op: Op): bigint {
+  return countByRule(convention.rules[op.kind], op);
 }
 
 export const out = (op: Op): bigint => numel(op.outputShape);

@@ -8,10 +8,13 @@ import { senet } from './senet';
 import { thop } from './thop';
 
 export type { Convention } from './convention';
-export { countOp, isSkip } from './convention';
+export { countByRule, countOp, isSkip } from './convention';
+
+/** The conventions that reproduce public counters; the rest are seprof's own. */
+export const PUBLIC_COUNTERS: readonly Convention[] = [thop, fvcore, ptflops, ptflopsAten];
 
 /** Every convention seprof counts, in report order. */
-export const CONVENTIONS: readonly Convention[] = [thop, fvcore, ptflops, ptflopsAten, macs, flops, senet];
+export const CONVENTIONS: readonly Convention[] = [...PUBLIC_COUNTERS, macs, flops, senet];
 
 export const CONVENTION_KEYS = CONVENTIONS.map((c) => c.key);
 

@@ -2,11 +2,14 @@
 // and read the ops from the kernels that executed and the weights that were allocated.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { UsageError } from '../../errors';
 import { buildModel } from '../../modules';
 import type { Spec } from '../../spec';
 import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
+import { readBackward, type LayerGradient, type MeasuredBackward } from './gradient-kernels';
+import { layerGradientKernels, modelGradientKernels, tryModelGradient } from './gradients';
 import { opsFromKernels, type LayerFacts } from './kernels';
 import { forwardOnce, summarize, timeForward, type Latency, type TimingPlan } from './latency';
 
@@ -14,6 +17,8 @@ export interface MeasureOptions extends TimingPlan {
   backend: BackendChoice;
   /** Also time every layer (`--latency`). */
   perLayer?: boolean | undefined;
+  /** Also run the backward pass (`--training`). */
+  training?: boolean | undefined;
 }
 
 export interface Measurement {
@@ -25,6 +30,8 @@ export interface Measurement {
   profiledMs: number;
   /** Median ms per layer name, with `perLayer`. */
   layerMs?: Record<string, number>;
+  /** With `training`: the backward counts read from the gradient kernels. */
+  backward?: MeasuredBackward;
 }
 
 function weightCount(weights: readonly tfl.LayerVariable[]): bigint {
@@ -53,11 +60,15 @@ function kernelsRecorded(): number {
 type LayerOutput = tf.Tensor | tf.Tensor[];
 
 /**
- * Runs the model layer by layer on real tensors, in order; `visit` wraps each layer's run.
- * Each activation is freed once its last reader has run: a ResNet-152 keeps only a few alive.
- * The input `x` stays the caller's.
+ * Runs the model layer by layer on real tensors, in order; `visit` wraps each layer's run
+ * and may await between layers. Each activation is freed once its last reader has run: a
+ * ResNet-152 keeps only a few alive. The input `x` stays the caller's.
  */
-function walkLayers(model: tfl.LayersModel, x: tf.Tensor, visit: (layer: tfl.layers.Layer, run: () => LayerOutput) => LayerOutput): void {
+async function walkLayers(
+  model: tfl.LayersModel,
+  x: tf.Tensor,
+  visit: (layer: tfl.layers.Layer, inputs: tf.Tensor[], run: () => LayerOutput) => LayerOutput | Promise<LayerOutput>,
+): Promise<void> {
   const values = new Map<number, tf.Tensor>();
   const modelInput = model.inputs[0];
   if (modelInput === undefined) throw new Error('model has no input');
@@ -66,31 +77,34 @@ function walkLayers(model: tfl.LayersModel, x: tf.Tensor, visit: (layer: tfl.lay
   for (const layer of model.layers) {
     for (const t of layer.inboundNodes[0]?.inputTensors ?? []) readers.set(t.id, (readers.get(t.id) ?? 0) + 1);
   }
-  for (const layer of model.layers) {
-    const node = layer.inboundNodes[0];
-    if (node === undefined || node.inboundLayers.length === 0) continue; // the input layer
-    const inputs = node.inputTensors.map((t) => {
-      const value = values.get(t.id);
-      if (value === undefined) throw new Error(`layer ${layer.name} runs before its input ${t.name}`);
-      return value;
-    });
-    const outputs = visit(layer, () => layer.apply(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as LayerOutput);
-    const produced = Array.isArray(outputs) ? outputs : [outputs];
-    node.outputTensors.forEach((t, i) => {
-      const value = produced[i];
-      if (value !== undefined) values.set(t.id, value);
-    });
-    for (const t of node.inputTensors) {
-      const left = (readers.get(t.id) ?? 1) - 1;
-      readers.set(t.id, left);
-      if (left === 0) {
+  try {
+    for (const layer of model.layers) {
+      const node = layer.inboundNodes[0];
+      if (node === undefined || node.inboundLayers.length === 0) continue; // the input layer
+      const inputs = node.inputTensors.map((t) => {
         const value = values.get(t.id);
-        if (value !== x) value?.dispose();
-        values.delete(t.id);
+        if (value === undefined) throw new Error(`layer ${layer.name} runs before its input ${t.name}`);
+        return value;
+      });
+      const outputs = await visit(layer, inputs, () => layer.apply(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as LayerOutput);
+      const produced = Array.isArray(outputs) ? outputs : [outputs];
+      node.outputTensors.forEach((t, i) => {
+        const value = produced[i];
+        if (value !== undefined) values.set(t.id, value);
+      });
+      for (const t of node.inputTensors) {
+        const left = (readers.get(t.id) ?? 1) - 1;
+        readers.set(t.id, left);
+        if (left === 0) {
+          const value = values.get(t.id);
+          if (value !== x) value?.dispose();
+          values.delete(t.id);
+        }
       }
     }
+  } finally {
+    for (const value of values.values()) if (value !== x) value.dispose();
   }
-  for (const value of values.values()) if (value !== x) value.dispose();
 }
 
 /**
@@ -100,8 +114,8 @@ function walkLayers(model: tfl.LayersModel, x: tf.Tensor, visit: (layer: tfl.lay
  */
 export async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promise<{ ops: Op[]; unrecognised: string[] }> {
   const spans: { layer: tfl.layers.Layer; from: number; to: number }[] = [];
-  const { kernels } = await tf.profile(() => {
-    walkLayers(model, x, (layer, run) => {
+  const { kernels } = await tf.profile(async () => {
+    await walkLayers(model, x, (layer, _, run) => {
       const from = kernelsRecorded();
       const outputs = run();
       spans.push({ layer, from, to: kernelsRecorded() });
@@ -120,10 +134,10 @@ export async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promi
 }
 
 /** Median wall time of each layer over `runs` layer-by-layer passes, each layer waited for. */
-export function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Record<string, number> {
+export async function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Record<string, number>> {
   const samples = new Map<string, number[]>();
   for (let i = 0; i < runs; i++) {
-    walkLayers(model, x, (layer, run) => {
+    await walkLayers(model, x, (layer, _, run) => {
       const start = performance.now();
       const outputs = run();
       for (const output of Array.isArray(outputs) ? outputs : [outputs]) output.dataSync();
@@ -132,6 +146,21 @@ export function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): 
     });
   }
   return Object.fromEntries([...samples].map(([name, times]) => [name, summarize(times, 0).medianMs]));
+}
+
+/**
+ * Each layer's backward kernels, from its own gradient with an upstream dy (what a backward
+ * hook sees), on the real inputs of a layer-by-layer pass.
+ */
+async function layerGradients(model: tfl.LayersModel, x: tf.Tensor, ops: readonly Op[]): Promise<LayerGradient[]> {
+  const withOps = new Set(ops.map((op) => op.name));
+  const gradients: LayerGradient[] = [];
+  await walkLayers(model, x, async (layer, inputs, run) => {
+    const facts = layerFacts(layer);
+    gradients.push({ facts, hasOp: withOps.has(layer.name), kernels: await layerGradientKernels(layer, inputs) });
+    return run();
+  });
+  return gradients;
 }
 
 /** tfjs prints banners and notices through console (the cpu backend's on first use). */
@@ -146,24 +175,51 @@ async function quietly<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export function measure(spec: Spec, options: MeasureOptions): Promise<Measurement> {
-  return quietly(() => measureLoudly(spec, options));
+  const { channels, height, width } = spec.input;
+  return measureModel(() => buildModel(spec), [spec.batch, height, width, channels], options);
 }
 
-async function measureLoudly(spec: Spec, options: MeasureOptions): Promise<Measurement> {
-  const backend = await useBackend(options.backend);
-  const model = buildModel(spec);
-  const { channels, height, width } = spec.input;
-  const x = tf.randomNormal([spec.batch, height, width, channels]); // NHWC
+/** Measures a model built on the chosen backend, on a random NHWC input of the given shape. */
+export function measureModel(build: () => tfl.LayersModel, inputShape: readonly number[], options: MeasureOptions): Promise<Measurement> {
+  return quietly(async () => {
+    try {
+      return await measureLoudly(build, inputShape, options, options.backend);
+    } catch (error) {
+      // wasm has no Conv2DBackpropFilter: auto moves to cpu, which implements every kernel.
+      const kernel = missingKernel(error);
+      if (kernel === undefined) throw error;
+      if (options.backend === 'auto' && tf.getBackend() !== 'cpu') return measureLoudly(build, inputShape, options, 'cpu');
+      throw new UsageError(`backend '${tf.getBackend()}' has no kernel '${kernel}' that this model needs; try --backend cpu`);
+    }
+  });
+}
+
+function missingKernel(error: unknown): string | undefined {
+  return error instanceof Error ? /^Kernel '(\w+)' not registered/.exec(error.message)?.[1] : undefined;
+}
+
+async function measureLoudly(
+  build: () => tfl.LayersModel,
+  inputShape: readonly number[],
+  options: MeasureOptions,
+  choice: BackendChoice,
+): Promise<Measurement> {
+  const backend = await useBackend(choice);
+  const model = build();
+  const x = tf.randomNormal([...inputShape]); // NHWC
   try {
+    const training = options.training === true;
+    if (training) await tryModelGradient(model, x);
     // One untimed forward first, so the profiled pass does not pay first-run costs
     // (wasm memory growth, kernel set-up) that the latency's warm-up also leaves out.
     forwardOnce(model, x);
     const start = performance.now();
     const { ops, unrecognised } = await profileLayers(model, x);
     const profiledMs = performance.now() - start;
+    const backward = training ? readBackward(await layerGradients(model, x, ops), await modelGradientKernels(model, x)) : undefined;
     const latency = timeForward(model, x, options);
-    const layerMs = options.perLayer === true ? layerTimes(model, x, Math.max(1, Math.min(latency.runs, 10))) : undefined;
-    return { backend, ops, unrecognised, latency, profiledMs, ...(layerMs && { layerMs }) };
+    const layerMs = options.perLayer === true ? await layerTimes(model, x, Math.max(1, Math.min(latency.runs, 10))) : undefined;
+    return { backend, ops, unrecognised, latency, profiledMs, ...(layerMs && { layerMs }), ...(backward && { backward }) };
   } finally {
     x.dispose();
     model.dispose();

@@ -18,7 +18,7 @@ export interface LayerFacts {
 }
 
 /** Kernels that move no arithmetic: views, copies and dtype no-ops. */
-const VIEW_KERNELS = new Set(['Reshape', 'Identity', 'Slice', 'Cast', 'ExpandDims', 'Squeeze']);
+export const VIEW_KERNELS: ReadonlySet<string> = new Set(['Reshape', 'Identity', 'Slice', 'Cast', 'ExpandDims', 'Squeeze']);
 
 /** NHWC (tfjs) to NCHW (PyTorch); other ranks are unchanged. */
 export function toNchw(shape: Shape): Shape {

@@ -1,0 +1,58 @@
+// The training cost: forward + backward per op, and the gradient sums between them.
+import { countLayer, type Counts, type LayerCounts, type Totals } from '../count';
+import { BACKWARD_KEYS, countBackward } from './index';
+import { fanOuts, gradientSumAdds, type FanOut } from './gradient-sums';
+
+/** The backward-only row: the adds that sum the gradients of tensors read several times. */
+export const GRADIENT_SUMS = '(gradient sums)';
+
+export interface BackwardRow {
+  /** An op name, or GRADIENT_SUMS. */
+  name: string;
+  /** Backward counts under every convention that counts a backward pass. */
+  counts: Counts;
+}
+
+export interface Training {
+  /** One row per op, in op order, then the gradient sums row when a tensor fans out. */
+  rows: BackwardRow[];
+  fanOuts: FanOut[];
+  /** Backward totals; forward + backward totals. Conventions that count a backward pass only. */
+  backward: Counts;
+  total: Counts;
+}
+
+function zeroCounts(): Counts {
+  return Object.fromEntries(BACKWARD_KEYS.map((key) => [key, 0n]));
+}
+
+/** Sums rows of counts over the conventions that count a backward pass. */
+export function sumCounts(rows: readonly Counts[]): Counts {
+  const sum = zeroCounts();
+  for (const counts of rows) for (const key of BACKWARD_KEYS) sum[key] = (sum[key] ?? 0n) + (counts[key] ?? 0n);
+  return sum;
+}
+
+/** A gradient sum is an add of the backward pass: each convention counts it as its forward add. */
+function countGradientSums(fans: readonly FanOut[]): Counts {
+  return sumCounts(fans.flatMap(gradientSumAdds).map((add) => countLayer(add).counts));
+}
+
+export interface AnalyticBackward {
+  rows: BackwardRow[];
+  fanOuts: FanOut[];
+}
+
+/** The backward rows of an op list: one per op by the backward rules, then the gradient sums. */
+export function analyticBackward(layers: readonly LayerCounts[]): AnalyticBackward {
+  const ops = layers.map((layer) => layer.op);
+  const rows = ops.map((op) => ({ name: op.name, counts: countBackward(op) }));
+  const fans = fanOuts(ops);
+  if (fans.length > 0) rows.push({ name: GRADIENT_SUMS, counts: countGradientSums(fans) });
+  return { rows, fanOuts: fans };
+}
+
+export function trainingOf(forward: Totals, { rows, fanOuts: fans }: AnalyticBackward): Training {
+  const backward = sumCounts(rows.map((row) => row.counts));
+  return { rows, fanOuts: fans, backward, total: sumCounts([backward, forward.counts]) };
+}

@@ -1,0 +1,54 @@
+// explain as GitHub markdown: a section per op kind, then totals, differences and blind spots.
+import { backwardTable } from '../../analyzers/backward';
+import { GRADIENT_SUMS } from '../../analyzers/backward/training';
+import type { Explanation, RuleUse } from '../../analyzers/explain';
+import { describeSpec } from '../../spec';
+import { columnHeader } from '../columns';
+import { withCommas } from '../format';
+import { checkLine } from '../summary';
+import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
+
+const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+
+function ruleRows(uses: readonly RuleUse[], pass: string): string[] {
+  return uses.map((u) => row([`\`${u.key}\``, pass, withCommas(u.count), ruleText(u)]));
+}
+
+export function renderExplainMarkdown(explanation: Explanation): string {
+  const { profile, keys, kinds, differences, leftOut, blindSpots, reference } = explanation;
+  const { training, totals } = profile;
+  const lines = [`### ${describeSpec(profile.spec)}: what each convention counts`, ''];
+  for (const kind of kinds) {
+    lines.push(`#### ${kind.kind}`, '', opsOf(kind), '', row(['Convention', 'Pass', 'Count', 'Rule']), row(['---', '---', '---:', '---']));
+    lines.push(...ruleRows(kind.forward, 'forward'), ...ruleRows(kind.backward, 'backward'), '');
+  }
+  if (training !== undefined) {
+    const sums = training.rows.find((r) => r.name === GRADIENT_SUMS);
+    for (const fan of training.fanOuts) lines.push(`- Gradient sum: \`${fan.tensor}\` is read by ${fan.readers.map((r) => `\`${r}\``).join(' and ')}, so its gradients are added.`);
+    const explained = Object.entries(sums?.counts ?? {}).filter(([key]) => keys.includes(key));
+    lines.push(...explained.map(([key, n]) => `  - \`${key}\` backward: ${withCommas(n)}`));
+    lines.push(...forwardOnly(keys).map(([key, why]) => `- \`${key}\`: ${why}`));
+    lines.push('');
+  }
+  lines.push('#### Totals by op kind', '', row(['Op kind', ...keys.map((k) => columnHeader(k))]), row(['---', ...keys.map(() => '---:')]));
+  lines.push(...kinds.map((k) => row([k.kind, ...k.forward.map((u) => withCommas(u.count))])));
+  lines.push(row(['**Total**', ...keys.map((k) => `**${withCommas(totals.counts[k] ?? 0n)}**`)]));
+  if (training !== undefined) {
+    const orDash = (n: bigint | undefined, key: string): string => (backwardTable(key) === undefined ? '-' : withCommas(n ?? 0n));
+    lines.push(row(['Backward', ...keys.map((k) => orDash(training.backward[k], k))]));
+    lines.push(row(['Forward + backward', ...keys.map((k) => orDash(training.total[k], k))]));
+  }
+  lines.push('', `#### Differences from \`${reference}\``, '');
+  for (const d of differences) {
+    lines.push(`- \`${d.key}\`: ${withUnit(d.total, d.key)} vs ${withUnit(d.referenceTotal, reference)} (${signed(d.delta)})`);
+    lines.push(...d.byKind.map((k) => `  - ${k.kind} ${signed(k.delta)}: \`${d.key}\` ${ruleText(k.rule)}; \`${reference}\` ${ruleText(k.referenceRule)}`));
+  }
+  lines.push('', '#### Left out (counted 0)', '');
+  lines.push(...Object.entries(leftOut).map(([key, list]) => `- \`${key}\`: ${list.length === 0 ? 'nothing' : list.map((u) => `${u.kind} (${u.rule})`).join('; ')}`));
+  if (blindSpots.length > 0) {
+    const spots = blindSpots.map((s) => `${s.kind} (${Object.entries(s.counts).map(([key, n]) => `\`${key}\` ${withCommas(n)}`).join(', ')})`);
+    lines.push(`- Counted by no public counter: ${spots.join(', ')}`);
+  }
+  lines.push('', `Check: ${checkLine(profile)}`, ...profile.check.mismatches.map((m) => `- \`${m.layer}\` ${m.quantity}: analytic ${m.analytic}, measured ${m.measured}`), '');
+  return lines.join('\n');
+}

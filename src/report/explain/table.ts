@@ -1,0 +1,93 @@
+// explain for the terminal: per op kind the rules and counts, totals, differences, blind spots.
+import { backwardTable } from '../../analyzers/backward';
+import { GRADIENT_SUMS } from '../../analyzers/backward/training';
+import type { Explanation, RuleUse } from '../../analyzers/explain';
+import { columnHeader } from '../columns';
+import { withCommas } from '../format';
+import { checkLine } from '../summary';
+import { describeSpec } from '../../spec';
+import { compactTable, withRules } from '../table';
+import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
+
+function ruleLines(uses: readonly RuleUse[], suffix: string, countWidth: number): string[] {
+  return uses.map((u) => `  ${`${u.key}${suffix}`.padEnd(17)}${withCommas(u.count).padStart(countWidth)}  ${ruleText(u)}`);
+}
+
+function totalsTable({ profile, keys, kinds }: Explanation): string {
+  const { training, totals } = profile;
+  const table = compactTable(['Op kind', ...keys.map((k) => columnHeader(k))]);
+  const right = (content: string) => ({ content, hAlign: 'right' as const });
+  for (const kind of kinds) table.push([kind.kind, ...kind.forward.map((u) => right(withCommas(u.count)))]);
+  table.push(['Total', ...keys.map((k) => right(withCommas(totals.counts[k] ?? 0n)))]);
+  if (training !== undefined) {
+    const orDash = (n: bigint | undefined, key: string) => right(backwardTable(key) === undefined ? '-' : withCommas(n ?? 0n));
+    table.push(['Backward', ...keys.map((k) => orDash(training.backward[k], k))]);
+    table.push(['Forward + backward', ...keys.map((k) => orDash(training.total[k], k))]);
+  }
+  return withRules(table.toString(), training === undefined ? 1 : 3);
+}
+
+function trainingLines({ profile, keys }: Explanation, countWidth: number): string[] {
+  const { training } = profile;
+  if (training === undefined) return [];
+  const sums = training.rows.find((row) => row.name === GRADIENT_SUMS);
+  const fans = training.fanOuts.map(
+    (fan) => `gradient sum: ${fan.tensor} is read by ${fan.readers.join(' and ')}, so its ${fan.readers.length} gradients are added`,
+  );
+  const counts = Object.entries(sums?.counts ?? {})
+    .filter(([key]) => keys.includes(key))
+    .map(([key, n]) => `  ${`${key} backward`.padEnd(17)}${withCommas(n).padStart(countWidth)}`);
+  return [...fans, ...counts, '', ...forwardOnly(keys).map(([key, why]) => `${key}: ${why}`), ''];
+}
+
+function differenceLines({ differences, reference }: Explanation, countWidth: number): string[] {
+  return [
+    `Differences from ${reference}, by op kind`,
+    ...differences.flatMap((d) => [
+      `  ${d.key}: ${withUnit(d.total, d.key)} vs ${withUnit(d.referenceTotal, reference)} (${signed(d.delta)})`,
+      ...d.byKind.map(
+        (k) => `    ${k.kind.padEnd(16)}${signed(k.delta).padStart(countWidth + 1)}  ${d.key}: ${ruleText(k.rule)} | ${reference}: ${ruleText(k.referenceRule)}`,
+      ),
+    ]),
+  ];
+}
+
+function leftOutLines({ leftOut, blindSpots }: Explanation): string[] {
+  const lines = [
+    'Left out (counted 0)',
+    ...Object.entries(leftOut).map(([key, kinds]) => `  ${key.padEnd(14)}${kinds.length === 0 ? 'nothing' : kinds.map((k) => k.kind).join(', ')}`),
+  ];
+  if (blindSpots.length > 0) {
+    const spots = blindSpots.map((s) => `${s.kind} (${Object.entries(s.counts).map(([key, n]) => `${key} ${withCommas(n)}`).join(', ')})`);
+    lines.push(`Counted by no public counter: ${spots.join(', ')}`);
+  }
+  return lines;
+}
+
+export function renderExplainTable(explanation: Explanation): string {
+  const { profile, kinds } = explanation;
+  const countWidth = Math.max(...kinds.flatMap((k) => [...k.forward, ...k.backward].map((u) => withCommas(u.count).length)));
+  const backend = profile.measured?.backend;
+  return [
+    `${describeSpec(profile.spec)}: what each convention counts`,
+    '',
+    ...kinds.flatMap((kind) => [
+      `${kind.kind}: ${opsOf(kind)}`,
+      ...ruleLines(kind.forward, '', countWidth),
+      ...ruleLines(kind.backward, ' backward', countWidth),
+      '',
+    ]),
+    ...trainingLines(explanation, countWidth),
+    'Totals by op kind',
+    totalsTable(explanation),
+    '',
+    ...differenceLines(explanation, countWidth),
+    '',
+    ...leftOutLines(explanation),
+    '',
+    ...(backend === undefined ? [] : [`Backend: ${backend.name} (tfjs ${backend.tfjsVersion})`]),
+    `Check: ${checkLine(profile)}`,
+    ...profile.check.mismatches.map((m) => `  ${m.layer}: ${m.quantity} analytic ${m.analytic}, measured ${m.measured}`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,33 @@
+// Phrases every explain format shares.
+import type { KindExplanation, RuleUse } from '../../analyzers/explain';
+import { BACKWARD, isForwardOnly } from '../../analyzers/backward';
+import { conventionByKey } from '../../analyzers/conventions';
+import { formatShape } from '../../analyzers/ops';
+import { withCommas } from '../format';
+
+/** The ops of one kind: `fc1 1x512 -> 1x64, fc2 1x64 -> 1x512`. */
+export function opsOf(kind: KindExplanation): string {
+  return kind.ops.map((op) => `${op.name} ${op.inputShapes.map(formatShape).join(' & ')} -> ${formatShape(op.outputShape)}`).join(', ');
+}
+
+/** The rule as written in the convention table, or why the kind is left out. */
+export function ruleText(use: RuleUse): string {
+  return use.skipped ? `left out: ${use.rule}` : use.rule;
+}
+
+export function signed(n: bigint): string {
+  return n > 0n ? `+${withCommas(n)}` : withCommas(n);
+}
+
+/** `90,624 FLOPs`: a convention's count in its own unit. */
+export function withUnit(n: bigint, key: string): string {
+  return `${withCommas(n)} ${conventionByKey(key)?.unit ?? ''}`.trimEnd();
+}
+
+/** The explained conventions that count no backward pass, and why. */
+export function forwardOnly(keys: readonly string[]): [key: string, why: string][] {
+  return keys.flatMap((key) => {
+    const entry = BACKWARD[key];
+    return entry !== undefined && isForwardOnly(entry) ? [[key, entry.forwardOnly] as [string, string]] : [];
+  });
+}
