@@ -1,6 +1,7 @@
 // npm run bench: seprof's speed, each figure a ratio measured in this one run.
 //  - start-up and the seed command against `node -e 0` (medians of repeated processes);
 //  - the layer-by-layer profiled pass against a plain forward of the same tfjs model;
+//  - sweep throughput, analytic and measured;
 //  - the seed command on every backend that loads here.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -72,7 +73,18 @@ for (const [label, raw, runs] of [
   model.dispose();
 }
 
-// 3. The seed command on every backend that loads here.
+// 3. Sweep throughput: 100 SE cases (C = 16..1600 step 16, r = 4 at 7x7), analytic and measured.
+console.log('\nsweep throughput, 100 SE cases in one process (target: measured under 10 s)');
+const sweep = [bin, 'sweep', '--channels', '16..1600+16', '--reduction', '4', '--format', 'csv'];
+for (const [label, args] of [
+  ['analytic (--no-measure)', [...sweep, '--no-measure']],
+  ['measured (cross-check + latency)', sweep],
+]) {
+  const time = timeProcess(args);
+  console.log(`  ${label.padEnd(34)} ${ms(time)}  ${(100 / (time / 1000)).toFixed(0).padStart(6)} cases/s`);
+}
+
+// 4. The seed command on every backend that loads here.
 console.log('\nthe seed command by backend (whole process)');
 for (const backend of ['wasm', 'cpu', 'tensorflow']) {
   const time = timeProcess([...seed, '--backend', backend], { allowFailure: true });

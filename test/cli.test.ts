@@ -85,6 +85,7 @@ describe('user mistakes: one line on stderr, exit 2, nothing on stdout', () => {
     ['unknown backend', ['--channels', '64', '--backend', 'gpu'], /--backend must be one of auto, tensorflow, wasm, cpu/],
     ['zero runs', ['--channels', '64', '--runs', '0'], /--runs must be at least 1/],
     ['huge size', ['--channels', '99999999999999999999'], /--channels is too large/],
+    ['unknown command', ['explian', '--channels', '64'], /unknown command 'explian' \(commands: explain, paper, sweep, report, compare\)/],
   ];
 
   it.each(cases)('%s', (_, args, message) => {
@@ -106,5 +107,14 @@ describe('user mistakes: one line on stderr, exit 2, nothing on stdout', () => {
     const run = seprof(['--channels', '0', '--debug']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('--help', () => {
+  it('lists the options and every subcommand, and exits 0', () => {
+    const run = seprof(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('--channels <C>');
+    for (const command of ['explain', 'paper', 'sweep', 'report', 'compare']) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 });

@@ -3,12 +3,32 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from '../errors';
-import { addCompareCommand } from './compare';
-import { addExplainCommand } from './explain';
-import { addPaperCommand } from './paper';
 import { addProfileOptions, runProfile } from './profile';
-import { addReportCommand } from './report';
-import { addSweepCommand } from './sweep';
+
+type AddCommand = (program: Command, toolVersion: string) => void;
+
+/**
+ * Subcommands, loaded only when named (or for --help): the main job, `seprof --channels C`,
+ * starts without their modules.
+ */
+const SUBCOMMANDS: Record<string, () => Promise<AddCommand>> = {
+  explain: async () => (await import('./explain.js')).addExplainCommand,
+  paper: async () => (await import('./paper.js')).addPaperCommand,
+  sweep: async () => (await import('./sweep.js')).addSweepCommand,
+  report: async () => (await import('./report.js')).addReportCommand,
+  compare: async () => (await import('./compare.js')).addCompareCommand,
+};
+
+/** The subcommands this command line needs: those it names (anywhere, so that a misplaced one still gets its own error), or all of them for help. */
+function subcommandsFor(argv: readonly string[]): string[] {
+  const names = Object.keys(SUBCOMMANDS);
+  const first = argv[0];
+  if (first === 'help' || argv.includes('--help') || argv.includes('-h')) return names;
+  if (first !== undefined && !first.startsWith('-') && !names.includes(first)) {
+    throw new UsageError(`unknown command '${first}' (commands: ${names.join(', ')})`);
+  }
+  return names.filter((name) => argv.includes(name));
+}
 
 function toolVersion(): string {
   const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
@@ -47,13 +67,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ outputError: () => {} });
   addProfileOptions(program).action((flags) => runProfile(flags, version));
-  addExplainCommand(program, version);
-  addPaperCommand(program, version);
-  addSweepCommand(program, version);
-  addReportCommand(program, version);
-  addCompareCommand(program);
-  for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => {} });
   try {
+    for (const name of subcommandsFor(argv)) (await SUBCOMMANDS[name]?.())?.(program, version);
+    for (const command of program.commands) command.exitOverride().configureOutput({ outputError: () => {} });
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError && error.exitCode === 0) return; // --help, --version

@@ -1,7 +1,9 @@
 // Number formats users expect: 91,136 and thop's clever_format 91.136K.
 
+/** 91136 -> 91,136. (bigint's toLocaleString would load ICU data: 10 ms at start-up.) */
 export function withCommas(n: bigint): string {
-  return n.toLocaleString('en-US');
+  const digits = (n < 0n ? -n : n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n < 0n ? `-${digits}` : digits;
 }
 
 const SUFFIXES: readonly [bigint, string][] = [
