@@ -32,6 +32,14 @@ export function columns(raw: { convention?: string; conventions?: string }): str
   return main === 'flops' ? ['flops'] : [main, 'flops'];
 }
 
+/** The option values that say how to report. */
+export interface RenderFlags {
+  format?: string | undefined;
+  json?: boolean | undefined;
+  convention: string;
+  conventions?: string | undefined;
+}
+
 /** The option values that say how to measure. */
 export interface MeasureFlags {
   measure: boolean;

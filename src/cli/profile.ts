@@ -9,22 +9,11 @@ import { buildSpec, type RawSpecOptions } from '../spec';
 import { insertionPoints, runInsertionPoints } from './insertion-points';
 import * as parse from './options';
 
-export interface ProfileFlags extends RawSpecOptions {
-  measure: boolean;
-  backend: string;
-  runs?: string;
-  warmup?: string;
-  format?: string;
-  json?: boolean;
-  convention: string;
-  conventions?: string;
+export interface ProfileFlags extends RawSpecOptions, parse.MeasureFlags, parse.RenderFlags {
   at?: string[];
   atFile?: string;
   depth?: string;
   top?: string;
-  latency?: boolean;
-  maxMemory?: string;
-  training?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -13,15 +13,9 @@ import * as parse from './options';
 import { runCases } from './run-cases';
 import { loadSuite } from './suite';
 
-interface ReportFlags {
+interface ReportFlags extends parse.MeasureFlags, Pick<parse.RenderFlags, 'convention' | 'conventions'> {
   suite: string;
   out: string;
-  measure: boolean;
-  backend: string;
-  runs?: string;
-  warmup?: string;
-  convention: string;
-  conventions?: string;
 }
 
 function makeDirectory(dir: string): void {

@@ -22,16 +22,7 @@ Every option that says what to profile takes a comma-separated list of values an
 Every combination is profiled, one row each; the option listed first above varies slowest.
 Exit 1 when analytic and measured differ in any case.`;
 
-interface SweepFlags {
-  measure: boolean;
-  backend: string;
-  runs?: string;
-  warmup?: string;
-  format?: string;
-  json?: boolean;
-  convention: string;
-  conventions?: string;
-}
+type SweepFlags = parse.MeasureFlags & parse.RenderFlags;
 
 interface SweepCase extends NamedSpec {
   values: Record<string, string>;
