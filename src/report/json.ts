@@ -32,6 +32,8 @@ export interface ProfileJson {
   sizes: Record<string, JsonCount>;
   check: Check;
   latency: Latency | null;
+  /** With --latency: median ms per layer. */
+  layerLatencyMs: Record<string, number> | null;
   training: object | null;
   tree?: object[];
   top?: { convention: string; layers: string[] };
@@ -96,6 +98,7 @@ export function profileJson(profile: Profile, { toolVersion, depth, top, columns
     },
     check,
     latency: measured?.latency ?? null,
+    layerLatencyMs: measured?.layerMs ?? null,
     training: training === undefined ? null : trainingJson(training),
     ...(depth !== undefined && {
       tree: treeRows(layers, depth).map((r) => ({ name: r.name, depth: r.depth, params: jsonCount(r.params), counts: jsonCounts(r.counts) })),
