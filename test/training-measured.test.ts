@@ -7,7 +7,7 @@ import { compareBackward, compareLayers } from '../src/analyzers/check';
 import { countLayer } from '../src/analyzers/count';
 import { measure, measureModel } from '../src/analyzers/measured';
 import { makeOp, type Op } from '../src/analyzers/ops';
-import { seGrid } from './support/grid';
+import { seGrid, specOf } from './support/grid';
 
 const grid = seGrid({
   channels: [1, 4, 12, 32],
@@ -103,5 +103,26 @@ describe('conv2d, batchnorm, pools, add and concat backward: analytic equals mea
     await expect(measureModel(() => handBuiltModel(6, 6), [1, 6, 6, 3], once)).rejects.toThrow(
       "backend 'wasm' has no kernel 'Conv2DBackpropFilter' that this model needs; try --backend cpu",
     );
+  });
+});
+
+describe('hybrid blocks backward: analytic equals the tfjs gradient kernels (cpu)', () => {
+  // Every SE placement, both block kinds, both strides, and both Inception variants, small.
+  const specs = [
+    ...['standard', 'pre', 'post', 'identity'].flatMap((sePosition) => [
+      specOf({ block: 'se-resnet', channels: 8, planes: 4, stride: 2, reduction: 4, sePosition, height: 5, width: 4 }),
+      specOf({ block: 'se-resnet', kind: 'basic', channels: 8, planes: 8, reduction: 2, sePosition, bias: true, height: 4, width: 4, batch: 2 }),
+    ]),
+    specOf({ block: 'resnet', channels: 16, planes: 4, height: 4, width: 4 }),
+    specOf({ block: 'se-inception', channels: 6, widths: '2,3,4,2,3,2', reduction: 2, height: 4, width: 4 }),
+    specOf({ block: 'se-inception', channels: 6, widths: '2,3,4,2,3,2', branch3: '3x3x2', pool: 'avg', reduction: 2, height: 3, width: 5 }),
+  ];
+
+  it.each(specs.map((spec) => [JSON.stringify(spec), spec] as const))('%s', async (_, spec) => {
+    const measured = await measure(spec, { ...once, backend: 'cpu' });
+    const layers = analyticOps(spec).map(countLayer);
+    expect(compareLayers(layers, measured.ops.map(countLayer)).mismatches).toEqual([]);
+    expect(compareBackward(analyticBackward(layers).rows, measured.backward?.rows ?? [])).toEqual([]);
+    expect(measured.backward?.unrecognised).toEqual([]);
   });
 });

@@ -1,0 +1,76 @@
+// Every convention on every op of the hybrid blocks, against conventions.md's rules by hand.
+import { describe, expect, it } from 'vitest';
+import { analyticOps } from '../src/analyzers/analytic';
+import { countLayer, totalsOf } from '../src/analyzers/count';
+import type { Op } from '../src/analyzers/ops';
+import { inceptionGrid, resnetGrid } from './support/block-grids';
+
+const numel = (shape: readonly number[]): bigint => shape.reduce((n, d) => n * BigInt(d), 1n);
+
+/** conventions.md, read afresh: [thop, fvcore, ptflops, ptflops-aten, macs, flops, senet]. */
+function byHand(op: Op): bigint[] {
+  const x = op.inputShapes[0] ?? [];
+  const B = BigInt(x[0] ?? 1);
+  const inN = numel(x);
+  const outN = numel(op.outputShape);
+  const [kh, kw] = op.attrs.kernel ?? [1, 1];
+  const k2 = BigInt(kh * kw);
+  switch (op.kind) {
+    case 'conv2d': {
+      const macs = outN * BigInt(x[1] ?? 0) * k2; // groups 1 here
+      const bias = op.attrs.bias ? outN : 0n;
+      return [macs, macs, (macs + bias) / B, macs + bias, macs, 2n * macs + bias, macs];
+    }
+    case 'batchnorm':
+      return [4n * inN, 2n * inN, (2n * inN) / B, 0n, 0n, 2n * outN, 0n];
+    case 'relu':
+      return [0n, 0n, outN / B + inN, 0n, 0n, outN, 0n];
+    case 'max_pool':
+      return [0n, 0n, inN / B + inN, 0n, 0n, (k2 - 1n) * outN, 0n];
+    case 'avg_pool':
+      return [outN, 0n, inN / B + inN, 0n, 0n, k2 * outN, 0n];
+    case 'global_avg_pool':
+      return [(k2 + 1n) * outN, inN, inN / B + inN, 0n, 0n, inN, inN];
+    case 'linear': {
+      const macs = inN * BigInt(op.outputShape.at(-1) ?? 0);
+      const bias = op.attrs.bias ? outN : 0n;
+      return [macs, macs, (macs + bias) / B, macs + bias, macs, 2n * macs + bias, macs];
+    }
+    case 'sigmoid':
+      return [0n, 0n, 0n, 0n, 0n, 4n * outN, 0n];
+    case 'scale':
+      return [0n, 0n, 0n, 0n, 0n, outN, outN];
+    case 'add':
+      return [0n, 0n, 0n, 0n, 0n, outN, 0n];
+    case 'concat':
+      return [0n, 0n, 0n, 0n, 0n, 0n, 0n];
+  }
+}
+
+const KEYS = ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops', 'senet'];
+
+describe.each([
+  ['SE-ResNet and ResNet blocks', resnetGrid],
+  ['SE-Inception and Inception blocks', inceptionGrid],
+] as const)('%s', (_, grid) => {
+  it('count every op under every convention as conventions.md says, and sum to the totals', () => {
+    expect(grid.length).toBeGreaterThanOrEqual(60);
+    const failures: string[] = [];
+    for (const spec of grid) {
+      const layers = analyticOps(spec).map(countLayer);
+      const sums = KEYS.map(() => 0n);
+      for (const { op, counts } of layers) {
+        byHand(op).forEach((n, i) => {
+          const key = KEYS[i] ?? '';
+          sums[i] = (sums[i] ?? 0n) + n;
+          if (counts[key] !== n) failures.push(`${spec.block} ${op.name} ${key}: ${counts[key]} vs ${n}`);
+        });
+      }
+      const totals = totalsOf(layers);
+      KEYS.forEach((key, i) => {
+        if (totals.counts[key] !== sums[i]) failures.push(`${spec.block} total ${key}`);
+      });
+    }
+    expect(failures.slice(0, 10)).toEqual([]);
+  });
+});
