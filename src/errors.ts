@@ -3,7 +3,6 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const EXIT_OK = 0;
 /** A failed cross-check or regression. */
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
