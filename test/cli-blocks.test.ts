@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seprof } from './support/cli';
+import { expectUsageError, seprof } from './support/cli';
 
 describe('seprof --block se-resnet --channels 256 --planes 64 --reduction 16 --height 56 --width 56', () => {
   const run = seprof(['--block', 'se-resnet', '--channels', '256', '--planes', '64', '--reduction', '16', '--height', '56', '--width', '56', '--runs', '2']);
@@ -74,10 +74,6 @@ describe('bad block combinations: one line, exit 2', () => {
   ];
 
   it.each(cases)('%s', (_, args, message) => {
-    const run = seprof([...args, '--no-measure']);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(message);
+    expectUsageError(seprof([...args, '--no-measure']), message);
   });
 });

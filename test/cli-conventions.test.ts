@@ -1,7 +1,7 @@
 // The CLI for issue 5: every convention, `seprof explain`, and --training, as users run them.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, seprof } from './support/cli';
+import { ROOT, expectUsageError, seprof } from './support/cli';
 
 const json = (stdout: string) => JSON.parse(stdout) as Record<string, any>;
 
@@ -149,11 +149,6 @@ describe('explain: user mistakes are one line on stderr, exit 2, nothing on stdo
   ];
 
   it.each(cases)('%s', (_, args, message) => {
-    const run = seprof([...args, '--no-measure']);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(message);
-    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^seprof: /);
+    expectUsageError(seprof([...args, '--no-measure']), message);
   });
 });

@@ -1,7 +1,7 @@
 // The CLI as users meet it: the main job, JSON for jq, and one clear line for every mistake.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, seprof } from './support/cli';
+import { ROOT, expectUsageError, seprof } from './support/cli';
 
 describe('seprof --channels 512 --reduction 8', () => {
   const run = seprof(['--channels', '512', '--reduction', '8', '--runs', '3']);
@@ -89,12 +89,7 @@ describe('user mistakes: one line on stderr, exit 2, nothing on stdout', () => {
   ];
 
   it.each(cases)('%s', (_, args, message) => {
-    const run = seprof([...args, '--no-measure']);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(message);
-    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^seprof: /);
+    expectUsageError(seprof([...args, '--no-measure']), message);
   });
 
   it('gives --json users the error as JSON on stderr', () => {

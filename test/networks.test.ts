@@ -5,7 +5,7 @@ import { compareLayers } from '../src/analyzers/check';
 import { countLayer, totalsOf } from '../src/analyzers/count';
 import { measure } from '../src/analyzers/measured';
 import { treeRows } from '../src/report/rows';
-import { seprof } from './support/cli';
+import { expectUsageError, seprof } from './support/cli';
 import { specOf } from './support/grid';
 
 /** ResNet-50 at 224x224, batch 1, derived by hand stage by stage. */
@@ -158,10 +158,7 @@ describe('network mistakes: one line, exit 2', () => {
     [['--channels', '64', '--layout', 'v1'], /--layout applies to --model networks/],
     [['--model', 'resnet50', '--depth', '0'], /--depth must be at least 1/],
   ])('%s', (args, message) => {
-    const run = seprof([...args, '--no-measure']);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(message);
+    expectUsageError(seprof([...args, '--no-measure']), message);
   });
 });
 

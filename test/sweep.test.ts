@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { progressBar } from '../src/cli/progress';
 import { combinations, expandValues, MAX_CASES } from '../src/sweep/grammar';
-import { ROOT, seprof } from './support/cli';
+import { ROOT, expectUsageError, seprof } from './support/cli';
 
 /** SEAttention's closed forms (conventions.md), for C channels, ratio r, S = H*W, batch B. */
 function se(C: number, r: number, S = 49, B = 1): { params: number; thop: number } {
@@ -138,11 +138,7 @@ describe('seprof sweep', () => {
     ['unknown option', ['--channels', '8', '--chanels', '8'], /unknown option '--chanels'/],
     ['too many cases', ['--channels', '1..200', '--height', '1..200'], /the sweep has 40000 cases; at most 10000/],
   ])('%s: one line, exit 2, nothing on stdout', (_, args, message) => {
-    const run = seprof(['sweep', ...args, '--no-measure']);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(message);
-    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expectUsageError(seprof(['sweep', ...args, '--no-measure']), message);
   });
 });
 
