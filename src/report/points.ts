@@ -1,6 +1,6 @@
 // SE's cost at several insertion points: one row per point and a total, in every format.
 import type { Profile } from '../analyzers/profile';
-import { totalsOf } from '../analyzers/count';
+import { totalsOf, type Totals } from '../analyzers/count';
 import { CONVENTION_KEYS } from '../analyzers/conventions';
 import { hiddenWidth } from '../spec';
 import { columnHeader } from './columns';
@@ -34,18 +34,21 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
   const first = profiles[0]?.spec;
   const settings = first === undefined ? '' : `SE r=${first.reduction}${first.bias ? ', bias' : ''}, batch ${first.batch}`;
   const keys = format === 'csv' || format === 'json' ? CONVENTION_KEYS : columns;
-  const cells = (p: Point): string[] => [
-    p.label,
-    String(p.hidden),
-    withCommas(p.profile.totals.params),
-    ...keys.map((k) => withCommas(p.profile.totals.counts[k] ?? 0n)),
-    p.profile.check.status,
+  // Commas for people, bare integers for CSV.
+  const rowOf = (label: string, hidden: string, totals: Totals, check: string, n: (x: bigint) => string): string[] => [
+    label,
+    hidden,
+    n(totals.params),
+    ...keys.map((k) => n(totals.counts[k] ?? 0n)),
+    check,
   ];
-  const totalCells = ['Total', '', withCommas(total.params), ...keys.map((k) => withCommas(total.counts[k] ?? 0n)), ''];
+  const cells = (p: Point, n: (x: bigint) => string = withCommas): string[] =>
+    rowOf(p.label, String(p.hidden), p.profile.totals, p.profile.check.status, n);
+  const totalCells = rowOf('Total', '', total, '', withCommas);
   const head = ['Point (CxHxW)', 'Hidden', 'Params', ...keys.map((key) => columnHeader(key)), 'Check'];
   switch (format) {
     case 'table':
-      return `SE at ${points.length} insertion point(s), ${settings}\n${drawTable(head, [...points.map(cells), totalCells], 1, 1)}\n`;
+      return `SE at ${points.length} insertion point(s), ${settings}\n${drawTable(head, [...points.map((p) => cells(p)), totalCells], 1, 1)}\n`;
     case 'markdown':
       return [
         `### SE at ${points.length} insertion point(s), ${settings}`,
@@ -57,18 +60,7 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
         '',
       ].join('\n');
     case 'csv': {
-      const exact = (p: Point): string[] => [
-        p.label,
-        String(p.hidden),
-        String(p.profile.totals.params),
-        ...keys.map((k) => String(p.profile.totals.counts[k] ?? 0n)),
-        p.profile.check.status,
-      ];
-      const lines = [
-        ['point', 'hidden', 'params', ...keys, 'check'],
-        ...points.map(exact),
-        ['total', '', String(total.params), ...keys.map((k) => String(total.counts[k] ?? 0n)), ''],
-      ];
+      const lines = [['point', 'hidden', 'params', ...keys, 'check'], ...points.map((p) => cells(p, String)), rowOf('total', '', total, '', String)];
       return `${lines.map((l) => l.join(',')).join('\n')}\n`;
     }
     case 'json':

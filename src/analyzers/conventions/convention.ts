@@ -1,4 +1,4 @@
-import { dim, input, numel, type Op, type OpKind } from '../ops';
+import { dim, input, numel, OP_KINDS, type Op, type OpKind } from '../ops';
 
 /** How one counter counts one op kind. */
 export interface Rule {
@@ -62,4 +62,9 @@ export function window(op: Op): bigint {
 }
 
 export const rule = (formula: string, count: (op: Op) => bigint): Rule => ({ formula, count });
+
+/** A full rule table from the kinds a counter counts; every other kind is skipped for one reason. */
+export function onlyThese(counted: Partial<Record<OpKind, Rule>>, otherwise: Skip): Record<OpKind, Rule | Skip> {
+  return Object.fromEntries(OP_KINDS.map((kind) => [kind, counted[kind] ?? otherwise])) as Record<OpKind, Rule | Skip>;
+}
 export const skip = (why: string): Skip => ({ skip: why });

@@ -1,22 +1,11 @@
-import { convMacs, linearMacs, rule, skip, type Convention } from './convention';
-
-const notAMatrixProduct = skip('not a convolution or matrix product');
+import { convMacs, linearMacs, onlyThese, rule, skip, type Convention } from './convention';
 
 export const macs: Convention = {
   key: 'macs',
   source: "seprof: multiply-accumulates of conv2d and linear, bias ignored (the papers' \"FLOPs\")",
   unit: 'MACs',
-  rules: {
-    conv2d: rule('numel(out) * (Cin/g) * kh * kw', convMacs),
-    batchnorm: notAMatrixProduct,
-    relu: notAMatrixProduct,
-    sigmoid: notAMatrixProduct,
-    global_avg_pool: notAMatrixProduct,
-    avg_pool: notAMatrixProduct,
-    max_pool: notAMatrixProduct,
-    linear: rule('rows * in * out', linearMacs),
-    scale: notAMatrixProduct,
-    add: notAMatrixProduct,
-    concat: notAMatrixProduct,
-  },
+  rules: onlyThese(
+    { conv2d: rule('numel(out) * (Cin/g) * kh * kw', convMacs), linear: rule('rows * in * out', linearMacs) },
+    skip('not a convolution or matrix product'),
+  ),
 };

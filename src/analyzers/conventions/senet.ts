@@ -1,6 +1,4 @@
-import { convMacs, inp, linearMacs, out, rule, skip, type Convention } from './convention';
-
-const notCounted = skip('not counted in the SENet paper\'s figures');
+import { convMacs, inp, linearMacs, onlyThese, out, rule, skip, type Convention } from './convention';
 
 // Inferred, not read from a counter: the SENet paper (arXiv 1709.01507, Table 2) reports
 // GFLOPs that equal conv and linear multiply-accumulates plus one operation per element
@@ -9,17 +7,13 @@ export const senet: Convention = {
   key: 'senet',
   source: "SENet paper's accounting (inferred from its Table 2): MACs plus SE's squeeze and rescale",
   unit: 'FLOPs',
-  rules: {
-    conv2d: rule('numel(out) * (Cin/g) * kh * kw; bias ignored', convMacs),
-    batchnorm: notCounted,
-    relu: notCounted,
-    sigmoid: notCounted,
-    global_avg_pool: rule('numel(in)', inp),
-    avg_pool: notCounted,
-    max_pool: notCounted,
-    linear: rule('rows * in * out; bias ignored', linearMacs),
-    scale: rule('numel(out)', out),
-    add: notCounted,
-    concat: notCounted,
-  },
+  rules: onlyThese(
+    {
+      conv2d: rule('numel(out) * (Cin/g) * kh * kw; bias ignored', convMacs),
+      global_avg_pool: rule('numel(in)', inp),
+      linear: rule('rows * in * out; bias ignored', linearMacs),
+      scale: rule('numel(out)', out),
+    },
+    skip("not counted in the SENet paper's figures"),
+  ),
 };
