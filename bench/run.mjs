@@ -41,7 +41,7 @@ console.log(`  seprof --channels 512 --reduction 8 (measured)     ${ms(full)}  $
 
 // 2. The profiler's own cost: layer-by-layer profiled pass against a plain forward.
 const tf = require('@tensorflow/tfjs-core');
-const { buildSpec } = require('../dist/spec.js');
+const { buildSpec } = require('../dist/model/spec.js');
 const { buildModel } = require('../dist/modules/index.js');
 const { useBackend } = require('../dist/analyzers/measured/backend.js');
 const { profileLayers } = require('../dist/analyzers/measured/index.js');

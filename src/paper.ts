@@ -3,8 +3,8 @@
 import { analyticOps } from './analyzers/analytic';
 import { CONVENTION_KEYS } from './analyzers/conventions';
 import { countLayer, totalsOf, type Totals } from './analyzers/count';
-import { LAYOUTS, type Layout } from './networks';
-import { buildSpec, isResNetModel, type ModelName } from './spec';
+import { LAYOUTS, type Layout } from './model/blocks';
+import { buildSpec, isResNetModel, type ModelName } from './model/spec';
 
 export interface PublishedFlops {
   model: ModelName;

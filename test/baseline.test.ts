@@ -7,7 +7,7 @@ import { loadSuite } from '../src/cli/suite';
 import { runCases } from '../src/cli/run-cases';
 import { compareReports, EXACT } from '../src/report/compare';
 import { readReport, renderReportJson, reportJson } from '../src/report/document';
-import type { Spec } from '../src/spec';
+import type { Spec } from '../src/model/spec';
 import { ROOT } from './support/cli';
 import { closedForm } from './support/closed-forms';
 

@@ -8,7 +8,7 @@ import { compareLayers } from '../src/analyzers/check';
 import { countLayer } from '../src/analyzers/count';
 import { measure } from '../src/analyzers/measured';
 import { UsageError } from '../src/errors';
-import { buildSpec, type RawSpecOptions } from '../src/spec';
+import { buildSpec, type RawSpecOptions } from '../src/model/spec';
 import { seprof } from './support/cli';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 150);

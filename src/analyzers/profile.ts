@@ -6,7 +6,7 @@ import { countLayer, totalsOf, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency, TimingPlan } from './measured/latency';
-import { plainTwin, type Spec } from '../spec';
+import { plainTwin, type Spec } from '../model/spec';
 
 export interface Sizes {
   /** float32 bytes of the input batch. */

@@ -4,9 +4,9 @@ import { CONVENTION_KEYS } from '../analyzers/conventions';
 import { profile } from '../analyzers/profile';
 import { UsageError } from '../errors';
 import { oneOf } from '../parse';
-import { buildSpec } from '../spec';
+import { buildSpec } from '../model/spec';
 import * as parse from './options';
-import { addModelOptions, failOnMismatch, noteSkippedRun, type ProfileFlags } from './profile';
+import { addModelOptions, failOnMismatch, noteSkippedRun } from './profile';
 
 const EXPLAIN_FORMATS = ['table', 'json', 'markdown'] as const;
 
@@ -21,7 +21,7 @@ export function addExplainCommand(program: Command, toolVersion: string): void {
     .option('--json', 'shortcut for --format json')
     .option('--convention <key>', 'the reference the others are compared with', 'thop')
     .option('--conventions <keys>', "the conventions to explain: a comma-separated list, or 'all'", 'all')
-    .action((flags: ProfileFlags) => {
+    .action((flags: parse.ProfileFlags) => {
       // With positional options, `seprof --channels 8 explain` hands --channels to the root command.
       const misplaced = program.options.find((o) => o.long !== '--debug' && program.getOptionValueSource(o.attributeName()) === 'cli');
       if (misplaced !== undefined) throw new UsageError(`${misplaced.long ?? misplaced.flags} goes after 'explain': seprof explain ${misplaced.long ?? ''} ...`);
@@ -29,7 +29,7 @@ export function addExplainCommand(program: Command, toolVersion: string): void {
     });
 }
 
-async function runExplain(flags: ProfileFlags, toolVersion: string): Promise<void> {
+async function runExplain(flags: parse.ProfileFlags, toolVersion: string): Promise<void> {
   const spec = buildSpec(flags);
   const format = oneOf('format', parse.format(flags), EXPLAIN_FORMATS);
   const reference = oneOf('convention', flags.convention, CONVENTION_KEYS);

@@ -4,9 +4,9 @@ import { profile } from '../analyzers/profile';
 import { EXIT_FAILED, UsageError } from '../errors';
 import { chwShape } from '../parse';
 import { renderPoints } from '../report/points';
-import { buildSpec, type SeSpec } from '../spec';
+import { buildSpec, type SeSpec } from '../model/spec';
 import * as parse from './options';
-import type { ProfileFlags } from './profile';
+
 
 function readPointsFile(path: string): string[] {
   let text: string;
@@ -23,7 +23,7 @@ function readPointsFile(path: string): string[] {
 }
 
 /** The SE specs of the insertion points, or undefined when none were asked for. */
-export function insertionPoints(flags: ProfileFlags): SeSpec[] | undefined {
+export function insertionPoints(flags: parse.ProfileFlags): SeSpec[] | undefined {
   const shapes = [...(flags.at ?? []), ...(flags.atFile === undefined ? [] : readPointsFile(flags.atFile))];
   if (shapes.length === 0) return undefined;
   for (const given of ['channels', 'height', 'width'] as const) {
@@ -37,7 +37,7 @@ export function insertionPoints(flags: ProfileFlags): SeSpec[] | undefined {
   });
 }
 
-export async function runInsertionPoints(specs: SeSpec[], flags: ProfileFlags, toolVersion: string): Promise<void> {
+export async function runInsertionPoints(specs: SeSpec[], flags: parse.ProfileFlags, toolVersion: string): Promise<void> {
   const options = parse.profileOptions(flags);
   const profiles = [];
   for (const spec of specs) profiles.push(await profile(spec, options));

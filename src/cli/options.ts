@@ -5,7 +5,8 @@ import { BACKEND_CHOICES, type BackendChoice } from '../analyzers/measured/backe
 import type { ProfileOptions } from '../analyzers/profile';
 import { UsageError } from '../errors';
 import { byteSize, oneOf, wholeNumber } from '../parse';
-import { FORMATS, type Format } from '../report';
+import { FORMATS, type Format } from '../report/render-options';
+import type { RawSpecOptions } from '../model/spec';
 
 export function format(raw: { format?: string; json?: boolean }): Format {
   if (raw.json === true) {
@@ -79,4 +80,12 @@ export function profileOptions(flags: MeasureFlags, latency: LatencyDefaults = P
     training: flags.training === true,
     maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : byteSize('max-memory', flags.maxMemory),
   };
+}
+
+/** Everything the main command takes: what to profile, how to measure, how to render. */
+export interface ProfileFlags extends RawSpecOptions, MeasureFlags, RenderFlags {
+  at?: string[];
+  atFile?: string;
+  depth?: string;
+  top?: string;
 }

@@ -5,16 +5,9 @@ import { profile } from '../analyzers/profile';
 import { EXIT_FAILED } from '../errors';
 import { wholeNumber } from '../parse';
 import { render } from '../report';
-import { buildSpec, type RawSpecOptions } from '../spec';
+import { buildSpec } from '../model/spec';
 import { insertionPoints, runInsertionPoints } from './insertion-points';
 import * as parse from './options';
-
-export interface ProfileFlags extends RawSpecOptions, parse.MeasureFlags, parse.RenderFlags {
-  at?: string[];
-  atFile?: string;
-  depth?: string;
-  top?: string;
-}
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -60,7 +53,7 @@ export function addProfileOptions(command: Command): Command {
     .option('--conventions <keys>', "several columns: a comma-separated list, or 'all'");
 }
 
-export async function runProfile(flags: ProfileFlags, toolVersion: string): Promise<void> {
+export async function runProfile(flags: parse.ProfileFlags, toolVersion: string): Promise<void> {
   const points = insertionPoints(flags);
   if (points !== undefined) return runInsertionPoints(points, flags, toolVersion);
 

@@ -2,7 +2,7 @@
 // that an option added there (a block kind, a model) reaches sweeps and suites unchanged.
 import { Command, CommanderError, type Option } from 'commander';
 import { UsageError } from '../errors';
-import { buildSpec, type RawSpecOptions, type Spec } from '../spec';
+import { buildSpec, type RawSpecOptions, type Spec } from '../model/spec';
 import { addProfileOptions } from './profile';
 
 /** Profile options about how to measure and render: never a suite case's or a sweep axis'. */

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors';
 import { isObject } from '../report/document';
-import type { Spec } from '../spec';
+import type { Spec } from '../model/spec';
 import { parseSpecOptions, specFromOptions, within } from './spec-options';
 
 export interface NamedSpec {

@@ -1,5 +1,5 @@
 // Inception blocks in tfjs, mirroring src/analyzers/analytic/inception.ts layer for layer.
-import type { InceptionBlockConfig } from '../analyzers/analytic/inception';
+import type { InceptionBlockConfig } from '../model/blocks';
 import { concat, convBnRelu, pool, type Tensor } from './layers';
 import { seLayers } from './se';
 

@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { hasSe, type Spec } from '../spec';
-import { networkPlan } from '../networks';
+import { hasSe, type Spec } from '../model/spec';
+import { networkPlan } from '../model/networks';
 import { inceptionBlockLayers } from './inception';
 import { networkLayers } from './network';
 import { resnetBlockLayers } from './resnet';

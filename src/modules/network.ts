@@ -1,6 +1,6 @@
 // A network plan built as tfjs layers.
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Piece } from '../networks';
+import type { Piece } from '../model/networks';
 import { apply, convBnRelu, pool, type Tensor } from './layers';
 import { inceptionBlockLayers } from './inception';
 import { resnetBlockLayers } from './resnet';

@@ -1,6 +1,6 @@
 // ResNet blocks in tfjs, mirroring src/analyzers/analytic/resnet.ts layer for layer.
-import type { ResNetBlockConfig } from '../analyzers/analytic/resnet';
-import { resnetOutputChannels } from '../spec';
+import type { ResNetBlockConfig } from '../model/blocks';
+import { resnetOutputChannels } from '../model/blocks';
 import { add, batchnorm, channelsOf, conv, convBnRelu, relu, type Tensor } from './layers';
 import { seLayers } from './se';
 

@@ -1,6 +1,6 @@
 // SEAttention in tfjs, one layer per PyTorch module, named like the ops.
 import * as tfl from '@tensorflow/tfjs-layers';
-import { hiddenWidth } from '../spec';
+import { hiddenWidth } from '../model/blocks';
 import { apply, channelsOf, relu, type Tensor } from './layers';
 
 export interface SeLayerOptions {

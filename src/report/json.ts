@@ -7,7 +7,7 @@ import type { Counts, Totals } from '../analyzers/count';
 import type { BackendInfo } from '../analyzers/measured/backend-choice';
 import type { Latency } from '../analyzers/measured/latency';
 import { jsonCount } from './format';
-import type { RenderOptions } from './index';
+import type { RenderOptions } from './render-options';
 import { topLayers, treeRows } from './rows';
 
 export const SCHEMA_VERSION = 1;

@@ -1,7 +1,7 @@
 // junit.xml: one test case per suite case, a failed cross-check is a failure, so that CI
 // systems show the report like any test run.
 import { CONVENTION_KEYS } from '../analyzers/conventions';
-import { describeSpec } from '../spec';
+import { describeSpec } from '../model/spec';
 import { totalSeconds, type CaseResult } from './document';
 import { withCommas } from './format';
 import { checkLine } from './summary';

@@ -1,7 +1,7 @@
 // GitHub-flavoured markdown: the layer table, the summary as a list, top layers, overhead.
 import type { Profile } from '../analyzers/profile';
-import { describeSpec } from '../spec';
-import type { RenderOptions } from './index';
+import { describeSpec } from '../model/spec';
+import type { RenderOptions } from './render-options';
 import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
 import { summaryLines } from './summary';
 import { layerTable, topTable } from './table';

@@ -2,12 +2,12 @@
 import type { Profile } from '../analyzers/profile';
 import { totalsOf, type Totals } from '../analyzers/count';
 import { CONVENTION_KEYS } from '../analyzers/conventions';
-import { hiddenWidth } from '../spec';
+import { hiddenWidth } from '../model/blocks';
 import { columnHeader } from './columns';
 import { withCommas } from './format';
 import { jsonTotals, SCHEMA_VERSION } from './json';
 import { alignRow, row } from './markdown';
-import type { RenderOptions } from './index';
+import type { RenderOptions } from './render-options';
 import { drawTable } from './table';
 
 interface Point {

@@ -1,6 +1,6 @@
 // report.md: GitHub-flavoured, for a pull-request comment or a CI job summary. A summary
 // table, the charts, then each case's layer table (the profile's own markdown).
-import { describeSpec } from '../spec';
+import { describeSpec } from '../model/spec';
 import { renderCasesMarkdown, type LabelColumn } from './cases';
 import type { Chart } from './charts';
 import { totalSeconds, type CaseResult } from './document';

@@ -1,5 +1,5 @@
 // Grids of hybrid block configurations shared by the block tests.
-import type { InceptionBlockSpec, ResNetBlockSpec } from '../../src/spec';
+import type { InceptionBlockSpec, ResNetBlockSpec } from '../../src/model/spec';
 import { product, specOf } from './grid';
 
 export const resnetGrid = [

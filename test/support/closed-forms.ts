@@ -1,5 +1,5 @@
 // Params and thop MACs of the hybrid blocks, derived by hand from the architecture.
-import type { InceptionBlockSpec, ResNetBlockSpec, Spec } from '../../src/spec';
+import type { InceptionBlockSpec, ResNetBlockSpec, Spec } from '../../src/model/spec';
 
 const ceilDiv = (a: number, b: number): bigint => BigInt(Math.ceil(a / b));
 

@@ -1,5 +1,5 @@
 // Deterministic case grids for tests: every combination, or an even sample of them.
-import { buildSpec, type SeSpec, type Spec } from '../../src/spec';
+import { buildSpec, type SeSpec, type Spec } from '../../src/model/spec';
 
 export function product<T extends Record<string, readonly unknown[]>>(axes: T): { [K in keyof T]: T[K][number] }[] {
   let combos: Record<string, unknown>[] = [{}];

@@ -1,17 +1,8 @@
 // Inception blocks (GoogLeNet / BN-Inception), plain or with SE on the concatenation.
 import type { Op, Shape } from '../ops';
-import type { InceptionBlockSpec } from '../../spec';
+import type { InceptionBlockConfig } from '../../model/blocks';
 import { concat, convBnRelu, outputOf, pool, reading } from './layers';
 import { seOps } from './se';
-
-export type InceptionBlockConfig = Pick<InceptionBlockSpec, 'widths' | 'branch3' | 'pool'> & {
-  se: { reduction: number; bias: boolean } | null;
-  /**
-   * BN-Inception's grid-reduction modules (3c, 4e) have stride 2 on the last conv of the
-   * two 3x3 branches and on the pool, no 1x1 branch (c1 = 0) and no pool projection (pp = 0).
-   */
-  stride?: 1 | 2;
-};
 
 /** The ops of one block; every branch reads `inputName` (`input` for the model input). */
 export function inceptionBlockOps(x: Shape, cfg: InceptionBlockConfig, prefix = '', inputName = 'input'): Op[] {

@@ -1,6 +1,6 @@
 import type { Op, Shape } from '../ops';
-import { hasSe, type Spec } from '../../spec';
-import { networkPlan } from '../../networks';
+import { hasSe, type Spec } from '../../model/spec';
+import { networkPlan } from '../../model/networks';
 import { inceptionBlockOps } from './inception';
 import { networkOps } from './network';
 import { resnetBlockOps } from './resnet';

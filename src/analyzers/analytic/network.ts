@@ -1,6 +1,6 @@
 // A network plan walked on shapes.
 import type { Op, Shape } from '../ops';
-import type { Piece } from '../../networks';
+import type { Piece } from '../../model/networks';
 import { dim } from '../ops';
 import { convBnRelu, globalAvgPool, linear, outputOf, pool } from './layers';
 import { inceptionBlockOps } from './inception';

@@ -1,13 +1,8 @@
 // ResNet blocks, plain or with SE at any of the SENet paper's placements.
 import { dim, type Op, type Shape } from '../ops';
-import { resnetOutputChannels, type ResNetBlockSpec } from '../../spec';
+import { resnetOutputChannels, type ResNetBlockConfig } from '../../model/blocks';
 import { add, batchnorm, conv2d, convBnRelu, outputOf, reading, relu } from './layers';
 import { seOps } from './se';
-
-export type ResNetBlockConfig = Pick<ResNetBlockSpec, 'kind' | 'planes' | 'stride' | 'strideOn' | 'sePosition'> & {
-  /** SE's settings, or null for a plain block. */
-  se: { reduction: number; bias: boolean } | null;
-};
 
 function branchOps(x: Shape, cfg: ResNetBlockConfig, prefix: string): Op[] {
   const p = `${prefix}branch.`;

@@ -1,7 +1,7 @@
 // SEAttention from hyper-parameters alone:
 // AdaptiveAvgPool2d(1) -> Linear(C, m) -> ReLU -> Linear(m, C) -> Sigmoid -> x * s.
 import { dim, makeOp, type Op, type Shape } from '../ops';
-import { hiddenWidth } from '../../spec';
+import { hiddenWidth } from '../../model/blocks';
 import { globalAvgPool, linear, relu } from './layers';
 
 export interface SeParams {

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../../errors';
 import { buildModel } from '../../modules';
-import type { Spec } from '../../spec';
+import type { Spec } from '../../model/spec';
 import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';

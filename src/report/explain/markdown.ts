@@ -2,7 +2,7 @@
 import { backwardTable } from '../../analyzers/backward';
 import { GRADIENT_SUMS } from '../../analyzers/backward/training';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
-import { describeSpec } from '../../spec';
+import { describeSpec } from '../../model/spec';
 import { columnHeader } from '../columns';
 import { withCommas } from '../format';
 import { checkLine } from '../summary';

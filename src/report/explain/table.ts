@@ -5,7 +5,7 @@ import type { Explanation, RuleUse } from '../../analyzers/explain';
 import { columnHeader } from '../columns';
 import { withCommas } from '../format';
 import { checkLine } from '../summary';
-import { describeSpec } from '../../spec';
+import { describeSpec } from '../../model/spec';
 import { compactTable, withRules } from '../table';
 import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
 

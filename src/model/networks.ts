@@ -1,7 +1,6 @@
 // Whole networks as plans: a sequence of pieces that the analytic path and the tfjs
 // builder both walk, so the architecture is written once.
-import type { InceptionBlockConfig } from './analyzers/analytic/inception';
-import type { ResNetBlockConfig } from './analyzers/analytic/resnet';
+import { RESNET_DEPTHS, type InceptionBlockConfig, type Layout, type ResNetBlockConfig, type SeSettings } from './blocks';
 import type { NetworkSpec } from './spec';
 
 export type Piece =
@@ -13,20 +12,6 @@ export type Piece =
   | { kind: 'global-pool'; name: string }
   /** Flattens [B, C, 1, 1] to [B, C] (a view), then a fully connected layer. */
   | { kind: 'linear'; name: string; out: number; bias: boolean };
-
-export const RESNET_DEPTHS = {
-  resnet50: [3, 4, 6, 3],
-  resnet101: [3, 4, 23, 3],
-  resnet152: [3, 8, 36, 3],
-} as const;
-
-export const LAYOUTS = ['v1', 'v1.5'] as const;
-export type Layout = (typeof LAYOUTS)[number];
-
-export interface SeSettings {
-  reduction: number;
-  bias: boolean;
-}
 
 export const CLASSES = 1000;
 

@@ -1,7 +1,22 @@
 // What to profile. Every check of user input happens here, before any work starts.
-import { UsageError } from './errors';
-import { LAYOUTS, RESNET_DEPTHS, type Layout } from './networks';
-import { oneOf, wholeNumber } from './parse';
+import { UsageError } from '../errors';
+import { oneOf, wholeNumber } from '../parse';
+import {
+  BRANCH3_KINDS,
+  hiddenWidth,
+  INCEPTION_3A,
+  inceptionOutputChannels,
+  LAYOUTS,
+  POOL_KINDS,
+  RESNET_DEPTHS,
+  RESNET_KINDS,
+  resnetOutputChannels,
+  SE_POSITIONS,
+  STRIDE_PLACES,
+  type InceptionBlockShape,
+  type Layout,
+  type ResNetBlockShape,
+} from './blocks';
 
 export interface InputShape {
   channels: number;
@@ -22,39 +37,12 @@ export interface SeSpec extends SpecBase {
   block: 'se';
 }
 
-export const SE_POSITIONS = ['standard', 'pre', 'post', 'identity'] as const;
-export type SePosition = (typeof SE_POSITIONS)[number];
-export const RESNET_KINDS = ['bottleneck', 'basic'] as const;
-export const STRIDE_PLACES = ['1x1', '3x3'] as const;
-
-export interface ResNetBlockSpec extends SpecBase {
+export interface ResNetBlockSpec extends SpecBase, ResNetBlockShape {
   block: 'resnet' | 'se-resnet';
-  kind: (typeof RESNET_KINDS)[number];
-  planes: number;
-  stride: 1 | 2;
-  /** Which conv of a bottleneck carries the stride: Caffe's first 1x1, or torchvision's 3x3. */
-  strideOn: (typeof STRIDE_PLACES)[number];
-  sePosition: SePosition;
 }
 
-export interface InceptionWidths {
-  c1: number;
-  c3r: number;
-  c3: number;
-  c5r: number;
-  c5: number;
-  pp: number;
-}
-
-export const BRANCH3_KINDS = ['5x5', '3x3x2'] as const;
-export const POOL_KINDS = ['max', 'avg'] as const;
-
-export interface InceptionBlockSpec extends SpecBase {
+export interface InceptionBlockSpec extends SpecBase, InceptionBlockShape {
   block: 'inception' | 'se-inception';
-  widths: InceptionWidths;
-  /** The third branch: one 5x5 conv (GoogLeNet) or two stacked 3x3 (BN-Inception). */
-  branch3: (typeof BRANCH3_KINDS)[number];
-  pool: (typeof POOL_KINDS)[number];
 }
 
 export const MODELS = [
@@ -103,9 +91,6 @@ export interface RawSpecOptions {
 
 type RawKey = keyof RawSpecOptions;
 
-/** GoogLeNet's inception (3a): 192x28x28 in, widths 64, 96, 128, 16, 32, 32. */
-export const INCEPTION_3A: InceptionWidths = { c1: 64, c3r: 96, c3: 128, c5r: 16, c5: 32, pp: 32 };
-
 export const DEFAULTS = {
   reduction: 16,
   batch: 1,
@@ -124,11 +109,6 @@ const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition'];
 const COMMON: readonly RawKey[] = ['block', 'batch', 'height', 'width'];
 
 const flag = (key: RawKey): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-
-/** The SE bottleneck width, floor(C / r). */
-export function hiddenWidth(channels: number, reduction: number): number {
-  return Math.floor(channels / reduction);
-}
 
 export function hasSe(spec: Spec): boolean {
   const name = spec.block === 'network' ? spec.model : spec.block;
@@ -185,21 +165,13 @@ function checkReduction(reduction: number, channels: number, where: string): voi
   }
 }
 
-function parseWidths(value: string): InceptionWidths {
+function parseWidths(value: string): InceptionBlockShape['widths'] {
   const parts = value.split(',');
   if (parts.length !== 6) {
     throw new UsageError(`--widths takes six widths c1,c3r,c3,c5r,c5,pp (e.g. 64,96,128,16,32,32); got '${value}'`);
   }
   const [c1, c3r, c3, c5r, c5, pp] = parts.map((part) => wholeNumber('widths', part)) as [number, number, number, number, number, number];
   return { c1, c3r, c3, c5r, c5, pp };
-}
-
-export function inceptionOutputChannels(w: InceptionWidths): number {
-  return w.c1 + w.c3 + w.c5 + w.pp;
-}
-
-export function resnetOutputChannels(spec: Pick<ResNetBlockSpec, 'kind' | 'planes'>): number {
-  return spec.kind === 'bottleneck' ? 4 * spec.planes : spec.planes;
 }
 
 /** The channels SE sees in a ResNet block: the block input for SE-PRE, else the block output. */
