@@ -70,7 +70,7 @@ describe('bad block combinations: one line, exit 2', () => {
     ['SE wider than its input', ['--block', 'se-resnet', '--kind', 'basic', '--channels', '64', '--planes', '8'], /--reduction 16 is larger than the 8 channels SE sees/],
     ['bad point', ['--at', '512x7'], /--at takes CxHxW/],
     ['point and channels', ['--at', '512x7x7', '--channels', '512'], /drop --channels/],
-    ['unreadable points file', ['--at-file', '/nonexistent/points.txt'], /cannot read --at-file \/nonexistent\/points.txt: ENOENT/],
+    ['unreadable points file', ['--at-file', '/nonexistent/points.txt'], /cannot read --at-file \/nonexistent\/points.txt: no such file or directory \(ENOENT\)/],
   ];
 
   it.each(cases)('%s', (_, args, message) => {

@@ -1,5 +1,5 @@
 // Option values shared by commands, parsed and checked into typed settings.
-import { freemem } from 'node:os';
+import { freemem, totalmem } from 'node:os';
 import { CONVENTION_KEYS } from '../analyzers/conventions';
 import { BACKEND_CHOICES, type BackendChoice } from '../analyzers/measured/backend-choice';
 import type { ProfileOptions } from '../analyzers/profile';
@@ -78,8 +78,16 @@ export function profileOptions(flags: MeasureFlags, latency: LatencyDefaults = P
     warmupBudgetMs: warmup === undefined ? latency.warmupBudgetMs : undefined,
     perLayer: flags.latency === true,
     training: flags.training === true,
-    maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : byteSize('max-memory', flags.maxMemory),
+    maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : maxMemory(flags.maxMemory),
   };
+}
+
+/** A budget beyond the machine's memory would let the guard admit runs that cannot allocate. */
+function maxMemory(text: string): bigint {
+  const bytes = byteSize('max-memory', text);
+  const total = BigInt(totalmem());
+  if (bytes > total) throw new UsageError(`--max-memory ${text} is more than this machine's ${total / 2n ** 20n} MB of memory`);
+  return bytes;
 }
 
 /** Everything the main command takes: what to profile, how to measure, how to render. */

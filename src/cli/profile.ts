@@ -2,12 +2,12 @@
 import type { Command } from 'commander';
 import type { Check } from '../analyzers/check';
 import { profile } from '../analyzers/profile';
-import { EXIT_FAILED } from '../errors';
 import { wholeNumber } from '../parse';
 import { render } from '../report';
 import { buildSpec } from '../model/spec';
 import { insertionPoints, runInsertionPoints } from './insertion-points';
 import * as parse from './options';
+import { outcome, type Outcome } from './outcome';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -53,7 +53,7 @@ export function addProfileOptions(command: Command): Command {
     .option('--conventions <keys>', "several columns: a comma-separated list, or 'all'");
 }
 
-export async function runProfile(flags: parse.ProfileFlags, toolVersion: string): Promise<void> {
+export async function runProfile(flags: parse.ProfileFlags, toolVersion: string): Promise<Outcome> {
   const points = insertionPoints(flags);
   if (points !== undefined) return runInsertionPoints(points, flags, toolVersion);
 
@@ -63,19 +63,15 @@ export async function runProfile(flags: parse.ProfileFlags, toolVersion: string)
   const depth = flags.depth === undefined ? (spec.block === 'network' ? 2 : undefined) : wholeNumber('depth', flags.depth);
   const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
   const result = await profile(spec, parse.profileOptions(flags));
-  noteSkippedRun(result.check, flags.measure);
-  process.stdout.write(render(result, { format, columns, toolVersion, depth, top }));
-  failOnMismatch(result.check);
+  return checkedOutcome(render(result, { format, columns, toolVersion, depth, top }), result.check, flags.measure);
 }
 
-/** A measured run the memory guard skipped: the analytic result stands, stderr says why. */
-export function noteSkippedRun(check: Check, measure: boolean): void {
-  if (check.status === 'skipped' && measure) process.stderr.write(`seprof: measured run skipped: ${check.reason}\n`);
-}
-
-/** A failed cross-check: the report is printed, stderr says so, and the exit code is 1. */
-export function failOnMismatch(check: Check): void {
-  if (check.status !== 'mismatch') return;
-  process.stderr.write(`seprof: analytic and measured counts differ in ${check.mismatches.length} place(s)\n`);
-  process.exitCode = EXIT_FAILED;
+/**
+ * The printed profile with what stderr says about its check: a measured run the memory guard
+ * skipped (the analytic result stands), or a failed cross-check (exit 1).
+ */
+export function checkedOutcome(stdout: string, check: Check, measure: boolean): Outcome {
+  const skipped = check.status === 'skipped' && measure ? [`seprof: measured run skipped: ${check.reason}`] : [];
+  if (check.status !== 'mismatch') return outcome(stdout, skipped);
+  return outcome(stdout, [...skipped, `seprof: analytic and measured counts differ in ${check.mismatches.length} place(s)`], true);
 }

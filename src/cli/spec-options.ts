@@ -1,6 +1,6 @@
 // The profile options that say *what* to profile, read from the profile command itself, so
 // that an option added there (a block kind, a model) reaches sweeps and suites unchanged.
-import { Command, CommanderError, type Option } from 'commander';
+import { Command, type Option } from 'commander';
 import { UsageError } from '../errors';
 import { buildSpec, type RawSpecOptions, type Spec } from '../model/spec';
 import { addProfileOptions } from './profile';
@@ -35,20 +35,6 @@ export function specFromOptions(raw: RawOptions): Spec {
 
 export function isSpecOption(option: Option): boolean {
   return !RUN_OPTIONS.has(option.attributeName());
-}
-
-function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/^error: /, '');
-}
-
-/** Runs `build`, prefixing any user mistake with where it came from (a suite case, a sweep combination). */
-export function within<T>(where: string, build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof CommanderError) throw new UsageError(`${where}: ${messageOf(error)}`);
-    throw error;
-  }
 }
 
 /** A suite case's options, parsed exactly as `seprof --channels 512 ...` parses its argv. */

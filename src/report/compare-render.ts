@@ -1,5 +1,6 @@
 // compare's output: the moved quantities as a terminal table, GitHub markdown or JSON.
 import type { Comparison, Delta } from './compare';
+import { markdownCode, markdownText, row } from './markdown-syntax';
 import { textTable } from './text-table';
 
 export const COMPARE_FORMATS = ['table', 'markdown', 'json'] as const;
@@ -30,20 +31,19 @@ function renderTable(c: Comparison): string {
   const lines: string[] = [];
   const rows = shown(c);
   if (rows.length > 0) {
-    lines.push(textTable(HEAD, rows.map(cells), (i) => i >= 2 && i <= 5));
+    lines.push(textTable(HEAD, rows.map(cells), { rightAligned: (i) => i >= 2 && i <= 5 }));
   }
   lines.push(...caseLists(c, (name) => name), verdict(c), '');
   return lines.join('\n');
 }
 
 function renderMarkdown(c: Comparison): string {
-  const row = (values: readonly string[]): string => `| ${values.map((v) => v.replaceAll('|', '\\|')).join(' | ')} |`;
   const rows = shown(c);
   const lines = ['### seprof compare', '', `**${verdict(c)}**`, ''];
   if (rows.length > 0) {
-    lines.push(row(HEAD), row(['---', '---', '---:', '---:', '---:', '---:', '---']), ...rows.map((d) => row(cells(d))), '');
+    lines.push(row(HEAD), row(['---', '---', '---:', '---:', '---:', '---:', '---']), ...rows.map((d) => row(cells(d).map(markdownText))), '');
   }
-  const lists = caseLists(c, (name) => `\`${name}\``);
+  const lists = caseLists(c, markdownCode);
   if (lists.length > 0) lines.push(...lists.map((l) => `- ${l}`), '');
   return lines.join('\n');
 }

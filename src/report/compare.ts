@@ -130,7 +130,7 @@ export function compareReports(base: ReadReport, next: ReadReport, options: Comp
   for (const b of base.cases) {
     const n = nextByName.get(b.name);
     if (n === undefined) removed.push(b.name);
-    else deltas.push(...caseDeltas(b, n, options));
+    else for (const delta of caseDeltas(b, n, options)) deltas.push(delta);
   }
   const failures = [
     ...deltas.filter((d) => d.fails).map((d) => `${d.case} ${d.quantity} ${d.base} -> ${d.new}`),

@@ -2,6 +2,7 @@
 // exact counts, versioned so that compare can refuse what it does not understand.
 import type { Profile } from '../analyzers/profile';
 import { UsageError } from '../errors';
+import { parseJson } from '../fs/json';
 import { profileJson, type JsonCount, type ProfileJson } from './json';
 
 export const REPORT_SCHEMA = 'seprof-report';
@@ -79,10 +80,13 @@ export interface ReadReport {
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** More digits than any count of any shape seprof accepts; a longer one is not a count. */
+export const MAX_COUNT_DIGITS = 100;
+
 /** The inverse of jsonCount: a safe-integer number or a decimal string, to an exact bigint. */
 export function parseJsonCount(value: unknown): bigint | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
-  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+  if (typeof value === 'string' && value.length <= MAX_COUNT_DIGITS + 1 && /^-?\d+$/.test(value)) return BigInt(value);
   return undefined;
 }
 
@@ -111,7 +115,8 @@ function readCase(entry: unknown, index: number): ReadCase {
   const quantities = new Map<string, bigint>();
   const exact = (quantity: string, value: unknown): void => {
     const n = parseJsonCount(value);
-    if (n === undefined) bad(`${quantity} is not an exact integer: ${JSON.stringify(value) ?? 'missing'}`);
+    if (typeof value === 'string' && value.length > MAX_COUNT_DIGITS + 1) bad(`${quantity} has ${value.length} characters: a count has at most ${MAX_COUNT_DIGITS} digits`);
+    if (n === undefined) bad(`${quantity} is not an exact integer: ${(JSON.stringify(value) ?? 'missing').slice(0, 40)}`);
     else quantities.set(quantity, n);
   };
   exact('params', entry['params']);
@@ -127,9 +132,9 @@ export function readReport(text: string, label: string): ReadReport {
   try {
     let doc: unknown;
     try {
-      doc = JSON.parse(text);
+      doc = parseJson(text);
     } catch (error) {
-      throw new UsageError(`not valid JSON, truncated or corrupt (${(error as Error).message})`);
+      throw new UsageError(`${(error as Error).message} (truncated or corrupt?)`);
     }
     if (!isObject(doc) || doc['schema'] !== REPORT_SCHEMA) {
       throw new UsageError(`not a seprof report: expected "schema": "${REPORT_SCHEMA}", as \`seprof report\` writes in report.json`);

@@ -1,9 +1,13 @@
 // Number formats users expect: 91,136 and thop's clever_format 91.136K.
 
-/** 91136 -> 91,136. (bigint's toLocaleString would load ICU data: 10 ms at start-up.) */
+/** 91136 -> 91,136, in linear time. (bigint's toLocaleString would load ICU data: 10 ms at start-up.) */
 export function withCommas(n: bigint): string {
-  const digits = (n < 0n ? -n : n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return n < 0n ? `-${digits}` : digits;
+  const digits = (n < 0n ? -n : n).toString();
+  const groups: string[] = [];
+  const head = digits.length % 3 || 3;
+  groups.push(digits.slice(0, head));
+  for (let i = head; i < digits.length; i += 3) groups.push(digits.slice(i, i + 3));
+  return `${n < 0n ? '-' : ''}${groups.join(',')}`;
 }
 
 const SUFFIXES: readonly [bigint, string][] = [

@@ -1,5 +1,4 @@
 // The torchsummary-like terminal tables, and the layer grid that markdown shares.
-import Table from 'cli-table3';
 import { backwardTable } from '../analyzers/backward';
 import { GRADIENT_SUMS } from '../analyzers/backward/training';
 import type { Counts } from '../analyzers/count';
@@ -12,32 +11,11 @@ import type { RenderOptions } from './render-options';
 import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
 import { layerRows, share, topLayers, treeRows, type Row } from './rows';
 import { summaryLines } from './summary';
+import { numbersAfter, textTable } from './text-table';
 
-/** Rules under the header and above the last `footer` rows (the totals), drawn like the top border. */
-export function withRules(drawn: string, footer: number): string {
-  const lines = drawn.split('\n');
-  const top = lines[0] ?? '';
-  const rule = top.replace('┌', '├').replaceAll('┬', '┼').replace('┐', '┤');
-  const body = footer > 0 ? [...lines.slice(2, -1 - footer), rule, ...lines.slice(-1 - footer)] : lines.slice(2);
-  return [top, lines[1] ?? '', rule, ...body].join('\n');
-}
-
-/** A table without rules between rows: a compact summary, like torchsummary's. */
-export function compactTable(head: readonly string[]): Table.Table {
-  return new Table({ head: [...head], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
-}
-
-/** A compact table; columns after the first `textColumns` are right-aligned numbers. */
-export function drawTable(head: readonly string[], rows: readonly string[][], textColumns: number, footer: number): string {
-  const table = compactTable(head);
-  for (const row of rows) {
-    table.push(row.map((content, i) => (i < textColumns ? content : { content, hAlign: 'right' as const })));
-  }
-  return withRules(table.toString(), footer);
-}
 
 export function labelled(lines: readonly (readonly [string, string])[]): string[] {
-  const width = Math.max(...lines.map(([label]) => label.length)) + 2;
+  const width = lines.reduce((widest, [label]) => Math.max(widest, label.length), 0) + 2;
   return lines.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
 }
 
@@ -153,17 +131,17 @@ export function renderTable(profile: Profile, options: RenderOptions): string {
   const { head, rows, total } = layerTable(profile, options);
   const parts = [
     describeSpec(profile.spec),
-    drawTable(head, [...rows, total], 3, 1),
+    textTable(head, [...rows, total], { rightAligned: numbersAfter(3), footer: 1 }),
     ...labelled(summaryLines(profile, columns)),
     ...profile.check.mismatches.map((m) => `  ${m.layer}: ${m.quantity} analytic ${m.analytic}, measured ${m.measured}`),
   ];
   if (top !== undefined) {
     const t = topTable(profile, columns, top);
-    parts.push('', t.title, drawTable(t.head, t.rows, 3, 0));
+    parts.push('', t.title, textTable(t.head, t.rows, { rightAligned: numbersAfter(3) }));
   }
   if (profile.overhead !== undefined) {
     const overheadTable = overheadRows(profile.overhead, profile.totals, columns).map(overheadCells);
-    parts.push('', overheadTitle(profile), drawTable(OVERHEAD_HEAD, overheadTable, 1, 0));
+    parts.push('', overheadTitle(profile), textTable(OVERHEAD_HEAD, overheadTable, { rightAligned: numbersAfter(1) }));
   }
   return `${parts.join('\n')}\n`;
 }

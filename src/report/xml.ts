@@ -17,6 +17,11 @@ export type Attrs = Record<string, string | number | undefined>;
 
 /** An element with escaped attributes; children are already markup. Undefined attributes are left out. */
 export function element(name: string, attrs: Attrs, ...children: string[]): string {
+  return elementOf(name, attrs, children);
+}
+
+/** As element, for many children: spreading 100,000 of them as arguments overflows the stack. */
+export function elementOf(name: string, attrs: Attrs, children: readonly string[]): string {
   const attributes = Object.entries(attrs)
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
     .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`)

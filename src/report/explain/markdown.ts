@@ -1,4 +1,5 @@
 // explain as GitHub markdown: a section per op kind, then totals, differences and blind spots.
+import { row } from '../markdown-syntax';
 import { backwardTable } from '../../analyzers/backward';
 import { GRADIENT_SUMS } from '../../analyzers/backward/training';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
@@ -8,7 +9,6 @@ import { withCommas } from '../format';
 import { checkLine } from '../summary';
 import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
 
-const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 
 function ruleRows(uses: readonly RuleUse[], pass: string): string[] {
   return uses.map((u) => row([`\`${u.key}\``, pass, withCommas(u.count), ruleText(u)]));

@@ -6,7 +6,7 @@ import { columnHeader } from '../columns';
 import { withCommas } from '../format';
 import { checkLine } from '../summary';
 import { describeSpec } from '../../model/spec';
-import { compactTable, withRules } from '../table';
+import { numbersAfter, textTable } from '../text-table';
 import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
 
 function ruleLines(uses: readonly RuleUse[], suffix: string, countWidth: number): string[] {
@@ -15,16 +15,13 @@ function ruleLines(uses: readonly RuleUse[], suffix: string, countWidth: number)
 
 function totalsTable({ profile, keys, kinds }: Explanation): string {
   const { training, totals } = profile;
-  const table = compactTable(['Op kind', ...keys.map((k) => columnHeader(k))]);
-  const right = (content: string) => ({ content, hAlign: 'right' as const });
-  for (const kind of kinds) table.push([kind.kind, ...kind.forward.map((u) => right(withCommas(u.count)))]);
-  table.push(['Total', ...keys.map((k) => right(withCommas(totals.counts[k] ?? 0n)))]);
+  const rows = [...kinds.map((kind) => [kind.kind, ...kind.forward.map((u) => withCommas(u.count))]), ['Total', ...keys.map((k) => withCommas(totals.counts[k] ?? 0n))]];
   if (training !== undefined) {
-    const orDash = (n: bigint | undefined, key: string) => right(backwardTable(key) === undefined ? '-' : withCommas(n ?? 0n));
-    table.push(['Backward', ...keys.map((k) => orDash(training.backward[k], k))]);
-    table.push(['Forward + backward', ...keys.map((k) => orDash(training.total[k], k))]);
+    const orDash = (n: bigint | undefined, key: string) => (backwardTable(key) === undefined ? '-' : withCommas(n ?? 0n));
+    rows.push(['Backward', ...keys.map((k) => orDash(training.backward[k], k))], ['Forward + backward', ...keys.map((k) => orDash(training.total[k], k))]);
   }
-  return withRules(table.toString(), training === undefined ? 1 : 3);
+  const head = ['Op kind', ...keys.map((k) => columnHeader(k))];
+  return textTable(head, rows, { rightAligned: numbersAfter(1), footer: training === undefined ? 1 : 3 });
 }
 
 function trainingLines({ profile, keys }: Explanation, countWidth: number): string[] {
