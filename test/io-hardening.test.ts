@@ -116,6 +116,20 @@ describe('unbounded input is refused (item 7)', () => {
   });
 
   const baseline = JSON.parse(readFileSync(join(ROOT, 'reports/baseline.json'), 'utf8')) as { cases: Record<string, any>[] };
+  it('JSON nested 200,000 deep, in a suite and in a compared report', async () => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const suite = write('deep.json', `{"cases": [{"name": "a", "options": {"channels": ${deep}}}]}`);
+    expectOneLineFailure(await seprofInProcess(['report', '--suite', suite, '--out', join(dir, 'x'), '--no-measure']), 2, /deep\.json: nested deeper than 100 levels at line 1:\d+/);
+    const report = write('deep-report.json', readFileSync(join(ROOT, 'reports/baseline.json'), 'utf8').replace('"spec": {', `"spec": {"x": ${deep},`));
+    expectOneLineFailure(await seprofInProcess(['compare', report, join(ROOT, 'reports/baseline.json')]), 2, /deep-report\.json: nested deeper than 100 levels/);
+  });
+
+  it('a case name of 10,000,000 characters (copied into every row, it once overflowed the string limit)', async () => {
+    const name = 'n'.repeat(10_000_000);
+    const suite = write('long-name.json', suiteOf([{ name, options: { channels: 64 } }]));
+    expectOneLineFailure(await seprofInProcess(['report', '--suite', suite, '--out', join(dir, 'x'), '--no-measure']), 2, /long-name\.json: case 1: "name" has 10000000 characters, at most 200/);
+  });
+
   it('a count of 1,000,000 digits in a compared file', async () => {
     const doc = structuredClone(baseline);
     doc.cases[0]!['counts'].thop = '9'.repeat(1_000_000);

@@ -3,7 +3,7 @@
 import { UsageError } from '../errors';
 import { parseJson } from '../fs/json';
 import { readInputText } from '../fs/read';
-import { isObject } from '../report/document';
+import { isObject, MAX_NAME_LENGTH } from '../report/document';
 import type { Spec } from '../model/spec';
 import { parseSpecOptions, specFromOptions } from './spec-options';
 import { within } from './within';
@@ -25,11 +25,13 @@ export function parseSuite(text: string, path: string): NamedSpec[] {
   if (cases.length > MAX_CASES) throw new UsageError(`${path}: ${cases.length} cases, at most ${MAX_CASES} in one suite`);
   const names = new Set<string>();
   return cases.map((entry, i) => {
-    const label = isObject(entry) && typeof entry['name'] === 'string' ? `case '${entry['name']}'` : `case ${i + 1}`;
+    const named = isObject(entry) && typeof entry['name'] === 'string' && entry['name'].length <= MAX_NAME_LENGTH;
+    const label = named ? `case '${entry['name'] as string}'` : `case ${i + 1}`;
     return within(`${path}: ${label}`, () => {
       if (!isObject(entry)) throw new UsageError('expected {"name": ..., "options": {...}}');
       const { name, options } = entry;
       if (typeof name !== 'string' || name.trim() === '') throw new UsageError('"name" must be a non-empty string');
+      if (name.length > MAX_NAME_LENGTH) throw new UsageError(`"name" has ${name.length} characters, at most ${MAX_NAME_LENGTH}`);
       if (names.has(name)) throw new UsageError('the name is used twice');
       names.add(name);
       if (!isObject(options)) throw new UsageError('"options" must be an object of profile options, e.g. {"channels": 512}');

@@ -25,7 +25,29 @@ export class JsonSyntaxError extends Error {
   override name = 'JsonSyntaxError';
 }
 
+/** Deeper than any suite or report; V8's JSON.parse (and any recursive reader) overflows the stack near 10,000. */
+export const MAX_JSON_DEPTH = 100;
+
+/** The offset where arrays and objects first nest deeper than `limit`, outside strings; a linear scan. */
+function tooDeepAt(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return undefined;
+}
+
 export function parseJson(text: string): unknown {
+  const deep = tooDeepAt(text, MAX_JSON_DEPTH);
+  if (deep !== undefined) throw new JsonSyntaxError(`nested deeper than ${MAX_JSON_DEPTH} levels at line ${lineAndColumn(text, deep)}: not a file seprof reads`);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -80,6 +80,9 @@ export interface ReadReport {
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A case name is a label: longer ones would be copied into every row and chart of a report. */
+export const MAX_NAME_LENGTH = 200;
+
 /** More digits than any count of any shape seprof accepts; a longer one is not a count. */
 export const MAX_COUNT_DIGITS = 100;
 
@@ -103,13 +106,14 @@ function canonical(value: unknown): string {
 }
 
 function readCase(entry: unknown, index: number): ReadCase {
-  const where = isObject(entry) && typeof entry['name'] === 'string' ? `case '${entry['name']}'` : `case ${index + 1}`;
+  const where = isObject(entry) && typeof entry['name'] === 'string' && entry['name'].length <= MAX_NAME_LENGTH ? `case '${entry['name']}'` : `case ${index + 1}`;
   const bad = (what: string): never => {
     throw new UsageError(`${where}: ${what}`);
   };
   if (!isObject(entry)) return bad('is not an object');
   const { name, spec, counts, check, latency } = entry;
   if (typeof name !== 'string' || name === '') return bad('has no name');
+  if (name.length > MAX_NAME_LENGTH) return bad(`has a name of ${name.length} characters, at most ${MAX_NAME_LENGTH}`);
   if (!isObject(spec)) return bad('has no spec');
   if (!isObject(counts)) return bad('has no counts');
   const quantities = new Map<string, bigint>();
