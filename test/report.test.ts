@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, seprof } from './support/cli';
+import { ROOT, seprof, seprofInProcess } from './support/cli';
 import { parseXml, xmlProblem } from './support/xml';
 
 const dir = mkdtempSync(join(tmpdir(), 'seprof-report-'));
@@ -154,8 +154,8 @@ describe('report: user mistakes are one line, exit 2, nothing on stdout, no file
     ['--out is a file', () => ['--suite', suite, '--out', suite], /--out .*tiny\.json is a file, not a directory/],
   ];
 
-  it.each(cases)('%s', (_, args, message) => {
-    const run = seprof(['report', ...args(), '--no-measure']);
+  it.each(cases)('%s', async (_, args, message) => {
+    const run = await seprofInProcess(['report', ...args(), '--no-measure']);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toMatch(/^seprof: /);
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);

@@ -4,7 +4,8 @@ import { readInputText } from '../fs/read';
 import { compareReports, EXACT, parseTolerance } from '../report/compare';
 import { COMPARE_FORMATS, renderComparison } from '../report/compare-render';
 import { readReport, type ReadReport } from '../report/document';
-import { oneOf } from '../parse';
+import { compose, debugOption, formatOptions } from './option-groups';
+import * as parse from './options';
 import { outcome, type CommandContext, type Outcome } from './outcome';
 
 interface CompareFlags {
@@ -19,7 +20,7 @@ function readReportFile(path: string): ReadReport {
 }
 
 function runCompare(basePath: string, newPath: string, flags: CompareFlags): Outcome {
-  const format = oneOf('format', flags.json === true ? 'json' : (flags.format ?? 'table'), COMPARE_FORMATS);
+  const format = parse.format(flags, COMPARE_FORMATS);
   const options = {
     tolerance: flags.tolerance === undefined ? EXACT : parseTolerance('--tolerance', flags.tolerance),
     latencyTolerance: flags.latencyTolerance === undefined ? undefined : parseTolerance('--latency-tolerance', flags.latencyTolerance),
@@ -34,15 +35,12 @@ function runCompare(basePath: string, newPath: string, flags: CompareFlags): Out
 }
 
 export function addCompareCommand(program: Command, { finish }: CommandContext): void {
-  program
+  const command = program
     .command('compare')
     .description('compare two report.json files case by case; exit 1 when a count moved beyond the tolerance')
     .argument('<base>', 'the baseline report.json')
     .argument('<new>', 'the new report.json')
     .option('--tolerance <fraction>', 'relative change allowed in counts and params, e.g. 0.01 or 1% (default: exact)')
-    .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50% (default: report only)')
-    .option('--format <format>', 'table (default), markdown or json')
-    .option('--json', 'shortcut for --format json')
-    .option('--debug', 'print stack traces of errors')
-    .action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags)));
+    .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50% (default: report only)');
+  compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags)));
 }

@@ -7,7 +7,8 @@ import { oneOf } from '../parse';
 import { buildSpec } from '../model/spec';
 import * as parse from './options';
 import type { CommandContext, Outcome } from './outcome';
-import { addModelOptions, checkedOutcome } from './profile';
+import { compose, debugOption, formatOptions, measureOptions, specOptions, trainingOption } from './option-groups';
+import { checkedOutcome } from './profile';
 
 const EXPLAIN_FORMATS = ['table', 'json', 'markdown'] as const;
 
@@ -15,11 +16,9 @@ export function addExplainCommand(program: Command, { toolVersion, finish }: Com
   const command = program
     .command('explain')
     .description('what each counting convention counts for this model, how they differ, and what they leave out')
-    .usage('--channels C [options]  (any block or --model, as for seprof itself)')
-    .option('--debug', 'print stack traces of errors');
-  addModelOptions(command)
-    .option('--format <format>', 'table (default), json or markdown')
-    .option('--json', 'shortcut for --format json')
+    .usage('--channels C [options]  (any block or --model, as for seprof itself)');
+  compose(command, debugOption, specOptions, trainingOption, measureOptions, formatOptions(EXPLAIN_FORMATS))
+    // Not conventionOptions: here the reference and the list go together.
     .option('--convention <key>', 'the reference the others are compared with', 'thop')
     .option('--conventions <keys>', "the conventions to explain: a comma-separated list, or 'all'", 'all')
     .action(async (flags: parse.ProfileFlags) => {
@@ -32,7 +31,7 @@ export function addExplainCommand(program: Command, { toolVersion, finish }: Com
 
 async function runExplain(flags: parse.ProfileFlags, toolVersion: string): Promise<Outcome> {
   const spec = buildSpec(flags);
-  const format = oneOf('format', parse.format(flags), EXPLAIN_FORMATS);
+  const format = parse.format(flags, EXPLAIN_FORMATS);
   const reference = oneOf('convention', flags.convention, CONVENTION_KEYS);
   const keys = parse.columns({ conventions: flags.conventions ?? 'all' });
   const result = await profile(spec, parse.profileOptions(flags));

@@ -8,14 +8,12 @@ import { byteSize, oneOf, wholeNumber } from '../parse';
 import { FORMATS, type Format } from '../report/render-options';
 import type { RawSpecOptions } from '../model/spec';
 
-export function format(raw: { format?: string; json?: boolean }): Format {
-  if (raw.json === true) {
-    if (raw.format !== undefined && raw.format !== 'json') {
-      throw new UsageError(`--json conflicts with --format ${raw.format}`);
-    }
-    return 'json';
+/** --format, or --json; the two conflict unless they agree. Every command reads its format here. */
+export function format<F extends string = Format>(raw: { format?: string | undefined; json?: boolean | undefined }, formats: readonly F[] = FORMATS as readonly string[] as readonly F[]): F {
+  if (raw.json === true && raw.format !== undefined && raw.format !== 'json') {
+    throw new UsageError(`--json conflicts with --format ${raw.format}`);
   }
-  return oneOf('format', raw.format ?? 'table', FORMATS);
+  return oneOf('format', raw.json === true ? 'json' : (raw.format ?? 'table'), formats);
 }
 
 export function backend(value: string | undefined): BackendChoice {

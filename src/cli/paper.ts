@@ -1,6 +1,5 @@
 // `seprof paper`: the SENet paper's complexity figures beside seprof's counts.
 import type { Command } from 'commander';
-import { oneOf } from '../parse';
 import { decimal, jsonCount, withCommas } from '../report/format';
 import { alignRow, row } from '../report/markdown-syntax';
 import { numbersAfter, textTable } from '../report/text-table';
@@ -18,7 +17,11 @@ import {
   type ParamsRow,
 } from '../paper';
 import { percentOf } from '../report/overhead';
+import { compose, debugOption, formatOptions } from './option-groups';
+import * as parse from './options';
 import { outcome, type CommandContext } from './outcome';
+
+const PAPER_FORMATS = ['table', 'json', 'markdown'] as const;
 
 /** What torchvision users get from the public counters, beside the paper's own accounting. */
 const COMPARED = ['macs v1', 'macs v1.5', 'thop v1.5', 'fvcore v1.5'];
@@ -125,14 +128,12 @@ function renderJson(report: PaperReport, toolVersion: string): string {
 }
 
 export function addPaperCommand(program: Command, { toolVersion, finish }: CommandContext): void {
-  program
+  const command = program
     .command('paper')
-    .description("the SENet paper's complexity figures beside seprof's counts, and which convention reproduces them")
-    .option('--format <format>', 'table (default), json or markdown')
-    .option('--json', 'shortcut for --format json')
-    .action((flags: { format?: string; json?: boolean }) => {
-      const format = flags.json === true ? 'json' : oneOf('format', flags.format ?? 'table', ['table', 'json', 'markdown'] as const);
-      const report = collect();
-      finish(outcome(format === 'json' ? renderJson(report, toolVersion) : renderText(report, format === 'markdown')));
-    });
+    .description("the SENet paper's complexity figures beside seprof's counts, and which convention reproduces them");
+  compose(command, formatOptions(PAPER_FORMATS), debugOption).action((flags: { format?: string; json?: boolean }) => {
+    const format = parse.format(flags, PAPER_FORMATS);
+    const report = collect();
+    finish(outcome(format === 'json' ? renderJson(report, toolVersion) : renderText(report, format === 'markdown')));
+  });
 }

@@ -6,6 +6,7 @@ import { reportCharts } from '../report/charts';
 import { renderReportJson, reportJson, totalSeconds } from '../report/document';
 import { renderJunit } from '../report/junit';
 import { renderReportMarkdown } from '../report/report-markdown';
+import { batchLatencyOptions, compose, conventionOptions, debugOption, measureOptions } from './option-groups';
 import * as parse from './options';
 import type { CommandContext, Outcome } from './outcome';
 import { runCases } from './run-cases';
@@ -43,17 +44,10 @@ async function runReport(flags: ReportFlags, toolVersion: string): Promise<Outco
 }
 
 export function addReportCommand(program: Command, { toolVersion, finish }: CommandContext): void {
-  program
+  const command = program
     .command('report')
     .description('profile every case of a suite; write report.json, report.md, junit.xml and SVG charts')
     .requiredOption('--suite <file>', 'the suite: named cases of profile options, e.g. reports/suite.json')
-    .requiredOption('--out <dir>', 'the directory to write into: replaced whole by a link to the new set of files')
-    .option('--no-measure', 'analytic counts only: do not load tfjs or run the models')
-    .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu', 'auto')
-    .option('--runs <N>', 'timed forward runs for each latency (default: up to 30 within about 0.8 s)')
-    .option('--warmup <N>', 'untimed forward runs before timing (default: up to 50 within about 0.3 s)')
-    .option('--convention <key>', 'the MACs column and chart: thop, fvcore, ptflops, ptflops-aten, macs or flops', 'thop')
-    .option('--conventions <keys>', "several columns: a comma-separated list, or 'all'")
-    .option('--debug', 'print stack traces of errors')
-    .action(async (flags: ReportFlags) => finish(await runReport(flags, toolVersion)));
+    .requiredOption('--out <dir>', 'the directory to write into: replaced whole by a link to the new set of files');
+  compose(command, measureOptions, batchLatencyOptions, conventionOptions('the MACs column and chart: thop, fvcore, ptflops, ptflops-aten, macs or flops'), debugOption).action(async (flags: ReportFlags) => finish(await runReport(flags, toolVersion)));
 }

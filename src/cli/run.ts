@@ -7,7 +7,8 @@ import { EXIT_INTERNAL, EXIT_IO, EXIT_OK, EXIT_USAGE, IoError, UsageError } from
 import { JsonSyntaxError } from '../fs/json';
 import { terminalSafe } from '../report/text';
 import { deliver, type CommandContext, type Outcome, type Terminal } from './outcome';
-import { addProfileOptions, runProfile } from './profile';
+import { compose, PROFILE_OPTIONS } from './option-groups';
+import { runProfile } from './profile';
 
 type AddCommand = (program: Command, context: CommandContext) => void;
 
@@ -93,7 +94,7 @@ export async function runCli(argv: readonly string[], terminal: Terminal): Promi
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput(output);
-  addProfileOptions(program).action(async (flags) => context.finish(await runProfile(flags, version)));
+  compose(program, ...PROFILE_OPTIONS).action(async (flags) => context.finish(await runProfile(flags, version)));
   try {
     for (const name of subcommandsFor(argv)) (await SUBCOMMANDS[name]?.())?.(program, context);
     for (const command of program.commands) command.version(version).exitOverride().configureOutput(output);

@@ -2,12 +2,12 @@
 import type { Command } from 'commander';
 import { renderCasesCsv, renderCasesMarkdown, renderCasesTable, mismatchedCases, skippedCases, skipReasons, type LabelColumn } from '../report/cases';
 import { renderReportJson, reportJson, type CaseResult } from '../report/document';
-import type { Format } from '../report/render-options';
+import { FORMATS, type Format } from '../report/render-options';
 import { describeSpec } from '../model/spec';
 import { combinations, expandValues, type Axis } from '../sweep/grammar';
+import { batchLatencyOptions, compose, conventionOptions, debugOption, formatOptions, measureOptions, specOptions } from './option-groups';
 import * as parse from './options';
 import { outcome, type CommandContext, type Outcome } from './outcome';
-import { addProfileOptions } from './profile';
 import { runCases } from './run-cases';
 import { isSpecOption, specFromOptions, type RawOptions } from './spec-options';
 import { within } from './within';
@@ -65,7 +65,8 @@ function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], form
     case 'markdown':
       return `### ${title}\n\n${renderCasesMarkdown(results, labels, columns)}`;
     case 'csv':
-      return renderCasesCsv(results, labels);
+      // The first column is the case already: a lone case needs no label column beside it.
+      return renderCasesCsv(results, varying.length === 0 ? [] : labels);
     case 'json':
       return renderReportJson(reportJson(results, { toolVersion, date: new Date(), suite: null }));
   }
@@ -86,10 +87,9 @@ async function runSweep(command: Command, flags: SweepFlags & RawOptions, toolVe
 }
 
 export function addSweepCommand(program: Command, { toolVersion, finish }: CommandContext): void {
-  const command = addProfileOptions(program.command('sweep'))
+  const command = compose(program.command('sweep'), specOptions, measureOptions, batchLatencyOptions, formatOptions(FORMATS), conventionOptions(), debugOption)
     .description('profile every combination of lists and ranges of the profile options, one row each')
     .usage('--channels LIST [--reduction LIST] [--height LIST] ... [options]')
-    .option('--debug', 'print stack traces of errors')
     .addHelpText('after', GRAMMAR);
   command.action(async (flags: SweepFlags & RawOptions) => finish(await runSweep(command, flags, toolVersion)));
 }

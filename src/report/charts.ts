@@ -39,8 +39,7 @@ function leaves(value: unknown): Leaves {
 function reductionGroups(results: readonly CaseResult[], macsKey: string): Group[] {
   const byRest = new Map<string, { rest: object; points: Point[] }>();
   for (const { name, profile } of results) {
-    const { reduction, ...rest } = profile.spec as { reduction?: unknown };
-    if (typeof reduction !== 'number') continue; // a spec without a ratio (a whole network)
+    const { reduction, ...rest } = profile.spec;
     const key = JSON.stringify(rest);
     const group = byRest.get(key) ?? { rest, points: [] as Point[] };
     byRest.set(key, group);
