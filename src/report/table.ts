@@ -1,6 +1,5 @@
 // The torchsummary-like terminal tables, and the layer grid that markdown shares.
 import { backwardTable } from '../analyzers/backward';
-import { GRADIENT_SUMS } from '../analyzers/backward/training';
 import type { Counts } from '../analyzers/count';
 import { formatShape } from '../analyzers/ops';
 import type { Profile } from '../analyzers/profile';
@@ -11,6 +10,7 @@ import type { RenderOptions } from './render-options';
 import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
 import { layerRows, share, topLayers, treeRows, type Row } from './rows';
 import { summaryLines } from './summary';
+import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
 import { numbersAfter, textTable } from './text-table';
 
 
@@ -50,7 +50,8 @@ export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOpti
   const main = columns[0] ?? 'thop';
   const tree = depth !== undefined;
   const times = profile.measured?.layerMs;
-  const backward = training && new Map(training.rows.map((row) => [row.name, row.counts]));
+  const view = training && trainingView(training);
+  const backward = view?.byOp;
   const perLayer = { times, backward };
   const rows = tree ? treeRows(layers, depth, perLayer) : layerRows(layers, perLayer);
   const totalMs = rows.filter((r) => r.depth <= 1).reduce((sum, r) => sum + (r.timeMs ?? 0), 0);
@@ -78,11 +79,11 @@ export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOpti
     ...timing(r.timeMs, r.counts['flops']),
   ];
   // The adds that sum the gradients of tensors read twice: backward only, outside every layer.
-  const sums = training?.rows.find((row) => row.name === GRADIENT_SUMS);
+  const sums = view?.gradientSums;
   const gradientSums =
     training === undefined || sums === undefined
       ? []
-      : [[GRADIENT_SUMS, 'add', `${training.fanOuts.length} tensor(s)`, '', ...cells(undefined, sums.counts), ...(tree ? [''] : []), ...timing(undefined, undefined)]];
+      : [[GRADIENT_SUMS_LABEL, 'add', `${training.fanOuts.length} tensor(s)`, '', ...cells(undefined, sums), ...(tree ? [''] : []), ...timing(undefined, undefined)]];
   return {
     head: [
       'Layer',

@@ -1,8 +1,8 @@
 // explain as GitHub markdown: a section per op kind, then totals, differences and blind spots.
 import { row } from '../markdown-syntax';
 import { backwardTable } from '../../analyzers/backward';
-import { GRADIENT_SUMS } from '../../analyzers/backward/training';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
+import { trainingView } from '../training-view';
 import { describeSpec } from '../../model/spec';
 import { columnHeader } from '../columns';
 import { withCommas } from '../format';
@@ -23,9 +23,9 @@ export function renderExplainMarkdown(explanation: Explanation): string {
     lines.push(...ruleRows(kind.forward, 'forward'), ...ruleRows(kind.backward, 'backward'), '');
   }
   if (training !== undefined) {
-    const sums = training.rows.find((r) => r.name === GRADIENT_SUMS);
+    const sums = trainingView(training).gradientSums;
     for (const fan of training.fanOuts) lines.push(`- Gradient sum: \`${fan.tensor}\` is read by ${fan.readers.map((r) => `\`${r}\``).join(' and ')}, so its gradients are added.`);
-    const explained = Object.entries(sums?.counts ?? {}).filter(([key]) => keys.includes(key));
+    const explained = Object.entries(sums ?? {}).filter(([key]) => keys.includes(key));
     lines.push(...explained.map(([key, n]) => `  - \`${key}\` backward: ${withCommas(n)}`));
     lines.push(...forwardOnly(keys).map(([key, why]) => `- \`${key}\`: ${why}`));
     lines.push('');

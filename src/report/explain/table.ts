@@ -1,12 +1,12 @@
 // explain for the terminal: per op kind the rules and counts, totals, differences, blind spots.
 import { backwardTable } from '../../analyzers/backward';
-import { GRADIENT_SUMS } from '../../analyzers/backward/training';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
 import { columnHeader } from '../columns';
 import { withCommas } from '../format';
 import { checkLine } from '../summary';
 import { describeSpec } from '../../model/spec';
 import { numbersAfter, textTable } from '../text-table';
+import { trainingView } from '../training-view';
 import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
 
 function ruleLines(uses: readonly RuleUse[], suffix: string, countWidth: number): string[] {
@@ -27,11 +27,11 @@ function totalsTable({ profile, keys, kinds }: Explanation): string {
 function trainingLines({ profile, keys }: Explanation, countWidth: number): string[] {
   const { training } = profile;
   if (training === undefined) return [];
-  const sums = training.rows.find((row) => row.name === GRADIENT_SUMS);
+  const sums = trainingView(training).gradientSums;
   const fans = training.fanOuts.map(
     (fan) => `gradient sum: ${fan.tensor} is read by ${fan.readers.join(' and ')}, so its ${fan.readers.length} gradients are added`,
   );
-  const counts = Object.entries(sums?.counts ?? {})
+  const counts = Object.entries(sums ?? {})
     .filter(([key]) => keys.includes(key))
     .map(([key, n]) => `  ${`${key} backward`.padEnd(17)}${withCommas(n).padStart(countWidth)}`);
   return [...fans, ...counts, '', ...forwardOnly(keys).map(([key, why]) => `${key}: ${why}`), ''];
