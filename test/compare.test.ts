@@ -148,6 +148,10 @@ describe('seprof compare', () => {
     const result = JSON.parse(json.stdout) as Record<string, any>;
     expect(result).toMatchObject({ failed: true, compared: 1, added: ['fresh'], removed: ['gone'], tolerance: '0' });
     expect(result['failures']).toEqual(['a thop 91,136 -> 91,000', 'gone removed']);
+    // Numbers as JSON numbers, not "91,136" or "-0.15%".
+    expect(result['deltas'].find((d: { quantity: string }) => d.quantity === 'thop')).toEqual({
+      case: 'a', quantity: 'thop', base: 91_136, new: 91_000, change: -136, percent: -0.15, status: 'changed', fails: true,
+    });
   });
 
   it('passes a change inside --tolerance', async () => {

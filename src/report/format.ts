@@ -28,6 +28,11 @@ export function decimal(n: bigint, unit: bigint, digits: number): string {
   return `${negative ? '-' : ''}${whole}${digits > 0 ? `.${fraction}` : ''}`;
 }
 
+/** `12.34%`: part / whole in percent, exact, rounded half up to `digits` places (whole > 0). */
+export function percent(part: bigint, whole: bigint, digits = 2): string {
+  return `${decimal(part * 100n, whole, digits)}%`;
+}
+
 /** thop's clever_format: three decimals and K, M, G or T above 1,000 ("91.136K"). */
 export function clever(n: bigint): string {
   const magnitude = n < 0n ? -n : n;
