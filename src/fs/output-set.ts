@@ -138,7 +138,11 @@ export function writeOutputSet(set: OutputSet): void {
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new UsageError(`--out ${set.dir}: a part of the path is a file, not a directory`);
     throw fail(error);
   }
-  checkTarget(set, target, parent);
+  try {
+    checkTarget(set, target, parent);
+  } catch (error) {
+    throw error instanceof UsageError ? error : fail(error);
+  }
   const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = join(parent, `.${base}.seprof-${id}`);
   const link = `${staging}.link`;
