@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectUsageError, seprof, seprofInProcess } from './support/cli';
+import { expectUsageError, seprofInProcess } from './support/cli';
 
-describe('seprof --block se-resnet --channels 256 --planes 64 --reduction 16 --height 56 --width 56', () => {
-  const run = seprof(['--block', 'se-resnet', '--channels', '256', '--planes', '64', '--reduction', '16', '--height', '56', '--width', '56', '--runs', '2']);
+describe('seprof --block se-resnet --channels 256 --planes 64 --reduction 16 --height 56 --width 56', async () => {
+  const run = await seprofInProcess(['--block', 'se-resnet', '--channels', '256', '--planes', '64', '--reduction', '16', '--height', '56', '--width', '56', '--runs', '2']);
 
   it('prints the layer table, a measured match and the overhead summary', () => {
     expect(run.code).toBe(0);
@@ -20,8 +20,8 @@ describe('seprof --block se-resnet --channels 256 --planes 64 --reduction 16 --h
   });
 });
 
-describe('seprof --block se-inception --reduction 16', () => {
-  const run = seprof(['--block', 'se-inception', '--reduction', '16', '--json', '--runs', '2']);
+describe('seprof --block se-inception --reduction 16', async () => {
+  const run = await seprofInProcess(['--block', 'se-inception', '--reduction', '16', '--json', '--runs', '2']);
   const doc = JSON.parse(run.stdout) as Record<string, any>;
 
   it('profiles GoogLeNet inception (3a) with SE and its plain twin', () => {

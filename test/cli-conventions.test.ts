@@ -32,10 +32,10 @@ describe('seprof --channels 512 --reduction 16 --conventions all --no-measure (1
   });
 });
 
-describe('seprof explain --channels 512 --reduction 8', () => {
+describe('seprof explain --channels 512 --reduction 8', async () => {
   const [C, m, S] = [512, 64, 49];
-  const table = seprof(['explain', '--channels', '512', '--reduction', '8']);
-  const run = seprof(['explain', '--channels', '512', '--reduction', '8', '--json']);
+  const table = await seprofInProcess(['explain', '--channels', '512', '--reduction', '8']);
+  const run = await seprofInProcess(['explain', '--channels', '512', '--reduction', '8', '--json']);
   const doc = json(run.stdout);
 
   it('exits 0 with analytic and measured in agreement', () => {

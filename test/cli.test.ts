@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, expectUsageError, seprof, seprofInProcess } from './support/cli';
 
-describe('seprof --channels 512 --reduction 8', () => {
-  const run = seprof(['--channels', '512', '--reduction', '8', '--runs', '3']);
+describe('seprof --channels 512 --reduction 8', async () => {
+  const run = await seprofInProcess(['--channels', '512', '--reduction', '8', '--runs', '3']);
 
   it('prints params, thop MACs, a measured match and exits 0', () => {
     expect(run.code).toBe(0);
@@ -22,8 +22,8 @@ describe('seprof --channels 512 --reduction 8', () => {
   });
 });
 
-describe('--json', () => {
-  const run = seprof(['--channels', '512', '--reduction', '8', '--batch', '2', '--bias', '--json', '--runs', '2']);
+describe('--json', async () => {
+  const run = await seprofInProcess(['--channels', '512', '--reduction', '8', '--batch', '2', '--bias', '--json', '--runs', '2']);
   const doc = JSON.parse(run.stdout) as Record<string, any>;
 
   it('is one JSON document with every convention, exact', () => {

@@ -36,9 +36,9 @@ const expected = {
   'se-<48>&"bias"': se(48, 3, 4, 2, true),
 };
 
-describe('seprof report on a tiny suite, measured', () => {
+describe('seprof report on a tiny suite, measured', async () => {
   const out = join(dir, 'out');
-  const run = seprof(['report', '--suite', suite, '--out', out, '--runs', '2', '--warmup', '1']);
+  const run = await seprofInProcess(['report', '--suite', suite, '--out', out, '--runs', '2', '--warmup', '1']);
   const read = (name: string): string => readFileSync(join(out, name), 'utf8');
 
   it('exits 0, prints the summary table, and says on stderr what it wrote', () => {
