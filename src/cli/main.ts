@@ -13,6 +13,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exitCode = EXIT_IO;
 });
 
+// stderr closed too (`2>&1 | head -1`): there is nowhere left to say anything.
+process.stderr.on('error', () => {});
+
 const terminal = {
   out: (text: string) => {
     if (!stdoutFailed && text !== '') process.stdout.write(text);
