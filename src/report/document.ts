@@ -138,7 +138,8 @@ export function readReport(text: string, label: string): ReadReport {
     try {
       doc = parseJson(text);
     } catch (error) {
-      throw new UsageError(`${(error as Error).message} (truncated or corrupt?)`);
+      const message = (error as Error).message;
+      throw new UsageError(message.startsWith('not valid JSON') ? `${message} (truncated or corrupt?)` : message);
     }
     if (!isObject(doc) || doc['schema'] !== REPORT_SCHEMA) {
       throw new UsageError(`not a seprof report: expected "schema": "${REPORT_SCHEMA}", as \`seprof report\` writes in report.json`);
