@@ -1,7 +1,7 @@
 // The report set is atomic (issue 10, item 4): `report` killed at random points, and reports
 // racing into one --out, always leave --out complete and from one run, and no temporaries behind.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,17 +45,32 @@ function runOf(out: string): string {
 
 const sets = (out: string): string[] => readdirSync(dir).filter((name) => name.startsWith(`.${out}.`));
 
+/** Kills the run a few milliseconds after it first touches the directory it writes into: while it writes. */
+function killWhileWriting(run: ReturnType<typeof report>, out: string): void {
+  const watchers = [watch(dir), watch(out)];
+  const fire = (): void => {
+    for (const w of watchers) w.close();
+    setTimeout(() => run.kill('SIGKILL'), Math.random() * 6);
+  };
+  for (const w of watchers) w.once('change', fire);
+  void run.done.then(() => watchers.forEach((w) => w.close()));
+}
+
 describe('seprof report into one --out', () => {
-  it('killed at random points, leaves the previous set or the new one, whole', async () => {
+  it('killed at random points and while writing, leaves the previous set or the new one, whole', async () => {
     const out = join(dir, 'killed');
     const start = performance.now();
     expect(await report(suites.alpha, out).done).toBe(0);
     const typical = performance.now() - start;
     let seen = runOf(out);
-    for (let i = 0; i < 16; i++) {
+    for (let i = 0; i < 18; i++) {
       const run = report(i % 2 === 0 ? suites.beta : suites.alpha, out);
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * typical * 1.2));
-      run.kill(i % 3 === 0 ? 'SIGTERM' : 'SIGKILL');
+      if (i % 3 === 0) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * typical * 1.2));
+        run.kill(i % 2 === 0 ? 'SIGTERM' : 'SIGKILL');
+      } else {
+        killWhileWriting(run, out);
+      }
       const code = await run.done;
       const now = runOf(out);
       if (code === 0) expect(now).not.toBe(seen);
