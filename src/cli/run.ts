@@ -65,7 +65,7 @@ function activeCommand(program: Command, argv: readonly string[]): Command {
 
 const MAX_MESSAGE = 500;
 
-/** One line for a failure; a stack trace only with --debug, and only for what is not the user's mistake. */
+/** One line for a failure, its exit code by kind; the stack trace only with --debug. */
 function failure(error: unknown, argv: readonly string[], terminal: Terminal): number {
   const known = error instanceof UsageError || error instanceof CommanderError || error instanceof IoError || error instanceof JsonSyntaxError;
   const code = error instanceof IoError ? EXIT_IO : known ? EXIT_USAGE : EXIT_INTERNAL;
