@@ -9,9 +9,9 @@ export interface SeSettings {
   bias: boolean;
 }
 
-/** The SE bottleneck width, floor(C / r). */
+/** The SE bottleneck width, floor(C / r), divided exactly. */
 export function hiddenWidth(channels: number, reduction: number): number {
-  return Math.floor(channels / reduction);
+  return Number(BigInt(channels) / BigInt(reduction));
 }
 
 export const SE_POSITIONS = ['standard', 'pre', 'post', 'identity'] as const;

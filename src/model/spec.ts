@@ -1,6 +1,6 @@
 // What to profile. Every check of user input happens here, before any work starts.
 import { UsageError } from '../errors';
-import { oneOf, wholeNumber } from '../parse';
+import { LARGEST_WHOLE, oneOf, wholeNumber } from '../parse';
 import {
   BRANCH3_KINDS,
   hiddenWidth,
@@ -165,12 +165,18 @@ function checkReduction(reduction: number, channels: number, where: string): voi
   }
 }
 
+/** Every dimension must stay a safe integer (see Shape): a block that would widen past it is refused. */
+function checkWidth(width: bigint, what: string): void {
+  if (width > LARGEST_WHOLE) throw new UsageError(`${what} gives ${width} channels, too many: at most ${LARGEST_WHOLE} (2^53 - 1)`);
+}
+
 function parseWidths(value: string): InceptionBlockShape['widths'] {
   const parts = value.split(',');
   if (parts.length !== 6) {
     throw new UsageError(`--widths takes six widths c1,c3r,c3,c5r,c5,pp (e.g. 64,96,128,16,32,32); got '${value}'`);
   }
   const [c1, c3r, c3, c5r, c5, pp] = parts.map((part) => wholeNumber('widths', part)) as [number, number, number, number, number, number];
+  checkWidth([c1, c3, c5, pp].reduce((sum, c) => sum + BigInt(c), 0n), `--widths ${value} (concatenating c1 + c3 + c5 + pp)`);
   return { c1, c3r, c3, c5r, c5, pp };
 }
 
@@ -183,6 +189,7 @@ function buildResNet(raw: RawSpecOptions, block: 'resnet' | 'se-resnet', base: O
   const channels = wholeNumber('channels', requireValue(raw, 'channels', 'the block input channels, e.g. --channels 256'));
   const kind = oneOf('kind', raw.kind ?? 'bottleneck', RESNET_KINDS);
   const planes = wholeNumber('planes', requireValue(raw, 'planes', 'the bottleneck width P, e.g. --planes 64'));
+  if (kind === 'bottleneck') checkWidth(4n * BigInt(planes), `--planes ${planes} (a bottleneck's output is 4 * planes)`);
   const stride = Number(oneOf('stride', raw.stride?.trim() ?? '1', ['1', '2'])) as 1 | 2;
   if (kind === 'basic' && raw.strideOn !== undefined) {
     throw new UsageError('--stride-on applies to bottleneck blocks: a basic block has its stride on the first 3x3 conv');

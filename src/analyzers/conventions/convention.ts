@@ -41,8 +41,9 @@ export const batchOf = (op: Op): bigint => BigInt(dim(input(op), 0));
 /** Multiply-accumulates of a convolution, bias ignored: numel(out) * (Cin/g) * kh * kw. */
 export function convMacs(op: Op): bigint {
   const [kh, kw] = op.attrs.kernel ?? [1, 1];
-  const cinPerGroup = dim(input(op), 1) / (op.attrs.groups ?? 1);
-  return out(op) * BigInt(cinPerGroup * kh * kw);
+  const [cin, groups] = [BigInt(dim(input(op), 1)), BigInt(op.attrs.groups ?? 1)];
+  if (cin % groups !== 0n) throw new Error(`conv ${op.name}: ${cin} input channels in ${groups} groups`);
+  return out(op) * (cin / groups) * BigInt(kh) * BigInt(kw);
 }
 
 /** Multiply-accumulates of a linear layer, bias ignored: rows * in * out. */
@@ -55,10 +56,10 @@ export function biasAdds(op: Op): bigint {
   return op.attrs.bias ? out(op) : 0n;
 }
 
-/** Pool window size k*k. */
+/** Pool window size kh*kw (H*W for the global pool, which can pass 2^53). */
 export function window(op: Op): bigint {
   const [kh, kw] = op.attrs.kernel ?? [1, 1];
-  return BigInt(kh * kw);
+  return BigInt(kh) * BigInt(kw);
 }
 
 export const rule = (formula: string, count: (op: Op) => bigint): Rule => ({ formula, count });
