@@ -2,7 +2,7 @@
 import { analyticOps, inputShape } from './analytic';
 import { analyticBackward, trainingOf, type Training } from './backward/training';
 import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Check } from './check';
-import { countLayer, totalsOf, type LayerCounts, type Totals } from './count';
+import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency, TimingPlan } from './measured/latency';
@@ -74,7 +74,7 @@ function sizesOf(spec: Spec, layers: readonly LayerCounts[], totals: Totals): Si
 }
 
 function difference(a: Totals, b: Totals): Totals {
-  const counts = Object.fromEntries(Object.entries(a.counts).map(([key, n]) => [key, n - (b.counts[key] ?? 0n)]));
+  const counts: Counts = Object.fromEntries(countEntries(a.counts).map(([key, n]) => [key, n - (b.counts[key] ?? 0n)]));
   return { params: a.params - b.params, buffers: a.buffers - b.buffers, counts };
 }
 

@@ -1,4 +1,5 @@
 // seprof report: profile every case of a suite and write the CI artefacts into one directory.
+import { DEFAULT_CONVENTION } from '../analyzers/conventions';
 import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
@@ -34,7 +35,7 @@ async function runReport(flags: ReportFlags, toolVersion: string): Promise<void>
 
   const date = new Date();
   const results = await runCases(cases, options);
-  const charts = reportCharts(results, columns[0] ?? 'thop');
+  const charts = reportCharts(results, columns[0] ?? DEFAULT_CONVENTION);
   const files: [name: string, text: string][] = [
     ...charts.map((c): [string, string] => [c.file, c.svg]),
     ['report.md', renderReportMarkdown(results, { toolVersion, date, suite: flags.suite, columns, charts })],

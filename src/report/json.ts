@@ -1,4 +1,5 @@
 // The JSON document: every convention, exact integers, schema documented in the README.
+import { DEFAULT_CONVENTION } from '../analyzers/conventions';
 import type { Profile } from '../analyzers/profile';
 import { BACKWARD, isForwardOnly } from '../analyzers/backward';
 import { GRADIENT_SUMS, sumCounts, type Training } from '../analyzers/backward/training';
@@ -69,7 +70,7 @@ type JsonOptions = Pick<RenderOptions, 'toolVersion'> & Partial<Pick<RenderOptio
 
 export function profileJson(profile: Profile, { toolVersion, depth, top, columns = [] }: JsonOptions): ProfileJson {
   const { spec, layers, totals, sizes, check, measured, overhead, training } = profile;
-  const main = columns[0] ?? 'thop';
+  const main = columns[0] ?? DEFAULT_CONVENTION;
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'seprof', version: toolVersion },
