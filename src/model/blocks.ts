@@ -26,10 +26,11 @@ export interface ResNetBlockShape {
   stride: 1 | 2;
   /** Which conv of a bottleneck carries the stride: Caffe's first 1x1, or torchvision's 3x3. */
   strideOn: (typeof STRIDE_PLACES)[number];
-  sePosition: SePosition;
 }
 
 export interface ResNetBlockConfig extends ResNetBlockShape {
+  /** Where SE sits; `standard` (and unread) in a plain block. */
+  sePosition: SePosition;
   /** SE's settings, or null for a plain block. */
   se: SeSettings | null;
 }
