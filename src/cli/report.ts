@@ -1,5 +1,4 @@
 // seprof report: profile every case of a suite and write the CI artefacts into one directory.
-import { DEFAULT_CONVENTION } from '../analyzers/conventions';
 import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
@@ -35,7 +34,7 @@ async function runReport(flags: ReportFlags, toolVersion: string): Promise<void>
 
   const date = new Date();
   const results = await runCases(cases, options);
-  const charts = reportCharts(results, columns[0] ?? DEFAULT_CONVENTION);
+  const charts = reportCharts(results, columns[0]);
   const files: [name: string, text: string][] = [
     ...charts.map((c): [string, string] => [c.file, c.svg]),
     ['report.md', renderReportMarkdown(results, { toolVersion, date, suite: flags.suite, columns, charts })],

@@ -1,5 +1,5 @@
 // How a profile is rendered: shared by every format's renderer.
-import type { ConventionKey } from '../analyzers/conventions';
+import type { ConventionColumns } from '../analyzers/conventions';
 
 export const FORMATS = ['table', 'json', 'markdown', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -7,7 +7,7 @@ export type Format = (typeof FORMATS)[number];
 export interface RenderOptions {
   format: Format;
   /** Convention keys shown as columns in table and markdown (JSON and CSV carry all). */
-  columns: readonly ConventionKey[];
+  columns: ConventionColumns;
   toolVersion: string;
   /** Group layers into a tree of module paths this deep. */
   depth?: number | undefined;

@@ -1,5 +1,5 @@
 // The torchsummary-like terminal tables, and the layer grid that markdown shares.
-import { DEFAULT_CONVENTION, type ConventionKey } from '../analyzers/conventions';
+import type { ConventionColumns, ConventionKey } from '../analyzers/conventions';
 import Table from 'cli-table3';
 import { backwardTable } from '../analyzers/backward';
 import { GRADIENT_SUMS } from '../analyzers/backward/training';
@@ -70,7 +70,7 @@ function valueIn({ key, pass }: CountColumn, forward: Counts | undefined, backwa
 /** The layer table's head, rows and total row, as text: shared by the terminal table and markdown. */
 export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOptions, 'columns' | 'depth'>) {
   const { layers, totals, training } = profile;
-  const main = columns[0] ?? DEFAULT_CONVENTION;
+  const main = columns[0];
   const tree = depth !== undefined;
   const times = profile.measured?.layerMs;
   const backward = training && new Map(training.rows.map((row) => [row.name, row.counts]));
@@ -133,8 +133,8 @@ function percent(part: number, whole: number): string {
   return whole > 0 ? `${((100 * part) / whole).toFixed(2)}%` : '-';
 }
 
-export function topTable(profile: Profile, columns: readonly ConventionKey[], k: number) {
-  const main = columns[0] ?? DEFAULT_CONVENTION;
+export function topTable(profile: Profile, columns: ConventionColumns, k: number) {
+  const main = columns[0];
   const total = profile.totals.counts[main] ?? 0n;
   return {
     title: `Top ${k} layers by ${columnHeader(main)}`,

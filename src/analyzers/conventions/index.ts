@@ -13,6 +13,9 @@ export { CONVENTION_KEYS, countByRule, countOp, isForwardOnly, isSkip } from './
 /** The convention reports lead with when none is asked for. */
 export const DEFAULT_CONVENTION: ConventionKey = 'thop';
 
+/** The conventions a report shows, the one it leads with (ranks and shares by) first. */
+export type ConventionColumns = readonly [ConventionKey, ...ConventionKey[]];
+
 /** Every convention by its key: the type makes the set complete, and each one carries its own key. */
 const BY_KEY: { readonly [K in ConventionKey]: Convention<K> } = {
   thop,
