@@ -33,7 +33,7 @@ export const CONVENTIONS: readonly Convention[] = CONVENTION_KEYS.map((key) => B
 /** The conventions that reproduce public counters; the rest are seprof's own. */
 export const PUBLIC_COUNTERS: readonly Convention[] = [thop, fvcore, ptflops, ptflopsAten];
 
-export function isConventionKey(key: string): key is ConventionKey {
+function isConventionKey(key: string): key is ConventionKey {
   return (CONVENTION_KEYS as readonly string[]).includes(key);
 }
 
