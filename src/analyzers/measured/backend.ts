@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-cpu';
 import { UsageError } from '../../errors';
 import type { BackendChoice, BackendInfo, BackendName } from './backend-choice';
+import { registerWasmGradients } from './wasm-gradients';
 
 async function tensorflowBackendLoads(): Promise<boolean> {
   try {
@@ -19,6 +20,7 @@ async function tensorflowBackendLoads(): Promise<boolean> {
 
 async function activate(name: BackendName): Promise<boolean> {
   if (name === 'tensorflow' && !(await tensorflowBackendLoads())) return false;
+  if (name === 'wasm') registerWasmGradients();
   try {
     return (await tf.setBackend(name)) && tf.getBackend() === name;
   } catch {
