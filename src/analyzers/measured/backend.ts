@@ -6,6 +6,8 @@ import { UsageError } from '../../errors';
 import type { BackendChoice, BackendInfo, BackendName } from './backend-choice';
 import { registerWasmGradients } from './wasm-gradients';
 
+registerWasmGradients(); // the gradient kernels wasm lacks or runs slowly, so --training runs there
+
 async function tensorflowBackendLoads(): Promise<boolean> {
   try {
     // Optional dependency: it downloads libtensorflow at install time, so it is often absent.
@@ -20,7 +22,6 @@ async function tensorflowBackendLoads(): Promise<boolean> {
 
 async function activate(name: BackendName): Promise<boolean> {
   if (name === 'tensorflow' && !(await tensorflowBackendLoads())) return false;
-  if (name === 'wasm') registerWasmGradients();
   try {
     return (await tf.setBackend(name)) && tf.getBackend() === name;
   } catch {
