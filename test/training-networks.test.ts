@@ -6,7 +6,7 @@ import { analyticBackward } from '../src/analyzers/backward/training';
 import { compareBackward } from '../src/analyzers/check';
 import { countLayer, totalsOf } from '../src/analyzers/count';
 import { measure } from '../src/analyzers/measured';
-import type { Spec } from '../src/spec';
+import type { Spec } from '../src/model/spec';
 import { specOf } from './support/grid';
 
 const once = { backend: 'auto', runs: 1, warmup: 0, training: true } as const;
