@@ -1,4 +1,4 @@
-// Number formats users expect: 91,136 and thop's clever_format 91.136K.
+// Number formats users expect: 91,136 and 91.136K in the style of thop's clever_format.
 
 /** 91136 -> 91,136, in linear time. (bigint's toLocaleString would load ICU data: 10 ms at start-up.) */
 export function withCommas(n: bigint): string {
@@ -33,7 +33,7 @@ export function percent(part: bigint, whole: bigint, digits = 2): string {
   return `${decimal(part * 100n, whole, digits)}%`;
 }
 
-/** thop's clever_format: three decimals and K, M, G or T above 1,000 ("91.136K"). */
+/** K, M, G or T above 1,000 as thop's clever_format writes them, with three decimals ("91.136K"; clever_format's default is "%.2f"). */
 export function clever(n: bigint): string {
   const magnitude = n < 0n ? -n : n;
   for (const [unit, suffix] of SUFFIXES) {

@@ -1,5 +1,7 @@
 // explain for the terminal: per op kind the rules and counts, totals, differences, blind spots.
+import type { ConventionKey } from '../../analyzers/conventions';
 import { backwardTable } from '../../analyzers/backward';
+import { countEntries } from '../../analyzers/count';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
 import { columnHeader } from '../columns';
 import { withCommas } from '../format';
@@ -17,7 +19,7 @@ function totalsTable({ profile, keys, kinds }: Explanation): string {
   const { training, totals } = profile;
   const rows = [...kinds.map((kind) => [kind.kind, ...kind.forward.map((u) => withCommas(u.count))]), ['Total', ...keys.map((k) => withCommas(totals.counts[k] ?? 0n))]];
   if (training !== undefined) {
-    const orDash = (n: bigint | undefined, key: string) => (backwardTable(key) === undefined ? '-' : withCommas(n ?? 0n));
+    const orDash = (n: bigint | undefined, key: ConventionKey) => (backwardTable(key) === undefined ? '-' : withCommas(n ?? 0n));
     rows.push(['Backward', ...keys.map((k) => orDash(training.backward[k], k))], ['Forward + backward', ...keys.map((k) => orDash(training.total[k], k))]);
   }
   const head = ['Op kind', ...keys.map((k) => columnHeader(k))];
@@ -31,7 +33,7 @@ function trainingLines({ profile, keys }: Explanation, countWidth: number): stri
   const fans = training.fanOuts.map(
     (fan) => `gradient sum: ${fan.tensor} is read by ${fan.readers.join(' and ')}, so its ${fan.readers.length} gradients are added`,
   );
-  const counts = Object.entries(sums ?? {})
+  const counts = countEntries(sums ?? {})
     .filter(([key]) => keys.includes(key))
     .map(([key, n]) => `  ${`${key} backward`.padEnd(17)}${withCommas(n).padStart(countWidth)}`);
   return [...fans, ...counts, '', ...forwardOnly(keys).map(([key, why]) => `${key}: ${why}`), ''];
