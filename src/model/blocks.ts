@@ -1,5 +1,6 @@
 // The block vocabulary both derivations read: the analytic path turns a config into ops,
 // the tfjs builders in src/modules turn it into layers. Neither imports the other.
+import { PAPER_SE, seHidden, type SeVariant } from './se-variants';
 
 /** SE's settings inside a block or network. */
 export interface SeSettings {
@@ -7,6 +8,13 @@ export interface SeSettings {
   reduction: number;
   /** FC layers with biases, as in the SENet paper's reference models. */
   bias: boolean;
+  /** The field's SE blocks: absent for the paper's. */
+  variant?: SeVariant | undefined;
+}
+
+/** The hidden width of SE on C channels under its settings. */
+export function seWidth(channels: number, se: SeSettings): number {
+  return seHidden(channels, se.reduction, se.variant?.hidden ?? PAPER_SE.hidden);
 }
 
 /** The SE bottleneck width, floor(C / r). */

@@ -16,6 +16,9 @@ function gate(op: Op): bigint {
   return numel(shape);
 }
 
+/** Kinds whose gradient is not modelled yet: --training refuses models that have them. */
+export const NOT_MODELLED = 'backward not modelled yet';
+
 export const flopsBackward: BackwardTable = {
   conv2d: rule(
     '2 * 2 * MACs (input and weight gradients, each a convolution as large as the forward) + numel(out) - Cout if bias (the bias gradient sums dy over N, H, W)',
@@ -30,6 +33,10 @@ export const flopsBackward: BackwardTable = {
   ),
   relu: rule('2 * numel: the mask x > 0, times dy', (op) => 2n * out(op)),
   sigmoid: rule('3 * numel: dy * y * (1 - y)', (op) => 3n * out(op)),
+  relu6: skip(NOT_MODELLED),
+  silu: skip(NOT_MODELLED),
+  hardswish: skip(NOT_MODELLED),
+  hardsigmoid: skip(NOT_MODELLED),
   global_avg_pool: rule('2 * numel(in): dy broadcast over H x W by a multiply, then divided by H*W', (op) => 2n * inp(op)),
   avg_pool: rule('k*k per output, as the forward: each output gradient, divided by k*k, spread over its window', (op) => window(op) * out(op)),
   max_pool: rule('numel(out): each output gradient added to its window maximum', out),
