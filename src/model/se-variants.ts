@@ -74,15 +74,16 @@ export function describeHidden(hidden: HiddenRule, reduction: number): string {
     case 'of':
       return hidden.round === 'floor' ? `max(1, ${hidden.channels}//${reduction})` : `round(${hidden.channels}/${reduction})`;
     case 'width':
-      return 'explicit';
+      return String(hidden.width);
   }
 }
 
 /** The variant in words, for title lines: empty for the paper's SE. */
 export function describeVariant(variant: SeVariant, reduction: number, bias: boolean): string {
   if (variant.fc === 'linear' && variant.activation === 'relu' && variant.gate === 'sigmoid' && variant.hidden.rule === 'floor') return '';
-  const fc = variant.fc === 'conv1x1' ? `conv1x1${bias ? '+bias' : ''}` : `linear${bias ? '+bias' : ''}`;
-  return `${fc}, ${variant.activation}, ${variant.gate}, hidden ${describeHidden(variant.hidden, reduction)}`;
+  const fc = `${variant.fc}${bias ? '+bias' : ''}`;
+  const rule = variant.hidden.rule === 'floor' || variant.hidden.rule === 'width' ? '' : `, m = ${describeHidden(variant.hidden, reduction)}`;
+  return `${fc}, ${variant.activation}, ${variant.gate}${rule}`;
 }
 
 /** Names of SE's six ops, after the module names of the code it mirrors. */

@@ -3,7 +3,7 @@ import { UsageError } from '../errors';
 import { oneOf, wholeNumber } from '../parse';
 import {
   BRANCH3_KINDS,
-  hiddenWidth,
+  seWidth,
   INCEPTION_3A,
   inceptionOutputChannels,
   LAYOUTS,
@@ -16,7 +16,9 @@ import {
   type InceptionBlockShape,
   type Layout,
   type ResNetBlockShape,
+  type SeSettings,
 } from './blocks';
+import { describeVariant, PAPER_SE, parseHiddenRule, SE_ACTIVATIONS, SE_FCS, SE_GATES, seHidden, type SeVariant } from './se-variants';
 
 export interface InputShape {
   channels: number;
@@ -31,6 +33,8 @@ interface SpecBase {
   reduction: number;
   /** SE FC layers with biases, as in the SENet paper's reference models. */
   bias: boolean;
+  /** The field's SE (--se-fc, --se-hidden, --se-activation, --se-gate): absent for the paper's. */
+  variant?: SeVariant | undefined;
 }
 
 export interface SeSpec extends SpecBase {
@@ -87,6 +91,10 @@ export interface RawSpecOptions {
   pool?: string | undefined;
   model?: string | undefined;
   layout?: string | undefined;
+  seFc?: string | undefined;
+  seHidden?: string | undefined;
+  seActivation?: string | undefined;
+  seGate?: string | undefined;
 }
 
 type RawKey = keyof RawSpecOptions;
@@ -99,13 +107,14 @@ export const DEFAULTS = {
 } as const;
 
 /** The options each block family takes, beyond block, batch, height and width. */
+const VARIANT_KEYS = ['seFc', 'seHidden', 'seActivation', 'seGate'] as const satisfies readonly RawKey[];
 const OPTIONS_OF: Record<'se' | 'resnet' | 'inception', readonly RawKey[]> = {
-  se: ['channels', 'reduction', 'bias'],
-  resnet: ['channels', 'reduction', 'bias', 'kind', 'planes', 'stride', 'strideOn', 'sePosition'],
-  inception: ['channels', 'reduction', 'bias', 'widths', 'branch3', 'pool'],
+  se: ['channels', 'reduction', 'bias', ...VARIANT_KEYS],
+  resnet: ['channels', 'reduction', 'bias', 'kind', 'planes', 'stride', 'strideOn', 'sePosition', ...VARIANT_KEYS],
+  inception: ['channels', 'reduction', 'bias', 'widths', 'branch3', 'pool', ...VARIANT_KEYS],
 };
 const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout'];
-const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition'];
+const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition', ...VARIANT_KEYS];
 const COMMON: readonly RawKey[] = ['block', 'batch', 'height', 'width'];
 
 const flag = (key: RawKey): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -156,8 +165,14 @@ function requireValue(raw: RawSpecOptions, key: RawKey, hint: string): string {
   return value;
 }
 
-/** The SE checks: r at most the channels SE sees, so that floor(C / r) >= 1. */
-function checkReduction(reduction: number, channels: number, where: string): void {
+/** The SE checks: a hidden width of at least 1, and r at most the channels SE sees, so that floor(C / r) >= 1. */
+function checkReduction(reduction: number, channels: number, where: string, variant?: SeVariant): void {
+  if (variant !== undefined && variant.hidden.rule !== 'floor') {
+    if (seHidden(channels, reduction, variant.hidden) < 1) {
+      throw new UsageError(`--se-hidden gives SE on the ${channels} channels ${where} a hidden width of 0`);
+    }
+    return;
+  }
   if (reduction > channels) {
     throw new UsageError(
       `--reduction ${reduction} is larger than the ${channels} channels ${where}: the SE hidden width floor(C / r) would be 0`,
@@ -197,7 +212,7 @@ function buildResNet(raw: RawSpecOptions, block: 'resnet' | 'se-resnet', base: O
     strideOn: oneOf('stride-on', raw.strideOn ?? '3x3', STRIDE_PLACES),
     sePosition: oneOf('se-position', raw.sePosition ?? 'standard', SE_POSITIONS),
   };
-  if (block === 'se-resnet') checkReduction(spec.reduction, resnetSeChannels(spec), `SE sees at --se-position ${spec.sePosition}`);
+  if (block === 'se-resnet') checkReduction(spec.reduction, resnetSeChannels(spec), `SE sees at --se-position ${spec.sePosition}`, spec.variant);
   return spec;
 }
 
@@ -211,7 +226,7 @@ function buildInception(raw: RawSpecOptions, block: 'inception' | 'se-inception'
     branch3: oneOf('branch3', raw.branch3 ?? '5x5', BRANCH3_KINDS),
     pool: oneOf('pool', raw.pool ?? 'max', POOL_KINDS),
   };
-  if (block === 'se-inception') checkReduction(spec.reduction, inceptionOutputChannels(spec.widths), 'of the concatenation');
+  if (block === 'se-inception') checkReduction(spec.reduction, inceptionOutputChannels(spec.widths), 'of the concatenation', spec.variant);
   return spec;
 }
 
@@ -233,11 +248,27 @@ function buildNetwork(raw: RawSpecOptions, model: ModelName, base: Omit<SpecBase
   };
 }
 
+/** The field's SE from --se-fc, --se-hidden, --se-activation and --se-gate, or undefined when none is given. */
+function parseVariant(raw: RawSpecOptions): SeVariant | undefined {
+  if (VARIANT_KEYS.every((key) => raw[key] === undefined)) return undefined;
+  const hidden = raw.seHidden === undefined ? PAPER_SE.hidden : parseHiddenRule(raw.seHidden);
+  if (hidden.rule === 'width' && raw.reduction !== undefined) throw new UsageError('--reduction does not apply to an explicit --se-hidden width');
+  return {
+    fc: oneOf('se-fc', raw.seFc ?? PAPER_SE.fc, SE_FCS),
+    activation: oneOf('se-activation', raw.seActivation ?? PAPER_SE.activation, SE_ACTIVATIONS),
+    gate: oneOf('se-gate', raw.seGate ?? PAPER_SE.gate, SE_GATES),
+    hidden,
+    naming: 'seprof',
+  };
+}
+
 export function buildSpec(raw: RawSpecOptions): Spec {
+  const variant = parseVariant(raw);
   const base = {
     batch: raw.batch === undefined ? DEFAULTS.batch : wholeNumber('batch', raw.batch),
     reduction: raw.reduction === undefined ? DEFAULTS.reduction : wholeNumber('reduction', raw.reduction),
     bias: raw.bias ?? false,
+    ...(variant && { variant }),
   };
   if (raw.model !== undefined) return buildNetwork(raw, oneOf('model', raw.model, MODELS), base);
   if (raw.layout !== undefined) throw new UsageError('--layout applies to --model networks');
@@ -246,7 +277,7 @@ export function buildSpec(raw: RawSpecOptions): Spec {
   switch (block) {
     case 'se': {
       const channels = wholeNumber('channels', requireValue(raw, 'channels', 'the number of input channels, e.g. --channels 512'));
-      checkReduction(base.reduction, channels, 'of the input');
+      checkReduction(base.reduction, channels, 'of the input', variant);
       return { block, input: sizeOf(raw, channels, DEFAULTS.size.se), ...base };
     }
     case 'resnet':
@@ -258,8 +289,20 @@ export function buildSpec(raw: RawSpecOptions): Spec {
   }
 }
 
+/** The SE settings of a spec that has SE. */
+export function seSettingsOf(spec: Spec): SeSettings {
+  return { reduction: spec.reduction, bias: spec.bias, ...(spec.variant && { variant: spec.variant }) };
+}
+
+/** `, conv1x1+bias, silu, hardsigmoid, hidden ...` for the field's SE, empty for the paper's. */
+function variantWords(spec: Spec): string {
+  const words = spec.variant === undefined ? '' : describeVariant(spec.variant, spec.reduction, spec.bias);
+  return words === '' ? '' : `, ${words}`;
+}
+
 function describeSe(spec: Spec, channels: number): string {
-  return `SE(r=${spec.reduction}, hidden ${hiddenWidth(channels, spec.reduction)}${spec.bias ? ', bias' : ''})`;
+  const words = variantWords(spec);
+  return `SE(r=${spec.reduction}, hidden ${seWidth(channels, seSettingsOf(spec))}${words === '' && spec.bias ? ', bias' : words})`;
 }
 
 export function describeSpec(spec: Spec): string {
@@ -267,7 +310,7 @@ export function describeSpec(spec: Spec): string {
   const on = `on ${spec.batch}x${channels}x${height}x${width}`;
   switch (spec.block) {
     case 'se':
-      return `SEAttention(${channels}, r=${spec.reduction}${spec.bias ? ', bias' : ''}) ${on} · hidden width ${hiddenWidth(channels, spec.reduction)}`;
+      return `SEAttention(${channels}, r=${spec.reduction}${variantWords(spec) || (spec.bias ? ', bias' : '')}) ${on} · hidden width ${seWidth(channels, seSettingsOf(spec))}`;
     case 'resnet':
     case 'se-resnet': {
       const stride = spec.kind === 'bottleneck' ? `stride ${spec.stride} on ${spec.strideOn}` : `stride ${spec.stride}`;

@@ -2,7 +2,9 @@
 import type { Profile } from '../analyzers/profile';
 import { totalsOf, type Totals } from '../analyzers/count';
 import { CONVENTION_KEYS } from '../analyzers/conventions';
-import { hiddenWidth } from '../model/blocks';
+import { seWidth } from '../model/blocks';
+import { describeVariant } from '../model/se-variants';
+import { seSettingsOf } from '../model/spec';
 import { columnHeader } from './columns';
 import { withCommas } from './format';
 import { jsonTotals, SCHEMA_VERSION } from './json';
@@ -19,7 +21,7 @@ interface Point {
 function pointsOf(profiles: readonly Profile[]): Point[] {
   return profiles.map((profile) => {
     const { channels, height, width } = profile.spec.input;
-    return { label: `${channels}x${height}x${width}`, hidden: hiddenWidth(channels, profile.spec.reduction), profile };
+    return { label: `${channels}x${height}x${width}`, hidden: seWidth(channels, seSettingsOf(profile.spec)), profile };
   });
 }
 
@@ -32,7 +34,8 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
   const points = pointsOf(profiles);
   const total = grandTotals(profiles);
   const first = profiles[0]?.spec;
-  const settings = first === undefined ? '' : `SE r=${first.reduction}${first.bias ? ', bias' : ''}, batch ${first.batch}`;
+  const variant = first?.variant === undefined ? '' : describeVariant(first.variant, first.reduction, first.bias);
+  const settings = first === undefined ? '' : `SE r=${first.reduction}${variant === '' ? (first.bias ? ', bias' : '') : `, ${variant}`}, batch ${first.batch}`;
   const keys = format === 'csv' || format === 'json' ? CONVENTION_KEYS : columns;
   // Commas for people, bare integers for CSV.
   const rowOf = (label: string, hidden: string, totals: Totals, check: string, n: (x: bigint) => string): string[] => [
