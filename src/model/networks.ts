@@ -1,7 +1,8 @@
 // Whole networks as plans: a sequence of pieces that the analytic path and the tfjs
 // builder both walk, so the architecture is written once.
 import { RESNET_DEPTHS, type InceptionBlockConfig, type Layout, type ResNetBlockConfig, type SeSettings } from './blocks';
-import type { NetworkSpec } from './spec';
+import type { Node } from './graph';
+import { hasSe, zooOf, type NetworkSpec } from './spec';
 
 export type Piece =
   /** conv -> BN -> ReLU named `${prefix}conv${suffix}`, `${prefix}bn${suffix}`, `${prefix}relu${suffix}`. */
@@ -11,7 +12,9 @@ export type Piece =
   | { kind: 'inception-block'; prefix: string; cfg: InceptionBlockConfig }
   | { kind: 'global-pool'; name: string }
   /** Flattens [B, C, 1, 1] to [B, C] (a view), then a fully connected layer. */
-  | { kind: 'linear'; name: string; out: number; bias: boolean };
+  | { kind: 'linear'; name: string; out: number; bias: boolean }
+  /** A network written in the layer vocabulary of graph.ts. */
+  | { kind: 'nodes'; nodes: Node[] };
 
 export const CLASSES = 1000;
 
@@ -79,6 +82,8 @@ export function bnInceptionPlan(se: SeSettings | null): Piece[] {
 
 /** The plan of a network spec. */
 export function networkPlan(spec: NetworkSpec): Piece[] {
+  const zoo = zooOf(spec);
+  if (zoo !== undefined) return [{ kind: 'nodes', nodes: zoo.nodes({ se: hasSe(spec), reduction: spec.reduction }) }];
   const se = spec.model.startsWith('se-') ? { reduction: spec.reduction, bias: spec.bias } : null;
   const plain = spec.model.replace(/^se-/, '');
   return plain === 'bn-inception' ? bnInceptionPlan(se) : resnetPlan(RESNET_DEPTHS[plain as keyof typeof RESNET_DEPTHS], spec.layout, se);

@@ -18,6 +18,8 @@ import {
   type ResNetBlockShape,
   type SeSettings,
 } from './blocks';
+import { matchName, normalName } from './network-names';
+import { PRESET_ONLY, ZOO, type ZooNetwork } from './zoo';
 import { describeVariant, PAPER_SE, parseHiddenRule, SE_ACTIVATIONS, SE_FCS, SE_GATES, seHidden, type SeVariant } from './se-variants';
 
 export interface InputShape {
@@ -63,7 +65,12 @@ export type ModelName = (typeof MODELS)[number];
 
 export interface NetworkSpec extends SpecBase {
   block: 'network';
-  model: ModelName;
+  /** One of MODELS, or a key of ZOO (torchvision's and Cadene's spellings). */
+  model: string;
+  /** `--preset cadene`: Cadene's SE-ResNets rather than seprof's. */
+  preset?: 'cadene' | undefined;
+  /** The SE-free twin of a ZOO network that has SE. */
+  seFree?: boolean | undefined;
   /** ResNets: v1 strides the first 1x1 conv of a downsampling bottleneck (Caffe, SENet), v1.5 the 3x3 (torchvision). */
   layout: Layout;
 }
@@ -95,6 +102,7 @@ export interface RawSpecOptions {
   seHidden?: string | undefined;
   seActivation?: string | undefined;
   seGate?: string | undefined;
+  preset?: string | undefined;
 }
 
 type RawKey = keyof RawSpecOptions;
@@ -119,7 +127,14 @@ const COMMON: readonly RawKey[] = ['block', 'batch', 'height', 'width'];
 
 const flag = (key: RawKey): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
+/** The ZOO entry a network spec names, or undefined for seprof's own networks. */
+export function zooOf(spec: NetworkSpec): ZooNetwork | undefined {
+  return ZOO.get(spec.model);
+}
+
 export function hasSe(spec: Spec): boolean {
+  const zoo = spec.block === 'network' ? zooOf(spec) : undefined;
+  if (spec.block === 'network' && zoo !== undefined) return zoo.se !== null && spec.seFree !== true;
   const name = spec.block === 'network' ? spec.model : spec.block;
   return name === 'se' || name.startsWith('se-');
 }
@@ -136,7 +151,8 @@ export function plainTwin(spec: Spec): Spec | undefined {
     case 'se-inception':
       return { ...spec, block: 'inception' };
     case 'network':
-      return hasSe(spec) ? { ...spec, model: spec.model.replace(/^se-/, '') as ModelName } : undefined;
+      if (!hasSe(spec)) return undefined;
+      return zooOf(spec) === undefined ? { ...spec, model: spec.model.replace(/^se-/, '') } : { ...spec, seFree: true };
     default:
       return undefined;
   }
@@ -230,11 +246,44 @@ function buildInception(raw: RawSpecOptions, block: 'inception' | 'se-inception'
   return spec;
 }
 
-export function isResNetModel(model: ModelName): boolean {
+export function isResNetModel(model: string): boolean {
   return model.replace(/^se-/, '') in RESNET_DEPTHS;
 }
 
 const NETWORK_KEYS: readonly RawKey[] = ['model', 'layout', 'batch', 'height', 'width', 'reduction', 'bias'];
+const ZOO_KEYS: readonly RawKey[] = ['model', 'preset', 'batch', 'height', 'width', 'reduction'];
+
+/** A network as torchvision or Cadene defines it: its SE is fixed but for the reduction ratio. */
+function buildZooNetwork(raw: RawSpecOptions, model: string, zoo: ZooNetwork, batch: number): NetworkSpec {
+  rejectStrayOptions(raw, ZOO_KEYS, zoo.se === null, `--model ${model}`);
+  const input = sizeOf(raw, 3, zoo.size);
+  const refused = zoo.refuseSize?.(input.height, input.width);
+  if (refused !== undefined) throw new UsageError(`--model ${model} cannot take a ${input.height}x${input.width} input: ${refused}`);
+  return {
+    block: 'network',
+    input,
+    batch,
+    reduction: raw.reduction === undefined ? (zoo.se?.reduction ?? DEFAULTS.reduction) : wholeNumber('reduction', raw.reduction),
+    bias: true,
+    model,
+    layout: 'v1.5',
+    ...(raw.preset !== undefined && { preset: 'cadene' as const }),
+  };
+}
+
+/** `--model`: seprof's own networks, or with --preset cadene / a torchvision or Cadene name, a ZOO entry. */
+function buildAnyNetwork(raw: RawSpecOptions, value: string, base: Omit<SpecBase, 'input'>): NetworkSpec {
+  if (raw.preset !== undefined) {
+    oneOf('preset', raw.preset, ['cadene']);
+    const cadene = [...PRESET_ONLY].find((name) => name === normalName(value));
+    const zoo = cadene === undefined ? undefined : ZOO.get(cadene);
+    if (cadene === undefined || zoo === undefined) throw new UsageError(`--preset cadene applies to ${[...PRESET_ONLY].join(', ')}, not ${value}`);
+    return buildZooNetwork(raw, cadene, zoo, base.batch);
+  }
+  const name = matchName(value, [...MODELS, ...[...ZOO.keys()].filter((key) => !PRESET_ONLY.has(key))]);
+  const zoo = ZOO.get(name);
+  return zoo === undefined ? buildNetwork(raw, name as ModelName, base) : buildZooNetwork(raw, name, zoo, base.batch);
+}
 
 function buildNetwork(raw: RawSpecOptions, model: ModelName, base: Omit<SpecBase, 'input'>): NetworkSpec {
   rejectStrayOptions(raw, NETWORK_KEYS, !model.startsWith('se-'), `--model ${model}`);
@@ -270,7 +319,8 @@ export function buildSpec(raw: RawSpecOptions): Spec {
     bias: raw.bias ?? false,
     ...(variant && { variant }),
   };
-  if (raw.model !== undefined) return buildNetwork(raw, oneOf('model', raw.model, MODELS), base);
+  if (raw.model !== undefined) return buildAnyNetwork(raw, raw.model, base);
+  if (raw.preset !== undefined) throw new UsageError('--preset applies to --model networks');
   if (raw.layout !== undefined) throw new UsageError('--layout applies to --model networks');
   const block = oneOf('block', raw.block ?? 'se', BLOCKS);
   rejectStrayOptions(raw, [...COMMON, ...OPTIONS_OF[family(block)]], block === 'resnet' || block === 'inception', `--block ${block}`);
@@ -317,8 +367,14 @@ export function describeSpec(spec: Spec): string {
       const se = spec.block === 'se-resnet' ? ` + ${describeSe(spec, resnetSeChannels(spec))} ${spec.sePosition}` : '';
       return `${spec.block === 'se-resnet' ? 'SE-ResNet' : 'ResNet'} ${spec.kind} block (planes ${spec.planes}, ${stride}${se}) ${on}`;
     }
-    case 'network':
+    case 'network': {
+      const zoo = zooOf(spec);
+      if (zoo !== undefined) {
+        const se = zoo.se === null ? 'no SE' : spec.seFree === true ? 'without SE' : `SE r=${spec.reduction}: ${zoo.se.words(spec.reduction)}`;
+        return `${spec.model} (${zoo.source}; ${se}) ${on}`;
+      }
       return `${spec.model}${isResNetModel(spec.model) ? ` ${spec.layout}` : ''}${hasSe(spec) ? ` (SE r=${spec.reduction}${spec.bias ? ', bias' : ''})` : ''} ${on}`;
+    }
     case 'inception':
     case 'se-inception': {
       const w = spec.widths;

@@ -1,6 +1,7 @@
 // SE from hyper-parameters alone. The paper's SEAttention:
 // AdaptiveAvgPool2d(1) -> Linear(C, m) -> ReLU -> Linear(m, C) -> Sigmoid -> x * s;
 // the field's variants swap the FCs for 1x1 convs, the activation and the gate.
+import { UsageError } from '../../errors';
 import { dim, makeOp, type Op, type Shape } from '../ops';
 import { seWidth, type SeSettings } from '../../model/blocks';
 import { PAPER_SE, seOpNames } from '../../model/se-variants';
@@ -20,6 +21,7 @@ export function seOps({ input, prefix = '', source = 'input', ...se }: SeParams)
   const names = seOpNames(variant);
   const [batch, channels] = [dim(input, 0), dim(input, 1)];
   const hidden = seWidth(channels, se);
+  if (hidden < 1) throw new UsageError(`${prefix}${names.fc1}: SE on ${channels} channels at --reduction ${se.reduction} has a hidden width of 0`);
   const squeeze = { ...globalAvgPool(`${prefix}${names.squeeze}`, input), reads: [source] };
   // Linear reads the squeeze as [B, C] (a view); a 1x1 conv reads it as it is.
   const fc = (name: string, x: Shape, out: number): Op =>
