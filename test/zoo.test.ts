@@ -1,10 +1,14 @@
 // The field's networks: parameters against torchvision's published counts, one block of each
 // family by hand, the CLI's names and refusals, and the tfjs cross-check on every layer.
+import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { analyticOps } from '../src/analyzers/analytic';
 import { compareLayers } from '../src/analyzers/check';
 import { countLayer, totalsOf, type Totals } from '../src/analyzers/count';
-import { measure } from '../src/analyzers/measured';
+import { nodesOps } from '../src/analyzers/analytic/graph';
+import { measure, measureModel } from '../src/analyzers/measured';
+import type { Node } from '../src/model/graph';
+import { nodesLayers } from '../src/modules/graph';
 import { expectUsageError, seprof } from './support/cli';
 import { specOf } from './support/grid';
 
@@ -143,7 +147,6 @@ const LIGHT: Record<string, string | number>[] = [
   { model: 'efficientnet_v2_s', height: 32, width: 32 },
   { model: 'regnet_y_400mf', height: 32, width: 40, batch: 2 },
   { model: 'resnext50_32x4d', height: 32, width: 32 },
-  { model: 'se_resnet50', preset: 'cadene', height: 197, width: 197 }, // odd stem map: ceil_mode pools like 'valid'
 ];
 const HEAVY_CASES: Record<string, string | number>[] = [
   ...['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7'].map((b) => ({ model: `efficientnet_${b}`, height: 32, width: 32 })),
@@ -154,7 +157,29 @@ const HEAVY_CASES: Record<string, string | number>[] = [
   { model: 'se_resnext101_32x4d', height: 224, width: 224 },
   { model: 'senet154', height: 224, width: 224 },
   { model: 'se_resnet101', preset: 'cadene', height: 224, width: 224 },
+  { model: 'se_resnet50', preset: 'cadene', height: 197, width: 197 }, // odd stem map: ceil_mode pools like 'valid'
 ];
+
+describe("Cadene's ceil_mode max pool in tfjs", () => {
+  it.each([
+    [9, 9],
+    [10, 10],
+  ])('pools a %dx%d map to the size PyTorch gives, read back per layer', async (height, width) => {
+    const nodes: Node[] = [
+      { kind: 'conv', name: 'conv', cout: 4, k: 3, stride: 1, groups: 1, bias: false },
+      { kind: 'pool', name: 'pool', pool: 'max', k: 3, stride: 2, padding: 'ceil' },
+    ];
+    const analytic = nodesOps(nodes, [1, 2, height, width], 'input');
+    const size = Math.ceil((height - 3) / 2) + 1; // ceil_mode, no padding
+    expect(analytic[1]?.outputShape).toEqual([1, 4, size, size]);
+    const build = (): tfl.LayersModel => {
+      const x = tfl.input({ shape: [height, width, 2], name: 'input' });
+      return tfl.model({ inputs: x, outputs: nodesLayers(nodes, x) });
+    };
+    const measured = await measureModel(build, [1, height, width, 2], once);
+    expect(compareLayers(analytic.map(countLayer), measured.ops.map(countLayer)).mismatches).toEqual([]);
+  });
+});
 
 describe('analytic equals measured on every layer', () => {
   it.each(LIGHT)('$model at $height x $width', async (options) => {
