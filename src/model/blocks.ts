@@ -22,7 +22,8 @@ export function hiddenWidth(channels: number, reduction: number): number {
   return Math.floor(channels / reduction);
 }
 
-export const SE_POSITIONS = ['standard', 'pre', 'post', 'identity'] as const;
+/** The SENet paper's placements (its Figure 5), and SE_3x3: after the bottleneck's 3x3 conv (its Table 15). */
+export const SE_POSITIONS = ['standard', 'pre', 'post', 'identity', '3x3'] as const;
 export type SePosition = (typeof SE_POSITIONS)[number];
 export const RESNET_KINDS = ['bottleneck', 'basic'] as const;
 export const STRIDE_PLACES = ['1x1', '3x3'] as const;

@@ -1,6 +1,6 @@
 // Whole networks as plans: a sequence of pieces that the analytic path and the tfjs
 // builder both walk, so the architecture is written once.
-import { RESNET_DEPTHS, type InceptionBlockConfig, type Layout, type ResNetBlockConfig, type SeSettings } from './blocks';
+import { RESNET_DEPTHS, type InceptionBlockConfig, type Layout, type ResNetBlockConfig, type SePosition, type SeSettings } from './blocks';
 import type { Node } from './graph';
 import { hasSe, zooOf, type NetworkSpec } from './spec';
 
@@ -19,7 +19,12 @@ export type Piece =
 export const CLASSES = 1000;
 
 /** torchvision's ResNet: stem, four stages of bottlenecks, global pool, 1000-way classifier. */
-export function resnetPlan(depths: readonly number[], layout: Layout, se: SeSettings | null): Piece[] {
+export function resnetPlan(
+  depths: readonly number[],
+  layout: Layout,
+  se: SeSettings | null,
+  where: { sePosition?: SePosition | undefined; seStages?: readonly number[] | undefined } = {},
+): Piece[] {
   const pieces: Piece[] = [
     { kind: 'conv-bn-relu', prefix: 'stem.', suffix: '1', cout: 64, k: 7, stride: 2 },
     { kind: 'pool', name: 'stem.maxpool', pool: 'max', k: 3, stride: 2 },
@@ -31,8 +36,8 @@ export function resnetPlan(depths: readonly number[], layout: Layout, se: SeSett
         planes: 64 * 2 ** stage,
         stride: i === 0 && stage > 0 ? 2 : 1,
         strideOn: layout === 'v1' ? '1x1' : '3x3',
-        sePosition: 'standard',
-        se,
+        sePosition: where.sePosition ?? 'standard',
+        se: where.seStages === undefined || where.seStages.includes(stage + 1) ? se : null,
       };
       pieces.push({ kind: 'resnet-block', prefix: `layer${stage + 1}.${i}.`, cfg });
     }
@@ -86,5 +91,5 @@ export function networkPlan(spec: NetworkSpec): Piece[] {
   if (zoo !== undefined) return [{ kind: 'nodes', nodes: zoo.nodes({ se: hasSe(spec), reduction: spec.reduction }) }];
   const se = spec.model.startsWith('se-') ? { reduction: spec.reduction, bias: spec.bias } : null;
   const plain = spec.model.replace(/^se-/, '');
-  return plain === 'bn-inception' ? bnInceptionPlan(se) : resnetPlan(RESNET_DEPTHS[plain as keyof typeof RESNET_DEPTHS], spec.layout, se);
+  return plain === 'bn-inception' ? bnInceptionPlan(se) : resnetPlan(RESNET_DEPTHS[plain as keyof typeof RESNET_DEPTHS], spec.layout, se, spec);
 }

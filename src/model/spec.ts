@@ -16,6 +16,7 @@ import {
   type InceptionBlockShape,
   type Layout,
   type ResNetBlockShape,
+  type SePosition,
   type SeSettings,
 } from './blocks';
 import { matchName, normalName } from './network-names';
@@ -73,6 +74,10 @@ export interface NetworkSpec extends SpecBase {
   seFree?: boolean | undefined;
   /** ResNets: v1 strides the first 1x1 conv of a downsampling bottleneck (Caffe, SENet), v1.5 the 3x3 (torchvision). */
   layout: Layout;
+  /** SE-ResNets: where SE sits in every block (default standard). */
+  sePosition?: SePosition | undefined;
+  /** SE-ResNets: the stages (1-4) that have SE; absent: all. */
+  seStages?: readonly number[] | undefined;
 }
 
 export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec | NetworkSpec;
@@ -103,6 +108,7 @@ export interface RawSpecOptions {
   seActivation?: string | undefined;
   seGate?: string | undefined;
   preset?: string | undefined;
+  seStages?: string | undefined;
 }
 
 type RawKey = keyof RawSpecOptions;
@@ -121,8 +127,8 @@ const OPTIONS_OF: Record<'se' | 'resnet' | 'inception', readonly RawKey[]> = {
   resnet: ['channels', 'reduction', 'bias', 'kind', 'planes', 'stride', 'strideOn', 'sePosition', ...VARIANT_KEYS],
   inception: ['channels', 'reduction', 'bias', 'widths', 'branch3', 'pool', ...VARIANT_KEYS],
 };
-const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout'];
-const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition', ...VARIANT_KEYS];
+const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout', 'preset', 'seStages'];
+const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition', 'seStages', ...VARIANT_KEYS];
 const COMMON: readonly RawKey[] = ['block', 'batch', 'height', 'width'];
 
 const flag = (key: RawKey): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -207,6 +213,7 @@ function parseWidths(value: string): InceptionBlockShape['widths'] {
 
 /** The channels SE sees in a ResNet block: the block input for SE-PRE, else the block output. */
 export function resnetSeChannels(spec: ResNetBlockSpec): number {
+  if (spec.sePosition === '3x3') return spec.planes;
   return spec.sePosition === 'pre' ? spec.input.channels : resnetOutputChannels(spec);
 }
 
@@ -228,6 +235,7 @@ function buildResNet(raw: RawSpecOptions, block: 'resnet' | 'se-resnet', base: O
     strideOn: oneOf('stride-on', raw.strideOn ?? '3x3', STRIDE_PLACES),
     sePosition: oneOf('se-position', raw.sePosition ?? 'standard', SE_POSITIONS),
   };
+  if (spec.kind === 'basic' && spec.sePosition === '3x3') throw new UsageError('--se-position 3x3 applies to bottleneck blocks (the paper\'s SE_3x3)');
   if (block === 'se-resnet') checkReduction(spec.reduction, resnetSeChannels(spec), `SE sees at --se-position ${spec.sePosition}`, spec.variant);
   return spec;
 }
@@ -250,7 +258,14 @@ export function isResNetModel(model: string): boolean {
   return model.replace(/^se-/, '') in RESNET_DEPTHS;
 }
 
-const NETWORK_KEYS: readonly RawKey[] = ['model', 'layout', 'batch', 'height', 'width', 'reduction', 'bias'];
+const NETWORK_KEYS: readonly RawKey[] = ['model', 'layout', 'batch', 'height', 'width', 'reduction', 'bias', 'sePosition', 'seStages'];
+
+/** `--se-stages 2,3`: the ResNet stages, 1 to 4, that get SE (the paper's stage ablation). */
+function parseStages(value: string): number[] {
+  const stages = value.split(',').map((part) => wholeNumber('se-stages', part));
+  if (stages.some((s) => s > 4)) throw new UsageError(`--se-stages takes stages 1 to 4, e.g. 2,3; got '${value}'`);
+  return [...new Set(stages)].sort();
+}
 const ZOO_KEYS: readonly RawKey[] = ['model', 'preset', 'batch', 'height', 'width', 'reduction'];
 
 /** A network as torchvision or Cadene defines it: its SE is fixed but for the reduction ratio. */
@@ -287,13 +302,17 @@ function buildAnyNetwork(raw: RawSpecOptions, value: string, base: Omit<SpecBase
 
 function buildNetwork(raw: RawSpecOptions, model: ModelName, base: Omit<SpecBase, 'input'>): NetworkSpec {
   rejectStrayOptions(raw, NETWORK_KEYS, !model.startsWith('se-'), `--model ${model}`);
-  if (!isResNetModel(model) && raw.layout !== undefined) throw new UsageError(`--layout applies to ResNets, not ${model}`);
+  for (const key of ['layout', 'sePosition', 'seStages'] as const) {
+    if (!isResNetModel(model) && raw[key] !== undefined) throw new UsageError(`${flag(key)} applies to ResNets, not ${model}`);
+  }
   return {
     block: 'network',
     input: sizeOf(raw, 3, DEFAULTS.size.network),
     ...base,
     model,
     layout: oneOf('layout', raw.layout ?? 'v1.5', LAYOUTS),
+    ...(raw.sePosition !== undefined && { sePosition: oneOf('se-position', raw.sePosition, SE_POSITIONS) }),
+    ...(raw.seStages !== undefined && { seStages: parseStages(raw.seStages) }),
   };
 }
 
@@ -373,7 +392,8 @@ export function describeSpec(spec: Spec): string {
         const se = zoo.se === null ? 'no SE' : spec.seFree === true ? 'without SE' : `SE r=${spec.reduction}: ${zoo.se.words(spec.reduction)}`;
         return `${spec.model} (${zoo.source}; ${se}) ${on}`;
       }
-      return `${spec.model}${isResNetModel(spec.model) ? ` ${spec.layout}` : ''}${hasSe(spec) ? ` (SE r=${spec.reduction}${spec.bias ? ', bias' : ''})` : ''} ${on}`;
+      const where = `${spec.sePosition === undefined ? '' : `, ${spec.sePosition}`}${spec.seStages === undefined ? '' : `, stages ${spec.seStages.join(',')}`}`;
+      return `${spec.model}${isResNetModel(spec.model) ? ` ${spec.layout}` : ''}${hasSe(spec) ? ` (SE r=${spec.reduction}${spec.bias ? ', bias' : ''}${where})` : ''} ${on}`;
     }
     case 'inception':
     case 'se-inception': {
