@@ -47,6 +47,39 @@ describe("parameters equal torchvision 0.14's published num_params (weights meta
   });
 });
 
+/** Rounded like torchvision's meta: n / 10^9 to three decimals, trailing zeros dropped. */
+const gigaRounded = (n: bigint): string => String(Number((n + 500_000n) / 1_000_000n) / 1000);
+
+describe("torchvision's published GFLOPS (`_ops` in its weights' meta, pytorch/vision main) are seprof's macs", () => {
+  it.each([
+    ['mobilenet_v3_large', 224, '0.217'],
+    ['mobilenet_v3_small', 224, '0.057'],
+    ['efficientnet_b0', 224, '0.386'],
+    ['efficientnet_b1', 240, '0.687'],
+    ['efficientnet_b2', 288, '1.088'],
+    ['efficientnet_b3', 300, '1.827'],
+    ['efficientnet_b4', 380, '4.394'],
+    ['efficientnet_b5', 456, '10.266'],
+    ['efficientnet_b6', 528, '19.068'],
+    ['efficientnet_b7', 600, '37.746'],
+    ['efficientnet_v2_s', 384, '8.366'],
+    ['regnet_y_400mf', 224, '0.402'],
+    ['regnet_y_800mf', 224, '0.834'],
+    ['regnet_y_1_6gf', 224, '1.612'],
+    ['regnet_y_3_2gf', 224, '3.176'],
+    ['regnet_y_8gf', 224, '8.473'],
+    ['regnet_y_16gf', 224, '15.912'],
+    ['regnet_y_16gf', 384, '46.735'], // the SWAG end-to-end weights' crop
+    ['regnet_y_32gf', 224, '32.28'],
+    ['regnet_y_32gf', 384, '94.826'],
+    ['resnext50_32x4d', 224, '4.23'],
+    ['resnext101_32x8d', 224, '16.414'],
+    ['resnext101_64x4d', 224, '15.46'],
+  ] as const)('%s at %d: %s', (model, size, gflops) => {
+    expect(gigaRounded(totals({ model, height: size }).counts['macs'] ?? 0n)).toBe(gflops);
+  });
+});
+
 describe('one block of each family, by hand (thop MACs and params; BN: 2 params and 4 thop MACs per element)', () => {
   it('MobileNetV3-Large features.4: 24 -> expand 72 -> depthwise 5x5 s2 -> SE(72, m 24, hardsigmoid) -> 40, on 56x56', () => {
     const [A, a] = [56n * 56n, 28n * 28n];
@@ -121,7 +154,7 @@ describe('the CLI', () => {
     [['--model', 'resnext50_32x4d', '--reduction', '8'], /--reduction does not apply to --model resnext50_32x4d, which has no SE/],
     [['--model', 'mobilenet_v3_small', '--bias'], /--bias does not apply to --model mobilenet_v3_small/],
     [['--model', 'regnet_y_800mf', '--layout', 'v1'], /--layout does not apply to --model regnet_y_800mf/],
-    [['--model', 'se_resnext50_32x4d', '--height', '256'], /cannot take a 256x224 input: .* layer4 must be 7x7/],
+    [['--model', 'se_resnext50_32x4d', '--height', '256', '--width', '224'], /cannot take a 256x224 input: .* layer4 must be 7x7/],
     [['--model', 'regnet_y_400mf', '--reduction', '97'], /SE on 48 channels at --reduction 97 has a hidden width of 0/],
     [['--model', 'resnet50', '--preset', 'cadene'], /--preset cadene applies to se_resnet50, se_resnet101, se_resnet152, not resnet50/],
     [['--model', 'se_resnet50', '--preset', 'timm'], /--preset must be one of cadene/],

@@ -173,12 +173,10 @@ function rejectStrayOptions(raw: RawSpecOptions, allowed: readonly RawKey[], pla
   }
 }
 
+/** The input size; --width defaults to --height, as --help says, so that --height 384 is square. */
 function sizeOf(raw: RawSpecOptions, channels: number, fallback: number): InputShape {
-  return {
-    channels,
-    height: raw.height === undefined ? fallback : wholeNumber('height', raw.height),
-    width: raw.width === undefined ? fallback : wholeNumber('width', raw.width),
-  };
+  const height = raw.height === undefined ? fallback : wholeNumber('height', raw.height);
+  return { channels, height, width: raw.width === undefined ? height : wholeNumber('width', raw.width) };
 }
 
 function requireValue(raw: RawSpecOptions, key: RawKey, hint: string): string {
