@@ -6,7 +6,8 @@ import { EFFICIENTNET_B, efficientnetB, efficientnetV2S } from './efficientnet';
 import { mobilenetV3 } from './mobilenet';
 import type { NetOptions } from './options';
 import { REGNET_Y, regnetY } from './regnet';
-import { CADENE, cadeneSenet, RESNEXT, resnext } from './resnext';
+import { RESNEXT, resnext } from './resnext';
+import { CADENE, cadeneSenet } from './senet';
 
 export type { NetOptions } from './options';
 

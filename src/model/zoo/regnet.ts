@@ -1,6 +1,6 @@
 // torchvision's RegNetY (models/regnet.py, 0.14): ResBottleneckBlocks with a grouped 3x3 and
 // SE whose hidden width is round(0.25 * the block's input width).
-import { convBnAct, type Node } from '../graph';
+import { convBnAct, TORCHVISION_CNA as CNA, type Node } from '../graph';
 import type { SeVariant } from '../se-variants';
 import type { NetOptions } from './options';
 
@@ -32,8 +32,6 @@ const seVariant = (widthIn: number): SeVariant => ({
   hidden: { rule: 'of', channels: widthIn, round: 'nearest' },
   naming: 'torchvision',
 });
-
-const CNA = ['0', '1', '2'] as const;
 
 function resBottleneck(prefix: string, win: number, wout: number, stride: number, groupWidth: number, options: NetOptions): Node[] {
   const f = `${prefix}f.`;
