@@ -3,7 +3,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { conv2d } from '../src/analyzers/analytic/layers';
-import { compareLayers } from '../src/analyzers/check';
+import { analyticBackward } from '../src/analyzers/backward/training';
+import { compareBackward, compareLayers } from '../src/analyzers/check';
 import { CONVENTIONS, countOp } from '../src/analyzers/conventions';
 import { countLayer } from '../src/analyzers/count';
 import { measureModel } from '../src/analyzers/measured';
@@ -45,7 +46,7 @@ describe('grouped and depthwise conv rules', () => {
   });
 });
 
-describe('measured in tfjs', () => {
+describe('measured in tfjs, forward and backward', () => {
   const once = { backend: 'wasm', runs: 1, warmup: 0 } as const;
 
   it('reads split, per-group convs and concat back as one grouped conv, and the activations as PyTorch ops', async () => {
@@ -66,5 +67,9 @@ describe('measured in tfjs', () => {
     expect(measured.unrecognised).toEqual([]);
     expect(measured.ops.map((op) => [op.name, op.kind, op.attrs.groups])).toEqual(analytic.map((op) => [op.name, op.kind, op.attrs.groups]));
     expect(compareLayers(analytic.map(countLayer), measured.ops.map(countLayer)).mismatches).toEqual([]);
+    // The backward pass (cpu: wasm has no conv filter gradient): every gradient kernel read and costed as the rules say.
+    const trained = await measureModel(build, [2, 9, 9, 12], { ...once, backend: 'cpu', training: true });
+    expect(trained.backward?.unrecognised).toEqual([]);
+    expect(compareBackward(analyticBackward(analytic.map(countLayer)).rows, trained.backward?.rows ?? [])).toEqual([]);
   });
 });

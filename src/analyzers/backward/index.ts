@@ -1,9 +1,9 @@
 // Backward counts: a rule table for the conventions that define one, a reason for the others.
 import { CONVENTION_KEYS } from '../conventions';
-import { countByRule, isSkip } from '../conventions/convention';
+import { countByRule } from '../conventions/convention';
 import type { Counts } from '../count';
 import type { Op } from '../ops';
-import { flopsBackward, NOT_MODELLED } from './flops';
+import { flopsBackward } from './flops';
 import { macsBackward } from './macs';
 import { isForwardOnly, type BackwardTable, type ForwardOnly } from './table';
 
@@ -39,19 +39,4 @@ export function countBackward(op: Op): Counts {
     if (rules !== undefined) counts[key] = countByRule(rules[op.kind], op);
   }
   return counts;
-}
-
-/**
- * Why the backward pass of these ops cannot be counted yet, or undefined when it can: the
- * activations of the newer networks have no backward rule, and a grouped convolution's
- * gradient kernels are not read back as one op.
- */
-export function backwardGap(ops: readonly Op[]): string | undefined {
-  const kinds = [...new Set(ops.map((op) => op.kind))].filter((kind) => {
-    const rule = flopsBackward[kind];
-    return isSkip(rule) && rule.skip === NOT_MODELLED;
-  });
-  const grouped = ops.some((op) => op.kind === 'conv2d' && (op.attrs.groups ?? 1) > 1);
-  if (kinds.length === 0 && !grouped) return undefined;
-  return [...kinds, ...(grouped ? ['grouped or depthwise conv2d'] : [])].join(', ');
 }
