@@ -120,8 +120,9 @@ export const DEFAULTS = {
   inceptionChannels: 192,
 } as const;
 
-/** The options each block family takes, beyond block, batch, height and width. */
+/** The options that choose the field's SE over the paper's. */
 const VARIANT_KEYS = ['seFc', 'seHidden', 'seActivation', 'seGate'] as const satisfies readonly RawKey[];
+/** The options each block family takes, beyond block, batch, height and width. */
 const OPTIONS_OF: Record<'se' | 'resnet' | 'inception', readonly RawKey[]> = {
   se: ['channels', 'reduction', 'bias', ...VARIANT_KEYS],
   resnet: ['channels', 'reduction', 'bias', 'kind', 'planes', 'stride', 'strideOn', 'sePosition', ...VARIANT_KEYS],
@@ -262,8 +263,9 @@ const NETWORK_KEYS: readonly RawKey[] = ['model', 'layout', 'batch', 'height', '
 function parseStages(value: string): number[] {
   const stages = value.split(',').map((part) => wholeNumber('se-stages', part));
   if (stages.some((s) => s > 4)) throw new UsageError(`--se-stages takes stages 1 to 4, e.g. 2,3; got '${value}'`);
-  return [...new Set(stages)].sort();
+  return [...new Set(stages)].sort((a, b) => a - b);
 }
+
 const ZOO_KEYS: readonly RawKey[] = ['model', 'preset', 'batch', 'height', 'width', 'reduction'];
 
 /** A network as torchvision or Cadene defines it: its SE is fixed but for the reduction ratio. */
