@@ -24,5 +24,7 @@ export function matchName<T extends string>(value: string, known: readonly T[]):
   const found = known.find((name) => normalName(name) === wanted);
   if (found !== undefined) return found;
   const closest = [...known].sort((a, b) => distance(wanted, normalName(a)) - distance(wanted, normalName(b)))[0];
-  throw new UsageError(`--model '${value}' is not a network seprof knows; did you mean ${closest}? Known: ${known.join(', ')}`);
+  // A suggestion only for a near miss: a third of the letters wrong at most.
+  const near = closest !== undefined && distance(wanted, normalName(closest)) <= Math.max(2, Math.floor(wanted.length / 3));
+  throw new UsageError(`--model '${value}' is not a network seprof knows${near ? `; did you mean ${closest}?` : '.'} Known: ${known.join(', ')}`);
 }
