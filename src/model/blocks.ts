@@ -17,9 +17,9 @@ export function seWidth(channels: number, se: SeSettings): number {
   return seHidden(channels, se.reduction, se.variant?.hidden ?? PAPER_SE.hidden);
 }
 
-/** The SE bottleneck width, floor(C / r). */
+/** The SE bottleneck width, floor(C / r), divided exactly. */
 export function hiddenWidth(channels: number, reduction: number): number {
-  return Math.floor(channels / reduction);
+  return Number(BigInt(channels) / BigInt(reduction));
 }
 
 /** The SENet paper's placements (its Figure 5), and SE_3x3: after the bottleneck's 3x3 conv (its Table 15). */
@@ -35,10 +35,11 @@ export interface ResNetBlockShape {
   stride: 1 | 2;
   /** Which conv of a bottleneck carries the stride: Caffe's first 1x1, or torchvision's 3x3. */
   strideOn: (typeof STRIDE_PLACES)[number];
-  sePosition: SePosition;
 }
 
 export interface ResNetBlockConfig extends ResNetBlockShape {
+  /** Where SE sits; `standard` (and unread) in a plain block. */
+  sePosition: SePosition;
   /** SE's settings, or null for a plain block. */
   se: SeSettings | null;
 }

@@ -2,7 +2,7 @@
 // builder both walk, so the architecture is written once.
 import { RESNET_DEPTHS, type InceptionBlockConfig, type Layout, type ResNetBlockConfig, type SePosition, type SeSettings } from './blocks';
 import type { Node } from './graph';
-import { hasSe, zooOf, type NetworkSpec } from './spec';
+import { hasSe, seSettingsOf, zooOf, type NetworkSpec } from './spec';
 
 export type Piece =
   /** conv -> BN -> ReLU named `${prefix}conv${suffix}`, `${prefix}bn${suffix}`, `${prefix}relu${suffix}`. */
@@ -88,8 +88,10 @@ export function bnInceptionPlan(se: SeSettings | null): Piece[] {
 /** The plan of a network spec. */
 export function networkPlan(spec: NetworkSpec): Piece[] {
   const zoo = zooOf(spec);
-  if (zoo !== undefined) return [{ kind: 'nodes', nodes: zoo.nodes({ se: hasSe(spec), reduction: spec.reduction }) }];
-  const se = spec.model.startsWith('se-') ? { reduction: spec.reduction, bias: spec.bias } : null;
+  if (zoo !== undefined) return [{ kind: 'nodes', nodes: zoo.nodes({ se: hasSe(spec), reduction: spec.reduction ?? 0 }) }];
+  const se = hasSe(spec) ? seSettingsOf(spec) : null;
   const plain = spec.model.replace(/^se-/, '');
-  return plain === 'bn-inception' ? bnInceptionPlan(se) : resnetPlan(RESNET_DEPTHS[plain as keyof typeof RESNET_DEPTHS], spec.layout, se, spec);
+  if (plain === 'bn-inception') return bnInceptionPlan(se);
+  if (spec.layout === undefined) throw new Error(`${spec.model} has no layout`);
+  return resnetPlan(RESNET_DEPTHS[plain as keyof typeof RESNET_DEPTHS], spec.layout, se, spec);
 }

@@ -1,9 +1,8 @@
 // What to profile. Every check of user input happens here, before any work starts.
 import { UsageError } from '../errors';
-import { oneOf, wholeNumber } from '../parse';
+import { LARGEST_WHOLE, oneOf, wholeNumber } from '../parse';
 import {
   BRANCH3_KINDS,
-  seWidth,
   INCEPTION_3A,
   inceptionOutputChannels,
   LAYOUTS,
@@ -15,13 +14,15 @@ import {
   STRIDE_PLACES,
   type InceptionBlockShape,
   type Layout,
+  type ResNetBlockConfig,
   type ResNetBlockShape,
   type SePosition,
   type SeSettings,
+  seWidth,
 } from './blocks';
 import { matchName, normalName } from './network-names';
-import { PRESET_ONLY, ZOO, type ZooNetwork } from './zoo';
 import { describeVariant, PAPER_SE, parseHiddenRule, SE_ACTIVATIONS, SE_FCS, SE_GATES, seHidden, type SeVariant } from './se-variants';
+import { PRESET_ONLY, ZOO, type ZooNetwork } from './zoo';
 
 export interface InputShape {
   channels: number;
@@ -29,28 +30,37 @@ export interface InputShape {
   width: number;
 }
 
+// A spec holds only what applies to it: SE's reduction and bias on specs with SE, the
+// position on SE-ResNet blocks, the layout on ResNets. A spec is a case's identity in compare.
 interface SpecBase {
   input: InputShape;
   batch: number;
-  /** SE reduction ratio r; the SE hidden width is floor(C / r). Unused by plain blocks. */
-  reduction: number;
-  /** SE FC layers with biases, as in the SENet paper's reference models. */
-  bias: boolean;
-  /** The field's SE (--se-fc, --se-hidden, --se-activation, --se-gate): absent for the paper's. */
-  variant?: SeVariant | undefined;
 }
 
-export interface SeSpec extends SpecBase {
+export interface SeSpec extends SpecBase, SeSettings {
   block: 'se';
 }
 
-export interface ResNetBlockSpec extends SpecBase, ResNetBlockShape {
-  block: 'resnet' | 'se-resnet';
+export interface PlainResNetBlockSpec extends SpecBase, ResNetBlockShape {
+  block: 'resnet';
 }
 
-export interface InceptionBlockSpec extends SpecBase, InceptionBlockShape {
-  block: 'inception' | 'se-inception';
+export interface SeResNetBlockSpec extends SpecBase, SeSettings, ResNetBlockShape {
+  block: 'se-resnet';
+  sePosition: SePosition;
 }
+
+export type ResNetBlockSpec = PlainResNetBlockSpec | SeResNetBlockSpec;
+
+export interface PlainInceptionBlockSpec extends SpecBase, InceptionBlockShape {
+  block: 'inception';
+}
+
+export interface SeInceptionBlockSpec extends SpecBase, SeSettings, InceptionBlockShape {
+  block: 'se-inception';
+}
+
+export type InceptionBlockSpec = PlainInceptionBlockSpec | SeInceptionBlockSpec;
 
 export const MODELS = [
   'resnet50',
@@ -64,20 +74,20 @@ export const MODELS = [
 ] as const;
 export type ModelName = (typeof MODELS)[number];
 
-export interface NetworkSpec extends SpecBase {
+export interface NetworkSpec extends SpecBase, Partial<SeSettings> {
   block: 'network';
   /** One of MODELS, or a key of ZOO (torchvision's and Cadene's spellings). */
   model: string;
+  /** ResNets only: v1 strides the first 1x1 conv of a downsampling bottleneck (Caffe, SENet), v1.5 the 3x3 (torchvision). */
+  layout?: Layout;
   /** `--preset cadene`: Cadene's SE-ResNets rather than seprof's. */
-  preset?: 'cadene' | undefined;
+  preset?: 'cadene';
   /** The SE-free twin of a ZOO network that has SE. */
-  seFree?: boolean | undefined;
-  /** ResNets: v1 strides the first 1x1 conv of a downsampling bottleneck (Caffe, SENet), v1.5 the 3x3 (torchvision). */
-  layout: Layout;
+  seFree?: true;
   /** SE-ResNets: where SE sits in every block (default standard). */
-  sePosition?: SePosition | undefined;
+  sePosition?: SePosition;
   /** SE-ResNets: the stages (1-4) that have SE; absent: all. */
-  seStages?: readonly number[] | undefined;
+  seStages?: readonly number[];
 }
 
 export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec | NetworkSpec;
@@ -139,11 +149,25 @@ export function zooOf(spec: NetworkSpec): ZooNetwork | undefined {
   return ZOO.get(spec.model);
 }
 
-export function hasSe(spec: Spec): boolean {
+/** Whether the spec has SE, and so SE's settings. */
+export function hasSe(spec: Spec): spec is Spec & SeSettings {
   const zoo = spec.block === 'network' ? zooOf(spec) : undefined;
   if (spec.block === 'network' && zoo !== undefined) return zoo.se !== null && spec.seFree !== true;
   const name = spec.block === 'network' ? spec.model : spec.block;
   return name === 'se' || name.startsWith('se-');
+}
+
+/** SE's settings alone, out of a spec that has them. */
+export function seSettingsOf(spec: SeSettings): SeSettings {
+  return { reduction: spec.reduction, bias: spec.bias, ...(spec.variant && { variant: spec.variant }) };
+}
+
+/** A ResNet block spec as the block config both derivations build from. */
+export function resnetConfig(spec: ResNetBlockSpec): ResNetBlockConfig {
+  const { kind, planes, stride, strideOn } = spec;
+  return spec.block === 'se-resnet'
+    ? { kind, planes, stride, strideOn, sePosition: spec.sePosition, se: seSettingsOf(spec) }
+    : { kind, planes, stride, strideOn, sePosition: 'standard', se: null };
 }
 
 export function family(block: BlockName): 'se' | 'resnet' | 'inception' {
@@ -153,13 +177,19 @@ export function family(block: BlockName): 'se' | 'resnet' | 'inception' {
 /** The same block without SE, or undefined for the SE module itself. */
 export function plainTwin(spec: Spec): Spec | undefined {
   switch (spec.block) {
-    case 'se-resnet':
-      return { ...spec, block: 'resnet' };
-    case 'se-inception':
-      return { ...spec, block: 'inception' };
-    case 'network':
+    case 'se-resnet': {
+      const { reduction, bias, variant, sePosition, ...plain } = spec;
+      return { ...plain, block: 'resnet' };
+    }
+    case 'se-inception': {
+      const { reduction, bias, variant, ...plain } = spec;
+      return { ...plain, block: 'inception' };
+    }
+    case 'network': {
       if (!hasSe(spec)) return undefined;
-      return zooOf(spec) === undefined ? { ...spec, model: spec.model.replace(/^se-/, '') } : { ...spec, seFree: true };
+      const { reduction, bias, sePosition, seStages, ...plain } = spec;
+      return zooOf(spec) === undefined ? { ...plain, model: spec.model.replace(/^se-/, '') } : { ...plain, seFree: true };
+    }
     default:
       return undefined;
   }
@@ -201,56 +231,62 @@ function checkReduction(reduction: number, channels: number, where: string, vari
   }
 }
 
+/** Every dimension must stay a safe integer (see Shape): a block that would widen past it is refused. */
+function checkWidth(width: bigint, what: string): void {
+  if (width > LARGEST_WHOLE) throw new UsageError(`${what} gives ${width} channels, too many: at most ${LARGEST_WHOLE} (2^53 - 1)`);
+}
+
 function parseWidths(value: string): InceptionBlockShape['widths'] {
   const parts = value.split(',');
   if (parts.length !== 6) {
     throw new UsageError(`--widths takes six widths c1,c3r,c3,c5r,c5,pp (e.g. 64,96,128,16,32,32); got '${value}'`);
   }
   const [c1, c3r, c3, c5r, c5, pp] = parts.map((part) => wholeNumber('widths', part)) as [number, number, number, number, number, number];
+  checkWidth([c1, c3, c5, pp].reduce((sum, c) => sum + BigInt(c), 0n), `--widths ${value} (concatenating c1 + c3 + c5 + pp)`);
   return { c1, c3r, c3, c5r, c5, pp };
 }
 
 /** The channels SE sees in a ResNet block: the block input for SE-PRE, else the block output. */
-export function resnetSeChannels(spec: ResNetBlockSpec): number {
+export function resnetSeChannels(spec: SeResNetBlockSpec): number {
   if (spec.sePosition === '3x3') return spec.planes;
   return spec.sePosition === 'pre' ? spec.input.channels : resnetOutputChannels(spec);
 }
 
-function buildResNet(raw: RawSpecOptions, block: 'resnet' | 'se-resnet', base: Omit<SpecBase, 'input'>): ResNetBlockSpec {
+/** What every spec has, and SE's settings for the specs with SE. */
+interface Common {
+  base: Omit<SpecBase, 'input'>;
+  se: SeSettings;
+}
+
+function buildResNet(raw: RawSpecOptions, block: 'resnet' | 'se-resnet', { base, se }: Common): ResNetBlockSpec {
   const channels = wholeNumber('channels', requireValue(raw, 'channels', 'the block input channels, e.g. --channels 256'));
   const kind = oneOf('kind', raw.kind ?? 'bottleneck', RESNET_KINDS);
   const planes = wholeNumber('planes', requireValue(raw, 'planes', 'the bottleneck width P, e.g. --planes 64'));
+  if (kind === 'bottleneck') checkWidth(4n * BigInt(planes), `--planes ${planes} (a bottleneck's output is 4 * planes)`);
   const stride = Number(oneOf('stride', raw.stride?.trim() ?? '1', ['1', '2'])) as 1 | 2;
   if (kind === 'basic' && raw.strideOn !== undefined) {
     throw new UsageError('--stride-on applies to bottleneck blocks: a basic block has its stride on the first 3x3 conv');
   }
-  const spec: ResNetBlockSpec = {
-    block,
-    input: sizeOf(raw, channels, DEFAULTS.size.resnet),
-    ...base,
-    kind,
-    planes,
-    stride,
-    strideOn: oneOf('stride-on', raw.strideOn ?? '3x3', STRIDE_PLACES),
-    sePosition: oneOf('se-position', raw.sePosition ?? 'standard', SE_POSITIONS),
-  };
-  if (spec.kind === 'basic' && spec.sePosition === '3x3') throw new UsageError('--se-position 3x3 applies to bottleneck blocks (the paper\'s SE_3x3)');
-  if (block === 'se-resnet') checkReduction(spec.reduction, resnetSeChannels(spec), `SE sees at --se-position ${spec.sePosition}`, spec.variant);
+  const input = sizeOf(raw, channels, DEFAULTS.size.resnet);
+  const shape: ResNetBlockShape = { kind, planes, stride, strideOn: oneOf('stride-on', raw.strideOn ?? '3x3', STRIDE_PLACES) };
+  if (block === 'resnet') return { block, input, ...base, ...shape };
+  const spec: SeResNetBlockSpec = { block, input, ...base, ...se, ...shape, sePosition: oneOf('se-position', raw.sePosition ?? 'standard', SE_POSITIONS) };
+  if (kind === 'basic' && spec.sePosition === '3x3') throw new UsageError("--se-position 3x3 applies to bottleneck blocks (the paper's SE_3x3)");
+  checkReduction(spec.reduction, resnetSeChannels(spec), `SE sees at --se-position ${spec.sePosition}`, spec.variant);
   return spec;
 }
 
-function buildInception(raw: RawSpecOptions, block: 'inception' | 'se-inception', base: Omit<SpecBase, 'input'>): InceptionBlockSpec {
+function buildInception(raw: RawSpecOptions, block: 'inception' | 'se-inception', { base, se }: Common): InceptionBlockSpec {
   const channels = raw.channels === undefined ? DEFAULTS.inceptionChannels : wholeNumber('channels', raw.channels);
-  const spec: InceptionBlockSpec = {
-    block,
-    input: sizeOf(raw, channels, DEFAULTS.size.inception),
-    ...base,
+  const input = sizeOf(raw, channels, DEFAULTS.size.inception);
+  const shape: InceptionBlockShape = {
     widths: raw.widths === undefined ? INCEPTION_3A : parseWidths(raw.widths),
     branch3: oneOf('branch3', raw.branch3 ?? '5x5', BRANCH3_KINDS),
     pool: oneOf('pool', raw.pool ?? 'max', POOL_KINDS),
   };
-  if (block === 'se-inception') checkReduction(spec.reduction, inceptionOutputChannels(spec.widths), 'of the concatenation', spec.variant);
-  return spec;
+  if (block === 'inception') return { block, input, ...base, ...shape };
+  checkReduction(se.reduction, inceptionOutputChannels(shape.widths), 'of the concatenation', se.variant);
+  return { block, input, ...base, ...se, ...shape };
 }
 
 export function isResNetModel(model: string): boolean {
@@ -266,54 +302,56 @@ function parseStages(value: string): number[] {
   return [...new Set(stages)].sort((a, b) => a - b);
 }
 
-const ZOO_KEYS: readonly RawKey[] = ['model', 'preset', 'batch', 'height', 'width', 'reduction'];
-
-/** A network as torchvision or Cadene defines it: its SE is fixed but for the reduction ratio. */
-function buildZooNetwork(raw: RawSpecOptions, model: string, zoo: ZooNetwork, batch: number): NetworkSpec {
-  rejectStrayOptions(raw, ZOO_KEYS, zoo.se === null, `--model ${model}`);
-  const input = sizeOf(raw, 3, zoo.size);
-  const refused = zoo.refuseSize?.(input.height, input.width);
-  if (refused !== undefined) throw new UsageError(`--model ${model} cannot take a ${input.height}x${input.width} input: ${refused}`);
-  return {
-    block: 'network',
-    input,
-    batch,
-    reduction: raw.reduction === undefined ? (zoo.se?.reduction ?? DEFAULTS.reduction) : wholeNumber('reduction', raw.reduction),
-    bias: true,
-    model,
-    layout: 'v1.5',
-    ...(raw.preset !== undefined && { preset: 'cadene' as const }),
-  };
-}
-
-/** `--model`: seprof's own networks, or with --preset cadene / a torchvision or Cadene name, a ZOO entry. */
-function buildAnyNetwork(raw: RawSpecOptions, value: string, base: Omit<SpecBase, 'input'>): NetworkSpec {
-  if (raw.preset !== undefined) {
-    oneOf('preset', raw.preset, ['cadene']);
-    const cadene = [...PRESET_ONLY].find((name) => name === normalName(value));
-    const zoo = cadene === undefined ? undefined : ZOO.get(cadene);
-    if (cadene === undefined || zoo === undefined) throw new UsageError(`--preset cadene applies to ${[...PRESET_ONLY].join(', ')}, not ${value}`);
-    return buildZooNetwork(raw, cadene, zoo, base.batch);
-  }
-  const name = matchName(value, [...MODELS, ...[...ZOO.keys()].filter((key) => !PRESET_ONLY.has(key))]);
-  const zoo = ZOO.get(name);
-  return zoo === undefined ? buildNetwork(raw, name as ModelName, base) : buildZooNetwork(raw, name, zoo, base.batch);
-}
-
-function buildNetwork(raw: RawSpecOptions, model: ModelName, base: Omit<SpecBase, 'input'>): NetworkSpec {
-  rejectStrayOptions(raw, NETWORK_KEYS, !model.startsWith('se-'), `--model ${model}`);
+function buildNetwork(raw: RawSpecOptions, model: ModelName, { base, se }: Common): NetworkSpec {
+  const withSe = model.startsWith('se-');
+  rejectStrayOptions(raw, NETWORK_KEYS, !withSe, `--model ${model}`);
+  const resnet = isResNetModel(model);
   for (const key of ['layout', 'sePosition', 'seStages'] as const) {
-    if (!isResNetModel(model) && raw[key] !== undefined) throw new UsageError(`${flag(key)} applies to ResNets, not ${model}`);
+    if (!resnet && raw[key] !== undefined) throw new UsageError(`${flag(key)} applies to ResNets, not ${model}`);
   }
   return {
     block: 'network',
     input: sizeOf(raw, 3, DEFAULTS.size.network),
     ...base,
+    ...(withSe && se),
     model,
-    layout: oneOf('layout', raw.layout ?? 'v1.5', LAYOUTS),
+    ...(resnet && { layout: oneOf('layout', raw.layout ?? 'v1.5', LAYOUTS) }),
     ...(raw.sePosition !== undefined && { sePosition: oneOf('se-position', raw.sePosition, SE_POSITIONS) }),
     ...(raw.seStages !== undefined && { seStages: parseStages(raw.seStages) }),
   };
+}
+
+const ZOO_KEYS: readonly RawKey[] = ['model', 'preset', 'batch', 'height', 'width', 'reduction'];
+
+/** A network as torchvision or Cadene defines it: its SE is fixed but for the reduction ratio. */
+function buildZooNetwork(raw: RawSpecOptions, model: string, zoo: ZooNetwork, { base }: Common): NetworkSpec {
+  rejectStrayOptions(raw, ZOO_KEYS, zoo.se === null, `--model ${model}`);
+  const input = sizeOf(raw, 3, zoo.size);
+  const refused = zoo.refuseSize?.(input.height, input.width);
+  if (refused !== undefined) throw new UsageError(`--model ${model} cannot take a ${input.height}x${input.width} input: ${refused}`);
+  const reduction = raw.reduction === undefined ? zoo.se?.reduction : wholeNumber('reduction', raw.reduction);
+  return {
+    block: 'network',
+    input,
+    ...base,
+    ...(reduction !== undefined && { reduction, bias: true }),
+    model,
+    ...(raw.preset !== undefined && { preset: 'cadene' as const }),
+  };
+}
+
+/** `--model`: seprof's own networks, or with --preset cadene / a torchvision or Cadene name, a ZOO entry. */
+function buildAnyNetwork(raw: RawSpecOptions, value: string, common: Common): NetworkSpec {
+  if (raw.preset !== undefined) {
+    oneOf('preset', raw.preset, ['cadene']);
+    const cadene = [...PRESET_ONLY].find((name) => name === normalName(value));
+    const zoo = cadene === undefined ? undefined : ZOO.get(cadene);
+    if (cadene === undefined || zoo === undefined) throw new UsageError(`--preset cadene applies to ${[...PRESET_ONLY].join(', ')}, not ${value}`);
+    return buildZooNetwork(raw, cadene, zoo, common);
+  }
+  const name = matchName(value, [...MODELS, ...[...ZOO.keys()].filter((key) => !PRESET_ONLY.has(key))]);
+  const zoo = ZOO.get(name);
+  return zoo === undefined ? buildNetwork(raw, name as ModelName, common) : buildZooNetwork(raw, name, zoo, common);
 }
 
 /** The field's SE from --se-fc, --se-hidden, --se-activation and --se-gate, or undefined when none is given. */
@@ -332,46 +370,69 @@ function parseVariant(raw: RawSpecOptions): SeVariant | undefined {
 
 export function buildSpec(raw: RawSpecOptions): Spec {
   const variant = parseVariant(raw);
-  const base = {
-    batch: raw.batch === undefined ? DEFAULTS.batch : wholeNumber('batch', raw.batch),
-    reduction: raw.reduction === undefined ? DEFAULTS.reduction : wholeNumber('reduction', raw.reduction),
-    bias: raw.bias ?? false,
-    ...(variant && { variant }),
+  const common: Common = {
+    base: { batch: raw.batch === undefined ? DEFAULTS.batch : wholeNumber('batch', raw.batch) },
+    se: {
+      reduction: raw.reduction === undefined ? DEFAULTS.reduction : wholeNumber('reduction', raw.reduction),
+      bias: raw.bias ?? false,
+      ...(variant && { variant }),
+    },
   };
-  if (raw.model !== undefined) return buildAnyNetwork(raw, raw.model, base);
-  if (raw.preset !== undefined) throw new UsageError('--preset applies to --model networks');
+  if (raw.model !== undefined) return buildAnyNetwork(raw, raw.model, common);
   if (raw.layout !== undefined) throw new UsageError('--layout applies to --model networks');
+  if (raw.preset !== undefined) throw new UsageError('--preset applies to --model networks');
   const block = oneOf('block', raw.block ?? 'se', BLOCKS);
   rejectStrayOptions(raw, [...COMMON, ...OPTIONS_OF[family(block)]], block === 'resnet' || block === 'inception', `--block ${block}`);
   switch (block) {
     case 'se': {
       const channels = wholeNumber('channels', requireValue(raw, 'channels', 'the number of input channels, e.g. --channels 512'));
-      checkReduction(base.reduction, channels, 'of the input', variant);
-      return { block, input: sizeOf(raw, channels, DEFAULTS.size.se), ...base };
+      checkReduction(common.se.reduction, channels, 'of the input', variant);
+      return { block, input: sizeOf(raw, channels, DEFAULTS.size.se), ...common.base, ...common.se };
     }
     case 'resnet':
     case 'se-resnet':
-      return buildResNet(raw, block, base);
+      return buildResNet(raw, block, common);
     case 'inception':
     case 'se-inception':
-      return buildInception(raw, block, base);
+      return buildInception(raw, block, common);
   }
 }
 
-/** The SE settings of a spec that has SE. */
-export function seSettingsOf(spec: Spec): SeSettings {
-  return { reduction: spec.reduction, bias: spec.bias, ...(spec.variant && { variant: spec.variant }) };
+/**
+ * A spec as an older seprof wrote it into a report, in today's form: every spec once carried
+ * SE's reduction and bias, plain ResNet blocks an SE position, and every network a layout.
+ * The fields that never applied are dropped, so that old baselines keep comparing equal.
+ */
+export function upgradeSpecJson(spec: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { block, model } = spec;
+  const name = block === 'network' ? model : block;
+  // Networks of the ZOO came after the upgrade: their reports are in today's form.
+  if (typeof name !== 'string' || ZOO.has(name)) return { ...spec };
+  const stale = new Set<string>();
+  if (name !== 'se' && !name.startsWith('se-')) stale.add('reduction').add('bias').add('sePosition');
+  if (block === 'network' && !((MODELS as readonly string[]).includes(name) && isResNetModel(name as ModelName))) stale.add('layout');
+  return Object.fromEntries(Object.entries(spec).filter(([key]) => !stale.has(key)));
 }
 
-/** `, conv1x1+bias, silu, hardsigmoid, hidden ...` for the field's SE, empty for the paper's. */
-function variantWords(spec: Spec): string {
+/** `, conv1x1+bias, silu, hardsigmoid, m = ...` for the field's SE, or `, bias` / nothing for the paper's. */
+function seWords(spec: SeSettings): string {
   const words = spec.variant === undefined ? '' : describeVariant(spec.variant, spec.reduction, spec.bias);
-  return words === '' ? '' : `, ${words}`;
+  return words === '' ? (spec.bias ? ', bias' : '') : `, ${words}`;
 }
 
-function describeSe(spec: Spec, channels: number): string {
-  const words = variantWords(spec);
-  return `SE(r=${spec.reduction}, hidden ${seWidth(channels, seSettingsOf(spec))}${words === '' && spec.bias ? ', bias' : words})`;
+function describeSe(spec: SeSettings, channels: number): string {
+  return `SE(r=${spec.reduction}, hidden ${seWidth(channels, spec)}${seWords(spec)})`;
+}
+
+function describeNetwork(spec: NetworkSpec, on: string): string {
+  const zoo = zooOf(spec);
+  if (zoo !== undefined) {
+    const se = !hasSe(spec) ? (zoo.se === null ? 'no SE' : 'without SE') : `SE r=${spec.reduction}: ${zoo.se?.words(spec.reduction) ?? ''}`;
+    return `${spec.model} (${zoo.source}; ${se}) ${on}`;
+  }
+  const where = `${spec.sePosition === undefined ? '' : `, ${spec.sePosition}`}${spec.seStages === undefined ? '' : `, stages ${spec.seStages.join(',')}`}`;
+  const se = hasSe(spec) ? ` (SE r=${spec.reduction}${spec.bias ? ', bias' : ''}${where})` : '';
+  return `${spec.model}${spec.layout === undefined ? '' : ` ${spec.layout}`}${se} ${on}`;
 }
 
 export function describeSpec(spec: Spec): string {
@@ -379,22 +440,15 @@ export function describeSpec(spec: Spec): string {
   const on = `on ${spec.batch}x${channels}x${height}x${width}`;
   switch (spec.block) {
     case 'se':
-      return `SEAttention(${channels}, r=${spec.reduction}${variantWords(spec) || (spec.bias ? ', bias' : '')}) ${on} · hidden width ${seWidth(channels, seSettingsOf(spec))}`;
+      return `SEAttention(${channels}, r=${spec.reduction}${seWords(spec)}) ${on} · hidden width ${seWidth(channels, spec)}`;
     case 'resnet':
     case 'se-resnet': {
       const stride = spec.kind === 'bottleneck' ? `stride ${spec.stride} on ${spec.strideOn}` : `stride ${spec.stride}`;
       const se = spec.block === 'se-resnet' ? ` + ${describeSe(spec, resnetSeChannels(spec))} ${spec.sePosition}` : '';
       return `${spec.block === 'se-resnet' ? 'SE-ResNet' : 'ResNet'} ${spec.kind} block (planes ${spec.planes}, ${stride}${se}) ${on}`;
     }
-    case 'network': {
-      const zoo = zooOf(spec);
-      if (zoo !== undefined) {
-        const se = zoo.se === null ? 'no SE' : spec.seFree === true ? 'without SE' : `SE r=${spec.reduction}: ${zoo.se.words(spec.reduction)}`;
-        return `${spec.model} (${zoo.source}; ${se}) ${on}`;
-      }
-      const where = `${spec.sePosition === undefined ? '' : `, ${spec.sePosition}`}${spec.seStages === undefined ? '' : `, stages ${spec.seStages.join(',')}`}`;
-      return `${spec.model}${isResNetModel(spec.model) ? ` ${spec.layout}` : ''}${hasSe(spec) ? ` (SE r=${spec.reduction}${spec.bias ? ', bias' : ''}${where})` : ''} ${on}`;
-    }
+    case 'network':
+      return describeNetwork(spec, on);
     case 'inception':
     case 'se-inception': {
       const w = spec.widths;

@@ -2,9 +2,9 @@
 import type { Profile } from '../analyzers/profile';
 import { totalsOf, type Totals } from '../analyzers/count';
 import { CONVENTION_KEYS } from '../analyzers/conventions';
-import { seWidth } from '../model/blocks';
+import { seWidth, type SeSettings } from '../model/blocks';
 import { describeVariant } from '../model/se-variants';
-import { seSettingsOf } from '../model/spec';
+import { hasSe, type Spec } from '../model/spec';
 import { columnHeader } from './columns';
 import { withCommas } from './format';
 import { jsonTotals, SCHEMA_VERSION } from './json';
@@ -18,10 +18,16 @@ interface Point {
   profile: Profile;
 }
 
+/** An insertion point profiles an SE module: its spec has SE's settings. */
+function seOf(spec: Spec): SeSettings {
+  if (!hasSe(spec)) throw new Error(`an insertion point without SE: ${spec.block}`);
+  return spec;
+}
+
 function pointsOf(profiles: readonly Profile[]): Point[] {
   return profiles.map((profile) => {
     const { channels, height, width } = profile.spec.input;
-    return { label: `${channels}x${height}x${width}`, hidden: seWidth(channels, seSettingsOf(profile.spec)), profile };
+    return { label: `${channels}x${height}x${width}`, hidden: seWidth(channels, seOf(profile.spec)), profile };
   });
 }
 
@@ -34,8 +40,9 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
   const points = pointsOf(profiles);
   const total = grandTotals(profiles);
   const first = profiles[0]?.spec;
-  const variant = first?.variant === undefined ? '' : describeVariant(first.variant, first.reduction, first.bias);
-  const settings = first === undefined ? '' : `SE r=${first.reduction}${variant === '' ? (first.bias ? ', bias' : '') : `, ${variant}`}, batch ${first.batch}`;
+  const se = first === undefined ? undefined : seOf(first);
+  const variant = se?.variant === undefined ? '' : describeVariant(se.variant, se.reduction, se.bias);
+  const settings = first === undefined || se === undefined ? '' : `SE r=${se.reduction}${variant === '' ? (se.bias ? ', bias' : '') : `, ${variant}`}, batch ${first.batch}`;
   const keys = format === 'csv' || format === 'json' ? CONVENTION_KEYS : columns;
   // Commas for people, bare integers for CSV.
   const rowOf = (label: string, hidden: string, totals: Totals, check: string, n: (x: bigint) => string): string[] => [
