@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { seprofInProcess } from './support/cli';
 
-const SPEC = ['--block se', '--channels 8', '--reduction 4', '--height 7', '--width 7', '--batch 1', '--bias', '--kind basic', '--planes 8', '--stride 1', '--stride-on 3x3', '--se-position pre', '--widths 1,1,1,1,1,1', '--branch3 5x5', '--pool max', '--model resnet50', '--layout v1'];
+const SPEC = ['--block se', '--channels 8', '--reduction 4', '--height 7', '--width 7', '--batch 1', '--bias', '--se-fc conv1x1', '--se-hidden floor', '--se-activation relu', '--se-gate sigmoid', '--kind basic', '--planes 8', '--stride 1', '--stride-on 3x3', '--se-position pre', '--se-stages 2,3', '--widths 1,1,1,1,1,1', '--branch3 5x5', '--pool max', '--model resnet50', '--preset cadene', '--layout v1'];
 const MEASURE = ['--no-measure', '--max-memory 1G', '--backend cpu'];
 const TIMING = ['--runs 3', '--warmup 1'];
 const FORMAT = ['--format json', '--json'];

@@ -18,15 +18,21 @@ export const specOptions: OptionGroup = (command) =>
     .option('--width <W>', 'input width (default: as --height)')
     .option('--batch <B>', 'batch size (default: 1)')
     .option('--bias', 'SE FC layers with biases, as in the SENet reference models')
+    .option('--se-fc <kind>', "SE's FC layers: linear (the paper) or conv1x1 (torchvision, Cadene) (default: linear)")
+    .option('--se-hidden <rule>', 'SE hidden width: floor (C//r), divisible:D (_make_divisible(C//r, D)), of:N (max(1, N//r)), round-of:N (round(N/r)) or a width')
+    .option('--se-activation <kind>', "SE's inner activation: relu, silu or hardswish (default: relu)")
+    .option('--se-gate <kind>', "SE's gate: sigmoid or hardsigmoid, PyTorch's relu6(x + 3) / 6 (default: sigmoid)")
     .option('--kind <kind>', 'resnet blocks: bottleneck or basic (default: bottleneck)')
     .option('--planes <P>', 'resnet blocks: bottleneck width P; the output has 4P channels (P for basic)')
     .option('--stride <s>', 'resnet blocks: 1 or 2 (default: 1)')
     .option('--stride-on <conv>', "bottleneck: where the stride sits, 1x1 (Caffe) or 3x3 (torchvision) (default: 3x3)")
-    .option('--se-position <where>', 'se-resnet: standard, pre, post or identity (default: standard)')
+    .option('--se-position <where>', 'se-resnet blocks and SE-ResNets: standard, pre, post, identity or 3x3 (SE_3x3, after the 3x3 conv) (default: standard)')
+    .option('--se-stages <list>', 'SE-ResNets: the stages, 1 to 4, that have SE, e.g. 2,3 (default: all)')
     .option('--widths <list>', 'inception blocks: c1,c3r,c3,c5r,c5,pp (default: 64,96,128,16,32,32)')
     .option('--branch3 <kind>', 'inception blocks: 5x5 or 3x3x2 (default: 5x5)')
     .option('--pool <kind>', 'inception blocks: max or avg (default: max)')
-    .option('--model <name>', 'a whole network: resnet50|101|152, se-resnet50|101|152, bn-inception, se-bn-inception')
+    .option('--model <name>', 'a whole network: resnet50|101|152, se-resnet50|101|152, bn-inception, se-bn-inception; torchvision\'s mobilenet_v3_large|small, efficientnet_b0..b7, efficientnet_v2_s, regnet_y_400mf..32gf, resnext50_32x4d, resnext101_32x8d|64x4d; Cadene\'s se_resnext50_32x4d, se_resnext101_32x4d, senet154')
+    .option('--preset <name>', 'cadene: --model se_resnet50|101|152 as Cadene\'s senet.py defines them (conv1x1 SE with bias, its stem and head)')
     .option('--layout <v>', 'ResNets: v1 (stride on the first 1x1, Caffe and SENet) or v1.5 (on the 3x3, torchvision) (default: v1.5)');
 
 export const trainingOption: OptionGroup = (command) =>
