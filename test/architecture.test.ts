@@ -82,7 +82,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['analyzers/analytic/', 'modules/', 'analyzers/measured/'],
   ['analyzers/conventions/', 'analyzers/backward/', 'analyzers/count.ts', 'analyzers/check.ts', 'analyzers/explain.ts', 'analyzers/profile.ts', 'paper.ts'],
   ['report/'],
-  ['cli/'],
+  ['cli/', 'api/', 'index.ts'],
 ];
 
 function layerOf(file: string): number {
