@@ -1,0 +1,47 @@
+// A model file to a Graph: ONNX by its protobuf, a TensorFlow.js LayersModel by its
+// model.json. Every way a file can be unusable is one UsageError naming the file.
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { UsageError } from '../errors';
+import type { Graph } from './graph/types';
+import { onnxGraph } from './onnx/read';
+import { layersModelGraph } from './tfjs-layers/read';
+
+/** protobuf's own limit for one message; larger ONNX models keep their weights in external data. */
+const MAX_ONNX_BYTES = 2 ** 31 - 1;
+/** A model.json holds topology and a weight manifest, never weights. */
+const MAX_JSON_BYTES = 64 * 2 ** 20;
+
+function firstByte(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    const one = Buffer.alloc(1);
+    return readSync(fd, one, 0, 1, 0) === 1 ? (one[0] as number) : -1;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function sizeOf(path: string): number {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new UsageError(`${path}: no such file`);
+  }
+  if (!stat.isFile()) throw new UsageError(`${path}: not a file`);
+  if (stat.size === 0) throw new UsageError(`${path}: the file is empty`);
+  return stat.size;
+}
+
+/** Reads a model file; the format is told by the content (JSON or protobuf), not the name. */
+export function readModelFile(path: string): Graph {
+  const size = sizeOf(path);
+  const isJson = firstByte(path) === '{'.charCodeAt(0);
+  if (isJson) {
+    if (size > MAX_JSON_BYTES) throw new UsageError(`${path}: ${size} bytes is too large for a model.json (topology and manifest only)`);
+    return layersModelGraph(readFileSync(path, 'utf8'), path);
+  }
+  if (path.endsWith('.json')) throw new UsageError(`${path}: not JSON: expected a TensorFlow.js model.json`);
+  if (size > MAX_ONNX_BYTES) throw new UsageError(`${path}: ${size} bytes is over protobuf's 2 GiB limit: not an ONNX model (large models keep weights in external data)`);
+  return onnxGraph(readFileSync(path), path);
+}

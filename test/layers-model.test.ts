@@ -1,0 +1,58 @@
+// TensorFlow.js LayersModels built and saved here, read back as NCHW graphs.
+import { mkdtempSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inferShapes } from '../src/model/graph/infer';
+import { readModelFile } from '../src/model/model-file';
+import { saveLayersModel } from './support/layers-model';
+
+/** A MobileNetV3-style SE block in Keras: depthwise conv, GAP, two 1x1 Dense, hard-sigmoid gate. */
+function seModel(): tl.LayersModel {
+  const x = tl.input({ shape: [14, 14, 32], name: 'image' });
+  const conv = tl.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', useBias: false, name: 'conv' }).apply(x) as tl.SymbolicTensor;
+  const bn = tl.layers.batchNormalization({ name: 'bn' }).apply(conv) as tl.SymbolicTensor;
+  const act = tl.layers.activation({ activation: 'relu', name: 'act' }).apply(bn) as tl.SymbolicTensor;
+  const dw = tl.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'same', name: 'dw' }).apply(act) as tl.SymbolicTensor;
+  const pooled = tl.layers.globalAveragePooling2d({ name: 'squeeze' }).apply(dw) as tl.SymbolicTensor;
+  const fc1 = tl.layers.dense({ units: 8, activation: 'relu', name: 'fc1' }).apply(pooled) as tl.SymbolicTensor;
+  const fc2 = tl.layers.dense({ units: 32, activation: 'hardSigmoid', name: 'fc2' }).apply(fc1) as tl.SymbolicTensor;
+  const gate = tl.layers.reshape({ targetShape: [1, 1, 32], name: 'gate' }).apply(fc2) as tl.SymbolicTensor;
+  const scaled = tl.layers.multiply({ name: 'scale' }).apply([dw, gate]) as tl.SymbolicTensor;
+  return tl.model({ inputs: x, outputs: scaled });
+}
+
+let dir: string;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = mkdtempSync(join(tmpdir(), 'seprof-layers-'));
+  await saveLayersModel(seModel(), dir);
+});
+
+describe('TensorFlow.js LayersModel', () => {
+  it('reads model.json as an NCHW graph with Keras layer names', () => {
+    const inferred = inferShapes(readModelFile(join(dir, 'model.json')), new Map());
+    const shape = (node: string): string => {
+      const n = inferred.order.find((x) => x.name === node);
+      return (inferred.tensors.get(n?.outputs[0] ?? '')?.shape ?? []).join('x');
+    };
+    expect(shape('conv')).toBe('1x32x14x14');
+    expect(shape('dw')).toBe('1x32x7x7');
+    expect(shape('squeeze.flatten')).toBe('1x32');
+    expect(shape('fc1')).toBe('1x8');
+    expect(shape('gate')).toBe('1x32x1x1');
+    expect(shape('scale')).toBe('1x32x7x7');
+    expect(inferred.order.map((n) => n.opType)).toContain('HardSigmoid');
+    expect(inferred.graph.initializers.get('dw/depthwise_kernel')?.dims).toEqual([32, 1, 3, 3]);
+  });
+
+  it('refuses a model whose weight file is shorter than its manifest', async () => {
+    const short = mkdtempSync(join(tmpdir(), 'seprof-layers-short-'));
+    await saveLayersModel(seModel(), short);
+    truncateSync(join(short, 'weights.bin'), 100);
+    expect(() => readModelFile(join(short, 'model.json'))).toThrow(/weight files hold 100 bytes, the manifest lists \d+ \(truncated\?\)/);
+  });
+});
