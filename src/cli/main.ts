@@ -1,5 +1,5 @@
 // seprof's entry point: parse argv, run a command, and turn every failure into one line.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from '../errors';
@@ -56,7 +56,15 @@ function fail(error: unknown, argv: readonly string[]): void {
   process.exitCode = code;
 }
 
-export async function main(argv: readonly string[]): Promise<void> {
+/** `seprof model.onnx ...` is `seprof --file model.onnx ...`: a first argument that is no command but an existing file. */
+function withFileArgument(argv: readonly string[]): readonly string[] {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-') || first in SUBCOMMANDS || first === 'help' || !existsSync(first)) return argv;
+  return ['--file', first, ...argv.slice(1)];
+}
+
+export async function main(rawArgv: readonly string[]): Promise<void> {
+  const argv = withFileArgument(rawArgv);
   const version = toolVersion();
   const program = new Command('seprof')
     .description('Parameters, MACs and FLOPs of Squeeze-and-Excitation blocks, exact and verified in tfjs')

@@ -31,6 +31,10 @@ export function addModelOptions(command: Command): Command {
     .option('--pool <kind>', 'inception blocks: max or avg (default: max)')
     .option('--model <name>', 'a whole network: resnet50|101|152, se-resnet50|101|152, bn-inception, se-bn-inception')
     .option('--layout <v>', 'ResNets: v1 (stride on the first 1x1, Caffe and SENet) or v1.5 (on the 3x3, torchvision) (default: v1.5)')
+    .option('--file <path>', 'a model file: ONNX (.onnx, opsets 11-21) or a TF.js LayersModel (model.json)')
+    .option('--input <NAME=shape>', '--file: input shapes, e.g. images=1x3x640x640 (comma-separated for several inputs)')
+    .option('--strict', '--file: an op seprof cannot count is an error rather than counted as 0')
+    .option('--add-se <nodes>', '--file: insert SE (--reduction, --bias) after these nodes, comma-separated (what-if)')
     .option('--training', 'add the backward pass: gradients with respect to the input and every weight')
     .option('--no-measure', 'analytic counts only: do not load tfjs or run the model')
     .option('--latency', 'also time every layer: time, share of the total and achieved GFLOP/s')
@@ -60,7 +64,7 @@ export async function runProfile(flags: parse.ProfileFlags, toolVersion: string)
   const spec = buildSpec(flags);
   const format = parse.format(flags);
   const columns = parse.columns(flags);
-  const depth = flags.depth === undefined ? (spec.block === 'network' ? 2 : undefined) : wholeNumber('depth', flags.depth);
+  const depth = flags.depth === undefined ? (spec.block === 'network' || spec.block === 'file' ? 2 : undefined) : wholeNumber('depth', flags.depth);
   const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
   const result = await profile(spec, parse.profileOptions(flags));
   noteSkippedRun(result.check, flags.measure);

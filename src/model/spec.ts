@@ -1,5 +1,6 @@
 // What to profile. Every check of user input happens here, before any work starts.
 import { UsageError } from '../errors';
+import { basename } from 'node:path';
 import { oneOf, wholeNumber } from '../parse';
 import {
   BRANCH3_KINDS,
@@ -17,6 +18,7 @@ import {
   type Layout,
   type ResNetBlockShape,
 } from './blocks';
+import { loadFileModel, type FileRequest } from './file-model';
 
 export interface InputShape {
   channels: number;
@@ -64,8 +66,22 @@ export interface NetworkSpec extends SpecBase {
   layout: Layout;
 }
 
-export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec | NetworkSpec;
-export type BlockName = Exclude<Spec['block'], 'network'>;
+/** A model file (ONNX or TF.js LayersModel): its graph is loaded by `fileRequest(spec)`. */
+export interface FileSpec extends SpecBase {
+  block: 'file';
+  file: string;
+  /** `--input NAME=1x3x224x224` entries. */
+  inputs: readonly string[];
+  /** Unsupported ops are an error rather than counted as zero. */
+  strict: boolean;
+  /** Nodes to insert SE after (what-if), with the spec's reduction and bias. */
+  addSe: readonly string[];
+  /** The plain twin: the model with its SE blocks (found or added) removed. */
+  removeSe: boolean;
+}
+
+export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec | NetworkSpec | FileSpec;
+export type BlockName = Exclude<Spec['block'], 'network' | 'file'>;
 export const BLOCKS: readonly BlockName[] = ['se', 'se-resnet', 'resnet', 'se-inception', 'inception'];
 
 /** Raw option values as the CLI received them: strings, or absent when not given. */
@@ -87,6 +103,10 @@ export interface RawSpecOptions {
   pool?: string | undefined;
   model?: string | undefined;
   layout?: string | undefined;
+  file?: string | undefined;
+  input?: string | undefined;
+  strict?: boolean | undefined;
+  addSe?: string | undefined;
 }
 
 type RawKey = keyof RawSpecOptions;
@@ -104,13 +124,14 @@ const OPTIONS_OF: Record<'se' | 'resnet' | 'inception', readonly RawKey[]> = {
   resnet: ['channels', 'reduction', 'bias', 'kind', 'planes', 'stride', 'strideOn', 'sePosition'],
   inception: ['channels', 'reduction', 'bias', 'widths', 'branch3', 'pool'],
 };
-const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout'];
+const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout', 'input', 'strict', 'addSe'];
 const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition'];
 const COMMON: readonly RawKey[] = ['block', 'batch', 'height', 'width'];
 
 const flag = (key: RawKey): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export function hasSe(spec: Spec): boolean {
+  if (spec.block === 'file') return !spec.removeSe && (spec.addSe.length > 0 || loadFileModel(fileRequest(spec)).seBlocks.length > 0);
   const name = spec.block === 'network' ? spec.model : spec.block;
   return name === 'se' || name.startsWith('se-');
 }
@@ -128,6 +149,9 @@ export function plainTwin(spec: Spec): Spec | undefined {
       return { ...spec, block: 'inception' };
     case 'network':
       return hasSe(spec) ? { ...spec, model: spec.model.replace(/^se-/, '') as ModelName } : undefined;
+    case 'file':
+      if (spec.addSe.length > 0) return { ...spec, addSe: [] };
+      return hasSe(spec) ? { ...spec, removeSe: true } : undefined;
     default:
       return undefined;
   }
@@ -233,12 +257,35 @@ function buildNetwork(raw: RawSpecOptions, model: ModelName, base: Omit<SpecBase
   };
 }
 
+/** The file model request of a file spec. */
+export function fileRequest(spec: FileSpec): FileRequest {
+  return { file: spec.file, inputs: spec.inputs, addSe: spec.addSe, se: { reduction: spec.reduction, bias: spec.bias }, removeSe: spec.removeSe };
+}
+
+const FILE_KEYS: readonly RawKey[] = ['file', 'input', 'strict', 'addSe', 'reduction', 'bias'];
+
+/** Reads the file now: a file that cannot be profiled is a user mistake before any work starts. */
+function buildFile(raw: RawSpecOptions, file: string, base: Omit<SpecBase, 'input'>): FileSpec {
+  rejectStrayOptions(raw, FILE_KEYS, false, '--file (the model file fixes the shapes; set open dimensions with --input)');
+  const addSe = raw.addSe === undefined ? [] : raw.addSe.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (addSe.length === 0 && (raw.reduction !== undefined || raw.bias !== undefined)) {
+    throw new UsageError(`${raw.reduction !== undefined ? '--reduction' : '--bias'} applies to --file with --add-se`);
+  }
+  const inputs = raw.input === undefined ? [] : raw.input.split(',').map((part) => part.trim());
+  const spec: FileSpec = { block: 'file', file, inputs, strict: raw.strict ?? false, addSe, removeSe: false, ...base, input: { channels: 0, height: 0, width: 0 } };
+  const { inferred } = loadFileModel(fileRequest(spec));
+  const first = inferred.inputShapes.values().next().value ?? [];
+  const [batch = 1, channels = 0, height = 1, width = 1] = first;
+  return { ...spec, batch, input: { channels, height, width } };
+}
+
 export function buildSpec(raw: RawSpecOptions): Spec {
   const base = {
     batch: raw.batch === undefined ? DEFAULTS.batch : wholeNumber('batch', raw.batch),
     reduction: raw.reduction === undefined ? DEFAULTS.reduction : wholeNumber('reduction', raw.reduction),
     bias: raw.bias ?? false,
   };
+  if (raw.file !== undefined) return buildFile(raw, raw.file, base);
   if (raw.model !== undefined) return buildNetwork(raw, oneOf('model', raw.model, MODELS), base);
   if (raw.layout !== undefined) throw new UsageError('--layout applies to --model networks');
   const block = oneOf('block', raw.block ?? 'se', BLOCKS);
@@ -262,7 +309,17 @@ function describeSe(spec: Spec, channels: number): string {
   return `SE(r=${spec.reduction}, hidden ${hiddenWidth(channels, spec.reduction)}${spec.bias ? ', bias' : ''})`;
 }
 
+function describeFile(spec: FileSpec): string {
+  const { inferred } = loadFileModel(fileRequest(spec));
+  const g = inferred.graph;
+  const format = g.format === 'onnx' ? `ONNX opset ${g.opset}` : 'TF.js LayersModel';
+  const inputs = [...inferred.inputShapes].map(([name, shape]) => `${name} ${shape.join('x')}`).join(', ');
+  const se = spec.addSe.length > 0 ? ` + SE(r=${spec.reduction}${spec.bias ? ', bias' : ''}) after ${spec.addSe.join(', ')}` : '';
+  return `${basename(spec.file)} (${format}${g.producer === '' ? '' : `, ${g.producer}`})${se}${spec.removeSe ? ' without SE' : ''} on ${inputs}`;
+}
+
 export function describeSpec(spec: Spec): string {
+  if (spec.block === 'file') return describeFile(spec);
   const { channels, height, width } = spec.input;
   const on = `on ${spec.batch}x${channels}x${height}x${width}`;
   switch (spec.block) {

@@ -12,6 +12,7 @@ import type { RenderOptions } from './render-options';
 import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
 import { layerRows, share, topLayers, treeRows, type Row } from './rows';
 import { summaryLines } from './summary';
+import { findingLines, seRows } from './file-findings';
 
 /** Rules under the header and above the last `footer` rows (the totals), drawn like the top border. */
 export function withRules(drawn: string, footer: number): string {
@@ -160,6 +161,13 @@ export function renderTable(profile: Profile, options: RenderOptions): string {
   if (top !== undefined) {
     const t = topTable(profile, columns, top);
     parts.push('', t.title, drawTable(t.head, t.rows, 3, 0));
+  }
+  if (profile.file !== undefined) {
+    parts.push('', ...findingLines(profile.file));
+    if (profile.file.seBlocks.length > 0) {
+      const se = seRows(profile, columns);
+      parts.push('', 'SE blocks found', drawTable(se.head, se.rows, 5, 1));
+    }
   }
   if (profile.overhead !== undefined) {
     const overheadTable = overheadRows(profile.overhead, profile.totals, columns).map(overheadCells);
