@@ -1,0 +1,136 @@
+// seprof --file on the PyTorch-exported fixtures and on LayersModels saved here. Expected
+// counts come from the PyTorch definitions in fixtures/onnx/make_fixtures.py (BN folded
+// into the convs by the exporter) and the peers' rules, worked out below, not from seprof.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { encodeModel } from './support/onnx';
+import { expectUsageError, seprof } from './support/cli';
+
+const FIXTURES = join('test', 'fixtures', 'onnx');
+const tmp = mkdtempSync(join(tmpdir(), 'seprof-cli-file-'));
+
+interface Totals {
+  params: number | string;
+  counts: Record<string, number | string>;
+}
+interface FileJson {
+  totals: Totals;
+  layers: { name: string; op: string; params: number }[];
+  overhead: { plainTotals: Totals; added: Totals } | null;
+  file: {
+    notes: string[];
+    unsupported: { opType: string; nodes: string[] }[];
+    seBlocks: { where: string; channels: number; hidden: number; reduction: number; gate: string; bias: boolean; totals: Totals }[];
+  };
+}
+
+function profileJson(args: string[]): FileJson {
+  const run = seprof([...args, '--no-measure', '--json']);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as FileJson;
+}
+
+// SE-ResNet bottleneck 128 -> 32 -> 128 at 14x14 (HW = 196), BN folded: every conv has a bias.
+const HW = 196;
+const resnet = {
+  params: { conv1: 128 * 32 + 32, conv2: 32 * 32 * 9 + 32, conv3: 32 * 128 + 128, se: 2 * 128 * 8 },
+  convMacs: 32 * HW * 128 + 32 * HW * 32 * 9 + 128 * HW * 32,
+};
+
+describe('seprof --file on ONNX exported from PyTorch', () => {
+  it('counts the SE-ResNet block as thop and fvcore count the BN-fused PyTorch block', () => {
+    const p = profileJson(['--file', join(FIXTURES, 'se_resnet_block.onnx')]);
+    const { conv1, conv2, conv3, se } = resnet.params;
+    expect(Number(p.totals.params)).toBe(conv1 + conv2 + conv3 + se);
+    // thop: convs numel(out) * Cin * k * k; AdaptiveAvgPool2d (HW + 1) * numel(out); Linear in * out.
+    expect(Number(p.totals.counts['thop'])).toBe(resnet.convMacs + (HW + 1) * 128 + 2 * 128 * 8);
+    // fvcore: the same convs and linears; adaptive_avg_pool2d numel(in); relu, sigmoid, mul, add not counted.
+    expect(Number(p.totals.counts['fvcore'])).toBe(resnet.convMacs + HW * 128 + 2 * 128 * 8);
+    expect(p.file.notes.join(' ')).toMatch(/folded BN into the convs/);
+    expect(p.file.unsupported).toEqual([]);
+  });
+
+  it('finds the SE block with its width, its share, and the totals without it', () => {
+    const p = profileJson([join(FIXTURES, 'se_resnet_block.onnx')]);
+    expect(p.file.seBlocks).toHaveLength(1);
+    const [block] = p.file.seBlocks;
+    expect(block).toMatchObject({ where: 'se', channels: 128, hidden: 8, reduction: 16, gate: 'sigmoid', bias: false });
+    expect(Number(block?.totals.params)).toBe(2 * 128 * 8);
+    expect(Number(block?.totals.counts['thop'])).toBe((HW + 1) * 128 + 2 * 128 * 8);
+    expect(Number(p.overhead?.plainTotals.counts['thop'])).toBe(resnet.convMacs);
+    expect(Number(p.overhead?.plainTotals.params)).toBe(resnet.params.conv1 + resnet.params.conv2 + resnet.params.conv3);
+  });
+
+  it('reads the external-data copy to the same counts, and sets the batch with --input', () => {
+    const external = profileJson([join(FIXTURES, 'se_resnet_block_external.onnx')]);
+    expect(external.totals.counts['thop']).toBe(profileJson([join(FIXTURES, 'se_resnet_block.onnx')]).totals.counts['thop']);
+    const batch2 = profileJson([join(FIXTURES, 'se_resnet_block.onnx'), '--input', 'images=2x128x14x14']);
+    expect(Number(batch2.totals.counts['fvcore'])).toBe(2 * (resnet.convMacs + HW * 128 + 2 * 128 * 8));
+  });
+
+  it('finds the MobileNetV3 hard-sigmoid SE (1x1 convs with bias) and counts the depthwise conv', () => {
+    const p = profileJson([join(FIXTURES, 'mbv3_block.onnx')]);
+    expect(p.file.seBlocks.map(({ totals: _, ...b }) => b)).toEqual([
+      expect.objectContaining({ where: 'se', channels: 64, hidden: 16, reduction: 4, gate: 'hardsigmoid', bias: true }),
+    ]);
+    // SE: two 1x1 convs with bias, 64 -> 16 -> 64.
+    expect(Number(p.file.seBlocks[0]?.totals.params)).toBe(64 * 16 + 16 + 16 * 64 + 64);
+    // Depthwise 3x3 on 64 channels, BN folded: 64 * 9 weights + 64 biases.
+    expect(p.layers.find((l) => l.name === 'depthwise.0')?.params).toBe(64 * 9 + 64);
+    // expand 16 -> 64, depthwise, SE, project 64 -> 16 (all with folded or own biases).
+    expect(Number(p.totals.params)).toBe(16 * 64 + 64 + (64 * 9 + 64) + (64 * 16 + 16 + 16 * 64 + 64) + (64 * 16 + 16));
+  });
+
+  it('finds the SE inserted in the YOLO-style net, lists what it cannot count, and refuses it under --strict', () => {
+    const path = join(FIXTURES, 'tiny_yolo_se.onnx');
+    const p = profileJson([path]);
+    expect(p.file.seBlocks.map((b) => [b.where, b.channels, b.hidden, b.gate])).toEqual([['se', 32, 8, 'sigmoid']]);
+    expect(p.file.unsupported.map((u) => u.opType)).toContain('Resize');
+    // Conv params with folded biases: stem 3->16 3x3, down 16->32 3x3, cv1 32->32, m 16->16 3x3, cv2 48->32,
+    // sppf_cv1 32->16, sppf_cv2 64->32, head 48->21; SE Linear 32->8->32 without bias.
+    const convs = [[3, 16, 9], [16, 32, 9], [32, 32, 1], [16, 16, 9], [48, 32, 1], [32, 16, 1], [64, 32, 1], [48, 21, 1]] as const;
+    expect(Number(p.totals.params)).toBe(convs.reduce((n, [cin, cout, k]) => n + cin * cout * k + cout, 0) + 2 * 32 * 8);
+    expectUsageError(seprof([path, '--strict', '--no-measure']), /--strict: ops seprof does not count: .*Resize x1 \(\/up\/Resize\)/);
+  });
+
+  it('adds SE after a named node and reports what it would cost (--add-se)', () => {
+    const p = profileJson([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'conv2', '--reduction', '8']);
+    // SE(32, r=8) on 1x32x14x14: pool (HW + 1) * 32, Linear 32 -> 4 -> 32 without bias.
+    expect(Number(p.overhead?.added.params)).toBe(2 * 32 * 4);
+    expect(Number(p.overhead?.added.counts['thop'])).toBe((HW + 1) * 32 + 2 * 32 * 4);
+    expect(p.file.seBlocks.map((b) => [b.where, b.channels, b.hidden])).toEqual([['conv2.se', 32, 4], ['se', 128, 8]]);
+    expectUsageError(seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'nowhere', '--no-measure']), /--add-se: the model has no node 'nowhere'/);
+  });
+});
+
+describe('seprof --file refuses unusable files in one line, exit 2', () => {
+  const conv = { nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] };
+  const cases: [string, string | Uint8Array, RegExp][] = [
+    ['empty.onnx', new Uint8Array(), /the file is empty/],
+    ['truncated.onnx', encodeModel(conv).subarray(0, 30), /not a readable ONNX model|no ONNX graph/],
+    ['text.onnx', 'this is not a model at all, just some text\n'.repeat(20), /not a readable ONNX model|not an ONNX model/],
+    ['model.json', '{"format": "graph-model"}', /not a TensorFlow.js LayersModel/],
+    [
+      'cycle.onnx',
+      encodeModel({ nodes: [{ op: 'Relu', inputs: ['b'], outputs: ['a'], name: 'one' }, { op: 'Relu', inputs: ['a'], outputs: ['b'], name: 'two' }], outputs: ['b'] }),
+      /the graph has a cycle through node '(one|two)'/,
+    ],
+  ];
+  for (const [name, bytes, message] of cases) {
+    it(name, () => {
+      const path = join(tmp, name);
+      writeFileSync(path, bytes);
+      expectUsageError(seprof(['--file', path]), message);
+    });
+  }
+
+  it('an unknown input name, and options that do not apply', () => {
+    const model = join(FIXTURES, 'mbv3_block.onnx');
+    expectUsageError(seprof(['--file', model, '--input', 'x=1x16x28x28']), /no input 'x' \(its inputs: images\)/);
+    expectUsageError(seprof(['--file', model, '--channels', '16']), /--channels does not apply to --file/);
+    expectUsageError(seprof(['--file', model, '--reduction', '4']), /--reduction applies to --file with --add-se/);
+  });
+});
