@@ -8,6 +8,7 @@ import * as tl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
+import { seprof } from './support/cli';
 import { saveLayersModel } from './support/layers-model';
 
 /** A MobileNetV3-style SE block in Keras: depthwise conv, GAP, two 1x1 Dense, hard-sigmoid gate. */
@@ -54,5 +55,16 @@ describe('TensorFlow.js LayersModel', () => {
     await saveLayersModel(seModel(), short);
     truncateSync(join(short, 'weights.bin'), 100);
     expect(() => readModelFile(join(short, 'model.json'))).toThrow(/weight files hold 100 bytes, the manifest lists \d+ \(truncated\?\)/);
+  });
+});
+
+describe('seprof --file model.json', () => {
+  it('profiles the saved LayersModel and finds its hard-sigmoid SE (Dense layers with bias)', () => {
+    const run = seprof(['--file', join(dir, 'model.json'), '--no-measure', '--json']);
+    expect(run.code).toBe(0);
+    const p = JSON.parse(run.stdout) as { totals: { params: number }; file: { seBlocks: { channels: number; hidden: number; gate: string; bias: boolean }[] } };
+    expect(p.file.seBlocks).toEqual([expect.objectContaining({ channels: 32, hidden: 8, gate: 'hardsigmoid', bias: true })]);
+    // conv 3x3 32->32 no bias, BN gamma+beta, depthwise 3x3 + bias, Dense 32->8 and 8->32 with bias.
+    expect(p.totals.params).toBe(32 * 32 * 9 + 2 * 32 + (32 * 9 + 32) + (32 * 8 + 8) + (8 * 32 + 32));
   });
 });
