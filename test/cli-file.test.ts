@@ -134,3 +134,36 @@ describe('seprof --file refuses unusable files in one line, exit 2', () => {
     expectUsageError(seprof(['--file', model, '--reduction', '4']), /--reduction applies to --file with --add-se/);
   });
 });
+
+describe('seprof --file, measured in tfjs', () => {
+  it('executes the SE-ResNet block with its weights and agrees with the analytic ops on every layer', () => {
+    const run = seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--runs', '3', '--warmup', '1']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(13 layers/);
+  });
+
+  it('the external-data copy too (weights read from the data file)', () => {
+    const run = seprof([join(FIXTURES, 'se_resnet_block_external.onnx'), '--runs', '3', '--warmup', '1']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer/);
+  });
+
+  it('exits 1 naming the node when a kernel ran that the analytic op list does not have', () => {
+    // relu(x) * sigmoid(x): an elementwise product of two feature maps, which seprof has no op kind for.
+    const path = join(tmp, 'product.onnx');
+    writeFileSync(
+      path,
+      encodeModel({
+        nodes: [
+          { op: 'Relu', inputs: ['x'], outputs: ['r'], name: '/relu/Relu' },
+          { op: 'Sigmoid', inputs: ['x'], outputs: ['s'], name: '/gate/Sigmoid' },
+          { op: 'Mul', inputs: ['r', 's'], outputs: ['y'], name: '/Mul' },
+        ],
+      }),
+    );
+    const run = seprof([path, '--runs', '3', '--warmup', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('mul (/Mul)');
+    expect(run.stderr).toMatch(/analytic and measured counts differ/);
+  });
+});

@@ -129,7 +129,6 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
     ...(backward && { training: trainingOf(totals, backward) }),
   };
   if (!options.measure) return { ...base, check: skippedCheck('--no-measure', layers.length) };
-  if (spec.block === 'file') return { ...base, check: skippedCheck('the measured check of model files is not built yet', layers.length) };
   const needed = measuredRunBytes(base.sizes, options.training === true);
   if (options.maxMemoryBytes !== undefined && needed > options.maxMemoryBytes) {
     const mb = (bytes: bigint): string => `${bytes / 2n ** 20n} MB`;
@@ -137,8 +136,16 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   }
 
   // tfjs costs a quarter of a second to import: only the measured path pays it.
-  const { measure } = await import('./measured/index.js');
-  const measurement = await measure(spec, options);
+  let measurement;
+  if (spec.block === 'file') {
+    const { measureFile } = await import('./measured/file.js');
+    const result = await measureFile(spec, options);
+    if ('skipped' in result) return { ...base, check: skippedCheck(result.skipped, layers.length) };
+    measurement = result;
+  } else {
+    const { measure } = await import('./measured/index.js');
+    measurement = await measure(spec, options);
+  }
   const check = compareLayers(layers, measurement.ops.map(countLayer));
   check.mismatches.push(...kernelMismatches(measurement.unrecognised));
   if (backward !== undefined) {

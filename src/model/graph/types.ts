@@ -11,8 +11,10 @@ export interface Initializer {
   name: string;
   dtype: number;
   dims: readonly number[];
-  /** Present for small inline tensors (shape arithmetic reads them); weights are never read. */
+  /** Present for small inline tensors (shape arithmetic reads them); counting never reads weights. */
   values?: Values;
+  /** Where the weight bytes are, for the measured run: a view into the model file's bytes, or a slice of another file. */
+  data?: { kind: 'inline'; bytes: Uint8Array } | { kind: 'file'; path: string; offset: number; length: number };
 }
 
 export type Attr =

@@ -69,7 +69,7 @@ function inlineCount(t: TensorProto): number | undefined {
 }
 
 /** External data: a file beside the model, inside its folder (as onnx.checker requires), long enough. */
-function checkExternal(t: TensorProto, modelPath: string, bytes: bigint): void {
+function checkExternal(t: TensorProto, modelPath: string, bytes: bigint): Initializer['data'] {
   const entry = (key: string): string | undefined => t.externalData.find((e) => e.key === key)?.value;
   const location = entry('location');
   if (location === undefined || location === '') throw new UsageError(`${modelPath}: initializer '${t.name}' has external data without a location`);
@@ -83,6 +83,7 @@ function checkExternal(t: TensorProto, modelPath: string, bytes: bigint): void {
   if (offset + length > BigInt(statSync(path).size)) {
     throw new UsageError(`${modelPath}: external data file '${location}' is too short for initializer '${t.name}' (truncated?)`);
   }
+  return { kind: 'file', path, offset: Number(offset), length: Number(length) };
 }
 
 export function readTensor(t: TensorProto, modelPath: string, what: string): Initializer {
@@ -90,13 +91,14 @@ export function readTensor(t: TensorProto, modelPath: string, what: string): Ini
   const count = dims.reduce((n, d) => n * BigInt(d), 1n);
   const size = ITEM_SIZE[t.dataType];
   if (t.dataLocation === 1) {
-    checkExternal(t, modelPath, size === undefined ? 0n : count * BigInt(size));
-    return { name: t.name, dtype: t.dataType, dims };
+    const data = checkExternal(t, modelPath, size === undefined ? 0n : count * BigInt(size));
+    return { name: t.name, dtype: t.dataType, dims, ...(data && { data }) };
   }
   const held = inlineCount(t);
   if (held !== undefined && held !== 0 && BigInt(held) !== count) {
     throw new UsageError(`${modelPath}: ${what} '${t.name}' holds ${held} values for dims [${dims.join(', ')}] (corrupt file)`);
   }
   const values = count <= SMALL_TENSOR ? inlineValues(t, Number(count)) : undefined;
-  return values === undefined ? { name: t.name, dtype: t.dataType, dims } : { name: t.name, dtype: t.dataType, dims, values };
+  const data = t.rawData.length > 0 ? { data: { kind: 'inline' as const, bytes: t.rawData } } : {};
+  return { name: t.name, dtype: t.dataType, dims, ...(values && { values }), ...data };
 }
