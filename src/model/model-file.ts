@@ -39,9 +39,19 @@ export function readModelFile(path: string): Graph {
   const isJson = firstByte(path) === '{'.charCodeAt(0);
   if (isJson) {
     if (size > MAX_JSON_BYTES) throw new UsageError(`${path}: ${size} bytes is too large for a model.json (topology and manifest only)`);
-    return layersModelGraph(readFileSync(path, 'utf8'), path);
+    return asUsage(path, () => layersModelGraph(readFileSync(path, 'utf8'), path));
   }
   if (path.endsWith('.json')) throw new UsageError(`${path}: not JSON: expected a TensorFlow.js model.json`);
   if (size > MAX_ONNX_BYTES) throw new UsageError(`${path}: ${size} bytes is over protobuf's 2 GiB limit: not an ONNX model (large models keep weights in external data)`);
-  return onnxGraph(readFileSync(path), path);
+  return asUsage(path, () => onnxGraph(readFileSync(path), path));
+}
+
+/** A decoded file whose fields do not fit together is corrupt: one line, not a stack trace. */
+function asUsage<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof UsageError || !(error instanceof TypeError || error instanceof RangeError)) throw error;
+    throw new UsageError(`${path}: not a readable model (corrupt: ${error.message})`);
+  }
 }

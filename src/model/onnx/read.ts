@@ -7,7 +7,9 @@ import { readTensor, safeCount, toBigInt } from './tensors';
 
 export const OPSETS = { min: 11, max: 21 } as const;
 
-const text = new TextDecoder('utf-8', { fatal: false });
+const decoder = new TextDecoder('utf-8', { fatal: false });
+/** protobufjs leaves an absent bytes field as an empty array, not a Uint8Array. */
+const text = (bytes: Uint8Array | readonly number[]): string => decoder.decode(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes));
 
 function decode(bytes: Uint8Array, path: string): ModelProto {
   try {
@@ -27,7 +29,7 @@ function readAttr(a: AttributeProto, path: string, node: string): Attr {
     case 2:
       return { kind: 'int', value: toBigInt(a.i) };
     case 3:
-      return { kind: 'string', value: text.decode(a.s) };
+      return { kind: 'string', value: text(a.s) };
     case 4:
       if (a.t === null) throw new UsageError(`${path}: node '${node}' attribute '${a.name}' has no tensor (corrupt file)`);
       return { kind: 'tensor', value: readTensor(a.t, path, `node '${node}' attribute`) };
@@ -36,7 +38,7 @@ function readAttr(a: AttributeProto, path: string, node: string): Attr {
     case 7:
       return { kind: 'ints', value: a.ints.map(toBigInt) };
     case 8:
-      return { kind: 'strings', value: a.strings.map((s) => text.decode(s)) };
+      return { kind: 'strings', value: a.strings.map(text) };
     default:
       return { kind: 'unsupported', type: a.type };
   }
