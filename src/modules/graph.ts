@@ -2,18 +2,38 @@
 // is NCHW; tfjs convolves NHWC, so rank-4 tensors are kept NHWC and views (Reshape, Flatten,
 // ...) go through NCHW with transposes: layout, not arithmetic, and outside every module.
 import * as tf from '@tensorflow/tfjs-core';
+import { OP_KINDS } from '../analyzers/ops';
 import type { InferredGraph } from '../model/graph/infer';
 import { graphModules, GraphIndex, type GraphModule } from '../model/graph/modules';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from '../model/graph/types';
 import { floatWeights } from '../model/graph/weights';
+import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
 
 /** The ops this executor runs; a graph with any other computing op is not measured. */
 export const EXECUTABLE_OPS: ReadonlySet<string> = new Set([
-  'Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Relu', 'Sigmoid', 'GlobalAveragePool', 'ReduceMean', 'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization',
+  'Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Relu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Clip', 'GlobalAveragePool', 'ReduceMean',
+  'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization',
 ]);
+
+/** An op runs only when seprof has its kind, so that both derivations see it. */
+const hasKind = (kind: string): boolean => (OP_KINDS as readonly string[]).includes(kind);
+
+type Padding = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+
+/** Depthwise kernels take 'same', 'valid' or one number: explicit pads only when even on all sides. */
+function evenPad(pad: Padding): 'same' | 'valid' | number | undefined {
+  if (!Array.isArray(pad)) return pad;
+  const [[t, b], [l, r]] = [pad[1], pad[2]];
+  return t === b && l === r && t === l ? t : undefined;
+}
+
+/** PyTorch's hardsigmoid relu6(x + 3) / 6 and hardswish x * relu6(x + 3) / 6, as tfjs kernels. */
+const hardSigmoid = (x: tf.Tensor): tf.Tensor => tf.div(tf.relu6(tf.add(x, 3)), 6);
+const hardSwish = (x: tf.Tensor): tf.Tensor => tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6);
+
 /** Nodes whose initializer inputs are a module's weights. */
 const WEIGHTED = new Set(['Conv', 'Gemm', 'MatMul', 'BatchNormalization']);
-const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Cast']);
+const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Cast', 'Slice', 'Split']);
 
 const toNhwc = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 2, 3, 1]) : t);
 const toNchw = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 3, 1, 2]) : t);
@@ -35,20 +55,36 @@ export class GraphExecutor {
     this.modules = graphModules(g);
   }
 
-  /** Op types this executor cannot run, with a node of each. */
+  /** What this executor cannot run, by op type: a graph with any of it is not measured. */
   unsupported(): string[] {
-    const types = new Set(this.modules.flatMap((m) => m.nodes).filter((n) => !EXECUTABLE_OPS.has(n.opType)).map((n) => n.opType));
-    for (const node of this.g.order) {
-      if (!this.g.folded.has(node) && !EXECUTABLE_OPS.has(node.opType) && !VIEWS.has(node.opType) && !this.modules.some((m) => m.nodes.includes(node))) types.add(node.opType);
-    }
-    const grouped = this.modules.filter((m) => m.nodes[0]?.opType === 'Conv' && !this.convLayout(m.nodes[0]));
-    if (grouped.length > 0) types.add('Conv (grouped)');
-    return [...types];
+    const live = this.g.order.filter((n) => !this.g.folded.has(n));
+    return [...new Set(live.filter((n) => !this.runnable(n)).map((n) => (n.opType === 'Conv' ? 'grouped Conv' : n.opType)))];
   }
 
-  /** Group 1 convs run as conv2d; grouped ones have no tfjs kernel here. */
-  private convLayout(node: GraphNode): boolean {
-    return attrInt(node, 'group', 1n) === 1n;
+  private runnable(node: GraphNode): boolean {
+    switch (node.opType) {
+      case 'Conv': {
+        const group = attrInt(node, 'group', 1n);
+        const channels = BigInt(this.index.shape(node.inputs[0] ?? '')[1] ?? 0);
+        const outputs = BigInt(this.index.shape(node.outputs[0] ?? '')[1] ?? 0);
+        return group === 1n || (group === channels && outputs === channels && evenPad(this.pad(node)) !== undefined);
+      }
+      case 'HardSigmoid':
+        return hasKind('hardsigmoid') && Math.abs(attrFloat(node, 'alpha', 0.2) - 1 / 6) < 1e-6 && Math.abs(attrFloat(node, 'beta', 0.5) - 0.5) < 1e-6;
+      case 'Clip': {
+        const bound = (i: number): number | undefined => {
+          const v = this.g.tensors.get(node.inputs[i] ?? '')?.values?.data[0];
+          return v === undefined ? undefined : Number(v);
+        };
+        return hasKind('relu6') && bound(1) === 0 && bound(2) === 6;
+      }
+      case 'HardSwish':
+        return hasKind('hardswish');
+      case 'Slice':
+        return this.ranges(node).every((r) => r.step === 1);
+      default:
+        return EXECUTABLE_OPS.has(node.opType) || VIEWS.has(node.opType);
+    }
   }
 
   /**
@@ -82,7 +118,11 @@ export class GraphExecutor {
     const t = tf.keep(
       tf.tidy(() => {
         const raw = tf.tensor(floatWeights(init), [...init.dims]);
-        if (reader.opType === 'Conv' && position === 1) return tf.transpose(raw, [2, 3, 1, 0]);
+        if (reader.opType === 'Conv' && position === 1) {
+          // OIHW to HWIO; a depthwise filter [C, 1, kh, kw] becomes [kh, kw, C, 1].
+          const depthwise = attrInt(reader, 'group', 1n) > 1n;
+          return tf.transpose(raw, depthwise ? [2, 3, 0, 1] : [2, 3, 1, 0]);
+        }
         return reader.opType === 'Gemm' && position === 1 && attrInt(reader, 'transB', 0n) === 1n ? tf.transpose(raw) : raw;
       }),
     );
@@ -102,7 +142,7 @@ export class GraphExecutor {
     throw new Error(`node '${node.name}' reads '${tensor}', which has not been computed`);
   }
 
-  private pad(node: GraphNode): 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]] {
+  private pad(node: GraphNode): Padding {
     const auto = attrString(node, 'auto_pad', 'NOTSET');
     if (auto.startsWith('SAME')) return 'same';
     if (auto === 'VALID') return 'valid';
@@ -124,8 +164,19 @@ export class GraphExecutor {
         const [dh = 1, dw = 1] = (attrInts(node, 'dilations') ?? []).map(Number);
         const pad = this.pad(node);
         const common = { x: x(0) as tf.Tensor4D, filter: x(1) as tf.Tensor4D, strides: this.stride(node), dilations: [dh, dw] as [number, number] };
+        if (attrInt(node, 'group', 1n) > 1n) {
+          // runnable() admitted only even pads here.
+          const even = evenPad(pad) ?? 'valid';
+          return hasBias ? tf.fused.depthwiseConv2d({ ...common, pad: even, bias: x(2) }) : tf.depthwiseConv2d(common.x, common.filter, common.strides, even, 'NHWC', common.dilations);
+        }
         return hasBias ? tf.fused.conv2d({ ...common, pad, bias: x(2) }) : tf.conv2d(common.x, common.filter, common.strides, pad, 'NHWC', common.dilations);
       }
+      case 'HardSigmoid':
+        return hardSigmoid(x(0));
+      case 'HardSwish':
+        return hardSwish(x(0));
+      case 'Clip':
+        return tf.relu6(x(0));
       case 'Gemm':
         return hasBias ? tf.fused.matMul({ a: x(0) as tf.Tensor2D, b: x(1) as tf.Tensor2D, bias: x(2) }) : tf.matMul(x(0), x(1));
       case 'MatMul': {
@@ -168,12 +219,30 @@ export class GraphExecutor {
     }
   }
 
-  /** A view: the same data under the inferred NCHW shape, laid out NHWC again when rank 4. */
-  private view(values: Map<string, tf.Tensor>, node: GraphNode): tf.Tensor {
+  /** The Slice node's ranges, from the constants shape inference folded. */
+  private ranges(node: GraphNode): SliceRange[] {
+    const inputs = node.inputs.map((t) => (t === '' ? undefined : this.g.tensors.get(t)));
+    return sliceRanges({ node, inputs, opset: this.g.graph.opset });
+  }
+
+  /** A view: the same data under the inferred NCHW shapes, laid out NHWC again when rank 4. */
+  private view(values: Map<string, tf.Tensor>, node: GraphNode): tf.Tensor[] {
     const x = this.input(values, node, 0);
-    const shape = this.index.shape(node.outputs[0] ?? '');
-    if (node.opType === 'Identity' || node.opType === 'Dropout' || node.opType === 'Cast') return x;
-    return toNhwc(tf.reshape(toNchw(x), [...shape]));
+    if (node.opType === 'Identity' || node.opType === 'Dropout' || node.opType === 'Cast') return [x];
+    const logical = toNchw(x);
+    switch (node.opType) {
+      case 'Slice': {
+        const ranges = this.ranges(node);
+        return [toNhwc(tf.slice(logical, ranges.map((r) => r.start), ranges.map((r) => r.length)))];
+      }
+      case 'Split': {
+        const axis = Number(attrInt(node, 'axis', 0n) + (attrInt(node, 'axis', 0n) < 0n ? BigInt(logical.rank) : 0n));
+        const sizes = node.outputs.map((out) => this.index.shape(out)[axis] ?? 0);
+        return tf.split(logical, sizes, axis).map(toNhwc);
+      }
+      default:
+        return [toNhwc(tf.reshape(logical, [...this.index.shape(node.outputs[0] ?? '')]))];
+    }
   }
 
   /**
@@ -189,15 +258,15 @@ export class GraphExecutor {
       const m = moduleOf.get(node);
       if (m === undefined) {
         if (!VIEWS.has(node.opType)) throw new Error(`the executor cannot run ${node.opType} (node '${node.name}')`);
-        values.set(node.outputs[0] ?? '', this.view(values, node));
+        this.view(values, node).forEach((t, i) => values.set(node.outputs[i] ?? '', t));
         continue;
       }
       if (done.has(m)) continue;
       done.add(m);
       around(m, () => {
-        // Linear + bias is one fused kernel; other modules run node by node (SiLU: Sigmoid, then Mul).
-        const nodes = m.fused === 'linear-bias' ? [m.main] : m.nodes;
-        for (const n of nodes) values.set(n === m.main ? m.output : (n.outputs[0] ?? ''), this.compute(values, n, m));
+        // Linear + bias is one fused kernel, HardSigmoid then Mul one hardswish; SiLU runs Sigmoid, then Mul.
+        if (m.fused === 'hardswish') values.set(m.output, hardSwish(this.input(values, m.nodes[0] as GraphNode, 0)));
+        else for (const n of m.fused === 'linear-bias' ? [m.main] : m.nodes) values.set(n === m.main ? m.output : (n.outputs[0] ?? ''), this.compute(values, n, m));
       });
     }
     return this.g.graph.outputs.map((name) => values.get(name) as tf.Tensor);

@@ -13,7 +13,7 @@ import { opsFromKernels, VIEW_KERNELS, type LayerFacts } from './kernels';
 import { timeRuns } from './latency';
 
 /** Layout changes between NCHW views and NHWC kernels: not arithmetic. */
-const LAYOUT_KERNELS = new Set(['Transpose', ...VIEW_KERNELS]);
+const LAYOUT_KERNELS = new Set(['Transpose', 'SplitV', ...VIEW_KERNELS]);
 
 function factsOf(executor: GraphExecutor, m: GraphModule): LayerFacts {
   const { params, buffers } = executor.moduleWeights(m);
@@ -37,7 +37,7 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
     const backend = await useBackend(options.backend);
     const executor = new GraphExecutor(inferred);
     const missing = executor.unsupported();
-    if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')} yet` };
+    if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')} (or seprof has no op kind for it) yet` };
     const inputs = randomInputs(inferred);
     try {
       // Weights are allocated (and transposed to NHWC kernels) before anything is profiled.

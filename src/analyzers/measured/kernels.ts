@@ -51,6 +51,13 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | 'view' | u
       const groups = (x()[3] ?? cinPerGroup) / cinPerGroup;
       return draft('conv2d', [x()], y(), { kernel: [kh, kw], stride: layer.stride ?? 1, groups, bias: hasBias });
     }
+    case 'DepthwiseConv2dNative':
+    case 'FusedDepthwiseConv2D': {
+      // A depthwise conv (channel multiplier 1): PyTorch's Conv2d with groups = C.
+      const [kh, kw, channels, multiplier] = shapeAt(kernel.inputShapes, 1, kernel.name) as [number, number, number, number];
+      if (multiplier !== 1) return undefined;
+      return draft('conv2d', [x()], y(), { kernel: [kh, kw], stride: layer.stride ?? 1, groups: channels, bias: hasBias });
+    }
     case 'MatMul':
     case 'BatchMatMul':
     case '_FusedMatMul': {

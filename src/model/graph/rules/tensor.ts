@@ -128,14 +128,21 @@ export const concat: ShapeRule = (x) => {
     : { ...out, values: { kind: 'float', data: values.flatMap((v) => v.data.map(Number)) } }];
 };
 
-export const slice: ShapeRule = (x) => {
+export interface SliceRange {
+  start: number;
+  step: number;
+  length: number;
+}
+
+/** Per axis, where a Slice starts, its step and how many elements it takes. */
+export function sliceRanges(x: RuleInput): SliceRange[] {
   const a = need(x, 0);
   const rank = a.shape.length;
   const starts = x.inputs.length > 1 ? constantInts(x, 1, 'starts') : (attrInts(x.node, 'starts') ?? fail('needs starts'));
   const ends = x.inputs.length > 2 ? constantInts(x, 2, 'ends') : (attrInts(x.node, 'ends') ?? fail('needs ends'));
   const axes = (x.inputs[3] !== undefined ? constantInts(x, 3, 'axes') : attrInts(x.node, 'axes')) ?? starts.map((_, i) => BigInt(i));
   const steps = x.inputs[4] !== undefined ? constantInts(x, 4, 'steps') : starts.map(() => 1n);
-  const ranges = a.shape.map((d) => ({ start: 0, step: 1, length: d }));
+  const ranges: SliceRange[] = a.shape.map((d) => ({ start: 0, step: 1, length: d }));
   axes.forEach((axisValue, i) => {
     const axis = axisOf(axisValue, rank);
     const dim = BigInt(a.shape[axis] as number);
@@ -150,6 +157,13 @@ export const slice: ShapeRule = (x) => {
     const length = span <= 0n ? 0n : (span + abs - 1n) / abs;
     ranges[axis] = { start: Number(start), step: Number(step), length: Number(length) };
   });
+  return ranges;
+}
+
+export const slice: ShapeRule = (x) => {
+  const a = need(x, 0);
+  const rank = a.shape.length;
+  const ranges = sliceRanges(x);
   const shape = ranges.map((r) => r.length);
   const out: TensorInfo = { shape, dtype: a.dtype };
   if (a.values === undefined || count(shape) > FOLD_LIMIT) return [out];
@@ -157,7 +171,7 @@ export const slice: ShapeRule = (x) => {
     let index = 0;
     let rest = i;
     for (let axis = rank - 1, stride = 1; axis >= 0; axis -= 1) {
-      const r = ranges[axis] as { start: number; step: number; length: number };
+      const r = ranges[axis] as SliceRange;
       index += (r.start + (rest % r.length) * r.step) * stride;
       rest = Math.floor(rest / r.length);
       stride *= a.shape[axis] as number;
