@@ -101,7 +101,7 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     // SE(32, r=8) on 1x32x14x14: pool (HW + 1) * 32, Linear 32 -> 4 -> 32 without bias.
     expect(Number(p.overhead?.added.params)).toBe(2 * 32 * 4);
     expect(Number(p.overhead?.added.counts['thop'])).toBe((HW + 1) * 32 + 2 * 32 * 4);
-    expect(p.file.seBlocks.map((b) => [b.where, b.channels, b.hidden])).toEqual([['conv2.se', 32, 4], ['se', 128, 8]]);
+    expect(p.file.seBlocks.map((b) => [b.where, b.channels, b.hidden])).toEqual([['conv2_se', 32, 4], ['se', 128, 8]]);
     expectUsageError(seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'nowhere', '--no-measure']), /--add-se: the model has no node 'nowhere'/);
   });
 });
@@ -146,6 +146,12 @@ describe('seprof --file, measured in tfjs', () => {
     const run = seprof([join(FIXTURES, 'se_resnet_block_external.onnx'), '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer/);
+  });
+
+  it('measures the what-if too: SE inserted by --add-se runs with made-up weights and agrees', () => {
+    const run = seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'conv2,relu_1', '--runs', '3', '--warmup', '1']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(25 layers/);
   });
 
   it('exits 1 naming the node when a kernel ran that the analytic op list does not have', () => {

@@ -39,14 +39,15 @@ const node = (name: string, opType: string, inputs: string[], output: string, at
 function seNodes(path: string, x: string, channels: number, options: SeOptions): { nodes: GraphNode[]; weights: Initializer[]; output: string } {
   const hidden = Math.floor(channels / options.reduction);
   if (hidden < 1) throw new UsageError(`--add-se: --reduction ${options.reduction} is larger than the ${channels} channels after '${path}'`);
-  const t = (name: string): string => `${path}.se/${name}:0`;
-  const weight = (name: string, dims: number[]): Initializer => ({ name: t(name), dtype: DTYPE.float, dims });
+  const t = (name: string): string => `${path}_se/${name}:0`;
+  const weight = (name: string, dims: number[]): Initializer => ({ name: t(name), dtype: DTYPE.float, dims, data: { kind: 'synthetic' } });
   const shape: Initializer = { name: t('shape'), dtype: DTYPE.int64, dims: [4], values: { kind: 'int', data: [0n, BigInt(channels), 1n, 1n] } };
   const weights = [weight('fc1.weight', [hidden, channels]), weight('fc2.weight', [channels, hidden]), shape];
   if (options.bias) weights.push(weight('fc1.bias', [hidden]), weight('fc2.bias', [channels]));
   const bias = (fc: string): string[] => (options.bias ? [t(`${fc}.bias`)] : []);
   const transB: [string, Attr] = ['transB', { kind: 'int', value: 1n }];
-  const scope = `/${path}.se`;
+  // A sibling of the node it follows (`layer1.0.conv2_se`), so that no layer is renamed.
+  const scope = `/${path}_se`;
   return {
     weights,
     output: t('mul'),

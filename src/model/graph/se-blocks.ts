@@ -2,6 +2,7 @@
 // not) with an activation between, a sigmoid or hard-sigmoid gate, and a multiply of the
 // gate with the tensor that was pooled. Views (Reshape, Flatten, ...) may sit anywhere between.
 import type { InferredGraph } from './infer';
+import { GraphIndex } from './modules';
 import { opNames } from './names';
 import { attrInts, type GraphNode } from './types';
 
@@ -23,27 +24,24 @@ const PASS_THROUGH = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Ide
 const ACTIVATIONS = new Set(['Relu', 'Clip', 'LeakyRelu', 'HardSwish', 'Gelu', 'Elu', 'Selu', 'Tanh', 'Mish', 'PRelu']);
 
 class Walker {
-  private readonly producer = new Map<string, GraphNode>();
-  constructor(private readonly g: InferredGraph) {
-    for (const node of g.order) for (const out of node.outputs) this.producer.set(out, node);
-  }
+  constructor(private readonly index: GraphIndex) {}
   /** The node computing `tensor`, looking through views; `path` collects the views passed. */
   computing(tensor: string, path: GraphNode[]): GraphNode | undefined {
-    const node = this.producer.get(tensor);
+    const node = this.index.producer(tensor);
     if (node === undefined || !PASS_THROUGH.has(node.opType)) return node;
     path.push(node);
     return this.computing(node.inputs[0] ?? '', path);
   }
   /** The tensor behind views. */
   source(tensor: string): string {
-    const node = this.producer.get(tensor);
+    const node = this.index.producer(tensor);
     return node !== undefined && PASS_THROUGH.has(node.opType) ? this.source(node.inputs[0] ?? '') : tensor;
   }
   isWeight(tensor: string): boolean {
-    return this.g.graph.initializers.has(tensor) || (this.producer.get(tensor)?.opType === 'Identity' && this.isWeight(this.producer.get(tensor)?.inputs[0] ?? ''));
+    return this.index.weight(tensor) !== undefined;
   }
   shape(tensor: string): readonly number[] {
-    return this.g.tensors.get(tensor)?.shape ?? [];
+    return this.index.g.tensors.get(tensor)?.shape ?? [];
   }
   /** An FC layer: Gemm, MatMul by a weight (maybe + bias Add), or a 1x1 Conv on a 1x1 map; its input tensor and width. */
   fc(node: GraphNode, path: GraphNode[]): { input: string; width: number; bias: boolean } | undefined {
@@ -125,7 +123,7 @@ function scopeOf(g: InferredGraph, se: SeBlock): string {
 }
 
 export function findSeBlocks(g: InferredGraph): SeBlock[] {
-  const w = new Walker(g);
+  const w = new Walker(new GraphIndex(g));
   return g.order.flatMap((node) => {
     if (node.opType !== 'Mul') return [];
     const se = seAt(w, node);

@@ -13,8 +13,11 @@ export interface Initializer {
   dims: readonly number[];
   /** Present for small inline tensors (shape arithmetic reads them); counting never reads weights. */
   values?: Values;
-  /** Where the weight bytes are, for the measured run: a view into the model file's bytes, or a slice of another file. */
-  data?: { kind: 'inline'; bytes: Uint8Array } | { kind: 'file'; path: string; offset: number; length: number };
+  /**
+   * Where the weights are, for the measured run: a view into the model file's bytes, a slice
+   * of another file, or none in any file (SE inserted by --add-se), made up when measured.
+   */
+  data?: { kind: 'inline'; bytes: Uint8Array } | { kind: 'file'; path: string; offset: number; length: number } | { kind: 'synthetic' };
 }
 
 export type Attr =
