@@ -1,7 +1,7 @@
 // seprof --file on the PyTorch-exported fixtures and on LayersModels saved here. Expected
 // counts come from the PyTorch definitions in fixtures/onnx/make_fixtures.py (BN folded
 // into the convs by the exporter) and the peers' rules, worked out below, not from seprof.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,27 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(Number(p.overhead?.added.counts['thop'])).toBe((HW + 1) * 32 + 2 * 32 * 4);
     expect(p.file.seBlocks.map((b) => [b.where, b.channels, b.hidden])).toEqual([['conv2_se', 32, 4], ['se', 128, 8]]);
     expectUsageError(seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'nowhere', '--no-measure']), /--add-se: the model has no node 'nowhere'/);
+  });
+});
+
+describe('model files in suites', () => {
+  it('a report suite case names a file, with --add-se among its options', () => {
+    const suite = join(tmp, 'suite.json');
+    writeFileSync(
+      suite,
+      JSON.stringify({
+        cases: [
+          { name: 'block', options: { file: join(FIXTURES, 'se_resnet_block.onnx') } },
+          { name: 'what-if', options: { file: join(FIXTURES, 'se_resnet_block.onnx'), 'add-se': 'conv2', reduction: 8 } },
+        ],
+      }),
+    );
+    const out = join(tmp, 'report');
+    const run = seprof(['report', '--suite', suite, '--out', out, '--no-measure']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { cases: { name: string; counts: Record<string, number> }[] };
+    const thop = (name: string): number => Number(report.cases.find((c) => c.name === name)?.counts['thop']);
+    expect(thop('what-if') - thop('block')).toBe((HW + 1) * 32 + 2 * 32 * 4);
   });
 });
 

@@ -68,3 +68,27 @@ describe('seprof --file model.json', () => {
     expect(p.totals.params).toBe(32 * 32 * 9 + 2 * 32 + (32 * 9 + 32) + (32 * 8 + 8) + (8 * 32 + 32));
   });
 });
+
+describe('Sequential LayersModels and input names', () => {
+  it('reads a Sequential model and takes --input by the InputLayer name', async () => {
+    const seq = tl.sequential({
+      layers: [
+        tl.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'valid', activation: 'relu', name: 'c1' }),
+        tl.layers.maxPooling2d({ poolSize: 2, name: 'pool' }),
+        tl.layers.flatten({ name: 'flat' }),
+        tl.layers.dense({ units: 3, activation: 'softmax', name: 'out' }),
+      ],
+    });
+    const seqDir = mkdtempSync(join(tmpdir(), 'seprof-layers-seq-'));
+    const graph = readModelFile(await saveLayersModel(seq, seqDir));
+    const inferred = inferShapes(graph, new Map([[graph.inputs[0]?.name, [2, 3, 8, 8]]]));
+    const shape = (name: string): number[] => [...(inferred.tensors.get(inferred.order.find((n) => n.name === name)?.outputs[0] ?? '')?.shape ?? [])];
+    // 8x8 valid 3x3 stride 2: floor((8 - 3) / 2) + 1 = 3; a 2x2 pool: 1.
+    expect(shape('c1.relu')).toEqual([2, 4, 3, 3]);
+    expect(shape('pool')).toEqual([2, 4, 1, 1]);
+    expect(shape('flat')).toEqual([2, 4]);
+    expect(shape('out.softmax')).toEqual([2, 3]);
+    const functional = readModelFile(join(dir, 'model.json'));
+    expect(functional.inputs.map((i) => i.name)).toEqual(['image']);
+  });
+});

@@ -126,6 +126,35 @@ describe('refusing what is not a usable model, in one line', () => {
   });
 });
 
+describe('opset differences', () => {
+  it('reads axes, split sizes and pads given as inputs (opset 18) and as attributes (opset 11)', () => {
+    const axes = { name: 'axes', dims: [2], dataType: 7, int64Data: [2, 3] };
+    const pads = { name: 'pads', dims: [4], dataType: 7, int64Data: [1, 1, 1, 1] };
+    const padAxes = { name: 'pad_axes', dims: [2], dataType: 7, int64Data: [2, 3] };
+    const opset18 = encodeModel({
+      opset: 18,
+      nodes: [
+        { op: 'ReduceMean', inputs: ['x', 'axes'], outputs: ['m'] },
+        { op: 'Split', inputs: ['x'], outputs: ['a', 'b'], attrs: [{ name: 'axis', type: 2, i: 1 }, { name: 'num_outputs', type: 2, i: 2 }] },
+        { op: 'Pad', inputs: ['a', 'pads', '', 'pad_axes'], outputs: ['p'] },
+      ],
+      initializers: [axes, pads, padAxes],
+      outputs: ['m', 'b', 'p'],
+    });
+    const at18 = inferShapes(readModelFile(write('opset18.onnx', opset18)), new Map());
+    expect(['m', 'b', 'p'].map((t) => at18.tensors.get(t)?.shape.join('x'))).toEqual(['1x8x1x1', '1x4x4x4', '1x4x6x6']);
+    const opset11 = encodeModel({
+      opset: 11,
+      nodes: [
+        { op: 'ReduceMean', inputs: ['x'], outputs: ['m'], attrs: [{ name: 'axes', type: 7, ints: [2, 3] }, { name: 'keepdims', type: 2, i: 0 }] },
+        { op: 'Unsqueeze', inputs: ['m'], outputs: ['u'], attrs: [{ name: 'axes', type: 7, ints: [2] }] },
+      ],
+      outputs: ['u'],
+    });
+    expect(inferShapes(readModelFile(write('opset11.onnx', opset11)), new Map()).tensors.get('u')?.shape).toEqual([1, 8, 1]);
+  });
+});
+
 describe('large files', () => {
   it('profiles a 100 MB ONNX model analytically in under 3 s, weights untouched', () => {
     const weights = new Uint8Array(50176 * 512 * 4); // 102,760,448 bytes

@@ -99,7 +99,9 @@ function refsOf(value: unknown, layer: string, path: string): Ref[][] {
   });
 }
 
-const tensorOf = ([layer, call, index]: Ref): string => `${layer}:${call}:${index}`;
+/** A layer call's output tensor; a model input is named as its InputLayer, for --input. */
+const tensorName = (inputs: ReadonlySet<string>) => ([layer, call, index]: Ref): string =>
+  inputs.has(layer) ? layer : `${layer}:${call}:${index}`;
 
 /** Keras' NHWC batch shape to NCHW, batch dimension open. */
 function nchw(shape: unknown, where: string, path: string): GraphInput['shape'] {
@@ -125,6 +127,7 @@ export function layersModelGraph(text: string, path: string): Graph {
   const nodes = [];
   let previous: string | undefined;
   const sequential = className === 'Sequential';
+  const tensorOf = tensorName(new Set(layers.filter((l) => l.className === 'InputLayer').map((l) => l.name)));
   for (const [index, layer] of layers.entries()) {
     const calls: LayerCall[] = [];
     if (sequential) {
@@ -136,7 +139,7 @@ export function layersModelGraph(text: string, path: string): Graph {
       }
       calls.push({ name: layer.name, inputs: [previous], output: `${layer.name}:0:0` });
     } else if (layer.className === 'InputLayer') {
-      inputs.push({ name: `${layer.name}:0:0`, dtype: DTYPE.float, shape: nchw(layer.config['batch_input_shape'], `input '${layer.name}'`, path) });
+      inputs.push({ name: layer.name, dtype: DTYPE.float, shape: nchw(layer.config['batch_input_shape'], `input '${layer.name}'`, path) });
       continue;
     } else {
       const refs = refsOf(layer.inbound, layer.name, path);
