@@ -49,6 +49,8 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(Number(p.totals.counts['thop'])).toBe(resnet.convMacs + (HW + 1) * 128 + 2 * 128 * 8);
     // fvcore: the same convs and linears; adaptive_avg_pool2d numel(in); relu, sigmoid, mul, add not counted.
     expect(Number(p.totals.counts['fvcore'])).toBe(resnet.convMacs + HW * 128 + 2 * 128 * 8);
+    // ptflops' aten backend: aten.convolution with its (folded) bias numel(out), aten.mm in * out; the rest 0.
+    expect(Number(p.totals.counts['ptflops-aten'])).toBe(resnet.convMacs + (32 + 32 + 128) * HW + 2 * 128 * 8);
     expect(p.file.notes.join(' ')).toMatch(/folded BN into the convs/);
     expect(p.file.unsupported).toEqual([]);
   });
@@ -78,6 +80,12 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     ]);
     // SE: two 1x1 convs with bias, 64 -> 16 -> 64.
     expect(Number(p.file.seBlocks[0]?.totals.params)).toBe(64 * 16 + 16 + 16 * 64 + 64);
+    // thop: 1x1 expand, 3x3 depthwise (Cin/g = 1), SE pool (HW + 1) * C and two 1x1 convs, 1x1 project; no rule for
+    // Hardswish or Hardsigmoid. fvcore: the same convs, the pool numel(in); hardswish and hardsigmoid skipped.
+    const hw = 28 * 28;
+    const convs = 64 * hw * 16 + 64 * hw * 9 + 2 * 64 * 16 + 16 * hw * 64;
+    expect(Number(p.totals.counts['thop'])).toBe(convs + (hw + 1) * 64);
+    expect(Number(p.totals.counts['fvcore'])).toBe(convs + hw * 64);
     // Depthwise 3x3 on 64 channels, BN folded: 64 * 9 weights + 64 biases.
     expect(p.layers.find((l) => l.name === 'depthwise.0')?.params).toBe(64 * 9 + 64);
     // expand 16 -> 64, depthwise, SE, project 64 -> 16 (all with folded or own biases).
