@@ -3,13 +3,14 @@ import { analyticOps, inputShape } from './analytic';
 import { fileOps, type Unsupported } from './analytic/graph';
 import { analyticBackward, trainingOf, type Training } from './backward/training';
 import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Check } from './check';
-import { countLayer, totalsOf, type LayerCounts, type Totals } from './count';
+import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency, TimingPlan } from './measured/latency';
 import { loadFileModel } from '../model/file-model';
 import type { SeBlock } from '../model/graph/se-blocks';
 import { fileRequest, plainTwin, type FileSpec, type Spec } from '../model/spec';
+import { formatBytes } from '../parse';
 
 export interface Sizes {
   /** float32 bytes of the input batch. */
@@ -94,7 +95,7 @@ function sizesOf(spec: Spec, layers: readonly LayerCounts[], totals: Totals): Si
 }
 
 function difference(a: Totals, b: Totals): Totals {
-  const counts = Object.fromEntries(Object.entries(a.counts).map(([key, n]) => [key, n - (b.counts[key] ?? 0n)]));
+  const counts: Counts = Object.fromEntries(countEntries(a.counts).map(([key, n]) => [key, n - (b.counts[key] ?? 0n)]));
   return { params: a.params - b.params, buffers: a.buffers - b.buffers, counts };
 }
 
@@ -114,6 +115,13 @@ function findingsOf(spec: FileSpec, layers: readonly LayerCounts[]): FileFinding
   return { unsupported, free, notes, seBlocks };
 }
 
+/** `about 12.8 MB, above the memory budget of 4 MB`; in bytes when the rounded sizes would read alike. */
+function memoryVersusBudget(needed: bigint, budget: bigint): string {
+  const [rough, roughBudget] = [formatBytes(needed), formatBytes(budget)];
+  if (rough === roughBudget) return `${needed} bytes, above the memory budget of ${budget} bytes`;
+  return `about ${rough}, above the memory budget of ${roughBudget}`;
+}
+
 export async function profile(spec: Spec, options: ProfileOptions): Promise<Profile> {
   const layers = analyticOps(spec).map(countLayer);
   const totals = totalsOf(layers);
@@ -131,8 +139,7 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   if (!options.measure) return { ...base, check: skippedCheck('--no-measure', layers.length) };
   const needed = measuredRunBytes(base.sizes, options.training === true);
   if (options.maxMemoryBytes !== undefined && needed > options.maxMemoryBytes) {
-    const mb = (bytes: bigint): string => `${bytes / 2n ** 20n} MB`;
-    return { ...base, check: skippedCheck(`it needs about ${mb(needed)}, above the memory budget of ${mb(options.maxMemoryBytes)} (--max-memory)`, layers.length) };
+    return { ...base, check: skippedCheck(`it needs ${memoryVersusBudget(needed, options.maxMemoryBytes)} (--max-memory)`, layers.length) };
   }
 
   // tfjs costs a quarter of a second to import: only the measured path pays it.

@@ -1,5 +1,5 @@
 // Several profiled cases, one row each: the sweep's output and the report's summary.
-import { CONVENTION_KEYS } from '../analyzers/conventions';
+import { CONVENTION_KEYS, type ConventionKey } from '../analyzers/conventions';
 import type { Check } from '../analyzers/check';
 import { columnHeader } from './columns';
 import { field } from './csv';
@@ -22,17 +22,17 @@ function latencyCell({ profile }: CaseResult): string {
   return profile.measured === undefined ? '-' : milliseconds(profile.measured.latency.medianMs);
 }
 
-function head(labels: readonly LabelColumn[], columns: readonly string[]): string[] {
+function head(labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string[] {
   return [...labels.map((l) => l.header), 'Params', ...columns.map((key) => columnHeader(key)), 'Check', 'Latency ms'];
 }
 
 /** Numbers align right; the labels and the check word align left. */
-function numeric(labels: readonly LabelColumn[], columns: readonly string[]): (column: number) => boolean {
+function numeric(labels: readonly LabelColumn[], columns: readonly ConventionKey[]): (column: number) => boolean {
   const check = labels.length + 1 + columns.length;
   return (i) => i >= labels.length && i !== check;
 }
 
-function cells(result: CaseResult, labels: readonly LabelColumn[], columns: readonly string[]): string[] {
+function cells(result: CaseResult, labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string[] {
   const { totals, check } = result.profile;
   return [
     ...labels.map((l) => l.cell(result)),
@@ -67,14 +67,14 @@ export function mismatchLines(results: readonly CaseResult[]): string[] {
   );
 }
 
-export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly string[]): string {
+export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string {
   const rows = results.map((result) => cells(result, labels, columns));
   const table = textTable(head(labels, columns), rows, numeric(labels, columns));
   const summary = casesSummary(results).map(([label, value]) => `${label}: ${value}`);
   return [table, ...summary, ...mismatchLines(results).map((l) => `  ${l}`), ''].join('\n');
 }
 
-export function renderCasesMarkdown(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly string[]): string {
+export function renderCasesMarkdown(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string {
   const row = (values: readonly string[]): string => `| ${values.map((v) => v.replaceAll('|', '\\|')).join(' | ')} |`;
   const header = head(labels, columns);
   return [

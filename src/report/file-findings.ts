@@ -1,5 +1,6 @@
 // What profiling a model file found: notes (BN folded, assumed shapes), ops counted as
 // zero, and the SE blocks with their share of params and of every convention shown.
+import type { ConventionKey } from '../analyzers/conventions';
 import type { Totals } from '../analyzers/count';
 import type { FileFindings, Profile } from '../analyzers/profile';
 import { columnHeader } from './columns';
@@ -23,7 +24,7 @@ function sum(totals: readonly Totals[], pick: (t: Totals) => bigint): bigint {
 }
 
 /** One row per SE block, then SE's share of the model: params and each column. */
-export function seRows(profile: Profile, columns: readonly string[]): { head: string[]; rows: string[][] } {
+export function seRows(profile: Profile, columns: readonly ConventionKey[]): { head: string[]; rows: string[][] } {
   const blocks = profile.file?.seBlocks ?? [];
   const head = [...SE_HEAD, ...columns.map((key) => columnHeader(key))];
   const rows = blocks.map(({ block, totals }) => [

@@ -1,6 +1,6 @@
 import type { Op, Shape } from '../ops';
 import { loadFileModel } from '../../model/file-model';
-import { fileRequest, hasSe, type Spec } from '../../model/spec';
+import { fileRequest, hasSe, resnetConfig, type Spec } from '../../model/spec';
 import { fileOps } from './graph';
 import { networkPlan } from '../../model/networks';
 import { inceptionBlockOps } from './inception';
@@ -24,7 +24,7 @@ export function analyticOps(spec: Spec): Op[] {
       return seOps({ input: x, reduction: spec.reduction, bias: spec.bias });
     case 'resnet':
     case 'se-resnet':
-      return resnetBlockOps(x, { ...spec, se });
+      return resnetBlockOps(x, resnetConfig(spec));
     case 'inception':
     case 'se-inception':
       return inceptionBlockOps(x, { ...spec, se });
