@@ -110,7 +110,7 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(Number(p.overhead?.added.params)).toBe(2 * 32 * 4);
     expect(Number(p.overhead?.added.counts['thop'])).toBe((HW + 1) * 32 + 2 * 32 * 4);
     expect(p.file.seBlocks.map((b) => [b.where, b.channels, b.hidden])).toEqual([['conv2_se', 32, 4], ['se', 128, 8]]);
-    expectUsageError(seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'nowhere', '--no-measure']), /--add-se: the model has no node 'nowhere'/);
+    expectUsageError(seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'nowhere', '--no-measure']), /--add-se: the model has no layer or node 'nowhere'/);
   });
 });
 

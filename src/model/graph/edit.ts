@@ -1,7 +1,7 @@
 // What-if edits of a graph: SE inserted after named nodes, or every SE block found removed.
 import { UsageError } from '../../errors';
 import type { InferredGraph } from './infer';
-import { opNames } from './names';
+import { graphModules } from './modules';
 import type { SeBlock } from './se-blocks';
 import { DTYPE, type Attr, type Graph, type GraphNode, type Initializer } from './types';
 
@@ -64,24 +64,25 @@ function seNodes(path: string, x: string, channels: number, options: SeOptions):
   };
 }
 
-/** SE inserted after each named node (by its name in the file or its seprof op name). */
+/** SE inserted after each named layer (as in the table) or node (by its name in the file). */
 export function withSeAfter(g: InferredGraph, targets: readonly string[], options: SeOptions): Graph {
-  const names = opNames(g.order.filter((n) => !g.folded.has(n)));
+  const modules = graphModules(g);
   let nodes = [...g.graph.nodes];
   let outputs = [...g.graph.outputs];
   const initializers = new Map(g.graph.initializers);
   for (const target of targets) {
-    const found = g.order.find((n) => n.name === target) ?? g.order.find((n) => names.get(n) === target);
-    if (found === undefined) throw new UsageError(`--add-se: the model has no node '${target}' (use a node name from the file, e.g. '${g.order.find((n) => !g.folded.has(n))?.name}', or a layer name from the table)`);
-    const x = found.outputs[0] as string;
+    const m = modules.find((x) => x.name === target) ?? modules.find((x) => x.nodes.some((n) => n.name === target));
+    const node = g.order.find((n) => n.name === target);
+    if (m === undefined && node === undefined) {
+      throw new UsageError(`--add-se: the model has no layer or node '${target}' (use a layer name from the table, e.g. '${modules[0]?.name}', or a node name from the file)`);
+    }
+    const x = m?.output ?? (node?.outputs[0] as string);
     const shape = g.tensors.get(x)?.shape ?? [];
-    if (shape.length !== 4) throw new UsageError(`--add-se: node '${target}' outputs [${shape.join(', ')}], not an N x C x H x W feature map`);
-    const path = names.get(found) ?? found.name;
-    const se = seNodes(path.replace(/\//g, '.'), x, shape[1] as number, options);
+    if (shape.length !== 4) throw new UsageError(`--add-se: '${target}' outputs [${shape.join(', ')}], not an N x C x H x W feature map`);
+    const se = seNodes((m?.name ?? target).replace(/\//g, '.').replace(/^\./, ''), x, shape[1] as number, options);
     for (const w of se.weights) initializers.set(w.name, w);
     ({ nodes, outputs } = rewire(nodes, outputs, x, se.output));
-    const at = nodes.indexOf(nodes.find((n) => n.name === found.name) as GraphNode);
-    nodes.splice(at + 1, 0, ...se.nodes);
+    nodes.push(...se.nodes);
   }
   return { ...g.graph, nodes, outputs, initializers };
 }
