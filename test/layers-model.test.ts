@@ -11,8 +11,8 @@ import { readModelFile } from '../src/model/model-file';
 import { seprof } from './support/cli';
 import { saveLayersModel } from './support/layers-model';
 
-/** A MobileNetV3-style SE block in Keras: depthwise conv, GAP, two 1x1 Dense, hard-sigmoid gate. */
-function seModel(): tl.LayersModel {
+/** A MobileNetV3-style SE block in Keras: depthwise conv, GAP, two Dense, a hard-sigmoid (or sigmoid) gate. */
+function seModel(gate: 'hardSigmoid' | 'sigmoid' = 'hardSigmoid'): tl.LayersModel {
   const x = tl.input({ shape: [14, 14, 32], name: 'image' });
   const conv = tl.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', useBias: false, name: 'conv' }).apply(x) as tl.SymbolicTensor;
   const bn = tl.layers.batchNormalization({ name: 'bn' }).apply(conv) as tl.SymbolicTensor;
@@ -20,9 +20,9 @@ function seModel(): tl.LayersModel {
   const dw = tl.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'same', name: 'dw' }).apply(act) as tl.SymbolicTensor;
   const pooled = tl.layers.globalAveragePooling2d({ name: 'squeeze' }).apply(dw) as tl.SymbolicTensor;
   const fc1 = tl.layers.dense({ units: 8, activation: 'relu', name: 'fc1' }).apply(pooled) as tl.SymbolicTensor;
-  const fc2 = tl.layers.dense({ units: 32, activation: 'hardSigmoid', name: 'fc2' }).apply(fc1) as tl.SymbolicTensor;
-  const gate = tl.layers.reshape({ targetShape: [1, 1, 32], name: 'gate' }).apply(fc2) as tl.SymbolicTensor;
-  const scaled = tl.layers.multiply({ name: 'scale' }).apply([dw, gate]) as tl.SymbolicTensor;
+  const fc2 = tl.layers.dense({ units: 32, activation: gate, name: 'fc2' }).apply(fc1) as tl.SymbolicTensor;
+  const reshaped = tl.layers.reshape({ targetShape: [1, 1, 32], name: 'gate' }).apply(fc2) as tl.SymbolicTensor;
+  const scaled = tl.layers.multiply({ name: 'scale' }).apply([dw, reshaped]) as tl.SymbolicTensor;
   return tl.model({ inputs: x, outputs: scaled });
 }
 
@@ -90,5 +90,17 @@ describe('Sequential LayersModels and input names', () => {
     expect(shape('out.softmax')).toEqual([2, 3]);
     const functional = readModelFile(join(dir, 'model.json'));
     expect(functional.inputs.map((i) => i.name)).toEqual(['image']);
+  });
+});
+
+describe('a LayersModel, measured', () => {
+  it('runs in tfjs with the weights from weights.bin and agrees with the analytic ops', async () => {
+    const sigmoidDir = mkdtempSync(join(tmpdir(), 'seprof-layers-sigmoid-'));
+    const path = await saveLayersModel(seModel('sigmoid'), sigmoidDir);
+    const run = seprof(['--file', path, '--runs', '3', '--warmup', '1']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    // conv, bn, act, dw (depthwise, bias), squeeze, fc1, fc1.relu, fc2, fc2.sigmoid, scale.
+    expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(10 layers/);
   });
 });

@@ -31,7 +31,6 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
   return quietly(async () => {
     const { inferred } = loadFileModel(fileRequest(spec));
     if (options.training === true) return { skipped: 'the measured backward pass of model files is not built yet' };
-    if (inferred.graph.format !== 'onnx') return { skipped: 'the measured check of TF.js LayersModels is not built yet' };
     const weightless = [...inferred.graph.initializers.values()].find((i) => i.values === undefined && i.data === undefined);
     if (weightless !== undefined) return { skipped: `the file holds no weights for initializer '${weightless.name}'` };
     const backend = await useBackend(options.backend);

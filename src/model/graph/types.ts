@@ -17,7 +17,20 @@ export interface Initializer {
    * Where the weights are, for the measured run: a view into the model file's bytes, a slice
    * of another file, or none in any file (SE inserted by --add-se), made up when measured.
    */
-  data?: { kind: 'inline'; bytes: Uint8Array } | { kind: 'file'; path: string; offset: number; length: number } | { kind: 'synthetic' };
+  data?: { kind: 'inline'; bytes: Uint8Array } | FileBytes | { kind: 'synthetic' };
+}
+
+/**
+ * Weights in files: `length` bytes from `offset` of the files' concatenation (TF.js shards
+ * its weights). `stored` says how they are laid out when not as the initializer's dims:
+ * stored dims, and the permutation that gives the initializer's order (Keras HWIO to OIHW).
+ */
+export interface FileBytes {
+  kind: 'files';
+  paths: readonly string[];
+  offset: number;
+  length: number;
+  stored?: { dims: readonly number[]; perm: readonly number[] };
 }
 
 export type Attr =

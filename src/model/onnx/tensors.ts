@@ -83,7 +83,7 @@ function checkExternal(t: TensorProto, modelPath: string, bytes: bigint): Initia
   if (offset + length > BigInt(statSync(path).size)) {
     throw new UsageError(`${modelPath}: external data file '${location}' is too short for initializer '${t.name}' (truncated?)`);
   }
-  return { kind: 'file', path, offset: Number(offset), length: Number(length) };
+  return { kind: 'files', paths: [path], offset: Number(offset), length: Number(length) };
 }
 
 export function readTensor(t: TensorProto, modelPath: string, what: string): Initializer {

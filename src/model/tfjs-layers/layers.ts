@@ -1,7 +1,7 @@
 // One Keras layer call to ONNX-vocabulary nodes in NCHW: Conv2D to Conv, Dense to Gemm,
 // a fused activation to its own node after the layer (as PyTorch has a module for it).
 import { UsageError } from '../../errors';
-import type { Attr, GraphNode, Values } from '../graph/types';
+import type { Attr, FileBytes, GraphNode, Values } from '../graph/types';
 
 export interface KerasLayer {
   name: string;
@@ -17,14 +17,18 @@ export interface LayerCall {
   output: string;
 }
 
-/** Registers an initializer (a weight, or a small constant with its values) and returns its name. */
-export type AddWeight = (name: string, dims: readonly number[], values?: Values) => string;
+/** Registers an initializer (a weight with where its bytes are, or a small constant with its values) and returns its name. */
+export type AddWeight = (name: string, dims: readonly number[], source?: Values | FileBytes) => string;
 
 const intValues = (v: number[]): Values => ({ kind: 'int', data: v.map(BigInt) });
 
 interface ShapeOf {
   shape: readonly number[];
+  at: { paths: readonly string[]; offset: number; length: number };
 }
+
+/** A weight's bytes, laid out as stored (`perm` takes the stored axes to the declared ones). */
+const bytesOf = (w: ShapeOf, perm?: number[]): FileBytes => ({ kind: 'files', ...w.at, ...(perm && { stored: { dims: w.shape, perm } }) });
 
 const ints = (...v: number[]): Attr => ({ kind: 'ints', value: v.map(BigInt) });
 const int = (v: number): Attr => ({ kind: 'int', value: BigInt(v) });
@@ -92,12 +96,14 @@ export function layerNodes(
     if (w === undefined) throw new UsageError(`${path}: layer '${layer.name}' has no weight '${key}' in the manifest`);
     return w;
   };
-  const bias = (): string[] => (weights.has('bias') ? [addWeight(`${layer.name}/bias`, weight('bias').shape)] : []);
+  const plain = (key: string): string => addWeight(`${layer.name}/${key}`, weight(key).shape, bytesOf(weight(key)));
+  const bias = (): string[] => (weights.has('bias') ? [plain('bias')] : []);
   const withActivation = (first: GraphNode): GraphNode[] => [first, ...activationNodes(activation, `${name}.${activation}`, main, output, path)];
   switch (layer.className) {
     case 'Conv2D': {
       const [kh, kw, cinPerGroup, cout] = weight('kernel').shape as [number, number, number, number];
-      const w = addWeight(`${layer.name}/kernel`, [cout, cinPerGroup, kh, kw]);
+      // Keras HWIO to ONNX OIHW.
+      const w = addWeight(`${layer.name}/kernel`, [cout, cinPerGroup, kh, kw], bytesOf(weight('kernel'), [3, 2, 0, 1]));
       const groups = typeof c['groups'] === 'number' ? c['groups'] : 1;
       return withActivation(
         node('Conv', [x, w, ...bias()], [['kernel_shape', ints(kh, kw)], ['strides', ints(...pair(c['strides'], 1))], ['dilations', ints(...pair(c['dilation_rate'], 1))], ['group', int(groups)], ['auto_pad', autoPad(c['padding'])]], main),
@@ -105,19 +111,20 @@ export function layerNodes(
     }
     case 'DepthwiseConv2D': {
       const [kh, kw, cin, multiplier] = weight('depthwise_kernel').shape as [number, number, number, number];
-      const w = addWeight(`${layer.name}/depthwise_kernel`, [cin * multiplier, 1, kh, kw]);
+      // [kh, kw, C, m] to [C * m, 1, kh, kw]: C and m first, in that order.
+      const w = addWeight(`${layer.name}/depthwise_kernel`, [cin * multiplier, 1, kh, kw], bytesOf(weight('depthwise_kernel'), [2, 3, 0, 1]));
       return withActivation(
         node('Conv', [x, w, ...bias()], [['kernel_shape', ints(kh, kw)], ['strides', ints(...pair(c['strides'], 1))], ['dilations', ints(...pair(c['dilation_rate'], 1))], ['group', int(cin)], ['auto_pad', autoPad(c['padding'])]], main),
       );
     }
     case 'Dense': {
-      const w = addWeight(`${layer.name}/kernel`, weight('kernel').shape);
+      const w = plain('kernel');
       return withActivation(node('Gemm', [x, w, ...bias()], [], main));
     }
     case 'BatchNormalization': {
       const axis = typeof c['axis'] === 'number' ? c['axis'] : -1;
       if (channelAxis(axis) !== 1) throw new UsageError(`${path}: layer '${layer.name}' normalises axis ${axis}; seprof reads channel batch norm only`);
-      const present = (key: string): string => (weights.has(key) ? addWeight(`${layer.name}/${key}`, weight(key).shape) : '');
+      const present = (key: string): string => (weights.has(key) ? plain(key) : '');
       return [node('BatchNormalization', [x, present('gamma'), present('beta'), present('moving_mean'), present('moving_variance')], [['epsilon', { kind: 'float', value: Number(c['epsilon'] ?? 1e-3) }]])];
     }
     case 'Activation':

@@ -8,10 +8,12 @@ import type { Graph, GraphInput, Initializer } from '../graph/types';
 import { DTYPE } from '../graph/types';
 import { layerNodes, type AddWeight, type KerasLayer, type LayerCall } from './layers';
 
-interface WeightSpec {
+export interface WeightSpec {
   name: string;
   shape: number[];
   dtype?: string;
+  /** Where its bytes are: the group's files, concatenated. */
+  at: { paths: string[]; offset: number; length: number };
 }
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
@@ -36,30 +38,34 @@ function weightSpecs(json: Record<string, unknown>, path: string): WeightSpec[] 
     if (!isObject(group) || !Array.isArray(group['paths']) || !Array.isArray(group['weights'])) {
       throw new UsageError(`${path}: weightsManifest group ${g} needs paths and weights`);
     }
+    const paths = checkWeightFiles(group['paths'], path);
+    let offset = 0;
     const weights = group['weights'].map((w: unknown, i): WeightSpec => {
       if (!isObject(w) || typeof w['name'] !== 'string' || !Array.isArray(w['shape']) || !w['shape'].every((d) => Number.isSafeInteger(d) && d >= 0)) {
         throw new UsageError(`${path}: weight ${i} of manifest group ${g} needs a name and a shape of whole numbers`);
       }
-      return { name: w['name'], shape: w['shape'] as number[], ...(typeof w['dtype'] === 'string' ? { dtype: w['dtype'] } : {}) };
+      const dtype = typeof w['dtype'] === 'string' ? w['dtype'] : 'float32';
+      const length = Number(w['shape'].reduce((k: bigint, d: number) => k * BigInt(d), 1n) * BigInt(BYTES[dtype] ?? 4));
+      const spec = { name: w['name'], shape: w['shape'] as number[], dtype, at: { paths, offset, length } };
+      offset += length;
+      return spec;
     });
-    checkWeightFiles(group['paths'], weights, path);
+    const have = paths.reduce((n, file) => n + statSync(file).size, 0);
+    if (have < offset) throw new UsageError(`${path}: weight files hold ${have} bytes, the manifest lists ${offset} (truncated?)`);
     return weights;
   });
 }
 
-/** The group's files must exist beside model.json and hold at least the bytes the manifest lists. */
-function checkWeightFiles(paths: unknown[], weights: WeightSpec[], path: string): void {
-  const need = weights.reduce((n, w) => n + w.shape.reduce((k, d) => k * BigInt(d), 1n) * BigInt(BYTES[w.dtype ?? 'float32'] ?? 4), 0n);
-  let have = 0n;
-  for (const file of paths) {
+/** The group's files, which must exist beside model.json. */
+function checkWeightFiles(paths: unknown[], path: string): string[] {
+  return paths.map((file) => {
     if (typeof file !== 'string' || isAbsolute(file) || normalize(file).split(sep).includes('..')) {
       throw new UsageError(`${path}: weight file path ${JSON.stringify(file)} must be relative and inside the model's folder`);
     }
     const full = resolve(dirname(path), file);
     if (!existsSync(full)) throw new UsageError(`${path}: weight file '${file}' not found`);
-    have += BigInt(statSync(full).size);
-  }
-  if (have < need) throw new UsageError(`${path}: weight files hold ${have} bytes, the manifest lists ${need} (truncated?)`);
+    return full;
+  });
 }
 
 /** Keras' topology: tfjs writes {class_name, config}; the Keras converter wraps it in model_config. */
@@ -116,11 +122,12 @@ export function layersModelGraph(text: string, path: string): Graph {
   const { className, config } = topology(json, path);
   const layers = layerList(config, path);
   const initializers = new Map<string, Initializer>();
-  const weightsOf = (layer: string): Map<string, WeightSpec> =>
+  const weightsOf = (layer: string): ReadonlyMap<string, WeightSpec> =>
     new Map(weights.filter((w) => w.name.startsWith(`${layer}/`)).map((w) => [w.name.slice(layer.length + 1), w]));
-  const addWeight: AddWeight = (name, dims, values) => {
+  const addWeight: AddWeight = (name, dims, source) => {
+    const values = source !== undefined && source.kind !== 'files' ? source : undefined;
     const dtype = values?.kind === 'int' ? DTYPE.int64 : DTYPE.float;
-    initializers.set(name, values === undefined ? { name, dtype, dims } : { name, dtype, dims, values });
+    initializers.set(name, { name, dtype, dims, ...(values && { values }), ...(source?.kind === 'files' && { data: source }) });
     return name;
   };
   const inputs: GraphInput[] = [];
