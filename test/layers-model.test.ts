@@ -8,6 +8,7 @@ import * as tl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
+import { GraphExecutor } from '../src/modules/graph';
 import { seprof } from './support/cli';
 import { saveLayersModel } from './support/layers-model';
 
@@ -102,5 +103,18 @@ describe('a LayersModel, measured', () => {
     expect(run.code).toBe(0);
     // conv, bn, act, dw (depthwise, bias), squeeze, fc1, fc1.relu, fc2, fc2.sigmoid, scale.
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(10 layers/);
+  });
+});
+
+describe('the graph executor on a LayersModel', () => {
+  it('computes what the Keras model predicts, from the weights in weights.bin', async () => {
+    const model = seModel('sigmoid');
+    const path = await saveLayersModel(model, mkdtempSync(join(tmpdir(), 'seprof-layers-exec-')));
+    const executor = new GraphExecutor(inferShapes(readModelFile(path), new Map()));
+    const x = tf.randomNormal([1, 14, 14, 32]);
+    const [ours] = executor.run(new Map([['image', x]]));
+    const theirs = model.predict(x) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(ours as tf.Tensor, theirs))).dataSync()[0]).toBeLessThan(1e-4);
+    executor.dispose();
   });
 });
