@@ -42,6 +42,10 @@ function byHand(op: Op): bigint[] {
       return [0n, 0n, 0n, 0n, 0n, outN, outN];
     case 'add':
       return [0n, 0n, 0n, 0n, 0n, outN, 0n];
+    case 'reduce_mean':
+      return [0n, 0n, 0n, 0n, 0n, inN, inN];
+    case 'resize':
+      return [outN, outN, outN / B / B + outN, 0n, 0n, 0n, 0n];
     case 'concat':
       return [0n, 0n, 0n, 0n, 0n, 0n, 0n];
   }

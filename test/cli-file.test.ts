@@ -92,16 +92,22 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(Number(p.totals.params)).toBe(16 * 64 + 64 + (64 * 9 + 64) + (64 * 16 + 16 + 16 * 64 + 64) + (64 * 16 + 16));
   });
 
-  it('finds the SE inserted in the YOLO-style net, lists what it cannot count, and refuses it under --strict', () => {
+  it('finds the SE inserted in the YOLO-style net and counts it as thop and fvcore count the PyTorch net', () => {
     const path = join(FIXTURES, 'tiny_yolo_se.onnx');
     const p = profileJson([path]);
     expect(p.file.seBlocks.map((b) => [b.where, b.channels, b.hidden, b.gate])).toEqual([['se', 32, 8, 'sigmoid']]);
-    expect(p.file.unsupported.map((u) => u.opType)).toContain('Resize');
+    // thop: convs numel(out) * Cin * k * k (biases ignored), SE pool (HW + 1) * C and Linear 32 -> 8 -> 32,
+    // nn.Upsample nearest numel(out); SiLU, Sigmoid, MaxPool and cat 0. fvcore: the pool numel(in), the rest alike.
+    const convMacs = [[16 * 32 * 32, 3 * 9], [32 * 16 * 16, 16 * 9], [32 * 16 * 16, 32], [16 * 16 * 16, 16 * 9], [32 * 16 * 16, 48], [16 * 16 * 16, 32], [32 * 16 * 16, 64], [21 * 32 * 32, 48]]
+      .reduce((n, [outputs, perOutput]) => n + (outputs as number) * (perOutput as number), 0);
+    const upsample = 32 * 32 * 32;
+    expect(Number(p.totals.counts['thop'])).toBe(convMacs + (16 * 16 + 1) * 32 + 2 * 32 * 8 + upsample);
+    expect(Number(p.totals.counts['fvcore'])).toBe(convMacs + 16 * 16 * 32 + 2 * 32 * 8 + upsample);
+    expect(p.layers.find((l) => l.name === 'up')?.op).toBe('resize');
     // Conv params with folded biases: stem 3->16 3x3, down 16->32 3x3, cv1 32->32, m 16->16 3x3, cv2 48->32,
     // sppf_cv1 32->16, sppf_cv2 64->32, head 48->21; SE Linear 32->8->32 without bias.
     const convs = [[3, 16, 9], [16, 32, 9], [32, 32, 1], [16, 16, 9], [48, 32, 1], [32, 16, 1], [64, 32, 1], [48, 21, 1]] as const;
     expect(Number(p.totals.params)).toBe(convs.reduce((n, [cin, cout, k]) => n + cin * cout * k + cout, 0) + 2 * 32 * 8);
-    expectUsageError(seprof([path, '--strict', '--no-measure']), /--strict: ops seprof does not count: .*Resize x1 \(\/up\/Resize\)/);
   });
 
   it('adds SE after a named node and reports what it would cost (--add-se)', () => {
@@ -156,6 +162,15 @@ describe('seprof --file refuses unusable files in one line, exit 2', () => {
     });
   }
 
+  it('an op seprof cannot count, under --strict (without it: listed and counted as 0)', () => {
+    const path = join(tmp, 'tanh.onnx');
+    writeFileSync(path, encodeModel({ nodes: [{ op: 'Tanh', inputs: ['x'], outputs: ['y'], name: '/act/Tanh' }] }));
+    expectUsageError(seprof(['--file', path, '--strict', '--no-measure']), /--strict: ops seprof does not count: Tanh x1 \(\/act\/Tanh\)/);
+    const p = profileJson(['--file', path]);
+    expect(p.file.unsupported).toEqual([{ opType: 'Tanh', nodes: ['/act/Tanh'] }]);
+    expect(p.totals.counts['thop']).toBe(0);
+  });
+
   it('an unknown input name, and options that do not apply', () => {
     const model = join(FIXTURES, 'mbv3_block.onnx');
     expectUsageError(seprof(['--file', model, '--input', 'x=1x16x28x28']), /no input 'x' \(its inputs: images\)/);
@@ -181,6 +196,40 @@ describe('seprof --file, measured in tfjs', () => {
     const run = seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'conv2,relu_1', '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(25 layers/);
+  });
+
+  it('finds an SE whose squeeze is x.mean((2, 3)) (ReduceMean), counts the mean as functional, and measures it', () => {
+    const weights = (n: number): Uint8Array => new Uint8Array(Float32Array.from({ length: n }, (_, i) => Math.sin(i) / 10).buffer);
+    const path = join(tmp, 'mean-se.onnx');
+    writeFileSync(
+      path,
+      encodeModel({
+        opset: 13,
+        input: { name: 'x', dims: [1, 16, 8, 8] },
+        nodes: [
+          { op: 'ReduceMean', inputs: ['x'], outputs: ['m'], name: '/se/ReduceMean', attrs: [{ name: 'axes', type: 7, ints: [2, 3] }] },
+          { op: 'Conv', inputs: ['m', 'w1', 'b1'], outputs: ['f1'], name: '/se/fc1/Conv', attrs: [{ name: 'kernel_shape', type: 7, ints: [1, 1] }] },
+          { op: 'Relu', inputs: ['f1'], outputs: ['r'], name: '/se/act/Relu' },
+          { op: 'Conv', inputs: ['r', 'w2', 'b2'], outputs: ['f2'], name: '/se/fc2/Conv', attrs: [{ name: 'kernel_shape', type: 7, ints: [1, 1] }] },
+          { op: 'Sigmoid', inputs: ['f2'], outputs: ['s'], name: '/se/gate/Sigmoid' },
+          { op: 'Mul', inputs: ['x', 's'], outputs: ['y'], name: '/se/Mul' },
+        ],
+        initializers: [
+          { name: 'w1', dims: [4, 16, 1, 1], rawData: weights(64) },
+          { name: 'b1', dims: [4], rawData: weights(4) },
+          { name: 'w2', dims: [16, 4, 1, 1], rawData: weights(64) },
+          { name: 'b2', dims: [16], rawData: weights(16) },
+        ],
+      }),
+    );
+    const p = profileJson([path]);
+    expect(p.file.seBlocks.map((b) => [b.where, b.channels, b.hidden, b.gate, b.bias])).toEqual([['se', 16, 4, 'sigmoid', true]]);
+    expect(p.layers.find((l) => l.name === 'se.reducemean')?.op).toBe('reduce_mean');
+    // thop: the two 1x1 convs only (16 * 4 each); the mean is a tensor method it does not see.
+    expect(Number(p.totals.counts['thop'])).toBe(2 * 16 * 4);
+    const run = seprof([path, '--runs', '3', '--warmup', '1']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(6 layers/);
   });
 
   it('exits 1 naming the node when a kernel ran that the analytic op list does not have', () => {

@@ -26,6 +26,9 @@ export const OP_KINDS = [
   'scale',
   'add',
   'concat',
+  // Model files (issue 14): the functional spatial mean and nearest-neighbour upsampling.
+  'reduce_mean',
+  'resize',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];

@@ -12,7 +12,7 @@ import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
 /** The ops this executor runs; a graph with any other computing op is not measured. */
 export const EXECUTABLE_OPS: ReadonlySet<string> = new Set([
   'Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Relu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Clip', 'GlobalAveragePool', 'ReduceMean',
-  'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization',
+  'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization', 'Resize',
 ]);
 
 /** An op runs only when seprof has its kind, so that both derivations see it. */
@@ -82,6 +82,11 @@ export class GraphExecutor {
         return hasKind('hardswish');
       case 'Slice':
         return this.ranges(node).every((r) => r.step === 1);
+      case 'Resize':
+        // PyTorch's nearest upsampling: floor(out / scale), what tfjs computes without half-pixel centres.
+        return attrString(node, 'mode', 'nearest') === 'nearest' && attrString(node, 'coordinate_transformation_mode', 'half_pixel') === 'asymmetric';
+      case 'ReduceMean':
+        return hasKind('reduce_mean');
       default:
         return EXECUTABLE_OPS.has(node.opType) || VIEWS.has(node.opType);
     }
@@ -189,8 +194,13 @@ export class GraphExecutor {
       case 'Sigmoid':
         return tf.sigmoid(x(0));
       case 'GlobalAveragePool':
-      case 'ReduceMean':
         return tf.mean(x(0), [1, 2], true);
+      case 'ReduceMean':
+        return tf.mean(x(0), [1, 2], attrInt(node, 'keepdims', 1n) === 1n);
+      case 'Resize': {
+        const [, , h = 1, w = 1] = this.index.shape(node.outputs[0] ?? '');
+        return tf.image.resizeNearestNeighbor(x(0) as tf.Tensor4D, [h, w]);
+      }
       case 'MaxPool':
       case 'AveragePool': {
         const [kh = 1, kw = 1] = (attrInts(node, 'kernel_shape') ?? []).map(Number);

@@ -167,6 +167,8 @@ const KIND_COLORS: Record<OpKind, string> = {
   scale: '#9c755f',
   add: '#bab0ac',
   concat: '#17becf',
+  reduce_mean: '#8cd17d',
+  resize: '#d4a6c8',
 };
 
 function costByKind(result: CaseResult, key: ConventionKey): Map<OpKind, bigint> {

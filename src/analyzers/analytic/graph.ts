@@ -6,7 +6,7 @@ import { loadFileModel } from '../../model/file-model';
 import type { InferredGraph } from '../../model/graph/infer';
 import { graphModules, GraphIndex, type GraphModule } from '../../model/graph/modules';
 import { count } from '../../model/graph/tensor-info';
-import { attrFloat, attrInt, attrInts, type GraphNode } from '../../model/graph/types';
+import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from '../../model/graph/types';
 import { fileRequest, type FileSpec } from '../../model/spec';
 import { makeOp, OP_KINDS, type Op, type OpAttrs, type OpKind } from '../ops';
 
@@ -51,6 +51,12 @@ function isRelu6(g: InferredGraph, node: GraphNode): boolean {
   const min = node.inputs.length > 1 ? bound(1) : attrFloat(node, 'min', -Infinity);
   const max = node.inputs.length > 2 ? bound(2) : attrFloat(node, 'max', Infinity);
   return min === 0 && max === 6;
+}
+
+/** Nearest-neighbour resizing of H and W only: nn.Upsample(mode='nearest'). */
+function isNearestUpsample(index: GraphIndex, node: GraphNode): boolean {
+  const [x, y] = [index.shape(node.inputs[0] ?? ''), index.shape(node.outputs[0] ?? '')];
+  return attrString(node, 'mode', 'nearest') === 'nearest' && x.length === 4 && x[0] === y[0] && x[1] === y[1];
 }
 
 /** The kind, attributes, params and buffers of one module; kind '' when seprof has none for it. */
@@ -102,7 +108,8 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
       const given = attrInts(node, 'axes') ?? index.g.tensors.get(node.inputs[1] ?? '')?.values?.data ?? [];
       const axes = given.map((a) => (Number(a) + x.length) % x.length);
       const spatial = x.length === 4 && axes.length === 2 && axes.includes(2) && axes.includes(3);
-      return { ...base, kind: spatial ? 'global_avg_pool' : '', attrs: { kernel: [x[2] ?? 1, x[3] ?? 1] } };
+      // x.mean((2, 3)) is functional in PyTorch, not AdaptiveAvgPool2d: counted as such.
+      return { ...base, kind: spatial ? 'reduce_mean' : '', attrs: { kernel: [x[2] ?? 1, x[3] ?? 1] } };
     }
     case 'MaxPool':
     case 'AveragePool': {
@@ -121,6 +128,8 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
     }
     case 'Add':
       return { kind: activations.length === 2 ? 'add' : '', inputs: activations };
+    case 'Resize':
+      return { ...base, kind: isNearestUpsample(index, node) ? 'resize' : '' };
     case 'Concat':
       return { kind: 'concat', inputs: activations };
     default:

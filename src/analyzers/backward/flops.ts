@@ -45,4 +45,6 @@ export const flopsBackward: RuleTable = {
     (op) => op.inputShapes.reduce((sum, shape) => sum + out(op) - numel(shape), 0n),
   ),
   concat: ignored('the gradient is a split of dy: no arithmetic'),
+  reduce_mean: rule('2 * numel(in): dy broadcast over H x W by a multiply, then divided by H*W', (op) => 2n * inp(op)),
+  resize: rule('numel(out): each output gradient added into its source pixel', out),
 };

@@ -1,5 +1,5 @@
 import { flopsBackward } from '../backward/flops';
-import { biasAdds, convMacs, ignored, linearMacs, out, rule, window, type Convention } from './convention';
+import { biasAdds, convMacs, ignored, inp, linearMacs, out, rule, window, type Convention } from './convention';
 
 export const flops: Convention<'flops'> = {
   key: 'flops',
@@ -17,6 +17,8 @@ export const flops: Convention<'flops'> = {
     scale: rule('numel(out)', out),
     add: rule('numel(out)', out),
     concat: ignored('a copy: no arithmetic'),
+    reduce_mean: rule('H*W per output (H*W - 1 adds, 1 divide) = numel(in)', inp),
+    resize: ignored('nearest-neighbour resize is a copy: no arithmetic'),
   },
   backward: flopsBackward,
 };

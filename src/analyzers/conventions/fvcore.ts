@@ -1,4 +1,4 @@
-import { convMacs, forwardOnly, ignored, inp, linearMacs, rule, unsupported, type Convention } from './convention';
+import { convMacs, forwardOnly, ignored, inp, linearMacs, out, rule, unsupported, type Convention } from './convention';
 
 export const fvcore: Convention<'fvcore'> = {
   key: 'fvcore',
@@ -16,6 +16,8 @@ export const fvcore: Convention<'fvcore'> = {
     scale: unsupported('aten::mul is unsupported (reported as skipped)'),
     add: unsupported('aten::add is unsupported (reported as skipped)'),
     concat: ignored('aten::cat is ignored'),
+    reduce_mean: unsupported('aten::mean is unsupported (reported as skipped)'),
+    resize: rule('numel(out) (aten::upsample_nearest2d)', out),
   },
   backward: forwardOnly('traces the forward graph: no backward pass'),
 };

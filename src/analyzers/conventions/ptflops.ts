@@ -29,6 +29,9 @@ export const ptflops: Convention<'ptflops'> = {
     scale: unsupported('x * s is a tensor operator, not a patched function: 0'),
     add: unsupported('+= is a tensor operator, not a patched function: 0'),
     concat: unsupported('torch.cat is not patched: 0'),
+    reduce_mean: unsupported('Tensor.mean is not patched: 0'),
+    // The nn.Upsample hook reads output[0], one sample: numel(out) / B before the division by B.
+    resize: hooks('module: numel(out) / B per image (its hook reads one sample) + F.interpolate: numel(out) per batch', (op) => out(op) / batchOf(op), out),
   },
   backward: forwardOnly('counts module forward hooks and patched functionals: no backward pass'),
 };

@@ -11,6 +11,7 @@ export const senet: Convention<'senet'> = {
     {
       conv2d: rule('numel(out) * (Cin/g) * kh * kw; bias ignored', convMacs),
       global_avg_pool: rule('numel(in)', inp),
+      reduce_mean: rule('numel(in) (the squeeze written as x.mean((2, 3)))', inp),
       linear: rule('rows * in * out; bias ignored', linearMacs),
       scale: rule('numel(out)', out),
     },

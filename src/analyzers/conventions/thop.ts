@@ -16,6 +16,8 @@ export const thop: Convention<'thop'> = {
     scale: unsupported('functional x * s: invisible to module hooks'),
     add: unsupported('functional +: invisible to module hooks'),
     concat: unsupported('torch.cat: invisible to module hooks'),
+    reduce_mean: unsupported('x.mean((2, 3)) is a tensor method: invisible to module hooks'),
+    resize: rule('numel(out) (nn.Upsample, nearest)', out),
   },
   backward: forwardOnly('counts module forward hooks: no backward pass'),
 };

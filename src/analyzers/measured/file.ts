@@ -20,6 +20,7 @@ function factsOf(executor: GraphExecutor, m: GraphModule): LayerFacts {
   const facts: LayerFacts = { name: m.name, params, buffers };
   const kernel = attrInts(m.main, 'kernel_shape')?.map(Number);
   if ((m.main.opType === 'MaxPool' || m.main.opType === 'AveragePool') && kernel !== undefined) facts.poolSize = [kernel[0] ?? 1, kernel[1] ?? 1];
+  if (m.main.opType === 'ReduceMean') facts.mean = 'reduce_mean';
   const strides = attrInts(m.main, 'strides');
   if (strides !== undefined) facts.stride = Number(strides[0] ?? 1n);
   return facts;

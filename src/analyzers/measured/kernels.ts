@@ -15,6 +15,8 @@ export interface LayerFacts {
   buffers: bigint;
   poolSize?: readonly [number, number];
   stride?: number;
+  /** A Mean kernel is a global_avg_pool (AdaptiveAvgPool2d) unless the layer says it is a reduce_mean (x.mean). */
+  mean?: 'reduce_mean';
 }
 
 /** Kernels that move no arithmetic: views, copies and dtype no-ops. */
@@ -75,9 +77,13 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | 'view' | u
     case 'Sigmoid':
       return draft('sigmoid', [x()], y());
     case 'Mean': {
+      // GlobalAveragePooling2D drops H and W; PyTorch's AdaptiveAvgPool2d(1) keeps them as 1 x 1.
       const [n, h, w, c] = x() as [number, number, number, number];
+      if (layer.mean === 'reduce_mean') return draft('reduce_mean', [x()], y(), { kernel: [h, w] });
       return draft('global_avg_pool', [x()], [n, 1, 1, c], { kernel: [h, w] });
     }
+    case 'ResizeNearestNeighbor':
+      return draft('resize', [x()], y());
     case 'AvgPool':
     case 'MaxPool': {
       const kind = kernel.name === 'AvgPool' ? 'avg_pool' : 'max_pool';
