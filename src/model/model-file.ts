@@ -28,7 +28,7 @@ function sizeOf(path: string): number {
   } catch {
     throw new UsageError(`${path}: no such file`);
   }
-  if (!stat.isFile()) throw new UsageError(`${path}: not a file`);
+  if (!stat.isFile()) throw new UsageError(`${path}: not a file${stat.isDirectory() ? ' (for a TF.js LayersModel, give its model.json)' : ''}`);
   if (stat.size === 0) throw new UsageError(`${path}: the file is empty`);
   return stat.size;
 }

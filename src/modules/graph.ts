@@ -10,7 +10,7 @@ import { floatWeights } from '../model/graph/weights';
 import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
 
 /** The ops this executor runs; a graph with any other computing op is not measured. */
-export const EXECUTABLE_OPS: ReadonlySet<string> = new Set([
+const EXECUTABLE_OPS: ReadonlySet<string> = new Set([
   'Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Relu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Clip', 'GlobalAveragePool', 'ReduceMean',
   'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization', 'Resize',
 ]);

@@ -7,7 +7,7 @@ import { columnHeader } from './columns';
 import { withCommas } from './format';
 import { share } from './rows';
 
-export const SE_HEAD = ['SE block', 'C', 'Hidden', 'r', 'Gate', 'Params'];
+const SE_HEAD = ['SE block', 'C', 'Hidden', 'r', 'Gate', 'Params'];
 
 /** Lines of prose: notes, and every op counted as zero, by op type. */
 export function findingLines(file: FileFindings): string[] {

@@ -7,7 +7,7 @@ import { opNames } from './names';
 import { attrFloat, type GraphNode } from './types';
 
 /** Ops that only relabel or select data: views in PyTorch, no cost under any convention. */
-export const VIEW_OPS: ReadonlySet<string> = new Set([
+const VIEW_OPS: ReadonlySet<string> = new Set([
   'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Transpose', 'Slice', 'Split', 'Expand', 'Cast', 'Constant',
 ]);
 

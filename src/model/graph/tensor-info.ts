@@ -47,9 +47,3 @@ export function broadcast(shapes: readonly (readonly number[])[]): number[] {
     return size;
   });
 }
-
-export const intsOf = (info: TensorInfo | undefined): readonly bigint[] | undefined =>
-  info?.values?.kind === 'int' ? info.values.data : undefined;
-
-export const numbersOf = (info: TensorInfo | undefined): readonly number[] | undefined =>
-  info?.values === undefined ? undefined : info.values.kind === 'float' ? info.values.data : info.values.data.map(Number);

@@ -5,7 +5,7 @@ import type { Attr, DeclaredDim, Graph, GraphInput, GraphNode } from '../graph/t
 import { MODEL_PROTO, type AttributeProto, type ModelProto, type NodeProto, type ValueInfoProto } from './schema';
 import { readTensor, safeCount, toBigInt } from './tensors';
 
-export const OPSETS = { min: 11, max: 21 } as const;
+const OPSETS = { min: 11, max: 21 } as const;
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 /** protobufjs leaves an absent bytes field as an empty array, not a Uint8Array. */
