@@ -138,7 +138,18 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
   return { ...base, kind: '' };
 }
 
+const mapped = new WeakMap<InferredGraph, GraphOps>();
+
+/** The op list of a graph, once per graph (the profile and its findings both read it). */
 export function graphOps(g: InferredGraph): GraphOps {
+  const cached = mapped.get(g);
+  if (cached !== undefined) return cached;
+  const result = mapGraph(g);
+  mapped.set(g, result);
+  return result;
+}
+
+function mapGraph(g: InferredGraph): GraphOps {
   const index = new GraphIndex(g);
   const modules = graphModules(g);
   const ops: Op[] = [];
@@ -147,7 +158,9 @@ export function graphOps(g: InferredGraph): GraphOps {
   for (const m of modules) {
     const p = plan(index, m);
     if (!isKind(p.kind)) {
-      unsupported.set(m.main.opType, [...(unsupported.get(m.main.opType) ?? []), m.main.name]);
+      const list = unsupported.get(m.main.opType);
+      if (list === undefined) unsupported.set(m.main.opType, [m.main.name]);
+      else list.push(m.main.name);
       continue;
     }
     const extra = { attrs: p.attrs ?? {}, params: p.params ?? 0n, buffers: p.buffers ?? 0n, reads: m.reads };

@@ -32,7 +32,11 @@ export class GraphIndex {
   constructor(readonly g: InferredGraph) {
     for (const node of g.order) {
       for (const out of node.outputs) this.producers.set(out, node);
-      for (const input of node.inputs) this.readers.set(input, [...(this.readers.get(input) ?? []), node]);
+      for (const input of node.inputs) {
+        const list = this.readers.get(input);
+        if (list === undefined) this.readers.set(input, [node]);
+        else list.push(node);
+      }
     }
   }
   producer(tensor: string): GraphNode | undefined {
@@ -82,7 +86,18 @@ function linearWithBias(index: GraphIndex, node: GraphNode): Omit<GraphModule, '
   return { main: node, nodes: [node, add], fused: 'linear-bias', output: add.outputs[0] as string };
 }
 
+/** Both derivations, the SE finder and --add-se group the same graph: once. */
+const grouped = new WeakMap<InferredGraph, GraphModule[]>();
+
 export function graphModules(g: InferredGraph): GraphModule[] {
+  const cached = grouped.get(g);
+  if (cached !== undefined) return cached;
+  const modules = groupModules(g);
+  grouped.set(g, modules);
+  return modules;
+}
+
+function groupModules(g: InferredGraph): GraphModule[] {
   const index = new GraphIndex(g);
   const drafts: Omit<GraphModule, 'name' | 'reads'>[] = [];
   const taken = new Set<GraphNode>();

@@ -22,7 +22,9 @@ export function executionOrder(graph: Graph): GraphNode[] {
       const from = producer.get(input);
       if (from === undefined) throw new UsageError(`${graph.source}: node '${node.name}' reads '${input}', which no node, initializer or graph input provides`);
       count += 1;
-      readers.set(from, [...(readers.get(from) ?? []), node]);
+      const list = readers.get(from);
+      if (list === undefined) readers.set(from, [node]);
+      else list.push(node);
     }
     waiting.set(node, count);
   }
