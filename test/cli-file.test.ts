@@ -232,6 +232,41 @@ describe('seprof --file, measured in tfjs', () => {
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(6 layers/);
   });
 
+  it('finds an SE whose gate is expanded (x * s.expand_as(x)), counts the multiply as the rescale, and measures it', () => {
+    const weights = (n: number): Uint8Array => new Uint8Array(Float32Array.from({ length: n }, (_, i) => Math.cos(i) / 10).buffer);
+    const path = join(tmp, 'expand-se.onnx');
+    writeFileSync(
+      path,
+      encodeModel({
+        input: { name: 'x', dims: [1, 16, 8, 8] },
+        nodes: [
+          { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['p'], name: '/se/avg_pool/GlobalAveragePool' },
+          { op: 'Flatten', inputs: ['p'], outputs: ['f'], name: '/se/Flatten' },
+          { op: 'Gemm', inputs: ['f', 'w1'], outputs: ['h'], name: '/se/fc1/Gemm', attrs: [{ name: 'transB', type: 2, i: 1 }] },
+          { op: 'Relu', inputs: ['h'], outputs: ['r'], name: '/se/relu/Relu' },
+          { op: 'Gemm', inputs: ['r', 'w2'], outputs: ['g'], name: '/se/fc2/Gemm', attrs: [{ name: 'transB', type: 2, i: 1 }] },
+          { op: 'Sigmoid', inputs: ['g'], outputs: ['s'], name: '/se/sigmoid/Sigmoid' },
+          { op: 'Reshape', inputs: ['s', 'shape'], outputs: ['s4'], name: '/se/Reshape' },
+          { op: 'Shape', inputs: ['x'], outputs: ['xs'], name: '/se/Shape' },
+          { op: 'Expand', inputs: ['s4', 'xs'], outputs: ['se'], name: '/se/Expand' },
+          { op: 'Mul', inputs: ['x', 'se'], outputs: ['y'], name: '/se/Mul' },
+        ],
+        initializers: [
+          { name: 'w1', dims: [4, 16], rawData: weights(64) },
+          { name: 'w2', dims: [16, 4], rawData: weights(64) },
+          { name: 'shape', dims: [4], dataType: 7, int64Data: [0, 16, 1, 1] },
+        ],
+        outputs: ['y'],
+      }),
+    );
+    const p = profileJson([path]);
+    expect(p.file.seBlocks.map((b) => [b.channels, b.hidden, b.gate])).toEqual([[16, 4, 'sigmoid']]);
+    expect(p.layers.find((l) => l.name === 'se.mul')?.op).toBe('scale');
+    const run = seprof([path, '--runs', '3', '--warmup', '1']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(6 layers/);
+  });
+
   it('exits 1 naming the node when a kernel ran that the analytic op list does not have', () => {
     // relu(x) * sigmoid(x): an elementwise product of two feature maps, which seprof has no op kind for.
     const path = join(tmp, 'product.onnx');

@@ -33,7 +33,7 @@ const hardSwish = (x: tf.Tensor): tf.Tensor => tf.div(tf.mul(x, tf.relu6(tf.add(
 
 /** Nodes whose initializer inputs are a module's weights. */
 const WEIGHTED = new Set(['Conv', 'Gemm', 'MatMul', 'BatchNormalization']);
-const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Cast', 'Slice', 'Split']);
+const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Cast', 'Slice', 'Split', 'Expand']);
 
 const toNhwc = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 2, 3, 1]) : t);
 const toNchw = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 3, 1, 2]) : t);
@@ -82,6 +82,9 @@ export class GraphExecutor {
         return hasKind('hardswish');
       case 'Slice':
         return this.ranges(node).every((r) => r.step === 1);
+      case 'Expand':
+        // Left unexpanded for readers that broadcast anyway, as PyTorch's expand is a view.
+        return this.index.readers(node.outputs[0] ?? '').every((r) => r.opType === 'Mul' || r.opType === 'Add');
       case 'Resize':
         // PyTorch's nearest upsampling: floor(out / scale), what tfjs computes without half-pixel centres.
         return attrString(node, 'mode', 'nearest') === 'nearest' && attrString(node, 'coordinate_transformation_mode', 'half_pixel') === 'asymmetric';
@@ -238,7 +241,7 @@ export class GraphExecutor {
   /** A view: the same data under the inferred NCHW shapes, laid out NHWC again when rank 4. */
   private view(values: Map<string, tf.Tensor>, node: GraphNode): tf.Tensor[] {
     const x = this.input(values, node, 0);
-    if (node.opType === 'Identity' || node.opType === 'Dropout' || node.opType === 'Cast') return [x];
+    if (['Identity', 'Dropout', 'Cast', 'Expand'].includes(node.opType)) return [x];
     const logical = toNchw(x);
     switch (node.opType) {
       case 'Slice': {

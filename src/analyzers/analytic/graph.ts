@@ -120,7 +120,11 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
     case 'Mul': {
       // x * s with s broadcast over H x W: SE's rescale.
       if (activations.length !== 2) break;
-      const [a, b] = activations as [string, string];
+      // `s.expand_as(x)` is a view: the gate is what was expanded.
+      const [a, b] = activations.map((t) => {
+        const producer = index.producer(t);
+        return producer?.opType === 'Expand' ? (producer.inputs[0] ?? t) : t;
+      }) as [string, string];
       const [big, small] = count(index.shape(a)) >= count(index.shape(b)) ? [a, b] : [b, a];
       const [bs, ss] = [index.shape(big), index.shape(small)];
       const gate = bs.length === 4 && ss.length === 4 && ss[2] === 1 && ss[3] === 1 && ss[1] === bs[1] && (bs[2] !== 1 || bs[3] !== 1);

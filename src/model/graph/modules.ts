@@ -28,13 +28,13 @@ export interface GraphModule {
 /** Lookups over an inferred graph. */
 export class GraphIndex {
   private readonly producers = new Map<string, GraphNode>();
-  private readonly readers = new Map<string, GraphNode[]>();
+  private readonly readersOf = new Map<string, GraphNode[]>();
   constructor(readonly g: InferredGraph) {
     for (const node of g.order) {
       for (const out of node.outputs) this.producers.set(out, node);
       for (const input of node.inputs) {
-        const list = this.readers.get(input);
-        if (list === undefined) this.readers.set(input, [node]);
+        const list = this.readersOf.get(input);
+        if (list === undefined) this.readersOf.set(input, [node]);
         else list.push(node);
       }
     }
@@ -57,8 +57,11 @@ export class GraphIndex {
   isConstant(tensor: string): boolean {
     return this.weight(tensor) !== undefined || this.g.tensors.get(tensor)?.values !== undefined;
   }
+  readers(tensor: string): readonly GraphNode[] {
+    return this.readersOf.get(tensor) ?? [];
+  }
   onlyReader(tensor: string): GraphNode | undefined {
-    const readers = this.readers.get(tensor) ?? [];
+    const readers = this.readers(tensor);
     return readers.length === 1 && !this.g.graph.outputs.includes(tensor) ? readers[0] : undefined;
   }
 }

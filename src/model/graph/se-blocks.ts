@@ -20,7 +20,7 @@ export interface SeBlock {
   nodes: readonly string[];
 }
 
-const PASS_THROUGH = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Cast']);
+const PASS_THROUGH = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Cast', 'Expand']);
 const ACTIVATIONS = new Set(['Relu', 'Clip', 'LeakyRelu', 'HardSwish', 'Gelu', 'Elu', 'Selu', 'Tanh', 'Mish', 'PRelu']);
 
 class Walker {
