@@ -46,6 +46,8 @@ function byHand(op: Op): bigint[] {
       return [0n, 0n, 0n, 0n, 0n, inN, inN];
     case 'resize':
       return [outN, outN, outN / B / B + outN, 0n, 0n, 0n, 0n];
+    case 'leaky_relu':
+      return [0n, 0n, outN / B, 0n, 0n, 2n * outN, 0n];
     case 'concat':
       return [0n, 0n, 0n, 0n, 0n, 0n, 0n];
   }

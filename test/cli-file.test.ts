@@ -267,6 +267,27 @@ describe('seprof --file, measured in tfjs', () => {
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(6 layers/);
   });
 
+  it('counts a darknet-style Conv + LeakyReLU as ptflops does (module hook numel(out)) and measures it', () => {
+    const path = join(tmp, 'leaky.onnx');
+    writeFileSync(
+      path,
+      encodeModel({
+        nodes: [
+          { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: '/conv/Conv', attrs: [{ name: 'kernel_shape', type: 7, ints: [3, 3] }, { name: 'pads', type: 7, ints: [1, 1, 1, 1] }] },
+          { op: 'LeakyRelu', inputs: ['c'], outputs: ['y'], name: '/act/LeakyRelu', attrs: [{ name: 'alpha', type: 1, f: 0.1 }] },
+        ],
+        initializers: [{ name: 'w', dims: [4, 8, 3, 3], rawData: new Uint8Array(new Float32Array(4 * 8 * 9).fill(0.01).buffer) }],
+      }),
+    );
+    const p = profileJson([path]);
+    // conv 4x4x4 outputs x 8 x 9, no bias; LeakyReLU's module hook numel(out) = 64.
+    expect(Number(p.totals.counts['ptflops'])).toBe(64 * 72 + 64);
+    expect(Number(p.totals.counts['thop'])).toBe(64 * 72);
+    const run = seprof([path, '--runs', '3', '--warmup', '1']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(2 layers/);
+  });
+
   it('exits 1 naming the node when a kernel ran that the analytic op list does not have', () => {
     // relu(x) * sigmoid(x): an elementwise product of two feature maps, which seprof has no op kind for.
     const path = join(tmp, 'product.onnx');

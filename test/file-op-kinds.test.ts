@@ -12,6 +12,11 @@ describe('model-file op kinds', () => {
     expect(counts(up)).toEqual({ thop: 1152n, fvcore: 1152n, ptflops: 2304n, 'ptflops-aten': 0n, macs: 0n, flops: 0n, senet: 0n });
   });
 
+  it('nn.LeakyReLU: thop 0 (its rule returns 0), fvcore unsupported, ptflops numel(out) per image', () => {
+    const leaky = makeOp('act', 'leaky_relu', [[2, 16, 8, 8]], [2, 16, 8, 8]);
+    expect(counts(leaky)).toEqual({ thop: 0n, fvcore: 0n, ptflops: 16n * 64n, 'ptflops-aten': 0n, macs: 0n, flops: 2n * 2n * 16n * 64n, senet: 0n });
+  });
+
   it('x.mean((2, 3), keepdim=True) is functional: 0 for the peers, numel(in) for flops and senet', () => {
     const mean = makeOp('se.mean', 'reduce_mean', [[1, 64, 7, 7]], [1, 64, 1, 1], { attrs: { kernel: [7, 7] } });
     expect(counts(mean)).toEqual({ thop: 0n, fvcore: 0n, ptflops: 0n, 'ptflops-aten': 0n, macs: 0n, flops: 64n * 49n, senet: 64n * 49n });

@@ -26,9 +26,10 @@ export const OP_KINDS = [
   'scale',
   'add',
   'concat',
-  // Model files (issue 14): the functional spatial mean and nearest-neighbour upsampling.
+  // Model files (issue 14): the functional spatial mean, nearest-neighbour upsampling, LeakyReLU.
   'reduce_mean',
   'resize',
+  'leaky_relu',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];

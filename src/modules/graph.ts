@@ -11,7 +11,7 @@ import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
 
 /** The ops this executor runs; a graph with any other computing op is not measured. */
 const EXECUTABLE_OPS: ReadonlySet<string> = new Set([
-  'Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Relu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Clip', 'GlobalAveragePool', 'ReduceMean',
+  'Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Relu', 'LeakyRelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Clip', 'GlobalAveragePool', 'ReduceMean',
   'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization', 'Resize',
 ]);
 
@@ -194,6 +194,8 @@ export class GraphExecutor {
       }
       case 'Relu':
         return tf.relu(x(0));
+      case 'LeakyRelu':
+        return tf.leakyRelu(x(0), attrFloat(node, 'alpha', 0.01));
       case 'Sigmoid':
         return tf.sigmoid(x(0));
       case 'GlobalAveragePool':

@@ -169,6 +169,7 @@ const KIND_COLORS: Record<OpKind, string> = {
   concat: '#17becf',
   reduce_mean: '#8cd17d',
   resize: '#d4a6c8',
+  leaky_relu: '#ffbe7d',
 };
 
 function costByKind(result: CaseResult, key: ConventionKey): Map<OpKind, bigint> {

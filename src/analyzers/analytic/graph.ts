@@ -91,6 +91,8 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
     }
     case 'Relu':
       return { ...base, kind: 'relu' };
+    case 'LeakyRelu':
+      return { ...base, kind: 'leaky_relu' };
     case 'Sigmoid':
       return { ...base, kind: 'sigmoid' };
     case 'HardSigmoid':

@@ -47,4 +47,5 @@ export const flopsBackward: RuleTable = {
   concat: ignored('the gradient is a split of dy: no arithmetic'),
   reduce_mean: rule('2 * numel(in): dy broadcast over H x W by a multiply, then divided by H*W', (op) => 2n * inp(op)),
   resize: rule('numel(out): each output gradient added into its source pixel', out),
+  leaky_relu: rule('3 * numel: x > 0, dy * alpha, and the select between them', (op) => 3n * out(op)),
 };

@@ -19,6 +19,7 @@ export const flops: Convention<'flops'> = {
     concat: ignored('a copy: no arithmetic'),
     reduce_mean: rule('H*W per output (H*W - 1 adds, 1 divide) = numel(in)', inp),
     resize: ignored('nearest-neighbour resize is a copy: no arithmetic'),
+    leaky_relu: rule('2 * numel (multiply by alpha, max)', (op) => 2n * out(op)),
   },
   backward: flopsBackward,
 };

@@ -18,6 +18,7 @@ export const fvcore: Convention<'fvcore'> = {
     concat: ignored('aten::cat is ignored'),
     reduce_mean: unsupported('aten::mean is unsupported (reported as skipped)'),
     resize: rule('numel(out) (aten::upsample_nearest2d)', out),
+    leaky_relu: unsupported('aten::leaky_relu is unsupported (reported as skipped)'),
   },
   backward: forwardOnly('traces the forward graph: no backward pass'),
 };

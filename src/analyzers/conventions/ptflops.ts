@@ -30,6 +30,7 @@ export const ptflops: Convention<'ptflops'> = {
     add: unsupported('+= is a tensor operator, not a patched function: 0'),
     concat: unsupported('torch.cat is not patched: 0'),
     reduce_mean: unsupported('Tensor.mean is not patched: 0'),
+    leaky_relu: hooks('module: numel(out) per image (F.leaky_relu is not patched)', out),
     // The nn.Upsample hook reads output[0], one sample: numel(out) / B before the division by B.
     resize: hooks('module: numel(out) / B per image (its hook reads one sample) + F.interpolate: numel(out) per batch', (op) => out(op) / batchOf(op), out),
   },

@@ -18,6 +18,7 @@ export const thop: Convention<'thop'> = {
     concat: unsupported('torch.cat: invisible to module hooks'),
     reduce_mean: unsupported('x.mean((2, 3)) is a tensor method: invisible to module hooks'),
     resize: rule('numel(out) (nn.Upsample, nearest)', out),
+    leaky_relu: rule('0 (count_relu, as for nn.ReLU)', () => 0n),
   },
   backward: forwardOnly('counts module forward hooks: no backward pass'),
 };

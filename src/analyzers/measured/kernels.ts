@@ -84,6 +84,8 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | 'view' | u
     }
     case 'ResizeNearestNeighbor':
       return draft('resize', [x()], y());
+    case 'LeakyRelu':
+      return draft('leaky_relu', [x()], y());
     case 'AvgPool':
     case 'MaxPool': {
       const kind = kernel.name === 'AvgPool' ? 'avg_pool' : 'max_pool';
