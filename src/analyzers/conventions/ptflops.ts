@@ -31,8 +31,9 @@ export const ptflops: Convention<'ptflops'> = {
     concat: unsupported('torch.cat is not patched: 0'),
     reduce_mean: unsupported('Tensor.mean is not patched: 0'),
     leaky_relu: hooks('module: numel(out) per image (F.leaky_relu is not patched)', out),
-    // The nn.Upsample hook reads output[0], one sample: numel(out) / B before the division by B.
-    resize: hooks('module: numel(out) / B per image (its hook reads one sample) + F.interpolate: numel(out) per batch', (op) => out(op) / batchOf(op), out),
+    // The nn.Upsample hook reads output[0], one sample, and is then divided by B like every module
+    // hook: numel(out) / B^2, exact while B divides C*H*W (else floored here, ptflops floors the sum).
+    resize: rule('module: numel(out) / B^2 (its hook reads one sample) + F.interpolate: numel(out) per batch', (op) => out(op) / batchOf(op) / batchOf(op) + out(op)),
   },
   backward: forwardOnly('counts module forward hooks and patched functionals: no backward pass'),
 };
