@@ -33,11 +33,13 @@ describe('conventions', () => {
       add: 'unsupported',
       avg_pool: 'unsupported',
       max_pool: 'unsupported',
+      reduce_mean: 'unsupported',
+      leaky_relu: 'unsupported',
     });
   });
 
   it('thop and ptflops: no rule for sigmoid, functional ops out of reach of their hooks', () => {
-    const outOfReach = { sigmoid: 'unsupported', scale: 'unsupported', add: 'unsupported', concat: 'unsupported' };
+    const outOfReach = { sigmoid: 'unsupported', scale: 'unsupported', add: 'unsupported', concat: 'unsupported', reduce_mean: 'unsupported' };
     expect(skips(conventionByKey('thop'))).toEqual(outOfReach);
     expect(skips(conventionByKey('ptflops'))).toEqual(outOfReach);
   });
