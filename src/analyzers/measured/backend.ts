@@ -4,6 +4,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-cpu';
 import { UsageError } from '../../errors';
 import type { BackendChoice, BackendInfo, BackendName } from './backend-choice';
+import { registerWasmGradients } from './wasm-gradients';
+
+registerWasmGradients(); // the gradient kernels wasm lacks or runs slowly, so --training runs there
 
 async function tensorflowBackendLoads(): Promise<boolean> {
   try {

@@ -9,7 +9,7 @@ import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
 import { readBackward, type LayerGradient, type MeasuredBackward } from './gradient-kernels';
-import { layerGradientKernels, modelGradientKernels, tryModelGradient } from './gradients';
+import { layerGradientKernels, modelGradientKernels } from './gradients';
 import { opsFromKernels, type LayerFacts } from './kernels';
 import { forwardOnce, summarize, timeForward, type Latency, type TimingPlan } from './latency';
 
@@ -185,10 +185,13 @@ export function measureModel(build: () => tfl.LayersModel, inputShape: readonly 
     try {
       return await measureLoudly(build, inputShape, options, options.backend);
     } catch (error) {
-      // wasm has no Conv2DBackpropFilter: auto moves to cpu, which implements every kernel.
+      // A kernel the backend lacks: auto moves to cpu, which implements every kernel, and says so.
       const kernel = missingKernel(error);
       if (kernel === undefined) throw error;
-      if (options.backend === 'auto' && tf.getBackend() !== 'cpu') return measureLoudly(build, inputShape, options, 'cpu');
+      if (options.backend === 'auto' && tf.getBackend() !== 'cpu') {
+        process.stderr.write(`seprof: the ${tf.getBackend()} backend has no kernel '${kernel}' that this model needs; measuring on cpu instead, which is slower\n`);
+        return measureLoudly(build, inputShape, options, 'cpu');
+      }
       throw new UsageError(`backend '${tf.getBackend()}' has no kernel '${kernel}' that this model needs; try --backend cpu`);
     }
   });
@@ -209,7 +212,6 @@ async function measureLoudly(
   const x = tf.randomNormal([...inputShape]); // NHWC
   try {
     const training = options.training === true;
-    if (training) await tryModelGradient(model, x);
     // One untimed forward first, so the profiled pass does not pay first-run costs
     // (wasm memory growth, kernel set-up) that the latency's warm-up also leaves out.
     forwardOnce(model, x);
