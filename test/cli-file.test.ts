@@ -288,6 +288,34 @@ describe('seprof --file, measured in tfjs', () => {
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(2 layers/);
   });
 
+  it('counts a ConvTranspose by each peer\'s rule (thop by the output size, the others by the input) and measures it', () => {
+    const path = join(tmp, 'deconv.onnx');
+    writeFileSync(
+      path,
+      encodeModel({
+        input: { name: 'x', dims: [1, 8, 6, 6] },
+        nodes: [
+          {
+            op: 'ConvTranspose',
+            inputs: ['x', 'w'],
+            outputs: ['y'],
+            name: '/up/ConvTranspose',
+            attrs: [{ name: 'kernel_shape', type: 7, ints: [4, 4] }, { name: 'strides', type: 7, ints: [2, 2] }, { name: 'pads', type: 7, ints: [1, 1, 1, 1] }],
+          },
+        ],
+        initializers: [{ name: 'w', dims: [8, 4, 4, 4], rawData: new Uint8Array(new Float32Array(8 * 4 * 16).fill(0.01).buffer) }],
+      }),
+    );
+    const p = profileJson([path]);
+    // Output (6 - 1) * 2 - 2 + 4 = 12: thop numel(out) * Cin * k * k; fvcore numel(in) * Cout * k * k.
+    expect(p.layers.map((l) => [l.name, l.op, l.params])).toEqual([['up', 'conv_transpose', 8 * 4 * 16]]);
+    expect(Number(p.totals.counts['thop'])).toBe(4 * 12 * 12 * 8 * 16);
+    expect(Number(p.totals.counts['fvcore'])).toBe(8 * 6 * 6 * 4 * 16);
+    const run = seprof([path, '--runs', '3', '--warmup', '1']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(1 layers/);
+  });
+
   it('exits 1 naming the node when a kernel ran that the analytic op list does not have', () => {
     // relu(x) * sigmoid(x): an elementwise product of two feature maps, which seprof has no op kind for.
     const path = join(tmp, 'product.onnx');

@@ -17,6 +17,12 @@ describe('model-file op kinds', () => {
     expect(counts(leaky)).toEqual({ thop: 0n, fvcore: 0n, ptflops: 16n * 64n, 'ptflops-aten': 0n, macs: 0n, flops: 2n * 2n * 16n * 64n, senet: 0n });
   });
 
+  it('ConvTranspose2d(8 -> 4, k4, s2, p1, bias) on 1x8x6x6: thop 73728, fvcore 18432, ptflops and aten 19008 (as measured)', () => {
+    const up = makeOp('up', 'conv_transpose', [[1, 8, 6, 6]], [1, 4, 12, 12], { attrs: { kernel: [4, 4], stride: 2, groups: 1, bias: true }, params: 8n * 4n * 16n + 4n });
+    const macs = 288n * 4n * 16n;
+    expect(counts(up)).toEqual({ thop: 73728n, fvcore: 18432n, ptflops: 19008n, 'ptflops-aten': 19008n, macs, flops: 2n * macs + 576n, senet: macs });
+  });
+
   it('x.mean((2, 3), keepdim=True) is functional: 0 for the peers, numel(in) for flops and senet', () => {
     const mean = makeOp('se.mean', 'reduce_mean', [[1, 64, 7, 7]], [1, 64, 1, 1], { attrs: { kernel: [7, 7] } });
     expect(counts(mean)).toEqual({ thop: 0n, fvcore: 0n, ptflops: 0n, 'ptflops-aten': 0n, macs: 0n, flops: 64n * 49n, senet: 64n * 49n });

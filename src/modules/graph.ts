@@ -12,7 +12,7 @@ import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
 /** The ops this executor runs; a graph with any other computing op is not measured. */
 const EXECUTABLE_OPS: ReadonlySet<string> = new Set([
   'Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Relu', 'LeakyRelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Clip', 'GlobalAveragePool', 'ReduceMean',
-  'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization', 'Resize',
+  'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization', 'Resize', 'ConvTranspose',
 ]);
 
 /** An op runs only when seprof has its kind, so that both derivations see it. */
@@ -32,7 +32,7 @@ const hardSigmoid = (x: tf.Tensor): tf.Tensor => tf.div(tf.relu6(tf.add(x, 3)), 
 const hardSwish = (x: tf.Tensor): tf.Tensor => tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6);
 
 /** Nodes whose initializer inputs are a module's weights. */
-const WEIGHTED = new Set(['Conv', 'Gemm', 'MatMul', 'BatchNormalization']);
+const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization']);
 const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Cast', 'Slice', 'Split', 'Expand']);
 
 const toNhwc = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 2, 3, 1]) : t);
@@ -90,6 +90,12 @@ export class GraphExecutor {
         return attrString(node, 'mode', 'nearest') === 'nearest' && attrString(node, 'coordinate_transformation_mode', 'half_pixel') === 'asymmetric';
       case 'ReduceMean':
         return hasKind('reduce_mean');
+      case 'ConvTranspose': {
+        // One Conv2DBackpropInput kernel: group 1, no bias (a bias would be a second kernel), even pads.
+        const [t = 0, l = 0, b = 0, r = 0] = (attrInts(node, 'pads') ?? []).map(Number);
+        const even = t === b && l === r && t === l && attrInts(node, 'output_padding') === undefined;
+        return attrInt(node, 'group', 1n) === 1n && (node.inputs[2] ?? '') === '' && even && attrString(node, 'auto_pad', 'NOTSET') === 'NOTSET';
+      }
       default:
         return EXECUTABLE_OPS.has(node.opType) || VIEWS.has(node.opType);
     }
@@ -126,6 +132,8 @@ export class GraphExecutor {
     const t = tf.keep(
       tf.tidy(() => {
         const raw = tf.tensor(floatWeights(init), [...init.dims]);
+        // ConvTranspose [Cin, Cout, kh, kw] to tfjs' [kh, kw, Cout, Cin].
+        if (reader.opType === 'ConvTranspose' && position === 1) return tf.transpose(raw, [2, 3, 1, 0]);
         if (reader.opType === 'Conv' && position === 1) {
           // OIHW to HWIO; a depthwise filter [C, 1, kh, kw] becomes [kh, kw, C, 1].
           const depthwise = attrInt(reader, 'group', 1n) > 1n;
@@ -178,6 +186,11 @@ export class GraphExecutor {
           return hasBias ? tf.fused.depthwiseConv2d({ ...common, pad: even, bias: x(2) }) : tf.depthwiseConv2d(common.x, common.filter, common.strides, even, 'NHWC', common.dilations);
         }
         return hasBias ? tf.fused.conv2d({ ...common, pad, bias: x(2) }) : tf.conv2d(common.x, common.filter, common.strides, pad, 'NHWC', common.dilations);
+      }
+      case 'ConvTranspose': {
+        const [n = 1, c = 1, h = 1, w = 1] = this.index.shape(node.outputs[0] ?? '');
+        const pad = Number((attrInts(node, 'pads') ?? [0n])[0]);
+        return tf.conv2dTranspose(x(0) as tf.Tensor4D, x(1) as tf.Tensor4D, [n, h, w, c], this.stride(node), pad);
       }
       case 'HardSigmoid':
         return hardSigmoid(x(0));

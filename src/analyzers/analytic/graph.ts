@@ -74,6 +74,12 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
       if (weight.length !== 4) break;
       return { ...base, kind: 'conv2d', attrs: { ...windowAttrs(node, weight.slice(2)), groups: Number(attrInt(node, 'group', 1n)), bias: b !== '' }, params: elements(w) + elements(b) };
     }
+    case 'ConvTranspose': {
+      const [w = '', b = ''] = node.inputs.slice(1);
+      const weight = index.shape(w);
+      if (weight.length !== 4) break;
+      return { ...base, kind: 'conv_transpose', attrs: { ...windowAttrs(node, weight.slice(2)), groups: Number(attrInt(node, 'group', 1n)), bias: b !== '' }, params: elements(w) + elements(b) };
+    }
     case 'Gemm': {
       const [w = '', b = ''] = node.inputs.slice(1);
       if (index.weight(w) === undefined) break;

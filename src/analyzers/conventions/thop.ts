@@ -19,6 +19,7 @@ export const thop: Convention<'thop'> = {
     reduce_mean: unsupported('x.mean((2, 3)) is a tensor method: invisible to module hooks'),
     resize: rule('numel(out) (nn.Upsample, nearest)', out),
     leaky_relu: rule('0 (count_relu, as for nn.ReLU)', () => 0n),
+    conv_transpose: rule('numel(out) * (Cin/g) * kh * kw (count_convNd, by the output size); bias ignored', convMacs),
   },
   backward: forwardOnly('counts module forward hooks: no backward pass'),
 };

@@ -86,6 +86,11 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | 'view' | u
       return draft('resize', [x()], y());
     case 'LeakyRelu':
       return draft('leaky_relu', [x()], y());
+    case 'Conv2DBackpropInput': {
+      // conv2dTranspose: dy (the op's input) and the filter [kh, kw, Cout, Cin].
+      const [kh, kw] = shapeAt(kernel.inputShapes, 1, kernel.name) as [number, number];
+      return draft('conv_transpose', [x()], y(), { kernel: [kh, kw], stride: layer.stride ?? 1, groups: 1, bias: false });
+    }
     case 'AvgPool':
     case 'MaxPool': {
       const kind = kernel.name === 'AvgPool' ? 'avg_pool' : 'max_pool';
