@@ -126,7 +126,7 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
       return { ...base, kind: node.opType === 'MaxPool' ? 'max_pool' : 'avg_pool', attrs: windowAttrs(node, kernel) };
     }
     case 'Mul': {
-      // x * s with s broadcast over H x W: SE's rescale.
+      // x * s with s of shape N x C x 1 x 1: SE's rescale.
       if (activations.length !== 2) break;
       // `s.expand_as(x)` is a view: the gate is what was expanded.
       const [a, b] = activations.map((t) => {
@@ -135,7 +135,8 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
       }) as [string, string];
       const [big, small] = count(index.shape(a)) >= count(index.shape(b)) ? [a, b] : [b, a];
       const [bs, ss] = [index.shape(big), index.shape(small)];
-      const gate = bs.length === 4 && ss.length === 4 && ss[2] === 1 && ss[3] === 1 && ss[1] === bs[1] && (bs[2] !== 1 || bs[3] !== 1);
+      // Also on a 1 x 1 map, as the tfjs reader sees a per-channel gate.
+      const gate = bs.length === 4 && ss.length === 4 && ss[2] === 1 && ss[3] === 1 && ss[1] === bs[1] && ss[0] === bs[0];
       return { kind: gate ? 'scale' : '', inputs: [big, small] };
     }
     case 'Add':
