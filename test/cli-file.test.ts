@@ -180,11 +180,16 @@ describe('seprof --file refuses unusable files in one line, exit 2', () => {
 });
 
 describe('seprof --file, measured in tfjs', () => {
-  it('executes the SE-ResNet block with its weights and agrees with the analytic ops on every layer', () => {
-    const run = seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--runs', '3', '--warmup', '1']);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(13 layers/);
-  });
+  // SE-ResNet: 3 convs, 3 ReLUs, 6 SE ops, add. MobileNetV3: 5 convs, 2 hardswish, SE pool, ReLU and
+  // hardsigmoid, rescale, add. YOLO: 8 convs, 7 SiLU, SE's 6, 3 pools, 3 concats, resize.
+  for (const [name, layers] of [['se_resnet_block', 13], ['mbv3_block', 12], ['tiny_yolo_se', 28]] as const) {
+    it(`executes ${name} with its weights and agrees with the analytic ops on every layer`, () => {
+      const run = seprof([join(FIXTURES, `${name}.onnx`), '--runs', '3', '--warmup', '1']);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`Check: +analytic and measured agree on every layer \\(${layers} layers`));
+    });
+  }
 
   it('the external-data copy too (weights read from the data file)', () => {
     const run = seprof([join(FIXTURES, 'se_resnet_block_external.onnx'), '--runs', '3', '--warmup', '1']);

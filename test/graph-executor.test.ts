@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
-import { GraphExecutor } from '../src/modules/graph';
+import { GraphExecutor } from '../src/modules/graph-executor';
 
 const FIXTURES = join(__dirname, 'fixtures', 'onnx');
 

@@ -8,7 +8,7 @@ import * as tl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
-import { GraphExecutor } from '../src/modules/graph';
+import { GraphExecutor } from '../src/modules/graph-executor';
 import { seprof } from './support/cli';
 import { saveLayersModel } from './support/layers-model';
 

@@ -150,7 +150,7 @@ describe('seprof paper', () => {
 
 describe('network mistakes: one line, exit 2', () => {
   it.each([
-    [['--model', 'vgg16'], /--model must be one of/],
+    [['--model', 'vgg16'], /--model 'vgg16' is not a network seprof knows\. Known: resnet50, .*, senet154/],
     [['--model', 'resnet50', '--reduction', '8'], /--reduction does not apply to --model resnet50, which has no SE/],
     [['--model', 'se-resnet50', '--channels', '3'], /--channels does not apply to --model se-resnet50/],
     [['--model', 'bn-inception', '--layout', 'v1'], /--layout applies to ResNets/],

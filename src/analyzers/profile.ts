@@ -1,6 +1,6 @@
 // One profile of one spec: analytic counts, and when asked the measured cross-check.
 import { analyticOps, inputShape } from './analytic';
-import { fileOps, type Unsupported } from './analytic/graph';
+import { fileOps, type Unsupported } from './analytic/file-graph';
 import { analyticBackward, trainingOf, type Training } from './backward/training';
 import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Check } from './check';
 import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';

@@ -1,312 +1,51 @@
-// Executes a model file's graph in tfjs, module by module, with the file's weights. The graph
-// is NCHW; tfjs convolves NHWC, so rank-4 tensors are kept NHWC and views (Reshape, Flatten,
-// ...) go through NCHW with transposes: layout, not arithmetic, and outside every module.
-import * as tf from '@tensorflow/tfjs-core';
-import { OP_KINDS } from '../analyzers/ops';
-import type { InferredGraph } from '../model/graph/infer';
-import { graphModules, GraphIndex, type GraphModule } from '../model/graph/modules';
-import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from '../model/graph/types';
-import { floatWeights } from '../model/graph/weights';
-import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
+// The layer vocabulary of src/model/graph.ts built as tfjs layers, named like the analytic ops.
+import * as tfl from '@tensorflow/tfjs-layers';
+import { UsageError } from '../errors';
+import type { Node } from '../model/graph';
+import { activation } from './activations';
+import { convolution } from './convs';
+import { add, apply, batchnorm, type Tensor } from './layers';
+import { seLayers } from './se';
 
-/** The ops this executor runs; a graph with any other computing op is not measured. */
-const EXECUTABLE_OPS: ReadonlySet<string> = new Set([
-  'Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Relu', 'LeakyRelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Clip', 'GlobalAveragePool', 'ReduceMean',
-  'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization', 'Resize', 'ConvTranspose',
-]);
-
-/** An op runs only when seprof has its kind, so that both derivations see it. */
-const hasKind = (kind: string): boolean => (OP_KINDS as readonly string[]).includes(kind);
-
-type Padding = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-
-/** Depthwise kernels take 'same', 'valid' or one number: explicit pads only when even on all sides. */
-function evenPad(pad: Padding): 'same' | 'valid' | number | undefined {
-  if (!Array.isArray(pad)) return pad;
-  const [[t, b], [l, r]] = [pad[1], pad[2]];
-  return t === b && l === r && t === l ? t : undefined;
+/**
+ * tfjs pools pad 'same' or 'valid' only: PyTorch's ceil_mode without padding equals 'same'
+ * when the input is even and 'valid' when it is odd (k = 3, stride 2), so height and width
+ * must agree.
+ */
+function tfjsPadding(node: Extract<Node, { kind: 'pool' }>, x: Tensor): 'same' | 'valid' {
+  if (node.padding !== 'ceil') return node.padding;
+  const [h, w] = [x.shape[1] ?? 0, x.shape[2] ?? 0];
+  const ceil = (n: number): number => Math.ceil((n - node.k) / node.stride) + 1;
+  if (ceil(h) === Math.ceil(h / node.stride) && ceil(w) === Math.ceil(w / node.stride)) return 'same';
+  if (ceil(h) === Math.floor((h - node.k) / node.stride) + 1 && ceil(w) === Math.floor((w - node.k) / node.stride) + 1) return 'valid';
+  throw new UsageError(`${node.name}: tfjs cannot pool a ${h}x${w} map as ceil_mode does; measure with height and width of the same parity, or --no-measure`);
 }
 
-/** PyTorch's hardsigmoid relu6(x + 3) / 6 and hardswish x * relu6(x + 3) / 6, as tfjs kernels. */
-const hardSigmoid = (x: tf.Tensor): tf.Tensor => tf.div(tf.relu6(tf.add(x, 3)), 6);
-const hardSwish = (x: tf.Tensor): tf.Tensor => tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6);
-
-/** Nodes whose initializer inputs are a module's weights. */
-const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization']);
-const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Cast', 'Slice', 'Split', 'Expand']);
-
-const toNhwc = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 2, 3, 1]) : t);
-const toNchw = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 3, 1, 2]) : t);
-/** NCHW axis to the axis of the stored tensor. */
-const storedAxis = (axis: number, rank: number): number => (rank === 4 ? [0, 3, 1, 2][axis] ?? axis : axis);
-
-export interface ModuleWeights {
-  params: bigint;
-  buffers: bigint;
-}
-
-export class GraphExecutor {
-  readonly modules: GraphModule[];
-  private readonly index: GraphIndex;
-  private readonly weights = new Map<string, tf.Tensor>();
-
-  constructor(private readonly g: InferredGraph) {
-    this.index = new GraphIndex(g);
-    this.modules = graphModules(g);
-  }
-
-  /** What this executor cannot run, by op type: a graph with any of it is not measured. */
-  unsupported(): string[] {
-    const live = this.g.order.filter((n) => !this.g.folded.has(n));
-    return [...new Set(live.filter((n) => !this.runnable(n)).map((n) => (n.opType === 'Conv' ? 'grouped Conv' : n.opType)))];
-  }
-
-  private runnable(node: GraphNode): boolean {
-    switch (node.opType) {
-      case 'Conv': {
-        const group = attrInt(node, 'group', 1n);
-        const channels = BigInt(this.index.shape(node.inputs[0] ?? '')[1] ?? 0);
-        const outputs = BigInt(this.index.shape(node.outputs[0] ?? '')[1] ?? 0);
-        return group === 1n || (group === channels && outputs === channels && evenPad(this.pad(node)) !== undefined);
-      }
-      case 'HardSigmoid':
-        return hasKind('hardsigmoid') && Math.abs(attrFloat(node, 'alpha', 0.2) - 1 / 6) < 1e-6 && Math.abs(attrFloat(node, 'beta', 0.5) - 0.5) < 1e-6;
-      case 'Clip': {
-        const bound = (i: number): number | undefined => {
-          const v = this.g.tensors.get(node.inputs[i] ?? '')?.values?.data[0];
-          return v === undefined ? undefined : Number(v);
-        };
-        return hasKind('relu6') && bound(1) === 0 && bound(2) === 6;
-      }
-      case 'HardSwish':
-        return hasKind('hardswish');
-      case 'Slice':
-        return this.ranges(node).every((r) => r.step === 1);
-      case 'Expand':
-        // Left unexpanded for readers that broadcast anyway, as PyTorch's expand is a view.
-        return this.index.readers(node.outputs[0] ?? '').every((r) => r.opType === 'Mul' || r.opType === 'Add');
-      case 'Resize':
-        // PyTorch's nearest upsampling: floor(out / scale), what tfjs computes without half-pixel centres.
-        return attrString(node, 'mode', 'nearest') === 'nearest' && attrString(node, 'coordinate_transformation_mode', 'half_pixel') === 'asymmetric';
-      case 'ReduceMean':
-        return hasKind('reduce_mean');
-      case 'ConvTranspose': {
-        // One Conv2DBackpropInput kernel: group 1, no bias (a bias would be a second kernel), even pads.
-        const [t = 0, l = 0, b = 0, r = 0] = (attrInts(node, 'pads') ?? []).map(Number);
-        const even = t === b && l === r && t === l && attrInts(node, 'output_padding') === undefined;
-        return attrInt(node, 'group', 1n) === 1n && (node.inputs[2] ?? '') === '' && even && attrString(node, 'auto_pad', 'NOTSET') === 'NOTSET';
-      }
-      default:
-        return EXECUTABLE_OPS.has(node.opType) || VIEWS.has(node.opType);
+function nodeLayers(node: Node, x: Tensor): Tensor {
+  switch (node.kind) {
+    case 'conv':
+      return convolution(node.name, x, { filters: node.cout, kernelSize: node.k, strides: node.stride, groups: node.groups, bias: node.bias });
+    case 'bn':
+      return batchnorm(node.name, x);
+    case 'act':
+      return activation(node.name, node.act, x);
+    case 'pool': {
+      const config = { name: node.name, poolSize: node.k, strides: node.stride, padding: tfjsPadding(node, x) };
+      return apply(node.pool === 'max' ? tfl.layers.maxPooling2d(config) : tfl.layers.averagePooling2d(config), x);
     }
-  }
-
-  /**
-   * The weights a module's nodes read, allocated now (before any profiling) as the tfjs
-   * tensors the kernels take: BN statistics are buffers, everything else params.
-   */
-  moduleWeights(m: GraphModule): ModuleWeights {
-    let params = 0n;
-    let buffers = 0n;
-    for (const node of m.nodes) {
-      const weighted = WEIGHTED.has(node.opType) || (m.fused === 'linear-bias' && node.opType === 'Add');
-      if (!weighted) continue;
-      node.inputs.forEach((t, i) => {
-        const name = this.index.weight(t);
-        if (name === undefined) return;
-        const size = BigInt(this.weight(name, node, i).size);
-        if (node.opType === 'BatchNormalization' && i >= 3) buffers += size;
-        else params += size;
-      });
+    case 'gap':
+      return apply(tfl.layers.globalAveragePooling2d({ name: node.name }), x);
+    case 'linear': {
+      const flat = x.shape.length > 2 ? apply(tfl.layers.flatten({ name: `${node.name}.flatten` }), x) : x;
+      return apply(tfl.layers.dense({ name: node.name, units: node.out, useBias: node.bias }), flat);
     }
-    return { params, buffers };
-  }
-
-  /** A weight as the tfjs kernel wants it: conv filters HWIO, Gemm's B as [K, N]. */
-  private weight(name: string, reader: GraphNode, position: number): tf.Tensor {
-    const key = `${name}@${reader.opType}:${position}:${attrInt(reader, 'transB', 0n)}`;
-    const cached = this.weights.get(key);
-    if (cached !== undefined) return cached;
-    const init = this.g.graph.initializers.get(name);
-    if (init === undefined) throw new Error(`no initializer '${name}'`);
-    const t = tf.keep(
-      tf.tidy(() => {
-        const raw = tf.tensor(floatWeights(init), [...init.dims]);
-        // ConvTranspose [Cin, Cout, kh, kw] to tfjs' [kh, kw, Cout, Cin].
-        if (reader.opType === 'ConvTranspose' && position === 1) return tf.transpose(raw, [2, 3, 1, 0]);
-        if (reader.opType === 'Conv' && position === 1) {
-          // OIHW to HWIO; a depthwise filter [C, 1, kh, kw] becomes [kh, kw, C, 1].
-          const depthwise = attrInt(reader, 'group', 1n) > 1n;
-          return tf.transpose(raw, depthwise ? [2, 3, 0, 1] : [2, 3, 1, 0]);
-        }
-        return reader.opType === 'Gemm' && position === 1 && attrInt(reader, 'transB', 0n) === 1n ? tf.transpose(raw) : raw;
-      }),
-    );
-    this.weights.set(key, t);
-    return t;
-  }
-
-  /** A node input: an activation, a weight, or a folded constant. */
-  private input(values: Map<string, tf.Tensor>, node: GraphNode, position: number): tf.Tensor {
-    const tensor = node.inputs[position] ?? '';
-    const value = values.get(tensor);
-    if (value !== undefined) return value;
-    const weight = this.index.weight(tensor);
-    if (weight !== undefined) return this.weight(weight, node, position);
-    const info = this.g.tensors.get(tensor);
-    if (info?.values !== undefined) return toNhwc(tf.tensor(Float32Array.from(info.values.data, Number), [...info.shape]));
-    throw new Error(`node '${node.name}' reads '${tensor}', which has not been computed`);
-  }
-
-  private pad(node: GraphNode): Padding {
-    const auto = attrString(node, 'auto_pad', 'NOTSET');
-    if (auto.startsWith('SAME')) return 'same';
-    if (auto === 'VALID') return 'valid';
-    const [t = 0, l = 0, b = 0, r = 0] = (attrInts(node, 'pads') ?? []).map(Number);
-    return [[0, 0], [t, b], [l, r], [0, 0]];
-  }
-
-  private stride(node: GraphNode): [number, number] {
-    const [sh = 1, sw = 1] = (attrInts(node, 'strides') ?? []).map(Number);
-    return [sh, sw];
-  }
-
-  /** One computing node on stored (NHWC) tensors. */
-  private compute(values: Map<string, tf.Tensor>, node: GraphNode, m: GraphModule): tf.Tensor {
-    const x = (i: number): tf.Tensor => this.input(values, node, i);
-    const hasBias = (node.inputs[2] ?? '') !== '';
-    switch (node.opType) {
-      case 'Conv': {
-        const [dh = 1, dw = 1] = (attrInts(node, 'dilations') ?? []).map(Number);
-        const pad = this.pad(node);
-        const common = { x: x(0) as tf.Tensor4D, filter: x(1) as tf.Tensor4D, strides: this.stride(node), dilations: [dh, dw] as [number, number] };
-        if (attrInt(node, 'group', 1n) > 1n) {
-          // runnable() admitted only even pads here.
-          const even = evenPad(pad) ?? 'valid';
-          return hasBias ? tf.fused.depthwiseConv2d({ ...common, pad: even, bias: x(2) }) : tf.depthwiseConv2d(common.x, common.filter, common.strides, even, 'NHWC', common.dilations);
-        }
-        return hasBias ? tf.fused.conv2d({ ...common, pad, bias: x(2) }) : tf.conv2d(common.x, common.filter, common.strides, pad, 'NHWC', common.dilations);
-      }
-      case 'ConvTranspose': {
-        const [n = 1, c = 1, h = 1, w = 1] = this.index.shape(node.outputs[0] ?? '');
-        const pad = Number((attrInts(node, 'pads') ?? [0n])[0]);
-        return tf.conv2dTranspose(x(0) as tf.Tensor4D, x(1) as tf.Tensor4D, [n, h, w, c], this.stride(node), pad);
-      }
-      case 'HardSigmoid':
-        return hardSigmoid(x(0));
-      case 'HardSwish':
-        return hardSwish(x(0));
-      case 'Clip':
-        return tf.relu6(x(0));
-      case 'Gemm':
-        return hasBias ? tf.fused.matMul({ a: x(0) as tf.Tensor2D, b: x(1) as tf.Tensor2D, bias: x(2) }) : tf.matMul(x(0), x(1));
-      case 'MatMul': {
-        const add = m.fused === 'linear-bias' ? m.nodes[1] : undefined;
-        const biasAt = add?.inputs.findIndex((t) => this.index.weight(t) !== undefined) ?? -1;
-        return add !== undefined && biasAt >= 0 ? tf.fused.matMul({ a: x(0), b: x(1), bias: this.input(values, add, biasAt) }) : tf.matMul(x(0), x(1));
-      }
-      case 'Relu':
-        return tf.relu(x(0));
-      case 'LeakyRelu':
-        return tf.leakyRelu(x(0), attrFloat(node, 'alpha', 0.01));
-      case 'Sigmoid':
-        return tf.sigmoid(x(0));
-      case 'GlobalAveragePool':
-        return tf.mean(x(0), [1, 2], true);
-      case 'ReduceMean':
-        return tf.mean(x(0), [1, 2], attrInt(node, 'keepdims', 1n) === 1n);
-      case 'Resize': {
-        const [, , h = 1, w = 1] = this.index.shape(node.outputs[0] ?? '');
-        return tf.image.resizeNearestNeighbor(x(0) as tf.Tensor4D, [h, w]);
-      }
-      case 'MaxPool':
-      case 'AveragePool': {
-        const [kh = 1, kw = 1] = (attrInts(node, 'kernel_shape') ?? []).map(Number);
-        const pad = this.pad(node);
-        const explicit = Array.isArray(pad) ? pad[1][0] : undefined;
-        const windowPad = explicit === undefined ? (pad as 'same' | 'valid') : explicit;
-        const input = x(0) as tf.Tensor4D;
-        return node.opType === 'MaxPool' ? tf.maxPool(input, [kh, kw], this.stride(node), windowPad) : tf.avgPool(input, [kh, kw], this.stride(node), windowPad);
-      }
-      case 'Mul': {
-        // The feature map first, the per-channel gate second: SE's rescale as tfjs runs it.
-        const [a, b] = [x(0), x(1)];
-        return a.size >= b.size ? tf.mul(a, b) : tf.mul(b, a);
-      }
-      case 'Add':
-        return tf.add(x(0), x(1));
-      case 'Concat': {
-        const inputs = node.inputs.map((_, i) => x(i));
-        const rank = inputs[0]?.rank ?? 4;
-        return tf.concat(inputs, storedAxis(Number(attrInt(node, 'axis', 1n) + (attrInt(node, 'axis', 1n) < 0n ? BigInt(rank) : 0n)), rank));
-      }
-      case 'BatchNormalization':
-        return tf.batchNorm(x(0), x(3), x(4), x(2), x(1), attrFloat(node, 'epsilon', 1e-5));
-      default:
-        throw new Error(`the executor cannot run ${node.opType} (node '${node.name}')`);
-    }
-  }
-
-  /** The Slice node's ranges, from the constants shape inference folded. */
-  private ranges(node: GraphNode): SliceRange[] {
-    const inputs = node.inputs.map((t) => (t === '' ? undefined : this.g.tensors.get(t)));
-    return sliceRanges({ node, inputs, opset: this.g.graph.opset });
-  }
-
-  /** A view: the same data under the inferred NCHW shapes, laid out NHWC again when rank 4. */
-  private view(values: Map<string, tf.Tensor>, node: GraphNode): tf.Tensor[] {
-    const x = this.input(values, node, 0);
-    if (['Identity', 'Dropout', 'Cast', 'Expand'].includes(node.opType)) return [x];
-    const logical = toNchw(x);
-    switch (node.opType) {
-      case 'Slice': {
-        const ranges = this.ranges(node);
-        return [toNhwc(tf.slice(logical, ranges.map((r) => r.start), ranges.map((r) => r.length)))];
-      }
-      case 'Split': {
-        const axis = Number(attrInt(node, 'axis', 0n) + (attrInt(node, 'axis', 0n) < 0n ? BigInt(logical.rank) : 0n));
-        const sizes = node.outputs.map((out) => this.index.shape(out)[axis] ?? 0);
-        return tf.split(logical, sizes, axis).map(toNhwc);
-      }
-      default:
-        return [toNhwc(tf.reshape(logical, [...this.index.shape(node.outputs[0] ?? '')]))];
-    }
-  }
-
-  /**
-   * Runs the graph on `input` (NCHW values, stored NHWC); `around` wraps each module's run
-   * (to attribute the kernels it records). Returns the stored outputs; the caller disposes them.
-   */
-  run(inputs: ReadonlyMap<string, tf.Tensor>, around: (m: GraphModule, run: () => void) => void = (_, run) => run()): tf.Tensor[] {
-    const values = new Map(inputs);
-    const moduleOf = new Map(this.modules.flatMap((m) => m.nodes.map((n) => [n, m] as const)));
-    const done = new Set<GraphModule>();
-    for (const node of this.g.order) {
-      if (this.g.folded.has(node)) continue;
-      const m = moduleOf.get(node);
-      if (m === undefined) {
-        if (!VIEWS.has(node.opType)) throw new Error(`the executor cannot run ${node.opType} (node '${node.name}')`);
-        this.view(values, node).forEach((t, i) => values.set(node.outputs[i] ?? '', t));
-        continue;
-      }
-      if (done.has(m)) continue;
-      done.add(m);
-      around(m, () => {
-        // Linear + bias is one fused kernel, HardSigmoid then Mul one hardswish; SiLU runs Sigmoid, then Mul.
-        if (m.fused === 'hardswish') values.set(m.output, hardSwish(this.input(values, m.nodes[0] as GraphNode, 0)));
-        else for (const n of m.fused === 'linear-bias' ? [m.main] : m.nodes) values.set(n === m.main ? m.output : (n.outputs[0] ?? ''), this.compute(values, n, m));
-      });
-    }
-    return this.g.graph.outputs.map((name) => values.get(name) as tf.Tensor);
-  }
-
-  dispose(): void {
-    for (const t of this.weights.values()) t.dispose();
-    this.weights.clear();
+    case 'se':
+      return seLayers(x, { ...node.se, prefix: node.prefix });
+    case 'residual':
+      return add(node.name, nodesLayers(node.body, x), nodesLayers(node.shortcut, x));
   }
 }
 
-/** A random input per graph input, stored NHWC when rank 4. */
-export function randomInputs(g: InferredGraph): Map<string, tf.Tensor> {
-  return new Map([...g.inputShapes].map(([name, shape]) => [name, toNhwc(tf.randomNormal([...shape]))]));
+export function nodesLayers(nodes: readonly Node[], x: Tensor): Tensor {
+  return nodes.reduce((y, node) => nodeLayers(node, y), x);
 }

@@ -5,7 +5,7 @@ import { loadFileModel } from '../../model/file-model';
 import type { GraphModule } from '../../model/graph/modules';
 import { attrInts } from '../../model/graph/types';
 import { fileRequest, type FileSpec } from '../../model/spec';
-import { GraphExecutor, randomInputs } from '../../modules/graph';
+import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
 import type { Op } from '../ops';
 import { useBackend } from './backend';
 import { quietly, type MeasureOptions, type Measurement } from './index';
