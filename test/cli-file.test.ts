@@ -321,6 +321,36 @@ describe('seprof --file, measured in tfjs', () => {
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(1 layers/);
   });
 
+  it('measures a grouped conv with its folded bias (ResNeXt) as one op: split, a conv per group, concat, bias', () => {
+    const path = join(tmp, 'grouped.onnx');
+    writeFileSync(
+      path,
+      encodeModel({
+        input: { name: 'x', dims: [1, 16, 8, 8] },
+        nodes: [
+          {
+            op: 'Conv',
+            inputs: ['x', 'w', 'b'],
+            outputs: ['y'],
+            name: '/conv2/Conv',
+            attrs: [{ name: 'kernel_shape', type: 7, ints: [3, 3] }, { name: 'pads', type: 7, ints: [1, 1, 1, 1] }, { name: 'group', type: 2, i: 4 }],
+          },
+        ],
+        initializers: [
+          { name: 'w', dims: [32, 4, 3, 3], rawData: new Uint8Array(new Float32Array(32 * 4 * 9).fill(0.01).buffer) },
+          { name: 'b', dims: [32], rawData: new Uint8Array(new Float32Array(32).fill(0.1).buffer) },
+        ],
+      }),
+    );
+    const p = profileJson([path]);
+    // groups 4: Cin/g = 4, so numel(out) * 4 * 9 MACs; params 32 * 4 * 9 + 32.
+    expect(p.layers.map((l) => [l.name, l.op, l.params])).toEqual([['conv2', 'conv2d', 32 * 4 * 9 + 32]]);
+    expect(Number(p.totals.counts['thop'])).toBe(32 * 64 * 4 * 9);
+    const run = seprof([path, '--runs', '3', '--warmup', '1']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(1 layers/);
+  });
+
   it('exits 1 naming the node when a kernel ran that the analytic op list does not have', () => {
     // relu(x) * sigmoid(x): an elementwise product of two feature maps, which seprof has no op kind for.
     const path = join(tmp, 'product.onnx');

@@ -49,6 +49,7 @@ export class GraphExecutor {
   readonly modules: GraphModule[];
   private readonly index: GraphIndex;
   private readonly weights = new Map<string, tf.Tensor>();
+  private readonly groups = new Map<string, tf.Tensor[]>();
 
   constructor(private readonly g: InferredGraph) {
     this.index = new GraphIndex(g);
@@ -58,7 +59,7 @@ export class GraphExecutor {
   /** What this executor cannot run, by op type: a graph with any of it is not measured. */
   unsupported(): string[] {
     const live = this.g.order.filter((n) => !this.g.folded.has(n));
-    return [...new Set(live.filter((n) => !this.runnable(n)).map((n) => (n.opType === 'Conv' ? 'grouped Conv' : n.opType)))];
+    return [...new Set(live.filter((n) => !this.runnable(n)).map((n) => n.opType))];
   }
 
   private runnable(node: GraphNode): boolean {
@@ -67,7 +68,8 @@ export class GraphExecutor {
         const group = attrInt(node, 'group', 1n);
         const channels = BigInt(this.index.shape(node.inputs[0] ?? '')[1] ?? 0);
         const outputs = BigInt(this.index.shape(node.outputs[0] ?? '')[1] ?? 0);
-        return group === 1n || (group === channels && outputs === channels && evenPad(this.pad(node)) !== undefined);
+        // Grouped convs run as split, one conv per group, concat (and the bias added): no tfjs kernel has groups.
+        return group === 1n || group < channels || (group === channels && outputs === channels && evenPad(this.pad(node)) !== undefined);
       }
       case 'HardSigmoid':
         return hasKind('hardsigmoid') && Math.abs(attrFloat(node, 'alpha', 0.2) - 1 / 6) < 1e-6 && Math.abs(attrFloat(node, 'beta', 0.5) - 0.5) < 1e-6;
@@ -115,11 +117,30 @@ export class GraphExecutor {
         const name = this.index.weight(t);
         if (name === undefined) return;
         const size = BigInt(this.weight(name, node, i).size);
+        if (node.opType === 'Conv' && i === 1 && this.isGrouped(node)) this.groupFilters(node);
         if (node.opType === 'BatchNormalization' && i >= 3) buffers += size;
         else params += size;
       });
     }
     return { params, buffers };
+  }
+
+  /** A conv with groups that is not depthwise. */
+  private isGrouped(node: GraphNode): boolean {
+    const group = attrInt(node, 'group', 1n);
+    return group > 1n && group < BigInt(this.index.shape(node.inputs[0] ?? '')[1] ?? 0);
+  }
+
+  /** A grouped conv's HWIO filter, split by group before anything is profiled. */
+  private groupFilters(node: GraphNode): tf.Tensor[] {
+    const key = `${node.inputs[1]}@groups`;
+    const cached = this.groups.get(key);
+    if (cached !== undefined) return cached;
+    const name = this.index.weight(node.inputs[1] ?? '');
+    if (name === undefined) throw new Error(`conv '${node.name}' has no weight initializer`);
+    const parts = tf.split(this.weight(name, node, 1), Number(attrInt(node, 'group', 1n)), 3).map((t) => tf.keep(t));
+    this.groups.set(key, parts);
+    return parts;
   }
 
   /** A weight as the tfjs kernel wants it: conv filters HWIO, Gemm's B as [K, N]. */
@@ -136,7 +157,8 @@ export class GraphExecutor {
         if (reader.opType === 'ConvTranspose' && position === 1) return tf.transpose(raw, [2, 3, 1, 0]);
         if (reader.opType === 'Conv' && position === 1) {
           // OIHW to HWIO; a depthwise filter [C, 1, kh, kw] becomes [kh, kw, C, 1].
-          const depthwise = attrInt(reader, 'group', 1n) > 1n;
+          const group = attrInt(reader, 'group', 1n);
+          const depthwise = group > 1n && init.dims[1] === 1 && BigInt(init.dims[0] ?? 0) === group;
           return tf.transpose(raw, depthwise ? [2, 3, 0, 1] : [2, 3, 1, 0]);
         }
         return reader.opType === 'Gemm' && position === 1 && attrInt(reader, 'transB', 0n) === 1n ? tf.transpose(raw) : raw;
@@ -180,7 +202,14 @@ export class GraphExecutor {
         const [dh = 1, dw = 1] = (attrInts(node, 'dilations') ?? []).map(Number);
         const pad = this.pad(node);
         const common = { x: x(0) as tf.Tensor4D, filter: x(1) as tf.Tensor4D, strides: this.stride(node), dilations: [dh, dw] as [number, number] };
-        if (attrInt(node, 'group', 1n) > 1n) {
+        const groups = Number(attrInt(node, 'group', 1n));
+        if (this.isGrouped(node)) {
+          const parts = tf.split(common.x, groups, 3);
+          const filters = this.groupFilters(node);
+          const y = tf.concat(parts.map((part, i) => tf.conv2d(part as tf.Tensor4D, filters[i] as tf.Tensor4D, common.strides, pad, 'NHWC', common.dilations)), 3);
+          return hasBias ? tf.add(y, x(2)) : y;
+        }
+        if (groups > 1) {
           // runnable() admitted only even pads here.
           const even = evenPad(pad) ?? 'valid';
           return hasBias ? tf.fused.depthwiseConv2d({ ...common, pad: even, bias: x(2) }) : tf.depthwiseConv2d(common.x, common.filter, common.strides, even, 'NHWC', common.dilations);
@@ -302,7 +331,9 @@ export class GraphExecutor {
 
   dispose(): void {
     for (const t of this.weights.values()) t.dispose();
+    for (const parts of this.groups.values()) tf.dispose(parts);
     this.weights.clear();
+    this.groups.clear();
   }
 }
 

@@ -141,7 +141,8 @@ function readComposite(kernels: readonly KernelRecord[], layer: LayerFacts): Dra
     const x = shapeAt(first.inputShapes, 0, first.name);
     return addsScalar ? draft(composite.kind, [x], shapeAt(last.outputShapes, 0, last.name)) : undefined;
   }
-  if (!/^(SplitV )*(Conv2D )+Concat(V2)?$/.test(names)) return undefined;
+  // A model file's grouped conv adds its (BN-folded) bias after the concat.
+  if (!/^(SplitV )*(Conv2D )+Concat(V2)?( Add)?$/.test(names)) return undefined;
   const convs = kernels.filter((k) => k.name === 'Conv2D');
   const [one] = convs;
   const parts = new Set(convs.map((k) => `${k.inputShapes[0]?.join()}|${k.inputShapes[1]?.join()}`));
@@ -154,7 +155,7 @@ function readComposite(kernels: readonly KernelRecord[], layer: LayerFacts): Dra
     kernel: [kh, kw],
     stride: layer.stride ?? 1,
     groups,
-    bias: false,
+    bias: last.name === 'Add',
   });
 }
 
