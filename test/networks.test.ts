@@ -5,7 +5,7 @@ import { compareLayers } from '../src/analyzers/check';
 import { countLayer, totalsOf } from '../src/analyzers/count';
 import { measure } from '../src/analyzers/measured';
 import { treeRows } from '../src/report/rows';
-import { expectUsageError, seprof } from './support/cli';
+import { expectUsageError, seprof, seprofInProcess } from './support/cli';
 import { specOf } from './support/grid';
 
 /** ResNet-50 at 224x224, batch 1, derived by hand stage by stage. */
@@ -141,8 +141,8 @@ describe('seprof paper', () => {
     expect(doc.best.reproduced).toBeGreaterThanOrEqual(5);
   });
 
-  it('prints a table', () => {
-    const table = seprof(['paper']);
+  it('prints a table', async () => {
+    const table = await seprofInProcess(['paper']);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/│ se-resnet50\s+│ Table 2, Sec\. 4 │\s+3\.87 │/);
   });
@@ -157,8 +157,8 @@ describe('network mistakes: one line, exit 2', () => {
     [['--model', 'resnet50', '--layout', 'v2'], /--layout must be one of v1, v1.5/],
     [['--channels', '64', '--layout', 'v1'], /--layout applies to --model networks/],
     [['--model', 'resnet50', '--depth', '0'], /--depth must be at least 1/],
-  ])('%s', (args, message) => {
-    expectUsageError(seprof([...args, '--no-measure']), message);
+  ])('%s', async (args, message) => {
+    expectUsageError(await seprofInProcess([...args, '--no-measure']), message);
   });
 });
 

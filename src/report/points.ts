@@ -8,9 +8,9 @@ import { hasSe, type Spec } from '../model/spec';
 import { columnHeader } from './columns';
 import { withCommas } from './format';
 import { jsonTotals, SCHEMA_VERSION } from './json';
-import { alignRow, row } from './markdown';
+import { alignRow, row } from './markdown-syntax';
 import type { RenderOptions } from './render-options';
-import { drawTable } from './table';
+import { numbersAfter, textTable } from './text-table';
 
 interface Point {
   label: string;
@@ -58,7 +58,7 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
   const head = ['Point (CxHxW)', 'Hidden', 'Params', ...keys.map((key) => columnHeader(key)), 'Check'];
   switch (format) {
     case 'table':
-      return `SE at ${points.length} insertion point(s), ${settings}\n${drawTable(head, [...points.map((p) => cells(p)), totalCells], 1, 1)}\n`;
+      return `SE at ${points.length} insertion point(s), ${settings}\n${textTable(head, [...points.map((p) => cells(p)), totalCells], { rightAligned: numbersAfter(1), footer: 1 })}\n`;
     case 'markdown':
       return [
         `### SE at ${points.length} insertion point(s), ${settings}`,
