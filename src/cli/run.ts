@@ -63,7 +63,8 @@ function activeCommand(program: Command, argv: readonly string[]): Command {
   return program.commands.find((c) => argv.includes(c.name())) ?? program;
 }
 
-const MAX_MESSAGE = 500;
+// Long enough for a list of every known network; short enough that a quoted file cannot flood a terminal.
+const MAX_MESSAGE = 2000;
 
 /** One line for a failure, its exit code by kind; the stack trace only with --debug. */
 function failure(error: unknown, argv: readonly string[], terminal: Terminal): number {
