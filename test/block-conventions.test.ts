@@ -50,6 +50,17 @@ function byHand(op: Op): bigint[] {
       return [0n, 0n, 0n, 0n, 0n, outN, outN];
     case 'add':
       return [0n, 0n, 0n, 0n, 0n, outN, 0n];
+    case 'reduce_mean':
+      return [0n, 0n, 0n, 0n, 0n, inN, inN];
+    case 'resize':
+      return [outN, outN, outN / B / B + outN, 0n, 0n, 0n, 0n];
+    case 'leaky_relu':
+      return [0n, 0n, outN / B, 0n, 0n, 2n * outN, 0n];
+    case 'conv_transpose': {
+      const macs = inN * BigInt(op.outputShape[1] ?? 0) * k2; // groups 1 here
+      const bias = op.attrs.bias ? outN : 0n;
+      return [outN * BigInt(x[1] ?? 0) * k2, macs, (macs + bias) / B, macs + bias, macs, 2n * macs + bias, macs];
+    }
     case 'concat':
       return [0n, 0n, 0n, 0n, 0n, 0n, 0n];
   }

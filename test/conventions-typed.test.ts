@@ -37,11 +37,13 @@ describe('conventions', () => {
       add: 'unsupported',
       avg_pool: 'unsupported',
       max_pool: 'unsupported',
+      reduce_mean: 'unsupported',
+      leaky_relu: 'unsupported',
     });
   });
 
   it('thop and ptflops: no rule for sigmoid, hardswish or hardsigmoid (thop: nor SiLU), functional ops out of reach of their hooks', () => {
-    const outOfReach = { sigmoid: 'unsupported', hardswish: 'unsupported', hardsigmoid: 'unsupported', scale: 'unsupported', add: 'unsupported', concat: 'unsupported' };
+    const outOfReach = { sigmoid: 'unsupported', hardswish: 'unsupported', hardsigmoid: 'unsupported', scale: 'unsupported', add: 'unsupported', concat: 'unsupported', reduce_mean: 'unsupported' };
     expect(skips(conventionByKey('thop'))).toEqual({ ...outOfReach, silu: 'unsupported' });
     expect(skips(conventionByKey('ptflops'))).toEqual(outOfReach);
   });

@@ -30,12 +30,17 @@ export const OP_KINDS = [
   'scale',
   'add',
   'concat',
+  // Model files (issue 14): the functional spatial mean, nearest-neighbour upsampling, LeakyReLU.
+  'reduce_mean',
+  'resize',
+  'leaky_relu',
+  'conv_transpose',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
 
 export interface OpAttrs {
-  /** conv2d and pools: [kh, kw]. */
+  /** conv2d, conv_transpose and pools: [kh, kw]. */
   kernel?: readonly [number, number];
   /** conv2d and pools. */
   stride?: number;

@@ -1,12 +1,15 @@
 // One profile of one spec: analytic counts, and when asked the measured cross-check.
 import { analyticOps, inputShape } from './analytic';
+import { fileOps, type Unsupported } from './analytic/file-graph';
 import { analyticBackward, trainingOf, type Training } from './backward/training';
 import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Check } from './check';
 import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency, TimingPlan } from './measured/latency';
-import { plainTwin, type Spec } from '../model/spec';
+import { loadFileModel } from '../model/file-model';
+import type { SeBlock } from '../model/graph/se-blocks';
+import { fileRequest, plainTwin, type FileSpec, type Spec } from '../model/spec';
 import { formatBytes } from '../parse';
 
 export interface Sizes {
@@ -26,8 +29,26 @@ export interface Overhead {
   added: Totals;
 }
 
+/** One SE block found in a model file, and what its ops count. */
+export interface SeShare {
+  block: SeBlock;
+  totals: Totals;
+}
+
+/** What profiling a model file found beyond the op list. */
+export interface FileFindings {
+  /** Ops counted as zero because seprof has no kind for them. */
+  unsupported: Unsupported[];
+  /** View and folded shape-arithmetic nodes. */
+  free: number;
+  notes: string[];
+  seBlocks: SeShare[];
+}
+
 export interface Profile {
   spec: Spec;
+  /** Present for model files. */
+  file?: FileFindings;
   layers: LayerCounts[];
   totals: Totals;
   sizes: Sizes;
@@ -85,6 +106,15 @@ function overheadOf(spec: Spec, totals: Totals): Overhead | undefined {
   return { plain, plainTotals, added: difference(totals, plainTotals) };
 }
 
+function findingsOf(spec: FileSpec, layers: readonly LayerCounts[]): FileFindings {
+  const { unsupported, free, notes, nodesOf } = fileOps(spec);
+  const seBlocks = loadFileModel(fileRequest(spec)).seBlocks.map((block) => {
+    const inBlock = layers.filter((l) => (nodesOf.get(l.op.name) ?? []).some((node) => block.nodes.includes(node)));
+    return { block, totals: totalsOf(inBlock) };
+  });
+  return { unsupported, free, notes, seBlocks };
+}
+
 /** `about 12.8 MB, above the memory budget of 4 MB`; in bytes when the rounded sizes would read alike. */
 function memoryVersusBudget(needed: bigint, budget: bigint): string {
   const [rough, roughBudget] = [formatBytes(needed), formatBytes(budget)];
@@ -99,6 +129,7 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   const backward = options.training === true ? analyticBackward(layers) : undefined;
   const base = {
     spec,
+    ...(spec.block === 'file' && { file: findingsOf(spec, layers) }),
     layers,
     totals,
     sizes: sizesOf(spec, layers, totals),
@@ -112,8 +143,16 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   }
 
   // tfjs costs a quarter of a second to import: only the measured path pays it.
-  const { measure } = await import('./measured/index.js');
-  const measurement = await measure(spec, options);
+  let measurement;
+  if (spec.block === 'file') {
+    const { measureFile } = await import('./measured/file.js');
+    const result = await measureFile(spec, options);
+    if ('skipped' in result) return { ...base, check: skippedCheck(result.skipped, layers.length) };
+    measurement = result;
+  } else {
+    const { measure } = await import('./measured/index.js');
+    measurement = await measure(spec, options);
+  }
   const check = compareLayers(layers, measurement.ops.map(countLayer));
   check.mismatches.push(...kernelMismatches(measurement.unrecognised));
   if (backward !== undefined) {

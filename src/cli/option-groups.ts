@@ -33,7 +33,11 @@ export const specOptions: OptionGroup = (command) =>
     .option('--pool <kind>', 'inception blocks: max or avg (default: max)')
     .option('--model <name>', 'a whole network: resnet50|101|152, se-resnet50|101|152, bn-inception, se-bn-inception; torchvision\'s mobilenet_v3_large|small, efficientnet_b0..b7, efficientnet_v2_s, regnet_y_400mf..32gf, resnext50_32x4d, resnext101_32x8d|64x4d; Cadene\'s se_resnext50_32x4d, se_resnext101_32x4d, senet154')
     .option('--preset <name>', 'cadene: --model se_resnet50|101|152 as Cadene\'s senet.py defines them (conv1x1 SE with bias, its stem and head)')
-    .option('--layout <v>', 'ResNets: v1 (stride on the first 1x1, Caffe and SENet) or v1.5 (on the 3x3, torchvision) (default: v1.5)');
+    .option('--layout <v>', 'ResNets: v1 (stride on the first 1x1, Caffe and SENet) or v1.5 (on the 3x3, torchvision) (default: v1.5)')
+    .option('--file <path>', 'a model file: ONNX (opsets 11-21) or a TF.js LayersModel (model.json); also a bare first argument')
+    .option('--input <NAME=shape>', '--file: input shapes, e.g. images=1x3x640x640 (comma-separated for several inputs)')
+    .option('--strict', '--file: an op seprof cannot count is an error rather than counted as 0')
+    .option('--add-se <nodes>', '--file: insert SE (--reduction, --bias) after these layers or nodes, comma-separated (what-if)');
 
 export const trainingOption: OptionGroup = (command) =>
   command.option('--training', 'add the backward pass: gradients with respect to the input and every weight');
@@ -65,7 +69,7 @@ export const insertionPointOptions: OptionGroup = (command) =>
 
 export const layerOptions: OptionGroup = (command) =>
   command
-    .option('--depth <N>', 'group layers into a tree of module paths N deep (default: 2 for --model networks)')
+    .option('--depth <N>', 'group layers into a tree of module paths N deep (default: 2 for --model networks and --file)')
     .option('--top <K>', 'also list the K layers that cost most under the first convention column');
 
 /** --format and its --json shortcut; giving both with different formats is refused by options.format. */

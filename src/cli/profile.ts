@@ -15,7 +15,7 @@ export async function runProfile(flags: parse.ProfileFlags, toolVersion: string)
   const spec = buildSpec(flags);
   const format = parse.format(flags);
   const columns = parse.columns(flags);
-  const depth = flags.depth === undefined ? (spec.block === 'network' ? 2 : undefined) : wholeNumber('depth', flags.depth);
+  const depth = flags.depth === undefined ? (spec.block === 'network' || spec.block === 'file' ? 2 : undefined) : wholeNumber('depth', flags.depth);
   const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
   const result = await profile(spec, parse.profileOptions(flags));
   return checkedOutcome(render(result, { format, columns, toolVersion, depth, top }), result.check, flags.measure);

@@ -1,6 +1,6 @@
 // The CLI as a function: argv in, text out through a Terminal, an exit code back. No process
 // state is touched, so tests run it in-process; main.ts binds it to the real process.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, type Option } from 'commander';
 import { EXIT_INTERNAL, EXIT_IO, EXIT_OK, EXIT_USAGE, IoError, UsageError } from '../errors';
@@ -82,7 +82,15 @@ function failure(error: unknown, argv: readonly string[], terminal: Terminal): n
   return code;
 }
 
-export async function runCli(argv: readonly string[], terminal: Terminal): Promise<number> {
+/** `seprof model.onnx ...` is `seprof --file model.onnx ...`: a first argument that is no command but an existing file. */
+function withFileArgument(argv: readonly string[]): readonly string[] {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-') || first in SUBCOMMANDS || first === 'help' || !existsSync(first)) return argv;
+  return ['--file', first, ...argv.slice(1)];
+}
+
+export async function runCli(rawArgv: readonly string[], terminal: Terminal): Promise<number> {
+  const argv = withFileArgument(rawArgv);
   const version = toolVersion();
   let result: Outcome | undefined;
   const context: CommandContext = { toolVersion: version, finish: (o) => (result = o) };

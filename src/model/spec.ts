@@ -1,5 +1,6 @@
 // What to profile. Every check of user input happens here, before any work starts.
 import { UsageError } from '../errors';
+import { basename } from 'node:path';
 import { LARGEST_WHOLE, oneOf, wholeNumber } from '../parse';
 import {
   BRANCH3_KINDS,
@@ -20,6 +21,7 @@ import {
   type SeSettings,
   seWidth,
 } from './blocks';
+import { loadFileModel, type FileRequest } from './file-model';
 import { matchName, normalName } from './network-names';
 import { describeVariant, PAPER_SE, parseHiddenRule, SE_ACTIVATIONS, SE_FCS, SE_GATES, seHidden, type SeVariant } from './se-variants';
 import { PRESET_ONLY, ZOO, type ZooNetwork } from './zoo';
@@ -90,8 +92,22 @@ export interface NetworkSpec extends SpecBase, Partial<SeSettings> {
   seStages?: readonly number[];
 }
 
-export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec | NetworkSpec;
-export type BlockName = Exclude<Spec['block'], 'network'>;
+/** A model file (ONNX or TF.js LayersModel): its graph is loaded by `fileRequest(spec)`. SE settings with --add-se only. */
+export interface FileSpec extends SpecBase, Partial<SeSettings> {
+  block: 'file';
+  file: string;
+  /** `--input NAME=1x3x224x224` entries. */
+  inputs: readonly string[];
+  /** Unsupported ops are an error rather than counted as zero. */
+  strict: boolean;
+  /** Nodes to insert SE after (what-if), with the spec's reduction and bias. */
+  addSe: readonly string[];
+  /** The plain twin: the model with its SE blocks (found or added) removed. */
+  removeSe: boolean;
+}
+
+export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec | NetworkSpec | FileSpec;
+export type BlockName = Exclude<Spec['block'], 'network' | 'file'>;
 export const BLOCKS: readonly BlockName[] = ['se', 'se-resnet', 'resnet', 'se-inception', 'inception'];
 
 /** Raw option values as the CLI received them: strings, or absent when not given. */
@@ -119,6 +135,10 @@ export interface RawSpecOptions {
   seGate?: string | undefined;
   preset?: string | undefined;
   seStages?: string | undefined;
+  file?: string | undefined;
+  input?: string | undefined;
+  strict?: boolean | undefined;
+  addSe?: string | undefined;
 }
 
 type RawKey = keyof RawSpecOptions;
@@ -138,7 +158,7 @@ const OPTIONS_OF: Record<'se' | 'resnet' | 'inception', readonly RawKey[]> = {
   resnet: ['channels', 'reduction', 'bias', 'kind', 'planes', 'stride', 'strideOn', 'sePosition', ...VARIANT_KEYS],
   inception: ['channels', 'reduction', 'bias', 'widths', 'branch3', 'pool', ...VARIANT_KEYS],
 };
-const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout', 'preset', 'seStages'];
+const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout', 'preset', 'seStages', 'input', 'strict', 'addSe'];
 const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition', 'seStages', ...VARIANT_KEYS];
 const COMMON: readonly RawKey[] = ['block', 'batch', 'height', 'width'];
 
@@ -189,6 +209,14 @@ export function plainTwin(spec: Spec): Spec | undefined {
       if (!hasSe(spec)) return undefined;
       const { reduction, bias, sePosition, seStages, ...plain } = spec;
       return zooOf(spec) === undefined ? { ...plain, model: spec.model.replace(/^se-/, '') } : { ...plain, seFree: true };
+    }
+    case 'file': {
+      // The what-if without its added SE; a model with SE found, without its SE blocks.
+      if (spec.addSe.length > 0) {
+        const { reduction, bias, ...plain } = spec;
+        return { ...plain, addSe: [] };
+      }
+      return !spec.removeSe && loadFileModel(fileRequest(spec)).seBlocks.length > 0 ? { ...spec, removeSe: true } : undefined;
     }
     default:
       return undefined;
@@ -368,6 +396,29 @@ function parseVariant(raw: RawSpecOptions): SeVariant | undefined {
   };
 }
 
+/** The file model request of a file spec. */
+export function fileRequest(spec: FileSpec): FileRequest {
+  const se = { reduction: spec.reduction ?? DEFAULTS.reduction, bias: spec.bias ?? false };
+  return { file: spec.file, inputs: spec.inputs, addSe: spec.addSe, se, removeSe: spec.removeSe };
+}
+
+const FILE_KEYS: readonly RawKey[] = ['file', 'input', 'strict', 'addSe', 'reduction', 'bias'];
+
+/** Reads the file now: a file that cannot be profiled is a user mistake before any work starts. */
+function buildFile(raw: RawSpecOptions, file: string, { base, se }: Common): FileSpec {
+  rejectStrayOptions(raw, FILE_KEYS, false, '--file (the model file fixes the shapes; set open dimensions with --input)');
+  const addSe = raw.addSe === undefined ? [] : raw.addSe.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (addSe.length === 0 && (raw.reduction !== undefined || raw.bias !== undefined)) {
+    throw new UsageError(`${raw.reduction !== undefined ? '--reduction' : '--bias'} applies to --file with --add-se`);
+  }
+  const inputs = raw.input === undefined ? [] : raw.input.split(',').map((part) => part.trim());
+  const spec: FileSpec = { block: 'file', file, inputs, strict: raw.strict ?? false, addSe, removeSe: false, ...base, ...(addSe.length > 0 && se), input: { channels: 0, height: 0, width: 0 } };
+  const { inferred } = loadFileModel(fileRequest(spec));
+  const first = inferred.inputShapes.values().next().value ?? [];
+  const [batch = 1, channels = 0, height = 1, width = 1] = first;
+  return { ...spec, batch, input: { channels, height, width } };
+}
+
 export function buildSpec(raw: RawSpecOptions): Spec {
   const variant = parseVariant(raw);
   const common: Common = {
@@ -378,6 +429,7 @@ export function buildSpec(raw: RawSpecOptions): Spec {
       ...(variant && { variant }),
     },
   };
+  if (raw.file !== undefined) return buildFile(raw, raw.file, common);
   if (raw.model !== undefined) return buildAnyNetwork(raw, raw.model, common);
   if (raw.layout !== undefined) throw new UsageError('--layout applies to --model networks');
   if (raw.preset !== undefined) throw new UsageError('--preset applies to --model networks');
@@ -435,7 +487,17 @@ function describeNetwork(spec: NetworkSpec, on: string): string {
   return `${spec.model}${spec.layout === undefined ? '' : ` ${spec.layout}`}${se} ${on}`;
 }
 
+function describeFile(spec: FileSpec): string {
+  const { inferred } = loadFileModel(fileRequest(spec));
+  const g = inferred.graph;
+  const format = g.format === 'onnx' ? `ONNX opset ${g.opset}` : 'TF.js LayersModel';
+  const inputs = [...inferred.inputShapes].map(([name, shape]) => `${name} ${shape.join('x')}`).join(', ');
+  const se = spec.addSe.length > 0 ? ` + SE(r=${spec.reduction}${spec.bias ? ', bias' : ''}) after ${spec.addSe.join(', ')}` : '';
+  return `${basename(spec.file)} (${format}${g.producer === '' ? '' : `, ${g.producer}`})${se}${spec.removeSe ? ' without SE' : ''} on ${inputs}`;
+}
+
 export function describeSpec(spec: Spec): string {
+  if (spec.block === 'file') return describeFile(spec);
   const { channels, height, width } = spec.input;
   const on = `on ${spec.batch}x${channels}x${height}x${width}`;
   switch (spec.block) {

@@ -171,6 +171,10 @@ const KIND_COLORS: Record<OpKind, string> = {
   scale: '#9c755f',
   add: '#bab0ac',
   concat: '#17becf',
+  reduce_mean: '#8cd17d',
+  resize: '#d4a6c8',
+  leaky_relu: '#ffbe7d',
+  conv_transpose: '#86bcb6',
 };
 
 function costByKind(result: CaseResult, key: ConventionKey): Map<OpKind, bigint> {

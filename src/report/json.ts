@@ -38,6 +38,8 @@ export interface ProfileJson {
   training: object | null;
   tree?: object[];
   top?: { convention: string; layers: string[] };
+  /** Model files: notes, ops counted as zero, SE blocks found and what they count. */
+  file?: { notes: string[]; unsupported: { opType: string; nodes: string[] }[]; freeNodes: number; seBlocks: object[] };
 }
 
 function jsonCounts(counts: Counts): Record<string, number | string> {
@@ -103,6 +105,14 @@ export function profileJson(profile: Profile, { toolVersion, depth, top, columns
     training: training === undefined ? null : trainingJson(training),
     ...(depth !== undefined && {
       tree: treeRows(layers, depth).map((r) => ({ name: r.name, depth: r.depth, params: jsonCount(r.params), counts: jsonCounts(r.counts) })),
+    }),
+    ...(profile.file !== undefined && {
+      file: {
+        notes: profile.file.notes,
+        unsupported: profile.file.unsupported,
+        freeNodes: profile.file.free,
+        seBlocks: profile.file.seBlocks.map(({ block, totals: t }) => ({ ...block, totals: jsonTotals(t) })),
+      },
     }),
     ...(top !== undefined && columns !== undefined && { top: { convention: columns[0], layers: topLayers(layers, columns[0], top).map((l) => l.op.name) } }),
   };

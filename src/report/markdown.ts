@@ -2,6 +2,7 @@
 import type { Profile } from '../analyzers/profile';
 import { describeSpec } from '../model/spec';
 import type { RenderOptions } from './render-options';
+import { findingLines, seRows } from './file-findings';
 import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
 import { summaryLines } from './summary';
 import { layerTable, topTable } from './table';
@@ -28,6 +29,13 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
   if (top !== undefined) {
     const t = topTable(profile, columns, top);
     lines.push(`#### ${t.title}`, '', row(t.head), alignRow(3, 2), ...t.rows.map(([name = '', ...rest]) => row([code(name), ...rest])), '');
+  }
+  if (profile.file !== undefined) {
+    lines.push(...findingLines(profile.file).map((line) => `- ${line}`), '');
+    if (profile.file.seBlocks.length > 0) {
+      const se = seRows(profile, columns);
+      lines.push('#### SE blocks found', '', row(se.head), alignRow(5, se.head.length - 5), ...se.rows.map(row), '');
+    }
   }
   if (profile.overhead !== undefined) {
     lines.push(

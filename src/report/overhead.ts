@@ -36,6 +36,7 @@ export const OVERHEAD_HEAD = ['Quantity', 'Without SE', 'With SE', 'SE adds', 'S
 
 export function overheadTitle({ overhead }: Profile): string {
   const plain = overhead?.plain;
+  if (plain?.block === 'file') return `SE overhead: against ${plain.file}, the same model without SE (analytic)`;
   const twin = plain?.block === 'network' ? `--model ${plain.model}, the same network` : `--block ${plain?.block}, the same block`;
   return `SE overhead: against ${twin} without SE (analytic)`;
 }

@@ -11,6 +11,7 @@ import type { RenderOptions } from './render-options';
 import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
 import { layerRows, share, topLayers, treeRows, type Row } from './rows';
 import { summaryLines } from './summary';
+import { findingLines, seRows } from './file-findings';
 import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
 import { numbersAfter, textTable } from './text-table';
 
@@ -140,6 +141,13 @@ export function renderTable(profile: Profile, options: RenderOptions): string {
   if (top !== undefined) {
     const t = topTable(profile, columns, top);
     parts.push('', t.title, textTable(t.head, t.rows, { rightAligned: numbersAfter(3) }));
+  }
+  if (profile.file !== undefined) {
+    parts.push('', ...findingLines(profile.file));
+    if (profile.file.seBlocks.length > 0) {
+      const se = seRows(profile, columns);
+      parts.push('', 'SE blocks found', textTable(se.head, se.rows, { rightAligned: numbersAfter(5), footer: 1 }));
+    }
   }
   if (profile.overhead !== undefined) {
     const overheadTable = overheadRows(profile.overhead, profile.totals, columns).map(overheadCells);

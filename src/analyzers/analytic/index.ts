@@ -1,5 +1,7 @@
 import type { Op, Shape } from '../ops';
-import { hasSe, resnetConfig, seSettingsOf, type Spec } from '../../model/spec';
+import { loadFileModel } from '../../model/file-model';
+import { fileRequest, hasSe, resnetConfig, seSettingsOf, type Spec } from '../../model/spec';
+import { fileOps } from './file-graph';
 import { networkPlan } from '../../model/networks';
 import { inceptionBlockOps } from './inception';
 import { networkOps } from './network';
@@ -8,6 +10,7 @@ import { seOps } from './se';
 
 /** The spec's input batch, NCHW. */
 export function inputShape(spec: Spec): Shape {
+  if (spec.block === 'file') return [...loadFileModel(fileRequest(spec)).inferred.inputShapes.values()][0] ?? [];
   const { channels, height, width } = spec.input;
   return [spec.batch, channels, height, width];
 }
@@ -27,5 +30,7 @@ export function analyticOps(spec: Spec): Op[] {
       return inceptionBlockOps(x, { ...spec, se });
     case 'network':
       return networkOps(networkPlan(spec), x);
+    case 'file':
+      return fileOps(spec).ops;
   }
 }

@@ -3,7 +3,7 @@
 // elementwise result, n - 1 adds for a sum of n values, 2 per multiply-accumulate.
 // Broadcasts, reshapes, casts, tiles and splits move data and count 0.
 import { dim, input, numel, type Op } from '../ops';
-import { convMacs, ignored, inp, linearMacs, out, rule, window, type RuleTable } from '../conventions/convention';
+import { convMacs, convTransposeMacs, ignored, inp, linearMacs, out, rule, window, type RuleTable } from '../conventions/convention';
 
 /** The bias gradient sums dy over every axis but the features: numel(out) - features adds. */
 const biasGradient = (op: Op, features: number): bigint => (op.attrs.bias ? out(op) - BigInt(features) : 0n);
@@ -52,4 +52,11 @@ export const flopsBackward: RuleTable = {
     (op) => op.inputShapes.reduce((sum, shape) => sum + out(op) - numel(shape), 0n),
   ),
   concat: ignored('the gradient is a split of dy: no arithmetic'),
+  reduce_mean: rule('2 * numel(in): dy broadcast over H x W by a multiply, then divided by H*W', (op) => 2n * inp(op)),
+  resize: rule('numel(out): each output gradient added into its source pixel', out),
+  leaky_relu: rule('3 * numel: x > 0, dy * alpha, and the select between them', (op) => 3n * out(op)),
+  conv_transpose: rule(
+    '2 * 2 * MACs (the input gradient is a conv2d of dy, the weight gradient a backprop-filter, each as large as the forward) + numel(out) - Cout if bias',
+    (op) => 4n * convTransposeMacs(op) + biasGradient(op, dim(op.outputShape, 1)),
+  ),
 };

@@ -75,6 +75,17 @@ export function convMacs(op: Op): bigint {
   return out(op) * (cin / groups) * BigInt(kh) * BigInt(kw);
 }
 
+/**
+ * Multiply-accumulates of a transposed convolution, bias ignored: numel(in) * (Cout/g) * kh * kw,
+ * every input element times every weight it meets (products cropped away by padding included).
+ */
+export function convTransposeMacs(op: Op): bigint {
+  const [kh, kw] = op.attrs.kernel ?? [1, 1];
+  const [cout, groups] = [BigInt(dim(op.outputShape, 1)), BigInt(op.attrs.groups ?? 1)];
+  if (cout % groups !== 0n) throw new Error(`conv_transpose ${op.name}: ${cout} output channels in ${groups} groups`);
+  return inp(op) * (cout / groups) * BigInt(kh) * BigInt(kw);
+}
+
 /** Multiply-accumulates of a linear layer, bias ignored: rows * in * out. */
 export function linearMacs(op: Op): bigint {
   return inp(op) * BigInt(dim(op.outputShape, -1));

@@ -1,5 +1,5 @@
 import { flopsBackward } from '../backward/flops';
-import { biasAdds, convMacs, ignored, linearMacs, out, rule, window, type Convention } from './convention';
+import { biasAdds, convMacs, convTransposeMacs, ignored, inp, linearMacs, out, rule, window, type Convention } from './convention';
 
 export const flops: Convention<'flops'> = {
   key: 'flops',
@@ -21,6 +21,10 @@ export const flops: Convention<'flops'> = {
     scale: rule('numel(out)', out),
     add: rule('numel(out)', out),
     concat: ignored('a copy: no arithmetic'),
+    reduce_mean: rule('H*W per output (H*W - 1 adds, 1 divide) = numel(in)', inp),
+    resize: ignored('nearest-neighbour resize is a copy: no arithmetic'),
+    leaky_relu: rule('2 * numel (multiply by alpha, max)', (op) => 2n * out(op)),
+    conv_transpose: rule('2 * MACs + numel(out) if bias', (op) => 2n * convTransposeMacs(op) + biasAdds(op)),
   },
   backward: flopsBackward,
 };

@@ -1,4 +1,4 @@
-import { convMacs, forwardOnly, ignored, inp, linearMacs, rule, unsupported, type Convention } from './convention';
+import { convMacs, convTransposeMacs, forwardOnly, ignored, inp, linearMacs, out, rule, unsupported, type Convention } from './convention';
 
 export const fvcore: Convention<'fvcore'> = {
   key: 'fvcore',
@@ -20,6 +20,10 @@ export const fvcore: Convention<'fvcore'> = {
     scale: unsupported('aten::mul is unsupported (reported as skipped)'),
     add: unsupported('aten::add is unsupported (reported as skipped)'),
     concat: ignored('aten::cat is ignored'),
+    reduce_mean: unsupported('aten::mean is unsupported (reported as skipped)'),
+    resize: rule('numel(out) (aten::upsample_nearest2d)', out),
+    leaky_relu: unsupported('aten::leaky_relu is unsupported (reported as skipped)'),
+    conv_transpose: rule('numel(in) * (Cout/g) * kh * kw (transposed: the input size); bias ignored', convTransposeMacs),
   },
   backward: forwardOnly('traces the forward graph: no backward pass'),
 };

@@ -1,4 +1,4 @@
-import { biasAdds, convMacs, forwardOnly, ignored, linearMacs, onlyThese, rule, type Convention } from './convention';
+import { biasAdds, convMacs, convTransposeMacs, forwardOnly, ignored, linearMacs, onlyThese, rule, type Convention } from './convention';
 
 export const ptflopsAten: Convention<'ptflops-aten'> = {
   key: 'ptflops-aten',
@@ -8,6 +8,7 @@ export const ptflopsAten: Convention<'ptflops-aten'> = {
     {
       conv2d: rule('numel(out) * (Cin/g) * kh * kw + numel(out) if bias', (op) => convMacs(op) + biasAdds(op)),
       linear: rule('rows * in * out + rows * out if bias', (op) => linearMacs(op) + biasAdds(op)),
+      conv_transpose: rule('numel(in) * (Cout/g) * kh * kw + numel(out) if bias', (op) => convTransposeMacs(op) + biasAdds(op)),
     },
     ignored('only matrix products and convolutions are counted'),
   ),

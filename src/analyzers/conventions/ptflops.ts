@@ -1,4 +1,4 @@
-import { batchOf, biasAdds, convMacs, forwardOnly, inp, linearMacs, out, rule, unsupported, type Convention, type Rule } from './convention';
+import { batchOf, biasAdds, convMacs, convTransposeMacs, forwardOnly, inp, linearMacs, out, rule, unsupported, type Convention, type Rule } from './convention';
 import type { Op } from '../ops';
 
 // ptflops' pytorch backend reports floor(sum(module hooks) / B) + sum(functional hooks).
@@ -33,6 +33,12 @@ export const ptflops: Convention<'ptflops'> = {
     scale: unsupported('x * s is a tensor operator, not a patched function: 0'),
     add: unsupported('+= is a tensor operator, not a patched function: 0'),
     concat: unsupported('torch.cat is not patched: 0'),
+    reduce_mean: unsupported('Tensor.mean is not patched: 0'),
+    leaky_relu: hooks('module: numel(out) per image (F.leaky_relu is not patched)', out),
+    conv_transpose: hooks('module: numel(in) * (Cout/g) * kh * kw + numel(out) if bias, per image', (op) => convTransposeMacs(op) + biasAdds(op)),
+    // The nn.Upsample hook reads output[0], one sample, and is then divided by B like every module
+    // hook: numel(out) / B^2, exact while B divides C*H*W (else floored here, ptflops floors the sum).
+    resize: rule('module: numel(out) / B^2 (its hook reads one sample) + F.interpolate: numel(out) per batch', (op) => out(op) / batchOf(op) / batchOf(op) + out(op)),
   },
   backward: forwardOnly('counts module forward hooks and patched functionals: no backward pass'),
 };

@@ -20,6 +20,10 @@ export const thop: Convention<'thop'> = {
     scale: unsupported('functional x * s: invisible to module hooks'),
     add: unsupported('functional +: invisible to module hooks'),
     concat: unsupported('torch.cat: invisible to module hooks'),
+    reduce_mean: unsupported('x.mean((2, 3)) is a tensor method: invisible to module hooks'),
+    resize: rule('numel(out) (nn.Upsample, nearest)', out),
+    leaky_relu: rule('0 (count_relu, as for nn.ReLU)', () => 0n),
+    conv_transpose: rule('numel(out) * (Cin/g) * kh * kw (count_convNd, by the output size); bias ignored', convMacs),
   },
   backward: forwardOnly('counts module forward hooks: no backward pass'),
 };

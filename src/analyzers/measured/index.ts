@@ -164,7 +164,7 @@ async function layerGradients(model: tfl.LayersModel, x: tf.Tensor, ops: readonl
 }
 
 /** tfjs prints banners and notices through console (the cpu backend's on first use). */
-async function quietly<T>(work: () => Promise<T>): Promise<T> {
+export async function quietly<T>(work: () => Promise<T>): Promise<T> {
   const saved = { log: console.log, warn: console.warn, info: console.info };
   console.log = console.warn = console.info = () => {};
   try {

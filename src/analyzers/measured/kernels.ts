@@ -15,6 +15,8 @@ export interface LayerFacts {
   buffers: bigint;
   poolSize?: readonly [number, number];
   stride?: number;
+  /** A Mean kernel is a global_avg_pool (AdaptiveAvgPool2d) unless the layer says it is a reduce_mean (x.mean). */
+  mean?: 'reduce_mean';
 }
 
 /** Kernels that move no arithmetic: views, copies and dtype no-ops. */
@@ -62,7 +64,9 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | undefined 
       const rows = Number(numel(a)) / inFeatures;
       return draft('linear', [[rows, inFeatures]], [rows, outFeatures], { bias: hasBias });
     }
-    case 'DepthwiseConv2dNative': {
+    case 'DepthwiseConv2dNative':
+    // A model file's depthwise conv with its (BN-folded) bias runs fused.
+    case 'FusedDepthwiseConv2D': {
       const [kh, kw, cin, multiplier] = shapeAt(kernel.inputShapes, 1, kernel.name) as [number, number, number, number];
       if (multiplier !== 1) return undefined;
       return draft('conv2d', [x()], y(), { kernel: [kh, kw], stride: layer.stride ?? 1, groups: cin, bias: hasBias });
@@ -76,8 +80,19 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | undefined 
     case 'Sigmoid':
       return draft('sigmoid', [x()], y());
     case 'Mean': {
+      // GlobalAveragePooling2D drops H and W; PyTorch's AdaptiveAvgPool2d(1) keeps them as 1 x 1.
       const [n, h, w, c] = x() as [number, number, number, number];
+      if (layer.mean === 'reduce_mean') return draft('reduce_mean', [x()], y(), { kernel: [h, w] });
       return draft('global_avg_pool', [x()], [n, 1, 1, c], { kernel: [h, w] });
+    }
+    case 'ResizeNearestNeighbor':
+      return draft('resize', [x()], y());
+    case 'LeakyRelu':
+      return draft('leaky_relu', [x()], y());
+    case 'Conv2DBackpropInput': {
+      // conv2dTranspose: dy (the op's input) and the filter [kh, kw, Cout, Cin].
+      const [kh, kw] = shapeAt(kernel.inputShapes, 1, kernel.name) as [number, number];
+      return draft('conv_transpose', [x()], y(), { kernel: [kh, kw], stride: layer.stride ?? 1, groups: 1, bias: false });
     }
     case 'AvgPool':
     case 'MaxPool': {
@@ -126,7 +141,8 @@ function readComposite(kernels: readonly KernelRecord[], layer: LayerFacts): Dra
     const x = shapeAt(first.inputShapes, 0, first.name);
     return addsScalar ? draft(composite.kind, [x], shapeAt(last.outputShapes, 0, last.name)) : undefined;
   }
-  if (!/^(SplitV )*(Conv2D )+Concat(V2)?$/.test(names)) return undefined;
+  // A model file's grouped conv adds its (BN-folded) bias after the concat.
+  if (!/^(SplitV )*(Conv2D )+Concat(V2)?( Add)?$/.test(names)) return undefined;
   const convs = kernels.filter((k) => k.name === 'Conv2D');
   const [one] = convs;
   const parts = new Set(convs.map((k) => `${k.inputShapes[0]?.join()}|${k.inputShapes[1]?.join()}`));
@@ -139,7 +155,7 @@ function readComposite(kernels: readonly KernelRecord[], layer: LayerFacts): Dra
     kernel: [kh, kw],
     stride: layer.stride ?? 1,
     groups,
-    bias: false,
+    bias: last.name === 'Add',
   });
 }
 

@@ -77,7 +77,11 @@ function repeat(once: () => number, count: number, minimum: number, budgetMs: nu
 // Each sample is one forward: batching forwards into one sample would let a single
 // garbage-collection pause spoil the whole sample and widen the spread.
 export function timeForward(model: tfl.LayersModel, x: tf.Tensor, plan: TimingPlan): Latency {
-  const once = (): number => forwardOnce(model, x);
+  return timeRuns(() => forwardOnce(model, x), plan);
+}
+
+/** Warm-up then timed runs of `once`, which returns its own wall time in ms. */
+export function timeRuns(once: () => number, plan: TimingPlan): Latency {
   const warm = repeat(once, plan.warmup, Math.min(1, plan.warmup), plan.warmupBudgetMs);
   return summarize(repeat(once, plan.runs, Math.min(MIN_TIMED, plan.runs), plan.runsBudgetMs), warm.length);
 }

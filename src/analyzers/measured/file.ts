@@ -1,0 +1,86 @@
+// The measured path for a model file: execute its graph in tfjs module by module with the
+// file's weights, under one tf.profile, and read each module's kernels back into ops.
+import * as tf from '@tensorflow/tfjs-core';
+import { loadFileModel } from '../../model/file-model';
+import type { GraphModule } from '../../model/graph/modules';
+import { attrInts } from '../../model/graph/types';
+import { fileRequest, type FileSpec } from '../../model/spec';
+import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
+import type { Op } from '../ops';
+import { useBackend } from './backend';
+import { quietly, type MeasureOptions, type Measurement } from './index';
+import { opsFromKernels, VIEW_KERNELS, type LayerFacts } from './kernels';
+import { timeRuns } from './latency';
+
+/** Layout changes between NCHW views and NHWC kernels: not arithmetic. */
+const LAYOUT_KERNELS = new Set(['Transpose', 'SplitV', ...VIEW_KERNELS]);
+
+function factsOf(executor: GraphExecutor, m: GraphModule): LayerFacts {
+  const { params, buffers } = executor.moduleWeights(m);
+  const facts: LayerFacts = { name: m.name, params, buffers };
+  const kernel = attrInts(m.main, 'kernel_shape')?.map(Number);
+  if ((m.main.opType === 'MaxPool' || m.main.opType === 'AveragePool') && kernel !== undefined) facts.poolSize = [kernel[0] ?? 1, kernel[1] ?? 1];
+  if (m.main.opType === 'ReduceMean') facts.mean = 'reduce_mean';
+  const strides = attrInts(m.main, 'strides');
+  if (strides !== undefined) facts.stride = Number(strides[0] ?? 1n);
+  return facts;
+}
+
+export type FileMeasurement = Measurement | { skipped: string };
+
+export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<FileMeasurement> {
+  return quietly(async () => {
+    const { inferred } = loadFileModel(fileRequest(spec));
+    if (options.training === true) return { skipped: 'the measured backward pass of model files is not built yet' };
+    const weightless = [...inferred.graph.initializers.values()].find((i) => i.values === undefined && i.data === undefined);
+    if (weightless !== undefined) return { skipped: `the file holds no weights for initializer '${weightless.name}'` };
+    const backend = await useBackend(options.backend);
+    const executor = new GraphExecutor(inferred);
+    const missing = executor.unsupported();
+    if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')} (or seprof has no op kind for it) yet` };
+    const inputs = randomInputs(inferred);
+    try {
+      // Weights are allocated (and transposed to NHWC kernels) before anything is profiled.
+      const facts = new Map(executor.modules.map((m) => [m, factsOf(executor, m)]));
+      const forward = (): number => {
+        const start = performance.now();
+        const outputs = tf.tidy(() => executor.run(inputs));
+        for (const out of outputs) out.dataSync();
+        tf.dispose(outputs);
+        return performance.now() - start;
+      };
+      forward();
+      const spans: { m: GraphModule; from: number; to: number }[] = [];
+      const recorded = (): number => tf.engine().state.activeProfile.kernels.length;
+      const start = performance.now();
+      const info = await tf.profile(() =>
+        tf.tidy(() =>
+          executor.run(inputs, (m, run) => {
+            const from = recorded();
+            run();
+            spans.push({ m, from, to: recorded() });
+          }),
+        ),
+      );
+      const profiledMs = performance.now() - start;
+      tf.dispose(info.result);
+      const ops: Op[] = [];
+      const unrecognised: string[] = [];
+      const inSpan = new Set<number>();
+      for (const { m, from, to } of spans) {
+        for (let i = from; i < to; i++) inSpan.add(i);
+        const read = opsFromKernels(info.kernels.slice(from, to), facts.get(m) as LayerFacts);
+        ops.push(...read.ops.map((op) => ({ ...op, reads: m.reads })));
+        unrecognised.push(...read.unrecognised.map((k) => `${m.name} (${m.main.name}): ${k}`));
+      }
+      info.kernels.forEach((k, i) => {
+        if (!inSpan.has(i) && !LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
+      });
+      const latency = timeRuns(forward, options);
+      return { backend, ops, unrecognised, latency, profiledMs };
+    } finally {
+      tf.dispose([...inputs.values()]);
+      executor.dispose();
+    }
+  });
+}

@@ -1,0 +1,97 @@
+// Elementwise ops: unary ones keep the shape, binary ones broadcast; integer and float
+// values are folded, since exporters compute shapes with Add, Mul, Div, Equal and Where.
+import { broadcast, count, fail, type TensorInfo } from '../tensor-info';
+import { DTYPE, type Values } from '../types';
+import { need, type RuleInput, type ShapeRule } from './rule';
+
+const FOLD_LIMIT = 4096n;
+
+export const sameShape: ShapeRule = (x) => {
+  const a = need(x, 0);
+  return [{ shape: a.shape, dtype: a.dtype }];
+};
+
+/** Index of element i of `shape` read from a tensor of shape `from`, broadcasting. */
+function broadcastIndex(i: number, shape: readonly number[], from: readonly number[]): number {
+  let index = 0;
+  let stride = 1;
+  let rest = i;
+  for (let axis = shape.length - 1; axis >= 0; axis -= 1) {
+    const size = shape[axis] as number;
+    const at = rest % size;
+    rest = Math.floor(rest / size);
+    const fromAxis = axis - (shape.length - from.length);
+    if (fromAxis < 0) continue;
+    const fromSize = from[fromAxis] as number;
+    if (fromSize !== 1) index += at * stride;
+    stride *= fromSize;
+  }
+  return index;
+}
+
+type IntFn = (...v: bigint[]) => bigint;
+type FloatFn = (...v: number[]) => number;
+
+/** ONNX integer Div truncates toward zero, as BigInt division does. */
+const INT_OPS: Record<string, IntFn> = {
+  Add: (a, b) => (a as bigint) + (b as bigint),
+  Sub: (a, b) => (a as bigint) - (b as bigint),
+  Mul: (a, b) => (a as bigint) * (b as bigint),
+  Div: (a, b) => (b === 0n ? fail('integer division by zero') : (a as bigint) / (b as bigint)),
+  Equal: (a, b) => (a === b ? 1n : 0n),
+  Less: (a, b) => ((a as bigint) < (b as bigint) ? 1n : 0n),
+  Greater: (a, b) => ((a as bigint) > (b as bigint) ? 1n : 0n),
+  Max: (a, b) => ((a as bigint) > (b as bigint) ? (a as bigint) : (b as bigint)),
+  Min: (a, b) => ((a as bigint) < (b as bigint) ? (a as bigint) : (b as bigint)),
+  Where: (c, a, b) => (c !== 0n ? (a as bigint) : (b as bigint)),
+};
+const FLOAT_OPS: Record<string, FloatFn> = {
+  Add: (a, b) => (a as number) + (b as number),
+  Sub: (a, b) => (a as number) - (b as number),
+  Mul: (a, b) => (a as number) * (b as number),
+  Div: (a, b) => (a as number) / (b as number),
+  Floor: (a) => Math.floor(a as number),
+  Ceil: (a) => Math.ceil(a as number),
+  Sqrt: (a) => Math.sqrt(a as number),
+  Neg: (a) => -(a as number),
+};
+
+const COMPARISONS = new Set(['Equal', 'Less', 'Greater', 'Not', 'And', 'Or']);
+
+/** Elementwise with broadcasting, folding values when every input is a small constant. */
+export const broadcasting: ShapeRule = (x: RuleInput) => {
+  const ins = x.inputs.map((_, i) => need(x, i));
+  const shape = broadcast(ins.map((t) => t.shape));
+  const dtype = COMPARISONS.has(x.node.opType) ? DTYPE.bool : ((x.node.opType === 'Where' ? ins[1] : ins[0]) as TensorInfo).dtype;
+  const out: TensorInfo = { shape, dtype };
+  const n = count(shape);
+  if (n > FOLD_LIMIT || !ins.every((t) => t.values !== undefined)) return [out];
+  const read = (t: TensorInfo, i: number): bigint | number => (t.values as Values).data[broadcastIndex(i, shape, t.shape)] as bigint | number;
+  const allInt = x.node.opType === 'Where' ? ins.slice(1).every((t) => t.values?.kind === 'int') : ins.every((t) => t.values?.kind === 'int');
+  const intFn = INT_OPS[x.node.opType];
+  const floatFn = FLOAT_OPS[x.node.opType];
+  if (allInt && intFn !== undefined) {
+    const data = Array.from({ length: Number(n) }, (_, i) => intFn(...ins.map((t) => BigInt(read(t, i)))));
+    return [{ ...out, values: { kind: 'int', data } }];
+  }
+  if (floatFn !== undefined) {
+    const data = Array.from({ length: Number(n) }, (_, i) => floatFn(...ins.map((t) => Number(read(t, i)))));
+    return [{ ...out, values: { kind: 'float', data } }];
+  }
+  return [out];
+};
+
+/** Cast keeps values, converting between integer and float as ONNX does (float to int truncates). */
+export const cast: ShapeRule = (x) => {
+  const a = need(x, 0);
+  const to = x.node.attrs.get('to');
+  const dtype = to?.kind === 'int' ? Number(to.value) : a.dtype;
+  const toInt = [DTYPE.int64, DTYPE.int32, DTYPE.int8, DTYPE.uint8, DTYPE.bool].includes(dtype as 7);
+  const out: TensorInfo = { shape: a.shape, dtype };
+  if (a.values === undefined) return [out];
+  const values: Values =
+    toInt
+      ? { kind: 'int', data: a.values.kind === 'int' ? a.values.data : a.values.data.map((v) => BigInt(Math.trunc(v))) }
+      : { kind: 'float', data: a.values.kind === 'float' ? a.values.data : a.values.data.map(Number) };
+  return [{ ...out, values }];
+};

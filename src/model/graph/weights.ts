@@ -1,0 +1,60 @@
+// The weights of an initializer as float32, for the measured run only (counting never
+// reads them): from the model file's bytes, an external data file, or inline values.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { UsageError } from '../../errors';
+import { count } from './tensor-info';
+import { DTYPE, type FileBytes, type Initializer } from './types';
+
+export function floatWeights(init: Initializer): Float32Array {
+  const n = Number(count(init.dims));
+  if (init.values !== undefined) return Float32Array.from(init.values.data, Number);
+  if (init.dtype !== DTYPE.float) throw new UsageError(`initializer '${init.name}' is not float32: the measured run reads float32 weights only`);
+  if (init.data === undefined) throw new UsageError(`initializer '${init.name}' has no weights in the file: the measured run needs them`);
+  // Weights only a what-if has: small deterministic values (counts do not depend on them).
+  if (init.data.kind === 'synthetic') return Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1) * 0.1);
+  const bytes = init.data.kind === 'inline' ? init.data.bytes : readFiles(init.data);
+  if (bytes.byteLength !== n * 4) throw new UsageError(`initializer '${init.name}' holds ${bytes.byteLength} bytes for ${n} float32 values`);
+  // A copy: the file's bytes need not be 4-byte aligned.
+  const values = new Float32Array(new Uint8Array(bytes).buffer);
+  return init.data.kind === 'files' && init.data.stored !== undefined ? permute(values, init.data.stored.dims, init.data.stored.perm) : values;
+}
+
+/** `length` bytes from `offset` of the files' concatenation. */
+function readFiles({ paths, offset, length }: FileBytes): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let skip = offset;
+  let filled = 0;
+  for (const path of paths) {
+    if (filled === length) break;
+    const size = statSync(path).size;
+    if (skip >= size) {
+      skip -= size;
+      continue;
+    }
+    const fd = openSync(path, 'r');
+    try {
+      filled += readSync(fd, bytes, filled, Math.min(length - filled, size - skip), skip);
+    } finally {
+      closeSync(fd);
+    }
+    skip = 0;
+  }
+  return bytes;
+}
+
+/** Row-major data of shape `dims`, transposed by `perm` (output axis i is input axis perm[i]). */
+function permute(data: Float32Array, dims: readonly number[], perm: readonly number[]): Float32Array {
+  const strides = dims.map((_, i) => dims.slice(i + 1).reduce((a, b) => a * b, 1));
+  const outDims = perm.map((p) => dims[p] as number);
+  const out = new Float32Array(data.length);
+  const index = new Array<number>(outDims.length).fill(0);
+  for (let k = 0; k < out.length; k++) {
+    out[k] = data[perm.reduce((at, p, i) => at + (index[i] as number) * (strides[p] as number), 0)] as number;
+    for (let axis = outDims.length - 1; axis >= 0; axis--) {
+      index[axis] = (index[axis] as number) + 1;
+      if ((index[axis] as number) < (outDims[axis] as number)) break;
+      index[axis] = 0;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+// A model file to a Graph: ONNX by its protobuf, a TensorFlow.js LayersModel by its
+// model.json. Every way a file can be unusable is one UsageError naming the file; a system
+// refusing to read it (permissions) is an IoError.
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFailure, UsageError } from '../errors';
+import { MAX_INPUT_BYTES, readInputText } from '../fs/read';
+import type { Graph } from './graph/types';
+import { onnxGraph } from './onnx/read';
+import { layersModelGraph } from './tfjs-layers/read';
+
+/** protobuf's own limit for one message; larger ONNX models keep their weights in external data. */
+const MAX_ONNX_BYTES = 2 ** 31 - 1;
+function firstByte(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw readFailure(`model file ${path}`, error);
+  }
+  try {
+    const one = Buffer.alloc(1);
+    return readSync(fd, one, 0, 1, 0) === 1 ? (one[0] as number) : -1;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function sizeOf(path: string): number {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    throw readFailure(`model file ${path}`, error);
+  }
+  if (!stat.isFile()) throw new UsageError(`${path}: not a file${stat.isDirectory() ? ' (for a TF.js LayersModel, give its model.json)' : ''}`);
+  if (stat.size === 0) throw new UsageError(`${path}: the file is empty`);
+  return stat.size;
+}
+
+/** Reads a model file; the format is told by the content (JSON or protobuf), not the name. */
+export function readModelFile(path: string): Graph {
+  const size = sizeOf(path);
+  const isJson = firstByte(path) === '{'.charCodeAt(0);
+  if (isJson) {
+    // A model.json holds topology and a weight manifest, never weights: as small as any input.
+    if (size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${size} bytes is too large for a model.json (topology and manifest only)`);
+    const text = readInputText(path, `model file ${path}`);
+    return asUsage(path, () => layersModelGraph(text, path));
+  }
+  if (path.endsWith('.json')) throw new UsageError(`${path}: not JSON: expected a TensorFlow.js model.json`);
+  if (size > MAX_ONNX_BYTES) throw new UsageError(`${path}: ${size} bytes is over protobuf's 2 GiB limit: not an ONNX model (large models keep weights in external data)`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw readFailure(`model file ${path}`, error);
+  }
+  return asUsage(path, () => onnxGraph(bytes, path));
+}
+
+/** A decoded file whose fields do not fit together is corrupt: one line, not a stack trace. */
+function asUsage<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof UsageError || !(error instanceof TypeError || error instanceof RangeError)) throw error;
+    throw new UsageError(`${path}: not a readable model (corrupt: ${error.message})`);
+  }
+}

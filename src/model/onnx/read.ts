@@ -1,0 +1,101 @@
+// An ONNX file to a Graph, decoded by protobufjs; anything that is not a sound ONNX model
+// of opset 11 to 21 is refused with one line naming the file.
+import { UsageError } from '../../errors';
+import type { Attr, DeclaredDim, Graph, GraphInput, GraphNode } from '../graph/types';
+import { MODEL_PROTO, type AttributeProto, type ModelProto, type NodeProto, type ValueInfoProto } from './schema';
+import { readTensor, safeCount, toBigInt } from './tensors';
+
+const OPSETS = { min: 11, max: 21 } as const;
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+/** protobufjs leaves an absent bytes field as an empty array, not a Uint8Array. */
+const text = (bytes: Uint8Array | readonly number[]): string => decoder.decode(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes));
+
+function decode(bytes: Uint8Array, path: string): ModelProto {
+  try {
+    return MODEL_PROTO.decode(bytes) as unknown as ModelProto;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const what = /index out of range/.test(reason) ? 'truncated or corrupt' : 'corrupt or not ONNX';
+    throw new UsageError(`${path}: not a readable ONNX model (${what}: ${reason})`);
+  }
+}
+
+/** ONNX AttributeProto.AttributeType codes. */
+function readAttr(a: AttributeProto, path: string, node: string): Attr {
+  switch (a.type) {
+    case 1:
+      return { kind: 'float', value: a.f };
+    case 2:
+      return { kind: 'int', value: toBigInt(a.i) };
+    case 3:
+      return { kind: 'string', value: text(a.s) };
+    case 4:
+      if (a.t === null) throw new UsageError(`${path}: node '${node}' attribute '${a.name}' has no tensor (corrupt file)`);
+      return { kind: 'tensor', value: readTensor(a.t, path, `node '${node}' attribute`) };
+    case 6:
+      return { kind: 'floats', value: a.floats };
+    case 7:
+      return { kind: 'ints', value: a.ints.map(toBigInt) };
+    case 8:
+      return { kind: 'strings', value: a.strings.map(text) };
+    default:
+      return { kind: 'unsupported', type: a.type };
+  }
+}
+
+function readNode(n: NodeProto, index: number, path: string, taken: Set<string>): GraphNode {
+  let name = n.name === '' ? `${n.opType}_${index}` : n.name;
+  while (taken.has(name)) name = `${name}_${index}`;
+  taken.add(name);
+  if (n.opType === '') throw new UsageError(`${path}: node ${index} has no op type (corrupt file)`);
+  const attrs = new Map(n.attribute.map((a) => [a.name, readAttr(a, path, name)] as const));
+  const domain = n.domain === 'ai.onnx' ? '' : n.domain;
+  return { name, opType: n.opType, domain, inputs: n.input, outputs: n.output, attrs };
+}
+
+function readInput(v: ValueInfoProto, path: string): GraphInput {
+  const tensor = v.type?.tensorType ?? null;
+  if (tensor === null) throw new UsageError(`${path}: graph input '${v.name}' is not a tensor`);
+  const shape: DeclaredDim[] | null =
+    tensor.shape === null
+      ? null
+      : tensor.shape.dim.map((d, i) => {
+          if (d.dimParam !== '') return d.dimParam;
+          const size = safeCount(d.dimValue, `${path}: input '${v.name}' dimension ${i}`);
+          // An exporter writes 0 (or nothing) for a dimension it leaves open.
+          return size === 0 ? null : size;
+        });
+  return { name: v.name, dtype: tensor.elemType, shape };
+}
+
+function defaultOpset(model: ModelProto, path: string): number {
+  const entry = model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
+  if (entry === undefined) throw new UsageError(`${path}: no ONNX opset imported: not an ONNX model`);
+  const version = Number(toBigInt(entry.version));
+  if (version < OPSETS.min || version > OPSETS.max) {
+    throw new UsageError(`${path}: opset ${version} is not supported (seprof reads opsets ${OPSETS.min} to ${OPSETS.max}; re-export with opset_version in that range)`);
+  }
+  return version;
+}
+
+/** Decodes the bytes of an ONNX file (read by the caller) into a Graph. */
+export function onnxGraph(bytes: Uint8Array, path: string): Graph {
+  const model = decode(bytes, path);
+  const graph = model.graph;
+  if (graph === null || toBigInt(model.irVersion) <= 0n) throw new UsageError(`${path}: no ONNX graph in the file: not an ONNX model`);
+  const opset = defaultOpset(model, path);
+  if (graph.node.length === 0) throw new UsageError(`${path}: the graph has no nodes`);
+  const initializers = new Map(graph.initializer.map((t) => [t.name, readTensor(t, path, 'initializer')] as const));
+  const taken = new Set<string>();
+  return {
+    source: path,
+    format: 'onnx',
+    producer: `${model.producerName} ${model.producerVersion}`.trim(),
+    opset,
+    nodes: graph.node.map((n, i) => readNode(n, i, path, taken)),
+    inputs: graph.input.filter((v) => !initializers.has(v.name)).map((v) => readInput(v, path)),
+    outputs: graph.output.map((v) => v.name),
+    initializers,
+  };
+}

@@ -1,0 +1,343 @@
+// Executes a model file's graph in tfjs, module by module, with the file's weights. The graph
+// is NCHW; tfjs convolves NHWC, so rank-4 tensors are kept NHWC and views (Reshape, Flatten,
+// ...) go through NCHW with transposes: layout, not arithmetic, and outside every module.
+import * as tf from '@tensorflow/tfjs-core';
+import { OP_KINDS } from '../analyzers/ops';
+import type { InferredGraph } from '../model/graph/infer';
+import { graphModules, GraphIndex, type GraphModule } from '../model/graph/modules';
+import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from '../model/graph/types';
+import { floatWeights } from '../model/graph/weights';
+import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
+
+/** The ops this executor runs; a graph with any other computing op is not measured. */
+const EXECUTABLE_OPS: ReadonlySet<string> = new Set([
+  'Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Relu', 'LeakyRelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Clip', 'GlobalAveragePool', 'ReduceMean',
+  'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization', 'Resize', 'ConvTranspose',
+]);
+
+/** An op runs only when seprof has its kind, so that both derivations see it. */
+const hasKind = (kind: string): boolean => (OP_KINDS as readonly string[]).includes(kind);
+
+type Padding = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+
+/** Depthwise kernels take 'same', 'valid' or one number: explicit pads only when even on all sides. */
+function evenPad(pad: Padding): 'same' | 'valid' | number | undefined {
+  if (!Array.isArray(pad)) return pad;
+  const [[t, b], [l, r]] = [pad[1], pad[2]];
+  return t === b && l === r && t === l ? t : undefined;
+}
+
+/** PyTorch's hardsigmoid relu6(x + 3) / 6 and hardswish x * relu6(x + 3) / 6, as tfjs kernels. */
+const hardSigmoid = (x: tf.Tensor): tf.Tensor => tf.div(tf.relu6(tf.add(x, 3)), 6);
+const hardSwish = (x: tf.Tensor): tf.Tensor => tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6);
+
+/** Nodes whose initializer inputs are a module's weights. */
+const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization']);
+const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Cast', 'Slice', 'Split', 'Expand']);
+
+const toNhwc = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 2, 3, 1]) : t);
+const toNchw = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 3, 1, 2]) : t);
+/** NCHW axis to the axis of the stored tensor. */
+const storedAxis = (axis: number, rank: number): number => (rank === 4 ? [0, 3, 1, 2][axis] ?? axis : axis);
+
+export interface ModuleWeights {
+  params: bigint;
+  buffers: bigint;
+}
+
+export class GraphExecutor {
+  readonly modules: GraphModule[];
+  private readonly index: GraphIndex;
+  private readonly weights = new Map<string, tf.Tensor>();
+  private readonly groups = new Map<string, tf.Tensor[]>();
+
+  constructor(private readonly g: InferredGraph) {
+    this.index = new GraphIndex(g);
+    this.modules = graphModules(g);
+  }
+
+  /** What this executor cannot run, by op type: a graph with any of it is not measured. */
+  unsupported(): string[] {
+    const live = this.g.order.filter((n) => !this.g.folded.has(n));
+    return [...new Set(live.filter((n) => !this.runnable(n)).map((n) => n.opType))];
+  }
+
+  private runnable(node: GraphNode): boolean {
+    switch (node.opType) {
+      case 'Conv': {
+        const group = attrInt(node, 'group', 1n);
+        const channels = BigInt(this.index.shape(node.inputs[0] ?? '')[1] ?? 0);
+        const outputs = BigInt(this.index.shape(node.outputs[0] ?? '')[1] ?? 0);
+        // Grouped convs run as split, one conv per group, concat (and the bias added): no tfjs kernel has groups.
+        return group === 1n || group < channels || (group === channels && outputs === channels && evenPad(this.pad(node)) !== undefined);
+      }
+      case 'HardSigmoid':
+        return hasKind('hardsigmoid') && Math.abs(attrFloat(node, 'alpha', 0.2) - 1 / 6) < 1e-6 && Math.abs(attrFloat(node, 'beta', 0.5) - 0.5) < 1e-6;
+      case 'Clip': {
+        const bound = (i: number): number | undefined => {
+          const v = this.g.tensors.get(node.inputs[i] ?? '')?.values?.data[0];
+          return v === undefined ? undefined : Number(v);
+        };
+        return hasKind('relu6') && bound(1) === 0 && bound(2) === 6;
+      }
+      case 'HardSwish':
+        return hasKind('hardswish');
+      case 'Slice':
+        return this.ranges(node).every((r) => r.step === 1);
+      case 'Expand':
+        // Left unexpanded for readers that broadcast anyway, as PyTorch's expand is a view.
+        return this.index.readers(node.outputs[0] ?? '').every((r) => r.opType === 'Mul' || r.opType === 'Add');
+      case 'Resize':
+        // PyTorch's nearest upsampling: floor(out / scale), what tfjs computes without half-pixel centres.
+        return attrString(node, 'mode', 'nearest') === 'nearest' && attrString(node, 'coordinate_transformation_mode', 'half_pixel') === 'asymmetric';
+      case 'ReduceMean':
+        return hasKind('reduce_mean');
+      case 'ConvTranspose': {
+        // One Conv2DBackpropInput kernel: group 1, no bias (a bias would be a second kernel), even pads.
+        const [t = 0, l = 0, b = 0, r = 0] = (attrInts(node, 'pads') ?? []).map(Number);
+        const even = t === b && l === r && t === l && attrInts(node, 'output_padding') === undefined;
+        return attrInt(node, 'group', 1n) === 1n && (node.inputs[2] ?? '') === '' && even && attrString(node, 'auto_pad', 'NOTSET') === 'NOTSET';
+      }
+      default:
+        return EXECUTABLE_OPS.has(node.opType) || VIEWS.has(node.opType);
+    }
+  }
+
+  /**
+   * The weights a module's nodes read, allocated now (before any profiling) as the tfjs
+   * tensors the kernels take: BN statistics are buffers, everything else params.
+   */
+  moduleWeights(m: GraphModule): ModuleWeights {
+    let params = 0n;
+    let buffers = 0n;
+    for (const node of m.nodes) {
+      const weighted = WEIGHTED.has(node.opType) || (m.fused === 'linear-bias' && node.opType === 'Add');
+      if (!weighted) continue;
+      node.inputs.forEach((t, i) => {
+        const name = this.index.weight(t);
+        if (name === undefined) return;
+        const size = BigInt(this.weight(name, node, i).size);
+        if (node.opType === 'Conv' && i === 1 && this.isGrouped(node)) this.groupFilters(node);
+        if (node.opType === 'BatchNormalization' && i >= 3) buffers += size;
+        else params += size;
+      });
+    }
+    return { params, buffers };
+  }
+
+  /** A conv with groups that is not depthwise. */
+  private isGrouped(node: GraphNode): boolean {
+    const group = attrInt(node, 'group', 1n);
+    return group > 1n && group < BigInt(this.index.shape(node.inputs[0] ?? '')[1] ?? 0);
+  }
+
+  /** A grouped conv's HWIO filter, split by group before anything is profiled. */
+  private groupFilters(node: GraphNode): tf.Tensor[] {
+    const key = `${node.inputs[1]}@groups`;
+    const cached = this.groups.get(key);
+    if (cached !== undefined) return cached;
+    const name = this.index.weight(node.inputs[1] ?? '');
+    if (name === undefined) throw new Error(`conv '${node.name}' has no weight initializer`);
+    const parts = tf.split(this.weight(name, node, 1), Number(attrInt(node, 'group', 1n)), 3).map((t) => tf.keep(t));
+    this.groups.set(key, parts);
+    return parts;
+  }
+
+  /** A weight as the tfjs kernel wants it: conv filters HWIO, Gemm's B as [K, N]. */
+  private weight(name: string, reader: GraphNode, position: number): tf.Tensor {
+    const key = `${name}@${reader.opType}:${position}:${attrInt(reader, 'transB', 0n)}`;
+    const cached = this.weights.get(key);
+    if (cached !== undefined) return cached;
+    const init = this.g.graph.initializers.get(name);
+    if (init === undefined) throw new Error(`no initializer '${name}'`);
+    const t = tf.keep(
+      tf.tidy(() => {
+        const raw = tf.tensor(floatWeights(init), [...init.dims]);
+        // ConvTranspose [Cin, Cout, kh, kw] to tfjs' [kh, kw, Cout, Cin].
+        if (reader.opType === 'ConvTranspose' && position === 1) return tf.transpose(raw, [2, 3, 1, 0]);
+        if (reader.opType === 'Conv' && position === 1) {
+          // OIHW to HWIO; a depthwise filter [C, 1, kh, kw] becomes [kh, kw, C, 1].
+          const group = attrInt(reader, 'group', 1n);
+          const depthwise = group > 1n && init.dims[1] === 1 && BigInt(init.dims[0] ?? 0) === group;
+          return tf.transpose(raw, depthwise ? [2, 3, 0, 1] : [2, 3, 1, 0]);
+        }
+        return reader.opType === 'Gemm' && position === 1 && attrInt(reader, 'transB', 0n) === 1n ? tf.transpose(raw) : raw;
+      }),
+    );
+    this.weights.set(key, t);
+    return t;
+  }
+
+  /** A node input: an activation, a weight, or a folded constant. */
+  private input(values: Map<string, tf.Tensor>, node: GraphNode, position: number): tf.Tensor {
+    const tensor = node.inputs[position] ?? '';
+    const value = values.get(tensor);
+    if (value !== undefined) return value;
+    const weight = this.index.weight(tensor);
+    if (weight !== undefined) return this.weight(weight, node, position);
+    const info = this.g.tensors.get(tensor);
+    if (info?.values !== undefined) return toNhwc(tf.tensor(Float32Array.from(info.values.data, Number), [...info.shape]));
+    throw new Error(`node '${node.name}' reads '${tensor}', which has not been computed`);
+  }
+
+  private pad(node: GraphNode): Padding {
+    const auto = attrString(node, 'auto_pad', 'NOTSET');
+    if (auto.startsWith('SAME')) return 'same';
+    if (auto === 'VALID') return 'valid';
+    const [t = 0, l = 0, b = 0, r = 0] = (attrInts(node, 'pads') ?? []).map(Number);
+    return [[0, 0], [t, b], [l, r], [0, 0]];
+  }
+
+  private stride(node: GraphNode): [number, number] {
+    const [sh = 1, sw = 1] = (attrInts(node, 'strides') ?? []).map(Number);
+    return [sh, sw];
+  }
+
+  /** One computing node on stored (NHWC) tensors. */
+  private compute(values: Map<string, tf.Tensor>, node: GraphNode, m: GraphModule): tf.Tensor {
+    const x = (i: number): tf.Tensor => this.input(values, node, i);
+    const hasBias = (node.inputs[2] ?? '') !== '';
+    switch (node.opType) {
+      case 'Conv': {
+        const [dh = 1, dw = 1] = (attrInts(node, 'dilations') ?? []).map(Number);
+        const pad = this.pad(node);
+        const common = { x: x(0) as tf.Tensor4D, filter: x(1) as tf.Tensor4D, strides: this.stride(node), dilations: [dh, dw] as [number, number] };
+        const groups = Number(attrInt(node, 'group', 1n));
+        if (this.isGrouped(node)) {
+          const parts = tf.split(common.x, groups, 3);
+          const filters = this.groupFilters(node);
+          const y = tf.concat(parts.map((part, i) => tf.conv2d(part as tf.Tensor4D, filters[i] as tf.Tensor4D, common.strides, pad, 'NHWC', common.dilations)), 3);
+          return hasBias ? tf.add(y, x(2)) : y;
+        }
+        if (groups > 1) {
+          // runnable() admitted only even pads here.
+          const even = evenPad(pad) ?? 'valid';
+          return hasBias ? tf.fused.depthwiseConv2d({ ...common, pad: even, bias: x(2) }) : tf.depthwiseConv2d(common.x, common.filter, common.strides, even, 'NHWC', common.dilations);
+        }
+        return hasBias ? tf.fused.conv2d({ ...common, pad, bias: x(2) }) : tf.conv2d(common.x, common.filter, common.strides, pad, 'NHWC', common.dilations);
+      }
+      case 'ConvTranspose': {
+        const [n = 1, c = 1, h = 1, w = 1] = this.index.shape(node.outputs[0] ?? '');
+        const pad = Number((attrInts(node, 'pads') ?? [0n])[0]);
+        return tf.conv2dTranspose(x(0) as tf.Tensor4D, x(1) as tf.Tensor4D, [n, h, w, c], this.stride(node), pad);
+      }
+      case 'HardSigmoid':
+        return hardSigmoid(x(0));
+      case 'HardSwish':
+        return hardSwish(x(0));
+      case 'Clip':
+        return tf.relu6(x(0));
+      case 'Gemm':
+        return hasBias ? tf.fused.matMul({ a: x(0) as tf.Tensor2D, b: x(1) as tf.Tensor2D, bias: x(2) }) : tf.matMul(x(0), x(1));
+      case 'MatMul': {
+        const add = m.fused === 'linear-bias' ? m.nodes[1] : undefined;
+        const biasAt = add?.inputs.findIndex((t) => this.index.weight(t) !== undefined) ?? -1;
+        return add !== undefined && biasAt >= 0 ? tf.fused.matMul({ a: x(0), b: x(1), bias: this.input(values, add, biasAt) }) : tf.matMul(x(0), x(1));
+      }
+      case 'Relu':
+        return tf.relu(x(0));
+      case 'LeakyRelu':
+        return tf.leakyRelu(x(0), attrFloat(node, 'alpha', 0.01));
+      case 'Sigmoid':
+        return tf.sigmoid(x(0));
+      case 'GlobalAveragePool':
+        return tf.mean(x(0), [1, 2], true);
+      case 'ReduceMean':
+        return tf.mean(x(0), [1, 2], attrInt(node, 'keepdims', 1n) === 1n);
+      case 'Resize': {
+        const [, , h = 1, w = 1] = this.index.shape(node.outputs[0] ?? '');
+        return tf.image.resizeNearestNeighbor(x(0) as tf.Tensor4D, [h, w]);
+      }
+      case 'MaxPool':
+      case 'AveragePool': {
+        const [kh = 1, kw = 1] = (attrInts(node, 'kernel_shape') ?? []).map(Number);
+        const pad = this.pad(node);
+        const explicit = Array.isArray(pad) ? pad[1][0] : undefined;
+        const windowPad = explicit === undefined ? (pad as 'same' | 'valid') : explicit;
+        const input = x(0) as tf.Tensor4D;
+        return node.opType === 'MaxPool' ? tf.maxPool(input, [kh, kw], this.stride(node), windowPad) : tf.avgPool(input, [kh, kw], this.stride(node), windowPad);
+      }
+      case 'Mul': {
+        // The feature map first, the per-channel gate second: SE's rescale as tfjs runs it.
+        const [a, b] = [x(0), x(1)];
+        return a.size >= b.size ? tf.mul(a, b) : tf.mul(b, a);
+      }
+      case 'Add':
+        return tf.add(x(0), x(1));
+      case 'Concat': {
+        const inputs = node.inputs.map((_, i) => x(i));
+        const rank = inputs[0]?.rank ?? 4;
+        return tf.concat(inputs, storedAxis(Number(attrInt(node, 'axis', 1n) + (attrInt(node, 'axis', 1n) < 0n ? BigInt(rank) : 0n)), rank));
+      }
+      case 'BatchNormalization':
+        return tf.batchNorm(x(0), x(3), x(4), x(2), x(1), attrFloat(node, 'epsilon', 1e-5));
+      default:
+        throw new Error(`the executor cannot run ${node.opType} (node '${node.name}')`);
+    }
+  }
+
+  /** The Slice node's ranges, from the constants shape inference folded. */
+  private ranges(node: GraphNode): SliceRange[] {
+    const inputs = node.inputs.map((t) => (t === '' ? undefined : this.g.tensors.get(t)));
+    return sliceRanges({ node, inputs, opset: this.g.graph.opset });
+  }
+
+  /** A view: the same data under the inferred NCHW shapes, laid out NHWC again when rank 4. */
+  private view(values: Map<string, tf.Tensor>, node: GraphNode): tf.Tensor[] {
+    const x = this.input(values, node, 0);
+    if (['Identity', 'Dropout', 'Cast', 'Expand'].includes(node.opType)) return [x];
+    const logical = toNchw(x);
+    switch (node.opType) {
+      case 'Slice': {
+        const ranges = this.ranges(node);
+        return [toNhwc(tf.slice(logical, ranges.map((r) => r.start), ranges.map((r) => r.length)))];
+      }
+      case 'Split': {
+        const axis = Number(attrInt(node, 'axis', 0n) + (attrInt(node, 'axis', 0n) < 0n ? BigInt(logical.rank) : 0n));
+        const sizes = node.outputs.map((out) => this.index.shape(out)[axis] ?? 0);
+        return tf.split(logical, sizes, axis).map(toNhwc);
+      }
+      default:
+        return [toNhwc(tf.reshape(logical, [...this.index.shape(node.outputs[0] ?? '')]))];
+    }
+  }
+
+  /**
+   * Runs the graph on `input` (NCHW values, stored NHWC); `around` wraps each module's run
+   * (to attribute the kernels it records). Returns the stored outputs; the caller disposes them.
+   */
+  run(inputs: ReadonlyMap<string, tf.Tensor>, around: (m: GraphModule, run: () => void) => void = (_, run) => run()): tf.Tensor[] {
+    const values = new Map(inputs);
+    const moduleOf = new Map(this.modules.flatMap((m) => m.nodes.map((n) => [n, m] as const)));
+    const done = new Set<GraphModule>();
+    for (const node of this.g.order) {
+      if (this.g.folded.has(node)) continue;
+      const m = moduleOf.get(node);
+      if (m === undefined) {
+        if (!VIEWS.has(node.opType)) throw new Error(`the executor cannot run ${node.opType} (node '${node.name}')`);
+        this.view(values, node).forEach((t, i) => values.set(node.outputs[i] ?? '', t));
+        continue;
+      }
+      if (done.has(m)) continue;
+      done.add(m);
+      around(m, () => {
+        // Linear + bias is one fused kernel, HardSigmoid then Mul one hardswish; SiLU runs Sigmoid, then Mul.
+        if (m.fused === 'hardswish') values.set(m.output, hardSwish(this.input(values, m.nodes[0] as GraphNode, 0)));
+        else for (const n of m.fused === 'linear-bias' ? [m.main] : m.nodes) values.set(n === m.main ? m.output : (n.outputs[0] ?? ''), this.compute(values, n, m));
+      });
+    }
+    return this.g.graph.outputs.map((name) => values.get(name) as tf.Tensor);
+  }
+
+  dispose(): void {
+    for (const t of this.weights.values()) t.dispose();
+    for (const parts of this.groups.values()) tf.dispose(parts);
+    this.weights.clear();
+    this.groups.clear();
+  }
+}
+
+/** A random input per graph input, stored NHWC when rank 4. */
+export function randomInputs(g: InferredGraph): Map<string, tf.Tensor> {
+  return new Map([...g.inputShapes].map(([name, shape]) => [name, toNhwc(tf.randomNormal([...shape]))]));
+}

@@ -1,0 +1,48 @@
+// The tfjs graph executor computes what PyTorch computed: each fixture's output on a probe
+// input, summarised by make_fixtures.py when it was exported, is reproduced from the file.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inferShapes } from '../src/model/graph/infer';
+import { readModelFile } from '../src/model/model-file';
+import { GraphExecutor } from '../src/modules/graph-executor';
+
+const FIXTURES = join(__dirname, 'fixtures', 'onnx');
+
+interface Summary {
+  input: number[];
+  sum: number;
+  sumOfSquares: number;
+  samples: [number, number][];
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** sin(0.01 * i) in NCHW order, as make_fixtures.py's probe, stored NHWC. */
+function probe(shape: number[]): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.transpose(tf.tensor(Float32Array.from({ length: n }, (_, i) => Math.sin(0.01 * i)), shape), [0, 2, 3, 1]);
+}
+
+describe('the graph executor reproduces PyTorch', () => {
+  for (const name of ['se_resnet_block', 'se_resnet_block_external', 'mbv3_block', 'tiny_yolo_se']) {
+    it(name, () => {
+      const summary = JSON.parse(readFileSync(join(FIXTURES, `${name.replace('_external', '')}.output.json`), 'utf8')) as Summary;
+      const inferred = inferShapes(readModelFile(join(FIXTURES, `${name}.onnx`)), new Map());
+      const executor = new GraphExecutor(inferred);
+      const input = probe(summary.input);
+      const [stored] = executor.run(new Map([['images', input]]));
+      const y = Array.from(tf.transpose(stored as tf.Tensor, [0, 3, 1, 2]).dataSync());
+      executor.dispose();
+      const sum = y.reduce((a, b) => a + b, 0);
+      const sumOfSquares = y.reduce((a, b) => a + b * b, 0);
+      expect(Math.abs(sum - summary.sum)).toBeLessThan(1e-3 * Math.max(1, Math.abs(summary.sum)));
+      expect(Math.abs(sumOfSquares - summary.sumOfSquares)).toBeLessThan(1e-4 * summary.sumOfSquares);
+      for (const [i, value] of summary.samples) expect(Math.abs((y[i] as number) - value)).toBeLessThan(1e-4 + 1e-4 * Math.abs(value));
+    });
+  }
+});
