@@ -38,6 +38,14 @@ export interface ModelOptions {
   seHidden?: string | number;
   seActivation?: (typeof SE_ACTIVATIONS)[number];
   seGate?: (typeof SE_GATES)[number];
+  /** A model file: ONNX, or a TF.js LayersModel's model.json. */
+  file?: string;
+  /** Model files: input shapes, `images=1x3x640x640`. */
+  input?: readonly string[];
+  /** Model files: an op seprof cannot count is an error rather than counted as 0. */
+  strict?: boolean;
+  /** Model files: insert SE (with `reduction`, `bias`) after these layers or nodes. */
+  addSe?: readonly string[];
 }
 
 /** Whether and how to run the model in tfjs. */
@@ -57,7 +65,7 @@ export interface MeasureOptions {
 
 export type ProfileOptions = ModelOptions & MeasureOptions;
 
-type Value = string | number | boolean | readonly number[];
+type Value = string | number | boolean | readonly (string | number)[];
 
 /** How each typed option becomes the string (or switch) the spec builder parses. */
 const SPEC_KEYS: Record<keyof ModelOptions, 'switch' | 'value' | 'list'> = {
@@ -84,6 +92,10 @@ const SPEC_KEYS: Record<keyof ModelOptions, 'switch' | 'value' | 'list'> = {
   seHidden: 'value',
   seActivation: 'value',
   seGate: 'value',
+  file: 'value',
+  input: 'list',
+  strict: 'switch',
+  addSe: 'list',
 };
 const MEASURE_KEYS: readonly (keyof MeasureOptions)[] = ['measure', 'backend', 'training', 'latency', 'runs', 'warmup', 'maxMemory'];
 
@@ -96,7 +108,7 @@ function optionText(key: string, value: Value, kind: 'switch' | 'value' | 'list'
     return value;
   }
   if (kind === 'list') {
-    if (!Array.isArray(value)) throw new UsageError(`option '${key}' must be an array of numbers, got ${shown(value)}`);
+    if (!Array.isArray(value)) throw new UsageError(`option '${key}' must be an array, got ${shown(value)}`);
     return value.map(String).join(',');
   }
   if (typeof value !== 'number' && typeof value !== 'string') throw new UsageError(`option '${key}' must be a number or a string, got ${shown(value)}`);
@@ -116,10 +128,10 @@ export function rawSpecOptions(options: ProfileOptions, extra: readonly string[]
   const raw: Record<string, string | boolean> = {};
   for (const [key, kind] of Object.entries(SPEC_KEYS)) {
     const value = (options as Record<string, Value | undefined>)[key];
-    if (value !== undefined) raw[key] = optionText(key, value, kind);
+    const given = value === undefined ? undefined : optionText(key, value, kind);
+    // A switch turned off is the CLI's absent switch: `bias: false` is not a stray option on a plain block.
+    if (given !== undefined && given !== false) raw[key] = given;
   }
-  // A switch turned off is the CLI's absent switch: `bias: false` is not a stray option on a plain block.
-  if (raw['bias'] === false) delete raw['bias'];
   return raw as RawSpecOptions;
 }
 
