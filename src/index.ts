@@ -70,10 +70,8 @@ function readDocument(document: ReportJson | string, label: string) {
 /** What moved between two reports, case by case, exactly as `seprof compare` decides it. */
 export function compare(base: ReportJson | string, head: ReportJson | string, options: CompareOptions = {}): Comparison {
   const tolerance = (name: string, value: number | string | undefined) => (value === undefined ? undefined : parseTolerance(name, String(value)));
-  return compareReports(readDocument(base, 'base'), readDocument(head, 'head'), {
-    tolerance: tolerance('tolerance', options.tolerance) ?? EXACT,
-    latencyTolerance: tolerance('latencyTolerance', options.latencyTolerance),
-  });
+  const thresholds = { tolerance: tolerance('tolerance', options.tolerance) ?? EXACT, latencyTolerance: tolerance('latencyTolerance', options.latencyTolerance) };
+  return compareReports(readDocument(base, 'base'), readDocument(head, 'head'), thresholds);
 }
 
 export interface ProfileJsonOptions {
