@@ -34,8 +34,8 @@ describe('seprof --channels 512 --reduction 16 --conventions all --no-measure (1
 
 describe('seprof explain --channels 512 --reduction 8', () => {
   const [C, m, S] = [512, 64, 49];
-  const table = seprof(['explain', '--channels', '512', '--reduction', '8', '--runs', '1']);
-  const run = seprof(['explain', '--channels', '512', '--reduction', '8', '--runs', '1', '--json']);
+  const table = seprof(['explain', '--channels', '512', '--reduction', '8']);
+  const run = seprof(['explain', '--channels', '512', '--reduction', '8', '--json']);
   const doc = json(run.stdout);
 
   it('exits 0 with analytic and measured in agreement', () => {
@@ -82,7 +82,7 @@ describe('--training', () => {
   const backwardFlops = 6 * C * S + 8 * C * m + 2 * m + 2 * C;
 
   it('explain --training exits 0 with analytic and measured in agreement', () => {
-    const run = seprof(['explain', '--channels', '512', '--reduction', '8', '--training', '--runs', '1', '--json']);
+    const run = seprof(['explain', '--channels', '512', '--reduction', '8', '--training', '--json']);
     expect(run.code).toBe(0);
     const doc = json(run.stdout);
     expect(doc['check'].status).toBe('match');
@@ -93,7 +93,7 @@ describe('--training', () => {
   });
 
   it('reports forward, backward and total per layer, checked against tfjs', () => {
-    const run = seprof(['--channels', '512', '--reduction', '8', '--training', '--runs', '1', '--json']);
+    const run = seprof(['--channels', '512', '--reduction', '8', '--training', '--json']);
     expect(run.code).toBe(0);
     const doc = json(run.stdout);
     expect(doc['check'].status).toBe('match');

@@ -114,7 +114,7 @@ describe('seprof compare', () => {
 
   it('accepts the shipped suite measured now against the committed baseline (acceptance)', () => {
     const out = join(dir, 'r');
-    const report = seprof(['report', '--suite', 'reports/suite.json', '--out', out, '--runs', '3']);
+    const report = seprof(['report', '--suite', 'reports/suite.json', '--out', out]);
     expect(report.stderr).toBe('');
     expect(report.code).toBe(0);
     const run = seprof(['compare', baseline, join(out, 'report.json')]);

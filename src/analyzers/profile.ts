@@ -5,7 +5,7 @@ import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Ch
 import { countLayer, totalsOf, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
-import type { Latency, TimingPlan } from './measured/latency';
+import type { Latency, Timing } from './measured/latency';
 import { plainTwin, type Spec } from '../model/spec';
 
 export interface Sizes {
@@ -38,16 +38,18 @@ export interface Profile {
   /** Present when the model ran in tfjs. */
   measured?: {
     backend: BackendInfo;
-    latency: Latency;
-    /** Median ms per layer, with `perLayer`. */
+    /** Only when timing was asked for. */
+    latency?: Latency;
+    /** Median ms per layer, with `timing.perLayer`. */
     layerMs?: Record<string, number>;
   };
 }
 
-export interface ProfileOptions extends TimingPlan {
+export interface ProfileOptions {
   measure: boolean;
   backend: BackendChoice;
-  perLayer?: boolean | undefined;
+  /** Time the measured model (`--latency`, `--runs`, `--warmup`); absent, nothing is timed. */
+  timing?: Timing | undefined;
   training?: boolean | undefined;
   /** Skip the measured run when it would need more bytes than this. */
   maxMemoryBytes?: bigint | undefined;
@@ -116,5 +118,5 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   }
   if (check.mismatches.length > 0) check.status = 'mismatch';
   const { backend, latency, layerMs } = measurement;
-  return { ...base, check, measured: { backend, latency, ...(layerMs && { layerMs }) } };
+  return { ...base, check, measured: { backend, ...(latency && { latency }), ...(layerMs && { layerMs }) } };
 }

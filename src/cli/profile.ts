@@ -33,11 +33,11 @@ export function addModelOptions(command: Command): Command {
     .option('--layout <v>', 'ResNets: v1 (stride on the first 1x1, Caffe and SENet) or v1.5 (on the 3x3, torchvision) (default: v1.5)')
     .option('--training', 'add the backward pass: gradients with respect to the input and every weight')
     .option('--no-measure', 'analytic counts only: do not load tfjs or run the model')
-    .option('--latency', 'also time every layer: time, share of the total and achieved GFLOP/s')
+    .option('--latency', 'also time the forward pass and every layer: time, share of the total and achieved GFLOP/s (off: counts and the measured check only)')
     .option('--max-memory <size>', 'skip the measured run when it needs more memory, e.g. 2G (default: a quarter of free memory)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu', 'auto')
-    .option('--runs <N>', 'timed forward runs for the latency (default: up to 100 within about 3 s, at least 3)')
-    .option('--warmup <N>', 'untimed forward runs before timing (default: up to 200 within about 1 s)');
+    .option('--runs <N>', 'timed forward runs for the latency; implies --latency (default: up to 100 within about 3 s, at least 3)')
+    .option('--warmup <N>', 'untimed forward runs before timing; implies --latency (default: up to 200 within about 1 s)');
 }
 
 /** The options that say what to profile and how to report it. */

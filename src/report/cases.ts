@@ -19,11 +19,17 @@ export function checkCell(check: Check): string {
 }
 
 function latencyCell({ profile }: CaseResult): string {
-  return profile.measured === undefined ? '-' : milliseconds(profile.measured.latency.medianMs);
+  const latency = profile.measured?.latency;
+  return latency === undefined ? '-' : milliseconds(latency.medianMs);
 }
 
-function head(labels: readonly LabelColumn[], columns: readonly string[]): string[] {
-  return [...labels.map((l) => l.header), 'Params', ...columns.map((key) => columnHeader(key)), 'Check', 'Latency ms'];
+/** The latency column only when a case was timed (`--latency`, `--runs`): timing is opt-in. */
+function timed(results: readonly CaseResult[]): boolean {
+  return results.some((r) => r.profile.measured?.latency !== undefined);
+}
+
+function head(labels: readonly LabelColumn[], columns: readonly string[], withLatency: boolean): string[] {
+  return [...labels.map((l) => l.header), 'Params', ...columns.map((key) => columnHeader(key)), 'Check', ...(withLatency ? ['Latency ms'] : [])];
 }
 
 /** Numbers align right; the labels and the check word align left. */
@@ -32,14 +38,14 @@ function numeric(labels: readonly LabelColumn[], columns: readonly string[]): (c
   return (i) => i >= labels.length && i !== check;
 }
 
-function cells(result: CaseResult, labels: readonly LabelColumn[], columns: readonly string[]): string[] {
+function cells(result: CaseResult, labels: readonly LabelColumn[], columns: readonly string[], withLatency: boolean): string[] {
   const { totals, check } = result.profile;
   return [
     ...labels.map((l) => l.cell(result)),
     withCommas(totals.params),
     ...columns.map((k) => withCommas(totals.counts[k] ?? 0n)),
     checkCell(check),
-    latencyCell(result),
+    ...(withLatency ? [latencyCell(result)] : []),
   ];
 }
 
@@ -68,19 +74,21 @@ export function mismatchLines(results: readonly CaseResult[]): string[] {
 }
 
 export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly string[]): string {
-  const rows = results.map((result) => cells(result, labels, columns));
-  const table = textTable(head(labels, columns), rows, numeric(labels, columns));
+  const withLatency = timed(results);
+  const rows = results.map((result) => cells(result, labels, columns, withLatency));
+  const table = textTable(head(labels, columns, withLatency), rows, numeric(labels, columns));
   const summary = casesSummary(results).map(([label, value]) => `${label}: ${value}`);
   return [table, ...summary, ...mismatchLines(results).map((l) => `  ${l}`), ''].join('\n');
 }
 
 export function renderCasesMarkdown(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly string[]): string {
   const row = (values: readonly string[]): string => `| ${values.map((v) => v.replaceAll('|', '\\|')).join(' | ')} |`;
-  const header = head(labels, columns);
+  const withLatency = timed(results);
+  const header = head(labels, columns, withLatency);
   return [
     row(header),
     row(header.map((_, i) => (numeric(labels, columns)(i) ? '---:' : '---'))),
-    ...results.map((r) => row(cells(r, labels, columns))),
+    ...results.map((r) => row(cells(r, labels, columns, withLatency))),
     '',
     ...casesSummary(results).map(([label, value]) => `- ${label}: ${value}`),
     ...mismatchLines(results).map((l) => `  - ${l}`),
@@ -101,7 +109,7 @@ export function renderCasesCsv(results: readonly CaseResult[], labels: readonly 
         String(totals.buffers),
         ...CONVENTION_KEYS.map((k) => String(totals.counts[k] ?? 0n)),
         check.status,
-        measured === undefined ? '' : String(measured.latency.medianMs),
+        measured?.latency === undefined ? '' : String(measured.latency.medianMs),
         measured?.backend.name ?? '',
       ];
     }),

@@ -11,12 +11,12 @@ import type { BackendChoice, BackendInfo } from './backend-choice';
 import { readBackward, type LayerGradient, type MeasuredBackward } from './gradient-kernels';
 import { layerGradientKernels, modelGradientKernels, tryModelGradient } from './gradients';
 import { opsFromKernels, type LayerFacts } from './kernels';
-import { forwardOnce, summarize, timeForward, type Latency, type TimingPlan } from './latency';
+import { summarize, timeForward, type Latency, type Timing } from './latency';
 
-export interface MeasureOptions extends TimingPlan {
+export interface MeasureOptions {
   backend: BackendChoice;
-  /** Also time every layer (`--latency`). */
-  perLayer?: boolean | undefined;
+  /** Time the forward pass (and every layer) only when asked: counts are the point. */
+  timing?: Timing | undefined;
   /** Also run the backward pass (`--training`). */
   training?: boolean | undefined;
 }
@@ -25,10 +25,9 @@ export interface Measurement {
   backend: BackendInfo;
   ops: Op[];
   unrecognised: string[];
-  latency: Latency;
-  /** Wall time of the layer-by-layer profiled pass: the profiler's own cost beside latency. */
-  profiledMs: number;
-  /** Median ms per layer name, with `perLayer`. */
+  /** With `timing`. */
+  latency?: Latency;
+  /** Median ms per layer name, with `timing.perLayer`. */
   layerMs?: Record<string, number>;
   /** With `training`: the backward counts read from the gradient kernels. */
   backward?: MeasuredBackward;
@@ -210,16 +209,12 @@ async function measureLoudly(
   try {
     const training = options.training === true;
     if (training) await tryModelGradient(model, x);
-    // One untimed forward first, so the profiled pass does not pay first-run costs
-    // (wasm memory growth, kernel set-up) that the latency's warm-up also leaves out.
-    forwardOnce(model, x);
-    const start = performance.now();
     const { ops, unrecognised } = await profileLayers(model, x);
-    const profiledMs = performance.now() - start;
     const backward = training ? readBackward(await layerGradients(model, x, ops), await modelGradientKernels(model, x)) : undefined;
-    const latency = timeForward(model, x, options);
-    const layerMs = options.perLayer === true ? await layerTimes(model, x, Math.max(1, Math.min(latency.runs, 10))) : undefined;
-    return { backend, ops, unrecognised, latency, profiledMs, ...(layerMs && { layerMs }), ...(backward && { backward }) };
+    const { timing } = options;
+    const latency = timing === undefined ? undefined : timeForward(model, x, timing);
+    const layerMs = timing?.perLayer === true && latency !== undefined ? await layerTimes(model, x, Math.max(1, Math.min(latency.runs, 10))) : undefined;
+    return { backend, ops, unrecognised, ...(latency && { latency }), ...(layerMs && { layerMs }), ...(backward && { backward }) };
   } finally {
     x.dispose();
     model.dispose();

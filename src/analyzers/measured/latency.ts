@@ -60,6 +60,12 @@ export interface TimingPlan {
   warmupBudgetMs?: number | undefined;
 }
 
+/** What to time (`--latency`, `--runs`, `--warmup`): without it nothing is timed. */
+export interface Timing extends TimingPlan {
+  /** Also time every layer. */
+  perLayer: boolean;
+}
+
 const MIN_TIMED = 3;
 
 /** Repeats `once` up to `count` times, or until `budgetMs` is spent after `minimum` runs. */
