@@ -12,6 +12,7 @@ import { readBackward, type LayerGradient, type MeasuredBackward } from './gradi
 import { layerGradientKernels, modelGradientKernels, tryModelGradient } from './gradients';
 import { opsFromKernels, type LayerFacts } from './kernels';
 import { summarize, timeForward, type Latency, type Timing } from './latency';
+import type { OnProgress } from './progress';
 
 export interface MeasureOptions {
   backend: BackendChoice;
@@ -19,6 +20,8 @@ export interface MeasureOptions {
   timing?: Timing | undefined;
   /** Also run the backward pass (`--training`). */
   training?: boolean | undefined;
+  /** Told as layers and timed runs are done. */
+  onProgress?: OnProgress | undefined;
 }
 
 export interface Measurement {
@@ -58,6 +61,15 @@ function kernelsRecorded(): number {
 
 type LayerOutput = tf.Tensor | tf.Tensor[];
 
+/** How a pass over the layers reports and cleans up behind itself. */
+interface WalkOptions {
+  /** The phase named to `onProgress`, told after every layer. */
+  phase?: string;
+  onProgress?: OnProgress | undefined;
+  /** When given, each layer's weights are freed once it ran, and added here: for the last pass over a model. */
+  released?: Set<tfl.LayerVariable> | undefined;
+}
+
 /**
  * Runs the model layer by layer on real tensors, in order; `visit` wraps each layer's run
  * and may await between layers. Each activation is freed once its last reader has run: a
@@ -67,6 +79,7 @@ async function walkLayers(
   model: tfl.LayersModel,
   x: tf.Tensor,
   visit: (layer: tfl.layers.Layer, inputs: tf.Tensor[], run: () => LayerOutput) => LayerOutput | Promise<LayerOutput>,
+  { phase = 'layers', onProgress, released }: WalkOptions = {},
 ): Promise<void> {
   const values = new Map<number, tf.Tensor>();
   const modelInput = model.inputs[0];
@@ -76,10 +89,11 @@ async function walkLayers(
   for (const layer of model.layers) {
     for (const t of layer.inboundNodes[0]?.inputTensors ?? []) readers.set(t.id, (readers.get(t.id) ?? 0) + 1);
   }
+  const steps = model.layers.filter((layer) => (layer.inboundNodes[0]?.inboundLayers.length ?? 0) > 0);
   try {
-    for (const layer of model.layers) {
+    for (const [done, layer] of steps.entries()) {
       const node = layer.inboundNodes[0];
-      if (node === undefined || node.inboundLayers.length === 0) continue; // the input layer
+      if (node === undefined) continue;
       const inputs = node.inputTensors.map((t) => {
         const value = values.get(t.id);
         if (value === undefined) throw new Error(`layer ${layer.name} runs before its input ${t.name}`);
@@ -100,6 +114,12 @@ async function walkLayers(
           values.delete(t.id);
         }
       }
+      // Disposing a weight also frees the packed copy the wasm backend made of it for XNNPACK.
+      for (const weight of released === undefined ? [] : layer.weights) {
+        weight.dispose();
+        released?.add(weight);
+      }
+      onProgress?.(done + 1, steps.length, phase);
     }
   } finally {
     for (const value of values.values()) if (value !== x) value.dispose();
@@ -111,23 +131,29 @@ async function walkLayers(
  * layer's start and end are its own (thop's forward hooks, in tfjs). One profile for the
  * whole pass keeps the profiler's cost near a plain forward's.
  */
-export async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promise<{ ops: Op[]; unrecognised: string[] }> {
-  const spans: { layer: tfl.layers.Layer; from: number; to: number }[] = [];
+export async function profileLayers(model: tfl.LayersModel, x: tf.Tensor, walk: WalkOptions = {}): Promise<{ ops: Op[]; unrecognised: string[] }> {
+  const spans: { facts: LayerFacts; from: number; to: number }[] = [];
   const { kernels } = await tf.profile(async () => {
-    await walkLayers(model, x, (layer, _, run) => {
-      const from = kernelsRecorded();
-      const outputs = run();
-      spans.push({ layer, from, to: kernelsRecorded() });
-      return outputs;
-    });
+    await walkLayers(
+      model,
+      x,
+      (layer, _, run) => {
+        const facts = layerFacts(layer); // before its weights may be released
+        const from = kernelsRecorded();
+        const outputs = run();
+        spans.push({ facts, from, to: kernelsRecorded() });
+        return outputs;
+      },
+      { phase: 'forward', ...walk },
+    );
     return [];
   });
   const ops: Op[] = [];
   const unrecognised: string[] = [];
-  for (const { layer, from, to } of spans) {
-    const read = opsFromKernels(kernels.slice(from, to), layerFacts(layer));
+  for (const { facts, from, to } of spans) {
+    const read = opsFromKernels(kernels.slice(from, to), facts);
     ops.push(...read.ops);
-    unrecognised.push(...read.unrecognised.map((k) => `${layer.name}: ${k}`));
+    unrecognised.push(...read.unrecognised.map((k) => `${facts.name}: ${k}`));
   }
   return { ops, unrecognised };
 }
@@ -151,14 +177,15 @@ export async function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: num
  * Each layer's backward kernels, from its own gradient with an upstream dy (what a backward
  * hook sees), on the real inputs of a layer-by-layer pass.
  */
-async function layerGradients(model: tfl.LayersModel, x: tf.Tensor, ops: readonly Op[]): Promise<LayerGradient[]> {
+async function layerGradients(model: tfl.LayersModel, x: tf.Tensor, ops: readonly Op[], onProgress: OnProgress | undefined): Promise<LayerGradient[]> {
   const withOps = new Set(ops.map((op) => op.name));
   const gradients: LayerGradient[] = [];
-  await walkLayers(model, x, async (layer, inputs, run) => {
+  const visit = async (layer: tfl.layers.Layer, inputs: tf.Tensor[], run: () => LayerOutput): Promise<LayerOutput> => {
     const facts = layerFacts(layer);
     gradients.push({ facts, hasOp: withOps.has(layer.name), kernels: await layerGradientKernels(layer, inputs) });
     return run();
-  });
+  };
+  await walkLayers(model, x, visit, { phase: 'backward', onProgress });
   return gradients;
 }
 
@@ -175,7 +202,9 @@ async function quietly<T>(work: () => Promise<T>): Promise<T> {
 
 export function measure(spec: Spec, options: MeasureOptions): Promise<Measurement> {
   const { channels, height, width } = spec.input;
-  return measureModel(() => buildModel(spec), [spec.batch, height, width, channels], options);
+  // Shared weights are cheaper to build and to pack; timing wants a model's distinct weights.
+  const build = (): tfl.LayersModel => buildModel(spec, { shareWeights: options.timing === undefined });
+  return measureModel(build, [spec.batch, height, width, channels], options);
 }
 
 /** Measures a model built on the chosen backend, on a random NHWC input of the given shape. */
@@ -206,17 +235,27 @@ async function measureLoudly(
   const backend = await useBackend(choice);
   const model = build();
   const x = tf.randomNormal([...inputShape]); // NHWC
+  const released = new Set<tfl.LayerVariable>();
   try {
+    const { timing, onProgress } = options;
     const training = options.training === true;
     if (training) await tryModelGradient(model, x);
-    const { ops, unrecognised } = await profileLayers(model, x);
-    const backward = training ? readBackward(await layerGradients(model, x, ops), await modelGradientKernels(model, x)) : undefined;
-    const { timing } = options;
-    const latency = timing === undefined ? undefined : timeForward(model, x, timing);
+    // By default the profiled pass is the only one: it is the first forward too (no warm-up,
+    // since nothing is timed), and it frees each layer's weights behind itself.
+    const last = !training && timing === undefined;
+    const { ops, unrecognised } = await profileLayers(model, x, { onProgress, ...(last && { released }) });
+    const backward = training ? readBackward(await layerGradients(model, x, ops, onProgress), await modelGradientKernels(model, x)) : undefined;
+    const latency = timing === undefined ? undefined : timeForward(model, x, timing, onProgress);
     const layerMs = timing?.perLayer === true && latency !== undefined ? await layerTimes(model, x, Math.max(1, Math.min(latency.runs, 10))) : undefined;
     return { backend, ops, unrecognised, ...(latency && { latency }), ...(layerMs && { layerMs }), ...(backward && { backward }) };
   } finally {
     x.dispose();
-    model.dispose();
+    disposeModel(model, released);
   }
+}
+
+/** Frees the model's weights that a pass has not freed already (tfjs refuses to free one twice). */
+function disposeModel(model: tfl.LayersModel, released: ReadonlySet<tfl.LayerVariable>): void {
+  if (released.size === 0) model.dispose();
+  else for (const weight of model.weights) if (!released.has(weight)) weight.dispose();
 }

@@ -1,6 +1,7 @@
 // Forward latency of the whole model: warm-up, then repeated timed runs.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { OnProgress } from './progress';
 
 export interface Latency {
   medianMs: number;
@@ -82,8 +83,15 @@ function repeat(once: () => number, count: number, minimum: number, budgetMs: nu
 
 // Each sample is one forward: batching forwards into one sample would let a single
 // garbage-collection pause spoil the whole sample and widen the spread.
-export function timeForward(model: tfl.LayersModel, x: tf.Tensor, plan: TimingPlan): Latency {
-  const once = (): number => forwardOnce(model, x);
+export function timeForward(model: tfl.LayersModel, x: tf.Tensor, plan: TimingPlan, onProgress?: OnProgress): Latency {
+  // At most warmup + runs forwards; the budgets may end either phase sooner.
+  const most = plan.warmup + plan.runs;
+  let done = 0;
+  const once = (): number => {
+    const ms = forwardOnce(model, x);
+    onProgress?.(++done, most, 'timing');
+    return ms;
+  };
   const warm = repeat(once, plan.warmup, Math.min(1, plan.warmup), plan.warmupBudgetMs);
   return summarize(repeat(once, plan.runs, Math.min(MIN_TIMED, plan.runs), plan.runsBudgetMs), warm.length);
 }
