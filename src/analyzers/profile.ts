@@ -56,12 +56,22 @@ export interface ProfileOptions {
 }
 
 /**
- * Bytes a measured run holds at its peak: weights, the input and, during one forward, every
- * activation; a backward pass adds a gradient for each activation and each weight.
+ * Bytes a measured run holds at its peak. A forward frees each activation after its last
+ * reader, which leaves at most three of the largest alive (a residual block's input, branch
+ * and sum; an inception block's branches and their concatenation), and never more than all
+ * of them; one more of the largest is a kernel's scratch (wasm's Mean transposes its input).
+ * Timed, the weights are distinct and the backend keeps a packed copy of each. A backward pass
+ * keeps every activation and adds a gradient for each activation and each weight.
  */
-export function measuredRunBytes(sizes: Sizes, training: boolean): bigint {
-  const copies = training ? 2n : 1n;
-  return sizes.inputBytes + copies * (sizes.activationBytes + sizes.paramBytes);
+export function measuredRunBytes(sizes: Sizes, largestActivationBytes: bigint, { training = false, timed = false } = {}): bigint {
+  const largest = largestActivationBytes;
+  if (training) return sizes.inputBytes + 2n * (sizes.activationBytes + sizes.paramBytes) + largest;
+  const live = sizes.activationBytes < 3n * largest ? sizes.activationBytes : 3n * largest;
+  return sizes.inputBytes + (timed ? 2n : 1n) * sizes.paramBytes + live + largest;
+}
+
+function largestActivationBytes(layers: readonly LayerCounts[]): bigint {
+  return layers.reduce((most, l) => (numel(l.op.outputShape) > most ? numel(l.op.outputShape) : most), 0n) * FLOAT32_BYTES;
 }
 
 const FLOAT32_BYTES = 4n;
@@ -100,15 +110,21 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
     ...(backward && { training: trainingOf(totals, backward) }),
   };
   if (!options.measure) return { ...base, check: skippedCheck('--no-measure', layers.length) };
-  const needed = measuredRunBytes(base.sizes, options.training === true);
+  const needed = measuredRunBytes(base.sizes, largestActivationBytes(layers), { training: options.training === true, timed: options.timing !== undefined });
   if (options.maxMemoryBytes !== undefined && needed > options.maxMemoryBytes) {
     const mb = (bytes: bigint): string => `${bytes / 2n ** 20n} MB`;
     return { ...base, check: skippedCheck(`it needs about ${mb(needed)}, above the memory budget of ${mb(options.maxMemoryBytes)} (--max-memory)`, layers.length) };
   }
 
   // tfjs costs a quarter of a second to import: only the measured path pays it.
-  const { measure } = await import('./measured/index.js');
-  const measurement = await measure(spec, options);
+  const { measure, MeasurementSkipped } = await import('./measured/index.js');
+  let measurement;
+  try {
+    measurement = await measure(spec, { ...options, peakBytes: needed });
+  } catch (error) {
+    if (error instanceof MeasurementSkipped) return { ...base, check: skippedCheck(error.message, layers.length) };
+    throw error;
+  }
   const check = compareLayers(layers, measurement.ops.map(countLayer));
   check.mismatches.push(...kernelMismatches(measurement.unrecognised));
   if (backward !== undefined) {

@@ -12,6 +12,7 @@ import { readBackward, type LayerGradient, type MeasuredBackward } from './gradi
 import { layerGradientKernels, modelGradientKernels, tryModelGradient } from './gradients';
 import { opsFromKernels, type LayerFacts } from './kernels';
 import { summarize, timeForward, type Latency, type Timing } from './latency';
+import { assertFits, skipOnMemoryFault } from './memory';
 import type { OnProgress } from './progress';
 
 export interface MeasureOptions {
@@ -22,6 +23,8 @@ export interface MeasureOptions {
   training?: boolean | undefined;
   /** Told as layers and timed runs are done. */
   onProgress?: OnProgress | undefined;
+  /** The estimated peak of the run, checked against what the chosen backend can hold. */
+  peakBytes?: bigint | undefined;
 }
 
 export interface Measurement {
@@ -200,6 +203,8 @@ async function quietly<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+export { MeasurementSkipped } from './memory';
+
 export function measure(spec: Spec, options: MeasureOptions): Promise<Measurement> {
   const { channels, height, width } = spec.input;
   // Shared weights are cheaper to build and to pack; timing wants a model's distinct weights.
@@ -209,7 +214,7 @@ export function measure(spec: Spec, options: MeasureOptions): Promise<Measuremen
 
 /** Measures a model built on the chosen backend, on a random NHWC input of the given shape. */
 export function measureModel(build: () => tfl.LayersModel, inputShape: readonly number[], options: MeasureOptions): Promise<Measurement> {
-  return quietly(async () => {
+  return skipOnMemoryFault(() => quietly(async () => {
     try {
       return await measureLoudly(build, inputShape, options, options.backend);
     } catch (error) {
@@ -219,7 +224,7 @@ export function measureModel(build: () => tfl.LayersModel, inputShape: readonly 
       if (options.backend === 'auto' && tf.getBackend() !== 'cpu') return measureLoudly(build, inputShape, options, 'cpu');
       throw new UsageError(`backend '${tf.getBackend()}' has no kernel '${kernel}' that this model needs; try --backend cpu`);
     }
-  });
+  }));
 }
 
 function missingKernel(error: unknown): string | undefined {
@@ -233,8 +238,10 @@ async function measureLoudly(
   choice: BackendChoice,
 ): Promise<Measurement> {
   const backend = await useBackend(choice);
+  assertFits(backend.name, options.peakBytes);
   const model = build();
-  const x = tf.randomNormal([...inputShape]); // NHWC
+  // Values change no kernel; filled on the backend, the input has no copy in JavaScript.
+  const x = tf.fill([...inputShape], 1); // NHWC
   const released = new Set<tfl.LayerVariable>();
   try {
     const { timing, onProgress } = options;
