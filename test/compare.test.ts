@@ -114,7 +114,7 @@ describe('seprof compare', () => {
 
   it('accepts the shipped suite measured now against the committed baseline (acceptance)', () => {
     const out = join(dir, 'r');
-    const report = seprof(['report', '--suite', 'reports/suite.json', '--out', out]);
+    const report = seprof(['report', '--suite', 'reports/suite.json', '--out', out, '--quiet']);
     expect(report.stderr).toBe('');
     expect(report.code).toBe(0);
     const run = seprof(['compare', baseline, join(out, 'report.json')]);

@@ -38,7 +38,7 @@ const expected = {
 
 describe('seprof report on a tiny suite, measured', () => {
   const out = join(dir, 'out');
-  const run = seprof(['report', '--suite', suite, '--out', out]);
+  const run = seprof(['report', '--suite', suite, '--out', out, '--quiet']);
   const read = (name: string): string => readFileSync(join(out, name), 'utf8');
 
   it('exits 0 and prints the summary table and what it wrote', () => {

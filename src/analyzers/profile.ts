@@ -6,6 +6,7 @@ import { countLayer, totalsOf, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency, Timing } from './measured/latency';
+import type { OnProgress } from './measured/progress';
 import { plainTwin, type Spec } from '../model/spec';
 
 export interface Sizes {
@@ -51,6 +52,8 @@ export interface ProfileOptions {
   /** Time the measured model (`--latency`, `--runs`, `--warmup`); absent, nothing is timed. */
   timing?: Timing | undefined;
   training?: boolean | undefined;
+  /** Told as the measured run advances (layers, timed runs). */
+  onProgress?: OnProgress | undefined;
   /** Skip the measured run when it would need more bytes than this. */
   maxMemoryBytes?: bigint | undefined;
 }

@@ -1,12 +1,11 @@
 // seprof explain: what each convention counts for this model, how they differ, and what they leave out.
 import type { Command } from 'commander';
 import { CONVENTION_KEYS } from '../analyzers/conventions';
-import { profile } from '../analyzers/profile';
 import { UsageError } from '../errors';
 import { oneOf } from '../parse';
 import { buildSpec } from '../model/spec';
 import * as parse from './options';
-import { addModelOptions, failOnMismatch, noteSkippedRun } from './profile';
+import { addModelOptions, failOnMismatch, noteSkippedRun, profileWithProgress } from './profile';
 
 const EXPLAIN_FORMATS = ['table', 'json', 'markdown'] as const;
 
@@ -34,7 +33,7 @@ async function runExplain(flags: parse.ProfileFlags, toolVersion: string): Promi
   const format = oneOf('format', parse.format(flags), EXPLAIN_FORMATS);
   const reference = oneOf('convention', flags.convention, CONVENTION_KEYS);
   const keys = parse.columns({ conventions: flags.conventions ?? 'all' });
-  const result = await profile(spec, parse.profileOptions(flags));
+  const result = await profileWithProgress(spec, flags);
   noteSkippedRun(result.check, flags.measure);
   // Loaded on use: the root command should not pay for explain's modules.
   const [{ explain }, { renderExplanation }] = await Promise.all([import('../analyzers/explain.js'), import('../report/explain/index.js')]);

@@ -51,6 +51,8 @@ export interface MeasureFlags {
   latency?: boolean | undefined;
   maxMemory?: string | undefined;
   training?: boolean | undefined;
+  /** No progress on stderr. */
+  quiet?: boolean | undefined;
 }
 
 export interface LatencyDefaults {

@@ -1,13 +1,14 @@
 // The main job: profile one block, analytic and measured.
 import type { Command } from 'commander';
 import type { Check } from '../analyzers/check';
-import { profile } from '../analyzers/profile';
+import { profile, type Profile } from '../analyzers/profile';
 import { EXIT_FAILED } from '../errors';
 import { wholeNumber } from '../parse';
 import { render } from '../report';
-import { buildSpec } from '../model/spec';
+import { buildSpec, type Spec } from '../model/spec';
 import { insertionPoints, runInsertionPoints } from './insertion-points';
 import * as parse from './options';
+import { progress, SILENT } from './progress';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -37,7 +38,8 @@ export function addModelOptions(command: Command): Command {
     .option('--max-memory <size>', 'skip the measured run when it needs more memory, e.g. 2G (default: a quarter of free memory)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu', 'auto')
     .option('--runs <N>', 'timed forward runs for the latency; implies --latency (default: up to 100 within about 3 s, at least 3)')
-    .option('--warmup <N>', 'untimed forward runs before timing; implies --latency (default: up to 200 within about 1 s)');
+    .option('--warmup <N>', 'untimed forward runs before timing; implies --latency (default: up to 200 within about 1 s)')
+    .option('--quiet', 'no progress on stderr');
 }
 
 /** The options that say what to profile and how to report it. */
@@ -62,10 +64,21 @@ export async function runProfile(flags: parse.ProfileFlags, toolVersion: string)
   const columns = parse.columns(flags);
   const depth = flags.depth === undefined ? (spec.block === 'network' ? 2 : undefined) : wholeNumber('depth', flags.depth);
   const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
-  const result = await profile(spec, parse.profileOptions(flags));
+  const result = await profileWithProgress(spec, flags);
   noteSkippedRun(result.check, flags.measure);
   process.stdout.write(render(result, { format, columns, toolVersion, depth, top }));
   failOnMismatch(result.check);
+}
+
+/** A measured network or a backward pass takes seconds: progress on stderr meanwhile (not --quiet). */
+export async function profileWithProgress(spec: Spec, flags: parse.MeasureFlags): Promise<Profile> {
+  const long = flags.measure && (spec.block === 'network' || flags.training === true);
+  const shown = long ? progress(flags.quiet) : SILENT;
+  try {
+    return await profile(spec, { ...parse.profileOptions(flags), onProgress: shown.update });
+  } finally {
+    shown.end();
+  }
 }
 
 /** A measured run the memory guard skipped: the analytic result stands, stderr says why. */

@@ -10,6 +10,7 @@ import { renderReportJson, reportJson, totalSeconds } from '../report/document';
 import { renderJunit } from '../report/junit';
 import { renderReportMarkdown } from '../report/report-markdown';
 import * as parse from './options';
+import { progress } from './progress';
 import { runCases } from './run-cases';
 import { loadSuite } from './suite';
 
@@ -33,7 +34,7 @@ async function runReport(flags: ReportFlags, toolVersion: string): Promise<void>
   makeDirectory(flags.out);
 
   const date = new Date();
-  const results = await runCases(cases, options);
+  const results = await runCases(cases, options, progress(flags.quiet));
   const charts = reportCharts(results, columns[0] ?? 'thop');
   const files: [name: string, text: string][] = [
     ...charts.map((c): [string, string] => [c.file, c.svg]),
@@ -64,6 +65,7 @@ export function addReportCommand(program: Command, toolVersion: string): void {
     .option('--latency', "also time each case's forward pass (off: counts and the measured check only)")
     .option('--runs <N>', 'timed forward runs for each latency; implies --latency (default: up to 30 within about 0.8 s)')
     .option('--warmup <N>', 'untimed forward runs before timing; implies --latency (default: up to 50 within about 0.3 s)')
+    .option('--quiet', 'no progress on stderr')
     .option('--convention <key>', 'the MACs column and chart: thop, fvcore, ptflops, ptflops-aten, macs or flops', 'thop')
     .option('--conventions <keys>', "several columns: a comma-separated list, or 'all'")
     .option('--debug', 'print stack traces of errors')

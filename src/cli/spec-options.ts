@@ -14,6 +14,7 @@ const RUN_OPTIONS = new Set([
   'latency',
   'training',
   'maxMemory',
+  'quiet',
   'format',
   'json',
   'convention',

@@ -8,6 +8,7 @@ import { describeSpec } from '../model/spec';
 import { combinations, expandValues, type Axis } from '../sweep/grammar';
 import * as parse from './options';
 import { addProfileOptions } from './profile';
+import { progress } from './progress';
 import { runCases } from './run-cases';
 import { isSpecOption, specFromOptions, within, type RawOptions } from './spec-options';
 import type { NamedSpec } from './suite';
@@ -75,7 +76,7 @@ async function runSweep(command: Command, flags: SweepFlags & RawOptions, toolVe
   const columns = parse.columns(flags);
   const options = parse.profileOptions(flags, parse.BATCH_LATENCY);
   const { cases, varying } = sweepCases(command, flags);
-  const results = await runCases(cases, options);
+  const results = await runCases(cases, options, progress(flags.quiet));
   process.stdout.write(render(results, cases, varying, format, columns, toolVersion));
   const failed = mismatchedCases(results).length;
   if (failed > 0) {

@@ -147,7 +147,7 @@ export async function profileLayers(model: tfl.LayersModel, x: tf.Tensor, walk: 
         spans.push({ facts, from, to: kernelsRecorded() });
         return outputs;
       },
-      { phase: 'forward', ...walk },
+      { phase: 'layers measured', ...walk },
     );
     return [];
   });
@@ -188,7 +188,7 @@ async function layerGradients(model: tfl.LayersModel, x: tf.Tensor, ops: readonl
     gradients.push({ facts, hasOp: withOps.has(layer.name), kernels: await layerGradientKernels(layer, inputs) });
     return run();
   };
-  await walkLayers(model, x, visit, { phase: 'backward', onProgress });
+  await walkLayers(model, x, visit, { phase: 'layer gradients', onProgress });
   return gradients;
 }
 

@@ -89,7 +89,7 @@ export function timeForward(model: tfl.LayersModel, x: tf.Tensor, plan: TimingPl
   let done = 0;
   const once = (): number => {
     const ms = forwardOnce(model, x);
-    onProgress?.(++done, most, 'timing');
+    onProgress?.(++done, most, 'timing runs');
     return ms;
   };
   const warm = repeat(once, plan.warmup, Math.min(1, plan.warmup), plan.warmupBudgetMs);
