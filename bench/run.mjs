@@ -3,7 +3,8 @@
 //  - whole processes against `node -e 0` (medians of repeated runs);
 //  - a measured ResNet-152 against a PyTorch forward of torchvision's resnet152, `import torch`
 //    included (when python3 has torch and torchvision; "skipped" otherwise), and its peak memory;
-//  - the profiled pass against a plain forward of the same tfjs model, in this process;
+//  - the profiled pass (the layer-by-layer forward under tf.profile, kernels recorded; reading
+//    them into ops comes after) against a plain forward of the same tfjs model, in this process;
 //  - sweep throughput, and the seed command on every backend that loads here.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -85,13 +86,13 @@ row('`seprof --model resnet152` (measured and checked)', torchAgainst, ms(resnet
 row('peak memory of `seprof --model resnet152`', 'the target, 600 MB', mb(resnet.kib), times(resnet.kib, 600 * 1024), '≤ 1.0x');
 if (torch) row('peak memory of `seprof --model resnet152`', `the PyTorch forward above (${mb(torch.kib)})`, mb(resnet.kib), times(resnet.kib, torch.kib), '');
 
-// 3. The profiler's own cost: a profiled layer-by-layer pass against a plain forward.
+// 3. The profiler's own cost: the recorded layer-by-layer pass against a plain forward.
 progress('profiled pass against a plain forward');
 const tf = require('@tensorflow/tfjs-core');
 const { buildSpec } = require('../dist/model/spec.js');
 const { buildModel } = require('../dist/modules/index.js');
 const { useBackend } = require('../dist/analyzers/measured/backend.js');
-const { profileLayers } = require('../dist/analyzers/measured/index.js');
+const { recordLayers } = require('../dist/analyzers/measured/index.js');
 const { forwardOnce } = require('../dist/analyzers/measured/latency.js');
 const quiet = console.warn;
 console.warn = () => {};
@@ -109,14 +110,14 @@ for (const [label, raw, repeats] of [
   // Alternated, so that both see the same machine; warmed first (JIT, allocator, packed weights).
   for (let i = 0; i < Math.min(repeats, 50); i++) {
     forwardOnce(model, x);
-    await profileLayers(model, x);
+    await recordLayers(model, x);
   }
   const plain = [];
   const profiled = [];
   for (let i = 0; i < repeats; i++) {
     plain.push(forwardOnce(model, x));
     const start = performance.now();
-    await profileLayers(model, x);
+    await recordLayers(model, x);
     profiled.push(performance.now() - start);
   }
   const [p, f] = [median(profiled), median(plain)];

@@ -1,5 +1,7 @@
 // The measured path: build the spec's tfjs model, run it layer by layer under tf.profile,
 // and read the ops from the kernels that executed and the weights that were allocated.
+// First: tfjs's bundles then compile from V8's code cache when one is there.
+import './compile-cache';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../../errors';
@@ -10,7 +12,7 @@ import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
 import { readBackward, type LayerGradient, type MeasuredBackward } from './gradient-kernels';
 import { layerGradientKernels, modelGradientKernels, tryModelGradient } from './gradients';
-import { opsFromKernels, type LayerFacts } from './kernels';
+import { opsFromKernels, type KernelRecord, type LayerFacts } from './kernels';
 import { summarize, timeForward, type Latency, type Timing } from './latency';
 import { assertFits, skipOnMemoryFault } from './memory';
 import type { OnProgress } from './progress';
@@ -102,7 +104,8 @@ async function walkLayers(
         if (value === undefined) throw new Error(`layer ${layer.name} runs before its input ${t.name}`);
         return value;
       });
-      const outputs = await visit(layer, inputs, () => layer.apply(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as LayerOutput);
+      const visited = visit(layer, inputs, () => layer.apply(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as LayerOutput);
+      const outputs = visited instanceof Promise ? await visited : visited; // no tick for a synchronous visit
       const produced = Array.isArray(outputs) ? outputs : [outputs];
       node.outputTensors.forEach((t, i) => {
         const value = produced[i];
@@ -129,36 +132,48 @@ async function walkLayers(
   }
 }
 
+/** What a profiled pass recorded: every kernel, and which of them ran inside each layer. */
+export interface RecordedPass {
+  kernels: KernelRecord[];
+  spans: { layer: tfl.layers.Layer; from: number; to: number }[];
+}
+
 /**
- * The ops of a layer-by-layer pass under one tf.profile: the kernels recorded between a
- * layer's start and end are its own (thop's forward hooks, in tfjs). One profile for the
- * whole pass keeps the profiler's cost near a plain forward's.
+ * A layer-by-layer pass under one tf.profile: the kernels recorded between a layer's start
+ * and end are its own (thop's forward hooks, in tfjs). One profile for the whole pass keeps
+ * the profiler's cost near a plain forward's; reading the kernels waits until it is over.
  */
-export async function profileLayers(model: tfl.LayersModel, x: tf.Tensor, walk: WalkOptions = {}): Promise<{ ops: Op[]; unrecognised: string[] }> {
-  const spans: { facts: LayerFacts; from: number; to: number }[] = [];
+export async function recordLayers(model: tfl.LayersModel, x: tf.Tensor, walk: WalkOptions = {}): Promise<RecordedPass> {
+  const spans: RecordedPass['spans'] = [];
   const { kernels } = await tf.profile(async () => {
-    await walkLayers(
-      model,
-      x,
-      (layer, _, run) => {
-        const facts = layerFacts(layer); // before its weights may be released
-        const from = kernelsRecorded();
-        const outputs = run();
-        spans.push({ facts, from, to: kernelsRecorded() });
-        return outputs;
-      },
-      { phase: 'layers measured', ...walk },
-    );
+    const visit = (layer: tfl.layers.Layer, _: tf.Tensor[], run: () => LayerOutput): LayerOutput => {
+      const from = kernelsRecorded();
+      const outputs = run();
+      spans.push({ layer, from, to: kernelsRecorded() });
+      return outputs;
+    };
+    await walkLayers(model, x, visit, { phase: 'layers measured', ...walk });
     return [];
   });
+  return { kernels, spans };
+}
+
+/** The ops of a recorded pass, each layer's from its own kernels and weights. */
+export function readLayers({ kernels, spans }: RecordedPass): { ops: Op[]; unrecognised: string[] } {
   const ops: Op[] = [];
   const unrecognised: string[] = [];
-  for (const { facts, from, to } of spans) {
-    const read = opsFromKernels(kernels.slice(from, to), facts);
+  for (const { layer, from, to } of spans) {
+    // Facts read weight shapes and the config, never weight values: released weights are fine.
+    const read = opsFromKernels(kernels.slice(from, to), layerFacts(layer));
     ops.push(...read.ops);
-    unrecognised.push(...read.unrecognised.map((k) => `${facts.name}: ${k}`));
+    unrecognised.push(...read.unrecognised.map((k) => `${layer.name}: ${k}`));
   }
   return { ops, unrecognised };
+}
+
+/** The ops of a profiled layer-by-layer pass. */
+export async function profileLayers(model: tfl.LayersModel, x: tf.Tensor, walk: WalkOptions = {}): Promise<{ ops: Op[]; unrecognised: string[] }> {
+  return readLayers(await recordLayers(model, x, walk));
 }
 
 /** Median wall time of each layer over `runs` layer-by-layer passes, each layer waited for. */
