@@ -71,17 +71,21 @@ with torch.no_grad():
     model(torch.randn(1, 3, 224, 224))
 print("maxrss=%d" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 `;
-const torchLoads = spawnSync('python3', ['-c', 'import torch, torchvision'], { stdio: 'ignore' }).status === 0;
+// python3 first; Debian's python3-torch installs for the system python, which a pyenv shim may hide.
+const python = [process.env.BENCH_PYTHON, 'python3', '/usr/bin/python3'].find(
+  (candidate) => candidate && spawnSync(candidate, ['-c', 'import torch, torchvision'], { stdio: 'ignore' }).status === 0,
+);
+const torchLoads = python !== undefined;
 const network = [bin, '--model', 'resnet152', '--quiet'];
 runOnce(process.execPath, network); // warms the file cache
-if (torchLoads) runOnce('python3', ['-c', TORCH], { node: false });
+if (torchLoads) runOnce(python, ['-c', TORCH], { node: false });
 const pairs = Array.from({ length: NETWORK_REPEATS }, () => ({
   seprof: runOnce(process.execPath, network),
-  torch: torchLoads ? runOnce('python3', ['-c', TORCH], { node: false }) : undefined,
+  torch: torchLoads ? runOnce(python, ['-c', TORCH], { node: false }) : undefined,
 }));
 const resnet = { wallMs: median(pairs.map((p) => p.seprof.wallMs)), kib: median(pairs.map((p) => p.seprof.kib)) };
 const torch = torchLoads ? { wallMs: median(pairs.map((p) => p.torch.wallMs)), kib: median(pairs.map((p) => p.torch.kib)) } : undefined;
-const torchAgainst = torch === undefined ? 'PyTorch: skipped (python3 cannot import torch, torchvision)' : `PyTorch forward of torchvision resnet152, \`import torch\` included (${ms(torch.wallMs)})`;
+const torchAgainst = torch === undefined ? 'PyTorch: skipped (no python3 here imports torch and torchvision)' : `PyTorch forward of torchvision resnet152, \`import torch\` included (${ms(torch.wallMs)})`;
 row('`seprof --model resnet152` (measured and checked)', torchAgainst, ms(resnet.wallMs), torch ? times(resnet.wallMs, torch.wallMs) : 'skipped', '≤ 1.0x');
 row('peak memory of `seprof --model resnet152`', 'the target, 600 MB', mb(resnet.kib), times(resnet.kib, 600 * 1024), '≤ 1.0x');
 if (torch) row('peak memory of `seprof --model resnet152`', `the PyTorch forward above (${mb(torch.kib)})`, mb(resnet.kib), times(resnet.kib, torch.kib), '');
