@@ -23,7 +23,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'seprof-bench-'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 1 ? 3 : 1)} ms`);
 const mb = (kib) => `${Math.round(kib / 1024)} MB`;
-const times = (x, base) => `${(x / base).toFixed(2)}x`;
+const times = (x, base) => `${(x / base).toFixed(x / base < 0.1 ? 3 : 2)}x`;
 
 /** One run of a command: wall time and peak memory (KiB), or undefined when it fails. */
 function runOnce(command, args, { node = true } = {}) {
@@ -47,6 +47,13 @@ function measureProcess(command, args, repeats, options) {
   return { wallMs: median(runs.map((r) => r.wallMs)), kib: median(runs.map((r) => r.kib)) };
 }
 
+/** Medians of node processes run in turns, one of each per round. */
+function measureInterleaved(argLists, repeats) {
+  for (const args of argLists) runOnce(process.execPath, args); // warms the file cache
+  const rounds = Array.from({ length: repeats }, () => argLists.map((args) => runOnce(process.execPath, args)));
+  return argLists.map((_, i) => ({ wallMs: median(rounds.map((r) => r[i].wallMs)), kib: median(rounds.map((r) => r[i].kib)) }));
+}
+
 const rows = [];
 const row = (figure, against, value, ratio, target) => rows.push({ figure, against, value, ratio, target });
 const progress = (text) => process.stderr.write(`bench: ${text}\n`);
@@ -54,9 +61,8 @@ const progress = (text) => process.stderr.write(`bench: ${text}\n`);
 // 1. Start-up and the seed command, against Node's own start.
 progress('start-up');
 const seed = [bin, '--channels', '512', '--reduction', '8'];
-const node = measureProcess(process.execPath, ['-e', '0'], REPEATS);
-const analytic = measureProcess(process.execPath, [...seed, '--no-measure'], REPEATS);
-const full = measureProcess(process.execPath, seed, REPEATS);
+// Interleaved, so that a machine that gets busier slows all three alike.
+const [node, analytic, full] = measureInterleaved([['-e', '0'], [...seed, '--no-measure'], seed], REPEATS);
 const nodeAgainst = `\`node -e 0\` (${ms(node.wallMs)})`;
 row('`seprof --channels 512 --reduction 8 --no-measure`', nodeAgainst, ms(analytic.wallMs), times(analytic.wallMs, node.wallMs), '≤ 1.5x');
 row('`seprof --channels 512 --reduction 8` (measured and checked)', nodeAgainst, ms(full.wallMs), times(full.wallMs, node.wallMs), '≤ 3.5x');
