@@ -121,9 +121,11 @@ async function walkLayers(
         }
       }
       // Disposing a weight also frees the packed copy the wasm backend made of it for XNNPACK.
-      for (const weight of released === undefined ? [] : layer.weights) {
-        weight.dispose();
-        released?.add(weight);
+      if (released !== undefined) {
+        for (const weight of layer.weights) {
+          weight.dispose();
+          released.add(weight);
+        }
       }
       onProgress?.(done + 1, steps.length, phase);
     }
