@@ -12,7 +12,7 @@ describe('backward tables', () => {
     expect(Object.keys(BACKWARD).sort()).toEqual([...CONVENTION_KEYS].sort());
     expect(BACKWARD_KEYS).toEqual(['macs', 'flops']);
     for (const key of BACKWARD_KEYS) expect(Object.keys(backwardTable(key) ?? {}).sort()).toEqual([...OP_KINDS].sort());
-    for (const key of ['thop', 'fvcore', 'ptflops', 'ptflops-aten']) expect(backwardTable(key)).toBeUndefined();
+    for (const key of ['thop', 'fvcore', 'ptflops', 'ptflops-aten'] as const) expect(backwardTable(key)).toBeUndefined();
   });
 });
 

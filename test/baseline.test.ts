@@ -29,7 +29,7 @@ describe('reports/baseline.json', () => {
     expect(baseline.cases.every((c) => c.latency === null)).toBe(true);
   });
 
-  // The baseline must also be right, not only stable: every SE case against conventions.md's closed forms,
+  // The baseline must also be right, not only stable: every SE case against docs/conventions.md's closed forms,
   // every hybrid block against its params and thop closed forms. (Networks: test/networks.test.ts.)
   const ofBlock = (block: string) => baseline.cases.filter((c) => c.spec.block === block).map((c) => [c.name, c] as const);
 

@@ -1,4 +1,4 @@
-// Every convention on every op of the hybrid blocks, against conventions.md's rules by hand.
+// Every convention on every op of the hybrid blocks, against docs/conventions.md's rules by hand.
 import { describe, expect, it } from 'vitest';
 import { analyticOps } from '../src/analyzers/analytic';
 import { countLayer, totalsOf } from '../src/analyzers/count';
@@ -7,7 +7,7 @@ import { inceptionGrid, resnetGrid } from './support/block-grids';
 
 const numel = (shape: readonly number[]): bigint => shape.reduce((n, d) => n * BigInt(d), 1n);
 
-/** conventions.md, read afresh: [thop, fvcore, ptflops, ptflops-aten, macs, flops, senet]. */
+/** docs/conventions.md, read afresh: [thop, fvcore, ptflops, ptflops-aten, macs, flops, senet]. */
 function byHand(op: Op): bigint[] {
   const x = op.inputShapes[0] ?? [];
   const B = BigInt(x[0] ?? 1);
@@ -47,13 +47,13 @@ function byHand(op: Op): bigint[] {
   }
 }
 
-const KEYS = ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops', 'senet'];
+const KEYS = ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops', 'senet'] as const;
 
 describe.each([
   ['SE-ResNet and ResNet blocks', resnetGrid],
   ['SE-Inception and Inception blocks', inceptionGrid],
 ] as const)('%s', (_, grid) => {
-  it('count every op under every convention as conventions.md says, and sum to the totals', () => {
+  it('count every op under every convention as docs/conventions.md says, and sum to the totals', () => {
     expect(grid.length).toBeGreaterThanOrEqual(60);
     const failures: string[] = [];
     for (const spec of grid) {
@@ -61,7 +61,7 @@ describe.each([
       const sums = KEYS.map(() => 0n);
       for (const { op, counts } of layers) {
         byHand(op).forEach((n, i) => {
-          const key = KEYS[i] ?? '';
+          const key = KEYS[i] ?? 'thop';
           sums[i] = (sums[i] ?? 0n) + n;
           if (counts[key] !== n) failures.push(`${spec.block} ${op.name} ${key}: ${counts[key]} vs ${n}`);
         });

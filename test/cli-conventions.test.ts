@@ -6,7 +6,7 @@ import { ROOT, expectUsageError, seprof } from './support/cli';
 const json = (stdout: string) => JSON.parse(stdout) as Record<string, any>;
 
 describe('seprof --channels 512 --reduction 16 --conventions all --no-measure (1x512x7x7)', () => {
-  // C = 512, m = 32, S = 49, B = 1, closed forms of conventions.md.
+  // C = 512, m = 32, S = 49, B = 1, closed forms of docs/conventions.md.
   const [C, m, S] = [512, 32, 49];
   const expected = {
     thop: C * (S + 1) + 2 * C * m, // 58,368

@@ -31,7 +31,7 @@ describe('memory guard', () => {
     // SE(512) on 512x56x56: input and scale output are 512*56*56 floats each, 6.4 MB apiece.
     const run = seprof(['--channels', '512', '--height', '56', '--width', '56', '--max-memory', '4M', '--json']);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/^seprof: measured run skipped: it needs about \d+ MB, above the memory budget of 4 MB \(--max-memory\)\n$/);
+    expect(run.stderr).toMatch(/^seprof: measured run skipped: it needs about \d+(\.\d)? MB, above the memory budget of 4 MB \(--max-memory\)\n$/);
     const doc = JSON.parse(run.stdout) as { check: { status: string }; totals: { params: number }; latency: unknown };
     expect(doc.check.status).toBe('skipped');
     expect(doc.latency).toBeNull();

@@ -36,7 +36,7 @@ describe('a run the backend cannot hold', () => {
     // 6 GiB estimated, under --max-memory 20G but above what wasm can address.
     const run = seprof(['--channels', '512', '--height', '1024', '--width', '1024', '--max-memory', '20G', '--backend', 'wasm', '--json']);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/^seprof: measured run skipped: it needs about \d+ MB, more than the wasm backend can hold \(3584 MB\)\n$/);
+    expect(run.stderr).toMatch(/^seprof: measured run skipped: it needs about [\d.]+ GB, more than the wasm backend can hold \(3.5 GB\)\n$/);
     const doc = JSON.parse(run.stdout) as { check: { status: string }; totals: { params: number } };
     expect(doc.check.status).toBe('skipped');
     expect(doc.totals.params).toBe(2 * 512 * 32);

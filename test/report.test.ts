@@ -19,7 +19,7 @@ writeFileSync(
   }),
 );
 
-/** SEAttention's closed forms (conventions.md). */
+/** SEAttention's closed forms (docs/conventions.md). */
 function se(C: number, r: number, S: number, B = 1, bias = false): { params: number; thop: number; fvcore: number; macs: number } {
   const m = Math.floor(C / r);
   return {

@@ -1,4 +1,4 @@
-// The closed forms of conventions.md against the summed op counts, and per-op rules by hand.
+// The closed forms of docs/conventions.md against the summed op counts, and per-op rules by hand.
 import { describe, expect, it } from 'vitest';
 import { analyticOps } from '../src/analyzers/analytic';
 import { analyticBackward, trainingOf } from '../src/analyzers/backward/training';
@@ -14,7 +14,7 @@ const grid = seGrid({
   bias: [false, true],
 });
 
-describe('SE closed forms (conventions.md)', () => {
+describe('SE closed forms (docs/conventions.md)', () => {
   it('covers a grid of at least 200 cases', () => {
     expect(grid.length).toBeGreaterThanOrEqual(200);
   });
@@ -43,7 +43,7 @@ describe('SE closed forms (conventions.md)', () => {
   });
 });
 
-describe('SE per op, every convention (conventions.md rules by hand)', () => {
+describe('SE per op, every convention (docs/conventions.md rules by hand)', () => {
   it.each(grid.map((spec) => [JSON.stringify(spec), spec] as const))('%s', (_, spec) => {
     const B = BigInt(spec.batch);
     const C = BigInt(spec.input.channels);
@@ -61,7 +61,7 @@ describe('SE per op, every convention (conventions.md rules by hand)', () => {
       scale: [0n, 0n, 0n, 0n, 0n, B * C * S],
     };
     for (const [name, values] of Object.entries(expected)) {
-      const keys = ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops'];
+      const keys = ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops'] as const;
       expect(keys.map((k) => counts[name]?.[k])).toEqual(values);
     }
   });

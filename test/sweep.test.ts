@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { combinations, expandValues, MAX_CASES } from '../src/sweep/grammar';
 import { ROOT, expectUsageError, seprof } from './support/cli';
 
-/** SEAttention's closed forms (conventions.md), for C channels, ratio r, S = H*W, batch B. */
+/** SEAttention's closed forms (docs/conventions.md), for C channels, ratio r, S = H*W, batch B. */
 function se(C: number, r: number, S = 49, B = 1): { params: number; thop: number } {
   const m = Math.floor(C / r);
   return { params: 2 * C * m, thop: B * C * (S + 1) + 2 * B * C * m };

@@ -1,11 +1,13 @@
 // --training, measured: tfjs gradient kernels must give the analytic backward counts, per layer.
+import { unregisterKernel } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { analyticOps } from '../src/analyzers/analytic';
 import { analyticBackward, GRADIENT_SUMS } from '../src/analyzers/backward/training';
 import { compareBackward, compareLayers } from '../src/analyzers/check';
 import { countLayer } from '../src/analyzers/count';
 import { measure, measureModel } from '../src/analyzers/measured';
+import { registerWasmGradients } from '../src/analyzers/measured/wasm-gradients';
 import { makeOp, type Op } from '../src/analyzers/ops';
 import { seGrid, specOf } from './support/grid';
 
@@ -75,15 +77,16 @@ function handBuiltOps(batch: number, height: number, width: number): Op[] {
   ];
 }
 
-describe('conv2d, batchnorm, pools, add and concat backward: analytic equals measured (cpu)', () => {
+describe.each(['cpu', 'wasm'] as const)('conv2d, batchnorm, pools, add and concat backward: analytic equals measured (%s)', (backend) => {
   it.each([
     [1, 8, 8],
     [2, 6, 6],
     [2, 9, 7],
   ])('batch %i, %ix%i', async (batch, height, width) => {
-    const measured = await measureModel(() => handBuiltModel(height, width), [batch, height, width, 3], { ...once, backend: 'cpu' });
+    const measured = await measureModel(() => handBuiltModel(height, width), [batch, height, width, 3], { ...once, backend });
     const layers = handBuiltOps(batch, height, width).map(countLayer);
     const analytic = analyticBackward(layers);
+    expect(measured.backend.name).toBe(backend);
     expect(measured.unrecognised).toEqual([]);
     expect(compareLayers(layers, measured.ops.map(countLayer)).mismatches).toEqual([]);
     expect(measured.backward?.unrecognised).toEqual([]);
@@ -96,17 +99,35 @@ describe('conv2d, batchnorm, pools, add and concat backward: analytic equals mea
     expect(rows[GRADIENT_SUMS]?.['flops']).toBe(pixels * 3n + pixels * 4n);
     expect(rows['cat']?.['flops']).toBe(0n);
   });
+});
 
-  it("falls back from wasm, which has no Conv2DBackpropFilter, to cpu with --backend auto", async () => {
-    const measured = await measureModel(() => handBuiltModel(6, 6), [1, 6, 6, 3], { ...once, backend: 'auto' });
-    expect(measured.backend.name).toBe('cpu');
+describe('a backend without a kernel --training needs', () => {
+  // wasm lacks Conv2DBackpropFilter until seprof registers one: take it away for each test.
+  beforeEach(() => unregisterKernel('Conv2DBackpropFilter', 'wasm'));
+  afterEach(() => registerWasmGradients());
+
+  it('moves --backend auto to cpu and says why in one line on stderr', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const measured = await measureModel(() => handBuiltModel(6, 6), [1, 6, 6, 3], { ...once, backend: 'auto' });
+      expect(measured.backend.name).toBe('cpu');
+      expect(measured.backward?.unrecognised).toEqual([]);
+      expect(stderr.mock.calls.map(([line]) => String(line))).toEqual([
+        "seprof: the wasm backend has no kernel 'Conv2DBackpropFilter' that this model needs; measuring on cpu instead, which is slower\n",
+      ]);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
+  it('refuses with --backend wasm', async () => {
     await expect(measureModel(() => handBuiltModel(6, 6), [1, 6, 6, 3], once)).rejects.toThrow(
       "backend 'wasm' has no kernel 'Conv2DBackpropFilter' that this model needs; try --backend cpu",
     );
   });
 });
 
-describe('hybrid blocks backward: analytic equals the tfjs gradient kernels (cpu)', () => {
+describe('hybrid blocks backward: analytic equals the tfjs gradient kernels (wasm)', () => {
   // Every SE placement, both block kinds, both strides, and both Inception variants, small.
   const specs = [
     ...['standard', 'pre', 'post', 'identity'].flatMap((sePosition) => [
@@ -119,10 +140,32 @@ describe('hybrid blocks backward: analytic equals the tfjs gradient kernels (cpu
   ];
 
   it.each(specs.map((spec) => [JSON.stringify(spec), spec] as const))('%s', async (_, spec) => {
-    const measured = await measure(spec, { ...once, backend: 'cpu' });
+    const measured = await measure(spec, once);
     const layers = analyticOps(spec).map(countLayer);
+    expect(measured.backend.name).toBe('wasm');
     expect(compareLayers(layers, measured.ops.map(countLayer)).mismatches).toEqual([]);
     expect(compareBackward(analyticBackward(layers).rows, measured.backward?.rows ?? [])).toEqual([]);
     expect(measured.backward?.unrecognised).toEqual([]);
+  });
+});
+
+describe('the SE-ResNet bottleneck of the README, --training on wasm', () => {
+  // --block se-resnet --channels 256 --planes 64: 1x256x56x56, SE r=16.
+  const spec = specOf({ block: 'se-resnet', channels: 256, planes: 64 });
+
+  it('passes the per-layer backward check, with the convolutions costed by hand', async () => {
+    const measured = await measure(spec, once);
+    const layers = analyticOps(spec).map(countLayer);
+    expect(measured.backend.name).toBe('wasm');
+    expect(measured.backward?.unrecognised).toEqual([]);
+    expect(compareBackward(analyticBackward(layers).rows, measured.backward?.rows ?? [])).toEqual([]);
+
+    // Each convolution's input and weight gradients: 2 x (56*56 outputs x Cout x kh*kw*Cin).
+    const rows = Object.fromEntries((measured.backward?.rows ?? []).map((r) => [r.name, r.counts]));
+    const pixels = 56n * 56n;
+    expect(rows['branch.conv1']?.['macs']).toBe(2n * pixels * 64n * 256n);
+    expect(rows['branch.conv2']?.['macs']).toBe(2n * pixels * 64n * 9n * 64n);
+    expect(rows['branch.conv3']?.['macs']).toBe(2n * pixels * 256n * 64n);
+    expect(rows['se.fc1']?.['macs']).toBe(2n * 256n * 16n);
   });
 });

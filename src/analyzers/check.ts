@@ -1,6 +1,6 @@
 // The cross-check: analytic and measured must agree on every layer, to the integer.
 import type { BackwardRow } from './backward/training';
-import type { Counts, LayerCounts } from './count';
+import { countEntries, type Counts, type LayerCounts } from './count';
 import { formatShape } from './ops';
 
 export interface Mismatch {
@@ -53,7 +53,7 @@ function compareByName<T>(
 }
 
 function compareCounts(analytic: Counts, measured: Counts, differ: Differ, prefix = ''): void {
-  for (const [key, value] of Object.entries(analytic)) differ(`${prefix}${key}`, String(value), String(measured[key] ?? ABSENT));
+  for (const [key, value] of countEntries(analytic)) differ(`${prefix}${key}`, String(value), String(measured[key] ?? ABSENT));
 }
 
 export function compareLayers(analytic: readonly LayerCounts[], measured: readonly LayerCounts[]): Check {

@@ -1,8 +1,17 @@
 // Counts every op under every convention: the numbers all reports are made of.
-import { CONVENTIONS, countOp } from './conventions';
+import { CONVENTION_KEYS, CONVENTIONS, countOp, type ConventionKey } from './conventions';
 import type { Op } from './ops';
 
-export type Counts = Record<string, bigint>;
+/** Counts by convention: every convention for a forward pass, those that count one for a backward pass. */
+export type Counts = Partial<Record<ConventionKey, bigint>>;
+
+/** The counts present, in report order. */
+export function countEntries(counts: Counts): [ConventionKey, bigint][] {
+  return CONVENTION_KEYS.flatMap((key): [ConventionKey, bigint][] => {
+    const n = counts[key];
+    return n === undefined ? [] : [[key, n]];
+  });
+}
 
 export interface LayerCounts {
   op: Op;
@@ -29,7 +38,7 @@ export function totalsOf(layers: readonly LayerCounts[]): Totals {
   for (const layer of layers) {
     params += layer.op.params;
     buffers += layer.op.buffers;
-    for (const key of Object.keys(counts)) counts[key] = (counts[key] ?? 0n) + (layer.counts[key] ?? 0n);
+    for (const { key } of CONVENTIONS) counts[key] = (counts[key] ?? 0n) + (layer.counts[key] ?? 0n);
   }
   return { params, buffers, counts };
 }

@@ -1,15 +1,14 @@
 // What each convention counts for one model, and why they differ: every word comes from the
 // convention tables (forward and backward), every number from the profile's op counts.
 import { BACKWARD_KEYS, backwardTable } from './backward';
-import { CONVENTION_KEYS, conventionByKey, isSkip, PUBLIC_COUNTERS } from './conventions';
-import type { Rule, Skip } from './conventions/convention';
+import { CONVENTION_KEYS, conventionOf, isSkip, PUBLIC_COUNTERS, type ConventionKey, type Rule, type Skip } from './conventions';
 import type { Counts } from './count';
 import type { Op, OpKind } from './ops';
 import type { Profile } from './profile';
 
 /** How one convention counts one op kind in this model. */
 export interface RuleUse {
-  key: string;
+  key: ConventionKey;
   /** Summed over the model's ops of this kind. */
   count: bigint;
   /** The rule's formula, or the reason the kind is skipped. */
@@ -35,7 +34,7 @@ export interface KindDifference {
 }
 
 export interface Difference {
-  key: string;
+  key: ConventionKey;
   total: bigint;
   referenceTotal: bigint;
   delta: bigint;
@@ -55,29 +54,28 @@ export interface BlindSpot {
 export interface Explanation {
   profile: Profile;
   /** The conventions explained, in report order. */
-  keys: string[];
+  keys: ConventionKey[];
   /** The convention the others are compared with. */
-  reference: string;
+  reference: ConventionKey;
   kinds: KindExplanation[];
   differences: Difference[];
   /** Per convention, the op kinds of this model it counts as 0. */
-  leftOut: Record<string, LeftOut[]>;
+  leftOut: Partial<Record<ConventionKey, LeftOut[]>>;
   /** Op kinds that every public counter leaves out. */
   blindSpots: BlindSpot[];
 }
 
 function describe(rule: Rule | Skip): Pick<RuleUse, 'rule' | 'skipped'> {
-  return isSkip(rule) ? { rule: rule.skip, skipped: true } : { rule: rule.formula, skipped: false };
+  return isSkip(rule) ? { rule: rule.reason, skipped: true } : { rule: rule.formula, skipped: false };
 }
 
 const sum = (values: readonly bigint[]): bigint => values.reduce((a, b) => a + b, 0n);
 
-function explainKind(profile: Profile, kind: OpKind, keys: readonly string[]): KindExplanation {
+function explainKind(profile: Profile, kind: OpKind, keys: readonly ConventionKey[]): KindExplanation {
   const { layers, training } = profile;
   const indices = layers.flatMap((layer, i) => (layer.op.kind === kind ? [i] : []));
   const forward = keys.map((key): RuleUse => {
-    const convention = conventionByKey(key);
-    if (convention === undefined) throw new Error(`no convention ${key}`);
+    const convention = conventionOf(key);
     const count = sum(indices.map((i) => layers[i]?.counts[key] ?? 0n));
     return { key, count, ...describe(convention.rules[kind]) };
   });
@@ -92,13 +90,13 @@ function explainKind(profile: Profile, kind: OpKind, keys: readonly string[]): K
 }
 
 /** The forward rule use of one convention for one kind. */
-export function ruleUse(kind: KindExplanation, key: string): RuleUse {
+export function ruleUse(kind: KindExplanation, key: ConventionKey): RuleUse {
   const found = kind.forward.find((u) => u.key === key);
   if (found === undefined) throw new Error(`no ${key} count for ${kind.kind}`);
   return found;
 }
 
-function difference(profile: Profile, kinds: readonly KindExplanation[], key: string, reference: string): Difference {
+function difference(profile: Profile, kinds: readonly KindExplanation[], key: ConventionKey, reference: ConventionKey): Difference {
   const total = profile.totals.counts[key] ?? 0n;
   const referenceTotal = profile.totals.counts[reference] ?? 0n;
   const byKind = kinds
@@ -107,19 +105,19 @@ function difference(profile: Profile, kinds: readonly KindExplanation[], key: st
   return { key, total, referenceTotal, delta: total - referenceTotal, byKind };
 }
 
-const isPublic = (key: string): boolean => PUBLIC_COUNTERS.some((c) => c.key === key);
+const isPublic = (key: ConventionKey): boolean => PUBLIC_COUNTERS.some((c) => c.key === key);
 
-export function explain(profile: Profile, keys: readonly string[], reference: string): Explanation {
+export function explain(profile: Profile, keys: readonly ConventionKey[], reference: ConventionKey): Explanation {
   const explained = [...new Set([reference, ...keys])];
   const kinds = [...new Set(profile.layers.map((layer) => layer.op.kind))].map((kind) => explainKind(profile, kind, explained));
-  const leftOut = Object.fromEntries(
+  const leftOut: Explanation['leftOut'] = Object.fromEntries(
     explained.map((key) => [key, kinds.flatMap((k) => (ruleUse(k, key).count === 0n ? [{ ...ruleUse(k, key), kind: k.kind }] : []))]),
   );
   // Judged on every convention, whichever were asked for: "counted by no public counter".
   const blindSpots = [...new Set(profile.layers.map((layer) => layer.op.kind))]
     .map((kind) => explainKind(profile, kind, CONVENTION_KEYS))
     .filter((k) => k.forward.every((u) => !isPublic(u.key) || u.count === 0n))
-    .map((k) => ({ kind: k.kind, counts: Object.fromEntries(k.forward.filter((u) => !isPublic(u.key) && u.count > 0n).map((u) => [u.key, u.count])) }));
+    .map((k): BlindSpot => ({ kind: k.kind, counts: Object.fromEntries(k.forward.filter((u) => !isPublic(u.key) && u.count > 0n).map((u) => [u.key, u.count])) }));
   return {
     profile,
     keys: explained,

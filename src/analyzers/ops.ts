@@ -1,7 +1,18 @@
 // The one currency of seprof: a list of executed operations, NCHW like PyTorch.
 // The analytic and measured paths both produce Op[]; conventions count them.
 
+/**
+ * Dimensions are safe integers (at most 2^53 - 1): the spec refuses inputs that would make
+ * one larger, shape arithmetic runs in bigint and comes back through `toDim`. Products of
+ * dimensions can pass 2^53, so they are bigint (`numel`, and the rules' products).
+ */
 export type Shape = readonly number[];
+
+/** A dimension worked out in bigint, back as a number: it must be a safe integer, or the spec let through what it should refuse. */
+export function toDim(n: bigint): number {
+  if (n < 0n || n > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`dimension ${n} is not a safe integer`);
+  return Number(n);
+}
 
 export const OP_KINDS = [
   'conv2d',
@@ -76,5 +87,6 @@ export function makeOp(
   outputShape: Shape,
   extra: Partial<Pick<Op, 'attrs' | 'params' | 'buffers' | 'reads'>> = {},
 ): Op {
+  if (!outputShape.every(Number.isSafeInteger)) throw new Error(`op ${name}: output shape [${outputShape.join(', ')}] is not exact`);
   return { name, kind, inputShapes, outputShape, attrs: {}, params: 0n, buffers: 0n, ...extra };
 }

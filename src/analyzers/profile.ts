@@ -2,12 +2,13 @@
 import { analyticOps, inputShape } from './analytic';
 import { analyticBackward, trainingOf, type Training } from './backward/training';
 import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Check } from './check';
-import { countLayer, totalsOf, type LayerCounts, type Totals } from './count';
+import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency, Timing } from './measured/latency';
 import type { OnProgress } from './measured/progress';
 import { plainTwin, type Spec } from '../model/spec';
+import { formatBytes } from '../parse';
 
 export interface Sizes {
   /** float32 bytes of the input batch. */
@@ -88,7 +89,7 @@ function sizesOf(spec: Spec, layers: readonly LayerCounts[], totals: Totals): Si
 }
 
 function difference(a: Totals, b: Totals): Totals {
-  const counts = Object.fromEntries(Object.entries(a.counts).map(([key, n]) => [key, n - (b.counts[key] ?? 0n)]));
+  const counts: Counts = Object.fromEntries(countEntries(a.counts).map(([key, n]) => [key, n - (b.counts[key] ?? 0n)]));
   return { params: a.params - b.params, buffers: a.buffers - b.buffers, counts };
 }
 
@@ -97,6 +98,13 @@ function overheadOf(spec: Spec, totals: Totals): Overhead | undefined {
   if (plain === undefined) return undefined;
   const plainTotals = totalsOf(analyticOps(plain).map(countLayer));
   return { plain, plainTotals, added: difference(totals, plainTotals) };
+}
+
+/** `about 12.8 MB, above the memory budget of 4 MB`; in bytes when the rounded sizes would read alike. */
+function memoryVersusBudget(needed: bigint, budget: bigint): string {
+  const [rough, roughBudget] = [formatBytes(needed), formatBytes(budget)];
+  if (rough === roughBudget) return `${needed} bytes, above the memory budget of ${budget} bytes`;
+  return `about ${rough}, above the memory budget of ${roughBudget}`;
 }
 
 export async function profile(spec: Spec, options: ProfileOptions): Promise<Profile> {
@@ -115,8 +123,7 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   if (!options.measure) return { ...base, check: skippedCheck('--no-measure', layers.length) };
   const needed = measuredRunBytes(base.sizes, largestActivationBytes(layers), { training: options.training === true, timed: options.timing !== undefined });
   if (options.maxMemoryBytes !== undefined && needed > options.maxMemoryBytes) {
-    const mb = (bytes: bigint): string => `${bytes / 2n ** 20n} MB`;
-    return { ...base, check: skippedCheck(`it needs about ${mb(needed)}, above the memory budget of ${mb(options.maxMemoryBytes)} (--max-memory)`, layers.length) };
+    return { ...base, check: skippedCheck(`it needs ${memoryVersusBudget(needed, options.maxMemoryBytes)} (--max-memory)`, layers.length) };
   }
 
   // tfjs costs a quarter of a second to import: only the measured path pays it.

@@ -1,6 +1,6 @@
 // Option values shared by commands, parsed and checked into typed settings.
 import { freemem } from 'node:os';
-import { CONVENTION_KEYS } from '../analyzers/conventions';
+import { CONVENTION_KEYS, DEFAULT_CONVENTION, type ConventionColumns } from '../analyzers/conventions';
 import { BACKEND_CHOICES, type BackendChoice } from '../analyzers/measured/backend-choice';
 import type { Timing } from '../analyzers/measured/latency';
 import type { ProfileOptions } from '../analyzers/profile';
@@ -24,13 +24,14 @@ export function backend(value: string | undefined): BackendChoice {
 }
 
 /** The convention columns: --conventions (a list or 'all') or --convention beside `flops`. */
-export function columns(raw: { convention?: string; conventions?: string }): string[] {
+export function columns(raw: { convention?: string; conventions?: string }): ConventionColumns {
   if (raw.conventions !== undefined) {
     if (raw.conventions.trim() === 'all') return [...CONVENTION_KEYS];
-    const keys = raw.conventions.split(',').map((k) => k.trim());
-    return [...new Set(keys.map((k) => oneOf('conventions', k, CONVENTION_KEYS)))];
+    const [first, ...rest] = raw.conventions.split(',').map((k) => oneOf('conventions', k.trim(), CONVENTION_KEYS));
+    if (first === undefined) throw new UsageError('--conventions needs at least one convention'); // split gives one item at least
+    return [first, ...new Set(rest.filter((k) => k !== first))];
   }
-  const main = oneOf('convention', raw.convention ?? 'thop', CONVENTION_KEYS);
+  const main = oneOf('convention', raw.convention ?? DEFAULT_CONVENTION, CONVENTION_KEYS);
   return main === 'flops' ? ['flops'] : [main, 'flops'];
 }
 

@@ -35,7 +35,7 @@ async function runReport(flags: ReportFlags, toolVersion: string): Promise<void>
 
   const date = new Date();
   const results = await runCases(cases, options, progress(flags.quiet));
-  const charts = reportCharts(results, columns[0] ?? 'thop');
+  const charts = reportCharts(results, columns[0]);
   const files: [name: string, text: string][] = [
     ...charts.map((c): [string, string] => [c.file, c.svg]),
     ['report.md', renderReportMarkdown(results, { toolVersion, date, suite: flags.suite, columns, charts })],

@@ -1,4 +1,5 @@
 // seprof sweep: the profile options take lists and ranges; one row per combination.
+import type { ConventionColumns } from '../analyzers/conventions';
 import type { Command } from 'commander';
 import { EXIT_FAILED } from '../errors';
 import { renderCasesCsv, renderCasesMarkdown, renderCasesTable, mismatchedCases, type LabelColumn } from '../report/cases';
@@ -52,7 +53,7 @@ function sweepCases(command: Command, flags: RawOptions): { cases: SweepCase[]; 
   return { cases, varying };
 }
 
-function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], format: Format, columns: string[], toolVersion: string): string {
+function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], format: Format, columns: ConventionColumns, toolVersion: string): string {
   const valuesByName = new Map(cases.map((c) => [c.name, c.values]));
   const labels: LabelColumn[] =
     varying.length === 0

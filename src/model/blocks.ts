@@ -9,9 +9,9 @@ export interface SeSettings {
   bias: boolean;
 }
 
-/** The SE bottleneck width, floor(C / r). */
+/** The SE bottleneck width, floor(C / r), divided exactly. */
 export function hiddenWidth(channels: number, reduction: number): number {
-  return Math.floor(channels / reduction);
+  return Number(BigInt(channels) / BigInt(reduction));
 }
 
 export const SE_POSITIONS = ['standard', 'pre', 'post', 'identity'] as const;
@@ -26,10 +26,11 @@ export interface ResNetBlockShape {
   stride: 1 | 2;
   /** Which conv of a bottleneck carries the stride: Caffe's first 1x1, or torchvision's 3x3. */
   strideOn: (typeof STRIDE_PLACES)[number];
-  sePosition: SePosition;
 }
 
 export interface ResNetBlockConfig extends ResNetBlockShape {
+  /** Where SE sits; `standard` (and unread) in a plain block. */
+  sePosition: SePosition;
   /** SE's settings, or null for a plain block. */
   se: SeSettings | null;
 }

@@ -1,7 +1,7 @@
 // Whole networks as plans: a sequence of pieces that the analytic path and the tfjs
 // builder both walk, so the architecture is written once.
 import { RESNET_DEPTHS, type InceptionBlockConfig, type Layout, type ResNetBlockConfig, type SeSettings } from './blocks';
-import type { NetworkSpec } from './spec';
+import { hasSe, type NetworkSpec } from './spec';
 
 export type Piece =
   /** conv -> BN -> ReLU named `${prefix}conv${suffix}`, `${prefix}bn${suffix}`, `${prefix}relu${suffix}`. */
@@ -79,7 +79,9 @@ export function bnInceptionPlan(se: SeSettings | null): Piece[] {
 
 /** The plan of a network spec. */
 export function networkPlan(spec: NetworkSpec): Piece[] {
-  const se = spec.model.startsWith('se-') ? { reduction: spec.reduction, bias: spec.bias } : null;
+  const se = hasSe(spec) ? { reduction: spec.reduction, bias: spec.bias } : null;
   const plain = spec.model.replace(/^se-/, '');
-  return plain === 'bn-inception' ? bnInceptionPlan(se) : resnetPlan(RESNET_DEPTHS[plain as keyof typeof RESNET_DEPTHS], spec.layout, se);
+  if (plain === 'bn-inception') return bnInceptionPlan(se);
+  if (spec.layout === undefined) throw new Error(`${spec.model} has no layout`);
+  return resnetPlan(RESNET_DEPTHS[plain as keyof typeof RESNET_DEPTHS], spec.layout, se);
 }

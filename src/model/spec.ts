@@ -1,6 +1,6 @@
 // What to profile. Every check of user input happens here, before any work starts.
 import { UsageError } from '../errors';
-import { oneOf, wholeNumber } from '../parse';
+import { LARGEST_WHOLE, oneOf, wholeNumber } from '../parse';
 import {
   BRANCH3_KINDS,
   hiddenWidth,
@@ -15,7 +15,10 @@ import {
   STRIDE_PLACES,
   type InceptionBlockShape,
   type Layout,
+  type ResNetBlockConfig,
   type ResNetBlockShape,
+  type SePosition,
+  type SeSettings,
 } from './blocks';
 
 export interface InputShape {
@@ -24,26 +27,37 @@ export interface InputShape {
   width: number;
 }
 
+// A spec holds only what applies to it: SE's reduction and bias on specs with SE, the
+// position on SE-ResNet blocks, the layout on ResNets. A spec is a case's identity in compare.
 interface SpecBase {
   input: InputShape;
   batch: number;
-  /** SE reduction ratio r; the SE hidden width is floor(C / r). Unused by plain blocks. */
-  reduction: number;
-  /** SE FC layers with biases, as in the SENet paper's reference models. */
-  bias: boolean;
 }
 
-export interface SeSpec extends SpecBase {
+export interface SeSpec extends SpecBase, SeSettings {
   block: 'se';
 }
 
-export interface ResNetBlockSpec extends SpecBase, ResNetBlockShape {
-  block: 'resnet' | 'se-resnet';
+export interface PlainResNetBlockSpec extends SpecBase, ResNetBlockShape {
+  block: 'resnet';
 }
 
-export interface InceptionBlockSpec extends SpecBase, InceptionBlockShape {
-  block: 'inception' | 'se-inception';
+export interface SeResNetBlockSpec extends SpecBase, SeSettings, ResNetBlockShape {
+  block: 'se-resnet';
+  sePosition: SePosition;
 }
+
+export type ResNetBlockSpec = PlainResNetBlockSpec | SeResNetBlockSpec;
+
+export interface PlainInceptionBlockSpec extends SpecBase, InceptionBlockShape {
+  block: 'inception';
+}
+
+export interface SeInceptionBlockSpec extends SpecBase, SeSettings, InceptionBlockShape {
+  block: 'se-inception';
+}
+
+export type InceptionBlockSpec = PlainInceptionBlockSpec | SeInceptionBlockSpec;
 
 export const MODELS = [
   'resnet50',
@@ -57,11 +71,11 @@ export const MODELS = [
 ] as const;
 export type ModelName = (typeof MODELS)[number];
 
-export interface NetworkSpec extends SpecBase {
+export interface NetworkSpec extends SpecBase, Partial<SeSettings> {
   block: 'network';
   model: ModelName;
-  /** ResNets: v1 strides the first 1x1 conv of a downsampling bottleneck (Caffe, SENet), v1.5 the 3x3 (torchvision). */
-  layout: Layout;
+  /** ResNets only: v1 strides the first 1x1 conv of a downsampling bottleneck (Caffe, SENet), v1.5 the 3x3 (torchvision). */
+  layout?: Layout;
 }
 
 export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec | NetworkSpec;
@@ -110,9 +124,18 @@ const COMMON: readonly RawKey[] = ['block', 'batch', 'height', 'width'];
 
 const flag = (key: RawKey): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
-export function hasSe(spec: Spec): boolean {
+/** Whether the spec has SE, and so SE's settings. */
+export function hasSe(spec: Spec): spec is Spec & SeSettings {
   const name = spec.block === 'network' ? spec.model : spec.block;
   return name === 'se' || name.startsWith('se-');
+}
+
+/** A ResNet block spec as the block config both derivations build from. */
+export function resnetConfig(spec: ResNetBlockSpec): ResNetBlockConfig {
+  const { kind, planes, stride, strideOn } = spec;
+  return spec.block === 'se-resnet'
+    ? { kind, planes, stride, strideOn, sePosition: spec.sePosition, se: { reduction: spec.reduction, bias: spec.bias } }
+    : { kind, planes, stride, strideOn, sePosition: 'standard', se: null };
 }
 
 export function family(block: BlockName): 'se' | 'resnet' | 'inception' {
@@ -122,12 +145,19 @@ export function family(block: BlockName): 'se' | 'resnet' | 'inception' {
 /** The same block without SE, or undefined for the SE module itself. */
 export function plainTwin(spec: Spec): Spec | undefined {
   switch (spec.block) {
-    case 'se-resnet':
-      return { ...spec, block: 'resnet' };
-    case 'se-inception':
-      return { ...spec, block: 'inception' };
-    case 'network':
-      return hasSe(spec) ? { ...spec, model: spec.model.replace(/^se-/, '') as ModelName } : undefined;
+    case 'se-resnet': {
+      const { reduction, bias, sePosition, ...plain } = spec;
+      return { ...plain, block: 'resnet' };
+    }
+    case 'se-inception': {
+      const { reduction, bias, ...plain } = spec;
+      return { ...plain, block: 'inception' };
+    }
+    case 'network': {
+      if (!hasSe(spec)) return undefined;
+      const { reduction, bias, ...plain } = spec;
+      return { ...plain, model: spec.model.replace(/^se-/, '') as ModelName };
+    }
     default:
       return undefined;
   }
@@ -165,54 +195,60 @@ function checkReduction(reduction: number, channels: number, where: string): voi
   }
 }
 
+/** Every dimension must stay a safe integer (see Shape): a block that would widen past it is refused. */
+function checkWidth(width: bigint, what: string): void {
+  if (width > LARGEST_WHOLE) throw new UsageError(`${what} gives ${width} channels, too many: at most ${LARGEST_WHOLE} (2^53 - 1)`);
+}
+
 function parseWidths(value: string): InceptionBlockShape['widths'] {
   const parts = value.split(',');
   if (parts.length !== 6) {
     throw new UsageError(`--widths takes six widths c1,c3r,c3,c5r,c5,pp (e.g. 64,96,128,16,32,32); got '${value}'`);
   }
   const [c1, c3r, c3, c5r, c5, pp] = parts.map((part) => wholeNumber('widths', part)) as [number, number, number, number, number, number];
+  checkWidth([c1, c3, c5, pp].reduce((sum, c) => sum + BigInt(c), 0n), `--widths ${value} (concatenating c1 + c3 + c5 + pp)`);
   return { c1, c3r, c3, c5r, c5, pp };
 }
 
 /** The channels SE sees in a ResNet block: the block input for SE-PRE, else the block output. */
-export function resnetSeChannels(spec: ResNetBlockSpec): number {
+export function resnetSeChannels(spec: SeResNetBlockSpec): number {
   return spec.sePosition === 'pre' ? spec.input.channels : resnetOutputChannels(spec);
 }
 
-function buildResNet(raw: RawSpecOptions, block: 'resnet' | 'se-resnet', base: Omit<SpecBase, 'input'>): ResNetBlockSpec {
+/** What every spec has, and SE's settings for the specs with SE. */
+interface Common {
+  base: Omit<SpecBase, 'input'>;
+  se: SeSettings;
+}
+
+function buildResNet(raw: RawSpecOptions, block: 'resnet' | 'se-resnet', { base, se }: Common): ResNetBlockSpec {
   const channels = wholeNumber('channels', requireValue(raw, 'channels', 'the block input channels, e.g. --channels 256'));
   const kind = oneOf('kind', raw.kind ?? 'bottleneck', RESNET_KINDS);
   const planes = wholeNumber('planes', requireValue(raw, 'planes', 'the bottleneck width P, e.g. --planes 64'));
+  if (kind === 'bottleneck') checkWidth(4n * BigInt(planes), `--planes ${planes} (a bottleneck's output is 4 * planes)`);
   const stride = Number(oneOf('stride', raw.stride?.trim() ?? '1', ['1', '2'])) as 1 | 2;
   if (kind === 'basic' && raw.strideOn !== undefined) {
     throw new UsageError('--stride-on applies to bottleneck blocks: a basic block has its stride on the first 3x3 conv');
   }
-  const spec: ResNetBlockSpec = {
-    block,
-    input: sizeOf(raw, channels, DEFAULTS.size.resnet),
-    ...base,
-    kind,
-    planes,
-    stride,
-    strideOn: oneOf('stride-on', raw.strideOn ?? '3x3', STRIDE_PLACES),
-    sePosition: oneOf('se-position', raw.sePosition ?? 'standard', SE_POSITIONS),
-  };
-  if (block === 'se-resnet') checkReduction(spec.reduction, resnetSeChannels(spec), `SE sees at --se-position ${spec.sePosition}`);
+  const input = sizeOf(raw, channels, DEFAULTS.size.resnet);
+  const shape: ResNetBlockShape = { kind, planes, stride, strideOn: oneOf('stride-on', raw.strideOn ?? '3x3', STRIDE_PLACES) };
+  if (block === 'resnet') return { block, input, ...base, ...shape };
+  const spec: SeResNetBlockSpec = { block, input, ...base, ...se, ...shape, sePosition: oneOf('se-position', raw.sePosition ?? 'standard', SE_POSITIONS) };
+  checkReduction(spec.reduction, resnetSeChannels(spec), `SE sees at --se-position ${spec.sePosition}`);
   return spec;
 }
 
-function buildInception(raw: RawSpecOptions, block: 'inception' | 'se-inception', base: Omit<SpecBase, 'input'>): InceptionBlockSpec {
+function buildInception(raw: RawSpecOptions, block: 'inception' | 'se-inception', { base, se }: Common): InceptionBlockSpec {
   const channels = raw.channels === undefined ? DEFAULTS.inceptionChannels : wholeNumber('channels', raw.channels);
-  const spec: InceptionBlockSpec = {
-    block,
-    input: sizeOf(raw, channels, DEFAULTS.size.inception),
-    ...base,
+  const input = sizeOf(raw, channels, DEFAULTS.size.inception);
+  const shape: InceptionBlockShape = {
     widths: raw.widths === undefined ? INCEPTION_3A : parseWidths(raw.widths),
     branch3: oneOf('branch3', raw.branch3 ?? '5x5', BRANCH3_KINDS),
     pool: oneOf('pool', raw.pool ?? 'max', POOL_KINDS),
   };
-  if (block === 'se-inception') checkReduction(spec.reduction, inceptionOutputChannels(spec.widths), 'of the concatenation');
-  return spec;
+  if (block === 'inception') return { block, input, ...base, ...shape };
+  checkReduction(se.reduction, inceptionOutputChannels(shape.widths), 'of the concatenation');
+  return { block, input, ...base, ...se, ...shape };
 }
 
 export function isResNetModel(model: ModelName): boolean {
@@ -221,44 +257,64 @@ export function isResNetModel(model: ModelName): boolean {
 
 const NETWORK_KEYS: readonly RawKey[] = ['model', 'layout', 'batch', 'height', 'width', 'reduction', 'bias'];
 
-function buildNetwork(raw: RawSpecOptions, model: ModelName, base: Omit<SpecBase, 'input'>): NetworkSpec {
-  rejectStrayOptions(raw, NETWORK_KEYS, !model.startsWith('se-'), `--model ${model}`);
-  if (!isResNetModel(model) && raw.layout !== undefined) throw new UsageError(`--layout applies to ResNets, not ${model}`);
+function buildNetwork(raw: RawSpecOptions, model: ModelName, { base, se }: Common): NetworkSpec {
+  const withSe = model.startsWith('se-');
+  rejectStrayOptions(raw, NETWORK_KEYS, !withSe, `--model ${model}`);
+  const resnet = isResNetModel(model);
+  if (!resnet && raw.layout !== undefined) throw new UsageError(`--layout applies to ResNets, not ${model}`);
   return {
     block: 'network',
     input: sizeOf(raw, 3, DEFAULTS.size.network),
     ...base,
+    ...(withSe && se),
     model,
-    layout: oneOf('layout', raw.layout ?? 'v1.5', LAYOUTS),
+    ...(resnet && { layout: oneOf('layout', raw.layout ?? 'v1.5', LAYOUTS) }),
   };
 }
 
 export function buildSpec(raw: RawSpecOptions): Spec {
-  const base = {
-    batch: raw.batch === undefined ? DEFAULTS.batch : wholeNumber('batch', raw.batch),
-    reduction: raw.reduction === undefined ? DEFAULTS.reduction : wholeNumber('reduction', raw.reduction),
-    bias: raw.bias ?? false,
+  const common: Common = {
+    base: { batch: raw.batch === undefined ? DEFAULTS.batch : wholeNumber('batch', raw.batch) },
+    se: {
+      reduction: raw.reduction === undefined ? DEFAULTS.reduction : wholeNumber('reduction', raw.reduction),
+      bias: raw.bias ?? false,
+    },
   };
-  if (raw.model !== undefined) return buildNetwork(raw, oneOf('model', raw.model, MODELS), base);
+  if (raw.model !== undefined) return buildNetwork(raw, oneOf('model', raw.model, MODELS), common);
   if (raw.layout !== undefined) throw new UsageError('--layout applies to --model networks');
   const block = oneOf('block', raw.block ?? 'se', BLOCKS);
   rejectStrayOptions(raw, [...COMMON, ...OPTIONS_OF[family(block)]], block === 'resnet' || block === 'inception', `--block ${block}`);
   switch (block) {
     case 'se': {
       const channels = wholeNumber('channels', requireValue(raw, 'channels', 'the number of input channels, e.g. --channels 512'));
-      checkReduction(base.reduction, channels, 'of the input');
-      return { block, input: sizeOf(raw, channels, DEFAULTS.size.se), ...base };
+      checkReduction(common.se.reduction, channels, 'of the input');
+      return { block, input: sizeOf(raw, channels, DEFAULTS.size.se), ...common.base, ...common.se };
     }
     case 'resnet':
     case 'se-resnet':
-      return buildResNet(raw, block, base);
+      return buildResNet(raw, block, common);
     case 'inception':
     case 'se-inception':
-      return buildInception(raw, block, base);
+      return buildInception(raw, block, common);
   }
 }
 
-function describeSe(spec: Spec, channels: number): string {
+/**
+ * A spec as an older seprof wrote it into a report, in today's form: every spec once carried
+ * SE's reduction and bias, plain ResNet blocks an SE position, and every network a layout.
+ * The fields that never applied are dropped, so that old baselines keep comparing equal.
+ */
+export function upgradeSpecJson(spec: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { block, model } = spec;
+  const name = block === 'network' ? model : block;
+  if (typeof name !== 'string') return { ...spec };
+  const stale = new Set<string>();
+  if (name !== 'se' && !name.startsWith('se-')) stale.add('reduction').add('bias').add('sePosition');
+  if (block === 'network' && !((MODELS as readonly string[]).includes(name) && isResNetModel(name as ModelName))) stale.add('layout');
+  return Object.fromEntries(Object.entries(spec).filter(([key]) => !stale.has(key)));
+}
+
+function describeSe(spec: SeSettings, channels: number): string {
   return `SE(r=${spec.reduction}, hidden ${hiddenWidth(channels, spec.reduction)}${spec.bias ? ', bias' : ''})`;
 }
 
@@ -275,7 +331,7 @@ export function describeSpec(spec: Spec): string {
       return `${spec.block === 'se-resnet' ? 'SE-ResNet' : 'ResNet'} ${spec.kind} block (planes ${spec.planes}, ${stride}${se}) ${on}`;
     }
     case 'network':
-      return `${spec.model}${isResNetModel(spec.model) ? ` ${spec.layout}` : ''}${hasSe(spec) ? ` (SE r=${spec.reduction}${spec.bias ? ', bias' : ''})` : ''} ${on}`;
+      return `${spec.model}${spec.layout === undefined ? '' : ` ${spec.layout}`}${hasSe(spec) ? ` (SE r=${spec.reduction}${spec.bias ? ', bias' : ''})` : ''} ${on}`;
     case 'inception':
     case 'se-inception': {
       const w = spec.widths;

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { hasSe, type Spec } from '../model/spec';
+import { hasSe, resnetConfig, type Spec } from '../model/spec';
 import { networkPlan } from '../model/networks';
 import { inceptionBlockLayers } from './inception';
 import { buildingWith } from './layers';
@@ -25,7 +25,7 @@ function layersOf(spec: Spec): tfl.LayersModel {
         return seLayers(x, { reduction: spec.reduction, bias: spec.bias });
       case 'resnet':
       case 'se-resnet':
-        return resnetBlockLayers(x, { ...spec, se });
+        return resnetBlockLayers(x, resnetConfig(spec));
       case 'inception':
       case 'se-inception':
         return inceptionBlockLayers(x, { ...spec, se });

@@ -1,5 +1,5 @@
 // Several profiled cases, one row each: the sweep's output and the report's summary.
-import { CONVENTION_KEYS } from '../analyzers/conventions';
+import { CONVENTION_KEYS, type ConventionKey } from '../analyzers/conventions';
 import type { Check } from '../analyzers/check';
 import { columnHeader } from './columns';
 import { field } from './csv';
@@ -28,17 +28,17 @@ function timed(results: readonly CaseResult[]): boolean {
   return results.some((r) => r.profile.measured?.latency !== undefined);
 }
 
-function head(labels: readonly LabelColumn[], columns: readonly string[], withLatency: boolean): string[] {
+function head(labels: readonly LabelColumn[], columns: readonly ConventionKey[], withLatency: boolean): string[] {
   return [...labels.map((l) => l.header), 'Params', ...columns.map((key) => columnHeader(key)), 'Check', ...(withLatency ? ['Latency ms'] : [])];
 }
 
 /** Numbers align right; the labels and the check word align left. */
-function numeric(labels: readonly LabelColumn[], columns: readonly string[]): (column: number) => boolean {
+function numeric(labels: readonly LabelColumn[], columns: readonly ConventionKey[]): (column: number) => boolean {
   const check = labels.length + 1 + columns.length;
   return (i) => i >= labels.length && i !== check;
 }
 
-function cells(result: CaseResult, labels: readonly LabelColumn[], columns: readonly string[], withLatency: boolean): string[] {
+function cells(result: CaseResult, labels: readonly LabelColumn[], columns: readonly ConventionKey[], withLatency: boolean): string[] {
   const { totals, check } = result.profile;
   return [
     ...labels.map((l) => l.cell(result)),
@@ -73,7 +73,7 @@ export function mismatchLines(results: readonly CaseResult[]): string[] {
   );
 }
 
-export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly string[]): string {
+export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string {
   const withLatency = timed(results);
   const rows = results.map((result) => cells(result, labels, columns, withLatency));
   const table = textTable(head(labels, columns, withLatency), rows, numeric(labels, columns));
@@ -81,7 +81,7 @@ export function renderCasesTable(results: readonly CaseResult[], labels: readonl
   return [table, ...summary, ...mismatchLines(results).map((l) => `  ${l}`), ''].join('\n');
 }
 
-export function renderCasesMarkdown(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly string[]): string {
+export function renderCasesMarkdown(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string {
   const row = (values: readonly string[]): string => `| ${values.map((v) => v.replaceAll('|', '\\|')).join(' | ')} |`;
   const withLatency = timed(results);
   const header = head(labels, columns, withLatency);

@@ -1,5 +1,5 @@
 // The report's charts: params and MACs against the reduction ratio, and each case's cost by op kind.
-import { conventionByKey } from '../analyzers/conventions';
+import { conventionByKey, type ConventionKey } from '../analyzers/conventions';
 import { OP_KINDS, type OpKind } from '../analyzers/ops';
 import { columnHeader } from './columns';
 import type { CaseResult } from './document';
@@ -36,7 +36,7 @@ function leaves(value: unknown): Leaves {
 }
 
 /** Cases that differ only in the reduction ratio, grouped; groups of two ratios or more. */
-function reductionGroups(results: readonly CaseResult[], macsKey: string): Group[] {
+function reductionGroups(results: readonly CaseResult[], macsKey: ConventionKey): Group[] {
   const byRest = new Map<string, { rest: object; points: Point[] }>();
   for (const { name, profile } of results) {
     const { reduction, ...rest } = profile.spec as { reduction?: unknown };
@@ -132,7 +132,7 @@ function panel(
   return element('g', { class: `panel-${index}` }, ...parts);
 }
 
-export function reductionChart(results: readonly CaseResult[], macsKey: string): Chart | undefined {
+export function reductionChart(results: readonly CaseResult[], macsKey: ConventionKey): Chart | undefined {
   const groups = reductionGroups(results, macsKey);
   if (groups.length === 0) return undefined;
   const ratios = [...new Set(groups.flatMap((g) => g.points.map((p) => p.reduction)))].sort((a, b) => a - b);
@@ -169,7 +169,7 @@ const KIND_COLORS: Record<OpKind, string> = {
   concat: '#17becf',
 };
 
-function costByKind(result: CaseResult, key: string): Map<OpKind, bigint> {
+function costByKind(result: CaseResult, key: ConventionKey): Map<OpKind, bigint> {
   const byKind = new Map<OpKind, bigint>();
   for (const { op, counts } of result.profile.layers) byKind.set(op.kind, (byKind.get(op.kind) ?? 0n) + (counts[key] ?? 0n));
   return byKind;
@@ -187,7 +187,7 @@ function truncate(label: string, max: number): string {
   return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
 }
 
-export function opSplitChart(results: readonly CaseResult[], key: string): Chart | undefined {
+export function opSplitChart(results: readonly CaseResult[], key: ConventionKey): Chart | undefined {
   if (results.length === 0) return undefined;
   const unit = conventionByKey(key)?.unit ?? 'count';
   const splits = results.map((r) => ({ name: r.name, byKind: costByKind(r, key), total: r.profile.totals.counts[key] ?? 0n }));
@@ -228,6 +228,6 @@ export function opSplitChart(results: readonly CaseResult[], key: string): Chart
 }
 
 /** Every chart the cases allow: the MACs column's convention against r, and flops (every op counted) by kind. */
-export function reportCharts(results: readonly CaseResult[], macsKey: string): Chart[] {
+export function reportCharts(results: readonly CaseResult[], macsKey: ConventionKey): Chart[] {
   return [reductionChart(results, macsKey), opSplitChart(results, 'flops')].filter((c): c is Chart => c !== undefined);
 }

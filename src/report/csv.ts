@@ -3,7 +3,7 @@
 import type { Profile } from '../analyzers/profile';
 import { BACKWARD_KEYS } from '../analyzers/backward';
 import { GRADIENT_SUMS, sumCounts } from '../analyzers/backward/training';
-import { CONVENTION_KEYS } from '../analyzers/conventions';
+import { CONVENTION_KEYS, type ConventionKey } from '../analyzers/conventions';
 import type { Counts } from '../analyzers/count';
 import { formatShape } from '../analyzers/ops';
 
@@ -11,7 +11,7 @@ export function field(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-const values = (counts: Counts | undefined, keys: readonly string[]): string[] => keys.map((k) => (counts === undefined ? '' : String(counts[k] ?? 0n)));
+const values = (counts: Counts | undefined, keys: readonly ConventionKey[]): string[] => keys.map((k) => (counts === undefined ? '' : String(counts[k] ?? 0n)));
 
 export function renderCsv(profile: Profile): string {
   const { layers, totals, training } = profile;

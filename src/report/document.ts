@@ -2,6 +2,7 @@
 // exact counts, versioned so that compare can refuse what it does not understand.
 import type { Profile } from '../analyzers/profile';
 import { UsageError } from '../errors';
+import { upgradeSpecJson } from '../model/spec';
 import { profileJson, type JsonCount, type ProfileJson } from './json';
 
 export const REPORT_SCHEMA = 'seprof-report';
@@ -119,7 +120,7 @@ function readCase(entry: unknown, index: number): ReadCase {
   for (const [key, value] of Object.entries(counts)) exact(key, value);
   if (!isObject(check) || typeof check['status'] !== 'string') return bad('has no check status');
   if (latency !== null && !(isObject(latency) && typeof latency['medianMs'] === 'number')) return bad('has a malformed latency');
-  return { name, spec: canonical(spec), quantities, check: check['status'], latencyMs: latency === null ? null : (latency['medianMs'] as number) };
+  return { name, spec: canonical(upgradeSpecJson(spec)), quantities, check: check['status'], latencyMs: latency === null ? null : (latency['medianMs'] as number) };
 }
 
 /** Parses a report document; a truncated, malformed or foreign file is a UsageError naming it. */

@@ -1,4 +1,4 @@
-// Number formats users expect: 91,136 and thop's clever_format 91.136K.
+// Number formats users expect: 91,136 and 91.136K in the style of thop's clever_format.
 
 /** 91136 -> 91,136. (bigint's toLocaleString would load ICU data: 10 ms at start-up.) */
 export function withCommas(n: bigint): string {
@@ -24,7 +24,7 @@ export function decimal(n: bigint, unit: bigint, digits: number): string {
   return `${negative ? '-' : ''}${whole}${digits > 0 ? `.${fraction}` : ''}`;
 }
 
-/** thop's clever_format: three decimals and K, M, G or T above 1,000 ("91.136K"). */
+/** K, M, G or T above 1,000 as thop's clever_format writes them, with three decimals ("91.136K"; clever_format's default is "%.2f"). */
 export function clever(n: bigint): string {
   const magnitude = n < 0n ? -n : n;
   for (const [unit, suffix] of SUFFIXES) {

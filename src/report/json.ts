@@ -67,9 +67,8 @@ export function jsonTotals(totals: Totals): JsonTotals {
 
 type JsonOptions = Pick<RenderOptions, 'toolVersion'> & Partial<Pick<RenderOptions, 'depth' | 'top' | 'columns'>>;
 
-export function profileJson(profile: Profile, { toolVersion, depth, top, columns = [] }: JsonOptions): ProfileJson {
+export function profileJson(profile: Profile, { toolVersion, depth, top, columns }: JsonOptions): ProfileJson {
   const { spec, layers, totals, sizes, check, measured, overhead, training } = profile;
-  const main = columns[0] ?? 'thop';
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'seprof', version: toolVersion },
@@ -103,7 +102,7 @@ export function profileJson(profile: Profile, { toolVersion, depth, top, columns
     ...(depth !== undefined && {
       tree: treeRows(layers, depth).map((r) => ({ name: r.name, depth: r.depth, params: jsonCount(r.params), counts: jsonCounts(r.counts) })),
     }),
-    ...(top !== undefined && { top: { convention: main, layers: topLayers(layers, main, top).map((l) => l.op.name) } }),
+    ...(top !== undefined && columns !== undefined && { top: { convention: columns[0], layers: topLayers(layers, columns[0], top).map((l) => l.op.name) } }),
   };
 }
 

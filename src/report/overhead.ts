@@ -1,4 +1,5 @@
 // What SE adds to a block: plain twin, with SE, added, and added as a percent of plain.
+import type { ConventionKey } from '../analyzers/conventions';
 import type { Overhead, Profile } from '../analyzers/profile';
 import type { Totals } from '../analyzers/count';
 import { decimal, withCommas } from './format';
@@ -11,7 +12,7 @@ export interface OverheadRow {
 }
 
 /** Params, then one row per convention key given. */
-export function overheadRows(overhead: Overhead, totals: Totals, keys: readonly string[]): OverheadRow[] {
+export function overheadRows(overhead: Overhead, totals: Totals, keys: readonly ConventionKey[]): OverheadRow[] {
   const row = (quantity: string, pick: (t: Totals) => bigint): OverheadRow => ({
     quantity,
     plain: pick(overhead.plainTotals),

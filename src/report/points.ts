@@ -2,7 +2,8 @@
 import type { Profile } from '../analyzers/profile';
 import { totalsOf, type Totals } from '../analyzers/count';
 import { CONVENTION_KEYS } from '../analyzers/conventions';
-import { hiddenWidth } from '../model/blocks';
+import { hiddenWidth, type SeSettings } from '../model/blocks';
+import { hasSe, type Spec } from '../model/spec';
 import { columnHeader } from './columns';
 import { withCommas } from './format';
 import { jsonTotals, SCHEMA_VERSION } from './json';
@@ -16,10 +17,16 @@ interface Point {
   profile: Profile;
 }
 
+/** An insertion point profiles an SE module: its spec has SE's settings. */
+function seOf(spec: Spec): SeSettings {
+  if (!hasSe(spec)) throw new Error(`an insertion point without SE: ${spec.block}`);
+  return spec;
+}
+
 function pointsOf(profiles: readonly Profile[]): Point[] {
   return profiles.map((profile) => {
     const { channels, height, width } = profile.spec.input;
-    return { label: `${channels}x${height}x${width}`, hidden: hiddenWidth(channels, profile.spec.reduction), profile };
+    return { label: `${channels}x${height}x${width}`, hidden: hiddenWidth(channels, seOf(profile.spec).reduction), profile };
   });
 }
 
@@ -32,7 +39,7 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
   const points = pointsOf(profiles);
   const total = grandTotals(profiles);
   const first = profiles[0]?.spec;
-  const settings = first === undefined ? '' : `SE r=${first.reduction}${first.bias ? ', bias' : ''}, batch ${first.batch}`;
+  const settings = first === undefined ? '' : `SE r=${seOf(first).reduction}${seOf(first).bias ? ', bias' : ''}, batch ${first.batch}`;
   const keys = format === 'csv' || format === 'json' ? CONVENTION_KEYS : columns;
   // Commas for people, bare integers for CSV.
   const rowOf = (label: string, hidden: string, totals: Totals, check: string, n: (x: bigint) => string): string[] => [

@@ -1,5 +1,6 @@
 // report.md: GitHub-flavoured, for a pull-request comment or a CI job summary. A summary
 // table, the charts, then each case's layer table (the profile's own markdown).
+import type { ConventionColumns } from '../analyzers/conventions';
 import { describeSpec } from '../model/spec';
 import { renderCasesMarkdown, type LabelColumn } from './cases';
 import type { Chart } from './charts';
@@ -11,7 +12,7 @@ export interface ReportMeta {
   date: Date;
   suite: string;
   /** Convention keys shown as columns. */
-  columns: readonly string[];
+  columns: ConventionColumns;
   charts: readonly Chart[];
 }
 

@@ -1,5 +1,6 @@
 // The rows a layer table shows: every op, or a depth-limited tree of module paths
 // (like torchinfo's and DeepSpeed's module depth), and the K most expensive layers.
+import type { ConventionKey } from '../analyzers/conventions';
 import { sumCounts } from '../analyzers/backward/training';
 import type { Counts, LayerCounts } from '../analyzers/count';
 import { totalsOf } from '../analyzers/count';
@@ -73,7 +74,7 @@ export function treeRows(layers: readonly LayerCounts[], maxDepth: number, perLa
 }
 
 /** The K layers that cost most under one convention, most expensive first. */
-export function topLayers(layers: readonly LayerCounts[], key: string, k: number): LayerCounts[] {
+export function topLayers(layers: readonly LayerCounts[], key: ConventionKey, k: number): LayerCounts[] {
   const cost = (l: LayerCounts): bigint => l.counts[key] ?? 0n;
   return [...layers].sort((a, b) => (cost(b) > cost(a) ? 1 : cost(b) < cost(a) ? -1 : 0)).slice(0, k);
 }

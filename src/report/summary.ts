@@ -2,7 +2,7 @@
 import type { Latency } from '../analyzers/measured/latency';
 import type { Profile } from '../analyzers/profile';
 import { BACKWARD, BACKWARD_KEYS, isForwardOnly } from '../analyzers/backward';
-import { CONVENTIONS } from '../analyzers/conventions';
+import { CONVENTIONS, type ConventionKey } from '../analyzers/conventions';
 import { columnHeader } from './columns';
 import { clever, megabytes, milliseconds, withCommas } from './format';
 
@@ -23,12 +23,12 @@ export function checkLine(profile: Profile): string {
 }
 
 /** A convention's total; with --training, forward + backward = total, or why there is no backward. */
-function countLine({ totals, training }: Profile, key: string): string {
+function countLine({ totals, training }: Profile, key: ConventionKey): string {
   const forward = totals.counts[key] ?? 0n;
   const plain = `${withCommas(forward)} (${clever(forward)})`;
   if (training === undefined) return plain;
   const entry = BACKWARD[key];
-  if (entry !== undefined && isForwardOnly(entry)) return `${plain}; ${entry.forwardOnly}`;
+  if (isForwardOnly(entry)) return `${plain}; ${entry.forwardOnly}`;
   const backward = training.backward[key] ?? 0n;
   const total = training.total[key] ?? 0n;
   return `${withCommas(forward)} forward + ${withCommas(backward)} backward = ${withCommas(total)} (${clever(total)})`;
@@ -50,7 +50,7 @@ function latencyLine(latency: Latency): string {
   );
 }
 
-export function summaryLines(profile: Profile, columns: readonly string[]): SummaryLine[] {
+export function summaryLines(profile: Profile, columns: readonly ConventionKey[]): SummaryLine[] {
   const { totals, sizes, measured } = profile;
   const lines: SummaryLine[] = [
     ['Params', `${withCommas(totals.params)} (${clever(totals.params)})`],

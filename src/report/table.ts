@@ -1,4 +1,5 @@
 // The torchsummary-like terminal tables, and the layer grid that markdown shares.
+import type { ConventionColumns, ConventionKey } from '../analyzers/conventions';
 import Table from 'cli-table3';
 import { backwardTable } from '../analyzers/backward';
 import { GRADIENT_SUMS } from '../analyzers/backward/training';
@@ -43,12 +44,12 @@ export function labelled(lines: readonly (readonly [string, string])[]): string[
 
 /** One count column: a convention's forward count, or with --training its backward or their sum. */
 interface CountColumn {
-  key: string;
+  key: ConventionKey;
   pass: 'forward' | 'backward' | 'both';
   header: string;
 }
 
-function countColumns(key: string, training: boolean): CountColumn[] {
+function countColumns(key: ConventionKey, training: boolean): CountColumn[] {
   if (!training || backwardTable(key) === undefined) return [{ key, pass: 'forward', header: columnHeader(key) }];
   return [
     { key, pass: 'forward', header: columnHeader(key, 'fwd') },
@@ -69,7 +70,7 @@ function valueIn({ key, pass }: CountColumn, forward: Counts | undefined, backwa
 /** The layer table's head, rows and total row, as text: shared by the terminal table and markdown. */
 export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOptions, 'columns' | 'depth'>) {
   const { layers, totals, training } = profile;
-  const main = columns[0] ?? 'thop';
+  const main = columns[0];
   const tree = depth !== undefined;
   const times = profile.measured?.layerMs;
   const backward = training && new Map(training.rows.map((row) => [row.name, row.counts]));
@@ -132,8 +133,8 @@ function percent(part: number, whole: number): string {
   return whole > 0 ? `${((100 * part) / whole).toFixed(2)}%` : '-';
 }
 
-export function topTable(profile: Profile, columns: readonly string[], k: number) {
-  const main = columns[0] ?? 'thop';
+export function topTable(profile: Profile, columns: ConventionColumns, k: number) {
+  const main = columns[0];
   const total = profile.totals.counts[main] ?? 0n;
   return {
     title: `Top ${k} layers by ${columnHeader(main)}`,

@@ -1,5 +1,5 @@
 import type { Op, Shape } from '../ops';
-import { hasSe, type Spec } from '../../model/spec';
+import { hasSe, resnetConfig, type Spec } from '../../model/spec';
 import { networkPlan } from '../../model/networks';
 import { inceptionBlockOps } from './inception';
 import { networkOps } from './network';
@@ -21,7 +21,7 @@ export function analyticOps(spec: Spec): Op[] {
       return seOps({ input: x, reduction: spec.reduction, bias: spec.bias });
     case 'resnet':
     case 'se-resnet':
-      return resnetBlockOps(x, { ...spec, se });
+      return resnetBlockOps(x, resnetConfig(spec));
     case 'inception':
     case 'se-inception':
       return inceptionBlockOps(x, { ...spec, se });

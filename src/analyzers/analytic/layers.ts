@@ -1,21 +1,25 @@
 // One analytic op per PyTorch module, its output shape worked out from the input shape.
-import { dim, makeOp, type Op, type Shape } from '../ops';
+import { dim, makeOp, toDim, type Op, type Shape } from '../ops';
 
-/** PyTorch's output size: floor((n + 2*pad - k) / stride) + 1. */
+/**
+ * PyTorch's output size: floor((n + 2*pad - k) / stride) + 1, in bigint: n + 2*pad can pass
+ * 2^53. The operands are whole and positive, so bigint's truncating division is the floor.
+ */
 export function outSize(n: number, k: number, stride: number, pad: number): number {
-  return Math.floor((n + 2 * pad - k) / stride) + 1;
+  return toDim((BigInt(n) + 2n * BigInt(pad) - BigInt(k)) / BigInt(stride) + 1n);
 }
 
-/** Height and width after a k x k window with 'same'-style padding (k - 1) / 2. */
+/** Height and width after a k x k window (k odd) with 'same'-style padding (k - 1) / 2. */
 function spatial(x: Shape, k: number, stride: number): [number, number] {
+  if (k % 2 !== 1) throw new Error(`'same' padding needs an odd window, not ${k}`);
   const pad = (k - 1) / 2;
   return [outSize(dim(x, 2), k, stride, pad), outSize(dim(x, 3), k, stride, pad)];
 }
 
 export function conv2d(name: string, x: Shape, cout: number, k: number, stride = 1, bias = false): Op {
-  const cin = dim(x, 1);
+  const cin = BigInt(dim(x, 1));
   const y: Shape = [dim(x, 0), cout, ...spatial(x, k, stride)];
-  const weights = BigInt(cout * cin * k * k) + (bias ? BigInt(cout) : 0n);
+  const weights = BigInt(cout) * cin * BigInt(k) * BigInt(k) + (bias ? BigInt(cout) : 0n);
   return makeOp(name, 'conv2d', [x], y, { attrs: { kernel: [k, k], stride, groups: 1, bias }, params: weights });
 }
 
@@ -40,7 +44,7 @@ export function add(name: string, a: Shape, b: Shape): Op {
 export function concat(name: string, xs: Shape[]): Op {
   const first = xs[0];
   if (first === undefined) throw new Error('concat of nothing');
-  const channels = xs.reduce((sum, x) => sum + dim(x, 1), 0);
+  const channels = toDim(xs.reduce((sum, x) => sum + BigInt(dim(x, 1)), 0n));
   return makeOp(name, 'concat', xs, [dim(first, 0), channels, dim(first, 2), dim(first, 3)]);
 }
 

@@ -3,8 +3,7 @@
 // elementwise result, n - 1 adds for a sum of n values, 2 per multiply-accumulate.
 // Broadcasts, reshapes, casts, tiles and splits move data and count 0.
 import { dim, input, numel, type Op } from '../ops';
-import { convMacs, inp, linearMacs, out, rule, skip, window } from '../conventions/convention';
-import type { BackwardTable } from './table';
+import { convMacs, ignored, inp, linearMacs, out, rule, window, type RuleTable } from '../conventions/convention';
 
 /** The bias gradient sums dy over every axis but the features: numel(out) - features adds. */
 const biasGradient = (op: Op, features: number): bigint => (op.attrs.bias ? out(op) - BigInt(features) : 0n);
@@ -16,7 +15,7 @@ function gate(op: Op): bigint {
   return numel(shape);
 }
 
-export const flopsBackward: BackwardTable = {
+export const flopsBackward: RuleTable = {
   conv2d: rule(
     '2 * 2 * MACs (input and weight gradients, each a convolution as large as the forward) + numel(out) - Cout if bias (the bias gradient sums dy over N, H, W)',
     (op) => 4n * convMacs(op) + biasGradient(op, dim(op.outputShape, 1)),
@@ -45,5 +44,5 @@ export const flopsBackward: BackwardTable = {
     'numel(out) - numel(in) for each broadcast input (its gradient sums dy over the broadcast axes); 0 for equal shapes',
     (op) => op.inputShapes.reduce((sum, shape) => sum + out(op) - numel(shape), 0n),
   ),
-  concat: skip('the gradient is a split of dy: no arithmetic'),
+  concat: ignored('the gradient is a split of dy: no arithmetic'),
 };

@@ -1,28 +1,57 @@
 import { dim, input, numel, OP_KINDS, type Op, type OpKind } from '../ops';
 
+/** Every convention seprof counts, in report order. */
+export const CONVENTION_KEYS = ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops', 'senet'] as const;
+export type ConventionKey = (typeof CONVENTION_KEYS)[number];
+
 /** How one counter counts one op kind. */
 export interface Rule {
-  /** The rule in words, as conventions.md states it. */
+  /** The rule in words, as docs/conventions.md states it. */
   formula: string;
   count(op: Op): bigint;
 }
 
+/**
+ * Why a counter leaves an op kind at 0, as fvcore tells the two apart: `ignored`, the tool
+ * knows the op and treats it as free on purpose (fvcore's ignored ops, a convention that counts
+ * only products); `unsupported`, the tool has no rule for it (fvcore lists it as skipped,
+ * thop's and ptflops' hooks never see it).
+ */
+export type SkipKind = 'ignored' | 'unsupported';
+
 /** An op kind the counter does not count, and why. */
 export interface Skip {
-  skip: string;
+  skipped: SkipKind;
+  reason: string;
 }
 
-export interface Convention {
-  key: string;
+/** One count for every op kind, or a reason for none: nothing is left out silently. */
+export type RuleTable = Record<OpKind, Rule | Skip>;
+
+/** A convention that counts no backward pass, and why. */
+export interface ForwardOnly {
+  forwardOnly: string;
+}
+
+export interface Convention<K extends ConventionKey = ConventionKey> {
+  key: K;
   /** The counter and version the rules were read from. */
   source: string;
   unit: 'MACs' | 'FLOPs';
-  /** Every op kind, counted or skipped: nothing is left out silently. */
-  rules: Record<OpKind, Rule | Skip>;
+  /** The forward pass. */
+  rules: RuleTable;
+  /** The backward pass, beside the forward rules so that the two cannot drift apart. */
+  backward: RuleTable | ForwardOnly;
 }
 
+export function isForwardOnly(entry: RuleTable | ForwardOnly): entry is ForwardOnly {
+  return 'forwardOnly' in entry;
+}
+
+export const forwardOnly = (why: string): ForwardOnly => ({ forwardOnly: why });
+
 export function isSkip(rule: Rule | Skip): rule is Skip {
-  return 'skip' in rule;
+  return 'skipped' in rule;
 }
 
 /** What one rule counts for one op: 0 when the op kind is skipped. */
@@ -41,8 +70,9 @@ export const batchOf = (op: Op): bigint => BigInt(dim(input(op), 0));
 /** Multiply-accumulates of a convolution, bias ignored: numel(out) * (Cin/g) * kh * kw. */
 export function convMacs(op: Op): bigint {
   const [kh, kw] = op.attrs.kernel ?? [1, 1];
-  const cinPerGroup = dim(input(op), 1) / (op.attrs.groups ?? 1);
-  return out(op) * BigInt(cinPerGroup * kh * kw);
+  const [cin, groups] = [BigInt(dim(input(op), 1)), BigInt(op.attrs.groups ?? 1)];
+  if (cin % groups !== 0n) throw new Error(`conv ${op.name}: ${cin} input channels in ${groups} groups`);
+  return out(op) * (cin / groups) * BigInt(kh) * BigInt(kw);
 }
 
 /** Multiply-accumulates of a linear layer, bias ignored: rows * in * out. */
@@ -55,16 +85,17 @@ export function biasAdds(op: Op): bigint {
   return op.attrs.bias ? out(op) : 0n;
 }
 
-/** Pool window size k*k. */
+/** Pool window size kh*kw (H*W for the global pool, which can pass 2^53). */
 export function window(op: Op): bigint {
   const [kh, kw] = op.attrs.kernel ?? [1, 1];
-  return BigInt(kh * kw);
+  return BigInt(kh) * BigInt(kw);
 }
 
 export const rule = (formula: string, count: (op: Op) => bigint): Rule => ({ formula, count });
 
 /** A full rule table from the kinds a counter counts; every other kind is skipped for one reason. */
-export function onlyThese(counted: Partial<Record<OpKind, Rule>>, otherwise: Skip): Record<OpKind, Rule | Skip> {
-  return Object.fromEntries(OP_KINDS.map((kind) => [kind, counted[kind] ?? otherwise])) as Record<OpKind, Rule | Skip>;
+export function onlyThese(counted: Partial<RuleTable>, otherwise: Skip): RuleTable {
+  return Object.fromEntries(OP_KINDS.map((kind) => [kind, counted[kind] ?? otherwise])) as RuleTable;
 }
-export const skip = (why: string): Skip => ({ skip: why });
+export const ignored = (reason: string): Skip => ({ skipped: 'ignored', reason });
+export const unsupported = (reason: string): Skip => ({ skipped: 'unsupported', reason });

@@ -1,6 +1,7 @@
-import { biasAdds, convMacs, linearMacs, out, rule, skip, window, type Convention } from './convention';
+import { flopsBackward } from '../backward/flops';
+import { biasAdds, convMacs, ignored, linearMacs, out, rule, window, type Convention } from './convention';
 
-export const flops: Convention = {
+export const flops: Convention<'flops'> = {
   key: 'flops',
   source: 'seprof: every arithmetic operation once; a multiply-accumulate is 2 FLOPs',
   unit: 'FLOPs',
@@ -15,6 +16,7 @@ export const flops: Convention = {
     linear: rule('2 * MACs + numel(out) if bias', (op) => 2n * linearMacs(op) + biasAdds(op)),
     scale: rule('numel(out)', out),
     add: rule('numel(out)', out),
-    concat: skip('a copy: no arithmetic'),
+    concat: ignored('a copy: no arithmetic'),
   },
+  backward: flopsBackward,
 };

@@ -1,4 +1,4 @@
-import { batchOf, biasAdds, convMacs, inp, linearMacs, out, rule, skip, type Convention, type Rule } from './convention';
+import { batchOf, biasAdds, convMacs, forwardOnly, inp, linearMacs, out, rule, unsupported, type Convention, type Rule } from './convention';
 import type { Op } from '../ops';
 
 // ptflops' pytorch backend reports floor(sum(module hooks) / B) + sum(functional hooks).
@@ -13,7 +13,7 @@ function hooks(formula: string, moduleHook: (op: Op) => bigint, functionalHook: 
   });
 }
 
-export const ptflops: Convention = {
+export const ptflops: Convention<'ptflops'> = {
   key: 'ptflops',
   source: "ptflops 0.7.6, 'pytorch' backend: module hooks per image + functional hooks per batch",
   unit: 'MACs',
@@ -21,13 +21,14 @@ export const ptflops: Convention = {
     conv2d: hooks('module: numel(out) * (Cin/g) * kh * kw + numel(out) if bias, per image', (op) => convMacs(op) + biasAdds(op)),
     batchnorm: hooks('module: 2 * numel(in), per image', (op) => 2n * inp(op)),
     relu: hooks('module: numel(out) per image + F.relu: numel(in) per batch', out, inp),
-    sigmoid: skip('nn.Sigmoid has no hook: 0'),
+    sigmoid: unsupported('nn.Sigmoid has no hook: 0'),
     global_avg_pool: hooks('module: numel(in) per image + F.adaptive_avg_pool2d: numel(in) per batch', inp, inp),
     avg_pool: hooks('module: numel(in) per image + F.avg_pool2d: numel(in) per batch', inp, inp),
     max_pool: hooks('module: numel(in) per image + F.max_pool2d: numel(in) per batch', inp, inp),
     linear: hooks('module: rows * (in*out + out if bias), per image', (op) => linearMacs(op) + biasAdds(op)),
-    scale: skip('x * s is a tensor operator, not a patched function: 0'),
-    add: skip('+= is a tensor operator, not a patched function: 0'),
-    concat: skip('torch.cat is not patched: 0'),
+    scale: unsupported('x * s is a tensor operator, not a patched function: 0'),
+    add: unsupported('+= is a tensor operator, not a patched function: 0'),
+    concat: unsupported('torch.cat is not patched: 0'),
   },
+  backward: forwardOnly('counts module forward hooks and patched functionals: no backward pass'),
 };

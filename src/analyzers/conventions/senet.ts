@@ -1,9 +1,9 @@
-import { convMacs, inp, linearMacs, onlyThese, out, rule, skip, type Convention } from './convention';
+import { convMacs, forwardOnly, ignored, inp, linearMacs, onlyThese, out, rule, type Convention } from './convention';
 
 // Inferred, not read from a counter: the SENet paper (arXiv 1709.01507, Table 2) reports
 // GFLOPs that equal conv and linear multiply-accumulates plus one operation per element
 // for global average pooling (the squeeze) and for the SE rescale. See `seprof paper`.
-export const senet: Convention = {
+export const senet: Convention<'senet'> = {
   key: 'senet',
   source: "SENet paper's accounting (inferred from its Table 2): MACs plus SE's squeeze and rescale",
   unit: 'FLOPs',
@@ -14,6 +14,7 @@ export const senet: Convention = {
       linear: rule('rows * in * out; bias ignored', linearMacs),
       scale: rule('numel(out)', out),
     },
-    skip("not counted in the SENet paper's figures"),
+    ignored("not counted in the SENet paper's figures"),
   ),
+  backward: forwardOnly("the SENet paper's figures are forward passes"),
 };

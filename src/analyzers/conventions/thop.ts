@@ -1,6 +1,6 @@
-import { convMacs, inp, linearMacs, out, rule, skip, window, type Convention } from './convention';
+import { convMacs, forwardOnly, inp, linearMacs, out, rule, unsupported, window, type Convention } from './convention';
 
-export const thop: Convention = {
+export const thop: Convention<'thop'> = {
   key: 'thop',
   source: 'thop (pytorch-OpCounter 0.1.1): module hooks, multiply-accumulates',
   unit: 'MACs',
@@ -8,13 +8,14 @@ export const thop: Convention = {
     conv2d: rule('numel(out) * (Cin/g) * kh * kw; bias ignored', convMacs),
     batchnorm: rule('4 * numel(in) (2 per element, doubled because affine)', (op) => 4n * inp(op)),
     relu: rule('0 (zero_ops)', () => 0n),
-    sigmoid: skip('no rule for nn.Sigmoid: zero ops'),
+    sigmoid: unsupported('no rule for nn.Sigmoid: zero ops'),
     global_avg_pool: rule('(H*W + 1) * numel(out)', (op) => (window(op) + 1n) * out(op)),
     avg_pool: rule('numel(out)', out),
     max_pool: rule('0 (zero_ops)', () => 0n),
     linear: rule('in * numel(out); bias ignored', linearMacs),
-    scale: skip('functional x * s: invisible to module hooks'),
-    add: skip('functional +: invisible to module hooks'),
-    concat: skip('torch.cat: invisible to module hooks'),
+    scale: unsupported('functional x * s: invisible to module hooks'),
+    add: unsupported('functional +: invisible to module hooks'),
+    concat: unsupported('torch.cat: invisible to module hooks'),
   },
+  backward: forwardOnly('counts module forward hooks: no backward pass'),
 };

@@ -3,6 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { UsageError } from '../../errors';
 import type { BackendChoice, BackendInfo, BackendName } from './backend-choice';
+import { registerWasmGradients } from './wasm-gradients';
+
+registerWasmGradients(); // the gradient kernels wasm lacks or runs slowly, so --training runs there
 
 async function tensorflowBackendLoads(): Promise<boolean> {
   try {

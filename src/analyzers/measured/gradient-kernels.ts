@@ -2,7 +2,7 @@
 // and shapes only, so every cost is derived from shapes (and, for pooling, the layer's window),
 // and every kernel is either costed, a data move, or reported: nothing is dropped silently.
 import { GRADIENT_SUMS, type BackwardRow } from '../backward/training';
-import type { Counts } from '../count';
+import { countEntries, type Counts } from '../count';
 import { numel, type Shape } from '../ops';
 import { VIEW_KERNELS, type KernelRecord, type LayerFacts } from './kernels';
 
@@ -109,7 +109,7 @@ export interface MeasuredBackward {
 }
 
 function addCounts(sum: Counts, counts: Counts): void {
-  for (const [key, n] of Object.entries(counts)) sum[key] = (sum[key] ?? 0n) + n;
+  for (const [key, n] of countEntries(counts)) sum[key] = (sum[key] ?? 0n) + n;
 }
 
 /**

@@ -20,26 +20,32 @@ function ofModel(model: tfl.LayersModel, x: tf.Tensor): Differentiable {
   return { run: () => model.apply(x) as tf.Tensor, wrt: [x, ...model.trainableWeights.map((w) => w.read())] };
 }
 
-/** The gradient for dy = 1 everywhere, the loss sum(outputs); values do not change the kernels. */
-async function withOnes<T>({ run }: Differentiable, use: (dy: tf.Tensor) => Promise<T> | T): Promise<T> {
-  const dy = tf.tidy(() => tf.onesLike(run()));
+/**
+ * The kernels one profiled run executed. A kernel error inside tf.profile would leave tfjs
+ * profiling every later kernel, so profiling is switched off again before the error goes on:
+ * the caller may then measure on another backend.
+ */
+async function profiled(work: () => tf.TensorContainer): Promise<KernelRecord[]> {
   try {
-    return await use(dy);
-  } finally {
-    dy.dispose();
+    const profile = await tf.profile(work);
+    tf.dispose(profile.result);
+    return profile.kernels;
+  } catch (error) {
+    tf.engine().state.profiling = false;
+    throw error;
   }
 }
 
-async function profiled(work: () => tf.TensorContainer): Promise<KernelRecord[]> {
-  const profile = await tf.profile(work);
-  tf.dispose(profile.result);
-  return profile.kernels;
-}
+/**
+ * The gradients for dy = 1 everywhere, the loss sum(outputs): tf.grads' default dy, made
+ * without a kernel or a forward run to learn the output's shape.
+ */
+const gradientsOf = ({ run, wrt }: Differentiable): tf.Tensor[] => tf.grads(run)(wrt);
 
 /** The kernels of the backward pass alone: the gradient run, after the forward it repeats. */
 async function backwardKernels(target: Differentiable): Promise<KernelRecord[]> {
   const forward = await profiled(target.run);
-  return withOnes(target, async (dy) => afterForward(await profiled(() => tf.grads(target.run)(target.wrt, dy)), forward));
+  return afterForward(await profiled(() => gradientsOf(target)), forward);
 }
 
 /** The kernels of one layer's backward: gradients with respect to its inputs and trainable weights. */
@@ -50,13 +56,4 @@ export function layerGradientKernels(layer: tfl.layers.Layer, inputs: tf.Tensor[
 /** The kernels of the whole model's backward, with respect to the input and every weight. */
 export function modelGradientKernels(model: tfl.LayersModel, x: tf.Tensor): Promise<KernelRecord[]> {
   return backwardKernels(ofModel(model, x));
-}
-
-/**
- * Runs the model's gradient once, unprofiled, so that a backend missing a gradient kernel
- * fails here: a kernel error inside tf.profile would leave tfjs profiling every later kernel.
- */
-export function tryModelGradient(model: tfl.LayersModel, x: tf.Tensor): Promise<void> {
-  const target = ofModel(model, x);
-  return withOnes(target, (dy) => tf.dispose(tf.grads(target.run)(target.wrt, dy)));
 }

@@ -11,7 +11,7 @@ import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
 import { readBackward, type LayerGradient, type MeasuredBackward } from './gradient-kernels';
-import { layerGradientKernels, modelGradientKernels, tryModelGradient } from './gradients';
+import { layerGradientKernels, modelGradientKernels } from './gradients';
 import { opsFromKernels, type KernelRecord, type LayerFacts } from './kernels';
 import { summarize, timeForward, type Latency, type Timing } from './latency';
 import { assertFits, skipOnMemoryFault } from './memory';
@@ -235,10 +235,13 @@ export function measureModel(build: () => tfl.LayersModel, inputShape: readonly 
     try {
       return await measureLoudly(build, inputShape, options, options.backend);
     } catch (error) {
-      // wasm has no Conv2DBackpropFilter: auto moves to cpu, which implements every kernel.
+      // A kernel the backend lacks: auto moves to cpu, which implements every kernel, and says so.
       const kernel = missingKernel(error);
       if (kernel === undefined) throw error;
-      if (options.backend === 'auto' && tf.getBackend() !== 'cpu') return measureLoudly(build, inputShape, options, 'cpu');
+      if (options.backend === 'auto' && tf.getBackend() !== 'cpu') {
+        process.stderr.write(`seprof: the ${tf.getBackend()} backend has no kernel '${kernel}' that this model needs; measuring on cpu instead, which is slower\n`);
+        return measureLoudly(build, inputShape, options, 'cpu');
+      }
       throw new UsageError(`backend '${tf.getBackend()}' has no kernel '${kernel}' that this model needs; try --backend cpu`);
     }
   }));
@@ -263,7 +266,6 @@ async function measureLoudly(
   try {
     const { timing, onProgress } = options;
     const training = options.training === true;
-    if (training) await tryModelGradient(model, x);
     // By default the profiled pass is the only one: it is the first forward too (no warm-up,
     // since nothing is timed), and it frees each layer's weights behind itself.
     const last = !training && timing === undefined;

@@ -1,5 +1,6 @@
 // What a backend can hold, and a run that runs out of it: skipped, not failed.
 import * as tf from '@tensorflow/tfjs-core';
+import { formatBytes } from '../../parse';
 import type { BackendName } from './backend-choice';
 
 /**
@@ -12,13 +13,11 @@ const HEAP_LIMIT_BYTES: Partial<Record<BackendName, bigint>> = { wasm: 3584n * 2
 /** A measured run that cannot be done for memory: the analytic result stands. */
 export class MeasurementSkipped extends Error {}
 
-const megabytes = (bytes: bigint): string => `${(bytes + 2n ** 20n - 1n) / 2n ** 20n} MB`;
-
 /** Refuses, before anything is allocated, a run the backend's heap cannot hold. */
 export function assertFits(backend: BackendName, peakBytes: bigint | undefined): void {
   const limit = HEAP_LIMIT_BYTES[backend];
   if (peakBytes === undefined || limit === undefined || peakBytes <= limit) return;
-  throw new MeasurementSkipped(`it needs about ${megabytes(peakBytes)}, more than the ${backend} backend can hold (${megabytes(limit)})`);
+  throw new MeasurementSkipped(`it needs about ${formatBytes(peakBytes)}, more than the ${backend} backend can hold (${formatBytes(limit)})`);
 }
 
 /** Errors that say the backend or the process ran out of memory, not that the model is wrong. */

@@ -1,6 +1,8 @@
 // explain as GitHub markdown: a section per op kind, then totals, differences and blind spots.
+import type { ConventionKey } from '../../analyzers/conventions';
 import { backwardTable } from '../../analyzers/backward';
 import { GRADIENT_SUMS } from '../../analyzers/backward/training';
+import { countEntries } from '../../analyzers/count';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
 import { describeSpec } from '../../model/spec';
 import { columnHeader } from '../columns';
@@ -25,7 +27,7 @@ export function renderExplainMarkdown(explanation: Explanation): string {
   if (training !== undefined) {
     const sums = training.rows.find((r) => r.name === GRADIENT_SUMS);
     for (const fan of training.fanOuts) lines.push(`- Gradient sum: \`${fan.tensor}\` is read by ${fan.readers.map((r) => `\`${r}\``).join(' and ')}, so its gradients are added.`);
-    const explained = Object.entries(sums?.counts ?? {}).filter(([key]) => keys.includes(key));
+    const explained = countEntries(sums?.counts ?? {}).filter(([key]) => keys.includes(key));
     lines.push(...explained.map(([key, n]) => `  - \`${key}\` backward: ${withCommas(n)}`));
     lines.push(...forwardOnly(keys).map(([key, why]) => `- \`${key}\`: ${why}`));
     lines.push('');
@@ -34,7 +36,7 @@ export function renderExplainMarkdown(explanation: Explanation): string {
   lines.push(...kinds.map((k) => row([k.kind, ...k.forward.map((u) => withCommas(u.count))])));
   lines.push(row(['**Total**', ...keys.map((k) => `**${withCommas(totals.counts[k] ?? 0n)}**`)]));
   if (training !== undefined) {
-    const orDash = (n: bigint | undefined, key: string): string => (backwardTable(key) === undefined ? '-' : withCommas(n ?? 0n));
+    const orDash = (n: bigint | undefined, key: ConventionKey): string => (backwardTable(key) === undefined ? '-' : withCommas(n ?? 0n));
     lines.push(row(['Backward', ...keys.map((k) => orDash(training.backward[k], k))]));
     lines.push(row(['Forward + backward', ...keys.map((k) => orDash(training.total[k], k))]));
   }

@@ -1,6 +1,8 @@
 // explain for the terminal: per op kind the rules and counts, totals, differences, blind spots.
+import type { ConventionKey } from '../../analyzers/conventions';
 import { backwardTable } from '../../analyzers/backward';
 import { GRADIENT_SUMS } from '../../analyzers/backward/training';
+import { countEntries } from '../../analyzers/count';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
 import { columnHeader } from '../columns';
 import { withCommas } from '../format';
@@ -20,7 +22,7 @@ function totalsTable({ profile, keys, kinds }: Explanation): string {
   for (const kind of kinds) table.push([kind.kind, ...kind.forward.map((u) => right(withCommas(u.count)))]);
   table.push(['Total', ...keys.map((k) => right(withCommas(totals.counts[k] ?? 0n)))]);
   if (training !== undefined) {
-    const orDash = (n: bigint | undefined, key: string) => right(backwardTable(key) === undefined ? '-' : withCommas(n ?? 0n));
+    const orDash = (n: bigint | undefined, key: ConventionKey) => right(backwardTable(key) === undefined ? '-' : withCommas(n ?? 0n));
     table.push(['Backward', ...keys.map((k) => orDash(training.backward[k], k))]);
     table.push(['Forward + backward', ...keys.map((k) => orDash(training.total[k], k))]);
   }
@@ -34,7 +36,7 @@ function trainingLines({ profile, keys }: Explanation, countWidth: number): stri
   const fans = training.fanOuts.map(
     (fan) => `gradient sum: ${fan.tensor} is read by ${fan.readers.join(' and ')}, so its ${fan.readers.length} gradients are added`,
   );
-  const counts = Object.entries(sums?.counts ?? {})
+  const counts = countEntries(sums?.counts ?? {})
     .filter(([key]) => keys.includes(key))
     .map(([key, n]) => `  ${`${key} backward`.padEnd(17)}${withCommas(n).padStart(countWidth)}`);
   return [...fans, ...counts, '', ...forwardOnly(keys).map(([key, why]) => `${key}: ${why}`), ''];

@@ -1,7 +1,7 @@
 // Phrases every explain format shares.
 import type { KindExplanation, RuleUse } from '../../analyzers/explain';
 import { BACKWARD, isForwardOnly } from '../../analyzers/backward';
-import { conventionByKey } from '../../analyzers/conventions';
+import { conventionByKey, type ConventionKey } from '../../analyzers/conventions';
 import { formatShape } from '../../analyzers/ops';
 import { withCommas } from '../format';
 
@@ -20,14 +20,14 @@ export function signed(n: bigint): string {
 }
 
 /** `90,624 FLOPs`: a convention's count in its own unit. */
-export function withUnit(n: bigint, key: string): string {
+export function withUnit(n: bigint, key: ConventionKey): string {
   return `${withCommas(n)} ${conventionByKey(key)?.unit ?? ''}`.trimEnd();
 }
 
 /** The explained conventions that count no backward pass, and why. */
-export function forwardOnly(keys: readonly string[]): [key: string, why: string][] {
+export function forwardOnly(keys: readonly ConventionKey[]): [key: ConventionKey, why: string][] {
   return keys.flatMap((key) => {
     const entry = BACKWARD[key];
-    return entry !== undefined && isForwardOnly(entry) ? [[key, entry.forwardOnly] as [string, string]] : [];
+    return isForwardOnly(entry) ? [[key, entry.forwardOnly] as [ConventionKey, string]] : [];
   });
 }

@@ -1,0 +1,19 @@
+// The gradient kernels seprof registers on the wasm backend, so that --training runs there,
+// fast: the one wasm lacks (Conv2DBackpropFilter) and two it has but runs slowly
+// (Conv2DBackpropInput, Tile). Built from wasm's BatchMatMul and plain copies.
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
+import { tileConfig } from './tile';
+
+const GRADIENT_KERNELS: readonly KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, tileConfig];
+
+/** Registers them, replacing wasm's own where it has one; calling it again changes nothing. */
+export function registerWasmGradients(): void {
+  for (const config of GRADIENT_KERNELS) {
+    const current = getKernel(config.kernelName, 'wasm');
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    if (current !== undefined) unregisterKernel(config.kernelName, 'wasm');
+    registerKernel(config);
+  }
+}

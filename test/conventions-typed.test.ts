@@ -1,0 +1,50 @@
+// Each convention carries its forward and backward rules, and says why it skips an op kind:
+// ignored on purpose, or unsupported by the tool (fvcore 0.1.6 lists those as skipped ops).
+import { describe, expect, it } from 'vitest';
+import { CONVENTIONS, CONVENTION_KEYS, conventionByKey, isForwardOnly, isSkip, type Convention, type SkipKind } from '../src/analyzers/conventions';
+import { OP_KINDS, type OpKind } from '../src/analyzers/ops';
+
+const skips = (convention: Convention | undefined): Partial<Record<OpKind, SkipKind>> => {
+  if (convention === undefined) throw new Error('no such convention');
+  return Object.fromEntries(OP_KINDS.flatMap((kind) => {
+    const rule = convention.rules[kind];
+    return isSkip(rule) ? [[kind, rule.skipped]] : [];
+  }));
+};
+
+describe('conventions', () => {
+  it('come in report order, each under its own key, with a rule or a skip for every op kind both ways', () => {
+    expect(CONVENTIONS.map((c) => c.key)).toEqual([...CONVENTION_KEYS]);
+    expect(CONVENTION_KEYS).toEqual(['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops', 'senet']);
+    for (const c of CONVENTIONS) {
+      expect(Object.keys(c.rules).sort()).toEqual([...OP_KINDS].sort());
+      if (!isForwardOnly(c.backward)) expect(Object.keys(c.backward).sort()).toEqual([...OP_KINDS].sort());
+    }
+    expect(CONVENTIONS.filter((c) => !isForwardOnly(c.backward)).map((c) => c.key)).toEqual(['macs', 'flops']);
+    expect(conventionByKey('flop')).toBeUndefined();
+  });
+
+  it('fvcore: relu and cat ignored; sigmoid, mul, add and the pools unsupported', () => {
+    expect(skips(conventionByKey('fvcore'))).toEqual({
+      relu: 'ignored',
+      concat: 'ignored',
+      sigmoid: 'unsupported',
+      scale: 'unsupported',
+      add: 'unsupported',
+      avg_pool: 'unsupported',
+      max_pool: 'unsupported',
+    });
+  });
+
+  it('thop and ptflops: no rule for sigmoid, functional ops out of reach of their hooks', () => {
+    const outOfReach = { sigmoid: 'unsupported', scale: 'unsupported', add: 'unsupported', concat: 'unsupported' };
+    expect(skips(conventionByKey('thop'))).toEqual(outOfReach);
+    expect(skips(conventionByKey('ptflops'))).toEqual(outOfReach);
+  });
+
+  it("seprof's own conventions and ptflops' aten backend leave ops out on purpose", () => {
+    for (const key of ['ptflops-aten', 'macs', 'flops', 'senet'] as const) {
+      expect(new Set(Object.values(skips(conventionByKey(key))))).toEqual(new Set(['ignored']));
+    }
+  });
+});

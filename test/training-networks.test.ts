@@ -1,0 +1,76 @@
+// --training on whole networks and on every shipped model: measured on wasm, never on a
+// fallback backend, and the per-layer backward check passes.
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { analyticOps } from '../src/analyzers/analytic';
+import { analyticBackward } from '../src/analyzers/backward/training';
+import { compareBackward } from '../src/analyzers/check';
+import { countLayer, totalsOf } from '../src/analyzers/count';
+import { measure } from '../src/analyzers/measured';
+import type { Spec } from '../src/model/spec';
+import { specOf } from './support/grid';
+
+const once = { backend: 'auto', training: true } as const;
+
+let stderr: MockInstance<typeof process.stderr.write>;
+beforeEach(() => {
+  stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+afterEach(() => stderr.mockRestore());
+
+/** Measures with --backend auto and expects wasm, no line on stderr, and agreeing backward counts. */
+async function expectTrainsOnWasm(spec: Spec) {
+  const measured = await measure(spec, once);
+  const layers = analyticOps(spec).map(countLayer);
+  expect(measured.backend.name).toBe('wasm');
+  expect(stderr).not.toHaveBeenCalled();
+  expect(measured.backward?.unrecognised).toEqual([]);
+  expect(compareBackward(analyticBackward(layers).rows, measured.backward?.rows ?? [])).toEqual([]);
+  return { layers, rows: Object.fromEntries((measured.backward?.rows ?? []).map((r) => [r.name, r.counts])) };
+}
+
+describe('se-resnet50 --training, at 224x224', () => {
+  it('runs on wasm and passes the per-layer backward check', async () => {
+    const { layers, rows } = await expectTrainsOnWasm(specOf({ model: 'se-resnet50' }));
+    // By hand: the stem's 7x7 convolution, 112*112 outputs x 64 x 7*7*3, twice (input and weights).
+    expect(rows['stem.conv1']?.['macs']).toBe(2n * 112n * 112n * 64n * 147n);
+    // Every multiply-accumulate of the backward pass belongs to a convolution or a linear layer,
+    // each twice its forward; the SE excitations are two 1x1 products of C x C/16 per block.
+    const forwardMacs = totalsOf(layers).counts['macs'] ?? 0n;
+    const backwardMacs = Object.values(rows).reduce((sum, counts) => sum + (counts['macs'] ?? 0n), 0n);
+    expect(backwardMacs).toBe(2n * forwardMacs);
+    const stages: [bigint, bigint][] = [[3n, 256n], [4n, 512n], [6n, 1024n], [3n, 2048n]];
+    const seMacs = stages.reduce((sum, [blocks, c]) => sum + blocks * 2n * c * (c / 16n), 0n);
+    const seBackward = Object.entries(rows).filter(([name]) => /\.se\.fc[12]$/.test(name)).reduce((sum, [, counts]) => sum + (counts['macs'] ?? 0n), 0n);
+    expect(seBackward).toBe(2n * seMacs);
+  });
+});
+
+describe('no shipped model falls back from wasm for --training', () => {
+  // The kernel set depends neither on the image size nor on the depth: the 50-layer ResNets
+  // at 32x32 hold every op kind of the 101- and 152-layer ones.
+  const networks = ['resnet50', 'se-resnet50', 'bn-inception', 'se-bn-inception'];
+  const blocks = [
+    specOf({ channels: 16, reduction: 4, bias: true }),
+    ...['standard', 'pre', 'post', 'identity'].flatMap((sePosition) =>
+      ['bottleneck', 'basic'].flatMap((kind) =>
+        [1, 2].map((stride) => specOf({ block: 'se-resnet', kind, channels: 16, planes: 8, stride, reduction: 4, sePosition, height: 8 })),
+      ),
+    ),
+    specOf({ block: 'resnet', channels: 16, planes: 8, stride: 2, height: 8 }),
+    specOf({ block: 'resnet', kind: 'basic', channels: 8, planes: 8, height: 8 }),
+    ...['5x5', '3x3x2'].flatMap((branch3) =>
+      ['max', 'avg'].flatMap((pool) => [
+        specOf({ block: 'se-inception', channels: 12, widths: '4,4,6,2,3,4', branch3, pool, reduction: 4, height: 8 }),
+        specOf({ block: 'inception', channels: 12, widths: '4,4,6,2,3,4', branch3, pool, height: 8 }),
+      ]),
+    ),
+  ];
+
+  it.each(networks)('%s', async (model) => {
+    await expectTrainsOnWasm(specOf({ model, height: 32 }));
+  });
+
+  it.each(blocks.map((spec) => [JSON.stringify(spec), spec] as const))('%s', async (_, spec) => {
+    await expectTrainsOnWasm(spec);
+  });
+});
