@@ -111,7 +111,7 @@ console.warn = quiet;
 for (const [label, raw, repeats] of [
   ['SE(512, r=8) on 512x7x7', { channels: '512', reduction: '8' }, 400],
   ['SE-ResNet bottleneck on 256x56x56', { block: 'se-resnet', channels: '256', planes: '64' }, 20],
-  ['ResNet-50 on 224x224', { model: 'resnet50' }, 5],
+  ['ResNet-50 on 224x224', { model: 'resnet50' }, 9],
 ]) {
   const spec = buildSpec(raw);
   const model = buildModel(spec);
@@ -149,9 +149,12 @@ for (const [label, args, one] of [
 
 // 5. The seed command on every backend that loads here.
 progress('backends');
+const loads = ['wasm', 'cpu', 'tensorflow'].filter((backend) => runOnce(process.execPath, [...seed, '--backend', backend]) !== undefined);
+const [nodeNow, ...byBackend] = measureInterleaved([['-e', '0'], ...loads.map((backend) => [...seed, '--backend', backend])], Math.max(3, Math.round(REPEATS / 3)));
 for (const backend of ['wasm', 'cpu', 'tensorflow']) {
-  const run = measureProcess(process.execPath, [...seed, '--backend', backend], Math.max(3, Math.round(REPEATS / 3)));
-  row(`\`seprof --channels 512 --reduction 8 --backend ${backend}\``, nodeAgainst, run ? ms(run.wallMs) : 'does not load here', run ? times(run.wallMs, node.wallMs) : '', '');
+  const run = byBackend[loads.indexOf(backend)];
+  const against = `\`node -e 0\` (${ms(nodeNow.wallMs)}, in turns with these)`;
+  row(`\`seprof --channels 512 --reduction 8 --backend ${backend}\``, against, run ? ms(run.wallMs) : 'does not load here', run ? times(run.wallMs, nodeNow.wallMs) : '', '');
 }
 rmSync(scratch, { recursive: true, force: true });
 
