@@ -17,7 +17,7 @@ function byHand(op: Op): bigint[] {
   const k2 = BigInt(kh * kw);
   switch (op.kind) {
     case 'conv2d': {
-      const macs = outN * BigInt(x[1] ?? 0) * k2; // groups 1 here
+      const macs = (outN * BigInt(x[1] ?? 0) * k2) / BigInt(op.attrs.groups ?? 1);
       const bias = op.attrs.bias ? outN : 0n;
       return [macs, macs, (macs + bias) / B, macs + bias, macs, 2n * macs + bias, macs];
     }
@@ -37,6 +37,14 @@ function byHand(op: Op): bigint[] {
       return [macs, macs, (macs + bias) / B, macs + bias, macs, 2n * macs + bias, macs];
     }
     case 'sigmoid':
+      return [0n, 0n, 0n, 0n, 0n, 4n * outN, 0n];
+    case 'relu6': // ptflops hooks nn.ReLU6, which calls the unpatched F.hardtanh
+      return [0n, 0n, outN / B, 0n, 0n, 2n * outN, 0n];
+    case 'silu': // only ptflops' patched F.silu, whole batch
+      return [0n, 0n, inN, 0n, 0n, 5n * outN, 0n];
+    case 'hardswish':
+      return [0n, 0n, 0n, 0n, 0n, 5n * outN, 0n];
+    case 'hardsigmoid':
       return [0n, 0n, 0n, 0n, 0n, 4n * outN, 0n];
     case 'scale':
       return [0n, 0n, 0n, 0n, 0n, outN, outN];

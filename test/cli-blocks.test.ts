@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectUsageError, seprof } from './support/cli';
+import { expectUsageError, seprofInProcess } from './support/cli';
 
-describe('seprof --block se-resnet --channels 256 --planes 64 --reduction 16 --height 56 --width 56', () => {
-  const run = seprof(['--block', 'se-resnet', '--channels', '256', '--planes', '64', '--reduction', '16', '--height', '56', '--width', '56']);
+describe('seprof --block se-resnet --channels 256 --planes 64 --reduction 16 --height 56 --width 56', async () => {
+  const run = await seprofInProcess(['--block', 'se-resnet', '--channels', '256', '--planes', '64', '--reduction', '16', '--height', '56', '--width', '56']);
 
   it('prints the layer table, a measured match and the overhead summary', () => {
     expect(run.code).toBe(0);
@@ -20,8 +20,8 @@ describe('seprof --block se-resnet --channels 256 --planes 64 --reduction 16 --h
   });
 });
 
-describe('seprof --block se-inception --reduction 16', () => {
-  const run = seprof(['--block', 'se-inception', '--reduction', '16', '--json']);
+describe('seprof --block se-inception --reduction 16', async () => {
+  const run = await seprofInProcess(['--block', 'se-inception', '--reduction', '16', '--json']);
   const doc = JSON.parse(run.stdout) as Record<string, any>;
 
   it('profiles GoogLeNet inception (3a) with SE and its plain twin', () => {
@@ -36,8 +36,8 @@ describe('seprof --block se-inception --reduction 16', () => {
 });
 
 describe('--at insertion points', () => {
-  it('gives one row per point and a total', () => {
-    const run = seprof(['--at', '256x20x20', '--at', '512x10x10', '--reduction', '16', '--format', 'csv']);
+  it('gives one row per point and a total', async () => {
+    const run = await seprofInProcess(['--at', '256x20x20', '--at', '512x10x10', '--reduction', '16', '--format', 'csv']);
     expect(run.code).toBe(0);
     const [header, first, second, total] = run.stdout.trim().split('\n');
     expect(header).toBe('point,hidden,params,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet,check');
@@ -47,10 +47,10 @@ describe('--at insertion points', () => {
     expect(total?.split(',')[3]).toBe(String(thop(256, 400, 16) + thop(512, 100, 32)));
   });
 
-  it('reads points from a file, skipping blanks and comments', () => {
+  it('reads points from a file, skipping blanks and comments', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'seprof-')), 'points.txt');
     writeFileSync(file, '# neck\n128x40x40\n\n256x20x20  # P4\n');
-    const run = seprof(['--at-file', file, '--no-measure', '--json']);
+    const run = await seprofInProcess(['--at-file', file, '--no-measure', '--json']);
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout) as { points: { spec: { input: { channels: number } } }[] };
     expect(doc.points.map((p) => p.spec.input.channels)).toEqual([128, 256]);
@@ -70,10 +70,10 @@ describe('bad block combinations: one line, exit 2', () => {
     ['SE wider than its input', ['--block', 'se-resnet', '--kind', 'basic', '--channels', '64', '--planes', '8'], /--reduction 16 is larger than the 8 channels SE sees/],
     ['bad point', ['--at', '512x7'], /--at takes CxHxW/],
     ['point and channels', ['--at', '512x7x7', '--channels', '512'], /drop --channels/],
-    ['unreadable points file', ['--at-file', '/nonexistent/points.txt'], /cannot read --at-file \/nonexistent\/points.txt: ENOENT/],
+    ['unreadable points file', ['--at-file', '/nonexistent/points.txt'], /cannot read --at-file \/nonexistent\/points.txt: no such file or directory \(ENOENT\)/],
   ];
 
-  it.each(cases)('%s', (_, args, message) => {
-    expectUsageError(seprof([...args, '--no-measure']), message);
+  it.each(cases)('%s', async (_, args, message) => {
+    expectUsageError(await seprofInProcess([...args, '--no-measure']), message);
   });
 });

@@ -1,7 +1,7 @@
 // The CLI for issue 5: every convention, `seprof explain`, and --training, as users run them.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, expectUsageError, seprof } from './support/cli';
+import { ROOT, expectUsageError, seprof, seprofInProcess } from './support/cli';
 
 const json = (stdout: string) => JSON.parse(stdout) as Record<string, any>;
 
@@ -15,9 +15,9 @@ describe('seprof --channels 512 --reduction 16 --conventions all --no-measure (1
     'ptflops-aten': 2 * C * m, // 32,768
   };
 
-  it('shows the figures the issue asks for', () => {
+  it('shows the figures the issue asks for', async () => {
     expect(expected).toEqual({ thop: 58_368, fvcore: 57_856, ptflops: 83_008, 'ptflops-aten': 32_768 });
-    const run = seprof(['--channels', '512', '--reduction', '16', '--conventions', 'all', '--no-measure']);
+    const run = await seprofInProcess(['--channels', '512', '--reduction', '16', '--conventions', 'all', '--no-measure']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/MACs \(thop\):\s+58,368 /);
     expect(run.stdout).toMatch(/MACs \(ptflops\):\s+83,008 /);
@@ -26,16 +26,16 @@ describe('seprof --channels 512 --reduction 16 --conventions all --no-measure (1
     expect(run.stdout).toMatch(/Params:\s+32,768 /);
   });
 
-  it('carries them in JSON', () => {
-    const doc = json(seprof(['--channels', '512', '--reduction', '16', '--conventions', 'all', '--no-measure', '--json']).stdout);
+  it('carries them in JSON', async () => {
+    const doc = json((await seprofInProcess(['--channels', '512', '--reduction', '16', '--conventions', 'all', '--no-measure', '--json'])).stdout);
     expect(doc['totals']).toMatchObject({ params: 2 * C * m, counts: expected });
   });
 });
 
-describe('seprof explain --channels 512 --reduction 8', () => {
+describe('seprof explain --channels 512 --reduction 8', async () => {
   const [C, m, S] = [512, 64, 49];
-  const table = seprof(['explain', '--channels', '512', '--reduction', '8']);
-  const run = seprof(['explain', '--channels', '512', '--reduction', '8', '--json']);
+  const table = await seprofInProcess(['explain', '--channels', '512', '--reduction', '8']);
+  const run = await seprofInProcess(['explain', '--channels', '512', '--reduction', '8', '--json']);
   const doc = json(run.stdout);
 
   it('exits 0 with analytic and measured in agreement', () => {
@@ -81,8 +81,8 @@ describe('--training', () => {
   // Backward FLOPs of SE, batch 1, no bias (README): 6*C*S + 8*C*m + 2*m + 2*C.
   const backwardFlops = 6 * C * S + 8 * C * m + 2 * m + 2 * C;
 
-  it('explain --training exits 0 with analytic and measured in agreement', () => {
-    const run = seprof(['explain', '--channels', '512', '--reduction', '8', '--training', '--json']);
+  it('explain --training exits 0 with analytic and measured in agreement', async () => {
+    const run = await seprofInProcess(['explain', '--channels', '512', '--reduction', '8', '--training', '--json']);
     expect(run.code).toBe(0);
     const doc = json(run.stdout);
     expect(doc['check'].status).toBe('match');
@@ -92,8 +92,8 @@ describe('--training', () => {
     expect(Object.keys(doc['training'].forwardOnly)).toEqual(['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'senet']);
   });
 
-  it('reports forward, backward and total per layer, checked against tfjs', () => {
-    const run = seprof(['--channels', '512', '--reduction', '8', '--training', '--json']);
+  it('reports forward, backward and total per layer, checked against tfjs', async () => {
+    const run = await seprofInProcess(['--channels', '512', '--reduction', '8', '--training', '--json']);
     expect(run.code).toBe(0);
     const doc = json(run.stdout);
     expect(doc['check'].status).toBe('match');
@@ -106,12 +106,12 @@ describe('--training', () => {
     expect(doc['training'].total.flops).toBe(doc['totals'].counts.flops + backwardFlops);
   });
 
-  it('adds backward and total columns and a gradient sums row to the table and CSV', () => {
-    const table = seprof(['--channels', '512', '--reduction', '8', '--training', '--no-measure']);
+  it('adds backward and total columns and a gradient sums row to the table and CSV', async () => {
+    const table = await seprofInProcess(['--channels', '512', '--reduction', '8', '--training', '--no-measure']);
     expect(table.stdout).toContain('FLOPs bwd (flops)');
     expect(table.stdout).toMatch(/│ \(gradient sums\) │ add/);
     expect(table.stdout).toMatch(/MACs \(thop\):\s+91,136 \(91\.136K\); counts module forward hooks: no backward pass/);
-    const csv = seprof(['--channels', '16', '--reduction', '4', '--height', '2', '--width', '2', '--training', '--format', 'csv', '--no-measure']);
+    const csv = await seprofInProcess(['--channels', '16', '--reduction', '4', '--height', '2', '--width', '2', '--training', '--format', 'csv', '--no-measure']);
     const lines = csv.stdout.trim().split('\n');
     expect(lines[0]).toBe('layer,op,output_shape,params,buffers,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet,macs_backward,flops_backward,macs_total,flops_total');
     // C = 16, m = 4, S = 4: backward flops 6*C*S + 8*C*m + 2*m + 2*C.
@@ -128,9 +128,9 @@ describe('explain without measuring', () => {
     expect(json(run.stdout)['check'].status).toBe('skipped');
   });
 
-  it('writes markdown', () => {
+  it('writes markdown', async () => {
     // C = 16, r = 16: m = 1, and the two FCs count C*m each.
-    const run = seprof(['explain', '--channels', '16', '--no-measure', '--format', 'markdown', '--conventions', 'thop,fvcore']);
+    const run = await seprofInProcess(['explain', '--channels', '16', '--no-measure', '--format', 'markdown', '--conventions', 'thop,fvcore']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('#### global_avg_pool');
     expect(run.stdout).toContain('| `fvcore` | forward | 32 | numel(in) * out; bias ignored |');
@@ -148,7 +148,7 @@ describe('explain: user mistakes are one line on stderr, exit 2, nothing on stdo
     ['unknown option', ['explain', '--channels', '8', '--traning'], /unknown option '--traning'/],
   ];
 
-  it.each(cases)('%s', (_, args, message) => {
-    expectUsageError(seprof([...args, '--no-measure']), message);
+  it.each(cases)('%s', async (_, args, message) => {
+    expectUsageError(await seprofInProcess([...args, '--no-measure']), message);
   });
 });

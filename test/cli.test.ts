@@ -1,10 +1,10 @@
 // The CLI as users meet it: the main job, JSON for jq, and one clear line for every mistake.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, expectUsageError, seprof } from './support/cli';
+import { ROOT, expectUsageError, seprof, seprofInProcess } from './support/cli';
 
-describe('seprof --channels 512 --reduction 8', () => {
-  const run = seprof(['--channels', '512', '--reduction', '8']);
+describe('seprof --channels 512 --reduction 8', async () => {
+  const run = await seprofInProcess(['--channels', '512', '--reduction', '8']);
 
   it('prints params, thop MACs, a measured match and exits 0', () => {
     expect(run.code).toBe(0);
@@ -22,8 +22,8 @@ describe('seprof --channels 512 --reduction 8', () => {
   });
 });
 
-describe('--json', () => {
-  const run = seprof(['--channels', '512', '--reduction', '8', '--batch', '2', '--bias', '--json']);
+describe('--json', async () => {
+  const run = await seprofInProcess(['--channels', '512', '--reduction', '8', '--batch', '2', '--bias', '--json']);
   const doc = JSON.parse(run.stdout) as Record<string, any>;
 
   it('is one JSON document with every convention, exact', () => {
@@ -55,16 +55,16 @@ describe('--no-measure', () => {
 });
 
 describe('other formats', () => {
-  it('writes CSV with every convention and a total row', () => {
-    const run = seprof(['--channels', '16', '--reduction', '4', '--height', '2', '--width', '2', '--format', 'csv', '--no-measure']);
+  it('writes CSV with every convention and a total row', async () => {
+    const run = await seprofInProcess(['--channels', '16', '--reduction', '4', '--height', '2', '--width', '2', '--format', 'csv', '--no-measure']);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toBe('layer,op,output_shape,params,buffers,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet');
     // C=16, m=4, S=4: thop = C*(S+1) + 2*C*m = 80 + 128.
     expect(lines.at(-1)).toBe(`total,,,128,0,${16 * 5 + 128},${16 * 4 + 128},${16 * 4 + 128 + 4 + 16 * 4 + 4},128,128,${64 + 256 + 4 + 64 + 64},${2 * 16 * 4 + 128}`);
   });
 
-  it('writes a markdown table', () => {
-    const run = seprof(['--channels', '16', '--format', 'markdown', '--no-measure', '--conventions', 'thop,fvcore']);
+  it('writes a markdown table', async () => {
+    const run = await seprofInProcess(['--channels', '16', '--format', 'markdown', '--no-measure', '--conventions', 'thop,fvcore']);
     expect(run.stdout).toContain('| Layer | Op | Output shape | Params | MACs (thop) | FLOPs (fvcore) |');
     expect(run.stdout).toContain('| `fc1` | linear | 1x1 | 16 | 16 | 16 |');
   });
@@ -88,26 +88,26 @@ describe('user mistakes: one line on stderr, exit 2, nothing on stdout', () => {
     ['unknown command', ['explian', '--channels', '64'], /unknown command 'explian' \(commands: explain, paper, sweep, report, compare\)/],
   ];
 
-  it.each(cases)('%s', (_, args, message) => {
-    expectUsageError(seprof([...args, '--no-measure']), message);
+  it.each(cases)('%s', async (_, args, message) => {
+    expectUsageError(await seprofInProcess([...args, '--no-measure']), message);
   });
 
-  it('gives --json users the error as JSON on stderr', () => {
-    const run = seprof(['--channels', '0', '--json']);
+  it('gives --json users the error as JSON on stderr', async () => {
+    const run = await seprofInProcess(['--channels', '0', '--json']);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stderr)).toEqual({ error: { message: "--channels must be at least 1, got '0'", exitCode: 2 } });
   });
 
-  it('prints the stack only with --debug', () => {
-    const run = seprof(['--channels', '0', '--debug']);
+  it('prints the stack only with --debug', async () => {
+    const run = await seprofInProcess(['--channels', '0', '--debug']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/\n\s+at /);
   });
 });
 
 describe('--help', () => {
-  it('lists the options and every subcommand, and exits 0', () => {
-    const run = seprof(['--help']);
+  it('lists the options and every subcommand, and exits 0', async () => {
+    const run = await seprofInProcess(['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--channels <C>');
     for (const command of ['explain', 'paper', 'sweep', 'report', 'compare']) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareReports, EXACT, parseTolerance } from '../src/report/compare';
 import { readReport, REPORT_SCHEMA } from '../src/report/document';
-import { ROOT, seprof } from './support/cli';
+import { ROOT, seprof, seprofInProcess } from './support/cli';
 
 /** A report document by hand: counts as the JSON a report holds. */
 function doc(cases: { name: string; thop?: number | string; params?: number; check?: string; latency?: number | null; channels?: number }[]): string {
@@ -88,7 +88,7 @@ describe('compareReports', () => {
 
 describe('reading a report', () => {
   it.each([
-    ['truncated', doc([{ name: 'a' }]).slice(0, 120), /^x\.json: not valid JSON, truncated or corrupt/],
+    ['truncated', doc([{ name: 'a' }]).slice(0, 120), /^x\.json: not valid JSON at line \d+:\d+: .* \(truncated or corrupt\?\)$/],
     ['empty', '', /not valid JSON/],
     ['a profile, not a report', JSON.stringify({ schemaVersion: 1, totals: {} }), /not a seprof report: expected "schema": "seprof-report"/],
     ['foreign', JSON.stringify({ name: 'other-tool', cases: [] }), /not a seprof report/],
@@ -112,12 +112,12 @@ describe('seprof compare', () => {
     return path;
   };
 
-  it('accepts the shipped suite measured now against the committed baseline (acceptance)', () => {
+  it('accepts the shipped suite measured now against the committed baseline (acceptance)', async () => {
     const out = join(dir, 'r');
-    const report = seprof(['report', '--suite', 'reports/suite.json', '--out', out, '--quiet']);
-    expect(report.stderr).toBe('');
+    const report = await seprofInProcess(['report', '--suite', 'reports/suite.json', '--out', out, '--quiet']);
+    expect(report.stderr).toMatch(/^Wrote [^\n]+\n$/);
     expect(report.code).toBe(0);
-    const run = seprof(['compare', baseline, join(out, 'report.json')]);
+    const run = await seprofInProcess(['compare', baseline, join(out, 'report.json')]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const cases = (JSON.parse(readFileSync(join(ROOT, 'reports/suite.json'), 'utf8')) as { cases: unknown[] }).cases.length;
@@ -136,37 +136,41 @@ describe('seprof compare', () => {
     expect(run.stderr).toBe(`seprof: 1 regression(s): ${target.name} fvcore ${(target.counts['fvcore'] ?? 0).toLocaleString('en-US')} -> ${((target.counts['fvcore'] ?? 0) - 7).toLocaleString('en-US')}\ntfjs-modules-loaded=0\n`);
   });
 
-  it('writes markdown and JSON', () => {
+  it('writes markdown and JSON', async () => {
     const base = write('base.json', doc([{ name: 'a' }, { name: 'gone' }]));
     const next = write('new.json', doc([{ name: 'a', thop: 91_000 }, { name: 'fresh' }]));
-    const md = seprof(['compare', base, next, '--format', 'markdown']);
+    const md = await seprofInProcess(['compare', base, next, '--format', 'markdown']);
     expect(md.code).toBe(1);
     expect(md.stdout).toContain('| a | thop | 91,136 | 91,000 | -136 | -0.15% | CHANGED |');
     expect(md.stdout).toContain('- Added (not in the base, not compared): `fresh`');
     expect(md.stdout).toContain('- Removed (in the base only): `gone`');
-    const json = seprof(['compare', base, next, '--json']);
+    const json = await seprofInProcess(['compare', base, next, '--json']);
     const result = JSON.parse(json.stdout) as Record<string, any>;
     expect(result).toMatchObject({ failed: true, compared: 1, added: ['fresh'], removed: ['gone'], tolerance: '0' });
     expect(result['failures']).toEqual(['a thop 91,136 -> 91,000', 'gone removed']);
+    // Numbers as JSON numbers, not "91,136" or "-0.15%".
+    expect(result['deltas'].find((d: { quantity: string }) => d.quantity === 'thop')).toEqual({
+      case: 'a', quantity: 'thop', base: 91_136, new: 91_000, change: -136, percent: -0.15, status: 'changed', fails: true,
+    });
   });
 
-  it('passes a change inside --tolerance', () => {
+  it('passes a change inside --tolerance', async () => {
     const base = write('t-base.json', doc([{ name: 'a' }]));
     const next = write('t-new.json', doc([{ name: 'a', thop: 91_500 }]));
-    expect(seprof(['compare', base, next, '--tolerance', '0.01']).code).toBe(0);
-    expect(seprof(['compare', base, next, '--tolerance', '0.001']).code).toBe(1);
+    expect((await seprofInProcess(['compare', base, next, '--tolerance', '0.01'])).code).toBe(0);
+    expect((await seprofInProcess(['compare', base, next, '--tolerance', '0.001'])).code).toBe(1);
   });
 
   it.each([
-    ['truncated', () => [write('trunc.json', readFileSync(baseline, 'utf8').slice(0, 2000)), baseline], /trunc\.json: not valid JSON, truncated or corrupt/],
+    ['truncated', () => [write('trunc.json', readFileSync(baseline, 'utf8').slice(0, 2000)), baseline], /trunc\.json: not valid JSON at line \d+:\d+: .* \(truncated or corrupt\?\)\n$/],
     ['malformed', () => [baseline, write('bad.json', '{"schema": "seprof-report", "schemaVersion": 1, "cases": [{"name": 3}]}')], /bad\.json: case 1: has no name/],
     ['foreign', () => [write('foreign.json', '{"$schema": "https://json.schemastore.org/package"}'), baseline], /foreign\.json: not a seprof report/],
-    ['missing', () => [join(dir, 'nope.json'), baseline], /cannot read .*nope\.json: ENOENT/],
+    ['missing', () => [join(dir, 'nope.json'), baseline], /cannot read .*nope\.json: no such file or directory \(ENOENT\)/],
     ['one file only', () => [baseline], /missing required argument 'new'/],
     ['a bad tolerance', () => [baseline, baseline, '--tolerance', 'lots'], /--tolerance must be a fraction such as 0\.01 or a percentage such as 1%, got 'lots'/],
     ['a bad format', () => [baseline, baseline, '--format', 'csv'], /--format must be one of table, markdown, json/],
-  ])('%s: one line, exit 2, nothing on stdout', (_, args, message) => {
-    const run = seprof(['compare', ...args()]);
+  ])('%s: one line, exit 2, nothing on stdout', async (_, args, message) => {
+    const run = await seprofInProcess(['compare', ...args()]);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toMatch(/^seprof: /);
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);

@@ -24,11 +24,15 @@ describe('conventions', () => {
     expect(conventionByKey('flop')).toBeUndefined();
   });
 
-  it('fvcore: relu and cat ignored; sigmoid, mul, add and the pools unsupported', () => {
+  it('fvcore: relu and cat ignored; sigmoid, hardtanh, silu, hardswish, hardsigmoid, mul, add and the pools unsupported', () => {
     expect(skips(conventionByKey('fvcore'))).toEqual({
       relu: 'ignored',
       concat: 'ignored',
       sigmoid: 'unsupported',
+      relu6: 'unsupported',
+      silu: 'unsupported',
+      hardswish: 'unsupported',
+      hardsigmoid: 'unsupported',
       scale: 'unsupported',
       add: 'unsupported',
       avg_pool: 'unsupported',
@@ -36,9 +40,9 @@ describe('conventions', () => {
     });
   });
 
-  it('thop and ptflops: no rule for sigmoid, functional ops out of reach of their hooks', () => {
-    const outOfReach = { sigmoid: 'unsupported', scale: 'unsupported', add: 'unsupported', concat: 'unsupported' };
-    expect(skips(conventionByKey('thop'))).toEqual(outOfReach);
+  it('thop and ptflops: no rule for sigmoid, hardswish or hardsigmoid (thop: nor SiLU), functional ops out of reach of their hooks', () => {
+    const outOfReach = { sigmoid: 'unsupported', hardswish: 'unsupported', hardsigmoid: 'unsupported', scale: 'unsupported', add: 'unsupported', concat: 'unsupported' };
+    expect(skips(conventionByKey('thop'))).toEqual({ ...outOfReach, silu: 'unsupported' });
     expect(skips(conventionByKey('ptflops'))).toEqual(outOfReach);
   });
 

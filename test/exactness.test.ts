@@ -1,6 +1,6 @@
 // Counts beyond 2^53 stay exact in every output format.
 import { describe, expect, it } from 'vitest';
-import { seprof } from './support/cli';
+import { seprof, seprofInProcess } from './support/cli';
 
 const SAFE = 2n ** 53n;
 const withCommas = (n: bigint): string => n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -19,18 +19,18 @@ describe('SE with 65,536 channels on 8192x8192, batch 4096', () => {
     expect(flops > SAFE).toBe(true);
   });
 
-  it('writes them as exact decimal strings in JSON, and safe counts as numbers', () => {
-    const doc = JSON.parse(seprof([...args, '--json']).stdout) as { totals: { params: unknown; counts: Record<string, unknown> } };
+  it('writes them as exact decimal strings in JSON, and safe counts as numbers', async () => {
+    const doc = JSON.parse((await seprofInProcess([...args, '--json'])).stdout) as { totals: { params: unknown; counts: Record<string, unknown> } };
     expect(doc.totals.counts['thop']).toBe(thop.toString());
     expect(doc.totals.counts['flops']).toBe(flops.toString());
     expect(doc.totals.params).toBe(Number(2n * C * m));
   });
 
-  it('writes them exactly in CSV, the table and markdown', () => {
-    const csv = seprof([...args, '--format', 'csv']).stdout.trim().split('\n').at(-1)?.split(',');
+  it('writes them exactly in CSV, the table and markdown', async () => {
+    const csv = (await seprofInProcess([...args, '--format', 'csv'])).stdout.trim().split('\n').at(-1)?.split(',');
     expect(csv?.[5]).toBe(thop.toString());
-    expect(seprof(args).stdout).toContain(`MACs (thop):          ${withCommas(thop)}`);
-    expect(seprof([...args, '--format', 'markdown']).stdout).toContain(`**${withCommas(thop)}**`);
+    expect((await seprofInProcess(args)).stdout).toContain(`MACs (thop):          ${withCommas(thop)}`);
+    expect((await seprofInProcess([...args, '--format', 'markdown'])).stdout).toContain(`**${withCommas(thop)}**`);
   });
 });
 

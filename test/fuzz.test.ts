@@ -9,7 +9,7 @@ import { countLayer } from '../src/analyzers/count';
 import { measure } from '../src/analyzers/measured';
 import { UsageError } from '../src/errors';
 import { buildSpec, type RawSpecOptions } from '../src/model/spec';
-import { seprof } from './support/cli';
+import { seprofInProcess } from './support/cli';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 150);
 const size = fc.integer({ min: 1, max: 9 });
@@ -113,13 +113,13 @@ describe('fuzz: random mistakes', () => {
     );
   });
 
-  it('exit 2 through the CLI with one line and no stack trace', () => {
+  it('exit 2 through the CLI with one line and no stack trace', async () => {
     const flag = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    fc.assert(
-      fc.property(validOptions, mistake, (raw, { key, value }) => {
+    await fc.assert(
+      fc.asyncProperty(validOptions, mistake, async (raw, { key, value }) => {
         const options: Raw = { ...raw, [key]: value };
         const argv = Object.entries(options).flatMap(([k, v]) => (v === true ? [flag(k)] : v === false ? [] : [flag(k), v]));
-        const run = seprof([...argv, '--no-measure']);
+        const run = await seprofInProcess([...argv, '--no-measure']);
         expect(run.code).toBe(2);
         expect(run.stdout).toBe('');
         expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);

@@ -5,7 +5,7 @@ import { compareLayers } from '../src/analyzers/check';
 import { countLayer, totalsOf } from '../src/analyzers/count';
 import { measure } from '../src/analyzers/measured';
 import { treeRows } from '../src/report/rows';
-import { expectUsageError, seprof } from './support/cli';
+import { expectUsageError, seprof, seprofInProcess } from './support/cli';
 import { specOf } from './support/grid';
 
 /** ResNet-50 at 224x224, batch 1, derived by hand stage by stage. */
@@ -141,8 +141,8 @@ describe('seprof paper', () => {
     expect(doc.best.reproduced).toBeGreaterThanOrEqual(5);
   });
 
-  it('prints a table', () => {
-    const table = seprof(['paper']);
+  it('prints a table', async () => {
+    const table = await seprofInProcess(['paper']);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/│ se-resnet50\s+│ Table 2, Sec\. 4 │\s+3\.87 │/);
   });
@@ -150,15 +150,15 @@ describe('seprof paper', () => {
 
 describe('network mistakes: one line, exit 2', () => {
   it.each([
-    [['--model', 'vgg16'], /--model must be one of/],
+    [['--model', 'vgg16'], /--model 'vgg16' is not a network seprof knows\. Known: resnet50, .*, senet154/],
     [['--model', 'resnet50', '--reduction', '8'], /--reduction does not apply to --model resnet50, which has no SE/],
     [['--model', 'se-resnet50', '--channels', '3'], /--channels does not apply to --model se-resnet50/],
     [['--model', 'bn-inception', '--layout', 'v1'], /--layout applies to ResNets/],
     [['--model', 'resnet50', '--layout', 'v2'], /--layout must be one of v1, v1.5/],
     [['--channels', '64', '--layout', 'v1'], /--layout applies to --model networks/],
     [['--model', 'resnet50', '--depth', '0'], /--depth must be at least 1/],
-  ])('%s', (args, message) => {
-    expectUsageError(seprof([...args, '--no-measure']), message);
+  ])('%s', async (args, message) => {
+    expectUsageError(await seprofInProcess([...args, '--no-measure']), message);
   });
 });
 

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { combinations, expandValues, MAX_CASES } from '../src/sweep/grammar';
-import { ROOT, expectUsageError, seprof } from './support/cli';
+import { ROOT, expectUsageError, seprof, seprofInProcess } from './support/cli';
 
 /** SEAttention's closed forms (docs/conventions.md), for C channels, ratio r, S = H*W, batch B. */
 function se(C: number, r: number, S = 49, B = 1): { params: number; thop: number } {
@@ -87,8 +87,8 @@ describe('seprof sweep', () => {
     expect(run.stdout).toContain('Check: not measured (--no-measure)');
   });
 
-  it('writes CSV with every convention and exact integers', () => {
-    const run = seprof(['sweep', '--channels', '16,32', '--reduction', '4', '--height', '2..4+2', '--width', '3', '--format', 'csv', '--no-measure']);
+  it('writes CSV with every convention and exact integers', async () => {
+    const run = await seprofInProcess(['sweep', '--channels', '16,32', '--reduction', '4', '--height', '2..4+2', '--width', '3', '--format', 'csv', '--no-measure']);
     expect(run.code).toBe(0);
     const [header, ...rows] = run.stdout.trim().split('\n');
     expect(header).toBe('case,channels,height,params,buffers,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet,check,latency_ms,backend');
@@ -97,8 +97,13 @@ describe('seprof sweep', () => {
     expect(first.slice(0, 6)).toEqual(['channels=16 height=2', '16', '2', String(se(16, 4).params), '0', String(se(16, 4, 6).thop)]);
   });
 
-  it('writes the report document as JSON, which compare reads', () => {
-    const run = seprof(['sweep', '--channels', '32', '--reduction', '2,8', '--batch', '3', '--json', '--no-measure']);
+  it('writes one case as CSV without a second case column', async () => {
+    const run = await seprofInProcess(['sweep', '--channels', '64', '--format', 'csv', '--no-measure']);
+    expect(run.stdout.split('\n')[0]).toBe('case,params,buffers,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet,check,latency_ms,backend');
+  });
+
+  it('writes the report document as JSON, which compare reads', async () => {
+    const run = await seprofInProcess(['sweep', '--channels', '32', '--reduction', '2,8', '--batch', '3', '--json', '--no-measure']);
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout) as Record<string, any>;
     expect(doc).toMatchObject({ schema: 'seprof-report', schemaVersion: 1, suite: null });
@@ -108,14 +113,14 @@ describe('seprof sweep', () => {
     ]);
   });
 
-  it('writes a markdown table', () => {
-    const run = seprof(['sweep', '--channels', '64', '--reduction', '4,8', '--format', 'markdown', '--no-measure']);
+  it('writes a markdown table', async () => {
+    const run = await seprofInProcess(['sweep', '--channels', '64', '--reduction', '4,8', '--format', 'markdown', '--no-measure']);
     expect(run.stdout).toContain('| reduction | Params | MACs (thop) | FLOPs (flops) | Check |\n');
     expect(run.stdout).toContain(`| 8 | ${se(64, 8).params.toLocaleString('en-US')} | ${se(64, 8).thop.toLocaleString('en-US')} |`);
   });
 
-  it('measures every case once tfjs is loaded; --quiet leaves stderr empty', () => {
-    const run = seprof(['sweep', '--channels', '8..32x2', '--reduction', '2,4', '--height', '3', '--width', '3', '--runs', '2', '--warmup', '0', '--json', '--quiet']);
+  it('measures every case once tfjs is loaded; --quiet leaves stderr empty', async () => {
+    const run = await seprofInProcess(['sweep', '--channels', '8..32x2', '--reduction', '2,4', '--height', '3', '--width', '3', '--runs', '2', '--warmup', '0', '--json', '--quiet']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const doc = JSON.parse(run.stdout) as Record<string, any>;
@@ -136,7 +141,7 @@ describe('seprof sweep', () => {
     ['missing value', ['--channels'], /^seprof: --channels needs a value/],
     ['unknown option', ['--channels', '8', '--chanels', '8'], /unknown option '--chanels'/],
     ['too many cases', ['--channels', '1..200', '--height', '1..200'], /the sweep has 40000 cases; at most 10000/],
-  ])('%s: one line, exit 2, nothing on stdout', (_, args, message) => {
-    expectUsageError(seprof(['sweep', ...args, '--no-measure']), message);
+  ])('%s: one line, exit 2, nothing on stdout', async (_, args, message) => {
+    expectUsageError(await seprofInProcess(['sweep', ...args, '--no-measure']), message);
   });
 });

@@ -1,11 +1,12 @@
 // seprof compare BASE NEW: what moved between two reports; exit 1 on a regression.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { EXIT_FAILED, UsageError } from '../errors';
+import { readInputText } from '../fs/read';
 import { compareReports, EXACT, parseTolerance } from '../report/compare';
 import { COMPARE_FORMATS, renderComparison } from '../report/compare-render';
 import { readReport, type ReadReport } from '../report/document';
-import { oneOf } from '../parse';
+import { compose, debugOption, formatOptions } from './option-groups';
+import * as parse from './options';
+import { outcome, type CommandContext, type Outcome } from './outcome';
 
 interface CompareFlags {
   tolerance?: string;
@@ -15,42 +16,31 @@ interface CompareFlags {
 }
 
 function readReportFile(path: string): ReadReport {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  return readReport(text, path);
+  return readReport(readInputText(path, path), path);
 }
 
-function runCompare(basePath: string, newPath: string, flags: CompareFlags): void {
-  const format = oneOf('format', flags.json === true ? 'json' : (flags.format ?? 'table'), COMPARE_FORMATS);
+function runCompare(basePath: string, newPath: string, flags: CompareFlags): Outcome {
+  const format = parse.format(flags, COMPARE_FORMATS);
   const options = {
     tolerance: flags.tolerance === undefined ? EXACT : parseTolerance('--tolerance', flags.tolerance),
     latencyTolerance: flags.latencyTolerance === undefined ? undefined : parseTolerance('--latency-tolerance', flags.latencyTolerance),
   };
   const comparison = compareReports(readReportFile(basePath), readReportFile(newPath), options);
-  process.stdout.write(renderComparison(comparison, format));
+  const stdout = renderComparison(comparison, format);
   const { failures } = comparison;
-  if (failures.length > 0) {
-    const shown = failures.slice(0, 3).join('; ');
-    const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
-    process.stderr.write(`seprof: ${failures.length} regression(s): ${shown}${more}\n`);
-    process.exitCode = EXIT_FAILED;
-  }
+  if (failures.length === 0) return outcome(stdout);
+  const shown = failures.slice(0, 3).join('; ');
+  const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
+  return outcome(stdout, [`seprof: ${failures.length} regression(s): ${shown}${more}`], true);
 }
 
-export function addCompareCommand(program: Command): void {
-  program
+export function addCompareCommand(program: Command, { finish }: CommandContext): void {
+  const command = program
     .command('compare')
     .description('compare two report.json files case by case; exit 1 when a count moved beyond the tolerance')
     .argument('<base>', 'the baseline report.json')
     .argument('<new>', 'the new report.json')
     .option('--tolerance <fraction>', 'relative change allowed in counts and params, e.g. 0.01 or 1% (default: exact)')
-    .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50% (default: report only)')
-    .option('--format <format>', 'table (default), markdown or json')
-    .option('--json', 'shortcut for --format json')
-    .option('--debug', 'print stack traces of errors')
-    .action((base: string, next: string, flags: CompareFlags) => runCompare(base, next, flags));
+    .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50% (default: report only)');
+  compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags)));
 }

@@ -1,5 +1,5 @@
 // Option values shared by commands, parsed and checked into typed settings.
-import { freemem } from 'node:os';
+import { freemem, totalmem } from 'node:os';
 import { CONVENTION_KEYS, DEFAULT_CONVENTION, type ConventionColumns } from '../analyzers/conventions';
 import { BACKEND_CHOICES, type BackendChoice } from '../analyzers/measured/backend-choice';
 import type { Timing } from '../analyzers/measured/latency';
@@ -9,14 +9,12 @@ import { byteSize, oneOf, wholeNumber } from '../parse';
 import { FORMATS, type Format } from '../report/render-options';
 import type { RawSpecOptions } from '../model/spec';
 
-export function format(raw: { format?: string; json?: boolean }): Format {
-  if (raw.json === true) {
-    if (raw.format !== undefined && raw.format !== 'json') {
-      throw new UsageError(`--json conflicts with --format ${raw.format}`);
-    }
-    return 'json';
+/** --format, or --json; the two conflict unless they agree. Every command reads its format here. */
+export function format<F extends string = Format>(raw: { format?: string | undefined; json?: boolean | undefined }, formats: readonly F[] = FORMATS as readonly string[] as readonly F[]): F {
+  if (raw.json === true && raw.format !== undefined && raw.format !== 'json') {
+    throw new UsageError(`--json conflicts with --format ${raw.format}`);
   }
-  return oneOf('format', raw.format ?? 'table', FORMATS);
+  return oneOf('format', raw.json === true ? 'json' : (raw.format ?? 'table'), formats);
 }
 
 export function backend(value: string | undefined): BackendChoice {
@@ -92,8 +90,16 @@ export function profileOptions(flags: MeasureFlags, latency: LatencyDefaults = P
     backend: backend(flags.backend),
     timing: timing(flags, latency),
     training: flags.training === true,
-    maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : byteSize('max-memory', flags.maxMemory),
+    maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : maxMemory(flags.maxMemory),
   };
+}
+
+/** A budget beyond the machine's memory would let the guard admit runs that cannot allocate. */
+function maxMemory(text: string): bigint {
+  const bytes = byteSize('max-memory', text);
+  const total = BigInt(totalmem());
+  if (bytes > total) throw new UsageError(`--max-memory ${text} is more than this machine's ${total / 2n ** 20n} MB of memory`);
+  return bytes;
 }
 
 /** Everything the main command takes: what to profile, how to measure, how to render. */

@@ -1,9 +1,8 @@
 // `seprof paper`: the SENet paper's complexity figures beside seprof's counts.
 import type { Command } from 'commander';
-import { oneOf } from '../parse';
 import { decimal, jsonCount, withCommas } from '../report/format';
-import { alignRow, row } from '../report/markdown';
-import { drawTable } from '../report/table';
+import { alignRow, row } from '../report/markdown-syntax';
+import { numbersAfter, textTable } from '../report/text-table';
 import { SCHEMA_VERSION } from '../report/json';
 import {
   flopsRows,
@@ -18,6 +17,11 @@ import {
   type ParamsRow,
 } from '../paper';
 import { percentOf } from '../report/overhead';
+import { compose, debugOption, formatOptions } from './option-groups';
+import * as parse from './options';
+import { outcome, type CommandContext } from './outcome';
+
+const PAPER_FORMATS = ['table', 'json', 'markdown'] as const;
 
 /** What torchvision users get from the public counters, beside the paper's own accounting. */
 const COMPARED = ['macs v1', 'macs v1.5', 'thop v1.5', 'fvcore v1.5'];
@@ -89,7 +93,7 @@ function renderText(report: PaperReport, markdown: boolean): string {
   const { flops, params } = tables(report);
   const title = 'SENet (arXiv 1709.01507) complexity figures against seprof, 224x224, batch 1, analytic';
   if (!markdown) {
-    return [title, '', drawTable(flops.head, flops.rows, 2, 0), verdict(report), '', drawTable(params.head, params.rows, 2, 0), ''].join('\n');
+    return [title, '', textTable(flops.head, flops.rows, { rightAligned: numbersAfter(2) }), verdict(report), '', textTable(params.head, params.rows, { rightAligned: numbersAfter(2) }), ''].join('\n');
   }
   return [
     `### ${title}`,
@@ -123,15 +127,13 @@ function renderJson(report: PaperReport, toolVersion: string): string {
   )}\n`;
 }
 
-export function addPaperCommand(program: Command, toolVersion: string): void {
-  program
+export function addPaperCommand(program: Command, { toolVersion, finish }: CommandContext): void {
+  const command = program
     .command('paper')
-    .description("the SENet paper's complexity figures beside seprof's counts, and which convention reproduces them")
-    .option('--format <format>', 'table (default), json or markdown')
-    .option('--json', 'shortcut for --format json')
-    .action((flags: { format?: string; json?: boolean }) => {
-      const format = flags.json === true ? 'json' : oneOf('format', flags.format ?? 'table', ['table', 'json', 'markdown'] as const);
-      const report = collect();
-      process.stdout.write(format === 'json' ? renderJson(report, toolVersion) : renderText(report, format === 'markdown'));
-    });
+    .description("the SENet paper's complexity figures beside seprof's counts, and which convention reproduces them");
+  compose(command, formatOptions(PAPER_FORMATS), debugOption).action((flags: { format?: string; json?: boolean }) => {
+    const format = parse.format(flags, PAPER_FORMATS);
+    const report = collect();
+    finish(outcome(format === 'json' ? renderJson(report, toolVersion) : renderText(report, format === 'markdown')));
+  });
 }

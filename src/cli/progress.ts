@@ -14,7 +14,7 @@ export interface Progress {
   end(): void;
 }
 
-/** The stream drawn on: process.stderr, or a stand-in in tests. */
+/** The stream drawn on: the CLI's stderr (process.stderr, or a test's string), or a stand-in in tests. */
 export interface ProgressStream {
   isTTY?: boolean;
   columns?: number;
@@ -83,7 +83,10 @@ export function progressOn(stream: ProgressStream, now: () => number = () => per
   };
 }
 
-/** Progress on stderr, or none with --quiet. */
-export function progress(quiet: boolean | undefined): Progress {
-  return quiet === true ? SILENT : progressOn(process.stderr);
+/** A command's progress, given its --quiet. */
+export type ProgressFor = (quiet: boolean | undefined) => Progress;
+
+/** Progress drawn on `stream`, or none with --quiet. */
+export function progressFor(stream: ProgressStream): ProgressFor {
+  return (quiet) => (quiet === true ? SILENT : progressOn(stream));
 }

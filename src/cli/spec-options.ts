@@ -1,29 +1,12 @@
 // The profile options that say *what* to profile, read from the profile command itself, so
 // that an option added there (a block kind, a model) reaches sweeps and suites unchanged.
-import { Command, CommanderError, type Option } from 'commander';
+import { Command, type Option } from 'commander';
 import { UsageError } from '../errors';
 import { buildSpec, type RawSpecOptions, type Spec } from '../model/spec';
-import { addProfileOptions } from './profile';
+import { compose, PROFILE_OPTIONS, specOptions } from './option-groups';
 
-/** Profile options about how to measure and render: never a suite case's or a sweep axis'. */
-const RUN_OPTIONS = new Set([
-  'measure',
-  'backend',
-  'runs',
-  'warmup',
-  'latency',
-  'training',
-  'maxMemory',
-  'quiet',
-  'format',
-  'json',
-  'convention',
-  'conventions',
-  'depth',
-  'top',
-  'at',
-  'atFile',
-]);
+/** The options that say what to profile: a suite case's options and a sweep's axes. */
+const SPEC_OPTIONS = new Set(specOptions(new Command()).options.map((option) => option.attributeName()));
 
 /** Option values as commander hands them to an action. */
 export type RawOptions = Record<string, string | boolean | undefined>;
@@ -35,26 +18,12 @@ export function specFromOptions(raw: RawOptions): Spec {
 }
 
 export function isSpecOption(option: Option): boolean {
-  return !RUN_OPTIONS.has(option.attributeName());
-}
-
-function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/^error: /, '');
-}
-
-/** Runs `build`, prefixing any user mistake with where it came from (a suite case, a sweep combination). */
-export function within<T>(where: string, build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof CommanderError) throw new UsageError(`${where}: ${messageOf(error)}`);
-    throw error;
-  }
+  return SPEC_OPTIONS.has(option.attributeName());
 }
 
 /** A suite case's options, parsed exactly as `seprof --channels 512 ...` parses its argv. */
 export function parseSpecOptions(options: Readonly<Record<string, unknown>>): RawOptions {
-  const command = addProfileOptions(new Command())
+  const command = compose(new Command(), ...PROFILE_OPTIONS)
     .exitOverride()
     .configureOutput({ writeOut: () => {}, writeErr: () => {} });
   const argv: string[] = [];

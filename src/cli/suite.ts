@@ -1,34 +1,37 @@
 // A suite file: named cases, each a spec given as the options the CLI takes.
 //   {"cases": [{"name": "se-512-r8", "options": {"channels": 512, "reduction": 8}}]}
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors';
-import { isObject } from '../report/document';
+import { parseJson } from '../fs/json';
+import { readInputText } from '../fs/read';
+import { isObject, MAX_NAME_LENGTH } from '../report/document';
 import type { Spec } from '../model/spec';
-import { parseSpecOptions, specFromOptions, within } from './spec-options';
+import { parseSpecOptions, specFromOptions } from './spec-options';
+import { within } from './within';
 
 export interface NamedSpec {
   name: string;
   spec: Spec;
 }
 
+/** Far beyond a CI suite; a larger one is a mistake, and would take minutes to profile. */
+export const MAX_CASES = 10_000;
+
 /** Parses a suite's text into named specs; every mistake names the file and the case. */
 export function parseSuite(text: string, path: string): NamedSpec[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
+  const doc = within(path, () => parseJson(text));
   if (!isObject(doc) || !Array.isArray(doc['cases'])) throw new UsageError(`${path}: expected an object with a "cases" array`);
   const cases: unknown[] = doc['cases'];
   if (cases.length === 0) throw new UsageError(`${path}: "cases" is empty`);
+  if (cases.length > MAX_CASES) throw new UsageError(`${path}: ${cases.length} cases, at most ${MAX_CASES} in one suite`);
   const names = new Set<string>();
   return cases.map((entry, i) => {
-    const label = isObject(entry) && typeof entry['name'] === 'string' ? `case '${entry['name']}'` : `case ${i + 1}`;
+    const named = isObject(entry) && typeof entry['name'] === 'string' && entry['name'].length <= MAX_NAME_LENGTH;
+    const label = named ? `case '${entry['name'] as string}'` : `case ${i + 1}`;
     return within(`${path}: ${label}`, () => {
       if (!isObject(entry)) throw new UsageError('expected {"name": ..., "options": {...}}');
       const { name, options } = entry;
       if (typeof name !== 'string' || name.trim() === '') throw new UsageError('"name" must be a non-empty string');
+      if (name.length > MAX_NAME_LENGTH) throw new UsageError(`"name" has ${name.length} characters, at most ${MAX_NAME_LENGTH}`);
       if (names.has(name)) throw new UsageError('the name is used twice');
       names.add(name);
       if (!isObject(options)) throw new UsageError('"options" must be an object of profile options, e.g. {"channels": 512}');
@@ -38,11 +41,5 @@ export function parseSuite(text: string, path: string): NamedSpec[] {
 }
 
 export function loadSuite(path: string): NamedSpec[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read the suite ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  return parseSuite(text, path);
+  return parseSuite(readInputText(path, `the suite ${path}`), path);
 }

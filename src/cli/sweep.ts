@@ -1,17 +1,18 @@
 // seprof sweep: the profile options take lists and ranges; one row per combination.
 import type { ConventionColumns } from '../analyzers/conventions';
 import type { Command } from 'commander';
-import { EXIT_FAILED } from '../errors';
-import { renderCasesCsv, renderCasesMarkdown, renderCasesTable, mismatchedCases, type LabelColumn } from '../report/cases';
+import { renderCasesCsv, renderCasesMarkdown, renderCasesTable, mismatchedCases, skippedCases, skipReasons, type LabelColumn } from '../report/cases';
 import { renderReportJson, reportJson, type CaseResult } from '../report/document';
-import type { Format } from '../report/render-options';
+import { FORMATS, type Format } from '../report/render-options';
 import { describeSpec } from '../model/spec';
 import { combinations, expandValues, type Axis } from '../sweep/grammar';
+import { batchLatencyOptions, compose, conventionOptions, debugOption, formatOptions, measureOptions, quietOption, specOptions } from './option-groups';
 import * as parse from './options';
-import { addProfileOptions } from './profile';
-import { progress } from './progress';
+import { outcome, type CommandContext, type Outcome } from './outcome';
+import type { ProgressFor } from './progress';
 import { runCases } from './run-cases';
-import { isSpecOption, specFromOptions, within, type RawOptions } from './spec-options';
+import { isSpecOption, specFromOptions, type RawOptions } from './spec-options';
+import { within } from './within';
 import type { NamedSpec } from './suite';
 
 const GRAMMAR = `
@@ -66,31 +67,31 @@ function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], form
     case 'markdown':
       return `### ${title}\n\n${renderCasesMarkdown(results, labels, columns)}`;
     case 'csv':
-      return renderCasesCsv(results, labels);
+      // The first column is the case already: a lone case needs no label column beside it.
+      return renderCasesCsv(results, varying.length === 0 ? [] : labels);
     case 'json':
       return renderReportJson(reportJson(results, { toolVersion, date: new Date(), suite: null }));
   }
 }
 
-async function runSweep(command: Command, flags: SweepFlags & RawOptions, toolVersion: string): Promise<void> {
+async function runSweep(command: Command, flags: SweepFlags & RawOptions, toolVersion: string, progress: ProgressFor): Promise<Outcome> {
   const format = parse.format(flags);
   const columns = parse.columns(flags);
   const options = parse.profileOptions(flags, parse.BATCH_LATENCY);
   const { cases, varying } = sweepCases(command, flags);
   const results = await runCases(cases, options, progress(flags.quiet));
-  process.stdout.write(render(results, cases, varying, format, columns, toolVersion));
+  const stdout = render(results, cases, varying, format, columns, toolVersion);
   const failed = mismatchedCases(results).length;
-  if (failed > 0) {
-    process.stderr.write(`seprof: analytic and measured counts differ in ${failed} of ${results.length} case(s)\n`);
-    process.exitCode = EXIT_FAILED;
-  }
+  const skipped = flags.measure ? skippedCases(results) : [];
+  const notes = skipped.length === 0 ? [] : [`seprof: measured run skipped in ${skipped.length} of ${results.length} case(s): ${skipReasons(skipped)}`];
+  if (failed === 0) return outcome(stdout, notes);
+  return outcome(stdout, [...notes, `seprof: analytic and measured counts differ in ${failed} of ${results.length} case(s)`], true);
 }
 
-export function addSweepCommand(program: Command, toolVersion: string): void {
-  const command = addProfileOptions(program.command('sweep'))
+export function addSweepCommand(program: Command, { toolVersion, finish, progress }: CommandContext): void {
+  const command = compose(program.command('sweep'), specOptions, measureOptions, batchLatencyOptions, quietOption, formatOptions(FORMATS), conventionOptions(), debugOption)
     .description('profile every combination of lists and ranges of the profile options, one row each')
     .usage('--channels LIST [--reduction LIST] [--height LIST] ... [options]')
-    .option('--debug', 'print stack traces of errors')
     .addHelpText('after', GRAMMAR);
-  command.action((flags: SweepFlags & RawOptions) => runSweep(command, flags, toolVersion));
+  command.action(async (flags: SweepFlags & RawOptions) => finish(await runSweep(command, flags, toolVersion, progress)));
 }

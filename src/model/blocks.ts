@@ -1,5 +1,6 @@
 // The block vocabulary both derivations read: the analytic path turns a config into ops,
 // the tfjs builders in src/modules turn it into layers. Neither imports the other.
+import { PAPER_SE, seHidden, type SeVariant } from './se-variants';
 
 /** SE's settings inside a block or network. */
 export interface SeSettings {
@@ -7,6 +8,13 @@ export interface SeSettings {
   reduction: number;
   /** FC layers with biases, as in the SENet paper's reference models. */
   bias: boolean;
+  /** The field's SE blocks: absent for the paper's. */
+  variant?: SeVariant | undefined;
+}
+
+/** The hidden width of SE on C channels under its settings. */
+export function seWidth(channels: number, se: SeSettings): number {
+  return seHidden(channels, se.reduction, se.variant?.hidden ?? PAPER_SE.hidden);
 }
 
 /** The SE bottleneck width, floor(C / r), divided exactly. */
@@ -14,7 +22,8 @@ export function hiddenWidth(channels: number, reduction: number): number {
   return Number(BigInt(channels) / BigInt(reduction));
 }
 
-export const SE_POSITIONS = ['standard', 'pre', 'post', 'identity'] as const;
+/** The SENet paper's placements (its Figure 5), and SE_3x3: after the bottleneck's 3x3 conv (its Table 15). */
+export const SE_POSITIONS = ['standard', 'pre', 'post', 'identity', '3x3'] as const;
 export type SePosition = (typeof SE_POSITIONS)[number];
 export const RESNET_KINDS = ['bottleneck', 'basic'] as const;
 export const STRIDE_PLACES = ['1x1', '3x3'] as const;

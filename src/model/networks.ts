@@ -1,7 +1,8 @@
 // Whole networks as plans: a sequence of pieces that the analytic path and the tfjs
 // builder both walk, so the architecture is written once.
-import { RESNET_DEPTHS, type InceptionBlockConfig, type Layout, type ResNetBlockConfig, type SeSettings } from './blocks';
-import { hasSe, type NetworkSpec } from './spec';
+import { RESNET_DEPTHS, type InceptionBlockConfig, type Layout, type ResNetBlockConfig, type SePosition, type SeSettings } from './blocks';
+import type { Node } from './graph';
+import { hasSe, seSettingsOf, zooOf, type NetworkSpec } from './spec';
 
 export type Piece =
   /** conv -> BN -> ReLU named `${prefix}conv${suffix}`, `${prefix}bn${suffix}`, `${prefix}relu${suffix}`. */
@@ -11,12 +12,19 @@ export type Piece =
   | { kind: 'inception-block'; prefix: string; cfg: InceptionBlockConfig }
   | { kind: 'global-pool'; name: string }
   /** Flattens [B, C, 1, 1] to [B, C] (a view), then a fully connected layer. */
-  | { kind: 'linear'; name: string; out: number; bias: boolean };
+  | { kind: 'linear'; name: string; out: number; bias: boolean }
+  /** A network written in the layer vocabulary of graph.ts. */
+  | { kind: 'nodes'; nodes: Node[] };
 
 export const CLASSES = 1000;
 
 /** torchvision's ResNet: stem, four stages of bottlenecks, global pool, 1000-way classifier. */
-export function resnetPlan(depths: readonly number[], layout: Layout, se: SeSettings | null): Piece[] {
+export function resnetPlan(
+  depths: readonly number[],
+  layout: Layout,
+  se: SeSettings | null,
+  where: { sePosition?: SePosition | undefined; seStages?: readonly number[] | undefined } = {},
+): Piece[] {
   const pieces: Piece[] = [
     { kind: 'conv-bn-relu', prefix: 'stem.', suffix: '1', cout: 64, k: 7, stride: 2 },
     { kind: 'pool', name: 'stem.maxpool', pool: 'max', k: 3, stride: 2 },
@@ -28,8 +36,8 @@ export function resnetPlan(depths: readonly number[], layout: Layout, se: SeSett
         planes: 64 * 2 ** stage,
         stride: i === 0 && stage > 0 ? 2 : 1,
         strideOn: layout === 'v1' ? '1x1' : '3x3',
-        sePosition: 'standard',
-        se,
+        sePosition: where.sePosition ?? 'standard',
+        se: where.seStages === undefined || where.seStages.includes(stage + 1) ? se : null,
       };
       pieces.push({ kind: 'resnet-block', prefix: `layer${stage + 1}.${i}.`, cfg });
     }
@@ -79,9 +87,11 @@ export function bnInceptionPlan(se: SeSettings | null): Piece[] {
 
 /** The plan of a network spec. */
 export function networkPlan(spec: NetworkSpec): Piece[] {
-  const se = hasSe(spec) ? { reduction: spec.reduction, bias: spec.bias } : null;
+  const zoo = zooOf(spec);
+  if (zoo !== undefined) return [{ kind: 'nodes', nodes: zoo.nodes({ se: hasSe(spec), reduction: spec.reduction ?? 0 }) }];
+  const se = hasSe(spec) ? seSettingsOf(spec) : null;
   const plain = spec.model.replace(/^se-/, '');
   if (plain === 'bn-inception') return bnInceptionPlan(se);
   if (spec.layout === undefined) throw new Error(`${spec.model} has no layout`);
-  return resnetPlan(RESNET_DEPTHS[plain as keyof typeof RESNET_DEPTHS], spec.layout, se);
+  return resnetPlan(RESNET_DEPTHS[plain as keyof typeof RESNET_DEPTHS], spec.layout, se, spec);
 }

@@ -3,7 +3,6 @@ import { UsageError } from '../errors';
 import { LARGEST_WHOLE, oneOf, wholeNumber } from '../parse';
 import {
   BRANCH3_KINDS,
-  hiddenWidth,
   INCEPTION_3A,
   inceptionOutputChannels,
   LAYOUTS,
@@ -19,7 +18,11 @@ import {
   type ResNetBlockShape,
   type SePosition,
   type SeSettings,
+  seWidth,
 } from './blocks';
+import { matchName, normalName } from './network-names';
+import { describeVariant, PAPER_SE, parseHiddenRule, SE_ACTIVATIONS, SE_FCS, SE_GATES, seHidden, type SeVariant } from './se-variants';
+import { PRESET_ONLY, ZOO, type ZooNetwork } from './zoo';
 
 export interface InputShape {
   channels: number;
@@ -73,9 +76,18 @@ export type ModelName = (typeof MODELS)[number];
 
 export interface NetworkSpec extends SpecBase, Partial<SeSettings> {
   block: 'network';
-  model: ModelName;
+  /** One of MODELS, or a key of ZOO (torchvision's and Cadene's spellings). */
+  model: string;
   /** ResNets only: v1 strides the first 1x1 conv of a downsampling bottleneck (Caffe, SENet), v1.5 the 3x3 (torchvision). */
   layout?: Layout;
+  /** `--preset cadene`: Cadene's SE-ResNets rather than seprof's. */
+  preset?: 'cadene';
+  /** The SE-free twin of a ZOO network that has SE. */
+  seFree?: true;
+  /** SE-ResNets: where SE sits in every block (default standard). */
+  sePosition?: SePosition;
+  /** SE-ResNets: the stages (1-4) that have SE; absent: all. */
+  seStages?: readonly number[];
 }
 
 export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec | NetworkSpec;
@@ -101,6 +113,12 @@ export interface RawSpecOptions {
   pool?: string | undefined;
   model?: string | undefined;
   layout?: string | undefined;
+  seFc?: string | undefined;
+  seHidden?: string | undefined;
+  seActivation?: string | undefined;
+  seGate?: string | undefined;
+  preset?: string | undefined;
+  seStages?: string | undefined;
 }
 
 type RawKey = keyof RawSpecOptions;
@@ -112,29 +130,43 @@ export const DEFAULTS = {
   inceptionChannels: 192,
 } as const;
 
+/** The options that choose the field's SE over the paper's. */
+const VARIANT_KEYS = ['seFc', 'seHidden', 'seActivation', 'seGate'] as const satisfies readonly RawKey[];
 /** The options each block family takes, beyond block, batch, height and width. */
 const OPTIONS_OF: Record<'se' | 'resnet' | 'inception', readonly RawKey[]> = {
-  se: ['channels', 'reduction', 'bias'],
-  resnet: ['channels', 'reduction', 'bias', 'kind', 'planes', 'stride', 'strideOn', 'sePosition'],
-  inception: ['channels', 'reduction', 'bias', 'widths', 'branch3', 'pool'],
+  se: ['channels', 'reduction', 'bias', ...VARIANT_KEYS],
+  resnet: ['channels', 'reduction', 'bias', 'kind', 'planes', 'stride', 'strideOn', 'sePosition', ...VARIANT_KEYS],
+  inception: ['channels', 'reduction', 'bias', 'widths', 'branch3', 'pool', ...VARIANT_KEYS],
 };
-const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout'];
-const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition'];
+const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout', 'preset', 'seStages'];
+const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition', 'seStages', ...VARIANT_KEYS];
 const COMMON: readonly RawKey[] = ['block', 'batch', 'height', 'width'];
 
 const flag = (key: RawKey): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
+/** The ZOO entry a network spec names, or undefined for seprof's own networks. */
+export function zooOf(spec: NetworkSpec): ZooNetwork | undefined {
+  return ZOO.get(spec.model);
+}
+
 /** Whether the spec has SE, and so SE's settings. */
 export function hasSe(spec: Spec): spec is Spec & SeSettings {
+  const zoo = spec.block === 'network' ? zooOf(spec) : undefined;
+  if (spec.block === 'network' && zoo !== undefined) return zoo.se !== null && spec.seFree !== true;
   const name = spec.block === 'network' ? spec.model : spec.block;
   return name === 'se' || name.startsWith('se-');
+}
+
+/** SE's settings alone, out of a spec that has them. */
+export function seSettingsOf(spec: SeSettings): SeSettings {
+  return { reduction: spec.reduction, bias: spec.bias, ...(spec.variant && { variant: spec.variant }) };
 }
 
 /** A ResNet block spec as the block config both derivations build from. */
 export function resnetConfig(spec: ResNetBlockSpec): ResNetBlockConfig {
   const { kind, planes, stride, strideOn } = spec;
   return spec.block === 'se-resnet'
-    ? { kind, planes, stride, strideOn, sePosition: spec.sePosition, se: { reduction: spec.reduction, bias: spec.bias } }
+    ? { kind, planes, stride, strideOn, sePosition: spec.sePosition, se: seSettingsOf(spec) }
     : { kind, planes, stride, strideOn, sePosition: 'standard', se: null };
 }
 
@@ -146,17 +178,17 @@ export function family(block: BlockName): 'se' | 'resnet' | 'inception' {
 export function plainTwin(spec: Spec): Spec | undefined {
   switch (spec.block) {
     case 'se-resnet': {
-      const { reduction, bias, sePosition, ...plain } = spec;
+      const { reduction, bias, variant, sePosition, ...plain } = spec;
       return { ...plain, block: 'resnet' };
     }
     case 'se-inception': {
-      const { reduction, bias, ...plain } = spec;
+      const { reduction, bias, variant, ...plain } = spec;
       return { ...plain, block: 'inception' };
     }
     case 'network': {
       if (!hasSe(spec)) return undefined;
-      const { reduction, bias, ...plain } = spec;
-      return { ...plain, model: spec.model.replace(/^se-/, '') as ModelName };
+      const { reduction, bias, sePosition, seStages, ...plain } = spec;
+      return zooOf(spec) === undefined ? { ...plain, model: spec.model.replace(/^se-/, '') } : { ...plain, seFree: true };
     }
     default:
       return undefined;
@@ -172,12 +204,10 @@ function rejectStrayOptions(raw: RawSpecOptions, allowed: readonly RawKey[], pla
   }
 }
 
+/** The input size; --width defaults to --height, as --help says, so that --height 384 is square. */
 function sizeOf(raw: RawSpecOptions, channels: number, fallback: number): InputShape {
-  return {
-    channels,
-    height: raw.height === undefined ? fallback : wholeNumber('height', raw.height),
-    width: raw.width === undefined ? fallback : wholeNumber('width', raw.width),
-  };
+  const height = raw.height === undefined ? fallback : wholeNumber('height', raw.height);
+  return { channels, height, width: raw.width === undefined ? height : wholeNumber('width', raw.width) };
 }
 
 function requireValue(raw: RawSpecOptions, key: RawKey, hint: string): string {
@@ -186,8 +216,14 @@ function requireValue(raw: RawSpecOptions, key: RawKey, hint: string): string {
   return value;
 }
 
-/** The SE checks: r at most the channels SE sees, so that floor(C / r) >= 1. */
-function checkReduction(reduction: number, channels: number, where: string): void {
+/** The SE checks: a hidden width of at least 1, and r at most the channels SE sees, so that floor(C / r) >= 1. */
+function checkReduction(reduction: number, channels: number, where: string, variant?: SeVariant): void {
+  if (variant !== undefined && variant.hidden.rule !== 'floor') {
+    if (seHidden(channels, reduction, variant.hidden) < 1) {
+      throw new UsageError(`--se-hidden gives SE on the ${channels} channels ${where} a hidden width of 0`);
+    }
+    return;
+  }
   if (reduction > channels) {
     throw new UsageError(
       `--reduction ${reduction} is larger than the ${channels} channels ${where}: the SE hidden width floor(C / r) would be 0`,
@@ -212,6 +248,7 @@ function parseWidths(value: string): InceptionBlockShape['widths'] {
 
 /** The channels SE sees in a ResNet block: the block input for SE-PRE, else the block output. */
 export function resnetSeChannels(spec: SeResNetBlockSpec): number {
+  if (spec.sePosition === '3x3') return spec.planes;
   return spec.sePosition === 'pre' ? spec.input.channels : resnetOutputChannels(spec);
 }
 
@@ -234,7 +271,8 @@ function buildResNet(raw: RawSpecOptions, block: 'resnet' | 'se-resnet', { base,
   const shape: ResNetBlockShape = { kind, planes, stride, strideOn: oneOf('stride-on', raw.strideOn ?? '3x3', STRIDE_PLACES) };
   if (block === 'resnet') return { block, input, ...base, ...shape };
   const spec: SeResNetBlockSpec = { block, input, ...base, ...se, ...shape, sePosition: oneOf('se-position', raw.sePosition ?? 'standard', SE_POSITIONS) };
-  checkReduction(spec.reduction, resnetSeChannels(spec), `SE sees at --se-position ${spec.sePosition}`);
+  if (kind === 'basic' && spec.sePosition === '3x3') throw new UsageError("--se-position 3x3 applies to bottleneck blocks (the paper's SE_3x3)");
+  checkReduction(spec.reduction, resnetSeChannels(spec), `SE sees at --se-position ${spec.sePosition}`, spec.variant);
   return spec;
 }
 
@@ -247,21 +285,30 @@ function buildInception(raw: RawSpecOptions, block: 'inception' | 'se-inception'
     pool: oneOf('pool', raw.pool ?? 'max', POOL_KINDS),
   };
   if (block === 'inception') return { block, input, ...base, ...shape };
-  checkReduction(se.reduction, inceptionOutputChannels(shape.widths), 'of the concatenation');
+  checkReduction(se.reduction, inceptionOutputChannels(shape.widths), 'of the concatenation', se.variant);
   return { block, input, ...base, ...se, ...shape };
 }
 
-export function isResNetModel(model: ModelName): boolean {
+export function isResNetModel(model: string): boolean {
   return model.replace(/^se-/, '') in RESNET_DEPTHS;
 }
 
-const NETWORK_KEYS: readonly RawKey[] = ['model', 'layout', 'batch', 'height', 'width', 'reduction', 'bias'];
+const NETWORK_KEYS: readonly RawKey[] = ['model', 'layout', 'batch', 'height', 'width', 'reduction', 'bias', 'sePosition', 'seStages'];
+
+/** `--se-stages 2,3`: the ResNet stages, 1 to 4, that get SE (the paper's stage ablation). */
+function parseStages(value: string): number[] {
+  const stages = value.split(',').map((part) => wholeNumber('se-stages', part));
+  if (stages.some((s) => s > 4)) throw new UsageError(`--se-stages takes stages 1 to 4, e.g. 2,3; got '${value}'`);
+  return [...new Set(stages)].sort((a, b) => a - b);
+}
 
 function buildNetwork(raw: RawSpecOptions, model: ModelName, { base, se }: Common): NetworkSpec {
   const withSe = model.startsWith('se-');
   rejectStrayOptions(raw, NETWORK_KEYS, !withSe, `--model ${model}`);
   const resnet = isResNetModel(model);
-  if (!resnet && raw.layout !== undefined) throw new UsageError(`--layout applies to ResNets, not ${model}`);
+  for (const key of ['layout', 'sePosition', 'seStages'] as const) {
+    if (!resnet && raw[key] !== undefined) throw new UsageError(`${flag(key)} applies to ResNets, not ${model}`);
+  }
   return {
     block: 'network',
     input: sizeOf(raw, 3, DEFAULTS.size.network),
@@ -269,25 +316,77 @@ function buildNetwork(raw: RawSpecOptions, model: ModelName, { base, se }: Commo
     ...(withSe && se),
     model,
     ...(resnet && { layout: oneOf('layout', raw.layout ?? 'v1.5', LAYOUTS) }),
+    ...(raw.sePosition !== undefined && { sePosition: oneOf('se-position', raw.sePosition, SE_POSITIONS) }),
+    ...(raw.seStages !== undefined && { seStages: parseStages(raw.seStages) }),
+  };
+}
+
+const ZOO_KEYS: readonly RawKey[] = ['model', 'preset', 'batch', 'height', 'width', 'reduction'];
+
+/** A network as torchvision or Cadene defines it: its SE is fixed but for the reduction ratio. */
+function buildZooNetwork(raw: RawSpecOptions, model: string, zoo: ZooNetwork, { base }: Common): NetworkSpec {
+  rejectStrayOptions(raw, ZOO_KEYS, zoo.se === null, `--model ${model}`);
+  const input = sizeOf(raw, 3, zoo.size);
+  const refused = zoo.refuseSize?.(input.height, input.width);
+  if (refused !== undefined) throw new UsageError(`--model ${model} cannot take a ${input.height}x${input.width} input: ${refused}`);
+  const reduction = raw.reduction === undefined ? zoo.se?.reduction : wholeNumber('reduction', raw.reduction);
+  return {
+    block: 'network',
+    input,
+    ...base,
+    ...(reduction !== undefined && { reduction, bias: true }),
+    model,
+    ...(raw.preset !== undefined && { preset: 'cadene' as const }),
+  };
+}
+
+/** `--model`: seprof's own networks, or with --preset cadene / a torchvision or Cadene name, a ZOO entry. */
+function buildAnyNetwork(raw: RawSpecOptions, value: string, common: Common): NetworkSpec {
+  if (raw.preset !== undefined) {
+    oneOf('preset', raw.preset, ['cadene']);
+    const cadene = [...PRESET_ONLY].find((name) => name === normalName(value));
+    const zoo = cadene === undefined ? undefined : ZOO.get(cadene);
+    if (cadene === undefined || zoo === undefined) throw new UsageError(`--preset cadene applies to ${[...PRESET_ONLY].join(', ')}, not ${value}`);
+    return buildZooNetwork(raw, cadene, zoo, common);
+  }
+  const name = matchName(value, [...MODELS, ...[...ZOO.keys()].filter((key) => !PRESET_ONLY.has(key))]);
+  const zoo = ZOO.get(name);
+  return zoo === undefined ? buildNetwork(raw, name as ModelName, common) : buildZooNetwork(raw, name, zoo, common);
+}
+
+/** The field's SE from --se-fc, --se-hidden, --se-activation and --se-gate, or undefined when none is given. */
+function parseVariant(raw: RawSpecOptions): SeVariant | undefined {
+  if (VARIANT_KEYS.every((key) => raw[key] === undefined)) return undefined;
+  const hidden = raw.seHidden === undefined ? PAPER_SE.hidden : parseHiddenRule(raw.seHidden);
+  if (hidden.rule === 'width' && raw.reduction !== undefined) throw new UsageError('--reduction does not apply to an explicit --se-hidden width');
+  return {
+    fc: oneOf('se-fc', raw.seFc ?? PAPER_SE.fc, SE_FCS),
+    activation: oneOf('se-activation', raw.seActivation ?? PAPER_SE.activation, SE_ACTIVATIONS),
+    gate: oneOf('se-gate', raw.seGate ?? PAPER_SE.gate, SE_GATES),
+    hidden,
+    naming: 'seprof',
   };
 }
 
 export function buildSpec(raw: RawSpecOptions): Spec {
+  const variant = parseVariant(raw);
   const common: Common = {
     base: { batch: raw.batch === undefined ? DEFAULTS.batch : wholeNumber('batch', raw.batch) },
     se: {
       reduction: raw.reduction === undefined ? DEFAULTS.reduction : wholeNumber('reduction', raw.reduction),
       bias: raw.bias ?? false,
+      ...(variant && { variant }),
     },
   };
-  if (raw.model !== undefined) return buildNetwork(raw, oneOf('model', raw.model, MODELS), common);
+  if (raw.model !== undefined) return buildAnyNetwork(raw, raw.model, common);
   if (raw.layout !== undefined) throw new UsageError('--layout applies to --model networks');
+  if (raw.preset !== undefined) throw new UsageError('--preset applies to --model networks');
   const block = oneOf('block', raw.block ?? 'se', BLOCKS);
   rejectStrayOptions(raw, [...COMMON, ...OPTIONS_OF[family(block)]], block === 'resnet' || block === 'inception', `--block ${block}`);
   switch (block) {
     case 'se': {
       const channels = wholeNumber('channels', requireValue(raw, 'channels', 'the number of input channels, e.g. --channels 512'));
-      checkReduction(common.se.reduction, channels, 'of the input');
+      checkReduction(common.se.reduction, channels, 'of the input', variant);
       return { block, input: sizeOf(raw, channels, DEFAULTS.size.se), ...common.base, ...common.se };
     }
     case 'resnet':
@@ -307,15 +406,33 @@ export function buildSpec(raw: RawSpecOptions): Spec {
 export function upgradeSpecJson(spec: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const { block, model } = spec;
   const name = block === 'network' ? model : block;
-  if (typeof name !== 'string') return { ...spec };
+  // Networks of the ZOO came after the upgrade: their reports are in today's form.
+  if (typeof name !== 'string' || ZOO.has(name)) return { ...spec };
   const stale = new Set<string>();
   if (name !== 'se' && !name.startsWith('se-')) stale.add('reduction').add('bias').add('sePosition');
   if (block === 'network' && !((MODELS as readonly string[]).includes(name) && isResNetModel(name as ModelName))) stale.add('layout');
   return Object.fromEntries(Object.entries(spec).filter(([key]) => !stale.has(key)));
 }
 
+/** `, conv1x1+bias, silu, hardsigmoid, m = ...` for the field's SE, or `, bias` / nothing for the paper's. */
+function seWords(spec: SeSettings): string {
+  const words = spec.variant === undefined ? '' : describeVariant(spec.variant, spec.reduction, spec.bias);
+  return words === '' ? (spec.bias ? ', bias' : '') : `, ${words}`;
+}
+
 function describeSe(spec: SeSettings, channels: number): string {
-  return `SE(r=${spec.reduction}, hidden ${hiddenWidth(channels, spec.reduction)}${spec.bias ? ', bias' : ''})`;
+  return `SE(r=${spec.reduction}, hidden ${seWidth(channels, spec)}${seWords(spec)})`;
+}
+
+function describeNetwork(spec: NetworkSpec, on: string): string {
+  const zoo = zooOf(spec);
+  if (zoo !== undefined) {
+    const se = !hasSe(spec) ? (zoo.se === null ? 'no SE' : 'without SE') : `SE r=${spec.reduction}: ${zoo.se?.words(spec.reduction) ?? ''}`;
+    return `${spec.model} (${zoo.source}; ${se}) ${on}`;
+  }
+  const where = `${spec.sePosition === undefined ? '' : `, ${spec.sePosition}`}${spec.seStages === undefined ? '' : `, stages ${spec.seStages.join(',')}`}`;
+  const se = hasSe(spec) ? ` (SE r=${spec.reduction}${spec.bias ? ', bias' : ''}${where})` : '';
+  return `${spec.model}${spec.layout === undefined ? '' : ` ${spec.layout}`}${se} ${on}`;
 }
 
 export function describeSpec(spec: Spec): string {
@@ -323,7 +440,7 @@ export function describeSpec(spec: Spec): string {
   const on = `on ${spec.batch}x${channels}x${height}x${width}`;
   switch (spec.block) {
     case 'se':
-      return `SEAttention(${channels}, r=${spec.reduction}${spec.bias ? ', bias' : ''}) ${on} · hidden width ${hiddenWidth(channels, spec.reduction)}`;
+      return `SEAttention(${channels}, r=${spec.reduction}${seWords(spec)}) ${on} · hidden width ${seWidth(channels, spec)}`;
     case 'resnet':
     case 'se-resnet': {
       const stride = spec.kind === 'bottleneck' ? `stride ${spec.stride} on ${spec.strideOn}` : `stride ${spec.stride}`;
@@ -331,7 +448,7 @@ export function describeSpec(spec: Spec): string {
       return `${spec.block === 'se-resnet' ? 'SE-ResNet' : 'ResNet'} ${spec.kind} block (planes ${spec.planes}, ${stride}${se}) ${on}`;
     }
     case 'network':
-      return `${spec.model}${spec.layout === undefined ? '' : ` ${spec.layout}`}${hasSe(spec) ? ` (SE r=${spec.reduction}${spec.bias ? ', bias' : ''})` : ''} ${on}`;
+      return describeNetwork(spec, on);
     case 'inception':
     case 'se-inception': {
       const w = spec.widths;

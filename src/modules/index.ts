@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { hasSe, resnetConfig, type Spec } from '../model/spec';
+import { hasSe, resnetConfig, seSettingsOf, type Spec } from '../model/spec';
 import { networkPlan } from '../model/networks';
 import { inceptionBlockLayers } from './inception';
 import { buildingWith } from './layers';
@@ -18,11 +18,11 @@ export function buildModel(spec: Spec, { shareWeights = false } = {}): tfl.Layer
 function layersOf(spec: Spec): tfl.LayersModel {
   const { channels, height, width } = spec.input;
   const x = tfl.input({ shape: [height, width, channels], name: 'input' });
-  const se = hasSe(spec) ? { reduction: spec.reduction, bias: spec.bias } : null;
+  const se = hasSe(spec) ? seSettingsOf(spec) : null;
   const output = (() => {
     switch (spec.block) {
       case 'se':
-        return seLayers(x, { reduction: spec.reduction, bias: spec.bias });
+        return seLayers(x, seSettingsOf(spec));
       case 'resnet':
       case 'se-resnet':
         return resnetBlockLayers(x, resnetConfig(spec));

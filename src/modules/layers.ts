@@ -10,7 +10,7 @@ export type Tensor = tfl.SymbolicTensor;
  * with one weight shape use one buffer, which the backend also packs once (ResNet-152: 240 MB
  * of weights become 40 MB); timing wants distinct buffers, as a trained model has.
  */
-type Initializer = ReturnType<typeof tfl.initializers.zeros>;
+export type Initializer = ReturnType<typeof tfl.initializers.zeros>;
 let initializer: Initializer = tfl.initializers.zeros();
 
 /** The weight initializer of the layers built now: see `buildingWith`. */

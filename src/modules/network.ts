@@ -2,6 +2,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Piece } from '../model/networks';
 import { apply, convBnRelu, pool, weights, type Tensor } from './layers';
+import { nodesLayers } from './graph';
 import { inceptionBlockLayers } from './inception';
 import { resnetBlockLayers } from './resnet';
 
@@ -19,6 +20,8 @@ function pieceLayers(piece: Piece, x: Tensor): Tensor {
       return apply(tfl.layers.globalAveragePooling2d({ name: piece.name }), x);
     case 'linear':
       return apply(tfl.layers.dense({ name: piece.name, units: piece.out, useBias: piece.bias, ...weights() }), x);
+    case 'nodes':
+      return nodesLayers(piece.nodes, x);
   }
 }
 

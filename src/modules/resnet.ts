@@ -11,7 +11,8 @@ function branch(x: Tensor, cfg: ResNetBlockConfig, prefix: string): Tensor {
     return batchnorm(`${p}bn2`, conv(`${p}conv2`, y, cfg.planes, 3));
   }
   const [s1, s3] = cfg.strideOn === '1x1' ? [cfg.stride, 1] : [1, cfg.stride];
-  const y = convBnRelu(p, '2', convBnRelu(p, '1', x, cfg.planes, 1, s1), cfg.planes, 3, s3);
+  let y = convBnRelu(p, '2', convBnRelu(p, '1', x, cfg.planes, 1, s1), cfg.planes, 3, s3);
+  if (cfg.se !== null && cfg.sePosition === '3x3') y = seLayers(y, { ...cfg.se, prefix: `${prefix}se.` });
   return batchnorm(`${p}bn3`, conv(`${p}conv3`, y, 4 * cfg.planes, 1));
 }
 

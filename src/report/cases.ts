@@ -6,12 +6,15 @@ import { field } from './csv';
 import type { CaseResult } from './document';
 import { milliseconds, withCommas } from './format';
 import type { SummaryLine } from './summary';
+import { markdownText, row } from './markdown-syntax';
 import { textTable } from './text-table';
 
 /** A column that says which case a row is: a sweep's varying options, or a suite case's name. */
 export interface LabelColumn {
   header: string;
   cell(result: CaseResult): string;
+  /** The cell as markdown, when it is more than the escaped text (a code span). */
+  markdown?(result: CaseResult): string;
 }
 
 export function checkCell(check: Check): string {
@@ -53,16 +56,27 @@ export function mismatchedCases(results: readonly CaseResult[]): CaseResult[] {
   return results.filter((r) => r.profile.check.status === 'mismatch');
 }
 
+export function skippedCases(results: readonly CaseResult[]): CaseResult[] {
+  return results.filter((r) => r.profile.check.status === 'skipped');
+}
+
+/** Why the skipped cases were not measured: `--no-measure`, the memory guard, or both. */
+export function skipReasons(skipped: readonly CaseResult[]): string {
+  const [first = 'skipped', ...others] = new Set(skipped.map((r) => r.profile.check.reason ?? 'skipped'));
+  return others.length === 0 ? first : `${first}; and ${others.length} other reason(s)`;
+}
+
 /** Backend and check over all cases, the lines under the table. */
 export function casesSummary(results: readonly CaseResult[]): SummaryLine[] {
   const backends = new Set(results.flatMap(({ profile: { measured } }) => (measured ? [`${measured.backend.name} (tfjs ${measured.backend.tfjsVersion})`] : [])));
   const failed = mismatchedCases(results).length;
-  const measured = results.filter((r) => r.profile.check.status !== 'skipped').length;
+  const skipped = skippedCases(results);
+  const measured = results.length - skipped.length;
   const check =
     failed > 0
       ? `${failed} of ${results.length} case(s): analytic and measured DIFFER, listed below`
       : measured === 0
-        ? 'not measured (--no-measure): analytic counts only'
+        ? `not measured (${skipReasons(skipped)}): analytic counts only`
         : `analytic and measured agree on every layer of ${measured} of ${results.length} case(s)`;
   return [...(backends.size > 0 ? [['Backend', [...backends].join(', ')] as const] : []), ['Check', check]];
 }
@@ -76,19 +90,25 @@ export function mismatchLines(results: readonly CaseResult[]): string[] {
 export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string {
   const withLatency = timed(results);
   const rows = results.map((result) => cells(result, labels, columns, withLatency));
-  const table = textTable(head(labels, columns, withLatency), rows, numeric(labels, columns));
+  const table = textTable(head(labels, columns, withLatency), rows, { rightAligned: numeric(labels, columns) });
   const summary = casesSummary(results).map(([label, value]) => `${label}: ${value}`);
   return [table, ...summary, ...mismatchLines(results).map((l) => `  ${l}`), ''].join('\n');
 }
 
 export function renderCasesMarkdown(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string {
-  const row = (values: readonly string[]): string => `| ${values.map((v) => v.replaceAll('|', '\\|')).join(' | ')} |`;
   const withLatency = timed(results);
   const header = head(labels, columns, withLatency);
+  const markdownCells = (r: CaseResult): string[] => {
+    const values = cells(r, labels, columns, withLatency).map(markdownText);
+    labels.forEach((l, i) => {
+      if (l.markdown !== undefined) values[i] = l.markdown(r);
+    });
+    return values;
+  };
   return [
-    row(header),
+    row(header.map(markdownText)),
     row(header.map((_, i) => (numeric(labels, columns)(i) ? '---:' : '---'))),
-    ...results.map((r) => row(cells(r, labels, columns, withLatency))),
+    ...results.map((r) => row(markdownCells(r))),
     '',
     ...casesSummary(results).map(([label, value]) => `- ${label}: ${value}`),
     ...mismatchLines(results).map((l) => `  - ${l}`),

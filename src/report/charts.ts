@@ -5,7 +5,7 @@ import { columnHeader } from './columns';
 import type { CaseResult } from './document';
 import { withCommas } from './format';
 import { compactNumber, GRID, INK, legend, line, logTicks, MUTED, round, SERIES_COLORS, svgDocument, text } from './svg';
-import { element, textElement } from './xml';
+import { element, elementOf, textElement } from './xml';
 
 export interface Chart {
   file: string;
@@ -40,7 +40,7 @@ function reductionGroups(results: readonly CaseResult[], macsKey: ConventionKey)
   const byRest = new Map<string, { rest: object; points: Point[] }>();
   for (const { name, profile } of results) {
     const { reduction, ...rest } = profile.spec as { reduction?: unknown };
-    if (typeof reduction !== 'number') continue; // a spec without a ratio (a whole network)
+    if (typeof reduction !== 'number') continue; // a spec without SE has no ratio
     const key = JSON.stringify(rest);
     const group = byRest.get(key) ?? { rest, points: [] as Point[] };
     byRest.set(key, group);
@@ -69,15 +69,15 @@ interface Scale {
 
 /** A log scale over the values, padded so that no point sits on the frame. */
 function logScale(values: readonly number[], from: number, to: number): Scale {
-  const lo = Math.min(...values) / 1.4;
-  const hi = Math.max(...values) * 1.4;
+  const lo = values.reduce((a, b) => Math.min(a, b), Infinity) / 1.4;
+  const hi = values.reduce((a, b) => Math.max(a, b), -Infinity) * 1.4;
   const at = (v: number): number => from + ((Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))) * (to - from);
   return { at, ticks: logTicks(lo, hi) };
 }
 
 /** A linear scale from 0, for values a log axis cannot show (a zero count); headroom for the labels. */
 function linearScale(values: readonly number[], from: number, to: number): Scale {
-  const max = Math.max(...values, 1) * 1.12;
+  const max = values.reduce((a, b) => Math.max(a, b), 1) * 1.12;
   const step = [1, 2, 5].map((m) => m * 10 ** Math.floor(Math.log10(max / 5))).find((s) => max / s <= 6) ?? 10 ** Math.ceil(Math.log10(max / 5));
   const top = Math.ceil(max / step) * step;
   return { at: (v) => from + (v / top) * (to - from), ticks: Array.from({ length: Math.round(top / step) + 1 }, (_, i) => i * step) };
@@ -129,7 +129,7 @@ function panel(
       }
     });
   });
-  return element('g', { class: `panel-${index}` }, ...parts);
+  return elementOf('g', { class: `panel-${index}` }, parts);
 }
 
 export function reductionChart(results: readonly CaseResult[], macsKey: ConventionKey): Chart | undefined {
@@ -160,6 +160,10 @@ const KIND_COLORS: Record<OpKind, string> = {
   batchnorm: '#f28e2b',
   relu: '#e15759',
   sigmoid: '#76b7b2',
+  relu6: '#d37295',
+  silu: '#8cd17d',
+  hardswish: '#b6992d',
+  hardsigmoid: '#86bcb6',
   global_avg_pool: '#59a14f',
   avg_pool: '#edc948',
   max_pool: '#b07aa1',

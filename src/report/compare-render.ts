@@ -1,5 +1,7 @@
 // compare's output: the moved quantities as a terminal table, GitHub markdown or JSON.
-import type { Comparison, Delta } from './compare';
+import type { Comparison, Delta, DeltaValue } from './compare';
+import { jsonCount } from './format';
+import { markdownCode, markdownText, row } from './markdown-syntax';
 import { textTable } from './text-table';
 
 export const COMPARE_FORMATS = ['table', 'markdown', 'json'] as const;
@@ -30,22 +32,29 @@ function renderTable(c: Comparison): string {
   const lines: string[] = [];
   const rows = shown(c);
   if (rows.length > 0) {
-    lines.push(textTable(HEAD, rows.map(cells), (i) => i >= 2 && i <= 5));
+    lines.push(textTable(HEAD, rows.map(cells), { rightAligned: (i) => i >= 2 && i <= 5 }));
   }
   lines.push(...caseLists(c, (name) => name), verdict(c), '');
   return lines.join('\n');
 }
 
 function renderMarkdown(c: Comparison): string {
-  const row = (values: readonly string[]): string => `| ${values.map((v) => v.replaceAll('|', '\\|')).join(' | ')} |`;
   const rows = shown(c);
   const lines = ['### seprof compare', '', `**${verdict(c)}**`, ''];
   if (rows.length > 0) {
-    lines.push(row(HEAD), row(['---', '---', '---:', '---:', '---:', '---:', '---']), ...rows.map((d) => row(cells(d))), '');
+    lines.push(row(HEAD), row(['---', '---', '---:', '---:', '---:', '---:', '---']), ...rows.map((d) => row(cells(d).map(markdownText))), '');
   }
-  const lists = caseLists(c, (name) => `\`${name}\``);
+  const lists = caseLists(c, markdownCode);
   if (lists.length > 0) lines.push(...lists.map((l) => `- ${l}`), '');
   return lines.join('\n');
+}
+
+const jsonValue = (value: DeltaValue): number | string | null => (typeof value === 'bigint' ? jsonCount(value) : value);
+
+/** Numbers as JSON numbers (exact counts past 2^53 as decimal strings); percent in percent, null when it has none. */
+function deltaJson(d: Delta): object {
+  const percent = d.percent.endsWith('%') ? Number(d.percent.slice(0, -1)) : null;
+  return { case: d.case, quantity: d.quantity, base: jsonValue(d.values.base), new: jsonValue(d.values.new), change: jsonValue(d.values.change), percent, status: d.status, fails: d.fails };
 }
 
 export function renderComparison(c: Comparison, format: CompareFormat): string {
@@ -55,6 +64,6 @@ export function renderComparison(c: Comparison, format: CompareFormat): string {
     case 'markdown':
       return renderMarkdown(c);
     case 'json':
-      return `${JSON.stringify({ ...c, failed: c.failures.length > 0 }, null, 2)}\n`;
+      return `${JSON.stringify({ ...c, deltas: c.deltas.map(deltaJson), failed: c.failures.length > 0 }, null, 2)}\n`;
   }
 }

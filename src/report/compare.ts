@@ -3,7 +3,7 @@
 // Latency is noise between runs and machines: reported, and failing only with --latency-tolerance.
 import { UsageError } from '../errors';
 import type { ReadCase, ReadReport } from './document';
-import { decimal, milliseconds, withCommas } from './format';
+import { milliseconds, percent, withCommas } from './format';
 
 /** A relative tolerance as an exact fraction: 0.01 and 1% are both 1/100. */
 export interface Tolerance {
@@ -35,7 +35,11 @@ export interface Delta {
   percent: string;
   status: DeltaStatus;
   fails: boolean;
+  /** The same as values, for JSON: exact counts, milliseconds, or text (spec, check); null when absent. */
+  values: { base: DeltaValue; new: DeltaValue; change: DeltaValue };
 }
+
+export type DeltaValue = bigint | number | string | null;
 
 export interface Comparison {
   tolerance: string;
@@ -63,15 +67,16 @@ const sign = (n: bigint): number => (n < 0n ? -1 : n > 0n ? 1 : 0);
 function percentOf(diff: bigint, base: bigint): string {
   if (base === 0n) return diff === 0n ? '0.00%' : 'new';
   let digits = 2;
-  const text = (): string => decimal(abs(diff) * 100n, abs(base), digits);
-  while (diff !== 0n && /^[0.]+$/.test(text()) && digits < 6) digits++;
-  return `${signed(text(), sign(diff))}%`;
+  const text = (): string => percent(abs(diff), abs(base), digits);
+  while (diff !== 0n && /^[0.]+%$/.test(text()) && digits < 6) digits++;
+  return signed(text(), sign(diff));
 }
 
 function countDelta(name: string, quantity: string, base: bigint | undefined, next: bigint | undefined, tolerance: Tolerance): Delta {
   if (base === undefined || next === undefined) {
     const [b, n] = [base === undefined ? '(absent)' : withCommas(base), next === undefined ? '(absent)' : withCommas(next)];
-    return { case: name, quantity, base: b, new: n, change: '', percent: '', status: 'changed', fails: true };
+    const values = { base: base ?? null, new: next ?? null, change: null };
+    return { case: name, quantity, base: b, new: n, change: '', percent: '', status: 'changed', fails: true, values };
   }
   const diff = next - base;
   const within = abs(diff) * tolerance.denominator <= tolerance.numerator * abs(base);
@@ -85,6 +90,7 @@ function countDelta(name: string, quantity: string, base: bigint | undefined, ne
     percent: percentOf(diff, base),
     status,
     fails: status === 'changed',
+    values: { base, new: next, change: diff },
   };
 }
 
@@ -101,6 +107,7 @@ function latencyDelta(name: string, base: number, next: number, tolerance: Toler
     percent: base > 0 ? `${signed(Math.abs((diff / base) * 100).toFixed(2), Math.sign(diff))}%` : '',
     status,
     fails: status === 'slower',
+    values: { base, new: next, change: diff },
   };
 }
 
@@ -108,7 +115,8 @@ function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): De
   const name = base.name;
   const deltas: Delta[] = [];
   if (base.spec !== next.spec) {
-    deltas.push({ case: name, quantity: 'spec', base: base.spec, new: next.spec, change: '', percent: '', status: 'changed', fails: true });
+    const values = { base: base.spec, new: next.spec, change: null };
+    deltas.push({ case: name, quantity: 'spec', base: base.spec, new: next.spec, change: '', percent: '', status: 'changed', fails: true, values });
   }
   const quantities = new Set([...base.quantities.keys(), ...next.quantities.keys()]);
   for (const q of quantities) deltas.push(countDelta(name, q, base.quantities.get(q), next.quantities.get(q), options.tolerance));
@@ -116,7 +124,8 @@ function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): De
   // measured against analytic-only (match against skipped) is neither.
   if (base.check !== next.check && (base.check === 'mismatch' || next.check === 'mismatch')) {
     const fails = next.check === 'mismatch';
-    deltas.push({ case: name, quantity: 'check', base: base.check, new: next.check, change: '', percent: '', status: fails ? 'changed' : 'reported', fails });
+    const values = { base: base.check, new: next.check, change: null };
+    deltas.push({ case: name, quantity: 'check', base: base.check, new: next.check, change: '', percent: '', status: fails ? 'changed' : 'reported', fails, values });
   }
   if (base.latencyMs !== null && next.latencyMs !== null) deltas.push(latencyDelta(name, base.latencyMs, next.latencyMs, options.latencyTolerance));
   return deltas;
@@ -130,7 +139,7 @@ export function compareReports(base: ReadReport, next: ReadReport, options: Comp
   for (const b of base.cases) {
     const n = nextByName.get(b.name);
     if (n === undefined) removed.push(b.name);
-    else deltas.push(...caseDeltas(b, n, options));
+    else for (const delta of caseDeltas(b, n, options)) deltas.push(delta);
   }
   const failures = [
     ...deltas.filter((d) => d.fails).map((d) => `${d.case} ${d.quantity} ${d.base} -> ${d.new}`),

@@ -2,10 +2,11 @@
 // With --training, `<key>_backward` and `<key>_total` columns and a gradient sums row.
 import type { Profile } from '../analyzers/profile';
 import { BACKWARD_KEYS } from '../analyzers/backward';
-import { GRADIENT_SUMS, sumCounts } from '../analyzers/backward/training';
+import { sumCounts } from '../analyzers/backward/training';
 import { CONVENTION_KEYS, type ConventionKey } from '../analyzers/conventions';
 import type { Counts } from '../analyzers/count';
 import { formatShape } from '../analyzers/ops';
+import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
 
 export function field(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
@@ -19,22 +20,23 @@ export function renderCsv(profile: Profile): string {
   /** Backward and forward + backward columns of one row. */
   const trainingCells = (backward: Counts | undefined, forward: Counts | undefined): string[] =>
     backward === undefined ? [] : [...values(backward, backwardKeys), ...values(sumCounts([backward, forward ?? {}]), backwardKeys)];
-  const sums = training?.rows.find((row) => row.name === GRADIENT_SUMS);
+  const view = training && trainingView(training);
+  const sums = view?.gradientSums;
   const rows: string[][] = [
     [
       'layer', 'op', 'output_shape', 'params', 'buffers', ...CONVENTION_KEYS,
       ...backwardKeys.map((k) => `${k}_backward`), ...backwardKeys.map((k) => `${k}_total`),
     ],
-    ...layers.map(({ op, counts }, i) => [
+    ...layers.map(({ op, counts }) => [
       op.name,
       op.kind,
       formatShape(op.outputShape),
       String(op.params),
       String(op.buffers),
       ...values(counts, CONVENTION_KEYS),
-      ...trainingCells(training?.rows[i]?.counts, counts),
+      ...trainingCells(view?.byOp.get(op.name), counts),
     ]),
-    ...(sums === undefined ? [] : [[GRADIENT_SUMS, 'add', '', '', '', ...values(undefined, CONVENTION_KEYS), ...trainingCells(sums.counts, undefined)]]),
+    ...(sums === undefined ? [] : [[GRADIENT_SUMS_LABEL, 'add', '', '', '', ...values(undefined, CONVENTION_KEYS), ...trainingCells(sums, undefined)]]),
     [
       'total', '', '', String(totals.params), String(totals.buffers), ...values(totals.counts, CONVENTION_KEYS),
       ...(training === undefined ? [] : [...values(training.backward, backwardKeys), ...values(training.total, backwardKeys)]),

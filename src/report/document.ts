@@ -2,6 +2,7 @@
 // exact counts, versioned so that compare can refuse what it does not understand.
 import type { Profile } from '../analyzers/profile';
 import { UsageError } from '../errors';
+import { parseJson } from '../fs/json';
 import { upgradeSpecJson } from '../model/spec';
 import { profileJson, type JsonCount, type ProfileJson } from './json';
 
@@ -80,10 +81,16 @@ export interface ReadReport {
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A case name is a label: longer ones would be copied into every row and chart of a report. */
+export const MAX_NAME_LENGTH = 200;
+
+/** More digits than any count of any shape seprof accepts; a longer one is not a count. */
+export const MAX_COUNT_DIGITS = 100;
+
 /** The inverse of jsonCount: a safe-integer number or a decimal string, to an exact bigint. */
 export function parseJsonCount(value: unknown): bigint | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
-  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+  if (typeof value === 'string' && value.length <= MAX_COUNT_DIGITS + 1 && /^-?\d+$/.test(value)) return BigInt(value);
   return undefined;
 }
 
@@ -100,19 +107,21 @@ function canonical(value: unknown): string {
 }
 
 function readCase(entry: unknown, index: number): ReadCase {
-  const where = isObject(entry) && typeof entry['name'] === 'string' ? `case '${entry['name']}'` : `case ${index + 1}`;
+  const where = isObject(entry) && typeof entry['name'] === 'string' && entry['name'].length <= MAX_NAME_LENGTH ? `case '${entry['name']}'` : `case ${index + 1}`;
   const bad = (what: string): never => {
     throw new UsageError(`${where}: ${what}`);
   };
   if (!isObject(entry)) return bad('is not an object');
   const { name, spec, counts, check, latency } = entry;
   if (typeof name !== 'string' || name === '') return bad('has no name');
+  if (name.length > MAX_NAME_LENGTH) return bad(`has a name of ${name.length} characters, at most ${MAX_NAME_LENGTH}`);
   if (!isObject(spec)) return bad('has no spec');
   if (!isObject(counts)) return bad('has no counts');
   const quantities = new Map<string, bigint>();
   const exact = (quantity: string, value: unknown): void => {
     const n = parseJsonCount(value);
-    if (n === undefined) bad(`${quantity} is not an exact integer: ${JSON.stringify(value) ?? 'missing'}`);
+    if (typeof value === 'string' && value.length > MAX_COUNT_DIGITS + 1) bad(`${quantity} has ${value.length} characters: a count has at most ${MAX_COUNT_DIGITS} digits`);
+    if (n === undefined) bad(`${quantity} is not an exact integer: ${(JSON.stringify(value) ?? 'missing').slice(0, 40)}`);
     else quantities.set(quantity, n);
   };
   exact('params', entry['params']);
@@ -128,9 +137,10 @@ export function readReport(text: string, label: string): ReadReport {
   try {
     let doc: unknown;
     try {
-      doc = JSON.parse(text);
+      doc = parseJson(text);
     } catch (error) {
-      throw new UsageError(`not valid JSON, truncated or corrupt (${(error as Error).message})`);
+      const message = (error as Error).message;
+      throw new UsageError(message.startsWith('not valid JSON') ? `${message} (truncated or corrupt?)` : message);
     }
     if (!isObject(doc) || doc['schema'] !== REPORT_SCHEMA) {
       throw new UsageError(`not a seprof report: expected "schema": "${REPORT_SCHEMA}", as \`seprof report\` writes in report.json`);

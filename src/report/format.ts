@@ -1,9 +1,13 @@
 // Number formats users expect: 91,136 and 91.136K in the style of thop's clever_format.
 
-/** 91136 -> 91,136. (bigint's toLocaleString would load ICU data: 10 ms at start-up.) */
+/** 91136 -> 91,136, in linear time. (bigint's toLocaleString would load ICU data: 10 ms at start-up.) */
 export function withCommas(n: bigint): string {
-  const digits = (n < 0n ? -n : n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return n < 0n ? `-${digits}` : digits;
+  const digits = (n < 0n ? -n : n).toString();
+  const groups: string[] = [];
+  const head = digits.length % 3 || 3;
+  groups.push(digits.slice(0, head));
+  for (let i = head; i < digits.length; i += 3) groups.push(digits.slice(i, i + 3));
+  return `${n < 0n ? '-' : ''}${groups.join(',')}`;
 }
 
 const SUFFIXES: readonly [bigint, string][] = [
@@ -22,6 +26,11 @@ export function decimal(n: bigint, unit: bigint, digits: number): string {
   const whole = scaled / scale;
   const fraction = (scaled % scale).toString().padStart(digits, '0');
   return `${negative ? '-' : ''}${whole}${digits > 0 ? `.${fraction}` : ''}`;
+}
+
+/** `12.34%`: part / whole in percent, exact, rounded half up to `digits` places (whole > 0). */
+export function percent(part: bigint, whole: bigint, digits = 2): string {
+  return `${decimal(part * 100n, whole, digits)}%`;
 }
 
 /** K, M, G or T above 1,000 as thop's clever_format writes them, with three decimals ("91.136K"; clever_format's default is "%.2f"). */

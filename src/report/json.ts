@@ -1,7 +1,7 @@
 // The JSON document: every convention, exact integers, schema documented in the README.
 import type { Profile } from '../analyzers/profile';
 import { BACKWARD, isForwardOnly } from '../analyzers/backward';
-import { GRADIENT_SUMS, sumCounts, type Training } from '../analyzers/backward/training';
+import { sumCounts, type Training } from '../analyzers/backward/training';
 import type { Check } from '../analyzers/check';
 import type { Counts, Totals } from '../analyzers/count';
 import type { BackendInfo } from '../analyzers/measured/backend-choice';
@@ -9,6 +9,7 @@ import type { Latency } from '../analyzers/measured/latency';
 import { jsonCount } from './format';
 import type { RenderOptions } from './render-options';
 import { topLayers, treeRows } from './rows';
+import { trainingView, type TrainingView } from './training-view';
 
 export const SCHEMA_VERSION = 1;
 
@@ -45,18 +46,18 @@ function jsonCounts(counts: Counts): Record<string, number | string> {
 
 /** --training: backward totals, forward + backward totals, and why some conventions have none. */
 function trainingJson(training: Training): object {
-  const sums = training.rows.find((row) => row.name === GRADIENT_SUMS);
+  const sums = trainingView(training).gradientSums;
   return {
     backward: jsonCounts(training.backward),
     total: jsonCounts(training.total),
     forwardOnly: Object.fromEntries(Object.entries(BACKWARD).flatMap(([key, entry]) => (isForwardOnly(entry) ? [[key, entry.forwardOnly]] : []))),
-    gradientSums: sums === undefined ? null : { tensors: training.fanOuts, backward: jsonCounts(sums.counts) },
+    gradientSums: sums === undefined ? null : { tensors: training.fanOuts, backward: jsonCounts(sums) },
   };
 }
 
 /** A layer's `backward` and `total` (forward + backward) counts, with --training. */
-function backwardJson(training: Training | undefined, index: number, forward: Counts): object {
-  const backward = training?.rows[index]?.counts;
+function backwardJson(training: TrainingView | undefined, name: string, forward: Counts): object {
+  const backward = training?.byOp.get(name);
   if (backward === undefined) return {};
   return { backward: jsonCounts(backward), total: jsonCounts(sumCounts([backward, forward])) };
 }
@@ -69,12 +70,13 @@ type JsonOptions = Pick<RenderOptions, 'toolVersion'> & Partial<Pick<RenderOptio
 
 export function profileJson(profile: Profile, { toolVersion, depth, top, columns }: JsonOptions): ProfileJson {
   const { spec, layers, totals, sizes, check, measured, overhead, training } = profile;
+  const view = training && trainingView(training);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'seprof', version: toolVersion },
     spec,
     backend: measured?.backend ?? null,
-    layers: layers.map(({ op, counts }, i) => ({
+    layers: layers.map(({ op, counts }) => ({
       name: op.name,
       op: op.kind,
       inputShapes: op.inputShapes,
@@ -83,7 +85,7 @@ export function profileJson(profile: Profile, { toolVersion, depth, top, columns
       params: jsonCount(op.params),
       buffers: jsonCount(op.buffers),
       counts: jsonCounts(counts),
-      ...backwardJson(training, i, counts),
+      ...backwardJson(view, op.name, counts),
     })),
     totals: jsonTotals(totals),
     overhead:

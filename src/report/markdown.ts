@@ -5,11 +5,9 @@ import type { RenderOptions } from './render-options';
 import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
 import { summaryLines } from './summary';
 import { layerTable, topTable } from './table';
+import { alignRow, markdownCode, row } from './markdown-syntax';
 
-export const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-export const alignRow = (text: number, numbers: number): string =>
-  row([...Array<string>(text).fill('---'), ...Array<string>(numbers).fill('---:')]);
-const code = (name: string): string => (name === '' ? '' : `\`${name.trim()}\``);
+const code = (name: string): string => markdownCode(name.trim());
 const indent = (name: string): string => `${'&nbsp;'.repeat(name.length - name.trimStart().length)}${code(name)}`;
 
 export function renderMarkdown(profile: Profile, options: RenderOptions): string {
@@ -24,7 +22,7 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
     row(total.map((cell) => (cell === '' ? '' : `**${cell}**`))),
     '',
     ...summaryLines(profile, columns).map(([label, value]) => `- ${label}: ${value}`),
-    ...profile.check.mismatches.map((m) => `  - \`${m.layer}\` ${m.quantity}: analytic ${m.analytic}, measured ${m.measured}`),
+    ...profile.check.mismatches.map((m) => `  - ${code(m.layer)} ${m.quantity}: analytic ${m.analytic}, measured ${m.measured}`),
     '',
   ];
   if (top !== undefined) {

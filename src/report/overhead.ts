@@ -2,7 +2,7 @@
 import type { ConventionKey } from '../analyzers/conventions';
 import type { Overhead, Profile } from '../analyzers/profile';
 import type { Totals } from '../analyzers/count';
-import { decimal, withCommas } from './format';
+import { percent, withCommas } from './format';
 
 export interface OverheadRow {
   quantity: string;
@@ -25,7 +25,7 @@ export function overheadRows(overhead: Overhead, totals: Totals, keys: readonly 
 /** `+2.49%`, exact to two decimals; `n/a` when the plain block has none of it. */
 export function percentOf(added: bigint, plain: bigint): string {
   if (plain === 0n) return added === 0n ? '0.00%' : 'n/a';
-  return `${added >= 0n ? '+' : ''}${decimal(added * 100n, plain, 2)}%`;
+  return `${added >= 0n ? '+' : ''}${percent(added, plain)}`;
 }
 
 export function overheadCells(row: OverheadRow): string[] {

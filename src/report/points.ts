@@ -2,14 +2,15 @@
 import type { Profile } from '../analyzers/profile';
 import { totalsOf, type Totals } from '../analyzers/count';
 import { CONVENTION_KEYS } from '../analyzers/conventions';
-import { hiddenWidth, type SeSettings } from '../model/blocks';
+import { seWidth, type SeSettings } from '../model/blocks';
+import { describeVariant } from '../model/se-variants';
 import { hasSe, type Spec } from '../model/spec';
 import { columnHeader } from './columns';
 import { withCommas } from './format';
 import { jsonTotals, SCHEMA_VERSION } from './json';
-import { alignRow, row } from './markdown';
+import { alignRow, row } from './markdown-syntax';
 import type { RenderOptions } from './render-options';
-import { drawTable } from './table';
+import { numbersAfter, textTable } from './text-table';
 
 interface Point {
   label: string;
@@ -26,7 +27,7 @@ function seOf(spec: Spec): SeSettings {
 function pointsOf(profiles: readonly Profile[]): Point[] {
   return profiles.map((profile) => {
     const { channels, height, width } = profile.spec.input;
-    return { label: `${channels}x${height}x${width}`, hidden: hiddenWidth(channels, seOf(profile.spec).reduction), profile };
+    return { label: `${channels}x${height}x${width}`, hidden: seWidth(channels, seOf(profile.spec)), profile };
   });
 }
 
@@ -39,7 +40,9 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
   const points = pointsOf(profiles);
   const total = grandTotals(profiles);
   const first = profiles[0]?.spec;
-  const settings = first === undefined ? '' : `SE r=${seOf(first).reduction}${seOf(first).bias ? ', bias' : ''}, batch ${first.batch}`;
+  const se = first === undefined ? undefined : seOf(first);
+  const variant = se?.variant === undefined ? '' : describeVariant(se.variant, se.reduction, se.bias);
+  const settings = first === undefined || se === undefined ? '' : `SE r=${se.reduction}${variant === '' ? (se.bias ? ', bias' : '') : `, ${variant}`}, batch ${first.batch}`;
   const keys = format === 'csv' || format === 'json' ? CONVENTION_KEYS : columns;
   // Commas for people, bare integers for CSV.
   const rowOf = (label: string, hidden: string, totals: Totals, check: string, n: (x: bigint) => string): string[] => [
@@ -55,7 +58,7 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
   const head = ['Point (CxHxW)', 'Hidden', 'Params', ...keys.map((key) => columnHeader(key)), 'Check'];
   switch (format) {
     case 'table':
-      return `SE at ${points.length} insertion point(s), ${settings}\n${drawTable(head, [...points.map((p) => cells(p)), totalCells], 1, 1)}\n`;
+      return `SE at ${points.length} insertion point(s), ${settings}\n${textTable(head, [...points.map((p) => cells(p)), totalCells], { rightAligned: numbersAfter(1), footer: 1 })}\n`;
     case 'markdown':
       return [
         `### SE at ${points.length} insertion point(s), ${settings}`,

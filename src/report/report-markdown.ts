@@ -6,6 +6,7 @@ import { renderCasesMarkdown, type LabelColumn } from './cases';
 import type { Chart } from './charts';
 import { totalSeconds, type CaseResult } from './document';
 import { renderMarkdown } from './markdown';
+import { markdownCode } from './markdown-syntax';
 
 export interface ReportMeta {
   toolVersion: string;
@@ -17,7 +18,7 @@ export interface ReportMeta {
 }
 
 const LABELS: LabelColumn[] = [
-  { header: 'Case', cell: (r) => `\`${r.name}\`` },
+  { header: 'Case', cell: (r) => r.name, markdown: (r) => markdownCode(r.name) },
   { header: 'Spec', cell: (r) => describeSpec(r.profile.spec) },
 ];
 
@@ -25,12 +26,12 @@ export function renderReportMarkdown(results: readonly CaseResult[], meta: Repor
   return [
     '# seprof report',
     '',
-    `seprof ${meta.toolVersion} · suite \`${meta.suite}\` · ${results.length} case(s) in ${totalSeconds(results).toFixed(1)} s · ${meta.date.toISOString()}`,
+    `seprof ${meta.toolVersion} · suite ${markdownCode(meta.suite)} · ${results.length} case(s) in ${totalSeconds(results).toFixed(1)} s · ${meta.date.toISOString()}`,
     '',
     '## Summary',
     '',
     renderCasesMarkdown(results, LABELS, meta.columns),
     ...(meta.charts.length > 0 ? ['## Charts', '', ...meta.charts.flatMap((c) => [`![${c.title}](${c.file})`, ''])] : []),
-    ...results.flatMap((r) => [`## \`${r.name}\``, '', renderMarkdown(r.profile, { format: 'markdown', columns: meta.columns, toolVersion: meta.toolVersion })]),
+    ...results.flatMap((r) => [`## ${markdownCode(r.name)}`, '', renderMarkdown(r.profile, { format: 'markdown', columns: meta.columns, toolVersion: meta.toolVersion })]),
   ].join('\n');
 }

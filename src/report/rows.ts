@@ -5,7 +5,7 @@ import { sumCounts } from '../analyzers/backward/training';
 import type { Counts, LayerCounts } from '../analyzers/count';
 import { totalsOf } from '../analyzers/count';
 import type { Shape } from '../analyzers/ops';
-import { decimal } from './format';
+import { percent } from './format';
 
 export interface Row {
   /** Module path: `layer1.0.se` for a group, the op's name for a layer. */
@@ -81,5 +81,5 @@ export function topLayers(layers: readonly LayerCounts[], key: ConventionKey, k:
 
 /** `12.34%` of a total, exact to two decimals. */
 export function share(part: bigint, total: bigint): string {
-  return total === 0n ? '-' : `${decimal(part * 100n, total, 2)}%`;
+  return total === 0n ? '-' : percent(part, total);
 }

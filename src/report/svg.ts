@@ -1,5 +1,5 @@
 // Hand-written SVG: a document, axes with ticks, a legend, and number labels. No chart library.
-import { element, textElement, type Attrs } from './xml';
+import { element, elementOf, textElement, type Attrs } from './xml';
 
 export const FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 export const INK = '#222';
@@ -12,12 +12,10 @@ export const SERIES_COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4
 export function svgDocument(width: number, height: number, title: string, body: readonly string[]): string {
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    element(
+    elementOf(
       'svg',
       { xmlns: 'http://www.w3.org/2000/svg', width, height, viewBox: `0 0 ${width} ${height}`, 'font-family': FONT, 'font-size': 12, fill: INK, role: 'img' },
-      textElement('title', {}, title),
-      element('rect', { width, height, fill: '#ffffff' }),
-      ...body,
+      [textElement('title', {}, title), element('rect', { width, height, fill: '#ffffff' }), ...body],
     ) +
     '\n'
   );
@@ -77,5 +75,5 @@ export function legend(x: number, y: number, width: number, entries: readonly Le
     parts.push(element('rect', { x: round(cx), y: round(cy - 10), width: 12, height: 12, rx: 2, fill: color }), text(cx + 17, cy, label));
     cx += w;
   }
-  return { svg: element('g', { class: 'legend' }, ...parts), height: cy - y + rowHeight };
+  return { svg: elementOf('g', { class: 'legend' }, parts), height: cy - y + rowHeight };
 }

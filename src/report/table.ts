@@ -1,8 +1,6 @@
 // The torchsummary-like terminal tables, and the layer grid that markdown shares.
 import type { ConventionColumns, ConventionKey } from '../analyzers/conventions';
-import Table from 'cli-table3';
 import { backwardTable } from '../analyzers/backward';
-import { GRADIENT_SUMS } from '../analyzers/backward/training';
 import type { Counts } from '../analyzers/count';
 import { formatShape } from '../analyzers/ops';
 import type { Profile } from '../analyzers/profile';
@@ -13,32 +11,12 @@ import type { RenderOptions } from './render-options';
 import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
 import { layerRows, share, topLayers, treeRows, type Row } from './rows';
 import { summaryLines } from './summary';
+import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
+import { numbersAfter, textTable } from './text-table';
 
-/** Rules under the header and above the last `footer` rows (the totals), drawn like the top border. */
-export function withRules(drawn: string, footer: number): string {
-  const lines = drawn.split('\n');
-  const top = lines[0] ?? '';
-  const rule = top.replace('┌', '├').replaceAll('┬', '┼').replace('┐', '┤');
-  const body = footer > 0 ? [...lines.slice(2, -1 - footer), rule, ...lines.slice(-1 - footer)] : lines.slice(2);
-  return [top, lines[1] ?? '', rule, ...body].join('\n');
-}
-
-/** A table without rules between rows: a compact summary, like torchsummary's. */
-export function compactTable(head: readonly string[]): Table.Table {
-  return new Table({ head: [...head], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
-}
-
-/** A compact table; columns after the first `textColumns` are right-aligned numbers. */
-export function drawTable(head: readonly string[], rows: readonly string[][], textColumns: number, footer: number): string {
-  const table = compactTable(head);
-  for (const row of rows) {
-    table.push(row.map((content, i) => (i < textColumns ? content : { content, hAlign: 'right' as const })));
-  }
-  return withRules(table.toString(), footer);
-}
 
 export function labelled(lines: readonly (readonly [string, string])[]): string[] {
-  const width = Math.max(...lines.map(([label]) => label.length)) + 2;
+  const width = lines.reduce((widest, [label]) => Math.max(widest, label.length), 0) + 2;
   return lines.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
 }
 
@@ -73,7 +51,8 @@ export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOpti
   const main = columns[0];
   const tree = depth !== undefined;
   const times = profile.measured?.layerMs;
-  const backward = training && new Map(training.rows.map((row) => [row.name, row.counts]));
+  const view = training && trainingView(training);
+  const backward = view?.byOp;
   const perLayer = { times, backward };
   const rows = tree ? treeRows(layers, depth, perLayer) : layerRows(layers, perLayer);
   const totalMs = rows.filter((r) => r.depth <= 1).reduce((sum, r) => sum + (r.timeMs ?? 0), 0);
@@ -101,11 +80,11 @@ export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOpti
     ...timing(r.timeMs, r.counts['flops']),
   ];
   // The adds that sum the gradients of tensors read twice: backward only, outside every layer.
-  const sums = training?.rows.find((row) => row.name === GRADIENT_SUMS);
+  const sums = view?.gradientSums;
   const gradientSums =
     training === undefined || sums === undefined
       ? []
-      : [[GRADIENT_SUMS, 'add', `${training.fanOuts.length} tensor(s)`, '', ...cells(undefined, sums.counts), ...(tree ? [''] : []), ...timing(undefined, undefined)]];
+      : [[GRADIENT_SUMS_LABEL, 'add', `${training.fanOuts.length} tensor(s)`, '', ...cells(undefined, sums), ...(tree ? [''] : []), ...timing(undefined, undefined)]];
   return {
     head: [
       'Layer',
@@ -154,17 +133,17 @@ export function renderTable(profile: Profile, options: RenderOptions): string {
   const { head, rows, total } = layerTable(profile, options);
   const parts = [
     describeSpec(profile.spec),
-    drawTable(head, [...rows, total], 3, 1),
+    textTable(head, [...rows, total], { rightAligned: numbersAfter(3), footer: 1 }),
     ...labelled(summaryLines(profile, columns)),
     ...profile.check.mismatches.map((m) => `  ${m.layer}: ${m.quantity} analytic ${m.analytic}, measured ${m.measured}`),
   ];
   if (top !== undefined) {
     const t = topTable(profile, columns, top);
-    parts.push('', t.title, drawTable(t.head, t.rows, 3, 0));
+    parts.push('', t.title, textTable(t.head, t.rows, { rightAligned: numbersAfter(3) }));
   }
   if (profile.overhead !== undefined) {
     const overheadTable = overheadRows(profile.overhead, profile.totals, columns).map(overheadCells);
-    parts.push('', overheadTitle(profile), drawTable(OVERHEAD_HEAD, overheadTable, 1, 0));
+    parts.push('', overheadTitle(profile), textTable(OVERHEAD_HEAD, overheadTable, { rightAligned: numbersAfter(1) }));
   }
   return `${parts.join('\n')}\n`;
 }

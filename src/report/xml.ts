@@ -3,7 +3,11 @@
 /** Characters XML 1.0 forbids outright (most control characters): dropped, since no escape is allowed. */
 const INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+/** What escapeXml would change; most text (numbers, op kinds) has none, and skips the passes. */
+const SPECIAL = /[^\t\n\r\u0020-\u0021\u0023-\u0025\u0028-\u003b\u003d\u003f-\uD7FF\uE000-\uFFFD]/;
+
 export function escapeXml(text: string): string {
+  if (!SPECIAL.test(text)) return text;
   return text
     .replace(INVALID, '')
     .replaceAll('&', '&amp;')
@@ -17,6 +21,11 @@ export type Attrs = Record<string, string | number | undefined>;
 
 /** An element with escaped attributes; children are already markup. Undefined attributes are left out. */
 export function element(name: string, attrs: Attrs, ...children: string[]): string {
+  return elementOf(name, attrs, children);
+}
+
+/** As element, for many children: spreading 100,000 of them as arguments overflows the stack. */
+export function elementOf(name: string, attrs: Attrs, children: readonly string[]): string {
   const attributes = Object.entries(attrs)
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
     .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`)

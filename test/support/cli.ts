@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { runCli } from '../../src/cli/run';
 
 export const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'seprof');
@@ -24,4 +25,20 @@ export function expectUsageError(run: Run, message: RegExp): void {
   expect(run.stderr).toMatch(message);
   expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
   expect(run.stderr).toMatch(/^seprof: /);
+}
+
+/** The CLI in this process: the same argv, streams and exit code as `node bin/seprof`, no spawn. */
+export async function seprofInProcess(args: readonly string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { out: (text) => (stdout += text), err: (text) => (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+/** A failure of any kind: `code`, nothing on stdout, one `seprof: ...` line on stderr matching `message`, no stack. */
+export function expectOneLineFailure(run: Run, code: number, message: RegExp): void {
+  expect({ code: run.code, stdout: run.stdout }).toEqual({ code, stdout: '' });
+  expect(run.stderr).toMatch(/^seprof: [^\n]*\n$/);
+  expect(run.stderr).toMatch(message);
+  expect(run.stderr).not.toMatch(/\bat .*:\d+:\d+\)?$/m);
 }

@@ -1,5 +1,5 @@
 import type { Op, Shape } from '../ops';
-import { hasSe, resnetConfig, type Spec } from '../../model/spec';
+import { hasSe, resnetConfig, seSettingsOf, type Spec } from '../../model/spec';
 import { networkPlan } from '../../model/networks';
 import { inceptionBlockOps } from './inception';
 import { networkOps } from './network';
@@ -15,10 +15,10 @@ export function inputShape(spec: Spec): Shape {
 /** The ops a spec executes, from its hyper-parameters alone (no tfjs). */
 export function analyticOps(spec: Spec): Op[] {
   const x = inputShape(spec);
-  const se = hasSe(spec) ? { reduction: spec.reduction, bias: spec.bias } : null;
+  const se = hasSe(spec) ? seSettingsOf(spec) : null;
   switch (spec.block) {
     case 'se':
-      return seOps({ input: x, reduction: spec.reduction, bias: spec.bias });
+      return seOps({ input: x, ...seSettingsOf(spec) });
     case 'resnet':
     case 'se-resnet':
       return resnetBlockOps(x, resnetConfig(spec));

@@ -16,11 +16,13 @@ function spatial(x: Shape, k: number, stride: number): [number, number] {
   return [outSize(dim(x, 2), k, stride, pad), outSize(dim(x, 3), k, stride, pad)];
 }
 
-export function conv2d(name: string, x: Shape, cout: number, k: number, stride = 1, bias = false): Op {
-  const cin = BigInt(dim(x, 1));
+/** Conv2d with padding (k - 1) / 2; `groups` divides both channel counts (depthwise: groups = Cin). */
+export function conv2d(name: string, x: Shape, cout: number, k: number, stride = 1, bias = false, groups = 1): Op {
+  const cin = dim(x, 1);
+  if (cin % groups !== 0 || cout % groups !== 0) throw new Error(`${name}: ${groups} groups do not divide ${cin} -> ${cout} channels`);
   const y: Shape = [dim(x, 0), cout, ...spatial(x, k, stride)];
-  const weights = BigInt(cout) * cin * BigInt(k) * BigInt(k) + (bias ? BigInt(cout) : 0n);
-  return makeOp(name, 'conv2d', [x], y, { attrs: { kernel: [k, k], stride, groups: 1, bias }, params: weights });
+  const weights = BigInt(cout) * BigInt(cin / groups) * BigInt(k) * BigInt(k) + (bias ? BigInt(cout) : 0n);
+  return makeOp(name, 'conv2d', [x], y, { attrs: { kernel: [k, k], stride, groups, bias }, params: weights });
 }
 
 /** BatchNorm2d: gamma and beta are params; running mean and variance are buffers. */

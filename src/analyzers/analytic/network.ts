@@ -3,6 +3,7 @@ import type { Op, Shape } from '../ops';
 import type { Piece } from '../../model/networks';
 import { dim } from '../ops';
 import { convBnRelu, globalAvgPool, linear, outputOf, pool } from './layers';
+import { nodesOps } from './graph';
 import { inceptionBlockOps } from './inception';
 import { resnetBlockOps } from './resnet';
 
@@ -21,6 +22,8 @@ function pieceOps(piece: Piece, x: Shape, from: string): Op[] {
       return [globalAvgPool(piece.name, x)];
     case 'linear':
       return [linear(piece.name, [dim(x, 0), dim(x, 1)], piece.out, piece.bias)];
+    case 'nodes':
+      return nodesOps(piece.nodes, x, from);
   }
 }
 

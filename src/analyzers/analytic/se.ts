@@ -1,31 +1,35 @@
-// SEAttention from hyper-parameters alone:
-// AdaptiveAvgPool2d(1) -> Linear(C, m) -> ReLU -> Linear(m, C) -> Sigmoid -> x * s.
+// SE from hyper-parameters alone. The paper's SEAttention:
+// AdaptiveAvgPool2d(1) -> Linear(C, m) -> ReLU -> Linear(m, C) -> Sigmoid -> x * s;
+// the field's variants swap the FCs for 1x1 convs, the activation and the gate.
+import { UsageError } from '../../errors';
 import { dim, makeOp, type Op, type Shape } from '../ops';
-import { hiddenWidth } from '../../model/blocks';
-import { globalAvgPool, linear, relu } from './layers';
+import { seWidth, type SeSettings } from '../../model/blocks';
+import { PAPER_SE, seOpNames } from '../../model/se-variants';
+import { conv2d, globalAvgPool, linear } from './layers';
 
-export interface SeParams {
+export interface SeParams extends SeSettings {
   /** Input shape, NCHW. */
   input: Shape;
-  reduction: number;
-  bias: boolean;
   /** Path prefix: '' for a standalone module, 'se.' inside a block. */
   prefix?: string;
   /** The op whose output SE rescales (`input` for the model input): squeeze and scale both read it. */
   source?: string;
 }
 
-export function seOps({ input, reduction, bias, prefix = '', source = 'input' }: SeParams): Op[] {
+export function seOps({ input, prefix = '', source = 'input', ...se }: SeParams): Op[] {
+  const variant = se.variant ?? PAPER_SE;
+  const names = seOpNames(variant);
   const [batch, channels] = [dim(input, 0), dim(input, 1)];
-  const squeeze = { ...globalAvgPool(`${prefix}squeeze`, input), reads: [source] };
-  const fc1 = linear(`${prefix}fc1`, [batch, channels], hiddenWidth(channels, reduction), bias); // .view(B, C)
-  const fc2 = linear(`${prefix}fc2`, fc1.outputShape, channels, bias);
-  return [
-    squeeze,
-    fc1,
-    relu(`${prefix}relu`, fc1.outputShape),
-    fc2,
-    makeOp(`${prefix}sigmoid`, 'sigmoid', [fc2.outputShape], fc2.outputShape),
-    makeOp(`${prefix}scale`, 'scale', [input, squeeze.outputShape], input, { reads: [source, `${prefix}sigmoid`] }),
-  ];
+  const hidden = seWidth(channels, se);
+  if (hidden < 1) throw new UsageError(`${prefix}${names.fc1}: SE on ${channels} channels at --reduction ${se.reduction} has a hidden width of 0`);
+  const squeeze = { ...globalAvgPool(`${prefix}${names.squeeze}`, input), reads: [source] };
+  // Linear reads the squeeze as [B, C] (a view); a 1x1 conv reads it as it is.
+  const fc = (name: string, x: Shape, out: number): Op =>
+    variant.fc === 'linear' ? linear(name, x.slice(0, 2), out, se.bias) : conv2d(name, x, out, 1, 1, se.bias);
+  const fc1 = fc(`${prefix}${names.fc1}`, squeeze.outputShape, hidden);
+  const act = makeOp(`${prefix}${names.act}`, variant.activation, [fc1.outputShape], fc1.outputShape);
+  const fc2 = fc(`${prefix}${names.fc2}`, act.outputShape, channels);
+  const gate = makeOp(`${prefix}${names.gate}`, variant.gate, [fc2.outputShape], fc2.outputShape);
+  const scale = makeOp(`${prefix}${names.scale}`, 'scale', [input, [batch, channels, 1, 1]], input, { reads: [source, gate.name] });
+  return [squeeze, fc1, act, fc2, gate, scale];
 }

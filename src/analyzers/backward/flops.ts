@@ -29,6 +29,13 @@ export const flopsBackward: RuleTable = {
   ),
   relu: rule('2 * numel: the mask x > 0, times dy', (op) => 2n * out(op)),
   sigmoid: rule('3 * numel: dy * y * (1 - y)', (op) => 3n * out(op)),
+  relu6: rule('4 * numel: lessEqual(x, 6), step(x), their product (the mask), times dy', (op) => 4n * out(op)),
+  silu: rule('6 * numel: x * sigmoid(x) gives dy * sigmoid and dy * x (2), the sigmoid gradient (3), and the two paths into x added (1)', (op) => 6n * out(op)),
+  hardswish: rule(
+    '8 * numel: / 6 (1), x * relu6(x + 3) gives two products (2), the relu6 gradient (4), the two paths into x added (1); + 3 passes dy through',
+    (op) => 8n * out(op),
+  ),
+  hardsigmoid: rule('5 * numel: / 6 (1) and the relu6 gradient (4); + 3 passes dy through', (op) => 5n * out(op)),
   global_avg_pool: rule('2 * numel(in): dy broadcast over H x W by a multiply, then divided by H*W', (op) => 2n * inp(op)),
   avg_pool: rule('k*k per output, as the forward: each output gradient, divided by k*k, spread over its window', (op) => window(op) * out(op)),
   max_pool: rule('numel(out): each output gradient added to its window maximum', out),

@@ -7,10 +7,10 @@ import { numel, type Shape } from '../ops';
 import { VIEW_KERNELS, type KernelRecord, type LayerFacts } from './kernels';
 
 /** Kernels of a backward pass that move data without arithmetic, besides the views. */
-const MOVE_KERNELS: ReadonlySet<string> = new Set(['Tile', 'SplitV']);
+const MOVE_KERNELS: ReadonlySet<string> = new Set(['Tile', 'SplitV', 'Concat']);
 
 /** Kernels with one arithmetic operation per output element. */
-const ELEMENTWISE_KERNELS: ReadonlySet<string> = new Set(['Add', 'Sub', 'Multiply', 'RealDiv', 'Step', 'Rsqrt']);
+const ELEMENTWISE_KERNELS: ReadonlySet<string> = new Set(['Add', 'Sub', 'Multiply', 'RealDiv', 'Step', 'Rsqrt', 'LessEqual']);
 
 const cost = (macs: bigint, flops: bigint): Counts => ({ macs, flops });
 const product = (macs: bigint): Counts => cost(macs, 2n * macs);
@@ -59,6 +59,11 @@ export function gradientKernelCost(kernel: KernelRecord, layer: LayerFacts): Cou
       const macs = w === undefined ? undefined : convGradientMacs(w, y); // inputs: x, dy; output: the filter
       return macs === undefined ? undefined : product(macs);
     }
+    // A depthwise filter [kh, kw, C, 1]: kh * kw multiply-accumulates per element of dy, for each gradient.
+    case 'DepthwiseConv2dNativeBackpropInput': // inputs: dy, filter
+      return w === undefined || w[3] !== 1 ? undefined : product(numel(x) * BigInt((w[0] ?? 1) * (w[1] ?? 1)));
+    case 'DepthwiseConv2dNativeBackpropFilter': // inputs: x, dy; output: the filter
+      return w === undefined || y[3] !== 1 ? undefined : product(numel(w) * BigInt((y[0] ?? 1) * (y[1] ?? 1)));
     case 'AvgPoolGrad': {
       // inputs: dy, x. The transpose of the forward: k*k per output gradient.
       if (layer.poolSize === undefined) return undefined;

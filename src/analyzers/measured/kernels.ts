@@ -39,8 +39,9 @@ function draft(kind: OpKind, inputs: Shape[], output: Shape, attrs: Op['attrs'] 
   return { kind, inputShapes: inputs.map(toNchw), outputShape: toNchw(output), attrs };
 }
 
-function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | 'view' | undefined {
-  if (kernel.name.endsWith('__op') || VIEW_KERNELS.has(kernel.name)) return 'view';
+const isView = (kernel: KernelRecord): boolean => kernel.name.endsWith('__op') || VIEW_KERNELS.has(kernel.name);
+
+function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | undefined {
   const x = (): Shape => shapeAt(kernel.inputShapes, 0, kernel.name);
   const y = (): Shape => shapeAt(kernel.outputShapes, 0, kernel.name);
   const hasBias = kernel.inputShapes[2] != null;
@@ -61,6 +62,13 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | 'view' | u
       const rows = Number(numel(a)) / inFeatures;
       return draft('linear', [[rows, inFeatures]], [rows, outFeatures], { bias: hasBias });
     }
+    case 'DepthwiseConv2dNative': {
+      const [kh, kw, cin, multiplier] = shapeAt(kernel.inputShapes, 1, kernel.name) as [number, number, number, number];
+      if (multiplier !== 1) return undefined;
+      return draft('conv2d', [x()], y(), { kernel: [kh, kw], stride: layer.stride ?? 1, groups: cin, bias: hasBias });
+    }
+    case 'Relu6':
+      return draft('relu6', [x()], y());
     case 'FusedBatchNorm':
       return draft('batchnorm', [x()], y());
     case 'Relu':
@@ -93,6 +101,48 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | 'view' | u
   }
 }
 
+/** Kernel names a layer ran, in order, that together are one PyTorch op. */
+const COMPOSITES: readonly { kernels: string; kind: OpKind }[] = [
+  { kernels: 'Sigmoid Multiply', kind: 'silu' },
+  { kernels: 'Add Relu6 RealDiv', kind: 'hardsigmoid' },
+  { kernels: 'Add Relu6 Multiply RealDiv', kind: 'hardswish' },
+];
+
+const isScalar = (shape: KernelRecord['inputShapes'][number]): boolean => shape != null && shape.length === 0;
+
+/**
+ * One op from all the kernels of a layer, when together they are one PyTorch op: SiLU,
+ * Hardswish and Hardsigmoid written out (`x + 3` adds a scalar), and a grouped conv run as
+ * split -> one Conv2D per group -> concat, read back with the groups and the whole shapes.
+ */
+function readComposite(kernels: readonly KernelRecord[], layer: LayerFacts): Draft | undefined {
+  const names = kernels.map((k) => k.name).join(' ');
+  const first = kernels[0];
+  const last = kernels.at(-1);
+  if (first === undefined || last === undefined) return undefined;
+  const composite = COMPOSITES.find((c) => c.kernels === names);
+  if (composite !== undefined) {
+    const addsScalar = first.name !== 'Add' || isScalar(first.inputShapes[1]);
+    const x = shapeAt(first.inputShapes, 0, first.name);
+    return addsScalar ? draft(composite.kind, [x], shapeAt(last.outputShapes, 0, last.name)) : undefined;
+  }
+  if (!/^(SplitV )*(Conv2D )+Concat(V2)?$/.test(names)) return undefined;
+  const convs = kernels.filter((k) => k.name === 'Conv2D');
+  const [one] = convs;
+  const parts = new Set(convs.map((k) => `${k.inputShapes[0]?.join()}|${k.inputShapes[1]?.join()}`));
+  if (one === undefined || convs.length < 2 || parts.size !== 1) return undefined;
+  const [part, filter] = [shapeAt(one.inputShapes, 0, one.name), shapeAt(one.inputShapes, 1, one.name)];
+  const [n, h, w, cinPerGroup] = part as [number, number, number, number];
+  const [kh, kw] = filter as [number, number];
+  const groups = convs.length;
+  return draft('conv2d', [[n, h, w, cinPerGroup * groups]], shapeAt(last.outputShapes, 0, last.name), {
+    kernel: [kh, kw],
+    stride: layer.stride ?? 1,
+    groups,
+    bias: false,
+  });
+}
+
 export interface LayerOps {
   ops: Op[];
   /** Kernels that ran but that seprof cannot map to an op kind. */
@@ -103,9 +153,11 @@ export interface LayerOps {
 export function opsFromKernels(kernels: readonly KernelRecord[], layer: LayerFacts): LayerOps {
   const drafts: Draft[] = [];
   const unrecognised: string[] = [];
-  for (const kernel of kernels) {
+  const counted = kernels.filter((kernel) => !isView(kernel));
+  const composite = readComposite(counted, layer);
+  if (composite !== undefined) drafts.push(composite);
+  for (const kernel of composite === undefined ? counted : []) {
     const read = readKernel(kernel, layer);
-    if (read === 'view') continue;
     if (read === undefined) unrecognised.push(kernel.name);
     else drafts.push(read);
   }

@@ -1,16 +1,16 @@
 // explain as GitHub markdown: a section per op kind, then totals, differences and blind spots.
+import { row } from '../markdown-syntax';
 import type { ConventionKey } from '../../analyzers/conventions';
 import { backwardTable } from '../../analyzers/backward';
-import { GRADIENT_SUMS } from '../../analyzers/backward/training';
 import { countEntries } from '../../analyzers/count';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
+import { trainingView } from '../training-view';
 import { describeSpec } from '../../model/spec';
 import { columnHeader } from '../columns';
 import { withCommas } from '../format';
 import { checkLine } from '../summary';
 import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
 
-const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 
 function ruleRows(uses: readonly RuleUse[], pass: string): string[] {
   return uses.map((u) => row([`\`${u.key}\``, pass, withCommas(u.count), ruleText(u)]));
@@ -25,9 +25,9 @@ export function renderExplainMarkdown(explanation: Explanation): string {
     lines.push(...ruleRows(kind.forward, 'forward'), ...ruleRows(kind.backward, 'backward'), '');
   }
   if (training !== undefined) {
-    const sums = training.rows.find((r) => r.name === GRADIENT_SUMS);
+    const sums = trainingView(training).gradientSums;
     for (const fan of training.fanOuts) lines.push(`- Gradient sum: \`${fan.tensor}\` is read by ${fan.readers.map((r) => `\`${r}\``).join(' and ')}, so its gradients are added.`);
-    const explained = countEntries(sums?.counts ?? {}).filter(([key]) => keys.includes(key));
+    const explained = countEntries(sums ?? {}).filter(([key]) => keys.includes(key));
     lines.push(...explained.map(([key, n]) => `  - \`${key}\` backward: ${withCommas(n)}`));
     lines.push(...forwardOnly(keys).map(([key, why]) => `- \`${key}\`: ${why}`));
     lines.push('');

@@ -1,14 +1,14 @@
 // explain for the terminal: per op kind the rules and counts, totals, differences, blind spots.
 import type { ConventionKey } from '../../analyzers/conventions';
 import { backwardTable } from '../../analyzers/backward';
-import { GRADIENT_SUMS } from '../../analyzers/backward/training';
 import { countEntries } from '../../analyzers/count';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
 import { columnHeader } from '../columns';
 import { withCommas } from '../format';
 import { checkLine } from '../summary';
 import { describeSpec } from '../../model/spec';
-import { compactTable, withRules } from '../table';
+import { numbersAfter, textTable } from '../text-table';
+import { trainingView } from '../training-view';
 import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
 
 function ruleLines(uses: readonly RuleUse[], suffix: string, countWidth: number): string[] {
@@ -17,26 +17,23 @@ function ruleLines(uses: readonly RuleUse[], suffix: string, countWidth: number)
 
 function totalsTable({ profile, keys, kinds }: Explanation): string {
   const { training, totals } = profile;
-  const table = compactTable(['Op kind', ...keys.map((k) => columnHeader(k))]);
-  const right = (content: string) => ({ content, hAlign: 'right' as const });
-  for (const kind of kinds) table.push([kind.kind, ...kind.forward.map((u) => right(withCommas(u.count)))]);
-  table.push(['Total', ...keys.map((k) => right(withCommas(totals.counts[k] ?? 0n)))]);
+  const rows = [...kinds.map((kind) => [kind.kind, ...kind.forward.map((u) => withCommas(u.count))]), ['Total', ...keys.map((k) => withCommas(totals.counts[k] ?? 0n))]];
   if (training !== undefined) {
-    const orDash = (n: bigint | undefined, key: ConventionKey) => right(backwardTable(key) === undefined ? '-' : withCommas(n ?? 0n));
-    table.push(['Backward', ...keys.map((k) => orDash(training.backward[k], k))]);
-    table.push(['Forward + backward', ...keys.map((k) => orDash(training.total[k], k))]);
+    const orDash = (n: bigint | undefined, key: ConventionKey) => (backwardTable(key) === undefined ? '-' : withCommas(n ?? 0n));
+    rows.push(['Backward', ...keys.map((k) => orDash(training.backward[k], k))], ['Forward + backward', ...keys.map((k) => orDash(training.total[k], k))]);
   }
-  return withRules(table.toString(), training === undefined ? 1 : 3);
+  const head = ['Op kind', ...keys.map((k) => columnHeader(k))];
+  return textTable(head, rows, { rightAligned: numbersAfter(1), footer: training === undefined ? 1 : 3 });
 }
 
 function trainingLines({ profile, keys }: Explanation, countWidth: number): string[] {
   const { training } = profile;
   if (training === undefined) return [];
-  const sums = training.rows.find((row) => row.name === GRADIENT_SUMS);
+  const sums = trainingView(training).gradientSums;
   const fans = training.fanOuts.map(
     (fan) => `gradient sum: ${fan.tensor} is read by ${fan.readers.join(' and ')}, so its ${fan.readers.length} gradients are added`,
   );
-  const counts = countEntries(sums?.counts ?? {})
+  const counts = countEntries(sums ?? {})
     .filter(([key]) => keys.includes(key))
     .map(([key, n]) => `  ${`${key} backward`.padEnd(17)}${withCommas(n).padStart(countWidth)}`);
   return [...fans, ...counts, '', ...forwardOnly(keys).map(([key, why]) => `${key}: ${why}`), ''];

@@ -1,0 +1,43 @@
+// What a command hands back: it computes, and `deliver` alone writes files, stdout and stderr.
+import { EXIT_FAILED, EXIT_OK } from '../errors';
+import { writeOutputSet, type OutputSet } from '../fs/output-set';
+import { terminalSafe } from '../report/text';
+import type { ProgressFor } from './progress';
+
+/** Where the CLI writes: the process's streams, or strings in a test. */
+export interface Terminal {
+  out(text: string): void;
+  err(text: string): void;
+  /** stderr when it is a terminal: progress is a bar redrawn in place; otherwise plain lines now and then. */
+  errTerminal?: { readonly columns: number } | undefined;
+}
+
+export interface Outcome {
+  /** The results. */
+  stdout: string;
+  /** A set of files, written whole before anything is printed. */
+  files?: OutputSet | undefined;
+  /** Status lines for stderr, without the trailing newline: notes, and why the run failed. */
+  stderr: string[];
+  /** Exit 1: analytic and measured differ, or a count regressed. */
+  failed: boolean;
+}
+
+export const outcome = (stdout: string, stderr: string[] = [], failed = false): Outcome => ({ stdout, stderr, failed });
+
+/** Writes the files, then stdout, then stderr; returns the exit code. I/O failures throw IoError. */
+export function deliver(result: Outcome, terminal: Terminal): number {
+  if (result.files !== undefined) writeOutputSet(result.files);
+  // Names from users' files reach the terminal: no escape sequence in them may act on it.
+  terminal.out(terminalSafe(result.stdout));
+  for (const line of result.stderr) terminal.err(`${terminalSafe(line)}\n`);
+  return result.failed ? EXIT_FAILED : EXIT_OK;
+}
+
+/** What every command gets: the version it reports, where to hand its outcome, and its progress on stderr. */
+export interface CommandContext {
+  toolVersion: string;
+  finish(result: Outcome): void;
+  /** Progress lines go to stderr as the work advances, not through the outcome. */
+  progress: ProgressFor;
+}

@@ -1,0 +1,117 @@
+// The CLI as a function: argv in, text out through a Terminal, an exit code back. No process
+// state is touched, so tests run it in-process; main.ts binds it to the real process.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, type Option } from 'commander';
+import { EXIT_INTERNAL, EXIT_IO, EXIT_OK, EXIT_USAGE, IoError, UsageError } from '../errors';
+import { JsonSyntaxError } from '../fs/json';
+import { terminalSafe } from '../report/text';
+import { deliver, type CommandContext, type Outcome, type Terminal } from './outcome';
+import { compose, PROFILE_OPTIONS } from './option-groups';
+import { runProfile } from './profile';
+import { progressFor } from './progress';
+
+type AddCommand = (program: Command, context: CommandContext) => void;
+
+/**
+ * Subcommands, loaded only when named (or for --help): the main job, `seprof --channels C`,
+ * starts without their modules.
+ */
+const SUBCOMMANDS: Record<string, () => Promise<AddCommand>> = {
+  explain: async () => (await import('./explain.js')).addExplainCommand,
+  paper: async () => (await import('./paper.js')).addPaperCommand,
+  sweep: async () => (await import('./sweep.js')).addSweepCommand,
+  report: async () => (await import('./report.js')).addReportCommand,
+  compare: async () => (await import('./compare.js')).addCompareCommand,
+};
+
+/** The subcommands this command line needs: those it names (anywhere, so that a misplaced one still gets its own error), or all of them for help. */
+function subcommandsFor(argv: readonly string[]): string[] {
+  const names = Object.keys(SUBCOMMANDS);
+  const first = argv[0];
+  if (first === 'help' || argv.includes('--help') || argv.includes('-h')) return names;
+  if (first !== undefined && !first.startsWith('-') && !names.includes(first)) {
+    throw new UsageError(`unknown command '${first}' (commands: ${names.join(', ')})`);
+  }
+  return names.filter((name) => argv.includes(name));
+}
+
+let cachedVersion: string | undefined;
+function toolVersion(): string {
+  cachedVersion ??= (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  return cachedVersion;
+}
+
+/** Whether the user asked for JSON, read from raw argv so that even parse errors honour it. */
+function wantsJson(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => arg === '--json' || arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'));
+}
+
+/**
+ * `--channels --reduction 4`: commander takes `--reduction` as the value of --channels and then
+ * complains about "too many arguments". Say what is wrong instead.
+ */
+function checkMissingValues(command: Command, argv: readonly string[]): void {
+  argv.forEach((arg, i) => {
+    const next = argv[i + 1];
+    if (next === undefined || !next.startsWith('--')) return;
+    const option: Option | undefined = command.options.find((o) => o.long === arg || o.short === arg);
+    if (option !== undefined && option.required) throw new UsageError(`${arg} needs a value, but ${next} follows it`);
+  });
+}
+
+function activeCommand(program: Command, argv: readonly string[]): Command {
+  return program.commands.find((c) => argv.includes(c.name())) ?? program;
+}
+
+/** Room for the longest message seprof writes itself (an unknown --model lists the 40-odd known ones), not for a quoted file. */
+const MAX_MESSAGE = 1000;
+
+/** One line for a failure, its exit code by kind; the stack trace only with --debug. */
+function failure(error: unknown, argv: readonly string[], terminal: Terminal): number {
+  const known = error instanceof UsageError || error instanceof CommanderError || error instanceof IoError || error instanceof JsonSyntaxError;
+  const code = error instanceof IoError ? EXIT_IO : known ? EXIT_USAGE : EXIT_INTERNAL;
+  let message = (error instanceof Error ? error.message : String(error))
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)');
+  // Messages quote users' files: one line, no terminal escapes, and not a whole file.
+  message = terminalSafe(message).replace(/\s*\n\s*/g, ' ');
+  if (message.length > MAX_MESSAGE) message = `${message.slice(0, MAX_MESSAGE)}…`;
+  if (!known) message = `internal error: ${message} (rerun with --debug for details)`;
+  terminal.err(wantsJson(argv) ? `${JSON.stringify({ error: { message, exitCode: code } })}\n` : `seprof: ${message}\n`);
+  if (argv.includes('--debug') && error instanceof Error && error.stack !== undefined) terminal.err(`${error.stack}\n`);
+  return code;
+}
+
+export async function runCli(argv: readonly string[], terminal: Terminal): Promise<number> {
+  const version = toolVersion();
+  let result: Outcome | undefined;
+  const stderr = {
+    isTTY: terminal.errTerminal !== undefined,
+    get columns() {
+      return terminal.errTerminal?.columns;
+    },
+    write: (text: string) => terminal.err(text),
+  };
+  const context: CommandContext = { toolVersion: version, finish: (o) => (result = o), progress: progressFor(stderr) };
+  const output = { writeOut: (text: string) => terminal.out(text), writeErr: () => {}, outputError: () => {} };
+  const program = new Command('seprof')
+    .description('Parameters, MACs and FLOPs of Squeeze-and-Excitation blocks, exact and verified in tfjs')
+    .version(version)
+    .usage('--channels C [options]')
+    .option('--debug', 'print stack traces of errors')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput(output);
+  compose(program, ...PROFILE_OPTIONS).action(async (flags) => context.finish(await runProfile(flags, version, context.progress)));
+  try {
+    for (const name of subcommandsFor(argv)) (await SUBCOMMANDS[name]?.())?.(program, context);
+    for (const command of program.commands) command.version(version).exitOverride().configureOutput(output);
+    checkMissingValues(activeCommand(program, argv), argv);
+    await program.parseAsync(argv, { from: 'user' });
+    return result === undefined ? EXIT_OK : deliver(result, terminal);
+  } catch (error) {
+    if (error instanceof CommanderError && error.exitCode === 0) return EXIT_OK; // --help, --version
+    return failure(error, argv, terminal);
+  }
+}

@@ -1,0 +1,165 @@
+// A set of files (report.json, report.md, junit.xml, charts) that readers see whole or not at all.
+//
+// The set is written into a fresh hidden sibling directory, `.NAME.seprof-PID-RANDOM`, and then
+// published by renaming a symbolic link over NAME: rename() is atomic, so NAME always points at
+// one complete set, however the run ends (killed, disk full) and however many reports race.
+// Sets no longer pointed at are removed once the process that wrote them has ended.
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { IoError, systemReason, UsageError } from '../errors';
+
+export interface OutputSet {
+  /** The directory the user named: it becomes a link to the complete set. */
+  dir: string;
+  files: readonly (readonly [name: string, text: string])[];
+  /** Files this run read: the set must not replace them. */
+  inputs: readonly string[];
+}
+
+/** A set, its link before publishing, or a plain directory an older seprof wrote, moved aside. */
+const SET_NAME = /^\.(.+)\.seprof-(\d+)-[0-9a-f]+(?:\.link|\.old)?$/;
+
+function processEnded(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Whether `name` in `parent` is a set of `base` that no process writes or publishes any more. */
+function isStale(base: string, name: string, current: string | undefined): boolean {
+  const match = SET_NAME.exec(name);
+  if (match === null || match[1] !== base || name === current) return false;
+  const pid = Number(match[2]);
+  return pid === process.pid || processEnded(pid);
+}
+
+function removeStaleSets(parent: string, base: string, link: string): void {
+  const current = lstatOrUndefined(link)?.isSymbolicLink() === true ? readlinkSync(link) : undefined;
+  for (const name of readdirSync(parent)) {
+    if (isStale(base, name, current)) rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+/** The user's directory as an earlier seprof left it: a plain directory of report files only. */
+function isPlainReportDirectory(dir: string, fileNames: ReadonlySet<string>): boolean {
+  return readdirSync(dir, { withFileTypes: true }).every((entry) => entry.isFile() && (fileNames.has(entry.name) || entry.name.endsWith('.svg')));
+}
+
+/** Refuses an --out that is not seprof's to replace, or that holds an input of this run. */
+function checkTarget(set: OutputSet, target: string, parent: string): void {
+  const stats = lstatOrUndefined(target);
+  if (stats === undefined) return;
+  if (stats.isSymbolicLink()) {
+    if (!SET_NAME.test(readlinkSync(target)) || dirname(resolve(parent, readlinkSync(target))) !== parent) {
+      throw new UsageError(`--out ${set.dir} is a link seprof did not make: give a new directory`);
+    }
+  } else if (!stats.isDirectory()) {
+    throw new UsageError(`--out ${set.dir} is a file, not a directory`);
+  } else if (!isPlainReportDirectory(target, new Set(set.files.map(([name]) => name)))) {
+    throw new UsageError(`--out ${set.dir} holds files seprof did not write: give a new or empty directory`);
+  }
+  const real = realpathSync(target);
+  for (const input of set.inputs) {
+    let path: string;
+    try {
+      path = realpathSync(input);
+    } catch {
+      continue;
+    }
+    if (path.startsWith(real + sep)) throw new UsageError(`--out ${set.dir} holds ${input}, an input of this run: write the report elsewhere`);
+  }
+}
+
+function writeDurably(path: string, text: string): void {
+  const fd = openSync(path, 'wx');
+  try {
+    const bytes = Buffer.from(text, 'utf8');
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Moves the link over `target`. A plain directory from an older seprof cannot be replaced
+ * atomically, so it is moved aside first; racing runs doing the same retry.
+ */
+function publish(link: string, target: string, aside: string): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (lstatOrUndefined(target)?.isDirectory() === true) renameSync(target, aside);
+      renameSync(link, target);
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt >= 10 || !(code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST')) throw error;
+    }
+  }
+  rmSync(aside, { recursive: true, force: true });
+}
+
+export function writeOutputSet(set: OutputSet): void {
+  const target = resolve(set.dir);
+  const parent = dirname(target);
+  const base = basename(target);
+  const fail = (error: unknown): IoError => new IoError(`cannot write the report into ${set.dir}: ${systemReason(error)}`);
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new UsageError(`--out ${set.dir}: a part of the path is a file, not a directory`);
+    throw fail(error);
+  }
+  try {
+    checkTarget(set, target, parent);
+  } catch (error) {
+    throw error instanceof UsageError ? error : fail(error);
+  }
+  const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const staging = join(parent, `.${base}.seprof-${id}`);
+  const link = `${staging}.link`;
+  try {
+    mkdirSync(staging);
+    for (const [name, text] of set.files) writeDurably(join(staging, name), text);
+    symlinkSync(basename(staging), link);
+    publish(link, target, `${staging}.old`);
+  } catch (error) {
+    rmSync(link, { force: true });
+    rmSync(staging, { recursive: true, force: true });
+    throw error instanceof UsageError ? error : fail(error);
+  } finally {
+    try {
+      removeStaleSets(parent, base, target);
+    } catch {
+      // Cleaning after others is best effort: the next report tries again.
+    }
+  }
+}
