@@ -1,92 +1,165 @@
-// npm run bench: seprof's speed, each figure a ratio measured in this one run.
-//  - start-up and the seed command against `node -e 0` (medians of repeated processes);
-//  - the layer-by-layer profiled pass against a plain forward of the same tfjs model;
-//  - sweep throughput, analytic and measured;
-//  - the seed command on every backend that loads here.
+// npm run bench: seprof's speed and memory, each figure a ratio to what it is measured against,
+// all measured in this one run on this machine. Prints the table the README shows.
+//  - whole processes against `node -e 0` (medians of repeated runs);
+//  - a measured ResNet-152 against a PyTorch forward of torchvision's resnet152, `import torch`
+//    included (when python3 has torch and torchvision; "skipped" otherwise), and its peak memory;
+//  - the profiled pass (the layer-by-layer forward under tf.profile, kernels recorded; reading
+//    them into ops comes after) against a plain forward of the same tfjs model, in this process;
+//  - sweep throughput, and the seed command on every backend that loads here.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const bin = fileURLToPath(new URL('../bin/seprof', import.meta.url));
+const maxRss = fileURLToPath(new URL('./max-rss.cjs', import.meta.url));
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 15);
+const NETWORK_REPEATS = Number(process.env.BENCH_NETWORK_REPEATS ?? 3);
+const scratch = mkdtempSync(join(tmpdir(), 'seprof-bench-'));
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ms = (x) => `${x.toFixed(1).padStart(8)} ms`;
-const ratio = (x, base) => `${(x / base).toFixed(2)}x`;
+const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 1 ? 3 : 1)} ms`);
+const mb = (kib) => `${Math.round(kib / 1024)} MB`;
+const times = (x, base) => `${(x / base).toFixed(x / base < 0.1 ? 3 : 2)}x`;
 
-function timeProcess(args, { allowFailure = false } = {}) {
-  const once = () => {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    if (result.status !== 0 && !allowFailure) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-    return { ms: Number(process.hrtime.bigint() - start) / 1e6, ok: result.status === 0 };
-  };
-  if (!once().ok) return undefined; // warms the file cache, and tells whether it runs at all
-  return median(Array.from({ length: REPEATS }, () => once().ms));
+/** One run of a command: wall time and peak memory (KiB), or undefined when it fails. */
+function runOnce(command, args, { node = true } = {}) {
+  const rssFile = join(scratch, `rss-${process.pid}`);
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, node ? ['-r', maxRss, ...args] : args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, BENCH_MAX_RSS_FILE: rssFile },
+    encoding: 'utf8',
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) return undefined;
+  const kib = node ? Number(readFileSync(rssFile, 'utf8')) : Number(/maxrss=(\d+)/.exec(result.stderr)?.[1]);
+  return { wallMs, kib };
 }
 
-console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}; medians of ${REPEATS} runs\n`);
+/** Median wall time and peak memory of `repeats` runs, after one that warms the file cache. */
+function measureProcess(command, args, repeats, options) {
+  if (runOnce(command, args, options) === undefined) return undefined;
+  const runs = Array.from({ length: repeats }, () => runOnce(command, args, options)).filter(Boolean);
+  return { wallMs: median(runs.map((r) => r.wallMs)), kib: median(runs.map((r) => r.kib)) };
+}
 
-// 1. Start-up and the seed command.
+/** Medians of node processes run in turns, one of each per round. */
+function measureInterleaved(argLists, repeats) {
+  for (const args of argLists) runOnce(process.execPath, args); // warms the file cache
+  const rounds = Array.from({ length: repeats }, () => argLists.map((args) => runOnce(process.execPath, args)));
+  return argLists.map((_, i) => ({ wallMs: median(rounds.map((r) => r[i].wallMs)), kib: median(rounds.map((r) => r[i].kib)) }));
+}
+
+const rows = [];
+const row = (figure, against, value, ratio, target) => rows.push({ figure, against, value, ratio, target });
+const progress = (text) => process.stderr.write(`bench: ${text}\n`);
+
+// 1. Start-up and the seed command, against Node's own start.
+progress('start-up');
 const seed = [bin, '--channels', '512', '--reduction', '8'];
-const node = timeProcess(['-e', '0']);
-const analytic = timeProcess([...seed, '--no-measure']);
-const full = timeProcess(seed);
-console.log('start-up (targets: --no-measure within 2x, the full seed command within 8x of node -e 0)');
-console.log(`  node -e 0                                          ${ms(node)}  1.00x`);
-console.log(`  seprof --channels 512 --reduction 8 --no-measure   ${ms(analytic)}  ${ratio(analytic, node)}`);
-console.log(`  seprof --channels 512 --reduction 8 (measured)     ${ms(full)}  ${ratio(full, node)}`);
+// Interleaved, so that a machine that gets busier slows all three alike.
+const [node, analytic, full] = measureInterleaved([['-e', '0'], [...seed, '--no-measure'], seed], REPEATS);
+const nodeAgainst = `\`node -e 0\` (${ms(node.wallMs)})`;
+row('`seprof --channels 512 --reduction 8 --no-measure`', nodeAgainst, ms(analytic.wallMs), times(analytic.wallMs, node.wallMs), '≤ 1.5x');
+row('`seprof --channels 512 --reduction 8` (measured and checked)', nodeAgainst, ms(full.wallMs), times(full.wallMs, node.wallMs), '≤ 3.5x');
 
-// 2. The profiler's own cost: layer-by-layer profiled pass against a plain forward.
+// 2. A measured ResNet-152 against PyTorch, paired runs so that both see the same machine.
+progress('ResNet-152, measured, and PyTorch');
+const TORCH = `
+import resource, sys
+import torch, torchvision
+model = torchvision.models.resnet152().eval()
+with torch.no_grad():
+    model(torch.randn(1, 3, 224, 224))
+print("maxrss=%d" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+`;
+// python3 first; Debian's python3-torch installs for the system python, which a pyenv shim may hide.
+const python = [process.env.BENCH_PYTHON, 'python3', '/usr/bin/python3'].find(
+  (candidate) => candidate && spawnSync(candidate, ['-c', 'import torch, torchvision'], { stdio: 'ignore' }).status === 0,
+);
+const torchLoads = python !== undefined;
+const network = [bin, '--model', 'resnet152', '--quiet'];
+runOnce(process.execPath, network); // warms the file cache
+if (torchLoads) runOnce(python, ['-c', TORCH], { node: false });
+const pairs = Array.from({ length: NETWORK_REPEATS }, () => ({
+  seprof: runOnce(process.execPath, network),
+  torch: torchLoads ? runOnce(python, ['-c', TORCH], { node: false }) : undefined,
+}));
+const resnet = { wallMs: median(pairs.map((p) => p.seprof.wallMs)), kib: median(pairs.map((p) => p.seprof.kib)) };
+const torch = torchLoads ? { wallMs: median(pairs.map((p) => p.torch.wallMs)), kib: median(pairs.map((p) => p.torch.kib)) } : undefined;
+const torchAgainst = torch === undefined ? 'PyTorch: skipped (no python3 here imports torch and torchvision)' : `PyTorch forward of torchvision resnet152, \`import torch\` included (${ms(torch.wallMs)})`;
+row('`seprof --model resnet152` (measured and checked)', torchAgainst, ms(resnet.wallMs), torch ? times(resnet.wallMs, torch.wallMs) : 'skipped', '≤ 1.0x');
+row('peak memory of `seprof --model resnet152`', 'the target, 600 MB', mb(resnet.kib), times(resnet.kib, 600 * 1024), '≤ 1.0x');
+if (torch) row('peak memory of `seprof --model resnet152`', `the PyTorch forward above (${mb(torch.kib)})`, mb(resnet.kib), times(resnet.kib, torch.kib), '');
+
+// 3. The profiler's own cost: the recorded layer-by-layer pass against a plain forward.
+progress('profiled pass against a plain forward');
 const tf = require('@tensorflow/tfjs-core');
 const { buildSpec } = require('../dist/model/spec.js');
 const { buildModel } = require('../dist/modules/index.js');
 const { useBackend } = require('../dist/analyzers/measured/backend.js');
-const { profileLayers } = require('../dist/analyzers/measured/index.js');
+const { recordLayers } = require('../dist/analyzers/measured/index.js');
 const { forwardOnce } = require('../dist/analyzers/measured/latency.js');
 const quiet = console.warn;
 console.warn = () => {};
 await useBackend('wasm');
 console.warn = quiet;
-console.log('\nprofiling overhead on wasm (target: profiled pass under 1.2x of a plain forward)');
-for (const [label, raw, runs] of [
-  ['SE(512, r=8) 512x7x7', { channels: '512', reduction: '8' }, 200],
-  ['SE-ResNet bottleneck 256x56x56', { block: 'se-resnet', channels: '256', planes: '64' }, 20],
-  ['ResNet-50 224x224', { model: 'resnet50' }, 5],
+for (const [label, raw, repeats] of [
+  ['SE(512, r=8) on 512x7x7', { channels: '512', reduction: '8' }, 400],
+  ['SE-ResNet bottleneck on 256x56x56', { block: 'se-resnet', channels: '256', planes: '64' }, 20],
+  ['ResNet-50 on 224x224', { model: 'resnet50' }, 9],
 ]) {
   const spec = buildSpec(raw);
   const model = buildModel(spec);
   const { channels, height, width } = spec.input;
   const x = tf.randomNormal([spec.batch, height, width, channels]);
-  for (let i = 0; i < Math.min(runs, 50); i++) forwardOnce(model, x); // JIT and allocator settle
-  const plain = median(Array.from({ length: runs }, () => forwardOnce(model, x)));
+  // Alternated, so that both see the same machine; warmed first (JIT, allocator, packed weights).
+  for (let i = 0; i < Math.min(repeats, 50); i++) {
+    forwardOnce(model, x);
+    await recordLayers(model, x);
+  }
+  const plain = [];
   const profiled = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < repeats; i++) {
+    plain.push(forwardOnce(model, x));
     const start = performance.now();
-    await profileLayers(model, x);
+    await recordLayers(model, x);
     profiled.push(performance.now() - start);
   }
-  console.log(`  ${label.padEnd(32)} forward ${ms(plain)}  profiled ${ms(median(profiled))}  ${ratio(median(profiled), plain)}`);
+  const [p, f] = [median(profiled), median(plain)];
+  row(`profiled pass, ${label}`, `a plain forward of the same tfjs model (${ms(f)})`, ms(p), times(p, f), '≤ 1.1x');
   x.dispose();
   model.dispose();
 }
 
-// 3. Sweep throughput: 100 SE cases (C = 16..1600 step 16, r = 4 at 7x7), analytic and measured.
-console.log('\nsweep throughput, 100 SE cases in one process (target: measured under 10 s)');
-const sweep = [bin, 'sweep', '--channels', '16..1600+16', '--reduction', '4', '--format', 'csv'];
-for (const [label, args] of [
-  ['analytic (--no-measure)', [...sweep, '--no-measure']],
-  ['measured (cross-check + latency)', sweep],
+// 4. Sweep throughput: 100 SE cases (C = 16..1600 step 16, r = 4 at 7x7), against one seed command.
+progress('sweeps');
+const sweep = [bin, 'sweep', '--channels', '16..1600+16', '--reduction', '4', '--format', 'csv', '--quiet'];
+for (const [label, args, one] of [
+  ['sweep of 100 SE cases, analytic (`--no-measure`)', [...sweep, '--no-measure'], analytic],
+  ['sweep of 100 SE cases, measured and checked', sweep, full],
 ]) {
-  const time = timeProcess(args);
-  console.log(`  ${label.padEnd(34)} ${ms(time)}  ${(100 / (time / 1000)).toFixed(0).padStart(6)} cases/s`);
+  const run = measureProcess(process.execPath, args, Math.max(3, Math.round(REPEATS / 5)));
+  row(label, `100 single runs of the seed command (${ms(100 * one.wallMs)})`, `${ms(run.wallMs)}, ${Math.round(100 / (run.wallMs / 1000))} cases/s`, times(run.wallMs, 100 * one.wallMs), '');
 }
 
-// 4. The seed command on every backend that loads here.
-console.log('\nthe seed command by backend (whole process)');
+// 5. The seed command on every backend that loads here.
+progress('backends');
+const loads = ['wasm', 'cpu', 'tensorflow'].filter((backend) => runOnce(process.execPath, [...seed, '--backend', backend]) !== undefined);
+const [nodeNow, ...byBackend] = measureInterleaved([['-e', '0'], ...loads.map((backend) => [...seed, '--backend', backend])], Math.max(3, Math.round(REPEATS / 3)));
 for (const backend of ['wasm', 'cpu', 'tensorflow']) {
-  const time = timeProcess([...seed, '--backend', backend], { allowFailure: true });
-  console.log(`  --backend ${backend.padEnd(11)} ${time === undefined ? '   does not load here' : `${ms(time)}  ${ratio(time, node)}`}`);
+  const run = byBackend[loads.indexOf(backend)];
+  const against = `\`node -e 0\` (${ms(nodeNow.wallMs)}, in turns with these)`;
+  row(`\`seprof --channels 512 --reduction 8 --backend ${backend}\``, against, run ? ms(run.wallMs) : 'does not load here', run ? times(run.wallMs, nodeNow.wallMs) : '', '');
 }
+rmSync(scratch, { recursive: true, force: true });
+
+const [load1] = loadavg();
+console.log(`${cpus().length} x ${cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}, load average ${load1.toFixed(1)} at the end; medians of ${REPEATS} runs (${NETWORK_REPEATS} paired runs for ResNet-152)\n`);
+console.log('| figure | measured against | here | ratio | target |');
+console.log('| --- | --- | ---: | ---: | ---: |');
+for (const r of rows) console.log(`| ${r.figure} | ${r.against} | ${r.value} | ${r.ratio} | ${r.target} |`);

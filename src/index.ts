@@ -4,6 +4,7 @@ import { CONVENTION_KEYS, type ConventionKey } from './analyzers/conventions';
 import { explain as explainProfile, type Explanation } from './analyzers/explain';
 import { profile as profileSpec, type Profile } from './analyzers/profile';
 import { columns } from './cli/options';
+import { defaultDepth } from './cli/profile';
 import { UsageError } from './errors';
 import { buildSpec } from './model/spec';
 import { compareReports, EXACT, parseTolerance, type Comparison } from './report/compare';
@@ -75,7 +76,7 @@ export function compare(base: ReportJson | string, head: ReportJson | string, op
 }
 
 export interface ProfileJsonOptions {
-  /** Group layers into a tree this deep (`tree`); default 2 for networks, as the CLI. */
+  /** Group layers into a tree this deep (`tree`); default 2 for networks and model files, as the CLI. */
   depth?: number;
   /** List the K layers that cost most under `convention` (`top`). */
   top?: number;
@@ -92,6 +93,6 @@ export function toJson(result: Comparison): object;
 export function toJson(result: Profile | Explanation | Comparison, options: ProfileJsonOptions = {}): object {
   if ('deltas' in result) return comparisonJson(result);
   if ('kinds' in result) return explainJson(result, toolVersion());
-  const depth = options.depth ?? (result.spec.block === 'network' ? 2 : undefined);
+  const depth = options.depth ?? defaultDepth(result.spec);
   return profileJson(result, { toolVersion: toolVersion(), depth, top: options.top, columns: [options.convention ?? 'thop'] });
 }

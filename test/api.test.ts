@@ -12,6 +12,7 @@ import { expectValid } from './support/schemas';
 const work = mkdtempSync(join(tmpdir(), 'seprof-api-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+const ONNX = join(ROOT, 'test/fixtures/onnx/tiny_yolo_se.onnx');
 const text = (doc: object): string => `${JSON.stringify(doc, null, 2)}\n`;
 
 async function cliStdout(args: readonly string[], exitCode = 0): Promise<string> {
@@ -53,6 +54,7 @@ describe('toJson gives exactly the CLI JSON', () => {
     ['SE', { channels: 512, reduction: 8 }, ['--channels', '512', '--reduction', '8'], undefined],
     ['a network (tree at depth 2 by default) with --top', { model: 'efficientnet_b0' }, ['--model', 'efficientnet_b0', '--top', '3', '--convention', 'fvcore'], { top: 3, convention: 'fvcore' }],
     ['--training', { block: 'se-resnet', channels: 64, planes: 16, training: true }, ['--block', 'se-resnet', '--channels', '64', '--planes', '16', '--training'], undefined],
+    ['a model file (tree at depth 2 by default)', { file: ONNX }, ['--file', ONNX], undefined],
   ];
   it.each(cases)('%s', async (_, options, args, jsonOptions) => {
     const result = await profile(options);

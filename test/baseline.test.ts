@@ -17,7 +17,7 @@ const baseline = JSON.parse(baselineText) as { cases: { name: string; spec: any;
 describe('reports/baseline.json', () => {
   it('matches the shipped suite regenerated now, count for count', async () => {
     const suitePath = join(ROOT, 'reports/suite.json');
-    const results = await runCases(loadSuite(suitePath), { measure: false, backend: 'auto', runs: 1, warmup: 0 });
+    const results = await runCases(loadSuite(suitePath), { measure: false, backend: 'auto' });
     const now = renderReportJson(reportJson(results, { toolVersion: 'test', date: new Date(), suite: suitePath }));
     const comparison = compareReports(readReport(baselineText, 'baseline'), readReport(now, 'now'), { tolerance: EXACT });
     expect(comparison.failures, 'a count moved: if on purpose, refresh with `npm run baseline`').toEqual([]);

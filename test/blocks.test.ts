@@ -33,7 +33,7 @@ describe.each([
   it('measure in tfjs exactly as analysed, on every layer', async () => {
     const failures: string[] = [];
     for (const spec of grid) {
-      const measured = await measure(spec, { backend: 'wasm', runs: 1, warmup: 0 });
+      const measured = await measure(spec, { backend: 'wasm' });
       const check = compareLayers(analyticOps(spec).map(countLayer), measured.ops.map(countLayer));
       if (check.status !== 'match' || measured.unrecognised.length > 0) {
         failures.push(`${JSON.stringify(spec)}: ${JSON.stringify(check.mismatches.slice(0, 3))} ${measured.unrecognised.join(', ')}`);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { expectUsageError, seprofInProcess } from './support/cli';
 
 describe('seprof --block se-resnet --channels 256 --planes 64 --reduction 16 --height 56 --width 56', async () => {
-  const run = await seprofInProcess(['--block', 'se-resnet', '--channels', '256', '--planes', '64', '--reduction', '16', '--height', '56', '--width', '56', '--runs', '2']);
+  const run = await seprofInProcess(['--block', 'se-resnet', '--channels', '256', '--planes', '64', '--reduction', '16', '--height', '56', '--width', '56']);
 
   it('prints the layer table, a measured match and the overhead summary', () => {
     expect(run.code).toBe(0);
@@ -21,7 +21,7 @@ describe('seprof --block se-resnet --channels 256 --planes 64 --reduction 16 --h
 });
 
 describe('seprof --block se-inception --reduction 16', async () => {
-  const run = await seprofInProcess(['--block', 'se-inception', '--reduction', '16', '--json', '--runs', '2']);
+  const run = await seprofInProcess(['--block', 'se-inception', '--reduction', '16', '--json']);
   const doc = JSON.parse(run.stdout) as Record<string, any>;
 
   it('profiles GoogLeNet inception (3a) with SE and its plain twin', () => {
@@ -37,7 +37,7 @@ describe('seprof --block se-inception --reduction 16', async () => {
 
 describe('--at insertion points', () => {
   it('gives one row per point and a total', async () => {
-    const run = await seprofInProcess(['--at', '256x20x20', '--at', '512x10x10', '--reduction', '16', '--format', 'csv', '--runs', '1']);
+    const run = await seprofInProcess(['--at', '256x20x20', '--at', '512x10x10', '--reduction', '16', '--format', 'csv']);
     expect(run.code).toBe(0);
     const [header, first, second, total] = run.stdout.trim().split('\n');
     expect(header).toBe('point,hidden,params,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet,check');

@@ -72,7 +72,7 @@ describe('fuzz: random valid specs of every block kind', () => {
     await fc.assert(
       fc.asyncProperty(validOptions, async (raw) => {
         const spec = buildSpec(raw as RawSpecOptions);
-        const measured = await measure(spec, { backend: 'wasm', runs: 1, warmup: 0 });
+        const measured = await measure(spec, { backend: 'wasm' });
         const check = compareLayers(analyticOps(spec).map(countLayer), measured.ops.map(countLayer));
         expect(measured.unrecognised).toEqual([]);
         expect(check.mismatches).toEqual([]);

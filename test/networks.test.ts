@@ -115,7 +115,7 @@ describe('depth tree', () => {
 });
 
 describe('seprof --model se-resnet50', () => {
-  const run = seprof(['--model', 'se-resnet50', '--runs', '1', '--warmup', '0', '--top', '3']);
+  const run = seprof(['--model', 'se-resnet50', '--top', '3']);
 
   it('prints the tree, the overhead summary and a measured match', () => {
     expect(run.code).toBe(0);
@@ -168,7 +168,7 @@ describe('networks measured in tfjs', () => {
     [{ model: 'resnet152', layout: 'v1' }],
   ])('%o agrees with the analytic ops on every layer', async (options) => {
     const spec = specOf(options);
-    const measured = await measure(spec, { backend: 'wasm', runs: 1, warmup: 0 });
+    const measured = await measure(spec, { backend: 'wasm' });
     const check = compareLayers(analyticOps(spec).map(countLayer), measured.ops.map(countLayer));
     expect(check.mismatches.slice(0, 5)).toEqual([]);
     expect(measured.unrecognised).toEqual([]);

@@ -47,7 +47,7 @@ describe('grouped and depthwise conv rules', () => {
 });
 
 describe('measured in tfjs, forward and backward', () => {
-  const once = { backend: 'wasm', runs: 1, warmup: 0 } as const;
+  const once = { backend: 'wasm' } as const;
 
   it('reads split, per-group convs and concat back as one grouped conv, and the activations as PyTorch ops', async () => {
     const build = (): tfl.LayersModel => {

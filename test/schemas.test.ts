@@ -54,6 +54,12 @@ describe('the profile JSON validates against profile.schema.json', () => {
     expectValid('profile', doc);
   });
 
+  it('a measured run, untimed by default: a backend, latency null', async () => {
+    const doc = await json(['--block', 'se-resnet', '--channels', '64', '--planes', '16', '--json']);
+    expect({ backend: doc['backend'] === null, latency: doc['latency'] }).toEqual({ backend: false, latency: null });
+    expectValid('profile', doc);
+  });
+
   it('counts past 2^53 as decimal strings, with the value derived here', async () => {
     const doc = await analytic(HUGE);
     expect((doc['totals'] as { counts: Record<string, unknown> }).counts['thop']).toBe(HUGE_THOP.toString());

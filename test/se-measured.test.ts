@@ -15,7 +15,7 @@ const grid = seGrid({
   bias: [false, true],
 });
 
-const once = { backend: 'wasm', runs: 1, warmup: 0 } as const;
+const once = { backend: 'wasm' } as const;
 
 describe('SE: analytic equals measured on every layer', () => {
   it('covers a grid of at least 200 cases', () => {

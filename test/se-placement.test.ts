@@ -54,7 +54,7 @@ describe('an SE_3x3 bottleneck block, by hand', () => {
 });
 
 describe('measured in tfjs, every layer', () => {
-  const once = { backend: 'wasm', runs: 1, warmup: 0 } as const;
+  const once = { backend: 'wasm' } as const;
   it.each([
     { block: 'se-resnet', channels: 24, planes: 16, stride: 2, reduction: 4, sePosition: '3x3', height: 9, width: 8, batch: 2 },
     { model: 'se-resnet50', sePosition: '3x3', seStages: '2,4', height: 32, width: 32 },

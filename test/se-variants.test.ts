@@ -48,7 +48,7 @@ describe('closed forms of conv1x1 SE with bias on C channels, hidden m, S = H*W,
   });
 });
 
-const once = { backend: 'wasm', runs: 1, warmup: 0 } as const;
+const once = { backend: 'wasm' } as const;
 
 async function mismatches(options: Record<string, string | number | boolean>): Promise<string[]> {
   const spec = specOf(options);

@@ -42,7 +42,7 @@ describe('reports whose specs carry fields that never applied', () => {
       { block: 'inception', height: '7', width: '7' },
       { block: 'se-resnet', channels: '16', planes: '4', reduction: '4' },
     ];
-    const results = await runCases(raws.map((raw, i) => ({ name: `case-${i}`, spec: buildSpec(raw) })), { measure: false, backend: 'auto', runs: 1, warmup: 0 });
+    const results = await runCases(raws.map((raw, i) => ({ name: `case-${i}`, spec: buildSpec(raw) })), { measure: false, backend: 'auto' });
     const now = renderReportJson(reportJson(results, { toolVersion: 'test', date: new Date(0), suite: null }));
     // What seprof wrote before: SE settings everywhere, a layout on every network, a position on plain ResNet blocks.
     const doc = JSON.parse(now) as { cases: { spec: Record<string, unknown> }[] };

@@ -1,7 +1,6 @@
 // seprof sweep: the list and range grammar, one row per combination, every format, and mistakes.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { progressBar } from '../src/cli/progress';
 import { combinations, expandValues, MAX_CASES } from '../src/sweep/grammar';
 import { ROOT, expectUsageError, seprof, seprofInProcess } from './support/cli';
 
@@ -116,12 +115,12 @@ describe('seprof sweep', () => {
 
   it('writes a markdown table', async () => {
     const run = await seprofInProcess(['sweep', '--channels', '64', '--reduction', '4,8', '--format', 'markdown', '--no-measure']);
-    expect(run.stdout).toContain('| reduction | Params | MACs (thop) | FLOPs (flops) | Check | Latency ms |');
+    expect(run.stdout).toContain('| reduction | Params | MACs (thop) | FLOPs (flops) | Check |\n');
     expect(run.stdout).toContain(`| 8 | ${se(64, 8).params.toLocaleString('en-US')} | ${se(64, 8).thop.toLocaleString('en-US')} |`);
   });
 
-  it('measures every case once tfjs is loaded, and prints no progress bar when stderr is not a terminal', async () => {
-    const run = await seprofInProcess(['sweep', '--channels', '8..32x2', '--reduction', '2,4', '--height', '3', '--width', '3', '--runs', '2', '--warmup', '0', '--json']);
+  it('measures every case once tfjs is loaded; --quiet leaves stderr empty', async () => {
+    const run = await seprofInProcess(['sweep', '--channels', '8..32x2', '--reduction', '2,4', '--height', '3', '--width', '3', '--runs', '2', '--warmup', '0', '--json', '--quiet']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const doc = JSON.parse(run.stdout) as Record<string, any>;
@@ -144,30 +143,5 @@ describe('seprof sweep', () => {
     ['too many cases', ['--channels', '1..200', '--height', '1..200'], /the sweep has 40000 cases; at most 10000/],
   ])('%s: one line, exit 2, nothing on stdout', async (_, args, message) => {
     expectUsageError(await seprofInProcess(['sweep', ...args, '--no-measure']), message);
-  });
-});
-
-describe('the progress bar', () => {
-  const stream = (isTTY: boolean): { writes: string[]; stream: NodeJS.WriteStream } => {
-    const writes: string[] = [];
-    return { writes, stream: { isTTY, columns: 40, write: (s: string) => writes.push(s) } as unknown as NodeJS.WriteStream };
-  };
-
-  it('draws on a terminal and clears its line at the end', () => {
-    const tty = stream(true);
-    const bar = progressBar(4, tty.stream);
-    bar.update(2, 'channels=64 reduction=4');
-    bar.done();
-    expect(tty.writes[0]).toMatch(/^\r\x1b\[2K\[#{12}\.{12}\] 2\/4 channels/);
-    expect(tty.writes[0]?.length).toBeLessThanOrEqual('\r\x1b[2K'.length + 39);
-    expect(tty.writes.at(-1)).toBe('\r\x1b[2K');
-  });
-
-  it('stays quiet when stderr is not a terminal', () => {
-    const pipe = stream(false);
-    const bar = progressBar(4, pipe.stream);
-    bar.update(2, 'x');
-    bar.done();
-    expect(pipe.writes).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ const grid = seGrid({
   bias: [false, true],
 });
 
-const once = { backend: 'wasm', runs: 1, warmup: 0, training: true } as const;
+const once = { backend: 'wasm', training: true } as const;
 
 describe('SE backward: analytic equals the tfjs gradient kernels on every layer (wasm)', () => {
   it('covers a grid of at least 100 cases', () => {

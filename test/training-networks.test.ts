@@ -9,7 +9,7 @@ import { measure } from '../src/analyzers/measured';
 import type { Spec } from '../src/model/spec';
 import { specOf } from './support/grid';
 
-const once = { backend: 'auto', runs: 1, warmup: 0, training: true } as const;
+const once = { backend: 'auto', training: true } as const;
 
 let stderr: MockInstance<typeof process.stderr.write>;
 beforeEach(() => {

@@ -2,6 +2,7 @@
 // tensors (within float tolerance), and recorded by tf.profile exactly as cpu records its own.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers tfjs' gradient functions
+import '@tensorflow/tfjs-backend-cpu'; // the reference, which seprof itself loads only on use
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../src/analyzers/measured/backend';
 import { signature } from '../src/analyzers/measured/gradient-kernels';

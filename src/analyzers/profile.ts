@@ -6,7 +6,8 @@ import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Ch
 import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
-import type { Latency, TimingPlan } from './measured/latency';
+import type { Latency, Timing } from './measured/latency';
+import type { OnProgress } from './measured/progress';
 import { loadFileModel } from '../model/file-model';
 import type { SeBlock } from '../model/graph/se-blocks';
 import { fileRequest, plainTwin, type FileSpec, type Spec } from '../model/spec';
@@ -60,28 +61,42 @@ export interface Profile {
   /** Present when the model ran in tfjs. */
   measured?: {
     backend: BackendInfo;
-    latency: Latency;
-    /** Median ms per layer, with `perLayer`. */
+    /** Only when timing was asked for. */
+    latency?: Latency;
+    /** Median ms per layer, with `timing.perLayer`. */
     layerMs?: Record<string, number>;
   };
 }
 
-export interface ProfileOptions extends TimingPlan {
+export interface ProfileOptions {
   measure: boolean;
   backend: BackendChoice;
-  perLayer?: boolean | undefined;
+  /** Time the measured model (`--latency`, `--runs`, `--warmup`); absent, nothing is timed. */
+  timing?: Timing | undefined;
   training?: boolean | undefined;
+  /** Told as the measured run advances (layers, timed runs). */
+  onProgress?: OnProgress | undefined;
   /** Skip the measured run when it would need more bytes than this. */
   maxMemoryBytes?: bigint | undefined;
 }
 
 /**
- * Bytes a measured run holds at its peak: weights, the input and, during one forward, every
- * activation; a backward pass adds a gradient for each activation and each weight.
+ * Bytes a measured run holds at its peak. A forward frees each activation after its last
+ * reader, which leaves at most three of the largest alive (a residual block's input, branch
+ * and sum; an inception block's branches and their concatenation), and never more than all
+ * of them; one more of the largest is a kernel's scratch (wasm's Mean transposes its input).
+ * Timed, the weights are distinct and the backend keeps a packed copy of each. A backward pass
+ * keeps every activation and adds a gradient for each activation and each weight.
  */
-export function measuredRunBytes(sizes: Sizes, training: boolean): bigint {
-  const copies = training ? 2n : 1n;
-  return sizes.inputBytes + copies * (sizes.activationBytes + sizes.paramBytes);
+export function measuredRunBytes(sizes: Sizes, largestActivationBytes: bigint, { training = false, timed = false } = {}): bigint {
+  const largest = largestActivationBytes;
+  if (training) return sizes.inputBytes + 2n * (sizes.activationBytes + sizes.paramBytes) + largest;
+  const live = sizes.activationBytes < 3n * largest ? sizes.activationBytes : 3n * largest;
+  return sizes.inputBytes + (timed ? 2n : 1n) * sizes.paramBytes + live + largest;
+}
+
+function largestActivationBytes(layers: readonly LayerCounts[]): bigint {
+  return layers.reduce((most, l) => (numel(l.op.outputShape) > most ? numel(l.op.outputShape) : most), 0n) * FLOAT32_BYTES;
 }
 
 const FLOAT32_BYTES = 4n;
@@ -137,21 +152,26 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
     ...(backward && { training: trainingOf(totals, backward) }),
   };
   if (!options.measure) return { ...base, check: skippedCheck('--no-measure', layers.length) };
-  const needed = measuredRunBytes(base.sizes, options.training === true);
+  const needed = measuredRunBytes(base.sizes, largestActivationBytes(layers), { training: options.training === true, timed: options.timing !== undefined });
   if (options.maxMemoryBytes !== undefined && needed > options.maxMemoryBytes) {
     return { ...base, check: skippedCheck(`it needs ${memoryVersusBudget(needed, options.maxMemoryBytes)} (--max-memory)`, layers.length) };
   }
 
   // tfjs costs a quarter of a second to import: only the measured path pays it.
+  const { measure, MeasurementSkipped } = await import('./measured/index.js');
   let measurement;
-  if (spec.block === 'file') {
-    const { measureFile } = await import('./measured/file.js');
-    const result = await measureFile(spec, options);
-    if ('skipped' in result) return { ...base, check: skippedCheck(result.skipped, layers.length) };
-    measurement = result;
-  } else {
-    const { measure } = await import('./measured/index.js');
-    measurement = await measure(spec, options);
+  try {
+    if (spec.block === 'file') {
+      const { measureFile } = await import('./measured/file.js');
+      const result = await measureFile(spec, { ...options, peakBytes: needed });
+      if ('skipped' in result) return { ...base, check: skippedCheck(result.skipped, layers.length) };
+      measurement = result;
+    } else {
+      measurement = await measure(spec, { ...options, peakBytes: needed });
+    }
+  } catch (error) {
+    if (error instanceof MeasurementSkipped) return { ...base, check: skippedCheck(error.message, layers.length) };
+    throw error;
   }
   const check = compareLayers(layers, measurement.ops.map(countLayer));
   check.mismatches.push(...kernelMismatches(measurement.unrecognised));
@@ -162,5 +182,5 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   }
   if (check.mismatches.length > 0) check.status = 'mismatch';
   const { backend, latency, layerMs } = measurement;
-  return { ...base, check, measured: { backend, latency, ...(layerMs && { layerMs }) } };
+  return { ...base, check, measured: { backend, ...(latency && { latency }), ...(layerMs && { layerMs }) } };
 }

@@ -55,9 +55,11 @@ export interface MeasureOptions {
   backend?: BackendChoice;
   /** Add the backward pass. */
   training?: boolean;
-  /** Also time every layer (measured runs only). */
+  /** Time the measured model, whole and layer by layer (`measured.latency`, `measured.layerMs`); off by default. */
   latency?: boolean;
+  /** Timed forward runs; implies `latency`. */
   runs?: number;
+  /** Untimed forward runs before timing; implies `latency`. */
   warmup?: number;
   /** Skip the measured run when it needs more memory: `512M`, `2G` (default a quarter of free memory). */
   maxMemory?: string;

@@ -1,23 +1,23 @@
 // seprof explain: what each convention counts for this model, how they differ, and what they leave out.
 import type { Command } from 'commander';
 import { CONVENTION_KEYS } from '../analyzers/conventions';
-import { profile } from '../analyzers/profile';
 import { UsageError } from '../errors';
 import { oneOf } from '../parse';
 import { buildSpec } from '../model/spec';
 import * as parse from './options';
 import type { CommandContext, Outcome } from './outcome';
-import { compose, debugOption, formatOptions, measureOptions, specOptions, trainingOption } from './option-groups';
-import { checkedOutcome } from './profile';
+import { compose, debugOption, formatOptions, measureOptions, quietOption, specOptions, trainingOption } from './option-groups';
+import { checkedOutcome, profileWithProgress } from './profile';
+import type { ProgressFor } from './progress';
 
 const EXPLAIN_FORMATS = ['table', 'json', 'markdown'] as const;
 
-export function addExplainCommand(program: Command, { toolVersion, finish }: CommandContext): void {
+export function addExplainCommand(program: Command, { toolVersion, finish, progress }: CommandContext): void {
   const command = program
     .command('explain')
     .description('what each counting convention counts for this model, how they differ, and what they leave out')
     .usage('--channels C [options]  (any block or --model, as for seprof itself)');
-  compose(command, debugOption, specOptions, trainingOption, measureOptions, formatOptions(EXPLAIN_FORMATS))
+  compose(command, debugOption, specOptions, trainingOption, measureOptions, quietOption, formatOptions(EXPLAIN_FORMATS))
     // Not conventionOptions: here the reference and the list go together.
     .option('--convention <key>', 'the reference the others are compared with', 'thop')
     .option('--conventions <keys>', "the conventions to explain: a comma-separated list, or 'all'", 'all')
@@ -25,16 +25,16 @@ export function addExplainCommand(program: Command, { toolVersion, finish }: Com
       // With positional options, `seprof --channels 8 explain` hands --channels to the root command.
       const misplaced = program.options.find((o) => o.long !== '--debug' && program.getOptionValueSource(o.attributeName()) === 'cli');
       if (misplaced !== undefined) throw new UsageError(`${misplaced.long ?? misplaced.flags} goes after 'explain': seprof explain ${misplaced.long ?? ''} ...`);
-      finish(await runExplain(flags, toolVersion));
+      finish(await runExplain(flags, toolVersion, progress));
     });
 }
 
-async function runExplain(flags: parse.ProfileFlags, toolVersion: string): Promise<Outcome> {
+async function runExplain(flags: parse.ProfileFlags, toolVersion: string, progress: ProgressFor): Promise<Outcome> {
   const spec = buildSpec(flags);
   const format = parse.format(flags, EXPLAIN_FORMATS);
   const reference = oneOf('convention', flags.convention, CONVENTION_KEYS);
   const keys = parse.columns({ conventions: flags.conventions ?? 'all' });
-  const result = await profile(spec, parse.profileOptions(flags));
+  const result = await profileWithProgress(spec, flags, progress);
   // Loaded on use: the root command should not pay for explain's modules.
   const [{ explain }, { renderExplanation }] = await Promise.all([import('../analyzers/explain.js'), import('../report/explain/index.js')]);
   return checkedOutcome(renderExplanation(explain(result, keys, reference), format, toolVersion), result.check, flags.measure);

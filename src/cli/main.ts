@@ -23,6 +23,7 @@ const terminal = {
   err: (text: string) => {
     process.stderr.write(text);
   },
+  errTerminal: process.stderr.isTTY ? process.stderr : undefined,
 };
 
 void runCli(process.argv.slice(2), terminal).then((code) => {

@@ -49,18 +49,22 @@ export const measureOptions: OptionGroup = (command) =>
     .option('--max-memory <size>', 'skip the measured run when it needs more memory, e.g. 2G (default: a quarter of free memory)')
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu', 'auto');
 
-/** How long to time one model (the main command). */
+/** Whether and how long to time one model (the main command): timing is opt-in. */
 export const latencyOptions: OptionGroup = (command) =>
   command
-    .option('--latency', 'also time every layer: time, share of the total and achieved GFLOP/s')
-    .option('--runs <N>', 'timed forward runs for the latency (default: up to 100 within about 3 s, at least 3)')
-    .option('--warmup <N>', 'untimed forward runs before timing (default: up to 200 within about 1 s)');
+    .option('--latency', 'also time the forward pass and every layer: time, share of the total and achieved GFLOP/s (off: counts and the measured check only)')
+    .option('--runs <N>', 'timed forward runs for the latency; implies --latency (default: up to 100 within about 3 s, at least 3)')
+    .option('--warmup <N>', 'untimed forward runs before timing; implies --latency (default: up to 200 within about 1 s)');
 
-/** How long to time each of many models (sweep, report): counts are the point. */
+/** Whether and how long to time each of many models (sweep, report): counts are the point. */
 export const batchLatencyOptions: OptionGroup = (command) =>
   command
-    .option('--runs <N>', 'timed forward runs for each latency (default: up to 30 within about 0.8 s)')
-    .option('--warmup <N>', 'untimed forward runs before timing (default: up to 50 within about 0.3 s)');
+    .option('--latency', "also time each case's forward pass (off: counts and the measured check only)")
+    .option('--runs <N>', 'timed forward runs for each latency; implies --latency (default: up to 30 within about 0.8 s)')
+    .option('--warmup <N>', 'untimed forward runs before timing; implies --latency (default: up to 50 within about 0.3 s)');
+
+/** For the commands whose runs can take long enough to show progress on stderr. */
+export const quietOption: OptionGroup = (command) => command.option('--quiet', 'no progress on stderr');
 
 export const insertionPointOptions: OptionGroup = (command) =>
   command
@@ -96,6 +100,7 @@ export const PROFILE_OPTIONS: readonly OptionGroup[] = [
   trainingOption,
   measureOptions,
   latencyOptions,
+  quietOption,
   insertionPointOptions,
   layerOptions,
   formatOptions(FORMATS),

@@ -2,6 +2,7 @@
 import { freemem, totalmem } from 'node:os';
 import { CONVENTION_KEYS, DEFAULT_CONVENTION, type ConventionColumns } from '../analyzers/conventions';
 import { BACKEND_CHOICES, type BackendChoice } from '../analyzers/measured/backend-choice';
+import type { Timing } from '../analyzers/measured/latency';
 import type { ProfileOptions } from '../analyzers/profile';
 import { UsageError } from '../errors';
 import { byteSize, oneOf, wholeNumber } from '../parse';
@@ -49,6 +50,8 @@ export interface MeasureFlags {
   latency?: boolean | undefined;
   maxMemory?: string | undefined;
   training?: boolean | undefined;
+  /** No progress on stderr. */
+  quiet?: boolean | undefined;
 }
 
 export interface LatencyDefaults {
@@ -56,26 +59,36 @@ export interface LatencyDefaults {
   warmup: number;
   runsBudgetMs: number;
   warmupBudgetMs: number;
+  /** Time every layer too. */
+  perLayer: boolean;
 }
 
 /** One profile: a small block gets 200 warm-up and 100 timed runs; a network stops after the budgets. */
-export const PROFILE_LATENCY: LatencyDefaults = { runs: 100, warmup: 200, runsBudgetMs: 3000, warmupBudgetMs: 1000 };
+export const PROFILE_LATENCY: LatencyDefaults = { runs: 100, warmup: 200, runsBudgetMs: 3000, warmupBudgetMs: 1000, perLayer: true };
 
-/** Many profiles (sweep, report): counts are the point, so each latency gets less time. */
-export const BATCH_LATENCY: LatencyDefaults = { runs: 30, warmup: 50, runsBudgetMs: 800, warmupBudgetMs: 300 };
+/** Many profiles (sweep, report): each latency gets less time, and shows no per-layer times. */
+export const BATCH_LATENCY: LatencyDefaults = { runs: 30, warmup: 50, runsBudgetMs: 800, warmupBudgetMs: 300, perLayer: false };
 
-/** How to profile: measure or not, on which backend, how many runs, within what memory. */
-export function profileOptions(flags: MeasureFlags, latency: LatencyDefaults = PROFILE_LATENCY): ProfileOptions {
+/** Timing only when asked: `--latency`, or `--runs`/`--warmup`, which make no sense without it. */
+function timing(flags: MeasureFlags, defaults: LatencyDefaults): Timing | undefined {
   const runs = flags.runs === undefined ? undefined : wholeNumber('runs', flags.runs, 1);
   const warmup = flags.warmup === undefined ? undefined : wholeNumber('warmup', flags.warmup, 0);
+  if (flags.latency !== true && runs === undefined && warmup === undefined) return undefined;
+  return {
+    runs: runs ?? defaults.runs,
+    warmup: warmup ?? defaults.warmup,
+    runsBudgetMs: runs === undefined ? defaults.runsBudgetMs : undefined,
+    warmupBudgetMs: warmup === undefined ? defaults.warmupBudgetMs : undefined,
+    perLayer: defaults.perLayer,
+  };
+}
+
+/** How to profile: measure or not, on which backend, timed or not, within what memory. */
+export function profileOptions(flags: MeasureFlags, latency: LatencyDefaults = PROFILE_LATENCY): ProfileOptions {
   return {
     measure: flags.measure,
     backend: backend(flags.backend),
-    runs: runs ?? latency.runs,
-    warmup: warmup ?? latency.warmup,
-    runsBudgetMs: runs === undefined ? latency.runsBudgetMs : undefined,
-    warmupBudgetMs: warmup === undefined ? latency.warmupBudgetMs : undefined,
-    perLayer: flags.latency === true,
+    timing: timing(flags, latency),
     training: flags.training === true,
     maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : maxMemory(flags.maxMemory),
   };

@@ -2,11 +2,14 @@
 import { EXIT_FAILED, EXIT_OK } from '../errors';
 import { writeOutputSet, type OutputSet } from '../fs/output-set';
 import { terminalSafe } from '../report/text';
+import type { ProgressFor } from './progress';
 
 /** Where the CLI writes: the process's streams, or strings in a test. */
 export interface Terminal {
   out(text: string): void;
   err(text: string): void;
+  /** stderr when it is a terminal: progress is a bar redrawn in place; otherwise plain lines now and then. */
+  errTerminal?: { readonly columns: number } | undefined;
 }
 
 export interface Outcome {
@@ -31,8 +34,10 @@ export function deliver(result: Outcome, terminal: Terminal): number {
   return result.failed ? EXIT_FAILED : EXIT_OK;
 }
 
-/** What every command gets: the version it reports, and where to hand its outcome. */
+/** What every command gets: the version it reports, where to hand its outcome, and its progress on stderr. */
 export interface CommandContext {
   toolVersion: string;
   finish(result: Outcome): void;
+  /** Progress lines go to stderr as the work advances, not through the outcome. */
+  progress: ProgressFor;
 }

@@ -1,24 +1,41 @@
 // The main job: profile one block, analytic and measured.
 import type { Check } from '../analyzers/check';
-import { profile } from '../analyzers/profile';
+import { profile, type Profile } from '../analyzers/profile';
 import { wholeNumber } from '../parse';
 import { render } from '../report';
-import { buildSpec } from '../model/spec';
+import { buildSpec, type Spec } from '../model/spec';
 import { insertionPoints, runInsertionPoints } from './insertion-points';
 import * as parse from './options';
 import { outcome, type Outcome } from './outcome';
+import { SILENT, type ProgressFor } from './progress';
 
-export async function runProfile(flags: parse.ProfileFlags, toolVersion: string): Promise<Outcome> {
+export async function runProfile(flags: parse.ProfileFlags, toolVersion: string, progress: ProgressFor): Promise<Outcome> {
   const points = insertionPoints(flags);
   if (points !== undefined) return runInsertionPoints(points, flags, toolVersion);
 
   const spec = buildSpec(flags);
   const format = parse.format(flags);
   const columns = parse.columns(flags);
-  const depth = flags.depth === undefined ? (spec.block === 'network' || spec.block === 'file' ? 2 : undefined) : wholeNumber('depth', flags.depth);
+  const depth = flags.depth === undefined ? defaultDepth(spec) : wholeNumber('depth', flags.depth);
   const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
-  const result = await profile(spec, parse.profileOptions(flags));
+  const result = await profileWithProgress(spec, flags, progress);
   return checkedOutcome(render(result, { format, columns, toolVersion, depth, top }), result.check, flags.measure);
+}
+
+/** Networks and model files print a tree of module paths two deep unless --depth says otherwise. */
+export function defaultDepth(spec: Spec): number | undefined {
+  return spec.block === 'network' || spec.block === 'file' ? 2 : undefined;
+}
+
+/** A measured network or a backward pass takes seconds: progress on stderr meanwhile (not --quiet). */
+export async function profileWithProgress(spec: Spec, flags: parse.MeasureFlags, progress: ProgressFor): Promise<Profile> {
+  const long = flags.measure && (spec.block === 'network' || flags.training === true);
+  const shown = long ? progress(flags.quiet) : SILENT;
+  try {
+    return await profile(spec, { ...parse.profileOptions(flags), onProgress: shown.update });
+  } finally {
+    shown.end();
+  }
 }
 
 /**

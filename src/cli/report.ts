@@ -6,9 +6,10 @@ import { reportCharts } from '../report/charts';
 import { renderReportJson, reportJson, totalSeconds } from '../report/document';
 import { renderJunit } from '../report/junit';
 import { renderReportMarkdown } from '../report/report-markdown';
-import { batchLatencyOptions, compose, conventionOptions, debugOption, measureOptions } from './option-groups';
+import { batchLatencyOptions, compose, conventionOptions, debugOption, measureOptions, quietOption } from './option-groups';
 import * as parse from './options';
 import type { CommandContext, Outcome } from './outcome';
+import type { ProgressFor } from './progress';
 import { runCases } from './run-cases';
 import { loadSuite } from './suite';
 
@@ -17,13 +18,13 @@ interface ReportFlags extends parse.MeasureFlags, Pick<parse.RenderFlags, 'conve
   out: string;
 }
 
-async function runReport(flags: ReportFlags, toolVersion: string): Promise<Outcome> {
+async function runReport(flags: ReportFlags, toolVersion: string, progress: ProgressFor): Promise<Outcome> {
   const columns = parse.columns(flags);
   const options = parse.profileOptions(flags, parse.BATCH_LATENCY);
   const cases = loadSuite(flags.suite);
 
   const date = new Date();
-  const results = await runCases(cases, options);
+  const results = await runCases(cases, options, progress(flags.quiet));
   const charts = reportCharts(results, columns[0]);
   const files: [name: string, text: string][] = [
     ...charts.map((c): [string, string] => [c.file, c.svg]),
@@ -43,11 +44,11 @@ async function runReport(flags: ReportFlags, toolVersion: string): Promise<Outco
   };
 }
 
-export function addReportCommand(program: Command, { toolVersion, finish }: CommandContext): void {
+export function addReportCommand(program: Command, { toolVersion, finish, progress }: CommandContext): void {
   const command = program
     .command('report')
     .description('profile every case of a suite; write report.json, report.md, junit.xml and SVG charts')
     .requiredOption('--suite <file>', 'the suite: named cases of profile options, e.g. reports/suite.json')
     .requiredOption('--out <dir>', 'the directory to write into: replaced whole by a link to the new set of files');
-  compose(command, measureOptions, batchLatencyOptions, conventionOptions('the MACs column and chart: thop, fvcore, ptflops, ptflops-aten, macs or flops'), debugOption).action(async (flags: ReportFlags) => finish(await runReport(flags, toolVersion)));
+  compose(command, measureOptions, batchLatencyOptions, quietOption, conventionOptions('the MACs column and chart: thop, fvcore, ptflops, ptflops-aten, macs or flops'), debugOption).action(async (flags: ReportFlags) => finish(await runReport(flags, toolVersion, progress)));
 }

@@ -2,18 +2,20 @@
 // first measured case only; the rest reuse them (Node caches the module, tfjs the backend).
 import { profile, type ProfileOptions } from '../analyzers/profile';
 import type { CaseResult } from '../report/document';
-import { progressBar } from './progress';
+import { SILENT, type Progress } from './progress';
 import type { NamedSpec } from './suite';
 
-export async function runCases(cases: readonly NamedSpec[], options: ProfileOptions): Promise<CaseResult[]> {
-  const progress = progressBar(cases.length);
+export async function runCases(cases: readonly NamedSpec[], options: ProfileOptions, progress: Progress = SILENT): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
-  for (const { name, spec } of cases) {
-    progress.update(results.length, name);
-    const start = performance.now();
-    const result = await profile(spec, options);
-    results.push({ name, profile: result, seconds: (performance.now() - start) / 1000 });
+  try {
+    for (const { name, spec } of cases) {
+      const start = performance.now();
+      const result = await profile(spec, options);
+      results.push({ name, profile: result, seconds: (performance.now() - start) / 1000 });
+      progress.update(results.length, cases.length, 'cases');
+    }
+  } finally {
+    progress.end();
   }
-  progress.done();
   return results;
 }

@@ -9,6 +9,7 @@ import { terminalSafe } from '../report/text';
 import { deliver, type CommandContext, type Outcome, type Terminal } from './outcome';
 import { compose, PROFILE_OPTIONS } from './option-groups';
 import { runProfile } from './profile';
+import { progressFor } from './progress';
 
 type AddCommand = (program: Command, context: CommandContext) => void;
 
@@ -93,7 +94,14 @@ export async function runCli(rawArgv: readonly string[], terminal: Terminal): Pr
   const argv = withFileArgument(rawArgv);
   const version = toolVersion();
   let result: Outcome | undefined;
-  const context: CommandContext = { toolVersion: version, finish: (o) => (result = o) };
+  const stderr = {
+    isTTY: terminal.errTerminal !== undefined,
+    get columns() {
+      return terminal.errTerminal?.columns;
+    },
+    write: (text: string) => terminal.err(text),
+  };
+  const context: CommandContext = { toolVersion: version, finish: (o) => (result = o), progress: progressFor(stderr) };
   const output = { writeOut: (text: string) => terminal.out(text), writeErr: () => {}, outputError: () => {} };
   const program = new Command('seprof')
     .description('Parameters, MACs and FLOPs of Squeeze-and-Excitation blocks, exact and verified in tfjs')
@@ -103,7 +111,7 @@ export async function runCli(rawArgv: readonly string[], terminal: Terminal): Pr
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput(output);
-  compose(program, ...PROFILE_OPTIONS).action(async (flags) => context.finish(await runProfile(flags, version)));
+  compose(program, ...PROFILE_OPTIONS).action(async (flags) => context.finish(await runProfile(flags, version, context.progress)));
   try {
     for (const name of subcommandsFor(argv)) (await SUBCOMMANDS[name]?.())?.(program, context);
     for (const command of program.commands) command.version(version).exitOverride().configureOutput(output);

@@ -6,9 +6,10 @@ import { renderReportJson, reportJson, type CaseResult } from '../report/documen
 import { FORMATS, type Format } from '../report/render-options';
 import { describeSpec } from '../model/spec';
 import { combinations, expandValues, type Axis } from '../sweep/grammar';
-import { batchLatencyOptions, compose, conventionOptions, debugOption, formatOptions, measureOptions, specOptions } from './option-groups';
+import { batchLatencyOptions, compose, conventionOptions, debugOption, formatOptions, measureOptions, quietOption, specOptions } from './option-groups';
 import * as parse from './options';
 import { outcome, type CommandContext, type Outcome } from './outcome';
+import type { ProgressFor } from './progress';
 import { runCases } from './run-cases';
 import { isSpecOption, specFromOptions, type RawOptions } from './spec-options';
 import { within } from './within';
@@ -73,12 +74,12 @@ function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], form
   }
 }
 
-async function runSweep(command: Command, flags: SweepFlags & RawOptions, toolVersion: string): Promise<Outcome> {
+async function runSweep(command: Command, flags: SweepFlags & RawOptions, toolVersion: string, progress: ProgressFor): Promise<Outcome> {
   const format = parse.format(flags);
   const columns = parse.columns(flags);
   const options = parse.profileOptions(flags, parse.BATCH_LATENCY);
   const { cases, varying } = sweepCases(command, flags);
-  const results = await runCases(cases, options);
+  const results = await runCases(cases, options, progress(flags.quiet));
   const stdout = render(results, cases, varying, format, columns, toolVersion);
   const failed = mismatchedCases(results).length;
   const skipped = flags.measure ? skippedCases(results) : [];
@@ -87,10 +88,10 @@ async function runSweep(command: Command, flags: SweepFlags & RawOptions, toolVe
   return outcome(stdout, [...notes, `seprof: analytic and measured counts differ in ${failed} of ${results.length} case(s)`], true);
 }
 
-export function addSweepCommand(program: Command, { toolVersion, finish }: CommandContext): void {
-  const command = compose(program.command('sweep'), specOptions, measureOptions, batchLatencyOptions, formatOptions(FORMATS), conventionOptions(), debugOption)
+export function addSweepCommand(program: Command, { toolVersion, finish, progress }: CommandContext): void {
+  const command = compose(program.command('sweep'), specOptions, measureOptions, batchLatencyOptions, quietOption, formatOptions(FORMATS), conventionOptions(), debugOption)
     .description('profile every combination of lists and ranges of the profile options, one row each')
     .usage('--channels LIST [--reduction LIST] [--height LIST] ... [options]')
     .addHelpText('after', GRAMMAR);
-  command.action(async (flags: SweepFlags & RawOptions) => finish(await runSweep(command, flags, toolVersion)));
+  command.action(async (flags: SweepFlags & RawOptions) => finish(await runSweep(command, flags, toolVersion, progress)));
 }

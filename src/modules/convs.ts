@@ -3,7 +3,7 @@
 // inside one layer that holds one weight, so that it reads back as one op.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { apply, channelsOf, type Tensor } from './layers';
+import { apply, channelsOf, weights, type Initializer, type Tensor } from './layers';
 
 export interface ConvOptions {
   filters: number;
@@ -21,6 +21,7 @@ class GroupedConv2D extends tfl.layers.Layer {
   constructor(
     private readonly options: ConvOptions,
     name: string,
+    private readonly initializer: Initializer,
   ) {
     super({ name });
   }
@@ -29,7 +30,7 @@ class GroupedConv2D extends tfl.layers.Layer {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
     const cin = shape[3] ?? 0;
     const { kernelSize: k, groups, filters } = this.options;
-    this.kernel = this.addWeight('kernel', [k, k, cin / groups, filters], 'float32', tfl.initializers.heNormal({}));
+    this.kernel = this.addWeight('kernel', [k, k, cin / groups, filters], 'float32', this.initializer);
     this.built = true;
   }
 
@@ -55,10 +56,10 @@ class GroupedConv2D extends tfl.layers.Layer {
 export function convolution(name: string, x: Tensor, options: ConvOptions): Tensor {
   const { filters, kernelSize, strides, groups, bias } = options;
   const cin = channelsOf(x);
-  if (groups === 1) return apply(tfl.layers.conv2d({ name, filters, kernelSize, strides, padding: 'same', useBias: bias }), x);
+  if (groups === 1) return apply(tfl.layers.conv2d({ name, filters, kernelSize, strides, padding: 'same', useBias: bias, ...weights() }), x);
   if (groups === cin && filters === cin && !bias) {
-    return apply(tfl.layers.depthwiseConv2d({ name, kernelSize, strides, depthMultiplier: 1, padding: 'same', useBias: false }), x);
+    return apply(tfl.layers.depthwiseConv2d({ name, kernelSize, strides, depthMultiplier: 1, padding: 'same', useBias: false, depthwiseInitializer: weights().kernelInitializer }), x);
   }
   if (bias) throw new Error(`${name}: a grouped conv with bias is not built`);
-  return apply(new GroupedConv2D(options, name), x);
+  return apply(new GroupedConv2D(options, name, weights().kernelInitializer), x);
 }

@@ -4,7 +4,7 @@ import { UsageError } from '../errors';
 import type { Node } from '../model/graph';
 import { activation } from './activations';
 import { convolution } from './convs';
-import { add, apply, batchnorm, type Tensor } from './layers';
+import { add, apply, batchnorm, weights, type Tensor } from './layers';
 import { seLayers } from './se';
 
 /**
@@ -37,7 +37,7 @@ function nodeLayers(node: Node, x: Tensor): Tensor {
       return apply(tfl.layers.globalAveragePooling2d({ name: node.name }), x);
     case 'linear': {
       const flat = x.shape.length > 2 ? apply(tfl.layers.flatten({ name: `${node.name}.flatten` }), x) : x;
-      return apply(tfl.layers.dense({ name: node.name, units: node.out, useBias: node.bias }), flat);
+      return apply(tfl.layers.dense({ name: node.name, units: node.out, useBias: node.bias, ...weights() }), flat);
     }
     case 'se':
       return seLayers(x, { ...node.se, prefix: node.prefix });

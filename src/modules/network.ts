@@ -1,7 +1,7 @@
 // A network plan built as tfjs layers.
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Piece } from '../model/networks';
-import { apply, convBnRelu, pool, type Tensor } from './layers';
+import { apply, convBnRelu, pool, weights, type Tensor } from './layers';
 import { nodesLayers } from './graph';
 import { inceptionBlockLayers } from './inception';
 import { resnetBlockLayers } from './resnet';
@@ -19,7 +19,7 @@ function pieceLayers(piece: Piece, x: Tensor): Tensor {
     case 'global-pool':
       return apply(tfl.layers.globalAveragePooling2d({ name: piece.name }), x);
     case 'linear':
-      return apply(tfl.layers.dense({ name: piece.name, units: piece.out, useBias: piece.bias }), x);
+      return apply(tfl.layers.dense({ name: piece.name, units: piece.out, useBias: piece.bias, ...weights() }), x);
     case 'nodes':
       return nodesLayers(piece.nodes, x);
   }

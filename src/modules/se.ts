@@ -5,7 +5,7 @@ import { seWidth, type SeSettings } from '../model/blocks';
 import { PAPER_SE, seOpNames } from '../model/se-variants';
 import { activation } from './activations';
 import { convolution } from './convs';
-import { apply, channelsOf, type Tensor } from './layers';
+import { apply, channelsOf, weights, type Tensor } from './layers';
 
 export interface SeLayerOptions extends SeSettings {
   /** Name prefix: '' standalone, 'se.' inside a block. */
@@ -19,7 +19,7 @@ export function seLayers(x: Tensor, { prefix = '', ...se }: SeLayerOptions): Ten
   const channels = channelsOf(x);
   const fc = (name: string, input: Tensor, units: number): Tensor =>
     variant.fc === 'linear'
-      ? apply(tfl.layers.dense({ units, useBias: se.bias, name }), input)
+      ? apply(tfl.layers.dense({ units, useBias: se.bias, name, ...weights() }), input)
       : convolution(name, input, { filters: units, kernelSize: 1, strides: 1, groups: 1, bias: se.bias });
   let s = apply(tfl.layers.globalAveragePooling2d({ name: `${prefix}${names.squeeze}` }), x);
   // A 1x1 conv reads the squeeze as [B, 1, 1, C]: a view, no arithmetic.

@@ -22,11 +22,17 @@ export function checkCell(check: Check): string {
 }
 
 function latencyCell({ profile }: CaseResult): string {
-  return profile.measured === undefined ? '-' : milliseconds(profile.measured.latency.medianMs);
+  const latency = profile.measured?.latency;
+  return latency === undefined ? '-' : milliseconds(latency.medianMs);
 }
 
-function head(labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string[] {
-  return [...labels.map((l) => l.header), 'Params', ...columns.map((key) => columnHeader(key)), 'Check', 'Latency ms'];
+/** The latency column only when a case was timed (`--latency`, `--runs`): timing is opt-in. */
+function timed(results: readonly CaseResult[]): boolean {
+  return results.some((r) => r.profile.measured?.latency !== undefined);
+}
+
+function head(labels: readonly LabelColumn[], columns: readonly ConventionKey[], withLatency: boolean): string[] {
+  return [...labels.map((l) => l.header), 'Params', ...columns.map((key) => columnHeader(key)), 'Check', ...(withLatency ? ['Latency ms'] : [])];
 }
 
 /** Numbers align right; the labels and the check word align left. */
@@ -35,14 +41,14 @@ function numeric(labels: readonly LabelColumn[], columns: readonly ConventionKey
   return (i) => i >= labels.length && i !== check;
 }
 
-function cells(result: CaseResult, labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string[] {
+function cells(result: CaseResult, labels: readonly LabelColumn[], columns: readonly ConventionKey[], withLatency: boolean): string[] {
   const { totals, check } = result.profile;
   return [
     ...labels.map((l) => l.cell(result)),
     withCommas(totals.params),
     ...columns.map((k) => withCommas(totals.counts[k] ?? 0n)),
     checkCell(check),
-    latencyCell(result),
+    ...(withLatency ? [latencyCell(result)] : []),
   ];
 }
 
@@ -82,16 +88,18 @@ export function mismatchLines(results: readonly CaseResult[]): string[] {
 }
 
 export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string {
-  const rows = results.map((result) => cells(result, labels, columns));
-  const table = textTable(head(labels, columns), rows, { rightAligned: numeric(labels, columns) });
+  const withLatency = timed(results);
+  const rows = results.map((result) => cells(result, labels, columns, withLatency));
+  const table = textTable(head(labels, columns, withLatency), rows, { rightAligned: numeric(labels, columns) });
   const summary = casesSummary(results).map(([label, value]) => `${label}: ${value}`);
   return [table, ...summary, ...mismatchLines(results).map((l) => `  ${l}`), ''].join('\n');
 }
 
 export function renderCasesMarkdown(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string {
-  const header = head(labels, columns);
+  const withLatency = timed(results);
+  const header = head(labels, columns, withLatency);
   const markdownCells = (r: CaseResult): string[] => {
-    const values = cells(r, labels, columns).map(markdownText);
+    const values = cells(r, labels, columns, withLatency).map(markdownText);
     labels.forEach((l, i) => {
       if (l.markdown !== undefined) values[i] = l.markdown(r);
     });
@@ -121,7 +129,7 @@ export function renderCasesCsv(results: readonly CaseResult[], labels: readonly 
         String(totals.buffers),
         ...CONVENTION_KEYS.map((k) => String(totals.counts[k] ?? 0n)),
         check.status,
-        measured === undefined ? '' : String(measured.latency.medianMs),
+        measured?.latency === undefined ? '' : String(measured.latency.medianMs),
         measured?.backend.name ?? '',
       ];
     }),

@@ -34,14 +34,20 @@ function countLine({ totals, training }: Profile, key: ConventionKey): string {
   return `${withCommas(forward)} forward + ${withCommas(backward)} backward = ${withCommas(total)} (${clever(total)})`;
 }
 
-/** Beyond this p10-p90 spread, as a fraction of the median, a timing is not to be trusted. */
+/** Beyond this p10-p90 spread, as a fraction of the median, the runs varied widely. */
 export const WIDE_SPREAD = 0.5;
 
+/** A wide spread is said once, as a fact about the machine: the counts are not affected. */
 function spreadNote(latency: Latency): string {
   const spread = (latency.p90Ms - latency.p10Ms) / latency.medianMs;
-  return spread > WIDE_SPREAD
-    ? `; spread ${Math.round(spread * 100)}% of the median: too wide to trust, rerun on a quiet machine or raise --runs`
-    : '';
+  return spread > WIDE_SPREAD ? `; runs varied widely (p10 to p90 spans ${Math.round(spread * 100)}% of the median)` : '';
+}
+
+function latencyLine(latency: Latency): string {
+  return (
+    `${milliseconds(latency.medianMs)} ms median (p10 ${milliseconds(latency.p10Ms)}, p90 ${milliseconds(latency.p90Ms)}) ` +
+    `over ${latency.runs} runs after ${latency.warmup} warm-up${spreadNote(latency)}`
+  );
 }
 
 export function summaryLines(profile: Profile, columns: readonly ConventionKey[]): SummaryLine[] {
@@ -60,14 +66,8 @@ export function summaryLines(profile: Profile, columns: readonly ConventionKey[]
   );
   if (measured !== undefined) {
     const { backend, latency } = measured;
-    lines.push(
-      ['Backend', `${backend.name} (tfjs ${backend.tfjsVersion})`],
-      [
-        'Latency',
-        `${milliseconds(latency.medianMs)} ms median (p10 ${milliseconds(latency.p10Ms)}, p90 ${milliseconds(latency.p90Ms)}) ` +
-          `over ${latency.runs} runs after ${latency.warmup} warm-up${spreadNote(latency)}`,
-      ],
-    );
+    lines.push(['Backend', `${backend.name} (tfjs ${backend.tfjsVersion})`]);
+    if (latency !== undefined) lines.push(['Latency', latencyLine(latency)]);
   }
   lines.push(['Check', checkLine(profile)]);
   return lines;

@@ -1,7 +1,6 @@
 // Loads tfjs and picks the backend that measures: tfjs-node where it loads, else wasm, else cpu.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import '@tensorflow/tfjs-backend-cpu';
 import { UsageError } from '../../errors';
 import type { BackendChoice, BackendInfo, BackendName } from './backend-choice';
 import { registerWasmGradients } from './wasm-gradients';
@@ -22,6 +21,8 @@ async function tensorflowBackendLoads(): Promise<boolean> {
 
 async function activate(name: BackendName): Promise<boolean> {
   if (name === 'tensorflow' && !(await tensorflowBackendLoads())) return false;
+  // Loaded on use: wasm measures almost every run, and the cpu backend costs 20 ms to load.
+  if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   try {
     return (await tf.setBackend(name)) && tf.getBackend() === name;
   } catch {

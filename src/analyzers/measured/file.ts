@@ -76,8 +76,8 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
       info.kernels.forEach((k, i) => {
         if (!inSpan.has(i) && !LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
       });
-      const latency = timeRuns(forward, options);
-      return { backend, ops, unrecognised, latency, profiledMs };
+      const latency = options.timing === undefined ? undefined : timeRuns(forward, options.timing, options.onProgress);
+      return { backend, ops, unrecognised, profiledMs, ...(latency && { latency }) };
     } finally {
       tf.dispose([...inputs.values()]);
       executor.dispose();

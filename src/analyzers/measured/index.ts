@@ -1,5 +1,7 @@
 // The measured path: build the spec's tfjs model, run it layer by layer under tf.profile,
 // and read the ops from the kernels that executed and the weights that were allocated.
+// First: tfjs's bundles then compile from V8's code cache when one is there.
+import './compile-cache';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../../errors';
@@ -10,25 +12,30 @@ import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
 import { readBackward, type LayerGradient, type MeasuredBackward } from './gradient-kernels';
 import { layerGradientKernels, modelGradientKernels } from './gradients';
-import { opsFromKernels, type LayerFacts } from './kernels';
-import { forwardOnce, summarize, timeForward, type Latency, type TimingPlan } from './latency';
+import { opsFromKernels, type KernelRecord, type LayerFacts } from './kernels';
+import { summarize, timeForward, type Latency, type Timing } from './latency';
+import { assertFits, skipOnMemoryFault } from './memory';
+import type { OnProgress } from './progress';
 
-export interface MeasureOptions extends TimingPlan {
+export interface MeasureOptions {
   backend: BackendChoice;
-  /** Also time every layer (`--latency`). */
-  perLayer?: boolean | undefined;
+  /** Time the forward pass (and every layer) only when asked: counts are the point. */
+  timing?: Timing | undefined;
   /** Also run the backward pass (`--training`). */
   training?: boolean | undefined;
+  /** Told as layers and timed runs are done. */
+  onProgress?: OnProgress | undefined;
+  /** The estimated peak of the run, checked against what the chosen backend can hold. */
+  peakBytes?: bigint | undefined;
 }
 
 export interface Measurement {
   backend: BackendInfo;
   ops: Op[];
   unrecognised: string[];
-  latency: Latency;
-  /** Wall time of the layer-by-layer profiled pass: the profiler's own cost beside latency. */
-  profiledMs: number;
-  /** Median ms per layer name, with `perLayer`. */
+  /** With `timing`. */
+  latency?: Latency;
+  /** Median ms per layer name, with `timing.perLayer`. */
   layerMs?: Record<string, number>;
   /** With `training`: the backward counts read from the gradient kernels. */
   backward?: MeasuredBackward;
@@ -59,6 +66,15 @@ function kernelsRecorded(): number {
 
 type LayerOutput = tf.Tensor | tf.Tensor[];
 
+/** How a pass over the layers reports and cleans up behind itself. */
+interface WalkOptions {
+  /** The phase named to `onProgress`, told after every layer. */
+  phase?: string;
+  onProgress?: OnProgress | undefined;
+  /** When given, each layer's weights are freed once it ran, and added here: for the last pass over a model. */
+  released?: Set<tfl.LayerVariable> | undefined;
+}
+
 /**
  * Runs the model layer by layer on real tensors, in order; `visit` wraps each layer's run
  * and may await between layers. Each activation is freed once its last reader has run: a
@@ -68,6 +84,7 @@ async function walkLayers(
   model: tfl.LayersModel,
   x: tf.Tensor,
   visit: (layer: tfl.layers.Layer, inputs: tf.Tensor[], run: () => LayerOutput) => LayerOutput | Promise<LayerOutput>,
+  { phase = 'layers', onProgress, released }: WalkOptions = {},
 ): Promise<void> {
   const values = new Map<number, tf.Tensor>();
   const modelInput = model.inputs[0];
@@ -77,16 +94,18 @@ async function walkLayers(
   for (const layer of model.layers) {
     for (const t of layer.inboundNodes[0]?.inputTensors ?? []) readers.set(t.id, (readers.get(t.id) ?? 0) + 1);
   }
+  const steps = model.layers.filter((layer) => (layer.inboundNodes[0]?.inboundLayers.length ?? 0) > 0);
   try {
-    for (const layer of model.layers) {
+    for (const [done, layer] of steps.entries()) {
       const node = layer.inboundNodes[0];
-      if (node === undefined || node.inboundLayers.length === 0) continue; // the input layer
+      if (node === undefined) continue;
       const inputs = node.inputTensors.map((t) => {
         const value = values.get(t.id);
         if (value === undefined) throw new Error(`layer ${layer.name} runs before its input ${t.name}`);
         return value;
       });
-      const outputs = await visit(layer, inputs, () => layer.apply(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as LayerOutput);
+      const visited = visit(layer, inputs, () => layer.apply(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs) as LayerOutput);
+      const outputs = visited instanceof Promise ? await visited : visited; // no tick for a synchronous visit
       const produced = Array.isArray(outputs) ? outputs : [outputs];
       node.outputTensors.forEach((t, i) => {
         const value = produced[i];
@@ -101,36 +120,62 @@ async function walkLayers(
           values.delete(t.id);
         }
       }
+      // Disposing a weight also frees the packed copy the wasm backend made of it for XNNPACK.
+      if (released !== undefined) {
+        for (const weight of layer.weights) {
+          weight.dispose();
+          released.add(weight);
+        }
+      }
+      onProgress?.(done + 1, steps.length, phase);
     }
   } finally {
     for (const value of values.values()) if (value !== x) value.dispose();
   }
 }
 
+/** What a profiled pass recorded: every kernel, and which of them ran inside each layer. */
+export interface RecordedPass {
+  kernels: KernelRecord[];
+  spans: { layer: tfl.layers.Layer; from: number; to: number }[];
+}
+
 /**
- * The ops of a layer-by-layer pass under one tf.profile: the kernels recorded between a
- * layer's start and end are its own (thop's forward hooks, in tfjs). One profile for the
- * whole pass keeps the profiler's cost near a plain forward's.
+ * A layer-by-layer pass under one tf.profile: the kernels recorded between a layer's start
+ * and end are its own (thop's forward hooks, in tfjs). One profile for the whole pass keeps
+ * the profiler's cost near a plain forward's; reading the kernels waits until it is over.
  */
-export async function profileLayers(model: tfl.LayersModel, x: tf.Tensor): Promise<{ ops: Op[]; unrecognised: string[] }> {
-  const spans: { layer: tfl.layers.Layer; from: number; to: number }[] = [];
+export async function recordLayers(model: tfl.LayersModel, x: tf.Tensor, walk: WalkOptions = {}): Promise<RecordedPass> {
+  const spans: RecordedPass['spans'] = [];
   const { kernels } = await tf.profile(async () => {
-    await walkLayers(model, x, (layer, _, run) => {
+    const visit = (layer: tfl.layers.Layer, _: tf.Tensor[], run: () => LayerOutput): LayerOutput => {
       const from = kernelsRecorded();
       const outputs = run();
       spans.push({ layer, from, to: kernelsRecorded() });
       return outputs;
-    });
+    };
+    await walkLayers(model, x, visit, { phase: 'layers measured', ...walk });
     return [];
   });
+  return { kernels, spans };
+}
+
+/** The ops of a recorded pass, each layer's from its own kernels and weights. */
+export function readLayers({ kernels, spans }: RecordedPass): { ops: Op[]; unrecognised: string[] } {
   const ops: Op[] = [];
   const unrecognised: string[] = [];
   for (const { layer, from, to } of spans) {
+    // Facts read weight shapes and the config, never weight values: released weights are fine.
     const read = opsFromKernels(kernels.slice(from, to), layerFacts(layer));
     ops.push(...read.ops);
     unrecognised.push(...read.unrecognised.map((k) => `${layer.name}: ${k}`));
   }
   return { ops, unrecognised };
+}
+
+/** The ops of a profiled layer-by-layer pass. */
+export async function profileLayers(model: tfl.LayersModel, x: tf.Tensor, walk: WalkOptions = {}): Promise<{ ops: Op[]; unrecognised: string[] }> {
+  return readLayers(await recordLayers(model, x, walk));
 }
 
 /** Median wall time of each layer over `runs` layer-by-layer passes, each layer waited for. */
@@ -152,14 +197,15 @@ export async function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: num
  * Each layer's backward kernels, from its own gradient with an upstream dy (what a backward
  * hook sees), on the real inputs of a layer-by-layer pass.
  */
-async function layerGradients(model: tfl.LayersModel, x: tf.Tensor, ops: readonly Op[]): Promise<LayerGradient[]> {
+async function layerGradients(model: tfl.LayersModel, x: tf.Tensor, ops: readonly Op[], onProgress: OnProgress | undefined): Promise<LayerGradient[]> {
   const withOps = new Set(ops.map((op) => op.name));
   const gradients: LayerGradient[] = [];
-  await walkLayers(model, x, async (layer, inputs, run) => {
+  const visit = async (layer: tfl.layers.Layer, inputs: tf.Tensor[], run: () => LayerOutput): Promise<LayerOutput> => {
     const facts = layerFacts(layer);
     gradients.push({ facts, hasOp: withOps.has(layer.name), kernels: await layerGradientKernels(layer, inputs) });
     return run();
-  });
+  };
+  await walkLayers(model, x, visit, { phase: 'layer gradients', onProgress });
   return gradients;
 }
 
@@ -174,14 +220,18 @@ export async function quietly<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+export { MeasurementSkipped } from './memory';
+
 export function measure(spec: Spec, options: MeasureOptions): Promise<Measurement> {
   const { channels, height, width } = spec.input;
-  return measureModel(() => buildModel(spec), [spec.batch, height, width, channels], options);
+  // Shared weights are cheaper to build and to pack; timing wants a model's distinct weights.
+  const build = (): tfl.LayersModel => buildModel(spec, { shareWeights: options.timing === undefined });
+  return measureModel(build, [spec.batch, height, width, channels], options);
 }
 
 /** Measures a model built on the chosen backend, on a random NHWC input of the given shape. */
 export function measureModel(build: () => tfl.LayersModel, inputShape: readonly number[], options: MeasureOptions): Promise<Measurement> {
-  return quietly(async () => {
+  return skipOnMemoryFault(() => quietly(async () => {
     try {
       return await measureLoudly(build, inputShape, options, options.backend);
     } catch (error) {
@@ -194,7 +244,7 @@ export function measureModel(build: () => tfl.LayersModel, inputShape: readonly 
       }
       throw new UsageError(`backend '${tf.getBackend()}' has no kernel '${kernel}' that this model needs; try --backend cpu`);
     }
-  });
+  }));
 }
 
 function missingKernel(error: unknown): string | undefined {
@@ -208,22 +258,30 @@ async function measureLoudly(
   choice: BackendChoice,
 ): Promise<Measurement> {
   const backend = await useBackend(choice);
+  assertFits(backend.name, options.peakBytes);
   const model = build();
-  const x = tf.randomNormal([...inputShape]); // NHWC
+  // Values change no kernel; filled on the backend, the input has no copy in JavaScript.
+  const x = tf.fill([...inputShape], 1); // NHWC
+  const released = new Set<tfl.LayerVariable>();
   try {
+    const { timing, onProgress } = options;
     const training = options.training === true;
-    // One untimed forward first, so the profiled pass does not pay first-run costs
-    // (wasm memory growth, kernel set-up) that the latency's warm-up also leaves out.
-    forwardOnce(model, x);
-    const start = performance.now();
-    const { ops, unrecognised } = await profileLayers(model, x);
-    const profiledMs = performance.now() - start;
-    const backward = training ? readBackward(await layerGradients(model, x, ops), await modelGradientKernels(model, x)) : undefined;
-    const latency = timeForward(model, x, options);
-    const layerMs = options.perLayer === true ? await layerTimes(model, x, Math.max(1, Math.min(latency.runs, 10))) : undefined;
-    return { backend, ops, unrecognised, latency, profiledMs, ...(layerMs && { layerMs }), ...(backward && { backward }) };
+    // By default the profiled pass is the only one: it is the first forward too (no warm-up,
+    // since nothing is timed), and it frees each layer's weights behind itself.
+    const last = !training && timing === undefined;
+    const { ops, unrecognised } = await profileLayers(model, x, { onProgress, ...(last && { released }) });
+    const backward = training ? readBackward(await layerGradients(model, x, ops, onProgress), await modelGradientKernels(model, x)) : undefined;
+    const latency = timing === undefined ? undefined : timeForward(model, x, timing, onProgress);
+    const layerMs = timing?.perLayer === true && latency !== undefined ? await layerTimes(model, x, Math.max(1, Math.min(latency.runs, 10))) : undefined;
+    return { backend, ops, unrecognised, ...(latency && { latency }), ...(layerMs && { layerMs }), ...(backward && { backward }) };
   } finally {
     x.dispose();
-    model.dispose();
+    disposeModel(model, released);
   }
+}
+
+/** Frees the model's weights that a pass has not freed already (tfjs refuses to free one twice). */
+function disposeModel(model: tfl.LayersModel, released: ReadonlySet<tfl.LayerVariable>): void {
+  if (released.size === 0) model.dispose();
+  else for (const weight of model.weights) if (!released.has(weight)) weight.dispose();
 }

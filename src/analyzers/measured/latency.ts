@@ -1,6 +1,7 @@
 // Forward latency of the whole model: warm-up, then repeated timed runs.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { OnProgress } from './progress';
 
 export interface Latency {
   medianMs: number;
@@ -60,6 +61,12 @@ export interface TimingPlan {
   warmupBudgetMs?: number | undefined;
 }
 
+/** What to time (`--latency`, `--runs`, `--warmup`): without it nothing is timed. */
+export interface Timing extends TimingPlan {
+  /** Also time every layer. */
+  perLayer: boolean;
+}
+
 const MIN_TIMED = 3;
 
 /** Repeats `once` up to `count` times, or until `budgetMs` is spent after `minimum` runs. */
@@ -76,12 +83,20 @@ function repeat(once: () => number, count: number, minimum: number, budgetMs: nu
 
 // Each sample is one forward: batching forwards into one sample would let a single
 // garbage-collection pause spoil the whole sample and widen the spread.
-export function timeForward(model: tfl.LayersModel, x: tf.Tensor, plan: TimingPlan): Latency {
-  return timeRuns(() => forwardOnce(model, x), plan);
+export function timeForward(model: tfl.LayersModel, x: tf.Tensor, plan: TimingPlan, onProgress?: OnProgress): Latency {
+  return timeRuns(() => forwardOnce(model, x), plan, onProgress);
 }
 
 /** Warm-up then timed runs of `once`, which returns its own wall time in ms. */
-export function timeRuns(once: () => number, plan: TimingPlan): Latency {
-  const warm = repeat(once, plan.warmup, Math.min(1, plan.warmup), plan.warmupBudgetMs);
-  return summarize(repeat(once, plan.runs, Math.min(MIN_TIMED, plan.runs), plan.runsBudgetMs), warm.length);
+export function timeRuns(once: () => number, plan: TimingPlan, onProgress?: OnProgress): Latency {
+  // At most warmup + runs forwards; the budgets may end either phase sooner.
+  const most = plan.warmup + plan.runs;
+  let done = 0;
+  const counted = (): number => {
+    const ms = once();
+    onProgress?.(++done, most, 'timing runs');
+    return ms;
+  };
+  const warm = repeat(counted, plan.warmup, Math.min(1, plan.warmup), plan.warmupBudgetMs);
+  return summarize(repeat(counted, plan.runs, Math.min(MIN_TIMED, plan.runs), plan.runsBudgetMs), warm.length);
 }

@@ -1,0 +1,69 @@
+// tfjs is 3 MB of JavaScript bundles that V8 parses and compiles on every start: a large share
+// of a measured run of a small block. Node 22 keeps compiled code itself (enableCompileCache);
+// on Node 20 seprof keeps V8's code cache of tfjs's bundles in the temporary directory, keyed
+// by file, size, mtime and Node version. Any doubt (no cache, a rejected or unwritable one)
+// falls back to Node's own compile: the cache can only save time, never change what runs.
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { constants, Script } from 'node:vm';
+
+const TFJS_BUNDLE = /[\\/]@tensorflow[\\/]tfjs-[\w-]+[\\/]dist[\\/][\w.-]+\.node\.js$/;
+
+type Compile = (this: Module, content: string, filename: string) => unknown;
+
+function cacheFile(filename: string): string {
+  const { size, mtimeMs } = statSync(filename);
+  const dir = join(tmpdir(), `seprof-compile-cache-${process.getuid?.() ?? 'user'}`);
+  return join(dir, `${basename(filename)}-${size}-${Math.round(mtimeMs)}-${process.version}.bin`);
+}
+
+function readCache(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, data: Buffer): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`; // concurrent runs each rename a whole file
+    writeFileSync(temporary, data);
+    renameSync(temporary, file);
+  } catch {
+    // A read-only or full temporary directory: the next run compiles again.
+  }
+}
+
+/** The module's wrapper function compiled with the cache, or undefined to compile as Node does. */
+function compileCached(filename: string, content: string): { wrapper: (...args: unknown[]) => unknown; script: Script; file: string; hit: boolean } | undefined {
+  try {
+    const file = cacheFile(filename);
+    const cachedData = readCache(file);
+    const script = new Script(Module.wrap(content), { filename, cachedData, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+    const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
+    return { wrapper, script, file, hit: cachedData !== undefined && !script.cachedDataRejected };
+  } catch {
+    return undefined;
+  }
+}
+
+function cacheTfjsBundles(): void {
+  const prototype = Module.prototype as unknown as { _compile: Compile };
+  const compile = prototype._compile;
+  prototype._compile = function (content, filename) {
+    const compiled = TFJS_BUNDLE.test(filename) ? compileCached(filename, content) : undefined;
+    if (compiled === undefined) return compile.call(this, content, filename);
+    const result = compiled.wrapper.call(this.exports, this.exports, Module.createRequire(filename), this, filename, dirname(filename));
+    // After the run, the cache holds the functions the bundle's top level compiled too.
+    if (!compiled.hit) writeCache(compiled.file, compiled.script.createCachedData());
+    return result;
+  };
+}
+
+const native = (Module as unknown as { enableCompileCache?: () => unknown }).enableCompileCache;
+if (native !== undefined) native();
+else if (constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== undefined) cacheTfjsBundles();

@@ -1,0 +1,41 @@
+// tfjs's bundles compile from V8's code cache on later runs; a missing or corrupt cache only
+// costs the compile, never the result.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './support/cli';
+
+const nativeCache = 'enableCompileCache' in (require('node:module') as object);
+
+function run(tmp: string): { code: number | null; stdout: string } {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'seprof'), '--channels', '64', '--reduction', '4', '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, TMPDIR: tmp },
+  });
+  return { code: result.status, stdout: result.stdout };
+}
+
+describe.skipIf(nativeCache)('the compile cache of tfjs on Node 20', () => {
+  it('is written by the first measured run and read by the next, with the same result', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'seprof-cache-'));
+    const first = run(tmp);
+    expect(first.code).toBe(0);
+    const [dir] = readdirSync(tmp).filter((name) => name.startsWith('seprof-compile-cache-'));
+    const files = readdirSync(join(tmp, dir ?? ''));
+    expect(files.some((f) => f.startsWith('tf-core.node.js-'))).toBe(true);
+    expect(files.some((f) => f.startsWith('tf-layers.node.js-'))).toBe(true);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const second = run(tmp);
+    expect(second.code).toBe(0);
+    const strip = (text: string): unknown => ({ ...(JSON.parse(text) as object), toolVersion: null });
+    expect(strip(second.stdout)).toEqual(strip(first.stdout));
+
+    // A corrupt cache is rejected by V8 and rewritten.
+    for (const f of files) writeFileSync(join(tmp, dir ?? '', f), 'not a code cache');
+    const third = run(tmp);
+    expect(third.code).toBe(0);
+    expect(JSON.parse(third.stdout)).toMatchObject({ check: { status: 'match' } });
+  });
+});
