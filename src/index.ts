@@ -13,7 +13,7 @@ import { readReport, type ReportJson } from './report/document';
 import { explainJson } from './report/explain/json';
 import { profileJson, type ProfileJson } from './report/json';
 import { rawSpecOptions, runOptions, type ProfileOptions } from './api/options';
-import { toolVersion } from './api/version';
+import { toolVersion } from './version';
 
 export { CONVENTION_KEYS, UsageError };
 export { SCHEMA_VERSION } from './report/json';

@@ -117,16 +117,16 @@ function optionText(key: string, value: Value, kind: 'switch' | 'value' | 'list'
   return String(value);
 }
 
-function checkKnown(options: object, extra: readonly string[]): void {
-  const known = new Set<string>([...Object.keys(SPEC_KEYS), ...MEASURE_KEYS, ...extra]);
+function checkKnown(options: object): void {
+  const known = new Set<string>([...Object.keys(SPEC_KEYS), ...MEASURE_KEYS]);
   const unknown = Object.keys(options).find((key) => !known.has(key));
   if (unknown !== undefined) throw new UsageError(`unknown option '${unknown}'`);
 }
 
-/** The spec builder's input; `extra` names the keys the caller reads itself (explain's reference). */
-export function rawSpecOptions(options: ProfileOptions, extra: readonly string[] = []): RawSpecOptions {
+/** The spec builder's input. */
+export function rawSpecOptions(options: ProfileOptions): RawSpecOptions {
   if (typeof options !== 'object' || options === null) throw new UsageError(`options must be an object, got ${shown(options)}`);
-  checkKnown(options, extra);
+  checkKnown(options);
   const raw: Record<string, string | boolean> = {};
   for (const [key, kind] of Object.entries(SPEC_KEYS)) {
     const value = (options as Record<string, Value | undefined>)[key];
