@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run';
 import { ROOT } from './support/cli';
 
-const UPDATE = process.env.UPDATE_DOCS === '1';
+const UPDATE = process.env['UPDATE_DOCS'] === '1';
 const FENCE = '```';
 const COMMAND = /^\$ (?:npx )?seprof(?: |$)/;
 
