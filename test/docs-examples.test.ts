@@ -135,6 +135,19 @@ describe('documented examples', () => {
     expect(example).toMatchObject({ line: 2, args: ['--channels', '8'], expected: 'out\n' });
   });
 
+  it('pins the README and the docs: examples are found, and no output is shown outside the marker', () => {
+    const counts = PAGES.map((page) => examplesIn(page, readFileSync(join(ROOT, page), 'utf8')).length);
+    expect(counts[0]).toBeGreaterThanOrEqual(3); // README.md
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(15);
+    // A `$ seprof` block with an info string (```sh) would show an output nothing checks.
+    const unpinned = PAGES.flatMap((page) =>
+      readFileSync(join(ROOT, page), 'utf8')
+        .split('\n')
+        .flatMap((line, i, lines) => (/^```\S/.test(line) && /^\$ (npx )?seprof/.test(lines[i + 1] ?? '') ? [`${page}:${i + 2}`] : [])),
+    );
+    expect(unpinned).toEqual([]);
+  });
+
   const skipMeasured = tfjsNodeInstalled();
   for (const page of PAGES) {
     const text = readFileSync(join(ROOT, page), 'utf8');
