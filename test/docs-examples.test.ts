@@ -100,7 +100,16 @@ const PROGRESS = /^seprof: \d+\/\d+ /;
 export async function render(args: readonly string[]): Promise<string> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+  // Help text wraps at the terminal's width and is coloured on a terminal: the pages show a pipe (80 columns, no colour).
+  const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+  Object.defineProperty(process.stdout, 'isTTY', { value: false, configurable: true, writable: true });
+  let code: number;
+  try {
+    code = await runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+  } finally {
+    if (tty === undefined) delete (process.stdout as { isTTY?: boolean }).isTTY;
+    else Object.defineProperty(process.stdout, 'isTTY', tty);
+  }
   const err = stderr
     .split(/(?<=\n)/)
     .filter((line) => !PROGRESS.test(line))
