@@ -4,14 +4,17 @@ import { profile, type Profile } from '../analyzers/profile';
 import { wholeNumber } from '../parse';
 import { render } from '../report';
 import { buildSpec, type Spec } from '../model/spec';
-import { insertionPoints, runInsertionPoints } from './insertion-points';
 import * as parse from './options';
 import { outcome, type Outcome } from './outcome';
 import { SILENT, type ProgressFor } from './progress';
 
 export async function runProfile(flags: parse.ProfileFlags, toolVersion: string, progress: ProgressFor): Promise<Outcome> {
-  const points = insertionPoints(flags);
-  if (points !== undefined) return runInsertionPoints(points, flags, toolVersion);
+  if (flags.at !== undefined || flags.atFile !== undefined) {
+    // `--at` loads its own modules: the main job starts without them.
+    const { insertionPoints, runInsertionPoints } = await import('./insertion-points.js');
+    const points = insertionPoints(flags);
+    if (points !== undefined) return runInsertionPoints(points, flags, toolVersion);
+  }
 
   const spec = buildSpec(flags);
   const format = parse.format(flags);
@@ -19,7 +22,7 @@ export async function runProfile(flags: parse.ProfileFlags, toolVersion: string,
   const depth = flags.depth === undefined ? defaultDepth(spec) : wholeNumber('depth', flags.depth);
   const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
   const result = await profileWithProgress(spec, flags, progress);
-  return checkedOutcome(render(result, { format, columns, toolVersion, depth, top }), result.check, flags.measure);
+  return checkedOutcome(await render(result, { format, columns, toolVersion, depth, top }), result.check, flags.measure);
 }
 
 /** Networks and model files print a tree of module paths two deep unless --depth says otherwise. */

@@ -4,7 +4,6 @@
 // published by renaming a symbolic link over NAME: rename() is atomic, so NAME always points at
 // one complete set, however the run ends (killed, disk full) and however many reports race.
 // Sets no longer pointed at are removed once the process that wrote them has ended.
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   fsyncSync,
@@ -143,6 +142,8 @@ export function writeOutputSet(set: OutputSet): void {
   } catch (error) {
     throw error instanceof UsageError ? error : fail(error);
   }
+  // node:crypto loads here, not at start: most runs write no files.
+  const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
   const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = join(parent, `.${base}.seprof-${id}`);
   const link = `${staging}.link`;

@@ -1,8 +1,7 @@
 // CSV: one row per layer and a total row, every convention as a column, exact integers.
 // With --training, `<key>_backward` and `<key>_total` columns and a gradient sums row.
 import type { Profile } from '../analyzers/profile';
-import { BACKWARD_KEYS } from '../analyzers/backward';
-import { sumCounts } from '../analyzers/backward/training';
+import { BACKWARD_KEYS, sumCounts } from '../analyzers/backward';
 import { CONVENTION_KEYS, type ConventionKey } from '../analyzers/conventions';
 import type { Counts } from '../analyzers/count';
 import { formatShape } from '../analyzers/ops';
