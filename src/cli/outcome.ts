@@ -10,6 +10,8 @@ export interface Terminal {
   err(text: string): void;
   /** stderr when it is a terminal: progress is a bar redrawn in place; otherwise plain lines now and then. */
   errTerminal?: { readonly columns: number } | undefined;
+  /** stdout when it is a terminal: a table wider than it is stacked to fit. Unset when piped. */
+  outTerminal?: { readonly columns: number } | undefined;
 }
 
 export interface Outcome {
@@ -40,4 +42,6 @@ export interface CommandContext {
   finish(result: Outcome): void;
   /** Progress lines go to stderr as the work advances, not through the outcome. */
   progress: ProgressFor;
+  /** stdout's width when it is a terminal, for tables to fit; undefined when piped. */
+  width: number | undefined;
 }

@@ -87,10 +87,11 @@ export function mismatchLines(results: readonly CaseResult[]): string[] {
   );
 }
 
-export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string {
+/** `width`: stdout's, when it is a terminal, for the table to fit. */
+export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[], width?: number): string {
   const withLatency = timed(results);
   const rows = results.map((result) => cells(result, labels, columns, withLatency));
-  const table = textTable(head(labels, columns, withLatency), rows, { rightAligned: numeric(labels, columns) });
+  const table = textTable(head(labels, columns, withLatency), rows, { rightAligned: numeric(labels, columns), width });
   const summary = casesSummary(results).map(([label, value]) => `${label}: ${value}`);
   return [table, ...summary, ...mismatchLines(results).map((l) => `  ${l}`), ''].join('\n');
 }

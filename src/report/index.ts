@@ -14,6 +14,6 @@ export function render(profile: Profile, options: RenderOptions): string {
     case 'markdown':
       return renderMarkdown(profile, options);
     case 'csv':
-      return renderCsv(profile);
+      return renderCsv(profile, options);
   }
 }

@@ -27,7 +27,7 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
     '',
   ];
   if (top !== undefined) {
-    const t = topTable(profile, columns, top);
+    const t = topTable(profile, columns, top, options.counts);
     lines.push(`#### ${t.title}`, '', row(t.head), alignRow(3, 2), ...t.rows.map(([name = '', ...rest]) => row([code(name), ...rest])), '');
   }
   if (profile.file !== undefined) {
