@@ -23,6 +23,8 @@ const SUBCOMMANDS: Record<string, () => Promise<AddCommand>> = {
   sweep: async () => (await import('./sweep.js')).addSweepCommand,
   report: async () => (await import('./report.js')).addReportCommand,
   compare: async () => (await import('./compare.js')).addCompareCommand,
+  baseline: async () => (await import('./baseline.js')).addBaselineCommand,
+  init: async () => (await import('./init.js')).addInitCommand,
 };
 
 /** The subcommands this command line needs: those it names (anywhere, so that a misplaced one still gets its own error), or all of them for help. */
