@@ -1,5 +1,5 @@
 // npm run bench: seprof's speed and memory, each figure a ratio to what it is measured against,
-// all measured in this one run on this machine. Prints the table the README shows.
+// all measured in this one run on this machine. Prints the table docs/benchmarks.md shows.
 //  - whole processes against `node -e 0` (medians of repeated runs);
 //  - a measured ResNet-152 against a PyTorch forward of torchvision's resnet152, `import torch`
 //    included (when python3 has torch and torchvision; "skipped" otherwise), and its peak memory;

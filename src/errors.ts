@@ -8,7 +8,7 @@ export class IoError extends Error {
   override name = 'IoError';
 }
 
-/** Exit codes, as the README documents them. */
+/** Exit codes, as docs/cli.md documents them. */
 export const EXIT_OK = 0;
 /** A failed cross-check or regression. */
 export const EXIT_FAILED = 1;

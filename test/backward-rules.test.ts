@@ -1,4 +1,4 @@
-// Backward rules per op kind, counted by hand from the gradient formulas the README states.
+// Backward rules per op kind, counted by hand from the gradient formulas docs/training.md states.
 import { describe, expect, it } from 'vitest';
 import { BACKWARD, BACKWARD_KEYS, backwardTable, countBackward } from '../src/analyzers/backward';
 import { fanOuts, gradientSumAdds } from '../src/analyzers/backward/gradient-sums';

@@ -78,7 +78,7 @@ describe('seprof explain --channels 512 --reduction 8', async () => {
 
 describe('--training', () => {
   const [C, m, S] = [512, 64, 49];
-  // Backward FLOPs of SE, batch 1, no bias (README): 6*C*S + 8*C*m + 2*m + 2*C.
+  // Backward FLOPs of SE, batch 1, no bias (docs/training.md): 6*C*S + 8*C*m + 2*m + 2*C.
   const backwardFlops = 6 * C * S + 8 * C * m + 2 * m + 2 * C;
 
   it('explain --training exits 0 with analytic and measured in agreement', async () => {

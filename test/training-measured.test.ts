@@ -149,7 +149,7 @@ describe('hybrid blocks backward: analytic equals the tfjs gradient kernels (was
   });
 });
 
-describe('the SE-ResNet bottleneck of the README, --training on wasm', () => {
+describe('the SE-ResNet bottleneck of docs/networks.md, --training on wasm', () => {
   // --block se-resnet --channels 256 --planes 64: 1x256x56x56, SE r=16.
   const spec = specOf({ block: 'se-resnet', channels: 256, planes: 64 });
 

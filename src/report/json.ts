@@ -1,4 +1,4 @@
-// The JSON document: every convention, exact integers, schema documented in the README.
+// The JSON document: every convention, exact integers, schema documented in docs/json.md.
 import type { Profile } from '../analyzers/profile';
 import { BACKWARD, isForwardOnly } from '../analyzers/backward';
 import { sumCounts, type Training } from '../analyzers/backward/training';
@@ -21,7 +21,7 @@ interface JsonTotals {
   counts: Record<string, JsonCount>;
 }
 
-/** The profile document; the README documents every field. */
+/** The profile document; docs/json.md documents every field. */
 export interface ProfileJson {
   schemaVersion: number;
   tool: { name: string; version: string };
