@@ -207,7 +207,7 @@ describe('the report set (items 4 and 9)', () => {
     const out = join(dir, 'set');
     for (let i = 0; i < 3; i++) expect((await seprofInProcess(['report', '--suite', tiny, '--out', out, '--no-measure'])).code).toBe(0);
     expect(lstatSync(out).isSymbolicLink()).toBe(true);
-    expect(readdirSync(out).sort()).toEqual(['cost-by-op-kind.svg', 'junit.xml', 'report.json', 'report.md']);
+    expect(readdirSync(out).sort()).toEqual(['cost-by-op-kind.svg', 'junit.xml', 'report.json', 'report.md', 'summary.md']);
     expect(readdirSync(dir).filter((name) => name.includes('.set.seprof-'))).toHaveLength(1);
   });
 

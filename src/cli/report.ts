@@ -28,6 +28,8 @@ async function runReport(flags: ReportFlags, { toolVersion, progress, width }: C
   const files: [name: string, text: string][] = [
     ...charts.map((c): [string, string] => [c.file, c.svg]),
     ['report.md', renderReportMarkdown(results, { toolVersion, date, suite: flags.suite, columns, charts })],
+    // For $GITHUB_STEP_SUMMARY, which cannot show the workspace's images: the tables alone.
+    ['summary.md', renderReportMarkdown(results, { toolVersion, date, suite: flags.suite, columns, charts: [] })],
     ['junit.xml', renderJunit(results, { suiteName: basename(flags.suite, extname(flags.suite)), date })],
     ['report.json', renderReportJson(reportJson(results, { toolVersion, date, suite: flags.suite }))],
   ];
@@ -46,7 +48,7 @@ async function runReport(flags: ReportFlags, { toolVersion, progress, width }: C
 export function addReportCommand(program: Command, context: CommandContext): void {
   const command = program
     .command('report')
-    .description('profile every case of a suite; write report.json, report.md, junit.xml and SVG charts')
+    .description('profile every case of a suite; write report.json, report.md (summary.md: without charts), junit.xml and SVG charts')
     .requiredOption('--suite <file>', 'the suite: named cases of profile options, e.g. reports/suite.json')
     .requiredOption('--out <dir>', 'the directory to write into: replaced whole by a link to the new set of files');
   compose(command, measureOptions, batchLatencyOptions, quietOption, conventionOptions('the MACs column and chart: thop, fvcore, ptflops, ptflops-aten, macs or flops'), debugOption).action(async (flags: ReportFlags) => context.finish(await runReport(flags, context)));
