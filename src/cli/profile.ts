@@ -16,10 +16,15 @@ export async function runProfile(flags: parse.ProfileFlags, { toolVersion, progr
   if (points !== undefined) return runInsertionPoints(points, flags, shown);
 
   const spec = buildSpec(flags);
-  const depth = flags.depth === undefined ? (spec.block === 'network' || spec.block === 'file' ? 2 : undefined) : wholeNumber('depth', flags.depth);
+  const depth = flags.depth === undefined ? defaultDepth(spec) : wholeNumber('depth', flags.depth);
   const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
   const result = await profileWithProgress(spec, flags, progress);
   return checkedOutcome(render(result, { ...shown, depth, top }), result.check, flags.measure);
+}
+
+/** Networks and model files print a tree of module paths two deep unless --depth says otherwise. */
+export function defaultDepth(spec: Spec): number | undefined {
+  return spec.block === 'network' || spec.block === 'file' ? 2 : undefined;
 }
 
 /** A measured network or a backward pass takes seconds: progress on stderr meanwhile (not --quiet). */

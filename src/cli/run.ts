@@ -1,11 +1,11 @@
 // The CLI as a function: argv in, text out through a Terminal, an exit code back. No process
 // state is touched, so tests run it in-process; main.ts binds it to the real process.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, type Option } from 'commander';
 import { EXIT_INTERNAL, EXIT_IO, EXIT_OK, EXIT_USAGE, IoError, UsageError } from '../errors';
 import { JsonSyntaxError } from '../fs/json';
 import { terminalSafe } from '../report/text';
+import { toolVersion } from '../version';
 import { deliver, type CommandContext, type Outcome, type Terminal } from './outcome';
 import { compose, PROFILE_OPTIONS } from './option-groups';
 import { runProfile } from './profile';
@@ -36,12 +36,6 @@ function subcommandsFor(argv: readonly string[]): string[] {
   }
   if (argv.includes('--help') || argv.includes('-h')) return names;
   return names.filter((name) => argv.includes(name));
-}
-
-let cachedVersion: string | undefined;
-function toolVersion(): string {
-  cachedVersion ??= (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-  return cachedVersion;
 }
 
 /** Whether the user asked for JSON, read from raw argv so that even parse errors honour it. */

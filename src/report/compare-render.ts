@@ -57,6 +57,11 @@ function deltaJson(d: Delta): object {
   return { case: d.case, quantity: d.quantity, base: jsonValue(d.values.base), new: jsonValue(d.values.new), change: jsonValue(d.values.change), percent, status: d.status, fails: d.fails };
 }
 
+/** The comparison as `seprof compare --json` writes it. */
+export function comparisonJson(c: Comparison): object {
+  return { ...c, deltas: c.deltas.map(deltaJson), failed: c.failures.length > 0 };
+}
+
 export function renderComparison(c: Comparison, format: CompareFormat): string {
   switch (format) {
     case 'table':
@@ -64,6 +69,6 @@ export function renderComparison(c: Comparison, format: CompareFormat): string {
     case 'markdown':
       return renderMarkdown(c);
     case 'json':
-      return `${JSON.stringify({ ...c, deltas: c.deltas.map(deltaJson), failed: c.failures.length > 0 }, null, 2)}\n`;
+      return `${JSON.stringify(comparisonJson(c), null, 2)}\n`;
   }
 }

@@ -1,0 +1,98 @@
+// seprof as a library: the CLI's counts as typed values (exact counts as bigint), and the
+// CLI's JSON documents from them. Only `measure: true` loads tfjs.
+import { CONVENTION_KEYS, type ConventionKey } from './analyzers/conventions';
+import { explain as explainProfile, type Explanation } from './analyzers/explain';
+import { profile as profileSpec, type Profile } from './analyzers/profile';
+import { columns } from './cli/options';
+import { defaultDepth } from './cli/profile';
+import { UsageError } from './errors';
+import { buildSpec } from './model/spec';
+import { compareReports, EXACT, parseTolerance, type Comparison } from './report/compare';
+import { comparisonJson } from './report/compare-render';
+import { readReport, type ReportJson } from './report/document';
+import { explainJson } from './report/explain/json';
+import { profileJson, type ProfileJson } from './report/json';
+import { rawSpecOptions, runOptions, type ProfileOptions } from './api/options';
+import { toolVersion } from './version';
+
+export { CONVENTION_KEYS, UsageError };
+export { SCHEMA_VERSION } from './report/json';
+export { REPORT_SCHEMA_VERSION } from './report/document';
+export type { ModelOptions, MeasureOptions, ProfileOptions } from './api/options';
+export type { ConventionKey, Explanation, Comparison, Profile, ProfileJson, ReportJson };
+export type { BackendChoice, BackendInfo } from './analyzers/measured/backend-choice';
+export type { Check, CheckStatus, Mismatch } from './analyzers/check';
+export type { Counts, LayerCounts, Totals } from './analyzers/count';
+export type { Difference, KindExplanation, RuleUse } from './analyzers/explain';
+export type { Latency } from './analyzers/measured/latency';
+export type { Op, OpAttrs, OpKind, Shape } from './analyzers/ops';
+export type { Overhead, Sizes } from './analyzers/profile';
+export type { Training } from './analyzers/backward/training';
+export type { Spec } from './model/spec';
+export type { Delta, DeltaStatus } from './report/compare';
+export type { CaseJson } from './report/document';
+export type { JsonCount } from './report/json';
+
+/** Params, buffers and every convention's count of one block or network, per layer and in total. */
+export async function profile(options: ProfileOptions): Promise<Profile> {
+  return profileSpec(buildSpec(rawSpecOptions(options)), runOptions(options));
+}
+
+export interface ExplainOptions extends ProfileOptions {
+  /** The convention the others are compared with (default thop). */
+  reference?: ConventionKey;
+  /** The conventions explained (default all). */
+  conventions?: readonly ConventionKey[];
+}
+
+/** What each convention counts for this model, how they differ from the reference, and what they leave out. */
+export async function explain(options: ExplainOptions): Promise<Explanation> {
+  const { reference = 'thop', conventions = CONVENTION_KEYS, ...rest } = options;
+  const keys = columns({ conventions: [...conventions].join(',') });
+  if (!CONVENTION_KEYS.includes(reference)) throw new UsageError(`reference must be one of ${CONVENTION_KEYS.join(', ')}; got '${String(reference)}'`);
+  return explainProfile(await profile(rest), keys, reference);
+}
+
+export interface CompareOptions {
+  /** Relative change allowed in counts: 0.01 or '1%' (default exact). */
+  tolerance?: number | string;
+  /** Fail a case whose median latency grew by more than this fraction. */
+  latencyTolerance?: number | string;
+}
+
+/** A report document (report.json, `sweep --json`) as an object or as its text. */
+function readDocument(document: ReportJson | string, label: string) {
+  if (typeof document !== 'string' && (typeof document !== 'object' || document === null)) {
+    throw new UsageError(`${label}: a report must be a report document or its JSON text`);
+  }
+  return readReport(typeof document === 'string' ? document : JSON.stringify(document), label);
+}
+
+/** What moved between two reports, case by case, exactly as `seprof compare` decides it. */
+export function compare(base: ReportJson | string, head: ReportJson | string, options: CompareOptions = {}): Comparison {
+  const tolerance = (name: string, value: number | string | undefined) => (value === undefined ? undefined : parseTolerance(name, String(value)));
+  const thresholds = { tolerance: tolerance('tolerance', options.tolerance) ?? EXACT, latencyTolerance: tolerance('latencyTolerance', options.latencyTolerance) };
+  return compareReports(readDocument(base, 'base'), readDocument(head, 'head'), thresholds);
+}
+
+export interface ProfileJsonOptions {
+  /** Group layers into a tree this deep (`tree`); default 2 for networks and model files, as the CLI. */
+  depth?: number;
+  /** List the K layers that cost most under `convention` (`top`). */
+  top?: number;
+  convention?: ConventionKey;
+}
+
+/**
+ * The CLI's JSON document of a result, as a plain object: `JSON.stringify(toJson(r), null, 2)`
+ * is byte for byte what `--json` prints (counts past 2^53 become decimal strings).
+ */
+export function toJson(result: Profile, options?: ProfileJsonOptions): ProfileJson;
+export function toJson(result: Explanation): object;
+export function toJson(result: Comparison): object;
+export function toJson(result: Profile | Explanation | Comparison, options: ProfileJsonOptions = {}): object {
+  if ('deltas' in result) return comparisonJson(result);
+  if ('kinds' in result) return explainJson(result, toolVersion());
+  const depth = options.depth ?? defaultDepth(result.spec);
+  return profileJson(result, { toolVersion: toolVersion(), depth, top: options.top, columns: [options.convention ?? 'thop'] });
+}
