@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { profile } from '../src/analyzers/profile';
 import { profileOptions } from '../src/cli/options';
 import { buildSpec } from '../src/model/spec';
-import { reportCharts } from '../src/report/charts';
+import { reportCharts } from '../src/report/report/charts';
 import { ROOT, expectOneLineFailure, seprofInProcess } from './support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'seprof-io-'));

@@ -4,7 +4,7 @@ import { analyticOps } from '../src/analyzers/analytic';
 import { compareLayers } from '../src/analyzers/check';
 import { countLayer, totalsOf } from '../src/analyzers/count';
 import { measure } from '../src/analyzers/measured';
-import { treeRows } from '../src/report/rows';
+import { treeRows } from '../src/report/profile/rows';
 import { expectUsageError, seprof, seprofInProcess } from './support/cli';
 import { specOf } from './support/grid';
 

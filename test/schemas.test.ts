@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONVENTION_KEYS } from '../src/analyzers/conventions';
-import { SCHEMA_VERSION } from '../src/report/json';
+import { SCHEMA_VERSION } from '../src/report/profile/json';
 import { ROOT, seprofInProcess } from './support/cli';
 import { expectValid, SCHEMA_DIR, SCHEMA_FILES, schemaErrors, schemaId, type SchemaName } from './support/schemas';
 

@@ -2,7 +2,7 @@
 // changes from run to run (no date, no measured run, no latency): regenerating it with nothing
 // changed leaves the file byte-identical, so a diff of it shows only moved counts.
 import type { Command } from 'commander';
-import { renderReportJson, reportJson } from '../report/document';
+import { renderReportJson, reportJson } from '../report/report/document';
 import { compose, debugOption, quietOption } from './option-groups';
 import * as parse from './options';
 import type { CommandContext, Outcome } from './outcome';

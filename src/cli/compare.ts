@@ -1,10 +1,10 @@
 // seprof compare BASE NEW: what moved between two reports; exit 1 on a regression.
 import type { Command } from 'commander';
 import { readInputText } from '../fs/read';
-import { compareReports, EXACT, parseTolerance } from '../report/compare';
-import { renderCompareJunit } from '../report/compare-junit';
-import { COMPARE_FORMATS, renderComparison } from '../report/compare-render';
-import { readReport, type ReadReport } from '../report/document';
+import { compareReports, EXACT, parseTolerance } from '../report/compare/compare';
+import { renderCompareJunit } from '../report/compare/compare-junit';
+import { COMPARE_FORMATS, renderComparison } from '../report/compare/compare-render';
+import { readReport, type ReadReport } from '../report/report/document';
 import { compose, debugOption, formatOptions } from './option-groups';
 import * as parse from './options';
 import { outcome, type CommandContext, type Outcome } from './outcome';

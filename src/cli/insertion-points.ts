@@ -3,7 +3,7 @@ import { profile } from '../analyzers/profile';
 import { UsageError } from '../errors';
 import { readInputText } from '../fs/read';
 import { chwShape } from '../parse';
-import { renderPoints } from '../report/points';
+import { renderPoints } from '../report/profile/points';
 import type { RenderOptions } from '../report/render-options';
 import { buildSpec, type SeSpec } from '../model/spec';
 import * as parse from './options';

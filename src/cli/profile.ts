@@ -2,7 +2,7 @@
 import type { Check } from '../analyzers/check';
 import { profile, type Profile } from '../analyzers/profile';
 import { wholeNumber } from '../parse';
-import { render } from '../report';
+import { render } from '../report/profile';
 import { buildSpec, type Spec } from '../model/spec';
 import { insertionPoints, runInsertionPoints } from './insertion-points';
 import * as parse from './options';

@@ -5,10 +5,10 @@ import { countEntries } from '../../analyzers/count';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
 import { columnHeader } from '../columns';
 import { withCommas } from '../format';
-import { checkLine } from '../summary';
+import { checkLine } from '../profile/summary';
 import { describeSpec } from '../../model/spec';
 import { numbersAfter, textTable } from '../text-table';
-import { trainingView } from '../training-view';
+import { trainingView } from '../profile/training-view';
 import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
 
 function ruleLines(uses: readonly RuleUse[], suffix: string, countWidth: number): string[] {

@@ -1,19 +1,19 @@
 // The torchsummary-like terminal tables, and the layer grid that markdown shares.
-import type { ConventionColumns, ConventionKey } from '../analyzers/conventions';
-import { backwardTable } from '../analyzers/backward';
-import type { Counts } from '../analyzers/count';
-import { formatShape } from '../analyzers/ops';
-import type { Profile } from '../analyzers/profile';
-import { describeSpec } from '../model/spec';
-import { columnHeader } from './columns';
-import { displayCount, milliseconds, type CountStyle } from './format';
-import type { RenderOptions } from './render-options';
+import type { ConventionColumns, ConventionKey } from '../../analyzers/conventions';
+import { backwardTable } from '../../analyzers/backward';
+import type { Counts } from '../../analyzers/count';
+import { formatShape } from '../../analyzers/ops';
+import type { Profile } from '../../analyzers/profile';
+import { describeSpec } from '../../model/spec';
+import { columnHeader } from '../columns';
+import { displayCount, milliseconds, type CountStyle } from '../format';
+import type { RenderOptions } from '../render-options';
 import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
 import { layerRows, share, topLayers, treeRows, type Row } from './rows';
 import { summaryLines } from './summary';
 import { findingLines, seRows } from './file-findings';
 import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
-import { numbersAfter, textTable } from './text-table';
+import { numbersAfter, textTable } from '../text-table';
 
 
 export function labelled(lines: readonly (readonly [string, string])[]): string[] {

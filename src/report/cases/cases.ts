@@ -1,13 +1,13 @@
 // Several profiled cases, one row each: the sweep's output and the report's summary.
-import { CONVENTION_KEYS, type ConventionKey } from '../analyzers/conventions';
-import type { Check } from '../analyzers/check';
-import { columnHeader } from './columns';
-import { field } from './csv';
-import type { CaseResult } from './document';
-import { milliseconds, withCommas } from './format';
-import type { SummaryLine } from './summary';
-import { markdownText, row } from './markdown-syntax';
-import { textTable } from './text-table';
+import { CONVENTION_KEYS, type ConventionKey } from '../../analyzers/conventions';
+import type { Check } from '../../analyzers/check';
+import { columnHeader } from '../columns';
+import { field } from '../profile/csv';
+import type { CaseResult } from '../report/document';
+import { milliseconds, withCommas } from '../format';
+import type { SummaryLine } from '../profile/summary';
+import { markdownText, row } from '../markdown-syntax';
+import { textTable } from '../text-table';
 
 /** A column that says which case a row is: a sweep's varying options, or a suite case's name. */
 export interface LabelColumn {

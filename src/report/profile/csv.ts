@@ -1,12 +1,12 @@
 // CSV: one row per layer, every convention as a column, exact integers; a total row only on
 // request (--total-row), so that summing a column counts each layer once.
 // With --training, `<key>_backward` and `<key>_total` columns and a gradient sums row.
-import type { Profile } from '../analyzers/profile';
-import { BACKWARD_KEYS } from '../analyzers/backward';
-import { sumCounts } from '../analyzers/backward/training';
-import { CONVENTION_KEYS, type ConventionKey } from '../analyzers/conventions';
-import type { Counts } from '../analyzers/count';
-import { formatShape } from '../analyzers/ops';
+import type { Profile } from '../../analyzers/profile';
+import { BACKWARD_KEYS } from '../../analyzers/backward';
+import { sumCounts } from '../../analyzers/backward/training';
+import { CONVENTION_KEYS, type ConventionKey } from '../../analyzers/conventions';
+import type { Counts } from '../../analyzers/count';
+import { formatShape } from '../../analyzers/ops';
 import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
 
 export function field(value: string): string {

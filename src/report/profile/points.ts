@@ -1,16 +1,16 @@
 // SE's cost at several insertion points: one row per point and a total, in every format (CSV's total on request).
-import type { Profile } from '../analyzers/profile';
-import { totalsOf, type Totals } from '../analyzers/count';
-import { CONVENTION_KEYS } from '../analyzers/conventions';
-import { seWidth, type SeSettings } from '../model/blocks';
-import { describeVariant } from '../model/se-variants';
-import { hasSe, type Spec } from '../model/spec';
-import { columnHeader } from './columns';
-import { displayCount } from './format';
+import type { Profile } from '../../analyzers/profile';
+import { totalsOf, type Totals } from '../../analyzers/count';
+import { CONVENTION_KEYS } from '../../analyzers/conventions';
+import { seWidth, type SeSettings } from '../../model/blocks';
+import { describeVariant } from '../../model/se-variants';
+import { hasSe, type Spec } from '../../model/spec';
+import { columnHeader } from '../columns';
+import { displayCount } from '../format';
 import { jsonTotals, SCHEMA_VERSION } from './json';
-import { alignRow, row } from './markdown-syntax';
-import type { RenderOptions } from './render-options';
-import { numbersAfter, textTable } from './text-table';
+import { alignRow, row } from '../markdown-syntax';
+import type { RenderOptions } from '../render-options';
+import { numbersAfter, textTable } from '../text-table';
 
 interface Point {
   label: string;

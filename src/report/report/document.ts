@@ -1,10 +1,10 @@
 // The report document (report.json, and `seprof sweep --format json`): one entry per case,
 // exact counts, versioned so that compare can refuse what it does not understand.
-import type { Profile } from '../analyzers/profile';
-import { UsageError } from '../errors';
-import { parseJson } from '../fs/json';
-import { upgradeSpecJson } from '../model/spec';
-import { profileJson, type JsonCount, type ProfileJson } from './json';
+import type { Profile } from '../../analyzers/profile';
+import { UsageError } from '../../errors';
+import { parseJson } from '../../fs/json';
+import { upgradeSpecJson } from '../../model/spec';
+import { profileJson, type JsonCount, type ProfileJson } from '../profile/json';
 
 export const REPORT_SCHEMA = 'seprof-report';
 export const REPORT_SCHEMA_VERSION = 1;

@@ -3,7 +3,7 @@
 // skipped (not in the base, nothing to compare).
 import type { Comparison, Delta } from './compare';
 import { verdict } from './compare-render';
-import { element, elementOf, textElement } from './xml';
+import { element, elementOf, textElement } from '../xml';
 
 const CLASSNAME = 'seprof.compare';
 
