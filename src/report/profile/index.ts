@@ -1,5 +1,5 @@
-import type { Profile } from '../analyzers/profile';
-import type { RenderOptions } from './render-options';
+import type { Profile } from '../../analyzers/profile';
+import type { RenderOptions } from '../render-options';
 
 /** The profile in its format; each format's modules load only when asked for, so a start loads one. */
 export async function render(profile: Profile, options: RenderOptions): Promise<string> {
@@ -11,6 +11,6 @@ export async function render(profile: Profile, options: RenderOptions): Promise<
     case 'markdown':
       return (await import('./markdown.js')).renderMarkdown(profile, options);
     case 'csv':
-      return (await import('./csv.js')).renderCsv(profile);
+      return (await import('./csv.js')).renderCsv(profile, options);
   }
 }
