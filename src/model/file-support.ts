@@ -1,8 +1,8 @@
 // Model files need their readers and the graph machinery (shape inference, edits, the SE
-// search): a third of the modules a start loads, which blocks and networks never use. They
-// load once, asynchronously, before the first file spec is built (the CLI and the library
-// call loadFileSupport when a run may name a file); the synchronous derivations reach them
-// here. A FileSpec exists only once buildSpec has read its file, so they are always there.
+// search): some 15 modules that blocks and networks never use. They load once, asynchronously,
+// before the first file spec is built (the CLI and the library call loadFileSupport when a run
+// may name a file); the synchronous derivations reach them here. A FileSpec exists only once
+// buildSpec has read its file, so they are always there by then.
 import type { FileModel, FileRequest } from './file-model';
 
 let support: typeof import('./file-model') | undefined;
