@@ -7,17 +7,17 @@ import { columns } from './cli/options';
 import { defaultDepth } from './cli/profile';
 import { UsageError } from './errors';
 import { buildSpec } from './model/spec';
-import { compareReports, EXACT, parseTolerance, type Comparison } from './report/compare';
-import { comparisonJson } from './report/compare-render';
-import { readReport, type ReportJson } from './report/document';
+import { compareReports, EXACT, parseTolerance, type Comparison } from './report/compare/compare';
+import { comparisonJson } from './report/compare/compare-render';
+import { readReport, type ReportJson } from './report/report/document';
 import { explainJson } from './report/explain/json';
-import { profileJson, type ProfileJson } from './report/json';
+import { profileJson, type ProfileJson } from './report/profile/json';
 import { rawSpecOptions, runOptions, type ProfileOptions } from './api/options';
 import { toolVersion } from './version';
 
 export { CONVENTION_KEYS, UsageError };
-export { SCHEMA_VERSION } from './report/json';
-export { REPORT_SCHEMA_VERSION } from './report/document';
+export { SCHEMA_VERSION } from './report/profile/json';
+export { REPORT_SCHEMA_VERSION } from './report/report/document';
 export type { ModelOptions, MeasureOptions, ProfileOptions } from './api/options';
 export type { ConventionKey, Explanation, Comparison, Profile, ProfileJson, ReportJson };
 export type { BackendChoice, BackendInfo } from './analyzers/measured/backend-choice';
@@ -29,9 +29,9 @@ export type { Op, OpAttrs, OpKind, Shape } from './analyzers/ops';
 export type { Overhead, Sizes } from './analyzers/profile';
 export type { Training } from './analyzers/backward/training';
 export type { Spec } from './model/spec';
-export type { Delta, DeltaStatus } from './report/compare';
-export type { CaseJson } from './report/document';
-export type { JsonCount } from './report/json';
+export type { Delta, DeltaStatus } from './report/compare/compare';
+export type { CaseJson } from './report/report/document';
+export type { JsonCount } from './report/profile/json';
 
 /** Params, buffers and every convention's count of one block or network, per layer and in total. */
 export async function profile(options: ProfileOptions): Promise<Profile> {

@@ -1,14 +1,15 @@
 // The committed baseline: the shipped suite's counts, regenerated now, must not have moved.
 // Analytic only, so that no timing or backend enters; `npm run baseline` refreshes it on purpose.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSuite } from '../src/cli/suite';
 import { runCases } from '../src/cli/run-cases';
-import { compareReports, EXACT } from '../src/report/compare';
-import { readReport, renderReportJson, reportJson } from '../src/report/document';
+import { compareReports, EXACT } from '../src/report/compare/compare';
+import { readReport, renderReportJson, reportJson } from '../src/report/report/document';
 import type { Spec } from '../src/model/spec';
-import { ROOT } from './support/cli';
+import { ROOT, seprofInProcess } from './support/cli';
 import { closedForm } from './support/closed-forms';
 
 const baselineText = readFileSync(join(ROOT, 'reports/baseline.json'), 'utf8');
@@ -27,6 +28,24 @@ describe('reports/baseline.json', () => {
 
   it('holds no timings, so that refreshing it changes only what was counted', () => {
     expect(baseline.cases.every((c) => c.latency === null)).toBe(true);
+  });
+
+  it('is what `npm run baseline` writes now, byte for byte: regenerating with nothing changed changes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seprof-baseline-'));
+    const out = join(dir, 'baseline.json');
+    const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['baseline'];
+    expect(script).toContain('seprof baseline --suite reports/suite.json --out reports/baseline.json');
+    const cwd = process.cwd();
+    process.chdir(ROOT); // the suite path is recorded as given, relative to the repository
+    try {
+      for (let run = 0; run < 2; run++) {
+        expect(await seprofInProcess(['baseline', '--suite', 'reports/suite.json', '--out', out, '--quiet'])).toEqual({ code: 0, stdout: '', stderr: `Wrote the counts of 28 case(s) to ${out}\n` });
+        expect(readFileSync(out, 'utf8')).toBe(baselineText);
+      }
+    } finally {
+      process.chdir(cwd);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // The baseline must also be right, not only stable: every SE case against docs/conventions.md's closed forms,

@@ -37,7 +37,7 @@ describe('seprof --block se-inception --reduction 16', async () => {
 
 describe('--at insertion points', () => {
   it('gives one row per point and a total', async () => {
-    const run = await seprofInProcess(['--at', '256x20x20', '--at', '512x10x10', '--reduction', '16', '--format', 'csv']);
+    const run = await seprofInProcess(['--at', '256x20x20', '--at', '512x10x10', '--reduction', '16', '--format', 'csv', '--total-row']);
     expect(run.code).toBe(0);
     const [header, first, second, total] = run.stdout.trim().split('\n');
     expect(header).toBe('point,hidden,params,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet,check');

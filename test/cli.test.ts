@@ -55,8 +55,8 @@ describe('--no-measure', () => {
 });
 
 describe('other formats', () => {
-  it('writes CSV with every convention and a total row', async () => {
-    const run = await seprofInProcess(['--channels', '16', '--reduction', '4', '--height', '2', '--width', '2', '--format', 'csv', '--no-measure']);
+  it('writes CSV with every convention and, with --total-row, a total row', async () => {
+    const run = await seprofInProcess(['--channels', '16', '--reduction', '4', '--height', '2', '--width', '2', '--format', 'csv', '--total-row', '--no-measure']);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toBe('layer,op,output_shape,params,buffers,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet');
     // C=16, m=4, S=4: thop = C*(S+1) + 2*C*m = 80 + 128.
@@ -85,7 +85,7 @@ describe('user mistakes: one line on stderr, exit 2, nothing on stdout', () => {
     ['unknown backend', ['--channels', '64', '--backend', 'gpu'], /--backend must be one of auto, tensorflow, wasm, cpu/],
     ['zero runs', ['--channels', '64', '--runs', '0'], /--runs must be at least 1/],
     ['huge size', ['--channels', '99999999999999999999'], /--channels is too large/],
-    ['unknown command', ['explian', '--channels', '64'], /unknown command 'explian' \(commands: explain, paper, sweep, report, compare\)/],
+    ['unknown command', ['explian', '--channels', '64'], /unknown command 'explian' \(commands: help, explain, paper, sweep, report, compare, baseline, init\)/],
   ];
 
   it.each(cases)('%s', async (_, args, message) => {
@@ -110,6 +110,20 @@ describe('--help', () => {
     const run = await seprofInProcess(['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--channels <C>');
-    for (const command of ['explain', 'paper', 'sweep', 'report', 'compare']) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['explain', 'paper', 'sweep', 'report', 'compare', 'init', 'help']) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
+
+  it.each([[[]], [['sweep']], [['report']], [['compare']], [['init']]])('seprof help %j is the same text as --help, exit 0', async (command) => {
+    const help = await seprofInProcess(['help', ...command]);
+    expect(help).toEqual(await seprofInProcess([...command, '--help']));
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: seprof /);
+  });
+
+  it.each([
+    [['help', 'bogus'], /unknown command 'bogus'/],
+    [['help', 'sweep', 'report'], /help takes at most one command/],
+  ])('seprof %j is a usage error', async (argv, message) => {
+    expectUsageError(await seprofInProcess(argv), message);
   });
 });

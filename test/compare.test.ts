@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareReports, EXACT, parseTolerance } from '../src/report/compare';
-import { readReport, REPORT_SCHEMA } from '../src/report/document';
+import { compareReports, EXACT, parseTolerance } from '../src/report/compare/compare';
+import { readReport, REPORT_SCHEMA } from '../src/report/report/document';
 import { ROOT, seprof, seprofInProcess } from './support/cli';
 
 /** A report document by hand: counts as the JSON a report holds. */

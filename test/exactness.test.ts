@@ -27,7 +27,7 @@ describe('SE with 65,536 channels on 8192x8192, batch 4096', () => {
   });
 
   it('writes them exactly in CSV, the table and markdown', async () => {
-    const csv = (await seprofInProcess([...args, '--format', 'csv'])).stdout.trim().split('\n').at(-1)?.split(',');
+    const csv = (await seprofInProcess([...args, '--format', 'csv', '--total-row'])).stdout.trim().split('\n').at(-1)?.split(',');
     expect(csv?.[5]).toBe(thop.toString());
     expect((await seprofInProcess(args)).stdout).toContain(`MACs (thop):          ${withCommas(thop)}`);
     expect((await seprofInProcess([...args, '--format', 'markdown'])).stdout).toContain(`**${withCommas(thop)}**`);

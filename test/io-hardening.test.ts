@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { profile } from '../src/analyzers/profile';
 import { profileOptions } from '../src/cli/options';
 import { buildSpec } from '../src/model/spec';
-import { reportCharts } from '../src/report/charts';
+import { reportCharts } from '../src/report/report/charts';
 import { ROOT, expectOneLineFailure, seprofInProcess } from './support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'seprof-io-'));
@@ -207,7 +207,7 @@ describe('the report set (items 4 and 9)', () => {
     const out = join(dir, 'set');
     for (let i = 0; i < 3; i++) expect((await seprofInProcess(['report', '--suite', tiny, '--out', out, '--no-measure'])).code).toBe(0);
     expect(lstatSync(out).isSymbolicLink()).toBe(true);
-    expect(readdirSync(out).sort()).toEqual(['cost-by-op-kind.svg', 'junit.xml', 'report.json', 'report.md']);
+    expect(readdirSync(out).sort()).toEqual(['cost-by-op-kind.svg', 'junit.xml', 'report.json', 'report.md', 'summary.md']);
     expect(readdirSync(dir).filter((name) => name.includes('.set.seprof-'))).toHaveLength(1);
   });
 

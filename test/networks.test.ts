@@ -4,7 +4,7 @@ import { analyticOps } from '../src/analyzers/analytic';
 import { compareLayers } from '../src/analyzers/check';
 import { countLayer, totalsOf } from '../src/analyzers/count';
 import { measure } from '../src/analyzers/measured';
-import { treeRows } from '../src/report/rows';
+import { treeRows } from '../src/report/profile/rows';
 import { expectUsageError, seprof, seprofInProcess } from './support/cli';
 import { specOf } from './support/grid';
 
@@ -130,12 +130,12 @@ describe('seprof --model se-resnet50', () => {
 
 describe('seprof paper', () => {
   const run = seprof(['paper', '--json']);
-  const doc = JSON.parse(run.stdout) as { best: { key: string; reproduced: number }; flops: { model: string; paperGflops: string; counts: Record<string, number> }[] };
+  const doc = JSON.parse(run.stdout) as { best: { key: string; reproduced: number }; flops: { model: string; paperGflops: number; counts: Record<string, number> }[] };
 
   it('sets published figures beside seprof counts and names the convention that reproduces most', () => {
     expect(run.code).toBe(0);
     const resnet50 = doc.flops.find((f) => f.model === 'resnet50');
-    expect(resnet50?.paperGflops).toBe('3.86');
+    expect(resnet50?.paperGflops).toBe(3.86);
     expect(BigInt(resnet50?.counts['macs v1'] ?? 0)).toBe(resnet50ByHand('v1').macs);
     expect(doc.best.key).toBe('senet v1');
     expect(doc.best.reproduced).toBeGreaterThanOrEqual(5);

@@ -45,11 +45,11 @@ describe('seprof report on a tiny suite, measured', async () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/│ se-64-r4\s+│\s+2,048 │/);
     expect(run.stdout).toContain('Check: analytic and measured agree on every layer of 3 of 3 case(s)');
-    expect(run.stderr).toMatch(/^Wrote params-macs-vs-reduction\.svg, cost-by-op-kind\.svg, report\.md, junit\.xml, report\.json to .* \(3 cases profiled in [\d.]+ s\)\n$/);
+    expect(run.stderr).toMatch(/^Wrote params-macs-vs-reduction\.svg, cost-by-op-kind\.svg, report\.md, summary\.md, junit\.xml, report\.json to .* \(3 cases profiled in [\d.]+ s\)\n$/);
   });
 
   it('leaves exactly its files, no temporaries', () => {
-    expect(readdirSync(out).sort()).toEqual(['cost-by-op-kind.svg', 'junit.xml', 'params-macs-vs-reduction.svg', 'report.json', 'report.md']);
+    expect(readdirSync(out).sort()).toEqual(['cost-by-op-kind.svg', 'junit.xml', 'params-macs-vs-reduction.svg', 'report.json', 'report.md', 'summary.md']);
   });
 
   it('writes report.json: versioned, exact counts per convention, check, backend, no timing unless asked', () => {
@@ -117,6 +117,12 @@ describe('seprof report on a tiny suite, measured', async () => {
     expect(md.match(/!\[/g)).toHaveLength(2);
     for (const name of Object.keys(expected)) expect(md).toContain(`## \`${name}\``);
     expect(md).toContain('| `fc1` | linear | 1x16 | 1,024 |');
+  });
+
+  it('writes summary.md for a CI job summary: report.md without its images', () => {
+    const md = read('report.md');
+    expect(read('summary.md')).toBe(md.replace(/## Charts\n\n(?:!\[[^\n]*\n\n)+/, ''));
+    expect(read('summary.md')).not.toContain('![');
   });
 });
 

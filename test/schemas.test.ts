@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONVENTION_KEYS } from '../src/analyzers/conventions';
-import { SCHEMA_VERSION } from '../src/report/json';
+import { SCHEMA_VERSION } from '../src/report/profile/json';
 import { ROOT, seprofInProcess } from './support/cli';
 import { expectValid, SCHEMA_DIR, SCHEMA_FILES, schemaErrors, schemaId, type SchemaName } from './support/schemas';
 
@@ -82,6 +82,15 @@ describe('every other command', () => {
     const run = await seprofInProcess(['report', '--suite', suite, '--out', join(work, 'out'), '--no-measure']);
     expect(run.code, run.stderr).toBe(0);
     expectValid('report', JSON.parse(readFileSync(join(work, 'out', 'report.json'), 'utf8')));
+  });
+
+  it('baseline (and init): a report document without a date validates against report.schema.json', async () => {
+    const out = join(work, 'baseline.json');
+    const run = await seprofInProcess(['baseline', '--suite', join(ROOT, 'reports/suite.json'), '--out', out, '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as Doc;
+    expect(doc['date']).toBeNull();
+    expectValid('report', doc);
   });
 
   it('compare --json: compare.schema.json, with a regression, a change past 2^53, an added and a removed case, latencies', async () => {

@@ -1,8 +1,8 @@
 // A spec holds only what applies to it, and reports written when specs held more still compare equal.
 import { describe, expect, it } from 'vitest';
 import { runCases } from '../src/cli/run-cases';
-import { compareReports, EXACT } from '../src/report/compare';
-import { readReport, renderReportJson, reportJson } from '../src/report/document';
+import { compareReports, EXACT } from '../src/report/compare/compare';
+import { readReport, renderReportJson, reportJson } from '../src/report/report/document';
 import { buildSpec, plainTwin, upgradeSpecJson, type RawSpecOptions } from '../src/model/spec';
 
 const keysOf = (raw: RawSpecOptions): string[] => Object.keys(buildSpec(raw)).sort();

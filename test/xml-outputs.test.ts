@@ -1,10 +1,10 @@
 // The hand-written XML: junit.xml and the SVG charts stay well-formed whatever the names hold.
 import { describe, expect, it } from 'vitest';
 import { profile } from '../src/analyzers/profile';
-import { opSplitChart, reductionChart, reportCharts } from '../src/report/charts';
-import type { CaseResult } from '../src/report/document';
-import { renderJunit } from '../src/report/junit';
-import { compactNumber, logTicks } from '../src/report/svg';
+import { opSplitChart, reductionChart, reportCharts } from '../src/report/report/charts';
+import type { CaseResult } from '../src/report/report/document';
+import { renderJunit } from '../src/report/report/junit';
+import { compactNumber, logTicks } from '../src/report/report/svg';
 import { escapeXml } from '../src/report/xml';
 import { seSpec } from './support/grid';
 import { parseXml, xmlProblem } from './support/xml';

@@ -1,9 +1,10 @@
 // seprof compare BASE NEW: what moved between two reports; exit 1 on a regression.
 import type { Command } from 'commander';
 import { readInputText } from '../fs/read';
-import { compareReports, EXACT, parseTolerance } from '../report/compare';
-import { COMPARE_FORMATS, renderComparison } from '../report/compare-render';
-import { readReport, type ReadReport } from '../report/document';
+import { compareReports, EXACT, parseTolerance } from '../report/compare/compare';
+import { renderCompareJunit } from '../report/compare/compare-junit';
+import { COMPARE_FORMATS, renderComparison } from '../report/compare/compare-render';
+import { readReport, type ReadReport } from '../report/report/document';
 import { compose, debugOption, formatOptions } from './option-groups';
 import * as parse from './options';
 import { outcome, type CommandContext, type Outcome } from './outcome';
@@ -13,6 +14,7 @@ interface CompareFlags {
   latencyTolerance?: string;
   format?: string;
   json?: boolean;
+  junit?: string;
 }
 
 function readReportFile(path: string): ReadReport {
@@ -27,11 +29,12 @@ function runCompare(basePath: string, newPath: string, flags: CompareFlags): Out
   };
   const comparison = compareReports(readReportFile(basePath), readReportFile(newPath), options);
   const stdout = renderComparison(comparison, format);
+  const singleFiles = flags.junit === undefined ? [] : [{ path: flags.junit, text: renderCompareJunit(comparison), mode: 'replace' as const, what: 'compare --junit' }];
   const { failures } = comparison;
-  if (failures.length === 0) return outcome(stdout);
+  if (failures.length === 0) return { ...outcome(stdout), singleFiles };
   const shown = failures.slice(0, 3).join('; ');
   const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
-  return outcome(stdout, [`seprof: ${failures.length} regression(s): ${shown}${more}`], true);
+  return { ...outcome(stdout, [`seprof: ${failures.length} regression(s): ${shown}${more}`], true), singleFiles };
 }
 
 export function addCompareCommand(program: Command, { finish }: CommandContext): void {
@@ -41,6 +44,7 @@ export function addCompareCommand(program: Command, { finish }: CommandContext):
     .argument('<base>', 'the baseline report.json')
     .argument('<new>', 'the new report.json')
     .option('--tolerance <fraction>', 'relative change allowed in counts and params, e.g. 0.01 or 1% (default: exact)')
-    .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50% (default: report only)');
+    .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50% (default: report only)')
+    .option('--junit <file>', 'also write a JUnit XML file: each compared quantity a test case, each regression a failing one');
   compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags)));
 }

@@ -12,7 +12,7 @@ import type { ProgressFor } from './progress';
 
 const EXPLAIN_FORMATS = ['table', 'json', 'markdown'] as const;
 
-export function addExplainCommand(program: Command, { toolVersion, finish, progress }: CommandContext): void {
+export function addExplainCommand(program: Command, { toolVersion, finish, progress, width }: CommandContext): void {
   const command = program
     .command('explain')
     .description('what each counting convention counts for this model, how they differ, and what they leave out')
@@ -25,11 +25,11 @@ export function addExplainCommand(program: Command, { toolVersion, finish, progr
       // With positional options, `seprof --channels 8 explain` hands --channels to the root command.
       const misplaced = program.options.find((o) => o.long !== '--debug' && program.getOptionValueSource(o.attributeName()) === 'cli');
       if (misplaced !== undefined) throw new UsageError(`${misplaced.long ?? misplaced.flags} goes after 'explain': seprof explain ${misplaced.long ?? ''} ...`);
-      finish(await runExplain(flags, toolVersion, progress));
+      finish(await runExplain(flags, toolVersion, progress, width));
     });
 }
 
-async function runExplain(flags: parse.ProfileFlags, toolVersion: string, progress: ProgressFor): Promise<Outcome> {
+async function runExplain(flags: parse.ProfileFlags, toolVersion: string, progress: ProgressFor, width: number | undefined): Promise<Outcome> {
   const spec = buildSpec(flags);
   const format = parse.format(flags, EXPLAIN_FORMATS);
   const reference = oneOf('convention', flags.convention, CONVENTION_KEYS);
@@ -37,5 +37,5 @@ async function runExplain(flags: parse.ProfileFlags, toolVersion: string, progre
   const result = await profileWithProgress(spec, flags, progress);
   // Loaded on use: the root command should not pay for explain's modules.
   const [{ explain }, { renderExplanation }] = await Promise.all([import('../analyzers/explain.js'), import('../report/explain/index.js')]);
-  return checkedOutcome(renderExplanation(explain(result, keys, reference), format, toolVersion), result.check, flags.measure);
+  return checkedOutcome(renderExplanation(explain(result, keys, reference), format, toolVersion, width), result.check, flags.measure);
 }

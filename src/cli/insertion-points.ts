@@ -3,7 +3,8 @@ import { profile } from '../analyzers/profile';
 import { UsageError } from '../errors';
 import { readInputText } from '../fs/read';
 import { chwShape } from '../parse';
-import { renderPoints } from '../report/points';
+import { renderPoints } from '../report/profile/points';
+import type { RenderOptions } from '../report/render-options';
 import { buildSpec, type SeSpec } from '../model/spec';
 import * as parse from './options';
 import { within } from './within';
@@ -45,12 +46,11 @@ export function insertionPoints(flags: parse.ProfileFlags): SeSpec[] | undefined
   );
 }
 
-export async function runInsertionPoints(specs: SeSpec[], flags: parse.ProfileFlags, toolVersion: string): Promise<Outcome> {
+export async function runInsertionPoints(specs: SeSpec[], flags: parse.ProfileFlags, shown: RenderOptions): Promise<Outcome> {
   const options = parse.profileOptions(flags);
   const profiles = [];
   for (const spec of specs) profiles.push(await profile(spec, options));
-  const format = parse.format(flags);
-  const stdout = renderPoints(profiles, { format, columns: parse.columns(flags), toolVersion });
+  const stdout = renderPoints(profiles, shown);
   const skipped = flags.measure
     ? profiles.flatMap(({ spec: { input }, check }) =>
         check.status === 'skipped' ? [`seprof: measured run skipped at ${input.channels}x${input.height}x${input.width}: ${check.reason}`] : [],

@@ -24,6 +24,7 @@ const terminal = {
     process.stderr.write(text);
   },
   errTerminal: process.stderr.isTTY ? process.stderr : undefined,
+  outTerminal: process.stdout.isTTY ? process.stdout : undefined,
 };
 
 void runCli(process.argv.slice(2), terminal).then((code) => {

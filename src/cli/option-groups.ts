@@ -92,6 +92,13 @@ export const conventionOptions =
       .option('--convention <key>', what, 'thop')
       .addOption(new Option('--conventions <keys>', "several columns: a comma-separated list, or 'all'").conflicts('convention'));
 
+/** How the profile shows counts: units for people, a total row for CSV on request. */
+export const displayOptions: OptionGroup = (command) =>
+  command
+    .option('--units <unit>', 'table and markdown: counts in auto (K, M, G or T as fits), K, M or G units rather than exact with commas')
+    .option('--precision <N>', 'table and markdown: decimals of --units figures; alone, implies --units auto (default: 3)')
+    .option('--total-row', 'CSV: end with a total row, its first cell `total` (default: data rows only)');
+
 export const debugOption: OptionGroup = (command) => command.option('--debug', 'print stack traces of errors');
 
 /** The main command's options: everything it honours. */
@@ -104,6 +111,7 @@ export const PROFILE_OPTIONS: readonly OptionGroup[] = [
   insertionPointOptions,
   layerOptions,
   formatOptions(FORMATS),
+  displayOptions,
   conventionOptions(),
 ];
 

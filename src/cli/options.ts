@@ -6,6 +6,7 @@ import type { Timing } from '../analyzers/measured/latency';
 import type { ProfileOptions } from '../analyzers/profile';
 import { UsageError } from '../errors';
 import { byteSize, oneOf, wholeNumber } from '../parse';
+import { UNITS, type CountStyle } from '../report/format';
 import { FORMATS, type Format } from '../report/render-options';
 import type { RawSpecOptions } from '../model/spec';
 
@@ -15,6 +16,27 @@ export function format<F extends string = Format>(raw: { format?: string | undef
     throw new UsageError(`--json conflicts with --format ${raw.format}`);
   }
   return oneOf('format', raw.json === true ? 'json' : (raw.format ?? 'table'), formats);
+}
+
+/** Most decimals --precision shows: beyond, a figure in units is no easier to read than exact. */
+const MAX_PRECISION = 12;
+
+/**
+ * --units and --precision, for the counts table and markdown show; --precision alone means
+ * --units auto. JSON and CSV stay exact, so there they are refused rather than ignored.
+ */
+export function countStyle(raw: DisplayFlags, format: Format): CountStyle | undefined {
+  if (raw.units === undefined && raw.precision === undefined) return undefined;
+  if (format === 'json' || format === 'csv') throw new UsageError(`--${raw.units === undefined ? 'precision' : 'units'} applies to table and markdown: ${format} stays exact`);
+  const precision = raw.precision === undefined ? 3 : wholeNumber('precision', raw.precision, 0);
+  if (precision > MAX_PRECISION) throw new UsageError(`--precision must be at most ${MAX_PRECISION}, got ${precision}`);
+  return { units: oneOf('units', raw.units ?? 'auto', UNITS), precision };
+}
+
+/** --total-row: CSV's marked total row, refused with another format (which always shows its total). */
+export function totalRow(raw: DisplayFlags, format: Format): boolean {
+  if (raw.totalRow === true && format !== 'csv') throw new UsageError(`--total-row applies to --format csv: ${format} always shows the total`);
+  return raw.totalRow === true;
 }
 
 export function backend(value: string | undefined): BackendChoice {
@@ -39,6 +61,13 @@ export interface RenderFlags {
   json?: boolean | undefined;
   convention: string;
   conventions?: string | undefined;
+}
+
+/** The option values that say how to show counts. */
+export interface DisplayFlags {
+  units?: string | undefined;
+  precision?: string | undefined;
+  totalRow?: boolean | undefined;
 }
 
 /** The option values that say how to measure. */
@@ -103,7 +132,7 @@ function maxMemory(text: string): bigint {
 }
 
 /** Everything the main command takes: what to profile, how to measure, how to render. */
-export interface ProfileFlags extends RawSpecOptions, MeasureFlags, RenderFlags {
+export interface ProfileFlags extends RawSpecOptions, MeasureFlags, RenderFlags, DisplayFlags {
   at?: string[];
   atFile?: string;
   depth?: string;

@@ -1,6 +1,7 @@
 // What a command hands back: it computes, and `deliver` alone writes files, stdout and stderr.
 import { EXIT_FAILED, EXIT_OK } from '../errors';
 import { writeOutputSet, type OutputSet } from '../fs/output-set';
+import { writeFileAtomically, type WriteMode } from '../fs/write-file';
 import { terminalSafe } from '../report/text';
 import type { ProgressFor } from './progress';
 
@@ -10,6 +11,8 @@ export interface Terminal {
   err(text: string): void;
   /** stderr when it is a terminal: progress is a bar redrawn in place; otherwise plain lines now and then. */
   errTerminal?: { readonly columns: number } | undefined;
+  /** stdout when it is a terminal: a table wider than it is stacked to fit. Unset when piped. */
+  outTerminal?: { readonly columns: number } | undefined;
 }
 
 export interface Outcome {
@@ -17,10 +20,21 @@ export interface Outcome {
   stdout: string;
   /** A set of files, written whole before anything is printed. */
   files?: OutputSet | undefined;
+  /** Single files, each written atomically before anything is printed. */
+  singleFiles?: readonly SingleFile[] | undefined;
   /** Status lines for stderr, without the trailing newline: notes, and why the run failed. */
   stderr: string[];
   /** Exit 1: analytic and measured differ, or a count regressed. */
   failed: boolean;
+}
+
+export interface SingleFile {
+  path: string;
+  text: string;
+  /** replace: as a rename does; create: refuse an existing file. */
+  mode: WriteMode;
+  /** Who writes it, for the refusal: `seprof init`. */
+  what: string;
 }
 
 export const outcome = (stdout: string, stderr: string[] = [], failed = false): Outcome => ({ stdout, stderr, failed });
@@ -28,6 +42,7 @@ export const outcome = (stdout: string, stderr: string[] = [], failed = false): 
 /** Writes the files, then stdout, then stderr; returns the exit code. I/O failures throw IoError. */
 export function deliver(result: Outcome, terminal: Terminal): number {
   if (result.files !== undefined) writeOutputSet(result.files);
+  for (const file of result.singleFiles ?? []) writeFileAtomically(file.path, file.text, file.mode, file.what);
   // Names from users' files reach the terminal: no escape sequence in them may act on it.
   terminal.out(terminalSafe(result.stdout));
   for (const line of result.stderr) terminal.err(`${terminalSafe(line)}\n`);
@@ -40,4 +55,6 @@ export interface CommandContext {
   finish(result: Outcome): void;
   /** Progress lines go to stderr as the work advances, not through the outcome. */
   progress: ProgressFor;
+  /** stdout's width when it is a terminal, for tables to fit; undefined when piped. */
+  width: number | undefined;
 }

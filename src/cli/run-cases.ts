@@ -1,7 +1,7 @@
 // Profiles named specs one after another. tfjs is imported and its backend set up by the
 // first measured case only; the rest reuse them (Node caches the module, tfjs the backend).
 import { profile, type ProfileOptions } from '../analyzers/profile';
-import type { CaseResult } from '../report/document';
+import type { CaseResult } from '../report/report/document';
 import { SILENT, type Progress } from './progress';
 import type { NamedSpec } from './suite';
 

@@ -23,16 +23,18 @@ const SUBCOMMANDS: Record<string, () => Promise<AddCommand>> = {
   sweep: async () => (await import('./sweep.js')).addSweepCommand,
   report: async () => (await import('./report.js')).addReportCommand,
   compare: async () => (await import('./compare.js')).addCompareCommand,
+  baseline: async () => (await import('./baseline.js')).addBaselineCommand,
+  init: async () => (await import('./init.js')).addInitCommand,
 };
 
 /** The subcommands this command line needs: those it names (anywhere, so that a misplaced one still gets its own error), or all of them for help. */
 function subcommandsFor(argv: readonly string[]): string[] {
   const names = Object.keys(SUBCOMMANDS);
   const first = argv[0];
-  if (first === 'help' || argv.includes('--help') || argv.includes('-h')) return names;
   if (first !== undefined && !first.startsWith('-') && !names.includes(first)) {
-    throw new UsageError(`unknown command '${first}' (commands: ${names.join(', ')})`);
+    throw new UsageError(`unknown command '${first}' (commands: help, ${names.join(', ')})`);
   }
+  if (argv.includes('--help') || argv.includes('-h')) return names;
   return names.filter((name) => argv.includes(name));
 }
 
@@ -84,8 +86,16 @@ function withFileArgument(argv: readonly string[]): readonly string[] {
   return ['--file', first, ...argv.slice(1)];
 }
 
+/** `seprof help [command]` is `seprof [command] --help`: the same text, one way to write it. */
+function helpAsOption(argv: readonly string[]): readonly string[] {
+  if (argv[0] !== 'help') return argv;
+  const [, command, ...rest] = argv;
+  if (rest.length > 0) throw new UsageError('help takes at most one command');
+  return command === undefined ? ['--help'] : [command, '--help'];
+}
+
 export async function runCli(rawArgv: readonly string[], terminal: Terminal): Promise<number> {
-  const argv = withFileArgument(rawArgv);
+  let argv = withFileArgument(rawArgv);
   const version = toolVersion();
   let result: Outcome | undefined;
   const stderr = {
@@ -95,18 +105,20 @@ export async function runCli(rawArgv: readonly string[], terminal: Terminal): Pr
     },
     write: (text: string) => terminal.err(text),
   };
-  const context: CommandContext = { toolVersion: version, finish: (o) => (result = o), progress: progressFor(stderr) };
+  const context: CommandContext = { toolVersion: version, finish: (o) => (result = o), progress: progressFor(stderr), width: terminal.outTerminal?.columns };
   const output = { writeOut: (text: string) => terminal.out(text), writeErr: () => {}, outputError: () => {} };
   const program = new Command('seprof')
     .description('Parameters, MACs and FLOPs of Squeeze-and-Excitation blocks, exact and verified in tfjs')
     .version(version)
     .usage('--channels C [options]')
     .option('--debug', 'print stack traces of errors')
+    .helpCommand('help [command]', 'the help of a command, as --help shows it')
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput(output);
-  compose(program, ...PROFILE_OPTIONS).action(async (flags) => context.finish(await runProfile(flags, version, context.progress)));
+  compose(program, ...PROFILE_OPTIONS).action(async (flags) => context.finish(await runProfile(flags, context)));
   try {
+    argv = helpAsOption(argv);
     for (const name of subcommandsFor(argv)) (await SUBCOMMANDS[name]?.())?.(program, context);
     for (const command of program.commands) command.version(version).exitOverride().configureOutput(output);
     checkMissingValues(activeCommand(program, argv), argv);

@@ -3,7 +3,7 @@
 import { UsageError } from '../errors';
 import { parseJson } from '../fs/json';
 import { readInputText } from '../fs/read';
-import { isObject, MAX_NAME_LENGTH } from '../report/document';
+import { isObject, MAX_NAME_LENGTH } from '../report/report/document';
 import type { Spec } from '../model/spec';
 import { parseSpecOptions, specFromOptions } from './spec-options';
 import { within } from './within';

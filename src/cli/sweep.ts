@@ -1,15 +1,14 @@
 // seprof sweep: the profile options take lists and ranges; one row per combination.
 import type { ConventionColumns } from '../analyzers/conventions';
 import type { Command } from 'commander';
-import { renderCasesCsv, renderCasesMarkdown, renderCasesTable, mismatchedCases, skippedCases, skipReasons, type LabelColumn } from '../report/cases';
-import { renderReportJson, reportJson, type CaseResult } from '../report/document';
+import { renderCasesCsv, renderCasesMarkdown, renderCasesTable, mismatchedCases, skippedCases, skipReasons, type LabelColumn } from '../report/cases/cases';
+import { renderReportJson, reportJson, type CaseResult } from '../report/report/document';
 import { FORMATS, type Format } from '../report/render-options';
 import { describeSpec } from '../model/spec';
 import { combinations, expandValues, type Axis } from '../sweep/grammar';
 import { batchLatencyOptions, compose, conventionOptions, debugOption, formatOptions, measureOptions, quietOption, specOptions } from './option-groups';
 import * as parse from './options';
 import { outcome, type CommandContext, type Outcome } from './outcome';
-import type { ProgressFor } from './progress';
 import { runCases } from './run-cases';
 import { isSpecOption, specFromOptions, type RawOptions } from './spec-options';
 import { within } from './within';
@@ -54,7 +53,7 @@ function sweepCases(command: Command, flags: RawOptions): { cases: SweepCase[]; 
   return { cases, varying };
 }
 
-function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], format: Format, columns: ConventionColumns, toolVersion: string): string {
+function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], format: Format, columns: ConventionColumns, { toolVersion, width }: CommandContext): string {
   const valuesByName = new Map(cases.map((c) => [c.name, c.values]));
   const labels: LabelColumn[] =
     varying.length === 0
@@ -63,7 +62,7 @@ function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], form
   const title = `Sweep of ${cases.length} case(s)${varying.length > 0 ? ` over ${varying.map((a) => `${a.key} (${a.values.length})`).join(' x ')}` : ''}`;
   switch (format) {
     case 'table':
-      return `${title}\n${renderCasesTable(results, labels, columns)}`;
+      return `${title}\n${renderCasesTable(results, labels, columns, width)}`;
     case 'markdown':
       return `### ${title}\n\n${renderCasesMarkdown(results, labels, columns)}`;
     case 'csv':
@@ -74,13 +73,13 @@ function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], form
   }
 }
 
-async function runSweep(command: Command, flags: SweepFlags & RawOptions, toolVersion: string, progress: ProgressFor): Promise<Outcome> {
+async function runSweep(command: Command, flags: SweepFlags & RawOptions, context: CommandContext): Promise<Outcome> {
   const format = parse.format(flags);
   const columns = parse.columns(flags);
   const options = parse.profileOptions(flags, parse.BATCH_LATENCY);
   const { cases, varying } = sweepCases(command, flags);
-  const results = await runCases(cases, options, progress(flags.quiet));
-  const stdout = render(results, cases, varying, format, columns, toolVersion);
+  const results = await runCases(cases, options, context.progress(flags.quiet));
+  const stdout = render(results, cases, varying, format, columns, context);
   const failed = mismatchedCases(results).length;
   const skipped = flags.measure ? skippedCases(results) : [];
   const notes = skipped.length === 0 ? [] : [`seprof: measured run skipped in ${skipped.length} of ${results.length} case(s): ${skipReasons(skipped)}`];
@@ -88,10 +87,10 @@ async function runSweep(command: Command, flags: SweepFlags & RawOptions, toolVe
   return outcome(stdout, [...notes, `seprof: analytic and measured counts differ in ${failed} of ${results.length} case(s)`], true);
 }
 
-export function addSweepCommand(program: Command, { toolVersion, finish, progress }: CommandContext): void {
+export function addSweepCommand(program: Command, context: CommandContext): void {
   const command = compose(program.command('sweep'), specOptions, measureOptions, batchLatencyOptions, quietOption, formatOptions(FORMATS), conventionOptions(), debugOption)
     .description('profile every combination of lists and ranges of the profile options, one row each')
     .usage('--channels LIST [--reduction LIST] [--height LIST] ... [options]')
     .addHelpText('after', GRAMMAR);
-  command.action(async (flags: SweepFlags & RawOptions) => finish(await runSweep(command, flags, toolVersion, progress)));
+  command.action(async (flags: SweepFlags & RawOptions) => context.finish(await runSweep(command, flags, context)));
 }

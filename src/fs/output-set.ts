@@ -6,22 +6,19 @@
 // Sets no longer pointed at are removed once the process that wrote them has ended.
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync,
-  fsyncSync,
   lstatSync,
   mkdirSync,
-  openSync,
   readdirSync,
   readlinkSync,
   realpathSync,
   renameSync,
   rmSync,
   symlinkSync,
-  writeSync,
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { IoError, systemReason, UsageError } from '../errors';
+import { writeDurably } from './write-file';
 
 export interface OutputSet {
   /** The directory the user named: it becomes a link to the complete set. */
@@ -94,17 +91,6 @@ function checkTarget(set: OutputSet, target: string, parent: string): void {
       continue;
     }
     if (path.startsWith(real + sep)) throw new UsageError(`--out ${set.dir} holds ${input}, an input of this run: write the report elsewhere`);
-  }
-}
-
-function writeDurably(path: string, text: string): void {
-  const fd = openSync(path, 'wx');
-  try {
-    const bytes = Buffer.from(text, 'utf8');
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -33,6 +33,27 @@ export function percent(part: bigint, whole: bigint, digits = 2): string {
   return `${decimal(part * 100n, whole, digits)}%`;
 }
 
+export const UNITS = ['auto', 'K', 'M', 'G'] as const;
+export type Units = (typeof UNITS)[number];
+
+/** How table and markdown show counts (--units, --precision): exact with commas unless asked. */
+export interface CountStyle {
+  units: Units;
+  /** Decimal places. */
+  precision: number;
+}
+
+const UNIT_OF: Record<Exclude<Units, 'auto'>, bigint> = { K: 10n ** 3n, M: 10n ** 6n, G: 10n ** 9n };
+
+/** A displayed count: 91,136 exact; 91.136K (auto: the largest unit below it, as clever), 0.091M (M). */
+export function displayCount(n: bigint, style: CountStyle | undefined): string {
+  if (style === undefined) return withCommas(n);
+  if (style.units !== 'auto') return `${decimal(n, UNIT_OF[style.units], style.precision)}${style.units}`;
+  const magnitude = n < 0n ? -n : n;
+  const found = SUFFIXES.find(([unit]) => magnitude > unit);
+  return found === undefined ? withCommas(n) : `${decimal(n, found[0], style.precision)}${found[1]}`;
+}
+
 /** K, M, G or T above 1,000 as thop's clever_format writes them, with three decimals ("91.136K"; clever_format's default is "%.2f"). */
 export function clever(n: bigint): string {
   const magnitude = n < 0n ? -n : n;

@@ -1,5 +1,6 @@
 // How a profile is rendered: shared by every format's renderer.
 import type { ConventionColumns } from '../analyzers/conventions';
+import type { CountStyle } from './format';
 
 export const FORMATS = ['table', 'json', 'markdown', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -13,4 +14,10 @@ export interface RenderOptions {
   depth?: number | undefined;
   /** Also list the K layers that cost most under the first column. */
   top?: number | undefined;
+  /** CSV: end with a row of totals (its first cell `total`); off, CSV has data rows only, so summing a column counts each once. */
+  totalRow?: boolean | undefined;
+  /** Table and markdown: counts in units (--units, --precision) rather than exact with commas. */
+  counts?: CountStyle | undefined;
+  /** Table: the terminal's width when stdout is one; a wider table is stacked to fit. */
+  width?: number | undefined;
 }

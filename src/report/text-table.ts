@@ -1,7 +1,9 @@
 // The one terminal table: box-drawn by cli-table3, a rule under the header and above the
 // footer rows (the totals), none between rows. cli-table3's layout is quadratic in rows
 // (10,000 rows took 13 s), so long tables are drawn in slices with fixed column widths and
-// stitched: the result is the same table, in time linear in rows.
+// stitched: the result is the same table, in time linear in rows. A table wider than the
+// terminal it is shown on is stacked: parts of its columns one under another, each beside the
+// row labels.
 import Table from 'cli-table3';
 import stringWidth from 'string-width';
 
@@ -10,6 +12,8 @@ export interface TableLayout {
   rightAligned(column: number): boolean;
   /** How many last rows are totals, set off by a rule. */
   footer?: number;
+  /** The terminal's width, when stdout is one: a wider table is stacked to fit. Never set when piped. */
+  width?: number | undefined;
 }
 
 /** Columns after the first `textColumns` are right-aligned numbers. */
@@ -20,14 +24,60 @@ const SLICE = 50;
 
 const NO_ROW_RULES = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
-export function textTable(head: readonly string[], rows: readonly (readonly string[])[], layout: TableLayout): string {
-  const oneLine = (cell: string): string => cell.replace(/\s*[\r\n]+\s*/g, ' ');
+type Cells = readonly (readonly string[])[];
+
+const oneLine = (cell: string): string => cell.replace(/\s*[\r\n]+\s*/g, ' ');
+
+/** Each column's width, +2 for cli-table3's padding. */
+const columnWidths = (heading: readonly string[], body: Cells): number[] =>
+  heading.map((h, i) => body.reduce((widest, cells) => Math.max(widest, stringWidth(cells[i] ?? '')), stringWidth(h)) + 2);
+
+/** A table's width with its borders: one more than its columns and their right borders. */
+const tableWidth = (widths: readonly number[]): number => widths.reduce((sum, w) => sum + w + 1, 1);
+
+/**
+ * Columns in groups that each fit `width` beside the label columns (the leading text columns,
+ * or the first alone when those leave no room), repeated in every group.
+ */
+function columnGroups(widths: readonly number[], layout: TableLayout, width: number): number[][] {
+  const columns = widths.map((_, i) => i);
+  const firstNumber = columns.find((i) => layout.rightAligned(i)) ?? 1;
+  const leading = columns.slice(0, Math.max(1, firstNumber));
+  const labels = tableWidth(leading.map((i) => widths[i] ?? 0)) + (widths[leading.length] ?? 0) + 1 <= width ? leading : [0];
+  const groups: number[][] = [];
+  let group: number[] = [];
+  let used = tableWidth(labels.map((i) => widths[i] ?? 0));
+  for (const i of columns.filter((c) => !labels.includes(c))) {
+    const needed = (widths[i] ?? 0) + 1;
+    if (group.length > 0 && used + needed > width) {
+      groups.push([...labels, ...group]);
+      group = [];
+      used = tableWidth(labels.map((c) => widths[c] ?? 0));
+    }
+    group.push(i);
+    used += needed;
+  }
+  if (group.length > 0) groups.push([...labels, ...group]);
+  return groups;
+}
+
+export function textTable(head: readonly string[], rows: Cells, layout: TableLayout): string {
   const body = rows.map((cells) => head.map((_, i) => oneLine(cells[i] ?? '')));
   const heading = head.map(oneLine);
-  // Widths fixed up front, so every slice lays its columns out alike; +2 for cli-table3's padding.
-  const colWidths = heading.map((h, i) => body.reduce((widest, cells) => Math.max(widest, stringWidth(cells[i] ?? '')), stringWidth(h)) + 2);
+  const widths = columnWidths(heading, body);
+  if (layout.width === undefined || tableWidth(widths) <= layout.width) return drawTable(heading, body, widths, layout);
+  return columnGroups(widths, layout, layout.width)
+    .map((group) => {
+      const pick = (cells: readonly string[]): string[] => group.map((i) => cells[i] ?? '');
+      const rightAligned = (column: number): boolean => layout.rightAligned(group[column] ?? 0);
+      return drawTable(pick(heading), body.map(pick), group.map((i) => widths[i] ?? 0), { ...layout, rightAligned });
+    })
+    .join('\n\n');
+}
+
+function drawTable(heading: readonly string[], body: string[][], colWidths: readonly number[], layout: TableLayout): string {
   const draw = (slice: readonly string[][], withHead: boolean): string[] => {
-    const table = new Table({ ...(withHead && { head: heading }), colWidths, style: { head: [], border: [] }, chars: NO_ROW_RULES });
+    const table = new Table({ ...(withHead && { head: [...heading] }), colWidths: [...colWidths], style: { head: [], border: [] }, chars: NO_ROW_RULES });
     for (const cells of slice) {
       table.push(cells.map((content, i) => (layout.rightAligned(i) ? { content, hAlign: 'right' as const } : content)));
     }

@@ -27,11 +27,15 @@ export function expectUsageError(run: Run, message: RegExp): void {
   expect(run.stderr).toMatch(/^seprof: /);
 }
 
-/** The CLI in this process: the same argv, streams and exit code as `node bin/seprof`, no spawn. */
-export async function seprofInProcess(args: readonly string[]): Promise<Run> {
+/**
+ * The CLI in this process: the same argv, streams and exit code as `node bin/seprof`, no spawn.
+ * `stdoutColumns`: stdout is a terminal this wide (a forced TTY); otherwise it is piped.
+ */
+export async function seprofInProcess(args: readonly string[], stdoutColumns?: number): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { out: (text) => (stdout += text), err: (text) => (stderr += text) });
+  const outTerminal = stdoutColumns === undefined ? undefined : { columns: stdoutColumns };
+  const code = await runCli(args, { out: (text) => (stdout += text), err: (text) => (stderr += text), outTerminal });
   return { code, stdout, stderr };
 }
 

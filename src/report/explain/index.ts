@@ -3,10 +3,11 @@ import { renderExplainJson } from './json';
 import { renderExplainMarkdown } from './markdown';
 import { renderExplainTable } from './table';
 
-export function renderExplanation(explanation: Explanation, format: 'table' | 'json' | 'markdown', toolVersion: string): string {
+/** `width`: stdout's, when it is a terminal, for the table to fit. */
+export function renderExplanation(explanation: Explanation, format: 'table' | 'json' | 'markdown', toolVersion: string, width?: number): string {
   switch (format) {
     case 'table':
-      return renderExplainTable(explanation);
+      return renderExplainTable(explanation, width);
     case 'json':
       return renderExplainJson(explanation, toolVersion);
     case 'markdown':

@@ -3,7 +3,7 @@ import { BACKWARD_KEYS } from '../../analyzers/backward';
 import { conventionByKey } from '../../analyzers/conventions';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
 import { jsonCount } from '../format';
-import { profileJson, SCHEMA_VERSION } from '../json';
+import { profileJson, SCHEMA_VERSION } from '../profile/json';
 
 const useJson = ({ count, rule, skipped }: RuleUse) => ({ count: jsonCount(count), ...(skipped ? { skip: rule } : { formula: rule }) });
 

@@ -4,11 +4,11 @@ import type { ConventionKey } from '../../analyzers/conventions';
 import { backwardTable } from '../../analyzers/backward';
 import { countEntries } from '../../analyzers/count';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
-import { trainingView } from '../training-view';
+import { trainingView } from '../profile/training-view';
 import { describeSpec } from '../../model/spec';
 import { columnHeader } from '../columns';
 import { withCommas } from '../format';
-import { checkLine } from '../summary';
+import { checkLine } from '../profile/summary';
 import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
 
 

@@ -5,17 +5,17 @@ import { countEntries } from '../../analyzers/count';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
 import { columnHeader } from '../columns';
 import { withCommas } from '../format';
-import { checkLine } from '../summary';
+import { checkLine } from '../profile/summary';
 import { describeSpec } from '../../model/spec';
 import { numbersAfter, textTable } from '../text-table';
-import { trainingView } from '../training-view';
+import { trainingView } from '../profile/training-view';
 import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
 
 function ruleLines(uses: readonly RuleUse[], suffix: string, countWidth: number): string[] {
   return uses.map((u) => `  ${`${u.key}${suffix}`.padEnd(17)}${withCommas(u.count).padStart(countWidth)}  ${ruleText(u)}`);
 }
 
-function totalsTable({ profile, keys, kinds }: Explanation): string {
+function totalsTable({ profile, keys, kinds }: Explanation, width: number | undefined): string {
   const { training, totals } = profile;
   const rows = [...kinds.map((kind) => [kind.kind, ...kind.forward.map((u) => withCommas(u.count))]), ['Total', ...keys.map((k) => withCommas(totals.counts[k] ?? 0n))]];
   if (training !== undefined) {
@@ -23,7 +23,7 @@ function totalsTable({ profile, keys, kinds }: Explanation): string {
     rows.push(['Backward', ...keys.map((k) => orDash(training.backward[k], k))], ['Forward + backward', ...keys.map((k) => orDash(training.total[k], k))]);
   }
   const head = ['Op kind', ...keys.map((k) => columnHeader(k))];
-  return textTable(head, rows, { rightAligned: numbersAfter(1), footer: training === undefined ? 1 : 3 });
+  return textTable(head, rows, { rightAligned: numbersAfter(1), footer: training === undefined ? 1 : 3, width });
 }
 
 function trainingLines({ profile, keys }: Explanation, countWidth: number): string[] {
@@ -63,7 +63,7 @@ function leftOutLines({ leftOut, blindSpots }: Explanation): string[] {
   return lines;
 }
 
-export function renderExplainTable(explanation: Explanation): string {
+export function renderExplainTable(explanation: Explanation, width?: number): string {
   const { profile, kinds } = explanation;
   const countWidth = Math.max(...kinds.flatMap((k) => [...k.forward, ...k.backward].map((u) => withCommas(u.count).length)));
   const backend = profile.measured?.backend;
@@ -78,7 +78,7 @@ export function renderExplainTable(explanation: Explanation): string {
     ]),
     ...trainingLines(explanation, countWidth),
     'Totals by op kind',
-    totalsTable(explanation),
+    totalsTable(explanation, width),
     '',
     ...differenceLines(explanation, countWidth),
     '',

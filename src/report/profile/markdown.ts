@@ -1,12 +1,12 @@
 // GitHub-flavoured markdown: the layer table, the summary as a list, top layers, overhead.
-import type { Profile } from '../analyzers/profile';
-import { describeSpec } from '../model/spec';
-import type { RenderOptions } from './render-options';
+import type { Profile } from '../../analyzers/profile';
+import { describeSpec } from '../../model/spec';
+import type { RenderOptions } from '../render-options';
 import { findingLines, seRows } from './file-findings';
 import { overheadCells, overheadHead, overheadRows, overheadTitle } from './overhead';
 import { summaryLines } from './summary';
 import { layerTable, topTable } from './table';
-import { alignRow, markdownCode, row } from './markdown-syntax';
+import { alignRow, markdownCode, row } from '../markdown-syntax';
 
 const code = (name: string): string => markdownCode(name.trim());
 const indent = (name: string): string => `${'&nbsp;'.repeat(name.length - name.trimStart().length)}${code(name)}`;
@@ -27,7 +27,7 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
     '',
   ];
   if (top !== undefined) {
-    const t = topTable(profile, columns, top);
+    const t = topTable(profile, columns, top, options.counts);
     lines.push(`#### ${t.title}`, '', row(t.head), alignRow(3, 2), ...t.rows.map(([name = '', ...rest]) => row([code(name), ...rest])), '');
   }
   if (profile.file !== undefined) {

@@ -1,19 +1,19 @@
 // The torchsummary-like terminal tables, and the layer grid that markdown shares.
-import type { ConventionColumns, ConventionKey } from '../analyzers/conventions';
-import { backwardTable } from '../analyzers/backward';
-import type { Counts } from '../analyzers/count';
-import { formatShape } from '../analyzers/ops';
-import type { Profile } from '../analyzers/profile';
-import { describeSpec } from '../model/spec';
-import { columnHeader } from './columns';
-import { milliseconds, withCommas } from './format';
-import type { RenderOptions } from './render-options';
+import type { ConventionColumns, ConventionKey } from '../../analyzers/conventions';
+import { backwardTable } from '../../analyzers/backward';
+import type { Counts } from '../../analyzers/count';
+import { formatShape } from '../../analyzers/ops';
+import type { Profile } from '../../analyzers/profile';
+import { describeSpec } from '../../model/spec';
+import { columnHeader } from '../columns';
+import { displayCount, milliseconds, type CountStyle } from '../format';
+import type { RenderOptions } from '../render-options';
 import { overheadCells, overheadHead, overheadRows, overheadTitle } from './overhead';
 import { layerRows, share, topLayers, treeRows, type Row } from './rows';
 import { summaryLines } from './summary';
 import { findingLines, seRows } from './file-findings';
 import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
-import { numbersAfter, textTable } from './text-table';
+import { numbersAfter, textTable } from '../text-table';
 
 
 export function labelled(lines: readonly (readonly [string, string])[]): string[] {
@@ -47,7 +47,8 @@ function valueIn({ key, pass }: CountColumn, forward: Counts | undefined, backwa
 }
 
 /** The layer table's head, rows and total row, as text: shared by the terminal table and markdown. */
-export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOptions, 'columns' | 'depth'>) {
+export function layerTable(profile: Profile, { columns, depth, counts: style }: Pick<RenderOptions, 'columns' | 'depth' | 'counts'>) {
+  const shown = (n: bigint): string => displayCount(n, style);
   const { layers, totals, training } = profile;
   const main = columns[0];
   const tree = depth !== undefined;
@@ -61,7 +62,7 @@ export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOpti
   const cells = (forward: Counts | undefined, backwardCounts: Counts | undefined): string[] =>
     counts.map((column) => {
       const n = valueIn(column, forward, backwardCounts);
-      return n === undefined ? '' : withCommas(n);
+      return n === undefined ? '' : shown(n);
     });
   const shareOf = (c: Counts): string[] => (tree ? [share(c[main] ?? 0n, totals.counts[main] ?? 0n)] : []);
   // DeepSpeed-style latency columns: time, share of the summed layer times, achieved GFLOP/s.
@@ -75,7 +76,7 @@ export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOpti
     `${'  '.repeat(Math.max(0, r.depth - 1))}${r.name}`,
     r.what,
     formatShape(r.outputShape),
-    withCommas(r.params),
+    shown(r.params),
     ...cells(r.counts, r.backward),
     ...shareOf(r.counts),
     ...timing(r.timeMs, r.counts['flops']),
@@ -101,7 +102,7 @@ export function layerTable(profile: Profile, { columns, depth }: Pick<RenderOpti
       'Total',
       '',
       '',
-      withCommas(totals.params),
+      shown(totals.params),
       ...cells(totals.counts, training?.backward),
       ...shareOf(totals.counts),
       ...timing(times === undefined ? undefined : totalMs, totals.counts['flops']),
@@ -113,7 +114,7 @@ function percent(part: number, whole: number): string {
   return whole > 0 ? `${((100 * part) / whole).toFixed(2)}%` : '-';
 }
 
-export function topTable(profile: Profile, columns: ConventionColumns, k: number) {
+export function topTable(profile: Profile, columns: ConventionColumns, k: number, style?: CountStyle) {
   const main = columns[0];
   const total = profile.totals.counts[main] ?? 0n;
   return {
@@ -123,35 +124,35 @@ export function topTable(profile: Profile, columns: ConventionColumns, k: number
       op.name,
       op.kind,
       formatShape(op.outputShape),
-      withCommas(counts[main] ?? 0n),
+      displayCount(counts[main] ?? 0n, style),
       share(counts[main] ?? 0n, total),
     ]),
   };
 }
 
 export function renderTable(profile: Profile, options: RenderOptions): string {
-  const { columns, top } = options;
+  const { columns, top, width } = options;
   const { head, rows, total } = layerTable(profile, options);
   const parts = [
     describeSpec(profile.spec),
-    textTable(head, [...rows, total], { rightAligned: numbersAfter(3), footer: 1 }),
+    textTable(head, [...rows, total], { rightAligned: numbersAfter(3), footer: 1, width }),
     ...labelled(summaryLines(profile, columns)),
     ...profile.check.mismatches.map((m) => `  ${m.layer}: ${m.quantity} analytic ${m.analytic}, measured ${m.measured}`),
   ];
   if (top !== undefined) {
-    const t = topTable(profile, columns, top);
-    parts.push('', t.title, textTable(t.head, t.rows, { rightAligned: numbersAfter(3) }));
+    const t = topTable(profile, columns, top, options.counts);
+    parts.push('', t.title, textTable(t.head, t.rows, { rightAligned: numbersAfter(3), width }));
   }
   if (profile.file !== undefined) {
     parts.push('', ...findingLines(profile.file));
     if (profile.file.seBlocks.length > 0) {
       const se = seRows(profile, columns);
-      parts.push('', 'SE blocks found', textTable(se.head, se.rows, { rightAligned: numbersAfter(5), footer: 1 }));
+      parts.push('', 'SE blocks found', textTable(se.head, se.rows, { rightAligned: numbersAfter(5), footer: 1, width }));
     }
   }
   if (profile.overhead !== undefined) {
     const overheadTable = overheadRows(profile.overhead, profile.totals, columns).map(overheadCells);
-    parts.push('', overheadTitle(profile), textTable(overheadHead(profile.overhead), overheadTable, { rightAligned: numbersAfter(1) }));
+    parts.push('', overheadTitle(profile), textTable(overheadHead(profile.overhead), overheadTable, { rightAligned: numbersAfter(1), width }));
   }
   return `${parts.join('\n')}\n`;
 }

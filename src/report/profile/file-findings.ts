@@ -1,10 +1,10 @@
 // What profiling a model file found: notes (BN folded, assumed shapes), ops counted as
 // zero, and the SE blocks with their share of params and of every convention shown.
-import type { ConventionKey } from '../analyzers/conventions';
-import type { Totals } from '../analyzers/count';
-import type { FileFindings, Profile } from '../analyzers/profile';
-import { columnHeader } from './columns';
-import { withCommas } from './format';
+import type { ConventionKey } from '../../analyzers/conventions';
+import type { Totals } from '../../analyzers/count';
+import type { FileFindings, Profile } from '../../analyzers/profile';
+import { columnHeader } from '../columns';
+import { withCommas } from '../format';
 import { share } from './rows';
 
 const SE_HEAD = ['SE block', 'C', 'Hidden', 'r', 'Gate', 'Params'];

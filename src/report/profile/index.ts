@@ -1,8 +1,8 @@
-import type { Profile } from '../analyzers/profile';
+import type { Profile } from '../../analyzers/profile';
 import { renderCsv } from './csv';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
-import type { RenderOptions } from './render-options';
+import type { RenderOptions } from '../render-options';
 import { renderTable } from './table';
 
 export function render(profile: Profile, options: RenderOptions): string {
@@ -14,6 +14,6 @@ export function render(profile: Profile, options: RenderOptions): string {
     case 'markdown':
       return renderMarkdown(profile, options);
     case 'csv':
-      return renderCsv(profile);
+      return renderCsv(profile, options);
   }
 }

@@ -1,8 +1,8 @@
 // What SE adds to a block: plain twin, with SE, added, and added as a percent of plain.
-import type { ConventionKey } from '../analyzers/conventions';
-import type { Overhead, Profile } from '../analyzers/profile';
-import type { Totals } from '../analyzers/count';
-import { percent, withCommas } from './format';
+import type { ConventionKey } from '../../analyzers/conventions';
+import type { Overhead, Profile } from '../../analyzers/profile';
+import type { Totals } from '../../analyzers/count';
+import { percent, withCommas } from '../format';
 
 export interface OverheadRow {
   quantity: string;

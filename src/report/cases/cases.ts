@@ -1,13 +1,13 @@
 // Several profiled cases, one row each: the sweep's output and the report's summary.
-import { CONVENTION_KEYS, type ConventionKey } from '../analyzers/conventions';
-import type { Check } from '../analyzers/check';
-import { columnHeader } from './columns';
-import { field } from './csv';
-import type { CaseResult } from './document';
-import { milliseconds, withCommas } from './format';
-import type { SummaryLine } from './summary';
-import { markdownText, row } from './markdown-syntax';
-import { textTable } from './text-table';
+import { CONVENTION_KEYS, type ConventionKey } from '../../analyzers/conventions';
+import type { Check } from '../../analyzers/check';
+import { columnHeader } from '../columns';
+import { field } from '../profile/csv';
+import type { CaseResult } from '../report/document';
+import { milliseconds, withCommas } from '../format';
+import type { SummaryLine } from '../profile/summary';
+import { markdownText, row } from '../markdown-syntax';
+import { textTable } from '../text-table';
 
 /** A column that says which case a row is: a sweep's varying options, or a suite case's name. */
 export interface LabelColumn {
@@ -87,10 +87,11 @@ export function mismatchLines(results: readonly CaseResult[]): string[] {
   );
 }
 
-export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string {
+/** `width`: stdout's, when it is a terminal, for the table to fit. */
+export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[], width?: number): string {
   const withLatency = timed(results);
   const rows = results.map((result) => cells(result, labels, columns, withLatency));
-  const table = textTable(head(labels, columns, withLatency), rows, { rightAligned: numeric(labels, columns) });
+  const table = textTable(head(labels, columns, withLatency), rows, { rightAligned: numeric(labels, columns), width });
   const summary = casesSummary(results).map(([label, value]) => `${label}: ${value}`);
   return [table, ...summary, ...mismatchLines(results).map((l) => `  ${l}`), ''].join('\n');
 }

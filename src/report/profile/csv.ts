@@ -1,11 +1,12 @@
-// CSV: one row per layer and a total row, every convention as a column, exact integers.
+// CSV: one row per layer, every convention as a column, exact integers; a total row only on
+// request (--total-row), so that summing a column counts each layer once.
 // With --training, `<key>_backward` and `<key>_total` columns and a gradient sums row.
-import type { Profile } from '../analyzers/profile';
-import { BACKWARD_KEYS } from '../analyzers/backward';
-import { sumCounts } from '../analyzers/backward/training';
-import { CONVENTION_KEYS, type ConventionKey } from '../analyzers/conventions';
-import type { Counts } from '../analyzers/count';
-import { formatShape } from '../analyzers/ops';
+import type { Profile } from '../../analyzers/profile';
+import { BACKWARD_KEYS } from '../../analyzers/backward';
+import { sumCounts } from '../../analyzers/backward/training';
+import { CONVENTION_KEYS, type ConventionKey } from '../../analyzers/conventions';
+import type { Counts } from '../../analyzers/count';
+import { formatShape } from '../../analyzers/ops';
 import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
 
 export function field(value: string): string {
@@ -14,7 +15,7 @@ export function field(value: string): string {
 
 const values = (counts: Counts | undefined, keys: readonly ConventionKey[]): string[] => keys.map((k) => (counts === undefined ? '' : String(counts[k] ?? 0n)));
 
-export function renderCsv(profile: Profile): string {
+export function renderCsv(profile: Profile, { totalRow = false }: { totalRow?: boolean | undefined } = {}): string {
   const { layers, totals, training } = profile;
   const backwardKeys = training === undefined ? [] : BACKWARD_KEYS;
   /** Backward and forward + backward columns of one row. */
@@ -22,6 +23,10 @@ export function renderCsv(profile: Profile): string {
     backward === undefined ? [] : [...values(backward, backwardKeys), ...values(sumCounts([backward, forward ?? {}]), backwardKeys)];
   const view = training && trainingView(training);
   const sums = view?.gradientSums;
+  const totalCells = [
+    'total', '', '', String(totals.params), String(totals.buffers), ...values(totals.counts, CONVENTION_KEYS),
+    ...(training === undefined ? [] : [...values(training.backward, backwardKeys), ...values(training.total, backwardKeys)]),
+  ];
   const rows: string[][] = [
     [
       'layer', 'op', 'output_shape', 'params', 'buffers', ...CONVENTION_KEYS,
@@ -37,10 +42,7 @@ export function renderCsv(profile: Profile): string {
       ...trainingCells(view?.byOp.get(op.name), counts),
     ]),
     ...(sums === undefined ? [] : [[GRADIENT_SUMS_LABEL, 'add', '', '', '', ...values(undefined, CONVENTION_KEYS), ...trainingCells(sums, undefined)]]),
-    [
-      'total', '', '', String(totals.params), String(totals.buffers), ...values(totals.counts, CONVENTION_KEYS),
-      ...(training === undefined ? [] : [...values(training.backward, backwardKeys), ...values(training.total, backwardKeys)]),
-    ],
+    ...(totalRow ? [totalCells] : []),
   ];
   return rows.map((r) => r.map(field).join(',')).join('\n') + '\n';
 }

@@ -1,12 +1,12 @@
 // report.md: GitHub-flavoured, for a pull-request comment or a CI job summary. A summary
 // table, the charts, then each case's layer table (the profile's own markdown).
-import type { ConventionColumns } from '../analyzers/conventions';
-import { describeSpec } from '../model/spec';
-import { renderCasesMarkdown, type LabelColumn } from './cases';
+import type { ConventionColumns } from '../../analyzers/conventions';
+import { describeSpec } from '../../model/spec';
+import { renderCasesMarkdown, type LabelColumn } from '../cases/cases';
 import type { Chart } from './charts';
 import { totalSeconds, type CaseResult } from './document';
-import { renderMarkdown } from './markdown';
-import { markdownCode } from './markdown-syntax';
+import { renderMarkdown } from '../profile/markdown';
+import { markdownCode } from '../markdown-syntax';
 
 export interface ReportMeta {
   toolVersion: string;

@@ -1,5 +1,5 @@
 // Hand-written SVG: a document, axes with ticks, a legend, and number labels. No chart library.
-import { element, elementOf, textElement, type Attrs } from './xml';
+import { element, elementOf, textElement, type Attrs } from '../xml';
 
 export const FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 export const INK = '#222';

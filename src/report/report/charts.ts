@@ -1,11 +1,11 @@
 // The report's charts: params and MACs against the reduction ratio, and each case's cost by op kind.
-import { conventionByKey, type ConventionKey } from '../analyzers/conventions';
-import { OP_KINDS, type OpKind } from '../analyzers/ops';
-import { columnHeader } from './columns';
+import { conventionByKey, type ConventionKey } from '../../analyzers/conventions';
+import { OP_KINDS, type OpKind } from '../../analyzers/ops';
+import { columnHeader } from '../columns';
 import type { CaseResult } from './document';
-import { withCommas } from './format';
+import { withCommas } from '../format';
 import { compactNumber, GRID, INK, legend, line, logTicks, MUTED, round, SERIES_COLORS, svgDocument, text } from './svg';
-import { element, elementOf, textElement } from './xml';
+import { element, elementOf, textElement } from '../xml';
 
 export interface Chart {
   file: string;

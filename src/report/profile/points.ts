@@ -1,16 +1,16 @@
-// SE's cost at several insertion points: one row per point and a total, in every format.
-import type { Profile } from '../analyzers/profile';
-import { totalsOf, type Totals } from '../analyzers/count';
-import { CONVENTION_KEYS } from '../analyzers/conventions';
-import { seWidth, type SeSettings } from '../model/blocks';
-import { describeVariant } from '../model/se-variants';
-import { hasSe, type Spec } from '../model/spec';
-import { columnHeader } from './columns';
-import { withCommas } from './format';
+// SE's cost at several insertion points: one row per point and a total, in every format (CSV's total on request).
+import type { Profile } from '../../analyzers/profile';
+import { totalsOf, type Totals } from '../../analyzers/count';
+import { CONVENTION_KEYS } from '../../analyzers/conventions';
+import { seWidth, type SeSettings } from '../../model/blocks';
+import { describeVariant } from '../../model/se-variants';
+import { hasSe, type Spec } from '../../model/spec';
+import { columnHeader } from '../columns';
+import { displayCount } from '../format';
 import { jsonTotals, SCHEMA_VERSION } from './json';
-import { alignRow, row } from './markdown-syntax';
-import type { RenderOptions } from './render-options';
-import { numbersAfter, textTable } from './text-table';
+import { alignRow, row } from '../markdown-syntax';
+import type { RenderOptions } from '../render-options';
+import { numbersAfter, textTable } from '../text-table';
 
 interface Point {
   label: string;
@@ -36,7 +36,8 @@ function grandTotals(profiles: readonly Profile[]) {
   return totalsOf(profiles.flatMap((p) => p.layers));
 }
 
-export function renderPoints(profiles: readonly Profile[], { format, columns, toolVersion }: RenderOptions): string {
+export function renderPoints(profiles: readonly Profile[], { format, columns, toolVersion, totalRow = false, counts: style, width }: RenderOptions): string {
+  const shown = (n: bigint): string => displayCount(n, style);
   const points = pointsOf(profiles);
   const total = grandTotals(profiles);
   const first = profiles[0]?.spec;
@@ -44,7 +45,7 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
   const variant = se?.variant === undefined ? '' : describeVariant(se.variant, se.reduction, se.bias);
   const settings = first === undefined || se === undefined ? '' : `SE r=${se.reduction}${variant === '' ? (se.bias ? ', bias' : '') : `, ${variant}`}, batch ${first.batch}`;
   const keys = format === 'csv' || format === 'json' ? CONVENTION_KEYS : columns;
-  // Commas for people, bare integers for CSV.
+  // As --units says for people, bare integers for CSV.
   const rowOf = (label: string, hidden: string, totals: Totals, check: string, n: (x: bigint) => string): string[] => [
     label,
     hidden,
@@ -52,13 +53,13 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
     ...keys.map((k) => n(totals.counts[k] ?? 0n)),
     check,
   ];
-  const cells = (p: Point, n: (x: bigint) => string = withCommas): string[] =>
+  const cells = (p: Point, n: (x: bigint) => string = shown): string[] =>
     rowOf(p.label, String(p.hidden), p.profile.totals, p.profile.check.status, n);
-  const totalCells = rowOf('Total', '', total, '', withCommas);
+  const totalCells = rowOf('Total', '', total, '', shown);
   const head = ['Point (CxHxW)', 'Hidden', 'Params', ...keys.map((key) => columnHeader(key)), 'Check'];
   switch (format) {
     case 'table':
-      return `SE at ${points.length} insertion point(s), ${settings}\n${textTable(head, [...points.map((p) => cells(p)), totalCells], { rightAligned: numbersAfter(1), footer: 1 })}\n`;
+      return `SE at ${points.length} insertion point(s), ${settings}\n${textTable(head, [...points.map((p) => cells(p)), totalCells], { rightAligned: numbersAfter(1), footer: 1, width })}\n`;
     case 'markdown':
       return [
         `### SE at ${points.length} insertion point(s), ${settings}`,
@@ -70,7 +71,7 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
         '',
       ].join('\n');
     case 'csv': {
-      const lines = [['point', 'hidden', 'params', ...keys, 'check'], ...points.map((p) => cells(p, String)), rowOf('total', '', total, '', String)];
+      const lines = [['point', 'hidden', 'params', ...keys, 'check'], ...points.map((p) => cells(p, String)), ...(totalRow ? [rowOf('total', '', total, '', String)] : [])];
       return `${lines.map((l) => l.join(',')).join('\n')}\n`;
     }
     case 'json':

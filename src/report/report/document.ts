@@ -1,10 +1,10 @@
 // The report document (report.json, and `seprof sweep --format json`): one entry per case,
 // exact counts, versioned so that compare can refuse what it does not understand.
-import type { Profile } from '../analyzers/profile';
-import { UsageError } from '../errors';
-import { parseJson } from '../fs/json';
-import { upgradeSpecJson } from '../model/spec';
-import { profileJson, type JsonCount, type ProfileJson } from './json';
+import type { Profile } from '../../analyzers/profile';
+import { UsageError } from '../../errors';
+import { parseJson } from '../../fs/json';
+import { upgradeSpecJson } from '../../model/spec';
+import { profileJson, type JsonCount, type ProfileJson } from '../profile/json';
 
 export const REPORT_SCHEMA = 'seprof-report';
 export const REPORT_SCHEMA_VERSION = 1;
@@ -31,19 +31,19 @@ export interface ReportJson {
   schema: typeof REPORT_SCHEMA;
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: string; version: string };
-  /** ISO 8601, when the report was made. */
-  date: string;
+  /** ISO 8601, when the report was made; null in a baseline, so that regenerating it with nothing changed leaves it byte-identical. */
+  date: string | null;
   /** The suite file, or null for a sweep. */
   suite: string | null;
   cases: CaseJson[];
 }
 
-export function reportJson(results: readonly CaseResult[], meta: { toolVersion: string; date: Date; suite: string | null }): ReportJson {
+export function reportJson(results: readonly CaseResult[], meta: { toolVersion: string; date: Date | null; suite: string | null }): ReportJson {
   return {
     schema: REPORT_SCHEMA,
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'seprof', version: meta.toolVersion },
-    date: meta.date.toISOString(),
+    date: meta.date?.toISOString() ?? null,
     suite: meta.suite,
     cases: results.map(({ name, profile }) => {
       const { spec, totals, check, backend, latency } = profileJson(profile, { toolVersion: meta.toolVersion });

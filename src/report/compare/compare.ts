@@ -1,9 +1,9 @@
 // compare: what moved between two reports, and whether it moved too far.
 // Counts are exact integers: by default any change fails; --tolerance allows a relative one.
 // Latency is noise between runs and machines: reported, and failing only with --latency-tolerance.
-import { UsageError } from '../errors';
-import type { ReadCase, ReadReport } from './document';
-import { milliseconds, percent, withCommas } from './format';
+import { UsageError } from '../../errors';
+import type { ReadCase, ReadReport } from '../report/document';
+import { milliseconds, percent, withCommas } from '../format';
 
 /** A relative tolerance as an exact fraction: 0.01 and 1% are both 1/100. */
 export interface Tolerance {

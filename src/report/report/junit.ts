@@ -1,11 +1,11 @@
 // junit.xml: one test case per suite case, a failed cross-check is a failure, so that CI
 // systems show the report like any test run.
-import { CONVENTION_KEYS } from '../analyzers/conventions';
-import { describeSpec } from '../model/spec';
+import { CONVENTION_KEYS } from '../../analyzers/conventions';
+import { describeSpec } from '../../model/spec';
 import { totalSeconds, type CaseResult } from './document';
-import { withCommas } from './format';
-import { checkLine } from './summary';
-import { element, textElement } from './xml';
+import { withCommas } from '../format';
+import { checkLine } from '../profile/summary';
+import { element, textElement } from '../xml';
 
 function testcase({ name, profile, seconds }: CaseResult, classname: string): string {
   const { check, totals } = profile;

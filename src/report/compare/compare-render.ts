@@ -1,8 +1,8 @@
 // compare's output: the moved quantities as a terminal table, GitHub markdown or JSON.
 import type { Comparison, Delta, DeltaValue } from './compare';
-import { jsonCount } from './format';
-import { markdownCode, markdownText, row } from './markdown-syntax';
-import { textTable } from './text-table';
+import { jsonCount } from '../format';
+import { markdownCode, markdownText, row } from '../markdown-syntax';
+import { textTable } from '../text-table';
 
 export const COMPARE_FORMATS = ['table', 'markdown', 'json'] as const;
 export type CompareFormat = (typeof COMPARE_FORMATS)[number];

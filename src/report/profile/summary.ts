@@ -1,10 +1,10 @@
 // The lines under every human-readable report: totals, sizes, backend, latency, check.
-import type { Latency } from '../analyzers/measured/latency';
-import type { Profile } from '../analyzers/profile';
-import { BACKWARD, BACKWARD_KEYS, isForwardOnly } from '../analyzers/backward';
-import { CONVENTIONS, type ConventionKey } from '../analyzers/conventions';
-import { columnHeader } from './columns';
-import { clever, megabytes, milliseconds, withCommas } from './format';
+import type { Latency } from '../../analyzers/measured/latency';
+import type { Profile } from '../../analyzers/profile';
+import { BACKWARD, BACKWARD_KEYS, isForwardOnly } from '../../analyzers/backward';
+import { CONVENTIONS, type ConventionKey } from '../../analyzers/conventions';
+import { columnHeader } from '../columns';
+import { clever, megabytes, milliseconds, withCommas } from '../format';
 
 export type SummaryLine = readonly [label: string, value: string];
 

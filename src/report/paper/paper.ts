@@ -1,0 +1,105 @@
+// `seprof paper` rendered: the SENet paper's figures beside seprof's counts, as a table,
+// markdown or JSON.
+import { decimal, jsonCount, withCommas } from '../format';
+import { alignRow, row } from '../markdown-syntax';
+import { numbersAfter, textTable } from '../text-table';
+import { SCHEMA_VERSION } from '../profile/json';
+import { percentOf } from '../profile/overhead';
+import { GIGA, MEGA, PUBLISHED_SE_PARAMS, reproducesFlops, reproduction, rounded, type FlopsRow, type ParamsRow } from '../../paper';
+
+/** What torchvision users get from the public counters, beside the paper's own accounting. */
+const COMPARED = ['macs v1', 'macs v1.5', 'thop v1.5', 'fvcore v1.5'];
+
+function countFor(row: FlopsRow, key: string): bigint {
+  // Networks without a layout (BN-Inception) are the same under either.
+  return row.counts[key] ?? row.counts[`${key.split(' ')[0]} -`] ?? 0n;
+}
+
+export interface PaperReport {
+  best: { key: string; reproduced: number };
+  flops: FlopsRow[];
+  params: ParamsRow[];
+  seAdded: bigint;
+  resnet50: bigint;
+}
+
+
+function tables(report: PaperReport) {
+  const keys = [report.best.key, ...COMPARED.filter((k) => k !== report.best.key)];
+  const flops = {
+    head: ['Model (r = 16)', 'Source', 'Paper GFLOPs', ...keys.map((k) => `${k}${k === report.best.key ? ' (best)' : ''}`)],
+    rows: report.flops.map((r) => [
+      r.model,
+      r.source,
+      r.gflops,
+      ...keys.map((k) => `${rounded(countFor(r, k), GIGA, 3)}${reproducesFlops(r, k) ? ' =' : ''}`),
+    ]),
+  };
+  const params = {
+    head: ['Figure', 'Source', 'Paper', 'seprof', 'seprof (M)', 'Difference'],
+    rows: [
+      ...report.params.map((p) => {
+        const label = p.reduction === undefined ? p.model : `${p.model} r=${p.reduction}`;
+        const paper = BigInt(Math.round(Number(p.millions) * 10)) * (MEGA / 10n);
+        const same = rounded(p.params, MEGA, 1) === p.millions;
+        return [label, p.source, `${p.millions}M`, withCommas(p.params), `${rounded(p.params, MEGA, 1)}M${same ? ' =' : ''}`, `${decimal(p.params - paper, MEGA, 2)}M`];
+      }),
+      [
+        'SE adds to resnet50',
+        PUBLISHED_SE_PARAMS.source,
+        `~${PUBLISHED_SE_PARAMS.millions}M, ~${PUBLISHED_SE_PARAMS.percent}%`,
+        withCommas(report.seAdded),
+        `${rounded(report.seAdded, MEGA, 1)}M, ${percentOf(report.seAdded, report.resnet50)}`,
+        '',
+      ],
+    ],
+  };
+  return { flops, params };
+}
+
+function verdict(report: PaperReport): string {
+  const ranking = reproduction(report.flops).slice(0, 3);
+  return (
+    `Convention ${report.best.key.replace(' ', ', layout ')} reproduces ${report.best.reproduced} of ${report.flops.length} ` +
+    `published GFLOPs to the printed precision (= marks a match); next: ` +
+    ranking.slice(1).map((r) => `${r.key} ${r.reproduced}`).join(', ')
+  );
+}
+
+export function renderPaperText(report: PaperReport, markdown: boolean): string {
+  const { flops, params } = tables(report);
+  const title = 'SENet (arXiv 1709.01507) complexity figures against seprof, 224x224, batch 1, analytic';
+  if (!markdown) {
+    return [title, '', textTable(flops.head, flops.rows, { rightAligned: numbersAfter(2) }), verdict(report), '', textTable(params.head, params.rows, { rightAligned: numbersAfter(2) }), ''].join('\n');
+  }
+  return [
+    `### ${title}`,
+    '',
+    row(flops.head),
+    alignRow(2, flops.head.length - 2),
+    ...flops.rows.map(row),
+    '',
+    verdict(report),
+    '',
+    row(params.head),
+    alignRow(2, params.head.length - 2),
+    ...params.rows.map(row),
+    '',
+  ].join('\n');
+}
+
+export function renderPaperJson(report: PaperReport, toolVersion: string): string {
+  const counts = (c: Record<string, bigint>) => Object.fromEntries(Object.entries(c).map(([k, n]) => [k, jsonCount(n)]));
+  return `${JSON.stringify(
+    {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'seprof', version: toolVersion },
+      best: { ...report.best, of: report.flops.length },
+      flops: report.flops.map((r) => ({ model: r.model, paperGflops: Number(r.gflops), source: r.source, counts: counts(r.counts) })),
+      params: report.params.map((p) => ({ model: p.model, reduction: p.reduction ?? null, paperMillions: Number(p.millions), source: p.source, params: jsonCount(p.params) })),
+      seAdded: { paperMillions: Number(PUBLISHED_SE_PARAMS.millions), params: jsonCount(report.seAdded) },
+    },
+    null,
+    2,
+  )}\n`;
+}
