@@ -62,7 +62,20 @@ function byHand(op: Op): bigint[] {
       return [outN * BigInt(x[1] ?? 0) * k2, macs, (macs + bias) / B, macs + bias, macs, 2n * macs + bias, macs];
     }
     case 'concat':
+    case 'pad':
       return [0n, 0n, 0n, 0n, 0n, 0n, 0n];
+    case 'mul':
+    case 'sub':
+    case 'div':
+    case 'pow':
+      return [0n, 0n, 0n, 0n, 0n, outN, 0n];
+    case 'tanh':
+      return [0n, 0n, 0n, 0n, 0n, 5n * outN, 0n];
+    case 'softmax': {
+      const n = BigInt(x[op.attrs.axis ?? x.length - 1] ?? 1);
+      const thop = (inN / n) * (3n * n - 1n);
+      return [thop, 0n, inN, 0n, 0n, thop, 0n];
+    }
   }
 }
 

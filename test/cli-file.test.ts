@@ -40,6 +40,19 @@ const resnet = {
   convMacs: 32 * HW * 128 + 32 * HW * 32 * 9 + 128 * HW * 32,
 };
 
+// TinyYoloOps (make_fixtures.py) on 1x3x16x16, BN folded: each conv's output elements, MACs and params.
+const yolo = {
+  // stem 3->8 k3 s2 (8x8), conv 8->8 k3 on the reflect-padded 10x10, attn 8->1 k1, down 8->16 k3 s2 on the
+  // edge-padded 9x9 (4x4), cls 24->4 k1, box 24->4 k3 on the zero-padded 10x10.
+  convOut: 512 + 512 + 64 + 256 + 256 + 256,
+  convMacs: 512 * 3 * 9 + 512 * 8 * 9 + 64 * 8 + 256 * 8 * 9 + 256 * 24 + 256 * 24 * 9,
+  params: 8 * 27 + 8 + (8 * 72 + 8) + (8 + 1) + 8 + (16 * 72 + 16) + (4 * 24 + 4) + (4 * 216 + 4),
+  // AvgPool2d(3, 1, padding=1) on the unpadded 8x8x8; nn.Upsample to 16x8x8; softmax over 4 channels in 64 rows.
+  pool: 512,
+  up: 1024,
+  softmaxThop: 64 * (3 * 4 - 1),
+};
+
 describe('seprof --file on ONNX exported from PyTorch', () => {
   it('counts the SE-ResNet block as thop and fvcore count the BN-fused PyTorch block', () => {
     const p = profileJson(['--file', join(FIXTURES, 'se_resnet_block.onnx')]);
@@ -53,6 +66,31 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(Number(p.totals.counts['ptflops-aten'])).toBe(resnet.convMacs + (32 + 32 + 128) * HW + 2 * 128 * 8);
     expect(p.file.notes.join(' ')).toMatch(/folded BN into the convs/);
     expect(p.file.unsupported).toEqual([]);
+  });
+
+  it('counts the YOLO-style net with elementwise ops, padding, softmax and tanh heads as the peers count the PyTorch model', () => {
+    const p = profileJson(['--file', join(FIXTURES, 'tiny_yolo_ops.onnx'), '--conventions', 'all', '--strict']);
+    expect(p.file.unsupported).toEqual([]);
+    // One op per PyTorch op: the exporter's Pad + AveragePool is the one AvgPool2d.
+    expect(p.layers.map((l) => l.op).filter((op) => !['conv2d', 'silu', 'concat'].includes(op))).toEqual([
+      'mul', 'add', 'avg_pool', 'sub', 'pad', 'sigmoid', 'mul', 'add', 'div', 'mul', 'pad', 'resize', 'pad', 'softmax', 'tanh', 'pow',
+    ]);
+    // The learned gain (an nn.Parameter) is params.
+    expect(Number(p.totals.params)).toBe(yolo.params);
+    const counts = (key: string): number => Number(p.totals.counts[key]);
+    // thop: convs, AvgPool2d numel(out), Upsample numel(out), nn.Softmax rows * (3n - 1); operators, SiLU, Tanh, pads 0.
+    expect(counts('thop')).toBe(yolo.convMacs + yolo.pool + yolo.up + yolo.softmaxThop);
+    // fvcore: convs and upsample_nearest2d; mul, add, sub, div, pow, tanh, softmax, pad, avg_pool unsupported.
+    expect(counts('fvcore')).toBe(yolo.convMacs + yolo.up);
+    // ptflops: conv modules with bias; F.silu numel(in) (512 + 256); AvgPool2d numel(unpadded in) twice;
+    // Upsample numel(out) / B^2 + F.interpolate numel(out); F.softmax numel(in) (256); operators 0.
+    expect(counts('ptflops')).toBe(yolo.convMacs + yolo.convOut + 768 + 2 * yolo.pool + 2 * yolo.up + 256);
+    expect(counts('ptflops-aten')).toBe(yolo.convMacs + yolo.convOut);
+    expect(counts('macs')).toBe(yolo.convMacs);
+    expect(counts('senet')).toBe(yolo.convMacs);
+    // flops: 2 * MACs + bias adds; SiLU 5 per element (768); seven elementwise ops on 512 and the square on 256;
+    // the attention sigmoid 4 * 64; the pool 9 per output; tanh 5 * 256; softmax as thop.
+    expect(counts('flops')).toBe(2 * yolo.convMacs + yolo.convOut + 5 * 768 + 7 * 512 + 256 + 4 * 64 + 9 * 512 + 5 * 256 + yolo.softmaxThop);
   });
 
   it('finds the SE block with its width, its share, and the totals without it', () => {
@@ -163,11 +201,11 @@ describe('seprof --file refuses unusable files in one line, exit 2', () => {
   }
 
   it('an op seprof cannot count, under --strict (without it: listed and counted as 0)', () => {
-    const path = join(tmp, 'tanh.onnx');
-    writeFileSync(path, encodeModel({ nodes: [{ op: 'Tanh', inputs: ['x'], outputs: ['y'], name: '/act/Tanh' }] }));
-    expectUsageError(seprof(['--file', path, '--strict', '--no-measure']), /--strict: ops seprof does not count: Tanh x1 \(\/act\/Tanh\)/);
+    const path = join(tmp, 'erf.onnx');
+    writeFileSync(path, encodeModel({ nodes: [{ op: 'Erf', inputs: ['x'], outputs: ['y'], name: '/act/Erf' }] }));
+    expectUsageError(seprof(['--file', path, '--strict', '--no-measure']), /--strict: ops seprof does not count: Erf x1 \(\/act\/Erf\)/);
     const p = profileJson(['--file', path]);
-    expect(p.file.unsupported).toEqual([{ opType: 'Tanh', nodes: ['/act/Tanh'] }]);
+    expect(p.file.unsupported).toEqual([{ opType: 'Erf', nodes: ['/act/Erf'] }]);
     expect(p.totals.counts['thop']).toBe(0);
   });
 
@@ -181,8 +219,9 @@ describe('seprof --file refuses unusable files in one line, exit 2', () => {
 
 describe('seprof --file, measured in tfjs', () => {
   // SE-ResNet: 3 convs, 3 ReLUs, 6 SE ops, add. MobileNetV3: 5 convs, 2 hardswish, SE pool, ReLU and
-  // hardsigmoid, rescale, add. YOLO: 8 convs, 7 SiLU, SE's 6, 3 pools, 3 concats, resize.
-  for (const [name, layers] of [['se_resnet_block', 13], ['mbv3_block', 12], ['tiny_yolo_se', 28]] as const) {
+  // hardsigmoid, rescale, add. YOLO: 8 convs, 7 SiLU, SE's 6, 3 pools, 3 concats, resize. YOLO with the
+  // operators: 6 convs, 2 SiLU, 7 elementwise, padded pool, 3 pads, sigmoid, resize, 2 concats, softmax, tanh, pow.
+  for (const [name, layers] of [['se_resnet_block', 13], ['mbv3_block', 12], ['tiny_yolo_se', 28], ['tiny_yolo_ops', 26]] as const) {
     it(`executes ${name} with its weights and agrees with the analytic ops on every layer`, () => {
       const run = seprof([join(FIXTURES, `${name}.onnx`), '--runs', '3', '--warmup', '1']);
       expect(run.stderr).toBe('');
@@ -352,21 +391,21 @@ describe('seprof --file, measured in tfjs', () => {
   });
 
   it('exits 1 naming the node when a kernel ran that the analytic op list does not have', () => {
-    // relu(x) * sigmoid(x): an elementwise product of two feature maps, which seprof has no op kind for.
-    const path = join(tmp, 'product.onnx');
+    // A mean over the channels (CBAM's channel pooling): seprof has no op kind for it, tfjs runs a Mean kernel.
+    const path = join(tmp, 'channel-mean.onnx');
     writeFileSync(
       path,
       encodeModel({
+        opset: 13,
         nodes: [
           { op: 'Relu', inputs: ['x'], outputs: ['r'], name: '/relu/Relu' },
-          { op: 'Sigmoid', inputs: ['x'], outputs: ['s'], name: '/gate/Sigmoid' },
-          { op: 'Mul', inputs: ['r', 's'], outputs: ['y'], name: '/Mul' },
+          { op: 'ReduceMean', inputs: ['r'], outputs: ['y'], name: '/pool/ReduceMean', attrs: [{ name: 'axes', type: 7, ints: [1] }] },
         ],
       }),
     );
     const run = seprof([path, '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('mul (/Mul)');
+    expect(run.stdout).toContain('(/pool/ReduceMean)');
     expect(run.stderr).toMatch(/analytic and measured counts differ/);
   });
 });

@@ -24,7 +24,7 @@ describe('conventions', () => {
     expect(conventionByKey('flop')).toBeUndefined();
   });
 
-  it('fvcore: relu and cat ignored; sigmoid, hardtanh, silu, hardswish, hardsigmoid, mul, add and the pools unsupported', () => {
+  it('fvcore: relu and cat ignored; sigmoid, hardtanh, silu, hardswish, hardsigmoid, mul, add, sub, div, pow, tanh, softmax, pad and the pools unsupported', () => {
     expect(skips(conventionByKey('fvcore'))).toEqual({
       relu: 'ignored',
       concat: 'ignored',
@@ -39,11 +39,22 @@ describe('conventions', () => {
       max_pool: 'unsupported',
       reduce_mean: 'unsupported',
       leaky_relu: 'unsupported',
+      mul: 'unsupported',
+      sub: 'unsupported',
+      div: 'unsupported',
+      pow: 'unsupported',
+      tanh: 'unsupported',
+      softmax: 'unsupported',
+      pad: 'unsupported',
     });
   });
 
   it('thop and ptflops: no rule for sigmoid, hardswish or hardsigmoid (thop: nor SiLU), functional ops out of reach of their hooks', () => {
-    const outOfReach = { sigmoid: 'unsupported', hardswish: 'unsupported', hardsigmoid: 'unsupported', scale: 'unsupported', add: 'unsupported', concat: 'unsupported', reduce_mean: 'unsupported' };
+    const outOfReach = {
+      sigmoid: 'unsupported', hardswish: 'unsupported', hardsigmoid: 'unsupported', scale: 'unsupported', add: 'unsupported', concat: 'unsupported', reduce_mean: 'unsupported',
+      mul: 'unsupported', sub: 'unsupported', div: 'unsupported', pow: 'unsupported', tanh: 'unsupported', pad: 'unsupported',
+    };
+    // thop has nn.Softmax's rule; ptflops counts it through the patched F.softmax.
     expect(skips(conventionByKey('thop'))).toEqual({ ...outOfReach, silu: 'unsupported' });
     expect(skips(conventionByKey('ptflops'))).toEqual(outOfReach);
   });

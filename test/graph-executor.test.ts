@@ -29,7 +29,7 @@ function probe(shape: number[]): tf.Tensor {
 }
 
 describe('the graph executor reproduces PyTorch', () => {
-  for (const name of ['se_resnet_block', 'se_resnet_block_external', 'mbv3_block', 'tiny_yolo_se']) {
+  for (const name of ['se_resnet_block', 'se_resnet_block_external', 'mbv3_block', 'tiny_yolo_se', 'tiny_yolo_ops']) {
     it(name, () => {
       const summary = JSON.parse(readFileSync(join(FIXTURES, `${name.replace('_external', '')}.output.json`), 'utf8')) as Summary;
       const inferred = inferShapes(readModelFile(join(FIXTURES, `${name}.onnx`)), new Map());

@@ -35,6 +35,15 @@ export const OP_KINDS = [
   'resize',
   'leaky_relu',
   'conv_transpose',
+  // Model files: elementwise operators beside add (a + b) and scale (SE's x * s), the heads'
+  // activations, and padding.
+  'mul',
+  'sub',
+  'div',
+  'pow',
+  'tanh',
+  'softmax',
+  'pad',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -48,6 +57,14 @@ export interface OpAttrs {
   groups?: number;
   /** conv2d and linear. */
   bias?: boolean;
+  /** softmax: the axis it normalises over, of the NCHW input. */
+  axis?: number;
+  /**
+   * add, mul, sub, div, pow: the operand that is a constant (`x * 0.5`, a learned gain), which
+   * `inputShapes` leaves out as `reads` does: its position (which side of `-`, `/`, `**`) and its
+   * shape, aligned to the output's rank.
+   */
+  constant?: { at: 0 | 1; shape: Shape };
 }
 
 export interface Op {

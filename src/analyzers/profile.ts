@@ -22,11 +22,18 @@ export interface Sizes {
   paramBytes: bigint;
 }
 
-/** What SE adds: the same block without SE, and the difference. */
+/**
+ * What `plain` is: the same model without SE, or with --add-se the model file as given (which
+ * may have SE blocks of its own), against which the added SE is measured.
+ */
+export type OverheadBaseline = 'without-se' | 'as-given';
+
+/** What SE adds: the baseline (the same block without SE, or the file as given), and the difference. */
 export interface Overhead {
+  baseline: OverheadBaseline;
   plain: Spec;
   plainTotals: Totals;
-  /** With SE minus without, per quantity. */
+  /** With SE (added) minus the baseline, per quantity. */
   added: Totals;
 }
 
@@ -118,7 +125,8 @@ function overheadOf(spec: Spec, totals: Totals): Overhead | undefined {
   const plain = plainTwin(spec);
   if (plain === undefined) return undefined;
   const plainTotals = totalsOf(analyticOps(plain).map(countLayer));
-  return { plain, plainTotals, added: difference(totals, plainTotals) };
+  const baseline = spec.block === 'file' && spec.addSe.length > 0 ? 'as-given' : 'without-se';
+  return { baseline, plain, plainTotals, added: difference(totals, plainTotals) };
 }
 
 function findingsOf(spec: FileSpec, layers: readonly LayerCounts[]): FileFindings {

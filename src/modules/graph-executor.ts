@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OP_KINDS } from '../analyzers/ops';
 import type { InferredGraph } from '../model/graph/infer';
 import { graphModules, GraphIndex, type GraphModule } from '../model/graph/modules';
+import { alignedShape, constantOperand, ELEMENTWISE_OPS, padSpec, softmaxAxis, type PadSpec } from '../model/graph/op-attrs';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from '../model/graph/types';
 import { floatWeights } from '../model/graph/weights';
 import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
@@ -12,7 +13,7 @@ import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
 /** The ops this executor runs; a graph with any other computing op is not measured. */
 const EXECUTABLE_OPS: ReadonlySet<string> = new Set([
   'Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Relu', 'LeakyRelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Clip', 'GlobalAveragePool', 'ReduceMean',
-  'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization', 'Resize', 'ConvTranspose',
+  'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization', 'Resize', 'ConvTranspose', 'Tanh',
 ]);
 
 /** An op runs only when seprof has its kind, so that both derivations see it. */
@@ -38,7 +39,32 @@ const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity',
 const toNhwc = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 2, 3, 1]) : t);
 const toNchw = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 3, 1, 2]) : t);
 /** NCHW axis to the axis of the stored tensor. */
-const storedAxis = (axis: number, rank: number): number => (rank === 4 ? [0, 3, 1, 2][axis] ?? axis : axis);
+export const storedAxis = (axis: number, rank: number): number => (rank === 4 ? [0, 3, 1, 2][axis] ?? axis : axis);
+
+/** A pad's [before, after] per stored axis. */
+function storedPads(spec: PadSpec): [number, number][] {
+  const pairs = spec.begin.map((b, axis): [number, number] => [b, spec.end[axis] ?? 0]);
+  return pairs.map((_, axis) => pairs[pairs.length === 4 ? ([0, 2, 3, 1][axis] ?? axis) : axis] as [number, number]);
+}
+
+/** Edge padding (no tfjs kernel): each axis grown by copies of its first and last slices, one concat per axis. */
+function edgePad(x: tf.Tensor, pads: readonly [number, number][]): tf.Tensor {
+  return pads.reduce((t, [before, after], axis) => {
+    if (before === 0 && after === 0) return t;
+    const size = t.shape[axis] as number;
+    const edge = (at: number): tf.Tensor => tf.slice(t, t.shape.map((_, a) => (a === axis ? at : 0)), t.shape.map((d, a) => (a === axis ? 1 : d)));
+    const [first, last] = [edge(0), edge(size - 1)];
+    return tf.concat([...new Array<tf.Tensor>(before).fill(first), t, ...new Array<tf.Tensor>(after).fill(last)], axis);
+  }, x);
+}
+
+/** Softmax over a stored axis: tfjs normalises the last one, so others go there and back (layout). */
+function softmaxOver(x: tf.Tensor, axis: number): tf.Tensor {
+  if (axis === x.rank - 1) return tf.softmax(x);
+  const perm = [...x.shape.keys()].filter((a) => a !== axis).concat(axis);
+  const back = perm.map((_, a) => perm.indexOf(a));
+  return tf.transpose(tf.softmax(tf.transpose(x, perm)), back);
+}
 
 export interface ModuleWeights {
   params: bigint;
@@ -50,6 +76,7 @@ export class GraphExecutor {
   private readonly index: GraphIndex;
   private readonly weights = new Map<string, tf.Tensor>();
   private readonly groups = new Map<string, tf.Tensor[]>();
+  private readonly constants = new Map<string, tf.Tensor>();
 
   constructor(private readonly g: InferredGraph) {
     this.index = new GraphIndex(g);
@@ -92,6 +119,20 @@ export class GraphExecutor {
         return attrString(node, 'mode', 'nearest') === 'nearest' && attrString(node, 'coordinate_transformation_mode', 'half_pixel') === 'asymmetric';
       case 'ReduceMean':
         return hasKind('reduce_mean');
+      case 'Softmax':
+        return hasKind('softmax') && softmaxAxis(this.g, node) !== undefined;
+      case 'Pad':
+        return hasKind('pad') && padSpec(this.g, node) !== undefined;
+      case 'Add':
+      case 'Mul':
+      case 'Sub':
+      case 'Div':
+      case 'Pow': {
+        // NHWC storage holds for operands of the output's rank; constants are aligned to it.
+        const rank = this.index.shape(node.outputs[0] ?? '').length;
+        const activations = node.inputs.filter((t) => !this.index.isConstant(t));
+        return this.isLinearBias(node) || activations.every((t) => this.index.shape(t).length === rank || rank !== 4);
+      }
       case 'ConvTranspose': {
         // One Conv2DBackpropInput kernel: group 1, no bias (a bias would be a second kernel), even pads.
         const [t = 0, l = 0, b = 0, r = 0] = (attrInts(node, 'pads') ?? []).map(Number);
@@ -112,6 +153,12 @@ export class GraphExecutor {
     let buffers = 0n;
     for (const node of m.nodes) {
       const weighted = WEIGHTED.has(node.opType) || (m.fused === 'linear-bias' && node.opType === 'Add');
+      if (!weighted && ELEMENTWISE_OPS.has(node.opType)) {
+        const at = constantOperand(this.index, node);
+        const operand = at === undefined ? undefined : this.constant(node, at);
+        // A learned operand (an initializer) is params, as the analytic op says.
+        if (operand !== undefined && this.index.weight(node.inputs[at ?? 0] ?? '') !== undefined) params += BigInt(operand.size);
+      }
       if (!weighted) continue;
       node.inputs.forEach((t, i) => {
         const name = this.index.weight(t);
@@ -123,6 +170,30 @@ export class GraphExecutor {
       });
     }
     return { params, buffers };
+  }
+
+  /** The Add of a Linear's bias, which its MatMul's module runs fused. */
+  private isLinearBias(node: GraphNode): boolean {
+    return this.modules.some((m) => m.fused === 'linear-bias' && m.nodes[1] === node);
+  }
+
+  /**
+   * An elementwise node's constant operand as tfjs broadcasts it against the stored output:
+   * aligned to the output's rank, NHWC when rank 4, made before anything is profiled.
+   */
+  private constant(node: GraphNode, position: number): tf.Tensor {
+    const tensor = node.inputs[position] ?? '';
+    const key = `${tensor}@${node.name}`;
+    const cached = this.constants.get(key);
+    if (cached !== undefined) return cached;
+    const rank = this.index.shape(node.outputs[0] ?? '').length;
+    const shape = alignedShape(this.index.shape(tensor), rank);
+    const weight = this.index.weight(tensor);
+    const init = weight === undefined ? undefined : this.g.graph.initializers.get(weight);
+    const data = init === undefined ? Float32Array.from(this.g.tensors.get(tensor)?.values?.data ?? [], Number) : floatWeights(init);
+    const t = tf.keep(tf.tidy(() => toNhwc(tf.tensor(data, shape))));
+    this.constants.set(key, t);
+    return t;
   }
 
   /** A conv with groups that is not depthwise. */
@@ -257,13 +328,25 @@ export class GraphExecutor {
         const input = x(0) as tf.Tensor4D;
         return node.opType === 'MaxPool' ? tf.maxPool(input, [kh, kw], this.stride(node), windowPad) : tf.avgPool(input, [kh, kw], this.stride(node), windowPad);
       }
-      case 'Mul': {
-        // The feature map first, the per-channel gate second: SE's rescale as tfjs runs it.
-        const [a, b] = [x(0), x(1)];
-        return a.size >= b.size ? tf.mul(a, b) : tf.mul(b, a);
-      }
+      case 'Mul':
       case 'Add':
-        return tf.add(x(0), x(1));
+      case 'Sub':
+      case 'Div':
+      case 'Pow':
+        return this.elementwise(values, node);
+      case 'Tanh':
+        return tf.tanh(x(0));
+      case 'Softmax': {
+        const input = x(0);
+        return softmaxOver(input, storedAxis(softmaxAxis(this.g, node) ?? -1, input.rank));
+      }
+      case 'Pad': {
+        const spec = padSpec(this.g, node);
+        if (spec === undefined) throw new Error(`pad '${node.name}' has no known pads`);
+        const pads = storedPads(spec);
+        if (spec.mode === 'edge') return edgePad(x(0), pads);
+        return spec.mode === 'reflect' ? tf.mirrorPad(x(0), pads, 'reflect') : tf.pad(x(0), pads, spec.value);
+      }
       case 'Concat': {
         const inputs = node.inputs.map((_, i) => x(i));
         const rank = inputs[0]?.rank ?? 4;
@@ -273,6 +356,25 @@ export class GraphExecutor {
         return tf.batchNorm(x(0), x(3), x(4), x(2), x(1), attrFloat(node, 'epsilon', 1e-5));
       default:
         throw new Error(`the executor cannot run ${node.opType} (node '${node.name}')`);
+    }
+  }
+
+  /** A binary elementwise op on stored tensors, its constant operand prepared beforehand. */
+  private elementwise(values: Map<string, tf.Tensor>, node: GraphNode): tf.Tensor {
+    const at = constantOperand(this.index, node);
+    const [a, b] = [0, 1].map((i) => (i === at ? this.constant(node, i) : this.input(values, node, i))) as [tf.Tensor, tf.Tensor];
+    switch (node.opType) {
+      case 'Mul':
+        // Two maps: the larger first, as the analytic op lists them (the feature map, then SE's gate).
+        return at === undefined && a.size < b.size ? tf.mul(b, a) : tf.mul(a, b);
+      case 'Sub':
+        return tf.sub(a, b);
+      case 'Div':
+        return tf.div(a, b);
+      case 'Pow':
+        return tf.pow(a, b);
+      default:
+        return tf.add(a, b);
     }
   }
 
@@ -332,6 +434,8 @@ export class GraphExecutor {
   dispose(): void {
     for (const t of this.weights.values()) t.dispose();
     for (const parts of this.groups.values()) tf.dispose(parts);
+    for (const t of this.constants.values()) t.dispose();
+    this.constants.clear();
     this.weights.clear();
     this.groups.clear();
   }

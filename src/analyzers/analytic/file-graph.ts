@@ -5,6 +5,7 @@ import { UsageError } from '../../errors';
 import { loadFileModel } from '../../model/file-support';
 import type { InferredGraph } from '../../model/graph/infer';
 import { graphModules, GraphIndex, type GraphModule } from '../../model/graph/modules';
+import { alignedShape, constantOperand, padSpec, softmaxAxis } from '../../model/graph/op-attrs';
 import { count } from '../../model/graph/tensor-info';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from '../../model/graph/types';
 import { fileRequest, type FileSpec } from '../../model/spec';
@@ -57,6 +58,38 @@ function isRelu6(g: InferredGraph, node: GraphNode): boolean {
 function isNearestUpsample(index: GraphIndex, node: GraphNode): boolean {
   const [x, y] = [index.shape(node.inputs[0] ?? ''), index.shape(node.outputs[0] ?? '')];
   return attrString(node, 'mode', 'nearest') === 'nearest' && x.length === 4 && x[0] === y[0] && x[1] === y[1];
+}
+
+const ELEMENTWISE_KINDS: Readonly<Record<string, OpKind>> = { Add: 'add', Mul: 'mul', Sub: 'sub', Div: 'div', Pow: 'pow' };
+
+/**
+ * A binary elementwise node as PyTorch's operator (`a + b`, `x * 0.5`, `x ** 2`); a Mul of a map
+ * by an N x C x 1 x 1 activation is SE's rescale. A constant operand is left out of the inputs;
+ * an initializer one is a learned tensor (nn.Parameter: a gain, YOLOv7's ImplicitA/M), so params.
+ */
+function elementwise(index: GraphIndex, m: GraphModule, activations: readonly string[]): Planned {
+  const node = m.main;
+  const kind = ELEMENTWISE_KINDS[node.opType] ?? '';
+  const at = constantOperand(index, node);
+  if (at !== undefined) {
+    const operand = node.inputs[at] ?? '';
+    const shape = alignedShape(index.shape(operand), index.shape(m.output).length);
+    const params = index.weight(operand) === undefined ? 0n : count(index.shape(operand));
+    return { kind, inputs: [node.inputs[1 - at] ?? ''], attrs: { constant: { at, shape } }, params };
+  }
+  if (activations.length !== 2) return { kind: '', inputs: activations };
+  if (node.opType !== 'Mul') return { kind, inputs: activations };
+  // `s.expand_as(x)` is a view: the gate is what was expanded.
+  const [a, b] = activations.map((t) => {
+    const producer = index.producer(t);
+    return producer?.opType === 'Expand' ? (producer.inputs[0] ?? t) : t;
+  }) as [string, string];
+  // The larger operand first, as the executor multiplies.
+  const [big, small] = count(index.shape(a)) >= count(index.shape(b)) ? [a, b] : [b, a];
+  const [bs, ss] = [index.shape(big), index.shape(small)];
+  // Also on a 1 x 1 map, as the tfjs reader sees a per-channel gate.
+  const gate = bs.length === 4 && ss.length === 4 && ss[2] === 1 && ss[3] === 1 && ss[1] === bs[1] && ss[0] === bs[0];
+  return { kind: gate ? 'scale' : 'mul', inputs: [big, small] };
 }
 
 /** The kind, attributes, params and buffers of one module; kind '' when seprof has none for it. */
@@ -123,24 +156,26 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
     case 'AveragePool': {
       const kernel = (attrInts(node, 'kernel_shape') ?? []).map(Number);
       if (kernel.length !== 2) break;
-      return { ...base, kind: node.opType === 'MaxPool' ? 'max_pool' : 'avg_pool', attrs: windowAttrs(node, kernel) };
+      // nn.AvgPool2d(padding=p) reads the unpadded tensor: ptflops counts numel of that.
+      const inputs = m.fused === 'padded-avg-pool' ? [m.nodes[0]?.inputs[0] ?? ''] : [data];
+      return { inputs, kind: node.opType === 'MaxPool' ? 'max_pool' : 'avg_pool', attrs: windowAttrs(node, kernel) };
     }
-    case 'Mul': {
-      // x * s with s of shape N x C x 1 x 1: SE's rescale.
-      if (activations.length !== 2) break;
-      // `s.expand_as(x)` is a view: the gate is what was expanded.
-      const [a, b] = activations.map((t) => {
-        const producer = index.producer(t);
-        return producer?.opType === 'Expand' ? (producer.inputs[0] ?? t) : t;
-      }) as [string, string];
-      const [big, small] = count(index.shape(a)) >= count(index.shape(b)) ? [a, b] : [b, a];
-      const [bs, ss] = [index.shape(big), index.shape(small)];
-      // Also on a 1 x 1 map, as the tfjs reader sees a per-channel gate.
-      const gate = bs.length === 4 && ss.length === 4 && ss[2] === 1 && ss[3] === 1 && ss[1] === bs[1] && ss[0] === bs[0];
-      return { kind: gate ? 'scale' : '', inputs: [big, small] };
-    }
+    case 'Mul':
     case 'Add':
-      return { kind: activations.length === 2 ? 'add' : '', inputs: activations };
+    case 'Sub':
+    case 'Div':
+    case 'Pow':
+      return elementwise(index, m, activations);
+    case 'Tanh':
+      // nn.Tanh or torch.tanh: no peer counts either, so the origin does not matter.
+      return { ...base, kind: 'tanh' };
+    case 'Softmax': {
+      // Assumed nn.Softmax (thop's rule applies); torch.softmax / x.softmax would be 0 in thop.
+      const axis = softmaxAxis(index.g, node);
+      return { ...base, kind: axis === undefined ? '' : 'softmax', attrs: axis === undefined ? {} : { axis } };
+    }
+    case 'Pad':
+      return { ...base, kind: padSpec(index.g, node) === undefined ? '' : 'pad' };
     case 'Resize':
       return { ...base, kind: isNearestUpsample(index, node) ? 'resize' : '' };
     case 'Concat':

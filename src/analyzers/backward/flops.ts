@@ -3,7 +3,7 @@
 // elementwise result, n - 1 adds for a sum of n values, 2 per multiply-accumulate.
 // Broadcasts, reshapes, casts, tiles and splits move data and count 0.
 import { dim, input, numel, type Op } from '../ops';
-import { convMacs, convTransposeMacs, ignored, inp, linearMacs, out, rule, window, type RuleTable } from '../conventions/convention';
+import { convMacs, convTransposeMacs, ignored, inp, linearMacs, operands, out, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
 
 /** The bias gradient sums dy over every axis but the features: numel(out) - features adds. */
 const biasGradient = (op: Op, features: number): bigint => (op.attrs.bias ? out(op) - BigInt(features) : 0n);
@@ -13,6 +13,15 @@ function gate(op: Op): bigint {
   const shape = op.inputShapes[1];
   if (shape === undefined) throw new Error(`scale ${op.name} has no gate input`);
   return numel(shape);
+}
+
+/** Summing dy over the axes an operand was broadcast along, into its shape. */
+const reduced = (op: Op, x: Operand): bigint => out(op) - numel(x.shape);
+
+/** The gradient of each activation operand of a binary op: what `dy` costs to turn into it. */
+function perOperand(op: Op, a: (x: Operand, other: Operand) => bigint, b: (x: Operand, other: Operand) => bigint): bigint {
+  const [left, right] = operands(op);
+  return (left.activation ? a(left, right) : 0n) + (right.activation ? b(right, left) : 0n);
 }
 
 export const flopsBackward: RuleTable = {
@@ -48,7 +57,7 @@ export const flopsBackward: RuleTable = {
     (op) => 3n * out(op) - gate(op),
   ),
   add: rule(
-    'numel(out) - numel(in) for each broadcast input (its gradient sums dy over the broadcast axes); 0 for equal shapes',
+    'numel(out) - numel(in) for each broadcast input (its gradient sums dy over the broadcast axes); 0 for equal shapes; a constant operand gets no gradient',
     (op) => op.inputShapes.reduce((sum, shape) => sum + out(op) - numel(shape), 0n),
   ),
   concat: ignored('the gradient is a split of dy: no arithmetic'),
@@ -59,4 +68,29 @@ export const flopsBackward: RuleTable = {
     '2 * 2 * MACs (the input gradient is a conv2d of dy, the weight gradient a backprop-filter, each as large as the forward) + numel(out) - Cout if bias',
     (op) => 4n * convTransposeMacs(op) + biasGradient(op, dim(op.outputShape, 1)),
   ),
+  mul: rule(
+    'per activation operand: dy times the other operand (numel(out)) and the sum over its broadcast axes (numel(out) - numel(operand)); a constant gets no gradient',
+    (op) => perOperand(op, (x) => out(op) + reduced(op, x), (x) => out(op) + reduced(op, x)),
+  ),
+  sub: rule(
+    'per activation operand: the sum over its broadcast axes (numel(out) - numel(operand)); b also negated (numel(b))',
+    (op) => perOperand(op, (x) => reduced(op, x), (x) => reduced(op, x) + numel(x.shape)),
+  ),
+  div: rule(
+    'a: dy / b (numel(out)) and the broadcast sum; b: dy * a (numel(out)), the broadcast sum, then square, divide, negate (3 * numel(b))',
+    (op) => perOperand(op, (x) => out(op) + reduced(op, x), (x) => out(op) + reduced(op, x) + 3n * numel(x.shape)),
+  ),
+  pow: rule(
+    'base: exponent - 1 (numel(exponent)), the power, two products (3 * numel(out)) and the broadcast sum; ' +
+      'an exponent computed from data: a > 0, where, log (3 * numel(base)), two products (2 * numel(out)) and the broadcast sum',
+    (op) =>
+      perOperand(
+        op,
+        (base, exponent) => numel(exponent.shape) + 3n * out(op) + reduced(op, base),
+        (exponent, base) => 3n * numel(base.shape) + 2n * out(op) + reduced(op, exponent),
+      ),
+  ),
+  tanh: rule('3 * numel: dy * (1 - y^2) (square, subtract, multiply)', (op) => 3n * out(op)),
+  softmax: rule('4 * numel - rows: dy * y, its sum over n per row (n - 1 adds), minus the sum, times y', (op) => 4n * out(op) - inp(op) / softmaxLength(op)),
+  pad: ignored('the gradient is a slice of dy: no arithmetic'),
 };

@@ -1,4 +1,4 @@
-import { dim, input, numel, OP_KINDS, type Op, type OpKind } from '../ops';
+import { dim, input, numel, OP_KINDS, type Op, type OpKind, type Shape } from '../ops';
 
 /** Every convention seprof counts, in report order. */
 export const CONVENTION_KEYS = ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops', 'senet'] as const;
@@ -100,6 +100,31 @@ export function biasAdds(op: Op): bigint {
 export function window(op: Op): bigint {
   const [kh, kw] = op.attrs.kernel ?? [1, 1];
   return BigInt(kh) * BigInt(kw);
+}
+
+/** The length n softmax normalises over: the size of its axis. */
+export function softmaxLength(op: Op): bigint {
+  return BigInt(dim(input(op), op.attrs.axis ?? -1));
+}
+
+/** Softmax over n in rows: n exps, n - 1 adds and n divides per row (thop's count_softmax). */
+export const softmaxOps = (op: Op): bigint => (inp(op) / softmaxLength(op)) * (3n * softmaxLength(op) - 1n);
+
+export interface Operand {
+  shape: Shape;
+  /** False for a constant operand, which gets no gradient. */
+  activation: boolean;
+}
+
+/** The two operands of a binary elementwise op in operator order (`a - b`: a, then b). */
+export function operands(op: Op): [Operand, Operand] {
+  const activations = op.inputShapes.map((shape): Operand => ({ shape, activation: true }));
+  const constant = op.attrs.constant;
+  if (constant !== undefined) activations.splice(constant.at, 0, { shape: constant.shape, activation: false });
+  const [a, b] = activations;
+  // `x * x` reads one tensor twice: both operands are it.
+  if (a === undefined) throw new Error(`${op.kind} ${op.name} has no operands`);
+  return [a, b ?? a];
 }
 
 export const rule = (formula: string, count: (op: Op) => bigint): Rule => ({ formula, count });

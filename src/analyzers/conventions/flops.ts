@@ -1,5 +1,5 @@
 import { flopsBackward } from '../backward/flops';
-import { biasAdds, convMacs, convTransposeMacs, ignored, inp, linearMacs, out, rule, window, type Convention } from './convention';
+import { biasAdds, convMacs, convTransposeMacs, ignored, inp, linearMacs, out, rule, softmaxOps, window, type Convention } from './convention';
 
 export const flops: Convention<'flops'> = {
   key: 'flops',
@@ -25,6 +25,13 @@ export const flops: Convention<'flops'> = {
     resize: ignored('nearest-neighbour resize is a copy: no arithmetic'),
     leaky_relu: rule('2 * numel (multiply by alpha, max)', (op) => 2n * out(op)),
     conv_transpose: rule('2 * MACs + numel(out) if bias', (op) => 2n * convTransposeMacs(op) + biasAdds(op)),
+    mul: rule('numel(out)', out),
+    sub: rule('numel(out)', out),
+    div: rule('numel(out)', out),
+    pow: rule('numel(out) (a power is one operation, as exp is in sigmoid)', out),
+    tanh: rule('5 * numel: (e^2x - 1) / (e^2x + 1) (multiply, exp, subtract, add, divide)', (op) => 5n * out(op)),
+    softmax: rule('rows * (3n - 1): n exps, n - 1 adds, n divides per row (no max subtraction counted)', softmaxOps),
+    pad: ignored('a copy: no arithmetic'),
   },
   backward: flopsBackward,
 };

@@ -24,6 +24,13 @@ export const fvcore: Convention<'fvcore'> = {
     resize: rule('numel(out) (aten::upsample_nearest2d)', out),
     leaky_relu: unsupported('aten::leaky_relu is unsupported (reported as skipped)'),
     conv_transpose: rule('numel(in) * (Cout/g) * kh * kw (transposed: the input size); bias ignored', convTransposeMacs),
+    mul: unsupported('aten::mul is unsupported (reported as skipped)'),
+    sub: unsupported('aten::sub is unsupported (reported as skipped)'),
+    div: unsupported('aten::div is unsupported (reported as skipped)'),
+    pow: unsupported('aten::pow is unsupported (reported as skipped)'),
+    tanh: unsupported('aten::tanh is unsupported (reported as skipped)'),
+    softmax: unsupported('aten::softmax is unsupported (reported as skipped)'),
+    pad: unsupported('aten::pad (torch 1.13 traces F.pad so) is unsupported (reported as skipped)'),
   },
   backward: forwardOnly('traces the forward graph: no backward pass'),
 };

@@ -36,6 +36,13 @@ export const ptflops: Convention<'ptflops'> = {
     reduce_mean: unsupported('Tensor.mean is not patched: 0'),
     leaky_relu: hooks('module: numel(out) per image (F.leaky_relu is not patched)', out),
     conv_transpose: hooks('module: numel(in) * (Cout/g) * kh * kw + numel(out) if bias, per image', (op) => convTransposeMacs(op) + biasAdds(op)),
+    mul: unsupported('x * y is a tensor operator, not a patched function: 0'),
+    sub: unsupported('x - y: torch.sub and the operator are not patched: 0'),
+    div: unsupported('x / y: torch.div and the operator are not patched: 0'),
+    pow: unsupported('x ** y: torch.pow and the operator are not patched: 0'),
+    tanh: unsupported('nn.Tanh has no module hook and torch.tanh is not patched: 0'),
+    softmax: hooks('F.softmax: numel(in) per batch (pytorch_ops.py:443; nn.Softmax has no module hook, its forward calls the patched F.softmax)', () => 0n, inp),
+    pad: unsupported('F.pad is not patched and the nn.*Pad2d modules have no hook: 0'),
     // The nn.Upsample hook reads output[0], one sample, and is then divided by B like every module
     // hook: numel(out) / B^2, exact while B divides C*H*W (else floored here, ptflops floors the sum).
     resize: rule('module: numel(out) / B^2 (its hook reads one sample) + F.interpolate: numel(out) per batch', (op) => out(op) / batchOf(op) / batchOf(op) + out(op)),

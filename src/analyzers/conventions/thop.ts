@@ -1,4 +1,4 @@
-import { convMacs, forwardOnly, inp, linearMacs, out, rule, unsupported, window, type Convention } from './convention';
+import { convMacs, forwardOnly, inp, linearMacs, out, rule, softmaxOps, unsupported, window, type Convention } from './convention';
 
 export const thop: Convention<'thop'> = {
   key: 'thop',
@@ -24,6 +24,13 @@ export const thop: Convention<'thop'> = {
     resize: rule('numel(out) (nn.Upsample, nearest)', out),
     leaky_relu: rule('0 (count_relu, as for nn.ReLU)', () => 0n),
     conv_transpose: rule('numel(out) * (Cin/g) * kh * kw (count_convNd, by the output size); bias ignored', convMacs),
+    mul: unsupported('functional x * y: invisible to module hooks'),
+    sub: unsupported('functional x - y: invisible to module hooks'),
+    div: unsupported('functional x / y: invisible to module hooks'),
+    pow: unsupported('functional x ** y: invisible to module hooks'),
+    tanh: unsupported('no rule for nn.Tanh in register_hooks (thop/profile.py), torch.tanh invisible: zero ops'),
+    softmax: rule('rows * (3n - 1), n the softmax axis (nn.Softmax: count_softmax, basic_hooks.py:98-103, calc_func.py:57-62)', softmaxOps),
+    pad: unsupported('F.pad is invisible to module hooks, nn.ZeroPad2d is zero_ops (thop/profile.py:22): zero ops'),
   },
   backward: forwardOnly('counts module forward hooks: no backward pass'),
 };

@@ -2,7 +2,8 @@
 // file's weights, under one tf.profile, and read each module's kernels back into ops.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadFileModel } from '../../model/file-model';
-import type { GraphModule } from '../../model/graph/modules';
+import { GraphIndex, type GraphModule } from '../../model/graph/modules';
+import { constantOperand, ELEMENTWISE_OPS, softmaxAxis } from '../../model/graph/op-attrs';
 import { attrInts } from '../../model/graph/types';
 import { fileRequest, type FileSpec } from '../../model/spec';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
@@ -15,9 +16,13 @@ import { timeRuns } from './latency';
 /** Layout changes between NCHW views and NHWC kernels: not arithmetic. */
 const LAYOUT_KERNELS = new Set(['Transpose', 'SplitV', ...VIEW_KERNELS]);
 
-function factsOf(executor: GraphExecutor, m: GraphModule): LayerFacts {
+function factsOf(executor: GraphExecutor, index: GraphIndex, m: GraphModule): LayerFacts {
   const { params, buffers } = executor.moduleWeights(m);
   const facts: LayerFacts = { name: m.name, params, buffers };
+  const constantAt = ELEMENTWISE_OPS.has(m.main.opType) && m.fused === undefined ? constantOperand(index, m.main) : undefined;
+  if (constantAt !== undefined) facts.constantAt = constantAt;
+  if (m.main.opType === 'Softmax') facts.softmaxAxis = softmaxAxis(index.g, m.main);
+  if (m.main.opType === 'Pad') facts.pad = true;
   const kernel = attrInts(m.main, 'kernel_shape')?.map(Number);
   if ((m.main.opType === 'MaxPool' || m.main.opType === 'AveragePool') && kernel !== undefined) facts.poolSize = [kernel[0] ?? 1, kernel[1] ?? 1];
   if (m.main.opType === 'ReduceMean') facts.mean = 'reduce_mean';
@@ -41,7 +46,8 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
     const inputs = randomInputs(inferred);
     try {
       // Weights are allocated (and transposed to NHWC kernels) before anything is profiled.
-      const facts = new Map(executor.modules.map((m) => [m, factsOf(executor, m)]));
+      const index = new GraphIndex(inferred);
+      const facts = new Map(executor.modules.map((m) => [m, factsOf(executor, index, m)]));
       const forward = (): number => {
         const start = performance.now();
         const outputs = tf.tidy(() => executor.run(inputs));
@@ -69,7 +75,8 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
       const inSpan = new Set<number>();
       for (const { m, from, to } of spans) {
         for (let i = from; i < to; i++) inSpan.add(i);
-        const read = opsFromKernels(info.kernels.slice(from, to), facts.get(m) as LayerFacts);
+        // A softmax over a middle axis moves it last and back: layout, as between modules.
+        const read = opsFromKernels(info.kernels.slice(from, to).filter((k) => k.name !== 'Transpose'), facts.get(m) as LayerFacts);
         ops.push(...read.ops.map((op) => ({ ...op, reads: m.reads })));
         unrecognised.push(...read.unrecognised.map((k) => `${m.name} (${m.main.name}): ${k}`));
       }

@@ -17,6 +17,12 @@ export interface LayerFacts {
   stride?: number;
   /** A Mean kernel is a global_avg_pool (AdaptiveAvgPool2d) unless the layer says it is a reduce_mean (x.mean). */
   mean?: 'reduce_mean';
+  /** An elementwise layer's constant operand, by position: an operand of the kernel, not an input of the op. */
+  constantAt?: 0 | 1;
+  /** A softmax layer's NCHW axis: tfjs normalises the last stored axis, so the kernel saw it moved there. */
+  softmaxAxis?: number;
+  /** A pad layer: its kernels (edge padding runs as concats) are one pad. */
+  pad?: true;
 }
 
 /** Kernels that move no arithmetic: views, copies and dtype no-ops. */
@@ -39,6 +45,26 @@ type Draft = Pick<Op, 'kind' | 'inputShapes' | 'outputShape' | 'attrs'>;
 
 function draft(kind: OpKind, inputs: Shape[], output: Shape, attrs: Op['attrs'] = {}): Draft {
   return { kind, inputShapes: inputs.map(toNchw), outputShape: toNchw(output), attrs };
+}
+
+/** NCHW axis to the axis of the stored (NHWC) tensor. */
+const storedAxis = (axis: number, rank: number): number => (rank === 4 ? ([0, 3, 1, 2][axis] ?? axis) : axis);
+
+/** A binary elementwise kernel as its op: the constant operand (the layer knows which) leaves the inputs. */
+function readElementwise(kind: OpKind, kernel: KernelRecord, layer: LayerFacts): Draft {
+  const shapes = [0, 1].map((i) => shapeAt(kernel.inputShapes, i, kernel.name));
+  const y = shapeAt(kernel.outputShapes, 0, kernel.name);
+  const at = layer.constantAt;
+  if (at === undefined) return draft(kind, shapes, y);
+  const read = draft(kind, shapes.filter((_, i) => i !== at), y);
+  return { ...read, attrs: { constant: { at, shape: toNchw(shapes[at] as Shape) } } };
+}
+
+/** The softmax kernel's input back in stored order: the executor moved the softmax axis last. */
+function softmaxInput(kernel: KernelRecord, axis: number): Shape {
+  const moved = shapeAt(kernel.inputShapes, 0, kernel.name);
+  const at = storedAxis(axis, moved.length);
+  return [...moved.slice(0, at), moved.at(-1) as number, ...moved.slice(at, -1)];
 }
 
 const isView = (kernel: KernelRecord): boolean => kernel.name.endsWith('__op') || VIEW_KERNELS.has(kernel.name);
@@ -100,14 +126,31 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | undefined 
       return draft(kind, [x()], y(), { kernel: layer.poolSize ?? [1, 1], stride: layer.stride ?? 1 });
     }
     case 'Multiply': {
-      // x * s with s of shape [B, 1, 1, C]: SE's rescale (also when x itself is 1 x 1).
+      // x * s of two maps with s of shape [B, 1, 1, C]: SE's rescale (also when x itself is 1 x 1).
       const [a, b] = [x(), shapeAt(kernel.inputShapes, 1, kernel.name)];
-      const gate = b.length === 4 && b[1] === 1 && b[2] === 1;
-      return gate ? draft('scale', [a, b], y()) : undefined;
+      const gate = layer.constantAt === undefined && b.length === 4 && a.length === 4 && b[0] === a[0] && b[1] === 1 && b[2] === 1 && b[3] === a[3];
+      return gate ? draft('scale', [a, b], y()) : readElementwise('mul', kernel, layer);
     }
     case 'Add':
+      return readElementwise('add', kernel, layer);
     case 'AddN':
       return draft('add', kernel.inputShapes.map((_, i) => shapeAt(kernel.inputShapes, i, kernel.name)), y());
+    case 'Sub':
+      return readElementwise('sub', kernel, layer);
+    case 'RealDiv':
+      return readElementwise('div', kernel, layer);
+    case 'Pow':
+      return readElementwise('pow', kernel, layer);
+    case 'Tanh':
+      return draft('tanh', [x()], y());
+    case 'Softmax': {
+      if (layer.softmaxAxis === undefined) return draft('softmax', [x()], y(), { axis: x().length - 1 });
+      const stored = softmaxInput(kernel, layer.softmaxAxis);
+      return draft('softmax', [stored], stored, { axis: layer.softmaxAxis });
+    }
+    case 'PadV2':
+    case 'MirrorPad':
+      return draft('pad', [x()], y());
     case 'Concat':
     case 'ConcatV2':
       return draft('concat', kernel.inputShapes.map((_, i) => shapeAt(kernel.inputShapes, i, kernel.name)), y());
@@ -140,6 +183,16 @@ function readComposite(kernels: readonly KernelRecord[], layer: LayerFacts): Dra
     const addsScalar = first.name !== 'Add' || isScalar(first.inputShapes[1]);
     const x = shapeAt(first.inputShapes, 0, first.name);
     return addsScalar ? draft(composite.kind, [x], shapeAt(last.outputShapes, 0, last.name)) : undefined;
+  }
+  // nn.AvgPool2d(padding=p) as exported: the zero pad, then the pool, one op on the unpadded input.
+  if (names === 'PadV2 AvgPool') {
+    return draft('avg_pool', [shapeAt(first.inputShapes, 0, first.name)], shapeAt(last.outputShapes, 0, last.name), { kernel: layer.poolSize ?? [1, 1], stride: layer.stride ?? 1 });
+  }
+  // Edge padding: one concat of edge copies per padded axis; the padded tensor is each concat's largest input.
+  if (layer.pad === true && /^Concat(V2)?( Concat(V2)?)*$/.test(names)) {
+    const inputs = first.inputShapes.flatMap((s) => (s == null ? [] : [s]));
+    const x = inputs.reduce((a, b) => (numel(b) > numel(a) ? b : a));
+    return draft('pad', [x], shapeAt(last.outputShapes, 0, last.name));
   }
   // A model file's grouped conv adds its (BN-folded) bias after the concat.
   if (!/^(SplitV )*(Conv2D )+Concat(V2)?( Add)?$/.test(names)) return undefined;

@@ -4,7 +4,8 @@
 import { OP_KINDS } from '../../analyzers/ops';
 import type { InferredGraph } from './infer';
 import { opNames } from './names';
-import { attrFloat, type GraphNode } from './types';
+import { isSpatialZeroPad, padSpec } from './op-attrs';
+import { attrFloat, attrInts, attrString, type GraphNode } from './types';
 
 /** Ops that only relabel or select data: views in PyTorch, no cost under any convention. */
 const VIEW_OPS: ReadonlySet<string> = new Set([
@@ -18,7 +19,7 @@ export interface GraphModule {
   main: GraphNode;
   /** Every node of the module, in execution order. */
   nodes: readonly GraphNode[];
-  fused?: 'silu' | 'hardswish' | 'linear-bias';
+  fused?: 'silu' | 'hardswish' | 'linear-bias' | 'padded-avg-pool';
   /** The tensor the module writes. */
   output: string;
   /** The modules whose outputs it reads (looking through views), `input` for a graph input. */
@@ -89,6 +90,19 @@ function linearWithBias(index: GraphIndex, node: GraphNode): Omit<GraphModule, '
   return { main: node, nodes: [node, add], fused: 'linear-bias', output: add.outputs[0] as string };
 }
 
+/**
+ * A zero Pad of H and W and the unpadded AveragePool reading it: nn.AvgPool2d(k, s, padding=p)
+ * (count_include_pad) as the exporter writes it, one module in PyTorch.
+ */
+function paddedAvgPool(index: GraphIndex, node: GraphNode): Omit<GraphModule, 'name' | 'reads'> | undefined {
+  if (node.opType !== 'Pad' || !hasKind('avg_pool')) return undefined;
+  const pool = index.onlyReader(node.outputs[0] as string);
+  if (pool?.opType !== 'AveragePool' || pool.inputs[0] !== node.outputs[0]) return undefined;
+  const unpadded = (attrInts(pool, 'pads') ?? []).every((p) => p === 0n) && attrString(pool, 'auto_pad', 'NOTSET') === 'NOTSET';
+  if (!unpadded || !isSpatialZeroPad(padSpec(index.g, node))) return undefined;
+  return { main: pool, nodes: [node, pool], fused: 'padded-avg-pool', output: pool.outputs[0] as string };
+}
+
 /** Both derivations, the SE finder and --add-se group the same graph: once. */
 const grouped = new WeakMap<InferredGraph, GraphModule[]>();
 
@@ -106,7 +120,7 @@ function groupModules(g: InferredGraph): GraphModule[] {
   const taken = new Set<GraphNode>();
   for (const node of g.order) {
     if (taken.has(node) || g.folded.has(node) || VIEW_OPS.has(node.opType)) continue;
-    const draft = fusedActivation(index, node) ?? linearWithBias(index, node) ?? { main: node, nodes: [node], output: node.outputs[0] as string };
+    const draft = fusedActivation(index, node) ?? linearWithBias(index, node) ?? paddedAvgPool(index, node) ?? { main: node, nodes: [node], output: node.outputs[0] as string };
     for (const n of draft.nodes) taken.add(n);
     drafts.push(draft);
   }

@@ -29,7 +29,7 @@ export interface ProfileJson {
   backend: BackendInfo | null;
   layers: object[];
   totals: JsonTotals;
-  overhead: { plain: object; plainTotals: JsonTotals; added: JsonTotals } | null;
+  overhead: { baseline: string; plain: object; plainTotals: JsonTotals; added: JsonTotals } | null;
   sizes: Record<string, JsonCount>;
   check: Check;
   latency: Latency | null;
@@ -93,7 +93,7 @@ export function profileJson(profile: Profile, { toolVersion, depth, top, columns
     overhead:
       overhead === undefined
         ? null
-        : { plain: overhead.plain, plainTotals: jsonTotals(overhead.plainTotals), added: jsonTotals(overhead.added) },
+        : { baseline: overhead.baseline, plain: overhead.plain, plainTotals: jsonTotals(overhead.plainTotals), added: jsonTotals(overhead.added) },
     sizes: {
       inputBytes: jsonCount(sizes.inputBytes),
       activationBytes: jsonCount(sizes.activationBytes),

@@ -3,7 +3,7 @@ import type { Profile } from '../../analyzers/profile';
 import { describeSpec } from '../../model/spec';
 import type { RenderOptions } from '../render-options';
 import { findingLines, seRows } from './file-findings';
-import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
+import { overheadCells, overheadHead, overheadRows, overheadTitle } from './overhead';
 import { summaryLines } from './summary';
 import { layerTable, topTable } from './table';
 import { alignRow, markdownCode, row } from '../markdown-syntax';
@@ -41,8 +41,8 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
     lines.push(
       `#### ${overheadTitle(profile)}`,
       '',
-      row(OVERHEAD_HEAD),
-      alignRow(1, OVERHEAD_HEAD.length - 1),
+      row(overheadHead(profile.overhead)),
+      alignRow(1, overheadHead(profile.overhead).length - 1),
       ...overheadRows(profile.overhead, profile.totals, columns).map((r) => row(overheadCells(r))),
       '',
     );

@@ -32,10 +32,15 @@ export function overheadCells(row: OverheadRow): string[] {
   return [row.quantity, withCommas(row.plain), withCommas(row.withSe), withCommas(row.added), percentOf(row.added, row.plain)];
 }
 
-export const OVERHEAD_HEAD = ['Quantity', 'Without SE', 'With SE', 'SE adds', 'SE adds %'];
+/** The columns: the baseline, with SE, and the difference; with --add-se the baseline is the file as given. */
+export function overheadHead({ baseline }: Overhead): string[] {
+  if (baseline === 'as-given') return ['Quantity', 'As given', 'With added SE', 'Added SE adds', 'Added SE adds %'];
+  return ['Quantity', 'Without SE', 'With SE', 'SE adds', 'SE adds %'];
+}
 
 export function overheadTitle({ overhead }: Profile): string {
   const plain = overhead?.plain;
+  if (overhead?.baseline === 'as-given' && plain?.block === 'file') return `Added SE: against ${plain.file} as given (analytic)`;
   if (plain?.block === 'file') return `SE overhead: against ${plain.file}, the same model without SE (analytic)`;
   const twin = plain?.block === 'network' ? `--model ${plain.model}, the same network` : `--block ${plain?.block}, the same block`;
   return `SE overhead: against ${twin} without SE (analytic)`;

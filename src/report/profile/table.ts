@@ -8,7 +8,7 @@ import { describeSpec } from '../../model/spec';
 import { columnHeader } from '../columns';
 import { displayCount, milliseconds, type CountStyle } from '../format';
 import type { RenderOptions } from '../render-options';
-import { OVERHEAD_HEAD, overheadCells, overheadRows, overheadTitle } from './overhead';
+import { overheadCells, overheadHead, overheadRows, overheadTitle } from './overhead';
 import { layerRows, share, topLayers, treeRows, type Row } from './rows';
 import { summaryLines } from './summary';
 import { findingLines, seRows } from './file-findings';
@@ -152,7 +152,7 @@ export function renderTable(profile: Profile, options: RenderOptions): string {
   }
   if (profile.overhead !== undefined) {
     const overheadTable = overheadRows(profile.overhead, profile.totals, columns).map(overheadCells);
-    parts.push('', overheadTitle(profile), textTable(OVERHEAD_HEAD, overheadTable, { rightAligned: numbersAfter(1), width }));
+    parts.push('', overheadTitle(profile), textTable(overheadHead(profile.overhead), overheadTable, { rightAligned: numbersAfter(1), width }));
   }
   return `${parts.join('\n')}\n`;
 }

@@ -175,6 +175,13 @@ const KIND_COLORS: Record<OpKind, string> = {
   resize: '#d4a6c8',
   leaky_relu: '#ffbe7d',
   conv_transpose: '#86bcb6',
+  mul: '#a0cbe8',
+  sub: '#ffbe7d',
+  div: '#f1ce63',
+  pow: '#499894',
+  tanh: '#fabfd2',
+  softmax: '#79706e',
+  pad: '#d7b5a6',
 };
 
 function costByKind(result: CaseResult, key: ConventionKey): Map<OpKind, bigint> {

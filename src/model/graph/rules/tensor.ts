@@ -205,7 +205,21 @@ export const transpose: ShapeRule = (x) => {
   const a = need(x, 0);
   const perm = (attrInts(x.node, 'perm') ?? a.shape.map((_, i) => BigInt(a.shape.length - 1 - i))).map(Number);
   if (perm.length !== a.shape.length || new Set(perm).size !== perm.length) fail(`perm [${perm.join(', ')}] does not permute rank ${a.shape.length}`);
-  return [{ shape: perm.map((p) => a.shape[p] ?? fail(`perm axis ${p} is out of range`)), dtype: a.dtype }];
+  const shape = perm.map((p) => a.shape[p] ?? fail(`perm axis ${p} is out of range`));
+  const out: TensorInfo = { shape, dtype: a.dtype };
+  // Folded: the exporter builds Pad's pads (opset 11+) by transposing a constant.
+  if (a.values === undefined || count(shape) > FOLD_LIMIT) return [out];
+  const strides = a.shape.map((_, axis) => a.shape.slice(axis + 1).reduce((n, d) => n * d, 1));
+  return [withValues(out, gatherValues(a.values, Number(count(shape)), (i) => {
+    let index = 0;
+    let rest = i;
+    for (let axis = shape.length - 1; axis >= 0; axis -= 1) {
+      const size = shape[axis] as number;
+      index += (rest % size) * (strides[perm[axis] as number] as number);
+      rest = Math.floor(rest / size);
+    }
+    return index;
+  }))];
 };
 
 export const split: ShapeRule = (x) => {
