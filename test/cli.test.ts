@@ -71,6 +71,12 @@ describe('the seed job, --no-measure', () => {
     expect(loaded).toContain('dist/cli/profile.js');
     expect(loaded.filter((path) => pattern.test(path))).toEqual([]);
   });
+
+  it('loads no node:crypto (only writing files needs it)', () => {
+    const builtins = JSON.parse(/^builtins-loaded=(.*)$/m.exec(run.stderr)?.[1] ?? '[]') as string[];
+    expect(builtins).toContain('fs');
+    expect(builtins.filter((name) => name === 'crypto' || name.startsWith('internal/crypto/'))).toEqual([]);
+  });
 });
 
 describe('other formats', () => {

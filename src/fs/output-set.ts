@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { IoError, systemReason, UsageError } from '../errors';
-import { writeDurably } from './write-file';
+import { randomSuffix, writeDurably } from './write-file';
 
 export interface OutputSet {
   /** The directory the user named: it becomes a link to the complete set. */
@@ -128,9 +128,7 @@ export function writeOutputSet(set: OutputSet): void {
   } catch (error) {
     throw error instanceof UsageError ? error : fail(error);
   }
-  // node:crypto loads here, not at start: most runs write no files.
-  const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
-  const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const id = `${process.pid}-${randomSuffix()}`;
   const staging = join(parent, `.${base}.seprof-${id}`);
   const link = `${staging}.link`;
   try {
