@@ -6,6 +6,7 @@ import { profile as profileSpec, type Profile } from './analyzers/profile';
 import { columns } from './cli/options';
 import { defaultDepth } from './cli/profile';
 import { UsageError } from './errors';
+import { loadFileSupport } from './model/file-support';
 import { buildSpec } from './model/spec';
 import { compareReports, EXACT, parseTolerance, type Comparison } from './report/compare/compare';
 import { comparisonJson } from './report/compare/compare-render';
@@ -24,7 +25,7 @@ export type { BackendChoice, BackendInfo } from './analyzers/measured/backend-ch
 export type { Check, CheckStatus, Mismatch } from './analyzers/check';
 export type { Counts, LayerCounts, Totals } from './analyzers/count';
 export type { Difference, KindExplanation, RuleUse } from './analyzers/explain';
-export type { Latency } from './analyzers/measured/latency';
+export type { Latency } from './analyzers/measured/timing';
 export type { Op, OpAttrs, OpKind, Shape } from './analyzers/ops';
 export type { Overhead, Sizes } from './analyzers/profile';
 export type { Training } from './analyzers/backward/training';
@@ -35,6 +36,7 @@ export type { JsonCount } from './report/profile/json';
 
 /** Params, buffers and every convention's count of one block or network, per layer and in total. */
 export async function profile(options: ProfileOptions): Promise<Profile> {
+  if (options.file !== undefined) await loadFileSupport();
   return profileSpec(buildSpec(rawSpecOptions(options)), runOptions(options));
 }
 

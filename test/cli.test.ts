@@ -54,6 +54,31 @@ describe('--no-measure', () => {
   });
 });
 
+describe('the seed job, --no-measure', () => {
+  const run = seprof(['--channels', '512', '--reduction', '8', '--no-measure'], ['--require', join(ROOT, 'test/support/module-list.cjs')]);
+  const loaded = JSON.parse(/^modules-loaded=(.*)$/m.exec(run.stderr)?.[1] ?? '[]') as string[];
+
+  // What start-up costs is mostly loading modules: the main job loads only those it needs.
+  it.each([
+    ['tfjs', /@tensorflow\//],
+    ['protobufjs', /node_modules\/protobufjs\//],
+    ['the model-file readers and graph machinery', /^dist\/model\/(file-model|model-file|onnx\/|tfjs-layers\/|graph\/(infer|edit|se-blocks|rules))/],
+    ['the backward pass', /^dist\/analyzers\/backward\/(training|gradient-sums)\.js$/],
+    ['the other formats', /^dist\/report\/(json|csv|markdown)\.js$/],
+    ['the subcommands and --at', /^dist\/cli\/(sweep|report|compare|explain|paper|suite|insertion-points)\.js$/],
+  ])('loads no %s', (_, pattern) => {
+    expect(run.code).toBe(0);
+    expect(loaded).toContain('dist/cli/profile.js');
+    expect(loaded.filter((path) => pattern.test(path))).toEqual([]);
+  });
+
+  it('loads no node:crypto (only writing files needs it)', () => {
+    const builtins = JSON.parse(/^builtins-loaded=(.*)$/m.exec(run.stderr)?.[1] ?? '[]') as string[];
+    expect(builtins).toContain('fs');
+    expect(builtins.filter((name) => name === 'crypto' || name.startsWith('internal/crypto/'))).toEqual([]);
+  });
+});
+
 describe('other formats', () => {
   it('writes CSV with every convention and, with --total-row, a total row', async () => {
     const run = await seprofInProcess(['--channels', '16', '--reduction', '4', '--height', '2', '--width', '2', '--format', 'csv', '--total-row', '--no-measure']);

@@ -1,6 +1,6 @@
 // Latency you can trust, per-layer timing, and the memory guard.
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../src/analyzers/measured/latency';
+import { summarize } from '../src/analyzers/measured/timing';
 import { byteSize } from '../src/parse';
 import { seprof } from './support/cli';
 

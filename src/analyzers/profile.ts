@@ -1,14 +1,14 @@
 // One profile of one spec: analytic counts, and when asked the measured cross-check.
 import { analyticOps, inputShape } from './analytic';
 import { fileOps, type Unsupported } from './analytic/file-graph';
-import { analyticBackward, trainingOf, type Training } from './backward/training';
+import type { Training } from './backward/training';
 import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Check } from './check';
 import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
-import type { Latency, Timing } from './measured/latency';
+import type { Latency, Timing } from './measured/timing';
 import type { OnProgress } from './measured/progress';
-import { loadFileModel } from '../model/file-model';
+import { loadFileModel } from '../model/file-support';
 import type { SeBlock } from '../model/graph/se-blocks';
 import { fileRequest, plainTwin, type FileSpec, type Spec } from '../model/spec';
 import { formatBytes } from '../parse';
@@ -149,7 +149,9 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   const layers = analyticOps(spec).map(countLayer);
   const totals = totalsOf(layers);
   const overhead = overheadOf(spec, totals);
-  const backward = options.training === true ? analyticBackward(layers) : undefined;
+  // The backward pass's modules load only with --training.
+  const training = options.training === true ? await import('./backward/training.js') : undefined;
+  const backward = training?.analyticBackward(layers);
   const base = {
     spec,
     ...(spec.block === 'file' && { file: findingsOf(spec, layers) }),
@@ -157,7 +159,7 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
     totals,
     sizes: sizesOf(spec, layers, totals),
     ...(overhead && { overhead }),
-    ...(backward && { training: trainingOf(totals, backward) }),
+    ...(training && backward && { training: training.trainingOf(totals, backward) }),
   };
   if (!options.measure) return { ...base, check: skippedCheck('--no-measure', layers.length) };
   const needed = measuredRunBytes(base.sizes, largestActivationBytes(layers), { training: options.training === true, timed: options.timing !== undefined });

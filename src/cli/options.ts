@@ -2,7 +2,7 @@
 import { freemem, totalmem } from 'node:os';
 import { CONVENTION_KEYS, DEFAULT_CONVENTION, type ConventionColumns } from '../analyzers/conventions';
 import { BACKEND_CHOICES, type BackendChoice } from '../analyzers/measured/backend-choice';
-import type { Timing } from '../analyzers/measured/latency';
+import type { Timing } from '../analyzers/measured/timing';
 import type { ProfileOptions } from '../analyzers/profile';
 import { UsageError } from '../errors';
 import { byteSize, oneOf, wholeNumber } from '../parse';

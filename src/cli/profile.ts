@@ -4,7 +4,6 @@ import { profile, type Profile } from '../analyzers/profile';
 import { wholeNumber } from '../parse';
 import { render } from '../report/profile';
 import { buildSpec, type Spec } from '../model/spec';
-import { insertionPoints, runInsertionPoints } from './insertion-points';
 import * as parse from './options';
 import { outcome, type CommandContext, type Outcome } from './outcome';
 import { SILENT, type ProgressFor } from './progress';
@@ -12,14 +11,18 @@ import { SILENT, type ProgressFor } from './progress';
 export async function runProfile(flags: parse.ProfileFlags, { toolVersion, progress, width }: CommandContext): Promise<Outcome> {
   const format = parse.format(flags);
   const shown = { format, columns: parse.columns(flags), toolVersion, counts: parse.countStyle(flags, format), totalRow: parse.totalRow(flags, format), width };
-  const points = insertionPoints(flags);
-  if (points !== undefined) return runInsertionPoints(points, flags, shown);
+  if (flags.at !== undefined || flags.atFile !== undefined) {
+    // `--at` loads its own modules: the main job starts without them.
+    const { insertionPoints, runInsertionPoints } = await import('./insertion-points.js');
+    const points = insertionPoints(flags);
+    if (points !== undefined) return runInsertionPoints(points, flags, shown);
+  }
 
   const spec = buildSpec(flags);
   const depth = flags.depth === undefined ? defaultDepth(spec) : wholeNumber('depth', flags.depth);
   const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
   const result = await profileWithProgress(spec, flags, progress);
-  return checkedOutcome(render(result, { ...shown, depth, top }), result.check, flags.measure);
+  return checkedOutcome(await render(result, { ...shown, depth, top }), result.check, flags.measure);
 }
 
 /** Networks and model files print a tree of module paths two deep unless --depth says otherwise. */

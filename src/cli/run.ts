@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError, type Option } from 'commander';
 import { EXIT_INTERNAL, EXIT_IO, EXIT_OK, EXIT_USAGE, IoError, UsageError } from '../errors';
 import { JsonSyntaxError } from '../fs/json';
+import { loadFileSupport } from '../model/file-support';
 import { terminalSafe } from '../report/text';
 import { toolVersion } from '../version';
 import { deliver, type CommandContext, type Outcome, type Terminal } from './outcome';
@@ -119,7 +120,10 @@ export async function runCli(rawArgv: readonly string[], terminal: Terminal): Pr
   compose(program, ...PROFILE_OPTIONS).action(async (flags) => context.finish(await runProfile(flags, context)));
   try {
     argv = helpAsOption(argv);
-    for (const name of subcommandsFor(argv)) (await SUBCOMMANDS[name]?.())?.(program, context);
+    const subcommands = subcommandsFor(argv);
+    for (const name of subcommands) (await SUBCOMMANDS[name]?.())?.(program, context);
+    // A suite, a sweep or a report may name model files too; `seprof --channels C` never does.
+    if (subcommands.length > 0 || argv.some((arg) => arg === '--file' || arg.startsWith('--file='))) await loadFileSupport();
     for (const command of program.commands) command.version(version).exitOverride().configureOutput(output);
     checkMissingValues(activeCommand(program, argv), argv);
     await program.parseAsync(argv, { from: 'user' });

@@ -4,7 +4,6 @@
 // published by renaming a symbolic link over NAME: rename() is atomic, so NAME always points at
 // one complete set, however the run ends (killed, disk full) and however many reports race.
 // Sets no longer pointed at are removed once the process that wrote them has ended.
-import { randomBytes } from 'node:crypto';
 import {
   lstatSync,
   mkdirSync,
@@ -18,7 +17,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { IoError, systemReason, UsageError } from '../errors';
-import { writeDurably } from './write-file';
+import { randomSuffix, writeDurably } from './write-file';
 
 export interface OutputSet {
   /** The directory the user named: it becomes a link to the complete set. */
@@ -129,7 +128,7 @@ export function writeOutputSet(set: OutputSet): void {
   } catch (error) {
     throw error instanceof UsageError ? error : fail(error);
   }
-  const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const id = `${process.pid}-${randomSuffix()}`;
   const staging = join(parent, `.${base}.seprof-${id}`);
   const link = `${staging}.link`;
   try {

@@ -1,9 +1,13 @@
 // One file that readers see whole or not at all: written beside its target under a hidden
 // temporary name, flushed to disk, then renamed (replace) or hard-linked (create only) into place.
-import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { IoError, systemReason, UsageError } from '../errors';
+
+/** Eight random hex digits for a temporary name; node:crypto loads here, not at start: most runs write nothing. */
+export function randomSuffix(): string {
+  return (require('node:crypto') as typeof import('node:crypto')).randomBytes(4).toString('hex');
+}
 
 /** Creates `path` (never an existing file) and writes `text`, flushed to disk. */
 export function writeDurably(path: string, text: string): void {
@@ -37,7 +41,7 @@ export function writeFileAtomically(path: string, text: string, mode: WriteMode,
   const existing = lstatOrUndefined(path);
   if (existing !== undefined && mode === 'create') throw new UsageError(`${path} exists: ${what} does not overwrite files`);
   if (existing !== undefined && !existing.isFile()) throw new UsageError(`${path} is not a regular file: ${what} writes files only`);
-  const temporary = join(dirname(path), `.${basename(path)}.seprof-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const temporary = join(dirname(path), `.${basename(path)}.seprof-${process.pid}-${randomSuffix()}`);
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeDurably(temporary, text);

@@ -21,7 +21,8 @@ import {
   type SeSettings,
   seWidth,
 } from './blocks';
-import { loadFileModel, type FileRequest } from './file-model';
+import type { FileRequest } from './file-model';
+import { loadFileModel } from './file-support';
 import { matchName, normalName } from './network-names';
 import { describeVariant, PAPER_SE, parseHiddenRule, SE_ACTIVATIONS, SE_FCS, SE_GATES, seHidden, type SeVariant } from './se-variants';
 import { PRESET_ONLY, ZOO, type ZooNetwork } from './zoo';

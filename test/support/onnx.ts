@@ -1,6 +1,6 @@
 // Builds small ONNX files in the tests, encoded with the same protobufjs schema seprof
 // decodes with (the fixtures exported from PyTorch cover what real exporters write).
-import { MODEL_PROTO } from '../../src/model/onnx/schema';
+import { modelProtoType } from '../../src/model/onnx/schema';
 
 export interface NodeSpec {
   op: string;
@@ -20,7 +20,7 @@ export interface ModelSpec {
 
 export function encodeModel(spec: ModelSpec): Uint8Array {
   const input = spec.input ?? { name: 'x', dims: [1, 8, 4, 4] };
-  const message = MODEL_PROTO.fromObject({
+  const message = modelProtoType().fromObject({
     irVersion: 8,
     producerName: 'seprof tests',
     opsetImport: [{ domain: '', version: spec.opset ?? 13 }],
@@ -37,5 +37,5 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
       output: (spec.outputs ?? [spec.nodes.at(-1)?.outputs[0] ?? 'y']).map((name) => ({ name })),
     },
   });
-  return MODEL_PROTO.encode(message).finish();
+  return modelProtoType().encode(message).finish();
 }

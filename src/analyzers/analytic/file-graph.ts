@@ -2,7 +2,7 @@
 // becomes one Op of seprof's kinds. Views and folded shape arithmetic cost nothing; modules
 // without a kind are listed, counted as zero.
 import { UsageError } from '../../errors';
-import { loadFileModel } from '../../model/file-model';
+import { loadFileModel } from '../../model/file-support';
 import type { InferredGraph } from '../../model/graph/infer';
 import { graphModules, GraphIndex, type GraphModule } from '../../model/graph/modules';
 import { alignedShape, constantOperand, padSpec, softmaxAxis } from '../../model/graph/op-attrs';

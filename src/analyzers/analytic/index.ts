@@ -1,5 +1,5 @@
 import type { Op, Shape } from '../ops';
-import { loadFileModel } from '../../model/file-model';
+import { loadFileModel } from '../../model/file-support';
 import { fileRequest, hasSe, resnetConfig, seSettingsOf, type Spec } from '../../model/spec';
 import { fileOps } from './file-graph';
 import { networkPlan } from '../../model/networks';

@@ -25,3 +25,13 @@ export function countBackward(op: Op): Counts {
   for (const { key, backward } of CONVENTIONS) if (!isForwardOnly(backward)) counts[key] = countByRule(backward[op.kind], op);
   return counts;
 }
+
+/** The backward-only row: the adds that sum the gradients of tensors read several times. */
+export const GRADIENT_SUMS = '(gradient sums)';
+
+/** Sums rows of counts over the conventions that count a backward pass. */
+export function sumCounts(rows: readonly Counts[]): Counts {
+  const sum: Counts = Object.fromEntries(BACKWARD_KEYS.map((key) => [key, 0n]));
+  for (const counts of rows) for (const key of BACKWARD_KEYS) sum[key] = (sum[key] ?? 0n) + (counts[key] ?? 0n);
+  return sum;
+}

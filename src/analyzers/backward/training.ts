@@ -1,10 +1,7 @@
 // The training cost: forward + backward per op, and the gradient sums between them.
 import { countLayer, type Counts, type LayerCounts, type Totals } from '../count';
-import { BACKWARD_KEYS, countBackward } from './index';
+import { countBackward, GRADIENT_SUMS, sumCounts } from './index';
 import { fanOuts, gradientSumAdds, type FanOut } from './gradient-sums';
-
-/** The backward-only row: the adds that sum the gradients of tensors read several times. */
-export const GRADIENT_SUMS = '(gradient sums)';
 
 export interface BackwardRow {
   /** An op name, or GRADIENT_SUMS. */
@@ -20,17 +17,6 @@ export interface Training {
   /** Backward totals; forward + backward totals. Conventions that count a backward pass only. */
   backward: Counts;
   total: Counts;
-}
-
-function zeroCounts(): Counts {
-  return Object.fromEntries(BACKWARD_KEYS.map((key) => [key, 0n]));
-}
-
-/** Sums rows of counts over the conventions that count a backward pass. */
-export function sumCounts(rows: readonly Counts[]): Counts {
-  const sum = zeroCounts();
-  for (const counts of rows) for (const key of BACKWARD_KEYS) sum[key] = (sum[key] ?? 0n) + (counts[key] ?? 0n);
-  return sum;
 }
 
 /** A gradient sum is an add of the backward pass: each convention counts it as its forward add. */

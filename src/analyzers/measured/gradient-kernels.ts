@@ -1,7 +1,8 @@
 // Reads the kernels a tfjs gradient executed into backward counts. tf.profile records names
 // and shapes only, so every cost is derived from shapes (and, for pooling, the layer's window),
 // and every kernel is either costed, a data move, or reported: nothing is dropped silently.
-import { GRADIENT_SUMS, type BackwardRow } from '../backward/training';
+import { GRADIENT_SUMS } from '../backward';
+import type { BackwardRow } from '../backward/training';
 import { countEntries, type Counts } from '../count';
 import { numel, type Shape } from '../ops';
 import { VIEW_KERNELS, type KernelRecord, type LayerFacts } from './kernels';

@@ -13,7 +13,8 @@ import type { BackendChoice, BackendInfo } from './backend-choice';
 import { readBackward, type LayerGradient, type MeasuredBackward } from './gradient-kernels';
 import { layerGradientKernels, modelGradientKernels } from './gradients';
 import { opsFromKernels, type KernelRecord, type LayerFacts } from './kernels';
-import { summarize, timeForward, type Latency, type Timing } from './latency';
+import { timeForward } from './latency';
+import { summarize, type Latency, type Timing } from './timing';
 import { assertFits, skipOnMemoryFault } from './memory';
 import type { OnProgress } from './progress';
 

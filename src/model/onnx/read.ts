@@ -2,7 +2,7 @@
 // of opset 11 to 21 is refused with one line naming the file.
 import { UsageError } from '../../errors';
 import type { Attr, DeclaredDim, Graph, GraphInput, GraphNode } from '../graph/types';
-import { MODEL_PROTO, type AttributeProto, type ModelProto, type NodeProto, type ValueInfoProto } from './schema';
+import { modelProtoType, type AttributeProto, type ModelProto, type NodeProto, type ValueInfoProto } from './schema';
 import { readTensor, safeCount, toBigInt } from './tensors';
 
 const OPSETS = { min: 11, max: 21 } as const;
@@ -13,7 +13,7 @@ const text = (bytes: Uint8Array | readonly number[]): string => decoder.decode(b
 
 function decode(bytes: Uint8Array, path: string): ModelProto {
   try {
-    return MODEL_PROTO.decode(bytes) as unknown as ModelProto;
+    return modelProtoType().decode(bytes) as unknown as ModelProto;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const what = /index out of range/.test(reason) ? 'truncated or corrupt' : 'corrupt or not ONNX';

@@ -3,7 +3,7 @@
 // attributes, training info, local functions, sequence and map types) are skipped by the
 // decoder without being materialised; leaving out every recursive field also means no
 // file can nest messages deeper than this schema does.
-import { Root, type Type } from 'protobufjs';
+import type { Type } from 'protobufjs';
 
 const repeated = (type: string, id: number) => ({ rule: 'repeated', type, id });
 const field = (type: string, id: number) => ({ type, id });
@@ -80,7 +80,17 @@ const DESCRIPTOR = {
   },
 };
 
-export const MODEL_PROTO: Type = Root.fromJSON(DESCRIPTOR).lookupType('onnx.ModelProto');
+let modelProto: Type | undefined;
+
+/**
+ * The ModelProto decoder, built on first use: protobufjs is 46 modules, which every start
+ * loaded before, and only ONNX files need it. A package, so a plain require loads it lazily
+ * under tsc's CommonJS output and under vitest alike.
+ */
+export function modelProtoType(): Type {
+  modelProto ??= (require('protobufjs') as typeof import('protobufjs')).Root.fromJSON(DESCRIPTOR).lookupType('onnx.ModelProto');
+  return modelProto;
+}
 
 /** An int64 as protobufjs decodes it: a number, or a Long when it does not fit one. */
 export type Int64 = number | { toString(): string };

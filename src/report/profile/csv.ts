@@ -2,8 +2,7 @@
 // request (--total-row), so that summing a column counts each layer once.
 // With --training, `<key>_backward` and `<key>_total` columns and a gradient sums row.
 import type { Profile } from '../../analyzers/profile';
-import { BACKWARD_KEYS } from '../../analyzers/backward';
-import { sumCounts } from '../../analyzers/backward/training';
+import { BACKWARD_KEYS, sumCounts } from '../../analyzers/backward';
 import { CONVENTION_KEYS, type ConventionKey } from '../../analyzers/conventions';
 import type { Counts } from '../../analyzers/count';
 import { formatShape } from '../../analyzers/ops';

@@ -1,11 +1,11 @@
 // The JSON document: every convention, exact integers, schema documented in docs/json.md.
 import type { Profile } from '../../analyzers/profile';
-import { BACKWARD, isForwardOnly } from '../../analyzers/backward';
-import { sumCounts, type Training } from '../../analyzers/backward/training';
+import { BACKWARD, isForwardOnly, sumCounts } from '../../analyzers/backward';
+import type { Training } from '../../analyzers/backward/training';
 import type { Check } from '../../analyzers/check';
 import type { Counts, Totals } from '../../analyzers/count';
 import type { BackendInfo } from '../../analyzers/measured/backend-choice';
-import type { Latency } from '../../analyzers/measured/latency';
+import type { Latency } from '../../analyzers/measured/timing';
 import { jsonCount } from '../format';
 import type { RenderOptions } from '../render-options';
 import { topLayers, treeRows } from './rows';

@@ -1,7 +1,7 @@
 // The rows a layer table shows: every op, or a depth-limited tree of module paths
 // (like torchinfo's and DeepSpeed's module depth), and the K most expensive layers.
 import type { ConventionKey } from '../../analyzers/conventions';
-import { sumCounts } from '../../analyzers/backward/training';
+import { sumCounts } from '../../analyzers/backward';
 import type { Counts, LayerCounts } from '../../analyzers/count';
 import { totalsOf } from '../../analyzers/count';
 import type { Shape } from '../../analyzers/ops';

@@ -1,5 +1,5 @@
 // The lines under every human-readable report: totals, sizes, backend, latency, check.
-import type { Latency } from '../../analyzers/measured/latency';
+import type { Latency } from '../../analyzers/measured/timing';
 import type { Profile } from '../../analyzers/profile';
 import { BACKWARD, BACKWARD_KEYS, isForwardOnly } from '../../analyzers/backward';
 import { CONVENTIONS, type ConventionKey } from '../../analyzers/conventions';
