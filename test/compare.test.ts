@@ -146,7 +146,7 @@ describe('seprof compare', () => {
     expect(md.stdout).toContain('- Removed (in the base only): `gone`');
     const json = await seprofInProcess(['compare', base, next, '--json']);
     const result = JSON.parse(json.stdout) as Record<string, any>;
-    expect(result).toMatchObject({ failed: true, compared: 1, added: ['fresh'], removed: ['gone'], tolerance: '0' });
+    expect(result).toMatchObject({ failed: true, compared: 1, added: ['fresh'], removed: ['gone'], tolerance: 0, latencyTolerance: null });
     expect(result['failures']).toEqual(['a thop 91,136 -> 91,000', 'gone removed']);
     // Numbers as JSON numbers, not "91,136" or "-0.15%".
     expect(result['deltas'].find((d: { quantity: string }) => d.quantity === 'thop')).toEqual({

@@ -1,5 +1,5 @@
 // compare's output: the moved quantities as a terminal table, GitHub markdown or JSON.
-import type { Comparison, Delta, DeltaValue } from './compare';
+import { parseTolerance, type Comparison, type Delta, type DeltaValue } from './compare';
 import { jsonCount } from '../format';
 import { markdownCode, markdownText, row } from '../markdown-syntax';
 import { textTable } from '../text-table';
@@ -57,9 +57,16 @@ function deltaJson(d: Delta): object {
   return { case: d.case, quantity: d.quantity, base: jsonValue(d.values.base), new: jsonValue(d.values.new), change: jsonValue(d.values.change), percent, status: d.status, fails: d.fails };
 }
 
+/** A tolerance as the relative change it allows, a number: '1%' and '0.01' are both 0.01. */
+function fractionOf(text: string): number {
+  const { numerator, denominator } = parseTolerance('tolerance', text);
+  return Number(numerator) / Number(denominator);
+}
+
 /** The comparison as `seprof compare --json` writes it. */
 export function comparisonJson(c: Comparison): object {
-  return { ...c, deltas: c.deltas.map(deltaJson), failed: c.failures.length > 0 };
+  const latencyTolerance = c.latencyTolerance === null ? null : fractionOf(c.latencyTolerance);
+  return { ...c, tolerance: fractionOf(c.tolerance), latencyTolerance, deltas: c.deltas.map(deltaJson), failed: c.failures.length > 0 };
 }
 
 export function renderComparison(c: Comparison, format: CompareFormat): string {
