@@ -15,9 +15,11 @@ export interface Initializer {
   values?: Values;
   /**
    * Where the weights are, for the measured run: a view into the model file's bytes, a slice
-   * of another file, or none in any file (SE inserted by --add-se), made up when measured.
+   * of another file, or none in any file (SE inserted by --add-se), made up when measured;
+   * or an external data file that is not there (weights stripped: counting never reads them,
+   * the measured run refuses).
    */
-  data?: { kind: 'inline'; bytes: Uint8Array } | FileBytes | { kind: 'synthetic' };
+  data?: { kind: 'inline'; bytes: Uint8Array } | FileBytes | { kind: 'synthetic' } | { kind: 'missing'; location: string };
 }
 
 /**
