@@ -1,5 +1,5 @@
-// tfjs's bundles compile from V8's code cache on later runs; a missing or corrupt cache only
-// costs the compile, never the result.
+// seprof's bundle and tfjs's compile from V8's code cache on later runs; a missing or corrupt
+// cache only costs the compile, never the result.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ function run(tmp: string): { code: number | null; stdout: string } {
   return { code: result.status, stdout: result.stdout };
 }
 
-describe.skipIf(nativeCache)('the compile cache of tfjs on Node 20', () => {
+describe.skipIf(nativeCache)('the compile cache of dist/start.js and tfjs on Node 20', () => {
   it('is written by the first measured run and read by the next, with the same result', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'seprof-cache-'));
     const first = run(tmp);
@@ -26,6 +26,7 @@ describe.skipIf(nativeCache)('the compile cache of tfjs on Node 20', () => {
     const files = readdirSync(join(tmp, dir ?? ''));
     expect(files.some((f) => f.startsWith('tf-core.node.js-'))).toBe(true);
     expect(files.some((f) => f.startsWith('tf-layers.node.js-'))).toBe(true);
+    expect(files.some((f) => f.startsWith('start.js-'))).toBe(true);
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const second = run(tmp);
     expect(second.code).toBe(0);
