@@ -16,6 +16,10 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // import() of tfjs's packages as require(): in the bundle compiled by vm.Script (the code
+  // cache), an import() failed with "A dynamic import callback was not specified" on Node 20,
+  // and a CommonJS package gains nothing from the ESM loader.
+  supported: { 'dynamic-import': false },
   external: ['@tensorflow/*', 'protobufjs'],
   plugins: [
     {

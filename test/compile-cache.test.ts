@@ -9,8 +9,8 @@ import { ROOT } from './support/cli';
 
 const nativeCache = 'enableCompileCache' in (require('node:module') as object);
 
-function run(tmp: string): { code: number | null; stdout: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'seprof'), '--channels', '64', '--reduction', '4', '--json'], {
+function run(tmp: string, args: string[] = []): { code: number | null; stdout: string } {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'seprof'), '--channels', '64', '--reduction', '4', '--json', ...args], {
     encoding: 'utf8',
     env: { ...process.env, TMPDIR: tmp },
   });
@@ -32,6 +32,10 @@ describe.skipIf(nativeCache)('the compile cache of dist/start.js and tfjs on Nod
     expect(second.code).toBe(0);
     const strip = (text: string): unknown => ({ ...(JSON.parse(text) as object), toolVersion: null });
     expect(strip(second.stdout)).toEqual(strip(first.stdout));
+    // The bundle, compiled from the cache, still loads what it requires late (tfjs's cpu backend).
+    const cpu = run(tmp, ['--backend', 'cpu']);
+    expect(cpu.code).toBe(0);
+    expect(JSON.parse(cpu.stdout)).toMatchObject({ backend: { name: 'cpu' }, check: { status: 'match' } });
 
     // A corrupt cache is rejected by V8 and rewritten.
     for (const f of files) writeFileSync(join(tmp, dir ?? '', f), 'not a code cache');
