@@ -59,6 +59,11 @@ describe('the seed job, --no-measure', () => {
   const loaded = JSON.parse(/^modules-loaded=(.*)$/m.exec(run.stderr)?.[1] ?? '[]') as string[];
 
   // What start-up costs is mostly loading modules: the main job loads only those it needs.
+  // bin/seprof runs the bundle (dist/start.js); the preload lists the modules run inside it.
+  it('runs the CLI from the bundle', () => {
+    expect(loaded).toContain('dist/start.js');
+    expect(loaded).not.toContain('dist/cli/main.js');
+  });
   it.each([
     ['tfjs', /@tensorflow\//],
     ['protobufjs', /node_modules\/protobufjs\//],

@@ -1,5 +1,5 @@
-// tfjs's bundles compile from V8's code cache on later runs; a missing or corrupt cache only
-// costs the compile, never the result.
+// seprof's bundle and tfjs's compile from V8's code cache on later runs; a missing or corrupt
+// cache only costs the compile, never the result.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,15 +9,15 @@ import { ROOT } from './support/cli';
 
 const nativeCache = 'enableCompileCache' in (require('node:module') as object);
 
-function run(tmp: string): { code: number | null; stdout: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'seprof'), '--channels', '64', '--reduction', '4', '--json'], {
+function run(tmp: string, args: string[] = []): { code: number | null; stdout: string } {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'seprof'), '--channels', '64', '--reduction', '4', '--json', ...args], {
     encoding: 'utf8',
     env: { ...process.env, TMPDIR: tmp },
   });
   return { code: result.status, stdout: result.stdout };
 }
 
-describe.skipIf(nativeCache)('the compile cache of tfjs on Node 20', () => {
+describe.skipIf(nativeCache)('the compile cache of dist/start.js and tfjs on Node 20', () => {
   it('is written by the first measured run and read by the next, with the same result', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'seprof-cache-'));
     const first = run(tmp);
@@ -26,11 +26,16 @@ describe.skipIf(nativeCache)('the compile cache of tfjs on Node 20', () => {
     const files = readdirSync(join(tmp, dir ?? ''));
     expect(files.some((f) => f.startsWith('tf-core.node.js-'))).toBe(true);
     expect(files.some((f) => f.startsWith('tf-layers.node.js-'))).toBe(true);
+    expect(files.some((f) => f.startsWith('start.js-'))).toBe(true);
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const second = run(tmp);
     expect(second.code).toBe(0);
     const strip = (text: string): unknown => ({ ...(JSON.parse(text) as object), toolVersion: null });
     expect(strip(second.stdout)).toEqual(strip(first.stdout));
+    // The bundle, compiled from the cache, still loads what it requires late (tfjs's cpu backend).
+    const cpu = run(tmp, ['--backend', 'cpu']);
+    expect(cpu.code).toBe(0);
+    expect(JSON.parse(cpu.stdout)).toMatchObject({ backend: { name: 'cpu' }, check: { status: 'match' } });
 
     // A corrupt cache is rejected by V8 and rewritten.
     for (const f of files) writeFileSync(join(tmp, dir ?? '', f), 'not a code cache');

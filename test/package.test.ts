@@ -66,7 +66,7 @@ beforeAll(() => {
   // Pack a copy without dist: its `prepare` must build one, and the repository's dist, which
   // other tests run concurrently, is left alone.
   mkdirSync(stage);
-  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'LICENSE', 'bin', 'src', 'schemas', 'docs']) cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
+  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'LICENSE', 'bin', 'scripts', 'src', 'schemas', 'docs']) cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
   const json = ok(run(NPM, ['pack', '--json', '--pack-destination', work], stage), 'npm pack');
   packed = (JSON.parse(json.slice(json.indexOf('['))) as Packed[])[0] as Packed;
@@ -85,7 +85,7 @@ beforeAll(() => {
 describe('the tarball', () => {
   it('holds the compiled dist with declarations, the bin, the schemas, README and LICENSE; no sources or tests', () => {
     const paths = packed.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/seprof', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'schemas/profile.schema.json', 'schemas/report.schema.json']));
+    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/seprof', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/start.js', 'schemas/profile.schema.json', 'schemas/report.schema.json']));
     expect(paths.filter((p) => /^(src|test)\/|\.ts$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
   });
 

@@ -1,7 +1,8 @@
 // tfjs is 3 MB of JavaScript bundles that V8 parses and compiles on every start: a large share
-// of a measured run of a small block. Node 22 keeps compiled code itself (enableCompileCache);
-// on Node 20 seprof keeps V8's code cache of tfjs's bundles in the temporary directory, keyed
-// by file, size, mtime and Node version. Any doubt (no cache, a rejected or unwritable one)
+// of a measured run of a small block; dist/start.js, the CLI in one file, is most of what any
+// start compiles. Node 22 keeps compiled code itself (enableCompileCache); on Node 20 seprof
+// keeps V8's code cache of these files in the temporary directory, keyed
+// by file, size, mtime, ctime, inode and Node version. Any doubt (no cache, a rejected or unwritable one)
 // falls back to Node's own compile: the cache can only save time, never change what runs.
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
@@ -10,13 +11,17 @@ import { basename, dirname, join } from 'node:path';
 import { constants, Script } from 'node:vm';
 
 const TFJS_BUNDLE = /[\\/]@tensorflow[\\/]tfjs-[\w-]+[\\/]dist[\\/][\w.-]+\.node\.js$/;
+// bin/seprof loads this module first, then dist/start.js (scripts/bundle-start.mjs).
+const START_BUNDLE = join(__dirname, '..', '..', 'start.js');
 
 type Compile = (this: Module, content: string, filename: string) => unknown;
 
 function cacheFile(filename: string): string {
-  const { size, mtimeMs } = statSync(filename);
+  // npm's tarballs give every file the same mtime, and V8 checks only the source's length: the
+  // ctime and inode, new whenever a file is written, tell two versions of the same size apart.
+  const { size, mtimeMs, ctimeMs, ino } = statSync(filename);
   const dir = join(tmpdir(), `seprof-compile-cache-${process.getuid?.() ?? 'user'}`);
-  return join(dir, `${basename(filename)}-${size}-${Math.round(mtimeMs)}-${process.version}.bin`);
+  return join(dir, `${basename(filename)}-${size}-${Math.round(mtimeMs)}-${Math.round(ctimeMs * 1000)}-${ino}-${process.version}.bin`);
 }
 
 function readCache(file: string): Buffer | undefined {
@@ -51,14 +56,14 @@ function compileCached(filename: string, content: string): { wrapper: (...args: 
   }
 }
 
-function cacheTfjsBundles(): void {
+function cacheBundles(): void {
   const prototype = Module.prototype as unknown as { _compile: Compile };
   const compile = prototype._compile;
   prototype._compile = function (content, filename) {
-    const compiled = TFJS_BUNDLE.test(filename) ? compileCached(filename, content) : undefined;
+    const compiled = filename === START_BUNDLE || TFJS_BUNDLE.test(filename) ? compileCached(filename, content) : undefined;
     if (compiled === undefined) return compile.call(this, content, filename);
     const result = compiled.wrapper.call(this.exports, this.exports, Module.createRequire(filename), this, filename, dirname(filename));
-    // After the run, the cache holds the functions the bundle's top level compiled too.
+    // After the top level ran, the cache holds the functions it compiled too.
     if (!compiled.hit) writeCache(compiled.file, compiled.script.createCachedData());
     return result;
   };
@@ -66,4 +71,4 @@ function cacheTfjsBundles(): void {
 
 const native = (Module as unknown as { enableCompileCache?: () => unknown }).enableCompileCache;
 if (native !== undefined) native();
-else if (constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== undefined) cacheTfjsBundles();
+else if (constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER !== undefined) cacheBundles();
