@@ -1,7 +1,7 @@
 // seprof's bundle and tfjs's compile from V8's code cache on later runs; a missing or corrupt
 // cache only costs the compile, never the result.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,5 +42,22 @@ describe.skipIf(nativeCache)('the compile cache of dist/start.js and tfjs on Nod
     const third = run(tmp);
     expect(third.code).toBe(0);
     expect(JSON.parse(third.stdout)).toMatchObject({ check: { status: 'match' } });
+  });
+
+  it("drops other builds' caches once a week old, and keeps recent ones", () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'seprof-cache-'));
+    const dir = join(tmp, `seprof-compile-cache-${process.getuid?.() ?? 'user'}`);
+    mkdirSync(dir, { recursive: true });
+    const old = join(dir, 'start.js-1-2-3-4-v20.0.0.bin');
+    const recent = join(dir, 'start.js-5-6-7-8-v20.0.0.bin');
+    const other = join(dir, 'unrelated-1-2-3-4-v20.0.0.bin');
+    for (const path of [old, recent, other]) writeFileSync(path, 'another build');
+    const eightDaysAgo = (Date.now() - 8 * 24 * 3600 * 1000) / 1000;
+    utimesSync(old, eightDaysAgo, eightDaysAgo);
+    utimesSync(other, eightDaysAgo, eightDaysAgo);
+    expect(run(tmp, ['--no-measure']).code).toBe(0);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    expect(existsSync(other)).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
 // keeps V8's code cache of these files in the temporary directory, keyed
 // by file, size, mtime, ctime, inode and Node version. Any doubt (no cache, a rejected or unwritable one)
 // falls back to Node's own compile: the cache can only save time, never change what runs.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -32,12 +32,28 @@ function readCache(file: string): Buffer | undefined {
   }
 }
 
+/** Every rebuild writes a new cache: those of other builds go once they are this old. */
+const STALE_MS = 7 * 24 * 3600 * 1000;
+
+/** Removes week-old caches of other builds of the same source (at worst another install compiles once more). */
+function removeStaleSiblings(file: string): void {
+  const dir = dirname(file);
+  const source = basename(file).replace(/-\d+-\d+-\d+-\d+-v[\d.]+\.bin$/, '-');
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (path === file || !name.startsWith(source)) continue;
+    if (now - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+  }
+}
+
 function writeCache(file: string, data: Buffer): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`; // concurrent runs each rename a whole file
     writeFileSync(temporary, data);
     renameSync(temporary, file);
+    removeStaleSiblings(file);
   } catch {
     // A read-only or full temporary directory: the next run compiles again.
   }
