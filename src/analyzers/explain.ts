@@ -90,7 +90,7 @@ function explainKind(profile: Profile, kind: OpKind, keys: readonly ConventionKe
 }
 
 /** The forward rule use of one convention for one kind. */
-export function ruleUse(kind: KindExplanation, key: ConventionKey): RuleUse {
+function ruleUse(kind: KindExplanation, key: ConventionKey): RuleUse {
   const found = kind.forward.find((u) => u.key === key);
   if (found === undefined) throw new Error(`no ${key} count for ${kind.kind}`);
   return found;
