@@ -100,7 +100,10 @@ function difference(profile: Profile, kinds: readonly KindExplanation[], key: Co
   const total = profile.totals.counts[key] ?? 0n;
   const referenceTotal = profile.totals.counts[reference] ?? 0n;
   const byKind = kinds
-    .map((k) => ({ kind: k.kind, delta: ruleUse(k, key).count - ruleUse(k, reference).count, rule: ruleUse(k, key), referenceRule: ruleUse(k, reference) }))
+    .map((k) => {
+      const [rule, referenceRule] = [ruleUse(k, key), ruleUse(k, reference)];
+      return { kind: k.kind, delta: rule.count - referenceRule.count, rule, referenceRule };
+    })
     .filter((d) => d.delta !== 0n);
   return { key, total, referenceTotal, delta: total - referenceTotal, byKind };
 }
@@ -111,7 +114,10 @@ export function explain(profile: Profile, keys: readonly ConventionKey[], refere
   const explained = [...new Set([reference, ...keys])];
   const kinds = [...new Set(profile.layers.map((layer) => layer.op.kind))].map((kind) => explainKind(profile, kind, explained));
   const leftOut: Explanation['leftOut'] = Object.fromEntries(
-    explained.map((key) => [key, kinds.flatMap((k) => (ruleUse(k, key).count === 0n ? [{ ...ruleUse(k, key), kind: k.kind }] : []))]),
+    explained.map((key) => [key, kinds.flatMap((k) => {
+      const use = ruleUse(k, key);
+      return use.count === 0n ? [{ ...use, kind: k.kind }] : [];
+    })]),
   );
   // Judged on every convention, whichever were asked for: "counted by no public counter".
   const blindSpots = [...new Set(profile.layers.map((layer) => layer.op.kind))]
