@@ -112,7 +112,8 @@ const isPublic = (key: ConventionKey): boolean => PUBLIC_COUNTERS.some((c) => c.
 
 export function explain(profile: Profile, keys: readonly ConventionKey[], reference: ConventionKey): Explanation {
   const explained = [...new Set([reference, ...keys])];
-  const kinds = [...new Set(profile.layers.map((layer) => layer.op.kind))].map((kind) => explainKind(profile, kind, explained));
+  const opKinds = [...new Set(profile.layers.map((layer) => layer.op.kind))];
+  const kinds = opKinds.map((kind) => explainKind(profile, kind, explained));
   const leftOut: Explanation['leftOut'] = Object.fromEntries(
     explained.map((key) => [key, kinds.flatMap((k) => {
       const use = ruleUse(k, key);
@@ -120,7 +121,7 @@ export function explain(profile: Profile, keys: readonly ConventionKey[], refere
     })]),
   );
   // Judged on every convention, whichever were asked for: "counted by no public counter".
-  const blindSpots = [...new Set(profile.layers.map((layer) => layer.op.kind))]
+  const blindSpots = opKinds
     .map((kind) => explainKind(profile, kind, CONVENTION_KEYS))
     .filter((k) => k.forward.every((u) => !isPublic(u.key) || u.count === 0n))
     .map((k): BlindSpot => ({ kind: k.kind, counts: Object.fromEntries(k.forward.filter((u) => !isPublic(u.key) && u.count > 0n).map((u) => [u.key, u.count])) }));
