@@ -90,7 +90,7 @@ function explainKind(profile: Profile, kind: OpKind, keys: readonly ConventionKe
 }
 
 /** The forward rule use of one convention for one kind. */
-export function ruleUse(kind: KindExplanation, key: ConventionKey): RuleUse {
+function ruleUse(kind: KindExplanation, key: ConventionKey): RuleUse {
   const found = kind.forward.find((u) => u.key === key);
   if (found === undefined) throw new Error(`no ${key} count for ${kind.kind}`);
   return found;
@@ -100,7 +100,10 @@ function difference(profile: Profile, kinds: readonly KindExplanation[], key: Co
   const total = profile.totals.counts[key] ?? 0n;
   const referenceTotal = profile.totals.counts[reference] ?? 0n;
   const byKind = kinds
-    .map((k) => ({ kind: k.kind, delta: ruleUse(k, key).count - ruleUse(k, reference).count, rule: ruleUse(k, key), referenceRule: ruleUse(k, reference) }))
+    .map((k) => {
+      const [rule, referenceRule] = [ruleUse(k, key), ruleUse(k, reference)];
+      return { kind: k.kind, delta: rule.count - referenceRule.count, rule, referenceRule };
+    })
     .filter((d) => d.delta !== 0n);
   return { key, total, referenceTotal, delta: total - referenceTotal, byKind };
 }
@@ -109,12 +112,16 @@ const isPublic = (key: ConventionKey): boolean => PUBLIC_COUNTERS.some((c) => c.
 
 export function explain(profile: Profile, keys: readonly ConventionKey[], reference: ConventionKey): Explanation {
   const explained = [...new Set([reference, ...keys])];
-  const kinds = [...new Set(profile.layers.map((layer) => layer.op.kind))].map((kind) => explainKind(profile, kind, explained));
+  const opKinds = [...new Set(profile.layers.map((layer) => layer.op.kind))];
+  const kinds = opKinds.map((kind) => explainKind(profile, kind, explained));
   const leftOut: Explanation['leftOut'] = Object.fromEntries(
-    explained.map((key) => [key, kinds.flatMap((k) => (ruleUse(k, key).count === 0n ? [{ ...ruleUse(k, key), kind: k.kind }] : []))]),
+    explained.map((key) => [key, kinds.flatMap((k) => {
+      const use = ruleUse(k, key);
+      return use.count === 0n ? [{ ...use, kind: k.kind }] : [];
+    })]),
   );
   // Judged on every convention, whichever were asked for: "counted by no public counter".
-  const blindSpots = [...new Set(profile.layers.map((layer) => layer.op.kind))]
+  const blindSpots = opKinds
     .map((kind) => explainKind(profile, kind, CONVENTION_KEYS))
     .filter((k) => k.forward.every((u) => !isPublic(u.key) || u.count === 0n))
     .map((k): BlindSpot => ({ kind: k.kind, counts: Object.fromEntries(k.forward.filter((u) => !isPublic(u.key) && u.count > 0n).map((u) => [u.key, u.count])) }));

@@ -17,11 +17,6 @@ export function seWidth(channels: number, se: SeSettings): number {
   return seHidden(channels, se.reduction, se.variant?.hidden ?? PAPER_SE.hidden);
 }
 
-/** The SE bottleneck width, floor(C / r), divided exactly. */
-export function hiddenWidth(channels: number, reduction: number): number {
-  return Number(BigInt(channels) / BigInt(reduction));
-}
-
 /** The SENet paper's placements (its Figure 5), and SE_3x3: after the bottleneck's 3x3 conv (its Table 15). */
 export const SE_POSITIONS = ['standard', 'pre', 'post', 'identity', '3x3'] as const;
 export type SePosition = (typeof SE_POSITIONS)[number];

@@ -16,10 +16,10 @@ export type Piece =
   /** A network written in the layer vocabulary of graph.ts. */
   | { kind: 'nodes'; nodes: Node[] };
 
-export const CLASSES = 1000;
+const CLASSES = 1000;
 
 /** torchvision's ResNet: stem, four stages of bottlenecks, global pool, 1000-way classifier. */
-export function resnetPlan(
+function resnetPlan(
   depths: readonly number[],
   layout: Layout,
   se: SeSettings | null,
@@ -67,7 +67,7 @@ const BN_INCEPTION: readonly Module[] = [
   ['5b', 352, 192, 320, 192, 224, 'max', 128],
 ];
 
-export function bnInceptionPlan(se: SeSettings | null): Piece[] {
+function bnInceptionPlan(se: SeSettings | null): Piece[] {
   const modules = BN_INCEPTION.map(([name, c1, c3r, c3, c5r, c5, pool, pp]): Piece => ({
     kind: 'inception-block',
     prefix: `inception${name}.`,

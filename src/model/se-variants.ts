@@ -65,7 +65,7 @@ export function seHidden(channels: number, reduction: number, hidden: HiddenRule
   }
 }
 
-export function describeHidden(hidden: HiddenRule, reduction: number): string {
+function describeHidden(hidden: HiddenRule, reduction: number): string {
   switch (hidden.rule) {
     case 'floor':
       return `floor(C/${reduction})`;

@@ -109,7 +109,7 @@ export interface FileSpec extends SpecBase, Partial<SeSettings> {
 
 export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec | NetworkSpec | FileSpec;
 export type BlockName = Exclude<Spec['block'], 'network' | 'file'>;
-export const BLOCKS: readonly BlockName[] = ['se', 'se-resnet', 'resnet', 'se-inception', 'inception'];
+const BLOCKS: readonly BlockName[] = ['se', 'se-resnet', 'resnet', 'se-inception', 'inception'];
 
 /** Raw option values as the CLI received them: strings, or absent when not given. */
 export interface RawSpecOptions {
@@ -144,7 +144,7 @@ export interface RawSpecOptions {
 
 type RawKey = keyof RawSpecOptions;
 
-export const DEFAULTS = {
+const DEFAULTS = {
   reduction: 16,
   batch: 1,
   size: { se: 7, resnet: 56, inception: 28, network: 224 },
@@ -276,7 +276,7 @@ function parseWidths(value: string): InceptionBlockShape['widths'] {
 }
 
 /** The channels SE sees in a ResNet block: the block input for SE-PRE, else the block output. */
-export function resnetSeChannels(spec: SeResNetBlockSpec): number {
+function resnetSeChannels(spec: SeResNetBlockSpec): number {
   if (spec.sePosition === '3x3') return spec.planes;
   return spec.sePosition === 'pre' ? spec.input.channels : resnetOutputChannels(spec);
 }

@@ -12,12 +12,17 @@ export const MAX_CASES = 10_000;
 
 const RANGE = /^(\d+)\.\.(\d+)(?:([+x])(\d+))?$/;
 
+/** A long item or list is cut to its first 40 characters: the error stays one readable line. */
+function shortened(text: string): string {
+  return text.length <= 80 ? text : `${text.slice(0, 40)}...`;
+}
+
 /** A range's number, exact: past 2^53 - 1 no spec takes it, and a float would stop counting. */
 function rangeNumber(option: string, item: string, digits: string): bigint {
   const trimmed = digits.replace(/^0+(?=\d)/, '');
   if (trimmed.length > String(LARGEST_WHOLE).length || BigInt(trimmed) > LARGEST_WHOLE) {
     const shown = trimmed.length <= 40 ? trimmed : `a ${trimmed.length}-digit number`;
-    throw new UsageError(`${option}: bad range '${item.length <= 80 ? item : `${item.slice(0, 40)}...`}': ${shown} is too large; at most ${LARGEST_WHOLE} (2^53 - 1)`);
+    throw new UsageError(`${option}: bad range '${shortened(item)}': ${shown} is too large; at most ${LARGEST_WHOLE} (2^53 - 1)`);
   }
   return BigInt(trimmed);
 }
@@ -33,8 +38,7 @@ function rangeSize(a: bigint, b: bigint, kind: '+' | 'x' | undefined, step: bigi
 function rangeValues(option: string, item: string): string[] {
   const match = RANGE.exec(item);
   if (match === null) {
-    const shown = item.length <= 80 ? item : `${item.slice(0, 40)}...`;
-    throw new UsageError(`${option}: bad range '${shown}': expected a..b, a..b+step or a..bxfactor with whole numbers`);
+    throw new UsageError(`${option}: bad range '${shortened(item)}': expected a..b, a..b+step or a..bxfactor with whole numbers`);
   }
   const [, from, to, kind, by] = match as unknown as [string, string, string, '+' | 'x' | undefined, string | undefined];
   const [a, b, step] = [rangeNumber(option, item, from), rangeNumber(option, item, to), rangeNumber(option, item, by ?? '1')];
@@ -56,7 +60,7 @@ export function expandValues(option: string, text: string): string[] {
   const values = new Set<string>();
   for (const item of items) {
     for (const value of item.includes('..') ? rangeValues(option, item) : [item]) values.add(value);
-    if (values.size > MAX_CASES) throw new UsageError(`${option}: the list '${text.length <= 80 ? text : `${text.slice(0, 40)}...`}' has more than ${MAX_CASES} values; a sweep takes at most ${MAX_CASES}`);
+    if (values.size > MAX_CASES) throw new UsageError(`${option}: the list '${shortened(text)}' has more than ${MAX_CASES} values; a sweep takes at most ${MAX_CASES}`);
   }
   return [...values];
 }

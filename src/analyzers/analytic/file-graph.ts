@@ -189,7 +189,7 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
 const mapped = new WeakMap<InferredGraph, GraphOps>();
 
 /** The op list of a graph, once per graph (the profile and its findings both read it). */
-export function graphOps(g: InferredGraph): GraphOps {
+function graphOps(g: InferredGraph): GraphOps {
   const cached = mapped.get(g);
   if (cached !== undefined) return cached;
   const result = mapGraph(g);

@@ -5,7 +5,7 @@ import { batchnorm, conv2d, globalAvgPool, linear, reading } from './layers';
 import { seOps } from './se';
 
 /** PyTorch's pooled size of n: padding (k - 1) / 2, none, or none with ceil_mode. */
-export function pooledSize(n: number, k: number, stride: number, padding: Padding): number {
+function pooledSize(n: number, k: number, stride: number, padding: Padding): number {
   switch (padding) {
     case 'same':
       return Math.floor((n + 2 * Math.floor((k - 1) / 2) - k) / stride) + 1;
