@@ -58,7 +58,6 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
       forward();
       const spans: { m: GraphModule; from: number; to: number }[] = [];
       const recorded = (): number => tf.engine().state.activeProfile.kernels.length;
-      const start = performance.now();
       const info = await tf.profile(() =>
         tf.tidy(() =>
           executor.run(inputs, (m, run) => {
@@ -68,7 +67,6 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
           }),
         ),
       );
-      const profiledMs = performance.now() - start;
       tf.dispose(info.result);
       const ops: Op[] = [];
       const unrecognised: string[] = [];
@@ -84,7 +82,7 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
         if (!inSpan.has(i) && !LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
       });
       const latency = options.timing === undefined ? undefined : timeRuns(forward, options.timing, options.onProgress);
-      return { backend, ops, unrecognised, profiledMs, ...(latency && { latency }) };
+      return { backend, ops, unrecognised, ...(latency && { latency }) };
     } finally {
       tf.dispose([...inputs.values()]);
       executor.dispose();
