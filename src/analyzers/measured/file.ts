@@ -9,7 +9,7 @@ import { fileRequest, type FileSpec } from '../../model/spec';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
 import type { Op } from '../ops';
 import { useBackend } from './backend';
-import { quietly, type MeasureOptions, type Measurement } from './index';
+import { kernelsRecorded, quietly, type MeasureOptions, type Measurement } from './index';
 import { opsFromKernels, VIEW_KERNELS, type LayerFacts } from './kernels';
 import { timeRuns } from './latency';
 
@@ -57,13 +57,12 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
       };
       forward();
       const spans: { m: GraphModule; from: number; to: number }[] = [];
-      const recorded = (): number => tf.engine().state.activeProfile.kernels.length;
       const info = await tf.profile(() =>
         tf.tidy(() =>
           executor.run(inputs, (m, run) => {
-            const from = recorded();
+            const from = kernelsRecorded();
             run();
-            spans.push({ m, from, to: recorded() });
+            spans.push({ m, from, to: kernelsRecorded() });
           }),
         ),
       );

@@ -61,7 +61,7 @@ function layerFacts(layer: tfl.layers.Layer): LayerFacts {
 }
 
 /** Kernels recorded so far by the active tf.profile. */
-function kernelsRecorded(): number {
+export function kernelsRecorded(): number {
   return tf.engine().state.activeProfile.kernels.length;
 }
 
