@@ -2,6 +2,7 @@
 // is NCHW; tfjs convolves NHWC, so rank-4 tensors are kept NHWC and views (Reshape, Flatten,
 // ...) go through NCHW with transposes: layout, not arithmetic, and outside every module.
 import * as tf from '@tensorflow/tfjs-core';
+import { storedAxis } from '../analyzers/measured/kernels';
 import { OP_KINDS } from '../analyzers/ops';
 import type { InferredGraph } from '../model/graph/infer';
 import { graphModules, GraphIndex, type GraphModule } from '../model/graph/modules';
@@ -38,8 +39,6 @@ const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity',
 
 const toNhwc = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 2, 3, 1]) : t);
 const toNchw = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 3, 1, 2]) : t);
-/** NCHW axis to the axis of the stored tensor. */
-export const storedAxis = (axis: number, rank: number): number => (rank === 4 ? [0, 3, 1, 2][axis] ?? axis : axis);
 
 /** A pad's [before, after] per stored axis. */
 function storedPads(spec: PadSpec): [number, number][] {
