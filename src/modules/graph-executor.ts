@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { storedAxis } from '../analyzers/measured/kernels';
 import { OP_KINDS } from '../analyzers/ops';
+import { hardSigmoid, hardSwish } from './activations';
 import type { InferredGraph } from '../model/graph/infer';
 import { graphModules, GraphIndex, type GraphModule } from '../model/graph/modules';
 import { alignedShape, constantOperand, ELEMENTWISE_OPS, padSpec, softmaxAxis, type PadSpec } from '../model/graph/op-attrs';
@@ -29,9 +30,6 @@ function evenPad(pad: Padding): 'same' | 'valid' | number | undefined {
   return t === b && l === r && t === l ? t : undefined;
 }
 
-/** PyTorch's hardsigmoid relu6(x + 3) / 6 and hardswish x * relu6(x + 3) / 6, as tfjs kernels. */
-const hardSigmoid = (x: tf.Tensor): tf.Tensor => tf.div(tf.relu6(tf.add(x, 3)), 6);
-const hardSwish = (x: tf.Tensor): tf.Tensor => tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6);
 
 /** Nodes whose initializer inputs are a module's weights. */
 const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization']);
