@@ -174,11 +174,6 @@ function readLayers({ kernels, spans }: RecordedPass): { ops: Op[]; unrecognised
   return { ops, unrecognised };
 }
 
-/** The ops of a profiled layer-by-layer pass. */
-async function profileLayers(model: tfl.LayersModel, x: tf.Tensor, walk: WalkOptions = {}): Promise<{ ops: Op[]; unrecognised: string[] }> {
-  return readLayers(await recordLayers(model, x, walk));
-}
-
 /** Median wall time of each layer over `runs` layer-by-layer passes, each layer waited for. */
 async function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Record<string, number>> {
   const samples = new Map<string, number[]>();
@@ -270,7 +265,7 @@ async function measureLoudly(
     // By default the profiled pass is the only one: it is the first forward too (no warm-up,
     // since nothing is timed), and it frees each layer's weights behind itself.
     const last = !training && timing === undefined;
-    const { ops, unrecognised } = await profileLayers(model, x, { onProgress, ...(last && { released }) });
+    const { ops, unrecognised } = readLayers(await recordLayers(model, x, { onProgress, ...(last && { released }) }));
     const backward = training ? readBackward(await layerGradients(model, x, ops, onProgress), await modelGradientKernels(model, x)) : undefined;
     const latency = timing === undefined ? undefined : timeForward(model, x, timing, onProgress);
     const layerMs = timing?.perLayer === true && latency !== undefined ? await layerTimes(model, x, Math.max(1, Math.min(latency.runs, 10))) : undefined;
