@@ -8,11 +8,15 @@ import { apply, type Tensor } from './layers';
 
 type Formula = (x: tf.Tensor) => tf.Tensor;
 
+/** PyTorch's hardsigmoid relu6(x + 3) / 6 and hardswish x * relu6(x + 3) / 6, as tfjs kernels. */
+export const hardSigmoid: Formula = (x) => tf.div(tf.relu6(tf.add(x, 3)), 6);
+export const hardSwish: Formula = (x) => tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6);
+
 const FORMULAS: Record<'relu6' | 'silu' | 'hardswish' | 'hardsigmoid', Formula> = {
   relu6: (x) => tf.relu6(x), // tfjs-layers' relu6 is min(6, relu(x)): two kernels
   silu: (x) => tf.mul(x, tf.sigmoid(x)),
-  hardsigmoid: (x) => tf.div(tf.relu6(tf.add(x, 3)), 6),
-  hardswish: (x) => tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6),
+  hardsigmoid: hardSigmoid,
+  hardswish: hardSwish,
 };
 
 /** An elementwise function of one tensor, shape-preserving. */

@@ -2,7 +2,9 @@
 // is NCHW; tfjs convolves NHWC, so rank-4 tensors are kept NHWC and views (Reshape, Flatten,
 // ...) go through NCHW with transposes: layout, not arithmetic, and outside every module.
 import * as tf from '@tensorflow/tfjs-core';
+import { storedAxis } from '../analyzers/measured/kernels';
 import { OP_KINDS } from '../analyzers/ops';
+import { hardSigmoid, hardSwish } from './activations';
 import type { InferredGraph } from '../model/graph/infer';
 import { graphModules, GraphIndex, type GraphModule } from '../model/graph/modules';
 import { alignedShape, constantOperand, ELEMENTWISE_OPS, padSpec, softmaxAxis, type PadSpec } from '../model/graph/op-attrs';
@@ -28,9 +30,6 @@ function evenPad(pad: Padding): 'same' | 'valid' | number | undefined {
   return t === b && l === r && t === l ? t : undefined;
 }
 
-/** PyTorch's hardsigmoid relu6(x + 3) / 6 and hardswish x * relu6(x + 3) / 6, as tfjs kernels. */
-const hardSigmoid = (x: tf.Tensor): tf.Tensor => tf.div(tf.relu6(tf.add(x, 3)), 6);
-const hardSwish = (x: tf.Tensor): tf.Tensor => tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6);
 
 /** Nodes whose initializer inputs are a module's weights. */
 const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization']);
@@ -38,8 +37,6 @@ const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity',
 
 const toNhwc = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 2, 3, 1]) : t);
 const toNchw = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 3, 1, 2]) : t);
-/** NCHW axis to the axis of the stored tensor. */
-export const storedAxis = (axis: number, rank: number): number => (rank === 4 ? [0, 3, 1, 2][axis] ?? axis : axis);
 
 /** A pad's [before, after] per stored axis. */
 function storedPads(spec: PadSpec): [number, number][] {

@@ -9,7 +9,7 @@ import { fileRequest, type FileSpec } from '../../model/spec';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
 import type { Op } from '../ops';
 import { useBackend } from './backend';
-import { quietly, type MeasureOptions, type Measurement } from './index';
+import { kernelsRecorded, quietly, type MeasureOptions, type Measurement } from './index';
 import { opsFromKernels, VIEW_KERNELS, type LayerFacts } from './kernels';
 import { timeRuns } from './latency';
 
@@ -57,18 +57,15 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
       };
       forward();
       const spans: { m: GraphModule; from: number; to: number }[] = [];
-      const recorded = (): number => tf.engine().state.activeProfile.kernels.length;
-      const start = performance.now();
       const info = await tf.profile(() =>
         tf.tidy(() =>
           executor.run(inputs, (m, run) => {
-            const from = recorded();
+            const from = kernelsRecorded();
             run();
-            spans.push({ m, from, to: recorded() });
+            spans.push({ m, from, to: kernelsRecorded() });
           }),
         ),
       );
-      const profiledMs = performance.now() - start;
       tf.dispose(info.result);
       const ops: Op[] = [];
       const unrecognised: string[] = [];
@@ -84,7 +81,7 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
         if (!inSpan.has(i) && !LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
       });
       const latency = options.timing === undefined ? undefined : timeRuns(forward, options.timing, options.onProgress);
-      return { backend, ops, unrecognised, profiledMs, ...(latency && { latency }) };
+      return { backend, ops, unrecognised, ...(latency && { latency }) };
     } finally {
       tf.dispose([...inputs.values()]);
       executor.dispose();

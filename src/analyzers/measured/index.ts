@@ -61,7 +61,7 @@ function layerFacts(layer: tfl.layers.Layer): LayerFacts {
 }
 
 /** Kernels recorded so far by the active tf.profile. */
-function kernelsRecorded(): number {
+export function kernelsRecorded(): number {
   return tf.engine().state.activeProfile.kernels.length;
 }
 
@@ -136,7 +136,7 @@ async function walkLayers(
 }
 
 /** What a profiled pass recorded: every kernel, and which of them ran inside each layer. */
-export interface RecordedPass {
+interface RecordedPass {
   kernels: KernelRecord[];
   spans: { layer: tfl.layers.Layer; from: number; to: number }[];
 }
@@ -146,7 +146,7 @@ export interface RecordedPass {
  * and end are its own (thop's forward hooks, in tfjs). One profile for the whole pass keeps
  * the profiler's cost near a plain forward's; reading the kernels waits until it is over.
  */
-export async function recordLayers(model: tfl.LayersModel, x: tf.Tensor, walk: WalkOptions = {}): Promise<RecordedPass> {
+async function recordLayers(model: tfl.LayersModel, x: tf.Tensor, walk: WalkOptions = {}): Promise<RecordedPass> {
   const spans: RecordedPass['spans'] = [];
   const { kernels } = await tf.profile(async () => {
     const visit = (layer: tfl.layers.Layer, _: tf.Tensor[], run: () => LayerOutput): LayerOutput => {
@@ -162,7 +162,7 @@ export async function recordLayers(model: tfl.LayersModel, x: tf.Tensor, walk: W
 }
 
 /** The ops of a recorded pass, each layer's from its own kernels and weights. */
-export function readLayers({ kernels, spans }: RecordedPass): { ops: Op[]; unrecognised: string[] } {
+function readLayers({ kernels, spans }: RecordedPass): { ops: Op[]; unrecognised: string[] } {
   const ops: Op[] = [];
   const unrecognised: string[] = [];
   for (const { layer, from, to } of spans) {
@@ -174,13 +174,8 @@ export function readLayers({ kernels, spans }: RecordedPass): { ops: Op[]; unrec
   return { ops, unrecognised };
 }
 
-/** The ops of a profiled layer-by-layer pass. */
-export async function profileLayers(model: tfl.LayersModel, x: tf.Tensor, walk: WalkOptions = {}): Promise<{ ops: Op[]; unrecognised: string[] }> {
-  return readLayers(await recordLayers(model, x, walk));
-}
-
 /** Median wall time of each layer over `runs` layer-by-layer passes, each layer waited for. */
-export async function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Record<string, number>> {
+async function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Record<string, number>> {
   const samples = new Map<string, number[]>();
   for (let i = 0; i < runs; i++) {
     await walkLayers(model, x, (layer, _, run) => {
@@ -270,7 +265,7 @@ async function measureLoudly(
     // By default the profiled pass is the only one: it is the first forward too (no warm-up,
     // since nothing is timed), and it frees each layer's weights behind itself.
     const last = !training && timing === undefined;
-    const { ops, unrecognised } = await profileLayers(model, x, { onProgress, ...(last && { released }) });
+    const { ops, unrecognised } = readLayers(await recordLayers(model, x, { onProgress, ...(last && { released }) }));
     const backward = training ? readBackward(await layerGradients(model, x, ops, onProgress), await modelGradientKernels(model, x)) : undefined;
     const latency = timing === undefined ? undefined : timeForward(model, x, timing, onProgress);
     const layerMs = timing?.perLayer === true && latency !== undefined ? await layerTimes(model, x, Math.max(1, Math.min(latency.runs, 10))) : undefined;

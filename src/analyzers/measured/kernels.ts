@@ -48,7 +48,7 @@ function draft(kind: OpKind, inputs: Shape[], output: Shape, attrs: Op['attrs'] 
 }
 
 /** NCHW axis to the axis of the stored (NHWC) tensor. */
-const storedAxis = (axis: number, rank: number): number => (rank === 4 ? ([0, 3, 1, 2][axis] ?? axis) : axis);
+export const storedAxis = (axis: number, rank: number): number => (rank === 4 ? ([0, 3, 1, 2][axis] ?? axis) : axis);
 
 /** A binary elementwise kernel as its op: the constant operand (the layer knows which) leaves the inputs. */
 function readElementwise(kind: OpKind, kernel: KernelRecord, layer: LayerFacts): Draft {

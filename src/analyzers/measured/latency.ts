@@ -5,7 +5,7 @@ import type { OnProgress } from './progress';
 import { summarize, type Latency, type TimingPlan } from './timing';
 
 /** One forward pass, waited for; its wall time in ms. */
-export function forwardOnce(model: tfl.LayersModel, x: tf.Tensor): number {
+function forwardOnce(model: tfl.LayersModel, x: tf.Tensor): number {
   const start = performance.now();
   const y = tf.tidy(() => model.apply(x) as tf.Tensor);
   y.dataSync(); // wait for the backend to finish

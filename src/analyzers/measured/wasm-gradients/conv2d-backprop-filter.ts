@@ -12,7 +12,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { convGeometry } from './geometry';
 import { patchesByRow } from './layout';
-import { allocate, floats, release, runWasmKernel, viewAs } from './wasm-heap';
+import { allocate, floats, matMul, release, viewAs } from './wasm-heap';
 
 function conv2dBackpropFilter(args: { inputs: Conv2DBackpropFilterInputs; backend: BackendWasm; attrs: Conv2DBackpropFilterAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
@@ -23,7 +23,7 @@ function conv2dBackpropFilter(args: { inputs: Conv2DBackpropFilterInputs; backen
   const pixels = g.batchSize * g.outHeight * g.outWidth;
   const patches = allocate(backend, [1, rows, pixels]);
   patchesByRow(floats(backend, x), g, floats(backend, patches));
-  const dw = runWasmKernel(backend, 'BatchMatMul', { a: patches, b: viewAs(dy, [1, pixels, g.outChannels]) }, { transposeA: false, transposeB: false });
+  const dw = matMul(backend, patches, viewAs(dy, [1, pixels, g.outChannels]));
   release(backend, patches);
   return viewAs(dw, [...filterShape]);
 }

@@ -13,7 +13,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { convGeometry } from './geometry';
 import { addPatches, transposed, type MatrixStrides } from './layout';
-import { allocate, floats, release, runWasmKernel, viewAs } from './wasm-heap';
+import { allocate, floats, matMul, release, viewAs } from './wasm-heap';
 
 function conv2dBackpropInput(args: { inputs: Conv2DBackpropInputInputs; backend: BackendWasm; attrs: Conv2DBackpropInputAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
@@ -21,14 +21,13 @@ function conv2dBackpropInput(args: { inputs: Conv2DBackpropInputInputs; backend:
   const g = convGeometry(attrs.inputShape, filter.shape, attrs);
   const taps = g.filterHeight * g.filterWidth * g.inChannels;
   const pixels = g.batchSize * g.outHeight * g.outWidth;
-  const product = (a: TensorInfo, b: TensorInfo): TensorInfo => runWasmKernel(backend, 'BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
   // wasm's BatchMatMul is about 10x slower with a transposed operand, and repacks its second
   // operand on every call: transpose here, and make the smaller of W^T and dy^T the second.
   const byTap = taps > pixels;
   const second = allocate(backend, byTap ? [1, g.outChannels, pixels] : [1, g.outChannels, taps]);
   if (byTap) transposed(floats(backend, dy), pixels, g.outChannels, floats(backend, second));
   else transposed(floats(backend, filter), taps, g.outChannels, floats(backend, second));
-  const cols = byTap ? product(viewAs(filter, [1, taps, g.outChannels]), second) : product(viewAs(dy, [1, pixels, g.outChannels]), second);
+  const cols = matMul(backend, viewAs(byTap ? filter : dy, [1, byTap ? taps : pixels, g.outChannels]), second);
   release(backend, second);
   const layout: MatrixStrides = byTap ? { pixel: 1, tap: pixels } : { pixel: taps, tap: 1 };
 

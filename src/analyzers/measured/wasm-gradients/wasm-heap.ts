@@ -4,10 +4,15 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
-export function runWasmKernel(backend: BackendWasm, name: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap): TensorInfo {
+function runWasmKernel(backend: BackendWasm, name: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap): TensorInfo {
   const kernel = getKernel(name, 'wasm');
   if (kernel === undefined) throw new Error(`the wasm backend has no kernel '${name}'`);
   return kernel.kernelFunc({ inputs, attrs, backend }) as TensorInfo;
+}
+
+/** a [1, m, k] x b [1, k, n] by wasm's BatchMatMul, neither operand transposed. */
+export function matMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo {
+  return runWasmKernel(backend, 'BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
 }
 
 /** A new float32 tensor on the heap, uninitialised. */
