@@ -5,7 +5,7 @@ import { describeSpec } from '../../model/spec';
 import { totalSeconds, type CaseResult } from './document';
 import { withCommas } from '../format';
 import { checkLine } from '../profile/summary';
-import { element, textElement } from '../xml';
+import { element, junitDocument, textElement } from '../xml';
 
 function testcase({ name, profile, seconds }: CaseResult, classname: string): string {
   const { check, totals } = profile;
@@ -37,5 +37,5 @@ export function renderJunit(results: readonly CaseResult[], meta: { suiteName: s
     ...results.map((r) => `\n    ${testcase(r, `seprof.${meta.suiteName}`)}`),
     '\n  ',
   );
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${element('testsuites', { name: 'seprof', ...counts }, `\n  ${suite}\n`)}\n`;
+  return junitDocument(counts, suite);
 }
