@@ -3,7 +3,7 @@ import { CONVENTION_KEYS, type ConventionKey } from '../../analyzers/conventions
 import type { Check } from '../../analyzers/check';
 import { columnHeader } from '../columns';
 import { field } from '../profile/csv';
-import type { CaseResult } from '../report/document';
+import { mismatchedCases, skippedCases, type CaseResult } from '../report/document';
 import { milliseconds, withCommas } from '../format';
 import type { SummaryLine } from '../profile/summary';
 import { markdownText, row } from '../markdown-syntax';
@@ -50,14 +50,6 @@ function cells(result: CaseResult, labels: readonly LabelColumn[], columns: read
     checkCell(check),
     ...(withLatency ? [latencyCell(result)] : []),
   ];
-}
-
-export function mismatchedCases(results: readonly CaseResult[]): CaseResult[] {
-  return results.filter((r) => r.profile.check.status === 'mismatch');
-}
-
-export function skippedCases(results: readonly CaseResult[]): CaseResult[] {
-  return results.filter((r) => r.profile.check.status === 'skipped');
 }
 
 /** Why the skipped cases were not measured: `--no-measure`, the memory guard, or both. */

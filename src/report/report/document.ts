@@ -57,6 +57,14 @@ export function totalSeconds(results: readonly CaseResult[]): number {
   return results.reduce((sum, r) => sum + r.seconds, 0);
 }
 
+export function mismatchedCases(results: readonly CaseResult[]): CaseResult[] {
+  return results.filter((r) => r.profile.check.status === 'mismatch');
+}
+
+export function skippedCases(results: readonly CaseResult[]): CaseResult[] {
+  return results.filter((r) => r.profile.check.status === 'skipped');
+}
+
 export function renderReportJson(doc: ReportJson): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
