@@ -17,7 +17,7 @@ export interface LabelColumn {
   markdown?(result: CaseResult): string;
 }
 
-export function checkCell(check: Check): string {
+function checkCell(check: Check): string {
   return check.status === 'mismatch' ? `MISMATCH (${check.mismatches.length})` : check.status;
 }
 
@@ -59,7 +59,7 @@ export function skipReasons(skipped: readonly CaseResult[]): string {
 }
 
 /** Backend and check over all cases, the lines under the table. */
-export function casesSummary(results: readonly CaseResult[]): SummaryLine[] {
+function casesSummary(results: readonly CaseResult[]): SummaryLine[] {
   const backends = new Set(results.flatMap(({ profile: { measured } }) => (measured ? [`${measured.backend.name} (tfjs ${measured.backend.tfjsVersion})`] : [])));
   const failed = mismatchedCases(results).length;
   const skipped = skippedCases(results);
@@ -73,7 +73,7 @@ export function casesSummary(results: readonly CaseResult[]): SummaryLine[] {
   return [...(backends.size > 0 ? [['Backend', [...backends].join(', ')] as const] : []), ['Check', check]];
 }
 
-export function mismatchLines(results: readonly CaseResult[]): string[] {
+function mismatchLines(results: readonly CaseResult[]): string[] {
   return mismatchedCases(results).flatMap(({ name, profile }) =>
     profile.check.mismatches.map((m) => `${name}: ${m.layer} ${m.quantity}: analytic ${m.analytic}, measured ${m.measured}`),
   );
