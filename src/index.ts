@@ -4,7 +4,6 @@ import { CONVENTION_KEYS, type ConventionKey } from './analyzers/conventions';
 import { explain as explainProfile, type Explanation } from './analyzers/explain';
 import { profile as profileSpec, type Profile } from './analyzers/profile';
 import { columns } from './cli/options';
-import { defaultDepth } from './cli/profile';
 import { UsageError } from './errors';
 import { loadFileSupport } from './model/file-support';
 import { buildSpec } from './model/spec';
@@ -13,6 +12,7 @@ import { comparisonJson } from './report/compare/compare-render';
 import { readReport, type ReportJson } from './report/report/document';
 import { explainJson } from './report/explain/json';
 import { profileJson, type ProfileJson } from './report/profile/json';
+import { defaultDepth } from './report/render-options';
 import { rawSpecOptions, runOptions, type ProfileOptions } from './api/options';
 import { toolVersion } from './version';
 

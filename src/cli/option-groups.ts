@@ -50,7 +50,7 @@ export const measureOptions: OptionGroup = (command) =>
     .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu', 'auto');
 
 /** Whether and how long to time one model (the main command): timing is opt-in. */
-export const latencyOptions: OptionGroup = (command) =>
+const latencyOptions: OptionGroup = (command) =>
   command
     .option('--latency', 'also time the forward pass and every layer: time, share of the total and achieved GFLOP/s (off: counts and the measured check only)')
     .option('--runs <N>', 'timed forward runs for the latency; implies --latency (default: up to 100 within about 3 s, at least 3)')
@@ -66,12 +66,12 @@ export const batchLatencyOptions: OptionGroup = (command) =>
 /** For the commands whose runs can take long enough to show progress on stderr. */
 export const quietOption: OptionGroup = (command) => command.option('--quiet', 'no progress on stderr');
 
-export const insertionPointOptions: OptionGroup = (command) =>
+const insertionPointOptions: OptionGroup = (command) =>
   command
     .option('--at <CxHxW>', "SE's cost at an insertion point; repeat for several", collect)
     .option('--at-file <path>', 'insertion points from a file, one CxHxW a line');
 
-export const layerOptions: OptionGroup = (command) =>
+const layerOptions: OptionGroup = (command) =>
   command
     .option('--depth <N>', 'group layers into a tree of module paths N deep (default: 2 for --model networks and --file)')
     .option('--top <K>', 'also list the K layers that cost most under the first convention column');
@@ -93,7 +93,7 @@ export const conventionOptions =
       .addOption(new Option('--conventions <keys>', "several columns: a comma-separated list, or 'all'").conflicts('convention'));
 
 /** How the profile shows counts: units for people, a total row for CSV on request. */
-export const displayOptions: OptionGroup = (command) =>
+const displayOptions: OptionGroup = (command) =>
   command
     .option('--units <unit>', 'table and markdown: counts in auto (K, M, G or T as fits), K, M or G units rather than exact with commas')
     .option('--precision <N>', 'table and markdown: decimals of --units figures; alone, implies --units auto (default: 3)')

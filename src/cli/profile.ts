@@ -3,6 +3,7 @@ import type { Check } from '../analyzers/check';
 import { profile, type Profile } from '../analyzers/profile';
 import { wholeNumber } from '../parse';
 import { render } from '../report/profile';
+import { defaultDepth } from '../report/render-options';
 import { buildSpec, type Spec } from '../model/spec';
 import * as parse from './options';
 import { outcome, type CommandContext, type Outcome } from './outcome';
@@ -23,11 +24,6 @@ export async function runProfile(flags: parse.ProfileFlags, { toolVersion, progr
   const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
   const result = await profileWithProgress(spec, flags, progress);
   return checkedOutcome(await render(result, { ...shown, depth, top }), result.check, flags.measure);
-}
-
-/** Networks and model files print a tree of module paths two deep unless --depth says otherwise. */
-export function defaultDepth(spec: Spec): number | undefined {
-  return spec.block === 'network' || spec.block === 'file' ? 2 : undefined;
 }
 
 /** A measured network or a backward pass takes seconds: progress on stderr meanwhile (not --quiet). */

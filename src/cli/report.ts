@@ -1,9 +1,9 @@
 // seprof report: profile every case of a suite and write the CI artefacts into one directory.
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
-import { mismatchedCases, renderCasesTable } from '../report/cases/cases';
+import { renderCasesTable } from '../report/cases/cases';
 import { reportCharts } from '../report/report/charts';
-import { renderReportJson, reportJson, totalSeconds } from '../report/report/document';
+import { mismatchedCases, renderReportJson, reportJson, totalSeconds } from '../report/report/document';
 import { renderJunit } from '../report/report/junit';
 import { renderReportMarkdown } from '../report/report/report-markdown';
 import { batchLatencyOptions, compose, conventionOptions, debugOption, measureOptions, quietOption } from './option-groups';

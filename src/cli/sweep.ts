@@ -1,8 +1,8 @@
 // seprof sweep: the profile options take lists and ranges; one row per combination.
 import type { ConventionColumns } from '../analyzers/conventions';
 import type { Command } from 'commander';
-import { renderCasesCsv, renderCasesMarkdown, renderCasesTable, mismatchedCases, skippedCases, skipReasons, type LabelColumn } from '../report/cases/cases';
-import { renderReportJson, reportJson, type CaseResult } from '../report/report/document';
+import { renderCasesCsv, renderCasesMarkdown, renderCasesTable, skipReasons, type LabelColumn } from '../report/cases/cases';
+import { mismatchedCases, renderReportJson, reportJson, skippedCases, type CaseResult } from '../report/report/document';
 import { FORMATS, type Format } from '../report/render-options';
 import { describeSpec } from '../model/spec';
 import { combinations, expandValues, type Axis } from '../sweep/grammar';

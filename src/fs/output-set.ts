@@ -4,20 +4,10 @@
 // published by renaming a symbolic link over NAME: rename() is atomic, so NAME always points at
 // one complete set, however the run ends (killed, disk full) and however many reports race.
 // Sets no longer pointed at are removed once the process that wrote them has ended.
-import {
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readlinkSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  type Stats,
-} from 'node:fs';
+import { mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { IoError, systemReason, UsageError } from '../errors';
-import { randomSuffix, writeDurably } from './write-file';
+import { lstatOrUndefined, randomSuffix, writeDurably } from './write-file';
 
 export interface OutputSet {
   /** The directory the user named: it becomes a link to the complete set. */
@@ -36,15 +26,6 @@ function processEnded(pid: number): boolean {
     return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-function lstatOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
   }
 }
 

@@ -21,12 +21,13 @@ export function writeDurably(path: string, text: string): void {
   }
 }
 
-function lstatOrUndefined(path: string): Stats | undefined {
+/** What is at `path` (a link itself, not its target), or undefined when nothing is. */
+export function lstatOrUndefined(path: string): Stats | undefined {
   try {
     return lstatSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new IoError(`cannot write ${path}: ${systemReason(error)}`);
+    throw error;
   }
 }
 
@@ -38,7 +39,12 @@ export type WriteMode = 'replace' | 'create';
  * replaced: a rename over a link, a device (/dev/stdout) or a directory would replace that.
  */
 export function writeFileAtomically(path: string, text: string, mode: WriteMode, what: string): void {
-  const existing = lstatOrUndefined(path);
+  let existing: Stats | undefined;
+  try {
+    existing = lstatOrUndefined(path);
+  } catch (error) {
+    throw new IoError(`cannot write ${path}: ${systemReason(error)}`);
+  }
   if (existing !== undefined && mode === 'create') throw new UsageError(`${path} exists: ${what} does not overwrite files`);
   if (existing !== undefined && !existing.isFile()) throw new UsageError(`${path} is not a regular file: ${what} writes files only`);
   const temporary = join(dirname(path), `.${basename(path)}.seprof-${process.pid}-${randomSuffix()}`);

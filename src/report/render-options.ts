@@ -1,5 +1,6 @@
 // How a profile is rendered: shared by every format's renderer.
 import type { ConventionColumns } from '../analyzers/conventions';
+import type { Spec } from '../model/spec';
 import type { CountStyle } from './format';
 
 export const FORMATS = ['table', 'json', 'markdown', 'csv'] as const;
@@ -20,4 +21,9 @@ export interface RenderOptions {
   counts?: CountStyle | undefined;
   /** Table: the terminal's width when stdout is one; a wider table is stacked to fit. */
   width?: number | undefined;
+}
+
+/** Networks and model files print a tree of module paths two deep unless --depth says otherwise. */
+export function defaultDepth(spec: Spec): number | undefined {
+  return spec.block === 'network' || spec.block === 'file' ? 2 : undefined;
 }

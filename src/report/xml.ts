@@ -1,4 +1,4 @@
-// XML text and attribute escaping, shared by the SVG charts and junit.xml.
+// XML text and attribute escaping, shared by the SVG charts and junit.xml; and the junit.xml document.
 
 /** Characters XML 1.0 forbids outright (most control characters): dropped, since no escape is allowed. */
 const INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -36,4 +36,9 @@ export function elementOf(name: string, attrs: Attrs, children: readonly string[
 /** An element holding escaped text. */
 export function textElement(name: string, attrs: Attrs, text: string): string {
   return element(name, attrs, escapeXml(text));
+}
+
+/** A junit.xml document around one test suite, its counts repeated on `testsuites` (report, compare --junit). */
+export function junitDocument(counts: Attrs, suite: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${element('testsuites', { name: 'seprof', ...counts }, `\n  ${suite}\n`)}\n`;
 }

@@ -3,7 +3,7 @@ import { CONVENTION_KEYS, type ConventionKey } from '../../analyzers/conventions
 import type { Check } from '../../analyzers/check';
 import { columnHeader } from '../columns';
 import { field } from '../profile/csv';
-import type { CaseResult } from '../report/document';
+import { mismatchedCases, skippedCases, type CaseResult } from '../report/document';
 import { milliseconds, withCommas } from '../format';
 import type { SummaryLine } from '../profile/summary';
 import { markdownText, row } from '../markdown-syntax';
@@ -17,7 +17,7 @@ export interface LabelColumn {
   markdown?(result: CaseResult): string;
 }
 
-export function checkCell(check: Check): string {
+function checkCell(check: Check): string {
   return check.status === 'mismatch' ? `MISMATCH (${check.mismatches.length})` : check.status;
 }
 
@@ -52,14 +52,6 @@ function cells(result: CaseResult, labels: readonly LabelColumn[], columns: read
   ];
 }
 
-export function mismatchedCases(results: readonly CaseResult[]): CaseResult[] {
-  return results.filter((r) => r.profile.check.status === 'mismatch');
-}
-
-export function skippedCases(results: readonly CaseResult[]): CaseResult[] {
-  return results.filter((r) => r.profile.check.status === 'skipped');
-}
-
 /** Why the skipped cases were not measured: `--no-measure`, the memory guard, or both. */
 export function skipReasons(skipped: readonly CaseResult[]): string {
   const [first = 'skipped', ...others] = new Set(skipped.map((r) => r.profile.check.reason ?? 'skipped'));
@@ -67,7 +59,7 @@ export function skipReasons(skipped: readonly CaseResult[]): string {
 }
 
 /** Backend and check over all cases, the lines under the table. */
-export function casesSummary(results: readonly CaseResult[]): SummaryLine[] {
+function casesSummary(results: readonly CaseResult[]): SummaryLine[] {
   const backends = new Set(results.flatMap(({ profile: { measured } }) => (measured ? [`${measured.backend.name} (tfjs ${measured.backend.tfjsVersion})`] : [])));
   const failed = mismatchedCases(results).length;
   const skipped = skippedCases(results);
@@ -81,7 +73,7 @@ export function casesSummary(results: readonly CaseResult[]): SummaryLine[] {
   return [...(backends.size > 0 ? [['Backend', [...backends].join(', ')] as const] : []), ['Check', check]];
 }
 
-export function mismatchLines(results: readonly CaseResult[]): string[] {
+function mismatchLines(results: readonly CaseResult[]): string[] {
   return mismatchedCases(results).flatMap(({ name, profile }) =>
     profile.check.mismatches.map((m) => `${name}: ${m.layer} ${m.quantity}: analytic ${m.analytic}, measured ${m.measured}`),
   );

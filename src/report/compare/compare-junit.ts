@@ -3,7 +3,7 @@
 // skipped (not in the base, nothing to compare).
 import type { Comparison, Delta } from './compare';
 import { verdict } from './compare-render';
-import { element, elementOf, textElement } from '../xml';
+import { element, elementOf, junitDocument, textElement } from '../xml';
 
 const CLASSNAME = 'seprof.compare';
 
@@ -25,5 +25,5 @@ export function renderCompareJunit(c: Comparison): string {
   const counts = { tests: testcases.length, failures, errors: 0, skipped: c.added.length, time: 0 };
   const children = testcases.map((t) => `\n    ${t}`);
   const suite = elementOf('testsuite', { name: 'compare', ...counts }, [...children, '\n    ', textElement('system-out', {}, verdict(c)), '\n  ']);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${element('testsuites', { name: 'seprof', ...counts }, `\n  ${suite}\n`)}\n`;
+  return junitDocument(counts, suite);
 }

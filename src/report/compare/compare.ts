@@ -72,11 +72,15 @@ function percentOf(diff: bigint, base: bigint): string {
   return signed(text(), sign(diff));
 }
 
+/** A delta shown as words, no change or percent: a spec, a check, a count present on one side only; `changed` when it fails. */
+function wordDelta(name: string, quantity: string, base: string, next: string, fails: boolean, values: Delta['values']): Delta {
+  return { case: name, quantity, base, new: next, change: '', percent: '', status: fails ? 'changed' : 'reported', fails, values };
+}
+
 function countDelta(name: string, quantity: string, base: bigint | undefined, next: bigint | undefined, tolerance: Tolerance): Delta {
   if (base === undefined || next === undefined) {
     const [b, n] = [base === undefined ? '(absent)' : withCommas(base), next === undefined ? '(absent)' : withCommas(next)];
-    const values = { base: base ?? null, new: next ?? null, change: null };
-    return { case: name, quantity, base: b, new: n, change: '', percent: '', status: 'changed', fails: true, values };
+    return wordDelta(name, quantity, b, n, true, { base: base ?? null, new: next ?? null, change: null });
   }
   const diff = next - base;
   const within = abs(diff) * tolerance.denominator <= tolerance.numerator * abs(base);
@@ -115,17 +119,14 @@ function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): De
   const name = base.name;
   const deltas: Delta[] = [];
   if (base.spec !== next.spec) {
-    const values = { base: base.spec, new: next.spec, change: null };
-    deltas.push({ case: name, quantity: 'spec', base: base.spec, new: next.spec, change: '', percent: '', status: 'changed', fails: true, values });
+    deltas.push(wordDelta(name, 'spec', base.spec, next.spec, true, { base: base.spec, new: next.spec, change: null }));
   }
   const quantities = new Set([...base.quantities.keys(), ...next.quantities.keys()]);
   for (const q of quantities) deltas.push(countDelta(name, q, base.quantities.get(q), next.quantities.get(q), options.tolerance));
   // A cross-check that now fails is a regression, and one that no longer fails is news;
   // measured against analytic-only (match against skipped) is neither.
   if (base.check !== next.check && (base.check === 'mismatch' || next.check === 'mismatch')) {
-    const fails = next.check === 'mismatch';
-    const values = { base: base.check, new: next.check, change: null };
-    deltas.push({ case: name, quantity: 'check', base: base.check, new: next.check, change: '', percent: '', status: fails ? 'changed' : 'reported', fails, values });
+    deltas.push(wordDelta(name, 'check', base.check, next.check, next.check === 'mismatch', { base: base.check, new: next.check, change: null }));
   }
   if (base.latencyMs !== null && next.latencyMs !== null) deltas.push(latencyDelta(name, base.latencyMs, next.latencyMs, options.latencyTolerance));
   return deltas;

@@ -1,5 +1,5 @@
 // explain as GitHub markdown: a section per op kind, then totals, differences and blind spots.
-import { row } from '../markdown-syntax';
+import { alignRow, row } from '../markdown-syntax';
 import type { ConventionKey } from '../../analyzers/conventions';
 import { backwardTable } from '../../analyzers/backward';
 import { countEntries } from '../../analyzers/count';
@@ -32,7 +32,7 @@ export function renderExplainMarkdown(explanation: Explanation): string {
     lines.push(...forwardOnly(keys).map(([key, why]) => `- \`${key}\`: ${why}`));
     lines.push('');
   }
-  lines.push('#### Totals by op kind', '', row(['Op kind', ...keys.map((k) => columnHeader(k))]), row(['---', ...keys.map(() => '---:')]));
+  lines.push('#### Totals by op kind', '', row(['Op kind', ...keys.map((k) => columnHeader(k))]), alignRow(1, keys.length));
   lines.push(...kinds.map((k) => row([k.kind, ...k.forward.map((u) => withCommas(u.count))])));
   lines.push(row(['**Total**', ...keys.map((k) => `**${withCommas(totals.counts[k] ?? 0n)}**`)]));
   if (training !== undefined) {

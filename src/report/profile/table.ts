@@ -16,7 +16,7 @@ import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
 import { numbersAfter, textTable } from '../text-table';
 
 
-export function labelled(lines: readonly (readonly [string, string])[]): string[] {
+function labelled(lines: readonly (readonly [string, string])[]): string[] {
   const width = lines.reduce((widest, [label]) => Math.max(widest, label.length), 0) + 2;
   return lines.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
 }

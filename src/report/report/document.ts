@@ -57,6 +57,14 @@ export function totalSeconds(results: readonly CaseResult[]): number {
   return results.reduce((sum, r) => sum + r.seconds, 0);
 }
 
+export function mismatchedCases(results: readonly CaseResult[]): CaseResult[] {
+  return results.filter((r) => r.profile.check.status === 'mismatch');
+}
+
+export function skippedCases(results: readonly CaseResult[]): CaseResult[] {
+  return results.filter((r) => r.profile.check.status === 'skipped');
+}
+
 export function renderReportJson(doc: ReportJson): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
@@ -88,7 +96,7 @@ export const MAX_NAME_LENGTH = 200;
 export const MAX_COUNT_DIGITS = 100;
 
 /** The inverse of jsonCount: a safe-integer number or a decimal string, to an exact bigint. */
-export function parseJsonCount(value: unknown): bigint | undefined {
+function parseJsonCount(value: unknown): bigint | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
   if (typeof value === 'string' && value.length <= MAX_COUNT_DIGITS + 1 && /^-?\d+$/.test(value)) return BigInt(value);
   return undefined;

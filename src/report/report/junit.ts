@@ -2,10 +2,10 @@
 // systems show the report like any test run.
 import { CONVENTION_KEYS } from '../../analyzers/conventions';
 import { describeSpec } from '../../model/spec';
-import { totalSeconds, type CaseResult } from './document';
+import { mismatchedCases, skippedCases, totalSeconds, type CaseResult } from './document';
 import { withCommas } from '../format';
 import { checkLine } from '../profile/summary';
-import { element, textElement } from '../xml';
+import { element, junitDocument, textElement } from '../xml';
 
 function testcase({ name, profile, seconds }: CaseResult, classname: string): string {
   const { check, totals } = profile;
@@ -27,8 +27,8 @@ function testcase({ name, profile, seconds }: CaseResult, classname: string): st
 }
 
 export function renderJunit(results: readonly CaseResult[], meta: { suiteName: string; date: Date }): string {
-  const failures = results.filter((r) => r.profile.check.status === 'mismatch').length;
-  const skipped = results.filter((r) => r.profile.check.status === 'skipped').length;
+  const failures = mismatchedCases(results).length;
+  const skipped = skippedCases(results).length;
   const time = totalSeconds(results).toFixed(3);
   const counts = { tests: results.length, failures, errors: 0, skipped, time };
   const suite = element(
@@ -37,5 +37,5 @@ export function renderJunit(results: readonly CaseResult[], meta: { suiteName: s
     ...results.map((r) => `\n    ${testcase(r, `seprof.${meta.suiteName}`)}`),
     '\n  ',
   );
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${element('testsuites', { name: 'seprof', ...counts }, `\n  ${suite}\n`)}\n`;
+  return junitDocument(counts, suite);
 }
