@@ -7,6 +7,7 @@
 import { mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { IoError, systemReason, UsageError } from '../errors';
+import { makeDirectories } from './directories';
 import { lstatOrUndefined, randomSuffix, writeDurably } from './write-file';
 
 export interface OutputSet {
@@ -98,7 +99,7 @@ export function writeOutputSet(set: OutputSet): void {
   const base = basename(target);
   const fail = (error: unknown): IoError => new IoError(`cannot write the report into ${set.dir}: ${systemReason(error)}`);
   try {
-    mkdirSync(parent, { recursive: true });
+    makeDirectories(parent);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new UsageError(`--out ${set.dir}: a part of the path is a file, not a directory`);

@@ -1,8 +1,9 @@
 // One file that readers see whole or not at all: written beside its target under a hidden
 // temporary name, flushed to disk, then renamed (replace) or hard-linked (create only) into place.
-import { closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, lstatSync, openSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { IoError, systemReason, UsageError } from '../errors';
+import { makeDirectories } from './directories';
 
 /** Eight random hex digits for a temporary name; node:crypto loads here, not at start: most runs write nothing. */
 export function randomSuffix(): string {
@@ -49,7 +50,7 @@ export function writeFileAtomically(path: string, text: string, mode: WriteMode,
   if (existing !== undefined && !existing.isFile()) throw new UsageError(`${path} is not a regular file: ${what} writes files only`);
   const temporary = join(dirname(path), `.${basename(path)}.seprof-${process.pid}-${randomSuffix()}`);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectories(dirname(path));
     writeDurably(temporary, text);
     if (mode === 'replace') renameSync(temporary, path);
     else linkSync(temporary, path);

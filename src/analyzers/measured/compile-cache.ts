@@ -4,11 +4,12 @@
 // keeps V8's code cache of these files in the temporary directory, keyed
 // by file, size, mtime, ctime, inode and Node version. Any doubt (no cache, a rejected or unwritable one)
 // falls back to Node's own compile: the cache can only save time, never change what runs.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { constants, Script } from 'node:vm';
+import { makeDirectories } from '../../fs/directories';
 
 const TFJS_BUNDLE = /[\\/]@tensorflow[\\/]tfjs-[\w-]+[\\/]dist[\\/][\w.-]+\.node\.js$/;
 // bin/seprof loads this module first, then dist/start.js (scripts/bundle-start.mjs).
@@ -49,7 +50,7 @@ function removeStaleSiblings(file: string): void {
 
 function writeCache(file: string, data: Buffer): void {
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    makeDirectories(dirname(file));
     const temporary = `${file}.${process.pid}.tmp`; // concurrent runs each rename a whole file
     writeFileSync(temporary, data);
     renameSync(temporary, file);
