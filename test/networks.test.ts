@@ -130,21 +130,65 @@ describe('seprof --model se-resnet50', () => {
 
 describe('seprof paper', () => {
   const run = seprof(['paper', '--json']);
-  const doc = JSON.parse(run.stdout) as { best: { key: string; reproduced: number }; flops: { model: string; paperGflops: number; counts: Record<string, number> }[] };
+  interface Row { model: string; label: string; paperGflops: number; source: string; counts: Record<string, number> }
+  const doc = JSON.parse(run.stdout) as {
+    best: { key: string; reproduced: number; of: number };
+    flops: Row[];
+    params: { label: string; paperMillions: number; params: number }[];
+    seShares: { label: string; paperPercent: number; added: number; plain: number }[];
+  };
+  const flopsOf = (label: string) => doc.flops.find((f) => f.label === label);
+  const paramsOf = (label: string) => BigInt(doc.params.find((p) => p.label === label)?.params ?? 0);
+  const resnet50Params = resnet50ByHand('v1').params;
+  // Eq. 5 of the paper: SE adds (2 / r) * sum over stages of N_s * C_s^2 (no biases).
+  const seParams = (stages: number[], widths = [256n, 512n, 1024n, 2048n]) =>
+    stages.reduce((sum, s) => sum + (2n * BigInt([3, 4, 6, 3][s - 1] ?? 0) * (widths[s - 1] ?? 0n) ** 2n) / 16n, 0n);
 
   it('sets published figures beside seprof counts and names the convention that reproduces most', () => {
     expect(run.code).toBe(0);
-    const resnet50 = doc.flops.find((f) => f.model === 'resnet50');
+    const resnet50 = flopsOf('resnet50');
     expect(resnet50?.paperGflops).toBe(3.86);
     expect(BigInt(resnet50?.counts['macs v1'] ?? 0)).toBe(resnet50ByHand('v1').macs);
     expect(doc.best.key).toBe('senet v1');
-    expect(doc.best.reproduced).toBeGreaterThanOrEqual(5);
+    expect(doc.best.of).toBe(16);
+    expect(doc.best.reproduced).toBeGreaterThanOrEqual(9);
   });
 
-  it('prints a table', async () => {
+  it("has Table 2's SE-ResNeXts, the ResNeXt-101 being SE-ResNeXt-101's SE-free twin", () => {
+    expect(flopsOf('resnext50_32x4d')?.paperGflops).toBe(4.24);
+    expect(flopsOf('se_resnext50_32x4d')?.paperGflops).toBe(4.25);
+    const plain = flopsOf('se_resnext101_32x4d without SE');
+    const se = flopsOf('se_resnext101_32x4d');
+    expect([plain?.paperGflops, se?.paperGflops]).toEqual([7.99, 8.0]);
+    // SE's two 1x1 convs on a 1x1 map: 2 * C * C/16 MACs per block, blocks [3, 4, 23, 3].
+    const seMacs = (2n * (3n * 256n ** 2n + 4n * 512n ** 2n + 23n * 1024n ** 2n + 3n * 2048n ** 2n)) / 16n;
+    expect(BigInt(se?.counts['macs -'] ?? 0) - BigInt(plain?.counts['macs -'] ?? 0)).toBe(seMacs);
+  });
+
+  it("maps the paper's stages (Table 1's conv2_x to conv5_x) onto --se-stages 1 to 4", () => {
+    expect(flopsOf('se-resnet50 --se-stages 1')?.source).toBe('Table 13, SE Stage 2');
+    for (const stage of [1, 2, 3]) expect(paramsOf(`se-resnet50 --se-stages ${stage}`)).toBe(resnet50Params + seParams([stage]));
+    // senet: MACs, one op per element for global pooling (the head's and each SE's) and for SE's rescale.
+    const stage1 = flopsOf('se-resnet50 --se-stages 1');
+    const perBlock = 2n * 256n * 16n + 2n * 256n * 56n * 56n;
+    expect(BigInt(stage1?.counts['senet v1'] ?? 0)).toBe(resnet50ByHand('v1').macs + 2048n * 7n * 7n + 3n * perBlock);
+    expect(paramsOf('se-resnet50 --se-position 3x3')).toBe(resnet50Params + seParams([1, 2, 3, 4], [64n, 128n, 256n, 512n]));
+  });
+
+  it("gives Sec. 4's shares: ~10% for SE everywhere, ~4% without the final stage", () => {
+    const [whole, withoutLast] = doc.seShares;
+    expect(BigInt(whole?.added ?? 0)).toBe(seParams([1, 2, 3, 4]));
+    expect(BigInt(withoutLast?.added ?? 0)).toBe(seParams([1, 2, 3]));
+    expect(BigInt(withoutLast?.plain ?? 0)).toBe(resnet50Params);
+    expect(withoutLast?.paperPercent).toBe(4);
+  });
+
+  it('prints a table and says what it leaves out', async () => {
     const table = await seprofInProcess(['paper']);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/│ se-resnet50\s+│ Table 2, Sec\. 4 │\s+3\.87 │/);
+    expect(table.stdout).toMatch(/│ se-resnet50\s+│ Table 2, 13, 15, 16\s+│\s+3\.87 │/);
+    expect(table.stdout).toMatch(/│ se-resnet50 --se-stages 3\s+│ Table 13, SE Stage 4 │\s+26\.4M │ 26,343,464 │/);
+    expect(table.stdout).toContain('SENet-154, for which the paper gives error rates only (Table 8)');
   });
 });
 

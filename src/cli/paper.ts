@@ -1,6 +1,6 @@
 // `seprof paper`: the SENet paper's complexity figures beside seprof's counts.
 import type { Command } from 'commander';
-import { flopsRows, paramsRows, reproduction } from '../paper';
+import { flopsRows, paramsRows, reproduction, seShareRows } from '../paper';
 import { renderPaperJson, renderPaperText, type PaperReport } from '../report/paper/paper';
 import { compose, debugOption, formatOptions } from './option-groups';
 import * as parse from './options';
@@ -10,10 +10,8 @@ const PAPER_FORMATS = ['table', 'json', 'markdown'] as const;
 
 function collect(): PaperReport {
   const flops = flopsRows();
-  const params = paramsRows();
   const best = reproduction(flops)[0] ?? { key: 'macs v1', reproduced: 0 };
-  const paramsOf = (reduction: number | undefined) => params.find((p) => p.reduction === reduction)?.params ?? 0n;
-  return { best, flops, params, seAdded: paramsOf(16) - paramsOf(undefined), resnet50: paramsOf(undefined) };
+  return { best, flops, params: paramsRows(), seShares: seShareRows() };
 }
 
 export function addPaperCommand(program: Command, { toolVersion, finish }: CommandContext): void {

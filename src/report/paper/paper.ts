@@ -5,7 +5,7 @@ import { alignRow, row } from '../markdown-syntax';
 import { numbersAfter, textTable } from '../text-table';
 import { SCHEMA_VERSION } from '../profile/json';
 import { percentOf } from '../profile/overhead';
-import { GIGA, MEGA, PUBLISHED_SE_PARAMS, reproducesFlops, reproduction, rounded, type FlopsRow, type ParamsRow } from '../../paper';
+import { GIGA, labelOf, MEGA, NOT_SET, reproducesFlops, reproduction, rounded, type FlopsRow, type ParamsRow, type SeShareRow } from '../../paper';
 
 /** What torchvision users get from the public counters, beside the paper's own accounting. */
 const COMPARED = ['macs v1', 'macs v1.5', 'thop v1.5', 'fvcore v1.5'];
@@ -19,17 +19,15 @@ export interface PaperReport {
   best: { key: string; reproduced: number };
   flops: FlopsRow[];
   params: ParamsRow[];
-  seAdded: bigint;
-  resnet50: bigint;
+  seShares: SeShareRow[];
 }
-
 
 function tables(report: PaperReport) {
   const keys = [report.best.key, ...COMPARED.filter((k) => k !== report.best.key)];
   const flops = {
     head: ['Model (r = 16)', 'Source', 'Paper GFLOPs', ...keys.map((k) => `${k}${k === report.best.key ? ' (best)' : ''}`)],
     rows: report.flops.map((r) => [
-      r.model,
+      labelOf(r),
       r.source,
       r.gflops,
       ...keys.map((k) => `${rounded(countFor(r, k), GIGA, 3)}${reproducesFlops(r, k) ? ' =' : ''}`),
@@ -39,19 +37,16 @@ function tables(report: PaperReport) {
     head: ['Figure', 'Source', 'Paper', 'seprof', 'seprof (M)', 'Difference'],
     rows: [
       ...report.params.map((p) => {
-        const label = p.reduction === undefined ? p.model : `${p.model} r=${p.reduction}`;
         const paper = BigInt(Math.round(Number(p.millions) * 10)) * (MEGA / 10n);
         const same = rounded(p.params, MEGA, 1) === p.millions;
-        return [label, p.source, `${p.millions}M`, withCommas(p.params), `${rounded(p.params, MEGA, 1)}M${same ? ' =' : ''}`, `${decimal(p.params - paper, MEGA, 2)}M`];
+        return [labelOf(p, p.reduction), p.source, `${p.millions}M`, withCommas(p.params), `${rounded(p.params, MEGA, 1)}M${same ? ' =' : ''}`, `${decimal(p.params - paper, MEGA, 2)}M`];
       }),
-      [
-        'SE adds to resnet50',
-        PUBLISHED_SE_PARAMS.source,
-        `~${PUBLISHED_SE_PARAMS.millions}M, ~${PUBLISHED_SE_PARAMS.percent}%`,
-        withCommas(report.seAdded),
-        `${rounded(report.seAdded, MEGA, 1)}M, ${percentOf(report.seAdded, report.resnet50)}`,
-        '',
-      ],
+      ...report.seShares.map((share) => {
+        const paper = [...(share.millions === undefined ? [] : [`~${share.millions}M`]), `~${share.percent}%`].join(', ');
+        const millions = rounded(share.added, MEGA, 1);
+        const same = (share.millions === undefined || millions === share.millions) && rounded(share.added * 100n, share.plain, 0) === share.percent;
+        return [`SE adds: ${labelOf(share)}`, share.source, paper, withCommas(share.added), `${millions}M, ${percentOf(share.added, share.plain)}${same ? ' =' : ''}`, ''];
+      }),
     ],
   };
   return { flops, params };
@@ -70,7 +65,7 @@ export function renderPaperText(report: PaperReport, markdown: boolean): string 
   const { flops, params } = tables(report);
   const title = 'SENet (arXiv 1709.01507) complexity figures against seprof, 224x224, batch 1, analytic';
   if (!markdown) {
-    return [title, '', textTable(flops.head, flops.rows, { rightAligned: numbersAfter(2) }), verdict(report), '', textTable(params.head, params.rows, { rightAligned: numbersAfter(2) }), ''].join('\n');
+    return [title, '', textTable(flops.head, flops.rows, { rightAligned: numbersAfter(2) }), verdict(report), '', textTable(params.head, params.rows, { rightAligned: numbersAfter(2) }), NOT_SET, ''].join('\n');
   }
   return [
     `### ${title}`,
@@ -85,6 +80,8 @@ export function renderPaperText(report: PaperReport, markdown: boolean): string 
     alignRow(2, params.head.length - 2),
     ...params.rows.map(row),
     '',
+    NOT_SET,
+    '',
   ].join('\n');
 }
 
@@ -95,9 +92,26 @@ export function renderPaperJson(report: PaperReport, toolVersion: string): strin
       schemaVersion: SCHEMA_VERSION,
       tool: { name: 'seprof', version: toolVersion },
       best: { ...report.best, of: report.flops.length },
-      flops: report.flops.map((r) => ({ model: r.model, paperGflops: Number(r.gflops), source: r.source, counts: counts(r.counts) })),
-      params: report.params.map((p) => ({ model: p.model, reduction: p.reduction ?? null, paperMillions: Number(p.millions), source: p.source, params: jsonCount(p.params) })),
-      seAdded: { paperMillions: Number(PUBLISHED_SE_PARAMS.millions), params: jsonCount(report.seAdded) },
+      flops: report.flops.map((r) => ({ model: r.model, label: labelOf(r), paperGflops: Number(r.gflops), source: r.source, counts: counts(r.counts) })),
+      params: report.params.map((p) => ({
+        model: p.model,
+        label: labelOf(p, p.reduction),
+        reduction: p.reduction ?? null,
+        paperMillions: Number(p.millions),
+        source: p.source,
+        params: jsonCount(p.params),
+      })),
+      // Sec. 4's whole-network share, first by construction, as schema 1 has always carried it.
+      seAdded: { paperMillions: Number(report.seShares[0]?.millions ?? 0), params: jsonCount(report.seShares[0]?.added ?? 0n) },
+      seShares: report.seShares.map((share) => ({
+        model: share.model,
+        label: labelOf(share),
+        paperMillions: share.millions === undefined ? null : Number(share.millions),
+        paperPercent: Number(share.percent),
+        source: share.source,
+        added: jsonCount(share.added),
+        plain: jsonCount(share.plain),
+      })),
     },
     null,
     2,
