@@ -11,6 +11,7 @@ import { useBackend } from './backend';
 import { quietly, type MeasureOptions, type Measurement } from './index';
 import { VIEW_KERNELS, type LayerFacts } from './kernels';
 import { timeRuns } from './latency';
+import { assertFits, skipOnMemoryFault } from './memory';
 import { readPass, recordPass } from './record';
 
 /** Layout changes between NCHW views and NHWC kernels: not arithmetic. */
@@ -34,7 +35,7 @@ function factsOf(executor: GraphExecutor, index: GraphIndex, m: GraphModule): La
 export type FileMeasurement = Measurement | { skipped: string };
 
 export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<FileMeasurement> {
-  return quietly(async () => {
+  return skipOnMemoryFault(() => quietly(async () => {
     const { inferred } = loadFileModel(fileRequest(spec));
     if (options.training === true) return { skipped: 'the measured backward pass of model files is not built yet' };
     const weightless = [...inferred.graph.initializers.values()].find((i) => i.values === undefined && i.data === undefined);
@@ -43,6 +44,7 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
     const executor = new GraphExecutor(inferred);
     const missing = executor.unsupported();
     if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')} (or seprof has no op kind for it) yet` };
+    assertFits(backend.name, options.peakBytes);
     const inputs = randomInputs(inferred);
     try {
       // Weights are allocated (and transposed to NHWC kernels) before anything is profiled.
@@ -75,5 +77,5 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
       tf.dispose([...inputs.values()]);
       executor.dispose();
     }
-  });
+  }));
 }
