@@ -1,15 +1,31 @@
 // The memory guard against the backend's real limit: a run the backend cannot hold, or one
 // that runs out of memory anyway, is skipped with the analytic result printed, exit 0.
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { analyticOps } from '../src/analyzers/analytic';
 import { countLayer, totalsOf } from '../src/analyzers/count';
 import { measure, measureModel, MeasurementSkipped } from '../src/analyzers/measured';
+import { useBackend } from '../src/analyzers/measured/backend';
+import { measureFile } from '../src/analyzers/measured/file';
+import { numel } from '../src/analyzers/ops';
 import { measuredRunBytes, profile } from '../src/analyzers/profile';
-import { buildSpec } from '../src/model/spec';
+import { loadFileModel, loadFileSupport } from '../src/model/file-support';
+import { buildSpec, fileRequest, type FileSpec } from '../src/model/spec';
+import { GraphExecutor, randomInputs } from '../src/modules/graph-executor';
 import { seprof } from './support/cli';
 
 const MiB = 2n ** 20n;
+const FIXTURES = join('test', 'fixtures', 'onnx');
+
+beforeAll(loadFileSupport);
+
+function fileSpec(name: string): FileSpec {
+  const spec = buildSpec({ file: join(FIXTURES, name) });
+  if (spec.block !== 'file') throw new Error(`${name} is not a model file`);
+  return spec;
+}
 
 describe('the estimated peak of a measured run', () => {
   it('counts the input, the live activations and a kernel scratch: SE on 256x1024x1024 needs 3 GiB', () => {
@@ -29,6 +45,27 @@ describe('the estimated peak of a measured run', () => {
     expect(measuredRunBytes(sizes, largest)).toBe(sizes.inputBytes + sizes.paramBytes + 4n * largest);
     expect(measuredRunBytes(sizes, largest)).toBeLessThan(sizes.inputBytes + sizes.paramBytes + activationBytes);
   });
+
+  it('covers what a model file\'s pass holds at its peak (one tidy frees nothing before the end), on every fixture', async () => {
+    await useBackend('wasm');
+    for (const name of ['se_resnet_block.onnx', 'mbv3_block.onnx', 'tiny_yolo_se.onnx', 'tiny_yolo_ops.onnx']) {
+      const spec = fileSpec(name);
+      const { sizes, layers } = await profile(spec, { measure: false, backend: 'wasm' });
+      const largest = layers.reduce((most, l) => (numel(l.op.outputShape) > most ? numel(l.op.outputShape) : most), 0n) * 4n;
+      const { inferred } = loadFileModel(fileRequest(spec));
+      const before = tf.memory().numBytes;
+      const executor = new GraphExecutor(inferred);
+      const inputs = randomInputs(inferred);
+      for (const m of executor.modules) executor.moduleWeights(m);
+      const { peakBytes, result } = await tf.profile(() => tf.tidy(() => executor.run(inputs)));
+      tf.dispose([result, ...inputs.values()]);
+      executor.dispose();
+      const held = BigInt(peakBytes - before);
+      // More than the forward of a built-in network, which frees as it goes.
+      expect(held, name).toBeGreaterThan(measuredRunBytes(sizes, largest));
+      expect(held, name).toBeLessThanOrEqual(measuredRunBytes(sizes, largest, { file: true }));
+    }
+  });
 });
 
 describe('a run the backend cannot hold', () => {
@@ -40,6 +77,23 @@ describe('a run the backend cannot hold', () => {
     const doc = JSON.parse(run.stdout) as { check: { status: string }; totals: { params: number } };
     expect(doc.check.status).toBe('skipped');
     expect(doc.totals.params).toBe(2 * 512 * 32);
+  });
+});
+
+describe('a model file run beyond the memory budget', () => {
+  it('is skipped by --max-memory: analytic result, the standard line on stderr, exit 0', () => {
+    const run = seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--max-memory', '1K', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^seprof: measured run skipped: it needs about [\d.]+ [KMG]?B, above the memory budget of 1 KB \(--max-memory\)\n$/);
+    const doc = JSON.parse(run.stdout) as { check: { status: string }; totals: { params: number } };
+    expect(doc.check.status).toBe('skipped');
+    expect(doc.totals.params).toBe(19648);
+  });
+
+  it('is skipped before anything is allocated when the backend cannot hold it', async () => {
+    const run = measureFile(fileSpec('se_resnet_block.onnx'), { backend: 'wasm', peakBytes: 4096n * MiB });
+    await expect(run).rejects.toThrow(/^it needs about [\d.]+ GB, more than the wasm backend can hold \(3.5 GB\)$/);
+    await expect(run).rejects.toBeInstanceOf(MeasurementSkipped);
   });
 });
 
@@ -69,5 +123,31 @@ describe('a run that runs out of memory anyway', () => {
       throw new Error('layer fc1 runs before its input');
     };
     await expect(measureModel(broken, inputShape, { backend: 'wasm' })).rejects.toThrow('layer fc1 runs before its input');
+  });
+});
+
+describe('a model file run that runs out of memory anyway', () => {
+  /** measureFile with the graph executor's run failing as `error` does. */
+  async function failingWith(error: Error): Promise<unknown> {
+    const run = vi.spyOn(GraphExecutor.prototype, 'run').mockImplementation(() => {
+      throw error;
+    });
+    try {
+      return await measureFile(fileSpec('se_resnet_block.onnx'), { backend: 'wasm' });
+    } finally {
+      run.mockRestore();
+    }
+  }
+
+  it('ends as skipped with the reason, not as a failure, and leaves a fresh backend for the next run', async () => {
+    const run = failingWith(new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded'));
+    await expect(run).rejects.toBeInstanceOf(MeasurementSkipped);
+    await expect(run).rejects.toThrow(/^the wasm backend ran out of memory \(WebAssembly\.Memory/);
+    const result = await profile(fileSpec('se_resnet_block.onnx'), { measure: true, backend: 'wasm' });
+    expect(result.check.status).toBe('match');
+  });
+
+  it('is not mistaken for another error', async () => {
+    await expect(failingWith(new Error('the executor cannot run Foo'))).rejects.toThrow('the executor cannot run Foo');
   });
 });

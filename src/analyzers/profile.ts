@@ -93,11 +93,14 @@ export interface ProfileOptions {
  * and sum; an inception block's branches and their concatenation), and never more than all
  * of them; one more of the largest is a kernel's scratch (wasm's Mean transposes its input).
  * Timed, the weights are distinct and the backend keeps a packed copy of each. A backward pass
- * keeps every activation and adds a gradient for each activation and each weight.
+ * keeps every activation and adds a gradient for each activation and each weight. A model
+ * file's pass comes to the same sum: it runs in one tidy, which frees nothing before it ends
+ * (every activation, and about as much again in kernel intermediates and the layout copies
+ * around views), and its weights are its own, each packed once more.
  */
-export function measuredRunBytes(sizes: Sizes, largestActivationBytes: bigint, { training = false, timed = false } = {}): bigint {
+export function measuredRunBytes(sizes: Sizes, largestActivationBytes: bigint, { training = false, timed = false, file = false } = {}): bigint {
   const largest = largestActivationBytes;
-  if (training) return sizes.inputBytes + 2n * (sizes.activationBytes + sizes.paramBytes) + largest;
+  if (training || file) return sizes.inputBytes + 2n * (sizes.activationBytes + sizes.paramBytes) + largest;
   const live = sizes.activationBytes < 3n * largest ? sizes.activationBytes : 3n * largest;
   return sizes.inputBytes + (timed ? 2n : 1n) * sizes.paramBytes + live + largest;
 }
@@ -162,7 +165,11 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
     ...(training && backward && { training: training.trainingOf(totals, backward) }),
   };
   if (!options.measure) return { ...base, check: skippedCheck('--no-measure', layers.length) };
-  const needed = measuredRunBytes(base.sizes, largestActivationBytes(layers), { training: options.training === true, timed: options.timing !== undefined });
+  const needed = measuredRunBytes(base.sizes, largestActivationBytes(layers), {
+    training: options.training === true,
+    timed: options.timing !== undefined,
+    file: spec.block === 'file',
+  });
   if (options.maxMemoryBytes !== undefined && needed > options.maxMemoryBytes) {
     return { ...base, check: skippedCheck(`it needs ${memoryVersusBudget(needed, options.maxMemoryBytes)} (--max-memory)`, layers.length) };
   }

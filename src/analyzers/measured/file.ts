@@ -7,18 +7,19 @@ import { constantOperand, ELEMENTWISE_OPS, softmaxAxis } from '../../model/graph
 import { attrInts } from '../../model/graph/types';
 import { fileRequest, type FileSpec } from '../../model/spec';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
-import type { Op } from '../ops';
 import { useBackend } from './backend';
-import { kernelsRecorded, quietly, type MeasureOptions, type Measurement } from './index';
-import { opsFromKernels, VIEW_KERNELS, type LayerFacts } from './kernels';
+import { quietly, type MeasureOptions, type Measurement } from './index';
+import { VIEW_KERNELS, type LayerFacts } from './kernels';
 import { timeRuns } from './latency';
+import { assertFits, skipOnMemoryFault } from './memory';
+import { readPass, recordPass } from './record';
 
 /** Layout changes between NCHW views and NHWC kernels: not arithmetic. */
 const LAYOUT_KERNELS = new Set(['Transpose', 'SplitV', ...VIEW_KERNELS]);
 
 function factsOf(executor: GraphExecutor, index: GraphIndex, m: GraphModule): LayerFacts {
   const { params, buffers } = executor.moduleWeights(m);
-  const facts: LayerFacts = { name: m.name, params, buffers };
+  const facts: LayerFacts = { name: m.name, params, buffers, reads: m.reads };
   const constantAt = ELEMENTWISE_OPS.has(m.main.opType) && m.fused === undefined ? constantOperand(index, m.main) : undefined;
   if (constantAt !== undefined) facts.constantAt = constantAt;
   if (m.main.opType === 'Softmax') facts.softmaxAxis = softmaxAxis(index.g, m.main);
@@ -34,7 +35,7 @@ function factsOf(executor: GraphExecutor, index: GraphIndex, m: GraphModule): La
 export type FileMeasurement = Measurement | { skipped: string };
 
 export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<FileMeasurement> {
-  return quietly(async () => {
+  return skipOnMemoryFault(() => quietly(async () => {
     const { inferred } = loadFileModel(fileRequest(spec));
     if (options.training === true) return { skipped: 'the measured backward pass of model files is not built yet' };
     const weightless = [...inferred.graph.initializers.values()].find((i) => i.values === undefined && i.data === undefined);
@@ -43,6 +44,7 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
     const executor = new GraphExecutor(inferred);
     const missing = executor.unsupported();
     if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')} (or seprof has no op kind for it) yet` };
+    assertFits(backend.name, options.peakBytes);
     const inputs = randomInputs(inferred);
     try {
       // Weights are allocated (and transposed to NHWC kernels) before anything is profiled.
@@ -56,35 +58,24 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
         return performance.now() - start;
       };
       forward();
-      const spans: { m: GraphModule; from: number; to: number }[] = [];
-      const info = await tf.profile(() =>
-        tf.tidy(() =>
-          executor.run(inputs, (m, run) => {
-            const from = kernelsRecorded();
-            run();
-            spans.push({ m, from, to: kernelsRecorded() });
-          }),
-        ),
+      const pass = await recordPass<GraphModule>(
+        (around) => {
+          tf.dispose(tf.tidy(() => executor.run(inputs, around)));
+        },
+        { total: executor.modules.length, onProgress: options.onProgress },
       );
-      tf.dispose(info.result);
-      const ops: Op[] = [];
-      const unrecognised: string[] = [];
-      const inSpan = new Set<number>();
-      for (const { m, from, to } of spans) {
-        for (let i = from; i < to; i++) inSpan.add(i);
+      const { ops, unrecognised, between } = readPass(pass, {
+        facts: (m) => facts.get(m) as LayerFacts,
+        label: (m) => `${m.name} (${m.main.name})`,
         // A softmax over a middle axis moves it last and back: layout, as between modules.
-        const read = opsFromKernels(info.kernels.slice(from, to).filter((k) => k.name !== 'Transpose'), facts.get(m) as LayerFacts);
-        ops.push(...read.ops.map((op) => ({ ...op, reads: m.reads })));
-        unrecognised.push(...read.unrecognised.map((k) => `${m.name} (${m.main.name}): ${k}`));
-      }
-      info.kernels.forEach((k, i) => {
-        if (!inSpan.has(i) && !LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
+        layout: (k) => k.name === 'Transpose',
       });
+      for (const k of between) if (!LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
       const latency = options.timing === undefined ? undefined : timeRuns(forward, options.timing, options.onProgress);
       return { backend, ops, unrecognised, ...(latency && { latency }) };
     } finally {
       tf.dispose([...inputs.values()]);
       executor.dispose();
     }
-  });
+  }));
 }

@@ -12,11 +12,12 @@ import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
 import { readBackward, type LayerGradient, type MeasuredBackward } from './gradient-kernels';
 import { layerGradientKernels, modelGradientKernels } from './gradients';
-import { opsFromKernels, type KernelRecord, type LayerFacts } from './kernels';
+import type { LayerFacts } from './kernels';
 import { timeForward } from './latency';
 import { summarize, type Latency, type Timing } from './timing';
 import { assertFits, skipOnMemoryFault } from './memory';
 import type { OnProgress } from './progress';
+import { readPass, recordPass, type Around, type RecordedPass, type UnitReader } from './record';
 
 export interface MeasureOptions {
   backend: BackendChoice;
@@ -60,11 +61,6 @@ function layerFacts(layer: tfl.layers.Layer): LayerFacts {
   return facts;
 }
 
-/** Kernels recorded so far by the active tf.profile. */
-export function kernelsRecorded(): number {
-  return tf.engine().state.activeProfile.kernels.length;
-}
-
 type LayerOutput = tf.Tensor | tf.Tensor[];
 
 /** How a pass over the layers reports and cleans up behind itself. */
@@ -74,6 +70,11 @@ interface WalkOptions {
   onProgress?: OnProgress | undefined;
   /** When given, each layer's weights are freed once it ran, and added here: for the last pass over a model. */
   released?: Set<tfl.LayerVariable> | undefined;
+}
+
+/** The layers a pass runs: all but the input layers. */
+function layerSteps(model: tfl.LayersModel): tfl.layers.Layer[] {
+  return model.layers.filter((layer) => (layer.inboundNodes[0]?.inboundLayers.length ?? 0) > 0);
 }
 
 /**
@@ -95,7 +96,7 @@ async function walkLayers(
   for (const layer of model.layers) {
     for (const t of layer.inboundNodes[0]?.inputTensors ?? []) readers.set(t.id, (readers.get(t.id) ?? 0) + 1);
   }
-  const steps = model.layers.filter((layer) => (layer.inboundNodes[0]?.inboundLayers.length ?? 0) > 0);
+  const steps = layerSteps(model);
   try {
     for (const [done, layer] of steps.entries()) {
       const node = layer.inboundNodes[0];
@@ -135,44 +136,14 @@ async function walkLayers(
   }
 }
 
-/** What a profiled pass recorded: every kernel, and which of them ran inside each layer. */
-interface RecordedPass {
-  kernels: KernelRecord[];
-  spans: { layer: tfl.layers.Layer; from: number; to: number }[];
+/** A layer-by-layer pass under one tf.profile, each layer's kernels recorded as its own. */
+function recordLayers(model: tfl.LayersModel, x: tf.Tensor, { onProgress, released }: Omit<WalkOptions, 'phase'>): Promise<RecordedPass<tfl.layers.Layer>> {
+  const pass = (around: Around<tfl.layers.Layer>): Promise<void> => walkLayers(model, x, (layer, _, run) => around(layer, run), { released });
+  return recordPass(pass, { total: layerSteps(model).length, onProgress });
 }
 
-/**
- * A layer-by-layer pass under one tf.profile: the kernels recorded between a layer's start
- * and end are its own (thop's forward hooks, in tfjs). One profile for the whole pass keeps
- * the profiler's cost near a plain forward's; reading the kernels waits until it is over.
- */
-async function recordLayers(model: tfl.LayersModel, x: tf.Tensor, walk: WalkOptions = {}): Promise<RecordedPass> {
-  const spans: RecordedPass['spans'] = [];
-  const { kernels } = await tf.profile(async () => {
-    const visit = (layer: tfl.layers.Layer, _: tf.Tensor[], run: () => LayerOutput): LayerOutput => {
-      const from = kernelsRecorded();
-      const outputs = run();
-      spans.push({ layer, from, to: kernelsRecorded() });
-      return outputs;
-    };
-    await walkLayers(model, x, visit, { phase: 'layers measured', ...walk });
-    return [];
-  });
-  return { kernels, spans };
-}
-
-/** The ops of a recorded pass, each layer's from its own kernels and weights. */
-function readLayers({ kernels, spans }: RecordedPass): { ops: Op[]; unrecognised: string[] } {
-  const ops: Op[] = [];
-  const unrecognised: string[] = [];
-  for (const { layer, from, to } of spans) {
-    // Facts read weight shapes and the config, never weight values: released weights are fine.
-    const read = opsFromKernels(kernels.slice(from, to), layerFacts(layer));
-    ops.push(...read.ops);
-    unrecognised.push(...read.unrecognised.map((k) => `${layer.name}: ${k}`));
-  }
-  return { ops, unrecognised };
-}
+// Facts read weight shapes and the config, never weight values: released weights are fine.
+const LAYER_READER: UnitReader<tfl.layers.Layer> = { facts: layerFacts, label: (layer) => layer.name };
 
 /** Median wall time of each layer over `runs` layer-by-layer passes, each layer waited for. */
 async function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Record<string, number>> {
@@ -265,7 +236,7 @@ async function measureLoudly(
     // By default the profiled pass is the only one: it is the first forward too (no warm-up,
     // since nothing is timed), and it frees each layer's weights behind itself.
     const last = !training && timing === undefined;
-    const { ops, unrecognised } = readLayers(await recordLayers(model, x, { onProgress, ...(last && { released }) }));
+    const { ops, unrecognised } = readPass(await recordLayers(model, x, { onProgress, ...(last && { released }) }), LAYER_READER);
     const backward = training ? readBackward(await layerGradients(model, x, ops, onProgress), await modelGradientKernels(model, x)) : undefined;
     const latency = timing === undefined ? undefined : timeForward(model, x, timing, onProgress);
     const layerMs = timing?.perLayer === true && latency !== undefined ? await layerTimes(model, x, Math.max(1, Math.min(latency.runs, 10))) : undefined;

@@ -23,6 +23,8 @@ export interface LayerFacts {
   softmaxAxis?: number;
   /** A pad layer: its kernels (edge padding runs as concats) are one pad. */
   pad?: true;
+  /** A graph module: the ops whose outputs it reads, carried by each of its ops. */
+  reads?: readonly string[];
 }
 
 /** Kernels that move no arithmetic: views, copies and dtype no-ops. */
@@ -237,6 +239,7 @@ export function opsFromKernels(kernels: readonly KernelRecord[], layer: LayerFac
     name: drafts.length === 1 ? layer.name : `${layer.name}#${i}`,
     params: i === 0 ? layer.params : 0n,
     buffers: i === 0 ? layer.buffers : 0n,
+    ...(layer.reads !== undefined && { reads: layer.reads }),
   }));
   if (ops.length === 0 && (layer.params > 0n || layer.buffers > 0n)) {
     unrecognised.push(`${layer.name}: weights but no counted kernel`);
