@@ -62,6 +62,7 @@ const near = (value: number | undefined, expected: number): boolean => value !==
 function next(index: GraphIndex, tensor: string, opType: string, other: (t: string) => boolean = () => true): GraphNode | undefined {
   const reader = index.onlyReader(tensor);
   if (reader?.opType !== opType) return undefined;
+  // Its inputs but the first `tensor` (`x * x` keeps the other one).
   const rest = reader.inputs.filter((t, i) => t !== tensor || reader.inputs.indexOf(t) !== i);
   return rest.every(other) ? reader : undefined;
 }
