@@ -76,6 +76,17 @@ function byHand(op: Op): bigint[] {
       const thop = (inN / n) * (3n * n - 1n);
       return [thop, 0n, inN, 0n, 0n, thop, 0n];
     }
+    case 'gelu': // ptflops: nn.GELU's module hook per image and the patched F.gelu per batch
+      return [0n, 0n, outN / B + inN, 0n, 0n, 5n * outN, 0n];
+    case 'erf':
+    case 'exp':
+      return [0n, 0n, 0n, 0n, 0n, outN, 0n];
+    case 'layernorm': {
+      const rows = inN / numel(x.slice(op.attrs.axis ?? -1));
+      const affine = op.attrs.affine ? inN : 0n;
+      const shift = op.attrs.bias ? inN : 0n;
+      return [affine > 0n ? 4n * inN : 2n * inN, affine > 0n ? 5n * inN : 4n * inN, inN / B, 0n, 0n, 5n * inN + 2n * rows + affine + shift, 0n];
+    }
   }
 }
 

@@ -56,9 +56,9 @@ describe('opsFromKernels', () => {
   });
 
   it('reports a kernel it does not know instead of dropping it', () => {
-    const read = opsFromKernels([{ name: 'Erf', inputShapes: [[2, 4]], outputShapes: [[2, 4]] }], facts);
+    const read = opsFromKernels([{ name: 'Softplus', inputShapes: [[2, 4]], outputShapes: [[2, 4]] }], facts);
     expect(read.ops).toEqual([]);
-    expect(read.unrecognised).toContain('Erf');
+    expect(read.unrecognised).toContain('Softplus');
   });
 
   it('turns NHWC into NCHW', () => {

@@ -24,7 +24,7 @@ describe('conventions', () => {
     expect(conventionByKey('flop')).toBeUndefined();
   });
 
-  it('fvcore: relu and cat ignored; sigmoid, hardtanh, silu, hardswish, hardsigmoid, mul, add, sub, div, pow, tanh, softmax, pad and the pools unsupported', () => {
+  it('fvcore: relu and cat ignored; sigmoid, hardtanh, silu, hardswish, hardsigmoid, mul, add, sub, div, pow, tanh, softmax, pad, gelu, erf, exp and the pools unsupported', () => {
     expect(skips(conventionByKey('fvcore'))).toEqual({
       relu: 'ignored',
       concat: 'ignored',
@@ -46,16 +46,20 @@ describe('conventions', () => {
       tanh: 'unsupported',
       softmax: 'unsupported',
       pad: 'unsupported',
+      gelu: 'unsupported',
+      erf: 'unsupported',
+      exp: 'unsupported',
     });
   });
 
-  it('thop and ptflops: no rule for sigmoid, hardswish or hardsigmoid (thop: nor SiLU), functional ops out of reach of their hooks', () => {
+  it('thop and ptflops: no rule for sigmoid, hardswish or hardsigmoid (thop: nor SiLU, GELU), functional ops out of reach of their hooks', () => {
     const outOfReach = {
       sigmoid: 'unsupported', hardswish: 'unsupported', hardsigmoid: 'unsupported', scale: 'unsupported', add: 'unsupported', concat: 'unsupported', reduce_mean: 'unsupported',
-      mul: 'unsupported', sub: 'unsupported', div: 'unsupported', pow: 'unsupported', tanh: 'unsupported', pad: 'unsupported',
+      mul: 'unsupported', sub: 'unsupported', div: 'unsupported', pow: 'unsupported', tanh: 'unsupported', pad: 'unsupported', erf: 'unsupported', exp: 'unsupported',
     };
-    // thop has nn.Softmax's rule; ptflops counts it through the patched F.softmax.
-    expect(skips(conventionByKey('thop'))).toEqual({ ...outOfReach, silu: 'unsupported' });
+    // thop has nn.Softmax's and nn.LayerNorm's rules; ptflops counts softmax through the patched
+    // F.softmax, GELU through its module hook and F.gelu, and LayerNorm through its module hook.
+    expect(skips(conventionByKey('thop'))).toEqual({ ...outOfReach, silu: 'unsupported', gelu: 'unsupported' });
     expect(skips(conventionByKey('ptflops'))).toEqual(outOfReach);
   });
 

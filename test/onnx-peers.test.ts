@@ -78,6 +78,9 @@ const SE: Record<string, ExpectedSe[]> = {
   // make_fixtures.py: SEResNetBottleneck(128, 32, r=16) and TinyYoloSE's SE(32, r=4).
   se_resnet_block: [{ where: 'se', channels: 128, hidden: 8, gate: 'sigmoid', bias: false }],
   tiny_yolo_se: [{ where: 'se', channels: 32, hidden: 8, gate: 'sigmoid', bias: false }],
+  // make_fixtures.py's ConvNeXtBlock and ViTHead: nn.GELU and nn.LayerNorm, no SE.
+  convnext_block: [],
+  vit_head: [],
 };
 
 describe('ONNX exports against the peers on the BN-fused PyTorch models', () => {

@@ -44,6 +44,12 @@ export const OP_KINDS = [
   'tanh',
   'softmax',
   'pad',
+  // Model files: what transformer-style and modern conv nets export: nn.GELU, the functions
+  // torch.erf and torch.exp, and nn.LayerNorm.
+  'gelu',
+  'erf',
+  'exp',
+  'layernorm',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -55,10 +61,15 @@ export interface OpAttrs {
   stride?: number;
   /** conv2d. */
   groups?: number;
-  /** conv2d and linear. */
+  /** conv2d and linear; layernorm: its learned shift. */
   bias?: boolean;
-  /** softmax: the axis it normalises over, of the NCHW input. */
+  /**
+   * softmax: the axis it normalises over, of the NCHW input; layernorm: the first axis it
+   * normalises over, with every axis after it (PyTorch's trailing normalized_shape).
+   */
   axis?: number;
+  /** layernorm: a learned elementwise scale (nn.LayerNorm's elementwise_affine weight). */
+  affine?: boolean;
   /**
    * add, mul, sub, div, pow: the operand that is a constant (`x * 0.5`, a learned gain), which
    * `inputShapes` leaves out as `reads` does: its position (which side of `-`, `/`, `**`) and its

@@ -4,9 +4,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { storedAxis } from '../analyzers/measured/kernels';
 import { OP_KINDS } from '../analyzers/ops';
-import { hardSigmoid, hardSwish } from './activations';
+import { gelu, hardSigmoid, hardSwish } from './activations';
+import { layerNorm, type LayerNormWeights } from './layer-norm';
 import type { InferredGraph } from '../model/graph/infer';
-import { graphModules, GraphIndex, type GraphModule } from '../model/graph/modules';
+import { layerNormParts, type NodeInput } from '../model/graph/fusions';
+import { GraphIndex } from '../model/graph/graph-index';
+import { graphModules, type GraphModule } from '../model/graph/modules';
 import { alignedShape, constantOperand, ELEMENTWISE_OPS, padSpec, softmaxAxis, type PadSpec } from '../model/graph/op-attrs';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from '../model/graph/types';
 import { floatWeights } from '../model/graph/weights';
@@ -15,11 +18,15 @@ import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
 /** The ops this executor runs; a graph with any other computing op is not measured. */
 const EXECUTABLE_OPS: ReadonlySet<string> = new Set([
   'Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Relu', 'LeakyRelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Clip', 'GlobalAveragePool', 'ReduceMean',
-  'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization', 'Resize', 'ConvTranspose', 'Tanh',
+  'MaxPool', 'AveragePool', 'Concat', 'BatchNormalization', 'Resize', 'ConvTranspose', 'Tanh', 'Erf', 'Exp',
 ]);
 
 /** An op runs only when seprof has its kind, so that both derivations see it. */
 const hasKind = (kind: string): boolean => (OP_KINDS as readonly string[]).includes(kind);
+
+/** Modules spelled out by the exporter and run as PyTorch's formula: their nodes' constants were checked when grouped. */
+const FORMULAS: ReadonlySet<GraphModule['fused']> = new Set(['gelu', 'layernorm']);
+const isLayerNorm = (m: GraphModule): boolean => m.fused === 'layernorm' || m.main.opType === 'LayerNormalization';
 
 type Padding = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -33,7 +40,7 @@ function evenPad(pad: Padding): 'same' | 'valid' | number | undefined {
 
 /** Nodes whose initializer inputs are a module's weights. */
 const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization']);
-const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Cast', 'Slice', 'Split', 'Expand']);
+const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Cast', 'Slice', 'Split', 'Expand', 'Transpose']);
 
 const toNhwc = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 2, 3, 1]) : t);
 const toNchw = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 3, 1, 2]) : t);
@@ -74,10 +81,13 @@ export class GraphExecutor {
   private readonly weights = new Map<string, tf.Tensor>();
   private readonly groups = new Map<string, tf.Tensor[]>();
   private readonly constants = new Map<string, tf.Tensor>();
+  /** The nodes of modules run as one formula: runnable whatever their op types. */
+  private readonly formulaNodes: ReadonlySet<GraphNode>;
 
   constructor(private readonly g: InferredGraph) {
     this.index = new GraphIndex(g);
     this.modules = graphModules(g);
+    this.formulaNodes = new Set(this.modules.flatMap((m) => (FORMULAS.has(m.fused) ? m.nodes : [])));
   }
 
   /** What this executor cannot run, by op type: a graph with any of it is not measured. */
@@ -87,6 +97,7 @@ export class GraphExecutor {
   }
 
   private runnable(node: GraphNode): boolean {
+    if (this.formulaNodes.has(node)) return true;
     switch (node.opType) {
       case 'Conv': {
         const group = attrInt(node, 'group', 1n);
@@ -106,6 +117,11 @@ export class GraphExecutor {
       }
       case 'HardSwish':
         return hasKind('hardswish');
+      case 'Gelu':
+        return hasKind('gelu') && attrString(node, 'approximate', 'none') === 'none';
+      case 'LayerNormalization':
+        // Its optional outputs (the mean and inverse deviation, for training) are not computed.
+        return hasKind('layernorm') && node.outputs.slice(1).every((t) => t === '' || (this.index.readers(t).length === 0 && !this.g.graph.outputs.includes(t)));
       case 'Slice':
         return this.ranges(node).every((r) => r.step === 1);
       case 'Expand':
@@ -146,6 +162,9 @@ export class GraphExecutor {
    * tensors the kernels take: BN statistics are buffers, everything else params.
    */
   moduleWeights(m: GraphModule): ModuleWeights {
+    if (isLayerNorm(m)) return { params: this.layerNormWeights(m).learned, buffers: 0n };
+    // GELU's constants are its formula's.
+    if (m.fused === 'gelu') return { params: 0n, buffers: 0n };
     let params = 0n;
     let buffers = 0n;
     for (const node of m.nodes) {
@@ -167,6 +186,27 @@ export class GraphExecutor {
       });
     }
     return { params, buffers };
+  }
+
+  /** A layernorm's scale and shift laid out against its input, and how many of their values are initializers. */
+  private layerNormWeights(m: GraphModule): LayerNormWeights & { learned: bigint } {
+    const { scale, shift } = layerNormParts(this.index, m);
+    let learned = 0n;
+    const laidOut = (t: NodeInput | undefined): tf.Tensor | undefined => {
+      if (t === undefined) return undefined;
+      const tensor = this.constant(t.node, t.at);
+      if (this.index.weight(t.node.inputs[t.at] ?? '') !== undefined) learned += BigInt(tensor.size);
+      return tensor;
+    };
+    return { scale: laidOut(scale), shift: laidOut(shift), learned };
+  }
+
+  /** nn.LayerNorm over the stored axes of its NCHW ones. */
+  private layerNorm(values: Map<string, tf.Tensor>, m: GraphModule): tf.Tensor {
+    const { axis, epsilon } = layerNormParts(this.index, m);
+    const x = this.input(values, m.nodes[0] as GraphNode, 0);
+    const axes = [...x.shape.keys()].filter((a) => a >= axis).map((a) => storedAxis(a, x.rank));
+    return layerNorm(x, axes, epsilon, this.layerNormWeights(m));
   }
 
   /** The Add of a Linear's bias, which its MatMul's module runs fused. */
@@ -300,7 +340,9 @@ export class GraphExecutor {
       case 'MatMul': {
         const add = m.fused === 'linear-bias' ? m.nodes[1] : undefined;
         const biasAt = add?.inputs.findIndex((t) => this.index.weight(t) !== undefined) ?? -1;
-        return add !== undefined && biasAt >= 0 ? tf.fused.matMul({ a: x(0), b: x(1), bias: this.input(values, add, biasAt) }) : tf.matMul(x(0), x(1));
+        // A Linear on channels-last 4-D (ConvNeXt) multiplies the last axis of the NCHW-ordered tensor: layout, in and out.
+        const a = toNchw(x(0));
+        return toNhwc(add !== undefined && biasAt >= 0 ? tf.fused.matMul({ a, b: x(1), bias: this.input(values, add, biasAt) }) : tf.matMul(a, x(1)));
       }
       case 'Relu':
         return tf.relu(x(0));
@@ -333,6 +375,14 @@ export class GraphExecutor {
         return this.elementwise(values, node);
       case 'Tanh':
         return tf.tanh(x(0));
+      case 'Erf':
+        return tf.erf(x(0));
+      case 'Exp':
+        return tf.exp(x(0));
+      case 'Gelu':
+        return gelu(x(0));
+      case 'LayerNormalization':
+        return this.layerNorm(values, m);
       case 'Softmax': {
         const input = x(0);
         return softmaxOver(input, storedAxis(softmaxAxis(this.g, node) ?? -1, input.rank));
@@ -353,6 +403,27 @@ export class GraphExecutor {
         return tf.batchNorm(x(0), x(3), x(4), x(2), x(1), attrFloat(node, 'epsilon', 1e-5));
       default:
         throw new Error(`the executor cannot run ${node.opType} (node '${node.name}')`);
+    }
+  }
+
+  /**
+   * One module on stored tensors: Linear + bias is one fused kernel; HardSigmoid then Mul, GELU and
+   * LayerNorm spelled out run PyTorch's formula; SiLU runs Sigmoid, then Mul.
+   */
+  private runModule(values: Map<string, tf.Tensor>, m: GraphModule): tf.Tensor {
+    const x = (): tf.Tensor => this.input(values, m.nodes[0] as GraphNode, 0);
+    switch (m.fused) {
+      case 'hardswish':
+        return hardSwish(x());
+      case 'gelu':
+        return gelu(x());
+      case 'layernorm':
+        return this.layerNorm(values, m);
+      default: {
+        const nodes = m.fused === 'linear-bias' ? [m.main] : m.nodes;
+        for (const n of nodes.slice(0, -1)) values.set(n.outputs[0] ?? '', this.compute(values, n, m));
+        return this.compute(values, nodes.at(-1) as GraphNode, m);
+      }
     }
   }
 
@@ -391,6 +462,11 @@ export class GraphExecutor {
         const ranges = this.ranges(node);
         return [toNhwc(tf.slice(logical, ranges.map((r) => r.start), ranges.map((r) => r.length)))];
       }
+      case 'Transpose': {
+        // ConvNeXt's and ViT's permutes: a move, outside every module, as the other layout changes.
+        const perm = attrInts(node, 'perm')?.map(Number) ?? [...logical.shape.keys()].reverse();
+        return [toNhwc(tf.transpose(logical, perm))];
+      }
       case 'Split': {
         const axis = Number(attrInt(node, 'axis', 0n) + (attrInt(node, 'axis', 0n) < 0n ? BigInt(logical.rank) : 0n));
         const sizes = node.outputs.map((out) => this.index.shape(out)[axis] ?? 0);
@@ -419,11 +495,7 @@ export class GraphExecutor {
       }
       if (done.has(m)) continue;
       done.add(m);
-      around(m, () => {
-        // Linear + bias is one fused kernel, HardSigmoid then Mul one hardswish; SiLU runs Sigmoid, then Mul.
-        if (m.fused === 'hardswish') values.set(m.output, hardSwish(this.input(values, m.nodes[0] as GraphNode, 0)));
-        else for (const n of m.fused === 'linear-bias' ? [m.main] : m.nodes) values.set(n === m.main ? m.output : (n.outputs[0] ?? ''), this.compute(values, n, m));
-      });
+      around(m, () => values.set(m.output, this.runModule(values, m)));
     }
     return this.g.graph.outputs.map((name) => values.get(name) as tf.Tensor);
   }

@@ -4,8 +4,10 @@
 import { UsageError } from '../../errors';
 import { loadFileModel } from '../../model/file-support';
 import type { InferredGraph } from '../../model/graph/infer';
-import { graphModules, GraphIndex, type GraphModule } from '../../model/graph/modules';
-import { alignedShape, constantOperand, padSpec, softmaxAxis } from '../../model/graph/op-attrs';
+import { layerNormParts, type NodeInput } from '../../model/graph/fusions';
+import { GraphIndex } from '../../model/graph/graph-index';
+import { graphModules, type GraphModule } from '../../model/graph/modules';
+import { alignedShape, constantOperand, padSpec, reduceAxes, softmaxAxis } from '../../model/graph/op-attrs';
 import { count } from '../../model/graph/tensor-info';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from '../../model/graph/types';
 import { fileRequest, type FileSpec } from '../../model/spec';
@@ -92,6 +94,16 @@ function elementwise(index: GraphIndex, m: GraphModule, activations: readonly st
   return { kind: gate ? 'scale' : 'mul', inputs: [big, small] };
 }
 
+/** nn.LayerNorm, one LayerNormalization node or spelled out: its scale and shift (initializers) are params. */
+function layerNorm(index: GraphIndex, m: GraphModule): Planned {
+  const { input, axis, scale, shift } = layerNormParts(index, m);
+  const learned = (t: NodeInput | undefined): bigint => {
+    const weight = t === undefined ? undefined : index.weight(t.node.inputs[t.at] ?? '');
+    return weight === undefined ? 0n : count(index.shape(weight));
+  };
+  return { kind: 'layernorm', inputs: [input], attrs: { axis, affine: scale !== undefined, bias: shift !== undefined }, params: learned(scale) + learned(shift) };
+}
+
 /** The kind, attributes, params and buffers of one module; kind '' when seprof has none for it. */
 function plan(index: GraphIndex, m: GraphModule): Planned {
   const node = m.main;
@@ -99,7 +111,8 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
   const elements = (tensor: string): bigint => (tensor === '' ? 0n : count(index.shape(tensor)));
   const activations = m.nodes.flatMap((n) => n.inputs).filter((t) => t !== '' && !index.isConstant(t) && !m.nodes.some((n) => n.outputs.includes(t)));
   const base = { inputs: [data] };
-  if (m.fused === 'silu' || m.fused === 'hardswish') return { kind: m.fused, inputs: [m.nodes[0]?.inputs[0] ?? ''] };
+  if (m.fused === 'silu' || m.fused === 'hardswish' || m.fused === 'gelu') return { kind: m.fused, inputs: [m.nodes[0]?.inputs[0] ?? ''] };
+  if (m.fused === 'layernorm') return layerNorm(index, m);
   switch (node.opType) {
     case 'Conv': {
       const [w = '', b = ''] = node.inputs.slice(1);
@@ -146,8 +159,7 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
     }
     case 'ReduceMean': {
       const x = index.shape(data);
-      const given = attrInts(node, 'axes') ?? index.g.tensors.get(node.inputs[1] ?? '')?.values?.data ?? [];
-      const axes = given.map((a) => (Number(a) + x.length) % x.length);
+      const axes = reduceAxes(index.g, node);
       const spatial = x.length === 4 && axes.length === 2 && axes.includes(2) && axes.includes(3);
       // x.mean((2, 3)) is functional in PyTorch, not AdaptiveAvgPool2d: counted as such.
       return { ...base, kind: spatial ? 'reduce_mean' : '', attrs: { kernel: [x[2] ?? 1, x[3] ?? 1] } };
@@ -176,6 +188,15 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
     }
     case 'Pad':
       return { ...base, kind: padSpec(index.g, node) === undefined ? '' : 'pad' };
+    case 'Gelu':
+      // nn.GELU(approximate='tanh') is another formula: not counted as gelu.
+      return { ...base, kind: attrString(node, 'approximate', 'none') === 'none' ? 'gelu' : '' };
+    case 'Erf':
+      return { ...base, kind: 'erf' };
+    case 'Exp':
+      return { ...base, kind: 'exp' };
+    case 'LayerNormalization':
+      return layerNorm(index, m);
     case 'Resize':
       return { ...base, kind: isNearestUpsample(index, node) ? 'resize' : '' };
     case 'Concat':

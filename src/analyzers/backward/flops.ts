@@ -3,7 +3,7 @@
 // elementwise result, n - 1 adds for a sum of n values, 2 per multiply-accumulate.
 // Broadcasts, reshapes, casts, tiles and splits move data and count 0.
 import { dim, input, numel, type Op } from '../ops';
-import { convMacs, convTransposeMacs, ignored, inp, linearMacs, operands, out, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
+import { convMacs, convTransposeMacs, ignored, inp, linearMacs, normRows, operands, out, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
 
 /** The bias gradient sums dy over every axis but the features: numel(out) - features adds. */
 const biasGradient = (op: Op, features: number): bigint => (op.attrs.bias ? out(op) - BigInt(features) : 0n);
@@ -14,6 +14,9 @@ function gate(op: Op): bigint {
   if (shape === undefined) throw new Error(`scale ${op.name} has no gate input`);
   return numel(shape);
 }
+
+/** The size n a layernorm normalises over: the elements of its learned scale and shift. */
+const normalised = (op: Op): bigint => inp(op) / normRows(op);
 
 /** Summing dy over the axes an operand was broadcast along, into its shape. */
 const reduced = (op: Op, x: Operand): bigint => out(op) - numel(x.shape);
@@ -93,4 +96,16 @@ export const flopsBackward: RuleTable = {
   tanh: rule('3 * numel: dy * (1 - y^2) (square, subtract, multiply)', (op) => 3n * out(op)),
   softmax: rule('4 * numel - rows: dy * y, its sum over n per row (n - 1 adds), minus the sum, times y', (op) => 4n * out(op) - inp(op) / softmaxLength(op)),
   pad: ignored('the gradient is a slice of dy: no arithmetic'),
+  gelu: rule(
+    '10 * numel, through x * (1 + erf(x / sqrt(2))) * 0.5: the * 0.5 (1), the product with x (2), erf (5), / sqrt(2) (1), the two paths into x added (1); + 1 passes dy through',
+    (op) => 10n * out(op),
+  ),
+  erf: rule('5 * numel: dy * 2 / sqrt(pi) * exp(-x^2) (square, negate, exp, scale, times dy)', (op) => 5n * out(op)),
+  exp: rule('numel: dy * y', out),
+  layernorm: rule(
+    '12 * numel + 5 * rows, + 3 * numel - n with a scale, + numel - n with a shift (n = numel / rows): each mean 2 per element, ' +
+      'x - mean 1 (its sum into the mean, negated), the square 2, the divide 1 + 2 per element and 2 per row, sqrt 3 per row, ' +
+      'the centred x and x each read twice (1 each); the scale: dy * w, dy * x and its sum over rows; the shift: the sum over rows',
+    (op) => 12n * out(op) + 5n * normRows(op) + (op.attrs.affine ? 3n * out(op) - normalised(op) : 0n) + (op.attrs.bias ? out(op) - normalised(op) : 0n),
+  ),
 };

@@ -110,6 +110,15 @@ export function softmaxLength(op: Op): bigint {
 /** Softmax over n in rows: n exps, n - 1 adds and n divides per row (thop's count_softmax). */
 export const softmaxOps = (op: Op): bigint => (inp(op) / softmaxLength(op)) * (3n * softmaxLength(op) - 1n);
 
+/** The rows a layernorm normalises: numel over n, the size of its axis and every axis after it. */
+export function normRows(op: Op): bigint {
+  const x = input(op);
+  return numel(x.slice(0, op.attrs.axis ?? -1));
+}
+
+/** The elements a layernorm's learned scale and shift touch: numel(in) each, when present. */
+export const affineElements = (op: Op): bigint => (op.attrs.affine ? inp(op) : 0n) + (op.attrs.bias ? inp(op) : 0n);
+
 export interface Operand {
   shape: Shape;
   /** False for a constant operand, which gets no gradient. */

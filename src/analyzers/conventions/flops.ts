@@ -1,5 +1,5 @@
 import { flopsBackward } from '../backward/flops';
-import { biasAdds, convMacs, convTransposeMacs, ignored, inp, linearMacs, out, rule, softmaxOps, window, type Convention } from './convention';
+import { affineElements, biasAdds, convMacs, convTransposeMacs, ignored, inp, linearMacs, normRows, out, rule, softmaxOps, window, type Convention } from './convention';
 
 export const flops: Convention<'flops'> = {
   key: 'flops',
@@ -32,6 +32,14 @@ export const flops: Convention<'flops'> = {
     tanh: rule('5 * numel: (e^2x - 1) / (e^2x + 1) (multiply, exp, subtract, add, divide)', (op) => 5n * out(op)),
     softmax: rule('rows * (3n - 1): n exps, n - 1 adds, n divides per row (no max subtraction counted)', softmaxOps),
     pad: ignored('a copy: no arithmetic'),
+    gelu: rule('5 * numel: x * (1 + erf(x / sqrt(2))) * 0.5 as the exporter writes it (divide, erf, add, multiply, multiply)', (op) => 5n * out(op)),
+    erf: rule('numel (one operation per element, as exp is in sigmoid)', out),
+    exp: rule('numel', out),
+    layernorm: rule(
+      '5 * numel + 2 * rows, + numel for the scale, + numel for the shift: per row of n, the mean (n - 1 adds, 1 divide), ' +
+        'x - mean, its square, their mean, + eps and sqrt once, the divide (as the exporter writes it before opset 17)',
+      (op) => 5n * inp(op) + 2n * normRows(op) + affineElements(op),
+    ),
   },
   backward: flopsBackward,
 };

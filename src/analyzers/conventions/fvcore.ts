@@ -31,6 +31,13 @@ export const fvcore: Convention<'fvcore'> = {
     tanh: unsupported('aten::tanh is unsupported (reported as skipped)'),
     softmax: unsupported('aten::softmax is unsupported (reported as skipped)'),
     pad: unsupported('aten::pad (torch 1.13 traces F.pad so) is unsupported (reported as skipped)'),
+    gelu: unsupported('aten::gelu is in neither _DEFAULT_SUPPORTED_OPS (flop_count.py:26-44) nor _IGNORED_OPS (jit_analysis.py:28-87): unsupported (reported as skipped)'),
+    erf: unsupported('aten::erf is in neither _DEFAULT_SUPPORTED_OPS nor _IGNORED_OPS: unsupported (reported as skipped)'),
+    exp: unsupported('aten::exp is in neither _DEFAULT_SUPPORTED_OPS nor _IGNORED_OPS: unsupported (reported as skipped)'),
+    layernorm: rule(
+      '5 * numel(in) with a weight, 4 * numel(in) without (aten::layer_norm: norm_flop_counter(2), flop_count.py:38, jit_handles.py:230-248)',
+      (op) => (op.attrs.affine ? 5n : 4n) * inp(op),
+    ),
   },
   backward: forwardOnly('traces the forward graph: no backward pass'),
 };

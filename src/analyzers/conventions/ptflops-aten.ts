@@ -1,4 +1,5 @@
 import { biasAdds, convMacs, convTransposeMacs, forwardOnly, ignored, linearMacs, onlyThese, rule, type Convention } from './convention';
+import { input } from '../ops';
 
 export const ptflopsAten: Convention<'ptflops-aten'> = {
   key: 'ptflops-aten',
@@ -7,7 +8,9 @@ export const ptflopsAten: Convention<'ptflops-aten'> = {
   rules: onlyThese(
     {
       conv2d: rule('numel(out) * (Cin/g) * kh * kw + numel(out) if bias', (op) => convMacs(op) + biasAdds(op)),
-      linear: rule('rows * in * out + rows * out if bias', (op) => linearMacs(op) + biasAdds(op)),
+      // at::linear adds the bias inside aten.addmm for a 2-D and a contiguous 3-D input, else as an
+      // aten.add after aten.matmul, which is not counted (measured: ConvNeXt's Linear on 4-D).
+      linear: rule('rows * in * out + rows * out if bias, on inputs of rank 2 or 3', (op) => linearMacs(op) + (input(op).length <= 3 ? biasAdds(op) : 0n)),
       conv_transpose: rule('numel(in) * (Cout/g) * kh * kw + numel(out) if bias', (op) => convTransposeMacs(op) + biasAdds(op)),
     },
     ignored('only matrix products and convolutions are counted'),

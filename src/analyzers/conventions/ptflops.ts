@@ -43,6 +43,11 @@ export const ptflops: Convention<'ptflops'> = {
     tanh: unsupported('nn.Tanh has no module hook and torch.tanh is not patched: 0'),
     softmax: hooks('F.softmax: numel(in) per batch (pytorch_ops.py:443; nn.Softmax has no module hook, its forward calls the patched F.softmax)', () => 0n, inp),
     pad: unsupported('F.pad is not patched and the nn.*Pad2d modules have no hook: 0'),
+    gelu: hooks('module: numel(out) per image (pytorch_ops.py:323-324) + F.gelu: numel(in) per batch (pytorch_ops.py:428; nn.GELU.forward calls the patched F.gelu)', out, inp),
+    erf: unsupported('torch.erf is not patched: 0'),
+    exp: unsupported('torch.exp is not patched: 0'),
+    // bn_flops_counter_hook doubles when the module has `affine`; nn.LayerNorm's is `elementwise_affine`.
+    layernorm: hooks('module: numel(in) per image, affine or not (nn.LayerNorm: bn_flops_counter_hook, pytorch_ops.py:304, 51-57; F.layer_norm is not patched)', inp),
     // The nn.Upsample hook reads output[0], one sample, and is then divided by B like every module
     // hook: numel(out) / B^2, exact while B divides C*H*W (else floored here, ptflops floors the sum).
     resize: rule('module: numel(out) / B^2 (its hook reads one sample) + F.interpolate: numel(out) per batch', (op) => out(op) / batchOf(op) / batchOf(op) + out(op)),

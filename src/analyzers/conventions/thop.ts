@@ -31,6 +31,13 @@ export const thop: Convention<'thop'> = {
     tanh: unsupported('no rule for nn.Tanh in register_hooks (thop/profile.py), torch.tanh invisible: zero ops'),
     softmax: rule('rows * (3n - 1), n the softmax axis (nn.Softmax: count_softmax, basic_hooks.py:98-103, calc_func.py:57-62)', softmaxOps),
     pad: unsupported('F.pad is invisible to module hooks, nn.ZeroPad2d is zero_ops (thop/profile.py:22): zero ops'),
+    gelu: unsupported('no rule for nn.GELU in register_hooks (thop/profile.py:21-66): zero ops'),
+    erf: unsupported('torch.erf is functional: invisible to module hooks'),
+    exp: unsupported('torch.exp is functional: invisible to module hooks'),
+    layernorm: rule(
+      '2 * numel(in), doubled when elementwise_affine (nn.LayerNorm: count_normalization, thop/profile.py:32, basic_hooks.py:60-69, calc_func.py:43-45)',
+      (op) => (op.attrs.affine ? 4n : 2n) * inp(op),
+    ),
   },
   backward: forwardOnly('counts module forward hooks: no backward pass'),
 };

@@ -2,7 +2,8 @@
 // file's weights, under one tf.profile, and read each module's kernels back into ops.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadFileModel } from '../../model/file-model';
-import { GraphIndex, type GraphModule } from '../../model/graph/modules';
+import { GraphIndex } from '../../model/graph/graph-index';
+import type { GraphModule } from '../../model/graph/modules';
 import { constantOperand, ELEMENTWISE_OPS, softmaxAxis } from '../../model/graph/op-attrs';
 import { attrInts } from '../../model/graph/types';
 import { fileRequest, type FileSpec } from '../../model/spec';
@@ -27,6 +28,8 @@ function factsOf(executor: GraphExecutor, index: GraphIndex, m: GraphModule): La
   const kernel = attrInts(m.main, 'kernel_shape')?.map(Number);
   if ((m.main.opType === 'MaxPool' || m.main.opType === 'AveragePool') && kernel !== undefined) facts.poolSize = [kernel[0] ?? 1, kernel[1] ?? 1];
   if (m.main.opType === 'ReduceMean') facts.mean = 'reduce_mean';
+  const rows = m.main.opType === 'MatMul' ? index.shape(m.main.inputs[0] ?? '').slice(0, -1) : [];
+  if (rows.length > 1) facts.rows = rows;
   const strides = attrInts(m.main, 'strides');
   if (strides !== undefined) facts.stride = Number(strides[0] ?? 1n);
   return facts;

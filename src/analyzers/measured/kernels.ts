@@ -25,6 +25,11 @@ export interface LayerFacts {
   pad?: true;
   /** A graph module: the ops whose outputs it reads, carried by each of its ops. */
   reads?: readonly string[];
+  /**
+   * A model file's linear on a tensor of rank 3 or more (ViT's tokens, ConvNeXt's channels-last
+   * map): the axes its rows come from, NCHW, which tfjs' matMul folds into one batch axis.
+   */
+  rows?: Shape;
 }
 
 /** Kernels that move no arithmetic: views, copies and dtype no-ops. */
@@ -90,7 +95,9 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | undefined 
       const inFeatures = a.at(-1) ?? 1;
       const outFeatures = y().at(-1) ?? 1;
       const rows = Number(numel(a)) / inFeatures;
-      return draft('linear', [[rows, inFeatures]], [rows, outFeatures], { bias: hasBias });
+      // Rows of a higher-rank input, in the layer's axes when they hold as many (NCHW already: no toNchw).
+      const axes = layer.rows !== undefined && numel(layer.rows) === BigInt(rows) ? layer.rows : [rows];
+      return { kind: 'linear', inputShapes: [[...axes, inFeatures]], outputShape: [...axes, outFeatures], attrs: { bias: hasBias } };
     }
     case 'DepthwiseConv2dNative':
     // A model file's depthwise conv with its (BN-folded) bias runs fused.
@@ -145,6 +152,10 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | undefined 
       return readElementwise('pow', kernel, layer);
     case 'Tanh':
       return draft('tanh', [x()], y());
+    case 'Erf':
+      return draft('erf', [x()], y());
+    case 'Exp':
+      return draft('exp', [x()], y());
     case 'Softmax': {
       if (layer.softmaxAxis === undefined) return draft('softmax', [x()], y(), { axis: x().length - 1 });
       const stored = softmaxInput(kernel, layer.softmaxAxis);
@@ -166,13 +177,32 @@ const COMPOSITES: readonly { kernels: string; kind: OpKind }[] = [
   { kernels: 'Sigmoid Multiply', kind: 'silu' },
   { kernels: 'Add Relu6 RealDiv', kind: 'hardsigmoid' },
   { kernels: 'Add Relu6 Multiply RealDiv', kind: 'hardswish' },
+  { kernels: 'RealDiv Erf Add Multiply Multiply', kind: 'gelu' },
 ];
+
+/** nn.LayerNorm as modules/layer-norm.ts runs it: the mean, x - mean, its square, their mean, + eps, sqrt, the divide; then scale, shift. */
+const LAYER_NORM = /^Mean Sub Square Mean Add Sqrt RealDiv( Multiply)?( Add)?$/;
+
+/**
+ * A layernorm from its kernels: the first Mean's NCHW output has 1 on the normalised axes, the
+ * trailing ones (an axis of size 1 before them may be taken as normalised: it changes no count).
+ */
+function readLayerNorm(kernels: readonly KernelRecord[], names: string): Draft | undefined {
+  const match = LAYER_NORM.exec(names);
+  const [mean, last] = [kernels[0], kernels.at(-1)];
+  if (match === null || mean === undefined || last === undefined) return undefined;
+  const means = toNchw(shapeAt(mean.outputShapes, 0, mean.name));
+  let axis = means.length;
+  while (axis > 0 && means[axis - 1] === 1) axis -= 1;
+  const attrs = { axis, affine: match[1] !== undefined, bias: match[2] !== undefined };
+  return draft('layernorm', [shapeAt(mean.inputShapes, 0, mean.name)], shapeAt(last.outputShapes, 0, last.name), attrs);
+}
 
 const isScalar = (shape: KernelRecord['inputShapes'][number]): boolean => shape != null && shape.length === 0;
 
 /**
  * One op from all the kernels of a layer, when together they are one PyTorch op: SiLU,
- * Hardswish and Hardsigmoid written out (`x + 3` adds a scalar), and a grouped conv run as
+ * Hardswish, Hardsigmoid, GELU and LayerNorm written out (`x + 3` adds a scalar), and a grouped conv run as
  * split -> one Conv2D per group -> concat, read back with the groups and the whole shapes.
  */
 function readComposite(kernels: readonly KernelRecord[], layer: LayerFacts): Draft | undefined {
@@ -182,10 +212,13 @@ function readComposite(kernels: readonly KernelRecord[], layer: LayerFacts): Dra
   if (first === undefined || last === undefined) return undefined;
   const composite = COMPOSITES.find((c) => c.kernels === names);
   if (composite !== undefined) {
-    const addsScalar = first.name !== 'Add' || isScalar(first.inputShapes[1]);
+    // `x + 3`, `x / sqrt(2)`: the first kernel of a formula takes x and, if any, a scalar.
+    const ofX = first.inputShapes.length < 2 || isScalar(first.inputShapes[1]);
     const x = shapeAt(first.inputShapes, 0, first.name);
-    return addsScalar ? draft(composite.kind, [x], shapeAt(last.outputShapes, 0, last.name)) : undefined;
+    return ofX ? draft(composite.kind, [x], shapeAt(last.outputShapes, 0, last.name)) : undefined;
   }
+  const norm = readLayerNorm(kernels, names);
+  if (norm !== undefined) return norm;
   // nn.AvgPool2d(padding=p) as exported: the zero pad, then the pool, one op on the unpadded input.
   if (names === 'PadV2 AvgPool') {
     return draft('avg_pool', [shapeAt(first.inputShapes, 0, first.name)], shapeAt(last.outputShapes, 0, last.name), { kernel: layer.poolSize ?? [1, 1], stride: layer.stride ?? 1 });

@@ -1,5 +1,5 @@
 // What an ONNX node's inputs and attributes say about the op, read the same way by the analytic
-// op list and the tfjs executor: Pad's pads, Softmax's axis, an elementwise op's constant operand.
+// op list and the tfjs executor: Pad's pads, Softmax's axis, a Reduce's axes, an elementwise op's constant operand.
 import type { InferredGraph } from './infer';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from './types';
 
@@ -49,6 +49,13 @@ export function softmaxAxis(g: InferredGraph, node: GraphNode): number | undefin
   const modern = g.graph.opset >= 13;
   const axis = (Number(attrInt(node, 'axis', modern ? -1n : 1n)) + shape.length) % shape.length;
   return modern || shape.slice(axis + 1).every((d) => d === 1) ? axis : undefined;
+}
+
+/** A Reduce node's axes, non-negative, from the attribute (before opset 18) or the input; [] when not known. */
+export function reduceAxes(g: InferredGraph, node: GraphNode): number[] {
+  const rank = g.tensors.get(node.inputs[0] ?? '')?.shape.length ?? 0;
+  const given = attrInts(node, 'axes') ?? g.tensors.get(node.inputs[1] ?? '')?.values?.data ?? [];
+  return given.map((a) => (Number(a) + rank) % rank);
 }
 
 /** Binary elementwise ops that become op kinds (`a + b`, `x * 0.5`, `x ** 2`). */

@@ -2,7 +2,7 @@
 // not) with an activation between, a sigmoid or hard-sigmoid gate, and a multiply of the
 // gate with the tensor that was pooled. Views (Reshape, Flatten, ...) may sit anywhere between.
 import type { InferredGraph } from './infer';
-import { GraphIndex } from './modules';
+import { GraphIndex } from './graph-index';
 import { opNames } from './names';
 import { attrInts, type GraphNode } from './types';
 

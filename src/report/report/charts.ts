@@ -182,6 +182,10 @@ const KIND_COLORS: Record<OpKind, string> = {
   tanh: '#fabfd2',
   softmax: '#79706e',
   pad: '#d7b5a6',
+  gelu: '#b9ca5d',
+  erf: '#c2a5cf',
+  exp: '#fdae6b',
+  layernorm: '#9ecae9',
 };
 
 function costByKind(result: CaseResult, key: ConventionKey): Map<OpKind, bigint> {

@@ -1,0 +1,49 @@
+// Lookups over an inferred graph: who produces and who reads a tensor, its shape, and
+// whether it is a weight or a constant.
+import type { InferredGraph } from './infer';
+import type { GraphNode } from './types';
+
+export class GraphIndex {
+  private readonly producers = new Map<string, GraphNode>();
+  private readonly readersOf = new Map<string, GraphNode[]>();
+  constructor(readonly g: InferredGraph) {
+    for (const node of g.order) {
+      for (const out of node.outputs) this.producers.set(out, node);
+      for (const input of node.inputs) {
+        const list = this.readersOf.get(input);
+        if (list === undefined) this.readersOf.set(input, [node]);
+        else list.push(node);
+      }
+    }
+  }
+  producer(tensor: string): GraphNode | undefined {
+    return this.producers.get(tensor);
+  }
+  shape(tensor: string): readonly number[] {
+    const info = this.g.tensors.get(tensor);
+    if (info === undefined) throw new Error(`tensor '${tensor}' has no shape`);
+    return info.shape;
+  }
+  /** The initializer behind a tensor, looking through Identity nodes (exporters share equal tensors so). */
+  weight(tensor: string): string | undefined {
+    if (tensor === '') return undefined;
+    if (this.g.graph.initializers.has(tensor)) return tensor;
+    const producer = this.producers.get(tensor);
+    return producer?.opType === 'Identity' ? this.weight(producer.inputs[0] ?? '') : undefined;
+  }
+  isConstant(tensor: string): boolean {
+    return this.weight(tensor) !== undefined || this.g.tensors.get(tensor)?.values !== undefined;
+  }
+  /** The value of a one-element constant (`x / 1.4142`, `+ 1e-5`), undefined for anything else. */
+  scalar(tensor: string): number | undefined {
+    const values = this.g.tensors.get(tensor)?.values;
+    return values?.data.length === 1 ? Number(values.data[0]) : undefined;
+  }
+  readers(tensor: string): readonly GraphNode[] {
+    return this.readersOf.get(tensor) ?? [];
+  }
+  onlyReader(tensor: string): GraphNode | undefined {
+    const readers = this.readers(tensor);
+    return readers.length === 1 && !this.g.graph.outputs.includes(tensor) ? readers[0] : undefined;
+  }
+}
