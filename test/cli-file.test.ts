@@ -64,7 +64,7 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(Number(p.totals.counts['fvcore'])).toBe(resnet.convMacs + HW * 128 + 2 * 128 * 8);
     // ptflops' aten backend: aten.convolution with its (folded) bias numel(out), aten.mm in * out; the rest 0.
     expect(Number(p.totals.counts['ptflops-aten'])).toBe(resnet.convMacs + (32 + 32 + 128) * HW + 2 * 128 * 8);
-    expect(p.file.notes.join(' ')).toMatch(/folded BN into the convs/);
+    expect(p.file.notes.join(' ')).toMatch(/any BN the model had was folded into the convs/);
     expect(p.file.unsupported).toEqual([]);
   });
 

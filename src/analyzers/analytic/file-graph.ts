@@ -239,7 +239,7 @@ function mapGraph(g: InferredGraph): GraphOps {
   const notes = [...g.notes];
   const opTypes = new Set(g.order.map((n) => n.opType));
   if (opTypes.has('Conv') && !opTypes.has('BatchNormalization') && g.graph.format === 'onnx') {
-    notes.push('the graph has convolutions and no BatchNormalization: the exporter folded BN into the convs, so counts match the peers on the BN-fused PyTorch model, not on the original');
+    notes.push('the graph has convolutions and no BatchNormalization: any BN the model had was folded into the convs by the exporter (as PyTorch exports in eval mode), so counts match the peers on the BN-fused model, not on the original');
   }
   const computing = new Set(modules.flatMap((m) => m.nodes));
   return {
