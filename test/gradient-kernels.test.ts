@@ -23,6 +23,14 @@ describe('gradientKernelCost', () => {
     expect(gradientKernelCost(k('Conv2DBackpropFilter', [[2, 14, 14, 8], [2, 7, 7, 16]], [[3, 3, 8, 16]]), facts)).toEqual({ macs, flops: 2n * macs });
   });
 
+  it('costs both depthwise gradients as the forward, and no channel multiplier but 1', () => {
+    // forward 1x8x8x6 -> 1x4x4x6, 3x3: 16*6 outputs x 9 taps.
+    const macs = 16n * 6n * 9n;
+    expect(gradientKernelCost(k('DepthwiseConv2dNativeBackpropInput', [[1, 4, 4, 6], [3, 3, 6, 1]], [[1, 8, 8, 6]]), facts)).toEqual({ macs, flops: 2n * macs });
+    expect(gradientKernelCost(k('DepthwiseConv2dNativeBackpropFilter', [[1, 8, 8, 6], [1, 4, 4, 6]], [[3, 3, 6, 1]]), facts)).toEqual({ macs, flops: 2n * macs });
+    expect(gradientKernelCost(k('DepthwiseConv2dNativeBackpropInput', [[1, 4, 4, 12], [3, 3, 6, 2]], [[1, 8, 8, 6]]), facts)).toBeUndefined();
+  });
+
   it('counts elementwise results, sums n - 1 adds, pool gradients per output', () => {
     expect(gradientKernelCost(k('Multiply', [[2, 1, 1, 8], [2, 3, 3, 8]], [[2, 3, 3, 8]]), facts)).toEqual({ macs: 0n, flops: 144n });
     expect(gradientKernelCost(k('Sum', [[2, 3, 3, 8]], [[2, 8]]), facts)).toEqual({ macs: 0n, flops: 144n - 16n });

@@ -126,6 +126,30 @@ describe('a run that runs out of memory anyway', () => {
   });
 });
 
+describe('a wasm kernel that runs out of memory inside the profiled pass', () => {
+  // tf.profile runs each kernel inside the backend's timer; wasm's own is async and turned the
+  // fault into a rejected promise: an internal error, then the fault unhandled (the process ended).
+  it('ends as skipped with the reason, and leaves a fresh backend for the next run', async () => {
+    const sigmoid = tf.getKernel('Sigmoid', 'wasm');
+    if (sigmoid === undefined) throw new Error('wasm has no Sigmoid');
+    tf.unregisterKernel('Sigmoid', 'wasm');
+    tf.registerKernel({
+      ...sigmoid,
+      kernelFunc: () => {
+        throw new Error('memory access out of bounds'); // wasm's RuntimeError on a heap that cannot grow
+      },
+    });
+    const spec = buildSpec({ channels: '8', reduction: '2' });
+    try {
+      await expect(measure(spec, { backend: 'wasm' })).rejects.toThrow(/^the wasm backend ran out of memory \(memory access out of bounds\)$/);
+    } finally {
+      tf.unregisterKernel('Sigmoid', 'wasm');
+      tf.registerKernel(sigmoid);
+    }
+    expect((await profile(spec, { measure: true, backend: 'wasm' })).check.status).toBe('match');
+  });
+});
+
 describe('a model file run that runs out of memory anyway', () => {
   /** measureFile with the graph executor's run failing as `error` does. */
   async function failingWith(error: Error): Promise<unknown> {

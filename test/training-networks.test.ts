@@ -45,10 +45,18 @@ describe('se-resnet50 --training, at 224x224', () => {
   });
 });
 
+describe('mobilenet_v3_small --training, at 32x32', () => {
+  it('runs on wasm, with the depthwise convolutions costed by hand', async () => {
+    const { rows } = await expectTrainsOnWasm(specOf({ model: 'mobilenet_v3_small', height: 32 }));
+    // features.1's 3x3 depthwise conv, stride 2: 8*8 outputs x 16 channels x 9 taps, twice (input and weights).
+    expect(rows['features.1.block.0.0']?.['macs']).toBe(2n * 64n * 16n * 9n);
+  });
+});
+
 describe('no shipped model falls back from wasm for --training', () => {
   // The kernel set depends neither on the image size nor on the depth: the 50-layer ResNets
-  // at 32x32 hold every op kind of the 101- and 152-layer ones.
-  const networks = ['resnet50', 'se-resnet50', 'bn-inception', 'se-bn-inception'];
+  // at 32x32 hold every op kind of the 101- and 152-layer ones, EfficientNet-B0 those of B1-B7.
+  const networks = ['resnet50', 'se-resnet50', 'bn-inception', 'se-bn-inception', 'efficientnet_b0'];
   const blocks = [
     specOf({ channels: 16, reduction: 4, bias: true }),
     ...['standard', 'pre', 'post', 'identity'].flatMap((sePosition) =>

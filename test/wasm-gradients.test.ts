@@ -97,6 +97,57 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput equal cpu', () => {
   });
 });
 
+// [x NHWC, filter [kh, kw, C, multiplier], strides, pad]: tfjs-layers' 'same' at every kernel
+// size seprof's networks use, odd and even sizes, 'valid' windows that leave pixels out, an
+// even kernel, a number and explicit uneven pads, multipliers 2 and 3, batch 2.
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+const depthwise: [Quad, Quad, [number, number], Pad][] = [
+  [[1, 5, 5, 4], [3, 3, 4, 1], [1, 1], 'same'],
+  [[2, 7, 6, 3], [3, 3, 3, 1], [2, 2], 'same'],
+  [[1, 9, 8, 6], [5, 5, 6, 1], [2, 2], 'same'],
+  [[1, 12, 12, 4], [7, 7, 4, 1], [2, 2], 'same'],
+  [[1, 7, 9, 2], [5, 5, 2, 1], [1, 1], 'valid'],
+  [[1, 8, 7, 3], [2, 2, 3, 1], [3, 3], 'valid'],
+  [[1, 7, 6, 4], [3, 3, 4, 1], [2, 2], [[0, 0], [1, 0], [0, 2], [0, 0]]],
+  [[1, 6, 6, 2], [3, 3, 2, 3], [1, 1], 1],
+  [[2, 6, 5, 3], [3, 1, 3, 2], [2, 1], 'same'],
+  [[1, 4, 4, 8], [1, 1, 8, 2], [1, 1], 'valid'],
+];
+
+describe('wasm DepthwiseConv2dNativeBackpropFilter and DepthwiseConv2dNativeBackpropInput equal cpu', () => {
+  // Both sum in doubles in the cpu kernels' order: equal to the bit, not just within tolerance.
+  it.each(depthwise.map((c) => [JSON.stringify(c), ...c] as const))('%s', async (_, xShape, filterShape, strides, pad) => {
+    const dyShape = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, undefined, true).outShape;
+    const [x, filter, dy] = [values(size(xShape), 1), values(size(filterShape), 2), values(size(dyShape), 3)];
+    const attrs = { strides, pad, dilations: 1 };
+
+    const dw = await onBoth(() => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, dyShape) }, { ...attrs, filterShape }) as tf.Tensor);
+    expect(dw.shape.wasm).toEqual(filterShape);
+    expect(dw.wasm).toEqual(dw.cpu);
+
+    const dx = await onBoth(() => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: tf.tensor(dy, dyShape), filter: tf.tensor(filter, filterShape) }, { ...attrs, inputShape: xShape }) as tf.Tensor);
+    expect(dx.shape.wasm).toEqual(xShape);
+    expect(dx.wasm).toEqual(dx.cpu);
+  });
+
+  // The forward depthwise conv is wasm's own, summed in float32: close, not equal to the bit.
+  it('gives the same gradients through tf.grads', async () => {
+    const [xShape, filterShape] = [[2, 6, 6, 4], [3, 3, 4, 1]];
+    const grads = await onBoth(() => {
+      const [x, w] = [tf.tensor(values(size(xShape), 6), xShape), tf.tensor(values(size(filterShape), 16), filterShape)];
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))))([x, w]);
+      return tf.concat([tf.reshape(dx as tf.Tensor, [-1]), tf.reshape(dw as tf.Tensor, [-1])]);
+    });
+    expectClose(grads.wasm, grads.cpu);
+  });
+
+  it('refuses a dilation, which tfjs gradients never ask for and cpu would ignore', () => {
+    const [x, dy] = [tf.zeros([1, 6, 6, 2]), tf.zeros([1, 2, 2, 2])];
+    expect(() => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dilations: 2, filterShape: [3, 3, 2, 1] })).toThrow(/dilation 1 only/);
+    tf.dispose([x, dy]);
+  });
+});
+
 describe('wasm Tile equals cpu', () => {
   const tiles: [number[], number[], 'float32' | 'int32' | 'bool'][] = [
     [[1, 1, 1, 4], [2, 3, 5, 1], 'float32'],
@@ -123,9 +174,10 @@ describe('each gradient kernel is recorded once, as on cpu', () => {
   // The registered kernels call wasm's BatchMatMul as a plain function, not through the
   // engine: tf.profile sees exactly the kernels the cpu backend records for the same gradient.
   it.each([
-    specOf({ block: 'se-resnet', channels: 8, planes: 4, stride: 2, reduction: 4, height: 6, width: 5 }),
-    specOf({ block: 'se-inception', channels: 6, widths: '2,3,4,2,3,2', reduction: 2, height: 5, width: 5 }),
-  ])('$block', async (spec) => {
+    ['se-resnet', specOf({ block: 'se-resnet', channels: 8, planes: 4, stride: 2, reduction: 4, height: 6, width: 5 }), 'Conv2DBackpropFilter'],
+    ['se-inception', specOf({ block: 'se-inception', channels: 6, widths: '2,3,4,2,3,2', reduction: 2, height: 5, width: 5 }), 'Conv2DBackpropFilter'],
+    ['mobilenet_v3_small (depthwise)', specOf({ model: 'mobilenet_v3_small', height: 32 }), 'DepthwiseConv2dNativeBackpropFilter'],
+  ] as const)('%s', async (_, spec, kernel) => {
     const recorded: Record<string, string[]> = {};
     for (const backend of ['cpu', 'wasm'] as const) {
       await tf.setBackend(backend);
@@ -136,6 +188,6 @@ describe('each gradient kernel is recorded once, as on cpu', () => {
       model.dispose();
     }
     expect(recorded['wasm']).toEqual(recorded['cpu']);
-    expect(recorded['wasm']?.filter((s) => s.startsWith('Conv2DBackpropFilter')).length).toBeGreaterThan(0);
+    expect(recorded['wasm']?.filter((s) => s.startsWith(`${kernel} `)).length).toBeGreaterThan(0);
   });
 });

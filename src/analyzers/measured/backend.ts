@@ -19,12 +19,28 @@ async function tensorflowBackendLoads(): Promise<boolean> {
   }
 }
 
+/**
+ * Under tf.profile the engine runs each kernel inside its backend's time(). wasm's is async:
+ * a kernel's error (a heap that cannot grow) becomes a rejected promise, the engine fails on
+ * the outputs it never got ("Cannot read properties of undefined") and the real error ends the
+ * process unhandled. The same timer, synchronous, lets the error reach skipOnMemoryFault.
+ */
+function throwKernelErrors(backend: tf.KernelBackend): void {
+  backend.time = (f) => {
+    const start = tf.util.now();
+    f();
+    return Promise.resolve({ kernelMs: tf.util.now() - start });
+  };
+}
+
 async function activate(name: BackendName): Promise<boolean> {
   if (name === 'tensorflow' && !(await tensorflowBackendLoads())) return false;
   // Loaded on use: wasm measures almost every run, and the cpu backend costs 20 ms to load.
   if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   try {
-    return (await tf.setBackend(name)) && tf.getBackend() === name;
+    if (!(await tf.setBackend(name)) || tf.getBackend() !== name) return false;
+    if (name === 'wasm') throwKernelErrors(tf.backend());
+    return true;
   } catch {
     return false;
   }
