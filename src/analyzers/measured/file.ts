@@ -52,18 +52,16 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
       const facts = new Map(executor.modules.map((m) => [m, factsOf(executor, index, m)]));
       const forward = (): number => {
         const start = performance.now();
-        const outputs = tf.tidy(() => executor.run(inputs));
+        const outputs = executor.run(inputs);
         for (const out of outputs) out.dataSync();
         tf.dispose(outputs);
         return performance.now() - start;
       };
       forward();
-      const pass = await recordPass<GraphModule>(
-        (around) => {
-          tf.dispose(tf.tidy(() => executor.run(inputs, around)));
-        },
-        { total: executor.modules.length, onProgress: options.onProgress },
-      );
+      const pass = await recordPass<GraphModule>((around) => tf.dispose(executor.run(inputs, around)), {
+        total: executor.modules.length,
+        onProgress: options.onProgress,
+      });
       const { ops, unrecognised, between } = readPass(pass, {
         facts: (m) => facts.get(m) as LayerFacts,
         label: (m) => `${m.name} (${m.main.name})`,
