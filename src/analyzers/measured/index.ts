@@ -198,20 +198,26 @@ export function measure(spec: Spec, options: MeasureOptions): Promise<Measuremen
 
 /** Measures a model built on the chosen backend, on a random NHWC input of the given shape. */
 export function measureModel(build: () => tfl.LayersModel, inputShape: readonly number[], options: MeasureOptions): Promise<Measurement> {
-  return skipOnMemoryFault(() => quietly(async () => {
-    try {
-      return await measureLoudly(build, inputShape, options, options.backend);
-    } catch (error) {
-      // A kernel the backend lacks: auto moves to cpu, which implements every kernel, and says so.
-      const kernel = missingKernel(error);
-      if (kernel === undefined) throw error;
-      if (options.backend === 'auto' && tf.getBackend() !== 'cpu') {
-        process.stderr.write(`seprof: the ${tf.getBackend()} backend has no kernel '${kernel}' that this model needs; measuring on cpu instead, which is slower\n`);
-        return measureLoudly(build, inputShape, options, 'cpu');
-      }
-      throw new UsageError(`backend '${tf.getBackend()}' has no kernel '${kernel}' that this model needs; try --backend cpu`);
+  return skipOnMemoryFault(() => quietly(() => withKernelFallback(options.backend, (choice) => measureLoudly(build, inputShape, options, choice))));
+}
+
+/**
+ * Runs `measureOn` on the chosen backend. When that backend lacks a kernel the model needs,
+ * auto moves to cpu, which implements every kernel, and says so; a backend asked for by name
+ * is refused with the hint.
+ */
+export async function withKernelFallback<T>(choice: BackendChoice, measureOn: (choice: BackendChoice) => Promise<T>): Promise<T> {
+  try {
+    return await measureOn(choice);
+  } catch (error) {
+    const kernel = missingKernel(error);
+    if (kernel === undefined) throw error;
+    if (choice === 'auto' && tf.getBackend() !== 'cpu') {
+      process.stderr.write(`seprof: the ${tf.getBackend()} backend has no kernel '${kernel}' that this model needs; measuring on cpu instead, which is slower\n`);
+      return measureOn('cpu');
     }
-  }));
+    throw new UsageError(`backend '${tf.getBackend()}' has no kernel '${kernel}' that this model needs; try --backend cpu`);
+  }
 }
 
 function missingKernel(error: unknown): string | undefined {
