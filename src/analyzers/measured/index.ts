@@ -65,9 +65,8 @@ type LayerOutput = tf.Tensor | tf.Tensor[];
 
 /** How a pass over the layers reports and cleans up behind itself. */
 interface WalkOptions {
-  /** The phase named to `onProgress`, told after every layer. */
-  phase?: string;
-  onProgress?: OnProgress | undefined;
+  /** Told after every layer: how many have run, of how many. */
+  onLayer?: ((done: number, total: number) => void) | undefined;
   /** When given, each layer's weights are freed once it ran, and added here: for the last pass over a model. */
   released?: Set<tfl.LayerVariable> | undefined;
 }
@@ -86,7 +85,7 @@ async function walkLayers(
   model: tfl.LayersModel,
   x: tf.Tensor,
   visit: (layer: tfl.layers.Layer, inputs: tf.Tensor[], run: () => LayerOutput) => LayerOutput | Promise<LayerOutput>,
-  { phase = 'layers', onProgress, released }: WalkOptions = {},
+  { onLayer, released }: WalkOptions = {},
 ): Promise<void> {
   const values = new Map<number, tf.Tensor>();
   const modelInput = model.inputs[0];
@@ -129,7 +128,7 @@ async function walkLayers(
           released.add(weight);
         }
       }
-      onProgress?.(done + 1, steps.length, phase);
+      onLayer?.(done + 1, steps.length);
     }
   } finally {
     for (const value of values.values()) if (value !== x) value.dispose();
@@ -137,7 +136,7 @@ async function walkLayers(
 }
 
 /** A layer-by-layer pass under one tf.profile, each layer's kernels recorded as its own. */
-function recordLayers(model: tfl.LayersModel, x: tf.Tensor, { onProgress, released }: Omit<WalkOptions, 'phase'>): Promise<RecordedPass<tfl.layers.Layer>> {
+function recordLayers(model: tfl.LayersModel, x: tf.Tensor, { onProgress, released }: { onProgress: OnProgress | undefined; released?: Set<tfl.LayerVariable> }): Promise<RecordedPass<tfl.layers.Layer>> {
   const pass = (around: Around<tfl.layers.Layer>): Promise<void> => walkLayers(model, x, (layer, _, run) => around(layer, run), { released });
   return recordPass(pass, { total: layerSteps(model).length, onProgress });
 }
@@ -172,7 +171,7 @@ async function layerGradients(model: tfl.LayersModel, x: tf.Tensor, ops: readonl
     gradients.push({ facts, hasOp: withOps.has(layer.name), kernels: await layerGradientKernels(layer, inputs) });
     return run();
   };
-  await walkLayers(model, x, visit, { phase: 'layer gradients', onProgress });
+  await walkLayers(model, x, visit, { onLayer: (done, total) => onProgress?.(done, total, 'layer gradients') });
   return gradients;
 }
 
