@@ -11,7 +11,7 @@ import { defineConfig } from 'vitest/config';
 const SLOW = [
   'blocks', 'cli', 'cli-blocks', 'cli-conventions', 'cli-file', 'compare', 'compile-cache', 'docs-examples',
   'exactness', 'fuzz', 'graph-executor', 'io-hardening', 'kernels-scale', 'layers-model', 'measurement-quality',
-  'memory-guard', 'networks', 'op-kinds', 'package', 'past-2-53-cli', 'progress', 'report', 'report-set',
+  'file-kernel-fallback', 'memory-guard', 'networks', 'op-kinds', 'package', 'past-2-53-cli', 'progress', 'report', 'report-set',
   'se-measured', 'se-placement', 'se-variants', 'sweep', 'timing-opt-in', 'training-measured',
   'training-networks', 'wasm-gradients', 'zoo', 'api', 'schemas', 'outputs-compose', 'file-transformer-measured',
 ].map((name) => `test/${name}.test.ts`);

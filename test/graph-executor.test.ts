@@ -1,6 +1,8 @@
 // The tfjs graph executor computes what PyTorch computed: each fixture's output on a probe
 // input, summarised by make_fixtures.py when it was exported, is reproduced from the file.
-import { readFileSync } from 'node:fs';
+// It frees each activation once its last reader ran, and leaves nothing behind when it fails.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -8,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
 import { GraphExecutor } from '../src/modules/graph-executor';
+import { encodeModel } from './support/onnx';
 
 const FIXTURES = join(__dirname, 'fixtures', 'onnx');
 
@@ -48,4 +51,50 @@ describe('the graph executor reproduces PyTorch', () => {
       for (const [i, value] of summary.samples) expect(Math.abs((y[i] as number) - value)).toBeLessThan(1e-4 + 1e-4 * Math.abs(value));
     });
   }
+});
+
+describe('the graph executor frees as it goes', () => {
+  // x -> a -> b -> c; y = c + a: the skip a is read last by the add, b by r3.
+  const path = join(mkdtempSync(join(tmpdir(), 'seprof-executor-')), 'skip.onnx');
+  writeFileSync(
+    path,
+    encodeModel({
+      nodes: [
+        { op: 'Relu', inputs: ['x'], outputs: ['a'], name: 'r1' },
+        { op: 'Relu', inputs: ['a'], outputs: ['b'], name: 'r2' },
+        { op: 'Relu', inputs: ['b'], outputs: ['c'], name: 'r3' },
+        { op: 'Add', inputs: ['c', 'a'], outputs: ['y'], name: 'add' },
+      ],
+    }),
+  );
+  const executor = new GraphExecutor(inferShapes(readModelFile(path), new Map()));
+
+  it('holds each activation until its last reader ran; then only the outputs are left, and the input stays the caller\'s', () => {
+    const x = tf.ones([1, 4, 4, 8]);
+    const before = tf.memory().numTensors;
+    const alive: number[] = [];
+    const [y] = executor.run(new Map([['x', x]]), (_, run) => {
+      const out = run();
+      alive.push(tf.memory().numTensors - before);
+      return out;
+    });
+    // After r3: a, b and c (b goes once r3 ran); after the add: a, c and y.
+    expect(alive).toEqual([1, 2, 3, 3]);
+    expect(tf.memory().numTensors - before).toBe(1);
+    expect(Array.from((y as tf.Tensor).dataSync().slice(0, 2))).toEqual([2, 2]);
+    expect(x.isDisposed).toBe(false);
+    tf.dispose([x, y as tf.Tensor]);
+  });
+
+  it('leaves nothing behind when a module fails midway', () => {
+    const x = tf.ones([1, 4, 4, 8]);
+    const before = tf.memory().numTensors;
+    const failing = (m: { name: string }, run: () => tf.Tensor): tf.Tensor => {
+      if (m.name === 'add') throw new Error('the add failed');
+      return run();
+    };
+    expect(() => executor.run(new Map([['x', x]]), failing)).toThrow('the add failed');
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
 });

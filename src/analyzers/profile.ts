@@ -9,6 +9,7 @@ import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency, Timing } from './measured/timing';
 import type { OnProgress } from './measured/progress';
 import { loadFileModel } from '../model/file-support';
+import { livePeakBytes } from '../model/graph/schedule';
 import type { SeBlock } from '../model/graph/se-blocks';
 import { fileRequest, plainTwin, type FileSpec, type Spec } from '../model/spec';
 import { formatBytes } from '../parse';
@@ -94,13 +95,19 @@ export interface ProfileOptions {
  * of them; one more of the largest is a kernel's scratch (wasm's Mean transposes its input).
  * Timed, the weights are distinct and the backend keeps a packed copy of each. A backward pass
  * keeps every activation and adds a gradient for each activation and each weight. A model
- * file's pass comes to the same sum: it runs in one tidy, which frees nothing before it ends
- * (every activation, and about as much again in kernel intermediates and the layout copies
- * around views), and its weights are its own, each packed once more.
+ * file's forward frees as a network's does, but its graph may keep any number alive (a
+ * detector's skips and heads): `fileLiveBytes`, its live peak with the inputs and each step's
+ * intermediates, is read from the schedule the executor frees by (`livePeakBytes`); its weights
+ * are its own, each packed once more.
  */
-export function measuredRunBytes(sizes: Sizes, largestActivationBytes: bigint, { training = false, timed = false, file = false } = {}): bigint {
+export function measuredRunBytes(
+  sizes: Sizes,
+  largestActivationBytes: bigint,
+  { training = false, timed = false, fileLiveBytes }: { training?: boolean; timed?: boolean; fileLiveBytes?: bigint | undefined } = {},
+): bigint {
   const largest = largestActivationBytes;
-  if (training || file) return sizes.inputBytes + 2n * (sizes.activationBytes + sizes.paramBytes) + largest;
+  if (training) return sizes.inputBytes + 2n * (sizes.activationBytes + sizes.paramBytes) + largest;
+  if (fileLiveBytes !== undefined) return 2n * sizes.paramBytes + fileLiveBytes;
   const live = sizes.activationBytes < 3n * largest ? sizes.activationBytes : 3n * largest;
   return sizes.inputBytes + (timed ? 2n : 1n) * sizes.paramBytes + live + largest;
 }
@@ -168,7 +175,7 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   const needed = measuredRunBytes(base.sizes, largestActivationBytes(layers), {
     training: options.training === true,
     timed: options.timing !== undefined,
-    file: spec.block === 'file',
+    fileLiveBytes: spec.block === 'file' ? livePeakBytes(loadFileModel(fileRequest(spec)).inferred) : undefined,
   });
   if (options.maxMemoryBytes !== undefined && needed > options.maxMemoryBytes) {
     return { ...base, check: skippedCheck(`it needs ${memoryVersusBudget(needed, options.maxMemoryBytes)} (--max-memory)`, layers.length) };

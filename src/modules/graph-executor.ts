@@ -14,6 +14,8 @@ import { alignedShape, constantOperand, ELEMENTWISE_OPS, padSpec, softmaxAxis, t
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from '../model/graph/types';
 import { floatWeights } from '../model/graph/weights';
 import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
+import { ALIAS_VIEWS, schedule, type Step } from '../model/graph/schedule';
+import { LiveValues } from './live-values';
 
 /** The ops this executor runs; a graph with any other computing op is not measured. */
 const EXECUTABLE_OPS: ReadonlySet<string> = new Set([
@@ -70,6 +72,11 @@ function softmaxOver(x: tf.Tensor, axis: number): tf.Tensor {
   return tf.transpose(tf.softmax(tf.transpose(x, perm)), back);
 }
 
+/** The activations a node reads, by tensor name. */
+interface Values {
+  get(name: string): tf.Tensor | undefined;
+}
+
 export interface ModuleWeights {
   params: bigint;
   buffers: bigint;
@@ -83,11 +90,13 @@ export class GraphExecutor {
   private readonly constants = new Map<string, tf.Tensor>();
   /** The nodes of modules run as one formula: runnable whatever their op types. */
   private readonly formulaNodes: ReadonlySet<GraphNode>;
+  private readonly steps: readonly Step[];
 
   constructor(private readonly g: InferredGraph) {
     this.index = new GraphIndex(g);
     this.modules = graphModules(g);
     this.formulaNodes = new Set(this.modules.flatMap((m) => (FORMULAS.has(m.fused) ? m.nodes : [])));
+    this.steps = schedule(g);
   }
 
   /** What this executor cannot run, by op type: a graph with any of it is not measured. */
@@ -202,7 +211,7 @@ export class GraphExecutor {
   }
 
   /** nn.LayerNorm over the stored axes of its NCHW ones. */
-  private layerNorm(values: Map<string, tf.Tensor>, m: GraphModule): tf.Tensor {
+  private layerNorm(values: Values, m: GraphModule): tf.Tensor {
     const { axis, epsilon } = layerNormParts(this.index, m);
     const x = this.input(values, m.nodes[0] as GraphNode, 0);
     const axes = [...x.shape.keys()].filter((a) => a >= axis).map((a) => storedAxis(a, x.rank));
@@ -277,7 +286,7 @@ export class GraphExecutor {
   }
 
   /** A node input: an activation, a weight, or a folded constant. */
-  private input(values: Map<string, tf.Tensor>, node: GraphNode, position: number): tf.Tensor {
+  private input(values: Values, node: GraphNode, position: number): tf.Tensor {
     const tensor = node.inputs[position] ?? '';
     const value = values.get(tensor);
     if (value !== undefined) return value;
@@ -302,7 +311,7 @@ export class GraphExecutor {
   }
 
   /** One computing node on stored (NHWC) tensors. */
-  private compute(values: Map<string, tf.Tensor>, node: GraphNode, m: GraphModule): tf.Tensor {
+  private compute(values: Values, node: GraphNode, m: GraphModule): tf.Tensor {
     const x = (i: number): tf.Tensor => this.input(values, node, i);
     const hasBias = (node.inputs[2] ?? '') !== '';
     switch (node.opType) {
@@ -406,29 +415,8 @@ export class GraphExecutor {
     }
   }
 
-  /**
-   * One module on stored tensors: Linear + bias is one fused kernel; HardSigmoid then Mul, GELU and
-   * LayerNorm spelled out run PyTorch's formula; SiLU runs Sigmoid, then Mul.
-   */
-  private runModule(values: Map<string, tf.Tensor>, m: GraphModule): tf.Tensor {
-    const x = (): tf.Tensor => this.input(values, m.nodes[0] as GraphNode, 0);
-    switch (m.fused) {
-      case 'hardswish':
-        return hardSwish(x());
-      case 'gelu':
-        return gelu(x());
-      case 'layernorm':
-        return this.layerNorm(values, m);
-      default: {
-        const nodes = m.fused === 'linear-bias' ? [m.main] : m.nodes;
-        for (const n of nodes.slice(0, -1)) values.set(n.outputs[0] ?? '', this.compute(values, n, m));
-        return this.compute(values, nodes.at(-1) as GraphNode, m);
-      }
-    }
-  }
-
   /** A binary elementwise op on stored tensors, its constant operand prepared beforehand. */
-  private elementwise(values: Map<string, tf.Tensor>, node: GraphNode): tf.Tensor {
+  private elementwise(values: Values, node: GraphNode): tf.Tensor {
     const at = constantOperand(this.index, node);
     const [a, b] = [0, 1].map((i) => (i === at ? this.constant(node, i) : this.input(values, node, i))) as [tf.Tensor, tf.Tensor];
     switch (node.opType) {
@@ -453,9 +441,9 @@ export class GraphExecutor {
   }
 
   /** A view: the same data under the inferred NCHW shapes, laid out NHWC again when rank 4. */
-  private view(values: Map<string, tf.Tensor>, node: GraphNode): tf.Tensor[] {
+  private view(values: Values, node: GraphNode): tf.Tensor[] {
     const x = this.input(values, node, 0);
-    if (['Identity', 'Dropout', 'Cast', 'Expand'].includes(node.opType)) return [x];
+    if (ALIAS_VIEWS.has(node.opType)) return [x];
     const logical = toNchw(x);
     switch (node.opType) {
       case 'Slice': {
@@ -478,26 +466,57 @@ export class GraphExecutor {
   }
 
   /**
-   * Runs the graph on `input` (NCHW values, stored NHWC); `around` wraps each module's run
-   * (to attribute the kernels it records). Returns the stored outputs; the caller disposes them.
+   * Runs the graph on `inputs` (NCHW values, stored NHWC), step by step as `schedule` orders
+   * it, freeing each activation once its last reader ran: a pass holds what later steps still
+   * read, not every activation. `around` wraps each module's run (to attribute the kernels it records); the
+   * module's own intermediates go when it ends. Returns the stored outputs; the caller disposes
+   * them, and the inputs stay the caller's.
    */
-  run(inputs: ReadonlyMap<string, tf.Tensor>, around: (m: GraphModule, run: () => void) => void = (_, run) => run()): tf.Tensor[] {
-    const values = new Map(inputs);
-    const moduleOf = new Map(this.modules.flatMap((m) => m.nodes.map((n) => [n, m] as const)));
-    const done = new Set<GraphModule>();
-    for (const node of this.g.order) {
-      if (this.g.folded.has(node)) continue;
-      const m = moduleOf.get(node);
-      if (m === undefined) {
-        if (!VIEWS.has(node.opType)) throw new Error(`the executor cannot run ${node.opType} (node '${node.name}')`);
-        this.view(values, node).forEach((t, i) => values.set(node.outputs[i] ?? '', t));
-        continue;
+  run(inputs: ReadonlyMap<string, tf.Tensor>, around: (m: GraphModule, run: () => tf.Tensor) => tf.Tensor = (_, run) => run()): tf.Tensor[] {
+    const values = new LiveValues(inputs);
+    try {
+      for (const step of this.steps) {
+        if ('view' in step) {
+          if (!VIEWS.has(step.view.opType)) throw new Error(`the executor cannot run ${step.view.opType} (node '${step.view.name}')`);
+          tf.tidy(() => this.view(values, step.view)).forEach((t, i) => values.set(step.view.outputs[i] ?? '', t));
+        } else {
+          values.set(step.module.output, around(step.module, () => tf.tidy(() => this.runModule(values, step.module))));
+        }
+        for (const name of step.frees) values.free(name);
       }
-      if (done.has(m)) continue;
-      done.add(m);
-      around(m, () => values.set(m.output, this.runModule(values, m)));
+      return this.g.graph.outputs.map((name) => values.get(name) as tf.Tensor);
+    } catch (error) {
+      values.disposeAll();
+      throw error;
     }
-    return this.g.graph.outputs.map((name) => values.get(name) as tf.Tensor);
+  }
+
+  /**
+   * One module on stored tensors: its output. Linear + bias is one fused kernel; HardSigmoid then
+   * Mul, GELU and LayerNorm spelled out run PyTorch's formula; SiLU runs Sigmoid, then Mul.
+   */
+  private runModule(values: Values, m: GraphModule): tf.Tensor {
+    const x = (): tf.Tensor => this.input(values, m.nodes[0] as GraphNode, 0);
+    switch (m.fused) {
+      case 'hardswish':
+        return hardSwish(x());
+      case 'gelu':
+        return gelu(x());
+      case 'layernorm':
+        return this.layerNorm(values, m);
+      default: {
+        // The first node of a fused pair writes a tensor only the second reads.
+        const inner = new Map<string, tf.Tensor>();
+        const scope: Values = { get: (name) => inner.get(name) ?? values.get(name) };
+        let output: tf.Tensor | undefined;
+        for (const n of m.fused === 'linear-bias' ? [m.main] : m.nodes) {
+          output = this.compute(scope, n, m);
+          inner.set(n.outputs[0] ?? '', output);
+        }
+        if (output === undefined) throw new Error(`module ${m.name} has no nodes`);
+        return output;
+      }
+    }
   }
 
   dispose(): void {
@@ -510,7 +529,7 @@ export class GraphExecutor {
   }
 }
 
-/** A random input per graph input, stored NHWC when rank 4. */
+/** A random input per graph input, stored NHWC when rank 4 (the NCHW draw freed). */
 export function randomInputs(g: InferredGraph): Map<string, tf.Tensor> {
-  return new Map([...g.inputShapes].map(([name, shape]) => [name, toNhwc(tf.randomNormal([...shape]))]));
+  return new Map([...g.inputShapes].map(([name, shape]) => [name, tf.tidy(() => toNhwc(tf.randomNormal([...shape])))]));
 }

@@ -3,13 +3,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadFileModel } from '../../model/file-model';
 import { GraphIndex } from '../../model/graph/graph-index';
+import type { InferredGraph } from '../../model/graph/infer';
 import type { GraphModule } from '../../model/graph/modules';
 import { constantOperand, ELEMENTWISE_OPS, softmaxAxis } from '../../model/graph/op-attrs';
 import { attrInts } from '../../model/graph/types';
 import { fileRequest, type FileSpec } from '../../model/spec';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
 import { useBackend } from './backend';
-import { quietly, type MeasureOptions, type Measurement } from './index';
+import type { BackendChoice } from './backend-choice';
+import { quietly, withKernelFallback, type MeasureOptions, type Measurement } from './index';
 import { VIEW_KERNELS, type LayerFacts } from './kernels';
 import { timeRuns } from './latency';
 import { assertFits, skipOnMemoryFault } from './memory';
@@ -43,42 +45,45 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
     if (options.training === true) return { skipped: 'the measured backward pass of model files is not built yet' };
     const weightless = [...inferred.graph.initializers.values()].find((i) => i.values === undefined && i.data === undefined);
     if (weightless !== undefined) return { skipped: `the file holds no weights for initializer '${weightless.name}'` };
-    const backend = await useBackend(options.backend);
     const executor = new GraphExecutor(inferred);
     const missing = executor.unsupported();
     if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')} (or seprof has no op kind for it) yet` };
-    assertFits(backend.name, options.peakBytes);
-    const inputs = randomInputs(inferred);
-    try {
-      // Weights are allocated (and transposed to NHWC kernels) before anything is profiled.
-      const index = new GraphIndex(inferred);
-      const facts = new Map(executor.modules.map((m) => [m, factsOf(executor, index, m)]));
-      const forward = (): number => {
-        const start = performance.now();
-        const outputs = tf.tidy(() => executor.run(inputs));
-        for (const out of outputs) out.dataSync();
-        tf.dispose(outputs);
-        return performance.now() - start;
-      };
-      forward();
-      const pass = await recordPass<GraphModule>(
-        (around) => {
-          tf.dispose(tf.tidy(() => executor.run(inputs, around)));
-        },
-        { total: executor.modules.length, onProgress: options.onProgress },
-      );
-      const { ops, unrecognised, between } = readPass(pass, {
-        facts: (m) => facts.get(m) as LayerFacts,
-        label: (m) => `${m.name} (${m.main.name})`,
-        // A softmax over a middle axis moves it last and back: layout, as between modules.
-        layout: (k) => k.name === 'Transpose',
-      });
-      for (const k of between) if (!LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
-      const latency = options.timing === undefined ? undefined : timeRuns(forward, options.timing, options.onProgress);
-      return { backend, ops, unrecognised, ...(latency && { latency }) };
-    } finally {
-      tf.dispose([...inputs.values()]);
-      executor.dispose();
-    }
+    return withKernelFallback(options.backend, (choice) => measureOn(executor, inferred, options, choice));
   }));
+}
+
+/** One measured run on the chosen backend; the executor's weights are made on it and freed after. */
+async function measureOn(executor: GraphExecutor, inferred: InferredGraph, options: MeasureOptions, choice: BackendChoice): Promise<Measurement> {
+  const backend = await useBackend(choice);
+  assertFits(backend.name, options.peakBytes);
+  const inputs = randomInputs(inferred);
+  try {
+    // Weights are allocated (and transposed to NHWC kernels) before anything is profiled.
+    const index = new GraphIndex(inferred);
+    const facts = new Map(executor.modules.map((m) => [m, factsOf(executor, index, m)]));
+    const forward = (): number => {
+      const start = performance.now();
+      const outputs = executor.run(inputs);
+      for (const out of outputs) out.dataSync();
+      tf.dispose(outputs);
+      return performance.now() - start;
+    };
+    forward();
+    const pass = await recordPass<GraphModule>((around) => tf.dispose(executor.run(inputs, around)), {
+      total: executor.modules.length,
+      onProgress: options.onProgress,
+    });
+    const { ops, unrecognised, between } = readPass(pass, {
+      facts: (m) => facts.get(m) as LayerFacts,
+      label: (m) => `${m.name} (${m.main.name})`,
+      // A softmax over a middle axis moves it last and back: layout, as between modules.
+      layout: (k) => k.name === 'Transpose',
+    });
+    for (const k of between) if (!LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
+    const latency = options.timing === undefined ? undefined : timeRuns(forward, options.timing, options.onProgress);
+    return { backend, ops, unrecognised, ...(latency && { latency }) };
+  } finally {
+    tf.dispose([...inputs.values()]);
+    executor.dispose();
+  }
 }

@@ -65,9 +65,8 @@ type LayerOutput = tf.Tensor | tf.Tensor[];
 
 /** How a pass over the layers reports and cleans up behind itself. */
 interface WalkOptions {
-  /** The phase named to `onProgress`, told after every layer. */
-  phase?: string;
-  onProgress?: OnProgress | undefined;
+  /** Told after every layer: how many have run, of how many. */
+  onLayer?: ((done: number, total: number) => void) | undefined;
   /** When given, each layer's weights are freed once it ran, and added here: for the last pass over a model. */
   released?: Set<tfl.LayerVariable> | undefined;
 }
@@ -86,7 +85,7 @@ async function walkLayers(
   model: tfl.LayersModel,
   x: tf.Tensor,
   visit: (layer: tfl.layers.Layer, inputs: tf.Tensor[], run: () => LayerOutput) => LayerOutput | Promise<LayerOutput>,
-  { phase = 'layers', onProgress, released }: WalkOptions = {},
+  { onLayer, released }: WalkOptions = {},
 ): Promise<void> {
   const values = new Map<number, tf.Tensor>();
   const modelInput = model.inputs[0];
@@ -129,7 +128,7 @@ async function walkLayers(
           released.add(weight);
         }
       }
-      onProgress?.(done + 1, steps.length, phase);
+      onLayer?.(done + 1, steps.length);
     }
   } finally {
     for (const value of values.values()) if (value !== x) value.dispose();
@@ -137,7 +136,7 @@ async function walkLayers(
 }
 
 /** A layer-by-layer pass under one tf.profile, each layer's kernels recorded as its own. */
-function recordLayers(model: tfl.LayersModel, x: tf.Tensor, { onProgress, released }: Omit<WalkOptions, 'phase'>): Promise<RecordedPass<tfl.layers.Layer>> {
+function recordLayers(model: tfl.LayersModel, x: tf.Tensor, { onProgress, released }: { onProgress: OnProgress | undefined; released?: Set<tfl.LayerVariable> }): Promise<RecordedPass<tfl.layers.Layer>> {
   const pass = (around: Around<tfl.layers.Layer>): Promise<void> => walkLayers(model, x, (layer, _, run) => around(layer, run), { released });
   return recordPass(pass, { total: layerSteps(model).length, onProgress });
 }
@@ -172,7 +171,7 @@ async function layerGradients(model: tfl.LayersModel, x: tf.Tensor, ops: readonl
     gradients.push({ facts, hasOp: withOps.has(layer.name), kernels: await layerGradientKernels(layer, inputs) });
     return run();
   };
-  await walkLayers(model, x, visit, { phase: 'layer gradients', onProgress });
+  await walkLayers(model, x, visit, { onLayer: (done, total) => onProgress?.(done, total, 'layer gradients') });
   return gradients;
 }
 
@@ -198,20 +197,26 @@ export function measure(spec: Spec, options: MeasureOptions): Promise<Measuremen
 
 /** Measures a model built on the chosen backend, on a random NHWC input of the given shape. */
 export function measureModel(build: () => tfl.LayersModel, inputShape: readonly number[], options: MeasureOptions): Promise<Measurement> {
-  return skipOnMemoryFault(() => quietly(async () => {
-    try {
-      return await measureLoudly(build, inputShape, options, options.backend);
-    } catch (error) {
-      // A kernel the backend lacks: auto moves to cpu, which implements every kernel, and says so.
-      const kernel = missingKernel(error);
-      if (kernel === undefined) throw error;
-      if (options.backend === 'auto' && tf.getBackend() !== 'cpu') {
-        process.stderr.write(`seprof: the ${tf.getBackend()} backend has no kernel '${kernel}' that this model needs; measuring on cpu instead, which is slower\n`);
-        return measureLoudly(build, inputShape, options, 'cpu');
-      }
-      throw new UsageError(`backend '${tf.getBackend()}' has no kernel '${kernel}' that this model needs; try --backend cpu`);
+  return skipOnMemoryFault(() => quietly(() => withKernelFallback(options.backend, (choice) => measureLoudly(build, inputShape, options, choice))));
+}
+
+/**
+ * Runs `measureOn` on the chosen backend. When that backend lacks a kernel the model needs,
+ * auto moves to cpu, which implements every kernel, and says so; a backend asked for by name
+ * is refused with the hint.
+ */
+export async function withKernelFallback<T>(choice: BackendChoice, measureOn: (choice: BackendChoice) => Promise<T>): Promise<T> {
+  try {
+    return await measureOn(choice);
+  } catch (error) {
+    const kernel = missingKernel(error);
+    if (kernel === undefined) throw error;
+    if (choice === 'auto' && tf.getBackend() !== 'cpu') {
+      process.stderr.write(`seprof: the ${tf.getBackend()} backend has no kernel '${kernel}' that this model needs; measuring on cpu instead, which is slower\n`);
+      return measureOn('cpu');
     }
-  }));
+    throw new UsageError(`backend '${tf.getBackend()}' has no kernel '${kernel}' that this model needs; try --backend cpu`);
+  }
 }
 
 function missingKernel(error: unknown): string | undefined {
