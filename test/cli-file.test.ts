@@ -104,6 +104,17 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(Number(p.overhead?.plainTotals.params)).toBe(resnet.params.conv1 + resnet.params.conv2 + resnet.params.conv3);
   });
 
+  it('takes the file as a bare path in explain too, as --file', () => {
+    const model = join(FIXTURES, 'se_resnet_block.onnx');
+    const bare = seprof(['explain', model, '--json']);
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toBe(seprof(['explain', '--file', model, '--json']).stdout);
+    // A mistyped path is a missing file, not an unknown command.
+    expectUsageError(seprof(['explain', join(FIXTURES, 'no-such.onnx')]), /cannot read model file .*no-such\.onnx: no such file/);
+    expectUsageError(seprof(['no-such.onnx']), /cannot read model file no-such\.onnx: no such file/);
+    expectUsageError(seprof(['resnet50']), /unknown command 'resnet50'/);
+  });
+
   it('reads the external-data copy to the same counts, and sets the batch with --input', () => {
     const external = profileJson([join(FIXTURES, 'se_resnet_block_external.onnx')]);
     expect(external.totals.counts['thop']).toBe(profileJson([join(FIXTURES, 'se_resnet_block.onnx')]).totals.counts['thop']);

@@ -80,11 +80,17 @@ function failure(error: unknown, argv: readonly string[], terminal: Terminal): n
   return code;
 }
 
-/** `seprof model.onnx ...` is `seprof --file model.onnx ...`: a first argument that is no command but an existing file. */
+/**
+ * `seprof model.onnx ...` is `seprof --file model.onnx ...`, and `seprof explain model.onnx` is
+ * `seprof explain --file model.onnx`: a bare path where a command takes --file, one that exists
+ * or reads as a path (so that a mistyped one is told it is missing, not an unknown command).
+ */
 function withFileArgument(argv: readonly string[]): readonly string[] {
-  const first = argv[0];
-  if (first === undefined || first.startsWith('-') || first in SUBCOMMANDS || first === 'help' || !existsSync(first)) return argv;
-  return ['--file', first, ...argv.slice(1)];
+  const at = argv[0] === 'explain' ? 1 : 0;
+  const path = argv[at];
+  if (path === undefined || path.startsWith('-') || path in SUBCOMMANDS || path === 'help') return argv;
+  if (!existsSync(path) && !/[\\/]|\.(onnx|json)$/i.test(path)) return argv;
+  return [...argv.slice(0, at), '--file', path, ...argv.slice(at + 1)];
 }
 
 /** `seprof help [command]` is `seprof [command] --help`: the same text, one way to write it. */
