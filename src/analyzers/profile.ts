@@ -1,6 +1,7 @@
 // One profile of one spec: analytic counts, and when asked the measured cross-check.
 import { analyticOps, inputShape } from './analytic';
 import { fileOps, type Unsupported } from './analytic/file-graph';
+import type { FanOut } from './backward/gradient-sums';
 import type { Training } from './backward/training';
 import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Check } from './check';
 import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';
@@ -9,6 +10,7 @@ import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency, Timing } from './measured/timing';
 import type { OnProgress } from './measured/progress';
 import { loadFileModel } from '../model/file-support';
+import { graphFanOuts } from '../model/graph/fan-outs';
 import { livePeakBytes } from '../model/graph/schedule';
 import type { SeBlock } from '../model/graph/se-blocks';
 import { fileRequest, plainTwin, type FileSpec, type Spec } from '../model/spec';
@@ -155,13 +157,18 @@ function memoryVersusBudget(needed: bigint, budget: bigint): string {
   return `about ${rough}, above the memory budget of ${roughBudget}`;
 }
 
+/** A model file's gradient sums follow its graph: a view that computes reads its input as an op does. */
+function fileFanOuts(spec: FileSpec): FanOut[] {
+  return graphFanOuts(loadFileModel(fileRequest(spec)).inferred);
+}
+
 export async function profile(spec: Spec, options: ProfileOptions): Promise<Profile> {
   const layers = analyticOps(spec).map(countLayer);
   const totals = totalsOf(layers);
   const overhead = overheadOf(spec, totals);
   // The backward pass's modules load only with --training.
   const training = options.training === true ? await import('./backward/training.js') : undefined;
-  const backward = training?.analyticBackward(layers);
+  const backward = training?.analyticBackward(layers, spec.block === 'file' ? fileFanOuts(spec) : undefined);
   const base = {
     spec,
     ...(spec.block === 'file' && { file: findingsOf(spec, layers) }),

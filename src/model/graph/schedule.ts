@@ -18,7 +18,7 @@ export type Step = ({ module: GraphModule } | { view: GraphNode }) & {
 const nodesOf = (step: { module: GraphModule } | { view: GraphNode }): readonly GraphNode[] => ('view' in step ? [step.view] : step.module.nodes);
 
 /** A tensor the graph computes as it runs: shaped, and neither a weight nor a folded constant. */
-function activationOf(g: InferredGraph, index: GraphIndex): (t: string) => boolean {
+export function activationOf(g: InferredGraph, index: GraphIndex): (t: string) => boolean {
   return (t) => t !== '' && g.tensors.has(t) && !index.isConstant(t);
 }
 
