@@ -11,11 +11,11 @@ import { VIEW_KERNELS, type KernelRecord, type LayerFacts } from './kernels';
  * Kernels of a backward pass that move data without arithmetic, besides the views: a model
  * file's layout transposes, and the zero padding that is a slice's gradient.
  */
-const MOVE_KERNELS: ReadonlySet<string> = new Set(['Tile', 'SplitV', 'Concat', 'Transpose', 'PadV2']);
+const MOVE_KERNELS: ReadonlySet<string> = new Set(['Tile', 'SplitV', 'Concat', 'Transpose', 'PadV2', 'ZerosLike']);
 
 /** Kernels with one arithmetic operation per output element. */
 const ELEMENTWISE_KERNELS: ReadonlySet<string> = new Set([
-  'Add', 'Sub', 'Multiply', 'RealDiv', 'Step', 'Rsqrt', 'LessEqual', 'Greater', 'Select', 'Neg', 'Square', 'Sqrt', 'Exp', 'Pow',
+  'Add', 'Sub', 'Multiply', 'RealDiv', 'Step', 'Rsqrt', 'LessEqual', 'Greater', 'Select', 'Neg', 'Square', 'Sqrt', 'Exp', 'Log', 'Pow',
 ]);
 
 const cost = (macs: bigint, flops: bigint): Counts => ({ macs, flops });
@@ -56,6 +56,11 @@ export function gradientKernelCost(kernel: KernelRecord, layer: LayerFacts): Cou
     case 'BatchMatMul': {
       const k = w === undefined ? undefined : contracted(x, w, y);
       return k === undefined ? undefined : product(numel(y) * BigInt(k));
+    }
+    case 'Conv2D': {
+      // A transposed convolution's input gradient: dy convolved with its filter [kh, kw, Cin, Cout].
+      const [kh = 1, kw = 1, cin = 1] = w ?? [];
+      return w === undefined || w.length !== 4 ? undefined : product(numel(y) * BigInt(kh * kw * cin));
     }
     case 'Conv2DBackpropInput': {
       const macs = w === undefined ? undefined : convGradientMacs(x, w); // inputs: dy, filter
