@@ -38,7 +38,8 @@ export function graphFanOuts(g: InferredGraph): GraphFanOut[] {
       const { view } = step;
       const [source = ''] = view.inputs;
       if (ALIAS_VIEWS.has(view.opType)) {
-        for (const out of view.outputs) dataOf.set(out, dataOf.get(source) ?? out);
+        const data = dataOf.get(source);
+        if (data !== undefined) for (const out of view.outputs) dataOf.set(out, data);
         continue;
       }
       read(source, `${view.opType} ${view.name}`);
