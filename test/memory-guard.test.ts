@@ -213,4 +213,28 @@ describe('a model file run that runs out of memory anyway', () => {
   it('is not mistaken for another error', async () => {
     await expect(failingWith(new Error('the executor cannot run Foo'))).rejects.toThrow('the executor cannot run Foo');
   });
+
+  it('in its backward pass (a gradient kernel, inside a module\'s profiled gradient) ends as skipped too', async () => {
+    // ReLU's gradient is the only reader of Step: the forward runs, the first module gradient with a ReLU faults.
+    const step = tf.getKernel('Step', 'wasm');
+    if (step === undefined) throw new Error('wasm has no Step');
+    tf.unregisterKernel('Step', 'wasm');
+    tf.registerKernel({
+      ...step,
+      kernelFunc: () => {
+        throw new Error('memory access out of bounds');
+      },
+    });
+    try {
+      expect((await profile(fileSpec('se_resnet_block.onnx'), { measure: true, backend: 'wasm' })).check.status).toBe('match');
+      const run = measureFile(fileSpec('se_resnet_block.onnx'), { backend: 'wasm', training: true });
+      await expect(run).rejects.toBeInstanceOf(MeasurementSkipped);
+      await expect(run).rejects.toThrow(/^the wasm backend ran out of memory \(memory access out of bounds\)$/);
+    } finally {
+      tf.unregisterKernel('Step', 'wasm');
+      tf.registerKernel(step);
+    }
+    const result = await profile(fileSpec('se_resnet_block.onnx'), { measure: true, backend: 'wasm', training: true });
+    expect(result.check).toMatchObject({ status: 'match', mismatches: [] });
+  });
 });
