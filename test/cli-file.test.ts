@@ -241,6 +241,14 @@ describe('seprof --file, measured in tfjs', () => {
     });
   }
 
+  it('measures the backward pass too (--training): every module\'s gradient and the gradient sums agree', () => {
+    const run = seprof([join(FIXTURES, 'mbv3_block.onnx'), '--training']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(12 layers: output shapes, params, buffers, 7 conventions; backward: macs, flops and gradient sums\)/);
+    expect(run.stdout).toMatch(/FLOPs \(flops\): +4,846,432 forward \+ 9,466,512 backward/);
+  });
+
   it('the external-data copy too (weights read from the data file)', () => {
     const run = seprof([join(FIXTURES, 'se_resnet_block_external.onnx'), '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(0);

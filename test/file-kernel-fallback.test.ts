@@ -46,3 +46,36 @@ describe('a model file on a backend without a kernel it needs', () => {
     );
   });
 });
+
+describe('a model file on a backend without a gradient kernel its backward pass needs', () => {
+  // Nearest upsampling's gradient, which only --training runs: take wasm's away, and put it back.
+  let resizeGrad: KernelConfig;
+  beforeAll(async () => {
+    await loadFileSupport();
+    await useBackend('wasm');
+    resizeGrad = getKernel('ResizeNearestNeighborGrad', 'wasm') as KernelConfig;
+  });
+  beforeEach(() => unregisterKernel('ResizeNearestNeighborGrad', 'wasm'));
+  afterEach(() => registerKernel(resizeGrad));
+
+  it('moves --backend auto to cpu with the same line, and the backward check agrees there', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const result = await profile(fileSpec('tiny_yolo_se.onnx'), { measure: true, backend: 'auto', training: true });
+      expect(result.measured?.backend.name).toBe('cpu');
+      expect(result.check).toMatchObject({ status: 'match', mismatches: [] });
+      expect(stderr.mock.calls.map(([line]) => String(line))).toEqual([
+        "seprof: the wasm backend has no kernel 'ResizeNearestNeighborGrad' that this model needs; measuring on cpu instead, which is slower\n",
+      ]);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
+  it('refuses with --backend wasm, and the forward alone still runs there', async () => {
+    await expect(measureFile(fileSpec('tiny_yolo_se.onnx'), { backend: 'wasm', training: true })).rejects.toThrow(
+      "backend 'wasm' has no kernel 'ResizeNearestNeighborGrad' that this model needs; try --backend cpu",
+    );
+    expect((await profile(fileSpec('tiny_yolo_se.onnx'), { measure: true, backend: 'wasm' })).check.status).toBe('match');
+  });
+});

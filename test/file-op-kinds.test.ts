@@ -61,13 +61,17 @@ describe('model-file op kinds', () => {
     expect(Object.values(counts(pad)).every((n) => n === 0n)).toBe(true);
   });
 
-  it('backward: tfjs gradients of each operand that is an activation; a constant gets none', () => {
+  it('backward: tfjs gradients of each operand that is an activation or learned; a literal constant gets none', () => {
     const back = (op: ReturnType<typeof makeOp>): bigint => countByRule(flopsBackward[op.kind], op);
     const [x, y] = [[2, 8, 4, 4], [2, 1, 4, 4]];
     // a * b, b broadcast over C: dy * b (256) for a; dy * a (256) and its sum over C (256 - 32) for b.
     expect(back(makeOp('m', 'mul', [x, y], x))).toBe(256n + 256n + 224n);
     // x * c: only x's gradient, dy * c.
     expect(back(makeOp('m', 'mul', [x], x, { attrs: { constant: { at: 1, shape: [1, 8, 1, 1] } } }))).toBe(256n);
+    // x * g, g a learned gain (params): dy * g (256), and g's gradient dy * x (256) summed over N, H, W (256 - 8).
+    expect(back(makeOp('m', 'mul', [x], x, { attrs: { constant: { at: 1, shape: [1, 8, 1, 1] } }, params: 8n }))).toBe(256n + 256n + 248n);
+    // x + b, b learned: x's gradient is dy; b's, dy summed into [1, 8, 1, 1].
+    expect(back(makeOp('a', 'add', [x], x, { attrs: { constant: { at: 1, shape: [1, 8, 1, 1] } }, params: 8n }))).toBe(248n);
     // c - x: x's gradient is -dy (256 negations); x - c: dy itself.
     expect(back(makeOp('s', 'sub', [x], x, { attrs: { constant: { at: 0, shape: [1, 1, 1, 1] } } }))).toBe(256n);
     expect(back(makeOp('s', 'sub', [x], x, { attrs: { constant: { at: 1, shape: [1, 1, 1, 1] } } }))).toBe(0n);
@@ -78,7 +82,10 @@ describe('model-file op kinds', () => {
     // softmax over n = 8 in 32 rows: dy * y, its row sums (32 * 7), times y, subtract.
     expect(back(makeOp('sm', 'softmax', [x], x, { attrs: { axis: 1 } }))).toBe(256n + 224n + 256n + 256n);
     expect(back(makeOp('t', 'tanh', [x], x))).toBe(3n * 256n);
-    expect(back(makeOp('pd', 'pad', [x], [2, 8, 6, 6]))).toBe(0n);
+    // Zeros and reflections: a slice of dy (tfjs drops the reflected copies' gradients); edge copies: each added into its edge.
+    expect(back(makeOp('pd', 'pad', [x], [2, 8, 6, 6], { attrs: { mode: 'constant' } }))).toBe(0n);
+    expect(back(makeOp('pd', 'pad', [x], [2, 8, 6, 6], { attrs: { mode: 'reflect' } }))).toBe(0n);
+    expect(back(makeOp('pd', 'pad', [x], [2, 8, 6, 6], { attrs: { mode: 'edge' } }))).toBe(576n - 256n);
     expect(countByRule(macsBackward.mul, makeOp('m', 'mul', [x, y], x))).toBe(0n);
   });
 });

@@ -39,8 +39,26 @@ describe('gradientKernelCost', () => {
     expect(gradientKernelCost(k('MaxPoolGrad', [[1, 2, 2, 3], [1, 4, 4, 3], [1, 2, 2, 3]], [[1, 4, 4, 3]]), facts)).toEqual({ macs: 0n, flops: 12n });
   });
 
+  it('reads a 2-D product as a batch of one (a Gemm, a Linear on rows)', () => {
+    // dy [1,8] x W [128,8]^T -> [1,128]; x^T [1,128] x dy [1,8] -> [128,8]: 1024 MACs each.
+    expect(gradientKernelCost(k('BatchMatMul', [[1, 8], [128, 8]], [[1, 128]]), facts)).toEqual({ macs: 1024n, flops: 2048n });
+    expect(gradientKernelCost(k('BatchMatMul', [[1, 128], [1, 8]], [[128, 8]]), facts)).toEqual({ macs: 1024n, flops: 2048n });
+  });
+
+  it("costs a transposed conv's input gradient, a conv of dy with its filter, as the forward conv", () => {
+    // dy 1x12x12x4 convolved by the filter [4, 4, 4, 8] (kh, kw, Cin of the conv = the op's Cout, Cout = the op's Cin) to 1x6x6x8.
+    expect(gradientKernelCost(k('Conv2D', [[1, 12, 12, 4], [4, 4, 4, 8]], [[1, 6, 6, 8]]), facts)).toEqual({ macs: 288n * 64n, flops: 2n * 288n * 64n });
+  });
+
+  it("the model files' gradient formulas: one operation per element; nearest upsampling adds each output gradient", () => {
+    for (const name of ['Square', 'Neg', 'Exp', 'Sqrt', 'Log', 'Pow', 'Greater', 'Select']) {
+      expect(gradientKernelCost(k(name, [[2, 3, 4]], [[2, 3, 4]]), facts), name).toEqual({ macs: 0n, flops: 24n });
+    }
+    expect(gradientKernelCost(k('ResizeNearestNeighborGrad', [[1, 8, 8, 3], [1, 4, 4, 3]], [[1, 4, 4, 3]]), facts)).toEqual({ macs: 0n, flops: 192n });
+  });
+
   it('moves data for free and does not guess unknown kernels', () => {
-    for (const name of ['Reshape', 'Cast', 'Tile', 'SplitV', 'fusedMatMul__op']) expect(gradientKernelCost(k(name, [[2, 3]], [[6]]), facts)).toBe('move');
+    for (const name of ['Reshape', 'Cast', 'Tile', 'SplitV', 'fusedMatMul__op', 'Transpose', 'PadV2', 'ZerosLike']) expect(gradientKernelCost(k(name, [[2, 3]], [[6]]), facts)).toBe('move');
     expect(gradientKernelCost(k('Softmax', [[2, 3]], [[2, 3]]), facts)).toBeUndefined();
   });
 });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inferShapes, type InferredGraph } from '../src/model/graph/infer';
-import { livePeakBytes, schedule } from '../src/model/graph/schedule';
+import { graphFanOuts } from '../src/model/graph/fan-outs';
+import { livePeakBytes, madeBytes, schedule } from '../src/model/graph/schedule';
 import { readModelFile } from '../src/model/model-file';
 import { encodeModel, type ModelSpec } from './support/onnx';
 
@@ -80,5 +81,58 @@ describe('the live peak of a model file', () => {
     };
     // add3: x, m1..m4 + s3 + 3T.
     expect(livePeakBytes(graphOf('fan', fan))).toBe(9n * T);
+  });
+});
+
+describe('what a forward pass makes, none freed (the training estimate)', () => {
+  it('counts a kernel per node, and the layout transposes of a rank-4 view around its own', () => {
+    // skip: four modules of one kernel each, every tensor T.
+    expect(madeBytes(graphOf('skip', skip))).toBe(4n * T);
+    const flatten: ModelSpec = {
+      nodes: [
+        { op: 'Relu', inputs: ['x'], outputs: ['a'], name: 'r1' },
+        { op: 'Flatten', inputs: ['a'], outputs: ['f'], name: 'flat' },
+        { op: 'Relu', inputs: ['f'], outputs: ['y'], name: 'r2' },
+      ],
+    };
+    expect(madeBytes(graphOf('flatten', flatten))).toBe(T + 3n * T + T);
+  });
+
+  it('counts the kernels of ops tfjs runs as formulas (HardSwish: add, relu6, multiply, divide)', () => {
+    const hardswish: ModelSpec = { opset: 14, nodes: [{ op: 'HardSwish', inputs: ['x'], outputs: ['y'], name: 'hs' }] };
+    expect(madeBytes(graphOf('hardswish', hardswish))).toBe(4n * T);
+  });
+});
+
+describe('the gradient sums of a model file', () => {
+  it('are the tensors read by several steps: modules, views that compute, and the loss for an output', () => {
+    // x -> a; two slices of a (its halves), the second read by r2 and the concat; a also an output.
+    const halves: ModelSpec = {
+      opset: 13,
+      nodes: [
+        { op: 'Relu', inputs: ['x'], outputs: ['a'], name: 'r1' },
+        { op: 'Slice', inputs: ['a', 's0', 'e0', 'ax'], outputs: ['h0'], name: 'first' },
+        { op: 'Slice', inputs: ['a', 's1', 'e1', 'ax'], outputs: ['h1'], name: 'second' },
+        { op: 'Relu', inputs: ['h1'], outputs: ['b'], name: 'r2' },
+        { op: 'Concat', inputs: ['h0', 'h1', 'b'], outputs: ['y'], name: 'cat', attrs: [{ name: 'axis', type: 2, i: 1 }] },
+      ],
+      initializers: [[`s0`, 0], ['e0', 4], ['s1', 4], ['e1', 8], ['ax', 1]].map(([name, v]) => ({ name: name as string, dims: [1], dataType: 7, int64Data: [v as number] })),
+      outputs: ['y', 'a'],
+    };
+    expect(graphFanOuts(graphOf('halves', halves))).toEqual([
+      { tensor: 'r1', readers: ['Slice first', 'Slice second', '(output)'], shape: [1, 8, 4, 4] },
+      { tensor: 'r1 (Slice second)', readers: ['r2', 'cat'], shape: [1, 4, 4, 4] },
+    ]);
+  });
+
+  it('look through a view that hands its tensor on, and count a module once however often it reads', () => {
+    const identity: ModelSpec = {
+      nodes: [
+        { op: 'Identity', inputs: ['x'], outputs: ['i'], name: 'same' },
+        { op: 'Mul', inputs: ['x', 'i'], outputs: ['y'], name: 'square' },
+      ],
+    };
+    expect(graphFanOuts(graphOf('square', identity))).toEqual([]);
+    expect(graphFanOuts(graphOf('skip', skip))).toEqual([{ tensor: 'r1', readers: ['r2', 'add'], shape: [1, 8, 4, 4] }]);
   });
 });

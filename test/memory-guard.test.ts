@@ -12,7 +12,7 @@ import { measureFile } from '../src/analyzers/measured/file';
 import { numel } from '../src/analyzers/ops';
 import { measuredRunBytes, profile } from '../src/analyzers/profile';
 import { loadFileModel, loadFileSupport } from '../src/model/file-support';
-import { livePeakBytes } from '../src/model/graph/schedule';
+import { livePeakBytes, madeBytes } from '../src/model/graph/schedule';
 import { buildSpec, fileRequest, type FileSpec } from '../src/model/spec';
 import { GraphExecutor, randomInputs } from '../src/modules/graph-executor';
 import { seprof } from './support/cli';
@@ -64,7 +64,45 @@ describe('the estimated peak of a measured run', () => {
       const held = BigInt(peakBytes - before);
       // Less than one tidy over the pass held: every activation alive at its end.
       expect(held, name).toBeLessThan(sizes.inputBytes + sizes.paramBytes + sizes.activationBytes);
-      expect(held, name).toBeLessThanOrEqual(measuredRunBytes(sizes, largest, { fileLiveBytes: livePeakBytes(inferred) }));
+      expect(held, name).toBeLessThanOrEqual(measuredRunBytes(sizes, largest, { file: { liveBytes: livePeakBytes(inferred), madeBytes: madeBytes(inferred) } }));
+    }
+  });
+});
+
+describe('the estimated peak of a training step on a model file', () => {
+  /** The largest peak any tf.profile saw while `work` ran: the measured path profiles every pass it runs. */
+  async function peakOf(work: () => Promise<unknown>): Promise<number> {
+    const engine = tf.engine();
+    const original = engine.profile.bind(engine);
+    let peak = 0;
+    const spy = vi.spyOn(engine, 'profile').mockImplementation(async (query) => {
+      const info = await original(query);
+      peak = Math.max(peak, info.peakBytes);
+      return info;
+    });
+    try {
+      await work();
+    } finally {
+      spy.mockRestore();
+    }
+    return peak;
+  }
+
+  it('covers what the forward, the module gradients and the whole graph\'s gradient hold, on every fixture with weights', async () => {
+    await useBackend('wasm');
+    const names = ['se_resnet_block', 'mbv3_block', 'tiny_yolo_se', 'tiny_yolo_ops', 'convnext_block', 'convnext_block_op17', 'vit_head', 'vit_head_op20'];
+    for (const name of names) {
+      const spec = fileSpec(`${name}.onnx`);
+      const { sizes, layers } = await profile(spec, { measure: false, backend: 'wasm' });
+      const largest = layers.reduce((most, l) => (numel(l.op.outputShape) > most ? numel(l.op.outputShape) : most), 0n) * 4n;
+      const { inferred } = loadFileModel(fileRequest(spec));
+      const before = tf.memory().numBytes;
+      const result = await peakOf(() => measureFile(spec, { backend: 'wasm', training: true }));
+      const held = BigInt(result - before);
+      const estimate = measuredRunBytes(sizes, largest, { training: true, file: { liveBytes: livePeakBytes(inferred), madeBytes: madeBytes(inferred) } });
+      expect(held, name).toBeGreaterThan(0n);
+      expect(held, name).toBeLessThanOrEqual(estimate);
+      expect(tf.memory().numBytes, name).toBe(before);
     }
   });
 });
@@ -174,5 +212,29 @@ describe('a model file run that runs out of memory anyway', () => {
 
   it('is not mistaken for another error', async () => {
     await expect(failingWith(new Error('the executor cannot run Foo'))).rejects.toThrow('the executor cannot run Foo');
+  });
+
+  it('in its backward pass (a gradient kernel, inside a module\'s profiled gradient) ends as skipped too', async () => {
+    // ReLU's gradient is the only reader of Step: the forward runs, the first module gradient with a ReLU faults.
+    const step = tf.getKernel('Step', 'wasm');
+    if (step === undefined) throw new Error('wasm has no Step');
+    tf.unregisterKernel('Step', 'wasm');
+    tf.registerKernel({
+      ...step,
+      kernelFunc: () => {
+        throw new Error('memory access out of bounds');
+      },
+    });
+    try {
+      expect((await profile(fileSpec('se_resnet_block.onnx'), { measure: true, backend: 'wasm' })).check.status).toBe('match');
+      const run = measureFile(fileSpec('se_resnet_block.onnx'), { backend: 'wasm', training: true });
+      await expect(run).rejects.toBeInstanceOf(MeasurementSkipped);
+      await expect(run).rejects.toThrow(/^the wasm backend ran out of memory \(memory access out of bounds\)$/);
+    } finally {
+      tf.unregisterKernel('Step', 'wasm');
+      tf.registerKernel(step);
+    }
+    const result = await profile(fileSpec('se_resnet_block.onnx'), { measure: true, backend: 'wasm', training: true });
+    expect(result.check).toMatchObject({ status: 'match', mismatches: [] });
   });
 });

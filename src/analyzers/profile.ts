@@ -1,6 +1,7 @@
 // One profile of one spec: analytic counts, and when asked the measured cross-check.
 import { analyticOps, inputShape } from './analytic';
 import { fileOps, type Unsupported } from './analytic/file-graph';
+import type { FanOut } from './backward/gradient-sums';
 import type { Training } from './backward/training';
 import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Check } from './check';
 import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';
@@ -9,7 +10,8 @@ import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency, Timing } from './measured/timing';
 import type { OnProgress } from './measured/progress';
 import { loadFileModel } from '../model/file-support';
-import { livePeakBytes } from '../model/graph/schedule';
+import { graphFanOuts } from '../model/graph/fan-outs';
+import { livePeakBytes, madeBytes } from '../model/graph/schedule';
 import type { SeBlock } from '../model/graph/se-blocks';
 import { fileRequest, plainTwin, type FileSpec, type Spec } from '../model/spec';
 import { formatBytes } from '../parse';
@@ -88,6 +90,21 @@ export interface ProfileOptions {
   maxMemoryBytes?: bigint | undefined;
 }
 
+/** What a model file's schedule (model/graph/schedule) says of a pass over it. */
+export interface FilePass {
+  /** The live peak of a forward that frees as it goes, with the inputs and each step's intermediates (`livePeakBytes`). */
+  liveBytes: bigint;
+  /** Every tensor a forward makes, none freed (`madeBytes`). */
+  madeBytes: bigint;
+}
+
+/**
+ * A training step on a model file holds, at the end of tfjs's backward pass, each tensor its
+ * forward made up to this many times: the copy the tape saves (wasm clones), its gradient, and
+ * the gradient formulas' own tensors (relu6's mask, erf's exp(-x^2)), kept until the pass ends.
+ */
+const TAPE_HOLDS = 4n;
+
 /**
  * Bytes a measured run holds at its peak. A forward frees each activation after its last
  * reader, which leaves at most three of the largest alive (a residual block's input, branch
@@ -96,18 +113,20 @@ export interface ProfileOptions {
  * Timed, the weights are distinct and the backend keeps a packed copy of each. A backward pass
  * keeps every activation and adds a gradient for each activation and each weight. A model
  * file's forward frees as a network's does, but its graph may keep any number alive (a
- * detector's skips and heads): `fileLiveBytes`, its live peak with the inputs and each step's
- * intermediates, is read from the schedule the executor frees by (`livePeakBytes`); its weights
- * are its own, each packed once more.
+ * detector's skips and heads): its live peak with the inputs and each step's intermediates is
+ * read from the schedule the executor frees by; its weights are its own, each packed once more.
+ * Its training step holds what its forward made (TAPE_HOLDS), and the weights and inputs three
+ * times: themselves, the tape's copies and their gradients.
  */
 export function measuredRunBytes(
   sizes: Sizes,
   largestActivationBytes: bigint,
-  { training = false, timed = false, fileLiveBytes }: { training?: boolean; timed?: boolean; fileLiveBytes?: bigint | undefined } = {},
+  { training = false, timed = false, file }: { training?: boolean; timed?: boolean; file?: FilePass | undefined } = {},
 ): bigint {
   const largest = largestActivationBytes;
+  if (training && file !== undefined) return 3n * (sizes.inputBytes + sizes.paramBytes) + TAPE_HOLDS * file.madeBytes;
   if (training) return sizes.inputBytes + 2n * (sizes.activationBytes + sizes.paramBytes) + largest;
-  if (fileLiveBytes !== undefined) return 2n * sizes.paramBytes + fileLiveBytes;
+  if (file !== undefined) return 2n * sizes.paramBytes + file.liveBytes;
   const live = sizes.activationBytes < 3n * largest ? sizes.activationBytes : 3n * largest;
   return sizes.inputBytes + (timed ? 2n : 1n) * sizes.paramBytes + live + largest;
 }
@@ -155,13 +174,23 @@ function memoryVersusBudget(needed: bigint, budget: bigint): string {
   return `about ${rough}, above the memory budget of ${roughBudget}`;
 }
 
+function filePass(spec: FileSpec): FilePass {
+  const { inferred } = loadFileModel(fileRequest(spec));
+  return { liveBytes: livePeakBytes(inferred), madeBytes: madeBytes(inferred) };
+}
+
+/** A model file's gradient sums follow its graph: a view that computes reads its input as an op does. */
+function fileFanOuts(spec: FileSpec): FanOut[] {
+  return graphFanOuts(loadFileModel(fileRequest(spec)).inferred);
+}
+
 export async function profile(spec: Spec, options: ProfileOptions): Promise<Profile> {
   const layers = analyticOps(spec).map(countLayer);
   const totals = totalsOf(layers);
   const overhead = overheadOf(spec, totals);
   // The backward pass's modules load only with --training.
   const training = options.training === true ? await import('./backward/training.js') : undefined;
-  const backward = training?.analyticBackward(layers);
+  const backward = training?.analyticBackward(layers, spec.block === 'file' ? fileFanOuts(spec) : undefined);
   const base = {
     spec,
     ...(spec.block === 'file' && { file: findingsOf(spec, layers) }),
@@ -175,7 +204,7 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   const needed = measuredRunBytes(base.sizes, largestActivationBytes(layers), {
     training: options.training === true,
     timed: options.timing !== undefined,
-    fileLiveBytes: spec.block === 'file' ? livePeakBytes(loadFileModel(fileRequest(spec)).inferred) : undefined,
+    file: spec.block === 'file' ? filePass(spec) : undefined,
   });
   if (options.maxMemoryBytes !== undefined && needed > options.maxMemoryBytes) {
     return { ...base, check: skippedCheck(`it needs ${memoryVersusBudget(needed, options.maxMemoryBytes)} (--max-memory)`, layers.length) };

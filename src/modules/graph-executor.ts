@@ -53,14 +53,19 @@ function storedPads(spec: PadSpec): [number, number][] {
   return pairs.map((_, axis) => pairs[pairs.length === 4 ? ([0, 2, 3, 1][axis] ?? axis) : axis] as [number, number]);
 }
 
-/** Edge padding (no tfjs kernel): each axis grown by copies of its first and last slices, one concat per axis. */
+/**
+ * Edge padding (no tfjs kernel): per padded axis, one split into the first slice, the middle
+ * and the last slice, and one concat with the edges repeated. A split reads the tensor once, so
+ * the gradient adds each copy's gradient into its edge and nothing more (slices would each add a
+ * whole zero-padded gradient into the tensor).
+ */
 function edgePad(x: tf.Tensor, pads: readonly [number, number][]): tf.Tensor {
   return pads.reduce((t, [before, after], axis) => {
     if (before === 0 && after === 0) return t;
     const size = t.shape[axis] as number;
-    const edge = (at: number): tf.Tensor => tf.slice(t, t.shape.map((_, a) => (a === axis ? at : 0)), t.shape.map((d, a) => (a === axis ? 1 : d)));
-    const [first, last] = [edge(0), edge(size - 1)];
-    return tf.concat([...new Array<tf.Tensor>(before).fill(first), t, ...new Array<tf.Tensor>(after).fill(last)], axis);
+    const parts = size === 1 ? [t] : tf.split(t, size === 2 ? [1, 1] : [1, size - 2, 1], axis);
+    const [first, last] = [parts[0] as tf.Tensor, parts.at(-1) as tf.Tensor];
+    return tf.concat([...new Array<tf.Tensor>(before).fill(first), ...parts, ...new Array<tf.Tensor>(after).fill(last)], axis);
   }, x);
 }
 
@@ -76,6 +81,12 @@ function softmaxOver(x: tf.Tensor, axis: number): tf.Tensor {
 interface Values {
   get(name: string): tf.Tensor | undefined;
 }
+
+/**
+ * Wraps one module's run; `wrt` gives what the module's gradient is taken with respect to (the
+ * activations it reads and its learned weights).
+ */
+export type ModuleAround = (m: GraphModule, run: () => tf.Tensor, wrt: () => tf.Tensor[]) => tf.Tensor;
 
 export interface ModuleWeights {
   params: bigint;
@@ -171,40 +182,61 @@ export class GraphExecutor {
    * tensors the kernels take: BN statistics are buffers, everything else params.
    */
   moduleWeights(m: GraphModule): ModuleWeights {
-    if (isLayerNorm(m)) return { params: this.layerNormWeights(m).learned, buffers: 0n };
+    const { learned, buffers } = this.moduleTensors(m);
+    const size = (ts: readonly tf.Tensor[]): bigint => ts.reduce((n, t) => n + BigInt(t.size), 0n);
+    return { params: size(learned), buffers: size(buffers) };
+  }
+
+  /** Every learned tensor the graph's kernels take, once: what a training step differentiates. */
+  learnedWeights(): tf.Tensor[] {
+    return [...new Set(this.modules.flatMap((m) => this.moduleTensors(m).learned))];
+  }
+
+  /**
+   * The tensors a module's kernels take as weights: learned ones (initializers: a grouped conv's
+   * per-group filters, a learned elementwise operand) and BN's running statistics (buffers).
+   */
+  private moduleTensors(m: GraphModule): { learned: tf.Tensor[]; buffers: tf.Tensor[] } {
+    if (isLayerNorm(m)) return { learned: this.layerNormWeights(m).learned, buffers: [] };
     // GELU's constants are its formula's.
-    if (m.fused === 'gelu') return { params: 0n, buffers: 0n };
-    let params = 0n;
-    let buffers = 0n;
+    if (m.fused === 'gelu') return { learned: [], buffers: [] };
+    const learned: tf.Tensor[] = [];
+    const buffers: tf.Tensor[] = [];
     for (const node of m.nodes) {
       const weighted = WEIGHTED.has(node.opType) || (m.fused === 'linear-bias' && node.opType === 'Add');
       if (!weighted && ELEMENTWISE_OPS.has(node.opType)) {
         const at = constantOperand(this.index, node);
         const operand = at === undefined ? undefined : this.constant(node, at);
         // A learned operand (an initializer) is params, as the analytic op says.
-        if (operand !== undefined && this.index.weight(node.inputs[at ?? 0] ?? '') !== undefined) params += BigInt(operand.size);
+        if (operand !== undefined && this.index.weight(node.inputs[at ?? 0] ?? '') !== undefined) learned.push(operand);
       }
       if (!weighted) continue;
       node.inputs.forEach((t, i) => {
         const name = this.index.weight(t);
         if (name === undefined) return;
-        const size = BigInt(this.weight(name, node, i).size);
-        if (node.opType === 'Conv' && i === 1 && this.isGrouped(node)) this.groupFilters(node);
-        if (node.opType === 'BatchNormalization' && i >= 3) buffers += size;
-        else params += size;
+        const weight = this.weight(name, node, i);
+        if (node.opType === 'Conv' && i === 1 && this.isGrouped(node)) learned.push(...this.groupFilters(node));
+        else if (node.opType === 'BatchNormalization' && i >= 3) buffers.push(weight);
+        else learned.push(weight);
       });
     }
-    return { params, buffers };
+    return { learned, buffers };
   }
 
-  /** A layernorm's scale and shift laid out against its input, and how many of their values are initializers. */
-  private layerNormWeights(m: GraphModule): LayerNormWeights & { learned: bigint } {
+  /** What a module's gradient is taken with respect to: the activations it reads and its learned weights, once each. */
+  private gradientInputs(values: Values, m: GraphModule): tf.Tensor[] {
+    const activations = m.nodes.flatMap((n) => n.inputs.flatMap((t) => values.get(t) ?? []));
+    return [...new Set([...activations, ...this.moduleTensors(m).learned])];
+  }
+
+  /** A layernorm's scale and shift laid out against its input, and those of them that are initializers. */
+  private layerNormWeights(m: GraphModule): LayerNormWeights & { learned: tf.Tensor[] } {
     const { scale, shift } = layerNormParts(this.index, m);
-    let learned = 0n;
+    const learned: tf.Tensor[] = [];
     const laidOut = (t: NodeInput | undefined): tf.Tensor | undefined => {
       if (t === undefined) return undefined;
       const tensor = this.constant(t.node, t.at);
-      if (this.index.weight(t.node.inputs[t.at] ?? '') !== undefined) learned += BigInt(tensor.size);
+      if (this.index.weight(t.node.inputs[t.at] ?? '') !== undefined) learned.push(tensor);
       return tensor;
     };
     return { scale: laidOut(scale), shift: laidOut(shift), learned };
@@ -260,9 +292,13 @@ export class GraphExecutor {
     return parts;
   }
 
-  /** A weight as the tfjs kernel wants it: conv filters HWIO, Gemm's B as [K, N]. */
+  /**
+   * A weight as the tfjs kernel wants it: conv filters HWIO, Gemm's B as [K, N]. One tensor per
+   * reading node: an initializer that exporters share between nodes (equal biases, through
+   * Identity) is each node's own parameter, as the analytic ops count it, and gets no summed gradient.
+   */
   private weight(name: string, reader: GraphNode, position: number): tf.Tensor {
-    const key = `${name}@${reader.opType}:${position}:${attrInt(reader, 'transB', 0n)}`;
+    const key = `${name}@${reader.name}:${position}`;
     const cached = this.weights.get(key);
     if (cached !== undefined) return cached;
     const init = this.g.graph.initializers.get(name);
@@ -351,7 +387,12 @@ export class GraphExecutor {
         const biasAt = add?.inputs.findIndex((t) => this.index.weight(t) !== undefined) ?? -1;
         // A Linear on channels-last 4-D (ConvNeXt) multiplies the last axis of the NCHW-ordered tensor: layout, in and out.
         const a = toNchw(x(0));
-        return toNhwc(add !== undefined && biasAt >= 0 ? tf.fused.matMul({ a, b: x(1), bias: this.input(values, add, biasAt) }) : tf.matMul(a, x(1)));
+        const b = x(1);
+        // Of a weight, as PyTorch's Linear: the leading axes are rows of one 2-D product (tfjs's
+        // fused gradient cannot sum a batch of weight gradients back into one weight).
+        const rows = b.rank === 2 && a.rank > 2 ? tf.reshape(a, [-1, a.shape.at(-1) ?? 1]) : a;
+        const y = add !== undefined && biasAt >= 0 ? tf.fused.matMul({ a: rows, b, bias: this.input(values, add, biasAt) }) : tf.matMul(rows, b);
+        return toNhwc(rows === a ? y : tf.reshape(y, [...a.shape.slice(0, -1), y.shape.at(-1) ?? 1]));
       }
       case 'Relu':
         return tf.relu(x(0));
@@ -468,11 +509,12 @@ export class GraphExecutor {
   /**
    * Runs the graph on `inputs` (NCHW values, stored NHWC), step by step as `schedule` orders
    * it, freeing each activation once its last reader ran: a pass holds what later steps still
-   * read, not every activation. `around` wraps each module's run (to attribute the kernels it records); the
-   * module's own intermediates go when it ends. Returns the stored outputs; the caller disposes
-   * them, and the inputs stay the caller's.
+   * read, not every activation. `around` wraps each module's run (to attribute the kernels it
+   * records, or to take the module's gradient with respect to `wrt`); the module's own
+   * intermediates go when it ends. Returns the stored outputs; the caller disposes them, and the
+   * inputs stay the caller's.
    */
-  run(inputs: ReadonlyMap<string, tf.Tensor>, around: (m: GraphModule, run: () => tf.Tensor) => tf.Tensor = (_, run) => run()): tf.Tensor[] {
+  run(inputs: ReadonlyMap<string, tf.Tensor>, around: ModuleAround = (_, run) => run()): tf.Tensor[] {
     const values = new LiveValues(inputs);
     try {
       for (const step of this.steps) {
@@ -480,7 +522,8 @@ export class GraphExecutor {
           if (!VIEWS.has(step.view.opType)) throw new Error(`the executor cannot run ${step.view.opType} (node '${step.view.name}')`);
           tf.tidy(() => this.view(values, step.view)).forEach((t, i) => values.set(step.view.outputs[i] ?? '', t));
         } else {
-          values.set(step.module.output, around(step.module, () => tf.tidy(() => this.runModule(values, step.module))));
+          const m = step.module;
+          values.set(m.output, around(m, () => tf.tidy(() => this.runModule(values, m)), () => this.gradientInputs(values, m)));
         }
         for (const name of step.frees) values.free(name);
       }

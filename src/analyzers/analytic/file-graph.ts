@@ -186,8 +186,10 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
       const axis = softmaxAxis(index.g, node);
       return { ...base, kind: axis === undefined ? '' : 'softmax', attrs: axis === undefined ? {} : { axis } };
     }
-    case 'Pad':
-      return { ...base, kind: padSpec(index.g, node) === undefined ? '' : 'pad' };
+    case 'Pad': {
+      const spec = padSpec(index.g, node);
+      return spec === undefined ? { ...base, kind: '' } : { ...base, kind: 'pad', attrs: { mode: spec.mode } };
+    }
     case 'Gelu':
       // nn.GELU(approximate='tanh') is another formula: not counted as gelu.
       return { ...base, kind: attrString(node, 'approximate', 'none') === 'none' ? 'gelu' : '' };

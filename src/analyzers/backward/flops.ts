@@ -21,10 +21,10 @@ const normalised = (op: Op): bigint => inp(op) / normRows(op);
 /** Summing dy over the axes an operand was broadcast along, into its shape. */
 const reduced = (op: Op, x: Operand): bigint => out(op) - numel(x.shape);
 
-/** The gradient of each activation operand of a binary op: what `dy` costs to turn into it. */
+/** The gradient of each operand of a binary op that gets one (not a literal constant): what `dy` costs to turn into it. */
 function perOperand(op: Op, a: (x: Operand, other: Operand) => bigint, b: (x: Operand, other: Operand) => bigint): bigint {
   const [left, right] = operands(op);
-  return (left.activation ? a(left, right) : 0n) + (right.activation ? b(right, left) : 0n);
+  return (left.gradient ? a(left, right) : 0n) + (right.gradient ? b(right, left) : 0n);
 }
 
 export const flopsBackward: RuleTable = {
@@ -60,8 +60,9 @@ export const flopsBackward: RuleTable = {
     (op) => 3n * out(op) - gate(op),
   ),
   add: rule(
-    'numel(out) - numel(in) for each broadcast input (its gradient sums dy over the broadcast axes); 0 for equal shapes; a constant operand gets no gradient',
-    (op) => op.inputShapes.reduce((sum, shape) => sum + out(op) - numel(shape), 0n),
+    'numel(out) - numel(operand) for each broadcast operand (its gradient sums dy over the broadcast axes); 0 for equal shapes; ' +
+      'a literal constant gets no gradient, a learned one (params) does',
+    (op) => perOperand(op, (x) => reduced(op, x), (x) => reduced(op, x)),
   ),
   concat: ignored('the gradient is a split of dy: no arithmetic'),
   reduce_mean: rule('2 * numel(in): dy broadcast over H x W by a multiply, then divided by H*W', (op) => 2n * inp(op)),
@@ -72,11 +73,12 @@ export const flopsBackward: RuleTable = {
     (op) => 4n * convTransposeMacs(op) + biasGradient(op, dim(op.outputShape, 1)),
   ),
   mul: rule(
-    'per activation operand: dy times the other operand (numel(out)) and the sum over its broadcast axes (numel(out) - numel(operand)); a constant gets no gradient',
+    'per operand: dy times the other operand (numel(out)) and the sum over its broadcast axes (numel(out) - numel(operand)); ' +
+      'a literal constant gets no gradient, a learned one (params) does',
     (op) => perOperand(op, (x) => out(op) + reduced(op, x), (x) => out(op) + reduced(op, x)),
   ),
   sub: rule(
-    'per activation operand: the sum over its broadcast axes (numel(out) - numel(operand)); b also negated (numel(b))',
+    'per operand but a literal constant: the sum over its broadcast axes (numel(out) - numel(operand)); b also negated (numel(b))',
     (op) => perOperand(op, (x) => reduced(op, x), (x) => reduced(op, x) + numel(x.shape)),
   ),
   div: rule(
@@ -95,7 +97,11 @@ export const flopsBackward: RuleTable = {
   ),
   tanh: rule('3 * numel: dy * (1 - y^2) (square, subtract, multiply)', (op) => 3n * out(op)),
   softmax: rule('4 * numel - rows: dy * y, its sum over n per row (n - 1 adds), minus the sum, times y', (op) => 4n * out(op) - inp(op) / softmaxLength(op)),
-  pad: ignored('the gradient is a slice of dy: no arithmetic'),
+  pad: rule(
+    "edge: numel(out) - numel(in), each copy's gradient added into the edge it copies; constant and reflect: 0, the gradient is a slice of dy " +
+      "(tfjs's MirrorPad gradient leaves out the reflected copies' gradients, which PyTorch adds: numel(out) - numel(in) more)",
+    (op) => (op.attrs.mode === 'edge' ? out(op) - inp(op) : 0n),
+  ),
   gelu: rule(
     '10 * numel, through x * (1 + erf(x / sqrt(2))) * 0.5: the * 0.5 (1), the product with x (2), erf (5), / sqrt(2) (1), the two paths into x added (1); + 1 passes dy through',
     (op) => 10n * out(op),

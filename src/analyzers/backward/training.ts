@@ -29,11 +29,12 @@ export interface AnalyticBackward {
   fanOuts: FanOut[];
 }
 
-/** The backward rows of an op list: one per op by the backward rules, then the gradient sums. */
-export function analyticBackward(layers: readonly LayerCounts[]): AnalyticBackward {
-  const ops = layers.map((layer) => layer.op);
-  const rows = ops.map((op) => ({ name: op.name, counts: countBackward(op) }));
-  const fans = fanOuts(ops);
+/**
+ * The backward rows of an op list: one per op by the backward rules, then the gradient sums, of
+ * the tensors the ops read several times unless a model file's graph says which (`fans`).
+ */
+export function analyticBackward(layers: readonly LayerCounts[], fans: FanOut[] = fanOuts(layers.map((layer) => layer.op))): AnalyticBackward {
+  const rows = layers.map(({ op }) => ({ name: op.name, counts: countBackward(op) }));
   if (fans.length > 0) rows.push({ name: GRADIENT_SUMS, counts: countGradientSums(fans) });
   return { rows, fanOuts: fans };
 }

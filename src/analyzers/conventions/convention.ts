@@ -121,15 +121,18 @@ export const affineElements = (op: Op): bigint => (op.attrs.affine ? inp(op) : 0
 
 export interface Operand {
   shape: Shape;
-  /** False for a constant operand, which gets no gradient. */
-  activation: boolean;
+  /**
+   * Whether the backward pass computes its gradient: an activation's, and a learned constant's
+   * (an initializer, the op's params, trained as any weight); a literal constant gets none.
+   */
+  gradient: boolean;
 }
 
 /** The two operands of a binary elementwise op in operator order (`a - b`: a, then b). */
 export function operands(op: Op): [Operand, Operand] {
-  const activations = op.inputShapes.map((shape): Operand => ({ shape, activation: true }));
+  const activations = op.inputShapes.map((shape): Operand => ({ shape, gradient: true }));
   const constant = op.attrs.constant;
-  if (constant !== undefined) activations.splice(constant.at, 0, { shape: constant.shape, activation: false });
+  if (constant !== undefined) activations.splice(constant.at, 0, { shape: constant.shape, gradient: op.params > 0n });
   const [a, b] = activations;
   // `x * x` reads one tensor twice: both operands are it.
   if (a === undefined) throw new Error(`${op.kind} ${op.name} has no operands`);

@@ -9,12 +9,16 @@ import { constantOperand, ELEMENTWISE_OPS, softmaxAxis } from '../../model/graph
 import { attrInts } from '../../model/graph/types';
 import { fileRequest, type FileSpec } from '../../model/spec';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
+import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice } from './backend-choice';
 import { quietly, withKernelFallback, type MeasureOptions, type Measurement } from './index';
+import { graphGradientKernels, moduleGradients } from './file-gradients';
+import { readBackward, type MeasuredBackward } from './gradient-kernels';
 import { VIEW_KERNELS, type LayerFacts } from './kernels';
 import { timeRuns } from './latency';
 import { assertFits, skipOnMemoryFault } from './memory';
+import type { OnProgress } from './progress';
 import { readPass, recordPass } from './record';
 
 /** Layout changes between NCHW views and NHWC kernels: not arithmetic. */
@@ -37,12 +41,24 @@ function factsOf(executor: GraphExecutor, index: GraphIndex, m: GraphModule): La
   return facts;
 }
 
+/** Each module's backward kernels read into counts, the whole graph's extra Adds as the gradient sums. */
+async function measureBackward(
+  executor: GraphExecutor,
+  inputs: ReadonlyMap<string, tf.Tensor>,
+  ops: readonly Op[],
+  facts: ReadonlyMap<GraphModule, LayerFacts>,
+  onProgress: OnProgress | undefined,
+): Promise<MeasuredBackward> {
+  const withOps = new Set(ops.map((op) => op.name));
+  const modules = (await moduleGradients(executor, inputs, onProgress)).map(({ module, kernels }) => ({ facts: facts.get(module) as LayerFacts, hasOp: withOps.has(module.name), kernels }));
+  return readBackward(modules, await graphGradientKernels(executor, inputs));
+}
+
 export type FileMeasurement = Measurement | { skipped: string };
 
 export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<FileMeasurement> {
   return skipOnMemoryFault(() => quietly(async () => {
     const { inferred } = loadFileModel(fileRequest(spec));
-    if (options.training === true) return { skipped: 'the measured backward pass of model files is not built yet' };
     const weightless = [...inferred.graph.initializers.values()].find((i) => i.values === undefined && i.data === undefined);
     if (weightless !== undefined) return { skipped: `the file holds no weights for initializer '${weightless.name}'` };
     const executor = new GraphExecutor(inferred);
@@ -80,8 +96,9 @@ async function measureOn(executor: GraphExecutor, inferred: InferredGraph, optio
       layout: (k) => k.name === 'Transpose',
     });
     for (const k of between) if (!LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
+    const backward = options.training === true ? await measureBackward(executor, inputs, ops, facts, options.onProgress) : undefined;
     const latency = options.timing === undefined ? undefined : timeRuns(forward, options.timing, options.onProgress);
-    return { backend, ops, unrecognised, ...(latency && { latency }) };
+    return { backend, ops, unrecognised, ...(latency && { latency }), ...(backward && { backward }) };
   } finally {
     tf.dispose([...inputs.values()]);
     executor.dispose();

@@ -7,11 +7,16 @@ import { countEntries, type Counts } from '../count';
 import { numel, type Shape } from '../ops';
 import { VIEW_KERNELS, type KernelRecord, type LayerFacts } from './kernels';
 
-/** Kernels of a backward pass that move data without arithmetic, besides the views. */
-const MOVE_KERNELS: ReadonlySet<string> = new Set(['Tile', 'SplitV', 'Concat']);
+/**
+ * Kernels of a backward pass that move data without arithmetic, besides the views: a model
+ * file's layout transposes, and the zero padding that is a slice's gradient.
+ */
+const MOVE_KERNELS: ReadonlySet<string> = new Set(['Tile', 'SplitV', 'Concat', 'Transpose', 'PadV2', 'ZerosLike']);
 
 /** Kernels with one arithmetic operation per output element. */
-const ELEMENTWISE_KERNELS: ReadonlySet<string> = new Set(['Add', 'Sub', 'Multiply', 'RealDiv', 'Step', 'Rsqrt', 'LessEqual']);
+const ELEMENTWISE_KERNELS: ReadonlySet<string> = new Set([
+  'Add', 'Sub', 'Multiply', 'RealDiv', 'Step', 'Rsqrt', 'LessEqual', 'Greater', 'Select', 'Neg', 'Square', 'Sqrt', 'Exp', 'Log', 'Pow',
+]);
 
 const cost = (macs: bigint, flops: bigint): Counts => ({ macs, flops });
 const product = (macs: bigint): Counts => cost(macs, 2n * macs);
@@ -20,12 +25,12 @@ function shapeAt(list: KernelRecord['inputShapes'], index: number): Shape | unde
   return list[index] ?? undefined;
 }
 
-/** The contracted size of a batched product [.., M, K] x [.., K, N], either operand transposed. */
+/** The contracted size of a product [M, K] x [K, N], batched or not, either operand transposed. */
 function contracted(a: Shape, b: Shape, y: Shape): number | undefined {
-  if (a.length !== 3 || b.length !== 3 || y.length !== 3) return undefined;
-  const [m, n] = [y[1], y[2]];
-  const k = a[1] === m ? a[2] : a[2] === m ? a[1] : undefined;
-  const other = b[1] === k ? b[2] : b[2] === k ? b[1] : undefined;
+  if (![a, b, y].every((s) => s.length === 2 || s.length === 3)) return undefined;
+  const [a0, a1, b0, b1, m, n] = [a, b, y].flatMap((s) => s.slice(-2));
+  const k = a0 === m ? a1 : a1 === m ? a0 : undefined;
+  const other = b0 === k ? b1 : b1 === k ? b0 : undefined;
   return k !== undefined && other === n ? k : undefined;
 }
 
@@ -52,6 +57,11 @@ export function gradientKernelCost(kernel: KernelRecord, layer: LayerFacts): Cou
       const k = w === undefined ? undefined : contracted(x, w, y);
       return k === undefined ? undefined : product(numel(y) * BigInt(k));
     }
+    case 'Conv2D': {
+      // A transposed convolution's input gradient: dy convolved with its filter [kh, kw, Cin, Cout].
+      const [kh = 1, kw = 1, cin = 1] = w ?? [];
+      return w === undefined || w.length !== 4 ? undefined : product(numel(y) * BigInt(kh * kw * cin));
+    }
     case 'Conv2DBackpropInput': {
       const macs = w === undefined ? undefined : convGradientMacs(x, w); // inputs: dy, filter
       return macs === undefined ? undefined : product(macs);
@@ -71,6 +81,8 @@ export function gradientKernelCost(kernel: KernelRecord, layer: LayerFacts): Cou
       const [kh, kw] = layer.poolSize;
       return cost(0n, BigInt(kh * kw) * numel(x));
     }
+    case 'ResizeNearestNeighborGrad':
+      return cost(0n, numel(x)); // inputs: dy, the images. Each output gradient added into its source pixel.
     case 'MaxPoolGrad':
       return cost(0n, numel(x)); // inputs: dy, x, y. Each output gradient added to its maximum.
     default:

@@ -6,7 +6,7 @@ import { afterForward } from './gradient-kernels';
 import type { KernelRecord } from './kernels';
 
 /** A forward computation and the tensors its gradient is taken with respect to. */
-interface Differentiable {
+export interface Differentiable {
   run: () => tf.Tensor;
   wrt: tf.Tensor[];
 }
@@ -25,7 +25,7 @@ function ofModel(model: tfl.LayersModel, x: tf.Tensor): Differentiable {
  * profiling every later kernel, so profiling is switched off again before the error goes on:
  * the caller may then measure on another backend.
  */
-async function profiled(work: () => tf.TensorContainer): Promise<KernelRecord[]> {
+export async function profiled(work: () => tf.TensorContainer): Promise<KernelRecord[]> {
   try {
     const profile = await tf.profile(work);
     tf.dispose(profile.result);
@@ -40,10 +40,10 @@ async function profiled(work: () => tf.TensorContainer): Promise<KernelRecord[]>
  * The gradients for dy = 1 everywhere, the loss sum(outputs): tf.grads' default dy, made
  * without a kernel or a forward run to learn the output's shape.
  */
-const gradientsOf = ({ run, wrt }: Differentiable): tf.Tensor[] => tf.grads(run)(wrt);
+export const gradientsOf = ({ run, wrt }: Differentiable): tf.Tensor[] => tf.grads(run)(wrt);
 
 /** The kernels of the backward pass alone: the gradient run, after the forward it repeats. */
-async function backwardKernels(target: Differentiable): Promise<KernelRecord[]> {
+export async function backwardKernels(target: Differentiable): Promise<KernelRecord[]> {
   const forward = await profiled(target.run);
   return afterForward(await profiled(() => gradientsOf(target)), forward);
 }

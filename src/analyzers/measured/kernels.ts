@@ -223,11 +223,10 @@ function readComposite(kernels: readonly KernelRecord[], layer: LayerFacts): Dra
   if (names === 'PadV2 AvgPool') {
     return draft('avg_pool', [shapeAt(first.inputShapes, 0, first.name)], shapeAt(last.outputShapes, 0, last.name), { kernel: layer.poolSize ?? [1, 1], stride: layer.stride ?? 1 });
   }
-  // Edge padding: one concat of edge copies per padded axis; the padded tensor is each concat's largest input.
-  if (layer.pad === true && /^Concat(V2)?( Concat(V2)?)*$/.test(names)) {
-    const inputs = first.inputShapes.flatMap((s) => (s == null ? [] : [s]));
-    const x = inputs.reduce((a, b) => (numel(b) > numel(a) ? b : a));
-    return draft('pad', [x], shapeAt(last.outputShapes, 0, last.name));
+  // Edge padding: per padded axis a split into edges and middle (none when the axis is 1), then a
+  // concat with the edges repeated; the first kernel reads the unpadded tensor.
+  if (layer.pad === true && /^(SplitV )?Concat(V2)?( (SplitV )?Concat(V2)?)*$/.test(names)) {
+    return draft('pad', [shapeAt(first.inputShapes, 0, first.name)], shapeAt(last.outputShapes, 0, last.name));
   }
   // A model file's grouped conv adds its (BN-folded) bias after the concat.
   if (!/^(SplitV )*(Conv2D )+Concat(V2)?( Add)?$/.test(names)) return undefined;

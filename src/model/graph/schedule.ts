@@ -4,7 +4,8 @@
 import type { InferredGraph } from './infer';
 import { GraphIndex } from './graph-index';
 import { graphModules, type GraphModule } from './modules';
-import type { GraphNode } from './types';
+import { padSpec } from './op-attrs';
+import { attrInt, type GraphNode } from './types';
 
 /** Views that hand their input on as it is: one tensor under a second name. */
 export const ALIAS_VIEWS: ReadonlySet<string> = new Set(['Identity', 'Dropout', 'Cast', 'Expand']);
@@ -18,7 +19,7 @@ export type Step = ({ module: GraphModule } | { view: GraphNode }) & {
 const nodesOf = (step: { module: GraphModule } | { view: GraphNode }): readonly GraphNode[] => ('view' in step ? [step.view] : step.module.nodes);
 
 /** A tensor the graph computes as it runs: shaped, and neither a weight nor a folded constant. */
-function activationOf(g: InferredGraph, index: GraphIndex): (t: string) => boolean {
+export function activationOf(g: InferredGraph, index: GraphIndex): (t: string) => boolean {
   return (t) => t !== '' && g.tensors.has(t) && !index.isConstant(t);
 }
 
@@ -103,4 +104,43 @@ export function livePeakBytes(g: InferredGraph): bigint {
     }
   }
   return peak;
+}
+
+/**
+ * Kernels the executor runs for one node where it is not one: tfjs has no kernel for GELU,
+ * LayerNorm, hard-swish or hard-sigmoid (their formulas), and a Softmax over a middle axis or a
+ * Linear on channels-last data moves the layout there and back.
+ */
+const NODE_KERNELS: Readonly<Record<string, bigint>> = { Gelu: 5n, LayerNormalization: 9n, HardSwish: 4n, HardSigmoid: 3n, Softmax: 3n, MatMul: 3n };
+
+/** A view's kernels: a rank-4 one goes through NCHW and back (two transposes) around its own. */
+const VIEW_KERNELS = 3n;
+
+/** A grouped conv's split, convs, concat and bias add; edge padding's split and concat per padded axis. */
+function kernelsOf(g: InferredGraph, index: GraphIndex, node: GraphNode): bigint {
+  const group = attrInt(node, 'group', 1n);
+  if (node.opType === 'Conv' && group > 1n && group < BigInt(index.shape(node.inputs[0] ?? '')[1] ?? 0)) return 4n;
+  const pad = node.opType === 'Pad' ? padSpec(g, node) : undefined;
+  if (pad?.mode === 'edge') return 2n * BigInt(pad.begin.filter((b, axis) => b > 0 || (pad.end[axis] ?? 0) > 0).length);
+  return NODE_KERNELS[node.opType] ?? 1n;
+}
+
+/**
+ * Bytes of every tensor a forward pass of `schedule(g)` makes, none freed: each kernel a step
+ * runs makes at most one tensor as large as the largest the step touches. A training step's
+ * tape keeps what the backward pass reads of them.
+ */
+export function madeBytes(g: InferredGraph): bigint {
+  const index = new GraphIndex(g);
+  const activation = activationOf(g, index);
+  const bytes = (t: string): bigint => index.shape(t).reduce((n, d) => n * BigInt(d), FLOAT32_BYTES);
+  let made = 0n;
+  for (const step of schedule(g)) {
+    if ('view' in step && ALIAS_VIEWS.has(step.view.opType)) continue;
+    const nodes = nodesOf(step);
+    const largest = nodes.flatMap((n) => [...n.inputs, ...n.outputs]).filter(activation).reduce((most, t) => (bytes(t) > most ? bytes(t) : most), 0n);
+    const kernels = 'view' in step ? VIEW_KERNELS : nodes.reduce((n, node) => n + kernelsOf(g, index, node), 0n);
+    made += kernels * largest;
+  }
+  return made;
 }
