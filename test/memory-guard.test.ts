@@ -88,6 +88,23 @@ describe('the estimated peak of a training step on a model file', () => {
     return peak;
   }
 
+  it("covers what a network's measured training run holds, up to its whole-model backward", async () => {
+    await useBackend('wasm');
+    for (const model of ['mobilenet_v3_large', 'se-resnet50']) {
+      const spec = buildSpec({ model, height: '64' });
+      const { sizes, layers } = await profile(spec, { measure: false, backend: 'wasm', training: true });
+      const largest = layers.reduce((most, l) => (numel(l.op.outputShape) > most ? numel(l.op.outputShape) : most), 0n) * 4n;
+      const before = tf.memory().numBytes;
+      const peak = await peakOf(() => profile(spec, { measure: true, backend: 'wasm', training: true }));
+      const held = BigInt(peak - before);
+      const estimate = measuredRunBytes(sizes, largest, { training: true });
+      expect(held, model).toBeGreaterThan(0n);
+      expect(held, model).toBeLessThanOrEqual(estimate);
+      // Not so generous that it refuses runs that fit: within half again of what was held.
+      expect(estimate, model).toBeLessThan((held * 3n) / 2n);
+    }
+  });
+
   it('covers what the forward, the module gradients and the whole graph\'s gradient hold, on every fixture with weights', async () => {
     await useBackend('wasm');
     const names = ['se_resnet_block', 'mbv3_block', 'tiny_yolo_se', 'tiny_yolo_ops', 'convnext_block', 'convnext_block_op17', 'vit_head', 'vit_head_op20'];
