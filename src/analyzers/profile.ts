@@ -107,14 +107,13 @@ const TAPE_HOLDS = 4n;
 
 /**
  * A network's measured training run ends in one backward pass over the whole model (the
- * gradient sums), whose tape holds each activation, what its layer's gradient saves (batchnorm's
- * centred and normalised input, the activations' masks) and its gradient: up to this many times
- * the activations; and each weight four times: itself, wasm's packed copy, its gradient and the
- * gradient summed over its readers. Measured, the tensor peak is 0.71 to 0.96 of the estimate
+ * gradient sums), whose tape holds each activation and each weight up to this many times:
+ * itself, the tape's copy (wasm clones), its gradient, the gradient summed over its readers,
+ * and what the gradient formulas keep (batchnorm's centred and normalised input, activations'
+ * masks, wasm's packed weights). Measured, the tensor peak is 0.65 to 0.94 of the estimate
  * (docs/measurement.md).
  */
-const NETWORK_TAPE_HOLDS = 6n;
-const NETWORK_WEIGHT_HOLDS = 4n;
+const NETWORK_TAPE_HOLDS = 5n;
 
 /**
  * Bytes a measured run holds at its peak. A forward frees each activation after its last
@@ -122,7 +121,7 @@ const NETWORK_WEIGHT_HOLDS = 4n;
  * and sum; an inception block's branches and their concatenation), and never more than all
  * of them; one more of the largest is a kernel's scratch (wasm's Mean transposes its input).
  * Timed, the weights are distinct and the backend keeps a packed copy of each. A backward pass
- * holds its tape (NETWORK_TAPE_HOLDS, NETWORK_WEIGHT_HOLDS). A model
+ * holds its tape (NETWORK_TAPE_HOLDS). A model
  * file's forward frees as a network's does, but its graph may keep any number alive (a
  * detector's skips and heads): its live peak with the inputs and each step's intermediates is
  * read from the schedule the executor frees by; its weights are its own, each packed once more.
@@ -136,7 +135,7 @@ export function measuredRunBytes(
 ): bigint {
   const largest = largestActivationBytes;
   if (training && file !== undefined) return 3n * (sizes.inputBytes + sizes.paramBytes) + TAPE_HOLDS * file.madeBytes;
-  if (training) return sizes.inputBytes + NETWORK_TAPE_HOLDS * sizes.activationBytes + NETWORK_WEIGHT_HOLDS * sizes.paramBytes + largest;
+  if (training) return sizes.inputBytes + NETWORK_TAPE_HOLDS * (sizes.activationBytes + sizes.paramBytes) + largest;
   if (file !== undefined) return 2n * sizes.paramBytes + file.liveBytes;
   const live = sizes.activationBytes < 3n * largest ? sizes.activationBytes : 3n * largest;
   return sizes.inputBytes + (timed ? 2n : 1n) * sizes.paramBytes + live + largest;
