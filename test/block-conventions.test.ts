@@ -87,6 +87,12 @@ function byHand(op: Op): bigint[] {
       const shift = op.attrs.bias ? inN : 0n;
       return [affine > 0n ? 4n * inN : 2n * inN, affine > 0n ? 5n * inN : 4n * inN, inN / B, 0n, 0n, 5n * inN + 2n * rows + affine + shift, 0n];
     }
+    case 'matmul': {
+      // numel(a) * N for fvcore and ptflops (whole batch), numel(out) * K for the aten backend's bmm and seprof.
+      const macs = outN * BigInt(x.at(-1) ?? 0);
+      const peers = inN * BigInt(op.inputShapes[1]?.at(-1) ?? 0);
+      return [0n, peers, peers, macs, macs, 2n * macs, macs];
+    }
   }
 }
 

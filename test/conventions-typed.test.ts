@@ -58,8 +58,9 @@ describe('conventions', () => {
       mul: 'unsupported', sub: 'unsupported', div: 'unsupported', pow: 'unsupported', tanh: 'unsupported', pad: 'unsupported', erf: 'unsupported', exp: 'unsupported',
     };
     // thop has nn.Softmax's and nn.LayerNorm's rules; ptflops counts softmax through the patched
-    // F.softmax, GELU through its module hook and F.gelu, and LayerNorm through its module hook.
-    expect(skips(conventionByKey('thop'))).toEqual({ ...outOfReach, silu: 'unsupported', gelu: 'unsupported' });
+    // F.softmax, GELU through its module hook and F.gelu, LayerNorm through its module hook, and
+    // a matmul of two activations through the patched torch.matmul (thop patches no function).
+    expect(skips(conventionByKey('thop'))).toEqual({ ...outOfReach, silu: 'unsupported', gelu: 'unsupported', matmul: 'unsupported' });
     expect(skips(conventionByKey('ptflops'))).toEqual(outOfReach);
   });
 

@@ -32,7 +32,7 @@ const text = (name: string, s: string): { name: string; type: number; s: Uint8Ar
 
 describe('the fixtures with weights: analytic and measured backward agree on every module (wasm)', () => {
   beforeAll(loadFileSupport);
-  const files = ['mbv3_block', 'se_resnet_block', 'se_resnet_block_external', 'tiny_yolo_ops', 'tiny_yolo_se', 'convnext_block', 'convnext_block_op17', 'convnext_block_op20', 'vit_head', 'vit_head_op17', 'vit_head_op20'];
+  const files = ['mbv3_block', 'se_resnet_block', 'se_resnet_block_external', 'tiny_yolo_ops', 'tiny_yolo_se', 'convnext_block', 'convnext_block_op17', 'convnext_block_op20', 'vit_head', 'vit_head_op17', 'vit_head_op20', 'vit_block', 'vit_block_op17', 'vit_block_mha'];
   it.each(files)('%s', async (file) => {
     const progress: string[] = [];
     const onProgress = (done: number, total: number, what: string): number => progress.push(`${done}/${total} ${what}`);

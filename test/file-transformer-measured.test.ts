@@ -22,7 +22,7 @@ import { encodeModel } from './support/onnx';
 const FIXTURES = join(__dirname, 'fixtures', 'onnx');
 
 describe('executed in tfjs, module by module', () => {
-  const files = ['convnext_block', 'vit_head'].flatMap((name) => [name, `${name}_op17`, `${name}_op20`]);
+  const files = [...['convnext_block', 'vit_head'].flatMap((name) => [name, `${name}_op17`, `${name}_op20`]), 'vit_block', 'vit_block_op17', 'vit_block_mha'];
   it.each(files)('%s: analytic and measured agree on every layer', async (file) => {
     const result = await profile({ file: join(FIXTURES, `${file}.onnx`), measure: true });
     expect(result.check.mismatches).toEqual([]);

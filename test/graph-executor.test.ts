@@ -35,7 +35,9 @@ describe('the graph executor reproduces PyTorch', () => {
   const files = ['se_resnet_block', 'se_resnet_block_external', 'mbv3_block', 'tiny_yolo_se', 'tiny_yolo_ops'];
   // GELU and LayerNorm spelled out (opset 13), LayerNormalization (17), Gelu (20): one PyTorch model each.
   const transformers = ['convnext_block', 'vit_head'].flatMap((name) => [name, `${name}_op17`, `${name}_op20`]);
-  for (const name of [...files, ...transformers]) {
+  // Self-attention: hand-written (opsets 13 and 17) and nn.MultiheadAttention.
+  const attention = ['vit_block', 'vit_block_op17', 'vit_block_mha'];
+  for (const name of [...files, ...transformers, ...attention]) {
     it(name, () => {
       const summary = JSON.parse(readFileSync(join(FIXTURES, `${name.replace(/_external|_op\d+/, '')}.output.json`), 'utf8')) as Summary;
       const inferred = inferShapes(readModelFile(join(FIXTURES, `${name}.onnx`)), new Map());

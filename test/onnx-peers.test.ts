@@ -81,6 +81,8 @@ const SE: Record<string, ExpectedSe[]> = {
   // make_fixtures.py's ConvNeXtBlock and ViTHead: nn.GELU and nn.LayerNorm, no SE.
   convnext_block: [],
   vit_head: [],
+  // make_fixtures.py's ViTBlock: hand-written attention (torch.matmul of two activations), no SE.
+  vit_block: [],
 };
 
 describe('ONNX exports against the peers on the BN-fused PyTorch models', () => {

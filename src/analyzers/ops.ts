@@ -50,6 +50,9 @@ export const OP_KINDS = [
   'erf',
   'exp',
   'layernorm',
+  // Model files: a product of two activations (attention's q @ k^T and attn @ v, torch.bmm):
+  // inputShapes [..., M, K] and [..., K, N], batch axes broadcast; no weight, so no params.
+  'matmul',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];

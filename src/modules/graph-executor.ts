@@ -10,7 +10,7 @@ import type { InferredGraph } from '../model/graph/infer';
 import { layerNormParts, type NodeInput } from '../model/graph/fusions';
 import { GraphIndex } from '../model/graph/graph-index';
 import { graphModules, type GraphModule } from '../model/graph/modules';
-import { alignedShape, constantOperand, ELEMENTWISE_OPS, padSpec, softmaxAxis, type PadSpec } from '../model/graph/op-attrs';
+import { alignedShape, constantOperand, ELEMENTWISE_OPS, isActivationMatMul, padSpec, softmaxAxis, type PadSpec } from '../model/graph/op-attrs';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from '../model/graph/types';
 import { floatWeights } from '../model/graph/weights';
 import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
@@ -165,6 +165,12 @@ export class GraphExecutor {
         const rank = this.index.shape(node.outputs[0] ?? '').length;
         const activations = node.inputs.filter((t) => !this.index.isConstant(t));
         return this.isLinearBias(node) || activations.every((t) => this.index.shape(t).length === rank || rank !== 4);
+      }
+      case 'MatMul': {
+        if (!isActivationMatMul(this.index, node)) return true;
+        // tfjs' BatchMatMul gradient does not sum a broadcast operand's gradient back: equal batch axes only.
+        const [a, b] = node.inputs.map((t) => this.index.shape(t));
+        return hasKind('matmul') && a !== undefined && b !== undefined && a.length === b.length && a.slice(0, -2).every((d, i) => d === b[i]);
       }
       case 'ConvTranspose': {
         // One Conv2DBackpropInput kernel: group 1, no bias (a bias would be a second kernel), even pads.
@@ -383,6 +389,8 @@ export class GraphExecutor {
       case 'Gemm':
         return hasBias ? tf.fused.matMul({ a: x(0) as tf.Tensor2D, b: x(1) as tf.Tensor2D, bias: x(2) }) : tf.matMul(x(0), x(1));
       case 'MatMul': {
+        // Of two activations, on their NCHW-ordered axes (rank 4 is stored NHWC): one BatchMatMul.
+        if (isActivationMatMul(this.index, node)) return toNhwc(tf.matMul(toNchw(x(0)), toNchw(x(1))));
         const add = m.fused === 'linear-bias' ? m.nodes[1] : undefined;
         const biasAt = add?.inputs.findIndex((t) => this.index.weight(t) !== undefined) ?? -1;
         // A Linear on channels-last 4-D (ConvNeXt) multiplies the last axis of the NCHW-ordered tensor: layout, in and out.

@@ -7,7 +7,7 @@ import type { InferredGraph } from '../../model/graph/infer';
 import { layerNormParts, type NodeInput } from '../../model/graph/fusions';
 import { GraphIndex } from '../../model/graph/graph-index';
 import { graphModules, type GraphModule } from '../../model/graph/modules';
-import { alignedShape, constantOperand, padSpec, reduceAxes, softmaxAxis } from '../../model/graph/op-attrs';
+import { alignedShape, constantOperand, isActivationMatMul, padSpec, reduceAxes, softmaxAxis } from '../../model/graph/op-attrs';
 import { count } from '../../model/graph/tensor-info';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from '../../model/graph/types';
 import { fileRequest, type FileSpec } from '../../model/spec';
@@ -132,6 +132,7 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
       return { ...base, kind: 'linear', attrs: { bias: b !== '' }, params: elements(w) + elements(b) };
     }
     case 'MatMul': {
+      if (isActivationMatMul(index, node)) return { kind: 'matmul', inputs: [data, node.inputs[1] ?? ''] };
       const w = node.inputs[1] ?? '';
       if (index.weight(w) === undefined || index.shape(w).length !== 2) break;
       const bias = m.fused === 'linear-bias' ? (m.nodes[1]?.inputs.find((t) => index.weight(t) !== undefined) ?? '') : '';

@@ -3,7 +3,7 @@
 // elementwise result, n - 1 adds for a sum of n values, 2 per multiply-accumulate.
 // Broadcasts, reshapes, casts, tiles and splits move data and count 0.
 import { dim, input, numel, type Op } from '../ops';
-import { convMacs, convTransposeMacs, ignored, inp, linearMacs, normRows, operands, out, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
+import { contractedSize, convMacs, convTransposeMacs, ignored, inp, linearMacs, normRows, operands, out, rightOperand, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
 
 /** The bias gradient sums dy over every axis but the features: numel(out) - features adds. */
 const biasGradient = (op: Op, features: number): bigint => (op.attrs.bias ? out(op) - BigInt(features) : 0n);
@@ -113,5 +113,15 @@ export const flopsBackward: RuleTable = {
       'x - mean 1 (its sum into the mean, negated), the square 2, the divide 1 + 2 per element and 2 per row, sqrt 3 per row, ' +
       'the centred x and x each read twice (1 each); the scale: dy * w, dy * x and its sum over rows; the shift: the sum over rows',
     (op) => 12n * out(op) + 5n * normRows(op) + (op.attrs.affine ? 3n * out(op) - normalised(op) : 0n) + (op.attrs.bias ? out(op) - normalised(op) : 0n),
+  ),
+  matmul: rule(
+    '2 * 2 * numel(out) * K (dy * b^T and a^T * dy, each as large as the forward) + for an operand broadcast along batch axes, ' +
+      'the sum of its gradient over them (numel(out) / N * K - numel(a), numel(out) / M * K - numel(b))',
+    (op) => {
+      const [a, b] = [input(op), rightOperand(op)];
+      const k = contractedSize(op);
+      const [full, m, n] = [out(op), BigInt(dim(a, -2)), BigInt(dim(b, -1))];
+      return 4n * full * k + ((full / n) * k - numel(a)) + ((full / m) * k - numel(b));
+    },
   ),
 };

@@ -91,6 +91,25 @@ export function linearMacs(op: Op): bigint {
   return inp(op) * BigInt(dim(op.outputShape, -1));
 }
 
+/** The contracted size K of a matmul [..., M, K] x [..., K, N]. */
+export const contractedSize = (op: Op): bigint => BigInt(dim(input(op), -1));
+
+/** The second operand of a matmul. */
+export function rightOperand(op: Op): Shape {
+  const b = op.inputShapes[1];
+  if (b === undefined) throw new Error(`matmul ${op.name} has one operand`);
+  return b;
+}
+
+/** Multiply-accumulates of a matmul: K per output element, over the broadcast batch axes. */
+export const matmulMacs = (op: Op): bigint => out(op) * contractedSize(op);
+
+/**
+ * A matmul as fvcore's and ptflops' handles count it: numel(a) * N, the first operand's size
+ * times the output width. Equal to matmulMacs unless `a` is broadcast along batch axes.
+ */
+export const leftTimesWidth = (op: Op): bigint => inp(op) * BigInt(dim(rightOperand(op), -1));
+
 /** Elements of the output that get a bias added (0 without bias). */
 export function biasAdds(op: Op): bigint {
   return op.attrs.bias ? out(op) : 0n;

@@ -1,5 +1,5 @@
 import { flopsBackward } from '../backward/flops';
-import { affineElements, biasAdds, convMacs, convTransposeMacs, ignored, inp, linearMacs, normRows, out, rule, softmaxOps, window, type Convention } from './convention';
+import { affineElements, biasAdds, convMacs, convTransposeMacs, ignored, inp, linearMacs, matmulMacs, normRows, out, rule, softmaxOps, window, type Convention } from './convention';
 
 export const flops: Convention<'flops'> = {
   key: 'flops',
@@ -40,6 +40,7 @@ export const flops: Convention<'flops'> = {
         'x - mean, its square, their mean, + eps and sqrt once, the divide (as the exporter writes it before opset 17)',
       (op) => 5n * inp(op) + 2n * normRows(op) + affineElements(op),
     ),
+    matmul: rule('2 * MACs: numel(out) * K multiply-accumulates, no bias', (op) => 2n * matmulMacs(op)),
   },
   backward: flopsBackward,
 };

@@ -1,4 +1,4 @@
-import { convMacs, convTransposeMacs, forwardOnly, ignored, inp, linearMacs, out, rule, unsupported, type Convention } from './convention';
+import { convMacs, convTransposeMacs, forwardOnly, ignored, inp, leftTimesWidth, linearMacs, out, rule, unsupported, type Convention } from './convention';
 
 export const fvcore: Convention<'fvcore'> = {
   key: 'fvcore',
@@ -37,6 +37,10 @@ export const fvcore: Convention<'fvcore'> = {
     layernorm: rule(
       '5 * numel(in) with a weight, 4 * numel(in) without (aten::layer_norm: norm_flop_counter(2), flop_count.py:38, jit_handles.py:230-248)',
       (op) => (op.attrs.affine ? 5n : 4n) * inp(op),
+    ),
+    matmul: rule(
+      'numel(a) * N (aten::matmul: matmul_flop_jit, flop_count.py:31, jit_handles.py:217-227; aten::bmm: bmm_flop_jit, flop_count.py:28, jit_handles.py:113-124, the same product for 3-D operands)',
+      leftTimesWidth,
     ),
   },
   backward: forwardOnly('traces the forward graph: no backward pass'),

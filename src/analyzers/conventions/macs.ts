@@ -1,5 +1,5 @@
 import { macsBackward } from '../backward/macs';
-import { convMacs, convTransposeMacs, ignored, linearMacs, onlyThese, rule, type Convention } from './convention';
+import { convMacs, convTransposeMacs, ignored, linearMacs, matmulMacs, onlyThese, rule, type Convention } from './convention';
 
 export const macs: Convention<'macs'> = {
   key: 'macs',
@@ -10,6 +10,7 @@ export const macs: Convention<'macs'> = {
       conv2d: rule('numel(out) * (Cin/g) * kh * kw', convMacs),
       conv_transpose: rule('numel(in) * (Cout/g) * kh * kw', convTransposeMacs),
       linear: rule('rows * in * out', linearMacs),
+      matmul: rule('numel(out) * K: K multiply-accumulates per output element, as linear', matmulMacs),
     },
     ignored('not a convolution or matrix product'),
   ),

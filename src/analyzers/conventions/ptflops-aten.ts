@@ -1,4 +1,4 @@
-import { biasAdds, convMacs, convTransposeMacs, forwardOnly, ignored, linearMacs, onlyThese, rule, type Convention } from './convention';
+import { biasAdds, convMacs, convTransposeMacs, forwardOnly, ignored, linearMacs, matmulMacs, onlyThese, rule, type Convention } from './convention';
 import { input } from '../ops';
 
 export const ptflopsAten: Convention<'ptflops-aten'> = {
@@ -12,6 +12,11 @@ export const ptflopsAten: Convention<'ptflops-aten'> = {
       // aten.add after aten.matmul, which is not counted (measured: ConvNeXt's Linear on 4-D).
       linear: rule('rows * in * out + rows * out if bias, on inputs of rank 2 or 3', (op) => linearMacs(op) + (input(op).length <= 3 ? biasAdds(op) : 0n)),
       conv_transpose: rule('numel(in) * (Cout/g) * kh * kw + numel(out) if bias', (op) => convTransposeMacs(op) + biasAdds(op)),
+      // aten.matmul is composite: the dispatcher sees the aten.bmm (or aten.mm) it expands to.
+      matmul: rule(
+        'numel(out) * K: aten.bmm / aten.mm after matmul expands the batch axes (bmm_flop, aten_ops.py:57-68; matmul_flop, 23-33; ATEN_OPS_MAPPING 109-116)',
+        matmulMacs,
+      ),
     },
     ignored('only matrix products and convolutions are counted'),
   ),

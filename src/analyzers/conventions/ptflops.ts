@@ -1,4 +1,4 @@
-import { batchOf, biasAdds, convMacs, convTransposeMacs, forwardOnly, inp, linearMacs, out, rule, unsupported, type Convention, type Rule } from './convention';
+import { batchOf, biasAdds, convMacs, convTransposeMacs, forwardOnly, inp, leftTimesWidth, linearMacs, out, rule, unsupported, type Convention, type Rule } from './convention';
 import type { Op } from '../ops';
 
 // ptflops' pytorch backend reports floor(sum(module hooks) / B) + sum(functional hooks).
@@ -47,6 +47,13 @@ export const ptflops: Convention<'ptflops'> = {
     erf: unsupported('torch.erf is not patched: 0'),
     exp: unsupported('torch.exp is not patched: 0'),
     // bn_flops_counter_hook doubles when the module has `affine`; nn.LayerNorm's is `elementwise_affine`.
+    // torch.matmul / Tensor.matmul / torch.bmm are wrapped (pytorch_engine.py:434-443); the
+    // operator a @ b is Tensor.__matmul__, which is not, and counts 0: assumed written torch.matmul.
+    matmul: hooks(
+      'torch.matmul, Tensor.matmul, torch.bmm: numel(a) * N per batch (_matmul_tensor_flops_hook, pytorch_ops.py:385-387, TENSOR_OPS_MAPPING 453-459); a @ b is not patched: 0',
+      () => 0n,
+      leftTimesWidth,
+    ),
     layernorm: hooks('module: numel(in) per image, affine or not (nn.LayerNorm: bn_flops_counter_hook, pytorch_ops.py:304, 51-57; F.layer_norm is not patched)', inp),
     // The nn.Upsample hook reads output[0], one sample, and is then divided by B like every module
     // hook: numel(out) / B^2, exact while B divides C*H*W (else floored here, ptflops floors the sum).

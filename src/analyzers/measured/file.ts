@@ -5,7 +5,7 @@ import { loadFileModel } from '../../model/file-model';
 import { GraphIndex } from '../../model/graph/graph-index';
 import type { InferredGraph } from '../../model/graph/infer';
 import type { GraphModule } from '../../model/graph/modules';
-import { constantOperand, ELEMENTWISE_OPS, softmaxAxis } from '../../model/graph/op-attrs';
+import { constantOperand, ELEMENTWISE_OPS, isActivationMatMul, softmaxAxis } from '../../model/graph/op-attrs';
 import { attrInts } from '../../model/graph/types';
 import { fileRequest, type FileSpec } from '../../model/spec';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
@@ -34,7 +34,8 @@ function factsOf(executor: GraphExecutor, index: GraphIndex, m: GraphModule): La
   const kernel = attrInts(m.main, 'kernel_shape')?.map(Number);
   if ((m.main.opType === 'MaxPool' || m.main.opType === 'AveragePool') && kernel !== undefined) facts.poolSize = [kernel[0] ?? 1, kernel[1] ?? 1];
   if (m.main.opType === 'ReduceMean') facts.mean = 'reduce_mean';
-  const rows = m.main.opType === 'MatMul' ? index.shape(m.main.inputs[0] ?? '').slice(0, -1) : [];
+  if (isActivationMatMul(index, m.main)) facts.matmul = true;
+  const rows = m.main.opType === 'MatMul' && facts.matmul === undefined ? index.shape(m.main.inputs[0] ?? '').slice(0, -1) : [];
   if (rows.length > 1) facts.rows = rows;
   const strides = attrInts(m.main, 'strides');
   if (strides !== undefined) facts.stride = Number(strides[0] ?? 1n);

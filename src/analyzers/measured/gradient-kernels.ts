@@ -25,9 +25,9 @@ function shapeAt(list: KernelRecord['inputShapes'], index: number): Shape | unde
   return list[index] ?? undefined;
 }
 
-/** The contracted size of a product [M, K] x [K, N], batched or not, either operand transposed. */
+/** The contracted size of a product [..., M, K] x [..., K, N], batched or not, either operand transposed. */
 function contracted(a: Shape, b: Shape, y: Shape): number | undefined {
-  if (![a, b, y].every((s) => s.length === 2 || s.length === 3)) return undefined;
+  if (![a, b, y].every((s) => s.length >= 2)) return undefined;
   const [a0, a1, b0, b1, m, n] = [a, b, y].flatMap((s) => s.slice(-2));
   const k = a0 === m ? a1 : a1 === m ? a0 : undefined;
   const other = b0 === k ? b1 : b1 === k ? b0 : undefined;

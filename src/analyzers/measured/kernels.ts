@@ -30,6 +30,8 @@ export interface LayerFacts {
    * map): the axes its rows come from, NCHW, which tfjs' matMul folds into one batch axis.
    */
   rows?: Shape;
+  /** A model file's product of two activations: its BatchMatMul is a matmul, on NCHW-ordered operands. */
+  matmul?: true;
 }
 
 /** Kernels that move no arithmetic: views, copies and dtype no-ops. */
@@ -90,6 +92,8 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | undefined 
     case 'MatMul':
     case 'BatchMatMul':
     case '_FusedMatMul': {
+      // The executor multiplies two activations in NCHW order: the shapes are the op's (no toNchw).
+      if (layer.matmul === true) return { kind: 'matmul', inputShapes: [x(), shapeAt(kernel.inputShapes, 1, kernel.name)], outputShape: y(), attrs: {} };
       // Dense reshapes [rows, in] to a batch of one [1, rows, in]: read rows back from the sizes.
       const a = x();
       const inFeatures = a.at(-1) ?? 1;

@@ -72,3 +72,13 @@ export function constantOperand(index: { isConstant(tensor: string): boolean }, 
 export function alignedShape(shape: readonly number[], rank: number): number[] {
   return [...new Array<number>(Math.max(0, rank - shape.length)).fill(1), ...shape];
 }
+
+/**
+ * A MatMul of two activations of rank 2 or more (attention's q @ k^T and attn @ v, torch.bmm):
+ * seprof's matmul. A MatMul by an initializer is a Linear.
+ */
+export function isActivationMatMul(index: { isConstant(tensor: string): boolean; shape(tensor: string): readonly number[] }, node: GraphNode): boolean {
+  const [a = '', b = ''] = node.inputs;
+  const operand = (t: string): boolean => !index.isConstant(t) && index.shape(t).length >= 2;
+  return node.opType === 'MatMul' && operand(a) && operand(b);
+}

@@ -186,6 +186,7 @@ const KIND_COLORS: Record<OpKind, string> = {
   erf: '#c2a5cf',
   exp: '#fdae6b',
   layernorm: '#9ecae9',
+  matmul: '#637939',
 };
 
 function costByKind(result: CaseResult, key: ConventionKey): Map<OpKind, bigint> {
