@@ -222,7 +222,8 @@ export class GraphExecutor {
       if (!weighted) continue;
       node.inputs.forEach((t, i) => {
         const name = this.index.weight(t);
-        if (name === undefined) return;
+        // An Expand's shape is no weight, even as an initializer.
+        if (name === undefined || (node.opType === 'Expand' && i > 0)) return;
         const weight = this.weight(name, node, i);
         if (node.opType === 'Conv' && i === 1 && this.isGrouped(node)) learned.push(...this.groupFilters(node));
         else if (node.opType === 'BatchNormalization' && i >= 3) buffers.push(weight);
