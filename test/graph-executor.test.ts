@@ -36,7 +36,7 @@ describe('the graph executor reproduces PyTorch', () => {
   // GELU and LayerNorm spelled out (opset 13), LayerNormalization (17), Gelu (20): one PyTorch model each.
   const transformers = ['convnext_block', 'vit_head'].flatMap((name) => [name, `${name}_op17`, `${name}_op20`]);
   // Self-attention: hand-written (opsets 13 and 17) and nn.MultiheadAttention.
-  const attention = ['vit_block', 'vit_block_op17', 'vit_block_mha'];
+  const attention = ['vit_block', 'vit_block_op17', 'vit_block_mha', 'vit_tiny'];
   for (const name of [...files, ...transformers, ...attention]) {
     it(name, () => {
       const summary = JSON.parse(readFileSync(join(FIXTURES, `${name.replace(/_external|_op\d+/, '')}.output.json`), 'utf8')) as Summary;

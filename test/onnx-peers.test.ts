@@ -83,6 +83,8 @@ const SE: Record<string, ExpectedSe[]> = {
   vit_head: [],
   // make_fixtures.py's ViTBlock: hand-written attention (torch.matmul of two activations), no SE.
   vit_block: [],
+  // make_fixtures.py's TinyViT: a class token (expand, cat), a position embedding, the head on x[:, 0].
+  vit_tiny: [],
 };
 
 describe('ONNX exports against the peers on the BN-fused PyTorch models', () => {

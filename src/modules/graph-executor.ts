@@ -42,10 +42,13 @@ function evenPad(pad: Padding): 'same' | 'valid' | number | undefined {
 
 /** Nodes whose initializer inputs are a module's weights. */
 const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization']);
-const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Cast', 'Slice', 'Split', 'Expand', 'Transpose']);
+const VIEWS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Cast', 'Slice', 'Split', 'Expand', 'Transpose', 'Gather']);
 
 const toNhwc = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 2, 3, 1]) : t);
 const toNchw = (t: tf.Tensor): tf.Tensor => (t.rank === 4 ? tf.transpose(t, [0, 3, 1, 2]) : t);
+
+/** NCHW-ordered `t` broadcast to `shape`: itself when it has that shape already (a batch of 1). */
+const expandTo = (t: tf.Tensor, shape: readonly number[]): tf.Tensor => (t.shape.every((d, i) => d === shape[i]) && t.rank === shape.length ? t : tf.broadcastTo(t, [...shape]));
 
 /** A pad's [before, after] per stored axis. */
 function storedPads(spec: PadSpec): [number, number][] {
@@ -144,9 +147,9 @@ export class GraphExecutor {
         return hasKind('layernorm') && node.outputs.slice(1).every((t) => t === '' || (this.index.readers(t).length === 0 && !this.g.graph.outputs.includes(t)));
       case 'Slice':
         return this.ranges(node).every((r) => r.step === 1);
-      case 'Expand':
-        // Left unexpanded for readers that broadcast anyway, as PyTorch's expand is a view.
-        return this.index.readers(node.outputs[0] ?? '').every((r) => r.opType === 'Mul' || r.opType === 'Add');
+      case 'Gather':
+        // `x[:, 0]`: one constant index, a slice; an index list would be a gather kernel.
+        return this.gatherIndex(node) !== undefined;
       case 'Resize':
         // PyTorch's nearest upsampling: floor(out / scale), what tfjs computes without half-pixel centres.
         return attrString(node, 'mode', 'nearest') === 'nearest' && attrString(node, 'coordinate_transformation_mode', 'half_pixel') === 'asymmetric';
@@ -209,7 +212,7 @@ export class GraphExecutor {
     const learned: tf.Tensor[] = [];
     const buffers: tf.Tensor[] = [];
     for (const node of m.nodes) {
-      const weighted = WEIGHTED.has(node.opType) || (m.fused === 'linear-bias' && node.opType === 'Add');
+      const weighted = WEIGHTED.has(node.opType) || (m.fused === 'linear-bias' && node.opType === 'Add') || (m.fused === 'learned-tokens' && node.opType === 'Expand');
       if (!weighted && ELEMENTWISE_OPS.has(node.opType)) {
         const at = constantOperand(this.index, node);
         const operand = at === undefined ? undefined : this.constant(node, at);
@@ -219,7 +222,8 @@ export class GraphExecutor {
       if (!weighted) continue;
       node.inputs.forEach((t, i) => {
         const name = this.index.weight(t);
-        if (name === undefined) return;
+        // An Expand's shape is no weight, even as an initializer.
+        if (name === undefined || (node.opType === 'Expand' && i > 0)) return;
         const weight = this.weight(name, node, i);
         if (node.opType === 'Conv' && i === 1 && this.isGrouped(node)) learned.push(...this.groupFilters(node));
         else if (node.opType === 'BatchNormalization' && i >= 3) buffers.push(weight);
@@ -452,6 +456,9 @@ export class GraphExecutor {
         if (spec.mode === 'edge') return edgePad(x(0), pads);
         return spec.mode === 'reflect' ? tf.mirrorPad(x(0), pads, 'reflect') : tf.pad(x(0), pads, spec.value);
       }
+      case 'Expand':
+        // A learned token (an initializer, NCHW-ordered) broadcast to the batch.
+        return toNhwc(expandTo(x(0), this.index.shape(node.outputs[0] ?? '')));
       case 'Concat': {
         const inputs = node.inputs.map((_, i) => x(i));
         const rank = inputs[0]?.rank ?? 4;
@@ -489,12 +496,33 @@ export class GraphExecutor {
     return sliceRanges({ node, inputs, opset: this.g.graph.opset });
   }
 
+  /** A Gather's one constant index (rank 0), non-negative; undefined for anything else. */
+  private gatherIndex(node: GraphNode): { axis: number; at: number } | undefined {
+    const indices = this.g.tensors.get(node.inputs[1] ?? '');
+    const rank = this.index.shape(node.inputs[0] ?? '').length;
+    const axis = (Number(attrInt(node, 'axis', 0n)) + rank) % rank;
+    const size = this.index.shape(node.inputs[0] ?? '')[axis] ?? 0;
+    const at = indices?.shape.length === 0 ? Number(indices.values?.data[0]) : NaN;
+    return Number.isInteger(at) ? { axis, at: at < 0 ? at + size : at } : undefined;
+  }
+
   /** A view: the same data under the inferred NCHW shapes, laid out NHWC again when rank 4. */
   private view(values: Values, node: GraphNode): tf.Tensor[] {
     const x = this.input(values, node, 0);
+    const shape = this.index.shape(node.outputs[0] ?? '');
+    // Left unexpanded for readers that broadcast anyway (SE's `expand_as`), as PyTorch's expand is a view.
+    const broadcasts = this.index.readers(node.outputs[0] ?? '').every((r) => r.opType === 'Mul' || r.opType === 'Add');
+    if (node.opType === 'Expand' && !broadcasts) return [toNhwc(expandTo(toNchw(x), shape))];
     if (ALIAS_VIEWS.has(node.opType)) return [x];
     const logical = toNchw(x);
     switch (node.opType) {
+      case 'Gather': {
+        // One index on one axis: a slice of size 1 there, the axis then dropped (aten::select).
+        const { axis, at } = this.gatherIndex(node) ?? { axis: 0, at: 0 };
+        const begin = logical.shape.map((_, i) => (i === axis ? at : 0));
+        const size = logical.shape.map((d, i) => (i === axis ? 1 : d));
+        return [toNhwc(tf.reshape(tf.slice(logical, begin, size), [...shape]))];
+      }
       case 'Slice': {
         const ranges = this.ranges(node);
         return [toNhwc(tf.slice(logical, ranges.map((r) => r.start), ranges.map((r) => r.length)))];

@@ -202,8 +202,11 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
       return layerNorm(index, m);
     case 'Resize':
       return { ...base, kind: isNearestUpsample(index, node) ? 'resize' : '' };
-    case 'Concat':
-      return { kind: 'concat', inputs: activations };
+    case 'Concat': {
+      // The learned tokens expanded into it (ViT's class token) are its params; they are inputs as expanded.
+      const tokens = m.nodes.filter((n) => n.opType === 'Expand').map((n) => elements(index.weight(n.inputs[0] ?? '') ?? ''));
+      return { kind: 'concat', inputs: node.inputs.filter((t) => t !== '' && !index.isConstant(t)), params: tokens.reduce((a, b) => a + b, 0n) };
+    }
     default:
       break;
   }

@@ -21,8 +21,8 @@ import { assertFits, skipOnMemoryFault } from './memory';
 import type { OnProgress } from './progress';
 import { readPass, recordPass } from './record';
 
-/** Layout changes between NCHW views and NHWC kernels: not arithmetic. */
-const LAYOUT_KERNELS = new Set(['Transpose', 'SplitV', ...VIEW_KERNELS]);
+/** Layout changes between NCHW views and NHWC kernels, and an Expand's broadcast (Tile): not arithmetic. */
+const LAYOUT_KERNELS = new Set(['Transpose', 'SplitV', 'Tile', ...VIEW_KERNELS]);
 
 function factsOf(executor: GraphExecutor, index: GraphIndex, m: GraphModule): LayerFacts {
   const { params, buffers } = executor.moduleWeights(m);
@@ -93,8 +93,8 @@ async function measureOn(executor: GraphExecutor, inferred: InferredGraph, optio
     const { ops, unrecognised, between } = readPass(pass, {
       facts: (m) => facts.get(m) as LayerFacts,
       label: (m) => `${m.name} (${m.main.name})`,
-      // A softmax over a middle axis moves it last and back: layout, as between modules.
-      layout: (k) => k.name === 'Transpose',
+      // A softmax over a middle axis moves it last and back, a class token is tiled to the batch: layout, as between modules.
+      layout: (k) => k.name === 'Transpose' || k.name === 'Tile',
     });
     for (const k of between) if (!LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
     const backward = options.training === true ? await measureBackward(executor, inputs, ops, facts, options.onProgress) : undefined;

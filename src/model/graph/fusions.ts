@@ -1,13 +1,14 @@
 // Several nodes that are one PyTorch module: Sigmoid then Mul is one SiLU, HardSigmoid then Mul
 // one HardSwish, MatMul then the Add of a bias one Linear, a zero Pad then an AveragePool one
-// padded AvgPool2d, and the exporter's spelled-out GELU (before opset 20) and LayerNorm (before
-// opset 17). The peers count the module, so seprof counts one op, by the module's rule.
+// padded AvgPool2d, the exporter's spelled-out GELU (before opset 20) and LayerNorm (before
+// opset 17), and a Concat with the learned tokens expanded into it (ViT's class token). The peers
+// count the module, so seprof counts one op, by the module's rule.
 import { OP_KINDS } from '../../analyzers/ops';
 import type { GraphIndex } from './graph-index';
 import { alignedShape, isSpatialZeroPad, padSpec, reduceAxes } from './op-attrs';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from './types';
 
-export type Fusion = 'silu' | 'hardswish' | 'linear-bias' | 'padded-avg-pool' | 'gelu' | 'layernorm';
+export type Fusion = 'silu' | 'hardswish' | 'linear-bias' | 'padded-avg-pool' | 'gelu' | 'layernorm' | 'learned-tokens';
 
 /** A module before it is named: its nodes in execution order, the main one giving its op. */
 export interface ModuleDraft {
@@ -126,9 +127,28 @@ function layerNorm(index: GraphIndex, node: GraphNode): ModuleDraft | undefined 
   return { main: last, nodes, fused: 'layernorm', output: out(last) };
 }
 
-/** The module starting at `node` when several nodes are one PyTorch module, else undefined. */
+/** The Expand nodes of learned tensors (initializers) that only `concat` reads: `token.expand(n, -1, -1)`. */
+function expandedTokens(index: GraphIndex, concat: GraphNode): GraphNode[] {
+  if (concat.opType !== 'Concat') return [];
+  return concat.inputs.flatMap((t) => {
+    const expand = index.producer(t);
+    return expand?.opType === 'Expand' && index.weight(expand.inputs[0] ?? '') !== undefined && index.onlyReader(t) === concat ? [expand] : [];
+  });
+}
+
+/**
+ * `torch.cat([cls_token.expand(n, -1, -1), x], 1)`: the Concat and the Expands of the learned
+ * tokens it joins, one module, so that the tokens are its params (an nn.Parameter of the model,
+ * in no submodule) and its gradient reaches them.
+ */
+function learnedTokens(index: GraphIndex, node: GraphNode): ModuleDraft | undefined {
+  const expands = expandedTokens(index, node);
+  return expands.length === 0 ? undefined : { main: node, nodes: [...expands, node], fused: 'learned-tokens', output: out(node) };
+}
+
+/** The module ending or starting at `node` when several nodes are one PyTorch module, else undefined. */
 export function fusedModule(index: GraphIndex, node: GraphNode): ModuleDraft | undefined {
-  return fusedActivation(index, node) ?? linearWithBias(index, node) ?? paddedAvgPool(index, node) ?? gelu(index, node) ?? layerNorm(index, node);
+  return fusedActivation(index, node) ?? linearWithBias(index, node) ?? paddedAvgPool(index, node) ?? gelu(index, node) ?? layerNorm(index, node) ?? learnedTokens(index, node);
 }
 
 /** A tensor a layernorm reads: the node reading it and its input position (its weights are aligned per node). */

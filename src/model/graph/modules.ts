@@ -12,6 +12,14 @@ const VIEW_OPS: ReadonlySet<string> = new Set([
   'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Transpose', 'Slice', 'Split', 'Expand', 'Cast', 'Constant',
 ]);
 
+/**
+ * A view node: a VIEW_OPS op, or a Gather by constant indices (`x[:, 0]`, ViT's class token:
+ * aten::select, a view every peer leaves at 0).
+ */
+export function isViewNode(index: GraphIndex, node: GraphNode): boolean {
+  return VIEW_OPS.has(node.opType) || (node.opType === 'Gather' && index.isConstant(node.inputs[1] ?? ''));
+}
+
 export interface GraphModule extends ModuleDraft {
   /** The op name, PyTorch style: `layer1.0.conv1`, `se.mul`. */
   name: string;
@@ -35,7 +43,7 @@ function groupModules(g: InferredGraph): GraphModule[] {
   const drafts: ModuleDraft[] = [];
   const taken = new Set<GraphNode>();
   for (const node of g.order) {
-    if (taken.has(node) || g.folded.has(node) || VIEW_OPS.has(node.opType)) continue;
+    if (taken.has(node) || g.folded.has(node) || isViewNode(index, node)) continue;
     const draft = fusedModule(index, node) ?? { main: node, nodes: [node], output: node.outputs[0] as string };
     for (const n of draft.nodes) taken.add(n);
     drafts.push(draft);
@@ -48,7 +56,7 @@ function groupModules(g: InferredGraph): GraphModule[] {
     const d = moduleOf.get(node);
     if (d !== undefined) {
       if (node === d.nodes.at(-1)) for (const out of node.outputs) source.set(out, names.get(d.main) as string);
-    } else if (VIEW_OPS.has(node.opType)) {
+    } else if (isViewNode(index, node)) {
       const from = source.get(node.inputs[0] ?? '');
       if (from !== undefined) for (const out of node.outputs) source.set(out, from);
     }

@@ -10,7 +10,7 @@ import { attrInt, type GraphNode } from './types';
 /** Views that hand their input on as it is: one tensor under a second name. */
 export const ALIAS_VIEWS: ReadonlySet<string> = new Set(['Identity', 'Dropout', 'Cast', 'Expand']);
 
-/** A module, run whole at its first node, or a view between modules. */
+/** A module, run whole at its last node (a Concat after the Expand of its class token), or a view between modules. */
 export type Step = ({ module: GraphModule } | { view: GraphNode }) & {
   /** Activations no later step reads (graph outputs never): freed once this step ran. */
   frees: readonly string[];
@@ -27,15 +27,11 @@ export function schedule(g: InferredGraph): Step[] {
   const activation = activationOf(g, new GraphIndex(g));
   const moduleOf = new Map(graphModules(g).flatMap((m) => m.nodes.map((n) => [n, m] as const)));
   const steps: ({ module: GraphModule } | { view: GraphNode })[] = [];
-  const started = new Set<GraphModule>();
   for (const node of g.order) {
     if (g.folded.has(node)) continue;
     const m = moduleOf.get(node);
     if (m === undefined) steps.push({ view: node });
-    else if (!started.has(m)) {
-      started.add(m);
-      steps.push({ module: m });
-    }
+    else if (node === m.nodes.at(-1)) steps.push({ module: m });
   }
   // The last step to touch each activation: its last reader, or its writer when nothing reads it.
   const last = new Map<string, number>();
