@@ -43,13 +43,13 @@ describe('a class token (Expand into Concat) and x[:, 0], x[:, -1] (Gather) by h
     expect(Array.from(y1?.dataSync() ?? [])).toEqual([3, 4, 5, 9, 10, 11]);
   });
 
-  // Forward only: at batch 2 tfjs' Tile gradient adds each batch slice into zeros (B * 3 adds), not
-  // PyTorch's sum over the batch, and the concat's backward rule has none.
-  it('counts the token as the concat\'s params, the Gathers free; measured forward agrees', async () => {
-    const result = await profile({ file: path, measure: true });
+  it('counts the token as the concat\'s params, the Gathers free; measured forward and backward agree', async () => {
+    const result = await profile({ file: path, measure: true, training: true });
     expect(result.file?.unsupported).toEqual([]);
     expect(result.layers.map((l) => [l.op.name, l.op.kind, l.op.params])).toEqual([['concat', 'concat', 3n]]);
     expect(result.totals.params).toBe(3n);
+    // The token's gradient gathered from its 2 copies: tfjs's Tile gradient adds each slice into zeros, 2 * 3 adds.
+    expect(result.training?.rows.find((row) => row.name === 'concat')?.counts['flops']).toBe(6n);
     expect(result.check.mismatches).toEqual([]);
     expect(result.check.status).toBe('match');
   });

@@ -81,6 +81,11 @@ export interface OpAttrs {
   constant?: { at: 0 | 1; shape: Shape };
   /** pad: how the border is filled (ONNX Pad's modes), which decides what its gradient adds. */
   mode?: 'constant' | 'reflect' | 'edge';
+  /**
+   * concat: the learned tokens broadcast into it (ViT's class token, expanded to the batch), each
+   * its input's position in `inputShapes` (as expanded) and its own shape, which its params are.
+   */
+  tokens?: readonly { at: number; shape: Shape }[];
 }
 
 export interface Op {

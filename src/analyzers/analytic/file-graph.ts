@@ -204,8 +204,12 @@ function plan(index: GraphIndex, m: GraphModule): Planned {
       return { ...base, kind: isNearestUpsample(index, node) ? 'resize' : '' };
     case 'Concat': {
       // The learned tokens expanded into it (ViT's class token) are its params; they are inputs as expanded.
-      const tokens = m.nodes.filter((n) => n.opType === 'Expand').map((n) => elements(index.weight(n.inputs[0] ?? '') ?? ''));
-      return { kind: 'concat', inputs: node.inputs.filter((t) => t !== '' && !index.isConstant(t)), params: tokens.reduce((a, b) => a + b, 0n) };
+      const inputs = node.inputs.filter((t) => t !== '' && !index.isConstant(t));
+      const tokens = m.nodes
+        .filter((n) => n.opType === 'Expand')
+        .map((n) => ({ at: inputs.indexOf(n.outputs[0] ?? ''), shape: index.shape(n.inputs[0] ?? '') }));
+      const params = tokens.reduce((sum, t) => sum + count(t.shape), 0n);
+      return { kind: 'concat', inputs, params, ...(tokens.length > 0 && { attrs: { tokens } }) };
     }
     default:
       break;

@@ -3,7 +3,7 @@
 // elementwise result, n - 1 adds for a sum of n values, 2 per multiply-accumulate.
 // Broadcasts, reshapes, casts, tiles and splits move data and count 0.
 import { dim, input, numel, type Op } from '../ops';
-import { contractedSize, convMacs, convTransposeMacs, ignored, inp, linearMacs, normRows, operands, out, rightOperand, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
+import { contractedSize, convMacs, convTransposeMacs, inp, linearMacs, normRows, operands, out, rightOperand, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
 
 /** The bias gradient sums dy over every axis but the features: numel(out) - features adds. */
 const biasGradient = (op: Op, features: number): bigint => (op.attrs.bias ? out(op) - BigInt(features) : 0n);
@@ -64,7 +64,14 @@ export const flopsBackward: RuleTable = {
       'a literal constant gets no gradient, a learned one (params) does',
     (op) => perOperand(op, (x) => reduced(op, x), (x) => reduced(op, x)),
   ),
-  concat: ignored('the gradient is a split of dy: no arithmetic'),
+  concat: rule(
+    "the gradient is a split of dy: no arithmetic; but a learned token broadcast into it (ViT's class token) gathers its gradient, " +
+      "tfjs's Tile gradient adding each copy's slice into zeros: numel(token as expanded) when it was expanded",
+    (op) => (op.attrs.tokens ?? []).reduce((sum, t) => {
+      const expanded = numel(op.inputShapes[t.at] ?? []);
+      return expanded === numel(t.shape) ? sum : sum + expanded;
+    }, 0n),
+  ),
   reduce_mean: rule('2 * numel(in): dy broadcast over H x W by a multiply, then divided by H*W', (op) => 2n * inp(op)),
   resize: rule('numel(out): each output gradient added into its source pixel', out),
   leaky_relu: rule('3 * numel: x > 0, dy * alpha, and the select between them', (op) => 3n * out(op)),
