@@ -8,15 +8,16 @@ const MEASURE = ['--no-measure', '--max-memory 1G', '--backend cpu'];
 const TIMING = ['--runs 3', '--warmup 1'];
 const FORMAT = ['--format json', '--json'];
 const CONVENTIONS = ['--convention thop', '--conventions thop'];
-const DISPLAY = ['--units K', '--precision 2', '--total-row'];
+const UNITS = ['--units K', '--precision 2'];
+const DISPLAY = [...UNITS, '--total-row'];
 const ALL = [...SPEC, '--file m.onnx', '--training', ...MEASURE, '--latency', ...TIMING, '--quiet', '--at 8x7x7', '--at-file points.txt', '--depth 2', '--top 3', ...FORMAT, ...DISPLAY, ...CONVENTIONS, '--tolerance 0.1', '--latency-tolerance 0.5', '--junit j.xml', '--suite s.json', '--out o', '--debug'];
 
 /** Each command, argv that fails fast after parsing (a zero, a missing file), and what it honours. */
 const COMMANDS: Record<string, { argv: string[]; accepts: string[] }> = {
   seprof: { argv: ['--channels', '0'], accepts: [...SPEC, '--file m.onnx', '--training', ...MEASURE, '--latency', ...TIMING, '--quiet', '--at 8x7x7', '--at-file points.txt', '--depth 2', '--top 3', ...FORMAT, ...DISPLAY, ...CONVENTIONS, '--debug'] },
-  explain: { argv: ['explain', '--channels', '0'], accepts: [...SPEC, '--file m.onnx', '--training', ...MEASURE, '--quiet', ...FORMAT, ...CONVENTIONS, '--debug'] },
-  sweep: { argv: ['sweep', '--channels', '0'], accepts: [...SPEC, '--file m.onnx', ...MEASURE, '--latency', ...TIMING, '--quiet', ...FORMAT, ...CONVENTIONS, '--debug'] },
-  report: { argv: ['report', '--suite', '/nonexistent/s.json', '--out', '/nonexistent/o'], accepts: [...MEASURE, '--latency', ...TIMING, '--quiet', ...CONVENTIONS, '--suite s.json', '--out o', '--debug'] },
+  explain: { argv: ['explain', '--channels', '0'], accepts: [...SPEC, '--file m.onnx', '--training', ...MEASURE, '--quiet', ...FORMAT, ...UNITS, ...CONVENTIONS, '--debug'] },
+  sweep: { argv: ['sweep', '--channels', '0'], accepts: [...SPEC, '--file m.onnx', ...MEASURE, '--latency', ...TIMING, '--quiet', ...FORMAT, ...UNITS, ...CONVENTIONS, '--debug'] },
+  report: { argv: ['report', '--suite', '/nonexistent/s.json', '--out', '/nonexistent/o'], accepts: [...MEASURE, '--latency', ...TIMING, '--quiet', ...UNITS, ...CONVENTIONS, '--suite s.json', '--out o', '--debug'] },
   compare: { argv: ['compare', '/nonexistent/a.json', '/nonexistent/b.json'], accepts: [...FORMAT, '--tolerance 0.1', '--latency-tolerance 0.5', '--junit j.xml', '--debug'] },
   baseline: { argv: ['baseline', '--suite', '/nonexistent/s.json', '--out', '/nonexistent/o.json'], accepts: ['--quiet', '--suite s.json', '--out o', '--debug'] },
   init: { argv: ['init', '/nonexistent/dir', '--model', 'resnet5'], accepts: ['--model resnet50', '--file m.onnx', '--quiet', '--debug'] },

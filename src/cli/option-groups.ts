@@ -92,12 +92,14 @@ export const conventionOptions =
       .option('--convention <key>', what, 'thop')
       .addOption(new Option('--conventions <keys>', "several columns: a comma-separated list, or 'all'").conflicts('convention'));
 
-/** How the profile shows counts: units for people, a total row for CSV on request. */
-const displayOptions: OptionGroup = (command) =>
+/** How count tables show counts, for people: the commands that print count tables (table, markdown). */
+export const unitsOptions: OptionGroup = (command) =>
   command
     .option('--units <unit>', 'table and markdown: counts in auto (K, M, G or T as fits), K, M or G units rather than exact with commas')
-    .option('--precision <N>', 'table and markdown: decimals of --units figures; alone, implies --units auto (default: 3)')
-    .option('--total-row', 'CSV: end with a total row, its first cell `total` (default: data rows only)');
+    .option('--precision <N>', 'table and markdown: decimals of --units figures; alone, implies --units auto (default: 3)');
+
+/** A total row for CSV on request. */
+const totalRowOption: OptionGroup = (command) => command.option('--total-row', 'CSV: end with a total row, its first cell `total` (default: data rows only)');
 
 export const debugOption: OptionGroup = (command) => command.option('--debug', 'print stack traces of errors');
 
@@ -111,7 +113,8 @@ export const PROFILE_OPTIONS: readonly OptionGroup[] = [
   insertionPointOptions,
   layerOptions,
   formatOptions(FORMATS),
-  displayOptions,
+  unitsOptions,
+  totalRowOption,
   conventionOptions(),
 ];
 

@@ -22,10 +22,11 @@ export function format<F extends string = Format>(raw: { format?: string | undef
 const MAX_PRECISION = 12;
 
 /**
- * --units and --precision, for the counts table and markdown show; --precision alone means
- * --units auto. JSON and CSV stay exact, so there they are refused rather than ignored.
+ * --units and --precision, for the counts that every command's tables and markdown show;
+ * --precision alone means --units auto. JSON and CSV stay exact, so there they are refused
+ * rather than ignored.
  */
-export function countStyle(raw: DisplayFlags, format: Format): CountStyle | undefined {
+export function countStyle(raw: UnitsFlags, format: Format): CountStyle | undefined {
   if (raw.units === undefined && raw.precision === undefined) return undefined;
   if (format === 'json' || format === 'csv') throw new UsageError(`--${raw.units === undefined ? 'precision' : 'units'} applies to table and markdown: ${format} stays exact`);
   const precision = raw.precision === undefined ? 3 : wholeNumber('precision', raw.precision, 0);
@@ -63,10 +64,14 @@ export interface RenderFlags {
   conventions?: string | undefined;
 }
 
-/** The option values that say how to show counts. */
-export interface DisplayFlags {
+/** The option values that say how count tables show counts. */
+export interface UnitsFlags {
   units?: string | undefined;
   precision?: string | undefined;
+}
+
+/** The option values that say how to show counts. */
+export interface DisplayFlags extends UnitsFlags {
   totalRow?: boolean | undefined;
 }
 

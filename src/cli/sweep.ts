@@ -1,12 +1,11 @@
 // seprof sweep: the profile options take lists and ranges; one row per combination.
-import type { ConventionColumns } from '../analyzers/conventions';
 import type { Command } from 'commander';
-import { renderCasesCsv, renderCasesMarkdown, renderCasesTable, skipReasons, type LabelColumn } from '../report/cases/cases';
+import { renderCasesCsv, renderCasesMarkdown, renderCasesTable, skipReasons, type CasesShown, type LabelColumn } from '../report/cases/cases';
 import { mismatchedCases, renderReportJson, reportJson, skippedCases, type CaseResult } from '../report/report/document';
 import { FORMATS, type Format } from '../report/render-options';
 import { describeSpec } from '../model/spec';
 import { combinations, expandValues, type Axis } from '../sweep/grammar';
-import { batchLatencyOptions, compose, conventionOptions, debugOption, formatOptions, measureOptions, quietOption, specOptions } from './option-groups';
+import { batchLatencyOptions, compose, conventionOptions, debugOption, formatOptions, measureOptions, quietOption, specOptions, unitsOptions } from './option-groups';
 import * as parse from './options';
 import { outcome, type CommandContext, type Outcome } from './outcome';
 import { runCases } from './run-cases';
@@ -24,7 +23,7 @@ Every option that says what to profile takes a comma-separated list of values an
 Every combination is profiled, one row each; the option listed first above varies slowest.
 Exit 1 when analytic and measured differ in any case.`;
 
-type SweepFlags = parse.MeasureFlags & parse.RenderFlags;
+type SweepFlags = parse.MeasureFlags & parse.RenderFlags & parse.UnitsFlags;
 
 interface SweepCase extends NamedSpec {
   values: Record<string, string>;
@@ -53,7 +52,7 @@ function sweepCases(command: Command, flags: RawOptions): { cases: SweepCase[]; 
   return { cases, varying };
 }
 
-function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], format: Format, columns: ConventionColumns, { toolVersion, width }: CommandContext): string {
+function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], format: Format, shown: CasesShown, toolVersion: string): string {
   const valuesByName = new Map(cases.map((c) => [c.name, c.values]));
   const labels: LabelColumn[] =
     varying.length === 0
@@ -62,9 +61,9 @@ function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], form
   const title = `Sweep of ${cases.length} case(s)${varying.length > 0 ? ` over ${varying.map((a) => `${a.key} (${a.values.length})`).join(' x ')}` : ''}`;
   switch (format) {
     case 'table':
-      return `${title}\n${renderCasesTable(results, labels, columns, width)}`;
+      return `${title}\n${renderCasesTable(results, labels, shown)}`;
     case 'markdown':
-      return `### ${title}\n\n${renderCasesMarkdown(results, labels, columns)}`;
+      return `### ${title}\n\n${renderCasesMarkdown(results, labels, shown)}`;
     case 'csv':
       // The first column is the case already: a lone case needs no label column beside it.
       return renderCasesCsv(results, varying.length === 0 ? [] : labels);
@@ -75,11 +74,11 @@ function render(results: CaseResult[], cases: SweepCase[], varying: Axis[], form
 
 async function runSweep(command: Command, flags: SweepFlags & RawOptions, context: CommandContext): Promise<Outcome> {
   const format = parse.format(flags);
-  const columns = parse.columns(flags);
+  const shown = { columns: parse.columns(flags), counts: parse.countStyle(flags, format), width: context.width };
   const options = parse.profileOptions(flags, parse.BATCH_LATENCY);
   const { cases, varying } = sweepCases(command, flags);
   const results = await runCases(cases, options, context.progress(flags.quiet));
-  const stdout = render(results, cases, varying, format, columns, context);
+  const stdout = render(results, cases, varying, format, shown, context.toolVersion);
   const failed = mismatchedCases(results).length;
   const skipped = flags.measure ? skippedCases(results) : [];
   const notes = skipped.length === 0 ? [] : [`seprof: measured run skipped in ${skipped.length} of ${results.length} case(s): ${skipReasons(skipped)}`];
@@ -88,7 +87,7 @@ async function runSweep(command: Command, flags: SweepFlags & RawOptions, contex
 }
 
 export function addSweepCommand(program: Command, context: CommandContext): void {
-  const command = compose(program.command('sweep'), specOptions, measureOptions, batchLatencyOptions, quietOption, formatOptions(FORMATS), conventionOptions(), debugOption)
+  const command = compose(program.command('sweep'), specOptions, measureOptions, batchLatencyOptions, quietOption, formatOptions(FORMATS), unitsOptions, conventionOptions(), debugOption)
     .description('profile every combination of lists and ranges of the profile options, one row each')
     .usage('--channels LIST [--reduction LIST] [--height LIST] ... [options]')
     .addHelpText('after', GRAMMAR);

@@ -4,10 +4,20 @@ import type { Check } from '../../analyzers/check';
 import { columnHeader } from '../columns';
 import { field } from '../profile/csv';
 import { mismatchedCases, skippedCases, type CaseResult } from '../report/document';
-import { milliseconds, withCommas } from '../format';
+import { displayCount, milliseconds, type CountStyle } from '../format';
 import type { SummaryLine } from '../profile/summary';
 import { markdownText, row } from '../markdown-syntax';
 import { textTable } from '../text-table';
+
+/** How the case table shows counts: the convention columns, and in units on request. */
+export interface CasesShown {
+  /** Convention keys shown as columns. */
+  columns: readonly ConventionKey[];
+  /** --units and --precision: counts in units rather than exact with commas. */
+  counts?: CountStyle | undefined;
+  /** stdout's, when it is a terminal, for the table to fit. */
+  width?: number | undefined;
+}
 
 /** A column that says which case a row is: a sweep's varying options, or a suite case's name. */
 export interface LabelColumn {
@@ -41,12 +51,12 @@ function numeric(labels: readonly LabelColumn[], columns: readonly ConventionKey
   return (i) => i >= labels.length && i !== check;
 }
 
-function cells(result: CaseResult, labels: readonly LabelColumn[], columns: readonly ConventionKey[], withLatency: boolean): string[] {
+function cells(result: CaseResult, labels: readonly LabelColumn[], { columns, counts }: CasesShown, withLatency: boolean): string[] {
   const { totals, check } = result.profile;
   return [
     ...labels.map((l) => l.cell(result)),
-    withCommas(totals.params),
-    ...columns.map((k) => withCommas(totals.counts[k] ?? 0n)),
+    displayCount(totals.params, counts),
+    ...columns.map((k) => displayCount(totals.counts[k] ?? 0n, counts)),
     checkCell(check),
     ...(withLatency ? [latencyCell(result)] : []),
   ];
@@ -79,20 +89,21 @@ function mismatchLines(results: readonly CaseResult[]): string[] {
   );
 }
 
-/** `width`: stdout's, when it is a terminal, for the table to fit. */
-export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[], width?: number): string {
+export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], shown: CasesShown): string {
+  const { columns, width } = shown;
   const withLatency = timed(results);
-  const rows = results.map((result) => cells(result, labels, columns, withLatency));
+  const rows = results.map((result) => cells(result, labels, shown, withLatency));
   const table = textTable(head(labels, columns, withLatency), rows, { rightAligned: numeric(labels, columns), width });
   const summary = casesSummary(results).map(([label, value]) => `${label}: ${value}`);
   return [table, ...summary, ...mismatchLines(results).map((l) => `  ${l}`), ''].join('\n');
 }
 
-export function renderCasesMarkdown(results: readonly CaseResult[], labels: readonly LabelColumn[], columns: readonly ConventionKey[]): string {
+export function renderCasesMarkdown(results: readonly CaseResult[], labels: readonly LabelColumn[], shown: CasesShown): string {
+  const { columns } = shown;
   const withLatency = timed(results);
   const header = head(labels, columns, withLatency);
   const markdownCells = (r: CaseResult): string[] => {
-    const values = cells(r, labels, columns, withLatency).map(markdownText);
+    const values = cells(r, labels, shown, withLatency).map(markdownText);
     labels.forEach((l, i) => {
       if (l.markdown !== undefined) values[i] = l.markdown(r);
     });

@@ -4,29 +4,32 @@ import { backwardTable } from '../../analyzers/backward';
 import { countEntries } from '../../analyzers/count';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
 import { columnHeader } from '../columns';
-import { withCommas } from '../format';
+import { displayCount, withCommas, type CountStyle } from '../format';
 import { checkLine } from '../profile/summary';
 import { describeSpec } from '../../model/spec';
 import { numbersAfter, textTable } from '../text-table';
 import { trainingView } from '../profile/training-view';
 import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
 
-function ruleLines(uses: readonly RuleUse[], suffix: string, countWidth: number): string[] {
-  return uses.map((u) => `  ${`${u.key}${suffix}`.padEnd(17)}${withCommas(u.count).padStart(countWidth)}  ${ruleText(u)}`);
+/** A count as --units shows it: exact with commas unless asked. */
+type Shown = (n: bigint) => string;
+
+function ruleLines(uses: readonly RuleUse[], suffix: string, countWidth: number, shown: Shown): string[] {
+  return uses.map((u) => `  ${`${u.key}${suffix}`.padEnd(17)}${shown(u.count).padStart(countWidth)}  ${ruleText(u)}`);
 }
 
-function totalsTable({ profile, keys, kinds }: Explanation, width: number | undefined): string {
+function totalsTable({ profile, keys, kinds }: Explanation, width: number | undefined, shown: Shown): string {
   const { training, totals } = profile;
-  const rows = [...kinds.map((kind) => [kind.kind, ...kind.forward.map((u) => withCommas(u.count))]), ['Total', ...keys.map((k) => withCommas(totals.counts[k] ?? 0n))]];
+  const rows = [...kinds.map((kind) => [kind.kind, ...kind.forward.map((u) => shown(u.count))]), ['Total', ...keys.map((k) => shown(totals.counts[k] ?? 0n))]];
   if (training !== undefined) {
-    const orDash = (n: bigint | undefined, key: ConventionKey) => (backwardTable(key) === undefined ? '-' : withCommas(n ?? 0n));
+    const orDash = (n: bigint | undefined, key: ConventionKey) => (backwardTable(key) === undefined ? '-' : shown(n ?? 0n));
     rows.push(['Backward', ...keys.map((k) => orDash(training.backward[k], k))], ['Forward + backward', ...keys.map((k) => orDash(training.total[k], k))]);
   }
   const head = ['Op kind', ...keys.map((k) => columnHeader(k))];
   return textTable(head, rows, { rightAligned: numbersAfter(1), footer: training === undefined ? 1 : 3, width });
 }
 
-function trainingLines({ profile, keys }: Explanation, countWidth: number): string[] {
+function trainingLines({ profile, keys }: Explanation, countWidth: number, shown: Shown): string[] {
   const { training } = profile;
   if (training === undefined) return [];
   const sums = trainingView(training).gradientSums;
@@ -35,7 +38,7 @@ function trainingLines({ profile, keys }: Explanation, countWidth: number): stri
   );
   const counts = countEntries(sums ?? {})
     .filter(([key]) => keys.includes(key))
-    .map(([key, n]) => `  ${`${key} backward`.padEnd(17)}${withCommas(n).padStart(countWidth)}`);
+    .map(([key, n]) => `  ${`${key} backward`.padEnd(17)}${shown(n).padStart(countWidth)}`);
   return [...fans, ...counts, '', ...forwardOnly(keys).map(([key, why]) => `${key}: ${why}`), ''];
 }
 
@@ -63,24 +66,27 @@ function leftOutLines({ leftOut, blindSpots }: Explanation): string[] {
   return lines;
 }
 
-export function renderExplainTable(explanation: Explanation, width?: number): string {
+/** The per-kind counts and the totals table as --units shows counts; the differences stay exact. */
+export function renderExplainTable(explanation: Explanation, width?: number, style?: CountStyle): string {
   const { profile, kinds } = explanation;
-  const countWidth = Math.max(...kinds.flatMap((k) => [...k.forward, ...k.backward].map((u) => withCommas(u.count).length)));
+  const shown: Shown = (n) => displayCount(n, style);
+  const widest = (show: Shown): number => Math.max(...kinds.flatMap((k) => [...k.forward, ...k.backward].map((u) => show(u.count).length)));
+  const countWidth = widest(shown);
   const backend = profile.measured?.backend;
   return [
     `${describeSpec(profile.spec)}: what each convention counts`,
     '',
     ...kinds.flatMap((kind) => [
       `${kind.kind}: ${opsOf(kind)}`,
-      ...ruleLines(kind.forward, '', countWidth),
-      ...ruleLines(kind.backward, ' backward', countWidth),
+      ...ruleLines(kind.forward, '', countWidth, shown),
+      ...ruleLines(kind.backward, ' backward', countWidth, shown),
       '',
     ]),
-    ...trainingLines(explanation, countWidth),
+    ...trainingLines(explanation, countWidth, shown),
     'Totals by op kind',
-    totalsTable(explanation, width),
+    totalsTable(explanation, width, shown),
     '',
-    ...differenceLines(explanation, countWidth),
+    ...differenceLines(explanation, widest(withCommas)),
     '',
     ...leftOutLines(explanation),
     '',

@@ -4,7 +4,7 @@ import type { ConventionKey } from '../../analyzers/conventions';
 import type { Totals } from '../../analyzers/count';
 import type { FileFindings, Profile } from '../../analyzers/profile';
 import { columnHeader } from '../columns';
-import { withCommas } from '../format';
+import { displayCount, type CountStyle } from '../format';
 import { share } from './rows';
 
 const SE_HEAD = ['SE block', 'C', 'Hidden', 'r', 'Gate', 'Params'];
@@ -23,8 +23,9 @@ function sum(totals: readonly Totals[], pick: (t: Totals) => bigint): bigint {
   return totals.reduce((n, t) => n + pick(t), 0n);
 }
 
-/** One row per SE block, then SE's share of the model: params and each column. */
-export function seRows(profile: Profile, columns: readonly ConventionKey[]): { head: string[]; rows: string[][] } {
+/** One row per SE block, then SE's share of the model: params and each column, as --units shows counts. */
+export function seRows(profile: Profile, columns: readonly ConventionKey[], style?: CountStyle): { head: string[]; rows: string[][] } {
+  const shown = (n: bigint): string => displayCount(n, style);
   const blocks = profile.file?.seBlocks ?? [];
   const head = [...SE_HEAD, ...columns.map((key) => columnHeader(key))];
   const rows = blocks.map(({ block, totals }) => [
@@ -33,17 +34,17 @@ export function seRows(profile: Profile, columns: readonly ConventionKey[]): { h
     String(block.hidden),
     Number.isInteger(block.reduction) ? String(block.reduction) : block.reduction.toFixed(2),
     `${block.gate}${block.bias ? ', bias' : ''}`,
-    withCommas(totals.params),
-    ...columns.map((key) => withCommas(totals.counts[key] ?? 0n)),
+    shown(totals.params),
+    ...columns.map((key) => shown(totals.counts[key] ?? 0n)),
   ]);
   const all = blocks.map((b) => b.totals);
   const params = sum(all, (t) => t.params);
   rows.push([
     `SE share (${blocks.length} block${blocks.length === 1 ? '' : 's'})`, '', '', '', '',
-    `${withCommas(params)} (${share(params, profile.totals.params)})`,
+    `${shown(params)} (${share(params, profile.totals.params)})`,
     ...columns.map((key) => {
       const n = sum(all, (t) => t.counts[key] ?? 0n);
-      return `${withCommas(n)} (${share(n, profile.totals.counts[key] ?? 0n)})`;
+      return `${shown(n)} (${share(n, profile.totals.counts[key] ?? 0n)})`;
     }),
   ]);
   return { head, rows };

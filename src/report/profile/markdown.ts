@@ -33,7 +33,7 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
   if (profile.file !== undefined) {
     lines.push(...findingLines(profile.file).map((line) => `- ${line}`), '');
     if (profile.file.seBlocks.length > 0) {
-      const se = seRows(profile, columns);
+      const se = seRows(profile, columns, options.counts);
       lines.push('#### SE blocks found', '', row(se.head), alignRow(5, se.head.length - 5), ...se.rows.map(row), '');
     }
   }
@@ -43,7 +43,7 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
       '',
       row(overheadHead(profile.overhead)),
       alignRow(1, overheadHead(profile.overhead).length - 1),
-      ...overheadRows(profile.overhead, profile.totals, columns).map((r) => row(overheadCells(r))),
+      ...overheadRows(profile.overhead, profile.totals, columns).map((r) => row(overheadCells(r, options.counts))),
       '',
     );
   }

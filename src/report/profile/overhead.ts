@@ -2,7 +2,7 @@
 import type { ConventionKey } from '../../analyzers/conventions';
 import type { Overhead, Profile } from '../../analyzers/profile';
 import type { Totals } from '../../analyzers/count';
-import { percent, withCommas } from '../format';
+import { displayCount, percent, type CountStyle } from '../format';
 
 export interface OverheadRow {
   quantity: string;
@@ -28,8 +28,10 @@ export function percentOf(added: bigint, plain: bigint): string {
   return `${added >= 0n ? '+' : ''}${percent(added, plain)}`;
 }
 
-export function overheadCells(row: OverheadRow): string[] {
-  return [row.quantity, withCommas(row.plain), withCommas(row.withSe), withCommas(row.added), percentOf(row.added, row.plain)];
+/** The counts as --units shows them (exact by default); the percent stays exact. */
+export function overheadCells(row: OverheadRow, style?: CountStyle): string[] {
+  const shown = (n: bigint): string => displayCount(n, style);
+  return [row.quantity, shown(row.plain), shown(row.withSe), shown(row.added), percentOf(row.added, row.plain)];
 }
 
 /** The columns: the baseline, with SE, and the difference; with --add-se the baseline is the file as given. */

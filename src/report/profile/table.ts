@@ -146,12 +146,12 @@ export function renderTable(profile: Profile, options: RenderOptions): string {
   if (profile.file !== undefined) {
     parts.push('', ...findingLines(profile.file));
     if (profile.file.seBlocks.length > 0) {
-      const se = seRows(profile, columns);
+      const se = seRows(profile, columns, options.counts);
       parts.push('', 'SE blocks found', textTable(se.head, se.rows, { rightAligned: numbersAfter(5), footer: 1, width }));
     }
   }
   if (profile.overhead !== undefined) {
-    const overheadTable = overheadRows(profile.overhead, profile.totals, columns).map(overheadCells);
+    const overheadTable = overheadRows(profile.overhead, profile.totals, columns).map((r) => overheadCells(r, options.counts));
     parts.push('', overheadTitle(profile), textTable(overheadHead(profile.overhead), overheadTable, { rightAligned: numbersAfter(1), width }));
   }
   return `${parts.join('\n')}\n`;

@@ -1,6 +1,7 @@
 // report.md: GitHub-flavoured, for a pull-request comment or a CI job summary. A summary
 // table, the charts, then each case's layer table (the profile's own markdown).
 import type { ConventionColumns } from '../../analyzers/conventions';
+import type { CountStyle } from '../format';
 import { describeSpec } from '../../model/spec';
 import { renderCasesMarkdown, type LabelColumn } from '../cases/cases';
 import type { Chart } from './charts';
@@ -15,6 +16,8 @@ export interface ReportMeta {
   /** Convention keys shown as columns. */
   columns: ConventionColumns;
   charts: readonly Chart[];
+  /** --units and --precision: the tables' counts in units rather than exact with commas. */
+  counts?: CountStyle | undefined;
 }
 
 const LABELS: LabelColumn[] = [
@@ -30,8 +33,8 @@ export function renderReportMarkdown(results: readonly CaseResult[], meta: Repor
     '',
     '## Summary',
     '',
-    renderCasesMarkdown(results, LABELS, meta.columns),
+    renderCasesMarkdown(results, LABELS, meta),
     ...(meta.charts.length > 0 ? ['## Charts', '', ...meta.charts.flatMap((c) => [`![${c.title}](${c.file})`, ''])] : []),
-    ...results.flatMap((r) => [`## ${markdownCode(r.name)}`, '', renderMarkdown(r.profile, { format: 'markdown', columns: meta.columns, toolVersion: meta.toolVersion })]),
+    ...results.flatMap((r) => [`## ${markdownCode(r.name)}`, '', renderMarkdown(r.profile, { format: 'markdown', columns: meta.columns, toolVersion: meta.toolVersion, counts: meta.counts })]),
   ].join('\n');
 }
