@@ -3,6 +3,9 @@
 //  - whole processes against `node -e 0` (medians of repeated runs);
 //  - a measured ResNet-152 against a PyTorch forward of torchvision's resnet152, `import torch`
 //    included (when python3 has torch and torchvision; "skipped" otherwise), and its peak memory;
+//    --training on SE-ResNet-50 and EfficientNet-B0 against a PyTorch training step (forward and
+//    backward) of torchvision's resnet50 and efficientnet_b0; a ResNet-50 ONNX file, exported by
+//    that python here, against the PyTorch forward;
 //  - the profiled pass (the layer-by-layer forward under tf.profile, kernels recorded; reading
 //    them into ops comes after) against a plain forward of the same tfjs model, in this process;
 //  - sweep throughput, and the seed command on every backend that loads here.
@@ -67,14 +70,25 @@ const nodeAgainst = `\`node -e 0\` (${ms(node.wallMs)})`;
 row('`seprof --channels 512 --reduction 8 --no-measure`', nodeAgainst, ms(analytic.wallMs), times(analytic.wallMs, node.wallMs), '≤ 1.5x');
 row('`seprof --channels 512 --reduction 8` (measured and checked)', nodeAgainst, ms(full.wallMs), times(full.wallMs, node.wallMs), '≤ 3.5x');
 
-// 2. A measured ResNet-152 against PyTorch, paired runs so that both see the same machine.
+// 2. Whole networks against PyTorch, paired runs so that both see the same machine: a measured
+// ResNet-152 against a forward, --training against a training step, a model file against a forward.
 progress('ResNet-152, measured, and PyTorch');
+// argv: a torchvision model and `forward` (eval, no grad), `training` (forward, sum, backward) or
+// `export` (an eval-mode ONNX export to the path that follows).
 const TORCH = `
 import resource, sys
 import torch, torchvision
-model = torchvision.models.resnet152().eval()
-with torch.no_grad():
-    model(torch.randn(1, 3, 224, 224))
+name, step = sys.argv[1], sys.argv[2]
+model = getattr(torchvision.models, name)()
+x = torch.randn(1, 3, 224, 224)
+if step == "training":
+    loss = model(x).sum()
+    loss.backward()
+elif step == "forward":
+    with torch.no_grad():
+        model.eval()(x)
+else:
+    torch.onnx.export(model.eval(), x, sys.argv[3])
 print("maxrss=%d" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 `;
 // python3 first; Debian's python3-torch installs for the system python, which a pyenv shim may hide.
@@ -82,19 +96,50 @@ const python = [process.env.BENCH_PYTHON, 'python3', '/usr/bin/python3'].find(
   (candidate) => candidate && spawnSync(candidate, ['-c', 'import torch, torchvision'], { stdio: 'ignore' }).status === 0,
 );
 const torchLoads = python !== undefined;
-const network = [bin, '--model', 'resnet152', '--quiet'];
-runOnce(process.execPath, network); // warms the file cache
-if (torchLoads) runOnce(python, ['-c', TORCH], { node: false });
-const pairs = Array.from({ length: NETWORK_REPEATS }, () => ({
-  seprof: runOnce(process.execPath, network),
-  torch: torchLoads ? runOnce(python, ['-c', TORCH], { node: false }) : undefined,
-}));
-const resnet = { wallMs: median(pairs.map((p) => p.seprof.wallMs)), kib: median(pairs.map((p) => p.seprof.kib)) };
-const torch = torchLoads ? { wallMs: median(pairs.map((p) => p.torch.wallMs)), kib: median(pairs.map((p) => p.torch.kib)) } : undefined;
-const torchAgainst = torch === undefined ? 'PyTorch: skipped (no python3 here imports torch and torchvision)' : `PyTorch forward of torchvision resnet152, \`import torch\` included (${ms(torch.wallMs)})`;
-row('`seprof --model resnet152` (measured and checked)', torchAgainst, ms(resnet.wallMs), torch ? times(resnet.wallMs, torch.wallMs) : 'skipped', '≤ 1.0x');
+const noTorch = 'PyTorch: skipped (no python3 here imports torch and torchvision)';
+const torchArgs = (name, step) => ['-c', TORCH, name, step];
+
+/** Medians of `NETWORK_REPEATS` pairs, seprof then PyTorch (when it loads), after one of each that warms the file cache. */
+function measureAgainstTorch(args, pythonArgs) {
+  runOnce(process.execPath, args);
+  if (torchLoads) runOnce(python, pythonArgs, { node: false });
+  const pairs = Array.from({ length: NETWORK_REPEATS }, () => ({
+    seprof: runOnce(process.execPath, args),
+    torch: torchLoads ? runOnce(python, pythonArgs, { node: false }) : undefined,
+  }));
+  const medians = (side) => ({ wallMs: median(pairs.map((p) => p[side].wallMs)), kib: median(pairs.map((p) => p[side].kib)) });
+  return { seprof: medians('seprof'), torch: torchLoads ? medians('torch') : undefined };
+}
+/** A row of seprof against PyTorch, `what` naming what PyTorch runs. */
+function torchRow(figure, what, { seprof, torch }, target = '') {
+  const against = torch === undefined ? noTorch : `${what}, \`import torch\` included (${ms(torch.wallMs)})`;
+  row(figure, against, ms(seprof.wallMs), torch ? times(seprof.wallMs, torch.wallMs) : 'skipped', target);
+}
+
+const resnet152 = measureAgainstTorch([bin, '--model', 'resnet152', '--quiet'], torchArgs('resnet152', 'forward'));
+const { seprof: resnet, torch } = resnet152;
+torchRow('`seprof --model resnet152` (measured and checked)', 'PyTorch forward of torchvision resnet152', resnet152, '≤ 1.0x');
 row('peak memory of `seprof --model resnet152`', 'the target, 600 MB', mb(resnet.kib), times(resnet.kib, 600 * 1024), '≤ 1.0x');
 if (torch) row('peak memory of `seprof --model resnet152`', `the PyTorch forward above (${mb(torch.kib)})`, mb(resnet.kib), times(resnet.kib, torch.kib), '');
+
+for (const [model, peer, note] of [
+  ['se-resnet50', 'resnet50', ' (torchvision has no SE-ResNet-50: the same network without its SE blocks)'],
+  ['efficientnet_b0', 'efficientnet_b0', ''],
+]) {
+  progress(`${model} --training, and a PyTorch training step`);
+  torchRow(
+    `\`seprof --model ${model} --training\` (measured and checked)`,
+    `PyTorch training step (forward, \`.sum()\`, backward) of torchvision ${peer}${note}`,
+    measureAgainstTorch([bin, '--model', model, '--training', '--quiet'], torchArgs(peer, 'training')),
+  );
+}
+
+progress('a model file, ResNet-50 exported to ONNX, and PyTorch');
+const onnx = join(scratch, 'resnet50.onnx');
+const exported = torchLoads && spawnSync(python, [...torchArgs('resnet50', 'export'), onnx], { stdio: 'ignore' }).status === 0;
+const fileFigure = '`seprof resnet50.onnx` (measured and checked; torchvision resnet50 exported here, in eval mode)';
+if (exported) torchRow(fileFigure, 'PyTorch forward of torchvision resnet50', measureAgainstTorch([bin, onnx, '--quiet'], torchArgs('resnet50', 'forward')));
+else row(fileFigure, torchLoads ? 'PyTorch: skipped (the ONNX export failed)' : noTorch, 'skipped', 'skipped', '');
 
 // 3. The profiler's own cost: the recorded layer-by-layer pass against a plain forward.
 progress('profiled pass against a plain forward');
@@ -119,7 +164,7 @@ for (const [label, raw, repeats] of [
   const x = tf.randomNormal([spec.batch, height, width, channels]);
   const profiledOnce = async () => {
     const start = performance.now();
-    await recordLayers(model, x);
+    await recordLayers(model, x, { onProgress: undefined });
     return performance.now() - start;
   };
   // Warmed first (JIT, allocator, packed weights).
@@ -170,7 +215,7 @@ for (const backend of ['wasm', 'cpu', 'tensorflow']) {
 rmSync(scratch, { recursive: true, force: true });
 
 const [load1] = loadavg();
-console.log(`${cpus().length} x ${cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}, load average ${load1.toFixed(1)} at the end; medians of ${REPEATS} runs (${NETWORK_REPEATS} paired runs for ResNet-152)\n`);
+console.log(`${cpus().length} x ${cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}, load average ${load1.toFixed(1)} at the end; medians of ${REPEATS} runs (${NETWORK_REPEATS} paired runs for the networks against PyTorch)\n`);
 console.log('| figure | measured against | here | ratio | target |');
 console.log('| --- | --- | ---: | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.figure} | ${r.against} | ${r.value} | ${r.ratio} | ${r.target} |`);

@@ -135,8 +135,8 @@ async function walkLayers(
   }
 }
 
-/** A layer-by-layer pass under one tf.profile, each layer's kernels recorded as its own. */
-function recordLayers(model: tfl.LayersModel, x: tf.Tensor, { onProgress, released }: { onProgress: OnProgress | undefined; released?: Set<tfl.LayerVariable> }): Promise<RecordedPass<tfl.layers.Layer>> {
+/** A layer-by-layer pass under one tf.profile, each layer's kernels recorded as its own (bench/run.mjs times it). */
+export function recordLayers(model: tfl.LayersModel, x: tf.Tensor, { onProgress, released }: { onProgress: OnProgress | undefined; released?: Set<tfl.LayerVariable> }): Promise<RecordedPass<tfl.layers.Layer>> {
   const pass = (around: Around<tfl.layers.Layer>): Promise<void> => walkLayers(model, x, (layer, _, run) => around(layer, run), { released });
   return recordPass(pass, { total: layerSteps(model).length, onProgress });
 }

@@ -4,8 +4,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { OnProgress } from './progress';
 import { summarize, type Latency, type TimingPlan } from './timing';
 
-/** One forward pass, waited for; its wall time in ms. */
-function forwardOnce(model: tfl.LayersModel, x: tf.Tensor): number {
+/** One forward pass, waited for; its wall time in ms (bench/run.mjs's plain forward). */
+export function forwardOnce(model: tfl.LayersModel, x: tf.Tensor): number {
   const start = performance.now();
   const y = tf.tidy(() => model.apply(x) as tf.Tensor);
   y.dataSync(); // wait for the backend to finish
