@@ -78,10 +78,27 @@ function softmaxInput(kernel: KernelRecord, axis: number): Shape {
 
 const isView = (kernel: KernelRecord): boolean => kernel.name.endsWith('__op') || VIEW_KERNELS.has(kernel.name);
 
+/** Kernels of one input whose op keeps the kernel's input and output shapes as they are. */
+const ONE_INPUT: ReadonlyMap<string, OpKind> = new Map([
+  ['Relu', 'relu'],
+  ['Relu6', 'relu6'],
+  ['LeakyRelu', 'leaky_relu'],
+  ['Sigmoid', 'sigmoid'],
+  ['Tanh', 'tanh'],
+  ['Erf', 'erf'],
+  ['Exp', 'exp'],
+  ['FusedBatchNorm', 'batchnorm'],
+  ['ResizeNearestNeighbor', 'resize'],
+  ['PadV2', 'pad'],
+  ['MirrorPad', 'pad'],
+]);
+
 function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | undefined {
   const x = (): Shape => shapeAt(kernel.inputShapes, 0, kernel.name);
   const y = (): Shape => shapeAt(kernel.outputShapes, 0, kernel.name);
   const hasBias = kernel.inputShapes[2] != null;
+  const oneInput = ONE_INPUT.get(kernel.name);
+  if (oneInput !== undefined) return draft(oneInput, [x()], y());
   switch (kernel.name) {
     case 'Conv2D':
     case 'FusedConv2D': {
@@ -110,24 +127,12 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | undefined 
       if (multiplier !== 1) return undefined;
       return draft('conv2d', [x()], y(), { kernel: [kh, kw], stride: layer.stride ?? 1, groups: cin, bias: hasBias });
     }
-    case 'Relu6':
-      return draft('relu6', [x()], y());
-    case 'FusedBatchNorm':
-      return draft('batchnorm', [x()], y());
-    case 'Relu':
-      return draft('relu', [x()], y());
-    case 'Sigmoid':
-      return draft('sigmoid', [x()], y());
     case 'Mean': {
       // GlobalAveragePooling2D drops H and W; PyTorch's AdaptiveAvgPool2d(1) keeps them as 1 x 1.
       const [n, h, w, c] = x() as [number, number, number, number];
       if (layer.mean === 'reduce_mean') return draft('reduce_mean', [x()], y(), { kernel: [h, w] });
       return draft('global_avg_pool', [x()], [n, 1, 1, c], { kernel: [h, w] });
     }
-    case 'ResizeNearestNeighbor':
-      return draft('resize', [x()], y());
-    case 'LeakyRelu':
-      return draft('leaky_relu', [x()], y());
     case 'Conv2DBackpropInput': {
       // conv2dTranspose: dy (the op's input) and the filter [kh, kw, Cout, Cin].
       const [kh, kw] = shapeAt(kernel.inputShapes, 1, kernel.name) as [number, number];
@@ -154,20 +159,11 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | undefined 
       return readElementwise('div', kernel, layer);
     case 'Pow':
       return readElementwise('pow', kernel, layer);
-    case 'Tanh':
-      return draft('tanh', [x()], y());
-    case 'Erf':
-      return draft('erf', [x()], y());
-    case 'Exp':
-      return draft('exp', [x()], y());
     case 'Softmax': {
       if (layer.softmaxAxis === undefined) return draft('softmax', [x()], y(), { axis: x().length - 1 });
       const stored = softmaxInput(kernel, layer.softmaxAxis);
       return draft('softmax', [stored], stored, { axis: layer.softmaxAxis });
     }
-    case 'PadV2':
-    case 'MirrorPad':
-      return draft('pad', [x()], y());
     case 'Concat':
     case 'ConcatV2':
       return draft('concat', kernel.inputShapes.map((_, i) => shapeAt(kernel.inputShapes, i, kernel.name)), y());
