@@ -128,8 +128,10 @@ export async function runCli(rawArgv: readonly string[], terminal: Terminal): Pr
     argv = helpAsOption(argv);
     const subcommands = subcommandsFor(argv);
     for (const name of subcommands) (await SUBCOMMANDS[name]?.())?.(program, context);
-    // A suite, a sweep or a report may name model files too; `seprof --channels C` never does.
-    if (subcommands.length > 0 || argv.some((arg) => arg === '--file' || arg.startsWith('--file='))) await loadFileSupport();
+    // A suite (sweep, report, baseline) may name model files too; paper, compare and init never
+    // read one, nor does `seprof --channels C`.
+    const suiteCommands = ['sweep', 'report', 'baseline'];
+    if (subcommands.some((name) => suiteCommands.includes(name)) || argv.some((arg) => arg === '--file' || arg.startsWith('--file='))) await loadFileSupport();
     for (const command of program.commands) command.version(version).exitOverride().configureOutput(output);
     checkMissingValues(activeCommand(program, argv), argv);
     await program.parseAsync(argv, { from: 'user' });
