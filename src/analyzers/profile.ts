@@ -8,6 +8,7 @@ import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency, Timing } from './measured/timing';
+import type { PairPlan } from './measured/paired';
 import type { OnProgress } from './measured/progress';
 import { loadFileModel } from '../model/file-support';
 import { graphFanOuts } from '../model/graph/fan-outs';
@@ -15,6 +16,8 @@ import { livePeakBytes, madeBytes } from '../model/graph/schedule';
 import type { SeBlock } from '../model/graph/se-blocks';
 import { fileRequest, plainTwin, type FileSpec, type Spec } from '../model/spec';
 import { formatBytes } from '../parse';
+import { UsageError } from '../errors';
+import { seOpsByBlock, seTimeShare, type SeLatency } from './se-time';
 
 export interface Sizes {
   /** float32 bytes of the input batch. */
@@ -76,6 +79,14 @@ export interface Profile {
     /** Median ms per layer, with `timing.perLayer`. */
     layerMs?: Record<string, number>;
   };
+  /** With `seLatency`: the model timed against its SE-free twin, or why it was not. */
+  seLatency?: SeLatency | { skipped: string };
+}
+
+/** How to time the model against its SE-free twin (`--se-latency`). */
+export interface SeLatencyPlan extends PairPlan {
+  /** Layer-by-layer passes for SE's share of the time. */
+  passes: number;
 }
 
 export interface ProfileOptions {
@@ -88,6 +99,8 @@ export interface ProfileOptions {
   onProgress?: OnProgress | undefined;
   /** Skip the measured run when it would need more bytes than this. */
   maxMemoryBytes?: bigint | undefined;
+  /** Time the model against its SE-free twin (`--se-latency`); absent, nothing of it is timed. */
+  seLatency?: SeLatencyPlan | undefined;
 }
 
 /** What a model file's schedule (model/graph/schedule) says of a pass over it. */
@@ -198,6 +211,9 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   const layers = analyticOps(spec).map(countLayer);
   const totals = totalsOf(layers);
   const overhead = overheadOf(spec, totals);
+  if (options.seLatency !== undefined && overhead === undefined) {
+    throw new UsageError(`--se-latency times a model against its SE-free twin, and ${describeTwinless(spec)} has none`);
+  }
   // The backward pass's modules load only with --training.
   const training = options.training === true ? await import('./backward/training.js') : undefined;
   const backward = training?.analyticBackward(layers, spec.block === 'file' ? fileFanOuts(spec) : undefined);
@@ -245,5 +261,29 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   }
   if (check.mismatches.length > 0) check.status = 'mismatch';
   const { backend, latency, layerMs } = measurement;
-  return { ...base, check, measured: { backend, ...(latency && { latency }), ...(layerMs && { layerMs }) } };
+  const seLatency = options.seLatency !== undefined && overhead !== undefined ? await timeAgainstTwin(spec, overhead.plain, base.layers, options, options.seLatency, needed) : undefined;
+  return { ...base, check, measured: { backend, ...(latency && { latency }), ...(layerMs && { layerMs }) }, ...(seLatency && { seLatency }) };
+}
+
+function describeTwinless(spec: Spec): string {
+  if (spec.block === 'file') return `${spec.file} (no SE blocks found; --add-se makes a variant)`;
+  if (spec.block === 'network') return `--model ${spec.model}`;
+  return spec.block === 'se' ? '--block se (SE alone; --latency times it)' : `--block ${spec.block}`;
+}
+
+/** The model timed against its twin in interleaved rounds, and SE's share of its layer-by-layer time. */
+async function timeAgainstTwin(spec: Spec, twin: Spec, layers: readonly LayerCounts[], options: ProfileOptions, plan: SeLatencyPlan, needed: bigint): Promise<SeLatency | { skipped: string }> {
+  const { measureSePair } = await import('./measured/se-latency.js');
+  const { MeasurementSkipped } = await import('./measured/index.js');
+  const { pairedCost } = await import('./measured/paired.js');
+  try {
+    const training = options.training === true;
+    // Both models live at once: about twice one's peak.
+    const pair = await measureSePair(spec, twin, { backend: options.backend, plan, passes: plan.passes, training, onProgress: options.onProgress, peakBytes: 2n * needed });
+    const blocks = seOpsByBlock(layers.map((l) => l.op.name), new Set(analyticOps(twin).map((l) => l.name)));
+    return { ...pairedCost(pair.samples), backend: pair.backend.name, pass: training ? 'training' : 'forward', layers: seTimeShare(layers, blocks, pair.passes) };
+  } catch (error) {
+    if (error instanceof MeasurementSkipped) return { skipped: error.message };
+    throw error;
+  }
 }

@@ -3,7 +3,7 @@ import { freemem, totalmem } from 'node:os';
 import { CONVENTION_KEYS, DEFAULT_CONVENTION, type ConventionColumns } from '../analyzers/conventions';
 import { BACKEND_CHOICES, type BackendChoice } from '../analyzers/measured/backend-choice';
 import type { Timing } from '../analyzers/measured/timing';
-import type { ProfileOptions } from '../analyzers/profile';
+import type { ProfileOptions, SeLatencyPlan } from '../analyzers/profile';
 import { UsageError } from '../errors';
 import { byteSize, oneOf, wholeNumber } from '../parse';
 import { UNITS, type CountStyle } from '../report/format';
@@ -82,6 +82,8 @@ export interface MeasureFlags {
   runs?: string | undefined;
   warmup?: string | undefined;
   latency?: boolean | undefined;
+  seLatency?: boolean | undefined;
+  seRounds?: string | undefined;
   maxMemory?: string | undefined;
   training?: boolean | undefined;
   /** No progress on stderr. */
@@ -95,13 +97,30 @@ export interface LatencyDefaults {
   warmupBudgetMs: number;
   /** Time every layer too. */
   perLayer: boolean;
+  /** --se-latency: the model against its twin. */
+  se: SeLatencyPlan;
 }
 
 /** One profile: a small block gets 200 warm-up and 100 timed runs; a network stops after the budgets. */
-export const PROFILE_LATENCY: LatencyDefaults = { runs: 100, warmup: 200, runsBudgetMs: 3000, warmupBudgetMs: 1000, perLayer: true };
+export const PROFILE_LATENCY: LatencyDefaults = {
+  runs: 100,
+  warmup: 200,
+  runsBudgetMs: 3000,
+  warmupBudgetMs: 1000,
+  perLayer: true,
+  // Twice the models, and an interval to narrow: more time than one latency.
+  se: { rounds: 200, warmup: 20, roundsBudgetMs: 8000, warmupBudgetMs: 2000, passes: 10 },
+};
 
 /** Many profiles (sweep, report): each latency gets less time, and shows no per-layer times. */
-export const BATCH_LATENCY: LatencyDefaults = { runs: 30, warmup: 50, runsBudgetMs: 800, warmupBudgetMs: 300, perLayer: false };
+export const BATCH_LATENCY: LatencyDefaults = {
+  runs: 30,
+  warmup: 50,
+  runsBudgetMs: 800,
+  warmupBudgetMs: 300,
+  perLayer: false,
+  se: { rounds: 60, warmup: 5, roundsBudgetMs: 2000, warmupBudgetMs: 500, passes: 5 },
+};
 
 /** Timing only when asked: `--latency`, or `--runs`/`--warmup`, which make no sense without it. */
 function timing(flags: MeasureFlags, defaults: LatencyDefaults): Timing | undefined {
@@ -117,12 +136,21 @@ function timing(flags: MeasureFlags, defaults: LatencyDefaults): Timing | undefi
   };
 }
 
+/** --se-latency, or --se-rounds (which implies it); refused without the measured run it times. */
+function seLatency(flags: MeasureFlags, defaults: LatencyDefaults): SeLatencyPlan | undefined {
+  const rounds = flags.seRounds === undefined ? undefined : wholeNumber('se-rounds', flags.seRounds, 2);
+  if (flags.seLatency !== true && rounds === undefined) return undefined;
+  if (!flags.measure) throw new UsageError(`--${flags.seLatency === true ? 'se-latency' : 'se-rounds'} times the model in tfjs: it does not go with --no-measure`);
+  return rounds === undefined ? defaults.se : { ...defaults.se, rounds, roundsBudgetMs: undefined };
+}
+
 /** How to profile: measure or not, on which backend, timed or not, within what memory. */
 export function profileOptions(flags: MeasureFlags, latency: LatencyDefaults = PROFILE_LATENCY): ProfileOptions {
   return {
     measure: flags.measure,
     backend: backend(flags.backend),
     timing: timing(flags, latency),
+    seLatency: seLatency(flags, latency),
     training: flags.training === true,
     maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : maxMemory(flags.maxMemory),
   };

@@ -1,0 +1,93 @@
+// The model and its SE-free twin timed in turn (`--se-latency`): interleaved rounds, so that a
+// busy machine or a thermal drift weighs on both alike, and the paired differences' intervals.
+// Free of tfjs: the runs and the clock are given, so a test drives it with a fake clock.
+import { mapInterval, meanInterval, type Interval } from './interval';
+import { summarize, type Latency } from './timing';
+
+/** How many rounds: at most `rounds`, or fewer once the budgets are spent (each at least its minimum). */
+export interface PairPlan {
+  /** Timed rounds, each one run of each model (at most, with a budget). */
+  rounds: number;
+  /** Untimed rounds first. */
+  warmup: number;
+  /** Stop timing once both models' runs have taken this long, keeping at least MIN_ROUNDS. */
+  roundsBudgetMs?: number | undefined;
+  /** Stop warming up once this much time is spent, keeping at least 1 round. */
+  warmupBudgetMs?: number | undefined;
+}
+
+/** Fewer rounds than this make a t-interval too wide to say anything (t(0.975, 4) = 2.78). */
+export const MIN_ROUNDS = 5;
+
+export type Side = 'se' | 'plain';
+
+/** Round i runs SE first when i is even, the twin first when odd (ABBA): neither always goes first. */
+export function roundOrder(round: number): readonly [Side, Side] {
+  return round % 2 === 0 ? ['se', 'plain'] : ['plain', 'se'];
+}
+
+export interface PairedSamples {
+  /** Wall ms of each timed run of the model with SE, round by round. */
+  se: number[];
+  /** Wall ms of each timed run of the twin, round by round. */
+  plain: number[];
+  /** Warm-up rounds run. */
+  warmup: number;
+}
+
+/**
+ * Runs warm-up rounds, then timed rounds, each one run of each model in `roundOrder`. `run`
+ * returns once the model's result is computed (read back); `now` is the clock in ms.
+ */
+export function timePaired(run: Readonly<Record<Side, () => void>>, plan: PairPlan, now: () => number, onRound?: (done: number) => void): PairedSamples {
+  const samples: PairedSamples = { se: [], plain: [], warmup: 0 };
+  const round = (index: number, timed: boolean): number => {
+    let spent = 0;
+    for (const side of roundOrder(index)) {
+      const start = now();
+      run[side]();
+      const ms = now() - start;
+      spent += ms;
+      if (timed) samples[side].push(ms);
+    }
+    onRound?.(index + 1);
+    return spent;
+  };
+  const phase = (count: number, minimum: number, budget: number | undefined, timed: boolean, from: number): number => {
+    let done = 0;
+    let spent = 0;
+    while (done < count && (budget === undefined || done < minimum || spent < budget)) spent += round(from + done++, timed);
+    return done;
+  };
+  samples.warmup = phase(plan.warmup, Math.min(1, plan.warmup), plan.warmupBudgetMs, false, 0);
+  // Timed rounds start where the warm-up left the alternation, so both orders stay balanced.
+  phase(plan.rounds, Math.min(MIN_ROUNDS, plan.rounds), plan.roundsBudgetMs, true, samples.warmup);
+  return samples;
+}
+
+/** What SE adds in time, from the paired ratios of interleaved rounds. */
+export interface PairedCost {
+  withSe: Latency;
+  withoutSe: Latency;
+  /**
+   * With SE / without - 1, as a fraction: the geometric mean of the rounds' ratios, its
+   * interval the 95% t-interval of their logs mapped back (exp - 1). A ratio per round cancels
+   * what both runs of a round share (a busy machine); logs make a slow round and a fast one weigh alike.
+   */
+  addsRatio: Interval;
+  /** addsRatio applied to the twin's median: ms, with the same interval. */
+  addsMs: Interval;
+}
+
+export function pairedCost({ se, plain, warmup }: PairedSamples): PairedCost {
+  if (se.length !== plain.length) throw new Error('paired samples differ in length');
+  const logRatios = se.map((ms, i) => Math.log(ms / (plain[i] ?? Number.NaN)));
+  const withoutSe = summarize(plain, warmup);
+  const addsRatio = mapInterval(meanInterval(logRatios), Math.expm1);
+  return {
+    withSe: summarize(se, warmup),
+    withoutSe,
+    addsRatio,
+    addsMs: mapInterval(addsRatio, (r) => r * withoutSe.medianMs),
+  };
+}

@@ -1,0 +1,96 @@
+// Where the time of SE goes (`--se-latency`): its layers found by what the SE-free twin lacks,
+// their share of layer-by-layer passes, and the FLOP/s they achieve beside the convs'.
+import type { LayerCounts } from './count';
+import { meanInterval, type Interval } from './measured/interval';
+import type { PairedCost } from './measured/paired';
+import { summarize } from './measured/timing';
+
+/** One SE block: the ops the twin lacks, run of one module path (`layer1.0.se`, `features.4.block.2`). */
+export interface SeOps {
+  name: string;
+  ops: string[];
+}
+
+/** The module path of an op: its name without the last segment (`layer1.0.se.fc1` -> `layer1.0.se`). */
+const modulePath = (op: string): string => (op.includes('.') ? op.slice(0, op.lastIndexOf('.')) : '');
+
+/**
+ * SE's ops are those of the model that its twin lacks (the twin is the same model less its SE,
+ * names unchanged); consecutive ones under one module path make one block.
+ */
+export function seOpsByBlock(names: readonly string[], twinNames: ReadonlySet<string>): SeOps[] {
+  const blocks: SeOps[] = [];
+  let previous: string | undefined; // the op before, when the twin lacks it too
+  for (const name of names) {
+    if (twinNames.has(name)) {
+      previous = undefined;
+      continue;
+    }
+    const path = modulePath(name);
+    const last = blocks.at(-1);
+    if (last !== undefined && previous !== undefined && modulePath(previous) === path) last.ops.push(name);
+    else blocks.push({ name: path === '' ? 'se' : path, ops: [name] });
+    previous = name;
+  }
+  return blocks;
+}
+
+export interface SeBlockTime {
+  name: string;
+  /** Median over passes of the block's summed layer times, ms. */
+  ms: number;
+  /** ms over the median summed time of all layers. */
+  share: number;
+  /** The block's flops (the `flops` convention). */
+  flops: bigint;
+  /** flops / time, in 10^9 per second. */
+  gflops: number;
+}
+
+export interface SeTimeShare {
+  /** Layer-by-layer passes over the model with SE. */
+  passes: number;
+  /** SE's layers' share of each pass's summed layer times: the mean over passes and its 95% interval. */
+  share: Interval;
+  blocks: SeBlockTime[];
+  /** All SE layers' flops over their time, and the convs' (the work SE rides on). */
+  seGflops: number;
+  convGflops: number;
+}
+
+const median = (xs: readonly number[]): number => summarize(xs, 0).medianMs;
+
+/** GFLOP/s of `flops` done in `ms`. */
+const gflopsOf = (flops: bigint, ms: number): number => (ms > 0 ? Number(flops) / ms / 1e6 : Number.NaN);
+
+/** The times of layer-by-layer passes (`layer name -> ms` each) read as SE's share of them. */
+export function seTimeShare(layers: readonly LayerCounts[], blocks: readonly SeOps[], passes: readonly Readonly<Record<string, number>>[]): SeTimeShare {
+  const flopsOf = new Map(layers.map((l) => [l.op.name, l.counts['flops'] ?? 0n]));
+  const sum = (pass: Readonly<Record<string, number>>, names: Iterable<string>): number => [...names].reduce((s, n) => s + (pass[n] ?? 0), 0);
+  const allNames = layers.map((l) => l.op.name);
+  const seNames = blocks.flatMap((b) => b.ops);
+  const convNames = layers.filter((l) => l.op.kind === 'conv2d' && !seNames.includes(l.op.name)).map((l) => l.op.name);
+  const totalMs = median(passes.map((p) => sum(p, allNames)));
+  const flopsSum = (names: readonly string[]): bigint => names.reduce((s, n) => s + (flopsOf.get(n) ?? 0n), 0n);
+  return {
+    passes: passes.length,
+    share: meanInterval(passes.map((p) => sum(p, seNames) / sum(p, allNames))),
+    blocks: blocks.map((b) => {
+      const ms = median(passes.map((p) => sum(p, b.ops)));
+      const flops = flopsSum(b.ops);
+      return { name: b.name, ms, share: ms / totalMs, flops, gflops: gflopsOf(flops, ms) };
+    }),
+    seGflops: gflopsOf(flopsSum(seNames), median(passes.map((p) => sum(p, seNames)))),
+    convGflops: gflopsOf(flopsSum(convNames), median(passes.map((p) => sum(p, convNames)))),
+  };
+}
+
+/** What SE costs in time, measured against its twin on one backend. */
+export interface SeLatency extends PairedCost {
+  /** The backend both models ran on. */
+  backend: string;
+  /** What one timed run is: a forward, or a training step (forward and every weight's gradient). */
+  pass: 'forward' | 'training';
+  /** SE's share of the forward's layer-by-layer time, per block. */
+  layers: SeTimeShare;
+}
