@@ -1,7 +1,7 @@
 // --se-latency's arithmetic on a fake clock: the interleaving of the model and its twin, the
 // budgets, the paired-ratio interval, and SE's share of layer-by-layer passes. No wall time.
 import { describe, expect, it } from 'vitest';
-import { meanInterval, overlaps, t975 } from '../src/analyzers/measured/interval';
+import { bootstrapInterval, medianBoundRank, medianInterval, overlaps, seededRandom } from '../src/analyzers/measured/interval';
 import { MIN_ROUNDS, pairedCost, roundOrder, timePaired, type Side } from '../src/analyzers/measured/paired';
 import type { LayerCounts } from '../src/analyzers/count';
 import { seOpsByBlock, seTimeShare } from '../src/analyzers/se-time';
@@ -47,43 +47,56 @@ describe('interleaving', () => {
 });
 
 describe('interval arithmetic', () => {
-  it("t(0.975, df) is the published table's", () => {
-    // Student's t, two-sided 95% (any statistics table): 12.706, 4.303, 2.571, 2.228, 2.042, 2.021, 2.000, 1.980, 1.960.
-    const published: [number, number][] = [[1, 12.706], [2, 4.303], [5, 2.571], [10, 2.228], [30, 2.042], [40, 2.021], [60, 2.0], [120, 1.98], [1e6, 1.96]];
-    for (const [df, t] of published) expect(t975(df)).toBeCloseTo(t, 3);
-    expect(t975(0)).toBeNaN();
+  it("a median's 95% interval is bounded by the sign test's order statistics", () => {
+    // Published tables of the sign test's interval for a median (e.g. Conover, Practical
+    // Nonparametric Statistics, table A3): n = 6: x(1)..x(6); 10: x(2)..x(9); 20: x(6)..x(15);
+    // 100: x(40)..x(61). Below 6 no pair of order statistics covers 95%.
+    expect([5, 6, 10, 20, 100].map(medianBoundRank)).toEqual([0, 1, 2, 6, 40]);
+    // Past 2^-1074 the tail is summed in logs: n = 2000 gives 2000 / 2 - 1.96 * sqrt(2000) / 2 - 1/2, about 956.
+    expect(medianBoundRank(2000)).toBeGreaterThanOrEqual(955);
+    expect(medianBoundRank(2000)).toBeLessThanOrEqual(957);
+    const i = medianInterval([9, 1, 8, 2, 7, 3, 6, 4, 5, 10]);
+    expect(i).toEqual({ value: 5.5, low: 2, high: 9, n: 10 });
+    expect(medianInterval([1, 2, 3, 4, 5]).low).toBeNaN();
   });
 
-  it('a mean with its t-interval', () => {
-    // 1..5: mean 3, sample variance 2.5, half-width t(4) * sqrt(2.5 / 5) = 2.776 * 0.7071 = 1.963.
-    const i = meanInterval([1, 2, 3, 4, 5]);
-    expect(i.mean).toBe(3);
-    expect(i.high - i.mean).toBeCloseTo(1.963, 3);
-    expect(i.mean - i.low).toBeCloseTo(1.963, 3);
-    expect(meanInterval([7]).low).toBeNaN();
+  it("SE adds: the median of the rounds' ratios, with its interval, and in ms on the twin's median", () => {
+    // Ten rounds, SE's ratios 1.01 to 1.10 in some order: median 1.055, interval x(2) to x(9) = 1.02 to 1.09.
+    const plain = [10, 20, 40, 10, 20, 40, 10, 20, 40, 30];
+    const factors = [1.05, 1.1, 1.01, 1.03, 1.08, 1.02, 1.09, 1.04, 1.07, 1.06];
+    const cost = pairedCost({ se: plain.map((ms, i) => ms * (factors[i] ?? 0)), plain, warmup: 0 });
+    expect(cost.addsRatio.value).toBeCloseTo(0.055, 12);
+    expect(cost.addsRatio.low).toBeCloseTo(0.02, 12);
+    expect(cost.addsRatio.high).toBeCloseTo(0.09, 12);
+    // The twin's median is 20 ms: SE adds 1.1 ms, 0.4 to 1.8 ms.
+    expect(cost.addsMs.value).toBeCloseTo(1.1, 9);
+    expect([cost.addsMs.low, cost.addsMs.high].map((x) => Math.round(x * 1e9) / 1e9)).toEqual([0.4, 1.8]);
+    expect([cost.withSe.runs, cost.withoutSe.medianMs]).toEqual([10, 20]);
   });
 
-  it("SE adds: the geometric mean of the rounds' ratios, the interval of their logs mapped back", () => {
-    // Ratios e^0.1, e^0.2, e^0.3: logs with mean 0.2 and standard deviation 0.1, so the interval is
-    // 0.2 -/+ t(2) 4.303 * 0.1 / sqrt(3) = 0.2 -/+ 0.2484 in logs.
-    const plain = [10, 20, 40];
-    const se = plain.map((ms, i) => ms * Math.exp(0.1 * (i + 1)));
+  it('neither a busier machine in some rounds nor one paused run moves it', () => {
+    // SE costs 5% in every round; rounds 2 and 4 ran on a machine three times as busy; round 5's SE run was paused 100 ms.
+    const plain = [10, 30, 10, 30, 10, 10, 10];
+    const se = plain.map((ms) => ms * 1.05);
+    se[4] = 110.5;
     const cost = pairedCost({ se, plain, warmup: 0 });
-    expect(cost.addsRatio.mean).toBeCloseTo(Math.exp(0.2) - 1, 9);
-    expect(cost.addsRatio.low).toBeCloseTo(Math.exp(0.2 - 0.2484) - 1, 3);
-    expect(cost.addsRatio.high).toBeCloseTo(Math.exp(0.2 + 0.2484) - 1, 3);
-    // In ms: the ratio on the twin's median, 20 ms.
-    expect(cost.addsMs.mean).toBeCloseTo(20 * (Math.exp(0.2) - 1), 9);
-    expect(cost.addsMs.high).toBeCloseTo(20 * (Math.exp(0.4484) - 1), 2);
-    expect([cost.withSe.runs, cost.withoutSe.medianMs]).toEqual([3, 20]);
+    expect(cost.addsRatio.value).toBeCloseTo(0.05, 12);
+    expect(cost.addsRatio.low).toBeCloseTo(0.05, 12);
   });
 
-  it('a machine slower in some rounds moves neither the ratio nor its interval', () => {
-    // SE costs 5% in every round; rounds 2 and 4 ran on a machine three times as busy.
-    const plain = [10, 30, 10, 30, 10];
-    const cost = pairedCost({ se: plain.map((ms) => ms * 1.05), plain, warmup: 0 });
-    expect(cost.addsRatio.mean).toBeCloseTo(0.05, 12);
-    expect(cost.addsRatio.high - cost.addsRatio.low).toBeCloseTo(0, 12);
+  it('a percentile bootstrap resamples with the random source it is given', () => {
+    const samples = [4, 1, 3, 2, 6, 5];
+    const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    // A source that always draws the first sample: every resample is [4, 4, 4, 4, 4, 4].
+    expect(bootstrapInterval(samples, mean, () => 0, 50)).toEqual({ value: 3.5, low: 4, high: 4, n: 6 });
+    // One that draws them in turn: every resample is the sample itself.
+    let k = 0;
+    expect(bootstrapInterval(samples, mean, () => (k++ % 6) / 6 + 0.01, 50)).toEqual({ value: 3.5, low: 3.5, high: 3.5, n: 6 });
+    const seeded = bootstrapInterval(samples, mean, seededRandom(1));
+    expect(seeded).toEqual(bootstrapInterval(samples, mean, seededRandom(1)));
+    expect(seeded.low).toBeLessThan(3.5);
+    expect(seeded.high).toBeGreaterThan(3.5);
+    expect(bootstrapInterval(samples.slice(1), mean, () => 0).low).toBeNaN();
   });
 
   it('intervals are compared, not points', () => {
@@ -114,22 +127,33 @@ describe("SE's share of the time", () => {
 
   it('shares per pass with their interval, per block, and GFLOP/s beside the convs', () => {
     const blocks = seOpsByBlock(layers.map((l) => l.op.name), new Set(['conv1', 'conv2']));
-    // Pass 1: 8 ms in all, SE 2 (a 0.5 + 0.5, b 0.5 + 0.5); pass 2: 10 ms, SE 2.5 (a 1, b 1.5).
+    // Per layer, the median of its two passes: convs 3.375 ms each, a's layers 0.5 and 0.5, b's 0.75 and 0.5: 9 ms in all, SE 2.25.
     const passes = [
       { conv1: 3, 'a.se.squeeze': 0.5, 'a.se.scale': 0.5, conv2: 3, 'b.se.squeeze': 0.5, 'b.se.scale': 0.5 },
       { conv1: 3.75, 'a.se.squeeze': 0.5, 'a.se.scale': 0.5, conv2: 3.75, 'b.se.squeeze': 1, 'b.se.scale': 0.5 },
     ];
     const share = seTimeShare(layers, blocks, passes);
-    // Shares 0.25 and 0.25: mean 0.25, no spread.
-    expect(share.share.mean).toBeCloseTo(0.25, 12);
-    expect(share.share.high - share.share.low).toBeCloseTo(0, 12);
-    // Block a: 1 ms both passes, of a median total of 9 ms; 2000 flops in 1 ms = 0.002 GFLOP/s.
+    // 2.25 / 9 (two passes bound no interval).
+    expect(share.share.value).toBeCloseTo(0.25, 12);
+    expect(share.share.n).toBe(2);
+    // Block a: 1 ms of 9; 2000 flops in 1 ms = 0.002 GFLOP/s.
     expect(share.blocks[0]).toMatchObject({ name: 'a.se', ms: 1, flops: 2000n });
     expect(share.blocks[0]?.share).toBeCloseTo(1 / 9, 12);
     expect(share.blocks[0]?.gflops).toBeCloseTo(0.002, 12);
-    // Block b: median of 1 and 1.5 ms; convs 8e6 flops in a median 6.75 ms.
+    // Block b: 0.75 + 0.5 ms; convs 8e6 flops in 6.75 ms.
     expect(share.blocks[1]?.ms).toBe(1.25);
     expect(share.convGflops).toBeCloseTo(8e6 / 6.75 / 1e6, 12);
     expect(share.seGflops).toBeCloseTo(8000 / 2.25 / 1e6, 12);
+  });
+
+  it('a pause in one layer of one pass moves neither the share nor its interval', () => {
+    const blocks = seOpsByBlock(layers.map((l) => l.op.name), new Set(['conv1', 'conv2']));
+    const pass = { conv1: 3, 'a.se.squeeze': 0.5, 'a.se.scale': 0.5, conv2: 3, 'b.se.squeeze': 0.5, 'b.se.scale': 0.5 };
+    const passes = Array.from({ length: 8 }, () => ({ ...pass }));
+    passes[3] = { ...pass, 'b.se.scale': 40 };
+    const share = seTimeShare(layers, blocks, passes);
+    expect(share.share.value).toBeCloseTo(0.25, 12);
+    // A resample that draws the paused pass four times or more of eight moves b.se.scale's median: rare enough to stay outside 95%.
+    expect([share.share.low, share.share.high].map((x) => Math.round(x * 1e12) / 1e12)).toEqual([0.25, 0.25]);
   });
 });

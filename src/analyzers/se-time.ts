@@ -1,9 +1,9 @@
 // Where the time of SE goes (`--se-latency`): its layers found by what the SE-free twin lacks,
 // their share of layer-by-layer passes, and the FLOP/s they achieve beside the convs'.
 import type { LayerCounts } from './count';
-import { meanInterval, type Interval } from './measured/interval';
+import { bootstrapInterval, seededRandom, type Interval } from './measured/interval';
 import type { PairedCost } from './measured/paired';
-import { summarize } from './measured/timing';
+import { quantile } from './measured/timing';
 
 /** One SE block: the ops the twin lacks, run of one module path (`layer1.0.se`, `features.4.block.2`). */
 export interface SeOps {
@@ -37,9 +37,9 @@ export function seOpsByBlock(names: readonly string[], twinNames: ReadonlySet<st
 
 export interface SeBlockTime {
   name: string;
-  /** Median over passes of the block's summed layer times, ms. */
+  /** The sum of its layers' median times over the passes, ms. */
   ms: number;
-  /** ms over the median summed time of all layers. */
+  /** ms over the sum of every layer's median time. */
   share: number;
   /** The block's flops (the `flops` convention). */
   flops: bigint;
@@ -50,7 +50,7 @@ export interface SeBlockTime {
 export interface SeTimeShare {
   /** Layer-by-layer passes over the model with SE. */
   passes: number;
-  /** SE's layers' share of each pass's summed layer times: the mean over passes and its 95% interval. */
+  /** SE's layers' share of the time: the sum of their median times over every layer's, with its bootstrap interval over passes. */
   share: Interval;
   blocks: SeBlockTime[];
   /** All SE layers' flops over their time, and the convs' (the work SE rides on). */
@@ -58,30 +58,48 @@ export interface SeTimeShare {
   convGflops: number;
 }
 
-const median = (xs: readonly number[]): number => summarize(xs, 0).medianMs;
+type Pass = Readonly<Record<string, number>>;
+
+/** Each layer's median time over the passes. */
+function layerMedians(passes: readonly Pass[], names: readonly string[]): Map<string, number> {
+  return new Map(names.map((n) => [n, quantile(passes.map((p) => p[n] ?? 0).sort((a, b) => a - b), 0.5)]));
+}
 
 /** GFLOP/s of `flops` done in `ms`. */
 const gflopsOf = (flops: bigint, ms: number): number => (ms > 0 ? Number(flops) / ms / 1e6 : Number.NaN);
 
-/** The times of layer-by-layer passes (`layer name -> ms` each) read as SE's share of them. */
-export function seTimeShare(layers: readonly LayerCounts[], blocks: readonly SeOps[], passes: readonly Readonly<Record<string, number>>[]): SeTimeShare {
+/** The bootstrap's seed: fixed, so that the same passes give the same interval. */
+const SEED = 24;
+
+/**
+ * Layer-by-layer passes (`layer name -> ms` each) read as SE's share of the time. Each layer's
+ * time is its median over the passes: on a shared machine a pass is rarely free of a pause in
+ * one of its hundreds of layers, so a pass's sum is not, and a sum of medians is.
+ */
+export function seTimeShare(layers: readonly LayerCounts[], blocks: readonly SeOps[], passes: readonly Pass[]): SeTimeShare {
   const flopsOf = new Map(layers.map((l) => [l.op.name, l.counts['flops'] ?? 0n]));
-  const sum = (pass: Readonly<Record<string, number>>, names: Iterable<string>): number => [...names].reduce((s, n) => s + (pass[n] ?? 0), 0);
   const allNames = layers.map((l) => l.op.name);
   const seNames = blocks.flatMap((b) => b.ops);
-  const convNames = layers.filter((l) => l.op.kind === 'conv2d' && !seNames.includes(l.op.name)).map((l) => l.op.name);
-  const totalMs = median(passes.map((p) => sum(p, allNames)));
+  const seSet = new Set(seNames);
+  const convNames = layers.filter((l) => l.op.kind === 'conv2d' && !seSet.has(l.op.name)).map((l) => l.op.name);
+  const sumOf = (medians: ReadonlyMap<string, number>, names: readonly string[]): number => names.reduce((s, n) => s + (medians.get(n) ?? 0), 0);
   const flopsSum = (names: readonly string[]): bigint => names.reduce((s, n) => s + (flopsOf.get(n) ?? 0n), 0n);
+  const medians = layerMedians(passes, allNames);
+  const totalMs = sumOf(medians, allNames);
+  const shareOf = (sample: readonly Pass[]): number => {
+    const m = layerMedians(sample, allNames);
+    return sumOf(m, seNames) / sumOf(m, allNames);
+  };
   return {
     passes: passes.length,
-    share: meanInterval(passes.map((p) => sum(p, seNames) / sum(p, allNames))),
+    share: bootstrapInterval(passes, shareOf, seededRandom(SEED)),
     blocks: blocks.map((b) => {
-      const ms = median(passes.map((p) => sum(p, b.ops)));
+      const ms = sumOf(medians, b.ops);
       const flops = flopsSum(b.ops);
       return { name: b.name, ms, share: ms / totalMs, flops, gflops: gflopsOf(flops, ms) };
     }),
-    seGflops: gflopsOf(flopsSum(seNames), median(passes.map((p) => sum(p, seNames)))),
-    convGflops: gflopsOf(flopsSum(convNames), median(passes.map((p) => sum(p, convNames)))),
+    seGflops: gflopsOf(flopsSum(seNames), sumOf(medians, seNames)),
+    convGflops: gflopsOf(flopsSum(convNames), sumOf(medians, convNames)),
   };
 }
 

@@ -2,6 +2,7 @@
 import { freemem, totalmem } from 'node:os';
 import { CONVENTION_KEYS, DEFAULT_CONVENTION, type ConventionColumns } from '../analyzers/conventions';
 import { BACKEND_CHOICES, type BackendChoice } from '../analyzers/measured/backend-choice';
+import { MIN_ROUNDS } from '../analyzers/measured/paired';
 import type { Timing } from '../analyzers/measured/timing';
 import type { ProfileOptions, SeLatencyPlan } from '../analyzers/profile';
 import { UsageError } from '../errors';
@@ -138,7 +139,7 @@ function timing(flags: MeasureFlags, defaults: LatencyDefaults): Timing | undefi
 
 /** --se-latency, or --se-rounds (which implies it); refused without the measured run it times. */
 function seLatency(flags: MeasureFlags, defaults: LatencyDefaults): SeLatencyPlan | undefined {
-  const rounds = flags.seRounds === undefined ? undefined : wholeNumber('se-rounds', flags.seRounds, 2);
+  const rounds = flags.seRounds === undefined ? undefined : wholeNumber('se-rounds', flags.seRounds, MIN_ROUNDS);
   if (flags.seLatency !== true && rounds === undefined) return undefined;
   if (!flags.measure) throw new UsageError(`--${flags.seLatency === true ? 'se-latency' : 'se-rounds'} times the model in tfjs: it does not go with --no-measure`);
   return rounds === undefined ? defaults.se : { ...defaults.se, rounds, roundsBudgetMs: undefined };

@@ -1,7 +1,7 @@
 // The model and its SE-free twin timed in turn (`--se-latency`): interleaved rounds, so that a
 // busy machine or a thermal drift weighs on both alike, and the paired differences' intervals.
 // Free of tfjs: the runs and the clock are given, so a test drives it with a fake clock.
-import { mapInterval, meanInterval, type Interval } from './interval';
+import { mapInterval, medianInterval, type Interval } from './interval';
 import { summarize, type Latency } from './timing';
 
 /** How many rounds: at most `rounds`, or fewer once the budgets are spent (each at least its minimum). */
@@ -16,8 +16,8 @@ export interface PairPlan {
   warmupBudgetMs?: number | undefined;
 }
 
-/** Fewer rounds than this make a t-interval too wide to say anything (t(0.975, 4) = 2.78). */
-export const MIN_ROUNDS = 5;
+/** Below 6 rounds even the slowest and fastest round bound a median with less than 95% confidence. */
+export const MIN_ROUNDS = 6;
 
 export type Side = 'se' | 'plain';
 
@@ -70,9 +70,9 @@ export interface PairedCost {
   withSe: Latency;
   withoutSe: Latency;
   /**
-   * With SE / without - 1, as a fraction: the geometric mean of the rounds' ratios, its
-   * interval the 95% t-interval of their logs mapped back (exp - 1). A ratio per round cancels
-   * what both runs of a round share (a busy machine); logs make a slow round and a fast one weigh alike.
+   * With SE / without - 1, as a fraction: the median of the rounds' ratios, with its 95%
+   * interval. A ratio per round cancels what both runs of a round share (a busy machine); the
+   * median and its order-statistic interval ignore the odd round a pause spoilt.
    */
   addsRatio: Interval;
   /** addsRatio applied to the twin's median: ms, with the same interval. */
@@ -81,9 +81,9 @@ export interface PairedCost {
 
 export function pairedCost({ se, plain, warmup }: PairedSamples): PairedCost {
   if (se.length !== plain.length) throw new Error('paired samples differ in length');
-  const logRatios = se.map((ms, i) => Math.log(ms / (plain[i] ?? Number.NaN)));
+  const ratios = se.map((ms, i) => ms / (plain[i] ?? Number.NaN));
   const withoutSe = summarize(plain, warmup);
-  const addsRatio = mapInterval(meanInterval(logRatios), Math.expm1);
+  const addsRatio = mapInterval(medianInterval(ratios), (r) => r - 1);
   return {
     withSe: summarize(se, warmup),
     withoutSe,

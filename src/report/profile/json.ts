@@ -9,6 +9,7 @@ import type { Latency } from '../../analyzers/measured/timing';
 import { jsonCount } from '../format';
 import type { RenderOptions } from '../render-options';
 import { topLayers, treeRows } from './rows';
+import { seLatencyJson } from './se-latency';
 import { trainingView, type TrainingView } from './training-view';
 
 export const SCHEMA_VERSION = 1;
@@ -35,6 +36,8 @@ export interface ProfileJson {
   latency: Latency | null;
   /** With --latency: median ms per layer. */
   layerLatencyMs: Record<string, number> | null;
+  /** Only with --se-latency: the model against its SE-free twin. */
+  seLatency?: object;
   training: object | null;
   tree?: object[];
   top?: { convention: string; layers: string[] };
@@ -102,6 +105,7 @@ export function profileJson(profile: Profile, { toolVersion, depth, top, columns
     check,
     latency: measured?.latency ?? null,
     layerLatencyMs: measured?.layerMs ?? null,
+    ...(profile.seLatency !== undefined && { seLatency: seLatencyJson(profile.seLatency) }),
     training: training === undefined ? null : trainingJson(training),
     ...(depth !== undefined && {
       tree: treeRows(layers, depth).map((r) => ({ name: r.name, depth: r.depth, params: jsonCount(r.params), counts: jsonCounts(r.counts) })),

@@ -4,7 +4,7 @@ import type { Interval } from '../../analyzers/measured/interval';
 import type { Latency } from '../../analyzers/measured/timing';
 import type { Profile } from '../../analyzers/profile';
 import type { SeLatency } from '../../analyzers/se-time';
-import { milliseconds, withCommas } from '../format';
+import { jsonCount, milliseconds, withCommas } from '../format';
 import type { SummaryLine } from './summary';
 
 /** `+1.62%` of a fraction; `n/a` when unknown. */
@@ -18,7 +18,7 @@ const signedMs = (ms: number): string => (Number.isFinite(ms) ? `${ms >= 0 ? '' 
 const gflops = (g: number): string => (Number.isFinite(g) ? g.toFixed(2) : '-');
 
 /** `1.20 to 5.04 ms`: an interval's bounds; unknown below 2 samples. */
-const bounds = (i: Interval, show: (x: number) => string, unit = ''): string => (Number.isFinite(i.low) ? `${show(i.low)} to ${show(i.high)}${unit}` : 'unknown (fewer than 2 samples)');
+const bounds = (i: Interval, show: (x: number) => string, unit = ''): string => (Number.isFinite(i.low) ? `${show(i.low)} to ${show(i.high)}${unit}` : 'unknown (fewer than 6 samples)');
 
 function medianLine(l: Latency): string {
   return `${milliseconds(l.medianMs)} ms median (p10 ${milliseconds(l.p10Ms)}, p90 ${milliseconds(l.p90Ms)})`;
@@ -42,10 +42,10 @@ export function seLatencyTitle(profile: Profile, s: SeLatency): string {
 export function seLatencyLines(s: SeLatency): SummaryLine[] {
   const { layers } = s;
   return [
-    ['SE adds', `${signedMs(s.addsMs.mean)} ms (${signedPercent(s.addsRatio.mean)}); 95% interval ${bounds(s.addsMs, signedMs, ' ms')} (${bounds(s.addsRatio, signedPercent)})`],
+    ['SE adds', `${signedMs(s.addsMs.value)} ms (${signedPercent(s.addsRatio.value)}); 95% interval ${bounds(s.addsMs, signedMs, ' ms')} (${bounds(s.addsRatio, signedPercent)})`],
     ['With SE', medianLine(s.withSe)],
     ['Without SE', medianLine(s.withoutSe)],
-    ['SE time share', `${plainPercent(layers.share.mean)} of the forward's layer-by-layer time (95% interval ${bounds(layers.share, plainPercent)}, ${layers.passes} passes)`],
+    ['SE time share', `${plainPercent(layers.share.value)} of the forward's layer-by-layer time (95% interval ${bounds(layers.share, plainPercent)}, ${layers.passes} passes)`],
     ['GFLOP/s', `SE layers ${gflops(layers.seGflops)}, convs ${gflops(layers.convGflops)} (layer by layer)`],
   ];
 }
@@ -54,4 +54,26 @@ export const SE_BLOCK_HEAD = ['SE block', 'Time ms', 'Share', 'FLOPs (flops)', '
 
 export function seBlockRows(s: SeLatency): string[][] {
   return s.layers.blocks.map((b) => [b.name, milliseconds(b.ms), plainPercent(b.share), withCommas(b.flops), gflops(b.gflops)]);
+}
+
+/** The JSON of `--se-latency` (schemas/common.schema.json#/$defs/seLatency): unknown bounds are null. */
+export function seLatencyJson(s: SeLatency | { skipped: string }): object {
+  if ('skipped' in s) return { skipped: s.skipped };
+  const { layers } = s;
+  return {
+    backend: s.backend,
+    pass: s.pass,
+    confidence: 0.95,
+    withSe: s.withSe,
+    withoutSe: s.withoutSe,
+    addsRatio: s.addsRatio,
+    addsMs: s.addsMs,
+    layers: {
+      passes: layers.passes,
+      share: layers.share,
+      seGflops: layers.seGflops,
+      convGflops: layers.convGflops,
+      blocks: layers.blocks.map((b) => ({ ...b, flops: jsonCount(b.flops) })),
+    },
+  };
 }
