@@ -87,6 +87,8 @@ export interface Profile {
 export interface SeLatencyPlan extends PairPlan {
   /** Layer-by-layer passes for SE's share of the time. */
   passes: number;
+  /** A model without a twin is refused (one profile); else its SE latency says it was skipped (a sweep's SE-only cases). */
+  requireTwin: boolean;
 }
 
 export interface ProfileOptions {
@@ -211,7 +213,7 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   const layers = analyticOps(spec).map(countLayer);
   const totals = totalsOf(layers);
   const overhead = overheadOf(spec, totals);
-  if (options.seLatency !== undefined && overhead === undefined) {
+  if (options.seLatency?.requireTwin === true && overhead === undefined) {
     throw new UsageError(`--se-latency times a model against its SE-free twin, and ${describeTwinless(spec)} has none`);
   }
   // The backward pass's modules load only with --training.
@@ -261,7 +263,12 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   }
   if (check.mismatches.length > 0) check.status = 'mismatch';
   const { backend, latency, layerMs } = measurement;
-  const seLatency = options.seLatency !== undefined && overhead !== undefined ? await timeAgainstTwin(spec, overhead.plain, base.layers, options, options.seLatency, needed) : undefined;
+  const seLatency =
+    options.seLatency === undefined
+      ? undefined
+      : overhead === undefined
+        ? { skipped: 'no SE-free twin' }
+        : await timeAgainstTwin(spec, overhead.plain, base.layers, options, options.seLatency, needed);
   return { ...base, check, measured: { backend, ...(latency && { latency }), ...(layerMs && { layerMs }) }, ...(seLatency && { seLatency }) };
 }
 

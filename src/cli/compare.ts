@@ -12,6 +12,7 @@ import { outcome, type CommandContext, type Outcome } from './outcome';
 interface CompareFlags {
   tolerance?: string;
   latencyTolerance?: string;
+  seLatencyTolerance?: string;
   format?: string;
   json?: boolean;
   junit?: string;
@@ -26,6 +27,7 @@ function runCompare(basePath: string, newPath: string, flags: CompareFlags): Out
   const options = {
     tolerance: flags.tolerance === undefined ? EXACT : parseTolerance('--tolerance', flags.tolerance),
     latencyTolerance: flags.latencyTolerance === undefined ? undefined : parseTolerance('--latency-tolerance', flags.latencyTolerance),
+    seLatencyTolerance: flags.seLatencyTolerance === undefined ? undefined : parseTolerance('--se-latency-tolerance', flags.seLatencyTolerance),
   };
   const comparison = compareReports(readReportFile(basePath), readReportFile(newPath), options);
   const stdout = renderComparison(comparison, format);
@@ -45,6 +47,7 @@ export function addCompareCommand(program: Command, { finish }: CommandContext):
     .argument('<new>', 'the new report.json')
     .option('--tolerance <fraction>', 'relative change allowed in counts and params, e.g. 0.01 or 1% (default: exact)')
     .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50% (default: report only)')
+    .option('--se-latency-tolerance <fraction>', "fail when SE's added time or time share (--se-latency) has a 95% interval above the base's by more than this, e.g. 0.01 or 1% of the model's time (default: report only)")
     .option('--junit <file>', 'also write a JUnit XML file: each compared quantity a test case, each regression a failing one');
   compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags)));
 }

@@ -110,7 +110,7 @@ export const PROFILE_LATENCY: LatencyDefaults = {
   warmupBudgetMs: 1000,
   perLayer: true,
   // Twice the models, and an interval to narrow: more time than one latency.
-  se: { rounds: 200, warmup: 20, roundsBudgetMs: 8000, warmupBudgetMs: 2000, passes: 10 },
+  se: { rounds: 200, warmup: 20, roundsBudgetMs: 8000, warmupBudgetMs: 2000, passes: 10, requireTwin: true },
 };
 
 /** Many profiles (sweep, report): each latency gets less time, and shows no per-layer times. */
@@ -120,7 +120,7 @@ export const BATCH_LATENCY: LatencyDefaults = {
   runsBudgetMs: 800,
   warmupBudgetMs: 300,
   perLayer: false,
-  se: { rounds: 60, warmup: 5, roundsBudgetMs: 2000, warmupBudgetMs: 500, passes: 5 },
+  se: { rounds: 60, warmup: 5, roundsBudgetMs: 2000, warmupBudgetMs: 500, passes: 10, requireTwin: false },
 };
 
 /** Timing only when asked: `--latency`, or `--runs`/`--warmup`, which make no sense without it. */

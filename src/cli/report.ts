@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { renderCasesTable } from '../report/cases/cases';
 import { reportCharts } from '../report/report/charts';
+import { seLatencyChart } from '../report/report/se-latency-chart';
 import { mismatchedCases, renderReportJson, reportJson, totalSeconds } from '../report/report/document';
 import { renderJunit } from '../report/report/junit';
 import { renderReportMarkdown } from '../report/report/report-markdown';
@@ -26,7 +27,8 @@ async function runReport(flags: ReportFlags, { toolVersion, progress, width }: C
 
   const date = new Date();
   const results = await runCases(cases, options, progress(flags.quiet));
-  const charts = reportCharts(results, columns[0]);
+  const seChart = seLatencyChart(results);
+  const charts = [...reportCharts(results, columns[0]), ...(seChart ? [seChart] : [])];
   const files: [name: string, text: string][] = [
     ...charts.map((c): [string, string] => [c.file, c.svg]),
     ['report.md', renderReportMarkdown(results, { toolVersion, date, suite: flags.suite, columns, charts, counts })],

@@ -9,7 +9,7 @@ export type CompareFormat = (typeof COMPARE_FORMATS)[number];
 
 const HEAD = ['Case', 'Quantity', 'Base', 'New', 'Change', 'Change %', 'Status'];
 
-/** What a human needs to see: everything that moved, and every latency. */
+/** What a human needs to see: everything that moved, every latency, and SE's time. */
 const shown = (c: Comparison): Delta[] => c.deltas.filter((d) => d.status !== 'same');
 
 const cells = (d: Delta): string[] => [d.case, d.quantity, d.base, d.new, d.change, d.percent, d.fails ? d.status.toUpperCase() : d.status];
@@ -17,7 +17,8 @@ const cells = (d: Delta): string[] => [d.case, d.quantity, d.base, d.new, d.chan
 export function verdict(c: Comparison): string {
   const tolerance = c.tolerance === '0' ? 'exact' : `tolerance ${c.tolerance}`;
   const latency = c.latencyTolerance === null ? 'latency not checked' : `latency tolerance ${c.latencyTolerance}`;
-  const scope = `${c.compared} case(s) compared (counts ${tolerance}, ${latency})`;
+  const se = c.seLatencyTolerance === undefined ? '' : `, SE latency intervals apart by more than ${c.seLatencyTolerance}`;
+  const scope = `${c.compared} case(s) compared (counts ${tolerance}, ${latency}${se})`;
   return c.failures.length === 0 ? `OK: ${scope}; nothing moved beyond the thresholds` : `FAILED: ${scope}; ${c.failures.length} regression(s)`;
 }
 
@@ -66,7 +67,8 @@ function fractionOf(text: string): number {
 /** The comparison as `seprof compare --json` writes it. */
 export function comparisonJson(c: Comparison): object {
   const latencyTolerance = c.latencyTolerance === null ? null : fractionOf(c.latencyTolerance);
-  return { ...c, tolerance: fractionOf(c.tolerance), latencyTolerance, deltas: c.deltas.map(deltaJson), failed: c.failures.length > 0 };
+  const seLatencyTolerance = c.seLatencyTolerance === undefined ? {} : { seLatencyTolerance: fractionOf(c.seLatencyTolerance) };
+  return { ...c, tolerance: fractionOf(c.tolerance), latencyTolerance, ...seLatencyTolerance, deltas: c.deltas.map(deltaJson), failed: c.failures.length > 0 };
 }
 
 export function renderComparison(c: Comparison, format: CompareFormat): string {

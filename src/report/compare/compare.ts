@@ -1,8 +1,11 @@
 // compare: what moved between two reports, and whether it moved too far.
 // Counts are exact integers: by default any change fails; --tolerance allows a relative one.
 // Latency is noise between runs and machines: reported, and failing only with --latency-tolerance.
+// SE's time (--se-latency) carries its own noise as 95% intervals: intervals that overlap are
+// within noise, and only one apart and above by more than --se-latency-tolerance fails.
 import { UsageError } from '../../errors';
-import type { ReadCase, ReadReport } from '../report/document';
+import { overlaps } from '../../analyzers/measured/interval';
+import type { Bounds, ReadCase, ReadReport } from '../report/document';
 import { milliseconds, percent, withCommas } from '../format';
 
 /** A relative tolerance as an exact fraction: 0.01 and 1% are both 1/100. */
@@ -22,7 +25,7 @@ export function parseTolerance(option: string, text: string): Tolerance {
 
 export const EXACT: Tolerance = { text: '0', numerator: 0n, denominator: 1n };
 
-export type DeltaStatus = 'same' | 'within tolerance' | 'changed' | 'reported' | 'ok' | 'slower';
+export type DeltaStatus = 'same' | 'within tolerance' | 'changed' | 'reported' | 'ok' | 'slower' | 'within noise' | 'apart';
 
 export interface Delta {
   case: string;
@@ -44,6 +47,8 @@ export type DeltaValue = bigint | number | string | null;
 export interface Comparison {
   tolerance: string;
   latencyTolerance: string | null;
+  /** Given only with --se-latency-tolerance. */
+  seLatencyTolerance?: string;
   /** Cases in both reports. */
   compared: number;
   added: string[];
@@ -56,6 +61,8 @@ export interface Comparison {
 export interface CompareOptions {
   tolerance: Tolerance;
   latencyTolerance?: Tolerance | undefined;
+  /** SE's time fails when its new interval lies above the base's by more than this fraction (of the model's time). */
+  seLatencyTolerance?: Tolerance | undefined;
 }
 
 /** A magnitude with the sign of `direction` in front: -1, +1, or 0 for none. */
@@ -115,6 +122,31 @@ function latencyDelta(name: string, base: number, next: number, tolerance: Toler
   };
 }
 
+/** `+1.62% [+0.50, +2.60]`: an estimate with its bounds, in percent. */
+function boundsText({ value, low, high }: Bounds, signedValues: boolean): string {
+  const pct = (x: number): string => `${signedValues && x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
+  return Number.isFinite(low) && Number.isFinite(high) ? `${pct(value)}% [${pct(low)}, ${pct(high)}]` : `${pct(value)}%`;
+}
+
+/** SE's time compared as intervals: overlapping ones are the same within noise; the points alone say nothing. */
+function seDelta(name: string, quantity: string, base: Bounds, next: Bounds, signedValues: boolean, tolerance: Tolerance | undefined): Delta {
+  const diff = next.value - base.value;
+  const known = [base.low, base.high, next.low, next.high].every(Number.isFinite);
+  const limit = tolerance === undefined ? undefined : base.high + Number(tolerance.numerator) / Number(tolerance.denominator);
+  const status: DeltaStatus = !known ? 'reported' : overlaps(base, next) ? 'within noise' : limit !== undefined && next.low > limit ? 'slower' : 'apart';
+  return {
+    case: name,
+    quantity,
+    base: boundsText(base, signedValues),
+    new: boundsText(next, signedValues),
+    change: `${signed(Math.abs(diff * 100).toFixed(2), Math.sign(diff))} pt`,
+    percent: '',
+    status,
+    fails: status === 'slower',
+    values: { base: base.value, new: next.value, change: diff },
+  };
+}
+
 function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): Delta[] {
   const name = base.name;
   const deltas: Delta[] = [];
@@ -129,6 +161,10 @@ function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): De
     deltas.push(wordDelta(name, 'check', base.check, next.check, next.check === 'mismatch', { base: base.check, new: next.check, change: null }));
   }
   if (base.latencyMs !== null && next.latencyMs !== null) deltas.push(latencyDelta(name, base.latencyMs, next.latencyMs, options.latencyTolerance));
+  if (base.se !== null && next.se !== null) {
+    deltas.push(seDelta(name, 'SE adds %', base.se.adds, next.se.adds, true, options.seLatencyTolerance));
+    deltas.push(seDelta(name, 'SE time share', base.se.share, next.se.share, false, options.seLatencyTolerance));
+  }
   return deltas;
 }
 
@@ -149,6 +185,7 @@ export function compareReports(base: ReadReport, next: ReadReport, options: Comp
   return {
     tolerance: options.tolerance.text,
     latencyTolerance: options.latencyTolerance?.text ?? null,
+    ...(options.seLatencyTolerance && { seLatencyTolerance: options.seLatencyTolerance.text }),
     compared: base.cases.length - removed.length,
     added: next.cases.filter((c) => !baseNames.has(c.name)).map((c) => c.name),
     removed,

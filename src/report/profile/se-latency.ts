@@ -50,6 +50,19 @@ export function seLatencyLines(s: SeLatency): SummaryLine[] {
   ];
 }
 
+/** `+1.62% [+0.50, +2.60]`: a fraction in percent with its interval's bounds, for table cells. */
+export function intervalCell(i: Interval, signed: boolean): string {
+  const show = signed ? signedPercent : plainPercent;
+  const bare = (x: number): string => show(x).replace('%', '');
+  return Number.isFinite(i.low) ? `${show(i.value)} [${bare(i.low)}, ${bare(i.high)}]` : show(i.value);
+}
+
+/** The model's SE latency when it was timed, not when it was skipped or not asked for. */
+export function timedSe(profile: Profile): SeLatency | undefined {
+  const se = profile.seLatency;
+  return se === undefined || 'skipped' in se ? undefined : se;
+}
+
 export const SE_BLOCK_HEAD = ['SE block', 'Time ms', 'Share', 'FLOPs (flops)', 'GFLOP/s'] as const;
 
 export function seBlockRows(s: SeLatency): string[][] {

@@ -25,6 +25,8 @@ export interface CaseJson {
   check: ProfileJson['check'];
   backend: ProfileJson['backend'];
   latency: ProfileJson['latency'];
+  /** Only with --se-latency. */
+  seLatency?: object;
 }
 
 export interface ReportJson {
@@ -46,8 +48,8 @@ export function reportJson(results: readonly CaseResult[], meta: { toolVersion: 
     date: meta.date?.toISOString() ?? null,
     suite: meta.suite,
     cases: results.map(({ name, profile }) => {
-      const { spec, totals, check, backend, latency } = profileJson(profile, { toolVersion: meta.toolVersion });
-      return { name, spec, params: totals.params, buffers: totals.buffers, counts: totals.counts, check, backend, latency };
+      const { spec, totals, check, backend, latency, seLatency } = profileJson(profile, { toolVersion: meta.toolVersion });
+      return { name, spec, params: totals.params, buffers: totals.buffers, counts: totals.counts, check, backend, latency, ...(seLatency && { seLatency }) };
     }),
   };
 }
@@ -80,6 +82,15 @@ export interface ReadCase {
   quantities: Map<string, bigint>;
   check: string;
   latencyMs: number | null;
+  /** With --se-latency: what SE adds (a fraction) and SE's share of the layer time, each with its 95% bounds. */
+  se: { adds: Bounds; share: Bounds } | null;
+}
+
+/** An estimate and its 95% interval, as compare reads them. */
+export interface Bounds {
+  value: number;
+  low: number;
+  high: number;
 }
 
 export interface ReadReport {
@@ -137,7 +148,26 @@ function readCase(entry: unknown, index: number): ReadCase {
   for (const [key, value] of Object.entries(counts)) exact(key, value);
   if (!isObject(check) || typeof check['status'] !== 'string') return bad('has no check status');
   if (latency !== null && !(isObject(latency) && typeof latency['medianMs'] === 'number')) return bad('has a malformed latency');
-  return { name, spec: canonical(upgradeSpecJson(spec)), quantities, check: check['status'], latencyMs: latency === null ? null : (latency['medianMs'] as number) };
+  const se = entry['seLatency'] === undefined ? null : readSeLatency(entry['seLatency']);
+  if (se === undefined) return bad('has a malformed seLatency');
+  return { name, spec: canonical(upgradeSpecJson(spec)), quantities, check: check['status'], latencyMs: latency === null ? null : (latency['medianMs'] as number), se };
+}
+
+/** An interval with known bounds (null bounds, from fewer than 6 samples, compare as unknown: NaN). */
+function readBounds(value: unknown): Bounds | undefined {
+  if (!isObject(value) || typeof value['value'] !== 'number') return undefined;
+  const bound = (x: unknown): number | undefined => (typeof x === 'number' ? x : x === null ? Number.NaN : undefined);
+  const [low, high] = [bound(value['low']), bound(value['high'])];
+  return low === undefined || high === undefined ? undefined : { value: value['value'], low, high };
+}
+
+/** A case's SE latency: null when it was skipped, undefined when malformed. */
+function readSeLatency(value: unknown): ReadCase['se'] | undefined {
+  if (!isObject(value)) return undefined;
+  if (typeof value['skipped'] === 'string') return null;
+  const adds = readBounds(value['addsRatio']);
+  const share = isObject(value['layers']) ? readBounds(value['layers']['share']) : undefined;
+  return adds === undefined || share === undefined ? undefined : { adds, share };
 }
 
 /** Parses a report document; a truncated, malformed or foreign file is a UsageError naming it. */
