@@ -26,6 +26,8 @@ export type { Check, CheckStatus, Mismatch } from './analyzers/check';
 export type { Counts, LayerCounts, Totals } from './analyzers/count';
 export type { Difference, KindExplanation, RuleUse } from './analyzers/explain';
 export type { Latency } from './analyzers/measured/timing';
+export type { Interval } from './analyzers/measured/interval';
+export type { SeBlockTime, SeLatency, SeTimeShare } from './analyzers/se-time';
 export type { Op, OpAttrs, OpKind, Shape } from './analyzers/ops';
 export type { Overhead, Sizes } from './analyzers/profile';
 export type { Training } from './analyzers/backward/training';
@@ -60,6 +62,8 @@ export interface CompareOptions {
   tolerance?: number | string;
   /** Fail a case whose median latency grew by more than this fraction. */
   latencyTolerance?: number | string;
+  /** Fail a case whose SE latency interval lies above the base's by more than this fraction of the model's time. */
+  seLatencyTolerance?: number | string;
 }
 
 /** A report document (report.json, `sweep --json`) as an object or as its text. */
@@ -73,7 +77,11 @@ function readDocument(document: ReportJson | string, label: string) {
 /** What moved between two reports, case by case, exactly as `seprof compare` decides it. */
 export function compare(base: ReportJson | string, head: ReportJson | string, options: CompareOptions = {}): Comparison {
   const tolerance = (name: string, value: number | string | undefined) => (value === undefined ? undefined : parseTolerance(name, String(value)));
-  const thresholds = { tolerance: tolerance('tolerance', options.tolerance) ?? EXACT, latencyTolerance: tolerance('latencyTolerance', options.latencyTolerance) };
+  const thresholds = {
+    tolerance: tolerance('tolerance', options.tolerance) ?? EXACT,
+    latencyTolerance: tolerance('latencyTolerance', options.latencyTolerance),
+    seLatencyTolerance: tolerance('seLatencyTolerance', options.seLatencyTolerance),
+  };
   return compareReports(readDocument(base, 'base'), readDocument(head, 'head'), thresholds);
 }
 

@@ -5,6 +5,8 @@ import { bootstrapInterval, medianBoundRank, medianInterval, overlaps, seededRan
 import { MIN_ROUNDS, pairedCost, roundOrder, timePaired, type Side } from '../src/analyzers/measured/paired';
 import type { LayerCounts } from '../src/analyzers/count';
 import { seOpsByBlock, seTimeShare } from '../src/analyzers/se-time';
+import { compareReports, EXACT, parseTolerance } from '../src/report/compare/compare';
+import { readReport, type Bounds, type ReadCase } from '../src/report/report/document';
 
 /** A clock that moves only when a run says so; each run logs its side and advances by its cost. */
 function fakeRuns(cost: (side: Side, run: number) => number): { log: Side[]; now: () => number; run: Record<Side, () => void> } {
@@ -155,5 +157,45 @@ describe("SE's share of the time", () => {
     expect(share.share.value).toBeCloseTo(0.25, 12);
     // A resample that draws the paused pass four times or more of eight moves b.se.scale's median: rare enough to stay outside 95%.
     expect([share.share.low, share.share.high].map((x) => Math.round(x * 1e12) / 1e12)).toEqual([0.25, 0.25]);
+  });
+});
+
+describe('compare: SE time as intervals', () => {
+  const one = (adds: Bounds, share: Bounds): { cases: ReadCase[] } => ({
+    cases: [{ name: 'net', spec: '{}', quantities: new Map([['params', 10n]]), check: 'match', latencyMs: null, se: { adds, share } }],
+  });
+  const base = one({ value: 0.05, low: 0.03, high: 0.07 }, { value: 0.1, low: 0.09, high: 0.11 });
+  const status = (next: ReturnType<typeof one>, tolerance?: string) =>
+    compareReports(base, next, { tolerance: EXACT, seLatencyTolerance: tolerance === undefined ? undefined : parseTolerance('t', tolerance) }).deltas.filter((d) => d.quantity.startsWith('SE')).map((d) => [d.quantity, d.status, d.fails]);
+
+  it('overlapping intervals are the same within noise, whatever their points', () => {
+    // The point moved from 5% to 6.9%, inside both intervals.
+    expect(status(one({ value: 0.069, low: 0.06, high: 0.08 }, { value: 0.1, low: 0.09, high: 0.11 }), '0')).toEqual([
+      ['SE adds %', 'within noise', false],
+      ['SE time share', 'within noise', false],
+    ]);
+  });
+
+  it('intervals apart are reported, and fail only above the base by more than the tolerance', () => {
+    const slower = one({ value: 0.12, low: 0.1, high: 0.14 }, { value: 0.1, low: 0.09, high: 0.11 });
+    expect(status(slower)[0]).toEqual(['SE adds %', 'apart', false]);
+    // Low bound 0.10 against the base's high 0.07: 3 points above. 2% fails, 5% does not.
+    expect(status(slower, '2%')[0]).toEqual(['SE adds %', 'slower', true]);
+    expect(status(slower, '5%')[0]).toEqual(['SE adds %', 'apart', false]);
+    // Faster never fails.
+    expect(status(one({ value: 0.01, low: 0, high: 0.02 }, { value: 0.1, low: 0.09, high: 0.11 }), '0')[0]).toEqual(['SE adds %', 'apart', false]);
+    // Unknown bounds (fewer than 6 rounds) say nothing.
+    expect(status(one({ value: 0.5, low: Number.NaN, high: Number.NaN }, { value: 0.1, low: 0.09, high: 0.11 }), '0')[0]).toEqual(['SE adds %', 'reported', false]);
+  });
+
+  it('reads seLatency from report.json, null bounds as unknown, and refuses a malformed one', () => {
+    const doc = (seLatency: unknown): string =>
+      JSON.stringify({ schema: 'seprof-report', schemaVersion: 1, cases: [{ name: 'c', spec: {}, params: 1, buffers: 0, counts: {}, check: { status: 'match' }, latency: null, seLatency }] });
+    const interval = (value: number, low: number | null, high: number | null) => ({ value, low, high, n: 6 });
+    const read = readReport(doc({ addsRatio: interval(0.1, 0.05, null), layers: { share: interval(0.2, 0.1, 0.3) } }), 'r').cases[0];
+    expect(read?.se?.adds.value).toBe(0.1);
+    expect(read?.se?.adds.high).toBeNaN();
+    expect(readReport(doc({ skipped: 'no SE-free twin' }), 'r').cases[0]?.se).toBeNull();
+    expect(() => readReport(doc({ addsRatio: 'fast' }), 'r')).toThrow(/r: case 'c': has a malformed seLatency/);
   });
 });

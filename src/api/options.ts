@@ -61,6 +61,10 @@ export interface MeasureOptions {
   runs?: number;
   /** Untimed forward runs before timing; implies `latency`. */
   warmup?: number;
+  /** Time the model against its SE-free twin in interleaved rounds (`seLatency`); off by default. */
+  seLatency?: boolean;
+  /** Interleaved rounds for `seLatency` (at least 6); implies it. */
+  seRounds?: number;
   /** Skip the measured run when it needs more memory: `512M`, `2G` (default a quarter of free memory). */
   maxMemory?: string;
 }
@@ -99,7 +103,7 @@ const SPEC_KEYS: Record<keyof ModelOptions, 'switch' | 'value' | 'list'> = {
   strict: 'switch',
   addSe: 'list',
 };
-const MEASURE_KEYS: readonly (keyof MeasureOptions)[] = ['measure', 'backend', 'training', 'latency', 'runs', 'warmup', 'maxMemory'];
+const MEASURE_KEYS: readonly (keyof MeasureOptions)[] = ['measure', 'backend', 'training', 'latency', 'runs', 'warmup', 'seLatency', 'seRounds', 'maxMemory'];
 
 const shown = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
@@ -148,6 +152,8 @@ export function runOptions(options: MeasureOptions): RunOptions {
     runs: text('runs', options.runs),
     warmup: text('warmup', options.warmup),
     latency: on('latency', options.latency),
+    seLatency: on('seLatency', options.seLatency),
+    seRounds: text('seRounds', options.seRounds),
     maxMemory: text('maxMemory', options.maxMemory),
     training: on('training', options.training),
   };

@@ -56,7 +56,7 @@ const latencyOptions: OptionGroup = (command) =>
     .option('--runs <N>', 'timed forward runs for the latency; implies --latency (default: up to 100 within about 3 s, at least 3)')
     .option('--warmup <N>', 'untimed forward runs before timing; implies --latency (default: up to 200 within about 1 s)')
     .option('--se-latency', 'also time the model against its SE-free twin, interleaved: what SE adds in ms and %, with 95% intervals, and each SE block\'s share of the time')
-    .option('--se-rounds <N>', 'interleaved rounds for --se-latency; implies it (default: up to 200 within about 8 s, at least 5)');
+    .option('--se-rounds <N>', 'interleaved rounds for --se-latency, at least 6; implies it (default: up to 200 within about 20 s, at least 10)');
 
 /** Whether and how long to time each of many models (sweep, report): counts are the point. */
 export const batchLatencyOptions: OptionGroup = (command) =>
@@ -65,7 +65,7 @@ export const batchLatencyOptions: OptionGroup = (command) =>
     .option('--runs <N>', 'timed forward runs for each latency; implies --latency (default: up to 30 within about 0.8 s)')
     .option('--warmup <N>', 'untimed forward runs before timing; implies --latency (default: up to 50 within about 0.3 s)')
     .option('--se-latency', "also time each case with SE against its SE-free twin, interleaved: SE's added time and its share, with 95% intervals")
-    .option('--se-rounds <N>', 'interleaved rounds for each --se-latency; implies it (default: up to 60 within about 2 s, at least 5)');
+    .option('--se-rounds <N>', 'interleaved rounds for each --se-latency, at least 6; implies it (default: up to 60 within about 2 s, at least 6)');
 
 /** For the commands whose runs can take long enough to show progress on stderr. */
 export const quietOption: OptionGroup = (command) => command.option('--quiet', 'no progress on stderr');

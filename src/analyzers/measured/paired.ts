@@ -10,8 +10,10 @@ export interface PairPlan {
   rounds: number;
   /** Untimed rounds first. */
   warmup: number;
-  /** Stop timing once both models' runs have taken this long, keeping at least MIN_ROUNDS. */
+  /** Stop timing once both models' runs have taken this long, after at least `minRounds`. */
   roundsBudgetMs?: number | undefined;
+  /** Rounds kept whatever the budget (default MIN_ROUNDS; more narrow the interval of a slow model). */
+  minRounds?: number | undefined;
   /** Stop warming up once this much time is spent, keeping at least 1 round. */
   warmupBudgetMs?: number | undefined;
 }
@@ -61,7 +63,7 @@ export function timePaired(run: Readonly<Record<Side, () => void>>, plan: PairPl
   };
   samples.warmup = phase(plan.warmup, Math.min(1, plan.warmup), plan.warmupBudgetMs, false, 0);
   // Timed rounds start where the warm-up left the alternation, so both orders stay balanced.
-  phase(plan.rounds, Math.min(MIN_ROUNDS, plan.rounds), plan.roundsBudgetMs, true, samples.warmup);
+  phase(plan.rounds, Math.min(plan.minRounds ?? MIN_ROUNDS, plan.rounds), plan.roundsBudgetMs, true, samples.warmup);
   return samples;
 }
 

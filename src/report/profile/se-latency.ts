@@ -15,7 +15,8 @@ export function signedPercent(fraction: number): string {
 
 const plainPercent = (fraction: number): string => (Number.isFinite(fraction) ? `${(fraction * 100).toFixed(2)}%` : 'n/a');
 const signedMs = (ms: number): string => (Number.isFinite(ms) ? `${ms >= 0 ? '' : '-'}${milliseconds(Math.abs(ms))}` : 'n/a');
-const gflops = (g: number): string => (Number.isFinite(g) ? g.toFixed(2) : '-');
+/** Two decimals, or two significant digits below 0.01 (a slow backend's SE: 0.0043). */
+const gflops = (g: number): string => (!Number.isFinite(g) ? '-' : g >= 0.01 || g === 0 ? g.toFixed(2) : g.toPrecision(2));
 
 /** `1.20 to 5.04 ms`: an interval's bounds; unknown below 2 samples. */
 const bounds = (i: Interval, show: (x: number) => string, unit = ''): string => (Number.isFinite(i.low) ? `${show(i.low)} to ${show(i.high)}${unit}` : 'unknown (fewer than 6 samples)');
