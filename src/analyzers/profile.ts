@@ -8,7 +8,7 @@ import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency, Timing } from './measured/timing';
-import type { PairPlan } from './measured/paired';
+import { pairedCost, type PairPlan } from './measured/paired';
 import type { OnProgress } from './measured/progress';
 import { loadFileModel } from '../model/file-support';
 import { graphFanOuts } from '../model/graph/fan-outs';
@@ -280,13 +280,14 @@ function describeTwinless(spec: Spec): string {
 
 /** The model timed against its twin in interleaved rounds, and SE's share of its layer-by-layer time. */
 async function timeAgainstTwin(spec: Spec, twin: Spec, layers: readonly LayerCounts[], options: ProfileOptions, plan: SeLatencyPlan, needed: bigint): Promise<SeLatency | { skipped: string }> {
+  // Both models live at once: about twice one's peak.
+  const pairBytes = 2n * needed;
+  if (options.maxMemoryBytes !== undefined && pairBytes > options.maxMemoryBytes) return { skipped: `the model and its twin together need ${memoryVersusBudget(pairBytes, options.maxMemoryBytes)} (--max-memory)` };
   const { measureSePair } = await import('./measured/se-latency.js');
   const { MeasurementSkipped } = await import('./measured/index.js');
-  const { pairedCost } = await import('./measured/paired.js');
   try {
     const training = options.training === true;
-    // Both models live at once: about twice one's peak.
-    const pair = await measureSePair(spec, twin, { backend: options.backend, plan, passes: plan.passes, training, onProgress: options.onProgress, peakBytes: 2n * needed });
+    const pair = await measureSePair(spec, twin, { backend: options.backend, plan, passes: plan.passes, training, onProgress: options.onProgress, peakBytes: pairBytes });
     const blocks = seOpsByBlock(layers.map((l) => l.op.name), new Set(analyticOps(twin).map((l) => l.name)));
     return { ...pairedCost(pair.samples), backend: pair.backend.name, pass: training ? 'training' : 'forward', layers: seTimeShare(layers, blocks, pair.passes) };
   } catch (error) {
