@@ -133,7 +133,7 @@ describe("SE's share of the time", () => {
     const passes = [
       { conv1: 3, 'a.se.squeeze': 0.5, 'a.se.scale': 0.5, conv2: 3, 'b.se.squeeze': 0.5, 'b.se.scale': 0.5 },
       { conv1: 3.75, 'a.se.squeeze': 0.5, 'a.se.scale': 0.5, conv2: 3.75, 'b.se.squeeze': 1, 'b.se.scale': 0.5 },
-    ];
+    ].map((pass) => new Map(Object.entries(pass)));
     const share = seTimeShare(layers, blocks, passes);
     // 2.25 / 9 (two passes bound no interval).
     expect(share.share.value).toBeCloseTo(0.25, 12);
@@ -151,8 +151,7 @@ describe("SE's share of the time", () => {
   it('a pause in one layer of one pass moves neither the share nor its interval', () => {
     const blocks = seOpsByBlock(layers.map((l) => l.op.name), new Set(['conv1', 'conv2']));
     const pass = { conv1: 3, 'a.se.squeeze': 0.5, 'a.se.scale': 0.5, conv2: 3, 'b.se.squeeze': 0.5, 'b.se.scale': 0.5 };
-    const passes = Array.from({ length: 8 }, () => ({ ...pass }));
-    passes[3] = { ...pass, 'b.se.scale': 40 };
+    const passes = Array.from({ length: 8 }, (_, i) => new Map(Object.entries(i === 3 ? { ...pass, 'b.se.scale': 40 } : pass)));
     const share = seTimeShare(layers, blocks, passes);
     expect(share.share.value).toBeCloseTo(0.25, 12);
     // A resample that draws the paused pass four times or more of eight moves b.se.scale's median: rare enough to stay outside 95%.

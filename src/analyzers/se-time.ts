@@ -58,11 +58,12 @@ export interface SeTimeShare {
   convGflops: number;
 }
 
-type Pass = Readonly<Record<string, number>>;
+/** A layer-by-layer pass: each layer's (module's) wall ms by name. */
+type Pass = ReadonlyMap<string, number>;
 
 /** Each layer's median time over the passes. */
 function layerMedians(passes: readonly Pass[], names: readonly string[]): Map<string, number> {
-  return new Map(names.map((n) => [n, quantile(passes.map((p) => p[n] ?? 0).sort((a, b) => a - b), 0.5)]));
+  return new Map(names.map((n) => [n, quantile(passes.map((p) => p.get(n) ?? 0).sort((a, b) => a - b), 0.5)]));
 }
 
 /** GFLOP/s of `flops` done in `ms`. */

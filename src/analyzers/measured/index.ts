@@ -145,15 +145,15 @@ export function recordLayers(model: tfl.LayersModel, x: tf.Tensor, { onProgress,
 const LAYER_READER: UnitReader<tfl.layers.Layer> = { facts: layerFacts, label: (layer) => layer.name };
 
 /** Each layer's wall time in each of `runs` layer-by-layer passes, each layer waited for. */
-export async function layerPasses(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Record<string, number>[]> {
-  const passes: Record<string, number>[] = [];
+export async function layerPasses(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Map<string, number>[]> {
+  const passes: Map<string, number>[] = [];
   for (let i = 0; i < runs; i++) {
-    const times: Record<string, number> = {};
+    const times = new Map<string, number>();
     await walkLayers(model, x, (layer, _, run) => {
       const start = performance.now();
       const outputs = run();
       for (const output of Array.isArray(outputs) ? outputs : [outputs]) output.dataSync();
-      times[layer.name] = performance.now() - start;
+      times.set(layer.name, performance.now() - start);
       return outputs;
     });
     passes.push(times);
@@ -164,8 +164,8 @@ export async function layerPasses(model: tfl.LayersModel, x: tf.Tensor, runs: nu
 /** Median wall time of each layer over `runs` layer-by-layer passes. */
 async function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Record<string, number>> {
   const passes = await layerPasses(model, x, runs);
-  const names = Object.keys(passes[0] ?? {});
-  return Object.fromEntries(names.map((name) => [name, summarize(passes.map((p) => p[name] ?? Number.NaN), 0).medianMs]));
+  const names = [...(passes[0]?.keys() ?? [])];
+  return Object.fromEntries(names.map((name) => [name, summarize(passes.map((p) => p.get(name) ?? Number.NaN), 0).medianMs]));
 }
 
 /**

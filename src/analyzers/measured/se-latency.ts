@@ -30,14 +30,14 @@ export interface SePairMeasurement {
   backend: BackendInfo;
   samples: PairedSamples;
   /** Each layer's (module's) wall ms in each pass over the model with SE. */
-  passes: Record<string, number>[];
+  passes: Map<string, number>[];
 }
 
 /** One model ready to run: a forward or a training step, each read back, and its layers' times. */
 interface Runnable {
   forward: () => void;
   trainingStep: () => void;
-  passes: (runs: number) => Promise<Record<string, number>[]>;
+  passes: (runs: number) => Promise<Map<string, number>[]>;
   dispose: () => void;
 }
 
@@ -77,15 +77,15 @@ function fileRunnable(spec: Spec & { block: 'file' }): Runnable {
     const outputs = executor.run(inputs);
     return outputs.length === 1 ? (outputs[0] as tf.Tensor) : tf.concat(outputs.map((y) => tf.reshape(y, [-1])));
   };
-  const passes = async (runs: number): Promise<Record<string, number>[]> => {
-    const all: Record<string, number>[] = [];
+  const passes = async (runs: number): Promise<Map<string, number>[]> => {
+    const all: Map<string, number>[] = [];
     for (let i = 0; i < runs; i++) {
-      const times: Record<string, number> = {};
+      const times = new Map<string, number>(); // a Map: module names are the file's, any string
       const outputs = executor.run(inputs, (m, run) => {
         const start = performance.now();
         const y = run();
         y.dataSync();
-        times[m.name] = (times[m.name] ?? 0) + performance.now() - start;
+        times.set(m.name, (times.get(m.name) ?? 0) + performance.now() - start);
         return y;
       });
       tf.dispose(outputs);
