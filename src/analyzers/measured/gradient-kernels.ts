@@ -5,7 +5,7 @@ import { GRADIENT_SUMS } from '../backward';
 import type { BackwardRow } from '../backward/training';
 import { countEntries, type Counts } from '../count';
 import { numel, type Shape } from '../ops';
-import { VIEW_KERNELS, type KernelRecord, type LayerFacts } from './kernels';
+import { VIEW_KERNELS, type KernelRecord, type LayerFacts } from '../../model/kinds/kernel-reading';
 
 /**
  * Kernels of a backward pass that move data without arithmetic, besides the views: a model
