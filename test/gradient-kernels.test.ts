@@ -1,6 +1,6 @@
 // The gradient-kernel reader: costs from shapes, data moves free, nothing unknown dropped.
 import { describe, expect, it } from 'vitest';
-import { GRADIENT_SUMS } from '../src/analyzers/backward';
+import { GRADIENT_SUMS } from '../src/analyzers/ops';
 import { compareBackward } from '../src/analyzers/check';
 import { afterForward, gradientKernelCost, readBackward } from '../src/analyzers/measured/gradient-kernels';
 import type { KernelRecord } from '../src/model/kinds/kernel-reading';

@@ -2,7 +2,7 @@
 // planned by the analytic side, run by the executor with its weights, its kernels read back,
 // and the check agreeing forward and backward; the kernel count each kind declares (which the
 // memory schedule reads) derived here from what tf.profile saw; and each kind documented.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -39,8 +39,9 @@ describe('every op kind, through all four paths', () => {
     expect(result.check.status).toBe('match');
   });
 
-  it.each(OP_KINDS)('%s: the kernels its formula runs are the count it declares, and read back as one op of the kind', async (kind) => {
-    await useBackend('cpu');
+  const onBackends = (['cpu', 'wasm'] as const).flatMap((backend) => OP_KINDS.map((kind) => [kind, backend] as const));
+  it.each(onBackends)('%s on %s: the kernels its formula runs are the count it declares', async (kind, backend) => {
+    await useBackend(backend);
     const path = exampleFile(kind);
     const inferred = inferShapes(readModelFile(path), new Map());
     const index = new GraphIndex(inferred);
@@ -83,5 +84,28 @@ describe('the registry', () => {
 
   it.each(OP_KINDS)('%s: has a chart colour', (kind) => {
     expect(KINDS[kind].colour).toMatch(/^#[0-9a-f]{6}$/);
+  });
+});
+
+describe("docs/architecture.md's steps for adding an op kind", () => {
+  const root = join(__dirname, '..');
+  const architecture = readFileSync(join(root, 'docs', 'architecture.md'), 'utf8');
+  const steps = architecture.slice(architecture.indexOf('## How to add an op kind'), architecture.indexOf('## How to add a convention'));
+  const named = [...steps.matchAll(/`((?:src|test|docs)\/[^`]+)`/g)].map((m) => m[1] as string);
+
+  const sources = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? sources(join(dir, name)) : name.endsWith('.ts') ? [join(dir, name)] : []));
+
+  it('names files and folders that exist', () => {
+    expect(named.length).toBeGreaterThan(5);
+    for (const path of named.filter((p) => !p.includes('KIND'))) expect(existsSync(join(root, path)), path).toBe(true);
+  });
+
+  it('names every table a new kind must join (each Record over OpKind in the sources, each rule table)', () => {
+    const tables = [...sources(join(root, 'src')), join(root, 'test', 'fixtures', 'op-kinds', 'examples.ts')]
+      .filter((file) => /Record<OpKind,|^\s+rules: |: RuleTable = /m.test(readFileSync(file, 'utf8')))
+      .map((file) => file.slice(root.length + 1));
+    expect(tables.length).toBeGreaterThan(3);
+    for (const table of tables) expect(named.some((path) => table.startsWith(path.replace(/KIND\.ts$/, ''))), table).toBe(true);
   });
 });
