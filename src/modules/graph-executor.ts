@@ -12,6 +12,7 @@ import { attrInt, attrInts, type GraphNode } from '../model/graph/types';
 import { floatWeights } from '../model/graph/weights';
 import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
 import { ALIAS_VIEWS, schedule, type Step } from '../model/graph/schedule';
+import type { OpKind } from '../analyzers/ops';
 import { KINDS } from '../model/kinds';
 import { isGroupedConv } from '../model/kinds/conv2d';
 import type { Planned, RunContext } from '../model/kinds/kind';
@@ -52,12 +53,20 @@ export class GraphExecutor {
   private readonly constants = new Map<string, tf.Tensor>();
   /** Each module's op, as the analytic path plans it: the kind whose formula runs it. */
   private readonly plans: ReadonlyMap<NodeGroup, Planned | undefined>;
+  /** The kind each node's module runs as: how the node's weights are laid out. */
+  private readonly kindOf: ReadonlyMap<GraphNode, OpKind>;
   private readonly steps: readonly Step[];
 
   constructor(private readonly g: InferredGraph) {
     this.index = new GraphIndex(g);
     this.modules = nodeGroups(g);
     this.plans = new Map(this.modules.map((m) => [m, planModule(this.index, m)]));
+    this.kindOf = new Map(
+      this.modules.flatMap((m) => {
+        const kind = this.plans.get(m)?.kind;
+        return kind === undefined ? [] : m.nodes.map((n) => [n, kind] as const);
+      }),
+    );
     this.steps = schedule(g);
   }
 
@@ -195,15 +204,9 @@ export class GraphExecutor {
     const t = tf.keep(
       tf.tidy(() => {
         const raw = tf.tensor(floatWeights(init), [...init.dims]);
-        // ConvTranspose [Cin, Cout, kh, kw] to tfjs' [kh, kw, Cout, Cin].
-        if (reader.opType === 'ConvTranspose' && position === 1) return tf.transpose(raw, [2, 3, 1, 0]);
-        if (reader.opType === 'Conv' && position === 1) {
-          // OIHW to HWIO; a depthwise filter [C, 1, kh, kw] becomes [kh, kw, C, 1].
-          const group = attrInt(reader, 'group', 1n);
-          const depthwise = group > 1n && init.dims[1] === 1 && BigInt(init.dims[0] ?? 0) === group;
-          return tf.transpose(raw, depthwise ? [2, 3, 0, 1] : [2, 3, 1, 0]);
-        }
-        return reader.opType === 'Gemm' && position === 1 && attrInt(reader, 'transB', 0n) === 1n ? tf.transpose(raw) : raw;
+        const kind = this.kindOf.get(reader);
+        const layout = kind === undefined ? undefined : KINDS[kind].weightLayout;
+        return layout === undefined ? raw : layout(tf, reader, position, raw);
       }),
     );
     this.weights.set(key, t);

@@ -52,6 +52,13 @@ export const conv2d: OpKindDefinition = {
     }
     return hasBias ? tf.fused.conv2d({ x, filter, strides: stride, pad, dilations, bias: input(main, 2) }) : tf.conv2d(x, filter, stride, pad, 'NHWC', dilations);
   },
+  // OIHW to HWIO; a depthwise filter [C, 1, kh, kw] becomes [kh, kw, C, 1].
+  weightLayout: (tf, reader, position, raw) => {
+    if (position !== 1) return raw;
+    const group = attrInt(reader, 'group', 1n);
+    const depthwise = group > 1n && raw.shape[1] === 1 && BigInt(raw.shape[0] ?? 0) === group;
+    return tf.transpose(raw, depthwise ? [2, 3, 0, 1] : [2, 3, 1, 0]);
+  },
   facts: (_, m) => strideFact(m.main),
   kernels: {
     read: (kernel, layer) => {
