@@ -2,7 +2,7 @@
 // interleaved rounds (paired.ts), then the model's layers (or a file's modules) timed one by one.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { loadFileModel } from '../../model/file-model';
+import { loadFileModel } from '../../model/file-support';
 import { fileRequest, type Spec } from '../../model/spec';
 import { buildModel } from '../../modules';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
