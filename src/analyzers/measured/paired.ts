@@ -1,5 +1,5 @@
 // The model and its SE-free twin timed in turn (`--se-latency`): interleaved rounds, so that a
-// busy machine or a thermal drift weighs on both alike, and the paired differences' intervals.
+// busy machine or a thermal drift weighs on both alike, and the paired ratios' median and interval.
 // Free of tfjs: the runs and the clock are given, so a test drives it with a fake clock.
 import { mapInterval, medianInterval, type Interval } from './interval';
 import { summarize, type Latency } from './timing';
@@ -12,7 +12,7 @@ export interface PairPlan {
   warmup: number;
   /** Stop timing once both models' runs have taken this long, after at least `minRounds`. */
   roundsBudgetMs?: number | undefined;
-  /** Rounds kept whatever the budget (default MIN_ROUNDS; more narrow the interval of a slow model). */
+  /** Rounds run whatever the budget (default MIN_ROUNDS; more narrow a slow model's interval). */
   minRounds?: number | undefined;
   /** Stop warming up once this much time is spent, keeping at least 1 round. */
   warmupBudgetMs?: number | undefined;

@@ -7,6 +7,7 @@ import { UsageError } from '../../errors';
 import { overlaps } from '../../analyzers/measured/interval';
 import type { Bounds, ReadCase, ReadReport } from '../report/document';
 import { milliseconds, percent, withCommas } from '../format';
+import { intervalCell } from '../profile/se-latency';
 
 /** A relative tolerance as an exact fraction: 0.01 and 1% are both 1/100. */
 export interface Tolerance {
@@ -122,12 +123,6 @@ function latencyDelta(name: string, base: number, next: number, tolerance: Toler
   };
 }
 
-/** `+1.62% [+0.50, +2.60]`: an estimate with its bounds, in percent. */
-function boundsText({ value, low, high }: Bounds, signedValues: boolean): string {
-  const pct = (x: number): string => `${signedValues && x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
-  return Number.isFinite(low) && Number.isFinite(high) ? `${pct(value)}% [${pct(low)}, ${pct(high)}]` : `${pct(value)}%`;
-}
-
 /** SE's time compared as intervals: overlapping ones are the same within noise; the points alone say nothing. */
 function seDelta(name: string, quantity: string, base: Bounds, next: Bounds, signedValues: boolean, tolerance: Tolerance | undefined): Delta {
   const diff = next.value - base.value;
@@ -137,8 +132,8 @@ function seDelta(name: string, quantity: string, base: Bounds, next: Bounds, sig
   return {
     case: name,
     quantity,
-    base: boundsText(base, signedValues),
-    new: boundsText(next, signedValues),
+    base: intervalCell(base, signedValues),
+    new: intervalCell(next, signedValues),
     change: `${signed(Math.abs(diff * 100).toFixed(2), Math.sign(diff))} pt`,
     percent: '',
     status,

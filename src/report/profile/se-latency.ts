@@ -8,17 +8,14 @@ import { jsonCount, milliseconds, withCommas } from '../format';
 import type { SummaryLine } from './summary';
 
 /** `+1.62%` of a fraction; `n/a` when unknown. */
-export function signedPercent(fraction: number): string {
-  if (!Number.isFinite(fraction)) return 'n/a';
-  return `${fraction >= 0 ? '+' : ''}${(fraction * 100).toFixed(2)}%`;
-}
+const signedPercent = (fraction: number): string => (Number.isFinite(fraction) ? `${fraction >= 0 ? '+' : ''}${(fraction * 100).toFixed(2)}%` : 'n/a');
 
 const plainPercent = (fraction: number): string => (Number.isFinite(fraction) ? `${(fraction * 100).toFixed(2)}%` : 'n/a');
 const signedMs = (ms: number): string => (Number.isFinite(ms) ? `${ms >= 0 ? '' : '-'}${milliseconds(Math.abs(ms))}` : 'n/a');
 /** Two decimals, or two significant digits below 0.01 (a slow backend's SE: 0.0043). */
 const gflops = (g: number): string => (!Number.isFinite(g) ? '-' : g >= 0.01 || g === 0 ? g.toFixed(2) : g.toPrecision(2));
 
-/** `1.20 to 5.04 ms`: an interval's bounds; unknown below 2 samples. */
+/** `1.20 to 5.04 ms`: an interval's bounds; unknown below 6 samples. */
 const bounds = (i: Interval, show: (x: number) => string, unit = ''): string => (Number.isFinite(i.low) ? `${show(i.low)} to ${show(i.high)}${unit}` : 'unknown (fewer than 6 samples)');
 
 function medianLine(l: Latency): string {
@@ -52,7 +49,7 @@ export function seLatencyLines(s: SeLatency): SummaryLine[] {
 }
 
 /** `+1.62% [+0.50, +2.60]`: a fraction in percent with its interval's bounds, for table cells. */
-export function intervalCell(i: Interval, signed: boolean): string {
+export function intervalCell(i: Pick<Interval, 'value' | 'low' | 'high'>, signed: boolean): string {
   const show = signed ? signedPercent : plainPercent;
   const bare = (x: number): string => show(x).replace('%', '');
   return Number.isFinite(i.low) ? `${show(i.value)} [${bare(i.low)}, ${bare(i.high)}]` : show(i.value);
