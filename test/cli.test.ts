@@ -95,7 +95,7 @@ describe('other formats', () => {
 
   it('writes a markdown table', async () => {
     const run = await seprofInProcess(['--channels', '16', '--format', 'markdown', '--no-measure', '--conventions', 'thop,fvcore']);
-    expect(run.stdout).toContain('| Layer | Op | Output shape | Params | MACs (thop) | FLOPs (fvcore) |');
+    expect(run.stdout).toContain('| Layer | Op | Output | Params | MACs (thop) | FLOPs (fvcore) |');
     expect(run.stdout).toContain('| `fc1` | linear | 1x1 | 16 | 16 | 16 |');
   });
 });

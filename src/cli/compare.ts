@@ -21,14 +21,14 @@ function readReportFile(path: string): ReadReport {
   return readReport(readInputText(path, path), path);
 }
 
-function runCompare(basePath: string, newPath: string, flags: CompareFlags): Outcome {
+function runCompare(basePath: string, newPath: string, flags: CompareFlags, width: number | undefined): Outcome {
   const format = parse.format(flags, COMPARE_FORMATS);
   const options = {
     tolerance: flags.tolerance === undefined ? EXACT : parseTolerance('--tolerance', flags.tolerance),
     latencyTolerance: flags.latencyTolerance === undefined ? undefined : parseTolerance('--latency-tolerance', flags.latencyTolerance),
   };
   const comparison = compareReports(readReportFile(basePath), readReportFile(newPath), options);
-  const stdout = renderComparison(comparison, format);
+  const stdout = renderComparison(comparison, format, width);
   const singleFiles = flags.junit === undefined ? [] : [{ path: flags.junit, text: renderCompareJunit(comparison), mode: 'replace' as const, what: 'compare --junit' }];
   const { failures } = comparison;
   if (failures.length === 0) return { ...outcome(stdout), singleFiles };
@@ -37,7 +37,7 @@ function runCompare(basePath: string, newPath: string, flags: CompareFlags): Out
   return { ...outcome(stdout, [`seprof: ${failures.length} regression(s): ${shown}${more}`], true), singleFiles };
 }
 
-export function addCompareCommand(program: Command, { finish }: CommandContext): void {
+export function addCompareCommand(program: Command, { finish, width }: CommandContext): void {
   const command = program
     .command('compare')
     .description('compare two report.json files case by case; exit 1 when a count moved beyond the tolerance')
@@ -46,5 +46,5 @@ export function addCompareCommand(program: Command, { finish }: CommandContext):
     .option('--tolerance <fraction>', 'relative change allowed in counts and params, e.g. 0.01 or 1% (default: exact)')
     .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50% (default: report only)')
     .option('--junit <file>', 'also write a JUnit XML file: each compared quantity a test case, each regression a failing one');
-  compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags)));
+  compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags, width)));
 }
