@@ -197,6 +197,12 @@ describe('seprof --file refuses unusable files in one line, exit 2', () => {
     ['truncated.onnx', encodeModel(conv).subarray(0, 30), /not a readable ONNX model|no ONNX graph/],
     ['text.onnx', 'this is not a model at all, just some text\n'.repeat(20), /not a readable ONNX model|not an ONNX model/],
     ['model.json', '{"format": "graph-model"}', /not a TensorFlow.js LayersModel/],
+    // torch.save since PyTorch 1.6 and TorchScript: a zip archive (local file header PK\3\4, then archive/data.pkl).
+    ['m.pt', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26), Buffer.from('archive/data.pkl')]), /m\.pt: a zip archive, as PyTorch's torch.save .*: .*export it with torch\.onnx\.export\(/],
+    // torch.save before 1.6: a pickle, protocol 2 (PROTO opcode 0x80, then 2).
+    ['legacy.pth', Uint8Array.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20]), /legacy\.pth: a Python pickle.*torch\.onnx\.export\(/],
+    // HDF5's signature: \x89HDF\r\n\x1a\n.
+    ['model.h5', Buffer.from('\x89HDF\r\n\x1a\n\0\0\0\0', 'latin1'), /model\.h5: an HDF5 file \(Keras \.h5\).*tensorflowjs_converter/],
     [
       'cycle.onnx',
       encodeModel({ nodes: [{ op: 'Relu', inputs: ['b'], outputs: ['a'], name: 'one' }, { op: 'Relu', inputs: ['a'], outputs: ['b'], name: 'two' }], outputs: ['b'] }),
