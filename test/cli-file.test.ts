@@ -169,6 +169,35 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
   });
 });
 
+describe('the note on BN folded by the exporter', () => {
+  const note = /any BN the model had was folded/;
+  it.each([
+    // make_fixtures.py: Conv2d(bias=False) + BatchNorm2d, exported in eval mode: the convs' biases are onnx::Conv_N.
+    ['se_resnet_block', true],
+    ['tiny_yolo_se', true],
+    // ConvNeXt's depthwise conv and the ViT patch embedding have their own biases (dwconv.bias) and never had BN.
+    ['convnext_block', false],
+    ['vit_tiny', false],
+  ])('%s: %s', (name, noted) => {
+    expect(profileJson(['--file', join(FIXTURES, `${name}.onnx`)]).file.notes.some((n) => note.test(n))).toBe(noted);
+  });
+
+  it('is not given for convs without biases and no BatchNormalization: nothing was folded', () => {
+    const path = join(tmp, 'plain-conv.onnx');
+    writeFileSync(
+      path,
+      encodeModel({
+        input: { name: 'x', dims: [1, 4, 8, 8] },
+        nodes: [{ op: 'Conv', inputs: ['x', 'conv.weight'], outputs: ['y'], name: '/conv/Conv' }],
+        initializers: [{ name: 'conv.weight', dims: [4, 4, 1, 1] }],
+      }),
+    );
+    const p = profileJson(['--file', path]);
+    expect(p.layers.map((l) => l.op)).toEqual(['conv2d']);
+    expect(p.file.notes.some((n) => note.test(n))).toBe(false);
+  });
+});
+
 describe('model files in suites', () => {
   it('a report suite case names a file, with --add-se among its options', () => {
     const suite = join(tmp, 'suite.json');
