@@ -75,7 +75,13 @@ export function treeRows(layers: readonly LayerCounts[], maxDepth: number, perLa
       groups.set(path, group);
     }
   }
-  return [...groups].map(([name, { depth, members }]) => groupRow(name, depth, members, perLayer));
+  // A layer that is an op and has ops under its path too (a TF.js conv with a fused activation:
+  // `c1` and `c1.relu`) shows its own op as the first of its rows, so that its ops add up.
+  return [...groups].flatMap(([name, { depth, members }]) => {
+    const own = members.find((l) => l.op.name === name);
+    const row = groupRow(name, depth, members, perLayer);
+    return own !== undefined && members.length > 1 && depth < maxDepth ? [row, groupRow(name, depth + 1, [own], perLayer)] : [row];
+  });
 }
 
 /**
