@@ -36,7 +36,7 @@ export const specOptions: OptionGroup = (command) =>
     .option('--branch3 <kind>', 'inception blocks: 5x5 or 3x3x2 (default: 5x5)')
     .option('--pool <kind>', 'inception blocks: max or avg (default: max)')
     .optionsGroup('Networks (--model):')
-    .option('--model <name>', 'a whole network: resnet50|101|152, se-resnet50|101|152, bn-inception, se-bn-inception; torchvision\'s mobilenet_v3_large|small, efficientnet_b0..b7, efficientnet_v2_s, regnet_y_400mf..32gf, resnext50_32x4d, resnext101_32x8d|64x4d; Cadene\'s se_resnext50_32x4d, se_resnext101_32x4d, senet154')
+    .option('--model <name>', 'a whole network: resnet50|101|152, se-resnet50|101|152, bn-inception, se-bn-inception; torchvision\'s mobilenet_v3_large|small, efficientnet_b0..b7, efficientnet_v2_s, regnet_y_400mf..32gf, resnext50_32x4d, resnext101_32x8d|64x4d; Cadene\'s se_resnext50_32x4d, se_resnext101_32x4d, senet154; timm\'s ports of them, legacy_seresnet50|101|152, legacy_seresnext50|101_32x4d, legacy_senet154')
     .option('--preset <name>', 'cadene: --model se_resnet50|101|152 as Cadene\'s senet.py defines them (conv1x1 SE with bias, its stem and head)')
     .option('--layout <v>', 'ResNets: v1 (stride on the first 1x1, Caffe and SENet) or v1.5 (on the 3x3, torchvision) (default: v1.5)')
     .optionsGroup('Model files (--file or a bare path):')

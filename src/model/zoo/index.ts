@@ -1,4 +1,4 @@
-// The networks people run, spelled as torchvision and timm spell them: one entry each, with
+// The networks people run, spelled as torchvision, Cadene and timm spell them: one entry each, with
 // its source, default input size, SE and plan. `--model` names are matched with hyphens and
 // underscores alike.
 import type { Node } from '../graph';
