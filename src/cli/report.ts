@@ -53,5 +53,5 @@ export function addReportCommand(program: Command, context: CommandContext): voi
     .description('profile every case of a suite; write report.json, report.md (summary.md: without charts), junit.xml and SVG charts')
     .requiredOption('--suite <file>', 'the suite: named cases of profile options, e.g. reports/suite.json')
     .requiredOption('--out <dir>', 'the directory to write into: replaced whole by a link to the new set of files');
-  compose(command, measureOptions, batchLatencyOptions, quietOption, unitsOptions, conventionOptions('the MACs column and chart'), debugOption).action(async (flags: ReportFlags) => context.finish(await runReport(flags, context)));
+  compose(command, measureOptions, batchLatencyOptions, quietOption, conventionOptions('the MACs column and chart'), unitsOptions, debugOption).action(async (flags: ReportFlags) => context.finish(await runReport(flags, context)));
 }
