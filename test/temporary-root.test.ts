@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { expect, it } from 'vitest';
 
 it("a test's tmpdir(), and that of a process it starts, is the run's own directory", () => {
-  const root = process.env.SEPROF_TEST_TMPDIR;
+  const root = process.env['SEPROF_TEST_TMPDIR'];
   expect(root).toMatch(/[\\/]seprof-test-[^\\/]+$/);
   expect(tmpdir()).toBe(root);
   const child = spawnSync(process.execPath, ['-p', "require('node:os').tmpdir()"], { encoding: 'utf8' });

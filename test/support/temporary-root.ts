@@ -9,6 +9,6 @@ import { join } from 'node:path';
 export default function setup(): () => void {
   const root = mkdtempSync(join(tmpdir(), 'seprof-test-'));
   for (const name of ['TMPDIR', 'TEMP', 'TMP']) process.env[name] = root;
-  process.env.SEPROF_TEST_TMPDIR = root;
+  process.env['SEPROF_TEST_TMPDIR'] = root;
   return () => rmSync(root, { recursive: true, force: true, maxRetries: 3 });
 }

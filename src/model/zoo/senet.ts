@@ -2,7 +2,7 @@
 // 1x1-conv FCs and biases, a ceil-mode stem pool, a fixed 7x7 head. timm's senet.py ports
 // Cadene's as legacy_*: the same layers, but SE squeezes with x.mean((2, 3)) (a tensor method,
 // which the peers count as such), the stem pool is `pool0` and the head is AdaptiveAvgPool2d.
-import { convBnAct, type Node } from '../graph';
+import { convBnAct, type Node } from '../layer-vocabulary';
 import type { SeVariant } from '../se-variants';
 import type { NetOptions } from './options';
 import { CONV_BN_RELU, PLANES } from './resnext';
