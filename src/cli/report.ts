@@ -20,6 +20,7 @@ interface ReportFlags extends parse.MeasureFlags, Pick<parse.RenderFlags, 'conve
   out: string;
   depth?: string;
   link?: string;
+  plainOut?: boolean;
 }
 
 /** --link: a web address, written into markdown as a link's target. */
@@ -58,7 +59,7 @@ async function runReport(flags: ReportFlags, { toolVersion, progress, width }: C
   ];
   const failed = mismatchedCases(results).length;
   return {
-    files: { dir: flags.out, files, inputs: [flags.suite] },
+    files: { dir: flags.out, files, inputs: [flags.suite], plain: flags.plainOut },
     stdout: renderCasesTable(results, [{ header: 'Case', cell: (r) => r.name }], { columns, counts, width }),
     stderr: [
       `Wrote ${files.map(([name]) => name).join(', ')} to ${flags.out} (${results.length} cases profiled in ${totalSeconds(results).toFixed(1)} s)`,
@@ -74,6 +75,7 @@ export function addReportCommand(program: Command, context: CommandContext): voi
     .description('profile every case of a suite; write report.json, report.md (sized for a pull-request comment), summary.md (for a job summary), junit.xml and SVG charts')
     .requiredOption('--suite <file>', 'the suite: named cases of profile options, e.g. reports/suite.json')
     .requiredOption('--out <dir>', 'the directory to write into: replaced whole by a link to the new set of files')
+    .option('--plain-out', '--out a plain directory, replaced by renames, rather than a link (where links cannot be made, e.g. Windows, this is what happens anyway)')
     .option('--depth <N>', "each case's layer tree N deep in report.md and summary.md, unless the suite case sets its own depth (default: 2 for networks and model files)")
     .option('--link <url>', "where the whole report set is (in GitHub Actions, the run's page): report.md and summary.md link to it when shortened to fit");
   compose(command, measureOptions, batchLatencyOptions, quietOption, unitsOptions, conventionOptions('the MACs column and chart: thop, fvcore, ptflops, ptflops-aten, macs or flops'), debugOption).action(async (flags: ReportFlags) => context.finish(await runReport(flags, context)));
