@@ -7,7 +7,7 @@ import type { GraphModule } from '../../model/graph/modules';
 import type { GraphExecutor } from '../../modules/graph-executor';
 import { afterForward } from './gradient-kernels';
 import { backwardKernels, gradientsOf, profiled } from './gradients';
-import type { KernelRecord } from './kernels';
+import type { KernelRecord } from '../../model/kinds/kernel-reading';
 import type { OnProgress } from './progress';
 
 const recorded = (): number => tf.engine().state.activeProfile.kernels.length;

@@ -3,7 +3,6 @@
 // padded AvgPool2d, the exporter's spelled-out GELU (before opset 20) and LayerNorm (before
 // opset 17), and a Concat with the learned tokens expanded into it (ViT's class token). The peers
 // count the module, so seprof counts one op, by the module's rule.
-import { OP_KINDS } from '../../analyzers/ops';
 import type { GraphIndex } from './graph-index';
 import { alignedShape, isSpatialZeroPad, padSpec, reduceAxes } from './op-attrs';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from './types';
@@ -21,13 +20,10 @@ export interface ModuleDraft {
   output: string;
 }
 
-const hasKind = (kind: string): boolean => (OP_KINDS as readonly string[]).includes(kind);
-
-/** x * gate(x) as one activation, when seprof has the activation's kind. */
+/** x * gate(x) as one activation. */
 function fusedActivation(index: GraphIndex, node: GraphNode): ModuleDraft | undefined {
   if (node.opType !== 'Sigmoid' && node.opType !== 'HardSigmoid') return undefined;
   const fused = node.opType === 'Sigmoid' ? 'silu' : 'hardswish';
-  if (!hasKind(fused)) return undefined;
   const x = node.inputs[0] as string;
   const gate = node.outputs[0] as string;
   const mul = index.onlyReader(gate);
@@ -49,7 +45,7 @@ function linearWithBias(index: GraphIndex, node: GraphNode): ModuleDraft | undef
  * (count_include_pad) as the exporter writes it, one module in PyTorch.
  */
 function paddedAvgPool(index: GraphIndex, node: GraphNode): ModuleDraft | undefined {
-  if (node.opType !== 'Pad' || !hasKind('avg_pool')) return undefined;
+  if (node.opType !== 'Pad') return undefined;
   const pool = index.onlyReader(node.outputs[0] as string);
   if (pool?.opType !== 'AveragePool' || pool.inputs[0] !== node.outputs[0]) return undefined;
   const unpadded = (attrInts(pool, 'pads') ?? []).every((p) => p === 0n) && attrString(pool, 'auto_pad', 'NOTSET') === 'NOTSET';
@@ -73,7 +69,7 @@ const out = (node: GraphNode): string => node.outputs[0] ?? '';
 /** x * (1 + erf(x / sqrt(2))) * 0.5: nn.GELU() as torch's exporter writes it before opset 20. */
 function gelu(index: GraphIndex, node: GraphNode): ModuleDraft | undefined {
   const x = node.inputs[0] ?? '';
-  if (node.opType !== 'Div' || !hasKind('gelu') || index.isConstant(x) || !near(index.scalar(node.inputs[1] ?? ''), Math.SQRT2)) return undefined;
+  if (node.opType !== 'Div' || index.isConstant(x) || !near(index.scalar(node.inputs[1] ?? ''), Math.SQRT2)) return undefined;
   const erf = next(index, out(node), 'Erf');
   const plusOne = erf && next(index, out(erf), 'Add', (t) => near(index.scalar(t), 1));
   const timesX = plusOne && next(index, out(plusOne), 'Mul', (t) => t === x);
@@ -104,7 +100,7 @@ function trailingMean(index: GraphIndex, node: GraphNode): number | undefined {
  * Add eps, Sqrt, Div, then the Mul of its weight and the Add of its bias when elementwise_affine.
  */
 function layerNorm(index: GraphIndex, node: GraphNode): ModuleDraft | undefined {
-  const axis = node.opType === 'ReduceMean' && hasKind('layernorm') ? trailingMean(index, node) : undefined;
+  const axis = node.opType === 'ReduceMean' ? trailingMean(index, node) : undefined;
   const x = node.inputs[0] ?? '';
   if (axis === undefined) return undefined;
   const centred = next(index, out(node), 'Sub');

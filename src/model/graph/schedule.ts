@@ -4,8 +4,9 @@
 import type { InferredGraph } from './infer';
 import { GraphIndex } from './graph-index';
 import { graphModules, type GraphModule } from './modules';
-import { padSpec } from './op-attrs';
-import { attrInt, type GraphNode } from './types';
+import { KINDS } from '../kinds';
+import { planModule } from '../kinds/plan';
+import type { GraphNode } from './types';
 
 /** Views that hand their input on as it is: one tensor under a second name. */
 export const ALIAS_VIEWS: ReadonlySet<string> = new Set(['Identity', 'Dropout', 'Cast', 'Expand']);
@@ -102,23 +103,13 @@ export function livePeakBytes(g: InferredGraph): bigint {
   return peak;
 }
 
-/**
- * Kernels the executor runs for one node where it is not one: tfjs has no kernel for GELU,
- * LayerNorm, hard-swish or hard-sigmoid (their formulas), and a Softmax over a middle axis or a
- * Linear on channels-last data moves the layout there and back.
- */
-const NODE_KERNELS: Readonly<Record<string, bigint>> = { Gelu: 5n, LayerNormalization: 9n, HardSwish: 4n, HardSigmoid: 3n, Softmax: 3n, MatMul: 3n };
-
 /** A view's kernels: a rank-4 one goes through NCHW and back (two transposes) around its own. */
 const VIEW_KERNELS = 3n;
 
-/** A grouped conv's split, convs, concat and bias add; edge padding's split and concat per padded axis. */
-function kernelsOf(g: InferredGraph, index: GraphIndex, node: GraphNode): bigint {
-  const group = attrInt(node, 'group', 1n);
-  if (node.opType === 'Conv' && group > 1n && group < BigInt(index.shape(node.inputs[0] ?? '')[1] ?? 0)) return 4n;
-  const pad = node.opType === 'Pad' ? padSpec(g, node) : undefined;
-  if (pad?.mode === 'edge') return 2n * BigInt(pad.begin.filter((b, axis) => b > 0 || (pad.end[axis] ?? 0) > 0).length);
-  return NODE_KERNELS[node.opType] ?? 1n;
+/** The kernels a module's kind runs for it; a module with no kind is not run (the graph is not measured). */
+function kernelsOf(index: GraphIndex, m: GraphModule): bigint {
+  const planned = planModule(index, m);
+  return planned === undefined ? 0n : BigInt(KINDS[planned.kind].kernelCount(index, m));
 }
 
 /**
@@ -135,7 +126,7 @@ export function madeBytes(g: InferredGraph): bigint {
     if ('view' in step && ALIAS_VIEWS.has(step.view.opType)) continue;
     const nodes = nodesOf(step);
     const largest = nodes.flatMap((n) => [...n.inputs, ...n.outputs]).filter(activation).reduce((most, t) => (bytes(t) > most ? bytes(t) : most), 0n);
-    const kernels = 'view' in step ? VIEW_KERNELS : nodes.reduce((n, node) => n + kernelsOf(g, index, node), 0n);
+    const kernels = 'view' in step ? VIEW_KERNELS : kernelsOf(index, step.module);
     made += kernels * largest;
   }
   return made;
