@@ -206,7 +206,10 @@ describe('seprof compare', () => {
     expect(result['deltas'].find((d: { quantity: string }) => d.quantity === 'thop')).toEqual({
       case: 'a', quantity: 'thop', base: 91_136, new: 91_000, change: -136, percent: -0.15, status: 'within tolerance', fails: false,
     });
-    const improved = JSON.parse((await seprofInProcess(['compare', base, next, '--json'])).stdout) as Record<string, any>;
+    const junit = join(dir, 'compare.xml');
+    const improved = JSON.parse((await seprofInProcess(['compare', base, next, '--json', '--junit', junit])).stdout) as Record<string, any>;
+    // The JUnit file's system-out: the verdict, then each case's sentence.
+    expect(readFileSync(junit, 'utf8')).toMatch(/<system-out>FAILED: [^<]*; 1 regression\(s\), 1 improvement\(s\)\na: -0\.15% thop<\/system-out>/);
     expect(improved).toMatchObject({ improvements: ['a thop 91,136 -> 91,000'], summaries: [{ case: 'a', text: '-0.15% thop', fails: false }] });
   });
 
