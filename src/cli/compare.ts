@@ -49,7 +49,7 @@ export function addCompareCommand(program: Command, { finish }: CommandContext):
     .argument('<new>', 'the new report.json')
     .option('--tolerance <fraction>', 'relative change allowed in counts and params, e.g. 0.01 or 1%, or for one quantity, params=0,thop=0.5%; repeatable (default: exact)', collect)
     .option('--fail-on <way>', `which moves beyond the tolerance fail: ${FAIL_ON.join(', ')} (default: increase; a decrease is then an improvement)`)
-    .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50% (default: report only)')
+    .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50%; both reports need latencies (report --latency; default: report only)')
     .option('--junit <file>', 'also write a JUnit XML file: each compared quantity a test case, each regression a failing one');
   compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags)));
 }
