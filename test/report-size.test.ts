@@ -69,10 +69,10 @@ describe('a 200-case suite', async () => {
     // No table fell apart into a paragraph of pipes.
     expect(page).not.toMatch(/<p>\|/);
     const summaryRows = count(page.slice(0, page.indexOf('</table>')), /<tr>/g) - 1;
-    const shortened = /\*\*Shortened to fit:\*\* (?:(\d+) of 200 case\(s\) left out of the summary table[^;.]*)?(?:; )?(?:(\d+) layer table\(s\) left out)?\. Every case is in \[the full report set\]\(([^)]+)\)/.exec(md);
+    const shortened = /\*\*Shortened to fit:\*\* (?:(\d+) of 200 case\(s\) left out of the summary table[^;.]*)?(?:; )?(?:(\d+) layer table\(s\) left out)?\. Every case is in [^,]+, in \[the full report set\]\(([^)]+)\)/.exec(md);
     if (summaryRows === cases.length && sections === cases.length) {
       expect(shortened).toBeNull();
-      expect(md).toContain(`The full report set: [the full report set](${link})`);
+      expect(md).toContain(`The charts and every file: [the full report set](${link}).`);
     } else {
       expect(shortened).not.toBeNull();
       expect(Number(shortened?.[1] ?? 0)).toBe(cases.length - summaryRows);
@@ -124,7 +124,7 @@ describe('a place smaller than the summary table', () => {
     const expected = ['se-16', ...['se-2048', 'se-1024', 'se-512', 'se-64', 'se-32'].slice(0, kept - 1)];
     expect(rows).toEqual(results.map((r) => r.name).filter((n) => expected.includes(n)));
     expect(md).toContain(`**Shortened to fit:** ${results.length - kept} of ${results.length} case(s) left out of the summary table`);
-    expect(md).toContain('Every case is in report.json in the report set.');
+    expect(md).toContain('Every case is in report.json, in the report set.');
   });
 });
 

@@ -106,13 +106,13 @@ function chartLines(meta: ReportMeta): string[] {
 }
 
 function leftOut(results: readonly CaseResult[], rows: number, sections: number, meta: ReportMeta, place: MarkdownPlace): string[] {
-  const where = meta.link === undefined ? `${place.elsewhere} in the report set` : `[the full report set](${meta.link}) (${place.elsewhere})`;
-  if (rows === results.length && sections === results.length) return meta.link === undefined ? [] : [`The full report set: ${where}.`, ''];
+  const where = meta.link === undefined ? 'the report set' : `[the full report set](${meta.link})`;
+  if (rows === results.length && sections === results.length) return meta.link === undefined ? [] : [`The charts and every file: ${where}.`, ''];
   const parts = [
     ...(rows < results.length ? [`${results.length - rows} of ${results.length} case(s) left out of the summary table (it keeps the failed checks, then the costliest)`] : []),
     ...(sections < results.length ? [`${results.length - sections} layer table(s) left out`] : []),
   ];
-  return [`**Shortened to fit:** ${parts.join('; ')}. Every case is in ${where}.`, ''];
+  return [`**Shortened to fit:** ${parts.join('; ')}. Every case is in ${place.elsewhere}, in ${where}.`, ''];
 }
 
 /** The report's markdown for `place`: everything when it fits, else what matters most, and where the rest is. */
