@@ -13,7 +13,7 @@ import { recordPass } from '../src/analyzers/measured/record';
 import { profile } from '../src/index';
 import { GraphIndex } from '../src/model/graph/graph-index';
 import { inferShapes } from '../src/model/graph/infer';
-import type { GraphModule } from '../src/model/graph/modules';
+import type { NodeGroup } from '../src/model/graph/node-groups';
 import { readModelFile } from '../src/model/model-file';
 import { KINDS } from '../src/model/kinds';
 import { VIEW_KERNELS } from '../src/model/kinds/kernel-reading';
@@ -49,7 +49,7 @@ describe('every op kind, through all four paths', () => {
     const inputs = randomInputs(inferred);
     try {
       for (const m of executor.modules) executor.moduleWeights(m);
-      const pass = await recordPass<GraphModule>((around) => tf.dispose(executor.run(inputs, around)), { total: executor.modules.length });
+      const pass = await recordPass<NodeGroup>((around) => tf.dispose(executor.run(inputs, around)), { total: executor.modules.length });
       const ofKind = pass.spans.filter(({ unit }) => planModule(index, unit)?.kind === kind);
       expect(ofKind.length).toBeGreaterThan(0);
       for (const { unit, from, to } of ofKind) {

@@ -3,7 +3,7 @@
 // PyTorch's formulas out: the kernels they run are read back as one op (measured/kernels.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Activation } from '../model/graph';
+import type { Activation } from '../model/layer-vocabulary';
 import { hardSigmoidFormula } from '../model/kinds/hardsigmoid';
 import { hardSwishFormula } from '../model/kinds/hardswish';
 import { apply, type Tensor } from './layers';

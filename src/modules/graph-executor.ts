@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { InferredGraph } from '../model/graph/infer';
 import { layerNormParts, type NodeInput } from '../model/graph/fusions';
 import { GraphIndex } from '../model/graph/graph-index';
-import { graphModules, isViewNode, type GraphModule } from '../model/graph/modules';
+import { nodeGroups, isViewNode, type NodeGroup } from '../model/graph/node-groups';
 import { alignedShape, constantOperand, ELEMENTWISE_OPS } from '../model/graph/op-attrs';
 import { attrInt, attrInts, type GraphNode } from '../model/graph/types';
 import { floatWeights } from '../model/graph/weights';
@@ -37,7 +37,7 @@ interface Values {
  * Wraps one module's run; `wrt` gives what the module's gradient is taken with respect to (the
  * activations it reads and its learned weights).
  */
-export type ModuleAround = (m: GraphModule, run: () => tf.Tensor, wrt: () => tf.Tensor[]) => tf.Tensor;
+export type ModuleAround = (m: NodeGroup, run: () => tf.Tensor, wrt: () => tf.Tensor[]) => tf.Tensor;
 
 export interface ModuleWeights {
   params: bigint;
@@ -45,18 +45,18 @@ export interface ModuleWeights {
 }
 
 export class GraphExecutor {
-  readonly modules: GraphModule[];
+  readonly modules: NodeGroup[];
   private readonly index: GraphIndex;
   private readonly weights = new Map<string, tf.Tensor>();
   private readonly groups = new Map<string, tf.Tensor[]>();
   private readonly constants = new Map<string, tf.Tensor>();
   /** Each module's op, as the analytic path plans it: the kind whose formula runs it. */
-  private readonly plans: ReadonlyMap<GraphModule, Planned | undefined>;
+  private readonly plans: ReadonlyMap<NodeGroup, Planned | undefined>;
   private readonly steps: readonly Step[];
 
   constructor(private readonly g: InferredGraph) {
     this.index = new GraphIndex(g);
-    this.modules = graphModules(g);
+    this.modules = nodeGroups(g);
     this.plans = new Map(this.modules.map((m) => [m, planModule(this.index, m)]));
     this.steps = schedule(g);
   }
@@ -76,7 +76,7 @@ export class GraphExecutor {
   }
 
   /** Why a module cannot run, or undefined when it can. */
-  private moduleGap(m: GraphModule): string | undefined {
+  private moduleGap(m: NodeGroup): string | undefined {
     const planned = this.plans.get(m);
     if (planned === undefined) return 'seprof has no op kind for it';
     return KINDS[planned.kind].runnable(this.index, m) ? undefined : `tfjs has no kernel that computes this ${planned.kind} as PyTorch does`;
@@ -93,7 +93,7 @@ export class GraphExecutor {
    * The weights a module's nodes read, allocated now (before any profiling) as the tfjs
    * tensors the kernels take: BN statistics are buffers, everything else params.
    */
-  moduleWeights(m: GraphModule): ModuleWeights {
+  moduleWeights(m: NodeGroup): ModuleWeights {
     const { learned, buffers } = this.moduleTensors(m);
     const size = (ts: readonly tf.Tensor[]): bigint => ts.reduce((n, t) => n + BigInt(t.size), 0n);
     return { params: size(learned), buffers: size(buffers) };
@@ -108,7 +108,7 @@ export class GraphExecutor {
    * The tensors a module's kernels take as weights: learned ones (initializers: a grouped conv's
    * per-group filters, a learned elementwise operand) and BN's running statistics (buffers).
    */
-  private moduleTensors(m: GraphModule): { learned: tf.Tensor[]; buffers: tf.Tensor[] } {
+  private moduleTensors(m: NodeGroup): { learned: tf.Tensor[]; buffers: tf.Tensor[] } {
     if (this.plans.get(m)?.kind === 'layernorm') return { learned: this.layerNormLearned(m), buffers: [] };
     // GELU's constants are its formula's.
     if (m.fused === 'gelu') return { learned: [], buffers: [] };
@@ -137,13 +137,13 @@ export class GraphExecutor {
   }
 
   /** What a module's gradient is taken with respect to: the activations it reads and its learned weights, once each. */
-  private gradientInputs(values: Values, m: GraphModule): tf.Tensor[] {
+  private gradientInputs(values: Values, m: NodeGroup): tf.Tensor[] {
     const activations = m.nodes.flatMap((n) => n.inputs.flatMap((t) => values.get(t) ?? []));
     return [...new Set([...activations, ...this.moduleTensors(m).learned])];
   }
 
   /** A layernorm's scale and shift that are initializers, laid out against its input. */
-  private layerNormLearned(m: GraphModule): tf.Tensor[] {
+  private layerNormLearned(m: NodeGroup): tf.Tensor[] {
     const { scale, shift } = layerNormParts(this.index, m);
     const learned = (t: NodeInput | undefined): tf.Tensor[] =>
       t !== undefined && this.index.weight(t.node.inputs[t.at] ?? '') !== undefined ? [this.constant(t.node, t.at)] : [];
@@ -303,7 +303,7 @@ export class GraphExecutor {
   }
 
   /** One module on stored tensors: its output, by its kind's formula. */
-  private runModule(values: Values, m: GraphModule): tf.Tensor {
+  private runModule(values: Values, m: NodeGroup): tf.Tensor {
     const planned = this.plans.get(m);
     if (planned === undefined) throw new Error(`the executor cannot run ${m.main.opType} (node '${m.main.name}')`);
     const context: RunContext = {

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors';
 import { loadFileModel } from '../../model/file-support';
 import type { InferredGraph } from '../../model/graph/infer';
 import { GraphIndex } from '../../model/graph/graph-index';
-import { graphModules } from '../../model/graph/modules';
+import { nodeGroups } from '../../model/graph/node-groups';
 import { planModule } from '../../model/kinds/plan';
 import { fileRequest, type FileSpec } from '../../model/spec';
 import { makeOp, type Op } from '../ops';
@@ -39,7 +39,7 @@ function graphOps(g: InferredGraph): GraphOps {
 
 function mapGraph(g: InferredGraph): GraphOps {
   const index = new GraphIndex(g);
-  const modules = graphModules(g);
+  const modules = nodeGroups(g);
   const ops: Op[] = [];
   const nodesOf = new Map<string, string[]>();
   const unsupported = new Map<string, string[]>();

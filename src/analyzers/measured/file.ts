@@ -1,10 +1,10 @@
 // The measured path for a model file: execute its graph in tfjs module by module with the
 // file's weights, under one tf.profile, and read each module's kernels back into ops.
 import * as tf from '@tensorflow/tfjs-core';
-import { loadFileModel } from '../../model/file-model';
+import { loadFileModel } from '../../model/file-support';
 import { GraphIndex } from '../../model/graph/graph-index';
 import type { InferredGraph } from '../../model/graph/infer';
-import type { GraphModule } from '../../model/graph/modules';
+import type { NodeGroup } from '../../model/graph/node-groups';
 import { KINDS } from '../../model/kinds';
 import { VIEW_KERNELS, type LayerFacts } from '../../model/kinds/kernel-reading';
 import { planModule } from '../../model/kinds/plan';
@@ -26,7 +26,7 @@ import { readPass, recordPass } from './record';
 const LAYOUT_KERNELS = new Set(['Transpose', 'SplitV', 'Tile', ...VIEW_KERNELS]);
 
 /** What the kernel reading needs of a module beyond its kernels: its weights, and what its kind says (windows, a constant's position). */
-function factsOf(executor: GraphExecutor, index: GraphIndex, m: GraphModule): LayerFacts {
+function factsOf(executor: GraphExecutor, index: GraphIndex, m: NodeGroup): LayerFacts {
   const { params, buffers } = executor.moduleWeights(m);
   const planned = planModule(index, m);
   const told = planned === undefined ? {} : (KINDS[planned.kind].facts?.(index, m) ?? {});
@@ -38,7 +38,7 @@ async function measureBackward(
   executor: GraphExecutor,
   inputs: ReadonlyMap<string, tf.Tensor>,
   ops: readonly Op[],
-  facts: ReadonlyMap<GraphModule, LayerFacts>,
+  facts: ReadonlyMap<NodeGroup, LayerFacts>,
   onProgress: OnProgress | undefined,
 ): Promise<MeasuredBackward> {
   const withOps = new Set(ops.map((op) => op.name));
@@ -77,7 +77,7 @@ async function measureOn(executor: GraphExecutor, inferred: InferredGraph, optio
       return performance.now() - start;
     };
     forward();
-    const pass = await recordPass<GraphModule>((around) => tf.dispose(executor.run(inputs, around)), {
+    const pass = await recordPass<NodeGroup>((around) => tf.dispose(executor.run(inputs, around)), {
       total: executor.modules.length,
       onProgress: options.onProgress,
     });

@@ -3,7 +3,7 @@
 // estimate reads its peak from it.
 import type { InferredGraph } from './infer';
 import { GraphIndex } from './graph-index';
-import { graphModules, type GraphModule } from './modules';
+import { nodeGroups, type NodeGroup } from './node-groups';
 import { KINDS } from '../kinds';
 import { planModule } from '../kinds/plan';
 import type { GraphNode } from './types';
@@ -12,12 +12,12 @@ import type { GraphNode } from './types';
 export const ALIAS_VIEWS: ReadonlySet<string> = new Set(['Identity', 'Dropout', 'Cast', 'Expand']);
 
 /** A module, run whole at its last node (a Concat after the Expand of its class token), or a view between modules. */
-export type Step = ({ module: GraphModule } | { view: GraphNode }) & {
+export type Step = ({ module: NodeGroup } | { view: GraphNode }) & {
   /** Activations no later step reads (graph outputs never): freed once this step ran. */
   frees: readonly string[];
 };
 
-const nodesOf = (step: { module: GraphModule } | { view: GraphNode }): readonly GraphNode[] => ('view' in step ? [step.view] : step.module.nodes);
+const nodesOf = (step: { module: NodeGroup } | { view: GraphNode }): readonly GraphNode[] => ('view' in step ? [step.view] : step.module.nodes);
 
 /** A tensor the graph computes as it runs: shaped, and neither a weight nor a folded constant. */
 export function activationOf(g: InferredGraph, index: GraphIndex): (t: string) => boolean {
@@ -26,8 +26,8 @@ export function activationOf(g: InferredGraph, index: GraphIndex): (t: string) =
 
 export function schedule(g: InferredGraph): Step[] {
   const activation = activationOf(g, new GraphIndex(g));
-  const moduleOf = new Map(graphModules(g).flatMap((m) => m.nodes.map((n) => [n, m] as const)));
-  const steps: ({ module: GraphModule } | { view: GraphNode })[] = [];
+  const moduleOf = new Map(nodeGroups(g).flatMap((m) => m.nodes.map((n) => [n, m] as const)));
+  const steps: ({ module: NodeGroup } | { view: GraphNode })[] = [];
   for (const node of g.order) {
     if (g.folded.has(node)) continue;
     const m = moduleOf.get(node);
@@ -107,7 +107,7 @@ export function livePeakBytes(g: InferredGraph): bigint {
 const VIEW_KERNELS = 3n;
 
 /** The kernels a module's kind runs for it; a module with no kind is not run (the graph is not measured). */
-function kernelsOf(index: GraphIndex, m: GraphModule): bigint {
+function kernelsOf(index: GraphIndex, m: NodeGroup): bigint {
   const planned = planModule(index, m);
   return planned === undefined ? 0n : BigInt(KINDS[planned.kind].kernelCount(index, m));
 }

@@ -4,7 +4,7 @@
 // tensor (nn.Parameter: YOLOv7's ImplicitA/M), so params.
 import type { OpKind } from '../../analyzers/ops';
 import type { GraphIndex } from '../graph/graph-index';
-import type { GraphModule } from '../graph/modules';
+import type { NodeGroup } from '../graph/node-groups';
 import { alignedShape, constantOperand } from '../graph/op-attrs';
 import { count } from '../graph/tensor-info';
 import { readElementwise } from './kernel-reading';
@@ -13,7 +13,7 @@ import type { OpKindDefinition, Planned, RunContext, Tensor } from './kind';
 const KINDS: Readonly<Record<string, OpKind>> = { Add: 'add', Mul: 'mul', Sub: 'sub', Div: 'div', Pow: 'pow' };
 
 /** The module as an elementwise op: a Mul of a map by an N x C x 1 x 1 activation is SE's rescale (scale). */
-function planElementwise(index: GraphIndex, m: GraphModule): Planned | undefined {
+function planElementwise(index: GraphIndex, m: NodeGroup): Planned | undefined {
   const node = m.main;
   const kind = KINDS[node.opType];
   if (kind === undefined) return undefined;
@@ -41,12 +41,12 @@ function planElementwise(index: GraphIndex, m: GraphModule): Planned | undefined
 }
 
 /** NHWC storage holds for operands of the output's rank; constants are aligned to it. */
-function sameRank(index: GraphIndex, { main }: GraphModule): boolean {
+function sameRank(index: GraphIndex, { main }: NodeGroup): boolean {
   const rank = index.shape(main.outputs[0] ?? '').length;
   return rank !== 4 || main.inputs.filter((t) => !index.isConstant(t)).every((t) => index.shape(t).length === rank);
 }
 
-function runElementwise({ tf, index, input, constant }: RunContext, { main }: GraphModule): Tensor {
+function runElementwise({ tf, index, input, constant }: RunContext, { main }: NodeGroup): Tensor {
   const at = constantOperand(index, main);
   const [a, b] = [0, 1].map((i) => (i === at ? constant(main, i) : input(main, i))) as [Tensor, Tensor];
   switch (main.opType) {

@@ -9,7 +9,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import type { OpAttrs, OpKind } from '../../analyzers/ops';
 import type { Fusion } from '../graph/fusions';
 import type { GraphIndex } from '../graph/graph-index';
-import type { GraphModule } from '../graph/modules';
+import type { NodeGroup } from '../graph/node-groups';
 import type { GraphNode } from '../graph/types';
 import type { Composite, Draft, KernelRecord, LayerFacts } from './kernel-reading';
 
@@ -51,16 +51,16 @@ export interface OpKindDefinition {
   /** Its ONNX spellings: the main node's op types, or the fusions (several nodes, one module) it is. */
   onnx: { opTypes?: readonly string[]; fusions?: readonly Fusion[] };
   /** The module as an op of this kind, or undefined when it is not one (another kind's, or none). */
-  plan(index: GraphIndex, m: GraphModule): Omit<Planned, 'kind'> | undefined;
+  plan(index: GraphIndex, m: NodeGroup): Omit<Planned, 'kind'> | undefined;
   /** Whether the executor runs this module as PyTorch computes it (tfjs has a kernel for it). */
-  runnable(index: GraphIndex, m: GraphModule): boolean;
+  runnable(index: GraphIndex, m: NodeGroup): boolean;
   /** The module's output on stored tensors: the tfjs formula the measured run executes. */
-  run(ctx: RunContext, m: GraphModule): Tensor;
+  run(ctx: RunContext, m: NodeGroup): Tensor;
   /** What the kernels cannot show and the kernel reading needs: window sizes, a constant's position. */
-  facts?(index: GraphIndex, m: GraphModule): Partial<LayerFacts>;
+  facts?(index: GraphIndex, m: NodeGroup): Partial<LayerFacts>;
   kernels: KernelReading;
   /** Kernels `run` executes for the module, views aside: what a pass makes (the memory estimate). */
-  kernelCount(index: GraphIndex, m: GraphModule): number;
+  kernelCount(index: GraphIndex, m: NodeGroup): number;
   /** Its colour in charts, fixed so a kind looks the same in every chart. */
   colour: string;
 }

@@ -5,7 +5,7 @@
 import type { Shape } from '../../analyzers/ops';
 import { layerNormParts, type NodeInput } from '../graph/fusions';
 import type { GraphIndex } from '../graph/graph-index';
-import type { GraphModule } from '../graph/modules';
+import type { NodeGroup } from '../graph/node-groups';
 import { count } from '../graph/tensor-info';
 import { draft, nchwShape, shapeAt, storedAxis, type KernelRecord } from './kernel-reading';
 import type { OpKindDefinition, Tensor, Tf } from './kind';
@@ -26,7 +26,7 @@ export function layerNormFormula(tf: Tf, x: Tensor, axes: readonly number[], eps
 }
 
 /** Its optional outputs (the mean and inverse deviation, for training) are not computed: none may be read. */
-function onlyFirstOutput(index: GraphIndex, m: GraphModule): boolean {
+function onlyFirstOutput(index: GraphIndex, m: NodeGroup): boolean {
   if (m.fused === 'layernorm') return true;
   return m.main.outputs.slice(1).every((t) => t === '' || (index.readers(t).length === 0 && !index.g.graph.outputs.includes(t)));
 }

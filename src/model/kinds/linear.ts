@@ -4,7 +4,7 @@
 // layout goes there and back.
 import { numel } from '../../analyzers/ops';
 import type { GraphIndex } from '../graph/graph-index';
-import type { GraphModule } from '../graph/modules';
+import type { NodeGroup } from '../graph/node-groups';
 import { isActivationMatMul } from '../graph/op-attrs';
 import { count } from '../graph/tensor-info';
 import { shapeAt } from './kernel-reading';
@@ -12,13 +12,13 @@ import type { OpKindDefinition, Tensor } from './kind';
 import { toGraphOrder, toStored } from './layout';
 
 /** The initializer a Linear's bias comes from, '' for none. */
-function biasOf(index: GraphIndex, m: GraphModule): string {
+function biasOf(index: GraphIndex, m: NodeGroup): string {
   if (m.main.opType === 'Gemm') return m.main.inputs[2] ?? '';
   return m.fused === 'linear-bias' ? (m.nodes[1]?.inputs.find((t) => index.weight(t) !== undefined) ?? '') : '';
 }
 
 /** Tensors of the products' rows, NCHW, for a MatMul on rank 3 or more. */
-const rowAxes = (index: GraphIndex, m: GraphModule): readonly number[] =>
+const rowAxes = (index: GraphIndex, m: NodeGroup): readonly number[] =>
   m.main.opType === 'MatMul' ? index.shape(m.main.inputs[0] ?? '').slice(0, -1) : [];
 
 export const linear: OpKindDefinition = {
