@@ -160,8 +160,9 @@ describe("SE's share of the time", () => {
 });
 
 describe('compare: SE time as intervals', () => {
-  const one = (adds: Bounds, share: Bounds): { cases: ReadCase[] } => ({
-    cases: [{ name: 'net', spec: '{}', quantities: new Map([['params', 10n]]), check: 'match', latencyMs: null, se: { adds, share } }],
+  const one = (adds: Bounds, share: Bounds): { label: string; cases: ReadCase[] } => ({
+    label: 'r',
+    cases: [{ name: 'net', spec: '{}', specFields: new Map(), quantities: new Map([['params', 10n]]), check: 'match', latencyMs: null, seBlocks: 1, se: { adds, share } }],
   });
   const base = one({ value: 0.05, low: 0.03, high: 0.07 }, { value: 0.1, low: 0.09, high: 0.11 });
   const status = (next: ReturnType<typeof one>, tolerance?: string) =>
@@ -181,6 +182,8 @@ describe('compare: SE time as intervals', () => {
     // Low bound 0.10 against the base's high 0.07: 3 points above. 2% fails, 5% does not.
     expect(status(slower, '2%')[0]).toEqual(['SE adds %', 'slower', true]);
     expect(status(slower, '5%')[0]).toEqual(['SE adds %', 'apart', false]);
+    // The case's sentence says it: 5% to 12% is 7 points.
+    expect(compareReports(base, slower, { tolerance: EXACT }).summaries).toEqual([{ case: 'net', text: 'SE adds % +7.00 pt', fails: false }]);
     // Faster never fails.
     expect(status(one({ value: 0.01, low: 0, high: 0.02 }, { value: 0.1, low: 0.09, high: 0.11 }), '0')[0]).toEqual(['SE adds %', 'apart', false]);
     // Unknown bounds (fewer than 6 rounds) say nothing.

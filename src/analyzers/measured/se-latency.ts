@@ -9,8 +9,9 @@ import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
 import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
 import { gradientsOf } from './gradients';
-import { layerPasses, quietly, withKernelFallback } from './index';
+import { layerPasses, withKernelFallback } from './index';
 import { assertFits, skipOnMemoryFault } from './memory';
+import { oneAtATime } from './one-at-a-time';
 import { timePaired, type PairedSamples, type PairPlan } from './paired';
 import type { OnProgress } from './progress';
 
@@ -127,5 +128,5 @@ async function pairOn(withSe: Spec, twin: Spec, options: SePairOptions, choice: 
 
 /** Times the model with SE against its twin in interleaved rounds, then the model's layers one by one. */
 export function measureSePair(withSe: Spec, twin: Spec, options: SePairOptions): Promise<SePairMeasurement> {
-  return skipOnMemoryFault(() => quietly(() => withKernelFallback(options.backend, (choice) => pairOn(withSe, twin, options, choice))));
+  return oneAtATime(() => skipOnMemoryFault(() => withKernelFallback(options.backend, (choice) => pairOn(withSe, twin, options, choice))));
 }

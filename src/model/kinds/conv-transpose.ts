@@ -1,20 +1,13 @@
 // nn.ConvTranspose2d: ONNX ConvTranspose with a 4-D weight. The executor runs the one tfjs kernel
 // Conv2DBackpropInput: group 1, no bias (a bias would be a second kernel), even pads.
 import { attrInt, attrInts, attrString } from '../graph/types';
-import { count } from '../graph/tensor-info';
 import { draft, shapeAt } from './kernel-reading';
 import type { OpKindDefinition } from './kind';
-import { strideFact, strides, windowAttrs } from './windows';
+import { planFilter, strideFact, strides } from './windows';
 
 export const convTranspose: OpKindDefinition = {
   onnx: { opTypes: ['ConvTranspose'] },
-  plan: (index, m) => {
-    const [x = '', w = '', b = ''] = m.main.inputs;
-    const weight = index.shape(w);
-    if (weight.length !== 4) return undefined;
-    const params = count(weight) + (b === '' ? 0n : count(index.shape(b)));
-    return { inputs: [x], attrs: { ...windowAttrs(m.main, weight.slice(2)), groups: Number(attrInt(m.main, 'group', 1n)), bias: b !== '' }, params };
-  },
+  plan: planFilter,
   runnable: (_, { main }) => {
     const [t = 0, l = 0, b = 0, r = 0] = (attrInts(main, 'pads') ?? []).map(Number);
     const even = t === b && l === r && t === l && attrInts(main, 'output_padding') === undefined;

@@ -3,10 +3,9 @@
 // added), read back as one conv with the groups and the whole shapes.
 import { attrInt, attrInts, type GraphNode } from '../graph/types';
 import type { GraphIndex } from '../graph/graph-index';
-import { count } from '../graph/tensor-info';
 import { draft, shapeAt } from './kernel-reading';
 import type { OpKindDefinition, Tensor } from './kind';
-import { evenPad, padding, strideFact, strides, windowAttrs } from './windows';
+import { evenPad, padding, planFilter, strideFact, strides } from './windows';
 
 /** A conv with groups that is not depthwise: split, a conv per group, concat. */
 export function isGroupedConv(index: GraphIndex, node: GraphNode): boolean {
@@ -16,13 +15,7 @@ export function isGroupedConv(index: GraphIndex, node: GraphNode): boolean {
 
 export const conv2d: OpKindDefinition = {
   onnx: { opTypes: ['Conv'] },
-  plan: (index, m) => {
-    const [x = '', w = '', b = ''] = m.main.inputs;
-    const weight = index.shape(w);
-    if (weight.length !== 4) return undefined;
-    const params = count(weight) + (b === '' ? 0n : count(index.shape(b)));
-    return { inputs: [x], attrs: { ...windowAttrs(m.main, weight.slice(2)), groups: Number(attrInt(m.main, 'group', 1n)), bias: b !== '' }, params };
-  },
+  plan: planFilter,
   runnable: (index, { main }) => {
     const group = attrInt(main, 'group', 1n);
     const channels = BigInt(index.shape(main.inputs[0] ?? '')[1] ?? 0);
