@@ -190,6 +190,11 @@ describe('compare: SE time as intervals', () => {
     expect(status(one({ value: 0.5, low: Number.NaN, high: Number.NaN }, { value: 0.1, low: 0.09, high: 0.11 }), '0')[0]).toEqual(['SE adds %', 'reported', false]);
   });
 
+  it('refuses a tolerance with no SE latency to check', () => {
+    const untimed = { label: 'r', cases: one({ value: 0, low: 0, high: 0 }, { value: 0, low: 0, high: 0 }).cases.map((c) => ({ ...c, se: null })) };
+    expect(() => compareReports(untimed, untimed, { tolerance: EXACT, seLatencyTolerance: parseTolerance('t', '1%') })).toThrow(/SE latency tolerance 1% would check nothing/);
+  });
+
   it('reads seLatency from report.json, null bounds as unknown, and refuses a malformed one', () => {
     const doc = (seLatency: unknown): string =>
       JSON.stringify({ schema: 'seprof-report', schemaVersion: 1, cases: [{ name: 'c', spec: {}, params: 1, buffers: 0, counts: {}, check: { status: 'match' }, latency: null, seLatency }] });

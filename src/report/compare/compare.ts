@@ -305,6 +305,9 @@ export function compareReports(base: ReadReport, next: ReadReport, options: Comp
     if (summary !== undefined) summaries.push(summary);
   }
   if (options.latencyTolerance !== undefined) assertLatencyComparable(base, next, options.latencyTolerance, latencyCompared);
+  if (options.seLatencyTolerance !== undefined && !deltas.some((d) => d.quantity === 'SE adds %')) {
+    throw new UsageError(`SE latency tolerance ${options.seLatencyTolerance.text} would check nothing: no case has an SE latency in both reports; compare two reports made with --se-latency, or drop the tolerance`);
+  }
   const failures = [...deltas.filter((d) => d.fails).map(describeMove), ...removed.map((name) => `${name} removed`)];
   const improvements = deltas.filter((d) => !d.fails && (d.status === 'increased' || d.status === 'decreased')).map(describeMove);
   return {
