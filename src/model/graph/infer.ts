@@ -4,7 +4,8 @@ import { UsageError } from '../../errors';
 import { resolveInputs } from './inputs';
 import { executionOrder } from './order';
 import { SHAPE_RULES } from './rules';
-import { ShapeProblem, type TensorInfo } from './tensor-info';
+import { arityOf } from './rules/arity';
+import { count, fail, ShapeProblem, type TensorInfo } from './tensor-info';
 import type { Graph, GraphNode } from './types';
 
 export interface InferredGraph {
@@ -21,6 +22,16 @@ export interface InferredGraph {
 }
 
 const isDefaultDomain = (node: GraphNode): boolean => node.domain === '';
+
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+const range = ([min, max]: readonly [number, number]): string => (min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `${min} or more` : `${min} to ${max}`);
+
+function checkArity(node: GraphNode): void {
+  const { inputs, outputs } = arityOf(node.opType);
+  const [nIn, nOut] = [node.inputs.length, node.outputs.length];
+  if (nIn < inputs[0] || nIn > inputs[1]) fail(`has ${plural(nIn, 'input')}; ${node.opType} takes ${range(inputs)}`);
+  if (nOut < outputs[0] || nOut > outputs[1]) fail(`has ${plural(nOut, 'output')}; ${node.opType} gives ${range(outputs)}`);
+}
 
 export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined, readonly number[]>): InferredGraph {
   const order = executionOrder(graph);
@@ -41,7 +52,12 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
       outputs = node.outputs.map(() => ({ shape: first.shape, dtype: first.dtype }));
     } else {
       try {
+        checkArity(node);
         outputs = rule({ node, inputs, opset: graph.opset });
+        outputs.forEach((o, i) => {
+          // An empty activation has no cost to count and no kernel that runs it; folded constants (shape vectors) may be empty.
+          if (o.values === undefined && count(o.shape) === 0n) fail(`output '${node.outputs[i]}' [${o.shape.join(', ')}] has no elements`);
+        });
       } catch (error) {
         if (!(error instanceof ShapeProblem)) throw error;
         throw new UsageError(`${graph.source}: node '${node.name}' (${node.opType}): ${error.message}`);

@@ -1,6 +1,6 @@
 // Ops that move, select or reshape data, and the shape-computing ops exporters emit
 // (Shape, Gather, Unsqueeze, Concat, Slice, ...), folded to constants.
-import { axisOf, broadcast, count, fail, safeDim, type TensorInfo } from '../tensor-info';
+import { axisOf, broadcast, count, distinctAxes, fail, safeDim, type TensorInfo } from '../tensor-info';
 import { attrInt, attrInts, DTYPE, type Values } from '../types';
 import { constantInts, need, type RuleInput, type ShapeRule } from './rule';
 
@@ -96,7 +96,7 @@ export const unsqueeze: ShapeRule = (x) => {
   const a = need(x, 0);
   const axes = axesOf(x, 1) ?? fail('needs axes');
   const rank = a.shape.length + axes.length;
-  const at = new Set(axes.map((v) => axisOf(v, rank)));
+  const at = new Set(distinctAxes(axes, rank));
   const rest = [...a.shape];
   return [reshaped(a, Array.from({ length: rank }, (_, i) => (at.has(i) ? 1 : (rest.shift() as number))))];
 };
@@ -104,7 +104,7 @@ export const unsqueeze: ShapeRule = (x) => {
 export const squeeze: ShapeRule = (x) => {
   const a = need(x, 0);
   const axes = axesOf(x, 1);
-  const drop = new Set(axes === undefined ? a.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : axes.map((v) => axisOf(v, a.shape.length)));
+  const drop = new Set(axes === undefined ? a.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : distinctAxes(axes, a.shape.length));
   for (const axis of drop) if (a.shape[axis] !== 1) fail(`cannot squeeze axis ${axis} of size ${a.shape[axis]}`);
   return [reshaped(a, a.shape.filter((_, i) => !drop.has(i)))];
 };
@@ -118,7 +118,7 @@ export const concat: ShapeRule = (x) => {
       fail(`inputs [${first.shape.join(', ')}] and [${t.shape.join(', ')}] differ off axis ${axis}`);
     }
   }
-  const shape = first.shape.map((d, i) => (i === axis ? ins.reduce((s, t) => s + (t.shape[axis] as number), 0) : d));
+  const shape = first.shape.map((d, i) => (i === axis ? safeDim(ins.reduce((s, t) => s + BigInt(t.shape[axis] as number), 0n), 'concatenated size') : d));
   const out: TensorInfo = { shape, dtype: first.dtype };
   // Shape vectors are concatenated along their only axis; that is the case worth folding.
   if (shape.length !== 1 || !ins.every((t) => t.values !== undefined)) return [out];
@@ -230,7 +230,7 @@ export const split: ShapeRule = (x) => {
   const given = x.inputs[1] !== undefined ? constantInts(x, 1, 'split') : attrInts(x.node, 'split');
   // Without sizes: equal parts, the last one smaller when they do not divide (opset 18).
   const sizes = given?.map(Number) ?? Array.from({ length: parts }, (_, i) => Math.min(Math.ceil(dim / parts), Math.max(0, dim - i * Math.ceil(dim / parts))));
-  if (sizes.length !== parts || sizes.reduce((s, n) => s + n, 0) !== dim) fail(`split sizes [${sizes.join(', ')}] do not add up to ${dim}`);
+  if (sizes.length !== parts || sizes.some((n) => n < 0) || sizes.reduce((s, n) => s + n, 0) !== dim) fail(`split sizes [${sizes.join(', ')}] are not ${parts} sizes adding up to ${dim}`);
   return sizes.map((n) => ({ shape: a.shape.map((d, i) => (i === axis ? n : d)), dtype: a.dtype }));
 };
 
@@ -261,18 +261,20 @@ export const gemm: ShapeRule = (x) => {
   const [m, k] = attrInt(x.node, 'transA', 0n) === 1n ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [kb, n] = attrInt(x.node, 'transB', 0n) === 1n ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (k !== kb) fail(`inner dimensions ${k} and ${kb} differ`);
-  return [{ shape: [m as number, n as number], dtype: a.dtype }];
+  const shape = [m as number, n as number];
+  const bias = x.inputs[2];
+  // C broadcasts to the output one way only (unidirectional): [N], [1, N], [M, N], a scalar.
+  if (bias !== undefined && (bias.shape.length > 2 || bias.shape.some((d, i) => d !== 1 && d !== shape[i + 2 - bias.shape.length]))) fail(`bias [${bias.shape.join(', ')}] does not broadcast to the output [${shape.join(', ')}]`);
+  return [{ shape, dtype: a.dtype }];
 };
 
 export const matmul: ShapeRule = (x) => {
   const a = need(x, 0);
   const b = need(x, 1);
-  if (a.shape.length === 0 || b.shape.length === 0) fail('needs inputs of rank 1 or more');
-  const left = a.shape.length === 1 ? [1, a.shape[0] as number] : a.shape;
-  const right = b.shape.length === 1 ? [b.shape[0] as number, 1] : b.shape;
-  if (left.at(-1) !== right.at(-2)) fail(`inner dimensions ${left.at(-1)} and ${right.at(-2)} differ`);
-  const batch = broadcast([left.slice(0, -2), right.slice(0, -2)]);
-  const shape = [...batch, ...(a.shape.length === 1 ? [] : [left.at(-2) as number]), ...(b.shape.length === 1 ? [] : [right.at(-1) as number])];
+  // ONNX allows a vector operand; seprof counts a MatMul as a Linear or a batched product of matrices.
+  if (a.shape.length < 2 || b.shape.length < 2) fail(`an operand of rank ${Math.min(a.shape.length, b.shape.length)} ([${a.shape.join(', ')}] by [${b.shape.join(', ')}]): seprof reads MatMul of matrices (rank 2 or more)`);
+  if (a.shape.at(-1) !== b.shape.at(-2)) fail(`inner dimensions ${a.shape.at(-1)} and ${b.shape.at(-2)} differ`);
+  const shape = [...broadcast([a.shape.slice(0, -2), b.shape.slice(0, -2)]), a.shape.at(-2) as number, b.shape.at(-1) as number];
   return [{ shape, dtype: a.dtype }];
 };
 
