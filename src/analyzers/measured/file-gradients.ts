@@ -3,7 +3,10 @@
 // output's shape (what a backward hook sees), on the real inputs of a forward pass; then the
 // whole graph's, with respect to its inputs and every learned weight.
 import * as tf from '@tensorflow/tfjs-core';
+import { GraphIndex } from '../../model/graph/graph-index';
+import type { InferredGraph } from '../../model/graph/infer';
 import type { GraphModule } from '../../model/graph/modules';
+import type { GraphNode } from '../../model/graph/types';
 import type { GraphExecutor } from '../../modules/graph-executor';
 import { afterForward } from './gradient-kernels';
 import { backwardKernels, gradientsOf, profiled } from './gradients';
@@ -20,8 +23,24 @@ const PROFILE_KERNELS = 100_000;
 /** Kernels per node in the module-gradient run, generously: its forward, the forward again, its gradient. */
 const KERNELS_PER_NODE = 8;
 
-/** Why the backward pass cannot be measured, when its profiled run would record more kernels than tfjs can hold. */
-export function gradientRunTooLarge(executor: GraphExecutor): string | undefined {
+/** A module whose output reaches no graph output (dead code): tf.grads refuses a weight off every path to the loss. */
+function deadModule(g: InferredGraph, modules: readonly GraphModule[]): GraphModule | undefined {
+  const index = new GraphIndex(g);
+  const live = new Set<GraphNode>();
+  const todo = [...g.graph.outputs];
+  for (let tensor = todo.pop(); tensor !== undefined; tensor = todo.pop()) {
+    const node = index.producer(tensor);
+    if (node === undefined || live.has(node)) continue;
+    live.add(node);
+    todo.push(...node.inputs);
+  }
+  return modules.find((m) => !m.nodes.some((n) => live.has(n)));
+}
+
+/** Why the backward pass cannot be measured: a module off every path to the loss, or more kernels than tf.profile holds. */
+export function gradientRunRefused(g: InferredGraph, executor: GraphExecutor): string | undefined {
+  const dead = deadModule(g, executor.modules);
+  if (dead !== undefined) return `module '${dead.name}' computes what no graph output reads: tfjs takes no gradient through it`;
   const kernels = executor.modules.reduce((n, m) => n + KERNELS_PER_NODE * m.nodes.length + m.repeatedReads, 0);
   if (kernels <= PROFILE_KERNELS) return undefined;
   return `its backward pass runs about ${kernels.toLocaleString('en-US')} tfjs kernels in one profiled run, past the ${PROFILE_KERNELS.toLocaleString('en-US')} tf.profile can hold`;

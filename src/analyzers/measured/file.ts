@@ -13,7 +13,7 @@ import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice } from './backend-choice';
 import { quietly, withKernelFallback, type MeasureOptions, type Measurement } from './index';
-import { gradientRunTooLarge, graphGradientKernels, moduleGradients } from './file-gradients';
+import { gradientRunRefused, graphGradientKernels, moduleGradients } from './file-gradients';
 import { readBackward, type MeasuredBackward } from './gradient-kernels';
 import { VIEW_KERNELS, type LayerFacts } from './kernels';
 import { timeRuns } from './latency';
@@ -65,7 +65,7 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
     const executor = new GraphExecutor(inferred);
     const missing = executor.unsupported();
     if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')} (or seprof has no op kind for it) yet` };
-    const tooLarge = options.training === true ? gradientRunTooLarge(executor) : undefined;
+    const tooLarge = options.training === true ? gradientRunRefused(inferred, executor) : undefined;
     if (tooLarge !== undefined) return { skipped: tooLarge };
     return withKernelFallback(options.backend, (choice) => measureOn(executor, inferred, options, choice));
   }));

@@ -44,6 +44,8 @@ function readAttr(a: AttributeProto, path: string, node: string): Attr {
   }
 }
 
+const VARIADIC: ReadonlySet<string> = new Set(['Concat', 'Sum', 'Mean', 'Max', 'Min']);
+
 function readNode(n: NodeProto, index: number, path: string, taken: Set<string>): GraphNode {
   let name = n.name === '' ? `${n.opType}_${index}` : n.name;
   while (taken.has(name)) name = `${name}_${index}`;
@@ -53,7 +55,11 @@ function readNode(n: NodeProto, index: number, path: string, taken: Set<string>)
   const domain = n.domain === 'ai.onnx' ? '' : n.domain;
   // Another operator set's op is not ONNX's op of the same name (com.microsoft's pools, fused
   // convs): qualified by its domain, it is an op seprof does not know, listed as such.
-  const opType = domain === '' ? n.opType : `${domain}.${n.opType}`;
+  const qualified = domain === '' ? n.opType : `${domain}.${n.opType}`;
+  // A variadic op of one input passes it on (torch.cat([x])): read as the Identity it is, by both derivations.
+  const opType = VARIADIC.has(qualified) && n.input.length === 1 && n.input[0] !== '' ? 'Identity' : qualified;
+  // A Split into one part (torch.split(x, n) along an axis of n) is its input: tfjs' SplitV has no gradient for one part.
+  if (qualified === 'Split' && n.output.length === 1 && n.input.length >= 1) return { name, opType: 'Identity', domain, inputs: n.input.slice(0, 1), outputs: n.output, attrs: new Map() };
   return { name, opType, domain, inputs: n.input, outputs: n.output, attrs };
 }
 

@@ -43,3 +43,22 @@ const TABLE: Record<string, Arity> = {
 
 /** The node's arity; one input and one output unless the table says otherwise. */
 export const arityOf = (opType: string): Arity => TABLE[opType] ?? ONE;
+
+/** The type ONNX gives each attribute seprof reads, whatever the op: an attribute of another type is malformed. */
+const ATTRIBUTE_KINDS: Readonly<Record<string, 'int' | 'ints' | 'float' | 'string'>> = {
+  axis: 'int', group: 'int', to: 'int', transA: 'int', transB: 'int', keepdims: 'int', ceil_mode: 'int', allowzero: 'int',
+  noop_with_empty_axes: 'int', start: 'int', end: 'int', count_include_pad: 'int', select_last_index: 'int',
+  axes: 'ints', kernel_shape: 'ints', pads: 'ints', strides: 'ints', dilations: 'ints', perm: 'ints', split: 'ints',
+  output_padding: 'ints', output_shape: 'ints',
+  alpha: 'float', beta: 'float', epsilon: 'float', min: 'float', max: 'float', momentum: 'float', gamma: 'float', lambd: 'float',
+  mode: 'string', auto_pad: 'string', approximate: 'string', coordinate_transformation_mode: 'string', nearest_mode: 'string',
+};
+
+/** The attribute whose type is not ONNX's, and the type it should have. */
+export function misTypedAttribute(attrs: ReadonlyMap<string, { kind: string }>): { name: string; kind: string; expected: string } | undefined {
+  for (const [name, attr] of attrs) {
+    const expected = ATTRIBUTE_KINDS[name];
+    if (expected !== undefined && attr.kind !== expected) return { name, kind: attr.kind, expected };
+  }
+  return undefined;
+}

@@ -11,11 +11,18 @@ export const sameShape: ShapeRule = (x) => {
   return [{ shape: a.shape, dtype: a.dtype }];
 };
 
-/** Softmax, LogSoftmax, LayerNormalization: the shape kept; an `axis` given must be one of the input's. */
+/** Softmax, LogSoftmax, LayerNormalization: the shape kept; an `axis` given must be one of the input's; LayerNormalization's weights fit. */
 export const sameShapeOnAxis: ShapeRule = (x) => {
   const a = need(x, 0);
-  const axis = x.node.attrs.get('axis');
-  if (axis !== undefined) axisOf(axis.kind === 'int' ? axis.value : fail('axis is not an integer'), a.shape.length);
+  const given = x.node.attrs.get('axis');
+  const axis = given === undefined ? undefined : axisOf(given.kind === 'int' ? given.value : fail('axis is not an integer'), a.shape.length);
+  if (x.node.opType === 'LayerNormalization') {
+    // Scale and bias are the normalized shape, as nn.LayerNorm exports them.
+    const normalized = a.shape.slice(axis ?? -1);
+    x.inputs.slice(1).forEach((p, i) => {
+      if (p !== undefined && (p.shape.length !== normalized.length || p.shape.some((d, k) => d !== normalized[k]))) fail(`input ${i + 1} [${p.shape.join(', ')}] is not the normalized shape [${normalized.join(', ')}]`);
+    });
+  }
   return [{ shape: a.shape, dtype: a.dtype }];
 };
 
@@ -106,8 +113,8 @@ export const broadcasting: ShapeRule = (x: RuleInput) => {
 /** Cast keeps values, converting between integer and float as ONNX does (float to int truncates). */
 export const cast: ShapeRule = (x) => {
   const a = need(x, 0);
-  const to = x.node.attrs.get('to');
-  const dtype = to?.kind === 'int' ? Number(to.value) : a.dtype;
+  const to = x.node.attrs.get('to') ?? fail("has no 'to' attribute");
+  const dtype = to.kind === 'int' ? Number(to.value) : a.dtype;
   const toInt = [DTYPE.int64, DTYPE.int32, DTYPE.int8, DTYPE.uint8, DTYPE.bool].includes(dtype as 7);
   const out: TensorInfo = { shape: a.shape, dtype };
   if (a.values === undefined) return [out];

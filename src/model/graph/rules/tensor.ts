@@ -110,8 +110,13 @@ export const squeeze: ShapeRule = (x) => {
 };
 
 export const concat: ShapeRule = (x) => {
-  const ins = x.inputs.map((_, i) => need(x, i)).filter((t) => !(t.shape.length === 1 && t.shape[0] === 0 && x.inputs.length > 1));
+  const all = x.inputs.map((_, i) => need(x, i));
+  // An empty vector joins shape vectors (exporters build shapes so); it is no operand of a concat of activations.
+  const ins = all.filter((t) => !(t.shape.length === 1 && t.shape[0] === 0 && x.inputs.length > 1));
   const first = ins[0] ?? fail('has no inputs');
+  if (ins.length < all.length && first.shape.length !== 1) fail(`an empty vector is joined to tensors of rank ${first.shape.length}`);
+  // ONNX's Concat has no default axis.
+  if (!x.node.attrs.has('axis')) fail('has no axis attribute');
   const axis = axisOf(attrInt(x.node, 'axis', 0n), first.shape.length);
   for (const t of ins) {
     if (t.shape.length !== first.shape.length || t.shape.some((d, i) => i !== axis && d !== first.shape[i])) {
@@ -263,8 +268,8 @@ export const gemm: ShapeRule = (x) => {
   if (k !== kb) fail(`inner dimensions ${k} and ${kb} differ`);
   const shape = [m as number, n as number];
   const bias = x.inputs[2];
-  // C broadcasts to the output one way only (unidirectional): [N], [1, N], [M, N], a scalar.
-  if (bias !== undefined && (bias.shape.length > 2 || bias.shape.some((d, i) => d !== 1 && d !== shape[i + 2 - bias.shape.length]))) fail(`bias [${bias.shape.join(', ')}] does not broadcast to the output [${shape.join(', ')}]`);
+  // ONNX lets C broadcast; a Linear's bias (what seprof counts Gemm as) is one value per output.
+  if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== n)) fail(`bias [${bias.shape.join(', ')}] is not one value per output (${n})`);
   return [{ shape, dtype: a.dtype }];
 };
 
@@ -283,9 +288,10 @@ export const reduce: ShapeRule = (x) => {
   const a = need(x, 0);
   const rank = a.shape.length;
   const axesValues = axesOf(x, 1);
+  if (axesValues?.length === 0 && attrInts(x.node, 'axes') !== undefined) fail('axes [] is empty: give the axes, or leave the attribute out to reduce over all');
   const noop = attrInt(x.node, 'noop_with_empty_axes', 0n) === 1n;
   if ((axesValues === undefined || axesValues.length === 0) && noop) return [a];
-  const axes = new Set((axesValues === undefined || axesValues.length === 0 ? a.shape.map((_, i) => BigInt(i)) : axesValues).map((v) => axisOf(v, rank)));
+  const axes = new Set(distinctAxes(axesValues === undefined || axesValues.length === 0 ? a.shape.map((_, i) => BigInt(i)) : axesValues, rank));
   const keep = attrInt(x.node, 'keepdims', 1n) === 1n;
   const shape = a.shape.flatMap((d, i) => (axes.has(i) ? (keep ? [1] : []) : [d]));
   return [{ shape, dtype: a.dtype }];
