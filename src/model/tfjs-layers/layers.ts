@@ -132,8 +132,8 @@ export function layerNodes(
     case 'BatchNormalization': {
       const axis = typeof c['axis'] === 'number' ? c['axis'] : -1;
       if (channelAxis(axis) !== 1) throw new UsageError(`${path}: layer '${layer.name}' normalises axis ${axis}; seprof reads channel batch norm only`);
-      const present = (key: string): string => (weights.has(key) ? plain(key) : '');
-      return [node('BatchNormalization', [x, present('gamma'), present('beta'), present('moving_mean'), present('moving_variance')], [['epsilon', { kind: 'float', value: Number(c['epsilon'] ?? 1e-3) }]])];
+      // Keras' scale=False or center=False leaves gamma or beta out; the graph executor runs the full affine form only.
+      return [node('BatchNormalization', ['gamma', 'beta', 'moving_mean', 'moving_variance'].reduce((inputs, key) => [...inputs, plain(key)], [x]), [['epsilon', { kind: 'float', value: Number(c['epsilon'] ?? 1e-3) }]])];
     }
     case 'Activation':
       return activationNodes(activation, name, x, output, path);

@@ -67,6 +67,7 @@ function checkWeightFiles(paths: unknown[], path: string): string[] {
     }
     const full = resolve(dirname(path), file);
     if (!existsSync(full)) throw new UsageError(`${path}: weight file '${file}' not found`);
+    if (!statSync(full).isFile()) throw new UsageError(`${path}: weight file '${file}' is not a file`);
     return full;
   });
 }

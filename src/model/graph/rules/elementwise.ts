@@ -30,6 +30,7 @@ export const sameShapeOnAxis: ShapeRule = (x) => {
 export const perChannel: ShapeRule = (x) => {
   const a = need(x, 0);
   const channels = a.shape[1] ?? fail(`input [${a.shape.join(', ')}] has no channel axis`);
+  if (x.node.opType === 'BatchNormalization') [1, 2, 3, 4].forEach((i) => need(x, i));
   x.inputs.slice(1).forEach((p, i) => {
     if (p !== undefined && (p.shape.length !== 1 || p.shape[0] !== channels)) fail(`input ${i + 1} [${p.shape.join(', ')}] is not one value per channel (${channels})`);
   });
