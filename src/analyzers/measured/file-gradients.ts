@@ -5,12 +5,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GraphIndex } from '../../model/graph/graph-index';
 import type { InferredGraph } from '../../model/graph/infer';
-import type { GraphModule } from '../../model/graph/modules';
+import type { NodeGroup } from '../../model/graph/node-groups';
 import type { GraphNode } from '../../model/graph/types';
 import type { GraphExecutor } from '../../modules/graph-executor';
 import { afterForward } from './gradient-kernels';
 import { backwardKernels, gradientsOf, profiled } from './gradients';
-import type { KernelRecord } from './kernels';
+import type { KernelRecord } from '../../model/kinds/kernel-reading';
 import type { OnProgress } from './progress';
 
 const recorded = (): number => tf.engine().state.activeProfile.kernels.length;
@@ -24,7 +24,7 @@ const PROFILE_KERNELS = 100_000;
 const KERNELS_PER_NODE = 8;
 
 /** A module whose output reaches no graph output (dead code): tf.grads refuses a weight off every path to the loss. */
-function deadModule(g: InferredGraph, modules: readonly GraphModule[]): GraphModule | undefined {
+function deadModule(g: InferredGraph, modules: readonly NodeGroup[]): NodeGroup | undefined {
   const index = new GraphIndex(g);
   const live = new Set<GraphNode>();
   const todo = [...g.graph.outputs];
@@ -47,7 +47,7 @@ export function gradientRunRefused(g: InferredGraph, executor: GraphExecutor): s
 }
 
 export interface ModuleGradient {
-  module: GraphModule;
+  module: NodeGroup;
   /** The kernels of the module's own gradient, after the forward its gradient run repeats. */
   kernels: KernelRecord[];
 }
@@ -57,9 +57,9 @@ export interface ModuleGradient {
  * synchronous steps); each module runs, then its gradient, and the span of each is its own.
  */
 export async function moduleGradients(executor: GraphExecutor, inputs: ReadonlyMap<string, tf.Tensor>, onProgress: OnProgress | undefined): Promise<ModuleGradient[]> {
-  const spans: { module: GraphModule; from: number; mid: number; to: number }[] = [];
+  const spans: { module: NodeGroup; from: number; mid: number; to: number }[] = [];
   const kernels = await profiled(() => {
-    const around = (module: GraphModule, run: () => tf.Tensor, wrt: () => tf.Tensor[]): tf.Tensor => {
+    const around = (module: NodeGroup, run: () => tf.Tensor, wrt: () => tf.Tensor[]): tf.Tensor => {
       const from = recorded();
       const y = run();
       const mid = recorded();
@@ -79,7 +79,7 @@ export async function moduleGradients(executor: GraphExecutor, inputs: ReadonlyM
  * inside the module's gradient run, the last Adds of that tensor's shape. They are gradient sums
  * (graph/fan-outs counts each slot as a reader), so they are left to the whole graph's run.
  */
-function withoutSlotSums(module: GraphModule, kernels: KernelRecord[]): KernelRecord[] {
+function withoutSlotSums(module: NodeGroup, kernels: KernelRecord[]): KernelRecord[] {
   let left = module.repeatedReads;
   const isSum = (k: KernelRecord): boolean =>
     k.name === 'Add' && k.inputShapes.length === 2 && k.inputShapes.every((s) => JSON.stringify(s) === JSON.stringify(k.outputShapes[0]));

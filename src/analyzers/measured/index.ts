@@ -12,7 +12,7 @@ import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
 import { readBackward, type LayerGradient, type MeasuredBackward } from './gradient-kernels';
 import { layerGradientKernels, modelGradientKernels } from './gradients';
-import type { LayerFacts } from './kernels';
+import type { LayerFacts } from '../../model/kinds/kernel-reading';
 import { timeForward } from './latency';
 import { summarize, type Latency, type Timing } from './timing';
 import { assertFits, skipOnMemoryFault } from './memory';

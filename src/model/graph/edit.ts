@@ -1,7 +1,7 @@
 // What-if edits of a graph: SE inserted after named nodes, or every SE block found removed.
 import { UsageError } from '../../errors';
 import type { InferredGraph } from './infer';
-import { graphModules } from './modules';
+import { nodeGroups } from './node-groups';
 import type { SeBlock } from './se-blocks';
 import { DTYPE, type Attr, type Graph, type GraphNode, type Initializer } from './types';
 
@@ -66,7 +66,7 @@ function seNodes(path: string, x: string, channels: number, options: SeOptions):
 
 /** SE inserted after each named layer (as in the table) or node (by its name in the file). */
 export function withSeAfter(g: InferredGraph, targets: readonly string[], options: SeOptions): Graph {
-  const modules = graphModules(g);
+  const modules = nodeGroups(g);
   let nodes = [...g.graph.nodes];
   let outputs = [...g.graph.outputs];
   const initializers = new Map(g.graph.initializers);
