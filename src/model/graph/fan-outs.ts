@@ -54,7 +54,11 @@ export function graphFanOuts(g: InferredGraph): GraphFanOut[] {
     const { module: m } = step;
     const inner = new Set(m.nodes.flatMap((n) => n.outputs));
     const slots = m.nodes.flatMap((n) => n.inputs).filter((t) => activation(t) && !inner.has(t));
-    slots.forEach((t, i) => read(t, m.name, m.repeatedReads > 0 && slots.indexOf(t) < i));
+    const seen = new Set<string>();
+    for (const t of slots) {
+      read(t, m.name, m.repeatedReads > 0 && seen.has(t));
+      seen.add(t);
+    }
     dataOf.set(m.output, m.output);
     label.set(m.output, m.name);
   }
