@@ -130,6 +130,18 @@ describe('a Keras relu6 (a Clip whose bounds are attributes)', () => {
   });
 });
 
+describe("Keras' hard_sigmoid (0.2x + 0.5, not PyTorch's x / 6 + 0.5)", () => {
+  it('is counted as a hardsigmoid and not measured, the skip naming the node', async () => {
+    const path = await saveLayersModel(seModel('hardSigmoid'), mkdtempSync(join(tmpdir(), 'seprof-layers-hard-')));
+    const run = seprof(['--file', path, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as { layers: { op: string }[]; check: { status: string; reason: string } };
+    expect(json.layers.filter((l) => l.op === 'hardsigmoid')).toHaveLength(1);
+    expect(json.check.status).toBe('skipped');
+    expect(json.check.reason).toMatch(/does not run HardSigmoid \(node '[^']+': tfjs has no kernel that computes this hardsigmoid as PyTorch does\)/);
+  });
+});
+
 describe('the graph executor on a LayersModel', () => {
   it('computes what the Keras model predicts, from the weights in weights.bin', async () => {
     const model = seModel('sigmoid');
