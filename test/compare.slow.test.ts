@@ -151,6 +151,8 @@ describe('reading a report', () => {
     ['an unsafe number', doc([{ name: 'a' }]).replace('"thop":91136', '"thop":9007199254740993'), /thop is not an exact integer/],
     ['a count as words', doc([{ name: 'a', thop: '91K' }]), /thop is not an exact integer: "91K"/],
     ['a duplicate case', doc([{ name: 'a' }, { name: 'a' }]), /case 'a' appears twice/],
+    ['a negative count', doc([{ name: 'a', thop: -2048 }]), /case 'a': thop is -2048: a count is never negative/],
+    ['a negative count past 2^53', doc([{ name: 'a', thop: '-90071992547409930' }]), /case 'a': thop is -90071992547409930: a count is never negative/],
   ])('rejects %s', (_, text, message) => {
     expect(() => readReport(text, 'x.json')).toThrow(message);
   });

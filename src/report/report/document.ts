@@ -163,6 +163,7 @@ function readCase(entry: unknown, index: number): ReadCase {
     const n = parseJsonCount(value);
     if (typeof value === 'string' && value.length > MAX_COUNT_DIGITS + 1) bad(`${quantity} has ${value.length} characters: a count has at most ${MAX_COUNT_DIGITS} digits`);
     if (n === undefined) bad(`${quantity} is not an exact integer: ${(JSON.stringify(value) ?? 'missing').slice(0, 40)}`);
+    else if (n < 0n) bad(`${quantity} is ${n}: a count is never negative`);
     else quantities.set(quantity, n);
   };
   exact('params', entry['params']);
