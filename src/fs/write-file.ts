@@ -11,10 +11,10 @@ export function randomSuffix(): string {
 }
 
 /** Creates `path` (never an existing file) and writes `text`, flushed to disk. */
-export function writeDurably(path: string, text: string): void {
+export function writeDurably(path: string, text: string | Buffer): void {
   const fd = openSync(path, 'wx');
   try {
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
     fsyncSync(fd);
   } finally {
