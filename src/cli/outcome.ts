@@ -2,7 +2,7 @@
 import { EXIT_FAILED, EXIT_OK } from '../errors';
 import { writeOutputSet, type OutputSet } from '../fs/output-set';
 import { writeFileAtomically, type WriteMode } from '../fs/write-file';
-import { terminalSafe } from '../report/text';
+import { oneLine, terminalSafe } from '../report/text';
 import type { ProgressFor } from './progress';
 
 /** Where the CLI writes: the process's streams, or strings in a test. */
@@ -45,7 +45,8 @@ export function deliver(result: Outcome, terminal: Terminal): number {
   for (const file of result.singleFiles ?? []) writeFileAtomically(file.path, file.text, file.mode, file.what);
   // Names from users' files reach the terminal: no escape sequence in them may act on it.
   terminal.out(terminalSafe(result.stdout));
-  for (const line of result.stderr) terminal.err(`${terminalSafe(line)}\n`);
+  // A status line stays one line, whatever name it quotes: a CI log reads each line as a possible command.
+  for (const line of result.stderr) terminal.err(`${oneLine(line)}\n`);
   return result.failed ? EXIT_FAILED : EXIT_OK;
 }
 

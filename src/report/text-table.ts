@@ -6,6 +6,7 @@
 // row labels.
 import Table from 'cli-table3';
 import stringWidth from 'string-width';
+import { abbreviated, oneLine } from './text';
 
 export interface TableLayout {
   /** Columns whose cells align right (numbers); the header always aligns left. */
@@ -26,7 +27,10 @@ const NO_ROW_RULES = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }
 
 type Cells = readonly (readonly string[])[];
 
-const oneLine = (cell: string): string => cell.replace(/\s*[\r\n]+\s*/g, ' ');
+/** The widest a cell is drawn: a longer name (a hand-edited file) would pad every row of its column. */
+export const MAX_CELL = 200;
+
+const cellText = (cell: string): string => abbreviated(oneLine(cell), MAX_CELL);
 
 /** Each column's width, +2 for cli-table3's padding. */
 const columnWidths = (heading: readonly string[], body: Cells): number[] =>
@@ -62,8 +66,8 @@ function columnGroups(widths: readonly number[], layout: TableLayout, width: num
 }
 
 export function textTable(head: readonly string[], rows: Cells, layout: TableLayout): string {
-  const body = rows.map((cells) => head.map((_, i) => oneLine(cells[i] ?? '')));
-  const heading = head.map(oneLine);
+  const body = rows.map((cells) => head.map((_, i) => cellText(cells[i] ?? '')));
+  const heading = head.map(cellText);
   const widths = columnWidths(heading, body);
   if (layout.width === undefined || tableWidth(widths) <= layout.width) return drawTable(heading, body, widths, layout);
   return columnGroups(widths, layout, layout.width)

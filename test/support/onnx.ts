@@ -12,6 +12,8 @@ export interface NodeSpec {
 
 export interface ModelSpec {
   opset?: number;
+  /** producer_name (default: seprof tests). */
+  producer?: string;
   input?: { name: string; dims: (number | string)[] };
   nodes: NodeSpec[];
   initializers?: { name: string; dims: number[]; dataType?: number; rawData?: Uint8Array; int64Data?: number[] }[];
@@ -22,7 +24,7 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
   const input = spec.input ?? { name: 'x', dims: [1, 8, 4, 4] };
   const message = modelProtoType().fromObject({
     irVersion: 8,
-    producerName: 'seprof tests',
+    producerName: spec.producer ?? 'seprof tests',
     opsetImport: [{ domain: '', version: spec.opset ?? 13 }],
     graph: {
       name: 'g',

@@ -3,6 +3,7 @@ import { parseTolerance, type Comparison, type Delta, type DeltaValue } from './
 import { jsonCount } from '../format';
 import { markdownCode, markdownText, row } from '../markdown-syntax';
 import { textTable } from '../text-table';
+import { jsonText, oneLine } from '../text';
 
 export const COMPARE_FORMATS = ['table', 'markdown', 'json'] as const;
 export type CompareFormat = (typeof COMPARE_FORMATS)[number];
@@ -34,7 +35,7 @@ function renderTable(c: Comparison): string {
   if (rows.length > 0) {
     lines.push(textTable(HEAD, rows.map(cells), { rightAligned: (i) => i >= 2 && i <= 5 }));
   }
-  lines.push(...caseLists(c, (name) => name), verdict(c), '');
+  lines.push(...caseLists(c, oneLine), verdict(c), '');
   return lines.join('\n');
 }
 
@@ -76,6 +77,6 @@ export function renderComparison(c: Comparison, format: CompareFormat): string {
     case 'markdown':
       return renderMarkdown(c);
     case 'json':
-      return `${JSON.stringify(comparisonJson(c), null, 2)}\n`;
+      return jsonText(comparisonJson(c));
   }
 }

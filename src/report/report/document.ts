@@ -5,6 +5,7 @@ import { UsageError } from '../../errors';
 import { parseJson } from '../../fs/json';
 import { upgradeSpecJson } from '../../model/spec';
 import { profileJson, type JsonCount, type ProfileJson } from '../profile/json';
+import { jsonText } from '../text';
 
 export const REPORT_SCHEMA = 'seprof-report';
 export const REPORT_SCHEMA_VERSION = 1;
@@ -66,7 +67,7 @@ export function skippedCases(results: readonly CaseResult[]): CaseResult[] {
 }
 
 export function renderReportJson(doc: ReportJson): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return jsonText(doc);
 }
 
 // ---- reading, for compare: trust nothing, and say exactly what is wrong ----
