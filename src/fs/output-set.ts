@@ -113,6 +113,7 @@ function writeSet(staging: string, files: OutputSet['files']): void {
 }
 
 export function writeOutputSet(set: OutputSet): void {
+  if (set.dir.trim() === '') throw new UsageError("--out needs a directory, got ''");
   const target = resolve(set.dir);
   const parent = dirname(target);
   const base = basename(target);

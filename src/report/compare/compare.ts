@@ -4,6 +4,7 @@
 import { UsageError } from '../../errors';
 import type { ReadCase, ReadReport } from '../report/document';
 import { milliseconds, percent, withCommas } from '../format';
+import { abbreviated } from '../text';
 
 /** A relative tolerance as an exact fraction: 0.01 and 1% are both 1/100. */
 export interface Tolerance {
@@ -19,6 +20,9 @@ export function parseTolerance(option: string, text: string): Tolerance {
   const denominator = 10n ** BigInt(fraction.length) * (percent === '%' ? 100n : 1n);
   return { text: text.trim(), numerator: BigInt(whole + fraction), denominator };
 }
+
+/** How much of a changed spec the table, markdown, JUnit and stderr show. */
+const SHOWN_SPEC = 120;
 
 export const EXACT: Tolerance = { text: '0', numerator: 0n, denominator: 1n };
 
@@ -119,7 +123,8 @@ function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): De
   const name = base.name;
   const deltas: Delta[] = [];
   if (base.spec !== next.spec) {
-    deltas.push(wordDelta(name, 'spec', base.spec, next.spec, true, { base: base.spec, new: next.spec, change: null }));
+    // Shown cut short (JSON keeps them whole): a hand-edited spec may be megabytes long.
+    deltas.push(wordDelta(name, 'spec', abbreviated(base.spec, SHOWN_SPEC), abbreviated(next.spec, SHOWN_SPEC), true, { base: base.spec, new: next.spec, change: null }));
   }
   const quantities = new Set([...base.quantities.keys(), ...next.quantities.keys()]);
   for (const q of quantities) deltas.push(countDelta(name, q, base.quantities.get(q), next.quantities.get(q), options.tolerance));

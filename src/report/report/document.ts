@@ -96,10 +96,16 @@ export const MAX_NAME_LENGTH = 200;
 /** More digits than any count of any shape seprof accepts; a longer one is not a count. */
 export const MAX_COUNT_DIGITS = 100;
 
+/** Far more than any spec seprof writes (a file's spec with thousands of --add-se targets is some 100 KB). */
+export const MAX_SPEC_CHARS = 1024 * 1024;
+
+/** The digits of a decimal count, without its sign. */
+const digitsOf = (value: string): number => value.length - (value.startsWith('-') ? 1 : 0);
+
 /** The inverse of jsonCount: a safe-integer number or a decimal string, to an exact bigint. */
 function parseJsonCount(value: unknown): bigint | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
-  if (typeof value === 'string' && value.length <= MAX_COUNT_DIGITS + 1 && /^-?\d+$/.test(value)) return BigInt(value);
+  if (typeof value === 'string' && /^-?\d+$/.test(value) && digitsOf(value) <= MAX_COUNT_DIGITS) return BigInt(value);
   return undefined;
 }
 
@@ -129,7 +135,7 @@ function readCase(entry: unknown, index: number): ReadCase {
   const quantities = new Map<string, bigint>();
   const exact = (quantity: string, value: unknown): void => {
     const n = parseJsonCount(value);
-    if (typeof value === 'string' && value.length > MAX_COUNT_DIGITS + 1) bad(`${quantity} has ${value.length} characters: a count has at most ${MAX_COUNT_DIGITS} digits`);
+    if (typeof value === 'string' && digitsOf(value) > MAX_COUNT_DIGITS) bad(`${quantity} has ${value.length} characters: a count has at most ${MAX_COUNT_DIGITS} digits`);
     if (n === undefined) bad(`${quantity} is not an exact integer: ${(JSON.stringify(value) ?? 'missing').slice(0, 40)}`);
     else quantities.set(quantity, n);
   };
@@ -138,7 +144,9 @@ function readCase(entry: unknown, index: number): ReadCase {
   for (const [key, value] of Object.entries(counts)) exact(key, value);
   if (!isObject(check) || typeof check['status'] !== 'string') return bad('has no check status');
   if (latency !== null && !(isObject(latency) && typeof latency['medianMs'] === 'number')) return bad('has a malformed latency');
-  return { name, spec: canonical(upgradeSpecJson(spec)), quantities, check: check['status'], latencyMs: latency === null ? null : (latency['medianMs'] as number) };
+  const specText = canonical(upgradeSpecJson(spec));
+  if (specText.length > MAX_SPEC_CHARS) bad(`has a spec of ${specText.length.toLocaleString('en-US')} characters, at most ${MAX_SPEC_CHARS.toLocaleString('en-US')}: not one seprof wrote`);
+  return { name, spec: specText, quantities, check: check['status'], latencyMs: latency === null ? null : (latency['medianMs'] as number) };
 }
 
 /** Parses a report document; a truncated, malformed or foreign file is a UsageError naming it. */
