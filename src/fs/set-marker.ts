@@ -1,7 +1,6 @@
 // The marker every report set carries: each file seprof wrote into it, with its size and SHA-256. seprof replaces or removes a set only as far as the marker proves the files its
 // own, unchanged: a file a user added or edited inside a set, or one of theirs in a folder
 // that merely looks like a report, is never removed.
-import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, rmdirSync, rmSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,7 +18,8 @@ export interface Marker {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+/** node:crypto loads here, not at start: most runs write no set. */
+const sha256 = (bytes: Buffer): string => (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(bytes).digest('hex');
 
 /** A file written under this name first, then renamed: a run killed mid-write leaves it, never a partial NAME. */
 export const partialName = (name: string): string => `.${name}.partial`;

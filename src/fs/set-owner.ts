@@ -4,7 +4,6 @@
 // writer's pid and a hash of its boot and PID namespace (so even a run killed before writing
 // anything into it is known); only a set from this namespace is judged by its process, any
 // other by its age.
-import { createHash } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
@@ -29,7 +28,8 @@ let namespace: string | undefined;
 
 /** This process's namespace: the boot id and PID namespace on Linux, and the host name, hashed to eight hex digits. */
 export function currentNamespace(): string {
-  namespace ??= createHash('sha256')
+  namespace ??= (require('node:crypto') as typeof import('node:crypto'))
+    .createHash('sha256')
     .update([readOr(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')), readOr(() => readlinkSync('/proc/self/ns/pid')), hostname()].join('\n'))
     .digest('hex')
     .slice(0, 8);

@@ -3,10 +3,15 @@
 // `::error::` or `::add-mask::` is a command to the runner.
 import { stripVTControlCharacters } from 'node:util';
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
 /** Without ANSI/OSC escape sequences and other control characters (newline and tab kept). */
 export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return stripVTControlCharacters(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+  // Every escape sequence starts with a control character (ESC or CSI): most text has none,
+  // and a 150 MB document is not copied twice to learn that.
+  if (!CONTROL.test(text)) return text;
+  return stripVTControlCharacters(text).replace(new RegExp(CONTROL.source, 'g'), '');
 }
 
 /** Every character a terminal, log viewer or editor may break a line at (CR, LF, VT, FF, NEL, LS, PS). */
@@ -34,5 +39,6 @@ export function abbreviated(text: string, max: number): string {
  * them raw inside strings, and an editor or log viewer breaks the line there.
  */
 export function jsonText(value: unknown): string {
-  return `${JSON.stringify(value, null, 2).replace(/[\u2028\u2029]/g, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'))}\n`;
+  const json = JSON.stringify(value, null, 2);
+  return `${/[\u2028\u2029]/.test(json) ? json.replace(/[\u2028\u2029]/g, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029')) : json}\n`;
 }
