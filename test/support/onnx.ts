@@ -16,7 +16,7 @@ export interface ModelSpec {
   producer?: string;
   input?: { name: string; dims: (number | string)[] };
   nodes: NodeSpec[];
-  initializers?: { name: string; dims: number[]; dataType?: number; rawData?: Uint8Array; int64Data?: number[] }[];
+  initializers?: { name: string; dims: number[]; dataType?: number; rawData?: Uint8Array; int64Data?: number[]; externalData?: { key: string; value: string }[]; dataLocation?: number }[];
   outputs?: string[];
 }
 

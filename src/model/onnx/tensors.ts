@@ -1,8 +1,9 @@
 // Initializers and constant tensors: dims always, values only for small inline tensors
 // (the ones shape arithmetic reads). Weights are validated by length, never copied.
-import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, isAbsolute, normalize, sep } from 'node:path';
 import { UsageError } from '../../errors';
+import { realPathInside } from '../../fs/inside';
 import { DTYPE, type Initializer, type Values } from '../graph/types';
 import type { Int64, TensorProto } from './schema';
 
@@ -80,8 +81,10 @@ function checkExternal(t: TensorProto, modelPath: string, bytes: bigint): Initia
   if (isAbsolute(location) || normalize(location).split(sep).includes('..')) {
     throw new UsageError(`${modelPath}: initializer '${t.name}' points outside the model's folder: '${location}'`);
   }
-  const path = resolve(dirname(modelPath), location);
-  if (!existsSync(path)) return { kind: 'missing', location };
+  const path = realPathInside(dirname(modelPath), location);
+  if (path === 'missing') return { kind: 'missing', location };
+  // Checked before its size is read: the "too short" message must tell nothing of a file outside.
+  if (path === 'outside') throw new UsageError(`${modelPath}: initializer '${t.name}' external data '${location}' leads outside the model's folder (a link)`);
   const offset = BigInt(entry('offset') ?? '0');
   const length = entry('length') === undefined ? bytes : BigInt(entry('length') as string);
   if (offset + length > BigInt(statSync(path).size)) {
