@@ -10,15 +10,15 @@ const FORMAT = ['--format json', '--json'];
 const CONVENTIONS = ['--convention thop', '--conventions thop'];
 const UNITS = ['--units K', '--precision 2'];
 const DISPLAY = [...UNITS, '--total-row'];
-const ALL = [...SPEC, '--file m.onnx', '--training', ...MEASURE, '--latency', ...TIMING, '--quiet', '--at 8x7x7', '--at-file points.txt', '--depth 2', '--top 3', ...FORMAT, ...DISPLAY, ...CONVENTIONS, '--tolerance 0.1', '--latency-tolerance 0.5', '--junit j.xml', '--suite s.json', '--out o', '--debug'];
+const ALL = [...SPEC, '--file m.onnx', '--training', ...MEASURE, '--latency', ...TIMING, '--quiet', '--at 8x7x7', '--at-file points.txt', '--depth 2', '--top 3', ...FORMAT, ...DISPLAY, ...CONVENTIONS, '--tolerance 0.1', '--fail-on change', '--latency-tolerance 0.5', '--junit j.xml', '--suite s.json', '--out o', '--link https://x.y', '--plain-out', '--debug'];
 
 /** Each command, argv that fails fast after parsing (a zero, a missing file), and what it honours. */
 const COMMANDS: Record<string, { argv: string[]; accepts: string[] }> = {
   seprof: { argv: ['--channels', '0'], accepts: [...SPEC, '--file m.onnx', '--training', ...MEASURE, '--latency', ...TIMING, '--quiet', '--at 8x7x7', '--at-file points.txt', '--depth 2', '--top 3', ...FORMAT, ...DISPLAY, ...CONVENTIONS, '--debug'] },
   explain: { argv: ['explain', '--channels', '0'], accepts: [...SPEC, '--file m.onnx', '--training', ...MEASURE, '--quiet', ...FORMAT, ...UNITS, ...CONVENTIONS, '--debug'] },
   sweep: { argv: ['sweep', '--channels', '0'], accepts: [...SPEC, '--file m.onnx', ...MEASURE, '--latency', ...TIMING, '--quiet', ...FORMAT, ...UNITS, ...CONVENTIONS, '--debug'] },
-  report: { argv: ['report', '--suite', '/nonexistent/s.json', '--out', '/nonexistent/o'], accepts: [...MEASURE, '--latency', ...TIMING, '--quiet', ...UNITS, ...CONVENTIONS, '--suite s.json', '--out o', '--debug'] },
-  compare: { argv: ['compare', '/nonexistent/a.json', '/nonexistent/b.json'], accepts: [...FORMAT, '--tolerance 0.1', '--latency-tolerance 0.5', '--junit j.xml', '--debug'] },
+  report: { argv: ['report', '--suite', '/nonexistent/s.json', '--out', '/nonexistent/o'], accepts: [...MEASURE, '--latency', ...TIMING, '--quiet', '--depth 2', ...UNITS, ...CONVENTIONS, '--suite s.json', '--out o', '--link https://x.y', '--plain-out', '--debug'] },
+  compare: { argv: ['compare', '/nonexistent/a.json', '/nonexistent/b.json'], accepts: [...FORMAT, '--tolerance 0.1', '--fail-on change', '--latency-tolerance 0.5', '--junit j.xml', '--debug'] },
   baseline: { argv: ['baseline', '--suite', '/nonexistent/s.json', '--out', '/nonexistent/o.json'], accepts: ['--quiet', '--suite s.json', '--out o', '--debug'] },
   init: { argv: ['init', '/nonexistent/dir', '--model', 'resnet5'], accepts: ['--model resnet50', '--file m.onnx', '--quiet', '--debug'] },
   paper: { argv: ['paper'], accepts: [...FORMAT, '--debug'] },

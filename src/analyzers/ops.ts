@@ -14,6 +14,9 @@ export function toDim(n: bigint): number {
   return Number(n);
 }
 
+/** The backward-only row: the adds that sum the gradients of tensors read several times. */
+export const GRADIENT_SUMS = '(gradient sums)';
+
 export const OP_KINDS = [
   'conv2d',
   'batchnorm',

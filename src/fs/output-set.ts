@@ -6,6 +6,9 @@
 // Every set carries a marker (set-marker.ts) listing the files written into it: a set is
 // replaced or removed only as far as its marker proves the files seprof's, and a set no longer
 // pointed at is removed once its writer is gone (set-owner.ts).
+// Where links cannot be made (Windows without developer mode, some network and FAT file
+// systems), or with `plain`, the set is renamed to NAME itself: still whole, but between
+// moving the old set aside and the new one in, NAME is briefly absent.
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { IoError, systemReason, UsageError } from '../errors';
@@ -20,7 +23,12 @@ export interface OutputSet {
   files: readonly (readonly [name: string, text: string])[];
   /** Files this run read: the set must not replace them. */
   inputs: readonly string[];
+  /** NAME a plain directory rather than a link to the set (report --plain-out). */
+  plain?: boolean | undefined;
 }
+
+/** What symlink() says where a file system or a user may not make links. */
+const NO_LINKS = new Set(['EPERM', 'EACCES', 'ENOSYS', 'ENOTSUP', 'EOPNOTSUPP', 'EINVAL']);
 
 /**
  * A set, its link before publishing, or a directory moved aside to publish over it: the
@@ -85,14 +93,19 @@ function checkTarget(set: OutputSet, target: string, parent: string): void {
 }
 
 /**
- * Moves the link over `target`. A directory (empty, or a set copied as a plain directory)
- * cannot be replaced atomically, so it is moved aside first; racing runs doing the same retry.
+ * Moves the link (or the set itself) over `target`. A directory (empty, or a set published as
+ * a plain directory) cannot be replaced atomically, so it is moved aside first; a link is
+ * removed before a directory takes its place (its set is then stale); racing runs doing the
+ * same retry.
  */
-function publish(link: string, target: string, aside: string): void {
+function publish(entry: string, target: string, aside: string): void {
+  const isDirectory = lstatOrUndefined(entry)?.isDirectory() === true;
   for (let attempt = 1; ; attempt++) {
     try {
-      if (lstatOrUndefined(target)?.isDirectory() === true) renameSync(target, aside);
-      renameSync(link, target);
+      const existing = lstatOrUndefined(target);
+      if (existing?.isDirectory() === true) renameSync(target, aside);
+      else if (isDirectory && existing?.isSymbolicLink() === true) rmSync(target);
+      renameSync(entry, target);
       break;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -100,6 +113,18 @@ function publish(link: string, target: string, aside: string): void {
     }
   }
   if (lstatOrUndefined(aside) !== undefined) removeProvenSet(aside);
+}
+
+/** The link to the set, or undefined for a plain directory: asked for, or where links cannot be made. */
+function linkTo(staging: string, link: string, plain: boolean): string | undefined {
+  if (plain) return undefined;
+  try {
+    symlinkSync(basename(staging), link);
+    return link;
+  } catch (error) {
+    if (NO_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
+  }
 }
 
 /** The marker first, then each file under a temporary name renamed into place: nothing in a set is ever half a file. */
@@ -138,12 +163,11 @@ export function writeOutputSet(set: OutputSet): void {
     mkdirSync(staging);
     made = true;
     writeSet(staging, set.files);
-    symlinkSync(basename(staging), link);
-    publish(link, target, `${staging}.old`);
+    publish(linkTo(staging, link, set.plain === true) ?? staging, target, `${staging}.old`);
   } catch (error) {
     rmSync(link, { force: true });
     try {
-      if (made && currentTarget(target) !== basename(staging)) removeProvenSet(staging);
+      if (made && currentTarget(target) !== basename(staging) && lstatOrUndefined(staging) !== undefined) removeProvenSet(staging);
     } catch {
       // What is left is proven seprof's: the next report removes it.
     }

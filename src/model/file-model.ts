@@ -33,7 +33,7 @@ function graphOf(file: string): Graph {
   return cached;
 }
 
-export function loadFileModel(request: FileRequest): FileModel {
+export function openFileModel(request: FileRequest): FileModel {
   const key = JSON.stringify(request);
   const cached = models.get(key);
   if (cached !== undefined) return cached;

@@ -32,7 +32,8 @@ function layersOf(spec: Spec): tfl.LayersModel {
       case 'network':
         return networkLayers(networkPlan(spec), x);
       case 'file':
-        throw new Error('model files have no tfjs builder: their measured check is not built yet');
+        // Read, not built: the graph executor runs it (analyzers/measured/file.ts measures it).
+        throw new Error('a model file has no tfjs builder: the graph executor runs it');
     }
   })();
   return tfl.model({ inputs: x, outputs: output });

@@ -3,17 +3,17 @@
 // output's shape (what a backward hook sees), on the real inputs of a forward pass; then the
 // whole graph's, with respect to its inputs and every learned weight.
 import * as tf from '@tensorflow/tfjs-core';
-import type { GraphModule } from '../../model/graph/modules';
+import type { NodeGroup } from '../../model/graph/node-groups';
 import type { GraphExecutor } from '../../modules/graph-executor';
 import { afterForward } from './gradient-kernels';
 import { backwardKernels, gradientsOf, profiled } from './gradients';
-import type { KernelRecord } from './kernels';
+import type { KernelRecord } from '../../model/kinds/kernel-reading';
 import type { OnProgress } from './progress';
 
 const recorded = (): number => tf.engine().state.activeProfile.kernels.length;
 
 export interface ModuleGradient {
-  module: GraphModule;
+  module: NodeGroup;
   /** The kernels of the module's own gradient, after the forward its gradient run repeats. */
   kernels: KernelRecord[];
 }
@@ -23,9 +23,9 @@ export interface ModuleGradient {
  * synchronous steps); each module runs, then its gradient, and the span of each is its own.
  */
 export async function moduleGradients(executor: GraphExecutor, inputs: ReadonlyMap<string, tf.Tensor>, onProgress: OnProgress | undefined): Promise<ModuleGradient[]> {
-  const spans: { module: GraphModule; from: number; mid: number; to: number }[] = [];
+  const spans: { module: NodeGroup; from: number; mid: number; to: number }[] = [];
   const kernels = await profiled(() => {
-    const around = (module: GraphModule, run: () => tf.Tensor, wrt: () => tf.Tensor[]): tf.Tensor => {
+    const around = (module: NodeGroup, run: () => tf.Tensor, wrt: () => tf.Tensor[]): tf.Tensor => {
       const from = recorded();
       const y = run();
       const mid = recorded();

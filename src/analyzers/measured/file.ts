@@ -1,45 +1,36 @@
 // The measured path for a model file: execute its graph in tfjs module by module with the
 // file's weights, under one tf.profile, and read each module's kernels back into ops.
 import * as tf from '@tensorflow/tfjs-core';
-import { loadFileModel } from '../../model/file-model';
+import { loadFileModel } from '../../model/file-support';
 import { GraphIndex } from '../../model/graph/graph-index';
 import type { InferredGraph } from '../../model/graph/infer';
-import type { GraphModule } from '../../model/graph/modules';
-import { constantOperand, ELEMENTWISE_OPS, isActivationMatMul, softmaxAxis } from '../../model/graph/op-attrs';
-import { attrInts } from '../../model/graph/types';
+import type { NodeGroup } from '../../model/graph/node-groups';
+import { KINDS } from '../../model/kinds';
+import { VIEW_KERNELS, type LayerFacts } from '../../model/kinds/kernel-reading';
+import { planModule } from '../../model/kinds/plan';
 import { fileRequest, type FileSpec } from '../../model/spec';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
 import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice } from './backend-choice';
-import { quietly, withKernelFallback, type MeasureOptions, type Measurement } from './index';
+import { withKernelFallback, type MeasureOptions, type Measurement } from './index';
 import { graphGradientKernels, moduleGradients } from './file-gradients';
 import { readBackward, type MeasuredBackward } from './gradient-kernels';
-import { VIEW_KERNELS, type LayerFacts } from './kernels';
 import { timeRuns } from './latency';
 import { assertFits, skipOnMemoryFault } from './memory';
+import { oneAtATime } from './one-at-a-time';
 import type { OnProgress } from './progress';
 import { readPass, recordPass } from './record';
 
 /** Layout changes between NCHW views and NHWC kernels, and an Expand's broadcast (Tile): not arithmetic. */
 const LAYOUT_KERNELS = new Set(['Transpose', 'SplitV', 'Tile', ...VIEW_KERNELS]);
 
-function factsOf(executor: GraphExecutor, index: GraphIndex, m: GraphModule): LayerFacts {
+/** What the kernel reading needs of a module beyond its kernels: its weights, and what its kind says (windows, a constant's position). */
+function factsOf(executor: GraphExecutor, index: GraphIndex, m: NodeGroup): LayerFacts {
   const { params, buffers } = executor.moduleWeights(m);
-  const facts: LayerFacts = { name: m.name, params, buffers, reads: m.reads };
-  const constantAt = ELEMENTWISE_OPS.has(m.main.opType) && m.fused === undefined ? constantOperand(index, m.main) : undefined;
-  if (constantAt !== undefined) facts.constantAt = constantAt;
-  if (m.main.opType === 'Softmax') facts.softmaxAxis = softmaxAxis(index.g, m.main);
-  if (m.main.opType === 'Pad') facts.pad = true;
-  const kernel = attrInts(m.main, 'kernel_shape')?.map(Number);
-  if ((m.main.opType === 'MaxPool' || m.main.opType === 'AveragePool') && kernel !== undefined) facts.poolSize = [kernel[0] ?? 1, kernel[1] ?? 1];
-  if (m.main.opType === 'ReduceMean') facts.mean = 'reduce_mean';
-  if (isActivationMatMul(index, m.main)) facts.matmul = true;
-  const rows = m.main.opType === 'MatMul' && facts.matmul === undefined ? index.shape(m.main.inputs[0] ?? '').slice(0, -1) : [];
-  if (rows.length > 1) facts.rows = rows;
-  const strides = attrInts(m.main, 'strides');
-  if (strides !== undefined) facts.stride = Number(strides[0] ?? 1n);
-  return facts;
+  const planned = planModule(index, m);
+  const told = planned === undefined ? {} : (KINDS[planned.kind].facts?.(index, m) ?? {});
+  return { ...told, name: m.name, params, buffers, reads: m.reads };
 }
 
 /** Each module's backward kernels read into counts, the whole graph's extra Adds as the gradient sums. */
@@ -47,7 +38,7 @@ async function measureBackward(
   executor: GraphExecutor,
   inputs: ReadonlyMap<string, tf.Tensor>,
   ops: readonly Op[],
-  facts: ReadonlyMap<GraphModule, LayerFacts>,
+  facts: ReadonlyMap<NodeGroup, LayerFacts>,
   onProgress: OnProgress | undefined,
 ): Promise<MeasuredBackward> {
   const withOps = new Set(ops.map((op) => op.name));
@@ -58,13 +49,13 @@ async function measureBackward(
 export type FileMeasurement = Measurement | { skipped: string };
 
 export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<FileMeasurement> {
-  return skipOnMemoryFault(() => quietly(async () => {
+  return oneAtATime(() => skipOnMemoryFault(async () => {
     const { inferred } = loadFileModel(fileRequest(spec));
     const weightless = [...inferred.graph.initializers.values()].find((i) => i.values === undefined && i.data === undefined);
     if (weightless !== undefined) return { skipped: `the file holds no weights for initializer '${weightless.name}'` };
     const executor = new GraphExecutor(inferred);
     const missing = executor.unsupported();
-    if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')} (or seprof has no op kind for it) yet` };
+    if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')}` };
     return withKernelFallback(options.backend, (choice) => measureOn(executor, inferred, options, choice));
   }));
 }
@@ -86,7 +77,7 @@ async function measureOn(executor: GraphExecutor, inferred: InferredGraph, optio
       return performance.now() - start;
     };
     forward();
-    const pass = await recordPass<GraphModule>((around) => tf.dispose(executor.run(inputs, around)), {
+    const pass = await recordPass<NodeGroup>((around) => tf.dispose(executor.run(inputs, around)), {
       total: executor.modules.length,
       onProgress: options.onProgress,
     });

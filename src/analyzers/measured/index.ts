@@ -12,10 +12,11 @@ import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
 import { readBackward, type LayerGradient, type MeasuredBackward } from './gradient-kernels';
 import { layerGradientKernels, modelGradientKernels } from './gradients';
-import type { LayerFacts } from './kernels';
+import type { LayerFacts } from '../../model/kinds/kernel-reading';
 import { timeForward } from './latency';
 import { summarize, type Latency, type Timing } from './timing';
 import { assertFits, skipOnMemoryFault } from './memory';
+import { oneAtATime } from './one-at-a-time';
 import type { OnProgress } from './progress';
 import { readPass, recordPass, type Around, type RecordedPass, type UnitReader } from './record';
 
@@ -175,17 +176,6 @@ async function layerGradients(model: tfl.LayersModel, x: tf.Tensor, ops: readonl
   return gradients;
 }
 
-/** tfjs prints banners and notices through console (the cpu backend's on first use). */
-export async function quietly<T>(work: () => Promise<T>): Promise<T> {
-  const saved = { log: console.log, warn: console.warn, info: console.info };
-  console.log = console.warn = console.info = () => {};
-  try {
-    return await work();
-  } finally {
-    Object.assign(console, saved);
-  }
-}
-
 export { MeasurementSkipped } from './memory';
 
 export function measure(spec: Spec, options: MeasureOptions): Promise<Measurement> {
@@ -197,7 +187,7 @@ export function measure(spec: Spec, options: MeasureOptions): Promise<Measuremen
 
 /** Measures a model built on the chosen backend, on a random NHWC input of the given shape. */
 export function measureModel(build: () => tfl.LayersModel, inputShape: readonly number[], options: MeasureOptions): Promise<Measurement> {
-  return skipOnMemoryFault(() => quietly(() => withKernelFallback(options.backend, (choice) => measureLoudly(build, inputShape, options, choice))));
+  return oneAtATime(() => skipOnMemoryFault(() => withKernelFallback(options.backend, (choice) => measureLoudly(build, inputShape, options, choice))));
 }
 
 /**

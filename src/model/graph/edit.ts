@@ -1,7 +1,7 @@
 // What-if edits of a graph: SE inserted after named nodes, or every SE block found removed.
 import { UsageError } from '../../errors';
 import type { InferredGraph } from './infer';
-import { graphModules } from './modules';
+import { nodeGroups } from './node-groups';
 import type { SeBlock } from './se-blocks';
 import { DTYPE, type Attr, type Graph, type GraphNode, type Initializer } from './types';
 
@@ -78,7 +78,7 @@ function firstBy<T>(items: readonly T[], keys: (item: T) => readonly string[]): 
  * second SE would read the first one's input and output at once, a cycle.
  */
 export function withSeAfter(g: InferredGraph, targets: readonly string[], options: SeOptions): Graph {
-  const modules = graphModules(g);
+  const modules = nodeGroups(g);
   const moduleByName = firstBy(modules, (m) => [m.name]);
   const moduleByNode = firstBy(modules, (m) => m.nodes.map((n) => n.name));
   const nodeByName = firstBy(g.order, (n) => [n.name]);

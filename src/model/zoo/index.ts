@@ -1,7 +1,7 @@
 // The networks people run, spelled as torchvision and timm spell them: one entry each, with
 // its source, default input size, SE and plan. `--model` names are matched with hyphens and
 // underscores alike.
-import type { Node } from '../graph';
+import type { Node } from '../layer-vocabulary';
 import { EFFICIENTNET_B, efficientnetB, efficientnetV2S } from './efficientnet';
 import { mobilenetV3 } from './mobilenet';
 import type { NetOptions } from './options';

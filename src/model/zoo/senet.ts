@@ -1,6 +1,6 @@
 // The SENet release's networks as Cadene's pretrainedmodels/models/senet.py ports them (timm
 // follows it): SE with 1x1-conv FCs and biases, a ceil-mode stem pool, a fixed 7x7 head.
-import { convBnAct, type Node } from '../graph';
+import { convBnAct, type Node } from '../layer-vocabulary';
 import type { SeVariant } from '../se-variants';
 import type { NetOptions } from './options';
 import { CONV_BN_RELU, PLANES } from './resnext';

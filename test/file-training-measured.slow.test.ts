@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GRADIENT_SUMS } from '../src/analyzers/backward';
+import { GRADIENT_SUMS } from '../src/analyzers/ops';
 import { profile as profileSpec } from '../src/analyzers/profile';
 import { profile } from '../src/index';
 import { loadFileSupport } from '../src/model/file-support';

@@ -7,7 +7,7 @@ import { compareLayers } from '../src/analyzers/check';
 import { countLayer, totalsOf, type Totals } from '../src/analyzers/count';
 import { nodesOps } from '../src/analyzers/analytic/graph';
 import { measure, measureModel } from '../src/analyzers/measured';
-import type { Node } from '../src/model/graph';
+import type { Node } from '../src/model/layer-vocabulary';
 import { nodesLayers } from '../src/modules/graph';
 import { expectUsageError, seprof } from './support/cli';
 import { specOf } from './support/grid';

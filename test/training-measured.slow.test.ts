@@ -3,7 +3,7 @@ import { unregisterKernel } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { analyticOps } from '../src/analyzers/analytic';
-import { GRADIENT_SUMS } from '../src/analyzers/backward';
+import { GRADIENT_SUMS } from '../src/analyzers/ops';
 import { analyticBackward } from '../src/analyzers/backward/training';
 import { compareBackward, compareLayers } from '../src/analyzers/check';
 import { countLayer } from '../src/analyzers/count';

@@ -1,7 +1,7 @@
 // A graph's nodes grouped as PyTorch has modules: one group per computing node, or several
 // that are one module (model/graph/fusions). Both derivations read the same groups, named by
 // module path.
-import { fusedModule, type ModuleDraft } from './fusions';
+import { fusedModule, type GroupDraft } from './fusions';
 import { GraphIndex } from './graph-index';
 import type { InferredGraph } from './infer';
 import { opNames } from './names';
@@ -20,7 +20,7 @@ export function isViewNode(index: GraphIndex, node: GraphNode): boolean {
   return VIEW_OPS.has(node.opType) || (node.opType === 'Gather' && index.isConstant(node.inputs[1] ?? ''));
 }
 
-export interface GraphModule extends ModuleDraft {
+export interface NodeGroup extends GroupDraft {
   /** The op name, PyTorch style: `layer1.0.conv1`, `se.mul`. */
   name: string;
   /** The modules whose outputs it reads (looking through views), `input` for a graph input. */
@@ -28,9 +28,9 @@ export interface GraphModule extends ModuleDraft {
 }
 
 /** Both derivations, the SE finder and --add-se group the same graph: once. */
-const grouped = new WeakMap<InferredGraph, GraphModule[]>();
+const grouped = new WeakMap<InferredGraph, NodeGroup[]>();
 
-export function graphModules(g: InferredGraph): GraphModule[] {
+export function nodeGroups(g: InferredGraph): NodeGroup[] {
   const cached = grouped.get(g);
   if (cached !== undefined) return cached;
   const modules = groupModules(g);
@@ -38,9 +38,9 @@ export function graphModules(g: InferredGraph): GraphModule[] {
   return modules;
 }
 
-function groupModules(g: InferredGraph): GraphModule[] {
+function groupModules(g: InferredGraph): NodeGroup[] {
   const index = new GraphIndex(g);
-  const drafts: ModuleDraft[] = [];
+  const drafts: GroupDraft[] = [];
   const taken = new Set<GraphNode>();
   for (const node of g.order) {
     if (taken.has(node) || g.folded.has(node) || isViewNode(index, node)) continue;

@@ -106,6 +106,42 @@ describe('a LayersModel, measured', () => {
   });
 });
 
+describe('a Keras relu6 (a Clip whose bounds are attributes)', () => {
+  it('is counted as relu6, run by the executor and checked: the paths no longer disagree', async () => {
+    const seq = tl.sequential({
+      layers: [
+        tl.layers.conv2d({ inputShape: [6, 6, 3], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu6', name: 'c1' }),
+        tl.layers.activation({ activation: 'relu6', name: 'act' }),
+      ],
+    });
+    const path = await saveLayersModel(seq, mkdtempSync(join(tmpdir(), 'seprof-layers-relu6-')));
+    const run = seprof(['--file', path, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as { layers: { op: string }[]; check: { status: string } };
+    expect(json.layers.map((l) => l.op)).toEqual(['conv2d', 'relu6', 'relu6']);
+    expect(json.check.status).toBe('match');
+    // And the output is PyTorch's min(max(x, 0), 6), as Keras computes it.
+    const graph = readModelFile(path);
+    const executor = new GraphExecutor(inferShapes(graph, new Map()));
+    const x = tf.mul(tf.randomNormal([1, 6, 6, 3]), 10);
+    const [ours] = executor.run(new Map([[graph.inputs[0]?.name ?? '', x]]));
+    expect(tf.max(tf.abs(tf.sub(ours as tf.Tensor, seq.predict(x) as tf.Tensor))).dataSync()[0]).toBeLessThan(1e-4);
+    executor.dispose();
+  });
+});
+
+describe("Keras' hard_sigmoid (0.2x + 0.5, not PyTorch's x / 6 + 0.5)", () => {
+  it('is counted as a hardsigmoid and not measured, the skip naming the node', async () => {
+    const path = await saveLayersModel(seModel('hardSigmoid'), mkdtempSync(join(tmpdir(), 'seprof-layers-hard-')));
+    const run = seprof(['--file', path, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as { layers: { op: string }[]; check: { status: string; reason: string } };
+    expect(json.layers.filter((l) => l.op === 'hardsigmoid')).toHaveLength(1);
+    expect(json.check.status).toBe('skipped');
+    expect(json.check.reason).toMatch(/does not run HardSigmoid \(node '[^']+': tfjs has no kernel that computes this hardsigmoid as PyTorch does\)/);
+  });
+});
+
 describe('the graph executor on a LayersModel', () => {
   it('computes what the Keras model predicts, from the weights in weights.bin', async () => {
     const model = seModel('sigmoid');
