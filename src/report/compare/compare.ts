@@ -206,12 +206,16 @@ function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): De
   return deltas;
 }
 
-/** What in a spec changed: `reduction 16 → 8`, fields on one side only as absent. */
+/** Changed spec fields a sentence names; a hand-edited spec may change thousands. */
+const SHOWN_FIELDS = 5;
+
+/** What in a spec changed: `reduction 16 → 8`, fields on one side only as absent, each value cut short. */
 function specChanges(base: ReadCase, next: ReadCase): string[] {
   const fields = new Set([...base.specFields.keys(), ...next.specFields.keys()]);
-  return [...fields]
-    .filter((f) => base.specFields.get(f) !== next.specFields.get(f))
-    .map((f) => `${f} ${base.specFields.get(f) ?? '(absent)'} → ${next.specFields.get(f) ?? '(absent)'}`);
+  const changed = [...fields].filter((f) => base.specFields.get(f) !== next.specFields.get(f));
+  const shown = (value: string | undefined): string => abbreviated(value ?? '(absent)', SHOWN_SPEC);
+  const parts = changed.slice(0, SHOWN_FIELDS).map((f) => `${abbreviated(f, SHOWN_SPEC)} ${shown(base.specFields.get(f))} → ${shown(next.specFields.get(f))}`);
+  return changed.length > SHOWN_FIELDS ? [...parts, `${changed.length - SHOWN_FIELDS} more spec fields`] : parts;
 }
 
 /** The convention a sentence gives in percent: thop, the CLI's default, when it moved, else the first that did. */
