@@ -17,6 +17,8 @@ export default defineConfig({
     // vitest's default is one worker fewer than the cores: one worker on a 2-core machine. Many
     // tests wait on child processes and wasm, so one worker per core keeps both busy.
     maxWorkers: 2,
+    // Every temporary file of the run, the spawned CLI's too, under one directory removed at its end.
+    globalSetup: ['test/support/temporary-root.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [SLOW], isolate: false } },
       { extends: true, test: { name: 'slow', include: [SLOW], isolate: false } },

@@ -62,3 +62,30 @@ describe('conflicting options are refused the same way by every command', () => 
     expect(run).toEqual({ code: 2, stdout: '', stderr: '{"error":{"message":"--json conflicts with --format markdown","exitCode":2}}\n' });
   });
 });
+
+describe('--depth with --format csv', () => {
+  const csv = async (...extra: string[]): Promise<string[][]> => {
+    const run = await seprofInProcess(['--model', 'se-resnet50', '--no-measure', '--format', 'csv', ...extra]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    return run.stdout.trimEnd().split('\n').map((line) => line.split(','));
+  };
+  /** Each numeric column's sum over the data rows. */
+  const sums = (rows: string[][]): bigint[] => rows.slice(1).reduce((sum, row) => sum.map((s, i) => s + BigInt(row[i + 3] || '0')), (rows[0] ?? []).slice(3).map(() => 0n));
+
+  it('gives one row per module that deep, each layer in one row: every column sums as the flat rows do', async () => {
+    const flat = await csv();
+    const depth1 = await csv('--depth', '1');
+    expect(depth1.map((row) => row[0])).toEqual(['layer', 'stem', 'layer1', 'layer2', 'layer3', 'layer4', 'avgpool', 'fc']);
+    expect(depth1.find((row) => row[0] === 'layer1')?.[1]).toBe('50 ops');
+    expect(sums(depth1)).toEqual(sums(flat));
+    // Depth 2: the stem's 4 layers, ResNet-50's 3 + 4 + 6 + 3 blocks, avgpool and fc.
+    const depth2 = await csv('--depth', '2');
+    expect(depth2.length - 1).toBe(4 + (3 + 4 + 6 + 3) + 2);
+    expect(sums(depth2)).toEqual(sums(flat));
+  });
+
+  it('without --depth stays one row per layer, the table\'s default tree notwithstanding', async () => {
+    const flat = await csv();
+    expect(flat.slice(1).every((row) => !/ ops$/.test(row[1] ?? ''))).toBe(true);
+  });
+});

@@ -94,6 +94,32 @@ describe('Sequential LayersModels and input names', () => {
   });
 });
 
+describe('a layer with a fused activation', () => {
+  it("shows the layer's own op beside its activation, so that the rows under it add up", async () => {
+    const seq = tl.sequential({
+      layers: [
+        tl.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'valid', activation: 'relu', name: 'c1' }),
+        tl.layers.flatten({ name: 'flat' }),
+        tl.layers.dense({ units: 3, activation: 'softmax', name: 'out' }),
+      ],
+    });
+    const path = await saveLayersModel(seq, mkdtempSync(join(tmpdir(), 'seprof-layers-fused-')));
+    const run = seprof(['--file', path, '--no-measure', '--json']);
+    expect(run.code).toBe(0);
+    const tree = (JSON.parse(run.stdout) as { tree: { name: string; depth: number; params: number; counts: Record<string, number> }[] }).tree;
+    const rows = tree.filter((r) => r.name === 'c1' || r.name.startsWith('c1.')).map(({ name, depth, params, counts }) => [name, depth, params, counts['thop']]);
+    // c1: 3x3x3 kernels, 4 filters, a bias each: 112 params; 8x8 valid, stride 2: 3x3 outputs, 36 elements of 27 MACs.
+    expect(rows).toEqual([
+      ['c1', 1, 112, 972],
+      ['c1', 2, 112, 972],
+      ['c1.relu', 2, 0, 0],
+    ]);
+    // The table too: the conv's row under the layer's, then the activation's.
+    const table = seprof(['--file', path, '--no-measure']).stdout;
+    expect(table).toMatch(/│ c1 +│ 2 ops +│[^\n]*\n│ +c1 +│ conv2d +│[^\n]*\n│ +c1\.relu +│ relu +│/);
+  });
+});
+
 describe('a LayersModel, measured', () => {
   it('runs in tfjs with the weights from weights.bin and agrees with the analytic ops', async () => {
     const sigmoidDir = mkdtempSync(join(tmpdir(), 'seprof-layers-sigmoid-'));

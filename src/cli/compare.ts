@@ -24,7 +24,7 @@ function readReportFile(path: string): ReadReport {
   return readReport(readInputText(path, path), path);
 }
 
-function runCompare(basePath: string, newPath: string, flags: CompareFlags): Outcome {
+function runCompare(basePath: string, newPath: string, flags: CompareFlags, width: number | undefined): Outcome {
   const format = parse.format(flags, COMPARE_FORMATS);
   const options = {
     ...parseTolerances('--tolerance', flags.tolerance ?? []),
@@ -32,7 +32,7 @@ function runCompare(basePath: string, newPath: string, flags: CompareFlags): Out
     latencyTolerance: flags.latencyTolerance === undefined ? undefined : parseTolerance('--latency-tolerance', flags.latencyTolerance),
   };
   const comparison = compareReports(readReportFile(basePath), readReportFile(newPath), options);
-  const stdout = renderComparison(comparison, format);
+  const stdout = renderComparison(comparison, format, width);
   const singleFiles = flags.junit === undefined ? [] : [{ path: flags.junit, text: renderCompareJunit(comparison), mode: 'replace' as const, what: 'compare --junit' }];
   const { failures } = comparison;
   const inputs = [basePath, newPath];
@@ -42,7 +42,7 @@ function runCompare(basePath: string, newPath: string, flags: CompareFlags): Out
   return { ...outcome(stdout, [`seprof: ${failures.length} regression(s): ${shown}${more}`], true), singleFiles, inputs };
 }
 
-export function addCompareCommand(program: Command, { finish }: CommandContext): void {
+export function addCompareCommand(program: Command, { finish, width }: CommandContext): void {
   const command = program
     .command('compare')
     .description('compare two report.json files case by case; exit 1 when a count grew beyond the tolerance')
@@ -52,5 +52,5 @@ export function addCompareCommand(program: Command, { finish }: CommandContext):
     .option('--fail-on <way>', `which moves beyond the tolerance fail: ${FAIL_ON.join(', ')} (default: increase; a decrease is then an improvement)`)
     .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50%; both reports need latencies (report --latency; default: report only)')
     .option('--junit <file>', 'also write a JUnit XML file: each compared quantity a test case, each regression a failing one');
-  compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags)));
+  compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags, width)));
 }

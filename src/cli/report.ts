@@ -78,5 +78,5 @@ export function addReportCommand(program: Command, context: CommandContext): voi
     .option('--plain-out', '--out a plain directory, replaced by renames, rather than a link (where links cannot be made, e.g. Windows, this is what happens anyway)')
     .option('--depth <N>', "each case's layer tree N deep in report.md and summary.md, unless the suite case sets its own depth (default: 2 for networks and model files)")
     .option('--link <url>', "where the whole report set is (in GitHub Actions, the run's page): report.md and summary.md link to it when shortened to fit");
-  compose(command, measureOptions, batchLatencyOptions, quietOption, unitsOptions, conventionOptions('the MACs column and chart: thop, fvcore, ptflops, ptflops-aten, macs or flops'), debugOption).action(async (flags: ReportFlags) => context.finish(await runReport(flags, context)));
+  compose(command, measureOptions, batchLatencyOptions, quietOption, conventionOptions('the MACs column and chart'), unitsOptions, debugOption).action(async (flags: ReportFlags) => context.finish(await runReport(flags, context)));
 }

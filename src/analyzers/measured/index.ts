@@ -5,7 +5,7 @@ import './compile-cache';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../../errors';
-import { buildModel } from '../../modules';
+import { buildModel, isFunctionalMean } from '../../modules';
 import type { Spec } from '../../model/spec';
 import type { Op } from '../ops';
 import { useBackend } from './backend';
@@ -57,6 +57,7 @@ function layerFacts(layer: tfl.layers.Layer): LayerFacts {
     params: weightCount(layer.trainableWeights),
     buffers: weightCount(layer.nonTrainableWeights),
   };
+  if (isFunctionalMean(layer)) facts.mean = 'reduce_mean';
   if (pool !== undefined) facts.poolSize = typeof pool === 'number' ? [pool, pool] : [pool[0] ?? 1, pool[1] ?? 1];
   if (strides !== undefined) facts.stride = typeof strides === 'number' ? strides : (strides[0] ?? 1);
   return facts;

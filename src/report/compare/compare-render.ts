@@ -40,11 +40,11 @@ function caseLists(c: Comparison, code: (name: string) => string): string[] {
   ];
 }
 
-function renderTable(c: Comparison): string {
+function renderTable(c: Comparison, width: number | undefined): string {
   const lines: string[] = [];
   const rows = shown(c);
   if (rows.length > 0) {
-    lines.push(textTable(HEAD, rows.map(cells), { rightAligned: (i) => i >= 2 && i <= 5 }));
+    lines.push(textTable(HEAD, rows.map(cells), { rightAligned: (i) => i >= 2 && i <= 5, width }));
   }
   lines.push(...c.summaries.map((s) => oneLine(`${s.case}: ${s.text}`)));
   lines.push(...caseLists(c, oneLine), verdict(c), '');
@@ -84,10 +84,11 @@ export function comparisonJson(c: Comparison): object {
   return { ...c, tolerance: fractionOf(c.tolerance), quantityTolerances, latencyTolerance, deltas: c.deltas.map(deltaJson), failed: c.failures.length > 0 };
 }
 
-export function renderComparison(c: Comparison, format: CompareFormat): string {
+/** `width`: the terminal's, when stdout is one: a wider table is stacked to fit it. */
+export function renderComparison(c: Comparison, format: CompareFormat, width?: number): string {
   switch (format) {
     case 'table':
-      return renderTable(c);
+      return renderTable(c, width);
     case 'markdown':
       return renderMarkdown(c);
     case 'json':
