@@ -55,6 +55,7 @@ describe('--se-latency', () => {
     expectUsageError(await seprofInProcess(['--model', 'resnet50', '--se-latency']), /--model resnet50 has none/);
     expectUsageError(await seprofInProcess([...BLOCK, '--se-latency', '--no-measure']), /--se-latency times the model in tfjs: it does not go with --no-measure/);
     expectUsageError(await seprofInProcess([...BLOCK, '--se-rounds', '5']), /--se-rounds must be at least 6/);
+    expectUsageError(await seprofInProcess([...BLOCK, '--se-rounds', '100001']), /--se-rounds must be at most 100,000, got 100001/);
   });
 });
 

@@ -124,10 +124,19 @@ export const BATCH_LATENCY: LatencyDefaults = {
   se: { rounds: 60, warmup: 5, roundsBudgetMs: 2000, warmupBudgetMs: 500, passes: 10, requireTwin: false },
 };
 
+/** More timed or warm-up runs than a median needs: 10^9 of them (a typo) would run for days. */
+export const MAX_RUNS = 100_000;
+
+function runCount(name: 'runs' | 'warmup' | 'se-rounds', text: string, minimum: number): number {
+  const n = wholeNumber(name, text, minimum);
+  if (n > MAX_RUNS) throw new UsageError(`--${name} must be at most ${MAX_RUNS.toLocaleString('en-US')}, got ${n}`);
+  return n;
+}
+
 /** Timing only when asked: `--latency`, or `--runs`/`--warmup`, which make no sense without it. */
 function timing(flags: MeasureFlags, defaults: LatencyDefaults): Timing | undefined {
-  const runs = flags.runs === undefined ? undefined : wholeNumber('runs', flags.runs, 1);
-  const warmup = flags.warmup === undefined ? undefined : wholeNumber('warmup', flags.warmup, 0);
+  const runs = flags.runs === undefined ? undefined : runCount('runs', flags.runs, 1);
+  const warmup = flags.warmup === undefined ? undefined : runCount('warmup', flags.warmup, 0);
   if (flags.latency !== true && runs === undefined && warmup === undefined) return undefined;
   return {
     runs: runs ?? defaults.runs,
@@ -140,7 +149,7 @@ function timing(flags: MeasureFlags, defaults: LatencyDefaults): Timing | undefi
 
 /** --se-latency, or --se-rounds (which implies it); refused without the measured run it times. */
 function seLatency(flags: MeasureFlags, defaults: LatencyDefaults): SeLatencyPlan | undefined {
-  const rounds = flags.seRounds === undefined ? undefined : wholeNumber('se-rounds', flags.seRounds, MIN_ROUNDS);
+  const rounds = flags.seRounds === undefined ? undefined : runCount('se-rounds', flags.seRounds, MIN_ROUNDS);
   if (flags.seLatency !== true && rounds === undefined) return undefined;
   if (!flags.measure) throw new UsageError(`--${flags.seLatency === true ? 'se-latency' : 'se-rounds'} times the model in tfjs: it does not go with --no-measure`);
   return rounds === undefined ? defaults.se : { ...defaults.se, rounds, roundsBudgetMs: undefined };

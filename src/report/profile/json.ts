@@ -11,6 +11,7 @@ import type { RenderOptions } from '../render-options';
 import { topLayers, treeRows } from './rows';
 import { seLatencyJson } from './se-latency';
 import { trainingView, type TrainingView } from './training-view';
+import { jsonText } from '../text';
 
 export const SCHEMA_VERSION = 1;
 
@@ -123,5 +124,5 @@ export function profileJson(profile: Profile, { toolVersion, depth, top, columns
 }
 
 export function renderJson(profile: Profile, options: RenderOptions): string {
-  return `${JSON.stringify(profileJson(profile, options), null, 2)}\n`;
+  return jsonText(profileJson(profile, options));
 }
