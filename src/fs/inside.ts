@@ -18,5 +18,6 @@ export function realPathInside(folder: string, file: string): string | 'missing'
     throw error;
   }
   const root = realpathSync(folder);
-  return real.startsWith(root.endsWith(sep) ? root : root + sep) ? real : 'outside';
+  // The folder itself is inside (the caller finds it is no file).
+  return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep) ? real : 'outside';
 }
