@@ -89,6 +89,17 @@ export interface OpAttrs {
    * its input's position in `inputShapes` (as expanded) and its own shape, which its params are.
    */
   tokens?: readonly { at: number; shape: Shape }[];
+  /**
+   * Model files: the op was not a module's (model/graph/origins): a function called in a module's
+   * forward (`F.avg_pool2d`), or a tensor method (`x.softmax(1)`). thop sees neither; ptflops only
+   * the functions it patches. Absent: a module made it, as in every built-in network.
+   */
+  origin?: 'function' | 'method';
+  /**
+   * Model files: the model's batch, when the op's dim 0 is not it (Swin's windows folded into dim
+   * 0): ptflops divides its module hooks by the model's batch, not the op's.
+   */
+  batch?: number;
 }
 
 export interface Op {

@@ -42,6 +42,8 @@ export interface Convention<K extends ConventionKey = ConventionKey> {
   rules: RuleTable;
   /** The backward pass, beside the forward rules so that the two cannot drift apart. */
   backward: RuleTable | ForwardOnly;
+  /** How it counts an op no module made (a model file's function call, `attrs.origin`), when that differs from `rules`. */
+  notByModule?: string;
 }
 
 export function isForwardOnly(entry: RuleTable | ForwardOnly): entry is ForwardOnly {
@@ -65,7 +67,11 @@ export function countOp(convention: Convention, op: Op): bigint {
 
 export const out = (op: Op): bigint => numel(op.outputShape);
 export const inp = (op: Op): bigint => numel(input(op));
-export const batchOf = (op: Op): bigint => BigInt(dim(input(op), 0));
+/** The batch a counter divides by: the model's (model files name it when the op's dim 0 is not it), else the op's dim 0. */
+export const batchOf = (op: Op): bigint => BigInt(op.attrs.batch ?? dim(input(op), 0));
+
+/** Whether a module made the op (its forward hook fires), not a function or tensor method called in another module's forward. */
+export const byModule = (op: Op): boolean => op.attrs.origin === undefined;
 
 /** Multiply-accumulates of a convolution, bias ignored: numel(out) * (Cin/g) * kh * kw. */
 export function convMacs(op: Op): bigint {

@@ -45,6 +45,18 @@ async function measureBackward(
   return readBackward(modules, await graphGradientKernels(executor, inputs));
 }
 
+/**
+ * What kernels cannot show and the graph does: who made each op (a module or a function call)
+ * and the model's batch where an op's dim 0 is not it, as the plan gives the analytic ops.
+ */
+function withCallAttrs(ops: readonly Op[], modules: readonly NodeGroup[], index: GraphIndex): Op[] {
+  const planned = new Map(modules.map((m) => [m.name, planModule(index, m)?.attrs ?? {}]));
+  return ops.map((op) => {
+    const { origin, batch } = planned.get(op.name) ?? {};
+    return { ...op, attrs: { ...op.attrs, ...(origin !== undefined && { origin }), ...(batch !== undefined && { batch }) } };
+  });
+}
+
 export type FileMeasurement = Measurement | { skipped: string };
 
 export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<FileMeasurement> {
@@ -80,13 +92,14 @@ async function measureOn(executor: GraphExecutor, inferred: InferredGraph, optio
       total: executor.modules.length,
       onProgress: options.onProgress,
     });
-    const { ops, unrecognised, between } = readPass(pass, {
+    const { ops: read, unrecognised, between } = readPass(pass, {
       facts: (m) => facts.get(m) as LayerFacts,
       label: (m) => `${m.name} (${m.main.name})`,
       // A softmax over a middle axis moves it last and back, a class token is tiled to the batch: layout, as between modules.
       layout: (k) => k.name === 'Transpose' || k.name === 'Tile',
     });
     for (const k of between) if (!LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
+    const ops = withCallAttrs(read, executor.modules, index);
     const backward = options.training === true ? await measureBackward(executor, inputs, ops, facts, options.onProgress) : undefined;
     const latency = options.timing === undefined ? undefined : timeRuns(forward, options.timing, options.onProgress);
     return { backend, ops, unrecognised, ...(latency && { latency }), ...(backward && { backward }) };

@@ -2,6 +2,7 @@
 // exporters emit (Shape, Gather, Concat, ... on int64) is folded to constants on the way.
 import { UsageError } from '../../errors';
 import { resolveInputs } from './inputs';
+import type { OriginRule } from './origins';
 import { executionOrder } from './order';
 import { SHAPE_RULES } from './rules';
 import { ShapeProblem, type TensorInfo } from './tensor-info';
@@ -18,6 +19,8 @@ export interface InferredGraph {
   unknown: readonly GraphNode[];
   inputShapes: ReadonlyMap<string, readonly number[]>;
   notes: readonly string[];
+  /** `--origin` entries: which layers a module or a function made, where the scope names mislead (model/graph/origins). */
+  origins?: readonly OriginRule[];
 }
 
 const isDefaultDomain = (node: GraphNode): boolean => node.domain === '';

@@ -5,6 +5,7 @@ import { fusedModule, type GroupDraft } from './fusions';
 import { GraphIndex } from './graph-index';
 import type { InferredGraph } from './infer';
 import { opNames } from './names';
+import { groupOrigins, type Called } from './origins';
 import type { GraphNode } from './types';
 
 /** Ops that only relabel or select data: views in PyTorch, no cost under any convention. */
@@ -25,6 +26,8 @@ export interface NodeGroup extends GroupDraft {
   name: string;
   /** The modules whose outputs it reads (looking through views), `input` for a graph input. */
   reads: readonly string[];
+  /** Whether a module or a function call made it, and how seprof knows (model/graph/origins). */
+  called: Called;
 }
 
 /** Both derivations, the SE finder and --add-se group the same graph: once. */
@@ -49,6 +52,7 @@ function groupModules(g: InferredGraph): NodeGroup[] {
     drafts.push(draft);
   }
   const names = opNames(drafts.map((d) => d.main));
+  const called = groupOrigins(g.graph.nodes, drafts, names, g.origins);
   // Which module's output each tensor is, through views: what a module reads.
   const source = new Map<string, string>(g.graph.inputs.map((i) => [i.name, 'input']));
   const moduleOf = new Map(drafts.flatMap((d) => d.nodes.map((n) => [n, d] as const)));
@@ -64,6 +68,6 @@ function groupModules(g: InferredGraph): NodeGroup[] {
   return drafts.map((d) => {
     const inputs = d.nodes.flatMap((n) => n.inputs).filter((t) => t !== '' && !index.isConstant(t));
     const reads = [...new Set(inputs.map((t) => source.get(t)).filter((s): s is string => s !== undefined && s !== names.get(d.main)))];
-    return { ...d, name: names.get(d.main) as string, reads };
+    return { ...d, name: names.get(d.main) as string, reads, called: called.get(d) as Called };
   });
 }

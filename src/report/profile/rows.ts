@@ -38,10 +38,15 @@ function extrasOf(members: readonly LayerCounts[], { times, backward }: PerLayer
   };
 }
 
+/** An op's kind as the table shows it: `F.avg_pool` when a function made it, `x.softmax` a tensor method (model files). */
+export function opLabel(op: LayerCounts['op']): string {
+  return op.attrs.origin === 'function' ? `F.${op.kind}` : op.attrs.origin === 'method' ? `x.${op.kind}` : op.kind;
+}
+
 export function layerRows(layers: readonly LayerCounts[], perLayer: PerLayer = {}): Row[] {
   return layers.map((layer) => {
     const { op, counts } = layer;
-    return { name: op.name, depth: 0, what: op.kind, outputShape: op.outputShape, params: op.params, counts, ...extrasOf([layer], perLayer) };
+    return { name: op.name, depth: 0, what: opLabel(op), outputShape: op.outputShape, params: op.params, counts, ...extrasOf([layer], perLayer) };
   });
 }
 
@@ -64,7 +69,7 @@ export function treeRows(layers: readonly LayerCounts[], maxDepth: number, perLa
     return {
       name,
       depth,
-      what: leaf && members.length === 1 && last !== undefined ? last.op.kind : `${members.length} ops`,
+      what: leaf && members.length === 1 && last !== undefined ? opLabel(last.op) : `${members.length} ops`,
       outputShape: last?.op.outputShape ?? [],
       params: totals.params,
       counts: totals.counts,
