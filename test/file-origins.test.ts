@@ -30,9 +30,12 @@ const windowRows = 32n * 16n; // the Linear's rows
 const scores = 32n * 16n * 16n; // q @ q^T, what both softmaxes read
 
 describe('functions and modules by scope names, counted as thop and ptflops count them', () => {
-  it.each(peers.files)('%s: thop, fvcore, ptflops and ptflops-aten equal the real peers (x.softmax named by --origin)', async (file) => {
+  it.each(peers.files)('%s: params, thop, fvcore, ptflops and ptflops-aten equal the real peers (x.softmax named by --origin)', async (file) => {
     const result = await profile({ file: join(DIR, file), origin: ['attn.softmax_1=method'] });
     const { counts } = result.totals;
+    // The conv called twice is one parameter: its 8x8x1x1 weight and 8 biases once.
+    expect(result.layers.filter((l) => l.op.name.startsWith('shared')).map((l) => l.op.params)).toEqual([64n + 8n, 0n]);
+    expect(result.totals.params).toBe(BigInt(peers.params));
     expect({ thop: counts.thop, fvcore: counts.fvcore, ptflops: counts.ptflops, 'ptflops-aten': counts['ptflops-aten'] }).toEqual({
       thop: BigInt(peers.thop),
       fvcore: BigInt(peers.fvcore),
@@ -126,5 +129,50 @@ describe('functions and modules by scope names, counted as thop and ptflops coun
     const plain = await profile({ file: bare });
     expect(plain.layers.map((l) => l.op.attrs.origin)).toEqual([undefined, undefined]);
     expect(plain.file?.notes.join('\n')).toMatch(/node names carry no module scopes[^\n]*every op is taken as a module's/);
+  });
+});
+
+describe('params are what PyTorch calls parameters', () => {
+  const f32 = (n: number): Uint8Array => new Uint8Array(4 * n);
+  const write = (name: string, model: Parameters<typeof encodeModel>[0]): string => {
+    const path = join(mkdtempSync(join(tmpdir(), 'seprof-params-')), name);
+    writeFileSync(path, encodeModel(model));
+    return path;
+  };
+
+  it('an initializer the exporter folded (onnx:: name) read as an operand is a constant, shown; one PyTorch named (a layer-scale gamma) is params', async () => {
+    const file = write('constants.onnx', {
+      nodes: [
+        { op: 'Add', inputs: ['x', 'onnx::Add_7'], outputs: ['a'], name: '/Add' },
+        { op: 'Mul', inputs: ['a', 'block.gamma'], outputs: ['y'], name: '/block/Mul' },
+      ],
+      initializers: [{ name: 'onnx::Add_7', dims: [1, 8, 4, 4], rawData: f32(128) }, { name: 'block.gamma', dims: [1, 8, 1, 1], rawData: f32(8) }],
+    });
+    const result = await profile({ file, measure: true, backend: 'cpu' });
+    expect(result.layers.map((l) => [l.op.name, l.op.params])).toEqual([['add', 0n], ['block', 8n]]);
+    expect(result.file?.notes.join('\n')).toMatch(/constants, not params: [^\n]*onnx::Add_7 \(1x8x4x4\)/);
+    expect(result.check.status).toBe('match');
+  });
+
+  it("equal biases the exporter merged (squeezenet's, through Identity) stay each conv's own; one weight read by two convs is counted once", async () => {
+    const conv = (name: string, x: string, w: string, b: string, y: string) => ({ op: 'Conv', inputs: [x, w, b], outputs: [y], name });
+    const file = write('shared.onnx', {
+      nodes: [
+        { op: 'Identity', inputs: ['c1.bias'], outputs: ['c2.bias'], name: 'Identity_0' },
+        conv('/c1/Conv', 'x', 'c1.weight', 'c1.bias', 'a'),
+        conv('/c2/Conv', 'a', 'c2.weight', 'c2.bias', 'b'),
+        conv('/c1_1/Conv', 'b', 'c1.weight', 'c1.bias', 'y'),
+      ],
+      initializers: [
+        { name: 'c1.weight', dims: [8, 8, 1, 1], rawData: f32(64) },
+        { name: 'c2.weight', dims: [8, 8, 1, 1], rawData: f32(64) },
+        { name: 'c1.bias', dims: [8], rawData: f32(8) },
+      ],
+    });
+    const result = await profile({ file, measure: true, backend: 'cpu' });
+    // PyTorch: c1 (64 + 8) and c2 (64 + 8); c1 called again adds nothing.
+    expect(result.layers.map((l) => [l.op.name, l.op.params])).toEqual([['c1', 72n], ['c2', 72n], ['c1_1', 0n]]);
+    expect(result.file?.notes.join('\n')).toMatch(/params once, where first read[^\n]*c1\.weight \(64\) in c1, read again by c1_1, c1\.bias \(8\) in c1, read again by c1_1/);
+    expect(result.check.status).toBe('match');
   });
 });

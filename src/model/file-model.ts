@@ -9,7 +9,7 @@ import { nodeGroups } from './graph/node-groups';
 import { parseOriginRules, unmatchedRule } from './graph/origins';
 import { findSeBlocks, type SeBlock } from './graph/se-blocks';
 import type { Graph } from './graph/types';
-import { originNotes } from './kinds/plan';
+import { planNotes } from './kinds/plan';
 import { readModelFile } from './model-file';
 
 export interface FileRequest {
@@ -58,7 +58,7 @@ export function openFileModel(request: FileRequest): FileModel {
     seBlocks = [];
   }
   if (origins.length > 0) inferred = { ...inferred, origins };
-  inferred = { ...inferred, notes: [...inferred.notes, ...originNotes(inferred)] };
+  inferred = { ...inferred, notes: [...inferred.notes, ...planNotes(inferred)] };
   const model = { inferred, seBlocks };
   models.set(key, model);
   return model;

@@ -7,7 +7,7 @@ import type { InferredGraph } from '../../model/graph/infer';
 import type { NodeGroup } from '../../model/graph/node-groups';
 import { KINDS } from '../../model/kinds';
 import { VIEW_KERNELS, type LayerFacts } from '../../model/kinds/kernel-reading';
-import { planModule } from '../../model/kinds/plan';
+import { planModule, repeatedParams } from '../../model/kinds/plan';
 import { fileRequest, type FileSpec } from '../../model/spec';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
 import type { Op } from '../ops';
@@ -29,7 +29,8 @@ function factsOf(executor: GraphExecutor, index: GraphIndex, m: NodeGroup): Laye
   const { params, buffers } = executor.moduleWeights(m);
   const planned = planModule(index, m);
   const told = planned === undefined ? {} : (KINDS[planned.kind].facts?.(index, m) ?? {});
-  return { ...told, name: m.name, params, buffers, reads: m.reads };
+  // The executor reads a weight per reading node; a weight an earlier module read is counted there, as the plan counts it.
+  return { ...told, name: m.name, params: params - repeatedParams(index, m), buffers, reads: m.reads };
 }
 
 /** Each module's backward kernels read into counts, the whole graph's extra Adds as the gradient sums. */
