@@ -64,14 +64,15 @@ function seNodes(path: string, x: string, channels: number, options: SeOptions):
   };
 }
 
-/** SE inserted after each named layer (as in the table) or node (by its name in the file). */
+/** SE inserted after each named layer (as in the table), module path (a container: after its last layer) or node (by its name in the file). */
 export function withSeAfter(g: InferredGraph, targets: readonly string[], options: SeOptions): Graph {
   const modules = nodeGroups(g);
   let nodes = [...g.graph.nodes];
   let outputs = [...g.graph.outputs];
   const initializers = new Map(g.graph.initializers);
   for (const target of targets) {
-    const m = modules.find((x) => x.name === target) ?? modules.find((x) => x.nodes.some((n) => n.name === target));
+    // A module path that holds several layers (a container: `features.2.block.0`, conv and activation) means its last layer's output.
+    const m = modules.find((x) => x.name === target) ?? modules.find((x) => x.nodes.some((n) => n.name === target)) ?? modules.findLast((x) => x.name.startsWith(`${target}.`));
     const node = g.order.find((n) => n.name === target);
     if (m === undefined && node === undefined) {
       throw new UsageError(`--add-se: the model has no layer or node '${target}' (use a layer name from the table, e.g. '${modules[0]?.name}', or a node name from the file)`);
@@ -79,7 +80,7 @@ export function withSeAfter(g: InferredGraph, targets: readonly string[], option
     const x = m?.output ?? (node?.outputs[0] as string);
     const shape = g.tensors.get(x)?.shape ?? [];
     if (shape.length !== 4) throw new UsageError(`--add-se: '${target}' outputs [${shape.join(', ')}], not an N x C x H x W feature map`);
-    const se = seNodes((m?.name ?? target).replace(/\//g, '.').replace(/^\./, ''), x, shape[1] as number, options);
+    const se = seNodes((m === undefined || !m.name.startsWith(`${target}.`) ? (m?.name ?? target) : target).replace(/\//g, '.').replace(/^\./, ''), x, shape[1] as number, options);
     for (const w of se.weights) initializers.set(w.name, w);
     ({ nodes, outputs } = rewire(nodes, outputs, x, se.output));
     nodes.push(...se.nodes);
