@@ -13,7 +13,7 @@ const SLOW = [
   'exactness', 'fuzz', 'graph-executor', 'io-hardening', 'kernels-scale', 'layers-model', 'measurement-quality',
   'file-kernel-fallback', 'memory-guard', 'networks', 'op-kinds', 'package', 'past-2-53-cli', 'progress', 'report', 'report-set',
   'se-measured', 'se-placement', 'se-variants', 'sweep', 'timing-opt-in', 'training-measured',
-  'training-networks', 'wasm-gradients', 'zoo', 'api', 'schemas', 'outputs-compose', 'file-transformer-measured', 'file-training-measured', 'file-attention-measured', 'file-vit-tokens', 'file-origins',
+  'training-networks', 'wasm-gradients', 'zoo', 'api', 'schemas', 'outputs-compose', 'file-transformer-measured', 'file-training-measured', 'file-attention-measured', 'file-vit-tokens', 'file-origins', 'file-einsum',
 ].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({

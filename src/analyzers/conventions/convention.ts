@@ -116,6 +116,23 @@ export const matmulMacs = (op: Op): bigint => out(op) * contractedSize(op);
  */
 export const leftTimesWidth = (op: Op): bigint => inp(op) * BigInt(dim(rightOperand(op), -1));
 
+/** An einsum's letters with their sizes, from its equation and operands. */
+function einsumLetters(op: Op): { sizes: Map<string, bigint>; contracted: boolean } {
+  const [lhs = '', output = ''] = (op.attrs.equation ?? '').split('->');
+  const sizes = new Map<string, bigint>();
+  lhs.split(',').forEach((operand, i) => [...operand].forEach((letter, axis) => {
+    const d = BigInt(dim(op.inputShapes[i] ?? [], axis));
+    if ((sizes.get(letter) ?? 1n) === 1n) sizes.set(letter, d);
+  }));
+  return { sizes, contracted: [...sizes.keys()].some((letter) => !output.includes(letter)) };
+}
+
+/** An einsum's multiply-accumulates: P, the product of every letter's size (each output element sums over the contracted letters). */
+export const einsumMacs = (op: Op): bigint => [...einsumLetters(op).sizes.values()].reduce((n, d) => n * d, 1n);
+
+/** Whether the einsum sums over a letter (an inner product), not only multiplies. */
+export const einsumContracts = (op: Op): boolean => einsumLetters(op).contracted;
+
 /** Elements of the output that get a bias added (0 without bias). */
 export function biasAdds(op: Op): bigint {
   return op.attrs.bias ? out(op) : 0n;

@@ -60,6 +60,7 @@ export const ptflops: Convention<'ptflops'> = {
       () => 0n,
       leftTimesWidth,
     ),
+    einsum: unsupported('torch.einsum is not patched (pytorch_engine.py:348-456): 0'),
     layernorm: hooks('module: numel(in) per image, affine or not (nn.LayerNorm: bn_flops_counter_hook, pytorch_ops.py:304, 51-57; F.layer_norm is not patched)', inp),
     // The nn.Upsample hook reads output[0], one sample, and is then divided by B like every module
     // hook: numel(out) / B^2, exact while B divides C*H*W (else floored here, ptflops floors the sum).

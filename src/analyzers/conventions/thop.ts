@@ -46,6 +46,7 @@ export const thop: Convention<'thop'> = {
       '2 * numel(in), doubled when elementwise_affine (nn.LayerNorm: count_normalization, thop/profile.py:32, basic_hooks.py:60-69, calc_func.py:43-45)',
       (op) => (op.attrs.affine ? 4n : 2n) * inp(op),
     ),
+    einsum: unsupported('torch.einsum is functional: invisible to module hooks (thop/profile.py:21-66): zero ops'),
     matmul: unsupported('torch.matmul, torch.bmm and @ are functional: invisible to module hooks, and thop 0.1.1 patches no function (thop/profile.py:21-66): zero ops'),
   }),
   backward: forwardOnly('counts module forward hooks: no backward pass'),

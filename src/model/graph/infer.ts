@@ -47,7 +47,9 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
         outputs = rule({ node, inputs, opset: graph.opset });
       } catch (error) {
         if (!(error instanceof ShapeProblem)) throw error;
-        throw new UsageError(`${graph.source}: node '${node.name}' (${node.opType}): ${error.message}`);
+        const cause = unknownAncestor(node, tensors, graph, new Set(unknown));
+        const traced = cause === undefined ? '' : ` (traced to node '${cause.name}' (${cause.opType}), an op seprof has no shape rule for: its output's values are not known)`;
+        throw new UsageError(`${graph.source}: node '${node.name}' (${node.opType}): ${error.message}${traced}`);
       }
     }
     node.outputs.forEach((name, i) => {
@@ -58,4 +60,25 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
   }
   if (unknown.length > 0) notes.push(`output shapes of ops seprof does not know are assumed equal to their first input's`);
   return { graph, order, tensors, folded, unknown, inputShapes: shapes, notes };
+}
+
+/**
+ * The op without a shape rule a failing node's unknown values come from, if any: a refusal names
+ * the node that caused it (a Mod seprof could not fold), not only the innocent reader (a Pad).
+ */
+function unknownAncestor(node: GraphNode, tensors: ReadonlyMap<string, TensorInfo>, graph: Graph, unknown: ReadonlySet<GraphNode>): GraphNode | undefined {
+  const producers = new Map(graph.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const seen = new Set<GraphNode>();
+  const walk = (n: GraphNode): GraphNode | undefined => {
+    for (const input of n.inputs) {
+      const producer = producers.get(input);
+      if (producer === undefined || seen.has(producer) || tensors.get(input)?.values !== undefined) continue;
+      seen.add(producer);
+      if (unknown.has(producer)) return producer;
+      const found = walk(producer);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return walk(node);
 }

@@ -2,6 +2,7 @@
 // (Shape, Gather, Unsqueeze, Concat, Slice, ...), folded to constants.
 import { axisOf, broadcast, count, fail, safeDim, type TensorInfo } from '../tensor-info';
 import { attrInt, attrInts, DTYPE, type Values } from '../types';
+import { letterSizes, parseEinsum } from '../einsum-equation';
 import { constantInts, need, type RuleInput, type ShapeRule } from './rule';
 
 const FOLD_LIMIT = 4096n;
@@ -262,6 +263,18 @@ export const gemm: ShapeRule = (x) => {
   const [kb, n] = attrInt(x.node, 'transB', 0n) === 1n ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (k !== kb) fail(`inner dimensions ${k} and ${kb} differ`);
   return [{ shape: [m as number, n as number], dtype: a.dtype }];
+};
+
+/** Einsum: the output's letters sized from the operands (no ellipsis). */
+export const einsum: ShapeRule = (x) => {
+  const attr = x.node.attrs.get('equation');
+  const equation = attr?.kind === 'string' ? attr.value : fail('has no equation');
+  const eq = parseEinsum(equation);
+  if (typeof eq === 'string') fail(`equation '${equation}': ${eq} is not read`);
+  const shapes = x.inputs.map((_, i) => need(x, i).shape);
+  const sizes = letterSizes(eq, shapes);
+  if (sizes === undefined) fail(`equation '${equation}' does not fit the operands [${shapes.map((s) => s.join(', ')).join('], [')}]`);
+  return [{ shape: [...eq.output].map((c) => sizes.get(c) as number), dtype: need(x, 0).dtype }];
 };
 
 export const matmul: ShapeRule = (x) => {
