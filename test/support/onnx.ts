@@ -16,6 +16,8 @@ export interface ModelSpec {
   nodes: NodeSpec[];
   initializers?: { name: string; dims: number[]; dataType?: number; rawData?: Uint8Array; int64Data?: number[] }[];
   outputs?: string[];
+  /** The model's metadata_props (a YOLO export's `stride`). */
+  metadata?: { key: string; value: string }[];
 }
 
 export function encodeModel(spec: ModelSpec): Uint8Array {
@@ -24,6 +26,7 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
     irVersion: 8,
     producerName: 'seprof tests',
     opsetImport: [{ domain: '', version: spec.opset ?? 13 }],
+    metadataProps: spec.metadata ?? [],
     graph: {
       name: 'g',
       node: spec.nodes.map((n, i) => ({ name: n.name ?? `n${i}`, opType: n.op, input: n.inputs, output: n.outputs, attribute: n.attrs ?? [] })),

@@ -52,7 +52,7 @@ function groupModules(g: InferredGraph): NodeGroup[] {
     drafts.push(draft);
   }
   const names = opNames(drafts.map((d) => d.main));
-  const called = groupOrigins(g.graph.nodes, drafts, names, g.origins);
+  const called = groupOrigins(g.graph.nodes, drafts, names, g.origins, g.graph.stride !== undefined);
   // Which module's output each tensor is, through views: what a module reads.
   const source = new Map<string, string>(g.graph.inputs.map((i) => [i.name, 'input']));
   const moduleOf = new Map(drafts.flatMap((d) => d.nodes.map((n) => [n, d] as const)));

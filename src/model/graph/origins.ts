@@ -24,8 +24,12 @@ interface GroupDraft {
 export const ORIGINS = ['module', 'function', 'method'] as const;
 export type Origin = (typeof ORIGINS)[number];
 
-/** How the origin was decided: the exporter's scope names, an `--origin` entry, or no scope names to read (assumed a module). */
-export type OriginEvidence = 'scope' | 'option' | 'no scope';
+/**
+ * How the origin was decided: the exporter's scope names, an `--origin` entry, no scope names to
+ * read (assumed a module), or a YOLO export's DFL (its metadata names a stride; YOLOv9's and
+ * Ultralytics' DFL calls `x.softmax(1)`, a tensor method).
+ */
+export type OriginEvidence = 'scope' | 'option' | 'no scope' | 'yolo dfl';
 
 export interface Called {
   origin: Origin;
@@ -86,6 +90,7 @@ export function groupOrigins(
   groups: readonly GroupDraft[],
   names: ReadonlyMap<GraphNode, string>,
   overrides: readonly OriginRule[] = [],
+  yolo = false,
 ): Map<GroupDraft, Called> {
   const parents = new Set<string>();
   for (const node of allNodes) {
@@ -102,9 +107,12 @@ export function groupOrigins(
   const called = new Map<GroupDraft, Called>();
   for (const g of groups) {
     const scope = scopeOf(g.main);
-    const inferred: Called = scope === undefined
-      ? { origin: 'module', by: 'no scope' }
-      : { origin: !parents.has(scope) && perScope.get(scope) === 1 ? 'module' : 'function', by: 'scope' };
+    const dfl = yolo && g.main.opType === 'Softmax' && /^dfl\d*$/.test(scope?.split('/').at(-1) ?? '');
+    const inferred: Called = dfl
+      ? { origin: 'method', by: 'yolo dfl' }
+      : scope === undefined
+        ? { origin: 'module', by: 'no scope' }
+        : { origin: !parents.has(scope) && perScope.get(scope) === 1 ? 'module' : 'function', by: 'scope' };
     const rule = overrides.findLast((r) => ruleMatches(r, g, names.get(g.main) ?? ''));
     called.set(g, rule === undefined ? inferred : { origin: rule.origin, by: 'option' });
   }

@@ -71,6 +71,8 @@ export function planNotes(g: InferredGraph): string[] {
     const count = byScope.length === 1 ? '1 op was' : `${byScope.length} ops were`;
     notes.push(`${count} made by a function called in a module's forward, not by a module of its own, as the exporter's scope names show (${first.main.name}: in the scope of a module with submodules or other ops): thop counts them 0, ptflops only the functions it patches, once (shown F.KIND; --origin LAYER=module says otherwise): ${listed(byScope.map((m) => m.name))}`);
   }
+  const dfl = groups.filter((m) => m.called.by === 'yolo dfl').map((m) => m.name);
+  if (dfl.length > 0) notes.push(`a YOLO export (its metadata names a stride): the DFL's softmax is YOLO's x.softmax(1), a tensor method, 0 in thop and ptflops (--origin LAYER=function says otherwise): ${listed(dfl)}`);
   for (const origin of ORIGINS) {
     const set = groups.filter((m) => m.called.by === 'option' && m.called.origin === origin).map((m) => m.name);
     if (set.length > 0) notes.push(`--origin: ${listed(set)} counted as made by a ${origin === 'method' ? 'tensor method (x.softmax(1): 0 in thop and ptflops)' : origin === 'function' ? 'function (F.relu: 0 in thop, its patched function in ptflops)' : 'module (nn.ReLU: its hook in thop and ptflops)'}`);
