@@ -44,6 +44,9 @@ function weightSpecs(json: Record<string, unknown>, path: string): WeightSpec[] 
       if (!isObject(w) || typeof w['name'] !== 'string' || !Array.isArray(w['shape']) || !w['shape'].every((d) => Number.isSafeInteger(d) && d >= 0)) {
         throw new UsageError(`${path}: weight ${i} of manifest group ${g} needs a name and a shape of whole numbers`);
       }
+      if (w['quantization'] !== undefined) {
+        throw new UsageError(`${path}: weight '${w['name']}' is quantized: seprof does not read quantized weights (convert the model without --quantize_* to profile it)`);
+      }
       const dtype = typeof w['dtype'] === 'string' ? w['dtype'] : 'float32';
       const length = Number(w['shape'].reduce((k: bigint, d: number) => k * BigInt(d), 1n) * BigInt(BYTES[dtype] ?? 4));
       const spec = { name: w['name'], shape: w['shape'] as number[], dtype, at: { paths, offset, length } };
@@ -64,6 +67,7 @@ function checkWeightFiles(paths: unknown[], path: string): string[] {
     }
     const full = resolve(dirname(path), file);
     if (!existsSync(full)) throw new UsageError(`${path}: weight file '${file}' not found`);
+    if (!statSync(full).isFile()) throw new UsageError(`${path}: weight file '${file}' is not a file`);
     return full;
   });
 }

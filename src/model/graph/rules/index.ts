@@ -1,5 +1,5 @@
 // The shape rule of every ONNX op seprof reads, keyed by op type (default domain).
-import { broadcasting, cast, sameShape } from './elementwise';
+import { broadcasting, cast, perChannel, sameShape, sameShapeOnAxis } from './elementwise';
 import type { ShapeRule } from './rule';
 import { conv, convTranspose, globalPool, pad, pool, resize } from './spatial';
 import * as t from './tensor';
@@ -7,9 +7,8 @@ import * as t from './tensor';
 export type { RuleInput, ShapeRule } from './rule';
 
 const UNARY = [
-  'Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Selu', 'Celu', 'Gelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Softmax', 'LogSoftmax',
-  'Clip', 'Mish', 'Softplus', 'Softsign', 'Erf', 'Exp', 'Log', 'Reciprocal', 'BatchNormalization',
-  'InstanceNormalization', 'LayerNormalization', 'GroupNormalization', 'LRN',
+  'Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Selu', 'Celu', 'Gelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh',
+  'Clip', 'Mish', 'Softplus', 'Softsign', 'Erf', 'Exp', 'Log', 'Reciprocal', 'GroupNormalization', 'LRN',
 ] as const;
 const BINARY = [
   'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Mod', 'Max', 'Min', 'Sum', 'Mean', 'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual',
@@ -19,6 +18,8 @@ const BINARY = [
 export const SHAPE_RULES: ReadonlyMap<string, ShapeRule> = new Map<string, ShapeRule>([
   ...UNARY.map((op) => [op, sameShape] as const),
   ...BINARY.map((op) => [op, broadcasting] as const),
+  ...['Softmax', 'LogSoftmax', 'LayerNormalization'].map((op) => [op, sameShapeOnAxis] as const),
+  ...['BatchNormalization', 'InstanceNormalization'].map((op) => [op, perChannel] as const),
   ['Cast', cast],
   ['Conv', conv],
   ['ConvTranspose', convTranspose],
