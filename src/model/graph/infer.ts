@@ -85,7 +85,7 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
       } catch (error) {
         if (!(error instanceof ShapeProblem)) throw error;
         const cause = unknownAncestor(node, tensors, graph, new Set(unknown));
-        const traced = cause === undefined ? '' : ` (traced to node '${cause.name}' (${cause.opType}), an op seprof has no shape rule for: its output's values are not known)`;
+        const traced = cause === undefined ? '' : ` (traced to node '${cause.name}' (${cause.opType}), an op seprof has no shape rule for: its output's shape was assumed and its values are unknown)`;
         throw new UsageError(`${graph.source}: node '${node.name}' (${node.opType}): ${error.message}${traced}`);
       }
     }
