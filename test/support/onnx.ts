@@ -15,6 +15,8 @@ export interface NodeSpec {
 
 export interface ModelSpec {
   opset?: number;
+  /** producer_name (default: seprof tests). */
+  producer?: string;
   input?: { name: string; dims: (number | string)[] };
   /** More graph inputs after `input`. */
   moreInputs?: { name: string; dims: (number | string)[] }[];
@@ -28,6 +30,9 @@ export interface ModelSpec {
     floatData?: number[];
     /** External data (`location`, `offset`, `length`); sets data_location to EXTERNAL. */
     external?: Record<string, string>;
+    /** External data entries as written, and data_location, for files an exporter would not write. */
+    externalData?: { key: string; value: string }[];
+    dataLocation?: number;
   }[];
   outputs?: string[];
   /** The model's metadata_props (a YOLO export's `stride`). */
@@ -38,7 +43,7 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
   const input = spec.input ?? { name: 'x', dims: [1, 8, 4, 4] };
   const message = modelProtoType().fromObject({
     irVersion: 8,
-    producerName: 'seprof tests',
+    producerName: spec.producer ?? 'seprof tests',
     opsetImport: [{ domain: '', version: spec.opset ?? 13 }, ...[...new Set(spec.nodes.flatMap((n) => (n.domain ? [n.domain] : [])))].map((domain) => ({ domain, version: 1 }))],
     metadataProps: spec.metadata ?? [],
     graph: {

@@ -1,8 +1,9 @@
 // Initializers and constant tensors: dims always, values only for small inline tensors
 // (the ones shape arithmetic reads). Weights are validated by length, never copied.
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, isAbsolute, normalize, sep } from 'node:path';
 import { readFailure, UsageError } from '../../errors';
+import { realPathInside } from '../../fs/inside';
 import { DTYPE, type Initializer, type Values } from '../graph/types';
 import type { Int64, TensorProto } from './schema';
 
@@ -89,13 +90,15 @@ function checkExternal(t: TensorProto, modelPath: string, bytes: bigint): Initia
   if (isAbsolute(location) || normalize(location).split(sep).includes('..')) {
     throw new UsageError(`${modelPath}: initializer '${t.name}' points outside the model's folder: '${location}'`);
   }
-  const path = resolve(dirname(modelPath), location);
   const offset = byteCount(entry('offset'), 'offset', 0n, t.name, modelPath);
   const length = byteCount(entry('length'), 'length', bytes, t.name, modelPath);
   if (length !== bytes && bytes > 0n) {
     throw new UsageError(`${modelPath}: initializer '${t.name}' has external data of length ${length} bytes; its dims need ${bytes}`);
   }
-  if (!existsSync(path)) return { kind: 'missing', location };
+  const path = realPathInside(dirname(modelPath), location);
+  if (path === 'missing') return { kind: 'missing', location };
+  // Checked before its size is read: the "too short" message must tell nothing of a file outside.
+  if (path === 'outside') throw new UsageError(`${modelPath}: initializer '${t.name}' external data '${location}' leads outside the model's folder (a link)`);
   const stat = statSync(path);
   if (!stat.isFile()) throw new UsageError(`${modelPath}: external data '${location}' of initializer '${t.name}' is not a file`);
   if (offset + length > BigInt(stat.size)) {

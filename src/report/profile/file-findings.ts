@@ -6,6 +6,7 @@ import type { FileFindings, Profile, YoloSummary } from '../../analyzers/profile
 import { columnHeader } from '../columns';
 import { displayCount, withCommas, type CountStyle } from '../format';
 import { share } from './rows';
+import { oneLine } from '../text';
 
 const SE_HEAD = ['SE block', 'C', 'Hidden', 'r', 'Gate', 'Params'];
 
@@ -17,7 +18,7 @@ export function findingLines(file: FileFindings): string[] {
   }
   if (file.yolo !== undefined) lines.push(...yoloLines(file.yolo));
   if (file.seBlocks.length === 0) lines.push('SE blocks found: none');
-  return lines;
+  return lines.map(oneLine); // notes quote the model's node names
 }
 
 /** YOLO's summary figure, the plain twin's, and where it misstates what an SE block costs. */
