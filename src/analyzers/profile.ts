@@ -4,6 +4,7 @@ import { fileOps, type Unsupported } from './analytic/file-graph';
 import type { FanOut } from './backward/gradient-sums';
 import type { Training } from './backward/training';
 import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Check } from './check';
+import { yoloFigure, yoloShare, type YoloFigure } from './yolo-summary';
 import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
@@ -57,6 +58,17 @@ export interface FileFindings {
   free: number;
   notes: string[];
   seBlocks: SeShare[];
+  /** A YOLO export (its metadata names a stride): the GFLOPs of YOLO's model summary, and what it counts for SE. */
+  yolo?: YoloSummary;
+}
+
+export interface YoloSummary {
+  stride: number;
+  figure: YoloFigure;
+  /** The plain twin's: without its SE blocks, or as given when SE was added (--add-se). */
+  plain?: YoloFigure & { baseline: 'as-given' | 'without-se' };
+  /** Per SE block: FLOPs the summary counts for it, and 2 x its thop MACs at the image, per image. */
+  seBlocks: { where: string; summary: number; atImage: number }[];
 }
 
 export interface Profile {
@@ -201,7 +213,20 @@ function findingsOf(spec: FileSpec, layers: readonly LayerCounts[]): FileFinding
     for (const i of hit) inBlock[i]?.push(layer);
   }
   const seBlocks = blocks.map((block, i) => ({ block, totals: totalsOf(inBlock[i] ?? []) }));
-  return { unsupported, free, notes, seBlocks };
+  const stride = loadFileModel(fileRequest(spec)).inferred.graph.stride;
+  return { unsupported, free, notes, seBlocks, ...(stride !== undefined && { yolo: yoloSummary(spec, layers, seBlocks, inBlock, stride) }) };
+}
+
+function yoloSummary(spec: FileSpec, layers: readonly LayerCounts[], seBlocks: readonly SeShare[], inBlock: readonly LayerCounts[][], stride: number): YoloSummary {
+  const { height, width } = spec.input;
+  const plain = seBlocks.length === 0 ? undefined : plainTwin(spec);
+  const baseline = spec.addSe.length > 0 ? 'as-given' : 'without-se';
+  return {
+    stride,
+    figure: yoloFigure(layers, height, width, stride),
+    ...(plain !== undefined && { plain: { ...yoloFigure(analyticOps(plain).map(countLayer), height, width, stride), baseline } }),
+    seBlocks: seBlocks.map((b, i) => ({ where: b.block.where, ...yoloShare(inBlock[i] ?? [], height, width, stride) })),
+  };
 }
 
 /** `about 12.8 MB, above the memory budget of 4 MB`; in bytes when the rounded sizes would read alike. */

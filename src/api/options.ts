@@ -46,6 +46,8 @@ export interface ModelOptions {
   strict?: boolean;
   /** Model files: insert SE (with `reduction`, `bias`) after these layers or nodes. */
   addSe?: readonly string[];
+  /** Model files: `LAYER=module|function|method`, who made an op where the scope names mislead. */
+  origin?: readonly string[];
 }
 
 /** Whether and how to run the model in tfjs. */
@@ -102,6 +104,7 @@ const SPEC_KEYS: Record<keyof ModelOptions, 'switch' | 'value' | 'list'> = {
   input: 'list',
   strict: 'switch',
   addSe: 'list',
+  origin: 'list',
 };
 const MEASURE_KEYS: readonly (keyof MeasureOptions)[] = ['measure', 'backend', 'training', 'latency', 'runs', 'warmup', 'seLatency', 'seRounds', 'maxMemory'];
 

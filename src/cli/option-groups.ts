@@ -43,7 +43,8 @@ export const specOptions: OptionGroup = (command) =>
     .option('--file <path>', 'a model file: ONNX (opsets 11-21) or a TF.js LayersModel (model.json); also a bare first argument')
     .option('--input <NAME=shape>', '--file: input shapes, e.g. images=1x3x640x640 (comma-separated for several inputs)')
     .option('--strict', '--file: an op seprof cannot count is an error rather than counted as 0')
-    .option('--add-se <nodes>', '--file: insert SE (--reduction, --bias) after these layers or nodes, comma-separated (what-if)');
+    .option('--add-se <nodes>', '--file: insert SE (--reduction, --bias) after these layers or nodes, comma-separated (what-if)')
+    .option('--origin <LAYER=how>', "--file: who made these layers, where the exporter's scope names mislead: module, function (F.relu) or method (x.softmax()); LAYER may hold *, comma-separated");
 
 export const trainingOption: OptionGroup = (command) =>
   command.optionsGroup('Measuring and timing:').option('--training', 'add the backward pass: gradients with respect to the input and every weight');

@@ -10,6 +10,7 @@ import { conv2d } from './conv2d';
 import { convTranspose } from './conv-transpose';
 import { div } from './div';
 import { erf } from './erf';
+import { einsum } from './einsum';
 import { exp } from './exp';
 import { gelu } from './gelu';
 import { globalAvgPool } from './global-avg-pool';
@@ -67,6 +68,7 @@ export const KINDS: Readonly<Record<OpKind, OpKindDefinition>> = {
   exp,
   layernorm,
   matmul,
+  einsum,
 };
 
 export const KIND_ENTRIES = Object.entries(KINDS) as [OpKind, OpKindDefinition][];

@@ -33,6 +33,8 @@ export interface LayerFacts {
   rows?: Shape;
   /** A model file's product of two activations: its BatchMatMul is a matmul, on NCHW-ordered operands. */
   matmul?: true;
+  /** A model file's einsum: its BatchMatMul is the op, with this equation on these operands (NCHW). */
+  einsum?: { equation: string; operands: readonly Shape[] };
 }
 
 /** An op read from kernels, before the layer names it and gives it its weights. */

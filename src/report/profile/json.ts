@@ -43,7 +43,7 @@ export interface ProfileJson {
   tree?: object[];
   top?: { convention: string; layers: string[] };
   /** Model files: notes, ops counted as zero, SE blocks found and what they count. */
-  file?: { notes: string[]; unsupported: { opType: string; nodes: string[] }[]; freeNodes: number; seBlocks: object[] };
+  file?: { notes: string[]; unsupported: { opType: string; nodes: string[] }[]; freeNodes: number; seBlocks: object[]; yolo?: object };
 }
 
 function jsonCounts(counts: Counts): Record<string, number | string> {
@@ -117,6 +117,7 @@ export function profileJson(profile: Profile, { toolVersion, depth, top, columns
         unsupported: profile.file.unsupported,
         freeNodes: profile.file.free,
         seBlocks: profile.file.seBlocks.map(({ block, totals: t }) => ({ ...block, totals: jsonTotals(t) })),
+        ...(profile.file.yolo !== undefined && { yolo: profile.file.yolo }),
       },
     }),
     ...(top !== undefined && columns !== undefined && { top: { convention: columns[0], layers: topLayers(layers, columns[0], top).map((l) => l.op.name) } }),
