@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { analyticOps } from '../src/analyzers/analytic';
 import { compareLayers } from '../src/analyzers/check';
 import { countLayer } from '../src/analyzers/count';
-import { opsFromKernels, toNchw } from '../src/analyzers/measured/kernels';
+import { opsFromKernels } from '../src/analyzers/measured/kernels';
+import { nchwShape as toNchw } from '../src/model/kinds/kernel-reading';
 import { seSpec } from './support/grid';
 
 const ops = analyticOps(seSpec({ channels: 16, reduction: 4, height: 5, width: 5, batch: 2, bias: false }));

@@ -10,7 +10,7 @@ import { conventionOf, CONVENTIONS, countByRule, countOp } from '../src/analyzer
 import { makeOp } from '../src/analyzers/ops';
 import { profile } from '../src/index';
 import { inferShapes } from '../src/model/graph/infer';
-import { graphModules } from '../src/model/graph/modules';
+import { nodeGroups } from '../src/model/graph/node-groups';
 import { readModelFile } from '../src/model/model-file';
 import { encodeModel, type NodeSpec } from './support/onnx';
 
@@ -145,7 +145,7 @@ describe('transformer-style kinds: nn.GELU, torch.erf, torch.exp, nn.LayerNorm',
 describe('GELU and LayerNorm in ONNX files: spelled out (opset 13), LayerNormalization (17), Gelu (20)', () => {
   const FIXTURES = join(__dirname, 'fixtures', 'onnx');
   const groups = (file: string): Record<string, string[]> => {
-    const modules = graphModules(inferShapes(readModelFile(join(FIXTURES, file)), new Map()));
+    const modules = nodeGroups(inferShapes(readModelFile(join(FIXTURES, file)), new Map()));
     return Object.fromEntries(modules.map((m) => [m.name, m.nodes.map((n) => n.opType)]));
   };
 
@@ -206,7 +206,7 @@ describe('near misses stay the ops they are', () => {
   const kinds = (name: string, nodes: NodeSpec[], initializers: { name: string; dims: number[]; rawData: Uint8Array }[] = []): string[][] => {
     const path = join(tmp, `${name}.onnx`);
     writeFileSync(path, encodeModel({ input: { name: 'x', dims: [1, 4, 8] }, nodes, initializers, outputs: [nodes.at(-1)?.outputs[0] ?? 'y'] }));
-    return graphModules(inferShapes(readModelFile(path), new Map())).map((m) => m.nodes.map((n) => n.opType));
+    return nodeGroups(inferShapes(readModelFile(path), new Map())).map((m) => m.nodes.map((n) => n.opType));
   };
   const gelu = (divisor: number, half: number): NodeSpec[] => [
     constant('r', divisor), constant('one', 1), constant('h', half),

@@ -1,9 +1,9 @@
 // The gradient-kernel reader: costs from shapes, data moves free, nothing unknown dropped.
 import { describe, expect, it } from 'vitest';
-import { GRADIENT_SUMS } from '../src/analyzers/backward';
+import { GRADIENT_SUMS } from '../src/analyzers/ops';
 import { compareBackward } from '../src/analyzers/check';
 import { afterForward, gradientKernelCost, readBackward } from '../src/analyzers/measured/gradient-kernels';
-import type { KernelRecord } from '../src/analyzers/measured/kernels';
+import type { KernelRecord } from '../src/model/kinds/kernel-reading';
 
 const k = (name: string, inputShapes: number[][], outputShapes: number[][]): KernelRecord => ({ name, inputShapes, outputShapes });
 const facts = { name: 'layer', params: 0n, buffers: 0n };

@@ -4,10 +4,12 @@ import { fileOps, type Unsupported } from './analytic/file-graph';
 import type { FanOut } from './backward/gradient-sums';
 import type { Training } from './backward/training';
 import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Check } from './check';
+import { yoloFigure, yoloShare, type YoloFigure } from './yolo-summary';
 import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency, Timing } from './measured/timing';
+import { pairedCost, type PairPlan } from './measured/paired';
 import type { OnProgress } from './measured/progress';
 import { loadFileModel } from '../model/file-support';
 import { graphFanOuts } from '../model/graph/fan-outs';
@@ -15,6 +17,8 @@ import { livePeakBytes, madeBytes } from '../model/graph/schedule';
 import type { SeBlock } from '../model/graph/se-blocks';
 import { fileRequest, plainTwin, type FileSpec, type Spec } from '../model/spec';
 import { formatBytes } from '../parse';
+import { UsageError } from '../errors';
+import { seOpsByBlock, seTimeShare, type SeLatency } from './se-time';
 
 export interface Sizes {
   /** float32 bytes of the input batch. */
@@ -54,6 +58,17 @@ export interface FileFindings {
   free: number;
   notes: string[];
   seBlocks: SeShare[];
+  /** A YOLO export (its metadata names a stride): the GFLOPs of YOLO's model summary, and what it counts for SE. */
+  yolo?: YoloSummary;
+}
+
+export interface YoloSummary {
+  stride: number;
+  figure: YoloFigure;
+  /** The plain twin's: without its SE blocks, or as given when SE was added (--add-se). */
+  plain?: YoloFigure & { baseline: 'as-given' | 'without-se' };
+  /** Per SE block: FLOPs the summary counts for it, and 2 x its thop MACs at the image, per image. */
+  seBlocks: { where: string; summary: number; atImage: number }[];
 }
 
 export interface Profile {
@@ -76,6 +91,16 @@ export interface Profile {
     /** Median ms per layer, with `timing.perLayer`. */
     layerMs?: Record<string, number>;
   };
+  /** With `seLatency`: the model timed against its SE-free twin, or why it was not. */
+  seLatency?: SeLatency | { skipped: string };
+}
+
+/** How to time the model against its SE-free twin (`--se-latency`). */
+export interface SeLatencyPlan extends PairPlan {
+  /** Layer-by-layer passes for SE's share of the time. */
+  passes: number;
+  /** A model without a twin is refused (one profile); else its SE latency says it was skipped (a sweep's SE-only cases). */
+  requireTwin: boolean;
 }
 
 export interface ProfileOptions {
@@ -88,6 +113,8 @@ export interface ProfileOptions {
   onProgress?: OnProgress | undefined;
   /** Skip the measured run when it would need more bytes than this. */
   maxMemoryBytes?: bigint | undefined;
+  /** Time the model against its SE-free twin (`--se-latency`); absent, nothing of it is timed. */
+  seLatency?: SeLatencyPlan | undefined;
 }
 
 /** What a model file's schedule (model/graph/schedule) says of a pass over it. */
@@ -96,6 +123,11 @@ export interface FilePass {
   liveBytes: bigint;
   /** Every tensor a forward makes, none freed (`madeBytes`). */
   madeBytes: bigint;
+  /**
+   * Every initializer as tfjs holds it (4 bytes a value), counted or not: a weight of an op
+   * counted as 0, or one no op reads, is uploaded all the same. Undefined: as the params say.
+   */
+  weightBytes?: bigint | undefined;
 }
 
 /**
@@ -134,9 +166,10 @@ export function measuredRunBytes(
   { training = false, timed = false, file }: { training?: boolean; timed?: boolean; file?: FilePass | undefined } = {},
 ): bigint {
   const largest = largestActivationBytes;
-  if (training && file !== undefined) return 3n * (sizes.inputBytes + sizes.paramBytes) + TAPE_HOLDS * file.madeBytes;
+  const weights = file?.weightBytes !== undefined && file.weightBytes > sizes.paramBytes ? file.weightBytes : sizes.paramBytes;
+  if (training && file !== undefined) return 3n * (sizes.inputBytes + weights) + TAPE_HOLDS * file.madeBytes;
   if (training) return sizes.inputBytes + NETWORK_TAPE_HOLDS * (sizes.activationBytes + sizes.paramBytes) + largest;
-  if (file !== undefined) return 2n * sizes.paramBytes + file.liveBytes;
+  if (file !== undefined) return 2n * weights + file.liveBytes;
   const live = sizes.activationBytes < 3n * largest ? sizes.activationBytes : 3n * largest;
   return sizes.inputBytes + (timed ? 2n : 1n) * sizes.paramBytes + live + largest;
 }
@@ -170,11 +203,30 @@ function overheadOf(spec: Spec, totals: Totals): Overhead | undefined {
 
 function findingsOf(spec: FileSpec, layers: readonly LayerCounts[]): FileFindings {
   const { unsupported, free, notes, nodesOf } = fileOps(spec);
-  const seBlocks = loadFileModel(fileRequest(spec)).seBlocks.map((block) => {
-    const inBlock = layers.filter((l) => (nodesOf.get(l.op.name) ?? []).some((node) => block.nodes.includes(node)));
-    return { block, totals: totalsOf(inBlock) };
-  });
-  return { unsupported, free, notes, seBlocks };
+  const blocks = loadFileModel(fileRequest(spec)).seBlocks;
+  // Each layer to the blocks its nodes are in, in one pass: a search per block was quadratic (2,000 blocks: seconds).
+  const blocksOfNode = new Map<string, number[]>();
+  blocks.forEach((block, i) => block.nodes.forEach((node) => blocksOfNode.set(node, [...(blocksOfNode.get(node) ?? []), i])));
+  const inBlock: LayerCounts[][] = blocks.map(() => []);
+  for (const layer of layers) {
+    const hit = new Set((nodesOf.get(layer.op.name) ?? []).flatMap((node) => blocksOfNode.get(node) ?? []));
+    for (const i of hit) inBlock[i]?.push(layer);
+  }
+  const seBlocks = blocks.map((block, i) => ({ block, totals: totalsOf(inBlock[i] ?? []) }));
+  const stride = loadFileModel(fileRequest(spec)).inferred.graph.stride;
+  return { unsupported, free, notes, seBlocks, ...(stride !== undefined && { yolo: yoloSummary(spec, layers, seBlocks, inBlock, stride) }) };
+}
+
+function yoloSummary(spec: FileSpec, layers: readonly LayerCounts[], seBlocks: readonly SeShare[], inBlock: readonly LayerCounts[][], stride: number): YoloSummary {
+  const { height, width } = spec.input;
+  const plain = seBlocks.length === 0 ? undefined : plainTwin(spec);
+  const baseline = spec.addSe.length > 0 ? 'as-given' : 'without-se';
+  return {
+    stride,
+    figure: yoloFigure(layers, height, width, stride),
+    ...(plain !== undefined && { plain: { ...yoloFigure(analyticOps(plain).map(countLayer), height, width, stride), baseline } }),
+    seBlocks: seBlocks.map((b, i) => ({ where: b.block.where, ...yoloShare(inBlock[i] ?? [], height, width, stride) })),
+  };
 }
 
 /** `about 12.8 MB, above the memory budget of 4 MB`; in bytes when the rounded sizes would read alike. */
@@ -186,18 +238,42 @@ function memoryVersusBudget(needed: bigint, budget: bigint): string {
 
 function filePass(spec: FileSpec): FilePass {
   const { inferred } = loadFileModel(fileRequest(spec));
-  return { liveBytes: livePeakBytes(inferred), madeBytes: madeBytes(inferred) };
+  const weightBytes = [...inferred.graph.initializers.values()].reduce((sum, w) => sum + w.dims.reduce((n, d) => n * BigInt(d), FLOAT32_BYTES), 0n);
+  return { liveBytes: livePeakBytes(inferred), madeBytes: madeBytes(inferred), weightBytes };
 }
+
+/**
+ * What the process holds beside tfjs's tensors while a model file is measured: the runtime
+ * (Node and tfjs's wasm module: 86 MB at the peak of a small model's run here, with room for
+ * a large graph's objects) and each weight once on the host, in the file's bytes read whole
+ * or as read from its external data file. Without them a model of 784 MB of weights was
+ * estimated 1.4 GB and peaked at 2.4 GB; now it reads 2.5 GB (200 MB: 798 MB, peak 677 MB).
+ */
+const RUNTIME_BYTES = 192n * 2n ** 20n;
 
 /** A model file's gradient sums follow its graph: a view that computes reads its input as an op does. */
 function fileFanOuts(spec: FileSpec): FanOut[] {
   return graphFanOuts(loadFileModel(fileRequest(spec)).inferred);
 }
 
+/**
+ * Progress over the layers in the Check line's unit, the analytic layers: a pass steps through
+ * tfjs layers or graph modules, and some compute nothing counted (a view) or several ops (a
+ * fused conv and its activation). Its steps are scaled to the analytic count, which it ends on.
+ */
+function inAnalyticLayers(onProgress: OnProgress | undefined, layers: number): OnProgress | undefined {
+  if (onProgress === undefined) return undefined;
+  return (done, total, phase) =>
+    phase === 'layers measured' || phase === 'layer gradients' ? onProgress(total > 0 ? Math.floor((done * layers) / total) : layers, layers, phase) : onProgress(done, total, phase);
+}
+
 export async function profile(spec: Spec, options: ProfileOptions): Promise<Profile> {
   const layers = analyticOps(spec).map(countLayer);
   const totals = totalsOf(layers);
   const overhead = overheadOf(spec, totals);
+  if (options.seLatency?.requireTwin === true && overhead === undefined) {
+    throw new UsageError(`--se-latency times a model against its SE-free twin, and ${describeTwinless(spec)} has none`);
+  }
   // The backward pass's modules load only with --training.
   const training = options.training === true ? await import('./backward/training.js') : undefined;
   const backward = training?.analyticBackward(layers, spec.block === 'file' ? fileFanOuts(spec) : undefined);
@@ -211,17 +287,17 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
     ...(training && backward && { training: training.trainingOf(totals, backward) }),
   };
   if (!options.measure) return { ...base, check: skippedCheck('--no-measure', layers.length) };
-  const needed = measuredRunBytes(base.sizes, largestActivationBytes(layers), {
-    training: options.training === true,
-    timed: options.timing !== undefined,
-    file: spec.block === 'file' ? filePass(spec) : undefined,
-  });
-  if (options.maxMemoryBytes !== undefined && needed > options.maxMemoryBytes) {
-    return { ...base, check: skippedCheck(`it needs ${memoryVersusBudget(needed, options.maxMemoryBytes)} (--max-memory)`, layers.length) };
+  const filePassed = spec.block === 'file' ? filePass(spec) : undefined;
+  const needed = measuredRunBytes(base.sizes, largestActivationBytes(layers), { training: options.training === true, timed: options.timing !== undefined, file: filePassed });
+  // --max-memory bounds the process; the backend's own limit (assertFits) sees tfjs's tensors alone.
+  const processBytes = needed + (filePassed === undefined ? 0n : RUNTIME_BYTES + (filePassed.weightBytes ?? 0n));
+  if (options.maxMemoryBytes !== undefined && processBytes > options.maxMemoryBytes) {
+    return { ...base, check: skippedCheck(`it needs ${memoryVersusBudget(processBytes, options.maxMemoryBytes)} (--max-memory)`, layers.length) };
   }
 
   // tfjs costs a quarter of a second to import: only the measured path pays it.
   const { measure, MeasurementSkipped } = await import('./measured/index.js');
+  options = { ...options, onProgress: inAnalyticLayers(options.onProgress, layers.length) };
   let measurement;
   try {
     if (spec.block === 'file') {
@@ -245,5 +321,35 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   }
   if (check.mismatches.length > 0) check.status = 'mismatch';
   const { backend, latency, layerMs } = measurement;
-  return { ...base, check, measured: { backend, ...(latency && { latency }), ...(layerMs && { layerMs }) } };
+  const seLatency =
+    options.seLatency === undefined
+      ? undefined
+      : overhead === undefined
+        ? { skipped: 'no SE-free twin' }
+        : await timeAgainstTwin(spec, overhead.plain, base.layers, options, options.seLatency, needed);
+  return { ...base, check, measured: { backend, ...(latency && { latency }), ...(layerMs && { layerMs }) }, ...(seLatency && { seLatency }) };
+}
+
+function describeTwinless(spec: Spec): string {
+  if (spec.block === 'file') return `${spec.file} (no SE blocks found; --add-se makes a variant)`;
+  if (spec.block === 'network') return `--model ${spec.model}`;
+  return spec.block === 'se' ? '--block se (SE alone; --latency times it)' : `--block ${spec.block}`;
+}
+
+/** The model timed against its twin in interleaved rounds, and SE's share of its layer-by-layer time. */
+async function timeAgainstTwin(spec: Spec, twin: Spec, layers: readonly LayerCounts[], options: ProfileOptions, plan: SeLatencyPlan, needed: bigint): Promise<SeLatency | { skipped: string }> {
+  // Both models live at once: about twice one's peak.
+  const pairBytes = 2n * needed;
+  if (options.maxMemoryBytes !== undefined && pairBytes > options.maxMemoryBytes) return { skipped: `the model and its twin together need ${memoryVersusBudget(pairBytes, options.maxMemoryBytes)} (--max-memory)` };
+  const { measureSePair } = await import('./measured/se-latency.js');
+  const { MeasurementSkipped } = await import('./measured/index.js');
+  try {
+    const training = options.training === true;
+    const pair = await measureSePair(spec, twin, { backend: options.backend, plan, passes: plan.passes, training, onProgress: options.onProgress, peakBytes: pairBytes });
+    const blocks = seOpsByBlock(layers.map((l) => l.op.name), new Set(analyticOps(twin).map((l) => l.name)));
+    return { ...pairedCost(pair.samples), backend: pair.backend.name, pass: training ? 'training' : 'forward', layers: seTimeShare(layers, blocks, pair.passes) };
+  } catch (error) {
+    if (error instanceof MeasurementSkipped) return { skipped: error.message };
+    throw error;
+  }
 }

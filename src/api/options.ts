@@ -46,6 +46,8 @@ export interface ModelOptions {
   strict?: boolean;
   /** Model files: insert SE (with `reduction`, `bias`) after these layers or nodes. */
   addSe?: readonly string[];
+  /** Model files: `LAYER=module|function|method`, who made an op where the scope names mislead. */
+  origin?: readonly string[];
 }
 
 /** Whether and how to run the model in tfjs. */
@@ -61,6 +63,10 @@ export interface MeasureOptions {
   runs?: number;
   /** Untimed forward runs before timing; implies `latency`. */
   warmup?: number;
+  /** Time the model against its SE-free twin in interleaved rounds (`seLatency`); off by default. */
+  seLatency?: boolean;
+  /** Interleaved rounds for `seLatency` (at least 6); implies it. */
+  seRounds?: number;
   /** Skip the measured run when it needs more memory: `512M`, `2G` (default a quarter of free memory). */
   maxMemory?: string;
 }
@@ -98,10 +104,27 @@ const SPEC_KEYS: Record<keyof ModelOptions, 'switch' | 'value' | 'list'> = {
   input: 'list',
   strict: 'switch',
   addSe: 'list',
+  origin: 'list',
 };
-const MEASURE_KEYS: readonly (keyof MeasureOptions)[] = ['measure', 'backend', 'training', 'latency', 'runs', 'warmup', 'maxMemory'];
+const MEASURE_KEYS: readonly (keyof MeasureOptions)[] = ['measure', 'backend', 'training', 'latency', 'runs', 'warmup', 'seLatency', 'seRounds', 'maxMemory'];
 
-const shown = (value: unknown): string => JSON.stringify(value) ?? String(value);
+/** A caller's value in a message: never a throw of its own (a bigint, a circular object). */
+export function shown(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  try {
+    return (JSON.stringify(value) ?? String(value)).slice(0, 80);
+  } catch (error) {
+    // JSON holds neither: a Profile (exact counts are bigints) or a value that contains itself.
+    return /circular/i.test(error instanceof Error ? error.message : '') ? 'a value that contains itself' : 'an object holding bigints';
+  }
+}
+
+/** The options argument: an object (absent is none given, where the call allows it). */
+export function optionsObject<T extends object>(value: T | undefined | null, what: string, required: boolean): T {
+  if (value === undefined && !required) return {} as T;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${what} must be an object of options, got ${value === undefined ? 'nothing' : shown(value)}`);
+  return value;
+}
 
 /** A JavaScript caller gets no type check: a wrong type is a usage mistake, named like the CLI names it. */
 function optionText(key: string, value: Value, kind: 'switch' | 'value' | 'list'): string | boolean {
@@ -125,7 +148,7 @@ function checkKnown(options: object): void {
 
 /** The spec builder's input. */
 export function rawSpecOptions(options: ProfileOptions): RawSpecOptions {
-  if (typeof options !== 'object' || options === null) throw new UsageError(`options must be an object, got ${shown(options)}`);
+  optionsObject(options, 'options', true);
   checkKnown(options);
   const raw: Record<string, string | boolean> = {};
   for (const [key, kind] of Object.entries(SPEC_KEYS)) {
@@ -148,6 +171,8 @@ export function runOptions(options: MeasureOptions): RunOptions {
     runs: text('runs', options.runs),
     warmup: text('warmup', options.warmup),
     latency: on('latency', options.latency),
+    seLatency: on('seLatency', options.seLatency),
+    seRounds: text('seRounds', options.seRounds),
     maxMemory: text('maxMemory', options.maxMemory),
     training: on('training', options.training),
   };

@@ -13,5 +13,5 @@ export async function loadFileSupport(): Promise<void> {
 
 export function loadFileModel(request: FileRequest): FileModel {
   if (support === undefined) throw new Error(`${request.file}: model files are not loaded (await loadFileSupport() first)`);
-  return support.loadFileModel(request);
+  return support.openFileModel(request);
 }

@@ -1,7 +1,7 @@
 // Whole networks as plans: a sequence of pieces that the analytic path and the tfjs
 // builder both walk, so the architecture is written once.
 import { RESNET_DEPTHS, type InceptionBlockConfig, type Layout, type ResNetBlockConfig, type SePosition, type SeSettings } from './blocks';
-import type { Node } from './graph';
+import type { Node } from './layer-vocabulary';
 import { hasSe, seSettingsOf, zooOf, type NetworkSpec } from './spec';
 
 export type Piece =

@@ -105,6 +105,8 @@ export interface FileSpec extends SpecBase, Partial<SeSettings> {
   addSe: readonly string[];
   /** The plain twin: the model with its SE blocks (found or added) removed. */
   removeSe: boolean;
+  /** `--origin LAYER=module|function|method` entries: who made an op, where the scope names mislead. */
+  origins: readonly string[];
 }
 
 export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec | NetworkSpec | FileSpec;
@@ -140,6 +142,7 @@ export interface RawSpecOptions {
   input?: string | undefined;
   strict?: boolean | undefined;
   addSe?: string | undefined;
+  origin?: string | undefined;
 }
 
 type RawKey = keyof RawSpecOptions;
@@ -159,7 +162,7 @@ const OPTIONS_OF: Record<'se' | 'resnet' | 'inception', readonly RawKey[]> = {
   resnet: ['channels', 'reduction', 'bias', 'kind', 'planes', 'stride', 'strideOn', 'sePosition', ...VARIANT_KEYS],
   inception: ['channels', 'reduction', 'bias', 'widths', 'branch3', 'pool', ...VARIANT_KEYS],
 };
-const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout', 'preset', 'seStages', 'input', 'strict', 'addSe'];
+const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout', 'preset', 'seStages', 'input', 'strict', 'addSe', 'origin'];
 const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition', 'seStages', ...VARIANT_KEYS];
 const COMMON: readonly RawKey[] = ['block', 'batch', 'height', 'width'];
 
@@ -369,6 +372,20 @@ function buildZooNetwork(raw: RawSpecOptions, model: string, zoo: ZooNetwork, { 
   };
 }
 
+/**
+ * timm's resnet.py SE networks (seresnet50, seresnext50_32x4d, ...) look like seprof's names but
+ * are none of its networks: torchvision-style ResNets whose SE squeezes with x.mean, with 1x1-conv
+ * FCs with biases and a make_divisible width; se-resnet50 (the paper's SE) would be a wrong answer.
+ */
+function refuseTimmResnet(value: string): void {
+  const name = normalName(value);
+  if (!/^seres(net|next)\d/.test(name)) return;
+  throw new UsageError(
+    `--model '${value}' is timm's resnet.py ${name}, which seprof does not build (its SE: x.mean, 1x1 convs with biases, make_divisible widths); ` +
+      "timm's ports of Cadene's SENets are legacy_seresnet50|101|152, legacy_seresnext50_32x4d|101_32x4d and legacy_senet154, or export it to ONNX: seprof model.onnx",
+  );
+}
+
 /** `--model`: seprof's own networks, or with --preset cadene / a torchvision or Cadene name, a ZOO entry. */
 function buildAnyNetwork(raw: RawSpecOptions, value: string, common: Common): NetworkSpec {
   if (raw.preset !== undefined) {
@@ -378,6 +395,7 @@ function buildAnyNetwork(raw: RawSpecOptions, value: string, common: Common): Ne
     if (cadene === undefined || zoo === undefined) throw new UsageError(`--preset cadene applies to ${[...PRESET_ONLY].join(', ')}, not ${value}`);
     return buildZooNetwork(raw, cadene, zoo, common);
   }
+  refuseTimmResnet(value);
   const name = matchName(value, [...MODELS, ...[...ZOO.keys()].filter((key) => !PRESET_ONLY.has(key))]);
   const zoo = ZOO.get(name);
   return zoo === undefined ? buildNetwork(raw, name as ModelName, common) : buildZooNetwork(raw, name, zoo, common);
@@ -400,20 +418,33 @@ function parseVariant(raw: RawSpecOptions): SeVariant | undefined {
 /** The file model request of a file spec. */
 export function fileRequest(spec: FileSpec): FileRequest {
   const se = { reduction: spec.reduction ?? DEFAULTS.reduction, bias: spec.bias ?? false };
-  return { file: spec.file, inputs: spec.inputs, addSe: spec.addSe, se, removeSe: spec.removeSe };
+  return { file: spec.file, inputs: spec.inputs, addSe: spec.addSe, se, removeSe: spec.removeSe, origins: spec.origins };
 }
 
-const FILE_KEYS: readonly RawKey[] = ['file', 'input', 'strict', 'addSe', 'reduction', 'bias'];
+const FILE_KEYS: readonly RawKey[] = ['file', 'input', 'strict', 'addSe', 'origin', 'reduction', 'bias'];
+
+/** --add-se's comma-separated names: none empty, none twice (checked in one pass: thousands of names stay fast). */
+function addSeTargets(text: string): string[] {
+  const names = text.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new UsageError(`--add-se needs layer or node names, comma-separated; got an empty one in '${text.length > 40 ? `${text.slice(0, 40)}…` : text}'`);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new UsageError(`--add-se names '${name.length > 80 ? `${name.slice(0, 80)}…` : name}' twice: SE goes once after a layer`);
+    seen.add(name);
+  }
+  return names;
+}
 
 /** Reads the file now: a file that cannot be profiled is a user mistake before any work starts. */
 function buildFile(raw: RawSpecOptions, file: string, { base, se }: Common): FileSpec {
   rejectStrayOptions(raw, FILE_KEYS, false, '--file (the model file fixes the shapes; set open dimensions with --input)');
-  const addSe = raw.addSe === undefined ? [] : raw.addSe.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const addSe = raw.addSe === undefined ? [] : addSeTargets(raw.addSe);
   if (addSe.length === 0 && (raw.reduction !== undefined || raw.bias !== undefined)) {
     throw new UsageError(`${raw.reduction !== undefined ? '--reduction' : '--bias'} applies to --file with --add-se`);
   }
   const inputs = raw.input === undefined ? [] : raw.input.split(',').map((part) => part.trim());
-  const spec: FileSpec = { block: 'file', file, inputs, strict: raw.strict ?? false, addSe, removeSe: false, ...base, ...(addSe.length > 0 && se), input: { channels: 0, height: 0, width: 0 } };
+  const origins = raw.origin === undefined ? [] : raw.origin.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const spec: FileSpec = { block: 'file', file, inputs, strict: raw.strict ?? false, addSe, removeSe: false, origins, ...base, ...(addSe.length > 0 && se), input: { channels: 0, height: 0, width: 0 } };
   const { inferred } = loadFileModel(fileRequest(spec));
   const first = inferred.inputShapes.values().next().value ?? [];
   const [batch = 1, channels = 0, height = 1, width = 1] = first;

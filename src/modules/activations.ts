@@ -3,22 +3,19 @@
 // PyTorch's formulas out: the kernels they run are read back as one op (measured/kernels.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Activation } from '../model/graph';
+import type { Activation } from '../model/layer-vocabulary';
+import { hardSigmoidFormula } from '../model/kinds/hardsigmoid';
+import { hardSwishFormula } from '../model/kinds/hardswish';
 import { apply, type Tensor } from './layers';
 
 type Formula = (x: tf.Tensor) => tf.Tensor;
 
-/** PyTorch's hardsigmoid relu6(x + 3) / 6 and hardswish x * relu6(x + 3) / 6, as tfjs kernels. */
-export const hardSigmoid: Formula = (x) => tf.div(tf.relu6(tf.add(x, 3)), 6);
-export const hardSwish: Formula = (x) => tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6);
-/** PyTorch's exact GELU, in the exporter's order: x * (1 + erf(x / sqrt(2))) * 0.5. */
-export const gelu: Formula = (x) => tf.mul(tf.mul(x, tf.add(tf.erf(tf.div(x, Math.SQRT2)), 1)), 0.5);
 
 const FORMULAS: Record<'relu6' | 'silu' | 'hardswish' | 'hardsigmoid', Formula> = {
   relu6: (x) => tf.relu6(x), // tfjs-layers' relu6 is min(6, relu(x)): two kernels
   silu: (x) => tf.mul(x, tf.sigmoid(x)),
-  hardsigmoid: hardSigmoid,
-  hardswish: hardSwish,
+  hardsigmoid: (x) => hardSigmoidFormula(tf, x),
+  hardswish: (x) => hardSwishFormula(tf, x),
 };
 
 /** An elementwise function of one tensor, shape-preserving. */

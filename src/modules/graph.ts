@@ -1,7 +1,7 @@
 // The layer vocabulary of src/model/graph.ts built as tfjs layers, named like the analytic ops.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../errors';
-import type { Node } from '../model/graph';
+import type { Node } from '../model/layer-vocabulary';
 import { activation } from './activations';
 import { convolution } from './convs';
 import { add, apply, batchnorm, weights, type Tensor } from './layers';

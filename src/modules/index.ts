@@ -7,6 +7,8 @@ import { networkLayers } from './network';
 import { resnetBlockLayers } from './resnet';
 import { seLayers } from './se';
 
+export { isFunctionalMean } from './se';
+
 /**
  * The tfjs model for a spec, NHWC input of one image (the batch is the runner's); with
  * `shareWeights`, layers of one weight shape share one zero buffer (see `buildingWith`).
@@ -32,7 +34,8 @@ function layersOf(spec: Spec): tfl.LayersModel {
       case 'network':
         return networkLayers(networkPlan(spec), x);
       case 'file':
-        throw new Error('model files have no tfjs builder: their measured check is not built yet');
+        // Read, not built: the graph executor runs it (analyzers/measured/file.ts measures it).
+        throw new Error('a model file has no tfjs builder: the graph executor runs it');
     }
   })();
   return tfl.model({ inputs: x, outputs: output });

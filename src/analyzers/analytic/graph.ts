@@ -1,6 +1,6 @@
 // The layer vocabulary of src/model/graph.ts walked on shapes.
 import { dim, makeOp, type Op, type Shape } from '../ops';
-import type { Node, Padding } from '../../model/graph';
+import type { Node, Padding } from '../../model/layer-vocabulary';
 import { batchnorm, conv2d, globalAvgPool, linear, reading } from './layers';
 import { seOps } from './se';
 

@@ -26,8 +26,6 @@ export function countBackward(op: Op): Counts {
   return counts;
 }
 
-/** The backward-only row: the adds that sum the gradients of tensors read several times. */
-export const GRADIENT_SUMS = '(gradient sums)';
 
 /** Sums rows of counts over the conventions that count a backward pass. */
 export function sumCounts(rows: readonly Counts[]): Counts {

@@ -1,6 +1,7 @@
 // The training cost: forward + backward per op, and the gradient sums between them.
 import { countLayer, type Counts, type LayerCounts, type Totals } from '../count';
-import { countBackward, GRADIENT_SUMS, sumCounts } from './index';
+import { GRADIENT_SUMS } from '../ops';
+import { countBackward, sumCounts } from './index';
 import { fanOuts, gradientSumAdds, type FanOut } from './gradient-sums';
 
 export interface BackwardRow {

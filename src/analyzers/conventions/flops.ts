@@ -1,5 +1,5 @@
 import { flopsBackward } from '../backward/flops';
-import { affineElements, biasAdds, convMacs, convTransposeMacs, ignored, inp, linearMacs, matmulMacs, normRows, out, rule, softmaxOps, window, type Convention } from './convention';
+import { affineElements, biasAdds, convMacs, convTransposeMacs, einsumContracts, einsumMacs, ignored, inp, linearMacs, matmulMacs, normRows, out, rule, softmaxOps, window, type Convention } from './convention';
 
 export const flops: Convention<'flops'> = {
   key: 'flops',
@@ -41,6 +41,7 @@ export const flops: Convention<'flops'> = {
       (op) => 5n * inp(op) + 2n * normRows(op) + affineElements(op),
     ),
     matmul: rule('2 * MACs: numel(out) * K multiply-accumulates, no bias', (op) => 2n * matmulMacs(op)),
+    einsum: rule("2 * P with a summed letter (P multiply-accumulates), P without (products only); P the product of the letters' sizes", (op) => (einsumContracts(op) ? 2n : 1n) * einsumMacs(op)),
   },
   backward: flopsBackward,
 };

@@ -1,45 +1,37 @@
 // The measured path for a model file: execute its graph in tfjs module by module with the
 // file's weights, under one tf.profile, and read each module's kernels back into ops.
 import * as tf from '@tensorflow/tfjs-core';
-import { loadFileModel } from '../../model/file-model';
+import { loadFileModel } from '../../model/file-support';
 import { GraphIndex } from '../../model/graph/graph-index';
 import type { InferredGraph } from '../../model/graph/infer';
-import type { GraphModule } from '../../model/graph/modules';
-import { constantOperand, ELEMENTWISE_OPS, isActivationMatMul, softmaxAxis } from '../../model/graph/op-attrs';
-import { attrInts } from '../../model/graph/types';
+import type { NodeGroup } from '../../model/graph/node-groups';
+import { KINDS } from '../../model/kinds';
+import { VIEW_KERNELS, type LayerFacts } from '../../model/kinds/kernel-reading';
+import { planModule, repeatedParams } from '../../model/kinds/plan';
 import { fileRequest, type FileSpec } from '../../model/spec';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
 import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice } from './backend-choice';
-import { quietly, withKernelFallback, type MeasureOptions, type Measurement } from './index';
-import { graphGradientKernels, moduleGradients } from './file-gradients';
+import { withKernelFallback, type MeasureOptions, type Measurement } from './index';
+import { gradientRunRefused, graphGradientKernels, moduleGradients } from './file-gradients';
 import { readBackward, type MeasuredBackward } from './gradient-kernels';
-import { VIEW_KERNELS, type LayerFacts } from './kernels';
 import { timeRuns } from './latency';
 import { assertFits, skipOnMemoryFault } from './memory';
+import { oneAtATime } from './one-at-a-time';
 import type { OnProgress } from './progress';
 import { readPass, recordPass } from './record';
 
 /** Layout changes between NCHW views and NHWC kernels, and an Expand's broadcast (Tile): not arithmetic. */
 const LAYOUT_KERNELS = new Set(['Transpose', 'SplitV', 'Tile', ...VIEW_KERNELS]);
 
-function factsOf(executor: GraphExecutor, index: GraphIndex, m: GraphModule): LayerFacts {
+/** What the kernel reading needs of a module beyond its kernels: its weights, and what its kind says (windows, a constant's position). */
+function factsOf(executor: GraphExecutor, index: GraphIndex, m: NodeGroup): LayerFacts {
   const { params, buffers } = executor.moduleWeights(m);
-  const facts: LayerFacts = { name: m.name, params, buffers, reads: m.reads };
-  const constantAt = ELEMENTWISE_OPS.has(m.main.opType) && m.fused === undefined ? constantOperand(index, m.main) : undefined;
-  if (constantAt !== undefined) facts.constantAt = constantAt;
-  if (m.main.opType === 'Softmax') facts.softmaxAxis = softmaxAxis(index.g, m.main);
-  if (m.main.opType === 'Pad') facts.pad = true;
-  const kernel = attrInts(m.main, 'kernel_shape')?.map(Number);
-  if ((m.main.opType === 'MaxPool' || m.main.opType === 'AveragePool') && kernel !== undefined) facts.poolSize = [kernel[0] ?? 1, kernel[1] ?? 1];
-  if (m.main.opType === 'ReduceMean') facts.mean = 'reduce_mean';
-  if (isActivationMatMul(index, m.main)) facts.matmul = true;
-  const rows = m.main.opType === 'MatMul' && facts.matmul === undefined ? index.shape(m.main.inputs[0] ?? '').slice(0, -1) : [];
-  if (rows.length > 1) facts.rows = rows;
-  const strides = attrInts(m.main, 'strides');
-  if (strides !== undefined) facts.stride = Number(strides[0] ?? 1n);
-  return facts;
+  const planned = planModule(index, m);
+  const told = planned === undefined ? {} : (KINDS[planned.kind].facts?.(index, m) ?? {});
+  // The executor reads a weight per reading node; a weight an earlier module read is counted there, as the plan counts it.
+  return { ...told, name: m.name, params: params - repeatedParams(index, m), buffers, reads: m.reads };
 }
 
 /** Each module's backward kernels read into counts, the whole graph's extra Adds as the gradient sums. */
@@ -47,7 +39,7 @@ async function measureBackward(
   executor: GraphExecutor,
   inputs: ReadonlyMap<string, tf.Tensor>,
   ops: readonly Op[],
-  facts: ReadonlyMap<GraphModule, LayerFacts>,
+  facts: ReadonlyMap<NodeGroup, LayerFacts>,
   onProgress: OnProgress | undefined,
 ): Promise<MeasuredBackward> {
   const withOps = new Set(ops.map((op) => op.name));
@@ -55,16 +47,30 @@ async function measureBackward(
   return readBackward(modules, await graphGradientKernels(executor, inputs));
 }
 
+/**
+ * What kernels cannot show and the graph does: who made each op (a module or a function call)
+ * and the model's batch where an op's dim 0 is not it, as the plan gives the analytic ops.
+ */
+function withCallAttrs(ops: readonly Op[], modules: readonly NodeGroup[], index: GraphIndex): Op[] {
+  const planned = new Map(modules.map((m) => [m.name, planModule(index, m)?.attrs ?? {}]));
+  return ops.map((op) => {
+    const { origin, batch } = planned.get(op.name) ?? {};
+    return { ...op, attrs: { ...op.attrs, ...(origin !== undefined && { origin }), ...(batch !== undefined && { batch }) } };
+  });
+}
+
 export type FileMeasurement = Measurement | { skipped: string };
 
 export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<FileMeasurement> {
-  return skipOnMemoryFault(() => quietly(async () => {
+  return oneAtATime(() => skipOnMemoryFault(async () => {
     const { inferred } = loadFileModel(fileRequest(spec));
     const weightless = [...inferred.graph.initializers.values()].find((i) => i.values === undefined && i.data === undefined);
     if (weightless !== undefined) return { skipped: `the file holds no weights for initializer '${weightless.name}'` };
     const executor = new GraphExecutor(inferred);
     const missing = executor.unsupported();
-    if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')} (or seprof has no op kind for it) yet` };
+    if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')}` };
+    const tooLarge = options.training === true ? gradientRunRefused(inferred, executor) : undefined;
+    if (tooLarge !== undefined) return { skipped: tooLarge };
     return withKernelFallback(options.backend, (choice) => measureOn(executor, inferred, options, choice));
   }));
 }
@@ -86,17 +92,18 @@ async function measureOn(executor: GraphExecutor, inferred: InferredGraph, optio
       return performance.now() - start;
     };
     forward();
-    const pass = await recordPass<GraphModule>((around) => tf.dispose(executor.run(inputs, around)), {
+    const pass = await recordPass<NodeGroup>((around) => tf.dispose(executor.run(inputs, around)), {
       total: executor.modules.length,
       onProgress: options.onProgress,
     });
-    const { ops, unrecognised, between } = readPass(pass, {
+    const { ops: read, unrecognised, between } = readPass(pass, {
       facts: (m) => facts.get(m) as LayerFacts,
       label: (m) => `${m.name} (${m.main.name})`,
       // A softmax over a middle axis moves it last and back, a class token is tiled to the batch: layout, as between modules.
       layout: (k) => k.name === 'Transpose' || k.name === 'Tile',
     });
     for (const k of between) if (!LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
+    const ops = withCallAttrs(read, executor.modules, index);
     const backward = options.training === true ? await measureBackward(executor, inputs, ops, facts, options.onProgress) : undefined;
     const latency = options.timing === undefined ? undefined : timeRuns(forward, options.timing, options.onProgress);
     return { backend, ops, unrecognised, ...(latency && { latency }), ...(backward && { backward }) };

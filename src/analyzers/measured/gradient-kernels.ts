@@ -1,11 +1,8 @@
 // Reads the kernels a tfjs gradient executed into backward counts. tf.profile records names
 // and shapes only, so every cost is derived from shapes (and, for pooling, the layer's window),
 // and every kernel is either costed, a data move, or reported: nothing is dropped silently.
-import { GRADIENT_SUMS } from '../backward';
-import type { BackwardRow } from '../backward/training';
-import { countEntries, type Counts } from '../count';
-import { numel, type Shape } from '../ops';
-import { VIEW_KERNELS, type KernelRecord, type LayerFacts } from './kernels';
+import { GRADIENT_SUMS, numel, type Shape } from '../ops';
+import { VIEW_KERNELS, type KernelRecord, type LayerFacts } from '../../model/kinds/kernel-reading';
 
 /**
  * Kernels of a backward pass that move data without arithmetic, besides the views: a model
@@ -18,8 +15,23 @@ const ELEMENTWISE_KERNELS: ReadonlySet<string> = new Set([
   'Add', 'Sub', 'Multiply', 'RealDiv', 'Step', 'Rsqrt', 'LessEqual', 'Greater', 'Select', 'Neg', 'Square', 'Sqrt', 'Exp', 'Log', 'Pow',
 ]);
 
-const cost = (macs: bigint, flops: bigint): Counts => ({ macs, flops });
-const product = (macs: bigint): Counts => cost(macs, 2n * macs);
+/**
+ * What a backward kernel costs under the two conventions that count a backward pass:
+ * multiply-accumulates (macs) and every arithmetic operation (flops).
+ */
+export interface KernelCost {
+  macs: bigint;
+  flops: bigint;
+}
+
+/** A layer's measured backward counts, or the gradient sums' (GRADIENT_SUMS): a row the counting layer compares. */
+export interface MeasuredRow {
+  name: string;
+  counts: KernelCost;
+}
+
+const cost = (macs: bigint, flops: bigint): KernelCost => ({ macs, flops });
+const product = (macs: bigint): KernelCost => cost(macs, 2n * macs);
 
 function shapeAt(list: KernelRecord['inputShapes'], index: number): Shape | undefined {
   return list[index] ?? undefined;
@@ -42,7 +54,7 @@ function convGradientMacs(dy: Shape, filter: Shape): bigint | undefined {
 }
 
 /** What one backward kernel costs, 'move' when it only moves data, undefined when unknown. */
-export function gradientKernelCost(kernel: KernelRecord, layer: LayerFacts): Counts | 'move' | undefined {
+export function gradientKernelCost(kernel: KernelRecord, layer: LayerFacts): KernelCost | 'move' | undefined {
   const { name } = kernel;
   if (name.endsWith('__op') || VIEW_KERNELS.has(name) || MOVE_KERNELS.has(name)) return 'move';
   const x = shapeAt(kernel.inputShapes, 0);
@@ -121,13 +133,14 @@ export interface LayerGradient {
 }
 
 export interface MeasuredBackward {
-  rows: BackwardRow[];
+  rows: MeasuredRow[];
   /** Kernels seprof cannot cost, or that the layer runs and the model run do not explain. */
   unrecognised: string[];
 }
 
-function addCounts(sum: Counts, counts: Counts): void {
-  for (const [key, n] of countEntries(counts)) sum[key] = (sum[key] ?? 0n) + n;
+function addCounts(sum: KernelCost, counts: KernelCost): void {
+  sum.macs += counts.macs;
+  sum.flops += counts.flops;
 }
 
 /**
@@ -135,7 +148,7 @@ function addCounts(sum: Counts, counts: Counts): void {
  * kernels the whole model's gradient ran beyond every layer's own, which must all be adds.
  */
 export function readBackward(layers: readonly LayerGradient[], model: readonly KernelRecord[]): MeasuredBackward {
-  const rows: BackwardRow[] = [];
+  const rows: MeasuredRow[] = [];
   const unrecognised: string[] = [];
   const leftover = new Map<string, KernelRecord[]>();
   for (const kernel of model) {
@@ -155,7 +168,7 @@ export function readBackward(layers: readonly LayerGradient[], model: readonly K
       else if (read !== 'move') addCounts(counts, read);
     }
     if (hasOp) rows.push({ name: facts.name, counts });
-    else if (counts['flops'] !== 0n || counts['macs'] !== 0n) unrecognised.push(`${facts.name}: backward arithmetic in a layer with no op`);
+    else if (counts.flops !== 0n || counts.macs !== 0n) unrecognised.push(`${facts.name}: backward arithmetic in a layer with no op`);
   }
 
   const sums = cost(0n, 0n);

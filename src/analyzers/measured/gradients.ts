@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { afterForward } from './gradient-kernels';
-import type { KernelRecord } from './kernels';
+import type { KernelRecord } from '../../model/kinds/kernel-reading';
 
 /** A forward computation and the tensors its gradient is taken with respect to. */
 export interface Differentiable {

@@ -5,17 +5,18 @@ import './compile-cache';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../../errors';
-import { buildModel } from '../../modules';
+import { buildModel, isFunctionalMean } from '../../modules';
 import type { Spec } from '../../model/spec';
 import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
 import { readBackward, type LayerGradient, type MeasuredBackward } from './gradient-kernels';
 import { layerGradientKernels, modelGradientKernels } from './gradients';
-import type { LayerFacts } from './kernels';
+import type { LayerFacts } from '../../model/kinds/kernel-reading';
 import { timeForward } from './latency';
 import { summarize, type Latency, type Timing } from './timing';
 import { assertFits, skipOnMemoryFault } from './memory';
+import { oneAtATime } from './one-at-a-time';
 import type { OnProgress } from './progress';
 import { readPass, recordPass, type Around, type RecordedPass, type UnitReader } from './record';
 
@@ -56,6 +57,7 @@ function layerFacts(layer: tfl.layers.Layer): LayerFacts {
     params: weightCount(layer.trainableWeights),
     buffers: weightCount(layer.nonTrainableWeights),
   };
+  if (isFunctionalMean(layer)) facts.mean = 'reduce_mean';
   if (pool !== undefined) facts.poolSize = typeof pool === 'number' ? [pool, pool] : [pool[0] ?? 1, pool[1] ?? 1];
   if (strides !== undefined) facts.stride = typeof strides === 'number' ? strides : (strides[0] ?? 1);
   return facts;
@@ -144,19 +146,28 @@ export function recordLayers(model: tfl.LayersModel, x: tf.Tensor, { onProgress,
 // Facts read weight shapes and the config, never weight values: released weights are fine.
 const LAYER_READER: UnitReader<tfl.layers.Layer> = { facts: layerFacts, label: (layer) => layer.name };
 
-/** Median wall time of each layer over `runs` layer-by-layer passes, each layer waited for. */
-async function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Record<string, number>> {
-  const samples = new Map<string, number[]>();
+/** Each layer's wall time in each of `runs` layer-by-layer passes, each layer waited for. */
+export async function layerPasses(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Map<string, number>[]> {
+  const passes: Map<string, number>[] = [];
   for (let i = 0; i < runs; i++) {
+    const times = new Map<string, number>();
     await walkLayers(model, x, (layer, _, run) => {
       const start = performance.now();
       const outputs = run();
       for (const output of Array.isArray(outputs) ? outputs : [outputs]) output.dataSync();
-      samples.set(layer.name, [...(samples.get(layer.name) ?? []), performance.now() - start]);
+      times.set(layer.name, performance.now() - start);
       return outputs;
     });
+    passes.push(times);
   }
-  return Object.fromEntries([...samples].map(([name, times]) => [name, summarize(times, 0).medianMs]));
+  return passes;
+}
+
+/** Median wall time of each layer over `runs` layer-by-layer passes. */
+async function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Record<string, number>> {
+  const passes = await layerPasses(model, x, runs);
+  const names = [...(passes[0]?.keys() ?? [])];
+  return Object.fromEntries(names.map((name) => [name, summarize(passes.map((p) => p.get(name) ?? Number.NaN), 0).medianMs]));
 }
 
 /**
@@ -175,17 +186,6 @@ async function layerGradients(model: tfl.LayersModel, x: tf.Tensor, ops: readonl
   return gradients;
 }
 
-/** tfjs prints banners and notices through console (the cpu backend's on first use). */
-export async function quietly<T>(work: () => Promise<T>): Promise<T> {
-  const saved = { log: console.log, warn: console.warn, info: console.info };
-  console.log = console.warn = console.info = () => {};
-  try {
-    return await work();
-  } finally {
-    Object.assign(console, saved);
-  }
-}
-
 export { MeasurementSkipped } from './memory';
 
 export function measure(spec: Spec, options: MeasureOptions): Promise<Measurement> {
@@ -197,7 +197,7 @@ export function measure(spec: Spec, options: MeasureOptions): Promise<Measuremen
 
 /** Measures a model built on the chosen backend, on a random NHWC input of the given shape. */
 export function measureModel(build: () => tfl.LayersModel, inputShape: readonly number[], options: MeasureOptions): Promise<Measurement> {
-  return skipOnMemoryFault(() => quietly(() => withKernelFallback(options.backend, (choice) => measureLoudly(build, inputShape, options, choice))));
+  return oneAtATime(() => skipOnMemoryFault(() => withKernelFallback(options.backend, (choice) => measureLoudly(build, inputShape, options, choice))));
 }
 
 /**

@@ -3,7 +3,8 @@
 // into ops with what only the unit knows.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Op } from '../ops';
-import { opsFromKernels, type KernelRecord, type LayerFacts } from './kernels';
+import type { KernelRecord, LayerFacts } from '../../model/kinds/kernel-reading';
+import { opsFromKernels } from './kernels';
 import type { OnProgress } from './progress';
 
 /** Kernels recorded so far by the active tf.profile. */

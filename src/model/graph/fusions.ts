@@ -3,7 +3,6 @@
 // padded AvgPool2d, the exporter's spelled-out GELU (before opset 20) and LayerNorm (before
 // opset 17), and a Concat with the learned tokens expanded into it (ViT's class token). The peers
 // count the module, so seprof counts one op, by the module's rule.
-import { OP_KINDS } from '../../analyzers/ops';
 import type { GraphIndex } from './graph-index';
 import { alignedShape, isSpatialZeroPad, padSpec, reduceAxes } from './op-attrs';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from './types';
@@ -11,7 +10,7 @@ import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from './type
 export type Fusion = 'silu' | 'hardswish' | 'linear-bias' | 'padded-avg-pool' | 'gelu' | 'layernorm' | 'learned-tokens';
 
 /** A module before it is named: its nodes in execution order, the main one giving its op. */
-export interface ModuleDraft {
+export interface GroupDraft {
   /** The node that gives the module its op (the Conv, the MatMul, the activation's Mul). */
   main: GraphNode;
   /** Every node of the module, in execution order. */
@@ -21,13 +20,10 @@ export interface ModuleDraft {
   output: string;
 }
 
-const hasKind = (kind: string): boolean => (OP_KINDS as readonly string[]).includes(kind);
-
-/** x * gate(x) as one activation, when seprof has the activation's kind. */
-function fusedActivation(index: GraphIndex, node: GraphNode): ModuleDraft | undefined {
+/** x * gate(x) as one activation. */
+function fusedActivation(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
   if (node.opType !== 'Sigmoid' && node.opType !== 'HardSigmoid') return undefined;
   const fused = node.opType === 'Sigmoid' ? 'silu' : 'hardswish';
-  if (!hasKind(fused)) return undefined;
   const x = node.inputs[0] as string;
   const gate = node.outputs[0] as string;
   const mul = index.onlyReader(gate);
@@ -37,7 +33,7 @@ function fusedActivation(index: GraphIndex, node: GraphNode): ModuleDraft | unde
 }
 
 /** MatMul by a weight matrix and the Add of a bias vector after it. */
-function linearWithBias(index: GraphIndex, node: GraphNode): ModuleDraft | undefined {
+function linearWithBias(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
   if (node.opType !== 'MatMul' || index.weight(node.inputs[1] ?? '') === undefined) return undefined;
   const add = index.onlyReader(node.outputs[0] as string);
   if (add?.opType !== 'Add' || !add.inputs.some((t) => t !== node.outputs[0] && index.weight(t) !== undefined)) return undefined;
@@ -48,8 +44,8 @@ function linearWithBias(index: GraphIndex, node: GraphNode): ModuleDraft | undef
  * A zero Pad of H and W and the unpadded AveragePool reading it: nn.AvgPool2d(k, s, padding=p)
  * (count_include_pad) as the exporter writes it, one module in PyTorch.
  */
-function paddedAvgPool(index: GraphIndex, node: GraphNode): ModuleDraft | undefined {
-  if (node.opType !== 'Pad' || !hasKind('avg_pool')) return undefined;
+function paddedAvgPool(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
+  if (node.opType !== 'Pad') return undefined;
   const pool = index.onlyReader(node.outputs[0] as string);
   if (pool?.opType !== 'AveragePool' || pool.inputs[0] !== node.outputs[0]) return undefined;
   const unpadded = (attrInts(pool, 'pads') ?? []).every((p) => p === 0n) && attrString(pool, 'auto_pad', 'NOTSET') === 'NOTSET';
@@ -71,9 +67,9 @@ function next(index: GraphIndex, tensor: string, opType: string, other: (t: stri
 const out = (node: GraphNode): string => node.outputs[0] ?? '';
 
 /** x * (1 + erf(x / sqrt(2))) * 0.5: nn.GELU() as torch's exporter writes it before opset 20. */
-function gelu(index: GraphIndex, node: GraphNode): ModuleDraft | undefined {
+function gelu(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
   const x = node.inputs[0] ?? '';
-  if (node.opType !== 'Div' || !hasKind('gelu') || index.isConstant(x) || !near(index.scalar(node.inputs[1] ?? ''), Math.SQRT2)) return undefined;
+  if (node.opType !== 'Div' || index.isConstant(x) || !near(index.scalar(node.inputs[1] ?? ''), Math.SQRT2)) return undefined;
   const erf = next(index, out(node), 'Erf');
   const plusOne = erf && next(index, out(erf), 'Add', (t) => near(index.scalar(t), 1));
   const timesX = plusOne && next(index, out(plusOne), 'Mul', (t) => t === x);
@@ -103,8 +99,8 @@ function trailingMean(index: GraphIndex, node: GraphNode): number | undefined {
  * nn.LayerNorm as torch's exporter writes it before opset 17: ReduceMean, Sub, Pow 2, ReduceMean,
  * Add eps, Sqrt, Div, then the Mul of its weight and the Add of its bias when elementwise_affine.
  */
-function layerNorm(index: GraphIndex, node: GraphNode): ModuleDraft | undefined {
-  const axis = node.opType === 'ReduceMean' && hasKind('layernorm') ? trailingMean(index, node) : undefined;
+function layerNorm(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
+  const axis = node.opType === 'ReduceMean' ? trailingMean(index, node) : undefined;
   const x = node.inputs[0] ?? '';
   if (axis === undefined) return undefined;
   const centred = next(index, out(node), 'Sub');
@@ -141,13 +137,13 @@ function expandedTokens(index: GraphIndex, concat: GraphNode): GraphNode[] {
  * tokens it joins, one module, so that the tokens are its params (an nn.Parameter of the model,
  * in no submodule) and its gradient reaches them.
  */
-function learnedTokens(index: GraphIndex, node: GraphNode): ModuleDraft | undefined {
+function learnedTokens(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
   const expands = expandedTokens(index, node);
   return expands.length === 0 ? undefined : { main: node, nodes: [...expands, node], fused: 'learned-tokens', output: out(node) };
 }
 
 /** The module ending or starting at `node` when several nodes are one PyTorch module, else undefined. */
-export function fusedModule(index: GraphIndex, node: GraphNode): ModuleDraft | undefined {
+export function fusedModule(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
   return fusedActivation(index, node) ?? linearWithBias(index, node) ?? paddedAvgPool(index, node) ?? gelu(index, node) ?? layerNorm(index, node) ?? learnedTokens(index, node);
 }
 
@@ -170,7 +166,7 @@ const operand = (node: GraphNode | undefined, from: string): NodeInput | undefin
   node === undefined ? undefined : { node, at: node.inputs[0] === from ? 1 : 0 };
 
 /** What a layernorm module normalises and how: a LayerNormalization node (opset 17+) or the exporter's spelled-out form. */
-export function layerNormParts(index: GraphIndex, m: ModuleDraft): LayerNormParts {
+export function layerNormParts(index: GraphIndex, m: GroupDraft): LayerNormParts {
   const [first] = m.nodes;
   if (first === undefined) throw new Error('a module without nodes');
   const input = first.inputs[0] ?? '';

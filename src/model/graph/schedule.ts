@@ -3,20 +3,21 @@
 // estimate reads its peak from it.
 import type { InferredGraph } from './infer';
 import { GraphIndex } from './graph-index';
-import { graphModules, type GraphModule } from './modules';
-import { padSpec } from './op-attrs';
-import { attrInt, type GraphNode } from './types';
+import { nodeGroups, type NodeGroup } from './node-groups';
+import { KINDS } from '../kinds';
+import { planModule } from '../kinds/plan';
+import type { GraphNode } from './types';
 
 /** Views that hand their input on as it is: one tensor under a second name. */
 export const ALIAS_VIEWS: ReadonlySet<string> = new Set(['Identity', 'Dropout', 'Cast', 'Expand']);
 
 /** A module, run whole at its last node (a Concat after the Expand of its class token), or a view between modules. */
-export type Step = ({ module: GraphModule } | { view: GraphNode }) & {
+export type Step = ({ module: NodeGroup } | { view: GraphNode }) & {
   /** Activations no later step reads (graph outputs never): freed once this step ran. */
   frees: readonly string[];
 };
 
-const nodesOf = (step: { module: GraphModule } | { view: GraphNode }): readonly GraphNode[] => ('view' in step ? [step.view] : step.module.nodes);
+const nodesOf = (step: { module: NodeGroup } | { view: GraphNode }): readonly GraphNode[] => ('view' in step ? [step.view] : step.module.nodes);
 
 /** A tensor the graph computes as it runs: shaped, and neither a weight nor a folded constant. */
 export function activationOf(g: InferredGraph, index: GraphIndex): (t: string) => boolean {
@@ -25,8 +26,8 @@ export function activationOf(g: InferredGraph, index: GraphIndex): (t: string) =
 
 export function schedule(g: InferredGraph): Step[] {
   const activation = activationOf(g, new GraphIndex(g));
-  const moduleOf = new Map(graphModules(g).flatMap((m) => m.nodes.map((n) => [n, m] as const)));
-  const steps: ({ module: GraphModule } | { view: GraphNode })[] = [];
+  const moduleOf = new Map(nodeGroups(g).flatMap((m) => m.nodes.map((n) => [n, m] as const)));
+  const steps: ({ module: NodeGroup } | { view: GraphNode })[] = [];
   for (const node of g.order) {
     if (g.folded.has(node)) continue;
     const m = moduleOf.get(node);
@@ -102,23 +103,13 @@ export function livePeakBytes(g: InferredGraph): bigint {
   return peak;
 }
 
-/**
- * Kernels the executor runs for one node where it is not one: tfjs has no kernel for GELU,
- * LayerNorm, hard-swish or hard-sigmoid (their formulas), and a Softmax over a middle axis or a
- * Linear on channels-last data moves the layout there and back.
- */
-const NODE_KERNELS: Readonly<Record<string, bigint>> = { Gelu: 5n, LayerNormalization: 9n, HardSwish: 4n, HardSigmoid: 3n, Softmax: 3n, MatMul: 3n };
-
 /** A view's kernels: a rank-4 one goes through NCHW and back (two transposes) around its own. */
 const VIEW_KERNELS = 3n;
 
-/** A grouped conv's split, convs, concat and bias add; edge padding's split and concat per padded axis. */
-function kernelsOf(g: InferredGraph, index: GraphIndex, node: GraphNode): bigint {
-  const group = attrInt(node, 'group', 1n);
-  if (node.opType === 'Conv' && group > 1n && group < BigInt(index.shape(node.inputs[0] ?? '')[1] ?? 0)) return 4n;
-  const pad = node.opType === 'Pad' ? padSpec(g, node) : undefined;
-  if (pad?.mode === 'edge') return 2n * BigInt(pad.begin.filter((b, axis) => b > 0 || (pad.end[axis] ?? 0) > 0).length);
-  return NODE_KERNELS[node.opType] ?? 1n;
+/** The kernels a module's kind runs for it; a module with no kind is not run (the graph is not measured). */
+function kernelsOf(index: GraphIndex, m: NodeGroup): bigint {
+  const planned = planModule(index, m);
+  return planned === undefined ? 0n : BigInt(KINDS[planned.kind].kernelCount(index, m));
 }
 
 /**
@@ -135,7 +126,7 @@ export function madeBytes(g: InferredGraph): bigint {
     if ('view' in step && ALIAS_VIEWS.has(step.view.opType)) continue;
     const nodes = nodesOf(step);
     const largest = nodes.flatMap((n) => [...n.inputs, ...n.outputs]).filter(activation).reduce((most, t) => (bytes(t) > most ? bytes(t) : most), 0n);
-    const kernels = 'view' in step ? VIEW_KERNELS : nodes.reduce((n, node) => n + kernelsOf(g, index, node), 0n);
+    const kernels = 'view' in step ? VIEW_KERNELS : kernelsOf(index, step.module);
     made += kernels * largest;
   }
   return made;

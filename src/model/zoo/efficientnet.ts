@@ -1,6 +1,6 @@
 // torchvision's EfficientNet B0-B7 and V2-S (models/efficientnet.py, 0.14): MBConv blocks with
 // depthwise convs, SiLU, and SE whose hidden width is a quarter of the block's input channels.
-import { convBnAct, TORCHVISION_CNA, type Node } from '../graph';
+import { convBnAct, TORCHVISION_CNA, type Node } from '../layer-vocabulary';
 import { makeDivisible, type SeVariant } from '../se-variants';
 import type { NetOptions } from './options';
 

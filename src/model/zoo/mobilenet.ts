@@ -1,7 +1,7 @@
 // torchvision's MobileNetV3 (models/mobilenetv3.py, 0.14): inverted residuals with depthwise
 // convs, Hardswish, and SE with 1x1-conv FCs, ReLU inside and a Hardsigmoid gate.
 import type { SeSettings } from '../blocks';
-import { convBnAct, TORCHVISION_CNA, type Node } from '../graph';
+import { convBnAct, TORCHVISION_CNA, type Node } from '../layer-vocabulary';
 import type { SeVariant } from '../se-variants';
 import type { NetOptions } from './options';
 

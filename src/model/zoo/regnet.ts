@@ -1,6 +1,6 @@
 // torchvision's RegNetY (models/regnet.py, 0.14): ResBottleneckBlocks with a grouped 3x3 and
 // SE whose hidden width is round(0.25 * the block's input width).
-import { convBnAct, TORCHVISION_CNA as CNA, type Node } from '../graph';
+import { convBnAct, TORCHVISION_CNA as CNA, type Node } from '../layer-vocabulary';
 import type { SeVariant } from '../se-variants';
 import type { NetOptions } from './options';
 

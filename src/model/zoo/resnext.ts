@@ -1,5 +1,5 @@
 // ResNeXt as torchvision defines it (models/resnet.py): bottlenecks with a grouped 3x3.
-import { convBnAct, type Node } from '../graph';
+import { convBnAct, type Node } from '../layer-vocabulary';
 
 /** Bottleneck widths of the four stages, shared with Cadene's SENets. */
 export const PLANES = [64, 128, 256, 512];

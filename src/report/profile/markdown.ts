@@ -4,9 +4,11 @@ import { describeSpec } from '../../model/spec';
 import type { RenderOptions } from '../render-options';
 import { findingLines, seRows } from './file-findings';
 import { overheadCells, overheadHead, overheadRows, overheadTitle } from './overhead';
+import { SE_BLOCK_HEAD, seBlockRows, seLatencyLines, seLatencyTitle } from './se-latency';
 import { summaryLines } from './summary';
 import { layerTable, topTable } from './table';
-import { alignRow, markdownCode, row } from '../markdown-syntax';
+import { alignRow, markdownCode, markdownText, row } from '../markdown-syntax';
+import { oneLine } from '../text';
 
 const code = (name: string): string => markdownCode(name.trim());
 const indent = (name: string): string => `${'&nbsp;'.repeat(name.length - name.trimStart().length)}${code(name)}`;
@@ -15,7 +17,7 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
   const { columns, top } = options;
   const { head, rows, total } = layerTable(profile, options);
   const lines = [
-    `### ${describeSpec(profile.spec)}`,
+    `### ${oneLine(describeSpec(profile.spec))}`,
     '',
     row(head),
     alignRow(3, head.length - 3),
@@ -34,7 +36,7 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
     lines.push(...findingLines(profile.file).map((line) => `- ${line}`), '');
     if (profile.file.seBlocks.length > 0) {
       const se = seRows(profile, columns, options.counts);
-      lines.push('#### SE blocks found', '', row(se.head), alignRow(5, se.head.length - 5), ...se.rows.map(row), '');
+      lines.push('#### SE blocks found', '', row(se.head), alignRow(5, se.head.length - 5), ...se.rows.map(([where = '', ...rest]) => row([markdownText(where), ...rest])), '');
     }
   }
   if (profile.overhead !== undefined) {
@@ -46,6 +48,12 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
       ...overheadRows(profile.overhead, profile.totals, columns).map((r) => row(overheadCells(r, options.counts))),
       '',
     );
+  }
+  const se = profile.seLatency;
+  if (se !== undefined && 'skipped' in se) lines.push(`SE latency: not timed (${se.skipped})`, '');
+  else if (se !== undefined) {
+    lines.push(`#### ${seLatencyTitle(profile, se)}`, '', ...seLatencyLines(se).map(([label, value]) => `- ${label}: ${value}`), '');
+    if (se.layers.blocks.length > 0) lines.push(row([...SE_BLOCK_HEAD]), alignRow(1, SE_BLOCK_HEAD.length - 1), ...seBlockRows(se).map(([name = '', ...rest]) => row([code(name), ...rest])), '');
   }
   return lines.join('\n');
 }

@@ -11,9 +11,11 @@ import type { RenderOptions } from '../render-options';
 import { overheadCells, overheadHead, overheadRows, overheadTitle } from './overhead';
 import { layerRows, share, topLayers, treeRows, type Row } from './rows';
 import { summaryLines } from './summary';
+import { SE_BLOCK_HEAD, seBlockRows, seLatencyLines, seLatencyTitle } from './se-latency';
 import { findingLines, seRows } from './file-findings';
 import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
 import { numbersAfter, textTable } from '../text-table';
+import { oneLine } from '../text';
 
 
 function labelled(lines: readonly (readonly [string, string])[]): string[] {
@@ -91,7 +93,7 @@ export function layerTable(profile: Profile, { columns, depth, counts: style }: 
     head: [
       'Layer',
       'Op',
-      'Output shape',
+      'Output',
       'Params',
       ...counts.map((c) => c.header),
       ...(tree ? [`Share (${main})`] : []),
@@ -119,7 +121,7 @@ export function topTable(profile: Profile, columns: ConventionColumns, k: number
   const total = profile.totals.counts[main] ?? 0n;
   return {
     title: `Top ${k} layers by ${columnHeader(main)}`,
-    head: ['Layer', 'Op', 'Output shape', columnHeader(main), 'Share'],
+    head: ['Layer', 'Op', 'Output', columnHeader(main), 'Share'],
     rows: topLayers(profile.layers, main, k).map(({ op, counts }) => [
       op.name,
       op.kind,
@@ -134,10 +136,10 @@ export function renderTable(profile: Profile, options: RenderOptions): string {
   const { columns, top, width } = options;
   const { head, rows, total } = layerTable(profile, options);
   const parts = [
-    describeSpec(profile.spec),
+    oneLine(describeSpec(profile.spec)),
     textTable(head, [...rows, total], { rightAligned: numbersAfter(3), footer: 1, width }),
     ...labelled(summaryLines(profile, columns)),
-    ...profile.check.mismatches.map((m) => `  ${m.layer}: ${m.quantity} analytic ${m.analytic}, measured ${m.measured}`),
+    ...profile.check.mismatches.map((m) => `  ${oneLine(m.layer)}: ${m.quantity} analytic ${m.analytic}, measured ${m.measured}`),
   ];
   if (top !== undefined) {
     const t = topTable(profile, columns, top, options.counts);
@@ -153,6 +155,12 @@ export function renderTable(profile: Profile, options: RenderOptions): string {
   if (profile.overhead !== undefined) {
     const overheadTable = overheadRows(profile.overhead, profile.totals, columns).map((r) => overheadCells(r, options.counts));
     parts.push('', overheadTitle(profile), textTable(overheadHead(profile.overhead), overheadTable, { rightAligned: numbersAfter(1), width }));
+  }
+  const se = profile.seLatency;
+  if (se !== undefined && 'skipped' in se) parts.push('', `SE latency: not timed (${se.skipped})`);
+  else if (se !== undefined) {
+    parts.push('', seLatencyTitle(profile, se), ...labelled(seLatencyLines(se)));
+    if (se.layers.blocks.length > 0) parts.push(textTable(SE_BLOCK_HEAD, seBlockRows(se), { rightAligned: numbersAfter(1), width }));
   }
   return `${parts.join('\n')}\n`;
 }

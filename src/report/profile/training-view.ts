@@ -1,6 +1,6 @@
 // --training as the reports show it: each op's backward counts by op name, and the gradient
 // sums (the adds that sum the gradients of tensors read several times), which belong to no op.
-import { GRADIENT_SUMS } from '../../analyzers/backward';
+import { GRADIENT_SUMS } from '../../analyzers/ops';
 import type { Training } from '../../analyzers/backward/training';
 import type { Counts } from '../../analyzers/count';
 

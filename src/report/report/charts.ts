@@ -1,6 +1,7 @@
 // The report's charts: params and MACs against the reduction ratio, and each case's cost by op kind.
 import { conventionByKey, type ConventionKey } from '../../analyzers/conventions';
 import { OP_KINDS, type OpKind } from '../../analyzers/ops';
+import { KINDS } from '../../model/kinds';
 import { columnHeader } from '../columns';
 import type { CaseResult } from './document';
 import { withCommas } from '../format';
@@ -154,41 +155,6 @@ export function reductionChart(results: readonly CaseResult[], macsKey: Conventi
 
 // ---------- each case's cost by op kind ----------
 
-/** Fixed colours per op kind, so that a kind looks the same in every chart (Tableau 10 and one more). */
-const KIND_COLORS: Record<OpKind, string> = {
-  conv2d: '#4e79a7',
-  batchnorm: '#f28e2b',
-  relu: '#e15759',
-  sigmoid: '#76b7b2',
-  relu6: '#d37295',
-  silu: '#8cd17d',
-  hardswish: '#b6992d',
-  hardsigmoid: '#86bcb6',
-  global_avg_pool: '#59a14f',
-  avg_pool: '#edc948',
-  max_pool: '#b07aa1',
-  linear: '#ff9da7',
-  scale: '#9c755f',
-  add: '#bab0ac',
-  concat: '#17becf',
-  reduce_mean: '#8cd17d',
-  resize: '#d4a6c8',
-  leaky_relu: '#ffbe7d',
-  conv_transpose: '#86bcb6',
-  mul: '#a0cbe8',
-  sub: '#ffbe7d',
-  div: '#f1ce63',
-  pow: '#499894',
-  tanh: '#fabfd2',
-  softmax: '#79706e',
-  pad: '#d7b5a6',
-  gelu: '#b9ca5d',
-  erf: '#c2a5cf',
-  exp: '#fdae6b',
-  layernorm: '#9ecae9',
-  matmul: '#637939',
-};
-
 function costByKind(result: CaseResult, key: ConventionKey): Map<OpKind, bigint> {
   const byKind = new Map<OpKind, bigint>();
   for (const { op, counts } of result.profile.layers) byKind.set(op.kind, (byKind.get(op.kind) ?? 0n) + (counts[key] ?? 0n));
@@ -214,7 +180,7 @@ export function opSplitChart(results: readonly CaseResult[], key: ConventionKey)
   const kinds = OP_KINDS.filter((kind) => splits.some((s) => (s.byKind.get(kind) ?? 0n) > 0n));
   const width = BAR.left + BAR.width + 130;
   const title = `Where the ${unit} go: each case's ${unit} (${key}) split by op kind`;
-  const key_ = legend(BAR.left, 74, BAR.width + 100, kinds.map((kind) => ({ label: kind, color: KIND_COLORS[kind] })));
+  const key_ = legend(BAR.left, 74, BAR.width + 100, kinds.map((kind) => ({ label: kind, color: KINDS[kind].colour })));
   const top = 74 + key_.height + 8;
   const bottom = top + splits.length * BAR.row;
   const parts: string[] = [
@@ -238,8 +204,8 @@ export function opSplitChart(results: readonly CaseResult[], key: ConventionKey)
       const share = Number(n) / Number(split.total);
       const w = share * BAR.width;
       const tip = textElement('title', {}, `${split.name}: ${kind} ${withCommas(n)} ${unit} (${(share * 100).toFixed(1)}%)`);
-      parts.push(element('rect', { x: round(x), y: round(y), width: round(w), height: BAR.height, fill: KIND_COLORS[kind] }, tip));
-      if (w >= 34) parts.push(text(x + w / 2, y + 13, `${Math.round(share * 100)}%`, { 'text-anchor': 'middle', 'font-size': 10, fill: inkOn(KIND_COLORS[kind]) }));
+      parts.push(element('rect', { x: round(x), y: round(y), width: round(w), height: BAR.height, fill: KINDS[kind].colour }, tip));
+      if (w >= 34) parts.push(text(x + w / 2, y + 13, `${Math.round(share * 100)}%`, { 'text-anchor': 'middle', 'font-size': 10, fill: inkOn(KINDS[kind].colour) }));
       x += w;
     }
     parts.push(text(BAR.left + BAR.width + 8, y + 13, `${compactNumber(Number(split.total))} ${unit}`, { fill: MUTED }));

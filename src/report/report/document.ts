@@ -5,6 +5,7 @@ import { UsageError } from '../../errors';
 import { parseJson } from '../../fs/json';
 import { upgradeSpecJson } from '../../model/spec';
 import { profileJson, type JsonCount, type ProfileJson } from '../profile/json';
+import { jsonText } from '../text';
 
 export const REPORT_SCHEMA = 'seprof-report';
 export const REPORT_SCHEMA_VERSION = 1;
@@ -25,6 +26,10 @@ export interface CaseJson {
   check: ProfileJson['check'];
   backend: ProfileJson['backend'];
   latency: ProfileJson['latency'];
+  /** SE blocks in the model: found in a model file, built into a block or network; absent in reports made before it was written. */
+  seBlocks?: number;
+  /** Only with --se-latency. */
+  seLatency?: object;
 }
 
 export interface ReportJson {
@@ -46,10 +51,15 @@ export function reportJson(results: readonly CaseResult[], meta: { toolVersion: 
     date: meta.date?.toISOString() ?? null,
     suite: meta.suite,
     cases: results.map(({ name, profile }) => {
-      const { spec, totals, check, backend, latency } = profileJson(profile, { toolVersion: meta.toolVersion });
-      return { name, spec, params: totals.params, buffers: totals.buffers, counts: totals.counts, check, backend, latency };
+      const { spec, totals, check, backend, latency, seLatency } = profileJson(profile, { toolVersion: meta.toolVersion });
+      return { name, spec, params: totals.params, buffers: totals.buffers, counts: totals.counts, check, backend, latency, seBlocks: seBlockCount(profile), ...(seLatency && { seLatency }) };
     }),
   };
+}
+
+/** A model file's SE blocks as found; a built-in block's or network's by their gates (the `scale` op only SE emits). */
+export function seBlockCount(profile: Profile): number {
+  return profile.file?.seBlocks.length ?? profile.layers.filter((l) => l.op.kind === 'scale').length;
 }
 
 /** Wall time of all the cases together. */
@@ -66,7 +76,7 @@ export function skippedCases(results: readonly CaseResult[]): CaseResult[] {
 }
 
 export function renderReportJson(doc: ReportJson): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return jsonText(doc);
 }
 
 // ---- reading, for compare: trust nothing, and say exactly what is wrong ----
@@ -76,13 +86,28 @@ export interface ReadCase {
   name: string;
   /** The spec as canonical JSON text: two cases profile the same thing when these are equal. */
   spec: string;
+  /** The spec's fields, flattened (`input.channels`), each as JSON text: what a changed spec changed. */
+  specFields: Map<string, string>;
   /** params, buffers and every convention's count. */
   quantities: Map<string, bigint>;
   check: string;
   latencyMs: number | null;
+  /** null in a document older than the field. */
+  seBlocks: number | null;
+  /** With --se-latency: what SE adds (a fraction) and SE's share of the layer time, each with its 95% bounds. */
+  se: { adds: Bounds; share: Bounds } | null;
+}
+
+/** An estimate and its 95% interval, as compare reads them. */
+export interface Bounds {
+  value: number;
+  low: number;
+  high: number;
 }
 
 export interface ReadReport {
+  /** What the document is called in messages: its path, or base and head. */
+  label: string;
   cases: ReadCase[];
 }
 
@@ -95,11 +120,26 @@ export const MAX_NAME_LENGTH = 200;
 /** More digits than any count of any shape seprof accepts; a longer one is not a count. */
 export const MAX_COUNT_DIGITS = 100;
 
+/** Far more than any spec seprof writes (a file's spec with thousands of --add-se targets is some 100 KB). */
+export const MAX_SPEC_CHARS = 1024 * 1024;
+
+/** The digits of a decimal count, without its sign. */
+const digitsOf = (value: string): number => value.length - (value.startsWith('-') ? 1 : 0);
+
 /** The inverse of jsonCount: a safe-integer number or a decimal string, to an exact bigint. */
 function parseJsonCount(value: unknown): bigint | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
-  if (typeof value === 'string' && value.length <= MAX_COUNT_DIGITS + 1 && /^-?\d+$/.test(value)) return BigInt(value);
+  if (typeof value === 'string' && /^-?\d+$/.test(value) && digitsOf(value) <= MAX_COUNT_DIGITS) return BigInt(value);
   return undefined;
+}
+
+/** An object's leaves by dotted path, each as JSON text. */
+function flatten(value: Record<string, unknown>, prefix = '', into = new Map<string, string>()): Map<string, string> {
+  for (const [key, field] of Object.entries(value)) {
+    if (isObject(field)) flatten(field, `${prefix}${key}.`, into);
+    else into.set(`${prefix}${key}`, JSON.stringify(field) ?? 'null');
+  }
+  return into;
 }
 
 /** JSON with object keys sorted, so that key order never makes two specs differ. */
@@ -120,7 +160,7 @@ function readCase(entry: unknown, index: number): ReadCase {
     throw new UsageError(`${where}: ${what}`);
   };
   if (!isObject(entry)) return bad('is not an object');
-  const { name, spec, counts, check, latency } = entry;
+  const { name, spec, counts, check, latency, seBlocks } = entry;
   if (typeof name !== 'string' || name === '') return bad('has no name');
   if (name.length > MAX_NAME_LENGTH) return bad(`has a name of ${name.length} characters, at most ${MAX_NAME_LENGTH}`);
   if (!isObject(spec)) return bad('has no spec');
@@ -128,8 +168,9 @@ function readCase(entry: unknown, index: number): ReadCase {
   const quantities = new Map<string, bigint>();
   const exact = (quantity: string, value: unknown): void => {
     const n = parseJsonCount(value);
-    if (typeof value === 'string' && value.length > MAX_COUNT_DIGITS + 1) bad(`${quantity} has ${value.length} characters: a count has at most ${MAX_COUNT_DIGITS} digits`);
+    if (typeof value === 'string' && digitsOf(value) > MAX_COUNT_DIGITS) bad(`${quantity} has ${value.length} characters: a count has at most ${MAX_COUNT_DIGITS} digits`);
     if (n === undefined) bad(`${quantity} is not an exact integer: ${(JSON.stringify(value) ?? 'missing').slice(0, 40)}`);
+    else if (n < 0n) bad(`${quantity} is ${n}: a count is never negative`);
     else quantities.set(quantity, n);
   };
   exact('params', entry['params']);
@@ -137,7 +178,39 @@ function readCase(entry: unknown, index: number): ReadCase {
   for (const [key, value] of Object.entries(counts)) exact(key, value);
   if (!isObject(check) || typeof check['status'] !== 'string') return bad('has no check status');
   if (latency !== null && !(isObject(latency) && typeof latency['medianMs'] === 'number')) return bad('has a malformed latency');
-  return { name, spec: canonical(upgradeSpecJson(spec)), quantities, check: check['status'], latencyMs: latency === null ? null : (latency['medianMs'] as number) };
+  if (seBlocks !== undefined && !(typeof seBlocks === 'number' && Number.isSafeInteger(seBlocks) && seBlocks >= 0)) return bad('has a malformed seBlocks');
+  const se = entry['seLatency'] === undefined ? null : readSeLatency(entry['seLatency']);
+  if (se === undefined) return bad('has a malformed seLatency');
+  const upgraded = upgradeSpecJson(spec);
+  const specText = canonical(upgraded);
+  if (specText.length > MAX_SPEC_CHARS) bad(`has a spec of ${specText.length.toLocaleString('en-US')} characters, at most ${MAX_SPEC_CHARS.toLocaleString('en-US')}: not one seprof wrote`);
+  return {
+    name,
+    spec: specText,
+    specFields: flatten(upgraded),
+    quantities,
+    check: check['status'],
+    latencyMs: latency === null ? null : (latency['medianMs'] as number),
+    seBlocks: seBlocks ?? null,
+    se,
+  };
+}
+
+/** An interval with known bounds (null bounds, from fewer than 6 samples, compare as unknown: NaN). */
+function readBounds(value: unknown): Bounds | undefined {
+  if (!isObject(value) || typeof value['value'] !== 'number') return undefined;
+  const bound = (x: unknown): number | undefined => (typeof x === 'number' ? x : x === null ? Number.NaN : undefined);
+  const [low, high] = [bound(value['low']), bound(value['high'])];
+  return low === undefined || high === undefined ? undefined : { value: value['value'], low, high };
+}
+
+/** A case's SE latency: null when it was skipped, undefined when malformed. */
+function readSeLatency(value: unknown): ReadCase['se'] | undefined {
+  if (!isObject(value)) return undefined;
+  if (typeof value['skipped'] === 'string') return null;
+  const adds = readBounds(value['addsRatio']);
+  const share = isObject(value['layers']) ? readBounds(value['layers']['share']) : undefined;
+  return adds === undefined || share === undefined ? undefined : { adds, share };
 }
 
 /** Parses a report document; a truncated, malformed or foreign file is a UsageError naming it. */
@@ -164,7 +237,7 @@ export function readReport(text: string, label: string): ReadReport {
       if (seen.has(c.name)) throw new UsageError(`case '${c.name}' appears twice`);
       seen.add(c.name);
     }
-    return { cases };
+    return { label, cases };
   } catch (error) {
     if (error instanceof UsageError) throw new UsageError(`${label}: ${error.message}`);
     throw error;

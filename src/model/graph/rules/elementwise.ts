@@ -1,13 +1,39 @@
 // Elementwise ops: unary ones keep the shape, binary ones broadcast; integer and float
 // values are folded, since exporters compute shapes with Add, Mul, Div, Equal and Where.
-import { broadcast, count, fail, type TensorInfo } from '../tensor-info';
-import { DTYPE, type Values } from '../types';
+import { axisOf, broadcast, count, fail, wholeNumber, type TensorInfo } from '../tensor-info';
+import { attrInt, DTYPE, type Values } from '../types';
 import { need, type RuleInput, type ShapeRule } from './rule';
 
 const FOLD_LIMIT = 4096n;
 
 export const sameShape: ShapeRule = (x) => {
   const a = need(x, 0);
+  return [{ shape: a.shape, dtype: a.dtype }];
+};
+
+/** Softmax, LogSoftmax, LayerNormalization: the shape kept; an `axis` given must be one of the input's; LayerNormalization's weights fit. */
+export const sameShapeOnAxis: ShapeRule = (x) => {
+  const a = need(x, 0);
+  const given = x.node.attrs.get('axis');
+  const axis = given === undefined ? undefined : axisOf(given.kind === 'int' ? given.value : fail('axis is not an integer'), a.shape.length);
+  if (x.node.opType === 'LayerNormalization') {
+    // Scale and bias are the normalized shape, as nn.LayerNorm exports them.
+    const normalized = a.shape.slice(axis ?? -1);
+    x.inputs.slice(1).forEach((p, i) => {
+      if (p !== undefined && (p.shape.length !== normalized.length || p.shape.some((d, k) => d !== normalized[k]))) fail(`input ${i + 1} [${p.shape.join(', ')}] is not the normalized shape [${normalized.join(', ')}]`);
+    });
+  }
+  return [{ shape: a.shape, dtype: a.dtype }];
+};
+
+/** BatchNormalization and InstanceNormalization: every parameter one value per channel (axis 1). */
+export const perChannel: ShapeRule = (x) => {
+  const a = need(x, 0);
+  const channels = a.shape[1] ?? fail(`input [${a.shape.join(', ')}] has no channel axis`);
+  if (x.node.opType === 'BatchNormalization') [1, 2, 3, 4].forEach((i) => need(x, i));
+  x.inputs.slice(1).forEach((p, i) => {
+    if (p !== undefined && (p.shape.length !== 1 || p.shape[0] !== channels)) fail(`input ${i + 1} [${p.shape.join(', ')}] is not one value per channel (${channels})`);
+  });
   return [{ shape: a.shape, dtype: a.dtype }];
 };
 
@@ -44,7 +70,32 @@ const INT_OPS: Record<string, IntFn> = {
   Max: (a, b) => ((a as bigint) > (b as bigint) ? (a as bigint) : (b as bigint)),
   Min: (a, b) => ((a as bigint) < (b as bigint) ? (a as bigint) : (b as bigint)),
   Where: (c, a, b) => (c !== 0n ? (a as bigint) : (b as bigint)),
+  LessOrEqual: (a, b) => ((a as bigint) <= (b as bigint) ? 1n : 0n),
+  GreaterOrEqual: (a, b) => ((a as bigint) >= (b as bigint) ? 1n : 0n),
+  And: (a, b) => (a !== 0n && b !== 0n ? 1n : 0n),
+  Or: (a, b) => (a !== 0n || b !== 0n ? 1n : 0n),
+  Not: (a) => (a === 0n ? 1n : 0n),
+  Neg: (a) => -(a as bigint),
+  Abs: (a) => ((a as bigint) < 0n ? -(a as bigint) : (a as bigint)),
 };
+
+/**
+ * ONNX Mod: with fmod 0 (integers) the result takes the divisor's sign, as Python's `%` (Swin's
+ * window padding `(w - W % w) % w`); with fmod 1 the dividend's, as C's fmod.
+ */
+function mod(fmod: boolean): { int: IntFn; float: FloatFn } {
+  return {
+    int: (a, b) => {
+      if (b === 0n) fail('integer modulo by zero');
+      const r = (a as bigint) % (b as bigint);
+      return fmod || r === 0n || r < 0n === (b as bigint) < 0n ? r : r + (b as bigint);
+    },
+    float: (a, b) => {
+      const r = (a as number) % (b as number);
+      return fmod || r === 0 || r < 0 === (b as number) < 0 ? r : r + (b as number);
+    },
+  };
+}
 const FLOAT_OPS: Record<string, FloatFn> = {
   Add: (a, b) => (a as number) + (b as number),
   Sub: (a, b) => (a as number) - (b as number),
@@ -54,9 +105,24 @@ const FLOAT_OPS: Record<string, FloatFn> = {
   Ceil: (a) => Math.ceil(a as number),
   Sqrt: (a) => Math.sqrt(a as number),
   Neg: (a) => -(a as number),
+  Abs: (a) => Math.abs(a as number),
+  Pow: (a, b) => (a as number) ** (b as number),
+  Where: (c, a, b) => (c !== 0 ? (a as number) : (b as number)),
 };
 
-const COMPARISONS = new Set(['Equal', 'Less', 'Greater', 'Not', 'And', 'Or']);
+/** Comparisons of float values give booleans, kept as integer values (Where reads them as conditions). */
+const FLOAT_COMPARISONS: Record<string, (a: number, b: number) => boolean> = {
+  Equal: (a, b) => a === b,
+  Less: (a, b) => a < b,
+  Greater: (a, b) => a > b,
+  LessOrEqual: (a, b) => a <= b,
+  GreaterOrEqual: (a, b) => a >= b,
+};
+
+const COMPARISONS = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or']);
+/** Max and Min take any number of inputs: folded pairwise. */
+const VARIADIC = new Set(['Max', 'Min']);
+const foldAll = <T>(fn: (...v: T[]) => T, op: string) => (...v: T[]): T => (VARIADIC.has(op) ? v.reduce((a, b) => fn(a, b)) : fn(...v));
 
 /** Elementwise with broadcasting, folding values when every input is a small constant. */
 export const broadcasting: ShapeRule = (x: RuleInput) => {
@@ -68,8 +134,15 @@ export const broadcasting: ShapeRule = (x: RuleInput) => {
   if (n > FOLD_LIMIT || !ins.every((t) => t.values !== undefined)) return [out];
   const read = (t: TensorInfo, i: number): bigint | number => (t.values as Values).data[broadcastIndex(i, shape, t.shape)] as bigint | number;
   const allInt = x.node.opType === 'Where' ? ins.slice(1).every((t) => t.values?.kind === 'int') : ins.every((t) => t.values?.kind === 'int');
-  const intFn = INT_OPS[x.node.opType];
-  const floatFn = FLOAT_OPS[x.node.opType];
+  const modulo = x.node.opType === 'Mod' ? mod(attrInt(x.node, 'fmod', 0n) === 1n) : undefined;
+  const [intOp, floatOp] = [modulo?.int ?? INT_OPS[x.node.opType], modulo?.float ?? FLOAT_OPS[x.node.opType]];
+  const intFn = intOp && foldAll(intOp, x.node.opType);
+  const floatFn = floatOp && foldAll(floatOp, x.node.opType);
+  const compare = FLOAT_COMPARISONS[x.node.opType];
+  if (!allInt && compare !== undefined) {
+    const data = Array.from({ length: Number(n) }, (_, i) => (compare(Number(read(ins[0] as TensorInfo, i)), Number(read(ins[1] as TensorInfo, i))) ? 1n : 0n));
+    return [{ ...out, values: { kind: 'int', data } }];
+  }
   if (allInt && intFn !== undefined) {
     const data = Array.from({ length: Number(n) }, (_, i) => intFn(...ins.map((t) => BigInt(read(t, i)))));
     return [{ ...out, values: { kind: 'int', data } }];
@@ -84,14 +157,14 @@ export const broadcasting: ShapeRule = (x: RuleInput) => {
 /** Cast keeps values, converting between integer and float as ONNX does (float to int truncates). */
 export const cast: ShapeRule = (x) => {
   const a = need(x, 0);
-  const to = x.node.attrs.get('to');
-  const dtype = to?.kind === 'int' ? Number(to.value) : a.dtype;
+  const to = x.node.attrs.get('to') ?? fail("has no 'to' attribute");
+  const dtype = to.kind === 'int' ? Number(to.value) : a.dtype;
   const toInt = [DTYPE.int64, DTYPE.int32, DTYPE.int8, DTYPE.uint8, DTYPE.bool].includes(dtype as 7);
   const out: TensorInfo = { shape: a.shape, dtype };
   if (a.values === undefined) return [out];
   const values: Values =
     toInt
-      ? { kind: 'int', data: a.values.kind === 'int' ? a.values.data : a.values.data.map((v) => BigInt(Math.trunc(v))) }
+      ? { kind: 'int', data: a.values.kind === 'int' ? a.values.data : a.values.data.map((v) => wholeNumber(Number.isFinite(v) ? Math.trunc(v) : v, 'a value cast to an integer')) }
       : { kind: 'float', data: a.values.kind === 'float' ? a.values.data : a.values.data.map(Number) };
   return [{ ...out, values }];
 };

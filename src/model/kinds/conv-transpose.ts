@@ -1,0 +1,35 @@
+// nn.ConvTranspose2d: ONNX ConvTranspose with a 4-D weight. The executor runs the one tfjs kernel
+// Conv2DBackpropInput: group 1, no bias (a bias would be a second kernel), even pads.
+import { attrInt, attrInts, attrString } from '../graph/types';
+import { draft, shapeAt } from './kernel-reading';
+import type { OpKindDefinition } from './kind';
+import { planFilter, strideFact, strides } from './windows';
+
+export const convTranspose: OpKindDefinition = {
+  onnx: { opTypes: ['ConvTranspose'] },
+  plan: planFilter,
+  runnable: (_, { main }) => {
+    const [t = 0, l = 0, b = 0, r = 0] = (attrInts(main, 'pads') ?? []).map(Number);
+    const even = t === b && l === r && t === l && attrInts(main, 'output_padding') === undefined;
+    return attrInt(main, 'group', 1n) === 1n && (main.inputs[2] ?? '') === '' && even && attrString(main, 'auto_pad', 'NOTSET') === 'NOTSET';
+  },
+  run: ({ tf, index, input }, { main }) => {
+    const [n = 1, c = 1, h = 1, w = 1] = index.shape(main.outputs[0] ?? '');
+    const pad = Number((attrInts(main, 'pads') ?? [0n])[0]);
+    return tf.conv2dTranspose(input(main, 0) as Parameters<typeof tf.conv2dTranspose>[0], input(main, 1) as Parameters<typeof tf.conv2dTranspose>[1], [n, h, w, c], strides(main), pad);
+  },
+  // [Cin, Cout, kh, kw] to tfjs' [kh, kw, Cout, Cin].
+  weightLayout: (tf, _, position, raw) => (position === 1 ? tf.transpose(raw, [2, 3, 1, 0]) : raw),
+  facts: (_, m) => strideFact(m.main),
+  kernels: {
+    names: ['Conv2DBackpropInput'],
+    // dy (the op's input) and the filter [kh, kw, Cout, Cin].
+    read: (kernel, layer) => {
+      const [kh, kw] = shapeAt(kernel.inputShapes, 1, kernel.name) as [number, number];
+      const [x, y] = [shapeAt(kernel.inputShapes, 0, kernel.name), shapeAt(kernel.outputShapes, 0, kernel.name)];
+      return draft('conv_transpose', [x], y, { kernel: [kh, kw], stride: layer.stride ?? 1, groups: 1, bias: false });
+    },
+  },
+  kernelCount: () => 1,
+  colour: '#86bcb6',
+};

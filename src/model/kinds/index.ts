@@ -1,0 +1,74 @@
+// The op kinds, one module each: the one list the analytic plan, the graph executor, the kernel
+// reader, the measured run's facts, the memory schedule and the charts loop over. A kind in
+// OP_KINDS without its module here does not build.
+import type { OpKind } from '../../analyzers/ops';
+import { add } from './add';
+import { avgPool } from './avg-pool';
+import { batchnorm } from './batchnorm';
+import { concat } from './concat';
+import { conv2d } from './conv2d';
+import { convTranspose } from './conv-transpose';
+import { div } from './div';
+import { erf } from './erf';
+import { einsum } from './einsum';
+import { exp } from './exp';
+import { gelu } from './gelu';
+import { globalAvgPool } from './global-avg-pool';
+import { hardsigmoid } from './hardsigmoid';
+import { hardswish } from './hardswish';
+import type { OpKindDefinition } from './kind';
+import { layernorm } from './layernorm';
+import { leakyRelu } from './leaky-relu';
+import { linear } from './linear';
+import { matmul } from './matmul';
+import { maxPool } from './max-pool';
+import { mul } from './mul';
+import { pad } from './pad';
+import { pow } from './pow';
+import { reduceMean } from './reduce-mean';
+import { relu } from './relu';
+import { relu6 } from './relu6';
+import { resize } from './resize';
+import { scale } from './scale';
+import { sigmoid } from './sigmoid';
+import { silu } from './silu';
+import { softmax } from './softmax';
+import { sub } from './sub';
+import { tanh } from './tanh';
+
+export const KINDS: Readonly<Record<OpKind, OpKindDefinition>> = {
+  conv2d,
+  batchnorm,
+  relu,
+  sigmoid,
+  relu6,
+  silu,
+  hardswish,
+  hardsigmoid,
+  global_avg_pool: globalAvgPool,
+  avg_pool: avgPool,
+  max_pool: maxPool,
+  linear,
+  scale,
+  add,
+  concat,
+  reduce_mean: reduceMean,
+  resize,
+  leaky_relu: leakyRelu,
+  conv_transpose: convTranspose,
+  mul,
+  sub,
+  div,
+  pow,
+  tanh,
+  softmax,
+  pad,
+  gelu,
+  erf,
+  exp,
+  layernorm,
+  matmul,
+  einsum,
+};
+
+export const KIND_ENTRIES = Object.entries(KINDS) as [OpKind, OpKindDefinition][];

@@ -1,0 +1,71 @@
+// What one op kind is, in one place: how a model file's graph shows it, what the executor runs
+// for it, what the measured run must be told about it, how its kernels read back, how many it
+// makes, and how charts draw it. Only the counting rules live elsewhere, one table per
+// convention (analyzers/conventions), typed Record<OpKind, Rule | Skip>.
+//
+// tfjs is injected (`tf`), never imported: the model layer counts without loading tfjs, and the
+// executor hands its tfjs in when it runs a module.
+import type * as tfc from '@tensorflow/tfjs-core';
+import type { OpAttrs, OpKind } from '../../analyzers/ops';
+import type { Fusion } from '../graph/fusions';
+import type { GraphIndex } from '../graph/graph-index';
+import type { NodeGroup } from '../graph/node-groups';
+import type { GraphNode } from '../graph/types';
+import type { Composite, Draft, KernelRecord, LayerFacts } from './kernel-reading';
+
+export type Tf = typeof tfc;
+export type Tensor = tfc.Tensor;
+
+/** A module planned as an op of this kind: what the analytic op is made of. */
+export interface Planned {
+  kind: OpKind;
+  /** The activation tensors the op reads, in the op's order. */
+  inputs: readonly string[];
+  attrs?: OpAttrs;
+  params?: bigint;
+  buffers?: bigint;
+}
+
+/** What a kind's run reads: stored tensors (NHWC when rank 4), made by the executor before anything is profiled. */
+export interface RunContext {
+  tf: Tf;
+  index: GraphIndex;
+  /** A node's input: an activation, a weight laid out for its reader, or a folded constant. */
+  input(node: GraphNode, position: number): Tensor;
+  /** An elementwise node's constant operand, aligned to the output's rank and stored. */
+  constant(node: GraphNode, position: number): Tensor;
+  /** A grouped conv's filter, split by group. */
+  groupFilters(node: GraphNode): Tensor[];
+}
+
+export interface KernelReading {
+  /** tfjs kernels that are, alone, one op of this kind (read as one input kept in shape unless `read` says otherwise). */
+  names?: readonly string[];
+  /** One kernel as an op of this kind, or undefined when the kernel is another kind's. */
+  read?(kernel: KernelRecord, layer: LayerFacts): Draft | undefined;
+  /** All of one layer's kernels as one op of this kind (a formula of several kernels), or undefined. */
+  composite?: Composite;
+}
+
+export interface OpKindDefinition {
+  /** Its ONNX spellings: the main node's op types, or the fusions (several nodes, one module) it is. */
+  onnx: { opTypes?: readonly string[]; fusions?: readonly Fusion[] };
+  /** The module as an op of this kind, or undefined when it is not one (another kind's, or none). */
+  plan(index: GraphIndex, m: NodeGroup): Omit<Planned, 'kind'> | undefined;
+  /** Whether the executor runs this module as PyTorch computes it (tfjs has a kernel for it). */
+  runnable(index: GraphIndex, m: NodeGroup): boolean;
+  /** The module's output on stored tensors: the tfjs formula the measured run executes. */
+  run(ctx: RunContext, m: NodeGroup): Tensor;
+  /**
+   * A weight as its tfjs kernel takes it, from the initializer as ONNX lays it out (`raw`), when
+   * not as it is: conv filters OIHW to HWIO, Gemm's transposed B.
+   */
+  weightLayout?(tf: Tf, reader: GraphNode, position: number, raw: Tensor): Tensor;
+  /** What the kernels cannot show and the kernel reading needs: window sizes, a constant's position. */
+  facts?(index: GraphIndex, m: NodeGroup): Partial<LayerFacts>;
+  kernels: KernelReading;
+  /** Kernels `run` executes for the module, views aside: what a pass makes (the memory estimate). */
+  kernelCount(index: GraphIndex, m: NodeGroup): number;
+  /** Its colour in charts, fixed so a kind looks the same in every chart. */
+  colour: string;
+}
