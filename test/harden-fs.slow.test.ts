@@ -201,11 +201,11 @@ describe('resources (item 8)', () => {
     expectOneLineFailure(await seprofInProcess([model, '--add-se', 'r1,,r2', '--no-measure']), 2, /--add-se needs layer or node names/);
   });
 
-  it('a table of 100,000 nodes: every row, drawn as cli-table3 draws it', async () => {
-    const run = await seprofInProcess([chain(100_000), '--no-measure', '--depth', '1']);
+  it('a table of 20,000 nodes: every row, drawn as cli-table3 draws it (its pace: npm run bench)', async () => {
+    const run = await seprofInProcess([chain(20_000), '--no-measure', '--depth', '1']);
     expect(run.code).toBe(0);
     const rows = run.stdout.split('\n').filter((line) => /^│ r\d+ /.test(line));
-    expect(rows).toHaveLength(100_000);
+    expect(rows).toHaveLength(20_000);
     expect(new Set(rows.map((r) => r.length)).size).toBe(1);
   });
 
