@@ -161,12 +161,17 @@ export class GraphExecutor {
     if (cached !== undefined) return cached;
     const rank = this.index.shape(node.outputs[0] ?? '').length;
     const shape = alignedShape(this.index.shape(tensor), rank);
-    const weight = this.index.weight(tensor);
-    const init = weight === undefined ? undefined : this.g.graph.initializers.get(weight);
-    const data = init === undefined ? Float32Array.from(this.g.tensors.get(tensor)?.values?.data ?? [], Number) : floatWeights(init);
-    const t = tf.keep(tf.tidy(() => toNhwc(tf.tensor(data, shape))));
+    const t = tf.keep(tf.tidy(() => toNhwc(tf.tensor(this.constantData(tensor), shape))));
     this.constants.set(key, t);
     return t;
+  }
+
+  /** A constant's values: an initializer's, folded ones, or a Constant node's read now (too large to fold). */
+  private constantData(tensor: string): Float32Array {
+    const weight = this.index.weight(tensor);
+    const init = weight === undefined ? this.index.constantNode(tensor) : this.g.graph.initializers.get(weight);
+    const values = this.g.tensors.get(tensor)?.values;
+    return init === undefined || (weight === undefined && values !== undefined) ? Float32Array.from(values?.data ?? [], Number) : floatWeights(init);
   }
 
   /** A grouped conv's HWIO filter, split by group before anything is profiled. */
@@ -218,7 +223,7 @@ export class GraphExecutor {
     const weight = this.index.weight(tensor);
     if (weight !== undefined) return this.weight(weight, node, position);
     const info = this.g.tensors.get(tensor);
-    if (info?.values !== undefined) return toNhwc(tf.tensor(Float32Array.from(info.values.data, Number), [...info.shape]));
+    if (info !== undefined && this.index.isConstant(tensor)) return toNhwc(tf.tensor(this.constantData(tensor), [...info.shape]));
     throw new Error(`node '${node.name}' reads '${tensor}', which has not been computed`);
   }
 

@@ -7,14 +7,23 @@ export interface NodeSpec {
   inputs: string[];
   outputs: string[];
   name?: string;
-  attrs?: { name: string; type: number; i?: number; ints?: number[]; s?: Uint8Array; f?: number }[];
+  attrs?: { name: string; type: number; i?: number; ints?: number[]; s?: Uint8Array; f?: number; t?: TensorSpec }[];
+}
+
+/** A tensor: an initializer, or a Constant node's `value` (float32 unless `dataType` says). */
+export interface TensorSpec {
+  name: string;
+  dims: number[];
+  dataType?: number;
+  rawData?: Uint8Array;
+  int64Data?: number[];
 }
 
 export interface ModelSpec {
   opset?: number;
   input?: { name: string; dims: (number | string)[] };
   nodes: NodeSpec[];
-  initializers?: { name: string; dims: number[]; dataType?: number; rawData?: Uint8Array; int64Data?: number[] }[];
+  initializers?: TensorSpec[];
   outputs?: string[];
 }
 
@@ -26,7 +35,7 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
     opsetImport: [{ domain: '', version: spec.opset ?? 13 }],
     graph: {
       name: 'g',
-      node: spec.nodes.map((n, i) => ({ name: n.name ?? `n${i}`, opType: n.op, input: n.inputs, output: n.outputs, attribute: n.attrs ?? [] })),
+      node: spec.nodes.map((n, i) => ({ name: n.name ?? `n${i}`, opType: n.op, input: n.inputs, output: n.outputs, attribute: (n.attrs ?? []).map((a) => (a.t === undefined ? a : { ...a, t: { dataType: 1, ...a.t } })) })),
       initializer: (spec.initializers ?? []).map((t) => ({ dataType: 1, ...t })),
       input: [
         {

@@ -1,7 +1,7 @@
 // Lookups over an inferred graph: who produces and who reads a tensor, its shape, and
 // whether it is a weight or a constant.
 import type { InferredGraph } from './infer';
-import type { GraphNode } from './types';
+import type { GraphNode, Initializer } from './types';
 
 export class GraphIndex {
   private readonly producers = new Map<string, GraphNode>();
@@ -31,8 +31,18 @@ export class GraphIndex {
     const producer = this.producers.get(tensor);
     return producer?.opType === 'Identity' ? this.weight(producer.inputs[0] ?? '') : undefined;
   }
+  /**
+   * The tensor a `Constant` node holds, looking through Identity: YOLO's anchors and strides,
+   * too large to fold (no values), read only when the measured run needs them.
+   */
+  constantNode(tensor: string): Initializer | undefined {
+    const producer = this.producers.get(tensor);
+    if (producer?.opType === 'Identity') return this.constantNode(producer.inputs[0] ?? '');
+    const attr = producer?.opType === 'Constant' ? producer.attrs.get('value') : undefined;
+    return attr?.kind === 'tensor' ? attr.value : undefined;
+  }
   isConstant(tensor: string): boolean {
-    return this.weight(tensor) !== undefined || this.g.tensors.get(tensor)?.values !== undefined;
+    return this.weight(tensor) !== undefined || this.g.tensors.get(tensor)?.values !== undefined || this.constantNode(tensor) !== undefined;
   }
   /** The value of a one-element constant (`x / 1.4142`, `+ 1e-5`), undefined for anything else. */
   scalar(tensor: string): number | undefined {

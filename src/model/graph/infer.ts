@@ -51,7 +51,9 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
       const info = outputs[i];
       if (name !== '' && info !== undefined) tensors.set(name, info);
     });
-    if (rule !== undefined && outputs.length > 0 && outputs.every((o) => o.values !== undefined)) folded.add(node);
+    // A Constant is folded at any size: its values too large to hold are read when the measured run needs them.
+    const constant = rule !== undefined && (node.opType === 'Constant' || (outputs.length > 0 && outputs.every((o) => o.values !== undefined)));
+    if (constant) folded.add(node);
   }
   if (unknown.length > 0) notes.push(`output shapes of ops seprof does not know are assumed equal to their first input's`);
   return { graph, order, tensors, folded, unknown, inputShapes: shapes, notes };
