@@ -72,3 +72,99 @@ describe('Constant nodes of any size (YOLO\'s anchors and strides)', () => {
     ]);
   });
 });
+
+const INT = 2;
+const INTS = 7;
+const ints = (name: string, values: number[]) => ({ name, type: INTS, ints: values });
+const int = (name: string, value: number) => ({ name, type: INT, i: value });
+
+/**
+ * PyTorch's max_pool2d / avg_pool2d on one NCHW plane, written from its definition: windows of
+ * k at s*o - p, ceil_mode's last window kept only when it starts inside the input or the left
+ * pad; an average divides by the window clipped to the padded input (count_include_pad) or by
+ * the input elements it holds.
+ */
+function torchPool(kind: 'max' | 'avg', x: Float32Array, h: number, k: number, s: number, p: number, ceil: boolean, countPad: boolean): number[] {
+  let out = (ceil ? Math.ceil((h + 2 * p - k) / s) : Math.floor((h + 2 * p - k) / s)) + 1;
+  if (ceil && (out - 1) * s >= h + p) out -= 1;
+  const y: number[] = [];
+  for (let i = 0; i < out; i += 1) {
+    for (let j = 0; j < out; j += 1) {
+      const [r0, c0] = [i * s - p, j * s - p];
+      const [r1, c1] = [Math.min(r0 + k, h + p), Math.min(c0 + k, h + p)];
+      let [best, sum, n] = [-Infinity, 0, 0];
+      for (let r = Math.max(r0, 0); r < Math.min(r1, h); r += 1) {
+        for (let c = Math.max(c0, 0); c < Math.min(c1, h); c += 1) {
+          const v = x[r * h + c] ?? NaN;
+          best = Math.max(best, v);
+          sum += v;
+          n += 1;
+        }
+      }
+      y.push(kind === 'max' ? best : sum / (countPad ? (r1 - r0) * (c1 - c0) : n));
+    }
+  }
+  return y;
+}
+
+describe('pools as PyTorch runs them: ceil_mode, count_include_pad', () => {
+  const h = 8;
+  const x = ramp(h * h, (i) => Math.cos(i * 0.7) * 3);
+  const cases = [
+    // GoogLeNet's and SENet's nn.MaxPool2d(3, stride=2, ceil_mode=True): 8 -> 3 by floor, 4 by ceil.
+    { name: 'max k3 s2 ceil', op: 'MaxPool', kind: 'max', k: 3, s: 2, p: 0, ceil: true, countPad: false, out: 4 },
+    { name: 'max k3 s2 p1 ceil', op: 'MaxPool', kind: 'max', k: 3, s: 2, p: 1, ceil: true, countPad: false, out: 5 },
+    { name: 'avg k3 s2 p1 ceil, counting pads', op: 'AveragePool', kind: 'avg', k: 3, s: 2, p: 1, ceil: true, countPad: true, out: 5 },
+    { name: 'avg k3 s2 p1 ceil, not counting pads', op: 'AveragePool', kind: 'avg', k: 3, s: 2, p: 1, ceil: true, countPad: false, out: 5 },
+    { name: 'avg k3 s1 p1, counting pads', op: 'AveragePool', kind: 'avg', k: 3, s: 1, p: 1, ceil: false, countPad: true, out: 8 },
+  ] as const;
+  for (const c of cases) {
+    const attrs = [ints('kernel_shape', [c.k, c.k]), ints('strides', [c.s, c.s]), ints('pads', [c.p, c.p, c.p, c.p]), int('ceil_mode', c.ceil ? 1 : 0)];
+    const path = modelFile(c.name.replace(/\W+/g, '-'), {
+      input: { name: 'x', dims: [1, 1, h, h] },
+      nodes: [{ op: c.op, inputs: ['x'], outputs: ['y'], name: 'pool', attrs: c.op === 'AveragePool' ? [...attrs, int('count_include_pad', c.countPad ? 1 : 0)] : attrs }],
+    });
+    it(`${c.name}: ${h}x${h} -> ${c.out}x${c.out}, the values PyTorch's definition gives, measured and agreeing`, async () => {
+      const expected = torchPool(c.kind, x, h, c.k, c.s, c.p, c.ceil, c.countPad);
+      expect(expected).toHaveLength(c.out * c.out);
+      const { values, shape } = execute(path, tf.tensor(x, [1, 1, h, h]));
+      expect(shape).toEqual([1, 1, c.out, c.out]);
+      expected.forEach((v, i) => expect(values[i]).toBeCloseTo(v, 5));
+      for (const backend of ['cpu', 'wasm'] as const) {
+        const result = await profile({ file: path, measure: true, backend });
+        expect(result.check.status).toBe('match');
+        expect(result.layers.map((l) => l.op.outputShape)).toEqual([[1, 1, c.out, c.out]]);
+      }
+    });
+  }
+
+  it('a dilated pool is not run, and the skip names the op and the node', async () => {
+    const path = modelFile('dilated', {
+      input: { name: 'x', dims: [1, 1, h, h] },
+      nodes: [{ op: 'MaxPool', inputs: ['x'], outputs: ['y'], name: 'dilated_pool', attrs: [ints('kernel_shape', [2, 2]), ints('dilations', [2, 2])] }],
+    });
+    const result = await profile({ file: path, measure: true, backend: 'cpu' });
+    expect(result.check.status).toBe('skipped');
+    expect(result.check.reason).toContain("MaxPool (node 'dilated_pool'");
+  });
+});
+
+describe('a one-input Concat (DenseNet\'s first dense layer: torch.cat([x], 1))', () => {
+  const path = modelFile('concat-one', {
+    input: { name: 'x', dims: [1, 4, 3, 3] },
+    nodes: [
+      { op: 'Concat', inputs: ['x'], outputs: ['c'], name: 'cat', attrs: [int('axis', 1)] },
+      { op: 'Relu', inputs: ['c'], outputs: ['y'], name: 'relu' },
+    ],
+  });
+  it('runs as a Concat kernel and is measured: concat and relu, agreeing', async () => {
+    const x = ramp(36, (i) => i - 18);
+    expect(Array.from(execute(path, tf.tensor(x, [1, 4, 3, 3])).values)).toEqual(Array.from(x, (v) => Math.max(v, 0)));
+    const result = await profile({ file: path, measure: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    expect(result.layers.map((l) => [l.op.kind, l.op.inputShapes])).toEqual([
+      ['concat', [[1, 4, 3, 3]]],
+      ['relu', [[1, 4, 3, 3]]],
+    ]);
+  });
+});
