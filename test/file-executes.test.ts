@@ -168,3 +168,45 @@ describe('a one-input Concat (DenseNet\'s first dense layer: torch.cat([x], 1))'
     ]);
   });
 });
+
+describe('Reduce ops as PyTorch functions (YOLOv9\'s CBFuse: torch.sum(torch.stack([a, b]), dim=0))', () => {
+  const axes = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
+  const path = modelFile('cbfuse', {
+    input: { name: 'x', dims: [1, 4, 3, 3] },
+    nodes: [
+      { op: 'Relu', inputs: ['x'], outputs: ['r'], name: 'relu' },
+      { op: 'Unsqueeze', inputs: ['x', 'zero'], outputs: ['a'], name: 'ua' },
+      { op: 'Unsqueeze', inputs: ['r', 'zero'], outputs: ['b'], name: 'ub' },
+      { op: 'Concat', inputs: ['a', 'b'], outputs: ['stack'], name: 'stack', attrs: [int('axis', 0)] },
+      { op: 'ReduceSum', inputs: ['stack', 'zero'], outputs: ['s'], name: 'sum', attrs: [int('keepdims', 0)] },
+      { op: 'ReduceMax', inputs: ['s'], outputs: ['m'], name: 'amax', attrs: [ints('axes', [2]), int('keepdims', 0)] },
+      { op: 'ReduceMin', inputs: ['m'], outputs: ['y'], name: 'amin', attrs: [ints('axes', [1]), int('keepdims', 1)] },
+    ],
+    initializers: [axes('zero', [0])],
+  });
+
+  it('sums the stack back to a 4-D map, then its max over H and min over C, as computed here', () => {
+    const x = ramp(36, (i) => Math.sin(i * 1.3) * 4);
+    const s = Array.from(x, (v) => v + Math.max(v, 0));
+    // s [1, 4, 3, 3] -> max over H -> [1, 4, 3] -> min over C, kept -> [1, 1, 3].
+    const m = [0, 1, 2, 3].map((c) => [0, 1, 2].map((w) => Math.max(...[0, 1, 2].map((h) => s[c * 9 + h * 3 + w] ?? NaN))));
+    const y = [0, 1, 2].map((w) => Math.min(...m.map((row) => row[w] ?? NaN)));
+    const out = execute(path, tf.tensor(x, [1, 4, 3, 3]));
+    expect(out.shape).toEqual([1, 1, 3]);
+    y.forEach((v, i) => expect(out.values[i]).toBeCloseTo(v, 5));
+  });
+
+  it('counts them by the peers\' rules (functional: 0; flops n - 1 per result of n) and measures the same, forward and backward', async () => {
+    const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    const reduces = result.layers.filter((l) => l.op.kind.startsWith('reduce_'));
+    expect(reduces.map((l) => [l.op.kind, l.op.inputShapes[0], l.op.outputShape])).toEqual([
+      ['reduce_sum', [2, 1, 4, 3, 3], [1, 4, 3, 3]],
+      ['reduce_max', [1, 4, 3, 3], [1, 4, 3]],
+      ['reduce_min', [1, 4, 3], [1, 1, 3]],
+    ]);
+    // 72 values summed into 36; 36 into 12; 12 into 3.
+    expect(reduces.map((l) => l.counts['flops'])).toEqual([36n, 24n, 9n]);
+    for (const l of reduces) for (const peer of ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'senet']) expect(l.counts[peer]).toBe(0n);
+  });
+});

@@ -56,6 +56,10 @@ export const OP_KINDS = [
   // Model files: a product of two activations (attention's q @ k^T and attn @ v, torch.bmm):
   // inputShapes [..., M, K] and [..., K, N], batch axes broadcast; no weight, so no params.
   'matmul',
+  // Model files: torch.sum, torch.amax, torch.amin over any axes (YOLOv9's CBFuse sums a stack).
+  'reduce_sum',
+  'reduce_max',
+  'reduce_min',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];

@@ -131,4 +131,7 @@ export const flopsBackward: RuleTable = {
       return 4n * full * k + ((full / n) * k - numel(a)) + ((full / m) * k - numel(b));
     },
   ),
+  reduce_sum: rule('numel(in): dy broadcast back over the summed axes by a multiply (tfjs: dy * ones(x.shape))', inp),
+  reduce_max: rule('2 * numel(in): x == max (1 per element), times dy broadcast back (1 per element)', (op) => 2n * inp(op)),
+  reduce_min: rule('2 * numel(in): x == min (1 per element), times dy broadcast back (1 per element)', (op) => 2n * inp(op)),
 };

@@ -41,6 +41,9 @@ export const flops: Convention<'flops'> = {
       (op) => 5n * inp(op) + 2n * normRows(op) + affineElements(op),
     ),
     matmul: rule('2 * MACs: numel(out) * K multiply-accumulates, no bias', (op) => 2n * matmulMacs(op)),
+    reduce_sum: rule('numel(in) - numel(out): n - 1 adds per sum of n', (op) => inp(op) - out(op)),
+    reduce_max: rule('numel(in) - numel(out): n - 1 comparisons per maximum of n', (op) => inp(op) - out(op)),
+    reduce_min: rule('numel(in) - numel(out): n - 1 comparisons per minimum of n', (op) => inp(op) - out(op)),
   },
   backward: flopsBackward,
 };

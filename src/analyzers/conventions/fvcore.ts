@@ -42,6 +42,10 @@ export const fvcore: Convention<'fvcore'> = {
       'numel(a) * N (aten::matmul: matmul_flop_jit, flop_count.py:31, jit_handles.py:217-227; aten::bmm: bmm_flop_jit, flop_count.py:28, jit_handles.py:113-124, the same product for 3-D operands)',
       leftTimesWidth,
     ),
+    // jit_analysis.py's _IGNORED_OPS has aten::max (x.max(dim)) but not aten::sum, aten::amax, aten::amin.
+    reduce_sum: unsupported('aten::sum has no handle in flop_count.py and is not in _IGNORED_OPS (jit_analysis.py): reported as skipped'),
+    reduce_max: unsupported('aten::amax has no handle and is not in _IGNORED_OPS: reported as skipped (x.max(dim), aten::max, is ignored: 0 either way)'),
+    reduce_min: unsupported('aten::amin has no handle and is not in _IGNORED_OPS: reported as skipped'),
   },
   backward: forwardOnly('traces the forward graph: no backward pass'),
 };

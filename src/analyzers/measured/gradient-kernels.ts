@@ -12,7 +12,7 @@ const MOVE_KERNELS: ReadonlySet<string> = new Set(['Tile', 'SplitV', 'Concat', '
 
 /** Kernels with one arithmetic operation per output element. */
 const ELEMENTWISE_KERNELS: ReadonlySet<string> = new Set([
-  'Add', 'Sub', 'Multiply', 'RealDiv', 'Step', 'Rsqrt', 'LessEqual', 'Greater', 'Select', 'Neg', 'Square', 'Sqrt', 'Exp', 'Log', 'Pow',
+  'Add', 'Sub', 'Multiply', 'RealDiv', 'Step', 'Rsqrt', 'LessEqual', 'Greater', 'Equal', 'Select', 'Neg', 'Square', 'Sqrt', 'Exp', 'Log', 'Pow',
 ]);
 
 /**

@@ -24,6 +24,7 @@ import { maxPool } from './max-pool';
 import { mul } from './mul';
 import { pad } from './pad';
 import { pow } from './pow';
+import { reduceMax, reduceMin, reduceSum } from './reduce';
 import { reduceMean } from './reduce-mean';
 import { relu } from './relu';
 import { relu6 } from './relu6';
@@ -67,6 +68,9 @@ export const KINDS: Readonly<Record<OpKind, OpKindDefinition>> = {
   exp,
   layernorm,
   matmul,
+  reduce_sum: reduceSum,
+  reduce_max: reduceMax,
+  reduce_min: reduceMin,
 };
 
 export const KIND_ENTRIES = Object.entries(KINDS) as [OpKind, OpKindDefinition][];
