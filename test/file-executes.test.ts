@@ -210,3 +210,100 @@ describe('Reduce ops as PyTorch functions (YOLOv9\'s CBFuse: torch.sum(torch.sta
     for (const l of reduces) for (const peer of ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'senet']) expect(l.counts[peer]).toBe(0n);
   });
 });
+
+describe('Resize as PyTorch interpolates: nearest and bilinear, each coordinate transformation tfjs can match', () => {
+  const STRING = 3;
+  const floatsInit = (name: string, values: number[]) => ({ name, dims: [values.length], rawData: bytes(Float32Array.from(values)) });
+  const sizesInit = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
+  const str = (name: string, value: string) => ({ name, type: STRING, s: new TextEncoder().encode(value) });
+  const resizeFile = (name: string, mode: string, transform: string, out: number, extra: { name: string; type: number; s?: Uint8Array }[] = []) =>
+    modelFile(name, {
+      opset: 13,
+      input: { name: 'x', dims: [1, 2, 4, 4] },
+      nodes: [{ op: 'Resize', inputs: ['x', '', '', 'sizes'], outputs: ['y'], name: 'resize', attrs: [str('mode', mode), str('coordinate_transformation_mode', transform), ...extra] }],
+      initializers: [sizesInit('sizes', [1, 2, out, out]), floatsInit('unused', [0])],
+    });
+
+  /** PyTorch's upsample_bilinear2d source index and weights (aten/src/ATen/native/UpSample.h: area_pixel_compute_source_index). */
+  function torchBilinear(x: Float32Array, h: number, out: number, alignCorners: boolean): number[] {
+    const scale = alignCorners ? (out > 1 ? (h - 1) / (out - 1) : 0) : h / out;
+    const source = (d: number): [number, number, number] => {
+      const s = alignCorners ? scale * d : Math.max(scale * (d + 0.5) - 0.5, 0);
+      const i0 = Math.floor(s);
+      const i1 = i0 < h - 1 ? i0 + 1 : i0;
+      return [i0, i1, s - i0];
+    };
+    const y: number[] = [];
+    for (let c = 0; c < 2; c += 1) {
+      for (let r = 0; r < out; r += 1) {
+        const [r0, r1, lr] = source(r);
+        for (let q = 0; q < out; q += 1) {
+          const [c0, c1, lc] = source(q);
+          const at = (i: number, j: number): number => x[c * h * h + i * h + j] ?? NaN;
+          y.push((1 - lr) * ((1 - lc) * at(r0, c0) + lc * at(r0, c1)) + lr * ((1 - lc) * at(r1, c0) + lc * at(r1, c1)));
+        }
+      }
+    }
+    return y;
+  }
+
+  const x = ramp(32, (i) => Math.cos(i * 0.9) * 2 + i / 10);
+  // F.interpolate(bilinear, align_corners=False) exports pytorch_half_pixel; True exports align_corners.
+  for (const [transform, alignCorners] of [['pytorch_half_pixel', false], ['half_pixel', false], ['align_corners', true]] as const) {
+    for (const out of [7, 2]) {
+      it(`bilinear, ${transform}, 4x4 -> ${out}x${out}: PyTorch's values`, () => {
+        const { values, shape } = execute(resizeFile(`bilinear-${transform}-${out}`, 'linear', transform, out), tf.tensor(x, [1, 2, 4, 4]));
+        expect(shape).toEqual([1, 2, out, out]);
+        torchBilinear(x, 4, out, alignCorners).forEach((v, i) => expect(values[i]).toBeCloseTo(v, 5));
+      });
+    }
+  }
+
+  it('bilinear 4x4 -> 7x7 is measured and counted by each peer\'s bilinear rule: thop 11 * numel(out), fvcore 4 *, flops 7 *', async () => {
+    const result = await profile({ file: resizeFile('bilinear-counts', 'linear', 'pytorch_half_pixel', 7), measure: true, training: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    const numelOut = 2n * 49n;
+    // ptflops: nn.Upsample's hook numel(out) / B^2 plus F.interpolate's numel(out), B = 1.
+    expect(result.layers.map((l) => [l.op.kind, l.counts['thop'], l.counts['fvcore'], l.counts['ptflops'], l.counts['flops']])).toEqual([
+      ['resize', 11n * numelOut, 4n * numelOut, 2n * numelOut, 7n * numelOut],
+    ]);
+  });
+
+  /** ONNX Resize nearest by its definition: the coordinate transformation, then the rounding, clamped. */
+  function onnxNearest(x: Float32Array, h: number, out: number, transform: string, rounding: string): number[] {
+    const scale = out / h;
+    const coordinate = (d: number): number =>
+      transform === 'asymmetric' ? d / scale : transform === 'align_corners' ? (out === 1 ? 0 : (d * (h - 1)) / (out - 1)) : (d + 0.5) / scale - 0.5;
+    const round = (v: number): number => (rounding === 'floor' ? Math.floor(v) : rounding === 'ceil' ? Math.ceil(v) : rounding === 'round_prefer_ceil' ? Math.floor(v + 0.5) : Math.ceil(v - 0.5));
+    const source = (d: number): number => Math.min(h - 1, Math.max(0, round(coordinate(d))));
+    const y: number[] = [];
+    for (let c = 0; c < 2; c += 1) for (let r = 0; r < out; r += 1) for (let q = 0; q < out; q += 1) y.push(x[c * h * h + source(r) * h + source(q)] ?? NaN);
+    return y;
+  }
+
+  // PyTorch's nearest (asymmetric, floor); nearest-exact (half_pixel, round_prefer_ceil: floor((d + 0.5) / scale)); align_corners with rounding.
+  const nearest = [
+    ['asymmetric', 'floor', 8],
+    ['asymmetric', 'floor', 3],
+    ['half_pixel', 'round_prefer_ceil', 7],
+    ['half_pixel', 'round_prefer_ceil', 2],
+    ['align_corners', 'round_prefer_ceil', 7],
+  ] as const;
+  for (const [transform, rounding, out] of nearest) {
+    it(`nearest, ${transform} + ${rounding}, 4x4 -> ${out}x${out}: ONNX's values, measured`, async () => {
+      const path = resizeFile(`nearest-${transform}-${rounding}-${out}`, 'nearest', transform, out, [str('nearest_mode', rounding)]);
+      const { values } = execute(path, tf.tensor(x, [1, 2, 4, 4]));
+      onnxNearest(x, 4, out, transform, rounding).forEach((v, i) => expect(values[i]).toBe(v));
+      expect((await profile({ file: path, measure: true, backend: 'cpu' })).check.status).toBe('match');
+    });
+  }
+
+  it('a mode tfjs cannot compute (tf_crop_and_resize, cubic) is counted or listed, and the skip names the op and the node', async () => {
+    const crop = await profile({ file: resizeFile('crop', 'nearest', 'tf_crop_and_resize', 7), measure: true, backend: 'cpu' });
+    expect(crop.check.status).toBe('skipped');
+    expect(crop.check.reason).toContain("Resize (node 'resize'");
+    const cubic = await profile({ file: resizeFile('cubic', 'cubic', 'half_pixel', 7), measure: true, backend: 'cpu' });
+    expect(cubic.check.status).toBe('skipped');
+    expect(cubic.check.reason).toContain("Resize (node 'resize'");
+  });
+});

@@ -86,6 +86,8 @@ export interface OpAttrs {
    * shape, aligned to the output's rank.
    */
   constant?: { at: 0 | 1; shape: Shape };
+  /** resize: bilinear (ONNX linear), else nearest. */
+  bilinear?: boolean;
   /** pad: how the border is filled (ONNX Pad's modes), which decides what its gradient adds. */
   mode?: 'constant' | 'reflect' | 'edge';
   /**

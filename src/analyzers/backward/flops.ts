@@ -73,7 +73,7 @@ export const flopsBackward: RuleTable = {
     }, 0n),
   ),
   reduce_mean: rule('2 * numel(in): dy broadcast over H x W by a multiply, then divided by H*W', (op) => 2n * inp(op)),
-  resize: rule('numel(out): each output gradient added into its source pixel', out),
+  resize: rule('numel(out) nearest: each output gradient added into its source pixel; 8 * numel(out) bilinear: weighted into its 4 sources (4 multiplies, 4 adds)', (op) => (op.attrs.bilinear ? 8n : 1n) * out(op)),
   leaky_relu: rule('3 * numel: x > 0, dy * alpha, and the select between them', (op) => 3n * out(op)),
   conv_transpose: rule(
     '2 * 2 * MACs (the input gradient is a conv2d of dy, the weight gradient a backprop-filter, each as large as the forward) + numel(out) - Cout if bias',

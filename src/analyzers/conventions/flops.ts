@@ -22,7 +22,7 @@ export const flops: Convention<'flops'> = {
     add: rule('numel(out)', out),
     concat: ignored('a copy: no arithmetic'),
     reduce_mean: rule('H*W per output (H*W - 1 adds, 1 divide) = numel(in)', inp),
-    resize: ignored('nearest-neighbour resize is a copy: no arithmetic'),
+    resize: rule('0 nearest (a copy); 7 * numel(out) bilinear (4 multiplies, 3 adds per output; the weights per row and column not counted)', (op) => (op.attrs.bilinear ? 7n * out(op) : 0n)),
     leaky_relu: rule('2 * numel (multiply by alpha, max)', (op) => 2n * out(op)),
     conv_transpose: rule('2 * MACs + numel(out) if bias', (op) => 2n * convTransposeMacs(op) + biasAdds(op)),
     mul: rule('numel(out)', out),

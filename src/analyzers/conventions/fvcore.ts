@@ -21,7 +21,10 @@ export const fvcore: Convention<'fvcore'> = {
     add: unsupported('aten::add is unsupported (reported as skipped)'),
     concat: ignored('aten::cat is ignored'),
     reduce_mean: unsupported('aten::mean is unsupported (reported as skipped)'),
-    resize: rule('numel(out) (aten::upsample_nearest2d)', out),
+    resize: rule(
+      'numel(out) nearest (aten::upsample_nearest2d: elementwise_flop_counter(0, 1)), 4 * numel(out) bilinear (aten::upsample_bilinear2d: elementwise_flop_counter(0, 4), flop_count.py)',
+      (op) => (op.attrs.bilinear ? 4n : 1n) * out(op),
+    ),
     leaky_relu: unsupported('aten::leaky_relu is unsupported (reported as skipped)'),
     conv_transpose: rule('numel(in) * (Cout/g) * kh * kw (transposed: the input size); bias ignored', convTransposeMacs),
     mul: unsupported('aten::mul is unsupported (reported as skipped)'),

@@ -21,7 +21,10 @@ export const thop: Convention<'thop'> = {
     add: unsupported('functional +: invisible to module hooks'),
     concat: unsupported('torch.cat: invisible to module hooks'),
     reduce_mean: unsupported('x.mean((2, 3)) is a tensor method: invisible to module hooks'),
-    resize: rule('numel(out) (nn.Upsample, nearest)', out),
+    resize: rule(
+      'nn.Upsample: numel(out) nearest, 11 * numel(out) bilinear (count_upsample, calculate_upsample: thop/vision/calc_func.py)',
+      (op) => (op.attrs.bilinear ? 11n : 1n) * out(op),
+    ),
     leaky_relu: rule('0 (count_relu, as for nn.ReLU)', () => 0n),
     conv_transpose: rule('numel(out) * (Cin/g) * kh * kw (count_convNd, by the output size); bias ignored', convMacs),
     mul: unsupported('functional x * y: invisible to module hooks'),

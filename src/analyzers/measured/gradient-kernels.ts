@@ -95,6 +95,8 @@ export function gradientKernelCost(kernel: KernelRecord, layer: LayerFacts): Ker
     }
     case 'ResizeNearestNeighborGrad':
       return cost(0n, numel(x)); // inputs: dy, the images. Each output gradient added into its source pixel.
+    case 'ResizeBilinearGrad':
+      return cost(0n, 8n * numel(x)); // inputs: dy, the images. Each output gradient weighted into its 4 sources: 4 multiplies, 4 adds.
     case 'MaxPoolGrad':
       return cost(0n, numel(x)); // inputs: dy, x, y. Each output gradient added to its maximum.
     default:
