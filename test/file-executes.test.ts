@@ -307,3 +307,29 @@ describe('Resize as PyTorch interpolates: nearest and bilinear, each coordinate 
     expect(cubic.check.reason).toContain("Resize (node 'resize'");
   });
 });
+
+describe('nn.Softplus and nn.Mish (the exporter\'s Softplus, Tanh, Mul by x before opset 18)', () => {
+  const path = modelFile('mish', {
+    input: { name: 'x', dims: [1, 2, 3, 3] },
+    nodes: [
+      { op: 'Softplus', inputs: ['x'], outputs: ['sp'], name: 'mish.softplus' },
+      { op: 'Tanh', inputs: ['sp'], outputs: ['t'], name: 'mish.tanh' },
+      { op: 'Mul', inputs: ['x', 't'], outputs: ['m'], name: 'mish' },
+      { op: 'Softplus', inputs: ['m'], outputs: ['y'], name: 'softplus' },
+    ],
+  });
+  it('runs x * tanh(log(1 + e^x)), then log(1 + e^m), as computed here', () => {
+    const x = ramp(18, (i) => (i - 9) / 2);
+    const softplus = (v: number): number => Math.log1p(Math.exp(v));
+    const { values } = execute(path, tf.tensor(x, [1, 2, 3, 3]));
+    x.forEach((v, i) => expect(values[i]).toBeCloseTo(softplus(v * Math.tanh(softplus(v))), 5));
+  });
+  it('is one mish and one softplus: 0 in every peer, flops 9 and 3 per element, backward 11 and 5; measured the same', async () => {
+    const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    expect(result.layers.map((l) => [l.op.kind, l.counts['thop'], l.counts['fvcore'], l.counts['ptflops'], l.counts['flops']])).toEqual([
+      ['mish', 0n, 0n, 0n, 9n * 18n],
+      ['softplus', 0n, 0n, 0n, 3n * 18n],
+    ]);
+  });
+});

@@ -60,6 +60,9 @@ export const OP_KINDS = [
   'reduce_sum',
   'reduce_max',
   'reduce_min',
+  // Model files: nn.Softplus and nn.Mish (YOLOv4-style heads).
+  'softplus',
+  'mish',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];

@@ -131,6 +131,11 @@ export const flopsBackward: RuleTable = {
       return 4n * full * k + ((full / n) * k - numel(a)) + ((full / m) * k - numel(b));
     },
   ),
+  softplus: rule('5 * numel: dy * sigmoid(x) (tfjs Softplus_grad: sigmoid 4, multiply 1)', (op) => 5n * out(op)),
+  mish: rule(
+    '11 * numel: x * t gives dy * t and dy * x (2), the tanh gradient (3), the softplus gradient (5), the two paths into x added (1)',
+    (op) => 11n * out(op),
+  ),
   reduce_sum: rule('numel(in): dy broadcast back over the summed axes by a multiply (tfjs: dy * ones(x.shape))', inp),
   reduce_max: rule('2 * numel(in): x == max (1 per element), times dy broadcast back (1 per element)', (op) => 2n * inp(op)),
   reduce_min: rule('2 * numel(in): x == min (1 per element), times dy broadcast back (1 per element)', (op) => 2n * inp(op)),

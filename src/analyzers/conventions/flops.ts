@@ -41,6 +41,8 @@ export const flops: Convention<'flops'> = {
       (op) => 5n * inp(op) + 2n * normRows(op) + affineElements(op),
     ),
     matmul: rule('2 * MACs: numel(out) * K multiply-accumulates, no bias', (op) => 2n * matmulMacs(op)),
+    softplus: rule('3 * numel: log(1 + exp(x)) (exp, add, log)', (op) => 3n * out(op)),
+    mish: rule('9 * numel: softplus 3, tanh 5 (as tanh), the multiply by x 1', (op) => 9n * out(op)),
     reduce_sum: rule('numel(in) - numel(out): n - 1 adds per sum of n', (op) => inp(op) - out(op)),
     reduce_max: rule('numel(in) - numel(out): n - 1 comparisons per maximum of n', (op) => inp(op) - out(op)),
     reduce_min: rule('numel(in) - numel(out): n - 1 comparisons per minimum of n', (op) => inp(op) - out(op)),

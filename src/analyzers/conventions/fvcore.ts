@@ -46,6 +46,8 @@ export const fvcore: Convention<'fvcore'> = {
       leftTimesWidth,
     ),
     // jit_analysis.py's _IGNORED_OPS has aten::max (x.max(dim)) but not aten::sum, aten::amax, aten::amin.
+    softplus: unsupported('aten::softplus has no handle and is not in _IGNORED_OPS: reported as skipped'),
+    mish: unsupported('aten::mish has no handle and is not in _IGNORED_OPS: reported as skipped'),
     reduce_sum: unsupported('aten::sum has no handle in flop_count.py and is not in _IGNORED_OPS (jit_analysis.py): reported as skipped'),
     reduce_max: unsupported('aten::amax has no handle and is not in _IGNORED_OPS: reported as skipped (x.max(dim), aten::max, is ignored: 0 either way)'),
     reduce_min: unsupported('aten::amin has no handle and is not in _IGNORED_OPS: reported as skipped'),

@@ -42,6 +42,8 @@ export const thop: Convention<'thop'> = {
       (op) => (op.attrs.affine ? 4n : 2n) * inp(op),
     ),
     matmul: unsupported('torch.matmul, torch.bmm and @ are functional: invisible to module hooks, and thop 0.1.1 patches no function (thop/profile.py:21-66): zero ops'),
+    softplus: unsupported('no rule for nn.Softplus in register_hooks (thop/profile.py): zero ops'),
+    mish: unsupported('no rule for nn.Mish in register_hooks (thop/profile.py): zero ops'),
     reduce_sum: unsupported('torch.sum is functional: invisible to module hooks (thop/profile.py:21-66 patches no function)'),
     reduce_max: unsupported('torch.amax is functional: invisible to module hooks (thop/profile.py:21-66 patches no function)'),
     reduce_min: unsupported('torch.amin is functional: invisible to module hooks (thop/profile.py:21-66 patches no function)'),

@@ -65,6 +65,8 @@ export function gradientKernelCost(kernel: KernelRecord, layer: LayerFacts): Ker
   switch (name) {
     case 'Sum':
       return cost(0n, numel(x) - numel(y));
+    case 'Sigmoid':
+      return cost(0n, 4n * numel(y)); // softplus' gradient dy * sigmoid(x): 4 per element, as the forward sigmoid.
     case 'BatchMatMul': {
       const k = w === undefined ? undefined : contracted(x, w, y);
       return k === undefined ? undefined : product(numel(y) * BigInt(k));

@@ -7,7 +7,7 @@ import type { GraphIndex } from './graph-index';
 import { alignedShape, isSpatialZeroPad, padSpec, reduceAxes } from './op-attrs';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from './types';
 
-export type Fusion = 'silu' | 'hardswish' | 'linear-bias' | 'padded-avg-pool' | 'gelu' | 'layernorm' | 'learned-tokens';
+export type Fusion = 'silu' | 'hardswish' | 'linear-bias' | 'padded-avg-pool' | 'gelu' | 'layernorm' | 'learned-tokens' | 'mish';
 
 /** A module before it is named: its nodes in execution order, the main one giving its op. */
 export interface GroupDraft {
@@ -65,6 +65,15 @@ function next(index: GraphIndex, tensor: string, opType: string, other: (t: stri
 }
 
 const out = (node: GraphNode): string => node.outputs[0] ?? '';
+
+/** x * tanh(softplus(x)): nn.Mish as torch's exporter writes it before opset 18. */
+function mish(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
+  if (node.opType !== 'Softplus') return undefined;
+  const x = node.inputs[0] ?? '';
+  const tanh = next(index, out(node), 'Tanh');
+  const times = tanh === undefined ? undefined : next(index, out(tanh), 'Mul', (t) => t === x);
+  return tanh === undefined || times === undefined ? undefined : { main: times, nodes: [node, tanh, times], fused: 'mish', output: out(times) };
+}
 
 /** x * (1 + erf(x / sqrt(2))) * 0.5: nn.GELU() as torch's exporter writes it before opset 20. */
 function gelu(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
@@ -144,7 +153,7 @@ function learnedTokens(index: GraphIndex, node: GraphNode): GroupDraft | undefin
 
 /** The module ending or starting at `node` when several nodes are one PyTorch module, else undefined. */
 export function fusedModule(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
-  return fusedActivation(index, node) ?? linearWithBias(index, node) ?? paddedAvgPool(index, node) ?? gelu(index, node) ?? layerNorm(index, node) ?? learnedTokens(index, node);
+  return fusedActivation(index, node) ?? linearWithBias(index, node) ?? paddedAvgPool(index, node) ?? gelu(index, node) ?? layerNorm(index, node) ?? learnedTokens(index, node) ?? mish(index, node);
 }
 
 /** A tensor a layernorm reads: the node reading it and its input position (its weights are aligned per node). */

@@ -21,6 +21,7 @@ import { leakyRelu } from './leaky-relu';
 import { linear } from './linear';
 import { matmul } from './matmul';
 import { maxPool } from './max-pool';
+import { mish } from './mish';
 import { mul } from './mul';
 import { pad } from './pad';
 import { pow } from './pow';
@@ -33,6 +34,7 @@ import { scale } from './scale';
 import { sigmoid } from './sigmoid';
 import { silu } from './silu';
 import { softmax } from './softmax';
+import { softplus } from './softplus';
 import { sub } from './sub';
 import { tanh } from './tanh';
 
@@ -71,6 +73,8 @@ export const KINDS: Readonly<Record<OpKind, OpKindDefinition>> = {
   reduce_sum: reduceSum,
   reduce_max: reduceMax,
   reduce_min: reduceMin,
+  softplus,
+  mish,
 };
 
 export const KIND_ENTRIES = Object.entries(KINDS) as [OpKind, OpKindDefinition][];
