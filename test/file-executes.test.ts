@@ -333,3 +333,40 @@ describe('nn.Softplus and nn.Mish (the exporter\'s Softplus, Tanh, Mul by x befo
     ]);
   });
 });
+
+describe("nn.GELU(approximate='tanh'): the exporter's nine nodes (before opset 20) and Gelu (opset 20)", () => {
+  const scalar = (name: string, value: number) => ({ name, dims: [], rawData: bytes(Float32Array.of(value)) });
+  const spelled = modelFile('gelu-tanh', {
+    input: { name: 'x', dims: [1, 2, 3, 3] },
+    nodes: [
+      { op: 'Mul', inputs: ['x', 'x'], outputs: ['x2'] },
+      { op: 'Mul', inputs: ['x', 'x2'], outputs: ['x3'] },
+      { op: 'Mul', inputs: ['kappa', 'x3'], outputs: ['kx3'] },
+      { op: 'Add', inputs: ['x', 'kx3'], outputs: ['s'] },
+      { op: 'Mul', inputs: ['beta', 's'], outputs: ['inner'] },
+      { op: 'Tanh', inputs: ['inner'], outputs: ['t'] },
+      { op: 'Add', inputs: ['one', 't'], outputs: ['u'] },
+      { op: 'Mul', inputs: ['x', 'u'], outputs: ['v'] },
+      { op: 'Mul', inputs: ['half', 'v'], outputs: ['y'], name: 'gelu' },
+    ],
+    initializers: [scalar('kappa', 0.044715), scalar('beta', Math.sqrt(2 / Math.PI)), scalar('one', 1), scalar('half', 0.5)],
+  });
+  const node = modelFile('gelu-tanh-op20', {
+    opset: 20,
+    input: { name: 'x', dims: [1, 2, 3, 3] },
+    nodes: [{ op: 'Gelu', inputs: ['x'], outputs: ['y'], name: 'gelu', attrs: [{ name: 'approximate', type: 3, s: new TextEncoder().encode('tanh') }] }],
+  });
+  const x = ramp(18, (i) => (i - 9) / 3);
+  const expected = Array.from(x, (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))));
+
+  for (const [form, path] of [['nine nodes', spelled], ['Gelu node', node]] as const) {
+    it(`${form}: PyTorch's values; one gelu, no params, flops 13 per element, backward measured and agreeing`, async () => {
+      const { values } = execute(path, tf.tensor(x, [1, 2, 3, 3]));
+      expected.forEach((v, i) => expect(values[i]).toBeCloseTo(v, 5));
+      const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
+      expect(result.check.status).toBe('match');
+      // ptflops: nn.GELU's module hook numel(out) per image + F.gelu numel(in), B = 1.
+      expect(result.layers.map((l) => [l.op.kind, l.op.params, l.counts['thop'], l.counts['ptflops'], l.counts['flops']])).toEqual([['gelu', 0n, 0n, 36n, 13n * 18n]]);
+    });
+  }
+});

@@ -89,6 +89,8 @@ export interface OpAttrs {
    * shape, aligned to the output's rank.
    */
   constant?: { at: 0 | 1; shape: Shape };
+  /** gelu: PyTorch's tanh approximation (nn.GELU(approximate='tanh')), else the exact erf form. */
+  approximate?: 'tanh';
   /** resize: bilinear (ONNX linear), else nearest. */
   bilinear?: boolean;
   /** pad: how the border is filled (ONNX Pad's modes), which decides what its gradient adds. */

@@ -111,7 +111,7 @@ export class GraphExecutor {
   private moduleTensors(m: NodeGroup): { learned: tf.Tensor[]; buffers: tf.Tensor[] } {
     if (this.plans.get(m)?.kind === 'layernorm') return { learned: this.layerNormLearned(m), buffers: [] };
     // GELU's constants are its formula's.
-    if (m.fused === 'gelu') return { learned: [], buffers: [] };
+    if (m.fused === 'gelu' || m.fused === 'gelu-tanh') return { learned: [], buffers: [] };
     const learned: tf.Tensor[] = [];
     const buffers: tf.Tensor[] = [];
     for (const node of m.nodes) {

@@ -110,8 +110,10 @@ export const flopsBackward: RuleTable = {
     (op) => (op.attrs.mode === 'edge' ? out(op) - inp(op) : 0n),
   ),
   gelu: rule(
-    '10 * numel, through x * (1 + erf(x / sqrt(2))) * 0.5: the * 0.5 (1), the product with x (2), erf (5), / sqrt(2) (1), the two paths into x added (1); + 1 passes dy through',
-    (op) => 10n * out(op),
+    '10 * numel, through x * (1 + erf(x / sqrt(2))) * 0.5: the * 0.5 (1), the product with x (2), erf (5), / sqrt(2) (1), the two paths into x added (1); + 1 passes dy through. ' +
+      "approximate='tanh' 16 * numel: * 0.5 (1), the product with x (2), tanh (3), * sqrt(2/pi) (1), * 0.044715 (1), x^2 * x (2), x * x (2: x is both operands), " +
+      'the five paths into x added (4); the + 1 and + x pass dy through',
+    (op) => (op.attrs.approximate === 'tanh' ? 16n : 10n) * out(op),
   ),
   erf: rule('5 * numel: dy * 2 / sqrt(pi) * exp(-x^2) (square, negate, exp, scale, times dy)', (op) => 5n * out(op)),
   exp: rule('numel: dy * y', out),

@@ -32,7 +32,11 @@ export const flops: Convention<'flops'> = {
     tanh: rule('5 * numel: (e^2x - 1) / (e^2x + 1) (multiply, exp, subtract, add, divide)', (op) => 5n * out(op)),
     softmax: rule('rows * (3n - 1): n exps, n - 1 adds, n divides per row (no max subtraction counted)', softmaxOps),
     pad: ignored('a copy: no arithmetic'),
-    gelu: rule('5 * numel: x * (1 + erf(x / sqrt(2))) * 0.5 as the exporter writes it (divide, erf, add, multiply, multiply)', (op) => 5n * out(op)),
+    gelu: rule(
+      '5 * numel: x * (1 + erf(x / sqrt(2))) * 0.5 as the exporter writes it (divide, erf, add, multiply, multiply); ' +
+        "approximate='tanh' 13 * numel: x^3 (2), times 0.044715, plus x, times sqrt(2/pi), tanh (5), plus 1, times x, times 0.5",
+      (op) => (op.attrs.approximate === 'tanh' ? 13n : 5n) * out(op),
+    ),
     erf: rule('numel (one operation per element, as exp is in sigmoid)', out),
     exp: rule('numel', out),
     layernorm: rule(
