@@ -14,6 +14,7 @@ const SLOW = [
   'file-kernel-fallback', 'memory-guard', 'networks', 'op-kinds', 'package', 'past-2-53-cli', 'progress', 'report', 'report-set',
   'se-measured', 'se-placement', 'se-variants', 'sweep', 'timing-opt-in', 'training-measured',
   'training-networks', 'wasm-gradients', 'zoo', 'api', 'schemas', 'outputs-compose', 'file-transformer-measured', 'file-training-measured', 'file-attention-measured', 'file-vit-tokens',
+  'file-executes', 'file-real-exports',
 ].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({
