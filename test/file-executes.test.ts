@@ -370,3 +370,35 @@ describe("nn.GELU(approximate='tanh'): the exporter's nine nodes (before opset 2
     });
   }
 });
+
+describe('x.mean over any axes (the einsum attention\'s token mean x.mean(1)), and head_dim ** -0.5 as a Pow of constants', () => {
+  const scalar = (name: string, value: number) => ({ name, dims: [], rawData: bytes(Float32Array.of(value)) });
+  const path = modelFile('token-mean', {
+    input: { name: 'x', dims: [2, 6, 4] },
+    nodes: [
+      { op: 'Pow', inputs: ['eight', 'minus_half'], outputs: ['scale'], name: 'scale' },
+      { op: 'Mul', inputs: ['x', 'scale'], outputs: ['s'], name: 'mul' },
+      { op: 'ReduceMean', inputs: ['s'], outputs: ['y'], name: 'mean', attrs: [ints('axes', [1]), int('keepdims', 0)] },
+    ],
+    initializers: [scalar('eight', 8), scalar('minus_half', -0.5)],
+  });
+  it('runs the mean of x / sqrt(8) over the tokens, as computed here', () => {
+    const x = ramp(48, (i) => Math.sin(i));
+    const { values, shape } = execute(path, tf.tensor(x, [2, 6, 4]));
+    expect(shape).toEqual([2, 4]);
+    for (let b = 0; b < 2; b += 1) {
+      for (let c = 0; c < 4; c += 1) {
+        const mean = [0, 1, 2, 3, 4, 5].reduce((sum, t) => sum + (x[b * 24 + t * 4 + c] ?? NaN), 0) / 6 / Math.sqrt(8);
+        expect(values[b * 4 + c]).toBeCloseTo(mean, 5);
+      }
+    }
+  });
+  it('counts a mul by a constant and a reduce_mean (flops numel(in); senet 0: no squeeze), measured the same', async () => {
+    const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    expect(result.layers.map((l) => [l.op.kind, l.counts['flops'], l.counts['senet']])).toEqual([
+      ['mul', 48n, 0n],
+      ['reduce_mean', 48n, 0n],
+    ]);
+  });
+});

@@ -34,7 +34,7 @@ export interface LayerFacts {
   /** A model file's product of two activations: its BatchMatMul is a matmul, on NCHW-ordered operands. */
   matmul?: true;
   /** A reduce layer (x.sum, x.amax, x.amin): its Sum, Max or Min kernel is that op, on the stored tensor or on the graph's order. */
-  reduce?: { op: 'sum' | 'max' | 'min'; stored: boolean };
+  reduce?: { op: 'sum' | 'max' | 'min' | 'mean'; stored: boolean };
 }
 
 /** An op read from kernels, before the layer names it and gives it its weights. */

@@ -18,7 +18,7 @@ type Reduction = 'sum' | 'max' | 'min';
 const OP_TYPES: Readonly<Record<Reduction, string>> = { sum: 'ReduceSum', max: 'ReduceMax', min: 'ReduceMin' };
 const KERNELS: Readonly<Record<Reduction, string>> = { sum: 'Sum', max: 'Max', min: 'Min' };
 
-interface Plan {
+export interface Plan {
   /** NCHW axes; undefined is every axis (ONNX with no axes). */
   axes: number[] | undefined;
   keep: boolean;
@@ -28,7 +28,7 @@ interface Plan {
   moves: number;
 }
 
-function reducePlan(index: GraphIndex, node: GraphNode): Plan {
+export function reducePlan(index: GraphIndex, node: GraphNode): Plan {
   const rank = index.shape(node.inputs[0] ?? '').length;
   const given = reduceAxes(index.g, node);
   const axes = given.length === 0 ? undefined : given;

@@ -54,6 +54,8 @@ const FLOAT_OPS: Record<string, FloatFn> = {
   Ceil: (a) => Math.ceil(a as number),
   Sqrt: (a) => Math.sqrt(a as number),
   Neg: (a) => -(a as number),
+  // Attention's scale (head_dim ** -0.5) exported as a Pow of two constants.
+  Pow: (a, b) => (a as number) ** (b as number),
 };
 
 const COMPARISONS = new Set(['Equal', 'Less', 'Greater', 'Not', 'And', 'Or']);
