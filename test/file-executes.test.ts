@@ -402,3 +402,52 @@ describe('x.mean over any axes (the einsum attention\'s token mean x.mean(1)), a
     ]);
   });
 });
+
+describe("nn.GroupNorm(2, 4) as PyTorch exports it: Reshape, InstanceNormalization (Constant ones, zeros), Reshape, Mul, Add", () => {
+  const constant = (out: string, values: number[], dims: number[]) => ({
+    op: 'Constant',
+    inputs: [],
+    outputs: [out],
+    attrs: [{ name: 'value', type: TENSOR, t: { name: out, dims, rawData: bytes(Float32Array.from(values)) } }],
+  });
+  const shape = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
+  const w = [0.5, 1.5, -1, 2];
+  const b = [0.1, -0.2, 0.3, 0];
+  const path = modelFile('group-norm', {
+    input: { name: 'x', dims: [1, 4, 3, 3] },
+    nodes: [
+      constant('ones', [1, 1], [2]),
+      constant('zeros', [0, 0], [2]),
+      { op: 'Reshape', inputs: ['x', 'groups'], outputs: ['g'], name: 'gn.reshape' },
+      { op: 'InstanceNormalization', inputs: ['g', 'ones', 'zeros'], outputs: ['n'], name: 'gn', attrs: [{ name: 'epsilon', type: 1, f: 1e-5 }] },
+      { op: 'Reshape', inputs: ['n', 'back'], outputs: ['r'], name: 'gn.back' },
+      { op: 'Mul', inputs: ['r', 'w'], outputs: ['m'], name: 'gn.mul' },
+      { op: 'Add', inputs: ['m', 'b'], outputs: ['y'], name: 'gn.add' },
+    ],
+    initializers: [shape('groups', [0, 2, -1]), shape('back', [1, 4, 3, 3]), { name: 'w', dims: [4, 1, 1], rawData: bytes(Float32Array.from(w)) }, { name: 'b', dims: [4, 1, 1], rawData: bytes(Float32Array.from(b)) }],
+  });
+
+  it('computes PyTorch\'s group norm: each group of 2 channels normalised over its 18 values, then w and b per channel', () => {
+    const x = ramp(36, (i) => Math.sin(i * 0.8) * 3 + i / 9);
+    const expected = Array.from(x, (v, i) => {
+      const group = x.slice(Math.floor(i / 18) * 18, Math.floor(i / 18) * 18 + 18);
+      const mean = group.reduce((s, u) => s + u, 0) / 18;
+      const variance = group.reduce((s, u) => s + (u - mean) ** 2, 0) / 18;
+      const c = Math.floor(i / 9);
+      return ((v - mean) / Math.sqrt(variance + 1e-5)) * (w[c] ?? NaN) + (b[c] ?? NaN);
+    });
+    const { values } = execute(path, tf.tensor(x, [1, 4, 3, 3]));
+    expected.forEach((v, i) => expect(values[i]).toBeCloseTo(v, 4));
+  });
+
+  it('counts its parts: instance_norm without affine on 1x2x18 (thop 2n, fvcore 4n, ptflops n, flops 5n + 2 rows), the weight and bias 8 params; measured, forward and backward', async () => {
+    const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    const n = 36n;
+    expect(result.layers.map((l) => [l.op.kind, l.op.params, l.counts['thop'], l.counts['fvcore'], l.counts['ptflops'], l.counts['flops']])).toEqual([
+      ['instance_norm', 0n, 2n * n, 4n * n, n, 5n * n + 2n * 2n],
+      ['mul', 4n, 0n, 0n, 0n, n],
+      ['add', 4n, 0n, 0n, 0n, n],
+    ]);
+  });
+});

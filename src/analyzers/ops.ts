@@ -63,6 +63,8 @@ export const OP_KINDS = [
   // Model files: nn.Softplus and nn.Mish (YOLOv4-style heads).
   'softplus',
   'mish',
+  // Model files: nn.InstanceNorm2d (and the InstanceNormalization of GroupNorm's export).
+  'instance_norm',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];

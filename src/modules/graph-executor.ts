@@ -20,7 +20,7 @@ import { planModule } from '../model/kinds/plan';
 import { LiveValues } from './live-values';
 
 /** Nodes whose initializer inputs are a module's weights. */
-const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization']);
+const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization', 'InstanceNormalization']);
 
 const toNhwc = (t: tf.Tensor): tf.Tensor => toStored(tf, t);
 const toNchw = (t: tf.Tensor): tf.Tensor => toGraphOrder(tf, t);

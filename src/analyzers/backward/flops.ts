@@ -3,7 +3,7 @@
 // elementwise result, n - 1 adds for a sum of n values, 2 per multiply-accumulate.
 // Broadcasts, reshapes, casts, tiles and splits move data and count 0.
 import { dim, input, numel, type Op } from '../ops';
-import { contractedSize, convMacs, convTransposeMacs, inp, linearMacs, normRows, operands, out, rightOperand, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
+import { contractedSize, instanceRows, convMacs, convTransposeMacs, inp, linearMacs, normRows, operands, out, rightOperand, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
 
 /** The bias gradient sums dy over every axis but the features: numel(out) - features adds. */
 const biasGradient = (op: Op, features: number): bigint => (op.attrs.bias ? out(op) - BigInt(features) : 0n);
@@ -131,6 +131,14 @@ export const flopsBackward: RuleTable = {
       const k = contractedSize(op);
       const [full, m, n] = [out(op), BigInt(dim(a, -2)), BigInt(dim(b, -1))];
       return 4n * full * k + ((full / n) * k - numel(a)) + ((full / m) * k - numel(b));
+    },
+  ),
+  instance_norm: rule(
+    "12 * numel + 5 * rows as layernorm's formula over each (sample, channel); the scale: 3 * numel - C learned (dy * w, dy * x-hat, its sum over N and the spatial axes), " +
+      'numel as a constant (dy * w only); the shift: numel - C learned (the sum of dy), 0 as a constant',
+    (op) => {
+      const channels = BigInt(dim(input(op), 1));
+      return 12n * out(op) + 5n * instanceRows(op) + (op.attrs.affine ? 3n * out(op) - channels : out(op)) + (op.attrs.bias ? out(op) - channels : 0n);
     },
   ),
   softplus: rule('5 * numel: dy * sigmoid(x) (tfjs Softplus_grad: sigmoid 4, multiply 1)', (op) => 5n * out(op)),

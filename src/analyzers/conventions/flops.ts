@@ -1,5 +1,5 @@
 import { flopsBackward } from '../backward/flops';
-import { affineElements, biasAdds, convMacs, convTransposeMacs, ignored, inp, linearMacs, matmulMacs, normRows, out, rule, softmaxOps, window, type Convention } from './convention';
+import { affineElements, biasAdds, instanceRows, convMacs, convTransposeMacs, ignored, inp, linearMacs, matmulMacs, normRows, out, rule, softmaxOps, window, type Convention } from './convention';
 
 export const flops: Convention<'flops'> = {
   key: 'flops',
@@ -45,6 +45,10 @@ export const flops: Convention<'flops'> = {
       (op) => 5n * inp(op) + 2n * normRows(op) + affineElements(op),
     ),
     matmul: rule('2 * MACs: numel(out) * K multiply-accumulates, no bias', (op) => 2n * matmulMacs(op)),
+    instance_norm: rule(
+      '5 * numel + 2 * rows (rows = N * C, one per sample and channel), + numel for a learned scale, + numel for a learned shift: as layernorm over the axes after the channels',
+      (op) => 5n * inp(op) + 2n * instanceRows(op) + affineElements(op),
+    ),
     softplus: rule('3 * numel: log(1 + exp(x)) (exp, add, log)', (op) => 3n * out(op)),
     mish: rule('9 * numel: softplus 3, tanh 5 (as tanh), the multiply by x 1', (op) => 9n * out(op)),
     reduce_sum: rule('numel(in) - numel(out): n - 1 adds per sum of n', (op) => inp(op) - out(op)),

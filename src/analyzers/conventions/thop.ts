@@ -42,6 +42,10 @@ export const thop: Convention<'thop'> = {
       (op) => (op.attrs.affine ? 4n : 2n) * inp(op),
     ),
     matmul: unsupported('torch.matmul, torch.bmm and @ are functional: invisible to module hooks, and thop 0.1.1 patches no function (thop/profile.py:21-66): zero ops'),
+    instance_norm: rule(
+      '2 * numel(in), doubled when affine (nn.InstanceNorm2d: count_normalization, thop/profile.py register_hooks, basic_hooks.py, calc_func.py calculate_norm)',
+      (op) => (op.attrs.affine ? 4n : 2n) * inp(op),
+    ),
     softplus: unsupported('no rule for nn.Softplus in register_hooks (thop/profile.py): zero ops'),
     mish: unsupported('no rule for nn.Mish in register_hooks (thop/profile.py): zero ops'),
     reduce_sum: unsupported('torch.sum is functional: invisible to module hooks (thop/profile.py:21-66 patches no function)'),

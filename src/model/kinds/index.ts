@@ -16,6 +16,7 @@ import { globalAvgPool } from './global-avg-pool';
 import { hardsigmoid } from './hardsigmoid';
 import { hardswish } from './hardswish';
 import type { OpKindDefinition } from './kind';
+import { instanceNorm } from './instance-norm';
 import { layernorm } from './layernorm';
 import { leakyRelu } from './leaky-relu';
 import { linear } from './linear';
@@ -75,6 +76,7 @@ export const KINDS: Readonly<Record<OpKind, OpKindDefinition>> = {
   reduce_min: reduceMin,
   softplus,
   mish,
+  instance_norm: instanceNorm,
 };
 
 export const KIND_ENTRIES = Object.entries(KINDS) as [OpKind, OpKindDefinition][];

@@ -35,6 +35,8 @@ export interface LayerFacts {
   matmul?: true;
   /** A reduce layer (x.sum, x.amax, x.amin): its Sum, Max or Min kernel is that op, on the stored tensor or on the graph's order. */
   reduce?: { op: 'sum' | 'max' | 'min' | 'mean'; stored: boolean };
+  /** An instance norm layer (its kernels are layernorm's formula): whether its scale and shift are learned. */
+  instanceNorm?: { affine: boolean; bias: boolean };
 }
 
 /** An op read from kernels, before the layer names it and gives it its weights. */
