@@ -451,3 +451,24 @@ describe("nn.GroupNorm(2, 4) as PyTorch exports it: Reshape, InstanceNormalizati
     ]);
   });
 });
+
+describe('views cut in the stored layout: Split of the channels, Slice of H and W', () => {
+  const axes = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
+  const path = modelFile('cuts', {
+    input: { name: 'x', dims: [1, 4, 5, 6] },
+    nodes: [
+      { op: 'Split', inputs: ['x', 'sizes'], outputs: ['a', 'b'], name: 'chunk', attrs: [int('axis', 1)] },
+      { op: 'Slice', inputs: ['b', 'starts', 'ends', 'axes'], outputs: ['s'], name: 'crop' },
+      { op: 'Relu', inputs: ['s'], outputs: ['y'], name: 'relu' },
+    ],
+    initializers: [axes('sizes', [1, 3]), axes('starts', [1, 2]), axes('ends', [4, 5]), axes('axes', [2, 3])],
+    outputs: ['y'],
+  });
+  it('x[:, 1:][:, :, 1:4, 2:5] through a relu, as indexed here', () => {
+    const x = ramp(120, (i) => Math.sin(i * 0.37) * 2);
+    const { values, shape } = execute(path, tf.tensor(x, [1, 4, 5, 6]));
+    expect(shape).toEqual([1, 3, 3, 3]);
+    let k = 0;
+    for (let c = 1; c < 4; c += 1) for (let h = 1; h < 4; h += 1) for (let w = 2; w < 5; w += 1) expect(values[k++]).toBeCloseTo(Math.max(x[c * 30 + h * 6 + w] ?? NaN, 0), 6);
+  });
+});

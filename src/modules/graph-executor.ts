@@ -13,6 +13,7 @@ import { floatWeights } from '../model/graph/weights';
 import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
 import { ALIAS_VIEWS, schedule, type Step } from '../model/graph/schedule';
 import { KINDS } from '../model/kinds';
+import { storedAxis } from '../model/kinds/kernel-reading';
 import { isGroupedConv } from '../model/kinds/conv2d';
 import type { Planned, RunContext } from '../model/kinds/kind';
 import { toGraphOrder, toStored } from '../model/kinds/layout';
@@ -251,6 +252,8 @@ export class GraphExecutor {
     const broadcasts = this.index.readers(node.outputs[0] ?? '').every((r) => r.opType === 'Mul' || r.opType === 'Add');
     if (node.opType === 'Expand' && !broadcasts) return [toNhwc(expandTo(toNchw(x), shape))];
     if (ALIAS_VIEWS.has(node.opType)) return [x];
+    // YOLO's chunks and slices of a map keep its rank: cut in the stored layout, no transposes.
+    if (x.rank === 4 && (node.opType === 'Split' || node.opType === 'Slice')) return this.storedCut(node, x);
     const logical = toNchw(x);
     switch (node.opType) {
       case 'Gather': {
@@ -277,6 +280,18 @@ export class GraphExecutor {
       default:
         return [toNhwc(tf.reshape(logical, [...this.index.shape(node.outputs[0] ?? '')]))];
     }
+  }
+
+  /** A Split or Slice of a rank-4 stored (NHWC) tensor along the stored axes of the graph's ones. */
+  private storedCut(node: GraphNode, x: tf.Tensor): tf.Tensor[] {
+    if (node.opType === 'Split') {
+      const axis = Number(attrInt(node, 'axis', 0n) + (attrInt(node, 'axis', 0n) < 0n ? 4n : 0n));
+      const sizes = node.outputs.map((out) => this.index.shape(out)[axis] ?? 0);
+      return tf.split(x, sizes, storedAxis(axis, 4));
+    }
+    // The NCHW axis each stored (NHWC) axis holds.
+    const ranges = [0, 2, 3, 1].map((a) => this.ranges(node)[a] as SliceRange);
+    return [tf.slice(x, ranges.map((r) => r.start), ranges.map((r) => r.length))];
   }
 
   /**
