@@ -5,10 +5,11 @@
 // run only when imported. compile-cache stays outside too, so that bin/seprof and the measured
 // path share the one instance that installs the hook.
 import { build } from 'esbuild';
+import { renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-await build({
+const { outputFiles } = await build({
   absWorkingDir: root, // module keys in the bundle are then dist/..., node_modules/... (the load guard reads them)
   entryPoints: ['dist/cli/main.js'],
   outfile: 'dist/start.js',
@@ -30,4 +31,11 @@ await build({
     },
   ],
   logLevel: 'warning',
+  write: false,
 });
+// Whole or not at all: bin/seprof takes a dist/start.js as the mark of a finished build, and a
+// second first run of a checkout may be reading it while this one builds.
+for (const { path, contents } of outputFiles) {
+  writeFileSync(`${path}.${process.pid}.tmp`, contents);
+  renameSync(`${path}.${process.pid}.tmp`, path);
+}

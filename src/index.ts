@@ -7,7 +7,7 @@ import { columns } from './cli/options';
 import { UsageError } from './errors';
 import { loadFileSupport } from './model/file-support';
 import { buildSpec } from './model/spec';
-import { compareReports, EXACT, parseTolerance, type Comparison } from './report/compare/compare';
+import { compareReports, parseFailOn, parseTolerance, parseTolerances, type Comparison, type FailOn } from './report/compare/compare';
 import { comparisonJson } from './report/compare/compare-render';
 import { readReport, type ReportJson } from './report/report/document';
 import { explainJson } from './report/explain/json';
@@ -30,7 +30,7 @@ export type { Op, OpAttrs, OpKind, Shape } from './analyzers/ops';
 export type { Overhead, Sizes } from './analyzers/profile';
 export type { Training } from './analyzers/backward/training';
 export type { Spec } from './model/spec';
-export type { Delta, DeltaStatus } from './report/compare/compare';
+export type { CaseSummary, Delta, DeltaStatus, FailOn } from './report/compare/compare';
 export type { CaseJson } from './report/report/document';
 export type { JsonCount } from './report/profile/json';
 
@@ -56,8 +56,13 @@ export async function explain(options: ExplainOptions): Promise<Explanation> {
 }
 
 export interface CompareOptions {
-  /** Relative change allowed in counts: 0.01 or '1%' (default exact). */
-  tolerance?: number | string;
+  /**
+   * Relative change allowed in counts: 0.01 or '1%' (default exact) for every quantity, or per
+   * quantity, `{ params: 0, thop: '0.5%' }` (a key `'*'` for the rest), as `--tolerance`.
+   */
+  tolerance?: number | string | Readonly<Record<string, number | string>>;
+  /** Which moves beyond the tolerance fail: `increase` (default; a decrease is an improvement), `decrease` or `change`. */
+  failOn?: FailOn;
   /** Fail a case whose median latency grew by more than this fraction. */
   latencyTolerance?: number | string;
 }
@@ -70,10 +75,22 @@ function readDocument(document: ReportJson | string, label: string) {
   return readReport(typeof document === 'string' ? document : JSON.stringify(document), label);
 }
 
+/** The library's tolerance as the CLI's `--tolerance` values. */
+function toleranceTexts(tolerance: CompareOptions['tolerance']): string[] {
+  if (tolerance === undefined) return [];
+  if (typeof tolerance === 'number' || typeof tolerance === 'string') return [String(tolerance)];
+  if (typeof tolerance !== 'object' || tolerance === null) throw new UsageError(`tolerance must be a number, a string or an object of them, got ${String(tolerance)}`);
+  return Object.entries(tolerance).map(([quantity, value]) => (quantity === '*' ? String(value) : `${quantity}=${String(value)}`));
+}
+
 /** What moved between two reports, case by case, exactly as `seprof compare` decides it. */
 export function compare(base: ReportJson | string, head: ReportJson | string, options: CompareOptions = {}): Comparison {
-  const tolerance = (name: string, value: number | string | undefined) => (value === undefined ? undefined : parseTolerance(name, String(value)));
-  const thresholds = { tolerance: tolerance('tolerance', options.tolerance) ?? EXACT, latencyTolerance: tolerance('latencyTolerance', options.latencyTolerance) };
+  const { tolerance, failOn, latencyTolerance } = options;
+  const thresholds = {
+    ...parseTolerances('tolerance', toleranceTexts(tolerance)),
+    failOn: failOn === undefined ? undefined : parseFailOn('failOn', String(failOn)),
+    latencyTolerance: latencyTolerance === undefined ? undefined : parseTolerance('latencyTolerance', String(latencyTolerance)),
+  };
   return compareReports(readDocument(base, 'base'), readDocument(head, 'head'), thresholds);
 }
 

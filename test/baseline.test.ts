@@ -49,7 +49,7 @@ describe('reports/baseline.json', () => {
   });
 
   // The baseline must also be right, not only stable: every SE case against docs/conventions.md's closed forms,
-  // every hybrid block against its params and thop closed forms. (Networks: test/networks.test.ts.)
+  // every hybrid block against its params and thop closed forms. (Networks: test/networks.slow.test.ts.)
   const ofBlock = (block: string) => baseline.cases.filter((c) => c.spec.block === block).map((c) => [c.name, c] as const);
 
   it.each([...ofBlock('se-resnet'), ...ofBlock('resnet'), ...ofBlock('se-inception'), ...ofBlock('inception')])(

@@ -38,6 +38,56 @@ describe('a table wider than the terminal is stacked to fit', () => {
   });
 });
 
+describe('80 and 60 columns', () => {
+  /** The stacked parts of a table: each part's header cells. */
+  const headers = (text: string): string[][] =>
+    text
+      .split('\n')
+      .filter((line, i, lines) => line.startsWith('│') && lines[i - 1]?.startsWith('┌') === true)
+      .map((line) => line.split('│').map((c) => c.trim()).filter((c) => c !== ''));
+
+  it("the README's first command draws a table 80 wide at most, piped or on an 80-column terminal", async () => {
+    const argv = ['--channels', '512', '--reduction', '8', '--no-measure'];
+    const piped = await seprofInProcess(argv);
+    expect(widest(tableLines(piped.stdout))).toBeLessThanOrEqual(80);
+    expect(await seprofInProcess(argv, 80)).toEqual(piped); // not stacked
+  });
+
+  it.each([
+    ['an SE block with every convention and --training', ['--channels', '512', '--conventions', 'all', '--training', '--no-measure']],
+    ['a network as a tree', ['--model', 'se-resnet50', '--no-measure']],
+    ["the README's first command", ['--channels', '512', '--reduction', '8', '--no-measure']],
+  ])('at 60 columns, %s: every stacked part shows counts beside its labels', async (_, argv) => {
+    const run = await seprofInProcess(argv, 60);
+    expect(widest(tableLines(run.stdout))).toBeLessThanOrEqual(60);
+    const parts = headers(run.stdout).filter((part) => part[0] === 'Layer'); // the layer table's, not the SE overhead's
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts.slice(0, -1)) expect(part.some((h) => /^(Params|MACs|FLOPs)/.test(h))).toBe(true);
+    // Every column is somewhere: the output shapes after the counts.
+    expect(parts.flat()).toContain('Output');
+  });
+
+  it('paper fits an 80-column terminal, every figure kept; piped it is one table each', async () => {
+    const piped = await seprofInProcess(['paper']);
+    expect(widest(tableLines(piped.stdout))).toBeGreaterThan(80);
+    const fitted = await seprofInProcess(['paper'], 80);
+    expect(widest(tableLines(fitted.stdout))).toBeLessThanOrEqual(80);
+    const cells = (text: string) => new Set(tableLines(text).split(/[│┌┐└┘├┤┬┴┼─\n]/).map((c) => c.trim()).filter((c) => c !== ''));
+    expect(cells(fitted.stdout)).toEqual(cells(piped.stdout));
+    expect(headers(fitted.stdout).every((part) => part[0] === 'Model (r = 16)' || part[0] === 'Figure')).toBe(true);
+  });
+
+  it("compare's table fits the terminal", async () => {
+    const argv = ['compare', 'test/fixtures/docs/base.json', 'test/fixtures/docs/new.json'];
+    const piped = await seprofInProcess(argv);
+    expect(widest(tableLines(piped.stdout))).toBeGreaterThan(60);
+    const fitted = await seprofInProcess(argv, 60);
+    expect(fitted.code).toBe(piped.code);
+    expect(widest(tableLines(fitted.stdout))).toBeLessThanOrEqual(60);
+    expect(headers(fitted.stdout).map((part) => part[0])).toEqual(headers(fitted.stdout).map(() => 'Case'));
+  });
+});
+
 describe('--units and --precision', () => {
   const se = ['--channels', '512', '--reduction', '8', '--no-measure'];
 

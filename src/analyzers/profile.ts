@@ -194,6 +194,17 @@ function fileFanOuts(spec: FileSpec): FanOut[] {
   return graphFanOuts(loadFileModel(fileRequest(spec)).inferred);
 }
 
+/**
+ * Progress over the layers in the Check line's unit, the analytic layers: a pass steps through
+ * tfjs layers or graph modules, and some compute nothing counted (a view) or several ops (a
+ * fused conv and its activation). Its steps are scaled to the analytic count, which it ends on.
+ */
+function inAnalyticLayers(onProgress: OnProgress | undefined, layers: number): OnProgress | undefined {
+  if (onProgress === undefined) return undefined;
+  return (done, total, phase) =>
+    phase === 'layers measured' || phase === 'layer gradients' ? onProgress(total > 0 ? Math.floor((done * layers) / total) : layers, layers, phase) : onProgress(done, total, phase);
+}
+
 export async function profile(spec: Spec, options: ProfileOptions): Promise<Profile> {
   const layers = analyticOps(spec).map(countLayer);
   const totals = totalsOf(layers);
@@ -222,6 +233,7 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
 
   // tfjs costs a quarter of a second to import: only the measured path pays it.
   const { measure, MeasurementSkipped } = await import('./measured/index.js');
+  options = { ...options, onProgress: inAnalyticLayers(options.onProgress, layers.length) };
   let measurement;
   try {
     if (spec.block === 'file') {

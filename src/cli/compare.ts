@@ -1,7 +1,7 @@
 // seprof compare BASE NEW: what moved between two reports; exit 1 on a regression.
 import type { Command } from 'commander';
 import { readInputText } from '../fs/read';
-import { compareReports, EXACT, parseTolerance } from '../report/compare/compare';
+import { compareReports, FAIL_ON, parseFailOn, parseTolerance, parseTolerances } from '../report/compare/compare';
 import { renderCompareJunit } from '../report/compare/compare-junit';
 import { COMPARE_FORMATS, renderComparison } from '../report/compare/compare-render';
 import { readReport, type ReadReport } from '../report/report/document';
@@ -10,25 +10,29 @@ import * as parse from './options';
 import { outcome, type CommandContext, type Outcome } from './outcome';
 
 interface CompareFlags {
-  tolerance?: string;
+  tolerance?: string[];
+  failOn?: string;
   latencyTolerance?: string;
   format?: string;
   json?: boolean;
   junit?: string;
 }
 
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 function readReportFile(path: string): ReadReport {
   return readReport(readInputText(path, path), path);
 }
 
-function runCompare(basePath: string, newPath: string, flags: CompareFlags): Outcome {
+function runCompare(basePath: string, newPath: string, flags: CompareFlags, width: number | undefined): Outcome {
   const format = parse.format(flags, COMPARE_FORMATS);
   const options = {
-    tolerance: flags.tolerance === undefined ? EXACT : parseTolerance('--tolerance', flags.tolerance),
+    ...parseTolerances('--tolerance', flags.tolerance ?? []),
+    failOn: flags.failOn === undefined ? undefined : parseFailOn('--fail-on', flags.failOn),
     latencyTolerance: flags.latencyTolerance === undefined ? undefined : parseTolerance('--latency-tolerance', flags.latencyTolerance),
   };
   const comparison = compareReports(readReportFile(basePath), readReportFile(newPath), options);
-  const stdout = renderComparison(comparison, format);
+  const stdout = renderComparison(comparison, format, width);
   const singleFiles = flags.junit === undefined ? [] : [{ path: flags.junit, text: renderCompareJunit(comparison), mode: 'replace' as const, what: 'compare --junit' }];
   const { failures } = comparison;
   if (failures.length === 0) return { ...outcome(stdout), singleFiles };
@@ -37,14 +41,15 @@ function runCompare(basePath: string, newPath: string, flags: CompareFlags): Out
   return { ...outcome(stdout, [`seprof: ${failures.length} regression(s): ${shown}${more}`], true), singleFiles };
 }
 
-export function addCompareCommand(program: Command, { finish }: CommandContext): void {
+export function addCompareCommand(program: Command, { finish, width }: CommandContext): void {
   const command = program
     .command('compare')
-    .description('compare two report.json files case by case; exit 1 when a count moved beyond the tolerance')
+    .description('compare two report.json files case by case; exit 1 when a count grew beyond the tolerance')
     .argument('<base>', 'the baseline report.json')
     .argument('<new>', 'the new report.json')
-    .option('--tolerance <fraction>', 'relative change allowed in counts and params, e.g. 0.01 or 1% (default: exact)')
-    .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50% (default: report only)')
+    .option('--tolerance <fraction>', 'relative change allowed in counts and params, e.g. 0.01 or 1%, or for one quantity, params=0,thop=0.5%; repeatable (default: exact)', collect)
+    .option('--fail-on <way>', `which moves beyond the tolerance fail: ${FAIL_ON.join(', ')} (default: increase; a decrease is then an improvement)`)
+    .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50%; both reports need latencies (report --latency; default: report only)')
     .option('--junit <file>', 'also write a JUnit XML file: each compared quantity a test case, each regression a failing one');
-  compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags)));
+  compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags, width)));
 }

@@ -17,10 +17,12 @@ export function addExplainCommand(program: Command, { toolVersion, finish, progr
     .command('explain')
     .description('what each counting convention counts for this model, how they differ, and what they leave out')
     .usage('--channels C [options]  (any block or --model, as for seprof itself)');
-  compose(command, debugOption, specOptions, trainingOption, measureOptions, quietOption, formatOptions(EXPLAIN_FORMATS), unitsOptions)
+  compose(command, specOptions, trainingOption, measureOptions, quietOption, formatOptions(EXPLAIN_FORMATS), unitsOptions)
     // Not conventionOptions: here the reference and the list go together.
+    .optionsGroup('What to show:')
     .option('--convention <key>', 'the reference the others are compared with', 'thop')
-    .option('--conventions <keys>', "the conventions to explain: a comma-separated list, or 'all'", 'all')
+    .option('--conventions <keys>', "the conventions to explain: a comma-separated list, or 'all'", 'all');
+  debugOption(command)
     .action(async (flags: parse.ProfileFlags) => {
       // With positional options, `seprof --channels 8 explain` hands --channels to the root command.
       const misplaced = program.options.find((o) => o.long !== '--debug' && program.getOptionValueSource(o.attributeName()) === 'cli');

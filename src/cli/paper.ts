@@ -14,13 +14,13 @@ function collect(): PaperReport {
   return { best, flops, params: paramsRows(), seShares: seShareRows() };
 }
 
-export function addPaperCommand(program: Command, { toolVersion, finish }: CommandContext): void {
+export function addPaperCommand(program: Command, { toolVersion, finish, width }: CommandContext): void {
   const command = program
     .command('paper')
     .description("the SENet paper's complexity figures beside seprof's counts, and which convention reproduces them");
   compose(command, formatOptions(PAPER_FORMATS), debugOption).action((flags: { format?: string; json?: boolean }) => {
     const format = parse.format(flags, PAPER_FORMATS);
     const report = collect();
-    finish(outcome(format === 'json' ? renderPaperJson(report, toolVersion) : renderPaperText(report, format === 'markdown')));
+    finish(outcome(format === 'json' ? renderPaperJson(report, toolVersion) : renderPaperText(report, format === 'markdown', width)));
   });
 }

@@ -20,7 +20,8 @@ export async function runProfile(flags: parse.ProfileFlags, { toolVersion, progr
   }
 
   const spec = buildSpec(flags);
-  const depth = flags.depth === undefined ? defaultDepth(spec) : wholeNumber('depth', flags.depth);
+  // CSV is one row per layer unless --depth asks for modules: its default tree is the table's.
+  const depth = flags.depth !== undefined ? wholeNumber('depth', flags.depth) : format === 'csv' ? undefined : defaultDepth(spec);
   const top = flags.top === undefined ? undefined : wholeNumber('top', flags.top);
   const result = await profileWithProgress(spec, flags, progress);
   return checkedOutcome(await render(result, { ...shown, depth, top }), result.check, flags.measure);

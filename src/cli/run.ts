@@ -8,7 +8,7 @@ import { loadFileSupport } from '../model/file-support';
 import { terminalSafe } from '../report/text';
 import { toolVersion } from '../version';
 import { deliver, type CommandContext, type Outcome, type Terminal } from './outcome';
-import { compose, PROFILE_OPTIONS } from './option-groups';
+import { compose, debugOption, PROFILE_OPTIONS } from './option-groups';
 import { runProfile } from './profile';
 import { progressFor } from './progress';
 
@@ -93,6 +93,26 @@ function withFileArgument(argv: readonly string[]): readonly string[] {
   return [...argv.slice(0, at), '--file', path, ...argv.slice(at + 1)];
 }
 
+/** A command with this many options or fewer lists them in one section: headings would hold one or two each. */
+const ONE_SECTION = 10;
+
+/** The option groups' --help sections dropped: every option under `Options:`. */
+function oneHelpSection(command: Command): void {
+  if (command.options.length > ONE_SECTION) return;
+  command.optionsGroup('');
+  for (const option of command.options) option.helpGroupHeading = undefined;
+  command.helpOption('-h, --help', 'display help for command');
+}
+
+/** What bare `seprof` prints (on stderr, exit 2): the ways to run it, not the 100 lines of --help. */
+const USAGE = `Usage: seprof --channels C [options]   one SE block, measured and checked
+       seprof --model NAME [options]   a whole network, and what SE adds to it
+       seprof FILE [options]           an ONNX or TF.js model file
+       seprof COMMAND [options]        explain, paper, sweep, report, compare,
+                                       baseline or init
+\`seprof --help\` lists every option, \`seprof help COMMAND\` a command's.
+`;
+
 /** `seprof help [command]` is `seprof [command] --help`: the same text, one way to write it. */
 function helpAsOption(argv: readonly string[]): readonly string[] {
   if (argv[0] !== 'help') return argv;
@@ -102,6 +122,10 @@ function helpAsOption(argv: readonly string[]): readonly string[] {
 }
 
 export async function runCli(rawArgv: readonly string[], terminal: Terminal): Promise<number> {
+  if (rawArgv.length === 0) {
+    terminal.err(USAGE);
+    return EXIT_USAGE;
+  }
   let argv = withFileArgument(rawArgv);
   const version = toolVersion();
   let result: Outcome | undefined;
@@ -116,14 +140,12 @@ export async function runCli(rawArgv: readonly string[], terminal: Terminal): Pr
   const output = { writeOut: (text: string) => terminal.out(text), writeErr: () => {}, outputError: () => {} };
   const program = new Command('seprof')
     .description('Parameters, MACs and FLOPs of Squeeze-and-Excitation blocks, exact and verified in tfjs')
-    .version(version)
-    .usage('--channels C [options]')
-    .option('--debug', 'print stack traces of errors')
+    .usage('--channels C | --model NAME | FILE [options]')
     .helpCommand('help [command]', 'the help of a command, as --help shows it')
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput(output);
-  compose(program, ...PROFILE_OPTIONS).action(async (flags) => context.finish(await runProfile(flags, context)));
+  compose(program, ...PROFILE_OPTIONS, debugOption).version(version).action(async (flags) => context.finish(await runProfile(flags, context)));
   try {
     argv = helpAsOption(argv);
     const subcommands = subcommandsFor(argv);
@@ -132,7 +154,7 @@ export async function runCli(rawArgv: readonly string[], terminal: Terminal): Pr
     // read one, nor does `seprof --channels C`.
     const suiteCommands = ['sweep', 'report', 'baseline'];
     if (subcommands.some((name) => suiteCommands.includes(name)) || argv.some((arg) => arg === '--file' || arg.startsWith('--file='))) await loadFileSupport();
-    for (const command of program.commands) command.version(version).exitOverride().configureOutput(output);
+    for (const command of program.commands) oneHelpSection(command.optionsGroup('Other:').version(version).exitOverride().configureOutput(output));
     checkMissingValues(activeCommand(program, argv), argv);
     await program.parseAsync(argv, { from: 'user' });
     return result === undefined ? EXIT_OK : deliver(result, terminal);

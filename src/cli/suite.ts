@@ -1,5 +1,6 @@
-// A suite file: named cases, each a spec given as the options the CLI takes.
-//   {"cases": [{"name": "se-512-r8", "options": {"channels": 512, "reduction": 8}}]}
+// A suite file: named cases, each a spec given as the options the CLI takes, and how deep
+// report.md shows its layers.
+//   {"cases": [{"name": "se-512-r8", "options": {"channels": 512, "reduction": 8}, "depth": 1}]}
 import { UsageError } from '../errors';
 import { parseJson } from '../fs/json';
 import { readInputText } from '../fs/read';
@@ -11,6 +12,8 @@ import { within } from './within';
 export interface NamedSpec {
   name: string;
   spec: Spec;
+  /** The case's layer tree depth in report.md and summary.md, over report --depth. */
+  depth?: number;
 }
 
 /** Far beyond a CI suite; a larger one is a mistake, and would take minutes to profile. */
@@ -29,13 +32,16 @@ export function parseSuite(text: string, path: string): NamedSpec[] {
     const label = named ? `case '${entry['name'] as string}'` : `case ${i + 1}`;
     return within(`${path}: ${label}`, () => {
       if (!isObject(entry)) throw new UsageError('expected {"name": ..., "options": {...}}');
-      const { name, options } = entry;
+      const { name, options, depth } = entry;
       if (typeof name !== 'string' || name.trim() === '') throw new UsageError('"name" must be a non-empty string');
       if (name.length > MAX_NAME_LENGTH) throw new UsageError(`"name" has ${name.length} characters, at most ${MAX_NAME_LENGTH}`);
       if (names.has(name)) throw new UsageError('the name is used twice');
       names.add(name);
       if (!isObject(options)) throw new UsageError('"options" must be an object of profile options, e.g. {"channels": 512}');
-      return { name, spec: specFromOptions(parseSpecOptions(options)) };
+      if (depth !== undefined && !(typeof depth === 'number' && Number.isSafeInteger(depth) && depth >= 1)) {
+        throw new UsageError(`"depth" must be a whole number of at least 1, got ${JSON.stringify(depth)}`);
+      }
+      return { name, spec: specFromOptions(parseSpecOptions(options)), ...(depth !== undefined && { depth }) };
     });
   });
 }

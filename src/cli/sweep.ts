@@ -87,7 +87,7 @@ async function runSweep(command: Command, flags: SweepFlags & RawOptions, contex
 }
 
 export function addSweepCommand(program: Command, context: CommandContext): void {
-  const command = compose(program.command('sweep'), specOptions, measureOptions, batchLatencyOptions, quietOption, formatOptions(FORMATS), unitsOptions, conventionOptions(), debugOption)
+  const command = compose(program.command('sweep'), specOptions, measureOptions, batchLatencyOptions, quietOption, conventionOptions(), formatOptions(FORMATS), unitsOptions, debugOption)
     .description('profile every combination of lists and ranges of the profile options, one row each')
     .usage('--channels LIST [--reduction LIST] [--height LIST] ... [options]')
     .addHelpText('after', GRAMMAR);

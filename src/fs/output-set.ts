@@ -4,6 +4,9 @@
 // published by renaming a symbolic link over NAME: rename() is atomic, so NAME always points at
 // one complete set, however the run ends (killed, disk full) and however many reports race.
 // Sets no longer pointed at are removed once the process that wrote them has ended.
+// Where links cannot be made (Windows without developer mode, some network and FAT file
+// systems), or with `plain`, the set is renamed to NAME itself: still whole, but between
+// moving the old set aside and the new one in, NAME is briefly absent.
 import { mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { IoError, systemReason, UsageError } from '../errors';
@@ -16,7 +19,12 @@ export interface OutputSet {
   files: readonly (readonly [name: string, text: string])[];
   /** Files this run read: the set must not replace them. */
   inputs: readonly string[];
+  /** NAME a plain directory rather than a link to the set (report --plain-out). */
+  plain?: boolean | undefined;
 }
+
+/** What symlink() says where a file system or a user may not make links. */
+const NO_LINKS = new Set(['EPERM', 'EACCES', 'ENOSYS', 'ENOTSUP', 'EOPNOTSUPP', 'EINVAL']);
 
 /** A set, its link before publishing, or a plain directory an older seprof wrote, moved aside. */
 const SET_NAME = /^\.(.+)\.seprof-(\d+)-[0-9a-f]+(?:\.link|\.old)?$/;
@@ -76,14 +84,18 @@ function checkTarget(set: OutputSet, target: string, parent: string): void {
 }
 
 /**
- * Moves the link over `target`. A plain directory from an older seprof cannot be replaced
- * atomically, so it is moved aside first; racing runs doing the same retry.
+ * Moves the link (or the set itself) over `target`. A plain directory cannot be replaced
+ * atomically, so it is moved aside first; a link is removed before a directory takes its
+ * place (its set is then stale); racing runs doing the same retry.
  */
-function publish(link: string, target: string, aside: string): void {
+function publish(entry: string, target: string, aside: string): void {
+  const isDirectory = lstatOrUndefined(entry)?.isDirectory() === true;
   for (let attempt = 1; ; attempt++) {
     try {
-      if (lstatOrUndefined(target)?.isDirectory() === true) renameSync(target, aside);
-      renameSync(link, target);
+      const existing = lstatOrUndefined(target);
+      if (existing?.isDirectory() === true) renameSync(target, aside);
+      else if (isDirectory && existing?.isSymbolicLink() === true) rmSync(target);
+      renameSync(entry, target);
       break;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -91,6 +103,18 @@ function publish(link: string, target: string, aside: string): void {
     }
   }
   rmSync(aside, { recursive: true, force: true });
+}
+
+/** The link to the set, or undefined for a plain directory: asked for, or where links cannot be made. */
+function linkTo(staging: string, link: string, plain: boolean): string | undefined {
+  if (plain) return undefined;
+  try {
+    symlinkSync(basename(staging), link);
+    return link;
+  } catch (error) {
+    if (NO_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
+  }
 }
 
 export function writeOutputSet(set: OutputSet): void {
@@ -116,8 +140,7 @@ export function writeOutputSet(set: OutputSet): void {
   try {
     mkdirSync(staging);
     for (const [name, text] of set.files) writeDurably(join(staging, name), text);
-    symlinkSync(basename(staging), link);
-    publish(link, target, `${staging}.old`);
+    publish(linkTo(staging, link, set.plain === true) ?? staging, target, `${staging}.old`);
   } catch (error) {
     rmSync(link, { force: true });
     rmSync(staging, { recursive: true, force: true });

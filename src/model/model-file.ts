@@ -10,7 +10,8 @@ import { layersModelGraph } from './tfjs-layers/read';
 
 /** protobuf's own limit for one message; larger ONNX models keep their weights in external data. */
 const MAX_ONNX_BYTES = 2 ** 31 - 1;
-function firstByte(path: string): number {
+/** The file's first `n` bytes (fewer when it is shorter). */
+function head(path: string, n: number): Buffer {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -18,11 +19,25 @@ function firstByte(path: string): number {
     throw readFailure(`model file ${path}`, error);
   }
   try {
-    const one = Buffer.alloc(1);
-    return readSync(fd, one, 0, 1, 0) === 1 ? (one[0] as number) : -1;
+    const bytes = Buffer.alloc(n);
+    return bytes.subarray(0, readSync(fd, bytes, 0, n, 0));
   } finally {
     closeSync(fd);
   }
+}
+
+const EXPORT_ONNX = "seprof reads ONNX and TF.js models: export it with torch.onnx.export(model, example_input, 'model.onnx')";
+
+/**
+ * Formats users reach for that seprof does not read, told by their first bytes, with what to do
+ * instead: read as ONNX, their bytes give protobuf errors such as "invalid wire type 4".
+ */
+function foreignFormat(bytes: Buffer): string | undefined {
+  if (bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) return `a zip archive, as PyTorch's torch.save and TorchScript write (.pt, .pth): ${EXPORT_ONNX}`;
+  if (bytes[0] === 0x80 && (bytes[1] ?? 0) >= 2 && (bytes[1] ?? 0) <= 5) return `a Python pickle, as PyTorch's torch.save wrote before 1.6: ${EXPORT_ONNX}`;
+  if (bytes.subarray(0, 4).equals(Buffer.from('\x89HDF', 'latin1'))) return 'an HDF5 file (Keras .h5): seprof reads ONNX and TF.js models: convert it with tensorflowjs_converter --input_format keras, or export ONNX with tf2onnx';
+  if (bytes.subarray(4, 8).toString('latin1') === 'TFL3') return 'a TensorFlow Lite model: seprof reads ONNX and TF.js models: convert the original model with tf2onnx or tensorflowjs_converter';
+  return undefined;
 }
 
 function sizeOf(path: string): number {
@@ -40,7 +55,10 @@ function sizeOf(path: string): number {
 /** Reads a model file; the format is told by the content (JSON or protobuf), not the name. */
 export function readModelFile(path: string): Graph {
   const size = sizeOf(path);
-  const isJson = firstByte(path) === '{'.charCodeAt(0);
+  const start = head(path, 8);
+  const foreign = foreignFormat(start);
+  if (foreign !== undefined) throw new UsageError(`${path}: ${foreign}`);
+  const isJson = start[0] === '{'.charCodeAt(0);
   if (isJson) {
     // A model.json holds topology and a weight manifest, never weights: as small as any input.
     if (size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${size} bytes is too large for a model.json (topology and manifest only)`);

@@ -18,8 +18,8 @@ export type HiddenRule =
   /** An explicit width. */
   | { rule: 'width'; width: number };
 
-/** Module names inside SE: seprof's own, torchvision's SqueezeExcitation, Cadene's SEModule. */
-export type SeNaming = 'seprof' | 'torchvision' | 'cadene';
+/** Module names inside SE: seprof's own, torchvision's SqueezeExcitation, Cadene's SEModule, timm's port of it. */
+export type SeNaming = 'seprof' | 'torchvision' | 'cadene' | 'timm';
 
 export interface SeVariant {
   fc: (typeof SE_FCS)[number];
@@ -27,6 +27,11 @@ export interface SeVariant {
   gate: (typeof SE_GATES)[number];
   hidden: HiddenRule;
   naming: SeNaming;
+  /**
+   * How it squeezes: AdaptiveAvgPool2d(1), a module (the default), or `x.mean((2, 3),
+   * keepdim=True)`, a tensor method (timm), which the peers count differently (reduce_mean).
+   */
+  squeeze?: 'mean';
 }
 
 /** The SENet paper's SE: Linear FCs, ReLU, sigmoid, floor(C / r). */
@@ -93,6 +98,8 @@ export function seOpNames(variant: SeVariant): { squeeze: string; fc1: string; a
       return { squeeze: 'avgpool', fc1: 'fc1', act: 'activation', fc2: 'fc2', gate: 'scale_activation', scale: 'scale' };
     case 'cadene':
       return { squeeze: 'avg_pool', fc1: 'fc1', act: 'relu', fc2: 'fc2', gate: 'sigmoid', scale: 'scale' };
+    case 'timm':
+      return { squeeze: 'mean', fc1: 'fc1', act: 'relu', fc2: 'fc2', gate: 'sigmoid', scale: 'scale' };
     case 'seprof':
       return { squeeze: 'squeeze', fc1: 'fc1', act: variant.activation, fc2: 'fc2', gate: variant.gate, scale: 'scale' };
   }

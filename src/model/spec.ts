@@ -369,6 +369,20 @@ function buildZooNetwork(raw: RawSpecOptions, model: string, zoo: ZooNetwork, { 
   };
 }
 
+/**
+ * timm's resnet.py SE networks (seresnet50, seresnext50_32x4d, ...) look like seprof's names but
+ * are none of its networks: torchvision-style ResNets whose SE squeezes with x.mean, with 1x1-conv
+ * FCs with biases and a make_divisible width; se-resnet50 (the paper's SE) would be a wrong answer.
+ */
+function refuseTimmResnet(value: string): void {
+  const name = normalName(value);
+  if (!/^seres(net|next)\d/.test(name)) return;
+  throw new UsageError(
+    `--model '${value}' is timm's resnet.py ${name}, which seprof does not build (its SE: x.mean, 1x1 convs with biases, make_divisible widths); ` +
+      "timm's ports of Cadene's SENets are legacy_seresnet50|101|152, legacy_seresnext50_32x4d|101_32x4d and legacy_senet154, or export it to ONNX: seprof model.onnx",
+  );
+}
+
 /** `--model`: seprof's own networks, or with --preset cadene / a torchvision or Cadene name, a ZOO entry. */
 function buildAnyNetwork(raw: RawSpecOptions, value: string, common: Common): NetworkSpec {
   if (raw.preset !== undefined) {
@@ -378,6 +392,7 @@ function buildAnyNetwork(raw: RawSpecOptions, value: string, common: Common): Ne
     if (cadene === undefined || zoo === undefined) throw new UsageError(`--preset cadene applies to ${[...PRESET_ONLY].join(', ')}, not ${value}`);
     return buildZooNetwork(raw, cadene, zoo, common);
   }
+  refuseTimmResnet(value);
   const name = matchName(value, [...MODELS, ...[...ZOO.keys()].filter((key) => !PRESET_ONLY.has(key))]);
   const zoo = ZOO.get(name);
   return zoo === undefined ? buildNetwork(raw, name as ModelName, common) : buildZooNetwork(raw, name, zoo, common);

@@ -12,6 +12,7 @@ import { attrInt, attrInts, type GraphNode } from '../model/graph/types';
 import { floatWeights } from '../model/graph/weights';
 import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
 import { ALIAS_VIEWS, schedule, type Step } from '../model/graph/schedule';
+import type { OpKind } from '../analyzers/ops';
 import { KINDS } from '../model/kinds';
 import { storedAxis } from '../model/kinds/kernel-reading';
 import { isGroupedConv } from '../model/kinds/conv2d';
@@ -22,9 +23,6 @@ import { LiveValues } from './live-values';
 
 /** Nodes whose initializer inputs are a module's weights. */
 const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization', 'InstanceNormalization']);
-
-const toNhwc = (t: tf.Tensor): tf.Tensor => toStored(tf, t);
-const toNchw = (t: tf.Tensor): tf.Tensor => toGraphOrder(tf, t);
 
 /** NCHW-ordered `t` broadcast to `shape`: itself when it has that shape already (a batch of 1). */
 const expandTo = (t: tf.Tensor, shape: readonly number[]): tf.Tensor => (t.shape.every((d, i) => d === shape[i]) && t.rank === shape.length ? t : tf.broadcastTo(t, [...shape]));
@@ -53,12 +51,20 @@ export class GraphExecutor {
   private readonly constants = new Map<string, tf.Tensor>();
   /** Each module's op, as the analytic path plans it: the kind whose formula runs it. */
   private readonly plans: ReadonlyMap<NodeGroup, Planned | undefined>;
+  /** The kind each node's module runs as: how the node's weights are laid out. */
+  private readonly kindOf: ReadonlyMap<GraphNode, OpKind>;
   private readonly steps: readonly Step[];
 
   constructor(private readonly g: InferredGraph) {
     this.index = new GraphIndex(g);
     this.modules = nodeGroups(g);
     this.plans = new Map(this.modules.map((m) => [m, planModule(this.index, m)]));
+    this.kindOf = new Map(
+      this.modules.flatMap((m) => {
+        const kind = this.plans.get(m)?.kind;
+        return kind === undefined ? [] : m.nodes.map((n) => [n, kind] as const);
+      }),
+    );
     this.steps = schedule(g);
   }
 
@@ -162,7 +168,7 @@ export class GraphExecutor {
     if (cached !== undefined) return cached;
     const rank = this.index.shape(node.outputs[0] ?? '').length;
     const shape = alignedShape(this.index.shape(tensor), rank);
-    const t = tf.keep(tf.tidy(() => toNhwc(tf.tensor(this.constantData(tensor), shape))));
+    const t = tf.keep(tf.tidy(() => toStored(tf, tf.tensor(this.constantData(tensor), shape))));
     this.constants.set(key, t);
     return t;
   }
@@ -201,15 +207,9 @@ export class GraphExecutor {
     const t = tf.keep(
       tf.tidy(() => {
         const raw = tf.tensor(floatWeights(init), [...init.dims]);
-        // ConvTranspose [Cin, Cout, kh, kw] to tfjs' [kh, kw, Cout, Cin].
-        if (reader.opType === 'ConvTranspose' && position === 1) return tf.transpose(raw, [2, 3, 1, 0]);
-        if (reader.opType === 'Conv' && position === 1) {
-          // OIHW to HWIO; a depthwise filter [C, 1, kh, kw] becomes [kh, kw, C, 1].
-          const group = attrInt(reader, 'group', 1n);
-          const depthwise = group > 1n && init.dims[1] === 1 && BigInt(init.dims[0] ?? 0) === group;
-          return tf.transpose(raw, depthwise ? [2, 3, 0, 1] : [2, 3, 1, 0]);
-        }
-        return reader.opType === 'Gemm' && position === 1 && attrInt(reader, 'transB', 0n) === 1n ? tf.transpose(raw) : raw;
+        const kind = this.kindOf.get(reader);
+        const layout = kind === undefined ? undefined : KINDS[kind].weightLayout;
+        return layout === undefined ? raw : layout(tf, reader, position, raw);
       }),
     );
     this.weights.set(key, t);
@@ -224,7 +224,7 @@ export class GraphExecutor {
     const weight = this.index.weight(tensor);
     if (weight !== undefined) return this.weight(weight, node, position);
     const info = this.g.tensors.get(tensor);
-    if (info !== undefined && this.index.isConstant(tensor)) return toNhwc(tf.tensor(this.constantData(tensor), [...info.shape]));
+    if (info !== undefined && this.index.isConstant(tensor)) return toStored(tf, tf.tensor(this.constantData(tensor), [...info.shape]));
     throw new Error(`node '${node.name}' reads '${tensor}', which has not been computed`);
   }
 
@@ -250,35 +250,35 @@ export class GraphExecutor {
     const shape = this.index.shape(node.outputs[0] ?? '');
     // Left unexpanded for readers that broadcast anyway (SE's `expand_as`), as PyTorch's expand is a view.
     const broadcasts = this.index.readers(node.outputs[0] ?? '').every((r) => r.opType === 'Mul' || r.opType === 'Add');
-    if (node.opType === 'Expand' && !broadcasts) return [toNhwc(expandTo(toNchw(x), shape))];
+    if (node.opType === 'Expand' && !broadcasts) return [toStored(tf, expandTo(toGraphOrder(tf, x), shape))];
     if (ALIAS_VIEWS.has(node.opType)) return [x];
     // YOLO's chunks and slices of a map keep its rank: cut in the stored layout, no transposes.
     if (x.rank === 4 && (node.opType === 'Split' || node.opType === 'Slice')) return this.storedCut(node, x);
-    const logical = toNchw(x);
+    const logical = toGraphOrder(tf, x);
     switch (node.opType) {
       case 'Gather': {
         // One index on one axis: a slice of size 1 there, the axis then dropped (aten::select).
         const { axis, at } = this.gatherIndex(node) ?? { axis: 0, at: 0 };
         const begin = logical.shape.map((_, i) => (i === axis ? at : 0));
         const size = logical.shape.map((d, i) => (i === axis ? 1 : d));
-        return [toNhwc(tf.reshape(tf.slice(logical, begin, size), [...shape]))];
+        return [toStored(tf, tf.reshape(tf.slice(logical, begin, size), [...shape]))];
       }
       case 'Slice': {
         const ranges = this.ranges(node);
-        return [toNhwc(tf.slice(logical, ranges.map((r) => r.start), ranges.map((r) => r.length)))];
+        return [toStored(tf, tf.slice(logical, ranges.map((r) => r.start), ranges.map((r) => r.length)))];
       }
       case 'Transpose': {
         // ConvNeXt's and ViT's permutes: a move, outside every module, as the other layout changes.
         const perm = attrInts(node, 'perm')?.map(Number) ?? [...logical.shape.keys()].reverse();
-        return [toNhwc(tf.transpose(logical, perm))];
+        return [toStored(tf, tf.transpose(logical, perm))];
       }
       case 'Split': {
         const axis = Number(attrInt(node, 'axis', 0n) + (attrInt(node, 'axis', 0n) < 0n ? BigInt(logical.rank) : 0n));
         const sizes = node.outputs.map((out) => this.index.shape(out)[axis] ?? 0);
-        return tf.split(logical, sizes, axis).map(toNhwc);
+        return tf.split(logical, sizes, axis).map((t) => toStored(tf, t));
       }
       default:
-        return [toNhwc(tf.reshape(logical, [...this.index.shape(node.outputs[0] ?? '')]))];
+        return [toStored(tf, tf.reshape(logical, [...this.index.shape(node.outputs[0] ?? '')]))];
     }
   }
 
@@ -348,5 +348,5 @@ export class GraphExecutor {
 
 /** A random input per graph input, stored NHWC when rank 4 (the NCHW draw freed). */
 export function randomInputs(g: InferredGraph): Map<string, tf.Tensor> {
-  return new Map([...g.inputShapes].map(([name, shape]) => [name, tf.tidy(() => toNhwc(tf.randomNormal([...shape])))]));
+  return new Map([...g.inputShapes].map(([name, shape]) => [name, tf.tidy(() => toStored(tf, tf.randomNormal([...shape])))]));
 }

@@ -7,6 +7,8 @@ import { networkLayers } from './network';
 import { resnetBlockLayers } from './resnet';
 import { seLayers } from './se';
 
+export { isFunctionalMean } from './se';
+
 /**
  * The tfjs model for a spec, NHWC input of one image (the batch is the runner's); with
  * `shareWeights`, layers of one weight shape share one zero buffer (see `buildingWith`).

@@ -31,3 +31,16 @@ export function markdownCode(text: string): string {
   const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${clean}${pad}${fence}`;
 }
+
+const HTML_SPECIAL: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;', '[': '&#91;', ']': '&#93;' };
+
+/**
+ * A name as text inside an HTML element of the markdown (a `<summary>`), where markdown is not
+ * parsed: every HTML character as an entity, and brackets too (no renderer can make a link of
+ * them), newlines as spaces.
+ */
+export function htmlText(text: string): string {
+  return terminalSafe(text)
+    .replace(/\s*[\r\n\t]+\s*/g, ' ')
+    .replace(/[<>&"'[\]]/g, (c) => HTML_SPECIAL[c] ?? c);
+}

@@ -35,30 +35,42 @@ const columnWidths = (heading: readonly string[], body: Cells): number[] =>
 /** A table's width with its borders: one more than its columns and their right borders. */
 const tableWidth = (widths: readonly number[]): number => widths.reduce((sum, w) => sum + w + 1, 1);
 
-/**
- * Columns in groups that each fit `width` beside the label columns (the leading text columns,
- * or the first alone when those leave no room), repeated in every group.
- */
-function columnGroups(widths: readonly number[], layout: TableLayout, width: number): number[][] {
-  const columns = widths.map((_, i) => i);
-  const firstNumber = columns.find((i) => layout.rightAligned(i)) ?? 1;
-  const leading = columns.slice(0, Math.max(1, firstNumber));
-  const labels = tableWidth(leading.map((i) => widths[i] ?? 0)) + (widths[leading.length] ?? 0) + 1 <= width ? leading : [0];
+/** Columns in groups that each fit `width` beside `labels`, repeated in every group. */
+function groupsBeside(labels: readonly number[], rest: readonly number[], widths: readonly number[], width: number): number[][] {
+  const labelsWidth = tableWidth(labels.map((i) => widths[i] ?? 0));
   const groups: number[][] = [];
   let group: number[] = [];
-  let used = tableWidth(labels.map((i) => widths[i] ?? 0));
-  for (const i of columns.filter((c) => !labels.includes(c))) {
+  let used = labelsWidth;
+  for (const i of rest) {
     const needed = (widths[i] ?? 0) + 1;
     if (group.length > 0 && used + needed > width) {
       groups.push([...labels, ...group]);
       group = [];
-      used = tableWidth(labels.map((c) => widths[c] ?? 0));
+      used = labelsWidth;
     }
     group.push(i);
     used += needed;
   }
   if (group.length > 0) groups.push([...labels, ...group]);
   return groups;
+}
+
+/**
+ * The stacked parts: the leading text columns as labels, or as many of them as make the fewest
+ * parts (at least the first); text columns left out of the labels go after the numbers, so that
+ * no part holds labels only.
+ */
+function columnGroups(widths: readonly number[], layout: TableLayout, width: number): number[][] {
+  const columns = widths.map((_, i) => i);
+  const firstNumber = columns.find((i) => layout.rightAligned(i)) ?? 1;
+  const leading = columns.slice(0, Math.max(1, firstNumber));
+  const numbers = columns.filter((c) => !leading.includes(c));
+  let best: number[][] | undefined;
+  for (let k = leading.length; k >= 1; k--) {
+    const groups = groupsBeside(leading.slice(0, k), [...numbers, ...leading.slice(k)], widths, width);
+    if (best === undefined || groups.length < best.length) best = groups;
+  }
+  return best ?? [];
 }
 
 export function textTable(head: readonly string[], rows: Cells, layout: TableLayout): string {

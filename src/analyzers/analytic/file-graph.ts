@@ -57,7 +57,10 @@ function mapGraph(g: InferredGraph): GraphOps {
   }
   const notes = [...g.notes];
   const opTypes = new Set(g.order.map((n) => n.opType));
-  if (opTypes.has('Conv') && !opTypes.has('BatchNormalization') && g.graph.format === 'onnx') {
+  // Folding BN into a conv gives it a bias the exporter names (`onnx::Conv_64`), not a module's
+  // `conv.bias`: a graph without one never had BN to fold (ConvNeXt, a ViT's patch embedding).
+  const folded = g.order.some((n) => n.opType === 'Conv' && (n.inputs[2] ?? '') !== '' && !(n.inputs[2] ?? '').endsWith('.bias'));
+  if (folded && !opTypes.has('BatchNormalization') && g.graph.format === 'onnx') {
     notes.push('the graph has convolutions and no BatchNormalization: any BN the model had was folded into the convs by the exporter (as PyTorch exports in eval mode), so counts match the peers on the BN-fused model, not on the original');
   }
   const computing = new Set(modules.flatMap((m) => m.nodes));

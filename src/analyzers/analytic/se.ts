@@ -22,7 +22,8 @@ export function seOps({ input, prefix = '', source = 'input', ...se }: SeParams)
   const [batch, channels] = [dim(input, 0), dim(input, 1)];
   const hidden = seWidth(channels, se);
   if (hidden < 1) throw new UsageError(`${prefix}${names.fc1}: SE on ${channels} channels at --reduction ${se.reduction} has a hidden width of 0`);
-  const squeeze = { ...globalAvgPool(`${prefix}${names.squeeze}`, input), reads: [source] };
+  const pooled = globalAvgPool(`${prefix}${names.squeeze}`, input);
+  const squeeze = { ...(variant.squeeze === 'mean' ? { ...pooled, kind: 'reduce_mean' as const } : pooled), reads: [source] };
   // Linear reads the squeeze as [B, C] (a view); a 1x1 conv reads it as it is.
   const fc = (name: string, x: Shape, out: number): Op =>
     variant.fc === 'linear' ? linear(name, x.slice(0, 2), out, se.bias) : conv2d(name, x, out, 1, 1, se.bias);

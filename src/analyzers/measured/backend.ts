@@ -33,6 +33,23 @@ function throwKernelErrors(backend: tf.KernelBackend): void {
   };
 }
 
+/**
+ * tfjs prints banners while a backend loads (the cpu backend's "install our node backend" on
+ * its first tensor) through its own log, which its PROD flag silences: set for the load only,
+ * so the global console is never touched and a library user's own console.log works while
+ * seprof measures.
+ */
+async function quietly<T>(load: () => Promise<T>): Promise<T> {
+  const env = tf.env();
+  const prod = env.getBool('PROD');
+  env.set('PROD', true);
+  try {
+    return await load();
+  } finally {
+    env.set('PROD', prod);
+  }
+}
+
 async function activate(name: BackendName): Promise<boolean> {
   if (name === 'tensorflow' && !(await tensorflowBackendLoads())) return false;
   // Loaded on use: wasm measures almost every run, and the cpu backend costs 20 ms to load.
@@ -40,6 +57,7 @@ async function activate(name: BackendName): Promise<boolean> {
   try {
     if (!(await tf.setBackend(name)) || tf.getBackend() !== name) return false;
     if (name === 'wasm') throwKernelErrors(tf.backend());
+    tf.tensor([0]).dispose(); // the backend's first tensor, and its banner, while tfjs is quiet
     return true;
   } catch {
     return false;
@@ -49,7 +67,7 @@ async function activate(name: BackendName): Promise<boolean> {
 export async function useBackend(choice: BackendChoice): Promise<BackendInfo> {
   const candidates: BackendName[] = choice === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [choice];
   for (const name of candidates) {
-    if (await activate(name)) return { name, tfjsVersion: tf.version_core };
+    if (await quietly(() => activate(name))) return { name, tfjsVersion: tf.version_core };
   }
   const hint = choice === 'tensorflow' ? ': @tensorflow/tfjs-node is not installed or libtensorflow is missing' : '';
   throw new UsageError(`backend '${choice}' cannot load${hint}`);

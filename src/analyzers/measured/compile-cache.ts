@@ -1,15 +1,14 @@
 // tfjs is 3 MB of JavaScript bundles that V8 parses and compiles on every start: a large share
 // of a measured run of a small block; dist/start.js, the CLI in one file, is most of what any
 // start compiles. Node 22 keeps compiled code itself (enableCompileCache); on Node 20 seprof
-// keeps V8's code cache of these files in the temporary directory, keyed
+// keeps V8's code cache of these files in a private directory of the temporary one, keyed
 // by file, size, mtime, ctime, inode and Node version. Any doubt (no cache, a rejected or unwritable one)
 // falls back to Node's own compile: the cache can only save time, never change what runs.
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { constants, Script } from 'node:vm';
-import { makeDirectories } from '../../fs/directories';
 
 const TFJS_BUNDLE = /[\\/]@tensorflow[\\/]tfjs-[\w-]+[\\/]dist[\\/][\w.-]+\.node\.js$/;
 // bin/seprof loads this module first, then dist/start.js (scripts/bundle-start.mjs).
@@ -17,11 +16,38 @@ const START_BUNDLE = join(__dirname, '..', '..', 'start.js');
 
 type Compile = (this: Module, content: string, filename: string) => unknown;
 
-function cacheFile(filename: string): string {
+const uid = process.getuid?.();
+
+/**
+ * The cache directory, this user's alone, or undefined for no cache. A code cache is compiled
+ * code that V8 runs without parsing the source again: one that another user could write or
+ * plant would run as this user. So the directory is made 0700 and used only when it is a real
+ * directory (not a link) owned by this user; one an older seprof made 0755 is made private.
+ */
+function privateDirectory(): string | undefined {
+  const dir = join(tmpdir(), `seprof-compile-cache-${uid ?? 'user'}`);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+  }
+  try {
+    const stat = lstatSync(dir);
+    if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) return undefined;
+    if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+let directory: string | undefined | null = null;
+const cacheDirectory = (): string | undefined => (directory === null ? (directory = privateDirectory()) : directory);
+
+function cacheFile(dir: string, filename: string): string {
   // npm's tarballs give every file the same mtime, and V8 checks only the source's length: the
   // ctime and inode, new whenever a file is written, tell two versions of the same size apart.
   const { size, mtimeMs, ctimeMs, ino } = statSync(filename);
-  const dir = join(tmpdir(), `seprof-compile-cache-${process.getuid?.() ?? 'user'}`);
   return join(dir, `${basename(filename)}-${size}-${Math.round(mtimeMs)}-${Math.round(ctimeMs * 1000)}-${ino}-${process.version}.bin`);
 }
 
@@ -33,28 +59,31 @@ function readCache(file: string): Buffer | undefined {
   }
 }
 
-/** Every rebuild writes a new cache: those of other builds go once they are this old. */
+/** Every rebuild and Node version writes new caches: those a week old go. */
 const STALE_MS = 7 * 24 * 3600 * 1000;
+/** One build's caches (the bundle and four tfjs files) take about 1.3 MB: room for about six. */
+export const CACHE_BUDGET_BYTES = 8 * 1024 * 1024;
 
-/** Removes week-old caches of other builds of the same source (at worst another install compiles once more). */
-function removeStaleSiblings(file: string): void {
-  const dir = dirname(file);
-  const source = basename(file).replace(/-\d+-\d+-\d+-\d+-v[\d.]+\.bin$/, '-');
+/** Removes week-old caches, then the oldest until the directory fits its budget (at worst a run compiles once more). */
+function prune(dir: string, keep: string): void {
   const now = Date.now();
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (path === file || !name.startsWith(source)) continue;
-    if (now - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+  const files = readdirSync(dir)
+    .map((name) => ({ path: join(dir, name), stat: lstatSync(join(dir, name)) }))
+    .filter(({ stat }) => stat.isFile())
+    .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
+  let bytes = 0;
+  for (const { path, stat } of files) {
+    bytes += stat.size;
+    if (path !== keep && (now - stat.mtimeMs > STALE_MS || bytes > CACHE_BUDGET_BYTES)) rmSync(path, { force: true });
   }
 }
 
 function writeCache(file: string, data: Buffer): void {
   try {
-    makeDirectories(dirname(file));
     const temporary = `${file}.${process.pid}.tmp`; // concurrent runs each rename a whole file
-    writeFileSync(temporary, data);
+    writeFileSync(temporary, data, { mode: 0o600 });
     renameSync(temporary, file);
-    removeStaleSiblings(file);
+    prune(dirname(file), file);
   } catch {
     // A read-only or full temporary directory: the next run compiles again.
   }
@@ -62,8 +91,10 @@ function writeCache(file: string, data: Buffer): void {
 
 /** The module's wrapper function compiled with the cache, or undefined to compile as Node does. */
 function compileCached(filename: string, content: string): { wrapper: (...args: unknown[]) => unknown; script: Script; file: string; hit: boolean } | undefined {
+  const dir = cacheDirectory();
+  if (dir === undefined) return undefined;
   try {
-    const file = cacheFile(filename);
+    const file = cacheFile(dir, filename);
     const cachedData = readCache(file);
     const script = new Script(Module.wrap(content), { filename, cachedData, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;

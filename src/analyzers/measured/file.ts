@@ -13,11 +13,12 @@ import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
 import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice } from './backend-choice';
-import { quietly, withKernelFallback, type MeasureOptions, type Measurement } from './index';
+import { withKernelFallback, type MeasureOptions, type Measurement } from './index';
 import { graphGradientKernels, moduleGradients } from './file-gradients';
 import { readBackward, type MeasuredBackward } from './gradient-kernels';
 import { timeRuns } from './latency';
 import { assertFits, skipOnMemoryFault } from './memory';
+import { oneAtATime } from './one-at-a-time';
 import type { OnProgress } from './progress';
 import { readPass, recordPass } from './record';
 
@@ -48,7 +49,7 @@ async function measureBackward(
 export type FileMeasurement = Measurement | { skipped: string };
 
 export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<FileMeasurement> {
-  return skipOnMemoryFault(() => quietly(async () => {
+  return oneAtATime(() => skipOnMemoryFault(async () => {
     const { inferred } = loadFileModel(fileRequest(spec));
     const weightless = [...inferred.graph.initializers.values()].find((i) => i.values === undefined && i.data === undefined);
     if (weightless !== undefined) return { skipped: `the file holds no weights for initializer '${weightless.name}'` };

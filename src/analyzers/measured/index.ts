@@ -5,7 +5,7 @@ import './compile-cache';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '../../errors';
-import { buildModel } from '../../modules';
+import { buildModel, isFunctionalMean } from '../../modules';
 import type { Spec } from '../../model/spec';
 import type { Op } from '../ops';
 import { useBackend } from './backend';
@@ -16,6 +16,7 @@ import type { LayerFacts } from '../../model/kinds/kernel-reading';
 import { timeForward } from './latency';
 import { summarize, type Latency, type Timing } from './timing';
 import { assertFits, skipOnMemoryFault } from './memory';
+import { oneAtATime } from './one-at-a-time';
 import type { OnProgress } from './progress';
 import { readPass, recordPass, type Around, type RecordedPass, type UnitReader } from './record';
 
@@ -56,6 +57,7 @@ function layerFacts(layer: tfl.layers.Layer): LayerFacts {
     params: weightCount(layer.trainableWeights),
     buffers: weightCount(layer.nonTrainableWeights),
   };
+  if (isFunctionalMean(layer)) facts.mean = 'reduce_mean';
   if (pool !== undefined) facts.poolSize = typeof pool === 'number' ? [pool, pool] : [pool[0] ?? 1, pool[1] ?? 1];
   if (strides !== undefined) facts.stride = typeof strides === 'number' ? strides : (strides[0] ?? 1);
   return facts;
@@ -175,17 +177,6 @@ async function layerGradients(model: tfl.LayersModel, x: tf.Tensor, ops: readonl
   return gradients;
 }
 
-/** tfjs prints banners and notices through console (the cpu backend's on first use). */
-export async function quietly<T>(work: () => Promise<T>): Promise<T> {
-  const saved = { log: console.log, warn: console.warn, info: console.info };
-  console.log = console.warn = console.info = () => {};
-  try {
-    return await work();
-  } finally {
-    Object.assign(console, saved);
-  }
-}
-
 export { MeasurementSkipped } from './memory';
 
 export function measure(spec: Spec, options: MeasureOptions): Promise<Measurement> {
@@ -197,7 +188,7 @@ export function measure(spec: Spec, options: MeasureOptions): Promise<Measuremen
 
 /** Measures a model built on the chosen backend, on a random NHWC input of the given shape. */
 export function measureModel(build: () => tfl.LayersModel, inputShape: readonly number[], options: MeasureOptions): Promise<Measurement> {
-  return skipOnMemoryFault(() => quietly(() => withKernelFallback(options.backend, (choice) => measureLoudly(build, inputShape, options, choice))));
+  return oneAtATime(() => skipOnMemoryFault(() => withKernelFallback(options.backend, (choice) => measureLoudly(build, inputShape, options, choice))));
 }
 
 /**

@@ -1,20 +1,13 @@
 // nn.ConvTranspose2d: ONNX ConvTranspose with a 4-D weight. The executor runs the one tfjs kernel
 // Conv2DBackpropInput: group 1, no bias (a bias would be a second kernel), even pads.
 import { attrInt, attrInts, attrString } from '../graph/types';
-import { count } from '../graph/tensor-info';
 import { draft, shapeAt } from './kernel-reading';
 import type { OpKindDefinition } from './kind';
-import { strideFact, strides, windowAttrs } from './windows';
+import { planFilter, strideFact, strides } from './windows';
 
 export const convTranspose: OpKindDefinition = {
   onnx: { opTypes: ['ConvTranspose'] },
-  plan: (index, m) => {
-    const [x = '', w = '', b = ''] = m.main.inputs;
-    const weight = index.shape(w);
-    if (weight.length !== 4) return undefined;
-    const params = count(weight) + (b === '' ? 0n : count(index.shape(b)));
-    return { inputs: [x], attrs: { ...windowAttrs(m.main, weight.slice(2)), groups: Number(attrInt(m.main, 'group', 1n)), bias: b !== '' }, params };
-  },
+  plan: planFilter,
   runnable: (_, { main }) => {
     const [t = 0, l = 0, b = 0, r = 0] = (attrInts(main, 'pads') ?? []).map(Number);
     const even = t === b && l === r && t === l && attrInts(main, 'output_padding') === undefined;
@@ -25,6 +18,8 @@ export const convTranspose: OpKindDefinition = {
     const pad = Number((attrInts(main, 'pads') ?? [0n])[0]);
     return tf.conv2dTranspose(input(main, 0) as Parameters<typeof tf.conv2dTranspose>[0], input(main, 1) as Parameters<typeof tf.conv2dTranspose>[1], [n, h, w, c], strides(main), pad);
   },
+  // [Cin, Cout, kh, kw] to tfjs' [kh, kw, Cout, Cin].
+  weightLayout: (tf, _, position, raw) => (position === 1 ? tf.transpose(raw, [2, 3, 1, 0]) : raw),
   facts: (_, m) => strideFact(m.main),
   kernels: {
     names: ['Conv2DBackpropInput'],

@@ -3,10 +3,9 @@
 // added), read back as one conv with the groups and the whole shapes.
 import { attrInt, attrInts, type GraphNode } from '../graph/types';
 import type { GraphIndex } from '../graph/graph-index';
-import { count } from '../graph/tensor-info';
 import { draft, shapeAt } from './kernel-reading';
 import type { OpKindDefinition, Tensor } from './kind';
-import { evenPad, padding, strideFact, strides, windowAttrs } from './windows';
+import { evenPad, padding, planFilter, strideFact, strides } from './windows';
 
 /** A conv with groups that is not depthwise: split, a conv per group, concat. */
 export function isGroupedConv(index: GraphIndex, node: GraphNode): boolean {
@@ -16,13 +15,7 @@ export function isGroupedConv(index: GraphIndex, node: GraphNode): boolean {
 
 export const conv2d: OpKindDefinition = {
   onnx: { opTypes: ['Conv'] },
-  plan: (index, m) => {
-    const [x = '', w = '', b = ''] = m.main.inputs;
-    const weight = index.shape(w);
-    if (weight.length !== 4) return undefined;
-    const params = count(weight) + (b === '' ? 0n : count(index.shape(b)));
-    return { inputs: [x], attrs: { ...windowAttrs(m.main, weight.slice(2)), groups: Number(attrInt(m.main, 'group', 1n)), bias: b !== '' }, params };
-  },
+  plan: planFilter,
   runnable: (index, { main }) => {
     const group = attrInt(main, 'group', 1n);
     const channels = BigInt(index.shape(main.inputs[0] ?? '')[1] ?? 0);
@@ -51,6 +44,13 @@ export const conv2d: OpKindDefinition = {
         : tf.depthwiseConv2d(x, filter, stride, even, 'NHWC', dilations);
     }
     return hasBias ? tf.fused.conv2d({ x, filter, strides: stride, pad, dilations, bias: input(main, 2) }) : tf.conv2d(x, filter, stride, pad, 'NHWC', dilations);
+  },
+  // OIHW to HWIO; a depthwise filter [C, 1, kh, kw] becomes [kh, kw, C, 1].
+  weightLayout: (tf, reader, position, raw) => {
+    if (position !== 1) return raw;
+    const group = attrInt(reader, 'group', 1n);
+    const depthwise = group > 1n && raw.shape[1] === 1 && BigInt(raw.shape[0] ?? 0) === group;
+    return tf.transpose(raw, depthwise ? [2, 3, 0, 1] : [2, 3, 1, 0]);
   },
   facts: (_, m) => strideFact(m.main),
   kernels: {

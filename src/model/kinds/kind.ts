@@ -56,6 +56,11 @@ export interface OpKindDefinition {
   runnable(index: GraphIndex, m: NodeGroup): boolean;
   /** The module's output on stored tensors: the tfjs formula the measured run executes. */
   run(ctx: RunContext, m: NodeGroup): Tensor;
+  /**
+   * A weight as its tfjs kernel takes it, from the initializer as ONNX lays it out (`raw`), when
+   * not as it is: conv filters OIHW to HWIO, Gemm's transposed B.
+   */
+  weightLayout?(tf: Tf, reader: GraphNode, position: number, raw: Tensor): Tensor;
   /** What the kernels cannot show and the kernel reading needs: window sizes, a constant's position. */
   facts?(index: GraphIndex, m: NodeGroup): Partial<LayerFacts>;
   kernels: KernelReading;

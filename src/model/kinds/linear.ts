@@ -7,6 +7,7 @@ import type { GraphIndex } from '../graph/graph-index';
 import type { NodeGroup } from '../graph/node-groups';
 import { isActivationMatMul } from '../graph/op-attrs';
 import { count } from '../graph/tensor-info';
+import { attrInt } from '../graph/types';
 import { shapeAt } from './kernel-reading';
 import type { OpKindDefinition, Tensor } from './kind';
 import { toGraphOrder, toStored } from './layout';
@@ -47,6 +48,8 @@ export const linear: OpKindDefinition = {
     const y: Tensor = add !== undefined && biasAt >= 0 ? tf.fused.matMul({ a: rows, b, bias: input(add, biasAt) }) : tf.matMul(rows, b);
     return toStored(tf, rows === a ? y : tf.reshape(y, [...a.shape.slice(0, -1), y.shape.at(-1) ?? 1]));
   },
+  // Gemm's B as [K, N].
+  weightLayout: (tf, reader, position, raw) => (reader.opType === 'Gemm' && position === 1 && attrInt(reader, 'transB', 0n) === 1n ? tf.transpose(raw) : raw),
   facts: (index, m) => {
     const rows = rowAxes(index, m);
     return rows.length > 1 ? { rows } : {};

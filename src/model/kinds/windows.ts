@@ -1,6 +1,10 @@
 // Window attributes shared by convolutions and pools: kernel, strides, pads as ONNX writes them.
 import type { OpAttrs } from '../../analyzers/ops';
-import { attrInts, attrString, type GraphNode } from '../graph/types';
+import type { GraphIndex } from '../graph/graph-index';
+import type { NodeGroup } from '../graph/node-groups';
+import { count } from '../graph/tensor-info';
+import { attrInt, attrInts, attrString, type GraphNode } from '../graph/types';
+import type { Planned } from './kind';
 
 /** Pads as tfjs takes them: 'same', 'valid', or explicit NHWC pairs. */
 export type Padding = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -34,4 +38,13 @@ export function strides(node: GraphNode): [number, number] {
 export function strideFact(node: GraphNode): { stride?: number } {
   const given = attrInts(node, 'strides');
   return given === undefined ? {} : { stride: Number(given[0] ?? 1n) };
+}
+
+/** A conv or transposed conv by its 4-D filter: window, groups, bias, and the filter and bias as params. */
+export function planFilter(index: GraphIndex, m: NodeGroup): Omit<Planned, 'kind'> | undefined {
+  const [x = '', w = '', b = ''] = m.main.inputs;
+  const weight = index.shape(w);
+  if (weight.length !== 4) return undefined;
+  const params = count(weight) + (b === '' ? 0n : count(index.shape(b)));
+  return { inputs: [x], attrs: { ...windowAttrs(m.main, weight.slice(2)), groups: Number(attrInt(m.main, 'group', 1n)), bias: b !== '' }, params };
 }

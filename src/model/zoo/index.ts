@@ -1,4 +1,4 @@
-// The networks people run, spelled as torchvision and timm spell them: one entry each, with
+// The networks people run, spelled as torchvision, Cadene and timm spell them: one entry each, with
 // its source, default input size, SE and plan. `--model` names are matched with hyphens and
 // underscores alike.
 import type { Node } from '../layer-vocabulary';
@@ -7,7 +7,7 @@ import { mobilenetV3 } from './mobilenet';
 import type { NetOptions } from './options';
 import { REGNET_Y, regnetY } from './regnet';
 import { RESNEXT, resnext } from './resnext';
-import { CADENE, cadeneSenet } from './senet';
+import { CADENE, cadeneSenet, TIMM_LEGACY } from './senet';
 
 export type { NetOptions } from './options';
 
@@ -25,11 +25,13 @@ export interface ZooNetwork {
 
 const TORCHVISION = 'torchvision 0.14';
 const CADENE_SOURCE = "Cadene's pretrainedmodels senet.py";
+const TIMM_SOURCE = "timm's senet.py (Cadene's, ported)";
 
 const MOBILENET_SE = { words: (r: number) => `conv1x1+bias, relu, hardsigmoid, m = _make_divisible(C//${r}, 8)`, reduction: 4 };
 const EFFICIENTNET_SE = { words: (r: number) => `conv1x1+bias, silu, sigmoid, m = max(1, block in//${r})`, reduction: 4 };
 const REGNET_SE = { words: (r: number) => `conv1x1+bias, relu, sigmoid, m = round(block in/${r})`, reduction: 4 };
 const CADENE_SE = { words: (r: number) => `conv1x1+bias, relu, sigmoid, m = floor(C/${r})`, reduction: 16 };
+const TIMM_SE = { words: (r: number) => `x.mean, conv1x1+bias, relu, sigmoid, m = floor(C/${r})`, reduction: 16 };
 
 /** Cadene's head is AvgPool2d(7, stride=1) then Linear(2048): layer4 must be 7x7. */
 function cadeneSize(height: number, width: number): string | undefined {
@@ -78,6 +80,10 @@ const entries: [string, ZooNetwork][] = [
   ...Object.keys(CADENE).map((name): [string, ZooNetwork] => [
     name,
     { source: CADENE_SOURCE, size: 224, se: CADENE_SE, nodes: (o) => cadeneSenet(name as keyof typeof CADENE, o), refuseSize: cadeneSize },
+  ]),
+  ...Object.entries(TIMM_LEGACY).map(([name, cadene]): [string, ZooNetwork] => [
+    name,
+    { source: TIMM_SOURCE, size: 224, se: TIMM_SE, nodes: (o) => cadeneSenet(cadene, o, 'timm') },
   ]),
 ];
 

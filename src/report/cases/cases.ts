@@ -98,8 +98,22 @@ export function renderCasesTable(results: readonly CaseResult[], labels: readonl
   return [table, ...summary, ...mismatchLines(results).map((l) => `  ${l}`), ''].join('\n');
 }
 
-export function renderCasesMarkdown(results: readonly CaseResult[], labels: readonly LabelColumn[], shown: CasesShown): string {
-  const { columns } = shown;
+/** A markdown case table that shows some of the cases: the lines under it still speak of all. */
+export interface CasesMarkdownShown extends CasesShown {
+  /** The cases given a row, in this order (default every case). */
+  rows?: readonly CaseResult[] | undefined;
+  /** At most this many lines of differences, then how many more (default all). */
+  maxDifferences?: number | undefined;
+}
+
+function differenceLines(results: readonly CaseResult[], most: number): string[] {
+  const lines = mismatchLines(results);
+  if (lines.length <= most) return lines;
+  return [...lines.slice(0, most), `and ${lines.length - most} more difference(s), in junit.xml`];
+}
+
+export function renderCasesMarkdown(results: readonly CaseResult[], labels: readonly LabelColumn[], shown: CasesMarkdownShown): string {
+  const { columns, rows = results, maxDifferences = Infinity } = shown;
   const withLatency = timed(results);
   const header = head(labels, columns, withLatency);
   const markdownCells = (r: CaseResult): string[] => {
@@ -112,10 +126,10 @@ export function renderCasesMarkdown(results: readonly CaseResult[], labels: read
   return [
     row(header.map(markdownText)),
     row(header.map((_, i) => (numeric(labels, columns)(i) ? '---:' : '---'))),
-    ...results.map((r) => row(markdownCells(r))),
+    ...rows.map((r) => row(markdownCells(r))),
     '',
     ...casesSummary(results).map(([label, value]) => `- ${label}: ${value}`),
-    ...mismatchLines(results).map((l) => `  - ${l}`),
+    ...differenceLines(results, maxDifferences).map((l) => `  - ${markdownText(l)}`),
     '',
   ].join('\n');
 }

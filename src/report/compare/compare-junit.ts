@@ -24,6 +24,6 @@ export function renderCompareJunit(c: Comparison): string {
   const failures = c.deltas.filter((d) => d.fails).length + c.removed.length;
   const counts = { tests: testcases.length, failures, errors: 0, skipped: c.added.length, time: 0 };
   const children = testcases.map((t) => `\n    ${t}`);
-  const suite = elementOf('testsuite', { name: 'compare', ...counts }, [...children, '\n    ', textElement('system-out', {}, verdict(c)), '\n  ']);
+  const suite = elementOf('testsuite', { name: 'compare', ...counts }, [...children, '\n    ', textElement('system-out', {}, [verdict(c), ...c.summaries.map((s) => `${s.case}: ${s.text}`)].join('\n')), '\n  ']);
   return junitDocument(counts, suite);
 }

@@ -1,7 +1,8 @@
 // compare's output: the moved quantities as a terminal table, GitHub markdown or JSON.
-import { parseTolerance, type Comparison, type Delta, type DeltaValue } from './compare';
+import { parseTolerance, type Comparison, type Delta, type DeltaValue, type FailOn } from './compare';
 import { jsonCount } from '../format';
 import { markdownCode, markdownText, row } from '../markdown-syntax';
+import { terminalSafe } from '../text';
 import { textTable } from '../text-table';
 
 export const COMPARE_FORMATS = ['table', 'markdown', 'json'] as const;
@@ -14,11 +15,22 @@ const shown = (c: Comparison): Delta[] => c.deltas.filter((d) => d.status !== 's
 
 const cells = (d: Delta): string[] => [d.case, d.quantity, d.base, d.new, d.change, d.percent, d.fails ? d.status.toUpperCase() : d.status];
 
+const FAILING: Record<FailOn, string> = { increase: 'failing on growth', decrease: 'failing on a decrease', change: 'failing on any change' };
+
+const toleranceWords = (text: string): string => (text === '0' ? 'exact' : `tolerance ${text}`);
+
+function latencyWords(c: Comparison): string {
+  if (c.latencyTolerance === null) return 'latency not checked';
+  const partly = c.latencyCompared < c.compared ? ` (${c.latencyCompared} of ${c.compared} case(s) timed in both)` : '';
+  return `latency tolerance ${c.latencyTolerance}${partly}`;
+}
+
 export function verdict(c: Comparison): string {
-  const tolerance = c.tolerance === '0' ? 'exact' : `tolerance ${c.tolerance}`;
-  const latency = c.latencyTolerance === null ? 'latency not checked' : `latency tolerance ${c.latencyTolerance}`;
-  const scope = `${c.compared} case(s) compared (counts ${tolerance}, ${latency})`;
-  return c.failures.length === 0 ? `OK: ${scope}; nothing moved beyond the thresholds` : `FAILED: ${scope}; ${c.failures.length} regression(s)`;
+  const named = Object.entries(c.quantityTolerances).map(([q, t]) => `, ${q} ${t === '0' ? 'exact' : t}`);
+  const scope = `${c.compared} case(s) compared (counts ${toleranceWords(c.tolerance)}${named.join('')}, ${FAILING[c.failOn]}, ${latencyWords(c)})`;
+  const better = c.improvements.length > 0 ? `${c.improvements.length} improvement(s)` : '';
+  if (c.failures.length > 0) return `FAILED: ${scope}; ${c.failures.length} regression(s)${better === '' ? '' : `, ${better}`}`;
+  return `OK: ${scope}; ${better === '' ? 'nothing moved beyond the thresholds' : `${better}, no regression`}`;
 }
 
 function caseLists(c: Comparison, code: (name: string) => string): string[] {
@@ -28,12 +40,13 @@ function caseLists(c: Comparison, code: (name: string) => string): string[] {
   ];
 }
 
-function renderTable(c: Comparison): string {
+function renderTable(c: Comparison, width: number | undefined): string {
   const lines: string[] = [];
   const rows = shown(c);
   if (rows.length > 0) {
-    lines.push(textTable(HEAD, rows.map(cells), { rightAligned: (i) => i >= 2 && i <= 5 }));
+    lines.push(textTable(HEAD, rows.map(cells), { rightAligned: (i) => i >= 2 && i <= 5, width }));
   }
+  lines.push(...c.summaries.map((s) => `${terminalSafe(s.case)}: ${terminalSafe(s.text)}`));
   lines.push(...caseLists(c, (name) => name), verdict(c), '');
   return lines.join('\n');
 }
@@ -41,6 +54,7 @@ function renderTable(c: Comparison): string {
 function renderMarkdown(c: Comparison): string {
   const rows = shown(c);
   const lines = ['### seprof compare', '', `**${verdict(c)}**`, ''];
+  if (c.summaries.length > 0) lines.push(...c.summaries.map((s) => `- ${markdownCode(s.case)}: ${markdownText(s.text)}`), '');
   if (rows.length > 0) {
     lines.push(row(HEAD), row(['---', '---', '---:', '---:', '---:', '---:', '---']), ...rows.map((d) => row(cells(d).map(markdownText))), '');
   }
@@ -66,13 +80,15 @@ function fractionOf(text: string): number {
 /** The comparison as `seprof compare --json` writes it. */
 export function comparisonJson(c: Comparison): object {
   const latencyTolerance = c.latencyTolerance === null ? null : fractionOf(c.latencyTolerance);
-  return { ...c, tolerance: fractionOf(c.tolerance), latencyTolerance, deltas: c.deltas.map(deltaJson), failed: c.failures.length > 0 };
+  const quantityTolerances = Object.fromEntries(Object.entries(c.quantityTolerances).map(([q, t]) => [q, fractionOf(t)]));
+  return { ...c, tolerance: fractionOf(c.tolerance), quantityTolerances, latencyTolerance, deltas: c.deltas.map(deltaJson), failed: c.failures.length > 0 };
 }
 
-export function renderComparison(c: Comparison, format: CompareFormat): string {
+/** `width`: the terminal's, when stdout is one: a wider table is stacked to fit it. */
+export function renderComparison(c: Comparison, format: CompareFormat, width?: number): string {
   switch (format) {
     case 'table':
-      return renderTable(c);
+      return renderTable(c, width);
     case 'markdown':
       return renderMarkdown(c);
     case 'json':

@@ -1,6 +1,8 @@
 // compare: what moved between two reports, and whether it moved too far.
-// Counts are exact integers: by default any change fails; --tolerance allows a relative one.
+// Counts are exact integers: by default a count that grew fails and one that shrank is an
+// improvement (--fail-on); --tolerance allows a relative change, for all quantities or per one.
 // Latency is noise between runs and machines: reported, and failing only with --latency-tolerance.
+import { CONVENTION_KEYS } from '../../analyzers/conventions';
 import { UsageError } from '../../errors';
 import type { ReadCase, ReadReport } from '../report/document';
 import { milliseconds, percent, withCommas } from '../format';
@@ -22,7 +24,47 @@ export function parseTolerance(option: string, text: string): Tolerance {
 
 export const EXACT: Tolerance = { text: '0', numerator: 0n, denominator: 1n };
 
-export type DeltaStatus = 'same' | 'within tolerance' | 'changed' | 'reported' | 'ok' | 'slower';
+/** The quantities a tolerance may name: the ones every report case carries. */
+export const TOLERANCE_QUANTITIES: readonly string[] = ['params', 'buffers', ...CONVENTION_KEYS];
+
+/** One tolerance for every quantity, and the ones named for a quantity. */
+export interface Tolerances {
+  tolerance: Tolerance;
+  quantityTolerances: Map<string, Tolerance>;
+}
+
+/**
+ * `--tolerance` values, each `0.01`, `1%` (every quantity) or `QUANTITY=VALUE`, comma-separated
+ * or repeated: `--tolerance 1% --tolerance params=0,thop=0.5%`.
+ */
+export function parseTolerances(option: string, texts: readonly string[]): Tolerances {
+  const tolerances: Tolerances = { tolerance: EXACT, quantityTolerances: new Map() };
+  for (const item of texts.flatMap((text) => text.split(','))) {
+    const at = item.indexOf('=');
+    if (at < 0) {
+      tolerances.tolerance = parseTolerance(option, item);
+      continue;
+    }
+    const quantity = item.slice(0, at).trim();
+    if (!TOLERANCE_QUANTITIES.includes(quantity)) {
+      throw new UsageError(`${option}: unknown quantity '${quantity.slice(0, 40)}'; one of ${TOLERANCE_QUANTITIES.join(', ')}`);
+    }
+    tolerances.quantityTolerances.set(quantity, parseTolerance(`${option} ${quantity}`, item.slice(at + 1)));
+  }
+  return tolerances;
+}
+
+/** Which way a count may not move beyond its tolerance. */
+export const FAIL_ON = ['increase', 'decrease', 'change'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+export function parseFailOn(option: string, text: string): FailOn {
+  const found = FAIL_ON.find((f) => f === text);
+  if (found === undefined) throw new UsageError(`${option} must be one of ${FAIL_ON.join(', ')}, got '${text.slice(0, 40)}'`);
+  return found;
+}
+
+export type DeltaStatus = 'same' | 'within tolerance' | 'increased' | 'decreased' | 'changed' | 'reported' | 'ok' | 'slower';
 
 export interface Delta {
   case: string;
@@ -41,20 +83,40 @@ export interface Delta {
 
 export type DeltaValue = bigint | number | string | null;
 
+/** One case's change in a sentence: `SE blocks 0 → 1, +512 params, +0.30% thop`. */
+export interface CaseSummary {
+  case: string;
+  text: string;
+  fails: boolean;
+}
+
 export interface Comparison {
   tolerance: string;
+  /** Tolerances named for one quantity, as given. */
+  quantityTolerances: Record<string, string>;
+  failOn: FailOn;
   latencyTolerance: string | null;
+  /** Cases whose latency both reports recorded, so that it was compared. */
+  latencyCompared: number;
   /** Cases in both reports. */
   compared: number;
   added: string[];
   removed: string[];
   deltas: Delta[];
+  /** Each case that moved, in a sentence. */
+  summaries: CaseSummary[];
   /** Deltas that fail, and removed cases: the reasons for exit 1. */
   failures: string[];
+  /** Counts that moved beyond their tolerance the way that does not fail (smaller, by default). */
+  improvements: string[];
 }
 
 export interface CompareOptions {
+  /** For every quantity not in `quantityTolerances`. */
   tolerance: Tolerance;
+  quantityTolerances?: ReadonlyMap<string, Tolerance> | undefined;
+  /** Default `increase`. */
+  failOn?: FailOn | undefined;
   latencyTolerance?: Tolerance | undefined;
 }
 
@@ -77,14 +139,17 @@ function wordDelta(name: string, quantity: string, base: string, next: string, f
   return { case: name, quantity, base, new: next, change: '', percent: '', status: fails ? 'changed' : 'reported', fails, values };
 }
 
-function countDelta(name: string, quantity: string, base: bigint | undefined, next: bigint | undefined, tolerance: Tolerance): Delta {
+/** Whether a move beyond tolerance, up (+1) or down (-1), fails. */
+const failsWay = (direction: number, failOn: FailOn): boolean => failOn === 'change' || (direction > 0 ? failOn === 'increase' : failOn === 'decrease');
+
+function countDelta(name: string, quantity: string, base: bigint | undefined, next: bigint | undefined, tolerance: Tolerance, failOn: FailOn): Delta {
   if (base === undefined || next === undefined) {
     const [b, n] = [base === undefined ? '(absent)' : withCommas(base), next === undefined ? '(absent)' : withCommas(next)];
     return wordDelta(name, quantity, b, n, true, { base: base ?? null, new: next ?? null, change: null });
   }
   const diff = next - base;
   const within = abs(diff) * tolerance.denominator <= tolerance.numerator * abs(base);
-  const status: DeltaStatus = diff === 0n ? 'same' : within ? 'within tolerance' : 'changed';
+  const status: DeltaStatus = diff === 0n ? 'same' : within ? 'within tolerance' : diff > 0n ? 'increased' : 'decreased';
   return {
     case: name,
     quantity,
@@ -93,7 +158,7 @@ function countDelta(name: string, quantity: string, base: bigint | undefined, ne
     change: signed(withCommas(abs(diff)), sign(diff)),
     percent: percentOf(diff, base),
     status,
-    fails: status === 'changed',
+    fails: !within && failsWay(sign(diff), failOn),
     values: { base, new: next, change: diff },
   };
 }
@@ -122,7 +187,11 @@ function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): De
     deltas.push(wordDelta(name, 'spec', base.spec, next.spec, true, { base: base.spec, new: next.spec, change: null }));
   }
   const quantities = new Set([...base.quantities.keys(), ...next.quantities.keys()]);
-  for (const q of quantities) deltas.push(countDelta(name, q, base.quantities.get(q), next.quantities.get(q), options.tolerance));
+  const failOn = options.failOn ?? 'increase';
+  for (const q of quantities) {
+    const tolerance = options.quantityTolerances?.get(q) ?? options.tolerance;
+    deltas.push(countDelta(name, q, base.quantities.get(q), next.quantities.get(q), tolerance, failOn));
+  }
   // A cross-check that now fails is a regression, and one that no longer fails is news;
   // measured against analytic-only (match against skipped) is neither.
   if (base.check !== next.check && (base.check === 'mismatch' || next.check === 'mismatch')) {
@@ -132,27 +201,91 @@ function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): De
   return deltas;
 }
 
+/** What in a spec changed: `reduction 16 → 8`, fields on one side only as absent. */
+function specChanges(base: ReadCase, next: ReadCase): string[] {
+  const fields = new Set([...base.specFields.keys(), ...next.specFields.keys()]);
+  return [...fields]
+    .filter((f) => base.specFields.get(f) !== next.specFields.get(f))
+    .map((f) => `${f} ${base.specFields.get(f) ?? '(absent)'} → ${next.specFields.get(f) ?? '(absent)'}`);
+}
+
+/** The convention a sentence gives in percent: thop, the CLI's default, when it moved, else the first that did. */
+function leadConvention(moved: readonly Delta[]): Delta | undefined {
+  const conventions = moved.filter((d) => (CONVENTION_KEYS as readonly string[]).includes(d.quantity));
+  return conventions.find((d) => d.quantity === 'thop') ?? conventions[0];
+}
+
+/**
+ * One case's change in a sentence, the spec first, then SE blocks, params and buffers as
+ * signed counts, one convention in percent, the check and latency: `SE blocks 0 → 1, +512
+ * params, +0.30% thop`. Undefined when nothing moved.
+ */
+function caseSummary(base: ReadCase, next: ReadCase, deltas: readonly Delta[]): CaseSummary | undefined {
+  const moved = deltas.filter((d) => d.status !== 'same' && d.status !== 'reported' && d.status !== 'ok');
+  const parts = specChanges(base, next);
+  if (base.seBlocks !== null && next.seBlocks !== null && base.seBlocks !== next.seBlocks) parts.push(`SE blocks ${base.seBlocks} → ${next.seBlocks}`);
+  for (const quantity of ['params', 'buffers']) {
+    const d = moved.find((m) => m.quantity === quantity);
+    if (d !== undefined) parts.push(d.change === '' ? `${quantity} ${d.base} → ${d.new}` : `${d.change} ${quantity}`);
+  }
+  const lead = leadConvention(moved);
+  if (lead !== undefined) parts.push(lead.percent === '' ? `${lead.quantity} ${lead.base} → ${lead.new}` : `${lead.percent} ${lead.quantity}`);
+  const others = moved.filter((d) => d !== lead && (CONVENTION_KEYS as readonly string[]).includes(d.quantity)).length;
+  if (others > 0) parts.push(`${others} other convention(s) moved`);
+  const check = deltas.find((d) => d.quantity === 'check');
+  if (check !== undefined) parts.push(`check ${check.base} → ${check.new}`);
+  const latency = deltas.find((d) => d.quantity === 'latency ms' && d.status === 'slower');
+  if (latency !== undefined) parts.push(`latency ${latency.percent}`);
+  if (parts.length === 0) return undefined;
+  return { case: base.name, text: parts.join(', '), fails: deltas.some((d) => d.fails) };
+}
+
+/** A latency tolerance needs latencies on both sides; with none, it would check nothing and pass. */
+function assertLatencyComparable(base: ReadReport, next: ReadReport, tolerance: Tolerance, compared: number): void {
+  if (compared > 0) return;
+  const without = [base, next].filter((r) => r.cases.every((c) => c.latencyMs === null)).map((r) => r.label);
+  const which = without.length === 0 ? 'no case has one in both' : `${without.join(' and ')} record${without.length === 1 ? 's' : ''} none`;
+  throw new UsageError(
+    `latency tolerance ${tolerance.text} would check nothing: ${which} (a seprof baseline file never does); compare two reports made with --latency, or drop the latency tolerance`,
+  );
+}
+
+const describeMove = (d: Delta): string => `${d.case} ${d.quantity} ${d.base} -> ${d.new}`;
+
 export function compareReports(base: ReadReport, next: ReadReport, options: CompareOptions): Comparison {
   const nextByName = new Map(next.cases.map((c) => [c.name, c]));
   const baseNames = new Set(base.cases.map((c) => c.name));
   const deltas: Delta[] = [];
+  const summaries: CaseSummary[] = [];
   const removed: string[] = [];
+  let latencyCompared = 0;
   for (const b of base.cases) {
     const n = nextByName.get(b.name);
-    if (n === undefined) removed.push(b.name);
-    else for (const delta of caseDeltas(b, n, options)) deltas.push(delta);
+    if (n === undefined) {
+      removed.push(b.name);
+      continue;
+    }
+    const moved = caseDeltas(b, n, options);
+    deltas.push(...moved);
+    if (b.latencyMs !== null && n.latencyMs !== null) latencyCompared++;
+    const summary = caseSummary(b, n, moved);
+    if (summary !== undefined) summaries.push(summary);
   }
-  const failures = [
-    ...deltas.filter((d) => d.fails).map((d) => `${d.case} ${d.quantity} ${d.base} -> ${d.new}`),
-    ...removed.map((name) => `${name} removed`),
-  ];
+  if (options.latencyTolerance !== undefined) assertLatencyComparable(base, next, options.latencyTolerance, latencyCompared);
+  const failures = [...deltas.filter((d) => d.fails).map(describeMove), ...removed.map((name) => `${name} removed`)];
+  const improvements = deltas.filter((d) => !d.fails && (d.status === 'increased' || d.status === 'decreased')).map(describeMove);
   return {
     tolerance: options.tolerance.text,
+    quantityTolerances: Object.fromEntries([...(options.quantityTolerances ?? [])].map(([q, t]) => [q, t.text])),
+    failOn: options.failOn ?? 'increase',
     latencyTolerance: options.latencyTolerance?.text ?? null,
+    latencyCompared,
     compared: base.cases.length - removed.length,
     added: next.cases.filter((c) => !baseNames.has(c.name)).map((c) => c.name),
     removed,
     deltas,
+    summaries,
     failures,
+    improvements,
   };
 }

@@ -61,11 +61,12 @@ function verdict(report: PaperReport): string {
   );
 }
 
-export function renderPaperText(report: PaperReport, markdown: boolean): string {
+/** `width`: the terminal's, when stdout is one: a wider table is stacked to fit it. */
+export function renderPaperText(report: PaperReport, markdown: boolean, width?: number): string {
   const { flops, params } = tables(report);
   const title = 'SENet (arXiv 1709.01507) complexity figures against seprof, 224x224, batch 1, analytic';
   if (!markdown) {
-    return [title, '', textTable(flops.head, flops.rows, { rightAligned: numbersAfter(2) }), verdict(report), '', textTable(params.head, params.rows, { rightAligned: numbersAfter(2) }), NOT_SET, ''].join('\n');
+    return [title, '', textTable(flops.head, flops.rows, { rightAligned: numbersAfter(2), width }), verdict(report), '', textTable(params.head, params.rows, { rightAligned: numbersAfter(2), width }), NOT_SET, ''].join('\n');
   }
   return [
     `### ${title}`,

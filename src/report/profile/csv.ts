@@ -1,11 +1,13 @@
 // CSV: one row per layer, every convention as a column, exact integers; a total row only on
-// request (--total-row), so that summing a column counts each layer once.
+// request (--total-row), so that summing a column counts each layer once. With --depth N, one
+// row per module N deep instead (the tree cut there, parents left out: the sums still hold).
 // With --training, `<key>_backward` and `<key>_total` columns and a gradient sums row.
 import type { Profile } from '../../analyzers/profile';
 import { BACKWARD_KEYS, sumCounts } from '../../analyzers/backward';
 import { CONVENTION_KEYS, type ConventionKey } from '../../analyzers/conventions';
 import type { Counts } from '../../analyzers/count';
 import { formatShape } from '../../analyzers/ops';
+import { cutRows, layerRows } from './rows';
 import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
 
 export function field(value: string): string {
@@ -14,7 +16,7 @@ export function field(value: string): string {
 
 const values = (counts: Counts | undefined, keys: readonly ConventionKey[]): string[] => keys.map((k) => (counts === undefined ? '' : String(counts[k] ?? 0n)));
 
-export function renderCsv(profile: Profile, { totalRow = false }: { totalRow?: boolean | undefined } = {}): string {
+export function renderCsv(profile: Profile, { totalRow = false, depth }: { totalRow?: boolean | undefined; depth?: number | undefined } = {}): string {
   const { layers, totals, training } = profile;
   const backwardKeys = training === undefined ? [] : BACKWARD_KEYS;
   /** Backward and forward + backward columns of one row. */
@@ -31,14 +33,14 @@ export function renderCsv(profile: Profile, { totalRow = false }: { totalRow?: b
       'layer', 'op', 'output_shape', 'params', 'buffers', ...CONVENTION_KEYS,
       ...backwardKeys.map((k) => `${k}_backward`), ...backwardKeys.map((k) => `${k}_total`),
     ],
-    ...layers.map(({ op, counts }) => [
-      op.name,
-      op.kind,
-      formatShape(op.outputShape),
-      String(op.params),
-      String(op.buffers),
-      ...values(counts, CONVENTION_KEYS),
-      ...trainingCells(view?.byOp.get(op.name), counts),
+    ...(depth === undefined ? layerRows(layers, { backward: view?.byOp }) : cutRows(layers, depth, { backward: view?.byOp })).map((row) => [
+      row.name,
+      row.what,
+      formatShape(row.outputShape),
+      String(row.params),
+      String(row.buffers),
+      ...values(row.counts, CONVENTION_KEYS),
+      ...trainingCells(row.backward, row.counts),
     ]),
     ...(sums === undefined ? [] : [[GRADIENT_SUMS_LABEL, 'add', '', '', '', ...values(undefined, CONVENTION_KEYS), ...trainingCells(sums, undefined)]]),
     ...(totalRow ? [totalCells] : []),

@@ -16,6 +16,7 @@ export interface Row {
   what: string;
   outputShape: Shape;
   params: bigint;
+  buffers: bigint;
   counts: Counts;
   /** Measured median ms (`--latency`), summed over a group's layers. */
   timeMs?: number;
@@ -41,36 +42,62 @@ function extrasOf(members: readonly LayerCounts[], { times, backward }: PerLayer
 export function layerRows(layers: readonly LayerCounts[], perLayer: PerLayer = {}): Row[] {
   return layers.map((layer) => {
     const { op, counts } = layer;
-    return { name: op.name, depth: 0, what: op.kind, outputShape: op.outputShape, params: op.params, counts, ...extrasOf([layer], perLayer) };
+    return { name: op.name, depth: 0, what: op.kind, outputShape: op.outputShape, params: op.params, buffers: op.buffers, counts, ...extrasOf([layer], perLayer) };
   });
+}
+
+/** One row for a group of layers: an op's kind when it is the one layer of that name, else how many ops. */
+function groupRow(name: string, depth: number, members: readonly LayerCounts[], perLayer: PerLayer): Row {
+  const totals = totalsOf(members);
+  const last = members.at(-1);
+  return {
+    name,
+    depth,
+    what: members.length === 1 && last !== undefined && last.op.name === name ? last.op.kind : `${members.length} ops`,
+    outputShape: last?.op.outputShape ?? [],
+    params: totals.params,
+    buffers: totals.buffers,
+    counts: totals.counts,
+    ...extrasOf(members, perLayer),
+  };
 }
 
 /** Groups ops by the first 1..maxDepth segments of their dotted paths, parents first. */
 export function treeRows(layers: readonly LayerCounts[], maxDepth: number, perLayer: PerLayer = {}): Row[] {
-  const groups = new Map<string, { depth: number; members: LayerCounts[]; leaf: boolean }>();
+  const groups = new Map<string, { depth: number; members: LayerCounts[] }>();
   for (const layer of layers) {
     const segments = layer.op.name.split('.');
     const deepest = Math.min(maxDepth, segments.length);
     for (let depth = 1; depth <= deepest; depth++) {
       const path = segments.slice(0, depth).join('.');
-      const group = groups.get(path) ?? { depth, members: [], leaf: depth === segments.length };
+      const group = groups.get(path) ?? { depth, members: [] };
       group.members.push(layer);
       groups.set(path, group);
     }
   }
-  return [...groups].map(([name, { depth, members, leaf }]) => {
-    const totals = totalsOf(members);
-    const last = members.at(-1);
-    return {
-      name,
-      depth,
-      what: leaf && members.length === 1 && last !== undefined ? last.op.kind : `${members.length} ops`,
-      outputShape: last?.op.outputShape ?? [],
-      params: totals.params,
-      counts: totals.counts,
-      ...extrasOf(members, perLayer),
-    };
+  // A layer that is an op and has ops under its path too (a TF.js conv with a fused activation:
+  // `c1` and `c1.relu`) shows its own op as the first of its rows, so that its ops add up.
+  return [...groups].flatMap(([name, { depth, members }]) => {
+    const own = members.find((l) => l.op.name === name);
+    const row = groupRow(name, depth, members, perLayer);
+    return own !== undefined && members.length > 1 && depth < maxDepth ? [row, groupRow(name, depth + 1, [own], perLayer)] : [row];
   });
+}
+
+/**
+ * The tree cut at maxDepth: the modules that deep, and the layers of shallower paths, each layer
+ * in exactly one row (no parents), so that a column sums to the total.
+ */
+export function cutRows(layers: readonly LayerCounts[], maxDepth: number, perLayer: PerLayer = {}): Row[] {
+  const groups = new Map<string, LayerCounts[]>();
+  for (const layer of layers) {
+    const segments = layer.op.name.split('.');
+    const path = segments.slice(0, Math.min(maxDepth, segments.length)).join('.');
+    const members = groups.get(path) ?? [];
+    members.push(layer);
+    groups.set(path, members);
+  }
+  return [...groups].map(([name, members]) => groupRow(name, name.split('.').length, members, perLayer));
 }
 
 /** The K layers that cost most under one convention, most expensive first. */

@@ -91,7 +91,7 @@ export function layerTable(profile: Profile, { columns, depth, counts: style }: 
     head: [
       'Layer',
       'Op',
-      'Output shape',
+      'Output',
       'Params',
       ...counts.map((c) => c.header),
       ...(tree ? [`Share (${main})`] : []),
@@ -119,7 +119,7 @@ export function topTable(profile: Profile, columns: ConventionColumns, k: number
   const total = profile.totals.counts[main] ?? 0n;
   return {
     title: `Top ${k} layers by ${columnHeader(main)}`,
-    head: ['Layer', 'Op', 'Output shape', columnHeader(main), 'Share'],
+    head: ['Layer', 'Op', 'Output', columnHeader(main), 'Share'],
     rows: topLayers(profile.layers, main, k).map(({ op, counts }) => [
       op.name,
       op.kind,

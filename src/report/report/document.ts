@@ -25,6 +25,8 @@ export interface CaseJson {
   check: ProfileJson['check'];
   backend: ProfileJson['backend'];
   latency: ProfileJson['latency'];
+  /** SE blocks in the model: found in a model file, built into a block or network; absent in reports made before it was written. */
+  seBlocks?: number;
 }
 
 export interface ReportJson {
@@ -47,9 +49,14 @@ export function reportJson(results: readonly CaseResult[], meta: { toolVersion: 
     suite: meta.suite,
     cases: results.map(({ name, profile }) => {
       const { spec, totals, check, backend, latency } = profileJson(profile, { toolVersion: meta.toolVersion });
-      return { name, spec, params: totals.params, buffers: totals.buffers, counts: totals.counts, check, backend, latency };
+      return { name, spec, params: totals.params, buffers: totals.buffers, counts: totals.counts, check, backend, latency, seBlocks: seBlockCount(profile) };
     }),
   };
+}
+
+/** A model file's SE blocks as found; a built-in block's or network's by their gates (the `scale` op only SE emits). */
+export function seBlockCount(profile: Profile): number {
+  return profile.file?.seBlocks.length ?? profile.layers.filter((l) => l.op.kind === 'scale').length;
 }
 
 /** Wall time of all the cases together. */
@@ -76,13 +83,19 @@ export interface ReadCase {
   name: string;
   /** The spec as canonical JSON text: two cases profile the same thing when these are equal. */
   spec: string;
+  /** The spec's fields, flattened (`input.channels`), each as JSON text: what a changed spec changed. */
+  specFields: Map<string, string>;
   /** params, buffers and every convention's count. */
   quantities: Map<string, bigint>;
   check: string;
   latencyMs: number | null;
+  /** null in a document older than the field. */
+  seBlocks: number | null;
 }
 
 export interface ReadReport {
+  /** What the document is called in messages: its path, or base and head. */
+  label: string;
   cases: ReadCase[];
 }
 
@@ -100,6 +113,15 @@ function parseJsonCount(value: unknown): bigint | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
   if (typeof value === 'string' && value.length <= MAX_COUNT_DIGITS + 1 && /^-?\d+$/.test(value)) return BigInt(value);
   return undefined;
+}
+
+/** An object's leaves by dotted path, each as JSON text. */
+function flatten(value: Record<string, unknown>, prefix = '', into = new Map<string, string>()): Map<string, string> {
+  for (const [key, field] of Object.entries(value)) {
+    if (isObject(field)) flatten(field, `${prefix}${key}.`, into);
+    else into.set(`${prefix}${key}`, JSON.stringify(field) ?? 'null');
+  }
+  return into;
 }
 
 /** JSON with object keys sorted, so that key order never makes two specs differ. */
@@ -120,7 +142,7 @@ function readCase(entry: unknown, index: number): ReadCase {
     throw new UsageError(`${where}: ${what}`);
   };
   if (!isObject(entry)) return bad('is not an object');
-  const { name, spec, counts, check, latency } = entry;
+  const { name, spec, counts, check, latency, seBlocks } = entry;
   if (typeof name !== 'string' || name === '') return bad('has no name');
   if (name.length > MAX_NAME_LENGTH) return bad(`has a name of ${name.length} characters, at most ${MAX_NAME_LENGTH}`);
   if (!isObject(spec)) return bad('has no spec');
@@ -137,7 +159,17 @@ function readCase(entry: unknown, index: number): ReadCase {
   for (const [key, value] of Object.entries(counts)) exact(key, value);
   if (!isObject(check) || typeof check['status'] !== 'string') return bad('has no check status');
   if (latency !== null && !(isObject(latency) && typeof latency['medianMs'] === 'number')) return bad('has a malformed latency');
-  return { name, spec: canonical(upgradeSpecJson(spec)), quantities, check: check['status'], latencyMs: latency === null ? null : (latency['medianMs'] as number) };
+  if (seBlocks !== undefined && !(typeof seBlocks === 'number' && Number.isSafeInteger(seBlocks) && seBlocks >= 0)) return bad('has a malformed seBlocks');
+  const upgraded = upgradeSpecJson(spec);
+  return {
+    name,
+    spec: canonical(upgraded),
+    specFields: flatten(upgraded),
+    quantities,
+    check: check['status'],
+    latencyMs: latency === null ? null : (latency['medianMs'] as number),
+    seBlocks: seBlocks ?? null,
+  };
 }
 
 /** Parses a report document; a truncated, malformed or foreign file is a UsageError naming it. */
@@ -164,7 +196,7 @@ export function readReport(text: string, label: string): ReadReport {
       if (seen.has(c.name)) throw new UsageError(`case '${c.name}' appears twice`);
       seen.add(c.name);
     }
-    return { cases };
+    return { label, cases };
   } catch (error) {
     if (error instanceof UsageError) throw new UsageError(`${label}: ${error.message}`);
     throw error;

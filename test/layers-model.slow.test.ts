@@ -94,6 +94,32 @@ describe('Sequential LayersModels and input names', () => {
   });
 });
 
+describe('a layer with a fused activation', () => {
+  it("shows the layer's own op beside its activation, so that the rows under it add up", async () => {
+    const seq = tl.sequential({
+      layers: [
+        tl.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'valid', activation: 'relu', name: 'c1' }),
+        tl.layers.flatten({ name: 'flat' }),
+        tl.layers.dense({ units: 3, activation: 'softmax', name: 'out' }),
+      ],
+    });
+    const path = await saveLayersModel(seq, mkdtempSync(join(tmpdir(), 'seprof-layers-fused-')));
+    const run = seprof(['--file', path, '--no-measure', '--json']);
+    expect(run.code).toBe(0);
+    const tree = (JSON.parse(run.stdout) as { tree: { name: string; depth: number; params: number; counts: Record<string, number> }[] }).tree;
+    const rows = tree.filter((r) => r.name === 'c1' || r.name.startsWith('c1.')).map(({ name, depth, params, counts }) => [name, depth, params, counts['thop']]);
+    // c1: 3x3x3 kernels, 4 filters, a bias each: 112 params; 8x8 valid, stride 2: 3x3 outputs, 36 elements of 27 MACs.
+    expect(rows).toEqual([
+      ['c1', 1, 112, 972],
+      ['c1', 2, 112, 972],
+      ['c1.relu', 2, 0, 0],
+    ]);
+    // The table too: the conv's row under the layer's, then the activation's.
+    const table = seprof(['--file', path, '--no-measure']).stdout;
+    expect(table).toMatch(/│ c1 +│ 2 ops +│[^\n]*\n│ +c1 +│ conv2d +│[^\n]*\n│ +c1\.relu +│ relu +│/);
+  });
+});
+
 describe('a LayersModel, measured', () => {
   it('runs in tfjs with the weights from weights.bin and agrees with the analytic ops', async () => {
     const sigmoidDir = mkdtempSync(join(tmpdir(), 'seprof-layers-sigmoid-'));
@@ -127,6 +153,18 @@ describe('a Keras relu6 (a Clip whose bounds are attributes)', () => {
     const [ours] = executor.run(new Map([[graph.inputs[0]?.name ?? '', x]]));
     expect(tf.max(tf.abs(tf.sub(ours as tf.Tensor, seq.predict(x) as tf.Tensor))).dataSync()[0]).toBeLessThan(1e-4);
     executor.dispose();
+  });
+});
+
+describe("Keras' hard_sigmoid (0.2x + 0.5, not PyTorch's x / 6 + 0.5)", () => {
+  it('is counted as a hardsigmoid and not measured, the skip naming the node', async () => {
+    const path = await saveLayersModel(seModel('hardSigmoid'), mkdtempSync(join(tmpdir(), 'seprof-layers-hard-')));
+    const run = seprof(['--file', path, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as { layers: { op: string }[]; check: { status: string; reason: string } };
+    expect(json.layers.filter((l) => l.op === 'hardsigmoid')).toHaveLength(1);
+    expect(json.check.status).toBe('skipped');
+    expect(json.check.reason).toMatch(/does not run HardSigmoid \(node '[^']+': tfjs has no kernel that computes this hardsigmoid as PyTorch does\)/);
   });
 });
 

@@ -7,7 +7,7 @@
 // the exit code is not 0. A trailing `  # comment` on the command line is not an argument.
 //
 // Regenerate every block from the current build:
-//   UPDATE_DOCS=1 npx vitest run test/docs-examples.test.ts
+//   UPDATE_DOCS=1 npx vitest run test/docs-examples.slow.test.ts
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';

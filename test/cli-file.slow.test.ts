@@ -169,6 +169,35 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
   });
 });
 
+describe('the note on BN folded by the exporter', () => {
+  const note = /any BN the model had was folded/;
+  it.each([
+    // make_fixtures.py: Conv2d(bias=False) + BatchNorm2d, exported in eval mode: the convs' biases are onnx::Conv_N.
+    ['se_resnet_block', true],
+    ['tiny_yolo_se', true],
+    // ConvNeXt's depthwise conv and the ViT patch embedding have their own biases (dwconv.bias) and never had BN.
+    ['convnext_block', false],
+    ['vit_tiny', false],
+  ])('%s: %s', (name, noted) => {
+    expect(profileJson(['--file', join(FIXTURES, `${name}.onnx`)]).file.notes.some((n) => note.test(n))).toBe(noted);
+  });
+
+  it('is not given for convs without biases and no BatchNormalization: nothing was folded', () => {
+    const path = join(tmp, 'plain-conv.onnx');
+    writeFileSync(
+      path,
+      encodeModel({
+        input: { name: 'x', dims: [1, 4, 8, 8] },
+        nodes: [{ op: 'Conv', inputs: ['x', 'conv.weight'], outputs: ['y'], name: '/conv/Conv' }],
+        initializers: [{ name: 'conv.weight', dims: [4, 4, 1, 1] }],
+      }),
+    );
+    const p = profileJson(['--file', path]);
+    expect(p.layers.map((l) => l.op)).toEqual(['conv2d']);
+    expect(p.file.notes.some((n) => note.test(n))).toBe(false);
+  });
+});
+
 describe('model files in suites', () => {
   it('a report suite case names a file, with --add-se among its options', () => {
     const suite = join(tmp, 'suite.json');
@@ -197,6 +226,12 @@ describe('seprof --file refuses unusable files in one line, exit 2', () => {
     ['truncated.onnx', encodeModel(conv).subarray(0, 30), /not a readable ONNX model|no ONNX graph/],
     ['text.onnx', 'this is not a model at all, just some text\n'.repeat(20), /not a readable ONNX model|not an ONNX model/],
     ['model.json', '{"format": "graph-model"}', /not a TensorFlow.js LayersModel/],
+    // torch.save since PyTorch 1.6 and TorchScript: a zip archive (local file header PK\3\4, then archive/data.pkl).
+    ['m.pt', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26), Buffer.from('archive/data.pkl')]), /m\.pt: a zip archive, as PyTorch's torch.save .*: .*export it with torch\.onnx\.export\(/],
+    // torch.save before 1.6: a pickle, protocol 2 (PROTO opcode 0x80, then 2).
+    ['legacy.pth', Uint8Array.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20]), /legacy\.pth: a Python pickle.*torch\.onnx\.export\(/],
+    // HDF5's signature: \x89HDF\r\n\x1a\n.
+    ['model.h5', Buffer.from('\x89HDF\r\n\x1a\n\0\0\0\0', 'latin1'), /model\.h5: an HDF5 file \(Keras \.h5\).*tensorflowjs_converter/],
     [
       'cycle.onnx',
       encodeModel({ nodes: [{ op: 'Relu', inputs: ['b'], outputs: ['a'], name: 'one' }, { op: 'Relu', inputs: ['a'], outputs: ['b'], name: 'two' }], outputs: ['b'] }),

@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareReports, EXACT, parseTolerance } from '../src/report/compare/compare';
+import { compareReports, EXACT, parseTolerance, parseTolerances, type CompareOptions } from '../src/report/compare/compare';
 import { readReport, REPORT_SCHEMA } from '../src/report/report/document';
 import { ROOT, seprof, seprofInProcess } from './support/cli';
 
 /** A report document by hand: counts as the JSON a report holds. */
-function doc(cases: { name: string; thop?: number | string; params?: number; check?: string; latency?: number | null; channels?: number }[]): string {
+function doc(cases: { name: string; thop?: number | string; params?: number; check?: string; latency?: number | null; channels?: number; seBlocks?: number }[]): string {
   return JSON.stringify({
     schema: REPORT_SCHEMA,
     schemaVersion: 1,
@@ -24,14 +24,16 @@ function doc(cases: { name: string; thop?: number | string; params?: number; che
       check: { status: c.check ?? 'match', layers: 6, mismatches: [] },
       backend: null,
       latency: c.latency == null ? null : { medianMs: c.latency, p10Ms: 0, p90Ms: 0, minMs: 0, maxMs: 0, runs: 1, warmup: 0 },
+      ...(c.seBlocks !== undefined && { seBlocks: c.seBlocks }),
     })),
   });
 }
 
-const compare = (base: string, next: string, tolerance = EXACT, latencyTolerance?: string) =>
+const compare = (base: string, next: string, tolerance = EXACT, latencyTolerance?: string, more: Partial<CompareOptions> = {}) =>
   compareReports(readReport(base, 'base'), readReport(next, 'new'), {
     tolerance,
     latencyTolerance: latencyTolerance === undefined ? undefined : parseTolerance('--latency-tolerance', latencyTolerance),
+    ...more,
   });
 
 describe('compareReports', () => {
@@ -41,12 +43,63 @@ describe('compareReports', () => {
     expect(result.deltas.find((d) => d.quantity === 'latency ms')).toMatchObject({ base: '0.200', new: '9.50', status: 'reported', fails: false });
   });
 
-  it('fails on a change of one in a count, both ways, naming the case and quantity', () => {
+  it('fails on growth of one in a count; a decrease is an improvement, not a failure', () => {
     const up = compare(doc([{ name: 'a' }]), doc([{ name: 'a', thop: 91_137 }]));
     expect(up.failures).toEqual(['a thop 91,136 -> 91,137']);
-    expect(up.deltas.find((d) => d.quantity === 'thop')).toMatchObject({ change: '+1', percent: '+0.001%', status: 'changed' });
-    const down = compare(doc([{ name: 'a', params: 100 }]), doc([{ name: 'a', params: 90 }]));
-    expect(down.deltas.find((d) => d.quantity === 'params')).toMatchObject({ change: '-10', percent: '-10.00%', fails: true });
+    expect(up.deltas.find((d) => d.quantity === 'thop')).toMatchObject({ change: '+1', percent: '+0.001%', status: 'increased', fails: true });
+    // The issue's 3,713 -> 3,712: one fewer is better, exit 0.
+    const down = compare(doc([{ name: 'a', params: 3_713 }]), doc([{ name: 'a', params: 3_712 }]));
+    expect(down.failures).toEqual([]);
+    expect(down.improvements).toEqual(['a params 3,713 -> 3,712']);
+    expect(down.deltas.find((d) => d.quantity === 'params')).toMatchObject({ change: '-1', percent: '-0.03%', status: 'decreased', fails: false });
+  });
+
+  it('--fail-on change fails both ways, --fail-on decrease only on a decrease', () => {
+    const [base, up, down] = [doc([{ name: 'a', params: 100 }]), doc([{ name: 'a', params: 110 }]), doc([{ name: 'a', params: 90 }])];
+    expect(compare(base, down, EXACT, undefined, { failOn: 'change' }).failures).toEqual(['a params 100 -> 90']);
+    expect(compare(base, up, EXACT, undefined, { failOn: 'change' }).failures).toEqual(['a params 100 -> 110']);
+    expect(compare(base, down, EXACT, undefined, { failOn: 'decrease' }).failures).toEqual(['a params 100 -> 90']);
+    const grew = compare(base, up, EXACT, undefined, { failOn: 'decrease' });
+    expect([grew.failures, grew.improvements]).toEqual([[], ['a params 100 -> 110']]);
+    // Within the tolerance nothing fails either way, whatever --fail-on says.
+    expect(compare(base, down, parseTolerance('--tolerance', '10%'), undefined, { failOn: 'change' }).failures).toEqual([]);
+  });
+
+  it('takes a tolerance per quantity, in percent, beside the one for the rest', () => {
+    // thop +500 of 91,136 is 0.55%; params +1 of 65,536 is 0.0015%.
+    const next = doc([{ name: 'a', thop: 91_636, params: 65_537 }]);
+    const per = (texts: string[]) => {
+      const { tolerance, quantityTolerances } = parseTolerances('--tolerance', texts);
+      return compare(doc([{ name: 'a' }]), next, tolerance, undefined, { quantityTolerances }).failures;
+    };
+    expect(per(['thop=1%'])).toEqual(['a params 65,536 -> 65,537']);
+    expect(per(['thop=1%,params=0.01%'])).toEqual([]);
+    expect(per(['1%', 'params=0'])).toEqual(['a params 65,536 -> 65,537']);
+    expect(per(['thop=0.5%', '1%'])).toEqual(['a thop 91,136 -> 91,636']);
+    expect(() => parseTolerances('--tolerance', ['latency=1%'])).toThrow(/--tolerance: unknown quantity 'latency'; one of params, buffers, thop, /);
+    expect(() => parseTolerances('--tolerance', ['thop=lots'])).toThrow(/--tolerance thop must be a fraction/);
+  });
+
+  it('says in one sentence per case what changed', () => {
+    const base = doc([{ name: 'a', seBlocks: 0, params: 65_024, thop: 91_000 }, { name: 'b' }, { name: 'same' }]);
+    const next = doc([{ name: 'a', seBlocks: 1, params: 65_536, thop: 91_273 }, { name: 'b', channels: 256, params: 16_384 }, { name: 'same' }]);
+    const { summaries } = compare(base, next);
+    // 91,273 / 91,000 - 1 = 0.3%; 16,384 - 65,536 = -49,152; the spec's channels 512 -> 256.
+    expect(summaries).toEqual([
+      { case: 'a', text: 'SE blocks 0 → 1, +512 params, +0.30% thop', fails: true },
+      { case: 'b', text: 'input.channels 512 → 256, -49,152 params', fails: true },
+    ]);
+    // Reports written before seBlocks existed say nothing of SE blocks.
+    expect(compare(doc([{ name: 'a', params: 1 }]), doc([{ name: 'a', params: 2, seBlocks: 1 }])).summaries[0]?.text).toBe('+1 params');
+  });
+
+  it('refuses a latency tolerance when no case has a latency on both sides (a baseline records none)', () => {
+    const [timed, untimed] = [doc([{ name: 'a', latency: 1 }]), doc([{ name: 'a' }])];
+    expect(() => compare(untimed, timed, EXACT, '0.5')).toThrow(/^latency tolerance 0\.5 would check nothing: base records none \(a seprof baseline file never does\); compare two reports made with --latency, or drop the latency tolerance$/);
+    expect(() => compare(untimed, untimed, EXACT, '0.5')).toThrow(/base and new record none/);
+    // Some cases timed on both sides: checked, and the verdict says how many.
+    const partly = compare(doc([{ name: 'a', latency: 1 }, { name: 'b' }]), doc([{ name: 'a', latency: 1 }, { name: 'b', latency: 1 }]), EXACT, '0.5');
+    expect(partly.latencyCompared).toBe(1);
   });
 
   it('allows a relative change within --tolerance, exactly at the edge', () => {
@@ -59,8 +112,8 @@ describe('compareReports', () => {
   it('compares counts beyond 2^53 exactly', () => {
     const big = '9007199254740993';
     expect(compare(doc([{ name: 'a', thop: big }]), doc([{ name: 'a', thop: big }])).failures).toEqual([]);
-    expect(compare(doc([{ name: 'a', thop: big }]), doc([{ name: 'a', thop: '9007199254740992' }])).failures).toEqual([
-      'a thop 9,007,199,254,740,993 -> 9,007,199,254,740,992',
+    expect(compare(doc([{ name: 'a', thop: '9007199254740992' }]), doc([{ name: 'a', thop: big }])).failures).toEqual([
+      'a thop 9,007,199,254,740,992 -> 9,007,199,254,740,993',
     ]);
   });
 
@@ -121,37 +174,43 @@ describe('seprof compare', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const cases = (JSON.parse(readFileSync(join(ROOT, 'reports/suite.json'), 'utf8')) as { cases: unknown[] }).cases.length;
-    expect(run.stdout).toMatch(new RegExp(`^OK: ${cases} case\\(s\\) compared \\(counts exact, latency not checked\\); nothing moved beyond the thresholds$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^OK: ${cases} case\\(s\\) compared \\(counts exact, failing on growth, latency not checked\\); nothing moved beyond the thresholds$`, 'm'));
   });
 
   it('exits 1 when one count in a copy of the baseline is edited, naming the case and quantity (acceptance)', () => {
     const edited = JSON.parse(readFileSync(baseline, 'utf8')) as { cases: { name: string; counts: Record<string, number> }[] };
     const target = edited.cases[2];
     if (target === undefined) throw new Error('the baseline has fewer than 3 cases');
-    target.counts['fvcore'] = (target.counts['fvcore'] ?? 0) + 7;
+    target.counts['fvcore'] = (target.counts['fvcore'] ?? 0) - 7;
     const run = seprof(['compare', write('edited.json', JSON.stringify(edited)), baseline], ['--require', join(ROOT, 'test/support/loaded-modules.cjs')]);
     expect(run.code).toBe(1);
-    const row = run.stdout.split('\n').find((l) => l.includes(target.name));
-    expect(row).toMatch(new RegExp(`│ ${target.name}\\s+│ fvcore\\s+│.*│\\s+-7 │.*│ CHANGED\\s+│`));
-    expect(run.stderr).toBe(`seprof: 1 regression(s): ${target.name} fvcore ${(target.counts['fvcore'] ?? 0).toLocaleString('en-US')} -> ${((target.counts['fvcore'] ?? 0) - 7).toLocaleString('en-US')}\ntfjs-modules-loaded=0\n`);
+    const row = run.stdout.split('\n').find((l) => l.includes(target.name) && l.includes('fvcore'));
+    expect(row).toMatch(new RegExp(`│ ${target.name}\\s+│ fvcore\\s+│.*│\\s+\\+7 │.*│ INCREASED\\s+│`));
+    expect(run.stderr).toBe(`seprof: 1 regression(s): ${target.name} fvcore ${(target.counts['fvcore'] ?? 0).toLocaleString('en-US')} -> ${((target.counts['fvcore'] ?? 0) + 7).toLocaleString('en-US')}\ntfjs-modules-loaded=0\n`);
   });
 
   it('writes markdown and JSON', async () => {
     const base = write('base.json', doc([{ name: 'a' }, { name: 'gone' }]));
     const next = write('new.json', doc([{ name: 'a', thop: 91_000 }, { name: 'fresh' }]));
-    const md = await seprofInProcess(['compare', base, next, '--format', 'markdown']);
+    const md = await seprofInProcess(['compare', base, next, '--format', 'markdown', '--fail-on', 'change']);
     expect(md.code).toBe(1);
-    expect(md.stdout).toContain('| a | thop | 91,136 | 91,000 | -136 | -0.15% | CHANGED |');
+    expect(md.stdout).toContain('| a | thop | 91,136 | 91,000 | -136 | -0.15% | DECREASED |');
+    expect(md.stdout).toContain('- `a`: -0.15% thop\n');
     expect(md.stdout).toContain('- Added (not in the base, not compared): `fresh`');
     expect(md.stdout).toContain('- Removed (in the base only): `gone`');
-    const json = await seprofInProcess(['compare', base, next, '--json']);
+    const json = await seprofInProcess(['compare', base, next, '--json', '--tolerance', '1%,params=0']);
     const result = JSON.parse(json.stdout) as Record<string, any>;
-    expect(result).toMatchObject({ failed: true, compared: 1, added: ['fresh'], removed: ['gone'], tolerance: 0, latencyTolerance: null });
-    expect(result['failures']).toEqual(['a thop 91,136 -> 91,000', 'gone removed']);
+    expect(result).toMatchObject({ failed: true, compared: 1, added: ['fresh'], removed: ['gone'], tolerance: 0.01, quantityTolerances: { params: 0 }, failOn: 'increase', latencyTolerance: null });
+    expect(result['failures']).toEqual(['gone removed']);
     // Numbers as JSON numbers, not "91,136" or "-0.15%".
     expect(result['deltas'].find((d: { quantity: string }) => d.quantity === 'thop')).toEqual({
-      case: 'a', quantity: 'thop', base: 91_136, new: 91_000, change: -136, percent: -0.15, status: 'changed', fails: true,
+      case: 'a', quantity: 'thop', base: 91_136, new: 91_000, change: -136, percent: -0.15, status: 'within tolerance', fails: false,
     });
+    const junit = join(dir, 'compare.xml');
+    const improved = JSON.parse((await seprofInProcess(['compare', base, next, '--json', '--junit', junit])).stdout) as Record<string, any>;
+    // The JUnit file's system-out: the verdict, then each case's sentence.
+    expect(readFileSync(junit, 'utf8')).toMatch(/<system-out>FAILED: [^<]*; 1 regression\(s\), 1 improvement\(s\)\na: -0\.15% thop<\/system-out>/);
+    expect(improved).toMatchObject({ improvements: ['a thop 91,136 -> 91,000'], summaries: [{ case: 'a', text: '-0.15% thop', fails: false }] });
   });
 
   it('passes a change inside --tolerance', async () => {
@@ -169,6 +228,9 @@ describe('seprof compare', () => {
     ['one file only', () => [baseline], /missing required argument 'new'/],
     ['a bad tolerance', () => [baseline, baseline, '--tolerance', 'lots'], /--tolerance must be a fraction such as 0\.01 or a percentage such as 1%, got 'lots'/],
     ['a bad format', () => [baseline, baseline, '--format', 'csv'], /--format must be one of table, markdown, json/],
+    ['a bad --fail-on', () => [baseline, baseline, '--fail-on', 'growth'], /--fail-on must be one of increase, decrease, change, got 'growth'/],
+    ['an unknown quantity', () => [baseline, baseline, '--tolerance', 'flops=1%,param=0'], /--tolerance: unknown quantity 'param'/],
+    ['a latency tolerance against a baseline', () => [baseline, baseline, '--latency-tolerance', '50%'], /latency tolerance 50% would check nothing: .*baseline\.json and .*baseline\.json record none/],
   ])('%s: one line, exit 2, nothing on stdout', async (_, args, message) => {
     const run = await seprofInProcess(['compare', ...args()]);
     expect(run.stderr).toMatch(message);

@@ -108,21 +108,23 @@ describe('seprof report on a tiny suite, measured', async () => {
     expect(text.match(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="18"/g)).toHaveLength(15);
   });
 
-  it('writes report.md: a summary table, the charts by relative links, a section per case', () => {
+  it('writes report.md: a summary table, the charts by name (a comment cannot show them), a collapsed section per case', () => {
     const md = read('report.md');
     expect(md).toMatch(/^# seprof report\n/);
     expect(md).toContain('| Case | Spec | Params | MACs (thop) | FLOPs (flops) | Check |\n');
     expect(md).toContain(`| \`se-64-r4\` | SEAttention(64, r=4) on 1x64x5x6 · hidden width 16 | 2,048 | ${expected['se-64-r4'].thop.toLocaleString('en-US')} |`);
-    for (const [, file] of md.matchAll(/!\[[^\]]+\]\(([^)]+)\)/g)) expect(existsSync(join(out, file ?? ''))).toBe(true);
-    expect(md.match(/!\[/g)).toHaveLength(2);
-    for (const name of Object.keys(expected)) expect(md).toContain(`## \`${name}\``);
+    expect(md).not.toContain('![');
+    const charts = [...md.matchAll(/`([^`]+\.svg)`/g)].map(([, file]) => file ?? '');
+    expect(charts).toHaveLength(2);
+    for (const file of charts) expect(existsSync(join(out, file))).toBe(true);
+    for (const name of Object.keys(expected)) expect(md).toContain(`<summary><b>${name.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c)}</b>`);
+    expect(md.match(/<details>/g)).toHaveLength(3);
+    expect(md.match(/<\/details>/g)).toHaveLength(3);
     expect(md).toContain('| `fc1` | linear | 1x16 | 1,024 |');
   });
 
-  it('writes summary.md for a CI job summary: report.md without its images', () => {
-    const md = read('report.md');
-    expect(read('summary.md')).toBe(md.replace(/## Charts\n\n(?:!\[[^\n]*\n\n)+/, ''));
-    expect(read('summary.md')).not.toContain('![');
+  it('writes summary.md for a CI job summary: the same document when it fits both', () => {
+    expect(read('summary.md')).toBe(read('report.md'));
   });
 });
 

@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { profile } from '../src/analyzers/profile';
 import { progressOn, seconds } from '../src/cli/progress';
+import { buildSpec } from '../src/model/spec';
 import { ROOT, seprof } from './support/cli';
 
 /** A stand-in stderr and clock. */
@@ -114,5 +116,19 @@ describe('in a pipe', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ check: { status: 'match' } });
     // Lines come only after two seconds, and each is a whole `seprof: ...` line.
     for (const line of run.stderr.split('\n').filter(Boolean)) expect(line).toMatch(/^seprof: \d+\/174 layers measured/);
+  });
+});
+
+describe('counts layers as the Check line does', () => {
+  // The tfjs model has layers that count nothing (SE's reshape before its FC layers): the bar
+  // steps through them but counts in analytic layers. ResNet-50's 174 and 6 per SE block, 16 blocks.
+  it('se-resnet50: the last step is 270 of 270 layers, as Check says', async () => {
+    const steps: [number, number][] = [];
+    const result = await profile(buildSpec({ model: 'se-resnet50' }), { measure: true, backend: 'auto', onProgress: (done, total, what) => void (what === 'layers measured' && steps.push([done, total])) });
+    const layers = 174 + 16 * 6;
+    expect(result.check).toMatchObject({ status: 'match', layers });
+    expect(steps.at(-1)).toEqual([layers, layers]);
+    expect(steps.every(([, total]) => total === layers)).toBe(true);
+    expect(steps.every(([done], i) => i === 0 || done >= (steps[i - 1]?.[0] ?? 0))).toBe(true);
   });
 });

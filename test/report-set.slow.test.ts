@@ -35,7 +35,7 @@ function runOf(out: string): string {
   const label = doc.suite === suites.alpha ? 'alpha' : 'beta';
   expect(doc.cases.map((c) => c.name)).toEqual(Array.from({ length: CASES }, (_, i) => `${label}-${i}`));
   expect(read('report.md')).toContain(`· ${doc.date}\n`);
-  expect(read('report.md')).toContain(`## \`${label}-${CASES - 1}\``);
+  expect(read('summary.md')).toContain(`<summary><b>${label}-${CASES - 1}</b>`);
   expect(read('junit.xml')).toContain(`name="${label}" tests="${CASES}"`);
   expect(read('junit.xml')).toContain(`timestamp="${doc.date.slice(0, 19)}"`);
   expect(read('cost-by-op-kind.svg')).toContain(`>${label}-${CASES - 1}</text>`);

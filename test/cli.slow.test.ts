@@ -95,14 +95,14 @@ describe('other formats', () => {
 
   it('writes a markdown table', async () => {
     const run = await seprofInProcess(['--channels', '16', '--format', 'markdown', '--no-measure', '--conventions', 'thop,fvcore']);
-    expect(run.stdout).toContain('| Layer | Op | Output shape | Params | MACs (thop) | FLOPs (fvcore) |');
+    expect(run.stdout).toContain('| Layer | Op | Output | Params | MACs (thop) | FLOPs (fvcore) |');
     expect(run.stdout).toContain('| `fc1` | linear | 1x1 | 16 | 16 | 16 |');
   });
 });
 
 describe('user mistakes: one line on stderr, exit 2, nothing on stdout', () => {
   const cases: [string, string[], RegExp][] = [
-    ['missing channels', [], /--channels is required/],
+    ['missing channels', ['--reduction', '4'], /--channels is required/],
     ['zero', ['--channels', '0'], /--channels must be at least 1/],
     ['negative', ['--channels', '-4'], /--channels must be at least 1/],
     ['fraction', ['--channels', '64', '--reduction', '2.5'], /--reduction must be a whole number/],
@@ -136,6 +136,51 @@ describe('user mistakes: one line on stderr, exit 2, nothing on stdout', () => {
 });
 
 describe('--help', () => {
+  it('bare `seprof` prints the ways to run it on stderr and exits 2, not a missing --channels', async () => {
+    const run = await seprofInProcess([]);
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(run.stderr).toMatch(/^Usage: seprof --channels C \[options\]/);
+    expect(run.stderr).toMatch(/^ +seprof --model NAME/m);
+    expect(run.stderr).toMatch(/^ +seprof FILE/m);
+    for (const command of ['explain', 'paper', 'sweep', 'report', 'compare', 'baseline', 'init']) expect(run.stderr).toContain(command);
+    expect(run.stderr).not.toMatch(/required/);
+    expect(Math.max(...run.stderr.split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
+  });
+
+  it('groups the main options into sections, each option in one, every line within 80 columns', async () => {
+    const run = await seprofInProcess(['--help']);
+    const headings = run.stdout.split('\n').filter((line) => /^\S.*:$/.test(line));
+    expect(headings).toEqual([
+      'An SE block (the default):',
+      'ResNet and Inception blocks (--block):',
+      'Networks (--model):',
+      'Model files (--file or a bare path):',
+      'Measuring and timing:',
+      'What to show:',
+      'Output:',
+      'Other:',
+      'Commands:',
+    ]);
+    const section = (heading: string): string => run.stdout.split(`\n${heading}\n`)[1]?.split('\n\n')[0] ?? '';
+    expect(section('An SE block (the default):')).toMatch(/^ +--channels <C>/m);
+    expect(section('Networks (--model):')).toMatch(/^ +--model <name>/m);
+    expect(section('Model files (--file or a bare path):')).toMatch(/^ +--file <path>/m);
+    expect(section('Other:')).toMatch(/^ +-h, --help/m);
+    expect(run.stdout.match(/^ +--channels </gm)).toHaveLength(1);
+    expect(Math.max(...run.stdout.split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
+  });
+
+  it('keeps a command with few options in one section', async () => {
+    const run = await seprofInProcess(['paper', '--help']);
+    expect(run.stdout.split('\n').filter((line) => /^\S.*:$/.test(line))).toEqual(['Options:']);
+  });
+
+  it.each([['report'], ['sweep'], []])('%s --help names every convention --convention takes', async (...command) => {
+    const run = await seprofInProcess([...command.filter(Boolean), '--help']);
+    const text = run.stdout.replace(/\s+/g, ' ');
+    for (const key of ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops', 'senet']) expect(text).toMatch(new RegExp(`[ :,]${key}[ ,]`));
+  });
+
   it('lists the options and every subcommand, and exits 0', async () => {
     const run = await seprofInProcess(['--help']);
     expect(run.code).toBe(0);

@@ -84,6 +84,10 @@ describe('toJson gives exactly the CLI JSON', () => {
     expect(text(toJson(comparison))).toBe(await cliStdout(['compare', join(work, 'base.json'), join(work, 'edited.json'), '--json'], 1));
     expect(compare(base, edited, { tolerance: 0.01 }).failures).toEqual([]);
     expectValid('compare', toJson(comparison));
+    // The CLI's --tolerance thop=1% --fail-on change, typed; a decrease is an improvement by default.
+    expect(compare(base, edited, { tolerance: { thop: '1%', '*': 0 }, failOn: 'change' }).failures).toEqual([]);
+    expect(compare(edited, base).improvements).toHaveLength(1);
+    expect(compare(edited, base, { failOn: 'change' }).failures).toHaveLength(1);
   });
 });
 
@@ -98,6 +102,8 @@ describe('user mistakes throw UsageError', () => {
     ['an unknown convention', () => explain({ channels: 8, conventions: ['nope' as never] }), /--conventions must be one of/],
     ['a report that is not one', async () => compare('{"cases": []}', '{}'), /not a seprof report/],
     ['a bad tolerance', async () => compare('{}', '{}', { tolerance: 'lots' }), /tolerance must be a fraction/],
+    ['a bad failOn', async () => compare('{}', '{}', { failOn: 'up' as never }), /failOn must be one of increase, decrease, change/],
+    ['an unknown quantity', async () => compare('{}', '{}', { tolerance: { param: 0 } }), /tolerance: unknown quantity 'param'/],
   ];
   it.each(mistakes)('%s', async (_, call, message) => {
     const error: unknown = await call().catch((e: unknown) => e);

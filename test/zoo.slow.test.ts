@@ -180,6 +180,8 @@ const LIGHT: Record<string, string | number>[] = [
   { model: 'efficientnet_v2_s', height: 32, width: 32 },
   { model: 'regnet_y_400mf', height: 32, width: 40, batch: 2 },
   { model: 'resnext50_32x4d', height: 32, width: 32 },
+  // timm's port: its x.mean squeeze is read back as a reduce_mean, its head pools adaptively (any size).
+  { model: 'legacy_seresnext50_32x4d', height: 64, width: 48 },
 ];
 const HEAVY_CASES: Record<string, string | number>[] = [
   ...['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7'].map((b) => ({ model: `efficientnet_${b}`, height: 32, width: 32 })),
@@ -192,6 +194,47 @@ const HEAVY_CASES: Record<string, string | number>[] = [
   { model: 'se_resnet101', preset: 'cadene', height: 224, width: 224 },
   { model: 'se_resnet50', preset: 'cadene', height: 197, width: 197 }, // odd stem map: ceil_mode pools like 'valid'
 ];
+
+describe("timm's names: legacy_* are its ports of Cadene's SENets (timm/models/senet.py)", () => {
+  // Cadene's depths per stage, SE on 4 * planes channels; at 224 the stages run at 56, 28, 14 and 7.
+  const stages = (depths: readonly number[]): { blocks: number; c: number; hw: number }[] =>
+    depths.map((blocks, s) => ({ blocks, c: 256 * 2 ** s, hw: (56 / 2 ** s) ** 2 }));
+  /** Over every SE block: what a term per block sums to. */
+  const overSe = (depths: readonly number[], term: (c: number, hw: number) => number): bigint =>
+    BigInt(stages(depths).reduce((sum, { blocks, c, hw }) => sum + blocks * term(c, hw), 0));
+  const HEAD = 49 * 2048; // the 7x7 head's input elements
+
+  it.each([
+    ['legacy_seresnet50', 'se_resnet50', [3, 4, 6, 3]],
+    ['legacy_seresnet101', 'se_resnet101', [3, 4, 23, 3]],
+    ['legacy_seresnet152', 'se_resnet152', [3, 8, 36, 3]],
+    ['legacy_seresnext50_32x4d', 'se_resnext50_32x4d', [3, 4, 6, 3]],
+    ['legacy_seresnext101_32x4d', 'se_resnext101_32x4d', [3, 4, 23, 3]],
+    ['legacy_senet154', 'senet154', [3, 8, 36, 3]],
+  ] as const)('%s: the layers of Cadene\'s %s; the peers count its squeeze and head as timm writes them', (timm, cadene, depths) => {
+    const ours = totals({ model: timm });
+    const theirs = totals({ model: cadene, ...(cadene.startsWith('se_resnet') ? { preset: 'cadene' } : {}) });
+    expect(ours.params).toBe(theirs.params);
+    expect(ours.counts['macs']).toBe(theirs.counts['macs']);
+    // thop: no hook sees x.mean, where AdaptiveAvgPool2d(1) was (HW + 1) * C; timm's
+    // AdaptiveAvgPool2d head is (49 + 1) * 2048 where Cadene's AvgPool2d(7) was 1 per output.
+    expect(ours.counts['thop']).toBe((theirs.counts['thop'] ?? 0n) - overSe(depths, (c, hw) => (hw + 1) * c) + BigInt(HEAD));
+    // fvcore: aten::mean is unsupported (0) where adaptive_avg_pool2d was numel(in); avg_pool2d has no handle, adaptive does.
+    expect(ours.counts['fvcore']).toBe((theirs.counts['fvcore'] ?? 0n) - overSe(depths, (c, hw) => hw * c) + BigInt(HEAD));
+    // ptflops: Tensor.mean is not patched, where the pool's module hook and the F.adaptive_avg_pool2d it
+    // calls (patched) each counted numel(in); both heads are pools on numel(in), counted alike.
+    expect(ours.counts['ptflops']).toBe((theirs.counts['ptflops'] ?? 0n) - overSe(depths, (c, hw) => 2 * hw * c));
+  });
+
+  it('takes any input size (its head pools adaptively), where Cadene\'s fixed 7x7 head refuses one', () => {
+    expect(seprof(['--model', 'legacy_senet154', '--height', '256', '--width', '256', '--no-measure']).code).toBe(0);
+    expectUsageError(seprof(['--model', 'senet154', '--height', '256', '--width', '256', '--no-measure']), /layer4 must be 7x7/);
+  });
+
+  it.each(['seresnet50', 'seresnext50_32x4d', 'seresnext101_32x8d'])("refuses timm's resnet.py %s, which is none of seprof's networks, saying what is", (name) => {
+    expectUsageError(seprof(['--model', name, '--no-measure']), new RegExp(`'${name}' is timm's resnet\\.py .*legacy_seresnet50.*export it to ONNX`));
+  });
+});
 
 describe("Cadene's ceil_mode max pool in tfjs", () => {
   it.each([

@@ -1,7 +1,8 @@
-// The package as users get it: `npm pack` (whose `prepare` compiles dist), installed offline into
-// an empty project, where the CLI runs and a TypeScript program imports the API by name.
+// The package as users get it: `npm pack` (whose `prepack` compiles dist), installed offline into
+// an empty project, where the CLI runs and a TypeScript program imports the API by name; and a
+// git checkout, which has no dist until its first run builds one.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +35,8 @@ interface Packed {
 }
 
 let packed: Packed;
+/** What installing the tarball printed, stdout and stderr. */
+let installed: string;
 
 interface LockEntry {
   dev?: boolean;
@@ -63,7 +66,7 @@ function consumerLock(tarball: string): object {
 }
 
 beforeAll(() => {
-  // Pack a copy without dist: its `prepare` must build one, and the repository's dist, which
+  // Pack a copy without dist: its `prepack` must build one, and the repository's dist, which
   // other tests run concurrently, is left alone.
   mkdirSync(stage);
   for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'LICENSE', 'bin', 'scripts', 'src', 'schemas', 'docs']) cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
@@ -80,6 +83,7 @@ beforeAll(() => {
     throw new Error(`npm install --offline: ${missing} is not in the npm cache; run \`npm ci\` first so the cache holds every dependency\n${install.stderr.slice(-1000)}`);
   }
   ok(install, 'npm install --offline of the tarball');
+  installed = install.stdout + install.stderr;
 }, 4 * TIMEOUT_MS);
 
 describe('the tarball', () => {
@@ -87,6 +91,14 @@ describe('the tarball', () => {
     const paths = packed.files.map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/seprof', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/start.js', 'schemas/profile.schema.json', 'schemas/report.schema.json']));
     expect(paths.filter((p) => /^(src|test)\/|\.ts$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  // npm 11 warns about each install script of a dependency on every install ("not yet covered by
+  // allowScripts"), `prepare` too, although it never runs for a tarball.
+  it('has no install script, and installing it prints no warning', () => {
+    const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(Object.keys(scripts).filter((name) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(name))).toEqual([]);
+    expect(installed).not.toMatch(/warn/i);
   });
 
   it('installed offline, `npx seprof --channels 512 --reduction 8` measures and checks SE(512, r=8)', () => {
@@ -138,5 +150,20 @@ export async function main(): Promise<bigint> {
       }),
     );
     ok(run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], project), 'tsc on program.ts');
+  });
+});
+
+describe('a git checkout', () => {
+  it('has no dist after `npm install`: the first run builds it, says so on stderr, and later runs do not', () => {
+    rmSync(join(stage, 'dist'), { recursive: true, force: true });
+    const bin = join(stage, 'bin', 'seprof');
+    const first = run(process.execPath, [bin, '--channels', '512', '--reduction', '8', '--no-measure'], work);
+    expect(first.status).toBe(0);
+    // params 2*C*m with C 512, m 64.
+    expect(first.stdout).toMatch(new RegExp(`Params: +${(2 * 512 * 64).toLocaleString('en-US')} `));
+    expect(first.stderr).toMatch(/^seprof: a git checkout without dist\/: compiling it once/);
+    expect(existsSync(join(stage, 'dist', 'start.js'))).toBe(true);
+    const second = run(process.execPath, [bin, '--channels', '512', '--reduction', '8', '--no-measure'], work);
+    expect({ status: second.status, stderr: second.stderr, stdout: second.stdout }).toEqual({ status: 0, stderr: '', stdout: first.stdout });
   });
 });
