@@ -2,7 +2,8 @@
 // Cadene's networks, an einsum attention: see its README) measured: the executor runs what the
 // analytic side counts, and the check agrees on every layer. A skipped check (an op the executor
 // does not run) fails here as a mismatch does. Weight-stripped files measure with zero weights
-// (counts and shapes do not depend on them). The known gaps are listed below, each held to its reason. The whole set takes minutes: by default every file
+// (counts and shapes do not depend on them). The known gaps are listed below, each held to its
+// reason. The whole set takes minutes: by default every file
 // but those at 640 and the opset-13 twins of the ones over 50 MB of weights (their opset-17 file
 // is measured); SEPROF_LARGE_EXPORTS=1 measures them all.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
