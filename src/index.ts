@@ -7,13 +7,14 @@ import { columns } from './cli/options';
 import { UsageError } from './errors';
 import { loadFileSupport } from './model/file-support';
 import { buildSpec } from './model/spec';
+import { wholeNumber } from './parse';
 import { compareReports, parseFailOn, parseTolerance, parseTolerances, type Comparison, type FailOn } from './report/compare/compare';
 import { comparisonJson } from './report/compare/compare-render';
 import { readReport, type ReportJson } from './report/report/document';
 import { explainJson } from './report/explain/json';
 import { profileJson, type ProfileJson } from './report/profile/json';
 import { defaultDepth } from './report/render-options';
-import { rawSpecOptions, runOptions, type ProfileOptions } from './api/options';
+import { optionsObject, rawSpecOptions, runOptions, shown, type ProfileOptions } from './api/options';
 import { toolVersion } from './version';
 
 export { CONVENTION_KEYS, UsageError };
@@ -36,7 +37,7 @@ export type { JsonCount } from './report/profile/json';
 
 /** Params, buffers and every convention's count of one block or network, per layer and in total. */
 export async function profile(options: ProfileOptions): Promise<Profile> {
-  if (options.file !== undefined) await loadFileSupport();
+  if (optionsObject(options, 'profile(options)', true).file !== undefined) await loadFileSupport();
   return profileSpec(buildSpec(rawSpecOptions(options)), runOptions(options));
 }
 
@@ -49,7 +50,8 @@ export interface ExplainOptions extends ProfileOptions {
 
 /** What each convention counts for this model, how they differ from the reference, and what they leave out. */
 export async function explain(options: ExplainOptions): Promise<Explanation> {
-  const { reference = 'thop', conventions = CONVENTION_KEYS, ...rest } = options;
+  const { reference = 'thop', conventions = CONVENTION_KEYS, ...rest } = optionsObject(options, 'explain(options)', true);
+  if (!Array.isArray(conventions) || !conventions.every((k) => typeof k === 'string')) throw new UsageError(`conventions must be an array of convention keys, got ${shown(conventions)}`);
   const keys = columns({ conventions: [...conventions].join(',') });
   if (!CONVENTION_KEYS.includes(reference)) throw new UsageError(`reference must be one of ${CONVENTION_KEYS.join(', ')}; got '${String(reference)}'`);
   return explainProfile(await profile(rest), keys, reference);
@@ -69,10 +71,19 @@ export interface CompareOptions {
 
 /** A report document (report.json, `sweep --json`) as an object or as its text. */
 function readDocument(document: ReportJson | string, label: string) {
-  if (typeof document !== 'string' && (typeof document !== 'object' || document === null)) {
-    throw new UsageError(`${label}: a report must be a report document or its JSON text`);
+  const refused = (): never => {
+    throw new UsageError(`${label}: compare takes report documents (report.json, sweep --json) or their JSON text, got ${shown(document)}`);
+  };
+  if (typeof document === 'string') return readReport(document, label);
+  if (typeof document !== 'object' || document === null) return refused();
+  let text: string;
+  try {
+    text = JSON.stringify(document);
+  } catch {
+    // bigints (a Profile, not its JSON) or a circular object: not a JSON document.
+    return refused();
   }
-  return readReport(typeof document === 'string' ? document : JSON.stringify(document), label);
+  return readReport(text, label);
 }
 
 /** The library's tolerance as the CLI's `--tolerance` values. */
@@ -84,8 +95,8 @@ function toleranceTexts(tolerance: CompareOptions['tolerance']): string[] {
 }
 
 /** What moved between two reports, case by case, exactly as `seprof compare` decides it. */
-export function compare(base: ReportJson | string, head: ReportJson | string, options: CompareOptions = {}): Comparison {
-  const { tolerance, failOn, latencyTolerance } = options;
+export function compare(base: ReportJson | string, head: ReportJson | string, given?: CompareOptions): Comparison {
+  const { tolerance, failOn, latencyTolerance } = optionsObject(given, 'compare(base, head, options)', false);
   const thresholds = {
     ...parseTolerances('tolerance', toleranceTexts(tolerance)),
     failOn: failOn === undefined ? undefined : parseFailOn('failOn', String(failOn)),
@@ -109,9 +120,20 @@ export interface ProfileJsonOptions {
 export function toJson(result: Profile, options?: ProfileJsonOptions): ProfileJson;
 export function toJson(result: Explanation): object;
 export function toJson(result: Comparison): object;
-export function toJson(result: Profile | Explanation | Comparison, options: ProfileJsonOptions = {}): object {
+export function toJson(result: Profile | Explanation | Comparison, given?: ProfileJsonOptions): object {
+  if (typeof result !== 'object' || result === null) throw new UsageError(`toJson takes what profile(), explain() or compare() returned, got ${shown(result)}`);
   if ('deltas' in result) return comparisonJson(result);
   if ('kinds' in result) return explainJson(result, toolVersion());
-  const depth = options.depth ?? defaultDepth(result.spec);
-  return profileJson(result, { toolVersion: toolVersion(), depth, top: options.top, columns: [options.convention ?? 'thop'] });
+  if (!('spec' in result && 'layers' in result && 'totals' in result)) throw new UsageError('toJson takes what profile(), explain() or compare() returned: this is none of them');
+  const options = optionsObject(given, 'toJson(result, options)', false);
+  const count = (key: 'depth' | 'top'): number | undefined => {
+    const value = options[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' && typeof value !== 'string') throw new UsageError(`option '${key}' must be a whole number of at least 1, got ${shown(value)}`);
+    return wholeNumber(key, String(value));
+  };
+  const depth = count('depth') ?? defaultDepth(result.spec);
+  const convention = options.convention ?? 'thop';
+  if (!CONVENTION_KEYS.includes(convention)) throw new UsageError(`option 'convention' must be one of ${CONVENTION_KEYS.join(', ')}; got ${shown(convention)}`);
+  return profileJson(result, { toolVersion: toolVersion(), depth, top: count('top'), columns: [convention] });
 }

@@ -112,6 +112,41 @@ describe('user mistakes throw UsageError', () => {
   });
 });
 
+// A JavaScript caller gets no type check: what is not the call's input is one UsageError, never a TypeError.
+describe('careless callers get UsageError, not TypeError', () => {
+  const loop: Record<string, unknown> = {};
+  loop['self'] = loop;
+  const call = (f: unknown, ...args: unknown[]): Promise<unknown> => Promise.resolve().then(() => (f as (...a: unknown[]) => unknown)(...args));
+  const result = profile({ channels: 16, reduction: 4 });
+  const mistakes: [string, () => Promise<unknown>, RegExp][] = [
+    ['profile()', () => call(profile), /^profile\(options\) must be an object of options, got nothing$/],
+    ['profile(null)', () => call(profile, null), /^profile\(options\) must be an object of options, got null$/],
+    ['a bigint, the type the library returns', () => call(profile, { channels: 512n }), /^option 'channels' must be a number or a string, got 512n$/],
+    ['a value that contains itself', () => call(profile, { channels: loop }), /^option 'channels' must be a number or a string, got a value that contains itself$/],
+    ['explain()', () => call(explain), /^explain\(options\) must be an object of options, got nothing$/],
+    ['explain({ conventions: 5 })', () => call(explain, { conventions: 5 }), /^conventions must be an array of convention keys, got 5$/],
+    ['compare given a Profile', async () => call(compare, await result, await result), /^base: compare takes report documents .* got an object holding bigints$/],
+    ['compare given bigints', () => call(compare, 1n, 2n), /^base: compare takes report documents .* got 1n$/],
+    ['compare given a report that contains itself', () => call(compare, { cases: loop }, '{}'), /^base: compare takes report documents .* got a value that contains itself$/],
+    ['compare(a, b, null)', () => call(compare, '{}', '{}', null), /^compare\(base, head, options\) must be an object of options, got null$/],
+    ['toJson(null)', () => call(toJson, null), /^toJson takes what profile\(\), explain\(\) or compare\(\) returned, got null$/],
+    ['toJson of something else', () => call(toJson, { totals: 1 }), /^toJson takes what profile\(\), explain\(\) or compare\(\) returned: this is none of them$/],
+    ['toJson with an unknown convention', async () => call(toJson, await result, { top: 3, convention: 'bogus' }), /^option 'convention' must be one of thop, .*; got "bogus"$/],
+    ['toJson with top 0', async () => call(toJson, await result, { top: 0 }), /--top must be at least 1/],
+    ['toJson with a depth that is not a number', async () => call(toJson, await result, { depth: [2] }), /^option 'depth' must be a whole number of at least 1, got \[2\]$/],
+  ];
+  it.each(mistakes)('%s', async (_, run, message) => {
+    const error: unknown = await run().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('toJson with top and a convention gives a document the schema accepts', async () => {
+    expectValid('profile', toJson(await result, { top: 3, convention: 'fvcore' }));
+  });
+});
+
 describe("by the package's name", () => {
   /** A node program in the repository, where `require('seprof')` resolves to the package itself through `exports`. */
   function node(program: string): { code: number | null; stdout: string; stderr: string } {

@@ -151,6 +151,8 @@ describe('reading a report', () => {
     ['an unsafe number', doc([{ name: 'a' }]).replace('"thop":91136', '"thop":9007199254740993'), /thop is not an exact integer/],
     ['a count as words', doc([{ name: 'a', thop: '91K' }]), /thop is not an exact integer: "91K"/],
     ['a duplicate case', doc([{ name: 'a' }, { name: 'a' }]), /case 'a' appears twice/],
+    ['a negative count', doc([{ name: 'a', thop: -2048 }]), /case 'a': thop is -2048: a count is never negative/],
+    ['a negative count past 2^53', doc([{ name: 'a', thop: '-90071992547409930' }]), /case 'a': thop is -90071992547409930: a count is never negative/],
   ])('rejects %s', (_, text, message) => {
     expect(() => readReport(text, 'x.json')).toThrow(message);
   });
@@ -208,8 +210,8 @@ describe('seprof compare', () => {
     });
     const junit = join(dir, 'compare.xml');
     const improved = JSON.parse((await seprofInProcess(['compare', base, next, '--json', '--junit', junit])).stdout) as Record<string, any>;
-    // The JUnit file's system-out: the verdict, then each case's sentence.
-    expect(readFileSync(junit, 'utf8')).toMatch(/<system-out>FAILED: [^<]*; 1 regression\(s\), 1 improvement\(s\)\na: -0\.15% thop<\/system-out>/);
+    // The JUnit file's system-out: the verdict, then each case's sentence (the line break a character reference: no name starts a line of the file).
+    expect(readFileSync(junit, 'utf8')).toMatch(/<system-out>FAILED: [^<]*; 1 regression\(s\), 1 improvement\(s\)&#10;a: -0\.15% thop<\/system-out>/);
     expect(improved).toMatchObject({ improvements: ['a thop 91,136 -> 91,000'], summaries: [{ case: 'a', text: '-0.15% thop', fails: false }] });
   });
 

@@ -189,3 +189,40 @@ describe('every op the executor runs: analytic and measured backward agree (cpu)
     expect(result.measured?.backend.name).toBe('cpu');
   });
 });
+
+describe('odd but valid graphs under --training (issue 23): analytic and measured agree', () => {
+  beforeAll(loadFileSupport);
+  const x = { name: 'x', dims: [1, 8, 4, 4] };
+  const run = (name: string, nodes: NodeSpec[], initializers: ModelSpec['initializers'] = []) =>
+    profile({ file: modelFile(name, { input: x, nodes, initializers }), measure: true, training: true });
+  const sums = (result: Awaited<ReturnType<typeof profile>>) => result.training?.rows.find((row) => row.name === GRADIENT_SUMS)?.counts['flops'];
+
+  it.each([2, 3, 5_000])('Concat of %i slots of x: each slot a gradient, summed into x (slots - 1 adds of 128)', async (slots) => {
+    const result = await run(`concat-${slots}`, [{ op: 'Concat', name: 'cat', inputs: Array<string>(slots).fill('x'), outputs: ['y'], attrs: [int('axis', 1)] }]);
+    expect(result.check.mismatches).toEqual([]);
+    expect(result.check.status).toBe('match');
+    expect(result.training?.fanOuts.find((f) => f.tensor === 'input')?.readers).toHaveLength(slots);
+    // x is 1x8x4x4: 128 elements, one add each per extra slot.
+    expect(sums(result)).toBe(BigInt((slots - 1) * 128));
+  });
+
+  it('x * x after a ReLU: the two operands\' gradients summed into the ReLU\'s output', async () => {
+    const result = await run('mul-x-x', [{ op: 'Relu', inputs: ['x'], outputs: ['r'] }, { op: 'Mul', inputs: ['r', 'r'], outputs: ['y'] }]);
+    expect(result.check.mismatches).toEqual([]);
+    expect(sums(result)).toBe(128n);
+  });
+
+  it('a graph of views only: no gradient kernel, nothing to count', async () => {
+    const result = await run('expand-only', [{ op: 'Expand', inputs: ['x', 's'], outputs: ['y'] }], [pads('s', [2, 8, 4, 4])]);
+    expect(result.check.status).toBe('match');
+    expect(result.training?.backward['flops']).toBe(0n);
+  });
+
+  it('a backward run past what tf.profile holds is skipped, naming why, not an internal error', async () => {
+    const result = await run('concat-100000', [{ op: 'Concat', name: 'cat', inputs: Array<string>(100_000).fill('x'), outputs: ['y'], attrs: [int('axis', 1)] }]);
+    expect(result.check.status).toBe('skipped');
+    expect(result.check.reason).toMatch(/^its backward pass runs about [\d,]+ tfjs kernels in one profiled run, past the 100,000 tf.profile can hold$/);
+    // The analytic count stands: 99,999 adds of 128.
+    expect(sums(result)).toBe(99_999n * 128n);
+  });
+});

@@ -102,7 +102,7 @@ describe('internal limits are refused, never hit (item 5)', () => {
 
 describe('unbounded input is refused (item 7)', () => {
   it('--suite /dev/zero', async () => {
-    expectOneLineFailure(await seprofInProcess(['report', '--suite', '/dev/zero', '--out', join(dir, 'x'), '--no-measure']), 2, /the suite \/dev\/zero is larger than 64 MB/);
+    expectOneLineFailure(await seprofInProcess(['report', '--suite', '/dev/zero', '--out', join(dir, 'x'), '--no-measure']), 2, /cannot read the suite \/dev\/zero: it is a device, and seprof reads regular files only/);
   });
 
   it('a suite of more than 10,000 cases', async () => {
@@ -210,17 +210,17 @@ describe('the report set (items 4 and 9)', () => {
     const out = join(dir, 'set');
     for (let i = 0; i < 3; i++) expect((await seprofInProcess(['report', '--suite', tiny, '--out', out, '--no-measure'])).code).toBe(0);
     expect(lstatSync(out).isSymbolicLink()).toBe(true);
-    expect(readdirSync(out).sort()).toEqual(['cost-by-op-kind.svg', 'junit.xml', 'report.json', 'report.md', 'summary.md']);
+    expect(readdirSync(out).sort()).toEqual(['.seprof-set.json', 'cost-by-op-kind.svg', 'junit.xml', 'report.json', 'report.md', 'summary.md']);
     expect(readdirSync(dir).filter((name) => name.includes('.set.seprof-'))).toHaveLength(1);
   });
 
-  it('takes over a plain directory an older seprof wrote', async () => {
+  it('refuses a plain directory of report-like files it cannot prove it wrote (issue 23, item 1)', async () => {
     const out = join(dir, 'plain');
     mkdirSync(out);
     writeFileSync(join(out, 'report.json'), '{}');
     writeFileSync(join(out, 'old-chart.svg'), '<svg/>');
-    expect((await seprofInProcess(['report', '--suite', tiny, '--out', out, '--no-measure'])).code).toBe(0);
-    expect(readdirSync(out)).not.toContain('old-chart.svg');
+    expectOneLineFailure(await seprofInProcess(['report', '--suite', tiny, '--out', out, '--no-measure']), 2, /holds files seprof did not write/);
+    expect(readdirSync(out).sort()).toEqual(['old-chart.svg', 'report.json']);
   });
 
   it.each([

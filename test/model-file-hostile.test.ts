@@ -1,5 +1,6 @@
 // Hostile model files: random bytes, bit flips of a real export, huge and deeply nested
-// files. Each is either read or refused with a UsageError, fast; never a crash.
+// files, and the generated ones of test/fixtures/hostile (one wrong thing each). Each is either
+// read or refused with a UsageError, fast; never a crash.
 import { readFileSync, truncateSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors';
 import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
+import { HOSTILE_CASES, POOL, writeCase } from './fixtures/hostile/cases';
+import { seprofInProcess } from './support/cli';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seprof-hostile-'));
 const EXPORT = readFileSync(join(__dirname, 'fixtures', 'onnx', 'mbv3_block.onnx'));
@@ -53,5 +56,41 @@ describe('hostile model files', () => {
     const start = performance.now();
     expect(attempt('nested.json', `{"modelTopology": ${'['.repeat(200_000)}${']'.repeat(200_000)}}`)).toBe('refused');
     expect(performance.now() - start).toBeLessThan(2000);
+  });
+});
+
+const isRoot = process.getuid?.() === 0;
+
+describe('generated hostile files (test/fixtures/hostile): one line naming what is wrong, never an internal error', () => {
+  // The case's folder is its index: a name in the path must not satisfy the expected message.
+  const cases = HOSTILE_CASES.map((c, i) => ({ ...c, dir: join(tmp, `case-${i}`) }));
+  it.each(cases)('$name (item $item)', async (c) => {
+    // Root reads any file whatever its mode: the unreadable case cannot be made.
+    if (c.name === 'external-unreadable' && isRoot) return;
+    const model = writeCase(c, c.dir);
+    // Measured: what --no-measure once accepted and the measured run crashed on is refused before tfjs loads.
+    const run = await seprofInProcess([model, ...(c.args ?? [])]);
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: c.code ?? 2, stdout: '' });
+    expect(run.stderr).toMatch(/^seprof: [^\n]*\n$/);
+    expect(run.stderr).toMatch(c.refused);
+  });
+});
+
+describe('a node of another operator set', () => {
+  it('is an op seprof does not know, not the standard op of the same name', async () => {
+    const pool = POOL.nodes[0] as NonNullable<typeof POOL.nodes[0]>;
+    const spec = (domain: string) => ({ onnx: { nodes: [{ op: 'Relu', name: 'relu', inputs: ['x'], outputs: ['r'] }, { ...pool, inputs: ['r'], domain }] } });
+    const flops = async (domain: string, dir: string) => {
+      const run = await seprofInProcess([writeCase({ model: spec(domain) }, join(tmp, dir)), '--no-measure', '--json', '--convention', 'flops']);
+      expect(run.code).toBe(0);
+      return { json: JSON.parse(run.stdout) as { totals: { counts: Record<string, number> } }, stderr: run.stderr };
+    };
+    const microsoft = await flops('com.microsoft', 'domain-ms');
+    // The ReLU alone: one comparison per element of x (1x8x4x4).
+    expect(microsoft.json.totals.counts['flops']).toBe(8 * 4 * 4);
+    const text = await seprofInProcess([join(tmp, 'domain-ms', 'model.onnx'), '--no-measure']);
+    expect(text.stdout).toMatch(/^Not counted: com\.microsoft\.MaxPool x1 \(pool\)/m);
+    // ONNX's own MaxPool is counted: more than the ReLU.
+    expect((await flops('', 'domain-onnx')).json.totals.counts['flops']).toBeGreaterThan(8 * 4 * 4);
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'seprof-set-'));
-const FILES = ['cost-by-op-kind.svg', 'junit.xml', 'params-macs-vs-reduction.svg', 'report.json', 'report.md', 'summary.md'];
+const FILES = ['.seprof-set.json', 'cost-by-op-kind.svg', 'junit.xml', 'params-macs-vs-reduction.svg', 'report.json', 'report.md', 'summary.md'];
 const CASES = 60;
 
 /** Two suites whose every output names its own cases, so a mix of the two shows. */

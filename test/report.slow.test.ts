@@ -48,8 +48,8 @@ describe('seprof report on a tiny suite, measured', async () => {
     expect(run.stderr).toMatch(/^Wrote params-macs-vs-reduction\.svg, cost-by-op-kind\.svg, report\.md, summary\.md, junit\.xml, report\.json to .* \(3 cases profiled in [\d.]+ s\)\n$/);
   });
 
-  it('leaves exactly its files, no temporaries', () => {
-    expect(readdirSync(out).sort()).toEqual(['cost-by-op-kind.svg', 'junit.xml', 'params-macs-vs-reduction.svg', 'report.json', 'report.md', 'summary.md']);
+  it('leaves exactly its files and their marker, no temporaries', () => {
+    expect(readdirSync(out).sort()).toEqual(['.seprof-set.json', 'cost-by-op-kind.svg', 'junit.xml', 'params-macs-vs-reduction.svg', 'report.json', 'report.md', 'summary.md']);
   });
 
   it('writes report.json: versioned, exact counts per convention, check, backend, no timing unless asked', () => {

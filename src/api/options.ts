@@ -101,7 +101,23 @@ const SPEC_KEYS: Record<keyof ModelOptions, 'switch' | 'value' | 'list'> = {
 };
 const MEASURE_KEYS: readonly (keyof MeasureOptions)[] = ['measure', 'backend', 'training', 'latency', 'runs', 'warmup', 'maxMemory'];
 
-const shown = (value: unknown): string => JSON.stringify(value) ?? String(value);
+/** A caller's value in a message: never a throw of its own (a bigint, a circular object). */
+export function shown(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  try {
+    return (JSON.stringify(value) ?? String(value)).slice(0, 80);
+  } catch (error) {
+    // JSON holds neither: a Profile (exact counts are bigints) or a value that contains itself.
+    return /circular/i.test(error instanceof Error ? error.message : '') ? 'a value that contains itself' : 'an object holding bigints';
+  }
+}
+
+/** The options argument: an object (absent is none given, where the call allows it). */
+export function optionsObject<T extends object>(value: T | undefined | null, what: string, required: boolean): T {
+  if (value === undefined && !required) return {} as T;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${what} must be an object of options, got ${value === undefined ? 'nothing' : shown(value)}`);
+  return value;
+}
 
 /** A JavaScript caller gets no type check: a wrong type is a usage mistake, named like the CLI names it. */
 function optionText(key: string, value: Value, kind: 'switch' | 'value' | 'list'): string | boolean {
@@ -125,7 +141,7 @@ function checkKnown(options: object): void {
 
 /** The spec builder's input. */
 export function rawSpecOptions(options: ProfileOptions): RawSpecOptions {
-  if (typeof options !== 'object' || options === null) throw new UsageError(`options must be an object, got ${shown(options)}`);
+  optionsObject(options, 'options', true);
   checkKnown(options);
   const raw: Record<string, string | boolean> = {};
   for (const [key, kind] of Object.entries(SPEC_KEYS)) {

@@ -28,6 +28,7 @@ async function runBaseline(flags: BaselineFlags, { toolVersion, progress }: Comm
   return {
     stdout: '',
     singleFiles: [{ path: flags.out, text, mode: 'replace', what: 'seprof baseline' }],
+    inputs: [flags.suite, ...cases.flatMap(({ spec }) => (spec.block === 'file' ? [spec.file] : []))],
     stderr: [`Wrote the counts of ${cases.length} case(s) to ${flags.out}`],
     failed: false,
   };

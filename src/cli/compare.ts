@@ -35,10 +35,11 @@ function runCompare(basePath: string, newPath: string, flags: CompareFlags, widt
   const stdout = renderComparison(comparison, format, width);
   const singleFiles = flags.junit === undefined ? [] : [{ path: flags.junit, text: renderCompareJunit(comparison), mode: 'replace' as const, what: 'compare --junit' }];
   const { failures } = comparison;
-  if (failures.length === 0) return { ...outcome(stdout), singleFiles };
+  const inputs = [basePath, newPath];
+  if (failures.length === 0) return { ...outcome(stdout), singleFiles, inputs };
   const shown = failures.slice(0, 3).join('; ');
   const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
-  return { ...outcome(stdout, [`seprof: ${failures.length} regression(s): ${shown}${more}`], true), singleFiles };
+  return { ...outcome(stdout, [`seprof: ${failures.length} regression(s): ${shown}${more}`], true), singleFiles, inputs };
 }
 
 export function addCompareCommand(program: Command, { finish, width }: CommandContext): void {

@@ -103,10 +103,19 @@ export const PROFILE_LATENCY: LatencyDefaults = { runs: 100, warmup: 200, runsBu
 /** Many profiles (sweep, report): each latency gets less time, and shows no per-layer times. */
 export const BATCH_LATENCY: LatencyDefaults = { runs: 30, warmup: 50, runsBudgetMs: 800, warmupBudgetMs: 300, perLayer: false };
 
+/** More timed or warm-up runs than a median needs: 10^9 of them (a typo) would run for days. */
+export const MAX_RUNS = 100_000;
+
+function runCount(name: 'runs' | 'warmup', text: string, minimum: number): number {
+  const n = wholeNumber(name, text, minimum);
+  if (n > MAX_RUNS) throw new UsageError(`--${name} must be at most ${MAX_RUNS.toLocaleString('en-US')}, got ${n}`);
+  return n;
+}
+
 /** Timing only when asked: `--latency`, or `--runs`/`--warmup`, which make no sense without it. */
 function timing(flags: MeasureFlags, defaults: LatencyDefaults): Timing | undefined {
-  const runs = flags.runs === undefined ? undefined : wholeNumber('runs', flags.runs, 1);
-  const warmup = flags.warmup === undefined ? undefined : wholeNumber('warmup', flags.warmup, 0);
+  const runs = flags.runs === undefined ? undefined : runCount('runs', flags.runs, 1);
+  const warmup = flags.warmup === undefined ? undefined : runCount('warmup', flags.warmup, 0);
   if (flags.latency !== true && runs === undefined && warmup === undefined) return undefined;
   return {
     runs: runs ?? defaults.runs,

@@ -59,7 +59,7 @@ async function runReport(flags: ReportFlags, { toolVersion, progress, width }: C
   ];
   const failed = mismatchedCases(results).length;
   return {
-    files: { dir: flags.out, files, inputs: [flags.suite], plain: flags.plainOut },
+    files: { dir: flags.out, files, inputs: [flags.suite, ...cases.flatMap(({ spec }) => (spec.block === 'file' ? [spec.file] : []))], plain: flags.plainOut },
     stdout: renderCasesTable(results, [{ header: 'Case', cell: (r) => r.name }], { columns, counts, width }),
     stderr: [
       `Wrote ${files.map(([name]) => name).join(', ')} to ${flags.out} (${results.length} cases profiled in ${totalSeconds(results).toFixed(1)} s)`,

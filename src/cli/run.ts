@@ -5,7 +5,7 @@ import { Command, CommanderError, type Option } from 'commander';
 import { EXIT_INTERNAL, EXIT_IO, EXIT_OK, EXIT_USAGE, IoError, UsageError } from '../errors';
 import { JsonSyntaxError } from '../fs/json';
 import { loadFileSupport } from '../model/file-support';
-import { terminalSafe } from '../report/text';
+import { oneLine } from '../report/text';
 import { toolVersion } from '../version';
 import { deliver, type CommandContext, type Outcome, type Terminal } from './outcome';
 import { compose, debugOption, PROFILE_OPTIONS } from './option-groups';
@@ -72,7 +72,7 @@ function failure(error: unknown, argv: readonly string[], terminal: Terminal): n
     .replace(/^error: /, '')
     .replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)');
   // Messages quote users' files: one line, no terminal escapes, and not a whole file.
-  message = terminalSafe(message).replace(/\s*\n\s*/g, ' ');
+  message = oneLine(message);
   if (message.length > MAX_MESSAGE) message = `${message.slice(0, MAX_MESSAGE)}…`;
   if (!known) message = `internal error: ${message} (rerun with --debug for details)`;
   terminal.err(wantsJson(argv) ? `${JSON.stringify({ error: { message, exitCode: code } })}\n` : `seprof: ${message}\n`);

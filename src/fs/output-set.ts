@@ -1,16 +1,20 @@
 // A set of files (report.json, report.md, junit.xml, charts) that readers see whole or not at all.
 //
-// The set is written into a fresh hidden sibling directory, `.NAME.seprof-PID-RANDOM`, and then
+// The set is written into a fresh hidden sibling directory, `.NAME.seprof-PID-NS-RANDOM`, and then
 // published by renaming a symbolic link over NAME: rename() is atomic, so NAME always points at
 // one complete set, however the run ends (killed, disk full) and however many reports race.
-// Sets no longer pointed at are removed once the process that wrote them has ended.
+// Every set carries a marker (set-marker.ts) listing the files written into it: a set is
+// replaced or removed only as far as its marker proves the files seprof's, and a set no longer
+// pointed at is removed once its writer is gone (set-owner.ts).
 // Where links cannot be made (Windows without developer mode, some network and FAT file
 // systems), or with `plain`, the set is renamed to NAME itself: still whole, but between
 // moving the old set aside and the new one in, NAME is briefly absent.
-import { mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { IoError, systemReason, UsageError } from '../errors';
 import { makeDirectories } from './directories';
+import { MARKER, markerText, partialName, removeProvenSet, unprovenEntries } from './set-marker';
+import { isAbandoned, ownerTag } from './set-owner';
 import { lstatOrUndefined, randomSuffix, writeDurably } from './write-file';
 
 export interface OutputSet {
@@ -26,52 +30,53 @@ export interface OutputSet {
 /** What symlink() says where a file system or a user may not make links. */
 const NO_LINKS = new Set(['EPERM', 'EACCES', 'ENOSYS', 'ENOTSUP', 'EOPNOTSUPP', 'EINVAL']);
 
-/** A set, its link before publishing, or a plain directory an older seprof wrote, moved aside. */
-const SET_NAME = /^\.(.+)\.seprof-(\d+)-[0-9a-f]+(?:\.link|\.old)?$/;
+/**
+ * A set, its link before publishing, or a directory moved aside to publish over it: the
+ * writer's pid, its namespace (set-owner.ts; absent in an older seprof's names), a random part.
+ */
+const SET_NAME = /^\.(.+)\.seprof-(\d+)-(?:([0-9a-f]{8})-)?[0-9a-f]+(?:\.link|\.old)?$/;
 
-function processEnded(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
+/** How long ago `path` was last written into (a set gains files as it is written), in ms. */
+const ageOf = (path: string): number => Date.now() - lstatSync(path).mtimeMs;
 
-/** Whether `name` in `parent` is a set of `base` that no process writes or publishes any more. */
-function isStale(base: string, name: string, current: string | undefined): boolean {
-  const match = SET_NAME.exec(name);
-  if (match === null || match[1] !== base || name === current) return false;
-  const pid = Number(match[2]);
-  return pid === process.pid || processEnded(pid);
-}
+/** The link target `NAME` points at now, if it is a link. */
+const currentTarget = (link: string): string | undefined => (lstatOrUndefined(link)?.isSymbolicLink() === true ? readlinkSync(link) : undefined);
 
+/** Removes what is left of abandoned runs beside `link`: their links, and their sets as far as proven seprof's. */
 function removeStaleSets(parent: string, base: string, link: string): void {
-  const current = lstatOrUndefined(link)?.isSymbolicLink() === true ? readlinkSync(link) : undefined;
   for (const name of readdirSync(parent)) {
-    if (isStale(base, name, current)) rmSync(join(parent, name), { recursive: true, force: true });
+    const match = SET_NAME.exec(name);
+    if (match === null || match[1] !== base) continue;
+    const path = join(parent, name);
+    const owner = { pid: Number(match[2]), namespace: match[3] };
+    if (name === currentTarget(link) || !isAbandoned(owner, ageOf(path))) continue;
+    if (lstatSync(path).isSymbolicLink()) rmSync(path, { force: true });
+    else if (lstatSync(path).isDirectory()) removeProvenSet(path);
   }
 }
 
-/** The user's directory as an earlier seprof left it: a plain directory of report files only. */
-function isPlainReportDirectory(dir: string, fileNames: ReadonlySet<string>): boolean {
-  return readdirSync(dir, { withFileTypes: true }).every((entry) => entry.isFile() && (fileNames.has(entry.name) || entry.name.endsWith('.svg')));
+/** "a, b and 3 more": the first names of a list, for a one-line message. */
+function someOf(names: readonly string[]): string {
+  const shown = names.slice(0, 3).join(', ');
+  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }
 
 /** Refuses an --out that is not seprof's to replace, or that holds an input of this run. */
 function checkTarget(set: OutputSet, target: string, parent: string): void {
   const stats = lstatOrUndefined(target);
   if (stats === undefined) return;
+  let setDir = target;
   if (stats.isSymbolicLink()) {
-    if (!SET_NAME.test(readlinkSync(target)) || dirname(resolve(parent, readlinkSync(target))) !== parent) {
+    const pointsAt = readlinkSync(target);
+    if (!SET_NAME.test(pointsAt) || dirname(resolve(parent, pointsAt)) !== parent) {
       throw new UsageError(`--out ${set.dir} is a link seprof did not make: give a new directory`);
     }
+    setDir = resolve(parent, pointsAt);
+    if (lstatOrUndefined(setDir)?.isDirectory() !== true) throw new UsageError(`--out ${set.dir} is a link to a report set that is gone: remove the link or give a new directory`);
   } else if (!stats.isDirectory()) {
     throw new UsageError(`--out ${set.dir} is a file, not a directory`);
-  } else if (!isPlainReportDirectory(target, new Set(set.files.map(([name]) => name)))) {
-    throw new UsageError(`--out ${set.dir} holds files seprof did not write: give a new or empty directory`);
   }
-  const real = realpathSync(target);
+  const real = realpathSync(setDir);
   for (const input of set.inputs) {
     let path: string;
     try {
@@ -81,12 +86,17 @@ function checkTarget(set: OutputSet, target: string, parent: string): void {
     }
     if (path.startsWith(real + sep)) throw new UsageError(`--out ${set.dir} holds ${input}, an input of this run: write the report elsewhere`);
   }
+  const foreign = unprovenEntries(setDir);
+  if (foreign.length > 0) {
+    throw new UsageError(`--out ${set.dir} holds files seprof did not write, or changed since (${someOf(foreign)}): give a new or empty directory`);
+  }
 }
 
 /**
- * Moves the link (or the set itself) over `target`. A plain directory cannot be replaced
- * atomically, so it is moved aside first; a link is removed before a directory takes its
- * place (its set is then stale); racing runs doing the same retry.
+ * Moves the link (or the set itself) over `target`. A directory (empty, or a set published as
+ * a plain directory) cannot be replaced atomically, so it is moved aside first; a link is
+ * removed before a directory takes its place (its set is then stale); racing runs doing the
+ * same retry.
  */
 function publish(entry: string, target: string, aside: string): void {
   const isDirectory = lstatOrUndefined(entry)?.isDirectory() === true;
@@ -102,7 +112,7 @@ function publish(entry: string, target: string, aside: string): void {
       if (attempt >= 10 || !(code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST')) throw error;
     }
   }
-  rmSync(aside, { recursive: true, force: true });
+  if (lstatOrUndefined(aside) !== undefined) removeProvenSet(aside);
 }
 
 /** The link to the set, or undefined for a plain directory: asked for, or where links cannot be made. */
@@ -117,7 +127,18 @@ function linkTo(staging: string, link: string, plain: boolean): string | undefin
   }
 }
 
+/** The marker first, then each file under a temporary name renamed into place: nothing in a set is ever half a file. */
+function writeSet(staging: string, files: OutputSet['files']): void {
+  const bytes = files.map(([name, text]) => [name, Buffer.from(text, 'utf8')] as const);
+  writeDurably(join(staging, MARKER), markerText(bytes));
+  for (const [name, content] of bytes) {
+    writeDurably(join(staging, partialName(name)), content);
+    renameSync(join(staging, partialName(name)), join(staging, name));
+  }
+}
+
 export function writeOutputSet(set: OutputSet): void {
+  if (set.dir.trim() === '') throw new UsageError("--out needs a directory, got ''");
   const target = resolve(set.dir);
   const parent = dirname(target);
   const base = basename(target);
@@ -134,16 +155,22 @@ export function writeOutputSet(set: OutputSet): void {
   } catch (error) {
     throw error instanceof UsageError ? error : fail(error);
   }
-  const id = `${process.pid}-${randomSuffix()}`;
+  const id = `${ownerTag()}-${randomSuffix()}`;
   const staging = join(parent, `.${base}.seprof-${id}`);
   const link = `${staging}.link`;
+  let made = false;
   try {
     mkdirSync(staging);
-    for (const [name, text] of set.files) writeDurably(join(staging, name), text);
+    made = true;
+    writeSet(staging, set.files);
     publish(linkTo(staging, link, set.plain === true) ?? staging, target, `${staging}.old`);
   } catch (error) {
     rmSync(link, { force: true });
-    rmSync(staging, { recursive: true, force: true });
+    try {
+      if (made && currentTarget(target) !== basename(staging) && lstatOrUndefined(staging) !== undefined) removeProvenSet(staging);
+    } catch {
+      // What is left is proven seprof's: the next report removes it.
+    }
     throw error instanceof UsageError ? error : fail(error);
   } finally {
     try {

@@ -1,6 +1,7 @@
-// Reading the files a user names (suites, reports, point lists): bounded, so that
-// `--suite /dev/zero` is refused instead of filling memory, and forgiving of a UTF-8 BOM.
-import { closeSync, openSync, readSync } from 'node:fs';
+// Reading the files a user names (suites, reports, point lists): regular files only (a FIFO
+// would block the run until someone writes into it, /dev/zero would never end), bounded (a
+// larger file is refused by its size, before a byte is read), forgiving of a UTF-8 BOM.
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { readFailure, UsageError } from '../errors';
 
 /** Larger than any real suite, report or point list (a 10,000-case report is about 10 MB). */
@@ -8,8 +9,32 @@ export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 const CHUNK = 1024 * 1024;
 
-/** The text of `path`, read in chunks up to `maxBytes` (devices and pipes have no size to check first). */
+const tooLarge = (what: string, maxBytes: number): UsageError => new UsageError(`${what} is larger than ${maxBytes / (1024 * 1024)} MB: not a file seprof reads`);
+
+/** What kind of thing a path that is not a regular file is, for the refusal. */
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** A regular file of at most `maxBytes`, told by stat before it is opened: opening a FIFO blocks. */
+export function checkRegularFile(path: string, what: string, maxBytes: number): void {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    throw readFailure(what, error);
+  }
+  if (!stats.isFile()) throw new UsageError(`cannot read ${what}: it is ${kindOf(stats)}, and seprof reads regular files only`);
+  if (stats.size > maxBytes) throw tooLarge(what, maxBytes);
+}
+
+/** The text of `path`, a regular file, read in chunks up to `maxBytes` (it may grow while it is read). */
 export function readInputText(path: string, what: string, maxBytes: number = MAX_INPUT_BYTES): string {
+  checkRegularFile(path, what, maxBytes);
   const chunks: Buffer[] = [];
   let total = 0;
   let fd: number;
@@ -25,7 +50,7 @@ export function readInputText(path: string, what: string, maxBytes: number = MAX
       if (read === 0) break;
       chunks.push(chunk.subarray(0, read));
       total += read;
-      if (total > maxBytes) throw new UsageError(`${what} is larger than ${maxBytes / (1024 * 1024)} MB: not a file seprof reads`);
+      if (total > maxBytes) throw tooLarge(what, maxBytes);
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;

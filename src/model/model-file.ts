@@ -40,6 +40,15 @@ function foreignFormat(bytes: Buffer): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a byte can open a protobuf message: a field number of at least 1 and a wire type
+ * protobuf has (varint, 64-bit, length-delimited, 32-bit). Told before the file is read
+ * whole: a 1.9 GB file of zeros was read into memory only to be refused.
+ */
+function isProtobufTag(byte: number): boolean {
+  return byte >= 0x08 && [0, 1, 2, 5].includes(byte & 7);
+}
+
 function sizeOf(path: string): number {
   let stat;
   try {
@@ -66,6 +75,8 @@ export function readModelFile(path: string): Graph {
     return asUsage(path, () => layersModelGraph(text, path));
   }
   if (path.endsWith('.json')) throw new UsageError(`${path}: not JSON: expected a TensorFlow.js model.json`);
+  const first = start[0] ?? 0;
+  if (!isProtobufTag(first)) throw new UsageError(`${path}: not an ONNX model (its first byte, 0x${first.toString(16).padStart(2, '0')}, starts no protobuf field)`);
   if (size > MAX_ONNX_BYTES) throw new UsageError(`${path}: ${size} bytes is over protobuf's 2 GiB limit: not an ONNX model (large models keep weights in external data)`);
   let bytes: Buffer;
   try {

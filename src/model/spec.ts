@@ -420,10 +420,22 @@ export function fileRequest(spec: FileSpec): FileRequest {
 
 const FILE_KEYS: readonly RawKey[] = ['file', 'input', 'strict', 'addSe', 'reduction', 'bias'];
 
+/** --add-se's comma-separated names: none empty, none twice (checked in one pass: thousands of names stay fast). */
+function addSeTargets(text: string): string[] {
+  const names = text.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new UsageError(`--add-se needs layer or node names, comma-separated; got an empty one in '${text.length > 40 ? `${text.slice(0, 40)}…` : text}'`);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new UsageError(`--add-se names '${name.length > 80 ? `${name.slice(0, 80)}…` : name}' twice: SE goes once after a layer`);
+    seen.add(name);
+  }
+  return names;
+}
+
 /** Reads the file now: a file that cannot be profiled is a user mistake before any work starts. */
 function buildFile(raw: RawSpecOptions, file: string, { base, se }: Common): FileSpec {
   rejectStrayOptions(raw, FILE_KEYS, false, '--file (the model file fixes the shapes; set open dimensions with --input)');
-  const addSe = raw.addSe === undefined ? [] : raw.addSe.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const addSe = raw.addSe === undefined ? [] : addSeTargets(raw.addSe);
   if (addSe.length === 0 && (raw.reduction !== undefined || raw.bias !== undefined)) {
     throw new UsageError(`${raw.reduction !== undefined ? '--reduction' : '--bias'} applies to --file with --add-se`);
   }

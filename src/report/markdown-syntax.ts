@@ -1,6 +1,6 @@
 // GitHub-flavoured markdown, the one helper every markdown output uses. Names from users'
 // files are data: they are escaped so that no tag, link, code span or table cell can break out.
-import { terminalSafe } from './text';
+import { oneLine } from './text';
 
 /** A table row; its cells are markdown already (escape users' text with markdownText or markdownCode). */
 export const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
@@ -17,14 +17,12 @@ const ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;
  * backslash, HTML characters as entities (so no tag or link can form), newlines as spaces.
  */
 export function markdownText(text: string): string {
-  return terminalSafe(text)
-    .replace(/\s*[\r\n\t]+\s*/g, ' ')
-    .replace(MARKDOWN_SPECIAL, (c) => ENTITIES[c] ?? `\\${c}`);
+  return oneLine(text).replace(MARKDOWN_SPECIAL, (c) => ENTITIES[c] ?? `\\${c}`);
 }
 
 /** A name as an inline code span that no backtick inside can close (CommonMark: a longer fence). */
 export function markdownCode(text: string): string {
-  const clean = terminalSafe(text).replace(/[\r\n\t]+/g, ' ').replaceAll('|', '\\|');
+  const clean = oneLine(text).replaceAll('|', '\\|');
   if (clean === '') return '';
   const longestRun = (clean.match(/`+/g) ?? []).reduce((longest, run) => Math.max(longest, run.length), 0);
   const fence = '`'.repeat(longestRun + 1);
@@ -40,7 +38,5 @@ const HTML_SPECIAL: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&
  * them), newlines as spaces.
  */
 export function htmlText(text: string): string {
-  return terminalSafe(text)
-    .replace(/\s*[\r\n\t]+\s*/g, ' ')
-    .replace(/[<>&"'[\]]/g, (c) => HTML_SPECIAL[c] ?? c);
+  return oneLine(text).replace(/[<>&"'[\]]/g, (c) => HTML_SPECIAL[c] ?? c);
 }

@@ -4,7 +4,10 @@
 const INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** What escapeXml would change; most text (numbers, op kinds) has none, and skips the passes. */
-const SPECIAL = /[^\t\n\r\u0020-\u0021\u0023-\u0025\u0028-\u003b\u003d\u003f-\uD7FF\uE000-\uFFFD]/;
+const SPECIAL = /[^\u0020-\u0021\u0023-\u0025\u0028-\u003b\u003d\u003f-\u0084\u0086-\u2027\u202a-\uD7FF\uE000-\uFFFD]/;
+
+/** Line breaks and tabs as character references: the parsed text is the same, but no name starts a line of the file (a CI log prints it). */
+const BREAKS: Record<string, string> = { '\n': '&#10;', '\r': '&#13;', '\t': '&#9;', '\u0085': '&#133;', '\u2028': '&#8232;', '\u2029': '&#8233;' };
 
 export function escapeXml(text: string): string {
   if (!SPECIAL.test(text)) return text;
@@ -14,7 +17,8 @@ export function escapeXml(text: string): string {
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
     .replaceAll('"', '&quot;')
-    .replaceAll("'", '&apos;');
+    .replaceAll("'", '&apos;')
+    .replace(/[\n\r\t\u0085\u2028\u2029]/g, (c) => BREAKS[c] ?? '');
 }
 
 export type Attrs = Record<string, string | number | undefined>;

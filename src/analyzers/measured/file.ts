@@ -14,7 +14,7 @@ import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice } from './backend-choice';
 import { withKernelFallback, type MeasureOptions, type Measurement } from './index';
-import { graphGradientKernels, moduleGradients } from './file-gradients';
+import { gradientRunRefused, graphGradientKernels, moduleGradients } from './file-gradients';
 import { readBackward, type MeasuredBackward } from './gradient-kernels';
 import { timeRuns } from './latency';
 import { assertFits, skipOnMemoryFault } from './memory';
@@ -56,6 +56,8 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
     const executor = new GraphExecutor(inferred);
     const missing = executor.unsupported();
     if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')}` };
+    const tooLarge = options.training === true ? gradientRunRefused(inferred, executor) : undefined;
+    if (tooLarge !== undefined) return { skipped: tooLarge };
     return withKernelFallback(options.backend, (choice) => measureOn(executor, inferred, options, choice));
   }));
 }

@@ -10,11 +10,12 @@ export interface SeOptions {
   bias: boolean;
 }
 
-/** Readers of `from` and the graph outputs read `to` instead. */
-function rewire(nodes: readonly GraphNode[], outputs: readonly string[], from: string, to: string) {
+/** Readers of each `from` tensor and the graph outputs read its `to` instead: one pass for any number of tensors. */
+function rewire(nodes: readonly GraphNode[], outputs: readonly string[], to: ReadonlyMap<string, string>) {
+  const swap = (t: string): string => to.get(t) ?? t;
   return {
-    nodes: nodes.map((n) => (!n.inputs.includes(from) ? n : { ...n, inputs: n.inputs.map((t) => (t === from ? to : t)) })),
-    outputs: outputs.map((t) => (t === from ? to : t)),
+    nodes: nodes.map((n) => (!n.inputs.some((t) => to.has(t)) ? n : { ...n, inputs: n.inputs.map(swap) })),
+    outputs: outputs.map(swap),
   };
 }
 
@@ -27,7 +28,7 @@ export function withoutSe(graph: Graph, blocks: readonly SeBlock[]): Graph {
     const kept = nodes.filter((n) => !dropped.has(n.name));
     // x is the multiply's input that no node of the block computes.
     const x = mul.inputs.find((t) => !nodes.some((n) => dropped.has(n.name) && n.outputs.includes(t))) as string;
-    ({ nodes, outputs } = rewire(kept, outputs, mul.outputs[0] as string, x));
+    ({ nodes, outputs } = rewire(kept, outputs, new Map([[mul.outputs[0] as string, x]])));
   }
   return { ...graph, nodes, outputs };
 }
@@ -64,25 +65,44 @@ function seNodes(path: string, x: string, channels: number, options: SeOptions):
   };
 }
 
-/** SE inserted after each named layer (as in the table) or node (by its name in the file). */
+/** The first of `items` under each key: lookups in constant time, where a search per target made --add-se quadratic. */
+function firstBy<T>(items: readonly T[], keys: (item: T) => readonly string[]): Map<string, T> {
+  const byKey = new Map<string, T>();
+  for (const item of items) for (const key of keys(item)) if (!byKey.has(key)) byKey.set(key, item);
+  return byKey;
+}
+
+/**
+ * SE inserted after each named layer (as in the table) or node (by its name in the file), in
+ * time linear in the graph and the targets. Two targets with the same output are refused: the
+ * second SE would read the first one's input and output at once, a cycle.
+ */
 export function withSeAfter(g: InferredGraph, targets: readonly string[], options: SeOptions): Graph {
   const modules = nodeGroups(g);
-  let nodes = [...g.graph.nodes];
-  let outputs = [...g.graph.outputs];
+  const moduleByName = firstBy(modules, (m) => [m.name]);
+  const moduleByNode = firstBy(modules, (m) => m.nodes.map((n) => n.name));
+  const nodeByName = firstBy(g.order, (n) => [n.name]);
+  const added: GraphNode[] = [];
+  const rewired = new Map<string, string>();
+  const targetOf = new Map<string, string>();
   const initializers = new Map(g.graph.initializers);
   for (const target of targets) {
-    const m = modules.find((x) => x.name === target) ?? modules.find((x) => x.nodes.some((n) => n.name === target));
-    const node = g.order.find((n) => n.name === target);
+    const m = moduleByName.get(target) ?? moduleByNode.get(target);
+    const node = nodeByName.get(target);
     if (m === undefined && node === undefined) {
       throw new UsageError(`--add-se: the model has no layer or node '${target}' (use a layer name from the table, e.g. '${modules[0]?.name}', or a node name from the file)`);
     }
     const x = m?.output ?? (node?.outputs[0] as string);
     const shape = g.tensors.get(x)?.shape ?? [];
     if (shape.length !== 4) throw new UsageError(`--add-se: '${target}' outputs [${shape.join(', ')}], not an N x C x H x W feature map`);
+    const earlier = targetOf.get(x);
+    if (earlier !== undefined) throw new UsageError(`--add-se: '${earlier}' and '${target}' name the same output: SE goes once after it`);
+    targetOf.set(x, target);
     const se = seNodes((m?.name ?? target).replace(/\//g, '.').replace(/^\./, ''), x, shape[1] as number, options);
     for (const w of se.weights) initializers.set(w.name, w);
-    ({ nodes, outputs } = rewire(nodes, outputs, x, se.output));
-    nodes.push(...se.nodes);
+    rewired.set(x, se.output);
+    added.push(...se.nodes);
   }
-  return { ...g.graph, nodes, outputs, initializers };
+  const { nodes, outputs } = rewire(g.graph.nodes, g.graph.outputs, rewired);
+  return { ...g.graph, nodes: [...nodes, ...added], outputs, initializers };
 }

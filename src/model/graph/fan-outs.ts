@@ -26,11 +26,12 @@ export function graphFanOuts(g: InferredGraph): GraphFanOut[] {
   const dataOf = new Map(inputs.map((t) => [t, t]));
   const label = new Map(inputs.map((t) => [t, inputs.length === 1 ? 'input' : t]));
   const readers = new Map<string, string[]>();
-  const read = (t: string, reader: string): void => {
+  /** `again`: a further slot of the same one-node module (Concat(x, x)), a gradient of its own. */
+  const read = (t: string, reader: string, again = false): void => {
     const data = dataOf.get(t);
     if (data === undefined) return;
     const list = readers.get(data) ?? [];
-    if (!list.includes(reader)) list.push(reader);
+    if (again || !list.includes(reader)) list.push(reader);
     readers.set(data, list);
   };
   for (const step of schedule(g)) {
@@ -52,7 +53,12 @@ export function graphFanOuts(g: InferredGraph): GraphFanOut[] {
     }
     const { module: m } = step;
     const inner = new Set(m.nodes.flatMap((n) => n.outputs));
-    for (const t of m.nodes.flatMap((n) => n.inputs)) if (activation(t) && !inner.has(t)) read(t, m.name);
+    const slots = m.nodes.flatMap((n) => n.inputs).filter((t) => activation(t) && !inner.has(t));
+    const seen = new Set<string>();
+    for (const t of slots) {
+      read(t, m.name, m.repeatedReads > 0 && seen.has(t));
+      seen.add(t);
+    }
     dataOf.set(m.output, m.output);
     label.set(m.output, m.name);
   }

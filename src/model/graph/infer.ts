@@ -4,7 +4,8 @@ import { UsageError } from '../../errors';
 import { resolveInputs } from './inputs';
 import { executionOrder } from './order';
 import { SHAPE_RULES } from './rules';
-import { ShapeProblem, type TensorInfo } from './tensor-info';
+import { arityOf, misTypedAttribute } from './rules/arity';
+import { count, fail, ShapeProblem, type TensorInfo } from './tensor-info';
 import type { Graph, GraphNode } from './types';
 
 export interface InferredGraph {
@@ -22,6 +23,33 @@ export interface InferredGraph {
 
 const isDefaultDomain = (node: GraphNode): boolean => node.domain === '';
 
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+const range = ([min, max]: readonly [number, number]): string => (min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `${min} or more` : `${min} to ${max}`);
+
+/** Inputs that are the op's weights: counted as parameters, so never computed from the graph's input. */
+const WEIGHT_SLOTS: Readonly<Record<string, readonly number[]>> = {
+  Conv: [1, 2],
+  ConvTranspose: [1, 2],
+  BatchNormalization: [1, 2, 3, 4],
+  InstanceNormalization: [1, 2],
+};
+
+function checkWeights(node: GraphNode, fromData: ReadonlySet<string>): void {
+  for (const slot of WEIGHT_SLOTS[node.opType] ?? []) {
+    const t = node.inputs[slot] ?? '';
+    if (fromData.has(t)) fail(`input ${slot} '${t}' is computed from the graph's input: seprof reads ${node.opType} with weights (initializers)`);
+  }
+}
+
+function checkArity(node: GraphNode): void {
+  const { inputs, outputs } = arityOf(node.opType);
+  const [nIn, nOut] = [node.inputs.length, node.outputs.length];
+  if (nIn < inputs[0] || nIn > inputs[1]) fail(`has ${plural(nIn, 'input')}; ${node.opType} takes ${range(inputs)}`);
+  if (nOut < outputs[0] || nOut > outputs[1]) fail(`has ${plural(nOut, 'output')}; ${node.opType} gives ${range(outputs)}`);
+  const attr = misTypedAttribute(node.attrs);
+  if (attr !== undefined) fail(`attribute '${attr.name}' is of type ${attr.kind}; ONNX's is ${attr.expected}`);
+}
+
 export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined, readonly number[]>): InferredGraph {
   const order = executionOrder(graph);
   const { shapes, notes } = resolveInputs(graph, given);
@@ -30,7 +58,10 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
   for (const input of graph.inputs) tensors.set(input.name, { shape: shapes.get(input.name) as number[], dtype: input.dtype });
   const folded = new Set<GraphNode>();
   const unknown: GraphNode[] = [];
+  // Tensors that depend on the graph's input, as opposed to weights and constants.
+  const fromData = new Set(graph.inputs.map((i) => i.name));
   for (const node of order) {
+    if (node.inputs.some((t) => fromData.has(t))) for (const out of node.outputs) fromData.add(out);
     const inputs = node.inputs.map((name) => (name === '' ? undefined : tensors.get(name)));
     const rule = isDefaultDomain(node) ? SHAPE_RULES.get(node.opType) : undefined;
     let outputs: TensorInfo[];
@@ -41,7 +72,13 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
       outputs = node.outputs.map(() => ({ shape: first.shape, dtype: first.dtype }));
     } else {
       try {
+        checkArity(node);
+        checkWeights(node, fromData);
         outputs = rule({ node, inputs, opset: graph.opset });
+        outputs.forEach((o, i) => {
+          // An empty activation has no cost to count and no kernel that runs it; folded constants (shape vectors) may be empty.
+          if (o.values === undefined && count(o.shape) === 0n) fail(`output '${node.outputs[i]}' [${o.shape.join(', ')}] has no elements`);
+        });
       } catch (error) {
         if (!(error instanceof ShapeProblem)) throw error;
         throw new UsageError(`${graph.source}: node '${node.name}' (${node.opType}): ${error.message}`);
@@ -55,6 +92,8 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
     const constant = rule !== undefined && (node.opType === 'Constant' || (outputs.length > 0 && outputs.every((o) => o.values !== undefined)));
     if (constant) folded.add(node);
   }
+  const constant = graph.outputs.find((t) => !fromData.has(t));
+  if (constant !== undefined) throw new UsageError(`${graph.source}: graph output '${constant}' does not depend on the graph's input: seprof profiles what a model computes from its input`);
   if (unknown.length > 0) notes.push(`output shapes of ops seprof does not know are assumed equal to their first input's`);
   return { graph, order, tensors, folded, unknown, inputShapes: shapes, notes };
 }

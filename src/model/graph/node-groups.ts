@@ -25,6 +25,11 @@ export interface NodeGroup extends GroupDraft {
   name: string;
   /** The modules whose outputs it reads (looking through views), `input` for a graph input. */
   reads: readonly string[];
+  /**
+   * Slots of a one-node module that read an activation another of its slots reads (Concat(x, x)
+   * has 1): each slot gets its own gradient, which autograd sums as it sums two modules' reads.
+   */
+  repeatedReads: number;
 }
 
 /** Both derivations, the SE finder and --add-se group the same graph: once. */
@@ -64,6 +69,7 @@ function groupModules(g: InferredGraph): NodeGroup[] {
   return drafts.map((d) => {
     const inputs = d.nodes.flatMap((n) => n.inputs).filter((t) => t !== '' && !index.isConstant(t));
     const reads = [...new Set(inputs.map((t) => source.get(t)).filter((s): s is string => s !== undefined && s !== names.get(d.main)))];
-    return { ...d, name: names.get(d.main) as string, reads };
+    const repeatedReads = d.nodes.length === 1 ? inputs.length - new Set(inputs).size : 0;
+    return { ...d, name: names.get(d.main) as string, reads, repeatedReads };
   });
 }

@@ -112,9 +112,13 @@ function seAt(w: Walker, mul: GraphNode): SeBlock | undefined {
   return undefined;
 }
 
-/** The longest module path the block's ops share, from PyTorch scope names. */
-function scopeOf(g: InferredGraph, se: SeBlock): string {
-  const nodes = g.order.filter((n) => se.nodes.includes(n.name));
+/** The longest module path the block's ops share, from PyTorch scope names; `position` orders nodes as the graph runs them. */
+function scopeOf(position: ReadonlyMap<string, [number, GraphNode]>, se: SeBlock): string {
+  const nodes = se.nodes
+    .map((name) => position.get(name))
+    .filter((entry): entry is [number, GraphNode] => entry !== undefined)
+    .sort(([a], [b]) => a - b)
+    .map(([, node]) => node);
   const paths = [...opNames(nodes).values()].map((name) => name.split('.'));
   const first = paths[0] ?? [];
   let k = 0;
@@ -124,9 +128,11 @@ function scopeOf(g: InferredGraph, se: SeBlock): string {
 
 export function findSeBlocks(g: InferredGraph): SeBlock[] {
   const w = new Walker(new GraphIndex(g));
+  // Built once: a search of the whole graph per block was quadratic (2,000 blocks: seconds).
+  const position = new Map(g.order.map((node, i) => [node.name, [i, node] as [number, GraphNode]]));
   return g.order.flatMap((node) => {
     if (node.opType !== 'Mul') return [];
     const se = seAt(w, node);
-    return se === undefined ? [] : [{ ...se, where: scopeOf(g, se) }];
+    return se === undefined ? [] : [{ ...se, where: scopeOf(position, se) }];
   });
 }

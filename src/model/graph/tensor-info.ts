@@ -21,16 +21,30 @@ export function count(shape: readonly number[]): bigint {
 
 /** A dimension computed from the file: a whole number JavaScript holds exactly. */
 export function safeDim(n: bigint | number, what: string): number {
-  const big = BigInt(n);
+  const big = wholeNumber(n, what);
   if (big < 0n || big > BigInt(Number.MAX_SAFE_INTEGER)) fail(`${what} would be ${big}`);
   return Number(big);
 }
 
-/** An axis in [-rank, rank) to [0, rank). */
+/** A value read where ONNX wants an integer: NaN, Infinity and fractions (a float constant gone wrong) refused. */
+export function wholeNumber(n: bigint | number, what: string): bigint {
+  if (typeof n === 'number' && !Number.isInteger(n)) fail(`${what} is ${n}, not a whole number`);
+  return BigInt(n);
+}
+
+/** An axis in [-rank, rank) to [0, rank); compared exactly, so 2^40 is not taken for 0. */
 export function axisOf(axis: bigint | number, rank: number, what = 'axis'): number {
-  const a = Number(axis);
-  if (a < -rank || a >= rank) fail(`${what} ${a} is out of range for rank ${rank}`);
-  return a < 0 ? a + rank : a;
+  const a = wholeNumber(axis, what);
+  if (a < -BigInt(rank) || a >= BigInt(rank)) fail(`${what} ${a} is out of range for rank ${rank}`);
+  return Number(a < 0n ? a + BigInt(rank) : a);
+}
+
+/** Axes, each once: ONNX does not allow an axis to be named twice. */
+export function distinctAxes(axes: readonly (bigint | number)[], rank: number): number[] {
+  const out = axes.map((a) => axisOf(a, rank));
+  const twice = out.find((a, i) => out.indexOf(a) !== i);
+  if (twice !== undefined) fail(`axis ${twice} is named twice`);
+  return out;
 }
 
 /** Numpy-style (multidirectional) broadcasting of shapes. */

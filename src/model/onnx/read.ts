@@ -1,7 +1,7 @@
 // An ONNX file to a Graph, decoded by protobufjs; anything that is not a sound ONNX model
 // of opset 11 to 21 is refused with one line naming the file.
 import { UsageError } from '../../errors';
-import type { Attr, DeclaredDim, Graph, GraphInput, GraphNode } from '../graph/types';
+import type { Attr, DeclaredDim, Graph, GraphInput, GraphNode, Initializer } from '../graph/types';
 import { modelProtoType, type AttributeProto, type ModelProto, type NodeProto, type ValueInfoProto } from './schema';
 import { readTensor, safeCount, toBigInt } from './tensors';
 
@@ -44,6 +44,8 @@ function readAttr(a: AttributeProto, path: string, node: string): Attr {
   }
 }
 
+const VARIADIC: ReadonlySet<string> = new Set(['Concat', 'Sum', 'Mean', 'Max', 'Min']);
+
 function readNode(n: NodeProto, index: number, path: string, taken: Set<string>): GraphNode {
   let name = n.name === '' ? `${n.opType}_${index}` : n.name;
   while (taken.has(name)) name = `${name}_${index}`;
@@ -51,7 +53,14 @@ function readNode(n: NodeProto, index: number, path: string, taken: Set<string>)
   if (n.opType === '') throw new UsageError(`${path}: node ${index} has no op type (corrupt file)`);
   const attrs = new Map(n.attribute.map((a) => [a.name, readAttr(a, path, name)] as const));
   const domain = n.domain === 'ai.onnx' ? '' : n.domain;
-  return { name, opType: n.opType, domain, inputs: n.input, outputs: n.output, attrs };
+  // Another operator set's op is not ONNX's op of the same name (com.microsoft's pools, fused
+  // convs): qualified by its domain, it is an op seprof does not know, listed as such.
+  const qualified = domain === '' ? n.opType : `${domain}.${n.opType}`;
+  // A variadic op of one input passes it on (torch.cat([x])): read as the Identity it is, by both derivations.
+  const opType = VARIADIC.has(qualified) && n.input.length === 1 && n.input[0] !== '' ? 'Identity' : qualified;
+  // A Split into one part (torch.split(x, n) along an axis of n) is its input: tfjs' SplitV has no gradient for one part.
+  if (qualified === 'Split' && n.output.length === 1 && n.input.length >= 1) return { name, opType: 'Identity', domain, inputs: n.input.slice(0, 1), outputs: n.output, attrs: new Map() };
+  return { name, opType, domain, inputs: n.input, outputs: n.output, attrs };
 }
 
 function readInput(v: ValueInfoProto, path: string): GraphInput {
@@ -86,7 +95,11 @@ export function onnxGraph(bytes: Uint8Array, path: string): Graph {
   if (graph === null || toBigInt(model.irVersion) <= 0n) throw new UsageError(`${path}: no ONNX graph in the file: not an ONNX model`);
   const opset = defaultOpset(model, path);
   if (graph.node.length === 0) throw new UsageError(`${path}: the graph has no nodes`);
-  const initializers = new Map(graph.initializer.map((t) => [t.name, readTensor(t, path, 'initializer')] as const));
+  const initializers = new Map<string, Initializer>();
+  for (const t of graph.initializer) {
+    if (initializers.has(t.name)) throw new UsageError(`${path}: initializer '${t.name}' is given twice (corrupt file)`);
+    initializers.set(t.name, readTensor(t, path, 'initializer'));
+  }
   const taken = new Set<string>();
   return {
     source: path,

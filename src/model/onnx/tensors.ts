@@ -1,8 +1,9 @@
 // Initializers and constant tensors: dims always, values only for small inline tensors
 // (the ones shape arithmetic reads). Weights are validated by length, never copied.
-import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
-import { UsageError } from '../../errors';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, isAbsolute, normalize, sep } from 'node:path';
+import { readFailure, UsageError } from '../../errors';
+import { realPathInside } from '../../fs/inside';
 import { DTYPE, type Initializer, type Values } from '../graph/types';
 import type { Int64, TensorProto } from './schema';
 
@@ -68,6 +69,15 @@ function inlineCount(t: TensorProto): number | undefined {
   return t.int64Data.length || t.int32Data.length || t.floatData.length || t.doubleData.length;
 }
 
+/** An external-data offset or length: a whole number of bytes, written in decimal as onnx writes it. */
+function byteCount(value: string | undefined, key: string, fallback: bigint, name: string, modelPath: string): bigint {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,16}$/.test(value) || BigInt(value) > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new UsageError(`${modelPath}: initializer '${name}' has external data ${key} '${value}': not a whole number of bytes`);
+  }
+  return BigInt(value);
+}
+
 /**
  * External data: a file beside the model, inside its folder (as onnx.checker requires), long
  * enough. A data file that is not there is allowed (a graph with its weights stripped): counting
@@ -80,12 +90,24 @@ function checkExternal(t: TensorProto, modelPath: string, bytes: bigint): Initia
   if (isAbsolute(location) || normalize(location).split(sep).includes('..')) {
     throw new UsageError(`${modelPath}: initializer '${t.name}' points outside the model's folder: '${location}'`);
   }
-  const path = resolve(dirname(modelPath), location);
-  if (!existsSync(path)) return { kind: 'missing', location };
-  const offset = BigInt(entry('offset') ?? '0');
-  const length = entry('length') === undefined ? bytes : BigInt(entry('length') as string);
-  if (offset + length > BigInt(statSync(path).size)) {
+  const offset = byteCount(entry('offset'), 'offset', 0n, t.name, modelPath);
+  const length = byteCount(entry('length'), 'length', bytes, t.name, modelPath);
+  if (length !== bytes && bytes > 0n) {
+    throw new UsageError(`${modelPath}: initializer '${t.name}' has external data of length ${length} bytes; its dims need ${bytes}`);
+  }
+  const path = realPathInside(dirname(modelPath), location);
+  if (path === 'missing') return { kind: 'missing', location };
+  // Checked before its size is read: the "too short" message must tell nothing of a file outside.
+  if (path === 'outside') throw new UsageError(`${modelPath}: initializer '${t.name}' external data '${location}' leads outside the model's folder (a link)`);
+  const stat = statSync(path);
+  if (!stat.isFile()) throw new UsageError(`${modelPath}: external data '${location}' of initializer '${t.name}' is not a file`);
+  if (offset + length > BigInt(stat.size)) {
     throw new UsageError(`${modelPath}: external data file '${location}' is too short for initializer '${t.name}' (truncated?)`);
+  }
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    throw readFailure(`external data ${path}`, error);
   }
   return { kind: 'files', paths: [path], offset: Number(offset), length: Number(length) };
 }

@@ -102,7 +102,13 @@ export function layerNodes(
     return w;
   };
   const plain = (key: string): string => addWeight(`${layer.name}/${key}`, weight(key).shape, bytesOf(weight(key)));
-  const bias = (): string[] => (weights.has('bias') ? [plain('bias')] : []);
+  /** The bias, when the layer has one: one value per output channel, as Keras makes it. */
+  const bias = (channels: number): string[] => {
+    if (!weights.has('bias')) return [];
+    const shape = weight('bias').shape;
+    if (shape.length !== 1 || shape[0] !== channels) throw new UsageError(`${path}: layer '${layer.name}' has a bias of shape [${shape.join(', ')}], not one value per output channel (${channels})`);
+    return [plain('bias')];
+  };
   const withActivation = (first: GraphNode): GraphNode[] => [first, ...activationNodes(activation, `${name}.${activation}`, main, output, path)];
   switch (layer.className) {
     case 'Conv2D': {
@@ -111,7 +117,7 @@ export function layerNodes(
       const w = addWeight(`${layer.name}/kernel`, [cout, cinPerGroup, kh, kw], bytesOf(weight('kernel'), [3, 2, 0, 1]));
       const groups = typeof c['groups'] === 'number' ? c['groups'] : 1;
       return withActivation(
-        node('Conv', [x, w, ...bias()], [['kernel_shape', ints(kh, kw)], ['strides', ints(...pair(c['strides'], 1))], ['dilations', ints(...pair(c['dilation_rate'], 1))], ['group', int(groups)], ['auto_pad', autoPad(c['padding'])]], main),
+        node('Conv', [x, w, ...bias(cout)], [['kernel_shape', ints(kh, kw)], ['strides', ints(...pair(c['strides'], 1))], ['dilations', ints(...pair(c['dilation_rate'], 1))], ['group', int(groups)], ['auto_pad', autoPad(c['padding'])]], main),
       );
     }
     case 'DepthwiseConv2D': {
@@ -119,18 +125,20 @@ export function layerNodes(
       // [kh, kw, C, m] to [C * m, 1, kh, kw]: C and m first, in that order.
       const w = addWeight(`${layer.name}/depthwise_kernel`, [cin * multiplier, 1, kh, kw], bytesOf(weight('depthwise_kernel'), [2, 3, 0, 1]));
       return withActivation(
-        node('Conv', [x, w, ...bias()], [['kernel_shape', ints(kh, kw)], ['strides', ints(...pair(c['strides'], 1))], ['dilations', ints(...pair(c['dilation_rate'], 1))], ['group', int(cin)], ['auto_pad', autoPad(c['padding'])]], main),
+        node('Conv', [x, w, ...bias(cin * multiplier)], [['kernel_shape', ints(kh, kw)], ['strides', ints(...pair(c['strides'], 1))], ['dilations', ints(...pair(c['dilation_rate'], 1))], ['group', int(cin)], ['auto_pad', autoPad(c['padding'])]], main),
       );
     }
     case 'Dense': {
+      const kernel = weight('kernel').shape;
+      if (kernel.length !== 2) throw new UsageError(`${path}: layer '${layer.name}' has a kernel of shape [${kernel.join(', ')}], not [inputs, units]`);
       const w = plain('kernel');
-      return withActivation(node('Gemm', [x, w, ...bias()], [], main));
+      return withActivation(node('Gemm', [x, w, ...bias(kernel[1] as number)], [], main));
     }
     case 'BatchNormalization': {
       const axis = typeof c['axis'] === 'number' ? c['axis'] : -1;
       if (channelAxis(axis) !== 1) throw new UsageError(`${path}: layer '${layer.name}' normalises axis ${axis}; seprof reads channel batch norm only`);
-      const present = (key: string): string => (weights.has(key) ? plain(key) : '');
-      return [node('BatchNormalization', [x, present('gamma'), present('beta'), present('moving_mean'), present('moving_variance')], [['epsilon', { kind: 'float', value: Number(c['epsilon'] ?? 1e-3) }]])];
+      // Keras' scale=False or center=False leaves gamma or beta out; the graph executor runs the full affine form only.
+      return [node('BatchNormalization', ['gamma', 'beta', 'moving_mean', 'moving_variance'].reduce((inputs, key) => [...inputs, plain(key)], [x]), [['epsilon', { kind: 'float', value: Number(c['epsilon'] ?? 1e-3) }]])];
     }
     case 'Activation':
       return activationNodes(activation, name, x, output, path);

@@ -1,9 +1,10 @@
 // A TensorFlow.js LayersModel (model.json + weight manifest) to a Graph in the ONNX
 // vocabulary, NCHW like the rest of seprof. Weights are known by their manifest shapes;
 // the weight files are checked to exist and be long enough, never read.
-import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, isAbsolute, normalize, sep } from 'node:path';
 import { UsageError } from '../../errors';
+import { realPathInside } from '../../fs/inside';
 import type { Graph, GraphInput, Initializer } from '../graph/types';
 import { DTYPE } from '../graph/types';
 import { layerNodes, type AddWeight, type KerasLayer, type LayerCall } from './layers';
@@ -44,6 +45,9 @@ function weightSpecs(json: Record<string, unknown>, path: string): WeightSpec[] 
       if (!isObject(w) || typeof w['name'] !== 'string' || !Array.isArray(w['shape']) || !w['shape'].every((d) => Number.isSafeInteger(d) && d >= 0)) {
         throw new UsageError(`${path}: weight ${i} of manifest group ${g} needs a name and a shape of whole numbers`);
       }
+      if (w['quantization'] !== undefined) {
+        throw new UsageError(`${path}: weight '${w['name']}' is quantized: seprof does not read quantized weights (convert the model without --quantize_* to profile it)`);
+      }
       const dtype = typeof w['dtype'] === 'string' ? w['dtype'] : 'float32';
       const length = Number(w['shape'].reduce((k: bigint, d: number) => k * BigInt(d), 1n) * BigInt(BYTES[dtype] ?? 4));
       const spec = { name: w['name'], shape: w['shape'] as number[], dtype, at: { paths, offset, length } };
@@ -62,8 +66,10 @@ function checkWeightFiles(paths: unknown[], path: string): string[] {
     if (typeof file !== 'string' || isAbsolute(file) || normalize(file).split(sep).includes('..')) {
       throw new UsageError(`${path}: weight file path ${JSON.stringify(file)} must be relative and inside the model's folder`);
     }
-    const full = resolve(dirname(path), file);
-    if (!existsSync(full)) throw new UsageError(`${path}: weight file '${file}' not found`);
+    const full = realPathInside(dirname(path), file);
+    if (full === 'missing') throw new UsageError(`${path}: weight file '${file}' not found`);
+    if (full === 'outside') throw new UsageError(`${path}: weight file '${file}' leads outside the model's folder (a link)`);
+    if (!statSync(full).isFile()) throw new UsageError(`${path}: weight file '${file}' is not a file`);
     return full;
   });
 }

@@ -2,8 +2,8 @@
 import { parseTolerance, type Comparison, type Delta, type DeltaValue, type FailOn } from './compare';
 import { jsonCount } from '../format';
 import { markdownCode, markdownText, row } from '../markdown-syntax';
-import { terminalSafe } from '../text';
 import { textTable } from '../text-table';
+import { jsonText, oneLine } from '../text';
 
 export const COMPARE_FORMATS = ['table', 'markdown', 'json'] as const;
 export type CompareFormat = (typeof COMPARE_FORMATS)[number];
@@ -46,8 +46,8 @@ function renderTable(c: Comparison, width: number | undefined): string {
   if (rows.length > 0) {
     lines.push(textTable(HEAD, rows.map(cells), { rightAligned: (i) => i >= 2 && i <= 5, width }));
   }
-  lines.push(...c.summaries.map((s) => `${terminalSafe(s.case)}: ${terminalSafe(s.text)}`));
-  lines.push(...caseLists(c, (name) => name), verdict(c), '');
+  lines.push(...c.summaries.map((s) => oneLine(`${s.case}: ${s.text}`)));
+  lines.push(...caseLists(c, oneLine), verdict(c), '');
   return lines.join('\n');
 }
 
@@ -92,6 +92,6 @@ export function renderComparison(c: Comparison, format: CompareFormat, width?: n
     case 'markdown':
       return renderMarkdown(c);
     case 'json':
-      return `${JSON.stringify(comparisonJson(c), null, 2)}\n`;
+      return jsonText(comparisonJson(c));
   }
 }

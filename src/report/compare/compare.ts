@@ -6,6 +6,7 @@ import { CONVENTION_KEYS } from '../../analyzers/conventions';
 import { UsageError } from '../../errors';
 import type { ReadCase, ReadReport } from '../report/document';
 import { milliseconds, percent, withCommas } from '../format';
+import { abbreviated } from '../text';
 
 /** A relative tolerance as an exact fraction: 0.01 and 1% are both 1/100. */
 export interface Tolerance {
@@ -21,6 +22,9 @@ export function parseTolerance(option: string, text: string): Tolerance {
   const denominator = 10n ** BigInt(fraction.length) * (percent === '%' ? 100n : 1n);
   return { text: text.trim(), numerator: BigInt(whole + fraction), denominator };
 }
+
+/** How much of a changed spec the table, markdown, JUnit and stderr show. */
+const SHOWN_SPEC = 120;
 
 export const EXACT: Tolerance = { text: '0', numerator: 0n, denominator: 1n };
 
@@ -184,7 +188,8 @@ function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): De
   const name = base.name;
   const deltas: Delta[] = [];
   if (base.spec !== next.spec) {
-    deltas.push(wordDelta(name, 'spec', base.spec, next.spec, true, { base: base.spec, new: next.spec, change: null }));
+    // Shown cut short (JSON keeps them whole): a hand-edited spec may be megabytes long.
+    deltas.push(wordDelta(name, 'spec', abbreviated(base.spec, SHOWN_SPEC), abbreviated(next.spec, SHOWN_SPEC), true, { base: base.spec, new: next.spec, change: null }));
   }
   const quantities = new Set([...base.quantities.keys(), ...next.quantities.keys()]);
   const failOn = options.failOn ?? 'increase';
@@ -201,12 +206,16 @@ function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): De
   return deltas;
 }
 
-/** What in a spec changed: `reduction 16 → 8`, fields on one side only as absent. */
+/** Changed spec fields a sentence names; a hand-edited spec may change thousands. */
+const SHOWN_FIELDS = 5;
+
+/** What in a spec changed: `reduction 16 → 8`, fields on one side only as absent, each value cut short. */
 function specChanges(base: ReadCase, next: ReadCase): string[] {
   const fields = new Set([...base.specFields.keys(), ...next.specFields.keys()]);
-  return [...fields]
-    .filter((f) => base.specFields.get(f) !== next.specFields.get(f))
-    .map((f) => `${f} ${base.specFields.get(f) ?? '(absent)'} → ${next.specFields.get(f) ?? '(absent)'}`);
+  const changed = [...fields].filter((f) => base.specFields.get(f) !== next.specFields.get(f));
+  const shown = (value: string | undefined): string => abbreviated(value ?? '(absent)', SHOWN_SPEC);
+  const parts = changed.slice(0, SHOWN_FIELDS).map((f) => `${abbreviated(f, SHOWN_SPEC)} ${shown(base.specFields.get(f))} → ${shown(next.specFields.get(f))}`);
+  return changed.length > SHOWN_FIELDS ? [...parts, `${changed.length - SHOWN_FIELDS} more spec fields`] : parts;
 }
 
 /** The convention a sentence gives in percent: thop, the CLI's default, when it moved, else the first that did. */

@@ -4,6 +4,7 @@ import { conventionByKey } from '../../analyzers/conventions';
 import type { Explanation, RuleUse } from '../../analyzers/explain';
 import { jsonCount } from '../format';
 import { profileJson, SCHEMA_VERSION } from '../profile/json';
+import { jsonText } from '../text';
 
 const useJson = ({ count, rule, skipped }: RuleUse) => ({ count: jsonCount(count), ...(skipped ? { skip: rule } : { formula: rule }) });
 
@@ -46,5 +47,5 @@ export function explainJson(explanation: Explanation, toolVersion: string): obje
 }
 
 export function renderExplainJson(explanation: Explanation, toolVersion: string): string {
-  return `${JSON.stringify(explainJson(explanation, toolVersion), null, 2)}\n`;
+  return jsonText(explainJson(explanation, toolVersion));
 }

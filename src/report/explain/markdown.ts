@@ -10,6 +10,7 @@ import { columnHeader } from '../columns';
 import { displayCount, withCommas, type CountStyle } from '../format';
 import { checkLine } from '../profile/summary';
 import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
+import { oneLine } from '../text';
 
 
 function ruleRows(uses: readonly RuleUse[], pass: string, shown: (n: bigint) => string): string[] {
@@ -21,7 +22,7 @@ export function renderExplainMarkdown(explanation: Explanation, style?: CountSty
   const { profile, keys, kinds, differences, leftOut, blindSpots, reference } = explanation;
   const shown = (n: bigint): string => displayCount(n, style);
   const { training, totals } = profile;
-  const lines = [`### ${describeSpec(profile.spec)}: what each convention counts`, ''];
+  const lines = [`### ${oneLine(describeSpec(profile.spec))}: what each convention counts`, ''];
   for (const kind of kinds) {
     lines.push(`#### ${kind.kind}`, '', opsOf(kind), '', row(['Convention', 'Pass', 'Count', 'Rule']), row(['---', '---', '---:', '---']));
     lines.push(...ruleRows(kind.forward, 'forward', shown), ...ruleRows(kind.backward, 'backward', shown), '');

@@ -10,6 +10,7 @@ import { describeSpec } from '../../model/spec';
 import { numbersAfter, textTable } from '../text-table';
 import { trainingView } from '../profile/training-view';
 import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
+import { oneLine } from '../text';
 
 /** A count as --units shows it: exact with commas unless asked. */
 type Shown = (n: bigint) => string;
@@ -34,7 +35,7 @@ function trainingLines({ profile, keys }: Explanation, countWidth: number, shown
   if (training === undefined) return [];
   const sums = trainingView(training).gradientSums;
   const fans = training.fanOuts.map(
-    (fan) => `gradient sum: ${fan.tensor} is read by ${fan.readers.join(' and ')}, so its ${fan.readers.length} gradients are added`,
+    (fan) => oneLine(`gradient sum: ${fan.tensor} is read by ${fan.readers.join(' and ')}, so its ${fan.readers.length} gradients are added`),
   );
   const counts = countEntries(sums ?? {})
     .filter(([key]) => keys.includes(key))
@@ -74,7 +75,7 @@ export function renderExplainTable(explanation: Explanation, width?: number, sty
   const countWidth = widest(shown);
   const backend = profile.measured?.backend;
   return [
-    `${describeSpec(profile.spec)}: what each convention counts`,
+    `${oneLine(describeSpec(profile.spec))}: what each convention counts`,
     '',
     ...kinds.flatMap((kind) => [
       `${kind.kind}: ${opsOf(kind)}`,

@@ -4,10 +4,11 @@ import { BACKWARD, isForwardOnly } from '../../analyzers/backward';
 import { conventionByKey, type ConventionKey } from '../../analyzers/conventions';
 import { formatShape } from '../../analyzers/ops';
 import { withCommas } from '../format';
+import { oneLine } from '../text';
 
 /** The ops of one kind: `fc1 1x512 -> 1x64, fc2 1x64 -> 1x512`. */
 export function opsOf(kind: KindExplanation): string {
-  return kind.ops.map((op) => `${op.name} ${op.inputShapes.map(formatShape).join(' & ')} -> ${formatShape(op.outputShape)}`).join(', ');
+  return kind.ops.map((op) => `${oneLine(op.name)} ${op.inputShapes.map(formatShape).join(' & ')} -> ${formatShape(op.outputShape)}`).join(', ');
 }
 
 /** The rule as written in the convention table, or why the kind is left out. */

@@ -7,11 +7,14 @@ import { BACKWARD_KEYS, sumCounts } from '../../analyzers/backward';
 import { CONVENTION_KEYS, type ConventionKey } from '../../analyzers/conventions';
 import type { Counts } from '../../analyzers/count';
 import { formatShape } from '../../analyzers/ops';
+import { oneLine } from '../text';
 import { cutRows, layerRows } from './rows';
 import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
 
+/** One CSV field, on one line whatever the name holds (a log prints CSV line by line). */
 export function field(value: string): string {
-  return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  const text = oneLine(value);
+  return /[",]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 const values = (counts: Counts | undefined, keys: readonly ConventionKey[]): string[] => keys.map((k) => (counts === undefined ? '' : String(counts[k] ?? 0n)));

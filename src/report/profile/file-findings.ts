@@ -6,6 +6,7 @@ import type { FileFindings, Profile } from '../../analyzers/profile';
 import { columnHeader } from '../columns';
 import { displayCount, type CountStyle } from '../format';
 import { share } from './rows';
+import { oneLine } from '../text';
 
 const SE_HEAD = ['SE block', 'C', 'Hidden', 'r', 'Gate', 'Params'];
 
@@ -16,7 +17,7 @@ export function findingLines(file: FileFindings): string[] {
     lines.push(`Not counted: ${u.opType} x${u.nodes.length} (${u.nodes.slice(0, 3).join(', ')}${u.nodes.length > 3 ? ', ...' : ''}): seprof has no op kind for it; counted as 0 (--strict refuses)`);
   }
   if (file.seBlocks.length === 0) lines.push('SE blocks found: none');
-  return lines;
+  return lines.map(oneLine); // notes quote the model's node names
 }
 
 function sum(totals: readonly Totals[], pick: (t: Totals) => bigint): bigint {

@@ -10,6 +10,7 @@ import { jsonCount } from '../format';
 import type { RenderOptions } from '../render-options';
 import { topLayers, treeRows } from './rows';
 import { trainingView, type TrainingView } from './training-view';
+import { jsonText } from '../text';
 
 export const SCHEMA_VERSION = 1;
 
@@ -119,5 +120,5 @@ export function profileJson(profile: Profile, { toolVersion, depth, top, columns
 }
 
 export function renderJson(profile: Profile, options: RenderOptions): string {
-  return `${JSON.stringify(profileJson(profile, options), null, 2)}\n`;
+  return jsonText(profileJson(profile, options));
 }

@@ -6,7 +6,8 @@ import { findingLines, seRows } from './file-findings';
 import { overheadCells, overheadHead, overheadRows, overheadTitle } from './overhead';
 import { summaryLines } from './summary';
 import { layerTable, topTable } from './table';
-import { alignRow, markdownCode, row } from '../markdown-syntax';
+import { alignRow, markdownCode, markdownText, row } from '../markdown-syntax';
+import { oneLine } from '../text';
 
 const code = (name: string): string => markdownCode(name.trim());
 const indent = (name: string): string => `${'&nbsp;'.repeat(name.length - name.trimStart().length)}${code(name)}`;
@@ -15,7 +16,7 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
   const { columns, top } = options;
   const { head, rows, total } = layerTable(profile, options);
   const lines = [
-    `### ${describeSpec(profile.spec)}`,
+    `### ${oneLine(describeSpec(profile.spec))}`,
     '',
     row(head),
     alignRow(3, head.length - 3),
@@ -34,7 +35,7 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
     lines.push(...findingLines(profile.file).map((line) => `- ${line}`), '');
     if (profile.file.seBlocks.length > 0) {
       const se = seRows(profile, columns, options.counts);
-      lines.push('#### SE blocks found', '', row(se.head), alignRow(5, se.head.length - 5), ...se.rows.map(row), '');
+      lines.push('#### SE blocks found', '', row(se.head), alignRow(5, se.head.length - 5), ...se.rows.map(([where = '', ...rest]) => row([markdownText(where), ...rest])), '');
     }
   }
   if (profile.overhead !== undefined) {

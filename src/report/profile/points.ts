@@ -11,6 +11,7 @@ import { jsonTotals, SCHEMA_VERSION } from './json';
 import { alignRow, row } from '../markdown-syntax';
 import type { RenderOptions } from '../render-options';
 import { numbersAfter, textTable } from '../text-table';
+import { jsonText } from '../text';
 
 interface Point {
   label: string;
@@ -75,21 +76,17 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
       return `${lines.map((l) => l.join(',')).join('\n')}\n`;
     }
     case 'json':
-      return `${JSON.stringify(
-        {
-          schemaVersion: SCHEMA_VERSION,
-          tool: { name: 'seprof', version: toolVersion },
-          points: points.map((p) => ({
-            spec: p.profile.spec,
-            hidden: p.hidden,
-            totals: jsonTotals(p.profile.totals),
-            check: p.profile.check,
-            backend: p.profile.measured?.backend ?? null,
-          })),
-          totals: jsonTotals(total),
-        },
-        null,
-        2,
-      )}\n`;
+      return jsonText({
+        schemaVersion: SCHEMA_VERSION,
+        tool: { name: 'seprof', version: toolVersion },
+        points: points.map((p) => ({
+          spec: p.profile.spec,
+          hidden: p.hidden,
+          totals: jsonTotals(p.profile.totals),
+          check: p.profile.check,
+          backend: p.profile.measured?.backend ?? null,
+        })),
+        totals: jsonTotals(total),
+      });
   }
 }

@@ -14,6 +14,7 @@ import { summaryLines } from './summary';
 import { findingLines, seRows } from './file-findings';
 import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
 import { numbersAfter, textTable } from '../text-table';
+import { oneLine } from '../text';
 
 
 function labelled(lines: readonly (readonly [string, string])[]): string[] {
@@ -134,10 +135,10 @@ export function renderTable(profile: Profile, options: RenderOptions): string {
   const { columns, top, width } = options;
   const { head, rows, total } = layerTable(profile, options);
   const parts = [
-    describeSpec(profile.spec),
+    oneLine(describeSpec(profile.spec)),
     textTable(head, [...rows, total], { rightAligned: numbersAfter(3), footer: 1, width }),
     ...labelled(summaryLines(profile, columns)),
-    ...profile.check.mismatches.map((m) => `  ${m.layer}: ${m.quantity} analytic ${m.analytic}, measured ${m.measured}`),
+    ...profile.check.mismatches.map((m) => `  ${oneLine(m.layer)}: ${m.quantity} analytic ${m.analytic}, measured ${m.measured}`),
   ];
   if (top !== undefined) {
     const t = topTable(profile, columns, top, options.counts);

@@ -5,6 +5,7 @@ import { UsageError } from '../../errors';
 import { parseJson } from '../../fs/json';
 import { upgradeSpecJson } from '../../model/spec';
 import { profileJson, type JsonCount, type ProfileJson } from '../profile/json';
+import { jsonText } from '../text';
 
 export const REPORT_SCHEMA = 'seprof-report';
 export const REPORT_SCHEMA_VERSION = 1;
@@ -73,7 +74,7 @@ export function skippedCases(results: readonly CaseResult[]): CaseResult[] {
 }
 
 export function renderReportJson(doc: ReportJson): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return jsonText(doc);
 }
 
 // ---- reading, for compare: trust nothing, and say exactly what is wrong ----
@@ -108,10 +109,16 @@ export const MAX_NAME_LENGTH = 200;
 /** More digits than any count of any shape seprof accepts; a longer one is not a count. */
 export const MAX_COUNT_DIGITS = 100;
 
+/** Far more than any spec seprof writes (a file's spec with thousands of --add-se targets is some 100 KB). */
+export const MAX_SPEC_CHARS = 1024 * 1024;
+
+/** The digits of a decimal count, without its sign. */
+const digitsOf = (value: string): number => value.length - (value.startsWith('-') ? 1 : 0);
+
 /** The inverse of jsonCount: a safe-integer number or a decimal string, to an exact bigint. */
 function parseJsonCount(value: unknown): bigint | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : undefined;
-  if (typeof value === 'string' && value.length <= MAX_COUNT_DIGITS + 1 && /^-?\d+$/.test(value)) return BigInt(value);
+  if (typeof value === 'string' && /^-?\d+$/.test(value) && digitsOf(value) <= MAX_COUNT_DIGITS) return BigInt(value);
   return undefined;
 }
 
@@ -150,8 +157,9 @@ function readCase(entry: unknown, index: number): ReadCase {
   const quantities = new Map<string, bigint>();
   const exact = (quantity: string, value: unknown): void => {
     const n = parseJsonCount(value);
-    if (typeof value === 'string' && value.length > MAX_COUNT_DIGITS + 1) bad(`${quantity} has ${value.length} characters: a count has at most ${MAX_COUNT_DIGITS} digits`);
+    if (typeof value === 'string' && digitsOf(value) > MAX_COUNT_DIGITS) bad(`${quantity} has ${value.length} characters: a count has at most ${MAX_COUNT_DIGITS} digits`);
     if (n === undefined) bad(`${quantity} is not an exact integer: ${(JSON.stringify(value) ?? 'missing').slice(0, 40)}`);
+    else if (n < 0n) bad(`${quantity} is ${n}: a count is never negative`);
     else quantities.set(quantity, n);
   };
   exact('params', entry['params']);
@@ -161,9 +169,11 @@ function readCase(entry: unknown, index: number): ReadCase {
   if (latency !== null && !(isObject(latency) && typeof latency['medianMs'] === 'number')) return bad('has a malformed latency');
   if (seBlocks !== undefined && !(typeof seBlocks === 'number' && Number.isSafeInteger(seBlocks) && seBlocks >= 0)) return bad('has a malformed seBlocks');
   const upgraded = upgradeSpecJson(spec);
+  const specText = canonical(upgraded);
+  if (specText.length > MAX_SPEC_CHARS) bad(`has a spec of ${specText.length.toLocaleString('en-US')} characters, at most ${MAX_SPEC_CHARS.toLocaleString('en-US')}: not one seprof wrote`);
   return {
     name,
-    spec: canonical(upgraded),
+    spec: specText,
     specFields: flatten(upgraded),
     quantities,
     check: check['status'],

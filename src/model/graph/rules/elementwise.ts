@@ -1,6 +1,6 @@
 // Elementwise ops: unary ones keep the shape, binary ones broadcast; integer and float
 // values are folded, since exporters compute shapes with Add, Mul, Div, Equal and Where.
-import { broadcast, count, fail, type TensorInfo } from '../tensor-info';
+import { axisOf, broadcast, count, fail, wholeNumber, type TensorInfo } from '../tensor-info';
 import { DTYPE, type Values } from '../types';
 import { need, type RuleInput, type ShapeRule } from './rule';
 
@@ -8,6 +8,32 @@ const FOLD_LIMIT = 4096n;
 
 export const sameShape: ShapeRule = (x) => {
   const a = need(x, 0);
+  return [{ shape: a.shape, dtype: a.dtype }];
+};
+
+/** Softmax, LogSoftmax, LayerNormalization: the shape kept; an `axis` given must be one of the input's; LayerNormalization's weights fit. */
+export const sameShapeOnAxis: ShapeRule = (x) => {
+  const a = need(x, 0);
+  const given = x.node.attrs.get('axis');
+  const axis = given === undefined ? undefined : axisOf(given.kind === 'int' ? given.value : fail('axis is not an integer'), a.shape.length);
+  if (x.node.opType === 'LayerNormalization') {
+    // Scale and bias are the normalized shape, as nn.LayerNorm exports them.
+    const normalized = a.shape.slice(axis ?? -1);
+    x.inputs.slice(1).forEach((p, i) => {
+      if (p !== undefined && (p.shape.length !== normalized.length || p.shape.some((d, k) => d !== normalized[k]))) fail(`input ${i + 1} [${p.shape.join(', ')}] is not the normalized shape [${normalized.join(', ')}]`);
+    });
+  }
+  return [{ shape: a.shape, dtype: a.dtype }];
+};
+
+/** BatchNormalization and InstanceNormalization: every parameter one value per channel (axis 1). */
+export const perChannel: ShapeRule = (x) => {
+  const a = need(x, 0);
+  const channels = a.shape[1] ?? fail(`input [${a.shape.join(', ')}] has no channel axis`);
+  if (x.node.opType === 'BatchNormalization') [1, 2, 3, 4].forEach((i) => need(x, i));
+  x.inputs.slice(1).forEach((p, i) => {
+    if (p !== undefined && (p.shape.length !== 1 || p.shape[0] !== channels)) fail(`input ${i + 1} [${p.shape.join(', ')}] is not one value per channel (${channels})`);
+  });
   return [{ shape: a.shape, dtype: a.dtype }];
 };
 
@@ -59,6 +85,9 @@ const FLOAT_OPS: Record<string, FloatFn> = {
 };
 
 const COMPARISONS = new Set(['Equal', 'Less', 'Greater', 'Not', 'And', 'Or']);
+/** Max and Min take any number of inputs: folded pairwise. */
+const VARIADIC = new Set(['Max', 'Min']);
+const foldAll = <T>(fn: (...v: T[]) => T, op: string) => (...v: T[]): T => (VARIADIC.has(op) ? v.reduce((a, b) => fn(a, b)) : fn(...v));
 
 /** Elementwise with broadcasting, folding values when every input is a small constant. */
 export const broadcasting: ShapeRule = (x: RuleInput) => {
@@ -70,8 +99,9 @@ export const broadcasting: ShapeRule = (x: RuleInput) => {
   if (n > FOLD_LIMIT || !ins.every((t) => t.values !== undefined)) return [out];
   const read = (t: TensorInfo, i: number): bigint | number => (t.values as Values).data[broadcastIndex(i, shape, t.shape)] as bigint | number;
   const allInt = x.node.opType === 'Where' ? ins.slice(1).every((t) => t.values?.kind === 'int') : ins.every((t) => t.values?.kind === 'int');
-  const intFn = INT_OPS[x.node.opType];
-  const floatFn = FLOAT_OPS[x.node.opType];
+  const [intOp, floatOp] = [INT_OPS[x.node.opType], FLOAT_OPS[x.node.opType]];
+  const intFn = intOp && foldAll(intOp, x.node.opType);
+  const floatFn = floatOp && foldAll(floatOp, x.node.opType);
   if (allInt && intFn !== undefined) {
     const data = Array.from({ length: Number(n) }, (_, i) => intFn(...ins.map((t) => BigInt(read(t, i)))));
     return [{ ...out, values: { kind: 'int', data } }];
@@ -86,14 +116,14 @@ export const broadcasting: ShapeRule = (x: RuleInput) => {
 /** Cast keeps values, converting between integer and float as ONNX does (float to int truncates). */
 export const cast: ShapeRule = (x) => {
   const a = need(x, 0);
-  const to = x.node.attrs.get('to');
-  const dtype = to?.kind === 'int' ? Number(to.value) : a.dtype;
+  const to = x.node.attrs.get('to') ?? fail("has no 'to' attribute");
+  const dtype = to.kind === 'int' ? Number(to.value) : a.dtype;
   const toInt = [DTYPE.int64, DTYPE.int32, DTYPE.int8, DTYPE.uint8, DTYPE.bool].includes(dtype as 7);
   const out: TensorInfo = { shape: a.shape, dtype };
   if (a.values === undefined) return [out];
   const values: Values =
     toInt
-      ? { kind: 'int', data: a.values.kind === 'int' ? a.values.data : a.values.data.map((v) => BigInt(Math.trunc(v))) }
+      ? { kind: 'int', data: a.values.kind === 'int' ? a.values.data : a.values.data.map((v) => wholeNumber(Number.isFinite(v) ? Math.trunc(v) : v, 'a value cast to an integer')) }
       : { kind: 'float', data: a.values.kind === 'float' ? a.values.data : a.values.data.map(Number) };
   return [{ ...out, values }];
 };

@@ -1,5 +1,5 @@
 // The shape rule of every ONNX op seprof reads, keyed by op type (default domain).
-import { broadcasting, cast, sameShape } from './elementwise';
+import { broadcasting, cast, perChannel, sameShape, sameShapeOnAxis } from './elementwise';
 import type { ShapeRule } from './rule';
 import { conv, convTranspose, globalPool, pad, pool, resize } from './spatial';
 import * as t from './tensor';
@@ -7,15 +7,16 @@ import * as t from './tensor';
 export type { RuleInput, ShapeRule } from './rule';
 
 const UNARY = [
-  'Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Selu', 'Celu', 'Gelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Softmax', 'LogSoftmax',
-  'Clip', 'Mish', 'Softplus', 'Softsign', 'Erf', 'Exp', 'Log', 'Abs', 'Reciprocal', 'Not', 'BatchNormalization',
-  'InstanceNormalization', 'LayerNormalization', 'GroupNormalization', 'LRN',
+  'Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Selu', 'Celu', 'Gelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh',
+  'Clip', 'Mish', 'Softplus', 'Softsign', 'Erf', 'Exp', 'Log', 'Abs', 'Reciprocal', 'Not', 'GroupNormalization', 'LRN',
 ] as const;
 const BINARY = ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Mean', 'Equal', 'Less', 'Greater', 'And', 'Or', 'Where', 'Floor', 'Ceil', 'Sqrt', 'Neg'] as const;
 
 export const SHAPE_RULES: ReadonlyMap<string, ShapeRule> = new Map<string, ShapeRule>([
   ...UNARY.map((op) => [op, sameShape] as const),
   ...BINARY.map((op) => [op, broadcasting] as const),
+  ...['Softmax', 'LogSoftmax', 'LayerNormalization'].map((op) => [op, sameShapeOnAxis] as const),
+  ...['BatchNormalization', 'InstanceNormalization'].map((op) => [op, perChannel] as const),
   ['Cast', cast],
   ['Conv', conv],
   ['ConvTranspose', convTranspose],

@@ -1,6 +1,6 @@
 // A shape rule: one ONNX op's output shapes (and values, for constants it can fold) from
 // its inputs' shapes and values.
-import { fail, type TensorInfo } from '../tensor-info';
+import { fail, wholeNumber, type TensorInfo } from '../tensor-info';
 import type { GraphNode } from '../types';
 
 export interface RuleInput {
@@ -23,5 +23,5 @@ export function need(x: RuleInput, i: number): TensorInfo {
 export function constantInts(x: RuleInput, i: number, what: string): readonly bigint[] {
   const info = need(x, i);
   if (info.values === undefined) fail(`its ${what} (input ${i}) is computed from data, not from shapes: seprof needs it constant`);
-  return info.values.kind === 'int' ? info.values.data : info.values.data.map((v) => BigInt(Math.trunc(v)));
+  return info.values.kind === 'int' ? info.values.data : info.values.data.map((v) => wholeNumber(Number.isFinite(v) ? Math.trunc(v) : v, `its ${what} (input ${i})`));
 }

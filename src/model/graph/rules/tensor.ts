@@ -1,6 +1,6 @@
 // Ops that move, select or reshape data, and the shape-computing ops exporters emit
 // (Shape, Gather, Unsqueeze, Concat, Slice, ...), folded to constants.
-import { axisOf, broadcast, count, fail, safeDim, type TensorInfo } from '../tensor-info';
+import { axisOf, broadcast, count, distinctAxes, fail, safeDim, type TensorInfo } from '../tensor-info';
 import { attrInt, attrInts, DTYPE, type Values } from '../types';
 import { constantInts, need, type RuleInput, type ShapeRule } from './rule';
 
@@ -96,7 +96,7 @@ export const unsqueeze: ShapeRule = (x) => {
   const a = need(x, 0);
   const axes = axesOf(x, 1) ?? fail('needs axes');
   const rank = a.shape.length + axes.length;
-  const at = new Set(axes.map((v) => axisOf(v, rank)));
+  const at = new Set(distinctAxes(axes, rank));
   const rest = [...a.shape];
   return [reshaped(a, Array.from({ length: rank }, (_, i) => (at.has(i) ? 1 : (rest.shift() as number))))];
 };
@@ -104,21 +104,26 @@ export const unsqueeze: ShapeRule = (x) => {
 export const squeeze: ShapeRule = (x) => {
   const a = need(x, 0);
   const axes = axesOf(x, 1);
-  const drop = new Set(axes === undefined ? a.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : axes.map((v) => axisOf(v, a.shape.length)));
+  const drop = new Set(axes === undefined ? a.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : distinctAxes(axes, a.shape.length));
   for (const axis of drop) if (a.shape[axis] !== 1) fail(`cannot squeeze axis ${axis} of size ${a.shape[axis]}`);
   return [reshaped(a, a.shape.filter((_, i) => !drop.has(i)))];
 };
 
 export const concat: ShapeRule = (x) => {
-  const ins = x.inputs.map((_, i) => need(x, i)).filter((t) => !(t.shape.length === 1 && t.shape[0] === 0 && x.inputs.length > 1));
+  const all = x.inputs.map((_, i) => need(x, i));
+  // An empty vector joins shape vectors (exporters build shapes so); it is no operand of a concat of activations.
+  const ins = all.filter((t) => !(t.shape.length === 1 && t.shape[0] === 0 && x.inputs.length > 1));
   const first = ins[0] ?? fail('has no inputs');
+  if (ins.length < all.length && first.shape.length !== 1) fail(`an empty vector is joined to tensors of rank ${first.shape.length}`);
+  // ONNX's Concat has no default axis.
+  if (!x.node.attrs.has('axis')) fail('has no axis attribute');
   const axis = axisOf(attrInt(x.node, 'axis', 0n), first.shape.length);
   for (const t of ins) {
     if (t.shape.length !== first.shape.length || t.shape.some((d, i) => i !== axis && d !== first.shape[i])) {
       fail(`inputs [${first.shape.join(', ')}] and [${t.shape.join(', ')}] differ off axis ${axis}`);
     }
   }
-  const shape = first.shape.map((d, i) => (i === axis ? ins.reduce((s, t) => s + (t.shape[axis] as number), 0) : d));
+  const shape = first.shape.map((d, i) => (i === axis ? safeDim(ins.reduce((s, t) => s + BigInt(t.shape[axis] as number), 0n), 'concatenated size') : d));
   const out: TensorInfo = { shape, dtype: first.dtype };
   // Shape vectors are concatenated along their only axis; that is the case worth folding.
   if (shape.length !== 1 || !ins.every((t) => t.values !== undefined)) return [out];
@@ -230,7 +235,7 @@ export const split: ShapeRule = (x) => {
   const given = x.inputs[1] !== undefined ? constantInts(x, 1, 'split') : attrInts(x.node, 'split');
   // Without sizes: equal parts, the last one smaller when they do not divide (opset 18).
   const sizes = given?.map(Number) ?? Array.from({ length: parts }, (_, i) => Math.min(Math.ceil(dim / parts), Math.max(0, dim - i * Math.ceil(dim / parts))));
-  if (sizes.length !== parts || sizes.reduce((s, n) => s + n, 0) !== dim) fail(`split sizes [${sizes.join(', ')}] do not add up to ${dim}`);
+  if (sizes.length !== parts || sizes.some((n) => n < 0) || sizes.reduce((s, n) => s + n, 0) !== dim) fail(`split sizes [${sizes.join(', ')}] are not ${parts} sizes adding up to ${dim}`);
   return sizes.map((n) => ({ shape: a.shape.map((d, i) => (i === axis ? n : d)), dtype: a.dtype }));
 };
 
@@ -261,18 +266,20 @@ export const gemm: ShapeRule = (x) => {
   const [m, k] = attrInt(x.node, 'transA', 0n) === 1n ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [kb, n] = attrInt(x.node, 'transB', 0n) === 1n ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (k !== kb) fail(`inner dimensions ${k} and ${kb} differ`);
-  return [{ shape: [m as number, n as number], dtype: a.dtype }];
+  const shape = [m as number, n as number];
+  const bias = x.inputs[2];
+  // ONNX lets C broadcast; a Linear's bias (what seprof counts Gemm as) is one value per output.
+  if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== n)) fail(`bias [${bias.shape.join(', ')}] is not one value per output (${n})`);
+  return [{ shape, dtype: a.dtype }];
 };
 
 export const matmul: ShapeRule = (x) => {
   const a = need(x, 0);
   const b = need(x, 1);
-  if (a.shape.length === 0 || b.shape.length === 0) fail('needs inputs of rank 1 or more');
-  const left = a.shape.length === 1 ? [1, a.shape[0] as number] : a.shape;
-  const right = b.shape.length === 1 ? [b.shape[0] as number, 1] : b.shape;
-  if (left.at(-1) !== right.at(-2)) fail(`inner dimensions ${left.at(-1)} and ${right.at(-2)} differ`);
-  const batch = broadcast([left.slice(0, -2), right.slice(0, -2)]);
-  const shape = [...batch, ...(a.shape.length === 1 ? [] : [left.at(-2) as number]), ...(b.shape.length === 1 ? [] : [right.at(-1) as number])];
+  // ONNX allows a vector operand; seprof counts a MatMul as a Linear or a batched product of matrices.
+  if (a.shape.length < 2 || b.shape.length < 2) fail(`an operand of rank ${Math.min(a.shape.length, b.shape.length)} ([${a.shape.join(', ')}] by [${b.shape.join(', ')}]): seprof reads MatMul of matrices (rank 2 or more)`);
+  if (a.shape.at(-1) !== b.shape.at(-2)) fail(`inner dimensions ${a.shape.at(-1)} and ${b.shape.at(-2)} differ`);
+  const shape = [...broadcast([a.shape.slice(0, -2), b.shape.slice(0, -2)]), a.shape.at(-2) as number, b.shape.at(-1) as number];
   return [{ shape, dtype: a.dtype }];
 };
 
@@ -281,9 +288,10 @@ export const reduce: ShapeRule = (x) => {
   const a = need(x, 0);
   const rank = a.shape.length;
   const axesValues = axesOf(x, 1);
+  if (axesValues?.length === 0 && attrInts(x.node, 'axes') !== undefined) fail('axes [] is empty: give the axes, or leave the attribute out to reduce over all');
   const noop = attrInt(x.node, 'noop_with_empty_axes', 0n) === 1n;
   if ((axesValues === undefined || axesValues.length === 0) && noop) return [a];
-  const axes = new Set((axesValues === undefined || axesValues.length === 0 ? a.shape.map((_, i) => BigInt(i)) : axesValues).map((v) => axisOf(v, rank)));
+  const axes = new Set(distinctAxes(axesValues === undefined || axesValues.length === 0 ? a.shape.map((_, i) => BigInt(i)) : axesValues, rank));
   const keep = attrInt(x.node, 'keepdims', 1n) === 1n;
   const shape = a.shape.flatMap((d, i) => (axes.has(i) ? (keep ? [1] : []) : [d]));
   return [{ shape, dtype: a.dtype }];
