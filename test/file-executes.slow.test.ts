@@ -207,7 +207,7 @@ describe('Reduce ops as PyTorch functions (YOLOv9\'s CBFuse: torch.sum(torch.sta
     ]);
     // 72 values summed into 36; 36 into 12; 12 into 3.
     expect(reduces.map((l) => l.counts['flops'])).toEqual([36n, 24n, 9n]);
-    for (const l of reduces) for (const peer of ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'senet']) expect(l.counts[peer]).toBe(0n);
+    for (const l of reduces) for (const peer of ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'senet'] as const) expect(l.counts[peer]).toBe(0n);
   });
 });
 

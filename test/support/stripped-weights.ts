@@ -15,7 +15,7 @@ export function externalExtents(model: string): Map<string, number> {
     const location = entry('location');
     if (t.dataLocation !== 1 || location === undefined) continue;
     // float32 weights: without a length, the tensor's own size.
-    const length = entry('length') ?? String(t.dims.reduce((n, d) => n * Number(d), 4));
+    const length = entry('length') ?? String(t.dims.reduce((n: number, d) => n * Number(d), 4));
     const end = Number(entry('offset') ?? '0') + Number(length);
     extents.set(location, Math.max(extents.get(location) ?? 0, end));
   }
