@@ -1,7 +1,6 @@
 // torch.cat: ONNX Concat; the tfjs kernel Concat. The learned tokens expanded into it (ViT's class
 // token: one module, model/graph/fusions) are its params, and inputs as expanded: broadcast to the
 // batch (Tile) when it is more than 1.
-import type * as tfc from '@tensorflow/tfjs-core';
 import { attrInt } from '../graph/types';
 import { count } from '../graph/tensor-info';
 import { allInputs, draft, shapeAt, storedAxis } from './kernel-reading';
@@ -31,11 +30,8 @@ export const concat: OpKindDefinition = {
     };
     const inputs = m.main.inputs.map((t, i) => expand(t) ?? input(m.main, i));
     const rank = inputs[0]?.rank ?? 4;
-    const axis = storedAxis(Number(attrInt(m.main, 'axis', 1n) + (attrInt(m.main, 'axis', 1n) < 0n ? BigInt(rank) : 0n)), rank);
-    // One input (DenseNet's first dense layer reads torch.cat of a list of one): tf.concat would
-    // hand back a clone, no Concat kernel, where PyTorch ran aten::cat.
-    if (inputs.length === 1) return tf.engine().runKernel('Concat', inputs as unknown as tfc.NamedTensorMap, { axis }) as Tensor;
-    return tf.concat(inputs, axis);
+    const axis = attrInt(m.main, 'axis', 1n);
+    return tf.concat(inputs, storedAxis(Number(axis + (axis < 0n ? BigInt(rank) : 0n)), rank));
   },
   kernels: { names: ['Concat', 'ConcatV2'], read: (kernel) => draft('concat', allInputs(kernel), shapeAt(kernel.outputShapes, 0, kernel.name)) },
   // The concat, and a Tile for each token broadcast to a batch of more than one.
