@@ -40,7 +40,9 @@ export const reduceMean: OpKindDefinition = {
       if (layer.mean !== 'reduce_mean') return undefined;
       const [x, y] = [shapeAt(kernel.inputShapes, 0, kernel.name), shapeAt(kernel.outputShapes, 0, kernel.name)];
       if (layer.reduce?.stored === false) return { kind: 'reduce_mean', inputShapes: [x], outputShape: y, attrs: {} };
-      return draft('reduce_mean', [x], y, layer.poolSize === undefined ? {} : { kernel: layer.poolSize });
+      // A built-in network's mean (no reduce facts) is SE's squeeze over the stored H and W.
+      const window = layer.poolSize ?? (layer.reduce === undefined ? ([x[1] ?? 1, x[2] ?? 1] as const) : undefined);
+      return draft('reduce_mean', [x], y, window === undefined ? {} : { kernel: window });
     },
   },
   kernelCount: (index, m) => 1 + reducePlan(index, m.main).moves,
