@@ -27,6 +27,8 @@ export type { Check, CheckStatus, Mismatch } from './analyzers/check';
 export type { Counts, LayerCounts, Totals } from './analyzers/count';
 export type { Difference, KindExplanation, RuleUse } from './analyzers/explain';
 export type { Latency } from './analyzers/measured/timing';
+export type { Interval } from './analyzers/measured/interval';
+export type { SeBlockTime, SeLatency, SeTimeShare } from './analyzers/se-time';
 export type { Op, OpAttrs, OpKind, Shape } from './analyzers/ops';
 export type { Overhead, Sizes } from './analyzers/profile';
 export type { Training } from './analyzers/backward/training';
@@ -67,6 +69,8 @@ export interface CompareOptions {
   failOn?: FailOn;
   /** Fail a case whose median latency grew by more than this fraction. */
   latencyTolerance?: number | string;
+  /** Fail a case whose SE latency interval lies above the base's by more than this fraction of the model's time. */
+  seLatencyTolerance?: number | string;
 }
 
 /** A report document (report.json, `sweep --json`) as an object or as its text. */
@@ -96,11 +100,12 @@ function toleranceTexts(tolerance: CompareOptions['tolerance']): string[] {
 
 /** What moved between two reports, case by case, exactly as `seprof compare` decides it. */
 export function compare(base: ReportJson | string, head: ReportJson | string, given?: CompareOptions): Comparison {
-  const { tolerance, failOn, latencyTolerance } = optionsObject(given, 'compare(base, head, options)', false);
+  const { tolerance, failOn, latencyTolerance, seLatencyTolerance } = optionsObject(given, 'compare(base, head, options)', false);
   const thresholds = {
     ...parseTolerances('tolerance', toleranceTexts(tolerance)),
     failOn: failOn === undefined ? undefined : parseFailOn('failOn', String(failOn)),
     latencyTolerance: latencyTolerance === undefined ? undefined : parseTolerance('latencyTolerance', String(latencyTolerance)),
+    seLatencyTolerance: seLatencyTolerance === undefined ? undefined : parseTolerance('seLatencyTolerance', String(seLatencyTolerance)),
   };
   return compareReports(readDocument(base, 'base'), readDocument(head, 'head'), thresholds);
 }

@@ -80,7 +80,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['errors.ts', 'parse.ts', 'version.ts', 'fs/', 'sweep/'],
   ['model/', 'analyzers/ops.ts'],
   ['analyzers/analytic/', 'modules/', 'analyzers/measured/'],
-  ['analyzers/conventions/', 'analyzers/backward/', 'analyzers/count.ts', 'analyzers/check.ts', 'analyzers/explain.ts', 'analyzers/profile.ts', 'paper.ts'],
+  ['analyzers/conventions/', 'analyzers/backward/', 'analyzers/count.ts', 'analyzers/check.ts', 'analyzers/explain.ts', 'analyzers/profile.ts', 'analyzers/se-time.ts', 'analyzers/yolo-summary.ts', 'paper.ts'],
   ['report/'],
   ['cli/', 'api/', 'index.ts'],
 ];

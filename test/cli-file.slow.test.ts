@@ -277,7 +277,7 @@ describe('seprof --file, measured in tfjs', () => {
   }
 
   it('measures the backward pass too (--training): every module\'s gradient and the gradient sums agree', () => {
-    const run = seprof([join(FIXTURES, 'mbv3_block.onnx'), '--training']);
+    const run = seprof([join(FIXTURES, 'mbv3_block.onnx'), '--training', '--quiet']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(12 layers: output shapes, params, buffers, 7 conventions; backward: macs, flops and gradient sums\)/);

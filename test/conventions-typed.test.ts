@@ -60,12 +60,13 @@ describe('conventions', () => {
   it('thop and ptflops: no rule for sigmoid, hardswish or hardsigmoid (thop: nor SiLU, GELU), functional ops out of reach of their hooks', () => {
     const outOfReach = {
       sigmoid: 'unsupported', hardswish: 'unsupported', hardsigmoid: 'unsupported', scale: 'unsupported', add: 'unsupported', concat: 'unsupported', reduce_mean: 'unsupported',
-      mul: 'unsupported', sub: 'unsupported', div: 'unsupported', pow: 'unsupported', tanh: 'unsupported', pad: 'unsupported', erf: 'unsupported', exp: 'unsupported',
+      mul: 'unsupported', sub: 'unsupported', div: 'unsupported', pow: 'unsupported', tanh: 'unsupported', pad: 'unsupported', erf: 'unsupported', exp: 'unsupported', einsum: 'unsupported',
       reduce_sum: 'unsupported', reduce_max: 'unsupported', reduce_min: 'unsupported', softplus: 'unsupported', mish: 'unsupported',
     };
     // thop has nn.Softmax's and nn.LayerNorm's rules; ptflops counts softmax through the patched
     // F.softmax, GELU through its module hook and F.gelu, LayerNorm through its module hook, and
-    // a matmul of two activations through the patched torch.matmul (thop patches no function).
+    // a matmul of two activations through the patched torch.matmul (thop patches no function);
+    // torch.einsum is patched by neither.
     expect(skips(conventionByKey('thop'))).toEqual({ ...outOfReach, silu: 'unsupported', gelu: 'unsupported', matmul: 'unsupported' });
     expect(skips(conventionByKey('ptflops'))).toEqual(outOfReach);
   });

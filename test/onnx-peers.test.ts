@@ -43,7 +43,7 @@ function mobilenetV3SmallSe(): ExpectedSe[] {
   ];
   return rows.flatMap(([input, expanded, se], i) =>
     se
-      ? [{ where: `features.${i + 1}.block.block.${input === expanded ? 1 : 2}`, channels: expanded, hidden: makeDivisible(Math.floor(expanded / 4)), gate: 'hardsigmoid' as const, bias: true }]
+      ? [{ where: `features.${i + 1}.block.${input === expanded ? 1 : 2}`, channels: expanded, hidden: makeDivisible(Math.floor(expanded / 4)), gate: 'hardsigmoid' as const, bias: true }]
       : [],
   );
 }
@@ -57,7 +57,7 @@ function efficientnetB0Se(): ExpectedSe[] {
   return stages.flatMap(([expand, input, output, layers], s) =>
     Array.from({ length: layers }, (_, i) => {
       const cin = i === 0 ? input : output;
-      return { where: `features.${s + 1}.${i}.block.block.${expand === 1 ? 1 : 2}`, channels: cin * expand, hidden: Math.max(1, Math.floor(cin / 4)), gate: 'sigmoid' as const, bias: true };
+      return { where: `features.${s + 1}.${i}.block.${expand === 1 ? 1 : 2}`, channels: cin * expand, hidden: Math.max(1, Math.floor(cin / 4)), gate: 'sigmoid' as const, bias: true };
     }),
   );
 }

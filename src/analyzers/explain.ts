@@ -77,7 +77,9 @@ function explainKind(profile: Profile, kind: OpKind, keys: readonly ConventionKe
   const forward = keys.map((key): RuleUse => {
     const convention = conventionOf(key);
     const count = sum(indices.map((i) => layers[i]?.counts[key] ?? 0n));
-    return { key, count, ...describe(convention.rules[kind]) };
+    const described = describe(convention.rules[kind]);
+    const byFunction = convention.notByModule !== undefined && indices.some((i) => layers[i]?.op.attrs.origin !== undefined);
+    return { key, count, ...described, ...(byFunction && { rule: `${described.rule}; ${convention.notByModule}` }) };
   });
   const backwardKeys = BACKWARD_KEYS.filter((key) => keys.includes(key));
   const backward = training === undefined ? [] : backwardKeys.map((key): RuleUse => {

@@ -56,6 +56,9 @@ export const OP_KINDS = [
   // Model files: a product of two activations (attention's q @ k^T and attn @ v, torch.bmm):
   // inputShapes [..., M, K] and [..., K, N], batch axes broadcast; no weight, so no params.
   'matmul',
+  // Model files: torch.einsum of two operands (window attention): inputShapes the operands, the
+  // equation in attrs; P, the product of its letters' sizes, multiply-accumulates.
+  'einsum',
   // Model files: torch.sum, torch.amax, torch.amin over any axes (YOLOv9's CBFuse sums a stack).
   'reduce_sum',
   'reduce_max',
@@ -102,6 +105,19 @@ export interface OpAttrs {
    * its input's position in `inputShapes` (as expanded) and its own shape, which its params are.
    */
   tokens?: readonly { at: number; shape: Shape }[];
+  /**
+   * Model files: the op was not a module's (model/graph/origins): a function called in a module's
+   * forward (`F.avg_pool2d`), or a tensor method (`x.softmax(1)`). thop sees neither; ptflops only
+   * the functions it patches. Absent: a module made it, as in every built-in network.
+   */
+  origin?: 'function' | 'method';
+  /** einsum: its equation with the output written out (`bhqd,bhkd->bhqk`). */
+  equation?: string;
+  /**
+   * Model files: the model's batch, when the op's dim 0 is not it (Swin's windows folded into dim
+   * 0): ptflops divides its module hooks by the model's batch, not the op's.
+   */
+  batch?: number;
 }
 
 export interface Op {

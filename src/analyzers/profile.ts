@@ -4,10 +4,12 @@ import { fileOps, type Unsupported } from './analytic/file-graph';
 import type { FanOut } from './backward/gradient-sums';
 import type { Training } from './backward/training';
 import { compareBackward, compareLayers, kernelMismatches, skippedCheck, type Check } from './check';
+import { yoloFigure, yoloShare, type YoloFigure } from './yolo-summary';
 import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
 import type { Latency, Timing } from './measured/timing';
+import { pairedCost, type PairPlan } from './measured/paired';
 import type { OnProgress } from './measured/progress';
 import { loadFileModel } from '../model/file-support';
 import { graphFanOuts } from '../model/graph/fan-outs';
@@ -15,6 +17,8 @@ import { livePeakBytes, madeBytes } from '../model/graph/schedule';
 import type { SeBlock } from '../model/graph/se-blocks';
 import { fileRequest, plainTwin, type FileSpec, type Spec } from '../model/spec';
 import { formatBytes } from '../parse';
+import { UsageError } from '../errors';
+import { seOpsByBlock, seTimeShare, type SeLatency } from './se-time';
 
 export interface Sizes {
   /** float32 bytes of the input batch. */
@@ -54,6 +58,17 @@ export interface FileFindings {
   free: number;
   notes: string[];
   seBlocks: SeShare[];
+  /** A YOLO export (its metadata names a stride): the GFLOPs of YOLO's model summary, and what it counts for SE. */
+  yolo?: YoloSummary;
+}
+
+export interface YoloSummary {
+  stride: number;
+  figure: YoloFigure;
+  /** The plain twin's: without its SE blocks, or as given when SE was added (--add-se). */
+  plain?: YoloFigure & { baseline: 'as-given' | 'without-se' };
+  /** Per SE block: FLOPs the summary counts for it, and 2 x its thop MACs at the image, per image. */
+  seBlocks: { where: string; summary: number; atImage: number }[];
 }
 
 export interface Profile {
@@ -76,6 +91,16 @@ export interface Profile {
     /** Median ms per layer, with `timing.perLayer`. */
     layerMs?: Record<string, number>;
   };
+  /** With `seLatency`: the model timed against its SE-free twin, or why it was not. */
+  seLatency?: SeLatency | { skipped: string };
+}
+
+/** How to time the model against its SE-free twin (`--se-latency`). */
+export interface SeLatencyPlan extends PairPlan {
+  /** Layer-by-layer passes for SE's share of the time. */
+  passes: number;
+  /** A model without a twin is refused (one profile); else its SE latency says it was skipped (a sweep's SE-only cases). */
+  requireTwin: boolean;
 }
 
 export interface ProfileOptions {
@@ -88,6 +113,8 @@ export interface ProfileOptions {
   onProgress?: OnProgress | undefined;
   /** Skip the measured run when it would need more bytes than this. */
   maxMemoryBytes?: bigint | undefined;
+  /** Time the model against its SE-free twin (`--se-latency`); absent, nothing of it is timed. */
+  seLatency?: SeLatencyPlan | undefined;
 }
 
 /** What a model file's schedule (model/graph/schedule) says of a pass over it. */
@@ -186,7 +213,20 @@ function findingsOf(spec: FileSpec, layers: readonly LayerCounts[]): FileFinding
     for (const i of hit) inBlock[i]?.push(layer);
   }
   const seBlocks = blocks.map((block, i) => ({ block, totals: totalsOf(inBlock[i] ?? []) }));
-  return { unsupported, free, notes, seBlocks };
+  const stride = loadFileModel(fileRequest(spec)).inferred.graph.stride;
+  return { unsupported, free, notes, seBlocks, ...(stride !== undefined && { yolo: yoloSummary(spec, layers, seBlocks, inBlock, stride) }) };
+}
+
+function yoloSummary(spec: FileSpec, layers: readonly LayerCounts[], seBlocks: readonly SeShare[], inBlock: readonly LayerCounts[][], stride: number): YoloSummary {
+  const { height, width } = spec.input;
+  const plain = seBlocks.length === 0 ? undefined : plainTwin(spec);
+  const baseline = spec.addSe.length > 0 ? 'as-given' : 'without-se';
+  return {
+    stride,
+    figure: yoloFigure(layers, height, width, stride),
+    ...(plain !== undefined && { plain: { ...yoloFigure(analyticOps(plain).map(countLayer), height, width, stride), baseline } }),
+    seBlocks: seBlocks.map((b, i) => ({ where: b.block.where, ...yoloShare(inBlock[i] ?? [], height, width, stride) })),
+  };
 }
 
 /** `about 12.8 MB, above the memory budget of 4 MB`; in bytes when the rounded sizes would read alike. */
@@ -231,6 +271,9 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   const layers = analyticOps(spec).map(countLayer);
   const totals = totalsOf(layers);
   const overhead = overheadOf(spec, totals);
+  if (options.seLatency?.requireTwin === true && overhead === undefined) {
+    throw new UsageError(`--se-latency times a model against its SE-free twin, and ${describeTwinless(spec)} has none`);
+  }
   // The backward pass's modules load only with --training.
   const training = options.training === true ? await import('./backward/training.js') : undefined;
   const backward = training?.analyticBackward(layers, spec.block === 'file' ? fileFanOuts(spec) : undefined);
@@ -278,5 +321,35 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   }
   if (check.mismatches.length > 0) check.status = 'mismatch';
   const { backend, latency, layerMs } = measurement;
-  return { ...base, check, measured: { backend, ...(latency && { latency }), ...(layerMs && { layerMs }) } };
+  const seLatency =
+    options.seLatency === undefined
+      ? undefined
+      : overhead === undefined
+        ? { skipped: 'no SE-free twin' }
+        : await timeAgainstTwin(spec, overhead.plain, base.layers, options, options.seLatency, needed);
+  return { ...base, check, measured: { backend, ...(latency && { latency }), ...(layerMs && { layerMs }) }, ...(seLatency && { seLatency }) };
+}
+
+function describeTwinless(spec: Spec): string {
+  if (spec.block === 'file') return `${spec.file} (no SE blocks found; --add-se makes a variant)`;
+  if (spec.block === 'network') return `--model ${spec.model}`;
+  return spec.block === 'se' ? '--block se (SE alone; --latency times it)' : `--block ${spec.block}`;
+}
+
+/** The model timed against its twin in interleaved rounds, and SE's share of its layer-by-layer time. */
+async function timeAgainstTwin(spec: Spec, twin: Spec, layers: readonly LayerCounts[], options: ProfileOptions, plan: SeLatencyPlan, needed: bigint): Promise<SeLatency | { skipped: string }> {
+  // Both models live at once: about twice one's peak.
+  const pairBytes = 2n * needed;
+  if (options.maxMemoryBytes !== undefined && pairBytes > options.maxMemoryBytes) return { skipped: `the model and its twin together need ${memoryVersusBudget(pairBytes, options.maxMemoryBytes)} (--max-memory)` };
+  const { measureSePair } = await import('./measured/se-latency.js');
+  const { MeasurementSkipped } = await import('./measured/index.js');
+  try {
+    const training = options.training === true;
+    const pair = await measureSePair(spec, twin, { backend: options.backend, plan, passes: plan.passes, training, onProgress: options.onProgress, peakBytes: pairBytes });
+    const blocks = seOpsByBlock(layers.map((l) => l.op.name), new Set(analyticOps(twin).map((l) => l.name)));
+    return { ...pairedCost(pair.samples), backend: pair.backend.name, pass: training ? 'training' : 'forward', layers: seTimeShare(layers, blocks, pair.passes) };
+  } catch (error) {
+    if (error instanceof MeasurementSkipped) return { skipped: error.message };
+    throw error;
+  }
 }

@@ -46,6 +46,8 @@ export interface ModelOptions {
   strict?: boolean;
   /** Model files: insert SE (with `reduction`, `bias`) after these layers or nodes. */
   addSe?: readonly string[];
+  /** Model files: `LAYER=module|function|method`, who made an op where the scope names mislead. */
+  origin?: readonly string[];
 }
 
 /** Whether and how to run the model in tfjs. */
@@ -61,6 +63,10 @@ export interface MeasureOptions {
   runs?: number;
   /** Untimed forward runs before timing; implies `latency`. */
   warmup?: number;
+  /** Time the model against its SE-free twin in interleaved rounds (`seLatency`); off by default. */
+  seLatency?: boolean;
+  /** Interleaved rounds for `seLatency` (at least 6); implies it. */
+  seRounds?: number;
   /** Skip the measured run when it needs more memory: `512M`, `2G` (default a quarter of free memory). */
   maxMemory?: string;
 }
@@ -98,8 +104,9 @@ const SPEC_KEYS: Record<keyof ModelOptions, 'switch' | 'value' | 'list'> = {
   input: 'list',
   strict: 'switch',
   addSe: 'list',
+  origin: 'list',
 };
-const MEASURE_KEYS: readonly (keyof MeasureOptions)[] = ['measure', 'backend', 'training', 'latency', 'runs', 'warmup', 'maxMemory'];
+const MEASURE_KEYS: readonly (keyof MeasureOptions)[] = ['measure', 'backend', 'training', 'latency', 'runs', 'warmup', 'seLatency', 'seRounds', 'maxMemory'];
 
 /** A caller's value in a message: never a throw of its own (a bigint, a circular object). */
 export function shown(value: unknown): string {
@@ -164,6 +171,8 @@ export function runOptions(options: MeasureOptions): RunOptions {
     runs: text('runs', options.runs),
     warmup: text('warmup', options.warmup),
     latency: on('latency', options.latency),
+    seLatency: on('seLatency', options.seLatency),
+    seRounds: text('seRounds', options.seRounds),
     maxMemory: text('maxMemory', options.maxMemory),
     training: on('training', options.training),
   };

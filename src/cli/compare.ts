@@ -13,6 +13,7 @@ interface CompareFlags {
   tolerance?: string[];
   failOn?: string;
   latencyTolerance?: string;
+  seLatencyTolerance?: string;
   format?: string;
   json?: boolean;
   junit?: string;
@@ -30,6 +31,7 @@ function runCompare(basePath: string, newPath: string, flags: CompareFlags, widt
     ...parseTolerances('--tolerance', flags.tolerance ?? []),
     failOn: flags.failOn === undefined ? undefined : parseFailOn('--fail-on', flags.failOn),
     latencyTolerance: flags.latencyTolerance === undefined ? undefined : parseTolerance('--latency-tolerance', flags.latencyTolerance),
+    seLatencyTolerance: flags.seLatencyTolerance === undefined ? undefined : parseTolerance('--se-latency-tolerance', flags.seLatencyTolerance),
   };
   const comparison = compareReports(readReportFile(basePath), readReportFile(newPath), options);
   const stdout = renderComparison(comparison, format, width);
@@ -51,6 +53,7 @@ export function addCompareCommand(program: Command, { finish, width }: CommandCo
     .option('--tolerance <fraction>', 'relative change allowed in counts and params, e.g. 0.01 or 1%, or for one quantity, params=0,thop=0.5%; repeatable (default: exact)', collect)
     .option('--fail-on <way>', `which moves beyond the tolerance fail: ${FAIL_ON.join(', ')} (default: increase; a decrease is then an improvement)`)
     .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50%; both reports need latencies (report --latency; default: report only)')
+    .option('--se-latency-tolerance <fraction>', "fail when SE's added time or time share (--se-latency) has a 95% interval above the base's by more than this, e.g. 0.01 or 1% of the model's time (default: report only)")
     .option('--junit <file>', 'also write a JUnit XML file: each compared quantity a test case, each regression a failing one');
   compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags, width)));
 }

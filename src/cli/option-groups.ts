@@ -43,7 +43,8 @@ export const specOptions: OptionGroup = (command) =>
     .option('--file <path>', 'a model file: ONNX (opsets 11-21) or a TF.js LayersModel (model.json); also a bare first argument')
     .option('--input <NAME=shape>', '--file: input shapes, e.g. images=1x3x640x640 (comma-separated for several inputs)')
     .option('--strict', '--file: an op seprof cannot count is an error rather than counted as 0')
-    .option('--add-se <nodes>', '--file: insert SE (--reduction, --bias) after these layers or nodes, comma-separated (what-if)');
+    .option('--add-se <nodes>', '--file: insert SE (--reduction, --bias) after these layers or nodes, comma-separated (what-if)')
+    .option('--origin <LAYER=how>', "--file: who made these layers, where the exporter's scope names mislead: module, function (F.relu) or method (x.softmax()); LAYER may hold *, comma-separated");
 
 export const trainingOption: OptionGroup = (command) =>
   command.optionsGroup('Measuring and timing:').option('--training', 'add the backward pass: gradients with respect to the input and every weight');
@@ -62,7 +63,9 @@ const latencyOptions: OptionGroup = (command) =>
     .optionsGroup('Measuring and timing:')
     .option('--latency', 'also time the forward pass and every layer: time, share of the total and achieved GFLOP/s (off: counts and the measured check only)')
     .option('--runs <N>', 'timed forward runs for the latency; implies --latency (default: up to 100 within about 3 s, at least 3)')
-    .option('--warmup <N>', 'untimed forward runs before timing; implies --latency (default: up to 200 within about 1 s)');
+    .option('--warmup <N>', 'untimed forward runs before timing; implies --latency (default: up to 200 within about 1 s)')
+    .option('--se-latency', 'also time the model against its SE-free twin, interleaved: what SE adds in ms and %, with 95% intervals, and each SE block\'s share of the time')
+    .option('--se-rounds <N>', 'interleaved rounds for --se-latency, at least 6; implies it (default: up to 200 within about 20 s, at least 10)');
 
 /** Whether and how long to time each of many models (sweep, report): counts are the point. */
 export const batchLatencyOptions: OptionGroup = (command) =>
@@ -70,7 +73,9 @@ export const batchLatencyOptions: OptionGroup = (command) =>
     .optionsGroup('Measuring and timing:')
     .option('--latency', "also time each case's forward pass (off: counts and the measured check only)")
     .option('--runs <N>', 'timed forward runs for each latency; implies --latency (default: up to 30 within about 0.8 s)')
-    .option('--warmup <N>', 'untimed forward runs before timing; implies --latency (default: up to 50 within about 0.3 s)');
+    .option('--warmup <N>', 'untimed forward runs before timing; implies --latency (default: up to 50 within about 0.3 s)')
+    .option('--se-latency', "also time each case with SE against its SE-free twin, interleaved: SE's added time and its share, with 95% intervals")
+    .option('--se-rounds <N>', 'interleaved rounds for each --se-latency, at least 6; implies it (default: up to 60 within about 2 s, at least 6)');
 
 /** For the commands whose runs can take long enough to show progress on stderr. */
 export const quietOption: OptionGroup = (command) => command.optionsGroup('Measuring and timing:').option('--quiet', 'no progress on stderr');

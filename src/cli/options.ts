@@ -2,8 +2,9 @@
 import { freemem, totalmem } from 'node:os';
 import { CONVENTION_KEYS, DEFAULT_CONVENTION, type ConventionColumns } from '../analyzers/conventions';
 import { BACKEND_CHOICES, type BackendChoice } from '../analyzers/measured/backend-choice';
+import { MIN_ROUNDS } from '../analyzers/measured/paired';
 import type { Timing } from '../analyzers/measured/timing';
-import type { ProfileOptions } from '../analyzers/profile';
+import type { ProfileOptions, SeLatencyPlan } from '../analyzers/profile';
 import { UsageError } from '../errors';
 import { byteSize, oneOf, wholeNumber } from '../parse';
 import { UNITS, type CountStyle } from '../report/format';
@@ -82,6 +83,8 @@ export interface MeasureFlags {
   runs?: string | undefined;
   warmup?: string | undefined;
   latency?: boolean | undefined;
+  seLatency?: boolean | undefined;
+  seRounds?: string | undefined;
   maxMemory?: string | undefined;
   training?: boolean | undefined;
   /** No progress on stderr. */
@@ -95,18 +98,36 @@ export interface LatencyDefaults {
   warmupBudgetMs: number;
   /** Time every layer too. */
   perLayer: boolean;
+  /** --se-latency: the model against its twin. */
+  se: SeLatencyPlan;
 }
 
 /** One profile: a small block gets 200 warm-up and 100 timed runs; a network stops after the budgets. */
-export const PROFILE_LATENCY: LatencyDefaults = { runs: 100, warmup: 200, runsBudgetMs: 3000, warmupBudgetMs: 1000, perLayer: true };
+export const PROFILE_LATENCY: LatencyDefaults = {
+  runs: 100,
+  warmup: 200,
+  runsBudgetMs: 3000,
+  warmupBudgetMs: 1000,
+  perLayer: true,
+  // Twice the models, and an interval to narrow: more time than one latency. 10 rounds bound
+  // the median by x(2) and x(9), where 6 (the least that bounds it at 95%) give only the extremes.
+  se: { rounds: 200, warmup: 20, roundsBudgetMs: 20000, warmupBudgetMs: 2000, minRounds: 10, passes: 10, requireTwin: true },
+};
 
 /** Many profiles (sweep, report): each latency gets less time, and shows no per-layer times. */
-export const BATCH_LATENCY: LatencyDefaults = { runs: 30, warmup: 50, runsBudgetMs: 800, warmupBudgetMs: 300, perLayer: false };
+export const BATCH_LATENCY: LatencyDefaults = {
+  runs: 30,
+  warmup: 50,
+  runsBudgetMs: 800,
+  warmupBudgetMs: 300,
+  perLayer: false,
+  se: { rounds: 60, warmup: 5, roundsBudgetMs: 2000, warmupBudgetMs: 500, passes: 10, requireTwin: false },
+};
 
 /** More timed or warm-up runs than a median needs: 10^9 of them (a typo) would run for days. */
 export const MAX_RUNS = 100_000;
 
-function runCount(name: 'runs' | 'warmup', text: string, minimum: number): number {
+function runCount(name: 'runs' | 'warmup' | 'se-rounds', text: string, minimum: number): number {
   const n = wholeNumber(name, text, minimum);
   if (n > MAX_RUNS) throw new UsageError(`--${name} must be at most ${MAX_RUNS.toLocaleString('en-US')}, got ${n}`);
   return n;
@@ -126,12 +147,21 @@ function timing(flags: MeasureFlags, defaults: LatencyDefaults): Timing | undefi
   };
 }
 
+/** --se-latency, or --se-rounds (which implies it); refused without the measured run it times. */
+function seLatency(flags: MeasureFlags, defaults: LatencyDefaults): SeLatencyPlan | undefined {
+  const rounds = flags.seRounds === undefined ? undefined : runCount('se-rounds', flags.seRounds, MIN_ROUNDS);
+  if (flags.seLatency !== true && rounds === undefined) return undefined;
+  if (!flags.measure) throw new UsageError(`--${flags.seLatency === true ? 'se-latency' : 'se-rounds'} times the model in tfjs: it does not go with --no-measure`);
+  return rounds === undefined ? defaults.se : { ...defaults.se, rounds, roundsBudgetMs: undefined };
+}
+
 /** How to profile: measure or not, on which backend, timed or not, within what memory. */
 export function profileOptions(flags: MeasureFlags, latency: LatencyDefaults = PROFILE_LATENCY): ProfileOptions {
   return {
     measure: flags.measure,
     backend: backend(flags.backend),
     timing: timing(flags, latency),
+    seLatency: seLatency(flags, latency),
     training: flags.training === true,
     maxMemoryBytes: flags.maxMemory === undefined ? BigInt(freemem()) / 4n : maxMemory(flags.maxMemory),
   };

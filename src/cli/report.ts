@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { renderCasesTable } from '../report/cases/cases';
 import { reportCharts } from '../report/report/charts';
+import { seLatencyChart } from '../report/report/se-latency-chart';
 import { mismatchedCases, renderReportJson, reportJson, totalSeconds, type CaseResult } from '../report/report/document';
 import { renderJunit } from '../report/report/junit';
 import { JOB_SUMMARY, PULL_REQUEST_COMMENT, renderReportMarkdown } from '../report/report/report-markdown';
@@ -48,7 +49,8 @@ async function runReport(flags: ReportFlags, { toolVersion, progress, width }: C
 
   const date = new Date();
   const results = await runCases(cases, options, progress(flags.quiet));
-  const charts = reportCharts(results, columns[0]);
+  const seChart = seLatencyChart(results);
+  const charts = [...reportCharts(results, columns[0]), ...(seChart ? [seChart] : [])];
   const markdown = { toolVersion, date, suite: flags.suite, columns, charts, counts, link, depthOf: (r: CaseResult) => caseDepths.get(r.name) ?? depth ?? defaultDepth(r.profile.spec) };
   const files: [name: string, text: string][] = [
     ...charts.map((c): [string, string] => [c.file, c.svg]),

@@ -1,11 +1,15 @@
 // A model file as seprof profiles it: read, shaped, optionally edited (SE added after named
 // nodes, or every SE block removed for the plain twin), with its SE blocks found. Loaded
 // once per request: the spec builder validates with it and the derivations reuse it.
+import { UsageError } from '../errors';
 import { withSeAfter, withoutSe, type SeOptions } from './graph/edit';
 import { inferShapes, type InferredGraph } from './graph/infer';
 import { parseInputOption } from './graph/inputs';
+import { nodeGroups } from './graph/node-groups';
+import { parseOriginRules, unmatchedRule } from './graph/origins';
 import { findSeBlocks, type SeBlock } from './graph/se-blocks';
 import type { Graph } from './graph/types';
+import { planNotes } from './kinds/plan';
 import { readModelFile } from './model-file';
 
 export interface FileRequest {
@@ -17,6 +21,8 @@ export interface FileRequest {
   se: SeOptions;
   /** The model with its SE blocks removed. */
   removeSe: boolean;
+  /** `--origin` entries, `LAYER=module|function|method`: who made an op where the scope names mislead. */
+  origins: readonly string[];
 }
 
 export interface FileModel {
@@ -41,10 +47,18 @@ export function openFileModel(request: FileRequest): FileModel {
   let inferred = inferShapes(graphOf(request.file), given);
   if (request.addSe.length > 0) inferred = inferShapes(withSeAfter(inferred, request.addSe, request.se), given);
   let seBlocks = findSeBlocks(inferred);
+  const origins = parseOriginRules(request.origins);
+  if (origins.length > 0) {
+    // Checked on the model as given: the plain twin has no SE left for a rule to name.
+    const unmatched = unmatchedRule(origins, nodeGroups(inferred));
+    if (unmatched !== undefined) throw new UsageError(`--origin '${unmatched.pattern}': the model has no layer or node of that name (a layer name from the table, a node name from the file, * for any characters)`);
+  }
   if (request.removeSe) {
     inferred = inferShapes(withoutSe(inferred.graph, seBlocks), given);
     seBlocks = [];
   }
+  if (origins.length > 0) inferred = { ...inferred, origins };
+  inferred = { ...inferred, notes: [...inferred.notes, ...planNotes(inferred)] };
   const model = { inferred, seBlocks };
   models.set(key, model);
   return model;

@@ -105,6 +105,8 @@ export interface FileSpec extends SpecBase, Partial<SeSettings> {
   addSe: readonly string[];
   /** The plain twin: the model with its SE blocks (found or added) removed. */
   removeSe: boolean;
+  /** `--origin LAYER=module|function|method` entries: who made an op, where the scope names mislead. */
+  origins: readonly string[];
 }
 
 export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec | NetworkSpec | FileSpec;
@@ -140,6 +142,7 @@ export interface RawSpecOptions {
   input?: string | undefined;
   strict?: boolean | undefined;
   addSe?: string | undefined;
+  origin?: string | undefined;
 }
 
 type RawKey = keyof RawSpecOptions;
@@ -159,7 +162,7 @@ const OPTIONS_OF: Record<'se' | 'resnet' | 'inception', readonly RawKey[]> = {
   resnet: ['channels', 'reduction', 'bias', 'kind', 'planes', 'stride', 'strideOn', 'sePosition', ...VARIANT_KEYS],
   inception: ['channels', 'reduction', 'bias', 'widths', 'branch3', 'pool', ...VARIANT_KEYS],
 };
-const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout', 'preset', 'seStages', 'input', 'strict', 'addSe'];
+const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout', 'preset', 'seStages', 'input', 'strict', 'addSe', 'origin'];
 const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition', 'seStages', ...VARIANT_KEYS];
 const COMMON: readonly RawKey[] = ['block', 'batch', 'height', 'width'];
 
@@ -415,10 +418,10 @@ function parseVariant(raw: RawSpecOptions): SeVariant | undefined {
 /** The file model request of a file spec. */
 export function fileRequest(spec: FileSpec): FileRequest {
   const se = { reduction: spec.reduction ?? DEFAULTS.reduction, bias: spec.bias ?? false };
-  return { file: spec.file, inputs: spec.inputs, addSe: spec.addSe, se, removeSe: spec.removeSe };
+  return { file: spec.file, inputs: spec.inputs, addSe: spec.addSe, se, removeSe: spec.removeSe, origins: spec.origins };
 }
 
-const FILE_KEYS: readonly RawKey[] = ['file', 'input', 'strict', 'addSe', 'reduction', 'bias'];
+const FILE_KEYS: readonly RawKey[] = ['file', 'input', 'strict', 'addSe', 'origin', 'reduction', 'bias'];
 
 /** --add-se's comma-separated names: none empty, none twice (checked in one pass: thousands of names stay fast). */
 function addSeTargets(text: string): string[] {
@@ -440,7 +443,8 @@ function buildFile(raw: RawSpecOptions, file: string, { base, se }: Common): Fil
     throw new UsageError(`${raw.reduction !== undefined ? '--reduction' : '--bias'} applies to --file with --add-se`);
   }
   const inputs = raw.input === undefined ? [] : raw.input.split(',').map((part) => part.trim());
-  const spec: FileSpec = { block: 'file', file, inputs, strict: raw.strict ?? false, addSe, removeSe: false, ...base, ...(addSe.length > 0 && se), input: { channels: 0, height: 0, width: 0 } };
+  const origins = raw.origin === undefined ? [] : raw.origin.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const spec: FileSpec = { block: 'file', file, inputs, strict: raw.strict ?? false, addSe, removeSe: false, origins, ...base, ...(addSe.length > 0 && se), input: { channels: 0, height: 0, width: 0 } };
   const { inferred } = loadFileModel(fileRequest(spec));
   const first = inferred.inputShapes.values().next().value ?? [];
   const [batch = 1, channels = 0, height = 1, width = 1] = first;

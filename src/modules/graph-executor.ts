@@ -127,7 +127,7 @@ export class GraphExecutor {
         const at = constantOperand(this.index, node);
         const operand = at === undefined ? undefined : this.constant(node, at);
         // A learned operand (an initializer) is params, as the analytic op says.
-        if (operand !== undefined && this.index.weight(node.inputs[at ?? 0] ?? '') !== undefined) learned.push(operand);
+        if (operand !== undefined && this.index.learned(node.inputs[at ?? 0] ?? '')) learned.push(operand);
       }
       if (!weighted) continue;
       node.inputs.forEach((t, i) => {

@@ -44,6 +44,8 @@ export interface ModelSpec {
     dataLocation?: number;
   }[];
   outputs?: string[];
+  /** The model's metadata_props (a YOLO export's `stride`). */
+  metadata?: { key: string; value: string }[];
 }
 
 export function encodeModel(spec: ModelSpec): Uint8Array {
@@ -52,6 +54,7 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
     irVersion: 8,
     producerName: spec.producer ?? 'seprof tests',
     opsetImport: [{ domain: '', version: spec.opset ?? 13 }, ...[...new Set(spec.nodes.flatMap((n) => (n.domain ? [n.domain] : [])))].map((domain) => ({ domain, version: 1 }))],
+    metadataProps: spec.metadata ?? [],
     graph: {
       name: 'g',
       node: spec.nodes.map((n, i) => ({ name: n.name ?? `n${i}`, opType: n.op, domain: n.domain ?? '', input: n.inputs, output: n.outputs, attribute: (n.attrs ?? []).map((a) => (a.t === undefined ? a : { ...a, t: { dataType: 1, ...a.t } })) })),

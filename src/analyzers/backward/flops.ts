@@ -3,7 +3,7 @@
 // elementwise result, n - 1 adds for a sum of n values, 2 per multiply-accumulate.
 // Broadcasts, reshapes, casts, tiles and splits move data and count 0.
 import { dim, input, numel, type Op } from '../ops';
-import { contractedSize, instanceRows, convMacs, convTransposeMacs, inp, linearMacs, normRows, operands, out, rightOperand, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
+import { contractedSize, instanceRows, convMacs, einsumContracts, einsumMacs, convTransposeMacs, inp, linearMacs, normRows, operands, out, rightOperand, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
 
 /** The bias gradient sums dy over every axis but the features: numel(out) - features adds. */
 const biasGradient = (op: Op, features: number): bigint => (op.attrs.bias ? out(op) - BigInt(features) : 0n);
@@ -122,6 +122,11 @@ export const flopsBackward: RuleTable = {
       'x - mean 1 (its sum into the mean, negated), the square 2, the divide 1 + 2 per element and 2 per row, sqrt 3 per row, ' +
       'the centred x and x each read twice (1 each); the scale: dy * w, dy * x and its sum over rows; the shift: the sum over rows',
     (op) => 12n * out(op) + 5n * normRows(op) + (op.attrs.affine ? 3n * out(op) - normalised(op) : 0n) + (op.attrs.bias ? out(op) - normalised(op) : 0n),
+  ),
+  // Analytic only: tfjs has no Einsum gradient, so the measured --training run does not take an einsum.
+  einsum: rule(
+    "2 * 2 * P with a summed letter (each operand's gradient an einsum of dy and the other operand, as large as the forward); 2 * P without (two products)",
+    (op) => (einsumContracts(op) ? 4n : 2n) * einsumMacs(op),
   ),
   matmul: rule(
     '2 * 2 * numel(out) * K (dy * b^T and a^T * dy, each as large as the forward) + for an operand broadcast along batch axes, ' +

@@ -42,6 +42,8 @@ export interface Convention<K extends ConventionKey = ConventionKey> {
   rules: RuleTable;
   /** The backward pass, beside the forward rules so that the two cannot drift apart. */
   backward: RuleTable | ForwardOnly;
+  /** How it counts an op no module made (a model file's function call, `attrs.origin`), when that differs from `rules`. */
+  notByModule?: string;
 }
 
 export function isForwardOnly(entry: RuleTable | ForwardOnly): entry is ForwardOnly {
@@ -65,7 +67,11 @@ export function countOp(convention: Convention, op: Op): bigint {
 
 export const out = (op: Op): bigint => numel(op.outputShape);
 export const inp = (op: Op): bigint => numel(input(op));
-export const batchOf = (op: Op): bigint => BigInt(dim(input(op), 0));
+/** The batch a counter divides by: the model's (model files name it when the op's dim 0 is not it), else the op's dim 0. */
+export const batchOf = (op: Op): bigint => BigInt(op.attrs.batch ?? dim(input(op), 0));
+
+/** Whether a module made the op (its forward hook fires), not a function or tensor method called in another module's forward. */
+export const byModule = (op: Op): boolean => op.attrs.origin === undefined;
 
 /** Multiply-accumulates of a convolution, bias ignored: numel(out) * (Cin/g) * kh * kw. */
 export function convMacs(op: Op): bigint {
@@ -109,6 +115,23 @@ export const matmulMacs = (op: Op): bigint => out(op) * contractedSize(op);
  * times the output width. Equal to matmulMacs unless `a` is broadcast along batch axes.
  */
 export const leftTimesWidth = (op: Op): bigint => inp(op) * BigInt(dim(rightOperand(op), -1));
+
+/** An einsum's letters with their sizes, from its equation and operands. */
+function einsumLetters(op: Op): { sizes: Map<string, bigint>; contracted: boolean } {
+  const [lhs = '', output = ''] = (op.attrs.equation ?? '').split('->');
+  const sizes = new Map<string, bigint>();
+  lhs.split(',').forEach((operand, i) => [...operand].forEach((letter, axis) => {
+    const d = BigInt(dim(op.inputShapes[i] ?? [], axis));
+    if ((sizes.get(letter) ?? 1n) === 1n) sizes.set(letter, d);
+  }));
+  return { sizes, contracted: [...sizes.keys()].some((letter) => !output.includes(letter)) };
+}
+
+/** An einsum's multiply-accumulates: P, the product of every letter's size (each output element sums over the contracted letters). */
+export const einsumMacs = (op: Op): bigint => [...einsumLetters(op).sizes.values()].reduce((n, d) => n * d, 1n);
+
+/** Whether the einsum sums over a letter (an inner product), not only multiplies. */
+export const einsumContracts = (op: Op): boolean => einsumLetters(op).contracted;
 
 /** Elements of the output that get a bias added (0 without bias). */
 export function biasAdds(op: Op): bigint {

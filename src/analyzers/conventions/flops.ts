@@ -1,5 +1,5 @@
 import { flopsBackward } from '../backward/flops';
-import { affineElements, biasAdds, instanceRows, convMacs, convTransposeMacs, ignored, inp, linearMacs, matmulMacs, normRows, out, rule, softmaxOps, window, type Convention } from './convention';
+import { affineElements, biasAdds, instanceRows, convMacs, convTransposeMacs, einsumContracts, einsumMacs, ignored, inp, linearMacs, matmulMacs, normRows, out, rule, softmaxOps, window, type Convention } from './convention';
 
 export const flops: Convention<'flops'> = {
   key: 'flops',
@@ -45,6 +45,7 @@ export const flops: Convention<'flops'> = {
       (op) => 5n * inp(op) + 2n * normRows(op) + affineElements(op),
     ),
     matmul: rule('2 * MACs: numel(out) * K multiply-accumulates, no bias', (op) => 2n * matmulMacs(op)),
+    einsum: rule("2 * P with a summed letter (P multiply-accumulates), P without (products only); P the product of the letters' sizes", (op) => (einsumContracts(op) ? 2n : 1n) * einsumMacs(op)),
     instance_norm: rule(
       '5 * numel + 2 * rows (rows = N * C, one per sample and channel), + numel for a learned scale, + numel for a learned shift: as layernorm over the axes after the channels',
       (op) => 5n * inp(op) + 2n * instanceRows(op) + affineElements(op),

@@ -1,4 +1,31 @@
-import { convMacs, convTransposeMacs, forwardOnly, ignored, inp, leftTimesWidth, linearMacs, out, rule, unsupported, type Convention } from './convention';
+import { convMacs, convTransposeMacs, einsumContracts, einsumMacs, forwardOnly, ignored, inp, leftTimesWidth, linearMacs, out, rule, unsupported, type Convention } from './convention';
+import type { Op } from '../ops';
+
+/** n rounded to 4 significant digits, half to even, as Python's '%.3e' prints an integer-valued float. */
+export function fourSignificant(n: bigint): bigint {
+  const digits = n.toString().length;
+  if (digits <= 4) return n;
+  const unit = 10n ** BigInt(digits - 4);
+  const [q, r] = [n / unit, n % unit];
+  const up = 2n * r > unit || (2n * r === unit && q % 2n === 1n);
+  return (up ? q + 1n : q) * unit;
+}
+
+/**
+ * aten::einsum (einsum_flop_jit, jit_handles.py:174-214): the equation with its letters renamed in
+ * order of appearance; `abc,abd->acd` and `abc,adc->adb` are counted exactly (the product of the
+ * letters' sizes), any other by numpy's einsum_path, whose 'Optimized FLOP count' (2P + 1 with a
+ * contracted letter, P + 1 without, numpy's _flop_count) fvcore reads back from '%.3e' and halves,
+ * floored: 4 significant digits.
+ */
+function einsumFlops(op: Op): bigint {
+  const equation = op.attrs.equation ?? '';
+  const order = [...new Set(equation.replace(/[^A-Za-z]/g, ''))];
+  const renamed = [...equation].map((c) => (/[A-Za-z]/.test(c) ? String.fromCharCode(97 + order.indexOf(c)) : c)).join('');
+  const p = einsumMacs(op);
+  if (renamed === 'abc,abd->acd' || renamed === 'abc,adc->adb') return p;
+  return fourSignificant((einsumContracts(op) ? 2n : 1n) * p + 1n) / 2n;
+}
 
 export const fvcore: Convention<'fvcore'> = {
   key: 'fvcore',
@@ -40,6 +67,10 @@ export const fvcore: Convention<'fvcore'> = {
     layernorm: rule(
       '5 * numel(in) with a weight, 4 * numel(in) without (aten::layer_norm: norm_flop_counter(2), flop_count.py:38, jit_handles.py:230-248)',
       (op) => (op.attrs.affine ? 5n : 4n) * inp(op),
+    ),
+    einsum: rule(
+      "P, the product of the letters' sizes, for abc,abd->acd and abc,adc->adb; any other equation numpy's einsum_path count (2P + 1 contracting) to 4 significant digits, halved, floored (aten::einsum: einsum_flop_jit, flop_count.py:30, jit_handles.py:174-214)",
+      einsumFlops,
     ),
     matmul: rule(
       'numel(a) * N (aten::matmul: matmul_flop_jit, flop_count.py:31, jit_handles.py:217-227; aten::bmm: bmm_flop_jit, flop_count.py:28, jit_handles.py:113-124, the same product for 3-D operands)',

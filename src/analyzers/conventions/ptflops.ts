@@ -1,15 +1,21 @@
-import { batchOf, biasAdds, convMacs, convTransposeMacs, forwardOnly, inp, leftTimesWidth, linearMacs, out, rule, unsupported, type Convention, type Rule } from './convention';
-import type { Op } from '../ops';
+import { batchOf, biasAdds, byModule, convMacs, convTransposeMacs, forwardOnly, inp, leftTimesWidth, linearMacs, out, rule, unsupported, type Convention, type Rule } from './convention';
+import { dim, type Op } from '../ops';
 
-// ptflops' pytorch backend reports floor(sum(module hooks) / B) + sum(functional hooks).
-// Every module hook below is a multiple of B (it counts whole-batch tensors), so the
-// per-image share of each op is exact and the per-op counts add up to the total.
-function hooks(formula: string, moduleHook: (op: Op) => bigint, functionalHook: (op: Op) => bigint = () => 0n): Rule {
+// ptflops' pytorch backend reports floor(sum(module hooks) / B) + sum(functional hooks), B the
+// model's batch (pytorch_engine.py:69-71, 267-277). Every module hook below is a multiple of B (it
+// counts whole-batch tensors), so the per-image share of each op is exact and the per-op counts
+// add up to the total. A module's hook fires, and so does the patched function its forward calls
+// (`innerCall`); an op a function made in another module's forward is only that function's
+// count (`asFunction`, 0 when ptflops does not patch it: F.linear, F.conv2d, F.layer_norm); one a
+// tensor method made (`x.softmax(1)`, `x.relu()`) is 0: no Tensor method but matmul, mm, bmm,
+// addmm, mul and add is patched (pytorch_engine.py:434-456).
+function hooks(formula: string, moduleHook: (op: Op) => bigint, innerCall: (op: Op) => bigint = () => 0n, asFunction: (op: Op) => bigint = innerCall): Rule {
   return rule(formula, (op) => {
+    if (!byModule(op)) return op.attrs.origin === 'function' ? asFunction(op) : 0n;
     const batch = batchOf(op);
     const whole = moduleHook(op);
     if (whole % batch !== 0n) throw new Error(`ptflops: module hook of ${op.name} is not a multiple of the batch`);
-    return whole / batch + functionalHook(op);
+    return whole / batch + innerCall(op);
   });
 }
 
@@ -22,7 +28,7 @@ export const ptflops: Convention<'ptflops'> = {
     batchnorm: hooks('module: 2 * numel(in), per image', (op) => 2n * inp(op)),
     relu: hooks('module: numel(out) per image + F.relu: numel(in) per batch', out, inp),
     sigmoid: unsupported('nn.Sigmoid has no hook: 0'),
-    relu6: hooks('module: numel(out) per image (pytorch_ops.py:281; nn.ReLU6 calls F.hardtanh, which is not patched)', out),
+    relu6: hooks('module: numel(out) per image (pytorch_ops.py:281; nn.ReLU6 calls F.hardtanh, which is not patched); F.relu6: numel(in) per batch', out, () => 0n, inp),
     silu: hooks('F.silu: numel(in) per batch (pytorch_ops.py:450; nn.SiLU has no module hook)', () => 0n, inp),
     hardswish: unsupported('nn.Hardswish is not in MODULES_MAPPING and F.hardswish is not patched (pytorch_ops.py): 0'),
     hardsigmoid: unsupported('nn.Hardsigmoid is not in MODULES_MAPPING and F.hardsigmoid is not patched (pytorch_ops.py): 0'),
@@ -54,6 +60,7 @@ export const ptflops: Convention<'ptflops'> = {
       () => 0n,
       leftTimesWidth,
     ),
+    einsum: unsupported('torch.einsum is not patched (pytorch_engine.py:348-456): 0'),
     layernorm: hooks('module: numel(in) per image, affine or not (nn.LayerNorm: bn_flops_counter_hook, pytorch_ops.py:304, 51-57; F.layer_norm is not patched)', inp),
     // The nn.Upsample hook reads output[0], one sample, and is then divided by B like every module
     // hook: numel(out) / B^2, exact while B divides C*H*W (else floored here, ptflops floors the sum).
@@ -63,7 +70,14 @@ export const ptflops: Convention<'ptflops'> = {
     reduce_sum: unsupported('torch.sum is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
     reduce_max: unsupported('torch.amax is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
     reduce_min: unsupported('torch.amin is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
-    resize: rule('module: numel(out) / B^2 (its hook reads one sample) + F.interpolate: numel(out) per batch', (op) => out(op) / batchOf(op) / batchOf(op) + out(op)),
+    resize: rule(
+      'module: numel(out) / B^2 (its hook reads one sample, output[0]) + F.interpolate: numel(out) per batch (pytorch_ops.py:351-382)',
+      (op) => {
+        if (!byModule(op)) return op.attrs.origin === 'function' ? out(op) : 0n;
+        return out(op) / BigInt(dim(op.outputShape, 0)) / batchOf(op) + out(op);
+      },
+    ),
   },
   backward: forwardOnly('counts module forward hooks and patched functionals: no backward pass'),
+  notByModule: 'made by a function: the patched function alone, whole batch (F.linear, F.conv2d, F.layer_norm: 0); by a tensor method: 0 (pytorch_engine.py:348-456)',
 };

@@ -1,4 +1,4 @@
-import { convMacs, convTransposeMacs, forwardOnly, ignored, inp, linearMacs, matmulMacs, onlyThese, out, rule, type Convention } from './convention';
+import { convMacs, convTransposeMacs, einsumMacs, forwardOnly, ignored, inp, linearMacs, matmulMacs, onlyThese, out, rule, type Convention } from './convention';
 
 // Inferred, not read from a counter: the SENet paper (arXiv 1709.01507, Table 2) reports
 // GFLOPs that equal conv and linear multiply-accumulates plus one operation per element
@@ -15,6 +15,7 @@ export const senet: Convention<'senet'> = {
       reduce_mean: rule('numel(in) over H and W (the squeeze written as x.mean((2, 3))); 0 over other axes', (op) => (op.attrs.kernel === undefined ? 0n : inp(op))),
       linear: rule('rows * in * out; bias ignored', linearMacs),
       matmul: rule('numel(out) * K (multiply-accumulates, as linear)', matmulMacs),
+      einsum: rule("P, the product of the letters' sizes (multiply-accumulates, as matmul)", einsumMacs),
       conv_transpose: rule('numel(in) * (Cout/g) * kh * kw; bias ignored', convTransposeMacs),
       scale: rule('numel(out)', out),
     },

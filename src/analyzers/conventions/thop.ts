@@ -1,10 +1,18 @@
-import { convMacs, forwardOnly, inp, linearMacs, out, rule, softmaxOps, unsupported, window, type Convention } from './convention';
+import { byModule, convMacs, forwardOnly, inp, isSkip, linearMacs, out, rule, softmaxOps, unsupported, window, type Convention, type RuleTable } from './convention';
+
+/**
+ * thop hooks modules only (thop/profile.py:188, 214-233): an op a function or tensor method made
+ * inside another module's forward (`F.relu`, `F.avg_pool2d`, `x.softmax`, `F.linear`) is 0.
+ */
+function modulesOnly(rules: RuleTable): RuleTable {
+  return Object.fromEntries(Object.entries(rules).map(([kind, r]) => [kind, isSkip(r) ? r : rule(r.formula, (op) => (byModule(op) ? r.count(op) : 0n))])) as RuleTable;
+}
 
 export const thop: Convention<'thop'> = {
   key: 'thop',
   source: 'thop (pytorch-OpCounter 0.1.1): module hooks, multiply-accumulates',
   unit: 'MACs',
-  rules: {
+  rules: modulesOnly({
     conv2d: rule('numel(out) * (Cin/g) * kh * kw; bias ignored', convMacs),
     batchnorm: rule('4 * numel(in) (2 per element, doubled because affine)', (op) => 4n * inp(op)),
     relu: rule('0 (zero_ops)', () => 0n),
@@ -41,6 +49,7 @@ export const thop: Convention<'thop'> = {
       '2 * numel(in), doubled when elementwise_affine (nn.LayerNorm: count_normalization, thop/profile.py:32, basic_hooks.py:60-69, calc_func.py:43-45)',
       (op) => (op.attrs.affine ? 4n : 2n) * inp(op),
     ),
+    einsum: unsupported('torch.einsum is functional: invisible to module hooks (thop/profile.py:21-66): zero ops'),
     matmul: unsupported('torch.matmul, torch.bmm and @ are functional: invisible to module hooks, and thop 0.1.1 patches no function (thop/profile.py:21-66): zero ops'),
     instance_norm: rule(
       '2 * numel(in), doubled when affine (nn.InstanceNorm2d: count_normalization, thop/profile.py register_hooks, basic_hooks.py, calc_func.py calculate_norm)',
@@ -51,6 +60,7 @@ export const thop: Convention<'thop'> = {
     reduce_sum: unsupported('torch.sum is functional: invisible to module hooks (thop/profile.py:21-66 patches no function)'),
     reduce_max: unsupported('torch.amax is functional: invisible to module hooks (thop/profile.py:21-66 patches no function)'),
     reduce_min: unsupported('torch.amin is functional: invisible to module hooks (thop/profile.py:21-66 patches no function)'),
-  },
+  }),
   backward: forwardOnly('counts module forward hooks: no backward pass'),
+  notByModule: 'made by a function or tensor method: 0, no module hook sees it (thop/profile.py:188)',
 };

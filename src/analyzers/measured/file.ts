@@ -7,7 +7,7 @@ import type { InferredGraph } from '../../model/graph/infer';
 import type { NodeGroup } from '../../model/graph/node-groups';
 import { KINDS } from '../../model/kinds';
 import { VIEW_KERNELS, type LayerFacts } from '../../model/kinds/kernel-reading';
-import { planModule } from '../../model/kinds/plan';
+import { planModule, repeatedParams } from '../../model/kinds/plan';
 import { fileRequest, type FileSpec } from '../../model/spec';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
 import type { Op } from '../ops';
@@ -30,7 +30,8 @@ function factsOf(executor: GraphExecutor, index: GraphIndex, m: NodeGroup): Laye
   const { params, buffers } = executor.moduleWeights(m);
   const planned = planModule(index, m);
   const told = planned === undefined ? {} : (KINDS[planned.kind].facts?.(index, m) ?? {});
-  return { ...told, name: m.name, params, buffers, reads: m.reads };
+  // The executor reads a weight per reading node; a weight an earlier module read is counted there, as the plan counts it.
+  return { ...told, name: m.name, params: params - repeatedParams(index, m), buffers, reads: m.reads };
 }
 
 /** Each module's backward kernels read into counts, the whole graph's extra Adds as the gradient sums. */
@@ -44,6 +45,18 @@ async function measureBackward(
   const withOps = new Set(ops.map((op) => op.name));
   const modules = (await moduleGradients(executor, inputs, onProgress)).map(({ module, kernels }) => ({ facts: facts.get(module) as LayerFacts, hasOp: withOps.has(module.name), kernels }));
   return readBackward(modules, await graphGradientKernels(executor, inputs));
+}
+
+/**
+ * What kernels cannot show and the graph does: who made each op (a module or a function call)
+ * and the model's batch where an op's dim 0 is not it, as the plan gives the analytic ops.
+ */
+function withCallAttrs(ops: readonly Op[], modules: readonly NodeGroup[], index: GraphIndex): Op[] {
+  const planned = new Map(modules.map((m) => [m.name, planModule(index, m)?.attrs ?? {}]));
+  return ops.map((op) => {
+    const { origin, batch } = planned.get(op.name) ?? {};
+    return { ...op, attrs: { ...op.attrs, ...(origin !== undefined && { origin }), ...(batch !== undefined && { batch }) } };
+  });
 }
 
 export type FileMeasurement = Measurement | { skipped: string };
@@ -85,13 +98,14 @@ async function measureOn(executor: GraphExecutor, inferred: InferredGraph, optio
       total: executor.modules.length,
       onProgress: options.onProgress,
     });
-    const { ops, unrecognised, between } = readPass(pass, {
+    const { ops: read, unrecognised, between } = readPass(pass, {
       facts: (m) => facts.get(m) as LayerFacts,
       label: (m) => `${m.name} (${m.main.name})`,
       // A softmax over a middle axis moves it last and back, a class token is tiled to the batch: layout, as between modules.
       layout: (k) => k.name === 'Transpose' || k.name === 'Tile',
     });
     for (const k of between) if (!LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
+    const ops = withCallAttrs(read, executor.modules, index);
     const backward = options.training === true ? await measureBackward(executor, inputs, ops, facts, options.onProgress) : undefined;
     const latency = options.timing === undefined ? undefined : timeRuns(forward, options.timing, options.onProgress);
     return { backend, ops, unrecognised, ...(latency && { latency }), ...(backward && { backward }) };

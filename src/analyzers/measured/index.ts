@@ -146,19 +146,28 @@ export function recordLayers(model: tfl.LayersModel, x: tf.Tensor, { onProgress,
 // Facts read weight shapes and the config, never weight values: released weights are fine.
 const LAYER_READER: UnitReader<tfl.layers.Layer> = { facts: layerFacts, label: (layer) => layer.name };
 
-/** Median wall time of each layer over `runs` layer-by-layer passes, each layer waited for. */
-async function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Record<string, number>> {
-  const samples = new Map<string, number[]>();
+/** Each layer's wall time in each of `runs` layer-by-layer passes, each layer waited for. */
+export async function layerPasses(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Map<string, number>[]> {
+  const passes: Map<string, number>[] = [];
   for (let i = 0; i < runs; i++) {
+    const times = new Map<string, number>();
     await walkLayers(model, x, (layer, _, run) => {
       const start = performance.now();
       const outputs = run();
       for (const output of Array.isArray(outputs) ? outputs : [outputs]) output.dataSync();
-      samples.set(layer.name, [...(samples.get(layer.name) ?? []), performance.now() - start]);
+      times.set(layer.name, performance.now() - start);
       return outputs;
     });
+    passes.push(times);
   }
-  return Object.fromEntries([...samples].map(([name, times]) => [name, summarize(times, 0).medianMs]));
+  return passes;
+}
+
+/** Median wall time of each layer over `runs` layer-by-layer passes. */
+async function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Record<string, number>> {
+  const passes = await layerPasses(model, x, runs);
+  const names = [...(passes[0]?.keys() ?? [])];
+  return Object.fromEntries(names.map((name) => [name, summarize(passes.map((p) => p.get(name) ?? Number.NaN), 0).medianMs]));
 }
 
 /**

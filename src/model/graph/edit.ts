@@ -73,7 +73,8 @@ function firstBy<T>(items: readonly T[], keys: (item: T) => readonly string[]): 
 }
 
 /**
- * SE inserted after each named layer (as in the table) or node (by its name in the file), in
+ * SE inserted after each named layer (as in the table), module path (a container: after its
+ * last layer) or node (by its name in the file), in
  * time linear in the graph and the targets. Two targets with the same output are refused: the
  * second SE would read the first one's input and output at once, a cycle.
  */
@@ -82,12 +83,14 @@ export function withSeAfter(g: InferredGraph, targets: readonly string[], option
   const moduleByName = firstBy(modules, (m) => [m.name]);
   const moduleByNode = firstBy(modules, (m) => m.nodes.map((n) => n.name));
   const nodeByName = firstBy(g.order, (n) => [n.name]);
+  // A module path that holds several layers (a container: `features.2.block.0`, conv and activation) means its last layer's output.
+  const lastInContainer = new Map(modules.flatMap((m) => m.name.split('.').slice(0, -1).map((_, i, parts) => [parts.slice(0, i + 1).join('.'), m] as const)));
   const added: GraphNode[] = [];
   const rewired = new Map<string, string>();
   const targetOf = new Map<string, string>();
   const initializers = new Map(g.graph.initializers);
   for (const target of targets) {
-    const m = moduleByName.get(target) ?? moduleByNode.get(target);
+    const m = moduleByName.get(target) ?? moduleByNode.get(target) ?? lastInContainer.get(target);
     const node = nodeByName.get(target);
     if (m === undefined && node === undefined) {
       throw new UsageError(`--add-se: the model has no layer or node '${target}' (use a layer name from the table, e.g. '${modules[0]?.name}', or a node name from the file)`);
@@ -98,7 +101,7 @@ export function withSeAfter(g: InferredGraph, targets: readonly string[], option
     const earlier = targetOf.get(x);
     if (earlier !== undefined) throw new UsageError(`--add-se: '${earlier}' and '${target}' name the same output: SE goes once after it`);
     targetOf.set(x, target);
-    const se = seNodes((m?.name ?? target).replace(/\//g, '.').replace(/^\./, ''), x, shape[1] as number, options);
+    const se = seNodes((m === undefined || m.name === target || !m.name.startsWith(`${target}.`) ? (m?.name ?? target) : target).replace(/\//g, '.').replace(/^\./, ''), x, shape[1] as number, options);
     for (const w of se.weights) initializers.set(w.name, w);
     rewired.set(x, se.output);
     added.push(...se.nodes);

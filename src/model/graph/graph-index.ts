@@ -3,6 +3,9 @@
 import type { InferredGraph } from './infer';
 import type { GraphNode, Initializer } from './types';
 
+/** An initializer name the exporter made (a folded tensor), not a state_dict key of the model. */
+export const isExporterMade = (name: string): boolean => name.startsWith('onnx::') || name.startsWith('/');
+
 export class GraphIndex {
   private readonly producers = new Map<string, GraphNode>();
   private readonly readersOf = new Map<string, GraphNode[]>();
@@ -30,6 +33,16 @@ export class GraphIndex {
     if (this.g.graph.initializers.has(tensor)) return tensor;
     const producer = this.producers.get(tensor);
     return producer?.opType === 'Identity' ? this.weight(producer.inputs[0] ?? '') : undefined;
+  }
+  /**
+   * Whether an initializer read as an operand is a learned tensor (an nn.Parameter or buffer
+   * PyTorch named, `gamma`, `model.9.scale`) rather than one the exporter made by folding
+   * (`onnx::Add_167`: a relative-position bias gathered from its table, anchors, strides).
+   * Weights read by weighted ops (Conv, Gemm, MatMul) are params whatever their name.
+   */
+  learned(tensor: string): boolean {
+    const name = this.weight(tensor);
+    return name !== undefined && !isExporterMade(name);
   }
   /**
    * The tensor a `Constant` node holds, looking through Identity: YOLO's anchors and strides,

@@ -2,6 +2,7 @@
 // exporters emit (Shape, Gather, Concat, ... on int64) is folded to constants on the way.
 import { UsageError } from '../../errors';
 import { resolveInputs } from './inputs';
+import type { OriginRule } from './origins';
 import { executionOrder } from './order';
 import { SHAPE_RULES } from './rules';
 import { arityOf, misTypedAttribute } from './rules/arity';
@@ -19,6 +20,8 @@ export interface InferredGraph {
   unknown: readonly GraphNode[];
   inputShapes: ReadonlyMap<string, readonly number[]>;
   notes: readonly string[];
+  /** `--origin` entries: which layers a module or a function made, where the scope names mislead (model/graph/origins). */
+  origins?: readonly OriginRule[];
 }
 
 const isDefaultDomain = (node: GraphNode): boolean => node.domain === '';
@@ -81,7 +84,9 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
         });
       } catch (error) {
         if (!(error instanceof ShapeProblem)) throw error;
-        throw new UsageError(`${graph.source}: node '${node.name}' (${node.opType}): ${error.message}`);
+        const cause = unknownAncestor(node, tensors, graph, new Set(unknown));
+        const traced = cause === undefined ? '' : ` (traced to node '${cause.name}' (${cause.opType}), an op seprof has no shape rule for: its output's shape was assumed and its values are unknown)`;
+        throw new UsageError(`${graph.source}: node '${node.name}' (${node.opType}): ${error.message}${traced}`);
       }
     }
     node.outputs.forEach((name, i) => {
@@ -96,4 +101,25 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
   if (constant !== undefined) throw new UsageError(`${graph.source}: graph output '${constant}' does not depend on the graph's input: seprof profiles what a model computes from its input`);
   if (unknown.length > 0) notes.push(`output shapes of ops seprof does not know are assumed equal to their first input's`);
   return { graph, order, tensors, folded, unknown, inputShapes: shapes, notes };
+}
+
+/**
+ * The op without a shape rule a failing node's unknown values come from, if any: a refusal names
+ * the node that caused it (a Mod seprof could not fold), not only the innocent reader (a Pad).
+ */
+function unknownAncestor(node: GraphNode, tensors: ReadonlyMap<string, TensorInfo>, graph: Graph, unknown: ReadonlySet<GraphNode>): GraphNode | undefined {
+  const producers = new Map(graph.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const seen = new Set<GraphNode>();
+  const walk = (n: GraphNode): GraphNode | undefined => {
+    for (const input of n.inputs) {
+      const producer = producers.get(input);
+      if (producer === undefined || seen.has(producer) || tensors.get(input)?.values !== undefined) continue;
+      seen.add(producer);
+      if (unknown.has(producer)) return producer;
+      const found = walk(producer);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return walk(node);
 }

@@ -8,11 +8,13 @@ function scopePath(node: GraphNode): { path: string; op: string } {
   const segments = node.name.split('/').filter((s) => s !== '');
   const op = segments.pop() ?? node.opType;
   const path: string[] = [];
+  let previous = '';
   for (const segment of segments) {
-    // Nested modules repeat their parent's path: `layer1/layer1.0` is `layer1.0`.
-    const parent = path.join('.');
-    if (parent !== '' && segment.startsWith(`${parent}.`)) path.splice(0, path.length, ...segment.split('.'));
+    // A container's child repeats the container's own segment: `layer1/layer1.0` is `layer1.0`,
+    // `model.9/fc/fc.0` is `model.9.fc.0`, `conv/conv.0/conv.0.0` is `conv.0.0` (PyTorch's module paths).
+    if (previous !== '' && segment.startsWith(`${previous}.`)) path.push(...segment.slice(previous.length + 1).split('.'));
     else path.push(segment);
+    previous = segment;
   }
   return { path: path.join('.'), op: op.toLowerCase() };
 }

@@ -5,6 +5,7 @@ import { fusedModule, type GroupDraft } from './fusions';
 import { GraphIndex } from './graph-index';
 import type { InferredGraph } from './infer';
 import { opNames } from './names';
+import { groupOrigins, type Called } from './origins';
 import type { GraphNode } from './types';
 
 /** Ops that only relabel or select data: views in PyTorch, no cost under any convention. */
@@ -25,6 +26,8 @@ export interface NodeGroup extends GroupDraft {
   name: string;
   /** The modules whose outputs it reads (looking through views), `input` for a graph input. */
   reads: readonly string[];
+  /** Whether a module or a function call made it, and how seprof knows (model/graph/origins). */
+  called: Called;
   /**
    * Slots of a one-node module that read an activation another of its slots reads (Concat(x, x)
    * has 1): each slot gets its own gradient, which autograd sums as it sums two modules' reads.
@@ -54,6 +57,7 @@ function groupModules(g: InferredGraph): NodeGroup[] {
     drafts.push(draft);
   }
   const names = opNames(drafts.map((d) => d.main));
+  const called = groupOrigins(g.graph.nodes, drafts, names, g.origins, g.graph.stride !== undefined);
   // Which module's output each tensor is, through views: what a module reads.
   const source = new Map<string, string>(g.graph.inputs.map((i) => [i.name, 'input']));
   const moduleOf = new Map(drafts.flatMap((d) => d.nodes.map((n) => [n, d] as const)));
@@ -70,6 +74,6 @@ function groupModules(g: InferredGraph): NodeGroup[] {
     const inputs = d.nodes.flatMap((n) => n.inputs).filter((t) => t !== '' && !index.isConstant(t));
     const reads = [...new Set(inputs.map((t) => source.get(t)).filter((s): s is string => s !== undefined && s !== names.get(d.main)))];
     const repeatedReads = d.nodes.length === 1 ? inputs.length - new Set(inputs).size : 0;
-    return { ...d, name: names.get(d.main) as string, reads, repeatedReads };
+    return { ...d, name: names.get(d.main) as string, reads, repeatedReads, called: called.get(d) as Called };
   });
 }

@@ -74,6 +74,8 @@ export interface Graph {
   producer: string;
   /** The default domain's opset (LayersModels use the ONNX vocabulary at opset 21). */
   opset: number;
+  /** The model's largest stride, from a YOLO export's metadata: what YOLO's model summary sizes its input by. */
+  stride?: number;
   nodes: readonly GraphNode[];
   /** Inputs the caller feeds (initializers listed as inputs by old exporters are not among them). */
   inputs: readonly GraphInput[];

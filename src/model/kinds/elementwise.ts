@@ -1,7 +1,8 @@
 // What the binary elementwise kinds share (a + b, a - b, a * b, a / b, a ** b, and SE's x * s):
 // ONNX Add, Sub, Mul, Div, Pow, one tfjs kernel each. A constant operand (`x * 0.5`, a learned
-// gain) is left out of the op's inputs and said by position; an initializer one is a learned
-// tensor (nn.Parameter: YOLOv7's ImplicitA/M), so params.
+// gain) is left out of the op's inputs and said by position; an initializer PyTorch named is a
+// learned tensor (nn.Parameter: YOLOv7's ImplicitA/M, a layer-scale gamma), so params; one the
+// exporter made by folding (`onnx::Add_167`) is a constant.
 import type { OpKind } from '../../analyzers/ops';
 import type { GraphIndex } from '../graph/graph-index';
 import type { NodeGroup } from '../graph/node-groups';
@@ -21,7 +22,8 @@ function planElementwise(index: GraphIndex, m: NodeGroup): Planned | undefined {
   if (at !== undefined) {
     const operand = node.inputs[at] ?? '';
     const shape = alignedShape(index.shape(operand), index.shape(m.output).length);
-    const params = index.weight(operand) === undefined ? 0n : count(index.shape(operand));
+    // A folded initializer (exporter-named) is a constant, shown in a note, not params.
+    const params = index.learned(operand) ? count(index.shape(operand)) : 0n;
     return { kind, inputs: [node.inputs[1 - at] ?? ''], attrs: { constant: { at, shape } }, params };
   }
   const activations = node.inputs.filter((t) => t !== '' && !index.isConstant(t));

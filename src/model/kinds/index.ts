@@ -10,6 +10,7 @@ import { conv2d } from './conv2d';
 import { convTranspose } from './conv-transpose';
 import { div } from './div';
 import { erf } from './erf';
+import { einsum } from './einsum';
 import { exp } from './exp';
 import { gelu } from './gelu';
 import { globalAvgPool } from './global-avg-pool';
@@ -71,6 +72,7 @@ export const KINDS: Readonly<Record<OpKind, OpKindDefinition>> = {
   exp,
   layernorm,
   matmul,
+  einsum,
   reduce_sum: reduceSum,
   reduce_max: reduceMax,
   reduce_min: reduceMin,

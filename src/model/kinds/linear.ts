@@ -57,7 +57,7 @@ export const linear: OpKindDefinition = {
   kernels: {
     names: ['MatMul', 'BatchMatMul', '_FusedMatMul'],
     read: (kernel, layer) => {
-      if (layer.matmul === true) return undefined;
+      if (layer.matmul === true || layer.einsum !== undefined) return undefined;
       // Dense reshapes [rows, in] to a batch of one [1, rows, in]: read rows back from the sizes.
       const a = shapeAt(kernel.inputShapes, 0, kernel.name);
       const inFeatures = a.at(-1) ?? 1;

@@ -89,6 +89,13 @@ function defaultOpset(model: ModelProto, path: string): number {
 }
 
 /** Decodes the bytes of an ONNX file (read by the caller) into a Graph. */
+/** The largest stride an Ultralytics or YOLOv9 export writes in its metadata (`stride: '32'`), which YOLO's model summary reads. */
+function yoloStride(props: readonly { key: string; value: string }[]): { stride?: number } {
+  const value = props.find((p) => p.key === 'stride')?.value;
+  const stride = value === undefined ? NaN : Number(value);
+  return Number.isSafeInteger(stride) && stride > 0 ? { stride } : {};
+}
+
 export function onnxGraph(bytes: Uint8Array, path: string): Graph {
   const model = decode(bytes, path);
   const graph = model.graph;
@@ -110,5 +117,6 @@ export function onnxGraph(bytes: Uint8Array, path: string): Graph {
     inputs: graph.input.filter((v) => !initializers.has(v.name)).map((v) => readInput(v, path)),
     outputs: graph.output.map((v) => v.name),
     initializers,
+    ...yoloStride(model.metadataProps),
   };
 }

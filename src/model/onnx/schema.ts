@@ -19,6 +19,7 @@ const DESCRIPTOR = {
             producerVersion: field('string', 3),
             graph: field('GraphProto', 7),
             opsetImport: repeated('OperatorSetIdProto', 8),
+            metadataProps: repeated('StringStringEntryProto', 14),
           },
         },
         OperatorSetIdProto: { fields: { domain: field('string', 1), version: field('int64', 2) } },
@@ -155,4 +156,5 @@ export interface ModelProto {
   producerVersion: string;
   graph: GraphProto | null;
   opsetImport: OperatorSetIdProto[];
+  metadataProps: StringStringEntryProto[];
 }

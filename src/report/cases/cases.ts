@@ -7,6 +7,7 @@ import { mismatchedCases, skippedCases, type CaseResult } from '../report/docume
 import { displayCount, milliseconds, type CountStyle } from '../format';
 import type { SummaryLine } from '../profile/summary';
 import { markdownText, row } from '../markdown-syntax';
+import { intervalCell, timedSe } from '../profile/se-latency';
 import { textTable } from '../text-table';
 
 /** How the case table shows counts: the convention columns, and in units on request. */
@@ -36,13 +37,33 @@ function latencyCell({ profile }: CaseResult): string {
   return latency === undefined ? '-' : milliseconds(latency.medianMs);
 }
 
-/** The latency column only when a case was timed (`--latency`, `--runs`): timing is opt-in. */
-function timed(results: readonly CaseResult[]): boolean {
-  return results.some((r) => r.profile.measured?.latency !== undefined);
+/** Which timing columns the cases have: latency with `--latency`, SE's with `--se-latency`; timing is opt-in. */
+interface Timed {
+  latency: boolean;
+  se: boolean;
 }
 
-function head(labels: readonly LabelColumn[], columns: readonly ConventionKey[], withLatency: boolean): string[] {
-  return [...labels.map((l) => l.header), 'Params', ...columns.map((key) => columnHeader(key)), 'Check', ...(withLatency ? ['Latency ms'] : [])];
+function timed(results: readonly CaseResult[]): Timed {
+  return { latency: results.some((r) => r.profile.measured?.latency !== undefined), se: results.some((r) => r.profile.seLatency !== undefined) };
+}
+
+/** SE adds (of the whole model's time) and SE's share of the layer time, each with its 95% interval. */
+const SE_HEAD = ['SE adds % [95%]', 'SE time share [95%]'];
+
+function seCells({ profile }: CaseResult): string[] {
+  const se = timedSe(profile);
+  return se === undefined ? ['-', '-'] : [intervalCell(se.addsRatio, true), intervalCell(se.layers.share, false)];
+}
+
+function head(labels: readonly LabelColumn[], columns: readonly ConventionKey[], withTiming: Timed): string[] {
+  return [
+    ...labels.map((l) => l.header),
+    'Params',
+    ...columns.map((key) => columnHeader(key)),
+    'Check',
+    ...(withTiming.latency ? ['Latency ms'] : []),
+    ...(withTiming.se ? SE_HEAD : []),
+  ];
 }
 
 /** Numbers align right; the labels and the check word align left. */
@@ -51,14 +72,15 @@ function numeric(labels: readonly LabelColumn[], columns: readonly ConventionKey
   return (i) => i >= labels.length && i !== check;
 }
 
-function cells(result: CaseResult, labels: readonly LabelColumn[], { columns, counts }: CasesShown, withLatency: boolean): string[] {
+function cells(result: CaseResult, labels: readonly LabelColumn[], { columns, counts }: CasesShown, withTiming: Timed): string[] {
   const { totals, check } = result.profile;
   return [
     ...labels.map((l) => l.cell(result)),
     displayCount(totals.params, counts),
     ...columns.map((k) => displayCount(totals.counts[k] ?? 0n, counts)),
     checkCell(check),
-    ...(withLatency ? [latencyCell(result)] : []),
+    ...(withTiming.latency ? [latencyCell(result)] : []),
+    ...(withTiming.se ? seCells(result) : []),
   ];
 }
 
@@ -91,9 +113,9 @@ function mismatchLines(results: readonly CaseResult[]): string[] {
 
 export function renderCasesTable(results: readonly CaseResult[], labels: readonly LabelColumn[], shown: CasesShown): string {
   const { columns, width } = shown;
-  const withLatency = timed(results);
-  const rows = results.map((result) => cells(result, labels, shown, withLatency));
-  const table = textTable(head(labels, columns, withLatency), rows, { rightAligned: numeric(labels, columns), width });
+  const withTiming = timed(results);
+  const rows = results.map((result) => cells(result, labels, shown, withTiming));
+  const table = textTable(head(labels, columns, withTiming), rows, { rightAligned: numeric(labels, columns), width });
   const summary = casesSummary(results).map(([label, value]) => `${label}: ${value}`);
   return [table, ...summary, ...mismatchLines(results).map((l) => `  ${l}`), ''].join('\n');
 }
@@ -114,10 +136,10 @@ function differenceLines(results: readonly CaseResult[], most: number): string[]
 
 export function renderCasesMarkdown(results: readonly CaseResult[], labels: readonly LabelColumn[], shown: CasesMarkdownShown): string {
   const { columns, rows = results, maxDifferences = Infinity } = shown;
-  const withLatency = timed(results);
-  const header = head(labels, columns, withLatency);
+  const withTiming = timed(results);
+  const header = head(labels, columns, withTiming);
   const markdownCells = (r: CaseResult): string[] => {
-    const values = cells(r, labels, shown, withLatency).map(markdownText);
+    const values = cells(r, labels, shown, withTiming).map(markdownText);
     labels.forEach((l, i) => {
       if (l.markdown !== undefined) values[i] = l.markdown(r);
     });
@@ -134,10 +156,21 @@ export function renderCasesMarkdown(results: readonly CaseResult[], labels: read
   ].join('\n');
 }
 
+/** With --se-latency: what SE adds (a fraction of the twin's time) and SE's share of the layer time, each with its 95% bounds. */
+const SE_CSV_HEAD = ['se_adds', 'se_adds_low', 'se_adds_high', 'se_share', 'se_share_low', 'se_share_high'];
+
+function seCsvCells({ profile }: CaseResult): string[] {
+  const se = timedSe(profile);
+  if (se === undefined) return SE_CSV_HEAD.map(() => '');
+  const { addsRatio: a, layers: { share: s } } = se;
+  return [a.value, a.low, a.high, s.value, s.low, s.high].map((x) => (Number.isFinite(x) ? String(x) : ''));
+}
+
 /** Every convention as a column, exact integers: for spreadsheets. */
 export function renderCasesCsv(results: readonly CaseResult[], labels: readonly LabelColumn[]): string {
+  const withSe = timed(results).se;
   const rows = [
-    ['case', ...labels.map((l) => l.header), 'params', 'buffers', ...CONVENTION_KEYS, 'check', 'latency_ms', 'backend'],
+    ['case', ...labels.map((l) => l.header), 'params', 'buffers', ...CONVENTION_KEYS, 'check', 'latency_ms', 'backend', ...(withSe ? SE_CSV_HEAD : [])],
     ...results.map((r) => {
       const { totals, check, measured } = r.profile;
       return [
@@ -149,6 +182,7 @@ export function renderCasesCsv(results: readonly CaseResult[], labels: readonly 
         check.status,
         measured?.latency === undefined ? '' : String(measured.latency.medianMs),
         measured?.backend.name ?? '',
+        ...(withSe ? seCsvCells(r) : []),
       ];
     }),
   ];

@@ -10,7 +10,7 @@ export type CompareFormat = (typeof COMPARE_FORMATS)[number];
 
 const HEAD = ['Case', 'Quantity', 'Base', 'New', 'Change', 'Change %', 'Status'];
 
-/** What a human needs to see: everything that moved, and every latency. */
+/** What a human needs to see: everything that moved, every latency, and SE's time. */
 const shown = (c: Comparison): Delta[] => c.deltas.filter((d) => d.status !== 'same');
 
 const cells = (d: Delta): string[] => [d.case, d.quantity, d.base, d.new, d.change, d.percent, d.fails ? d.status.toUpperCase() : d.status];
@@ -27,7 +27,8 @@ function latencyWords(c: Comparison): string {
 
 export function verdict(c: Comparison): string {
   const named = Object.entries(c.quantityTolerances).map(([q, t]) => `, ${q} ${t === '0' ? 'exact' : t}`);
-  const scope = `${c.compared} case(s) compared (counts ${toleranceWords(c.tolerance)}${named.join('')}, ${FAILING[c.failOn]}, ${latencyWords(c)})`;
+  const se = c.seLatencyTolerance === undefined ? '' : `, SE latency intervals apart by more than ${c.seLatencyTolerance}`;
+  const scope = `${c.compared} case(s) compared (counts ${toleranceWords(c.tolerance)}${named.join('')}, ${FAILING[c.failOn]}, ${latencyWords(c)}${se})`;
   const better = c.improvements.length > 0 ? `${c.improvements.length} improvement(s)` : '';
   if (c.failures.length > 0) return `FAILED: ${scope}; ${c.failures.length} regression(s)${better === '' ? '' : `, ${better}`}`;
   return `OK: ${scope}; ${better === '' ? 'nothing moved beyond the thresholds' : `${better}, no regression`}`;
@@ -81,7 +82,8 @@ function fractionOf(text: string): number {
 export function comparisonJson(c: Comparison): object {
   const latencyTolerance = c.latencyTolerance === null ? null : fractionOf(c.latencyTolerance);
   const quantityTolerances = Object.fromEntries(Object.entries(c.quantityTolerances).map(([q, t]) => [q, fractionOf(t)]));
-  return { ...c, tolerance: fractionOf(c.tolerance), quantityTolerances, latencyTolerance, deltas: c.deltas.map(deltaJson), failed: c.failures.length > 0 };
+  const seLatencyTolerance = c.seLatencyTolerance === undefined ? {} : { seLatencyTolerance: fractionOf(c.seLatencyTolerance) };
+  return { ...c, tolerance: fractionOf(c.tolerance), quantityTolerances, latencyTolerance, ...seLatencyTolerance, deltas: c.deltas.map(deltaJson), failed: c.failures.length > 0 };
 }
 
 /** `width`: the terminal's, when stdout is one: a wider table is stacked to fit it. */

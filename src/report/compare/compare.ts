@@ -2,10 +2,14 @@
 // Counts are exact integers: by default a count that grew fails and one that shrank is an
 // improvement (--fail-on); --tolerance allows a relative change, for all quantities or per one.
 // Latency is noise between runs and machines: reported, and failing only with --latency-tolerance.
+// SE's time (--se-latency) carries its own noise as 95% intervals: intervals that overlap are
+// within noise, and only one apart and above by more than --se-latency-tolerance fails.
 import { CONVENTION_KEYS } from '../../analyzers/conventions';
 import { UsageError } from '../../errors';
-import type { ReadCase, ReadReport } from '../report/document';
+import { overlaps } from '../../analyzers/measured/interval';
+import type { Bounds, ReadCase, ReadReport } from '../report/document';
 import { milliseconds, percent, withCommas } from '../format';
+import { intervalCell } from '../profile/se-latency';
 import { abbreviated } from '../text';
 
 /** A relative tolerance as an exact fraction: 0.01 and 1% are both 1/100. */
@@ -68,7 +72,7 @@ export function parseFailOn(option: string, text: string): FailOn {
   return found;
 }
 
-export type DeltaStatus = 'same' | 'within tolerance' | 'increased' | 'decreased' | 'changed' | 'reported' | 'ok' | 'slower';
+export type DeltaStatus = 'same' | 'within tolerance' | 'increased' | 'decreased' | 'changed' | 'reported' | 'ok' | 'slower' | 'within noise' | 'apart';
 
 export interface Delta {
   case: string;
@@ -100,6 +104,8 @@ export interface Comparison {
   quantityTolerances: Record<string, string>;
   failOn: FailOn;
   latencyTolerance: string | null;
+  /** Given only with --se-latency-tolerance. */
+  seLatencyTolerance?: string;
   /** Cases whose latency both reports recorded, so that it was compared. */
   latencyCompared: number;
   /** Cases in both reports. */
@@ -122,6 +128,8 @@ export interface CompareOptions {
   /** Default `increase`. */
   failOn?: FailOn | undefined;
   latencyTolerance?: Tolerance | undefined;
+  /** SE's time fails when its new interval lies above the base's by more than this fraction (of the model's time). */
+  seLatencyTolerance?: Tolerance | undefined;
 }
 
 /** A magnitude with the sign of `direction` in front: -1, +1, or 0 for none. */
@@ -184,6 +192,25 @@ function latencyDelta(name: string, base: number, next: number, tolerance: Toler
   };
 }
 
+/** SE's time compared as intervals: overlapping ones are the same within noise; the points alone say nothing. */
+function seDelta(name: string, quantity: string, base: Bounds, next: Bounds, signedValues: boolean, tolerance: Tolerance | undefined): Delta {
+  const diff = next.value - base.value;
+  const known = [base.low, base.high, next.low, next.high].every(Number.isFinite);
+  const limit = tolerance === undefined ? undefined : base.high + Number(tolerance.numerator) / Number(tolerance.denominator);
+  const status: DeltaStatus = !known ? 'reported' : overlaps(base, next) ? 'within noise' : limit !== undefined && next.low > limit ? 'slower' : 'apart';
+  return {
+    case: name,
+    quantity,
+    base: intervalCell(base, signedValues),
+    new: intervalCell(next, signedValues),
+    change: `${signed(Math.abs(diff * 100).toFixed(2), Math.sign(diff))} pt`,
+    percent: '',
+    status,
+    fails: status === 'slower',
+    values: { base: base.value, new: next.value, change: diff },
+  };
+}
+
 function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): Delta[] {
   const name = base.name;
   const deltas: Delta[] = [];
@@ -203,6 +230,10 @@ function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): De
     deltas.push(wordDelta(name, 'check', base.check, next.check, next.check === 'mismatch', { base: base.check, new: next.check, change: null }));
   }
   if (base.latencyMs !== null && next.latencyMs !== null) deltas.push(latencyDelta(name, base.latencyMs, next.latencyMs, options.latencyTolerance));
+  if (base.se !== null && next.se !== null) {
+    deltas.push(seDelta(name, 'SE adds %', base.se.adds, next.se.adds, true, options.seLatencyTolerance));
+    deltas.push(seDelta(name, 'SE time share', base.se.share, next.se.share, false, options.seLatencyTolerance));
+  }
   return deltas;
 }
 
@@ -245,6 +276,8 @@ function caseSummary(base: ReadCase, next: ReadCase, deltas: readonly Delta[]): 
   if (check !== undefined) parts.push(`check ${check.base} → ${check.new}`);
   const latency = deltas.find((d) => d.quantity === 'latency ms' && d.status === 'slower');
   if (latency !== undefined) parts.push(`latency ${latency.percent}`);
+  // SE's time only when its intervals are apart: within noise is no news.
+  for (const d of deltas.filter((d) => d.quantity.startsWith('SE ') && (d.status === 'apart' || d.status === 'slower'))) parts.push(`${d.quantity} ${d.change}`);
   if (parts.length === 0) return undefined;
   return { case: base.name, text: parts.join(', '), fails: deltas.some((d) => d.fails) };
 }
@@ -281,6 +314,9 @@ export function compareReports(base: ReadReport, next: ReadReport, options: Comp
     if (summary !== undefined) summaries.push(summary);
   }
   if (options.latencyTolerance !== undefined) assertLatencyComparable(base, next, options.latencyTolerance, latencyCompared);
+  if (options.seLatencyTolerance !== undefined && !deltas.some((d) => d.quantity === 'SE adds %')) {
+    throw new UsageError(`SE latency tolerance ${options.seLatencyTolerance.text} would check nothing: no case has an SE latency in both reports; compare two reports made with --se-latency, or drop the tolerance`);
+  }
   const failures = [...deltas.filter((d) => d.fails).map(describeMove), ...removed.map((name) => `${name} removed`)];
   const improvements = deltas.filter((d) => !d.fails && (d.status === 'increased' || d.status === 'decreased')).map(describeMove);
   return {
@@ -288,6 +324,7 @@ export function compareReports(base: ReadReport, next: ReadReport, options: Comp
     quantityTolerances: Object.fromEntries([...(options.quantityTolerances ?? [])].map(([q, t]) => [q, t.text])),
     failOn: options.failOn ?? 'increase',
     latencyTolerance: options.latencyTolerance?.text ?? null,
+    ...(options.seLatencyTolerance && { seLatencyTolerance: options.seLatencyTolerance.text }),
     latencyCompared,
     compared: base.cases.length - removed.length,
     added: next.cases.filter((c) => !baseNames.has(c.name)).map((c) => c.name),

@@ -9,6 +9,7 @@ import type { Latency } from '../../analyzers/measured/timing';
 import { jsonCount } from '../format';
 import type { RenderOptions } from '../render-options';
 import { topLayers, treeRows } from './rows';
+import { seLatencyJson } from './se-latency';
 import { trainingView, type TrainingView } from './training-view';
 import { jsonText } from '../text';
 
@@ -36,11 +37,13 @@ export interface ProfileJson {
   latency: Latency | null;
   /** With --latency: median ms per layer. */
   layerLatencyMs: Record<string, number> | null;
+  /** Only with --se-latency: the model against its SE-free twin. */
+  seLatency?: object;
   training: object | null;
   tree?: object[];
   top?: { convention: string; layers: string[] };
   /** Model files: notes, ops counted as zero, SE blocks found and what they count. */
-  file?: { notes: string[]; unsupported: { opType: string; nodes: string[] }[]; freeNodes: number; seBlocks: object[] };
+  file?: { notes: string[]; unsupported: { opType: string; nodes: string[] }[]; freeNodes: number; seBlocks: object[]; yolo?: object };
 }
 
 function jsonCounts(counts: Counts): Record<string, number | string> {
@@ -103,6 +106,7 @@ export function profileJson(profile: Profile, { toolVersion, depth, top, columns
     check,
     latency: measured?.latency ?? null,
     layerLatencyMs: measured?.layerMs ?? null,
+    ...(profile.seLatency !== undefined && { seLatency: seLatencyJson(profile.seLatency) }),
     training: training === undefined ? null : trainingJson(training),
     ...(depth !== undefined && {
       tree: treeRows(layers, depth).map((r) => ({ name: r.name, depth: r.depth, params: jsonCount(r.params), counts: jsonCounts(r.counts) })),
@@ -113,6 +117,7 @@ export function profileJson(profile: Profile, { toolVersion, depth, top, columns
         unsupported: profile.file.unsupported,
         freeNodes: profile.file.free,
         seBlocks: profile.file.seBlocks.map(({ block, totals: t }) => ({ ...block, totals: jsonTotals(t) })),
+        ...(profile.file.yolo !== undefined && { yolo: profile.file.yolo }),
       },
     }),
     ...(top !== undefined && columns !== undefined && { top: { convention: columns[0], layers: topLayers(layers, columns[0], top).map((l) => l.op.name) } }),

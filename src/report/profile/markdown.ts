@@ -4,6 +4,7 @@ import { describeSpec } from '../../model/spec';
 import type { RenderOptions } from '../render-options';
 import { findingLines, seRows } from './file-findings';
 import { overheadCells, overheadHead, overheadRows, overheadTitle } from './overhead';
+import { SE_BLOCK_HEAD, seBlockRows, seLatencyLines, seLatencyTitle } from './se-latency';
 import { summaryLines } from './summary';
 import { layerTable, topTable } from './table';
 import { alignRow, markdownCode, markdownText, row } from '../markdown-syntax';
@@ -47,6 +48,12 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
       ...overheadRows(profile.overhead, profile.totals, columns).map((r) => row(overheadCells(r, options.counts))),
       '',
     );
+  }
+  const se = profile.seLatency;
+  if (se !== undefined && 'skipped' in se) lines.push(`SE latency: not timed (${se.skipped})`, '');
+  else if (se !== undefined) {
+    lines.push(`#### ${seLatencyTitle(profile, se)}`, '', ...seLatencyLines(se).map(([label, value]) => `- ${label}: ${value}`), '');
+    if (se.layers.blocks.length > 0) lines.push(row([...SE_BLOCK_HEAD]), alignRow(1, SE_BLOCK_HEAD.length - 1), ...seBlockRows(se).map(([name = '', ...rest]) => row([code(name), ...rest])), '');
   }
   return lines.join('\n');
 }

@@ -39,10 +39,15 @@ function extrasOf(members: readonly LayerCounts[], { times, backward }: PerLayer
   };
 }
 
+/** An op's kind as the table shows it: `F.avg_pool` when a function made it, `x.softmax` a tensor method (model files). */
+export function opLabel(op: LayerCounts['op']): string {
+  return op.attrs.origin === 'function' ? `F.${op.kind}` : op.attrs.origin === 'method' ? `x.${op.kind}` : op.kind;
+}
+
 export function layerRows(layers: readonly LayerCounts[], perLayer: PerLayer = {}): Row[] {
   return layers.map((layer) => {
     const { op, counts } = layer;
-    return { name: op.name, depth: 0, what: op.kind, outputShape: op.outputShape, params: op.params, buffers: op.buffers, counts, ...extrasOf([layer], perLayer) };
+    return { name: op.name, depth: 0, what: opLabel(op), outputShape: op.outputShape, params: op.params, buffers: op.buffers, counts, ...extrasOf([layer], perLayer) };
   });
 }
 
@@ -53,7 +58,7 @@ function groupRow(name: string, depth: number, members: readonly LayerCounts[], 
   return {
     name,
     depth,
-    what: members.length === 1 && last !== undefined && last.op.name === name ? last.op.kind : `${members.length} ops`,
+    what: members.length === 1 && last !== undefined && last.op.name === name ? opLabel(last.op) : `${members.length} ops`,
     outputShape: last?.op.outputShape ?? [],
     params: totals.params,
     buffers: totals.buffers,

@@ -11,6 +11,7 @@ import type { RenderOptions } from '../render-options';
 import { overheadCells, overheadHead, overheadRows, overheadTitle } from './overhead';
 import { layerRows, share, topLayers, treeRows, type Row } from './rows';
 import { summaryLines } from './summary';
+import { SE_BLOCK_HEAD, seBlockRows, seLatencyLines, seLatencyTitle } from './se-latency';
 import { findingLines, seRows } from './file-findings';
 import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
 import { numbersAfter, textTable } from '../text-table';
@@ -154,6 +155,12 @@ export function renderTable(profile: Profile, options: RenderOptions): string {
   if (profile.overhead !== undefined) {
     const overheadTable = overheadRows(profile.overhead, profile.totals, columns).map((r) => overheadCells(r, options.counts));
     parts.push('', overheadTitle(profile), textTable(overheadHead(profile.overhead), overheadTable, { rightAligned: numbersAfter(1), width }));
+  }
+  const se = profile.seLatency;
+  if (se !== undefined && 'skipped' in se) parts.push('', `SE latency: not timed (${se.skipped})`);
+  else if (se !== undefined) {
+    parts.push('', seLatencyTitle(profile, se), ...labelled(seLatencyLines(se)));
+    if (se.layers.blocks.length > 0) parts.push(textTable(SE_BLOCK_HEAD, seBlockRows(se), { rightAligned: numbersAfter(1), width }));
   }
   return `${parts.join('\n')}\n`;
 }

@@ -28,6 +28,8 @@ export interface CaseJson {
   latency: ProfileJson['latency'];
   /** SE blocks in the model: found in a model file, built into a block or network; absent in reports made before it was written. */
   seBlocks?: number;
+  /** Only with --se-latency. */
+  seLatency?: object;
 }
 
 export interface ReportJson {
@@ -49,8 +51,8 @@ export function reportJson(results: readonly CaseResult[], meta: { toolVersion: 
     date: meta.date?.toISOString() ?? null,
     suite: meta.suite,
     cases: results.map(({ name, profile }) => {
-      const { spec, totals, check, backend, latency } = profileJson(profile, { toolVersion: meta.toolVersion });
-      return { name, spec, params: totals.params, buffers: totals.buffers, counts: totals.counts, check, backend, latency, seBlocks: seBlockCount(profile) };
+      const { spec, totals, check, backend, latency, seLatency } = profileJson(profile, { toolVersion: meta.toolVersion });
+      return { name, spec, params: totals.params, buffers: totals.buffers, counts: totals.counts, check, backend, latency, seBlocks: seBlockCount(profile), ...(seLatency && { seLatency }) };
     }),
   };
 }
@@ -92,6 +94,15 @@ export interface ReadCase {
   latencyMs: number | null;
   /** null in a document older than the field. */
   seBlocks: number | null;
+  /** With --se-latency: what SE adds (a fraction) and SE's share of the layer time, each with its 95% bounds. */
+  se: { adds: Bounds; share: Bounds } | null;
+}
+
+/** An estimate and its 95% interval, as compare reads them. */
+export interface Bounds {
+  value: number;
+  low: number;
+  high: number;
 }
 
 export interface ReadReport {
@@ -168,6 +179,8 @@ function readCase(entry: unknown, index: number): ReadCase {
   if (!isObject(check) || typeof check['status'] !== 'string') return bad('has no check status');
   if (latency !== null && !(isObject(latency) && typeof latency['medianMs'] === 'number')) return bad('has a malformed latency');
   if (seBlocks !== undefined && !(typeof seBlocks === 'number' && Number.isSafeInteger(seBlocks) && seBlocks >= 0)) return bad('has a malformed seBlocks');
+  const se = entry['seLatency'] === undefined ? null : readSeLatency(entry['seLatency']);
+  if (se === undefined) return bad('has a malformed seLatency');
   const upgraded = upgradeSpecJson(spec);
   const specText = canonical(upgraded);
   if (specText.length > MAX_SPEC_CHARS) bad(`has a spec of ${specText.length.toLocaleString('en-US')} characters, at most ${MAX_SPEC_CHARS.toLocaleString('en-US')}: not one seprof wrote`);
@@ -179,7 +192,25 @@ function readCase(entry: unknown, index: number): ReadCase {
     check: check['status'],
     latencyMs: latency === null ? null : (latency['medianMs'] as number),
     seBlocks: seBlocks ?? null,
+    se,
   };
+}
+
+/** An interval with known bounds (null bounds, from fewer than 6 samples, compare as unknown: NaN). */
+function readBounds(value: unknown): Bounds | undefined {
+  if (!isObject(value) || typeof value['value'] !== 'number') return undefined;
+  const bound = (x: unknown): number | undefined => (typeof x === 'number' ? x : x === null ? Number.NaN : undefined);
+  const [low, high] = [bound(value['low']), bound(value['high'])];
+  return low === undefined || high === undefined ? undefined : { value: value['value'], low, high };
+}
+
+/** A case's SE latency: null when it was skipped, undefined when malformed. */
+function readSeLatency(value: unknown): ReadCase['se'] | undefined {
+  if (!isObject(value)) return undefined;
+  if (typeof value['skipped'] === 'string') return null;
+  const adds = readBounds(value['addsRatio']);
+  const share = isObject(value['layers']) ? readBounds(value['layers']['share']) : undefined;
+  return adds === undefined || share === undefined ? undefined : { adds, share };
 }
 
 /** Parses a report document; a truncated, malformed or foreign file is a UsageError naming it. */

@@ -17,7 +17,7 @@ const TABLE: Record<string, Arity> = {
   InstanceNormalization: takes(3),
   LayerNormalization: takes(2, 3, [1, 3]),
   GroupNormalization: takes(3),
-  ...Object.fromEntries(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Equal', 'Less', 'Greater', 'And', 'Or'].map((op) => [op, takes(2)])),
+  ...Object.fromEntries(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Mod', 'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or'].map((op) => [op, takes(2)])),
   ...Object.fromEntries(['Max', 'Min', 'Sum', 'Mean', 'Concat'].map((op) => [op, takes(1, MANY)])),
   Where: takes(3),
   Conv: takes(2, 3),
@@ -38,6 +38,7 @@ const TABLE: Record<string, Arity> = {
   Range: takes(3),
   Gemm: takes(2, 3),
   MatMul: takes(2),
+  Einsum: takes(1, MANY),
   ...Object.fromEntries(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin'].map((op) => [op, takes(1, 2)])),
 };
 

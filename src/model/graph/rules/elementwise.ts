@@ -1,7 +1,7 @@
 // Elementwise ops: unary ones keep the shape, binary ones broadcast; integer and float
 // values are folded, since exporters compute shapes with Add, Mul, Div, Equal and Where.
 import { axisOf, broadcast, count, fail, wholeNumber, type TensorInfo } from '../tensor-info';
-import { DTYPE, type Values } from '../types';
+import { attrInt, DTYPE, type Values } from '../types';
 import { need, type RuleInput, type ShapeRule } from './rule';
 
 const FOLD_LIMIT = 4096n;
@@ -70,7 +70,32 @@ const INT_OPS: Record<string, IntFn> = {
   Max: (a, b) => ((a as bigint) > (b as bigint) ? (a as bigint) : (b as bigint)),
   Min: (a, b) => ((a as bigint) < (b as bigint) ? (a as bigint) : (b as bigint)),
   Where: (c, a, b) => (c !== 0n ? (a as bigint) : (b as bigint)),
+  LessOrEqual: (a, b) => ((a as bigint) <= (b as bigint) ? 1n : 0n),
+  GreaterOrEqual: (a, b) => ((a as bigint) >= (b as bigint) ? 1n : 0n),
+  And: (a, b) => (a !== 0n && b !== 0n ? 1n : 0n),
+  Or: (a, b) => (a !== 0n || b !== 0n ? 1n : 0n),
+  Not: (a) => (a === 0n ? 1n : 0n),
+  Neg: (a) => -(a as bigint),
+  Abs: (a) => ((a as bigint) < 0n ? -(a as bigint) : (a as bigint)),
 };
+
+/**
+ * ONNX Mod: with fmod 0 (integers) the result takes the divisor's sign, as Python's `%` (Swin's
+ * window padding `(w - W % w) % w`); with fmod 1 the dividend's, as C's fmod.
+ */
+function mod(fmod: boolean): { int: IntFn; float: FloatFn } {
+  return {
+    int: (a, b) => {
+      if (b === 0n) fail('integer modulo by zero');
+      const r = (a as bigint) % (b as bigint);
+      return fmod || r === 0n || r < 0n === (b as bigint) < 0n ? r : r + (b as bigint);
+    },
+    float: (a, b) => {
+      const r = (a as number) % (b as number);
+      return fmod || r === 0 || r < 0 === (b as number) < 0 ? r : r + (b as number);
+    },
+  };
+}
 const FLOAT_OPS: Record<string, FloatFn> = {
   Add: (a, b) => (a as number) + (b as number),
   Sub: (a, b) => (a as number) - (b as number),
@@ -80,11 +105,21 @@ const FLOAT_OPS: Record<string, FloatFn> = {
   Ceil: (a) => Math.ceil(a as number),
   Sqrt: (a) => Math.sqrt(a as number),
   Neg: (a) => -(a as number),
-  // Attention's scale (head_dim ** -0.5) exported as a Pow of two constants.
+  Abs: (a) => Math.abs(a as number),
   Pow: (a, b) => (a as number) ** (b as number),
+  Where: (c, a, b) => (c !== 0 ? (a as number) : (b as number)),
 };
 
-const COMPARISONS = new Set(['Equal', 'Less', 'Greater', 'Not', 'And', 'Or']);
+/** Comparisons of float values give booleans, kept as integer values (Where reads them as conditions). */
+const FLOAT_COMPARISONS: Record<string, (a: number, b: number) => boolean> = {
+  Equal: (a, b) => a === b,
+  Less: (a, b) => a < b,
+  Greater: (a, b) => a > b,
+  LessOrEqual: (a, b) => a <= b,
+  GreaterOrEqual: (a, b) => a >= b,
+};
+
+const COMPARISONS = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or']);
 /** Max and Min take any number of inputs: folded pairwise. */
 const VARIADIC = new Set(['Max', 'Min']);
 const foldAll = <T>(fn: (...v: T[]) => T, op: string) => (...v: T[]): T => (VARIADIC.has(op) ? v.reduce((a, b) => fn(a, b)) : fn(...v));
@@ -99,9 +134,15 @@ export const broadcasting: ShapeRule = (x: RuleInput) => {
   if (n > FOLD_LIMIT || !ins.every((t) => t.values !== undefined)) return [out];
   const read = (t: TensorInfo, i: number): bigint | number => (t.values as Values).data[broadcastIndex(i, shape, t.shape)] as bigint | number;
   const allInt = x.node.opType === 'Where' ? ins.slice(1).every((t) => t.values?.kind === 'int') : ins.every((t) => t.values?.kind === 'int');
-  const [intOp, floatOp] = [INT_OPS[x.node.opType], FLOAT_OPS[x.node.opType]];
+  const modulo = x.node.opType === 'Mod' ? mod(attrInt(x.node, 'fmod', 0n) === 1n) : undefined;
+  const [intOp, floatOp] = [modulo?.int ?? INT_OPS[x.node.opType], modulo?.float ?? FLOAT_OPS[x.node.opType]];
   const intFn = intOp && foldAll(intOp, x.node.opType);
   const floatFn = floatOp && foldAll(floatOp, x.node.opType);
+  const compare = FLOAT_COMPARISONS[x.node.opType];
+  if (!allInt && compare !== undefined) {
+    const data = Array.from({ length: Number(n) }, (_, i) => (compare(Number(read(ins[0] as TensorInfo, i)), Number(read(ins[1] as TensorInfo, i))) ? 1n : 0n));
+    return [{ ...out, values: { kind: 'int', data } }];
+  }
   if (allInt && intFn !== undefined) {
     const data = Array.from({ length: Number(n) }, (_, i) => intFn(...ins.map((t) => BigInt(read(t, i)))));
     return [{ ...out, values: { kind: 'int', data } }];

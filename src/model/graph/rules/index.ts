@@ -8,9 +8,12 @@ export type { RuleInput, ShapeRule } from './rule';
 
 const UNARY = [
   'Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Selu', 'Celu', 'Gelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh',
-  'Clip', 'Mish', 'Softplus', 'Softsign', 'Erf', 'Exp', 'Log', 'Abs', 'Reciprocal', 'Not', 'GroupNormalization', 'LRN',
+  'Clip', 'Mish', 'Softplus', 'Softsign', 'Erf', 'Exp', 'Log', 'Reciprocal', 'GroupNormalization', 'LRN',
 ] as const;
-const BINARY = ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Mean', 'Equal', 'Less', 'Greater', 'And', 'Or', 'Where', 'Floor', 'Ceil', 'Sqrt', 'Neg'] as const;
+const BINARY = [
+  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Mod', 'Max', 'Min', 'Sum', 'Mean', 'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual',
+  'And', 'Or', 'Where', 'Floor', 'Ceil', 'Sqrt', 'Neg', 'Abs', 'Not',
+] as const;
 
 export const SHAPE_RULES: ReadonlyMap<string, ShapeRule> = new Map<string, ShapeRule>([
   ...UNARY.map((op) => [op, sameShape] as const),
@@ -47,6 +50,7 @@ export const SHAPE_RULES: ReadonlyMap<string, ShapeRule> = new Map<string, Shape
   ['Range', t.range],
   ['Gemm', t.gemm],
   ['MatMul', t.matmul],
+  ['Einsum', t.einsum],
   ['ReduceMean', t.reduce],
   ['ReduceSum', t.reduce],
   ['ReduceMax', t.reduce],

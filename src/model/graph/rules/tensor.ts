@@ -2,6 +2,7 @@
 // (Shape, Gather, Unsqueeze, Concat, Slice, ...), folded to constants.
 import { axisOf, broadcast, count, distinctAxes, fail, safeDim, type TensorInfo } from '../tensor-info';
 import { attrInt, attrInts, DTYPE, type Values } from '../types';
+import { letterSizes, parseEinsum } from '../einsum-equation';
 import { constantInts, need, type RuleInput, type ShapeRule } from './rule';
 
 const FOLD_LIMIT = 4096n;
@@ -271,6 +272,18 @@ export const gemm: ShapeRule = (x) => {
   // ONNX lets C broadcast; a Linear's bias (what seprof counts Gemm as) is one value per output.
   if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== n)) fail(`bias [${bias.shape.join(', ')}] is not one value per output (${n})`);
   return [{ shape, dtype: a.dtype }];
+};
+
+/** Einsum: the output's letters sized from the operands (no ellipsis). */
+export const einsum: ShapeRule = (x) => {
+  const attr = x.node.attrs.get('equation');
+  const equation = attr?.kind === 'string' ? attr.value : fail('has no equation');
+  const eq = parseEinsum(equation);
+  if (typeof eq === 'string') fail(`equation '${equation}': ${eq} is not read`);
+  const shapes = x.inputs.map((_, i) => need(x, i).shape);
+  const sizes = letterSizes(eq, shapes);
+  if (sizes === undefined) fail(`equation '${equation}' does not fit the operands [${shapes.map((s) => s.join(', ')).join('], [')}]`);
+  return [{ shape: [...eq.output].map((c) => sizes.get(c) as number), dtype: need(x, 0).dtype }];
 };
 
 export const matmul: ShapeRule = (x) => {

@@ -1,0 +1,97 @@
+// --se-latency as users run it: the lines and the JSON it adds, the refusals, and the suite
+// commands' columns. Figures are timings, so only their form and their internal relations are
+// checked, never a value.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectUsageError, seprofInProcess } from './support/cli';
+import { expectValid } from './support/schemas';
+
+const BLOCK = ['--block', 'se-resnet', '--channels', '32', '--planes', '8', '--height', '8', '--backend', 'wasm', '--quiet'];
+
+interface Bounds {
+  value: number;
+  low: number | null;
+  high: number | null;
+  n: number;
+}
+
+describe('--se-latency', () => {
+  it('adds what SE costs in time, with intervals, to the table', async () => {
+    const run = await seprofInProcess([...BLOCK, '--se-rounds', '6']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('SE latency: against --block resnet, the same block without SE (wasm, forward; 6 interleaved rounds after');
+    expect(run.stdout).toMatch(/SE adds: +-?[\d.]+ ms \([+-][\d.]+%\); 95% interval -?[\d.]+ to -?[\d.]+ ms \([+-][\d.]+% to [+-][\d.]+%\)/);
+    expect(run.stdout).toMatch(/SE time share: +[\d.]+% of the forward's layer-by-layer time \(95% interval [\d.]+% to [\d.]+%, 10 passes\)/);
+    expect(run.stdout).toMatch(/GFLOP\/s: +SE layers [\d.]+, convs [\d.]+ \(layer by layer\)/);
+    // SE's flops by the closed form: pool 32*8*8, two FCs 2*32*2 each, relu 2, sigmoid 4*32, scale 32*8*8.
+    expect(run.stdout).toMatch(/│ se +│ +[\d.]+ │ +[\d.]+% │ +4,482 │/);
+  });
+
+  it('stores it in the JSON, valid against the schema, its interval around its median', async () => {
+    const run = await seprofInProcess([...BLOCK, '--se-rounds', '10', '--json']);
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as { seLatency: { pass: string; addsRatio: Bounds; layers: { share: Bounds; blocks: { flops: number }[] }; withSe: { runs: number } } };
+    expectValid('profile', doc);
+    const { addsRatio, layers, pass, withSe } = doc.seLatency;
+    expect([pass, withSe.runs, addsRatio.n]).toEqual(['forward', 10, 10]);
+    // Ten rounds: the sign test's bounds are the 2nd and 9th of the sorted ratios, around their median.
+    expect(addsRatio.low).toBeLessThanOrEqual(addsRatio.value);
+    expect(addsRatio.high).toBeGreaterThanOrEqual(addsRatio.value);
+    expect(layers.share.value).toBeGreaterThan(0);
+    expect(layers.share.value).toBeLessThan(1);
+    expect(layers.blocks.map((b) => b.flops)).toEqual([2048 + 128 + 2 + 128 + 128 + 2048]);
+  });
+
+  it('times a training step with --training', async () => {
+    const run = await seprofInProcess([...BLOCK, '--se-rounds', '6', '--training']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('(wasm, training step; 6 interleaved rounds');
+  });
+
+  it('refuses a model without a twin, --no-measure, and too few rounds', async () => {
+    expectUsageError(await seprofInProcess(['--channels', '32', '--se-latency']), /--se-latency times a model against its SE-free twin, and --block se \(SE alone; --latency times it\) has none/);
+    expectUsageError(await seprofInProcess(['--model', 'resnet50', '--se-latency']), /--model resnet50 has none/);
+    expectUsageError(await seprofInProcess([...BLOCK, '--se-latency', '--no-measure']), /--se-latency times the model in tfjs: it does not go with --no-measure/);
+    expectUsageError(await seprofInProcess([...BLOCK, '--se-rounds', '5']), /--se-rounds must be at least 6/);
+    expectUsageError(await seprofInProcess([...BLOCK, '--se-rounds', '100001']), /--se-rounds must be at most 100,000, got 100001/);
+  });
+});
+
+describe('--se-latency in the suite commands', () => {
+  it('sweep: columns with intervals', async () => {
+    const run = await seprofInProcess(['sweep', '--block', 'se-resnet', '--channels', '32', '--planes', '8', '--height', '8', '--reduction', '4,8', '--se-rounds', '6', '--quiet']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    const header = lines.find((l) => l.includes('Params')) ?? '';
+    expect(header).toContain('SE adds % [95%]');
+    expect(header).toContain('SE time share [95%]');
+    expect(lines.filter((l) => /[+-][\d.]+% \[[+-][\d.]+, [+-][\d.]+\] │ +[\d.]+% \[[\d.]+, [\d.]+\] │$/.test(l))).toHaveLength(2);
+  });
+
+  it('report: report.json carries it, the chart draws it, compare reads it back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seprof-se-latency-'));
+    const suite = join(dir, 'suite.json');
+    const cases = [
+      { name: 'block', options: { block: 'se-resnet', channels: 32, planes: 8, height: 8 } },
+      { name: 'alone', options: { channels: 32, reduction: 4 } },
+    ];
+    writeFileSync(suite, JSON.stringify({ cases }));
+    const run = await seprofInProcess(['report', '--suite', suite, '--out', join(dir, 'out'), '--se-rounds', '6', '--backend', 'wasm', '--quiet']);
+    expect(run.code).toBe(0);
+    // SE alone has no twin: in a suite it is no error, its SE latency says why it is missing.
+    expect(run.stdout.split('\n').find((l) => l.includes('alone'))).toMatch(/│ +- │ +- │$/);
+    const doc = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as { cases: { seLatency: { addsRatio?: Bounds; skipped?: string } }[] };
+    expectValid('report', doc);
+    expect(doc.cases[0]?.seLatency.addsRatio?.n).toBe(6);
+    expect(doc.cases[1]?.seLatency).toEqual({ skipped: 'no SE-free twin' });
+    expect(readFileSync(join(dir, 'out', 'se-latency.svg'), 'utf8')).toContain('<title>block: SE adds');
+    const same = await seprofInProcess(['compare', join(dir, 'out', 'report.json'), join(dir, 'out', 'report.json'), '--se-latency-tolerance', '0', '--json']);
+    expect(same.code).toBe(0);
+    const comparison = JSON.parse(same.stdout) as { seLatencyTolerance: number; deltas: { quantity: string; status: string }[] };
+    expectValid('compare', comparison);
+    expect(comparison.seLatencyTolerance).toBe(0);
+    expect(comparison.deltas.filter((d) => d.quantity.startsWith('SE')).map((d) => d.status)).toEqual(['within noise', 'within noise']);
+  });
+});
