@@ -5,7 +5,8 @@
 //    included (when python3 has torch and torchvision; "skipped" otherwise), and its peak memory;
 //    --training on SE-ResNet-50 and EfficientNet-B0 against a PyTorch training step (forward and
 //    backward) of torchvision's resnet50 and efficientnet_b0; a ResNet-50 ONNX file, exported by
-//    that python here, against the PyTorch forward;
+//    that python here, against the PyTorch forward; YOLOv9 gelan-c + SE at 640 from the committed
+//    export against one PyTorch forward of the same fused model (bench/yolo.mjs);
 //  - the profiled pass (the layer-by-layer forward under tf.profile, kernels recorded; reading
 //    them into ops comes after) against a plain forward of the same tfjs model, in this process;
 //  - sweep throughput, and the seed command on every backend that loads here.
@@ -15,6 +16,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { yoloRows } from './yolo.mjs';
 
 const require = createRequire(import.meta.url);
 const bin = fileURLToPath(new URL('../bin/seprof', import.meta.url));
@@ -140,6 +142,9 @@ const exported = torchLoads && spawnSync(python, [...torchArgs('resnet50', 'expo
 const fileFigure = '`seprof resnet50.onnx` (measured and checked; torchvision resnet50 exported here, in eval mode)';
 if (exported) torchRow(fileFigure, 'PyTorch forward of torchvision resnet50', measureAgainstTorch([bin, onnx, '--quiet'], torchArgs('resnet50', 'forward')));
 else row(fileFigure, torchLoads ? 'PyTorch: skipped (the ONNX export failed)' : noTorch, 'skipped', 'skipped', '');
+
+progress('YOLOv9 gelan-c + SE at 640, and PyTorch');
+yoloRows({ runOnce, row, ms, mb, times, python, repeats: NETWORK_REPEATS, bin });
 
 // 3. The profiler's own cost: the recorded layer-by-layer pass against a plain forward.
 progress('profiled pass against a plain forward');

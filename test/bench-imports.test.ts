@@ -1,11 +1,11 @@
-// npm run bench reaches into the build for its profiled-pass entry; nothing else runs the
+// npm run bench reaches into the build (its profiled-pass entry, the ONNX schema); nothing else runs the
 // bench, so a renamed or unexported function would only show when someone benches.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 describe("the bench's imports from the build", () => {
-  const source = readFileSync(join(__dirname, '..', 'bench', 'run.mjs'), 'utf8');
+  const source = ['run.mjs', 'yolo.mjs'].map((file) => readFileSync(join(__dirname, '..', 'bench', file), 'utf8')).join('\n');
   const imports = [...source.matchAll(/const \{ ([\w, ]+) \} = require\('\.\.\/dist\/(.+?)\.js'\);/g)].map(([, names, path]) => ({
     names: (names ?? '').split(',').map((n) => n.trim()),
     path: path ?? '',

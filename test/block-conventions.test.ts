@@ -50,10 +50,10 @@ function byHand(op: Op): bigint[] {
       return [0n, 0n, 0n, 0n, 0n, outN, outN];
     case 'add':
       return [0n, 0n, 0n, 0n, 0n, outN, 0n];
-    case 'reduce_mean':
-      return [0n, 0n, 0n, 0n, 0n, inN, inN];
-    case 'resize':
-      return [outN, outN, outN / B / B + outN, 0n, 0n, 0n, 0n];
+    case 'reduce_mean': // senet: SE's squeeze, over H and W only
+      return [0n, 0n, 0n, 0n, 0n, inN, op.attrs.kernel === undefined ? 0n : inN];
+    case 'resize': // bilinear: thop 11, fvcore 4, flops 7 per output element
+      return op.attrs.bilinear === true ? [11n * outN, 4n * outN, outN / B / B + outN, 0n, 0n, 7n * outN, 0n] : [outN, outN, outN / B / B + outN, 0n, 0n, 0n, 0n];
     case 'leaky_relu':
       return [0n, 0n, outN / B, 0n, 0n, 2n * outN, 0n];
     case 'conv_transpose': {
@@ -76,8 +76,8 @@ function byHand(op: Op): bigint[] {
       const thop = (inN / n) * (3n * n - 1n);
       return [thop, 0n, inN, 0n, 0n, thop, 0n];
     }
-    case 'gelu': // ptflops: nn.GELU's module hook per image and the patched F.gelu per batch
-      return [0n, 0n, outN / B + inN, 0n, 0n, 5n * outN, 0n];
+    case 'gelu': // ptflops: nn.GELU's module hook per image and the patched F.gelu per batch; flops 13 for the tanh form
+      return [0n, 0n, outN / B + inN, 0n, 0n, (op.attrs.approximate === 'tanh' ? 13n : 5n) * outN, 0n];
     case 'erf':
     case 'exp':
       return [0n, 0n, 0n, 0n, 0n, outN, 0n];
@@ -86,6 +86,20 @@ function byHand(op: Op): bigint[] {
       const affine = op.attrs.affine ? inN : 0n;
       const shift = op.attrs.bias ? inN : 0n;
       return [affine > 0n ? 4n * inN : 2n * inN, affine > 0n ? 5n * inN : 4n * inN, inN / B, 0n, 0n, 5n * inN + 2n * rows + affine + shift, 0n];
+    }
+    case 'reduce_sum':
+    case 'reduce_max':
+    case 'reduce_min': // functional: only flops, n - 1 per result of n
+      return [0n, 0n, 0n, 0n, 0n, inN - outN, 0n];
+    case 'softplus':
+      return [0n, 0n, 0n, 0n, 0n, 3n * outN, 0n];
+    case 'mish':
+      return [0n, 0n, 0n, 0n, 0n, 9n * outN, 0n];
+    case 'instance_norm': {
+      const rows = BigInt(x[0] ?? 1) * BigInt(x[1] ?? 1);
+      const affine = op.attrs.affine === true;
+      const learned = (affine ? inN : 0n) + (op.attrs.bias ? inN : 0n);
+      return [(affine ? 4n : 2n) * inN, (affine ? 5n : 4n) * inN, ((affine ? 2n : 1n) * inN) / B, 0n, 0n, 5n * inN + 2n * rows + learned, 0n];
     }
     case 'matmul': {
       // numel(a) * N for fvcore and ptflops (whole batch), numel(out) * K for the aten backend's bmm and seprof.

@@ -57,9 +57,9 @@ describe('opsFromKernels', () => {
   });
 
   it('reports a kernel it does not know instead of dropping it', () => {
-    const read = opsFromKernels([{ name: 'Softplus', inputShapes: [[2, 4]], outputShapes: [[2, 4]] }], facts);
+    const read = opsFromKernels([{ name: 'Softsign', inputShapes: [[2, 4]], outputShapes: [[2, 4]] }], facts);
     expect(read.ops).toEqual([]);
-    expect(read.unrecognised).toContain('Softplus');
+    expect(read.unrecognised).toContain('Softsign');
   });
 
   it('turns NHWC into NCHW', () => {

@@ -247,11 +247,11 @@ describe('seprof --file refuses unusable files in one line, exit 2', () => {
   }
 
   it('an op seprof cannot count, under --strict (without it: listed and counted as 0)', () => {
-    const path = join(tmp, 'softplus.onnx');
-    writeFileSync(path, encodeModel({ nodes: [{ op: 'Softplus', inputs: ['x'], outputs: ['y'], name: '/act/Softplus' }] }));
-    expectUsageError(seprof(['--file', path, '--strict', '--no-measure']), /--strict: ops seprof does not count: Softplus x1 \(\/act\/Softplus\)/);
+    const path = join(tmp, 'softsign.onnx');
+    writeFileSync(path, encodeModel({ nodes: [{ op: 'Softsign', inputs: ['x'], outputs: ['y'], name: '/act/Softsign' }] }));
+    expectUsageError(seprof(['--file', path, '--strict', '--no-measure']), /--strict: ops seprof does not count: Softsign x1 \(\/act\/Softsign\)/);
     const p = profileJson(['--file', path]);
-    expect(p.file.unsupported).toEqual([{ opType: 'Softplus', nodes: ['/act/Softplus'] }]);
+    expect(p.file.unsupported).toEqual([{ opType: 'Softsign', nodes: ['/act/Softsign'] }]);
     expect(p.totals.counts['thop']).toBe(0);
   });
 
@@ -445,8 +445,8 @@ describe('seprof --file, measured in tfjs', () => {
   });
 
   it('does not run what the analytic side has no op kind for, and names the node (the executor runs planned kinds only)', () => {
-    // A mean over the channels (CBAM's channel pooling): seprof has no op kind for it. The executor
-    // once ran it as a spatial Mean and the check failed; it now runs only what the plan counts.
+    // An ELU: seprof has no op kind for it. The executor once ran a look-alike (a channel mean as a
+    // spatial Mean) and the check failed; it now runs only what the plan counts.
     const path = join(tmp, 'channel-mean.onnx');
     writeFileSync(
       path,
@@ -454,12 +454,12 @@ describe('seprof --file, measured in tfjs', () => {
         opset: 13,
         nodes: [
           { op: 'Relu', inputs: ['x'], outputs: ['r'], name: '/relu/Relu' },
-          { op: 'ReduceMean', inputs: ['r'], outputs: ['y'], name: '/pool/ReduceMean', attrs: [{ name: 'axes', type: 7, ints: [1] }] },
+          { op: 'Elu', inputs: ['r'], outputs: ['y'], name: '/act/Elu' },
         ],
       }),
     );
     const run = seprof([path, '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain("measured run skipped: the tfjs graph executor does not run ReduceMean (node '/pool/ReduceMean': seprof has no op kind for it)");
+    expect(run.stderr).toContain("measured run skipped: the tfjs graph executor does not run Elu (node '/act/Elu': seprof has no op kind for it)");
   });
 });

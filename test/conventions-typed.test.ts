@@ -24,7 +24,7 @@ describe('conventions', () => {
     expect(conventionByKey('flop')).toBeUndefined();
   });
 
-  it('fvcore: relu and cat ignored; sigmoid, hardtanh, silu, hardswish, hardsigmoid, mul, add, sub, div, pow, tanh, softmax, pad, gelu, erf, exp and the pools unsupported', () => {
+  it('fvcore: relu and cat ignored; sigmoid, hardtanh, silu, hardswish, hardsigmoid, mul, add, sub, div, pow, tanh, softmax, pad, gelu, erf, exp, the pools, the reductions, softplus and mish unsupported', () => {
     expect(skips(conventionByKey('fvcore'))).toEqual({
       relu: 'ignored',
       concat: 'ignored',
@@ -49,6 +49,11 @@ describe('conventions', () => {
       gelu: 'unsupported',
       erf: 'unsupported',
       exp: 'unsupported',
+      reduce_sum: 'unsupported',
+      reduce_max: 'unsupported',
+      reduce_min: 'unsupported',
+      softplus: 'unsupported',
+      mish: 'unsupported',
     });
   });
 
@@ -56,6 +61,7 @@ describe('conventions', () => {
     const outOfReach = {
       sigmoid: 'unsupported', hardswish: 'unsupported', hardsigmoid: 'unsupported', scale: 'unsupported', add: 'unsupported', concat: 'unsupported', reduce_mean: 'unsupported',
       mul: 'unsupported', sub: 'unsupported', div: 'unsupported', pow: 'unsupported', tanh: 'unsupported', pad: 'unsupported', erf: 'unsupported', exp: 'unsupported', einsum: 'unsupported',
+      reduce_sum: 'unsupported', reduce_max: 'unsupported', reduce_min: 'unsupported', softplus: 'unsupported', mish: 'unsupported',
     };
     // thop has nn.Softmax's and nn.LayerNorm's rules; ptflops counts softmax through the patched
     // F.softmax, GELU through its module hook and F.gelu, LayerNorm through its module hook, and

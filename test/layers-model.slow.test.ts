@@ -180,3 +180,29 @@ describe('the graph executor on a LayersModel', () => {
     executor.dispose();
   });
 });
+
+describe("Keras gelu and gelu_new activations, UpSampling2D nearest and bilinear", () => {
+  it('are counted as gelu (exact and tanh) and resize (nearest, bilinear), run as tfjs-layers computes them, and checked', async () => {
+    const seq = tl.sequential({
+      layers: [
+        tl.layers.conv2d({ inputShape: [5, 5, 3], filters: 4, kernelSize: 3, padding: 'same', activation: 'gelu', name: 'c1' }),
+        tl.layers.activation({ activation: 'gelu_new', name: 'act' }),
+        tl.layers.upSampling2d({ size: [2, 2], name: 'up' }),
+        tl.layers.upSampling2d({ size: [2, 3], interpolation: 'bilinear', name: 'bi' }),
+      ],
+    });
+    const path = await saveLayersModel(seq, mkdtempSync(join(tmpdir(), 'seprof-layers-gelu-')));
+    const run = seprof(['--file', path, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as { layers: { op: string }[]; check: { status: string } };
+    expect(json.layers.map((l) => l.op)).toEqual(['conv2d', 'gelu', 'gelu', 'resize', 'resize']);
+    expect(json.check.status).toBe('match');
+    const graph = readModelFile(path);
+    const executor = new GraphExecutor(inferShapes(graph, new Map()));
+    const x = tf.randomNormal([1, 5, 5, 3]);
+    const [ours] = executor.run(new Map([[graph.inputs[0]?.name ?? '', x]]));
+    expect(ours?.shape).toEqual([1, 20, 30, 4]);
+    expect(tf.max(tf.abs(tf.sub(ours as tf.Tensor, seq.predict(x) as tf.Tensor))).dataSync()[0]).toBeLessThan(1e-4);
+    executor.dispose();
+  });
+});

@@ -59,6 +59,15 @@ export const OP_KINDS = [
   // Model files: torch.einsum of two operands (window attention): inputShapes the operands, the
   // equation in attrs; P, the product of its letters' sizes, multiply-accumulates.
   'einsum',
+  // Model files: torch.sum, torch.amax, torch.amin over any axes (YOLOv9's CBFuse sums a stack).
+  'reduce_sum',
+  'reduce_max',
+  'reduce_min',
+  // Model files: nn.Softplus and nn.Mish (YOLOv4-style heads).
+  'softplus',
+  'mish',
+  // Model files: nn.InstanceNorm2d (and the InstanceNormalization of GroupNorm's export).
+  'instance_norm',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -85,6 +94,10 @@ export interface OpAttrs {
    * shape, aligned to the output's rank.
    */
   constant?: { at: 0 | 1; shape: Shape };
+  /** gelu: PyTorch's tanh approximation (nn.GELU(approximate='tanh')), else the exact erf form. */
+  approximate?: 'tanh';
+  /** resize: bilinear (ONNX linear), else nearest. */
+  bilinear?: boolean;
   /** pad: how the border is filled (ONNX Pad's modes), which decides what its gradient adds. */
   mode?: 'constant' | 'reflect' | 'edge';
   /**

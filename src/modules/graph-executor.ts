@@ -14,6 +14,7 @@ import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
 import { ALIAS_VIEWS, schedule, type Step } from '../model/graph/schedule';
 import type { OpKind } from '../analyzers/ops';
 import { KINDS } from '../model/kinds';
+import { storedAxis } from '../model/kinds/kernel-reading';
 import { isGroupedConv } from '../model/kinds/conv2d';
 import type { Planned, RunContext } from '../model/kinds/kind';
 import { toGraphOrder, toStored } from '../model/kinds/layout';
@@ -21,7 +22,7 @@ import { planModule } from '../model/kinds/plan';
 import { LiveValues } from './live-values';
 
 /** Nodes whose initializer inputs are a module's weights. */
-const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization']);
+const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization', 'InstanceNormalization']);
 
 /** NCHW-ordered `t` broadcast to `shape`: itself when it has that shape already (a batch of 1). */
 const expandTo = (t: tf.Tensor, shape: readonly number[]): tf.Tensor => (t.shape.every((d, i) => d === shape[i]) && t.rank === shape.length ? t : tf.broadcastTo(t, [...shape]));
@@ -117,7 +118,7 @@ export class GraphExecutor {
   private moduleTensors(m: NodeGroup): { learned: tf.Tensor[]; buffers: tf.Tensor[] } {
     if (this.plans.get(m)?.kind === 'layernorm') return { learned: this.layerNormLearned(m), buffers: [] };
     // GELU's constants are its formula's.
-    if (m.fused === 'gelu') return { learned: [], buffers: [] };
+    if (m.fused === 'gelu' || m.fused === 'gelu-tanh') return { learned: [], buffers: [] };
     const learned: tf.Tensor[] = [];
     const buffers: tf.Tensor[] = [];
     for (const node of m.nodes) {
@@ -167,12 +168,17 @@ export class GraphExecutor {
     if (cached !== undefined) return cached;
     const rank = this.index.shape(node.outputs[0] ?? '').length;
     const shape = alignedShape(this.index.shape(tensor), rank);
-    const weight = this.index.weight(tensor);
-    const init = weight === undefined ? undefined : this.g.graph.initializers.get(weight);
-    const data = init === undefined ? Float32Array.from(this.g.tensors.get(tensor)?.values?.data ?? [], Number) : floatWeights(init);
-    const t = tf.keep(tf.tidy(() => toStored(tf, tf.tensor(data, shape))));
+    const t = tf.keep(tf.tidy(() => toStored(tf, tf.tensor(this.constantData(tensor), shape))));
     this.constants.set(key, t);
     return t;
+  }
+
+  /** A constant's values: an initializer's, folded ones, or a Constant node's read now (too large to fold). */
+  private constantData(tensor: string): Float32Array {
+    const weight = this.index.weight(tensor);
+    const init = weight === undefined ? this.index.constantNode(tensor) : this.g.graph.initializers.get(weight);
+    const values = this.g.tensors.get(tensor)?.values;
+    return init === undefined || (weight === undefined && values !== undefined) ? Float32Array.from(values?.data ?? [], Number) : floatWeights(init);
   }
 
   /** A grouped conv's HWIO filter, split by group before anything is profiled. */
@@ -218,7 +224,7 @@ export class GraphExecutor {
     const weight = this.index.weight(tensor);
     if (weight !== undefined) return this.weight(weight, node, position);
     const info = this.g.tensors.get(tensor);
-    if (info?.values !== undefined) return toStored(tf, tf.tensor(Float32Array.from(info.values.data, Number), [...info.shape]));
+    if (info !== undefined && this.index.isConstant(tensor)) return toStored(tf, tf.tensor(this.constantData(tensor), [...info.shape]));
     throw new Error(`node '${node.name}' reads '${tensor}', which has not been computed`);
   }
 
@@ -246,6 +252,8 @@ export class GraphExecutor {
     const broadcasts = this.index.readers(node.outputs[0] ?? '').every((r) => r.opType === 'Mul' || r.opType === 'Add');
     if (node.opType === 'Expand' && !broadcasts) return [toStored(tf, expandTo(toGraphOrder(tf, x), shape))];
     if (ALIAS_VIEWS.has(node.opType)) return [x];
+    // YOLO's chunks and slices of a map keep its rank: cut in the stored layout, no transposes.
+    if (x.rank === 4 && (node.opType === 'Split' || node.opType === 'Slice')) return this.storedCut(node, x);
     const logical = toGraphOrder(tf, x);
     switch (node.opType) {
       case 'Gather': {
@@ -272,6 +280,18 @@ export class GraphExecutor {
       default:
         return [toStored(tf, tf.reshape(logical, [...this.index.shape(node.outputs[0] ?? '')]))];
     }
+  }
+
+  /** A Split or Slice of a rank-4 stored (NHWC) tensor along the stored axes of the graph's ones. */
+  private storedCut(node: GraphNode, x: tf.Tensor): tf.Tensor[] {
+    if (node.opType === 'Split') {
+      const axis = Number(attrInt(node, 'axis', 0n) + (attrInt(node, 'axis', 0n) < 0n ? 4n : 0n));
+      const sizes = node.outputs.map((out) => this.index.shape(out)[axis] ?? 0);
+      return tf.split(x, sizes, storedAxis(axis, 4));
+    }
+    // The NCHW axis each stored (NHWC) axis holds.
+    const ranges = [0, 2, 3, 1].map((a) => this.ranges(node)[a] as SliceRange);
+    return [tf.slice(x, ranges.map((r) => r.start), ranges.map((r) => r.length))];
   }
 
   /**

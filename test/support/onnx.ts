@@ -10,7 +10,16 @@ export interface NodeSpec {
   /** A node of another operator set (`com.microsoft`); '' or absent for ONNX's own. */
   domain?: string;
   /** int64 values may be decimal strings, for sizes past 2^53. */
-  attrs?: { name: string; type: number; i?: number | string; ints?: (number | string)[]; s?: Uint8Array; f?: number; floats?: number[] }[];
+  attrs?: { name: string; type: number; i?: number | string; ints?: (number | string)[]; s?: Uint8Array; f?: number; floats?: number[]; t?: TensorSpec }[];
+}
+
+/** A Constant node's `value` tensor (float32 unless `dataType` says). */
+export interface TensorSpec {
+  name: string;
+  dims: number[];
+  dataType?: number;
+  rawData?: Uint8Array;
+  int64Data?: number[];
 }
 
 export interface ModelSpec {
@@ -48,7 +57,7 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
     metadataProps: spec.metadata ?? [],
     graph: {
       name: 'g',
-      node: spec.nodes.map((n, i) => ({ name: n.name ?? `n${i}`, opType: n.op, domain: n.domain ?? '', input: n.inputs, output: n.outputs, attribute: n.attrs ?? [] })),
+      node: spec.nodes.map((n, i) => ({ name: n.name ?? `n${i}`, opType: n.op, domain: n.domain ?? '', input: n.inputs, output: n.outputs, attribute: (n.attrs ?? []).map((a) => (a.t === undefined ? a : { ...a, t: { dataType: 1, ...a.t } })) })),
       initializer: (spec.initializers ?? []).map(({ external, ...t }) =>
         external === undefined ? { dataType: 1, ...t } : { dataType: 1, ...t, dataLocation: 1, externalData: Object.entries(external).map(([key, value]) => ({ key, value })) },
       ),

@@ -3,7 +3,7 @@
 // elementwise result, n - 1 adds for a sum of n values, 2 per multiply-accumulate.
 // Broadcasts, reshapes, casts, tiles and splits move data and count 0.
 import { dim, input, numel, type Op } from '../ops';
-import { contractedSize, convMacs, einsumContracts, einsumMacs, convTransposeMacs, inp, linearMacs, normRows, operands, out, rightOperand, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
+import { contractedSize, instanceRows, convMacs, einsumContracts, einsumMacs, convTransposeMacs, inp, linearMacs, normRows, operands, out, rightOperand, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
 
 /** The bias gradient sums dy over every axis but the features: numel(out) - features adds. */
 const biasGradient = (op: Op, features: number): bigint => (op.attrs.bias ? out(op) - BigInt(features) : 0n);
@@ -73,7 +73,7 @@ export const flopsBackward: RuleTable = {
     }, 0n),
   ),
   reduce_mean: rule('2 * numel(in): dy broadcast over H x W by a multiply, then divided by H*W', (op) => 2n * inp(op)),
-  resize: rule('numel(out): each output gradient added into its source pixel', out),
+  resize: rule('numel(out) nearest: each output gradient added into its source pixel; 8 * numel(out) bilinear: weighted into its 4 sources (4 multiplies, 4 adds)', (op) => (op.attrs.bilinear ? 8n : 1n) * out(op)),
   leaky_relu: rule('3 * numel: x > 0, dy * alpha, and the select between them', (op) => 3n * out(op)),
   conv_transpose: rule(
     '2 * 2 * MACs (the input gradient is a conv2d of dy, the weight gradient a backprop-filter, each as large as the forward) + numel(out) - Cout if bias',
@@ -110,8 +110,10 @@ export const flopsBackward: RuleTable = {
     (op) => (op.attrs.mode === 'edge' ? out(op) - inp(op) : 0n),
   ),
   gelu: rule(
-    '10 * numel, through x * (1 + erf(x / sqrt(2))) * 0.5: the * 0.5 (1), the product with x (2), erf (5), / sqrt(2) (1), the two paths into x added (1); + 1 passes dy through',
-    (op) => 10n * out(op),
+    '10 * numel, through x * (1 + erf(x / sqrt(2))) * 0.5: the * 0.5 (1), the product with x (2), erf (5), / sqrt(2) (1), the two paths into x added (1); + 1 passes dy through. ' +
+      "approximate='tanh' 16 * numel: * 0.5 (1), the product with x (2), tanh (3), * sqrt(2/pi) (1), * 0.044715 (1), x^2 * x (2), x * x (2: x is both operands), " +
+      'the five paths into x added (4); the + 1 and + x pass dy through',
+    (op) => (op.attrs.approximate === 'tanh' ? 16n : 10n) * out(op),
   ),
   erf: rule('5 * numel: dy * 2 / sqrt(pi) * exp(-x^2) (square, negate, exp, scale, times dy)', (op) => 5n * out(op)),
   exp: rule('numel: dy * y', out),
@@ -136,4 +138,20 @@ export const flopsBackward: RuleTable = {
       return 4n * full * k + ((full / n) * k - numel(a)) + ((full / m) * k - numel(b));
     },
   ),
+  instance_norm: rule(
+    "12 * numel + 5 * rows as layernorm's formula over each (sample, channel); the scale: 3 * numel - C learned (dy * w, dy * x-hat, its sum over N and the spatial axes), " +
+      'numel as a constant (dy * w only); the shift: numel - C learned (the sum of dy), 0 as a constant',
+    (op) => {
+      const channels = BigInt(dim(input(op), 1));
+      return 12n * out(op) + 5n * instanceRows(op) + (op.attrs.affine ? 3n * out(op) - channels : out(op)) + (op.attrs.bias ? out(op) - channels : 0n);
+    },
+  ),
+  softplus: rule('5 * numel: dy * sigmoid(x) (tfjs Softplus_grad: sigmoid 4, multiply 1)', (op) => 5n * out(op)),
+  mish: rule(
+    '11 * numel: x * t gives dy * t and dy * x (2), the tanh gradient (3), the softplus gradient (5), the two paths into x added (1)',
+    (op) => 11n * out(op),
+  ),
+  reduce_sum: rule('numel(in): dy broadcast back over the summed axes by a multiply (tfjs: dy * ones(x.shape))', inp),
+  reduce_max: rule('2 * numel(in): x == max (1 per element), times dy broadcast back (1 per element)', (op) => 2n * inp(op)),
+  reduce_min: rule('2 * numel(in): x == min (1 per element), times dy broadcast back (1 per element)', (op) => 2n * inp(op)),
 };

@@ -1,5 +1,5 @@
 import { flopsBackward } from '../backward/flops';
-import { affineElements, biasAdds, convMacs, convTransposeMacs, einsumContracts, einsumMacs, ignored, inp, linearMacs, matmulMacs, normRows, out, rule, softmaxOps, window, type Convention } from './convention';
+import { affineElements, biasAdds, instanceRows, convMacs, convTransposeMacs, einsumContracts, einsumMacs, ignored, inp, linearMacs, matmulMacs, normRows, out, rule, softmaxOps, window, type Convention } from './convention';
 
 export const flops: Convention<'flops'> = {
   key: 'flops',
@@ -22,7 +22,7 @@ export const flops: Convention<'flops'> = {
     add: rule('numel(out)', out),
     concat: ignored('a copy: no arithmetic'),
     reduce_mean: rule('H*W per output (H*W - 1 adds, 1 divide) = numel(in)', inp),
-    resize: ignored('nearest-neighbour resize is a copy: no arithmetic'),
+    resize: rule('0 nearest (a copy); 7 * numel(out) bilinear (4 multiplies, 3 adds per output; the weights per row and column not counted)', (op) => (op.attrs.bilinear ? 7n * out(op) : 0n)),
     leaky_relu: rule('2 * numel (multiply by alpha, max)', (op) => 2n * out(op)),
     conv_transpose: rule('2 * MACs + numel(out) if bias', (op) => 2n * convTransposeMacs(op) + biasAdds(op)),
     mul: rule('numel(out)', out),
@@ -32,7 +32,11 @@ export const flops: Convention<'flops'> = {
     tanh: rule('5 * numel: (e^2x - 1) / (e^2x + 1) (multiply, exp, subtract, add, divide)', (op) => 5n * out(op)),
     softmax: rule('rows * (3n - 1): n exps, n - 1 adds, n divides per row (no max subtraction counted)', softmaxOps),
     pad: ignored('a copy: no arithmetic'),
-    gelu: rule('5 * numel: x * (1 + erf(x / sqrt(2))) * 0.5 as the exporter writes it (divide, erf, add, multiply, multiply)', (op) => 5n * out(op)),
+    gelu: rule(
+      '5 * numel: x * (1 + erf(x / sqrt(2))) * 0.5 as the exporter writes it (divide, erf, add, multiply, multiply); ' +
+        "approximate='tanh' 13 * numel: x^3 (2), times 0.044715, plus x, times sqrt(2/pi), tanh (5), plus 1, times x, times 0.5",
+      (op) => (op.attrs.approximate === 'tanh' ? 13n : 5n) * out(op),
+    ),
     erf: rule('numel (one operation per element, as exp is in sigmoid)', out),
     exp: rule('numel', out),
     layernorm: rule(
@@ -42,6 +46,15 @@ export const flops: Convention<'flops'> = {
     ),
     matmul: rule('2 * MACs: numel(out) * K multiply-accumulates, no bias', (op) => 2n * matmulMacs(op)),
     einsum: rule("2 * P with a summed letter (P multiply-accumulates), P without (products only); P the product of the letters' sizes", (op) => (einsumContracts(op) ? 2n : 1n) * einsumMacs(op)),
+    instance_norm: rule(
+      '5 * numel + 2 * rows (rows = N * C, one per sample and channel), + numel for a learned scale, + numel for a learned shift: as layernorm over the axes after the channels',
+      (op) => 5n * inp(op) + 2n * instanceRows(op) + affineElements(op),
+    ),
+    softplus: rule('3 * numel: log(1 + exp(x)) (exp, add, log)', (op) => 3n * out(op)),
+    mish: rule('9 * numel: softplus 3, tanh 5 (as tanh), the multiply by x 1', (op) => 9n * out(op)),
+    reduce_sum: rule('numel(in) - numel(out): n - 1 adds per sum of n', (op) => inp(op) - out(op)),
+    reduce_max: rule('numel(in) - numel(out): n - 1 comparisons per maximum of n', (op) => inp(op) - out(op)),
+    reduce_min: rule('numel(in) - numel(out): n - 1 comparisons per minimum of n', (op) => inp(op) - out(op)),
   },
   backward: flopsBackward,
 };

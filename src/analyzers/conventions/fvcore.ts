@@ -48,7 +48,10 @@ export const fvcore: Convention<'fvcore'> = {
     add: unsupported('aten::add is unsupported (reported as skipped)'),
     concat: ignored('aten::cat is ignored'),
     reduce_mean: unsupported('aten::mean is unsupported (reported as skipped)'),
-    resize: rule('numel(out) (aten::upsample_nearest2d)', out),
+    resize: rule(
+      'numel(out) nearest (aten::upsample_nearest2d: elementwise_flop_counter(0, 1)), 4 * numel(out) bilinear (aten::upsample_bilinear2d: elementwise_flop_counter(0, 4), flop_count.py)',
+      (op) => (op.attrs.bilinear ? 4n : 1n) * out(op),
+    ),
     leaky_relu: unsupported('aten::leaky_relu is unsupported (reported as skipped)'),
     conv_transpose: rule('numel(in) * (Cout/g) * kh * kw (transposed: the input size); bias ignored', convTransposeMacs),
     mul: unsupported('aten::mul is unsupported (reported as skipped)'),
@@ -73,6 +76,13 @@ export const fvcore: Convention<'fvcore'> = {
       'numel(a) * N (aten::matmul: matmul_flop_jit, flop_count.py:31, jit_handles.py:217-227; aten::bmm: bmm_flop_jit, flop_count.py:28, jit_handles.py:113-124, the same product for 3-D operands)',
       leftTimesWidth,
     ),
+    // jit_analysis.py's _IGNORED_OPS has aten::max (x.max(dim)) but not aten::sum, aten::amax, aten::amin.
+    instance_norm: rule('5 * numel(in) with a weight, 4 * numel(in) without (aten::instance_norm: norm_flop_counter(1), flop_count.py)', (op) => (op.attrs.affine ? 5n : 4n) * inp(op)),
+    softplus: unsupported('aten::softplus has no handle and is not in _IGNORED_OPS: reported as skipped'),
+    mish: unsupported('aten::mish has no handle and is not in _IGNORED_OPS: reported as skipped'),
+    reduce_sum: unsupported('aten::sum has no handle in flop_count.py and is not in _IGNORED_OPS (jit_analysis.py): reported as skipped'),
+    reduce_max: unsupported('aten::amax has no handle and is not in _IGNORED_OPS: reported as skipped (x.max(dim), aten::max, is ignored: 0 either way)'),
+    reduce_min: unsupported('aten::amin has no handle and is not in _IGNORED_OPS: reported as skipped'),
   },
   backward: forwardOnly('traces the forward graph: no backward pass'),
 };

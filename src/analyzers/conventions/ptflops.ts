@@ -64,6 +64,12 @@ export const ptflops: Convention<'ptflops'> = {
     layernorm: hooks('module: numel(in) per image, affine or not (nn.LayerNorm: bn_flops_counter_hook, pytorch_ops.py:304, 51-57; F.layer_norm is not patched)', inp),
     // The nn.Upsample hook reads output[0], one sample, and is then divided by B like every module
     // hook: numel(out) / B^2, exact while B divides C*H*W (else floored here, ptflops floors the sum).
+    instance_norm: hooks('module: numel(in) per image, doubled when affine (nn.InstanceNorm2d: bn_flops_counter_hook, pytorch_ops.py MODULES_MAPPING)', (op) => (op.attrs.affine ? 2n : 1n) * inp(op)),
+    softplus: unsupported('nn.Softplus is not in MODULES_MAPPING and F.softplus is not patched (pytorch_ops.py): 0'),
+    mish: unsupported('nn.Mish is not in MODULES_MAPPING and F.mish is not patched (pytorch_ops.py): 0'),
+    reduce_sum: unsupported('torch.sum is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
+    reduce_max: unsupported('torch.amax is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
+    reduce_min: unsupported('torch.amin is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
     resize: rule(
       'module: numel(out) / B^2 (its hook reads one sample, output[0]) + F.interpolate: numel(out) per batch (pytorch_ops.py:351-382)',
       (op) => {

@@ -12,7 +12,7 @@ const MOVE_KERNELS: ReadonlySet<string> = new Set(['Tile', 'SplitV', 'Concat', '
 
 /** Kernels with one arithmetic operation per output element. */
 const ELEMENTWISE_KERNELS: ReadonlySet<string> = new Set([
-  'Add', 'Sub', 'Multiply', 'RealDiv', 'Step', 'Rsqrt', 'LessEqual', 'Greater', 'Select', 'Neg', 'Square', 'Sqrt', 'Exp', 'Log', 'Pow',
+  'Add', 'Sub', 'Multiply', 'RealDiv', 'Step', 'Rsqrt', 'LessEqual', 'Greater', 'Equal', 'Select', 'Neg', 'Square', 'Sqrt', 'Exp', 'Log', 'Pow',
 ]);
 
 /**
@@ -65,6 +65,8 @@ export function gradientKernelCost(kernel: KernelRecord, layer: LayerFacts): Ker
   switch (name) {
     case 'Sum':
       return cost(0n, numel(x) - numel(y));
+    case 'Sigmoid':
+      return cost(0n, 4n * numel(y)); // softplus' gradient dy * sigmoid(x): 4 per element, as the forward sigmoid.
     case 'BatchMatMul': {
       const k = w === undefined ? undefined : contracted(x, w, y);
       return k === undefined ? undefined : product(numel(y) * BigInt(k));
@@ -95,6 +97,8 @@ export function gradientKernelCost(kernel: KernelRecord, layer: LayerFacts): Ker
     }
     case 'ResizeNearestNeighborGrad':
       return cost(0n, numel(x)); // inputs: dy, the images. Each output gradient added into its source pixel.
+    case 'ResizeBilinearGrad':
+      return cost(0n, 8n * numel(x)); // inputs: dy, the images. Each output gradient weighted into its 4 sources: 4 multiplies, 4 adds.
     case 'MaxPoolGrad':
       return cost(0n, numel(x)); // inputs: dy, x, y. Each output gradient added to its maximum.
     default:

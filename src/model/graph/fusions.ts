@@ -7,7 +7,7 @@ import type { GraphIndex } from './graph-index';
 import { alignedShape, isSpatialZeroPad, padSpec, reduceAxes } from './op-attrs';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from './types';
 
-export type Fusion = 'silu' | 'hardswish' | 'linear-bias' | 'padded-avg-pool' | 'gelu' | 'layernorm' | 'learned-tokens';
+export type Fusion = 'silu' | 'hardswish' | 'linear-bias' | 'padded-avg-pool' | 'gelu' | 'layernorm' | 'learned-tokens' | 'mish' | 'gelu-tanh';
 
 /** A module before it is named: its nodes in execution order, the main one giving its op. */
 export interface GroupDraft {
@@ -65,6 +65,35 @@ function next(index: GraphIndex, tensor: string, opType: string, other: (t: stri
 }
 
 const out = (node: GraphNode): string => node.outputs[0] ?? '';
+
+/** x * tanh(softplus(x)): nn.Mish as torch's exporter writes it before opset 18. */
+function mish(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
+  if (node.opType !== 'Softplus') return undefined;
+  const x = node.inputs[0] ?? '';
+  const tanh = next(index, out(node), 'Tanh');
+  const times = tanh === undefined ? undefined : next(index, out(tanh), 'Mul', (t) => t === x);
+  return tanh === undefined || times === undefined ? undefined : { main: times, nodes: [node, tanh, times], fused: 'mish', output: out(times) };
+}
+
+/**
+ * 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))): nn.GELU(approximate='tanh') as
+ * torch's exporter writes it before opset 20: x * x, times x, times kappa, plus x, times beta,
+ * Tanh, plus 1, times x, times 0.5.
+ */
+function geluTanh(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
+  const x = node.inputs[0] ?? '';
+  if (node.opType !== 'Mul' || node.inputs[1] !== x || index.isConstant(x)) return undefined;
+  const cube = next(index, out(node), 'Mul', (t) => t === x);
+  const kappa = cube && next(index, out(cube), 'Mul', (t) => near(index.scalar(t), 0.044715));
+  const plusX = kappa && next(index, out(kappa), 'Add', (t) => t === x);
+  const beta = plusX && next(index, out(plusX), 'Mul', (t) => near(index.scalar(t), Math.sqrt(2 / Math.PI)));
+  const tanh = beta && next(index, out(beta), 'Tanh');
+  const plusOne = tanh && next(index, out(tanh), 'Add', (t) => near(index.scalar(t), 1));
+  const timesX = plusOne && next(index, out(plusOne), 'Mul', (t) => t === x);
+  const half = timesX && next(index, out(timesX), 'Mul', (t) => near(index.scalar(t), 0.5));
+  const nodes = [node, cube, kappa, plusX, beta, tanh, plusOne, timesX, half];
+  return half === undefined || nodes.some((n) => n === undefined) ? undefined : { main: half, nodes: nodes as GraphNode[], fused: 'gelu-tanh', output: out(half) };
+}
 
 /** x * (1 + erf(x / sqrt(2))) * 0.5: nn.GELU() as torch's exporter writes it before opset 20. */
 function gelu(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
@@ -144,7 +173,7 @@ function learnedTokens(index: GraphIndex, node: GraphNode): GroupDraft | undefin
 
 /** The module ending or starting at `node` when several nodes are one PyTorch module, else undefined. */
 export function fusedModule(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
-  return fusedActivation(index, node) ?? linearWithBias(index, node) ?? paddedAvgPool(index, node) ?? gelu(index, node) ?? layerNorm(index, node) ?? learnedTokens(index, node);
+  return fusedActivation(index, node) ?? linearWithBias(index, node) ?? paddedAvgPool(index, node) ?? gelu(index, node) ?? layerNorm(index, node) ?? learnedTokens(index, node) ?? mish(index, node) ?? geluTanh(index, node);
 }
 
 /** A tensor a layernorm reads: the node reading it and its input position (its weights are aligned per node). */

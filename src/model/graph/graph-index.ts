@@ -1,7 +1,7 @@
 // Lookups over an inferred graph: who produces and who reads a tensor, its shape, and
 // whether it is a weight or a constant.
 import type { InferredGraph } from './infer';
-import type { GraphNode } from './types';
+import type { GraphNode, Initializer } from './types';
 
 /** An initializer name the exporter made (a folded tensor), not a state_dict key of the model. */
 export const isExporterMade = (name: string): boolean => name.startsWith('onnx::') || name.startsWith('/');
@@ -44,8 +44,18 @@ export class GraphIndex {
     const name = this.weight(tensor);
     return name !== undefined && !isExporterMade(name);
   }
+  /**
+   * The tensor a `Constant` node holds, looking through Identity: YOLO's anchors and strides,
+   * too large to fold (no values), read only when the measured run needs them.
+   */
+  constantNode(tensor: string): Initializer | undefined {
+    const producer = this.producers.get(tensor);
+    if (producer?.opType === 'Identity') return this.constantNode(producer.inputs[0] ?? '');
+    const attr = producer?.opType === 'Constant' ? producer.attrs.get('value') : undefined;
+    return attr?.kind === 'tensor' ? attr.value : undefined;
+  }
   isConstant(tensor: string): boolean {
-    return this.weight(tensor) !== undefined || this.g.tensors.get(tensor)?.values !== undefined;
+    return this.weight(tensor) !== undefined || this.g.tensors.get(tensor)?.values !== undefined || this.constantNode(tensor) !== undefined;
   }
   /** The value of a one-element constant (`x / 1.4142`, `+ 1e-5`), undefined for anything else. */
   scalar(tensor: string): number | undefined {

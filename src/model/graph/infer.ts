@@ -93,7 +93,9 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
       const info = outputs[i];
       if (name !== '' && info !== undefined) tensors.set(name, info);
     });
-    if (rule !== undefined && outputs.length > 0 && outputs.every((o) => o.values !== undefined)) folded.add(node);
+    // A Constant is folded at any size: its values too large to hold are read when the measured run needs them.
+    const constant = rule !== undefined && (node.opType === 'Constant' || (outputs.length > 0 && outputs.every((o) => o.values !== undefined)));
+    if (constant) folded.add(node);
   }
   const constant = graph.outputs.find((t) => !fromData.has(t));
   if (constant !== undefined) throw new UsageError(`${graph.source}: graph output '${constant}' does not depend on the graph's input: seprof profiles what a model computes from its input`);

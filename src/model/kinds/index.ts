@@ -17,14 +17,17 @@ import { globalAvgPool } from './global-avg-pool';
 import { hardsigmoid } from './hardsigmoid';
 import { hardswish } from './hardswish';
 import type { OpKindDefinition } from './kind';
+import { instanceNorm } from './instance-norm';
 import { layernorm } from './layernorm';
 import { leakyRelu } from './leaky-relu';
 import { linear } from './linear';
 import { matmul } from './matmul';
 import { maxPool } from './max-pool';
+import { mish } from './mish';
 import { mul } from './mul';
 import { pad } from './pad';
 import { pow } from './pow';
+import { reduceMax, reduceMin, reduceSum } from './reduce';
 import { reduceMean } from './reduce-mean';
 import { relu } from './relu';
 import { relu6 } from './relu6';
@@ -33,6 +36,7 @@ import { scale } from './scale';
 import { sigmoid } from './sigmoid';
 import { silu } from './silu';
 import { softmax } from './softmax';
+import { softplus } from './softplus';
 import { sub } from './sub';
 import { tanh } from './tanh';
 
@@ -69,6 +73,12 @@ export const KINDS: Readonly<Record<OpKind, OpKindDefinition>> = {
   layernorm,
   matmul,
   einsum,
+  reduce_sum: reduceSum,
+  reduce_max: reduceMax,
+  reduce_min: reduceMin,
+  softplus,
+  mish,
+  instance_norm: instanceNorm,
 };
 
 export const KIND_ENTRIES = Object.entries(KINDS) as [OpKind, OpKindDefinition][];

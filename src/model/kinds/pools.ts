@@ -1,9 +1,10 @@
 // What nn.MaxPool2d and nn.AvgPool2d share: ONNX MaxPool / AveragePool with a 2-D window; tfjs
 // takes 'same', 'valid' or one pad for all sides.
 import type { OpKind } from '../../analyzers/ops';
-import { attrInts, type GraphNode } from '../graph/types';
+import type { GraphIndex } from '../graph/graph-index';
+import { attrInt, attrInts, type GraphNode } from '../graph/types';
 import { draft, shapeAt, type KernelRecord, type LayerFacts } from './kernel-reading';
-import { padding, strideFact, windowAttrs } from './windows';
+import { evenPad, padding, strideFact, strides, windowAttrs, type Padding } from './windows';
 
 export const windowOf = (node: GraphNode): number[] => (attrInts(node, 'kernel_shape') ?? []).map(Number);
 
@@ -12,10 +13,36 @@ export function planPool(node: GraphNode, input: string): { inputs: string[]; at
   return kernel.length === 2 ? { inputs: [input], attrs: windowAttrs(node, kernel) } : undefined;
 }
 
-/** The pad tfjs' pools take: 'same', 'valid', or the top pad (the others alike). */
-export function poolPad(node: GraphNode): 'same' | 'valid' | number {
+/** Whether the window is dense: tfjs' pools have no dilations (tf.pool would run them as space-to-batch kernels). */
+export const undilated = (node: GraphNode): boolean => (attrInts(node, 'dilations') ?? []).every((d) => d === 1n);
+
+/**
+ * The pads tfjs' pools take: 'same', 'valid', one number when even, else explicit NHWC pairs.
+ * Under ceil_mode the last windows reach past the bottom and right pads (GoogLeNet's and
+ * SENet's 3x3/2 max pools: 112 -> 56, where floor gives 55); tfjs rounds down, so those rows
+ * are explicit pads too, which its pools leave out (max) or out of the count (average), as
+ * PyTorch does for a window past the padded input. `zeroPadded`: the node's own pads were
+ * applied already (count_include_pad), only the ceil rows are left.
+ */
+export function poolPad(index: GraphIndex, node: GraphNode, zeroPadded = false): Padding | number {
   const pad = padding(node);
-  return Array.isArray(pad) ? pad[1][0] : pad;
+  if (!Array.isArray(pad)) return pad;
+  const [[t, b], [l, r]] = zeroPadded ? [[0, 0], [0, 0]] : [pad[1], pad[2]];
+  const [, , h = 0, w = 0] = index.shape(node.inputs[0] ?? '');
+  const [, , oh = 0, ow = 0] = index.shape(node.outputs[0] ?? '');
+  const [kh = 1, kw = 1] = windowOf(node);
+  const [sh, sw] = strides(node);
+  const [th, tw] = zeroPadded ? [pad[1][0] + pad[1][1], pad[2][0] + pad[2][1]] : [0, 0];
+  const extraH = Math.max(0, (oh - 1) * sh + kh - (h + th + t + b));
+  const extraW = Math.max(0, (ow - 1) * sw + kw - (w + tw + l + r));
+  const explicit: Padding = [[0, 0], [t, b + extraH], [l, r + extraW], [0, 0]];
+  return evenPad(explicit) ?? explicit;
+}
+
+/** ONNX AveragePool's count_include_pad with pads: PyTorch's default, which tfjs' pools do not have (they leave pads out of the count). */
+export function countsPads(node: GraphNode): boolean {
+  const pad = padding(node);
+  return node.opType === 'AveragePool' && attrInt(node, 'count_include_pad', 0n) === 1n && Array.isArray(pad) && pad.flat().some((p) => p > 0);
 }
 
 export function poolFacts(node: GraphNode): Partial<LayerFacts> {

@@ -63,6 +63,11 @@ function activationNodes(activation: string, name: string, input: string, output
       return [node('Softmax', [['axis', int(1)]])];
     case 'elu':
       return [node('Elu')];
+    // tfjs-layers' Gelu is x * 0.5 * (1 + erf(x / sqrt(2))), GeluNew the tanh approximation (activations.js).
+    case 'gelu':
+      return [node('Gelu', [['approximate', { kind: 'string', value: 'none' }]])];
+    case 'gelu_new':
+      return [node('Gelu', [['approximate', { kind: 'string', value: 'tanh' }]])];
     case 'selu':
       return [node('Selu')];
     case 'swish':
@@ -184,7 +189,11 @@ export function layerNodes(
     }
     case 'UpSampling2D': {
       const [sh, sw] = pair(c['size'], 2);
-      return [node('Resize', [x, '', addWeight(`${layer.name}/scales_${index}`, [4], { kind: 'float', data: [1, 1, sh, sw] })], [['mode', { kind: 'string', value: String(c['interpolation'] ?? 'nearest') }]])];
+      // tfjs-layers resizes with tf.image's defaults: no aligned corners, no half-pixel centres (ONNX asymmetric, nearest by floor).
+      const linear = c['interpolation'] === 'bilinear';
+      const mode: [string, Attr][] = [['mode', { kind: 'string', value: linear ? 'linear' : 'nearest' }], ['coordinate_transformation_mode', { kind: 'string', value: 'asymmetric' }]];
+      const scales = addWeight(`${layer.name}/scales_${index}`, [4], { kind: 'float', data: [1, 1, sh, sw] });
+      return [node('Resize', [x, '', scales], linear ? mode : [...mode, ['nearest_mode', { kind: 'string', value: 'floor' }]])];
     }
     default:
       // Unknown layers stay in the graph under their Keras name, to be listed as unsupported.

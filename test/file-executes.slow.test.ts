@@ -1,0 +1,471 @@
+// The executor runs what the analytic side counts on the graphs real exports hold (issue 21):
+// Constant nodes of any size, pools with ceil_mode, count_include_pad and dilations, a one-input
+// Concat, the Reduce ops; each checked against values computed here, and measured with the
+// analytic counts agreeing layer by layer.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { profile } from '../src/index';
+import { inferShapes } from '../src/model/graph/infer';
+import { readModelFile } from '../src/model/model-file';
+import { GraphExecutor } from '../src/modules/graph-executor';
+import { encodeModel, type ModelSpec } from './support/onnx';
+
+const TENSOR = 4;
+const dir = mkdtempSync(join(tmpdir(), 'seprof-executes-'));
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function modelFile(name: string, spec: ModelSpec): string {
+  const path = join(dir, `${name}.onnx`);
+  writeFileSync(path, encodeModel(spec));
+  return path;
+}
+
+/** Runs the file's graph on `x` (NCHW values, rank 4 stored NHWC) and returns its first output in NCHW order. */
+function execute(path: string, x: tf.Tensor): { values: Float32Array; shape: number[] } {
+  const executor = new GraphExecutor(inferShapes(readModelFile(path), new Map()));
+  const stored = x.rank === 4 ? tf.transpose(x, [0, 2, 3, 1]) : x;
+  const [out] = executor.run(new Map([['x', stored]]));
+  const y = out?.rank === 4 ? tf.transpose(out, [0, 3, 1, 2]) : (out as tf.Tensor);
+  const result = { values: y.dataSync() as Float32Array, shape: y.shape };
+  executor.dispose();
+  return result;
+}
+
+const ramp = (n: number, f: (i: number) => number): Float32Array => Float32Array.from({ length: n }, (_, i) => f(i));
+const bytes = (values: Float32Array): Uint8Array => new Uint8Array(values.buffer.slice(0));
+
+describe('Constant nodes of any size (YOLO\'s anchors and strides)', () => {
+  // 2 x 4200 = 8400 values, over the 4096 shape inference folds: YOLOv9's detect head at 320.
+  const n = 4200;
+  const anchors = ramp(2 * n, (i) => (i % 97) / 8);
+  const strides = ramp(n, (i) => (i < 3200 ? 8 : i < 4000 ? 16 : 32));
+  const path = modelFile('constants', {
+    input: { name: 'x', dims: [1, 2, n] },
+    nodes: [
+      { op: 'Constant', inputs: [], outputs: ['anchors'], attrs: [{ name: 'value', type: TENSOR, t: { name: 'a', dims: [1, 2, n], rawData: bytes(anchors) } }] },
+      { op: 'Constant', inputs: [], outputs: ['strides'], attrs: [{ name: 'value', type: TENSOR, t: { name: 's', dims: [1, n], rawData: bytes(strides) } }] },
+      { op: 'Sub', inputs: ['anchors', 'x'], outputs: ['lt'], name: 'sub' },
+      { op: 'Mul', inputs: ['lt', 'strides'], outputs: ['y'], name: 'mul' },
+    ],
+  });
+
+  it('runs them: (anchors - x) * strides, as computed here', () => {
+    const x = ramp(2 * n, (i) => Math.sin(i));
+    const { values, shape } = execute(path, tf.tensor(x, [1, 2, n]));
+    expect(shape).toEqual([1, 2, n]);
+    for (let i = 0; i < 2 * n; i += 1) expect(values[i]).toBeCloseTo(((anchors[i] ?? 0) - (x[i] ?? 0)) * (strides[i % n] ?? 0), 4);
+  });
+
+  it('counts them as constant operands, not activations, and measures the same: a sub and a mul of 8400 elements, no params', async () => {
+    const result = await profile({ file: path, measure: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    expect(result.layers.map((l) => [l.op.kind, l.op.inputShapes, l.op.params, l.counts['flops']])).toEqual([
+      ['sub', [[1, 2, n]], 0n, 2n * BigInt(n)],
+      ['mul', [[1, 2, n]], 0n, 2n * BigInt(n)],
+    ]);
+  });
+});
+
+const INT = 2;
+const INTS = 7;
+const ints = (name: string, values: number[]) => ({ name, type: INTS, ints: values });
+const int = (name: string, value: number) => ({ name, type: INT, i: value });
+
+/**
+ * PyTorch's max_pool2d / avg_pool2d on one NCHW plane, written from its definition: windows of
+ * k at s*o - p, ceil_mode's last window kept only when it starts inside the input or the left
+ * pad; an average divides by the window clipped to the padded input (count_include_pad) or by
+ * the input elements it holds.
+ */
+function torchPool(kind: 'max' | 'avg', x: Float32Array, h: number, k: number, s: number, p: number, ceil: boolean, countPad: boolean): number[] {
+  let out = (ceil ? Math.ceil((h + 2 * p - k) / s) : Math.floor((h + 2 * p - k) / s)) + 1;
+  if (ceil && (out - 1) * s >= h + p) out -= 1;
+  const y: number[] = [];
+  for (let i = 0; i < out; i += 1) {
+    for (let j = 0; j < out; j += 1) {
+      const [r0, c0] = [i * s - p, j * s - p];
+      const [r1, c1] = [Math.min(r0 + k, h + p), Math.min(c0 + k, h + p)];
+      let [best, sum, n] = [-Infinity, 0, 0];
+      for (let r = Math.max(r0, 0); r < Math.min(r1, h); r += 1) {
+        for (let c = Math.max(c0, 0); c < Math.min(c1, h); c += 1) {
+          const v = x[r * h + c] ?? NaN;
+          best = Math.max(best, v);
+          sum += v;
+          n += 1;
+        }
+      }
+      y.push(kind === 'max' ? best : sum / (countPad ? (r1 - r0) * (c1 - c0) : n));
+    }
+  }
+  return y;
+}
+
+describe('pools as PyTorch runs them: ceil_mode, count_include_pad', () => {
+  const h = 8;
+  const x = ramp(h * h, (i) => Math.cos(i * 0.7) * 3);
+  const cases = [
+    // GoogLeNet's and SENet's nn.MaxPool2d(3, stride=2, ceil_mode=True): 8 -> 3 by floor, 4 by ceil.
+    { name: 'max k3 s2 ceil', op: 'MaxPool', kind: 'max', k: 3, s: 2, p: 0, ceil: true, countPad: false, out: 4 },
+    { name: 'max k3 s2 p1 ceil', op: 'MaxPool', kind: 'max', k: 3, s: 2, p: 1, ceil: true, countPad: false, out: 5 },
+    { name: 'avg k3 s2 p1 ceil, counting pads', op: 'AveragePool', kind: 'avg', k: 3, s: 2, p: 1, ceil: true, countPad: true, out: 5 },
+    { name: 'avg k3 s2 p1 ceil, not counting pads', op: 'AveragePool', kind: 'avg', k: 3, s: 2, p: 1, ceil: true, countPad: false, out: 5 },
+    { name: 'avg k3 s1 p1, counting pads', op: 'AveragePool', kind: 'avg', k: 3, s: 1, p: 1, ceil: false, countPad: true, out: 8 },
+  ] as const;
+  for (const c of cases) {
+    const attrs = [ints('kernel_shape', [c.k, c.k]), ints('strides', [c.s, c.s]), ints('pads', [c.p, c.p, c.p, c.p]), int('ceil_mode', c.ceil ? 1 : 0)];
+    const path = modelFile(c.name.replace(/\W+/g, '-'), {
+      input: { name: 'x', dims: [1, 1, h, h] },
+      nodes: [{ op: c.op, inputs: ['x'], outputs: ['y'], name: 'pool', attrs: c.op === 'AveragePool' ? [...attrs, int('count_include_pad', c.countPad ? 1 : 0)] : attrs }],
+    });
+    it(`${c.name}: ${h}x${h} -> ${c.out}x${c.out}, the values PyTorch's definition gives, measured and agreeing`, async () => {
+      const expected = torchPool(c.kind, x, h, c.k, c.s, c.p, c.ceil, c.countPad);
+      expect(expected).toHaveLength(c.out * c.out);
+      const { values, shape } = execute(path, tf.tensor(x, [1, 1, h, h]));
+      expect(shape).toEqual([1, 1, c.out, c.out]);
+      expected.forEach((v, i) => expect(values[i]).toBeCloseTo(v, 5));
+      for (const backend of ['cpu', 'wasm'] as const) {
+        const result = await profile({ file: path, measure: true, backend });
+        expect(result.check.status).toBe('match');
+        expect(result.layers.map((l) => l.op.outputShape)).toEqual([[1, 1, c.out, c.out]]);
+      }
+    });
+  }
+
+  it('a dilated pool is not run, and the skip names the op and the node', async () => {
+    const path = modelFile('dilated', {
+      input: { name: 'x', dims: [1, 1, h, h] },
+      nodes: [{ op: 'MaxPool', inputs: ['x'], outputs: ['y'], name: 'dilated_pool', attrs: [ints('kernel_shape', [2, 2]), ints('dilations', [2, 2])] }],
+    });
+    const result = await profile({ file: path, measure: true, backend: 'cpu' });
+    expect(result.check.status).toBe('skipped');
+    expect(result.check.reason).toContain("MaxPool (node 'dilated_pool'");
+  });
+});
+
+describe('a one-input Concat (DenseNet\'s first dense layer: torch.cat([x], 1))', () => {
+  const path = modelFile('concat-one', {
+    input: { name: 'x', dims: [1, 4, 3, 3] },
+    nodes: [
+      { op: 'Concat', inputs: ['x'], outputs: ['c'], name: 'cat', attrs: [int('axis', 1)] },
+      { op: 'Relu', inputs: ['c'], outputs: ['y'], name: 'relu' },
+    ],
+  });
+  it('is read as the Identity it is (a view): measured, the relu its one layer, agreeing', async () => {
+    const x = ramp(36, (i) => i - 18);
+    expect(Array.from(execute(path, tf.tensor(x, [1, 4, 3, 3])).values)).toEqual(Array.from(x, (v) => Math.max(v, 0)));
+    const result = await profile({ file: path, measure: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    expect(result.layers.map((l) => [l.op.kind, l.op.inputShapes])).toEqual([['relu', [[1, 4, 3, 3]]]]);
+  });
+});
+
+describe('Reduce ops as PyTorch functions (YOLOv9\'s CBFuse: torch.sum(torch.stack([a, b]), dim=0))', () => {
+  const axes = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
+  const path = modelFile('cbfuse', {
+    input: { name: 'x', dims: [1, 4, 3, 3] },
+    nodes: [
+      { op: 'Relu', inputs: ['x'], outputs: ['r'], name: 'relu' },
+      { op: 'Unsqueeze', inputs: ['x', 'zero'], outputs: ['a'], name: 'ua' },
+      { op: 'Unsqueeze', inputs: ['r', 'zero'], outputs: ['b'], name: 'ub' },
+      { op: 'Concat', inputs: ['a', 'b'], outputs: ['stack'], name: 'stack', attrs: [int('axis', 0)] },
+      { op: 'ReduceSum', inputs: ['stack', 'zero'], outputs: ['s'], name: 'sum', attrs: [int('keepdims', 0)] },
+      { op: 'ReduceMax', inputs: ['s'], outputs: ['m'], name: 'amax', attrs: [ints('axes', [2]), int('keepdims', 0)] },
+      { op: 'ReduceMin', inputs: ['m'], outputs: ['y'], name: 'amin', attrs: [ints('axes', [1]), int('keepdims', 1)] },
+    ],
+    initializers: [axes('zero', [0])],
+  });
+
+  it('sums the stack back to a 4-D map, then its max over H and min over C, as computed here', () => {
+    const x = ramp(36, (i) => Math.sin(i * 1.3) * 4);
+    const s = Array.from(x, (v) => v + Math.max(v, 0));
+    // s [1, 4, 3, 3] -> max over H -> [1, 4, 3] -> min over C, kept -> [1, 1, 3].
+    const m = [0, 1, 2, 3].map((c) => [0, 1, 2].map((w) => Math.max(...[0, 1, 2].map((h) => s[c * 9 + h * 3 + w] ?? NaN))));
+    const y = [0, 1, 2].map((w) => Math.min(...m.map((row) => row[w] ?? NaN)));
+    const out = execute(path, tf.tensor(x, [1, 4, 3, 3]));
+    expect(out.shape).toEqual([1, 1, 3]);
+    y.forEach((v, i) => expect(out.values[i]).toBeCloseTo(v, 5));
+  });
+
+  it('counts them by the peers\' rules (functional: 0; flops n - 1 per result of n) and measures the same, forward and backward', async () => {
+    const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    const reduces = result.layers.filter((l) => l.op.kind.startsWith('reduce_'));
+    expect(reduces.map((l) => [l.op.kind, l.op.inputShapes[0], l.op.outputShape])).toEqual([
+      ['reduce_sum', [2, 1, 4, 3, 3], [1, 4, 3, 3]],
+      ['reduce_max', [1, 4, 3, 3], [1, 4, 3]],
+      ['reduce_min', [1, 4, 3], [1, 1, 3]],
+    ]);
+    // 72 values summed into 36; 36 into 12; 12 into 3.
+    expect(reduces.map((l) => l.counts['flops'])).toEqual([36n, 24n, 9n]);
+    for (const l of reduces) for (const peer of ['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'senet'] as const) expect(l.counts[peer]).toBe(0n);
+  });
+});
+
+describe('Resize as PyTorch interpolates: nearest and bilinear, each coordinate transformation tfjs can match', () => {
+  const STRING = 3;
+  const floatsInit = (name: string, values: number[]) => ({ name, dims: [values.length], rawData: bytes(Float32Array.from(values)) });
+  const sizesInit = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
+  const str = (name: string, value: string) => ({ name, type: STRING, s: new TextEncoder().encode(value) });
+  const resizeFile = (name: string, mode: string, transform: string, out: number, extra: { name: string; type: number; s?: Uint8Array }[] = []) =>
+    modelFile(name, {
+      opset: 13,
+      input: { name: 'x', dims: [1, 2, 4, 4] },
+      nodes: [{ op: 'Resize', inputs: ['x', '', '', 'sizes'], outputs: ['y'], name: 'resize', attrs: [str('mode', mode), str('coordinate_transformation_mode', transform), ...extra] }],
+      initializers: [sizesInit('sizes', [1, 2, out, out]), floatsInit('unused', [0])],
+    });
+
+  /** PyTorch's upsample_bilinear2d source index and weights (aten/src/ATen/native/UpSample.h: area_pixel_compute_source_index). */
+  function torchBilinear(x: Float32Array, h: number, out: number, alignCorners: boolean): number[] {
+    const scale = alignCorners ? (out > 1 ? (h - 1) / (out - 1) : 0) : h / out;
+    const source = (d: number): [number, number, number] => {
+      const s = alignCorners ? scale * d : Math.max(scale * (d + 0.5) - 0.5, 0);
+      const i0 = Math.floor(s);
+      const i1 = i0 < h - 1 ? i0 + 1 : i0;
+      return [i0, i1, s - i0];
+    };
+    const y: number[] = [];
+    for (let c = 0; c < 2; c += 1) {
+      for (let r = 0; r < out; r += 1) {
+        const [r0, r1, lr] = source(r);
+        for (let q = 0; q < out; q += 1) {
+          const [c0, c1, lc] = source(q);
+          const at = (i: number, j: number): number => x[c * h * h + i * h + j] ?? NaN;
+          y.push((1 - lr) * ((1 - lc) * at(r0, c0) + lc * at(r0, c1)) + lr * ((1 - lc) * at(r1, c0) + lc * at(r1, c1)));
+        }
+      }
+    }
+    return y;
+  }
+
+  const x = ramp(32, (i) => Math.cos(i * 0.9) * 2 + i / 10);
+  // F.interpolate(bilinear, align_corners=False) exports pytorch_half_pixel; True exports align_corners.
+  for (const [transform, alignCorners] of [['pytorch_half_pixel', false], ['half_pixel', false], ['align_corners', true]] as const) {
+    for (const out of [7, 2]) {
+      it(`bilinear, ${transform}, 4x4 -> ${out}x${out}: PyTorch's values`, () => {
+        const { values, shape } = execute(resizeFile(`bilinear-${transform}-${out}`, 'linear', transform, out), tf.tensor(x, [1, 2, 4, 4]));
+        expect(shape).toEqual([1, 2, out, out]);
+        torchBilinear(x, 4, out, alignCorners).forEach((v, i) => expect(values[i]).toBeCloseTo(v, 5));
+      });
+    }
+  }
+
+  it('bilinear 4x4 -> 7x7 is measured and counted by each peer\'s bilinear rule: thop 11 * numel(out), fvcore 4 *, flops 7 *', async () => {
+    const result = await profile({ file: resizeFile('bilinear-counts', 'linear', 'pytorch_half_pixel', 7), measure: true, training: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    const numelOut = 2n * 49n;
+    // ptflops: nn.Upsample's hook numel(out) / B^2 plus F.interpolate's numel(out), B = 1.
+    expect(result.layers.map((l) => [l.op.kind, l.counts['thop'], l.counts['fvcore'], l.counts['ptflops'], l.counts['flops']])).toEqual([
+      ['resize', 11n * numelOut, 4n * numelOut, 2n * numelOut, 7n * numelOut],
+    ]);
+  });
+
+  /** ONNX Resize nearest by its definition: the coordinate transformation, then the rounding, clamped. */
+  function onnxNearest(x: Float32Array, h: number, out: number, transform: string, rounding: string): number[] {
+    const scale = out / h;
+    const coordinate = (d: number): number =>
+      transform === 'asymmetric' ? d / scale : transform === 'align_corners' ? (out === 1 ? 0 : (d * (h - 1)) / (out - 1)) : (d + 0.5) / scale - 0.5;
+    const round = (v: number): number => (rounding === 'floor' ? Math.floor(v) : rounding === 'ceil' ? Math.ceil(v) : rounding === 'round_prefer_ceil' ? Math.floor(v + 0.5) : Math.ceil(v - 0.5));
+    const source = (d: number): number => Math.min(h - 1, Math.max(0, round(coordinate(d))));
+    const y: number[] = [];
+    for (let c = 0; c < 2; c += 1) for (let r = 0; r < out; r += 1) for (let q = 0; q < out; q += 1) y.push(x[c * h * h + source(r) * h + source(q)] ?? NaN);
+    return y;
+  }
+
+  // PyTorch's nearest (asymmetric, floor); nearest-exact (half_pixel, round_prefer_ceil: floor((d + 0.5) / scale)); align_corners with rounding.
+  const nearest = [
+    ['asymmetric', 'floor', 8],
+    ['asymmetric', 'floor', 3],
+    ['half_pixel', 'round_prefer_ceil', 7],
+    ['half_pixel', 'round_prefer_ceil', 2],
+    ['align_corners', 'round_prefer_ceil', 7],
+  ] as const;
+  for (const [transform, rounding, out] of nearest) {
+    it(`nearest, ${transform} + ${rounding}, 4x4 -> ${out}x${out}: ONNX's values, measured`, async () => {
+      const path = resizeFile(`nearest-${transform}-${rounding}-${out}`, 'nearest', transform, out, [str('nearest_mode', rounding)]);
+      const { values } = execute(path, tf.tensor(x, [1, 2, 4, 4]));
+      onnxNearest(x, 4, out, transform, rounding).forEach((v, i) => expect(values[i]).toBe(v));
+      expect((await profile({ file: path, measure: true, backend: 'cpu' })).check.status).toBe('match');
+    });
+  }
+
+  it('a mode tfjs cannot compute (tf_crop_and_resize, cubic) is counted or listed, and the skip names the op and the node', async () => {
+    const crop = await profile({ file: resizeFile('crop', 'nearest', 'tf_crop_and_resize', 7), measure: true, backend: 'cpu' });
+    expect(crop.check.status).toBe('skipped');
+    expect(crop.check.reason).toContain("Resize (node 'resize'");
+    const cubic = await profile({ file: resizeFile('cubic', 'cubic', 'half_pixel', 7), measure: true, backend: 'cpu' });
+    expect(cubic.check.status).toBe('skipped');
+    expect(cubic.check.reason).toContain("Resize (node 'resize'");
+  });
+});
+
+describe('nn.Softplus and nn.Mish (the exporter\'s Softplus, Tanh, Mul by x before opset 18)', () => {
+  const path = modelFile('mish', {
+    input: { name: 'x', dims: [1, 2, 3, 3] },
+    nodes: [
+      { op: 'Softplus', inputs: ['x'], outputs: ['sp'], name: 'mish.softplus' },
+      { op: 'Tanh', inputs: ['sp'], outputs: ['t'], name: 'mish.tanh' },
+      { op: 'Mul', inputs: ['x', 't'], outputs: ['m'], name: 'mish' },
+      { op: 'Softplus', inputs: ['m'], outputs: ['y'], name: 'softplus' },
+    ],
+  });
+  it('runs x * tanh(log(1 + e^x)), then log(1 + e^m), as computed here', () => {
+    const x = ramp(18, (i) => (i - 9) / 2);
+    const softplus = (v: number): number => Math.log1p(Math.exp(v));
+    const { values } = execute(path, tf.tensor(x, [1, 2, 3, 3]));
+    x.forEach((v, i) => expect(values[i]).toBeCloseTo(softplus(v * Math.tanh(softplus(v))), 5));
+  });
+  it('is one mish and one softplus: 0 in every peer, flops 9 and 3 per element, backward 11 and 5; measured the same', async () => {
+    const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    expect(result.layers.map((l) => [l.op.kind, l.counts['thop'], l.counts['fvcore'], l.counts['ptflops'], l.counts['flops']])).toEqual([
+      ['mish', 0n, 0n, 0n, 9n * 18n],
+      ['softplus', 0n, 0n, 0n, 3n * 18n],
+    ]);
+  });
+});
+
+describe("nn.GELU(approximate='tanh'): the exporter's nine nodes (before opset 20) and Gelu (opset 20)", () => {
+  const scalar = (name: string, value: number) => ({ name, dims: [], rawData: bytes(Float32Array.of(value)) });
+  const spelled = modelFile('gelu-tanh', {
+    input: { name: 'x', dims: [1, 2, 3, 3] },
+    nodes: [
+      { op: 'Mul', inputs: ['x', 'x'], outputs: ['x2'] },
+      { op: 'Mul', inputs: ['x', 'x2'], outputs: ['x3'] },
+      { op: 'Mul', inputs: ['kappa', 'x3'], outputs: ['kx3'] },
+      { op: 'Add', inputs: ['x', 'kx3'], outputs: ['s'] },
+      { op: 'Mul', inputs: ['beta', 's'], outputs: ['inner'] },
+      { op: 'Tanh', inputs: ['inner'], outputs: ['t'] },
+      { op: 'Add', inputs: ['one', 't'], outputs: ['u'] },
+      { op: 'Mul', inputs: ['x', 'u'], outputs: ['v'] },
+      { op: 'Mul', inputs: ['half', 'v'], outputs: ['y'], name: 'gelu' },
+    ],
+    initializers: [scalar('kappa', 0.044715), scalar('beta', Math.sqrt(2 / Math.PI)), scalar('one', 1), scalar('half', 0.5)],
+  });
+  const node = modelFile('gelu-tanh-op20', {
+    opset: 20,
+    input: { name: 'x', dims: [1, 2, 3, 3] },
+    nodes: [{ op: 'Gelu', inputs: ['x'], outputs: ['y'], name: 'gelu', attrs: [{ name: 'approximate', type: 3, s: new TextEncoder().encode('tanh') }] }],
+  });
+  const x = ramp(18, (i) => (i - 9) / 3);
+  const expected = Array.from(x, (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))));
+
+  for (const [form, path] of [['nine nodes', spelled], ['Gelu node', node]] as const) {
+    it(`${form}: PyTorch's values; one gelu, no params, flops 13 per element, backward measured and agreeing`, async () => {
+      const { values } = execute(path, tf.tensor(x, [1, 2, 3, 3]));
+      expected.forEach((v, i) => expect(values[i]).toBeCloseTo(v, 5));
+      const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
+      expect(result.check.status).toBe('match');
+      // ptflops: nn.GELU's module hook numel(out) per image + F.gelu numel(in), B = 1.
+      expect(result.layers.map((l) => [l.op.kind, l.op.params, l.counts['thop'], l.counts['ptflops'], l.counts['flops']])).toEqual([['gelu', 0n, 0n, 36n, 13n * 18n]]);
+    });
+  }
+});
+
+describe('x.mean over any axes (the einsum attention\'s token mean x.mean(1)), and head_dim ** -0.5 as a Pow of constants', () => {
+  const scalar = (name: string, value: number) => ({ name, dims: [], rawData: bytes(Float32Array.of(value)) });
+  const path = modelFile('token-mean', {
+    input: { name: 'x', dims: [2, 6, 4] },
+    nodes: [
+      { op: 'Pow', inputs: ['eight', 'minus_half'], outputs: ['scale'], name: 'scale' },
+      { op: 'Mul', inputs: ['x', 'scale'], outputs: ['s'], name: 'mul' },
+      { op: 'ReduceMean', inputs: ['s'], outputs: ['y'], name: 'mean', attrs: [ints('axes', [1]), int('keepdims', 0)] },
+    ],
+    initializers: [scalar('eight', 8), scalar('minus_half', -0.5)],
+  });
+  it('runs the mean of x / sqrt(8) over the tokens, as computed here', () => {
+    const x = ramp(48, (i) => Math.sin(i));
+    const { values, shape } = execute(path, tf.tensor(x, [2, 6, 4]));
+    expect(shape).toEqual([2, 4]);
+    for (let b = 0; b < 2; b += 1) {
+      for (let c = 0; c < 4; c += 1) {
+        const mean = [0, 1, 2, 3, 4, 5].reduce((sum, t) => sum + (x[b * 24 + t * 4 + c] ?? NaN), 0) / 6 / Math.sqrt(8);
+        expect(values[b * 4 + c]).toBeCloseTo(mean, 5);
+      }
+    }
+  });
+  it('counts a mul by a constant and a reduce_mean (flops numel(in); senet 0: no squeeze), measured the same', async () => {
+    const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    expect(result.layers.map((l) => [l.op.kind, l.counts['flops'], l.counts['senet']])).toEqual([
+      ['mul', 48n, 0n],
+      ['reduce_mean', 48n, 0n],
+    ]);
+  });
+});
+
+describe("nn.GroupNorm(2, 4) as PyTorch exports it: Reshape, InstanceNormalization (Constant ones, zeros), Reshape, Mul, Add", () => {
+  const constant = (out: string, values: number[], dims: number[]) => ({
+    op: 'Constant',
+    inputs: [],
+    outputs: [out],
+    attrs: [{ name: 'value', type: TENSOR, t: { name: out, dims, rawData: bytes(Float32Array.from(values)) } }],
+  });
+  const shape = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
+  const w = [0.5, 1.5, -1, 2];
+  const b = [0.1, -0.2, 0.3, 0];
+  const path = modelFile('group-norm', {
+    input: { name: 'x', dims: [1, 4, 3, 3] },
+    nodes: [
+      constant('ones', [1, 1], [2]),
+      constant('zeros', [0, 0], [2]),
+      { op: 'Reshape', inputs: ['x', 'groups'], outputs: ['g'], name: 'gn.reshape' },
+      { op: 'InstanceNormalization', inputs: ['g', 'ones', 'zeros'], outputs: ['n'], name: 'gn', attrs: [{ name: 'epsilon', type: 1, f: 1e-5 }] },
+      { op: 'Reshape', inputs: ['n', 'back'], outputs: ['r'], name: 'gn.back' },
+      { op: 'Mul', inputs: ['r', 'w'], outputs: ['m'], name: 'gn.mul' },
+      { op: 'Add', inputs: ['m', 'b'], outputs: ['y'], name: 'gn.add' },
+    ],
+    initializers: [shape('groups', [0, 2, -1]), shape('back', [1, 4, 3, 3]), { name: 'w', dims: [4, 1, 1], rawData: bytes(Float32Array.from(w)) }, { name: 'b', dims: [4, 1, 1], rawData: bytes(Float32Array.from(b)) }],
+  });
+
+  it('computes PyTorch\'s group norm: each group of 2 channels normalised over its 18 values, then w and b per channel', () => {
+    const x = ramp(36, (i) => Math.sin(i * 0.8) * 3 + i / 9);
+    const expected = Array.from(x, (v, i) => {
+      const group = x.slice(Math.floor(i / 18) * 18, Math.floor(i / 18) * 18 + 18);
+      const mean = group.reduce((s, u) => s + u, 0) / 18;
+      const variance = group.reduce((s, u) => s + (u - mean) ** 2, 0) / 18;
+      const c = Math.floor(i / 9);
+      return ((v - mean) / Math.sqrt(variance + 1e-5)) * (w[c] ?? NaN) + (b[c] ?? NaN);
+    });
+    const { values } = execute(path, tf.tensor(x, [1, 4, 3, 3]));
+    expected.forEach((v, i) => expect(values[i]).toBeCloseTo(v, 4));
+  });
+
+  it('counts its parts: instance_norm without affine on 1x2x18 (thop 2n, fvcore 4n, ptflops n, flops 5n + 2 rows), the weight and bias 8 params; measured, forward and backward', async () => {
+    const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    const n = 36n;
+    expect(result.layers.map((l) => [l.op.kind, l.op.params, l.counts['thop'], l.counts['fvcore'], l.counts['ptflops'], l.counts['flops']])).toEqual([
+      ['instance_norm', 0n, 2n * n, 4n * n, n, 5n * n + 2n * 2n],
+      ['mul', 4n, 0n, 0n, 0n, n],
+      ['add', 4n, 0n, 0n, 0n, n],
+    ]);
+  });
+});
+
+describe('views cut in the stored layout: Split of the channels, Slice of H and W', () => {
+  const axes = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
+  const path = modelFile('cuts', {
+    input: { name: 'x', dims: [1, 4, 5, 6] },
+    nodes: [
+      { op: 'Split', inputs: ['x', 'sizes'], outputs: ['a', 'b'], name: 'chunk', attrs: [int('axis', 1)] },
+      { op: 'Slice', inputs: ['b', 'starts', 'ends', 'axes'], outputs: ['s'], name: 'crop' },
+      { op: 'Relu', inputs: ['s'], outputs: ['y'], name: 'relu' },
+    ],
+    initializers: [axes('sizes', [1, 3]), axes('starts', [1, 2]), axes('ends', [4, 5]), axes('axes', [2, 3])],
+    outputs: ['y'],
+  });
+  it('x[:, 1:][:, :, 1:4, 2:5] through a relu, as indexed here', () => {
+    const x = ramp(120, (i) => Math.sin(i * 0.37) * 2);
+    const { values, shape } = execute(path, tf.tensor(x, [1, 4, 5, 6]));
+    expect(shape).toEqual([1, 3, 3, 3]);
+    let k = 0;
+    for (let c = 1; c < 4; c += 1) for (let h = 1; h < 4; h += 1) for (let w = 2; w < 5; w += 1) expect(values[k++]).toBeCloseTo(Math.max(x[c * 30 + h * 6 + w] ?? NaN, 0), 6);
+  });
+});
