@@ -219,10 +219,12 @@ export class GraphExecutor {
   /** A node input: an activation, a weight, or a folded constant. */
   private input(values: Values, node: GraphNode, position: number): tf.Tensor {
     const tensor = node.inputs[position] ?? '';
-    const value = values.get(tensor);
-    if (value !== undefined) return value;
+    // A weight first, laid out for this reader: an Identity of it (the exporter's alias of an
+    // equal tensor) may have run as a view, untransposed.
     const weight = this.index.weight(tensor);
     if (weight !== undefined) return this.weight(weight, node, position);
+    const value = values.get(tensor);
+    if (value !== undefined) return value;
     const info = this.g.tensors.get(tensor);
     if (info !== undefined && this.index.isConstant(tensor)) return toStored(tf, tf.tensor(this.constantData(tensor), [...info.shape]));
     throw new Error(`node '${node.name}' reads '${tensor}', which has not been computed`);
