@@ -192,7 +192,13 @@ for (const [label, raw, repeats] of [
   }
   const [p, f] = [median(pairs.map((pair) => pair.profiled)), median(pairs.map((pair) => pair.plain))];
   const ratio = median(pairs.map((pair) => pair.profiled / pair.plain));
-  row(`profiled pass, ${label}`, `a plain forward of the same tfjs model (${ms(f)}; median of ${repeats} paired ratios)`, ms(p), `${ratio.toFixed(2)}x`, '≤ 1.1x');
+  row(
+    `profiled pass, ${label}`,
+    `a plain forward of the same tfjs model (${ms(f)}; median of ${repeats} paired ratios)`,
+    ms(p),
+    `${ratio.toFixed(2)}x`,
+    '≤ 1.1x',
+  );
   x.dispose();
   model.dispose();
 }
@@ -205,22 +211,39 @@ for (const [label, args, one] of [
   ['sweep of 100 SE cases, measured and checked', sweep, full],
 ]) {
   const run = measureProcess(process.execPath, args, Math.max(3, Math.round(REPEATS / 5)));
-  row(label, `100 single runs of the seed command (${ms(100 * one.wallMs)})`, `${ms(run.wallMs)}, ${Math.round(100 / (run.wallMs / 1000))} cases/s`, times(run.wallMs, 100 * one.wallMs), '');
+  row(
+    label,
+    `100 single runs of the seed command (${ms(100 * one.wallMs)})`,
+    `${ms(run.wallMs)}, ${Math.round(100 / (run.wallMs / 1000))} cases/s`,
+    times(run.wallMs, 100 * one.wallMs),
+    '',
+  );
 }
 
 // 5. The seed command on every backend that loads here.
 progress('backends');
 const loads = ['wasm', 'cpu', 'tensorflow'].filter((backend) => runOnce(process.execPath, [...seed, '--backend', backend]) !== undefined);
-const [nodeNow, ...byBackend] = measureInterleaved([['-e', '0'], ...loads.map((backend) => [...seed, '--backend', backend])], Math.max(3, Math.round(REPEATS / 3)));
+const [nodeNow, ...byBackend] = measureInterleaved(
+  [['-e', '0'], ...loads.map((backend) => [...seed, '--backend', backend])],
+  Math.max(3, Math.round(REPEATS / 3)),
+);
 for (const backend of ['wasm', 'cpu', 'tensorflow']) {
   const run = byBackend[loads.indexOf(backend)];
   const against = `\`node -e 0\` (${ms(nodeNow.wallMs)}, in turns with these)`;
-  row(`\`seprof --channels 512 --reduction 8 --backend ${backend}\``, against, run ? ms(run.wallMs) : 'does not load here', run ? times(run.wallMs, nodeNow.wallMs) : '', '');
+  row(
+    `\`seprof --channels 512 --reduction 8 --backend ${backend}\``,
+    against,
+    run ? ms(run.wallMs) : 'does not load here',
+    run ? times(run.wallMs, nodeNow.wallMs) : '',
+    '',
+  );
 }
 rmSync(scratch, { recursive: true, force: true });
 
 const [load1] = loadavg();
-console.log(`${cpus().length} x ${cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}, load average ${load1.toFixed(1)} at the end; medians of ${REPEATS} runs (${NETWORK_REPEATS} paired runs for the networks against PyTorch)\n`);
+console.log(
+  `${cpus().length} x ${cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}, load average ${load1.toFixed(1)} at the end; medians of ${REPEATS} runs (${NETWORK_REPEATS} paired runs for the networks against PyTorch)\n`,
+);
 console.log('| figure | measured against | here | ratio | target |');
 console.log('| --- | --- | ---: | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.figure} | ${r.against} | ${r.value} | ${r.ratio} | ${r.target} |`);

@@ -81,7 +81,13 @@ export function yoloRows({ runOnce, row, ms, mb, times, python, repeats, bin }) 
     const [wall, kib] = [median(pairs.map((p) => p.seprof.wallMs)), median(pairs.map((p) => p.seprof.kib))];
     const [forward, torchKib] = [median(pairs.map((p) => p.torch.forwardMs)), median(pairs.map((p) => p.torch.kib))];
     row(figure, `one PyTorch forward of the same fused model, one thread (${ms(forward)})`, ms(wall), times(wall, forward), '≤ 1.0x');
-    row('peak memory of `seprof gelan_c_se_1x640_op17.onnx`', `the PyTorch process that built the model and ran it (${mb(torchKib)})`, mb(kib), times(kib, torchKib), '≤ 1.0x');
+    row(
+      'peak memory of `seprof gelan_c_se_1x640_op17.onnx`',
+      `the PyTorch process that built the model and ran it (${mb(torchKib)})`,
+      mb(kib),
+      times(kib, torchKib),
+      '≤ 1.0x',
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -98,7 +104,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
     return result.status === 0 ? { wallMs, kib: Number(readFileSync(rssFile, 'utf8')) } : undefined;
   };
-  const python = [process.env.BENCH_PYTHON, 'python3', '/usr/bin/python3'].find((c) => c && spawnSync(c, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+  const python = [process.env.BENCH_PYTHON, 'python3', '/usr/bin/python3'].find(
+    (c) => c && spawnSync(c, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0,
+  );
   const rows = [];
   yoloRows({
     runOnce,

@@ -53,7 +53,8 @@ export interface ExplainOptions extends ProfileOptions {
 /** What each convention counts for this model, how they differ from the reference, and what they leave out. */
 export async function explain(options: ExplainOptions): Promise<Explanation> {
   const { reference = 'thop', conventions = CONVENTION_KEYS, ...rest } = optionsObject(options, 'explain(options)', true);
-  if (!Array.isArray(conventions) || !conventions.every((k) => typeof k === 'string')) throw new UsageError(`conventions must be an array of convention keys, got ${shown(conventions)}`);
+  if (!Array.isArray(conventions) || !conventions.every((k) => typeof k === 'string'))
+    throw new UsageError(`conventions must be an array of convention keys, got ${shown(conventions)}`);
   const keys = columns({ conventions: [...conventions].join(',') });
   if (!CONVENTION_KEYS.includes(reference)) throw new UsageError(`reference must be one of ${CONVENTION_KEYS.join(', ')}; got '${String(reference)}'`);
   return explainProfile(await profile(rest), keys, reference);
@@ -94,7 +95,8 @@ function readDocument(document: ReportJson | string, label: string) {
 function toleranceTexts(tolerance: CompareOptions['tolerance']): string[] {
   if (tolerance === undefined) return [];
   if (typeof tolerance === 'number' || typeof tolerance === 'string') return [String(tolerance)];
-  if (typeof tolerance !== 'object' || tolerance === null) throw new UsageError(`tolerance must be a number, a string or an object of them, got ${String(tolerance)}`);
+  if (typeof tolerance !== 'object' || tolerance === null)
+    throw new UsageError(`tolerance must be a number, a string or an object of them, got ${String(tolerance)}`);
   return Object.entries(tolerance).map(([quantity, value]) => (quantity === '*' ? String(value) : `${quantity}=${String(value)}`));
 }
 
@@ -129,12 +131,14 @@ export function toJson(result: Profile | Explanation | Comparison, given?: Profi
   if (typeof result !== 'object' || result === null) throw new UsageError(`toJson takes what profile(), explain() or compare() returned, got ${shown(result)}`);
   if ('deltas' in result) return comparisonJson(result);
   if ('kinds' in result) return explainJson(result, toolVersion());
-  if (!('spec' in result && 'layers' in result && 'totals' in result)) throw new UsageError('toJson takes what profile(), explain() or compare() returned: this is none of them');
+  if (!('spec' in result && 'layers' in result && 'totals' in result))
+    throw new UsageError('toJson takes what profile(), explain() or compare() returned: this is none of them');
   const options = optionsObject(given, 'toJson(result, options)', false);
   const count = (key: 'depth' | 'top'): number | undefined => {
     const value = options[key];
     if (value === undefined) return undefined;
-    if (typeof value !== 'number' && typeof value !== 'string') throw new UsageError(`option '${key}' must be a whole number of at least 1, got ${shown(value)}`);
+    if (typeof value !== 'number' && typeof value !== 'string')
+      throw new UsageError(`option '${key}' must be a whole number of at least 1, got ${shown(value)}`);
     return wholeNumber(key, String(value));
   };
   const depth = count('depth') ?? defaultDepth(result.spec);

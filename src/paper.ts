@@ -90,7 +90,13 @@ export const NOT_SET =
 export function labelOf(network: PaperNetwork, reduction?: number): string {
   const variant = network.variant;
   const options =
-    variant === undefined ? '' : 'seStages' in variant ? ` --se-stages ${variant.seStages}` : 'sePosition' in variant ? ` --se-position ${variant.sePosition}` : ' without SE';
+    variant === undefined
+      ? ''
+      : 'seStages' in variant
+        ? ` --se-stages ${variant.seStages}`
+        : 'sePosition' in variant
+          ? ` --se-position ${variant.sePosition}`
+          : ' without SE';
   return `${network.model}${options}${reduction === undefined ? '' : ` r=${reduction}`}`;
 }
 
@@ -145,9 +151,7 @@ export function reproducesFlops(row: FlopsRow, key: string): boolean {
 /** Every `${convention} ${layout}` and how many published GFLOPs it reproduces, best first. */
 export function reproduction(rows: readonly FlopsRow[]): { key: string; reproduced: number }[] {
   const keys = CONVENTION_KEYS.flatMap((k) => LAYOUTS.map((layout) => `${k} ${layout}`));
-  return keys
-    .map((key) => ({ key, reproduced: rows.filter((row) => reproducesFlops(row, key)).length }))
-    .sort((a, b) => b.reproduced - a.reproduced);
+  return keys.map((key) => ({ key, reproduced: rows.filter((row) => reproducesFlops(row, key)).length })).sort((a, b) => b.reproduced - a.reproduced);
 }
 
 export interface ParamsRow extends PublishedParams {

@@ -52,8 +52,18 @@ describe('profile', () => {
 describe('toJson gives exactly the CLI JSON', () => {
   const cases: [string, ProfileOptions, string[], ProfileJsonOptions | undefined][] = [
     ['SE', { channels: 512, reduction: 8 }, ['--channels', '512', '--reduction', '8'], undefined],
-    ['a network (tree at depth 2 by default) with --top', { model: 'efficientnet_b0' }, ['--model', 'efficientnet_b0', '--top', '3', '--convention', 'fvcore'], { top: 3, convention: 'fvcore' }],
-    ['--training', { block: 'se-resnet', channels: 64, planes: 16, training: true }, ['--block', 'se-resnet', '--channels', '64', '--planes', '16', '--training'], undefined],
+    [
+      'a network (tree at depth 2 by default) with --top',
+      { model: 'efficientnet_b0' },
+      ['--model', 'efficientnet_b0', '--top', '3', '--convention', 'fvcore'],
+      { top: 3, convention: 'fvcore' },
+    ],
+    [
+      '--training',
+      { block: 'se-resnet', channels: 64, planes: 16, training: true },
+      ['--block', 'se-resnet', '--channels', '64', '--planes', '16', '--training'],
+      undefined,
+    ],
     ['a model file (tree at depth 2 by default)', { file: ONNX }, ['--file', ONNX], undefined],
   ];
   it.each(cases)('%s', async (_, options, args, jsonOptions) => {
@@ -122,18 +132,42 @@ describe('careless callers get UsageError, not TypeError', () => {
     ['profile()', () => call(profile), /^profile\(options\) must be an object of options, got nothing$/],
     ['profile(null)', () => call(profile, null), /^profile\(options\) must be an object of options, got null$/],
     ['a bigint, the type the library returns', () => call(profile, { channels: 512n }), /^option 'channels' must be a number or a string, got 512n$/],
-    ['a value that contains itself', () => call(profile, { channels: loop }), /^option 'channels' must be a number or a string, got a value that contains itself$/],
+    [
+      'a value that contains itself',
+      () => call(profile, { channels: loop }),
+      /^option 'channels' must be a number or a string, got a value that contains itself$/,
+    ],
     ['explain()', () => call(explain), /^explain\(options\) must be an object of options, got nothing$/],
     ['explain({ conventions: 5 })', () => call(explain, { conventions: 5 }), /^conventions must be an array of convention keys, got 5$/],
-    ['compare given a Profile', async () => call(compare, await result, await result), /^base: compare takes report documents .* got an object holding bigints$/],
+    [
+      'compare given a Profile',
+      async () => call(compare, await result, await result),
+      /^base: compare takes report documents .* got an object holding bigints$/,
+    ],
     ['compare given bigints', () => call(compare, 1n, 2n), /^base: compare takes report documents .* got 1n$/],
-    ['compare given a report that contains itself', () => call(compare, { cases: loop }, '{}'), /^base: compare takes report documents .* got a value that contains itself$/],
+    [
+      'compare given a report that contains itself',
+      () => call(compare, { cases: loop }, '{}'),
+      /^base: compare takes report documents .* got a value that contains itself$/,
+    ],
     ['compare(a, b, null)', () => call(compare, '{}', '{}', null), /^compare\(base, head, options\) must be an object of options, got null$/],
     ['toJson(null)', () => call(toJson, null), /^toJson takes what profile\(\), explain\(\) or compare\(\) returned, got null$/],
-    ['toJson of something else', () => call(toJson, { totals: 1 }), /^toJson takes what profile\(\), explain\(\) or compare\(\) returned: this is none of them$/],
-    ['toJson with an unknown convention', async () => call(toJson, await result, { top: 3, convention: 'bogus' }), /^option 'convention' must be one of thop, .*; got "bogus"$/],
+    [
+      'toJson of something else',
+      () => call(toJson, { totals: 1 }),
+      /^toJson takes what profile\(\), explain\(\) or compare\(\) returned: this is none of them$/,
+    ],
+    [
+      'toJson with an unknown convention',
+      async () => call(toJson, await result, { top: 3, convention: 'bogus' }),
+      /^option 'convention' must be one of thop, .*; got "bogus"$/,
+    ],
     ['toJson with top 0', async () => call(toJson, await result, { top: 0 }), /--top must be at least 1/],
-    ['toJson with a depth that is not a number', async () => call(toJson, await result, { depth: [2] }), /^option 'depth' must be a whole number of at least 1, got \[2\]$/],
+    [
+      'toJson with a depth that is not a number',
+      async () => call(toJson, await result, { depth: [2] }),
+      /^option 'depth' must be a whole number of at least 1, got \[2\]$/,
+    ],
   ];
   it.each(mistakes)('%s', async (_, run, message) => {
     const error: unknown = await run().catch((e: unknown) => e);
@@ -162,7 +196,9 @@ describe("by the package's name", () => {
   });
 
   it('measure: true runs the model in tfjs and cross-checks it', () => {
-    const run = node(`require('seprof').profile({ channels: 8, reduction: 2, measure: true, runs: 1, warmup: 0 }).then((r) => console.log(r.check.status, r.measured.backend.name))`);
+    const run = node(
+      `require('seprof').profile({ channels: 8, reduction: 2, measure: true, runs: 1, warmup: 0 }).then((r) => console.log(r.check.status, r.measured.backend.name))`,
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^match (wasm|cpu|tensorflow)\n$/);
     expect(run.stderr).not.toContain('tfjs-modules-loaded=0');

@@ -80,7 +80,17 @@ const LAYERS: readonly (readonly string[])[] = [
   ['errors.ts', 'parse.ts', 'version.ts', 'fs/', 'sweep/'],
   ['model/', 'analyzers/ops.ts'],
   ['analyzers/analytic/', 'modules/', 'analyzers/measured/'],
-  ['analyzers/conventions/', 'analyzers/backward/', 'analyzers/count.ts', 'analyzers/check.ts', 'analyzers/explain.ts', 'analyzers/profile.ts', 'analyzers/se-time.ts', 'analyzers/yolo-summary.ts', 'paper.ts'],
+  [
+    'analyzers/conventions/',
+    'analyzers/backward/',
+    'analyzers/count.ts',
+    'analyzers/check.ts',
+    'analyzers/explain.ts',
+    'analyzers/profile.ts',
+    'analyzers/se-time.ts',
+    'analyzers/yolo-summary.ts',
+    'paper.ts',
+  ],
   ['report/'],
   ['cli/', 'api/', 'index.ts'],
 ];
@@ -102,9 +112,7 @@ describe('architecture', () => {
   });
 
   it('imports only downward: model, then analytic or tfjs, then counting, report, cli', () => {
-    const upward = [...graph].flatMap(([from, tos]) =>
-      tos.filter((to) => layerOf(to) > layerOf(from)).map((to) => `${rel(from)} -> ${rel(to)}`),
-    );
+    const upward = [...graph].flatMap(([from, tos]) => tos.filter((to) => layerOf(to) > layerOf(from)).map((to) => `${rel(from)} -> ${rel(to)}`));
     expect(upward).toEqual([]);
   });
 

@@ -20,8 +20,7 @@ describe('backward of each op kind', () => {
   it('conv2d: input and weight gradients each cost the forward MACs; the bias gradient sums dy', () => {
     // 2x8x14x14 -> 2x16x7x7, 3x3 stride 2: forward MACs = 2*16*7*7 * 8*3*3.
     const forward = 2n * 16n * 49n * 72n;
-    const conv = (bias: boolean) =>
-      makeOp('conv', 'conv2d', [[2, 8, 14, 14]], [2, 16, 7, 7], { attrs: { kernel: [3, 3], stride: 2, bias } });
+    const conv = (bias: boolean) => makeOp('conv', 'conv2d', [[2, 8, 14, 14]], [2, 16, 7, 7], { attrs: { kernel: [3, 3], stride: 2, bias } });
     expect(backward(conv(false))).toEqual({ macs: 2n * forward, flops: 4n * forward });
     expect(backward(conv(true))).toEqual({ macs: 2n * forward, flops: 4n * forward + (2n * 16n * 49n - 16n) });
   });
@@ -53,14 +52,58 @@ describe('backward of each op kind', () => {
   });
 
   it('scale: dy * s, dy * x, and a sum over H x W', () => {
-    const op = makeOp('scale', 'scale', [[2, 3, 4, 4], [2, 3, 1, 1]], [2, 3, 4, 4]);
+    const op = makeOp(
+      'scale',
+      'scale',
+      [
+        [2, 3, 4, 4],
+        [2, 3, 1, 1],
+      ],
+      [2, 3, 4, 4],
+    );
     expect(backward(op)).toEqual({ macs: 0n, flops: 96n + 96n + (96n - 6n) });
   });
 
   it('add: free for equal shapes, a sum over the broadcast axes otherwise; concat: free', () => {
-    expect(backward(makeOp('add', 'add', [[2, 3, 4, 4], [2, 3, 4, 4]], [2, 3, 4, 4]))).toEqual({ macs: 0n, flops: 0n });
-    expect(backward(makeOp('add', 'add', [[2, 3, 4, 4], [1, 3, 1, 1]], [2, 3, 4, 4]))).toEqual({ macs: 0n, flops: 96n - 3n });
-    expect(backward(makeOp('cat', 'concat', [[2, 3, 4, 4], [2, 5, 4, 4]], [2, 8, 4, 4]))).toEqual({ macs: 0n, flops: 0n });
+    expect(
+      backward(
+        makeOp(
+          'add',
+          'add',
+          [
+            [2, 3, 4, 4],
+            [2, 3, 4, 4],
+          ],
+          [2, 3, 4, 4],
+        ),
+      ),
+    ).toEqual({ macs: 0n, flops: 0n });
+    expect(
+      backward(
+        makeOp(
+          'add',
+          'add',
+          [
+            [2, 3, 4, 4],
+            [1, 3, 1, 1],
+          ],
+          [2, 3, 4, 4],
+        ),
+      ),
+    ).toEqual({ macs: 0n, flops: 96n - 3n });
+    expect(
+      backward(
+        makeOp(
+          'cat',
+          'concat',
+          [
+            [2, 3, 4, 4],
+            [2, 5, 4, 4],
+          ],
+          [2, 8, 4, 4],
+        ),
+      ),
+    ).toEqual({ macs: 0n, flops: 0n });
   });
 });
 
@@ -69,8 +112,26 @@ describe('gradient sums', () => {
     const ops = [
       makeOp('a', 'relu', [[1, 4]], [1, 4]),
       makeOp('b', 'relu', [[1, 4]], [1, 4], { reads: ['input'] }),
-      makeOp('c', 'add', [[1, 4], [1, 4]], [1, 4], { reads: ['a', 'b'] }),
-      makeOp('d', 'add', [[1, 4], [1, 4]], [1, 4], { reads: ['c', 'a'] }),
+      makeOp(
+        'c',
+        'add',
+        [
+          [1, 4],
+          [1, 4],
+        ],
+        [1, 4],
+        { reads: ['a', 'b'] },
+      ),
+      makeOp(
+        'd',
+        'add',
+        [
+          [1, 4],
+          [1, 4],
+        ],
+        [1, 4],
+        { reads: ['c', 'a'] },
+      ),
     ];
     expect(fanOuts(ops)).toEqual([
       { tensor: 'input', readers: ['a', 'b'], shape: [1, 4] },
@@ -81,6 +142,9 @@ describe('gradient sums', () => {
   it('add k - 1 gradients for a tensor read k times', () => {
     const adds = gradientSumAdds({ tensor: 'x', readers: ['p', 'q', 'r'], shape: [2, 3] });
     expect(adds).toHaveLength(2);
-    expect(adds.map((op) => [op.kind, op.outputShape])).toEqual([['add', [2, 3]], ['add', [2, 3]]]);
+    expect(adds.map((op) => [op.kind, op.outputShape])).toEqual([
+      ['add', [2, 3]],
+      ['add', [2, 3]],
+    ]);
   });
 });

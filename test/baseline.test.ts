@@ -13,7 +13,9 @@ import { ROOT, seprofInProcess } from './support/cli';
 import { closedForm } from './support/closed-forms';
 
 const baselineText = readFileSync(join(ROOT, 'reports/baseline.json'), 'utf8');
-const baseline = JSON.parse(baselineText) as { cases: { name: string; spec: any; params: number; buffers: number; counts: Record<string, number>; latency: unknown }[] };
+const baseline = JSON.parse(baselineText) as {
+  cases: { name: string; spec: any; params: number; buffers: number; counts: Record<string, number>; latency: unknown }[];
+};
 
 describe('reports/baseline.json', () => {
   it('matches the shipped suite regenerated now, count for count', async () => {
@@ -39,7 +41,11 @@ describe('reports/baseline.json', () => {
     process.chdir(ROOT); // the suite path is recorded as given, relative to the repository
     try {
       for (let run = 0; run < 2; run++) {
-        expect(await seprofInProcess(['baseline', '--suite', 'reports/suite.json', '--out', out, '--quiet'])).toEqual({ code: 0, stdout: '', stderr: `Wrote the counts of 28 case(s) to ${out}\n` });
+        expect(await seprofInProcess(['baseline', '--suite', 'reports/suite.json', '--out', out, '--quiet'])).toEqual({
+          code: 0,
+          stdout: '',
+          stderr: `Wrote the counts of 28 case(s) to ${out}\n`,
+        });
         expect(readFileSync(out, 'utf8')).toBe(baselineText);
       }
     } finally {

@@ -53,7 +53,9 @@ function byHand(op: Op): bigint[] {
     case 'reduce_mean': // senet: SE's squeeze, over H and W only
       return [0n, 0n, 0n, 0n, 0n, inN, op.attrs.kernel === undefined ? 0n : inN];
     case 'resize': // bilinear: thop 11, fvcore 4, flops 7 per output element
-      return op.attrs.bilinear === true ? [11n * outN, 4n * outN, outN / B / B + outN, 0n, 0n, 7n * outN, 0n] : [outN, outN, outN / B / B + outN, 0n, 0n, 0n, 0n];
+      return op.attrs.bilinear === true
+        ? [11n * outN, 4n * outN, outN / B / B + outN, 0n, 0n, 7n * outN, 0n]
+        : [outN, outN, outN / B / B + outN, 0n, 0n, 0n, 0n];
     case 'leaky_relu':
       return [0n, 0n, outN / B, 0n, 0n, 2n * outN, 0n];
     case 'conv_transpose': {

@@ -45,9 +45,7 @@ describe.each([
 
 describe('SE placement', () => {
   const names = (position: string): string[] =>
-    analyticOps(specOf({ block: 'se-resnet', channels: 16, planes: 8, reduction: 4, sePosition: position, stride: 2 })).map(
-      (op) => op.name,
-    );
+    analyticOps(specOf({ block: 'se-resnet', channels: 16, planes: 8, reduction: 4, sePosition: position, stride: 2 })).map((op) => op.name);
 
   it('puts SE where the SENet ablation says', () => {
     const standard = names('standard');

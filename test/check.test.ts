@@ -46,7 +46,14 @@ describe('opsFromKernels', () => {
       [
         { name: 'Reshape', inputShapes: [[2, 12]], outputShapes: [[1, 2, 12]] },
         { name: '_FusedMatMul', inputShapes: [[1, 2, 12], [1, 12, 4], null, null], outputShapes: [[1, 2, 4]] },
-        { name: 'fusedMatMul__op', inputShapes: [[1, 2, 12], [1, 12, 4]], outputShapes: [[2, 4]] },
+        {
+          name: 'fusedMatMul__op',
+          inputShapes: [
+            [1, 2, 12],
+            [1, 12, 4],
+          ],
+          outputShapes: [[2, 4]],
+        },
       ],
       facts,
     );

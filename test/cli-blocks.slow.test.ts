@@ -63,14 +63,30 @@ describe('bad block combinations: one line, exit 2', () => {
     ['stride 3', ['--block', 'se-resnet', '--channels', '64', '--planes', '16', '--stride', '3'], /--stride must be one of 1, 2/],
     ['five widths', ['--block', 'se-inception', '--widths', '64,96,128,16,32'], /--widths takes six widths/],
     ['zero width', ['--block', 'inception', '--widths', '64,96,128,16,32,0'], /--widths must be at least 1/],
-    ['SE option on a plain block', ['--block', 'resnet', '--channels', '64', '--planes', '16', '--reduction', '4'], /--reduction does not apply to --block resnet/],
+    [
+      'SE option on a plain block',
+      ['--block', 'resnet', '--channels', '64', '--planes', '16', '--reduction', '4'],
+      /--reduction does not apply to --block resnet/,
+    ],
     ['resnet option on SE', ['--channels', '64', '--planes', '16'], /--planes does not apply to --block se/],
-    ['stride place on a basic block', ['--block', 'se-resnet', '--kind', 'basic', '--channels', '64', '--planes', '64', '--stride-on', '1x1'], /--stride-on applies to bottleneck blocks/],
+    [
+      'stride place on a basic block',
+      ['--block', 'se-resnet', '--kind', 'basic', '--channels', '64', '--planes', '64', '--stride-on', '1x1'],
+      /--stride-on applies to bottleneck blocks/,
+    ],
     ['unknown block', ['--block', 'vgg'], /--block must be one of se, se-resnet, resnet, se-inception, inception/],
-    ['SE wider than its input', ['--block', 'se-resnet', '--kind', 'basic', '--channels', '64', '--planes', '8'], /--reduction 16 is larger than the 8 channels SE sees/],
+    [
+      'SE wider than its input',
+      ['--block', 'se-resnet', '--kind', 'basic', '--channels', '64', '--planes', '8'],
+      /--reduction 16 is larger than the 8 channels SE sees/,
+    ],
     ['bad point', ['--at', '512x7'], /--at takes CxHxW/],
     ['point and channels', ['--at', '512x7x7', '--channels', '512'], /drop --channels/],
-    ['unreadable points file', ['--at-file', '/nonexistent/points.txt'], /cannot read --at-file \/nonexistent\/points.txt: no such file or directory \(ENOENT\)/],
+    [
+      'unreadable points file',
+      ['--at-file', '/nonexistent/points.txt'],
+      /cannot read --at-file \/nonexistent\/points.txt: no such file or directory \(ENOENT\)/,
+    ],
   ];
 
   it.each(cases)('%s', async (_, args, message) => {

@@ -111,9 +111,25 @@ describe('--training', () => {
     expect(table.stdout).toContain('FLOPs bwd (flops)');
     expect(table.stdout).toMatch(/│ \(gradient sums\) │ add/);
     expect(table.stdout).toMatch(/MACs \(thop\):\s+91,136 \(91\.136K\); counts module forward hooks: no backward pass/);
-    const csv = await seprofInProcess(['--channels', '16', '--reduction', '4', '--height', '2', '--width', '2', '--training', '--format', 'csv', '--total-row', '--no-measure']);
+    const csv = await seprofInProcess([
+      '--channels',
+      '16',
+      '--reduction',
+      '4',
+      '--height',
+      '2',
+      '--width',
+      '2',
+      '--training',
+      '--format',
+      'csv',
+      '--total-row',
+      '--no-measure',
+    ]);
     const lines = csv.stdout.trim().split('\n');
-    expect(lines[0]).toBe('layer,op,output_shape,params,buffers,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet,macs_backward,flops_backward,macs_total,flops_total');
+    expect(lines[0]).toBe(
+      'layer,op,output_shape,params,buffers,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet,macs_backward,flops_backward,macs_total,flops_total',
+    );
     // C = 16, m = 4, S = 4: backward flops 6*C*S + 8*C*m + 2*m + 2*C.
     expect(lines.at(-2)).toBe(`(gradient sums),add,,,,,,,,,,,0,${16 * 4},0,${16 * 4}`);
     expect(lines.at(-1)?.split(',').slice(-4)).toEqual(['256', String(6 * 64 + 8 * 64 + 8 + 32), String(128 + 256), String(452 + 6 * 64 + 8 * 64 + 8 + 32)]);

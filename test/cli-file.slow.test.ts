@@ -73,7 +73,22 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(p.file.unsupported).toEqual([]);
     // One op per PyTorch op: the exporter's Pad + AveragePool is the one AvgPool2d.
     expect(p.layers.map((l) => l.op).filter((op) => !['conv2d', 'silu', 'concat'].includes(op))).toEqual([
-      'mul', 'add', 'avg_pool', 'sub', 'pad', 'sigmoid', 'mul', 'add', 'div', 'mul', 'pad', 'resize', 'pad', 'softmax', 'tanh', 'pow',
+      'mul',
+      'add',
+      'avg_pool',
+      'sub',
+      'pad',
+      'sigmoid',
+      'mul',
+      'add',
+      'div',
+      'mul',
+      'pad',
+      'resize',
+      'pad',
+      'softmax',
+      'tanh',
+      'pow',
     ]);
     // The learned gain (an nn.Parameter) is params.
     expect(Number(p.totals.params)).toBe(yolo.params);
@@ -147,15 +162,32 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(p.file.seBlocks.map((b) => [b.where, b.channels, b.hidden, b.gate])).toEqual([['se', 32, 8, 'sigmoid']]);
     // thop: convs numel(out) * Cin * k * k (biases ignored), SE pool (HW + 1) * C and Linear 32 -> 8 -> 32,
     // nn.Upsample nearest numel(out); SiLU, Sigmoid, MaxPool and cat 0. fvcore: the pool numel(in), the rest alike.
-    const convMacs = [[16 * 32 * 32, 3 * 9], [32 * 16 * 16, 16 * 9], [32 * 16 * 16, 32], [16 * 16 * 16, 16 * 9], [32 * 16 * 16, 48], [16 * 16 * 16, 32], [32 * 16 * 16, 64], [21 * 32 * 32, 48]]
-      .reduce((n, [outputs, perOutput]) => n + (outputs as number) * (perOutput as number), 0);
+    const convMacs = [
+      [16 * 32 * 32, 3 * 9],
+      [32 * 16 * 16, 16 * 9],
+      [32 * 16 * 16, 32],
+      [16 * 16 * 16, 16 * 9],
+      [32 * 16 * 16, 48],
+      [16 * 16 * 16, 32],
+      [32 * 16 * 16, 64],
+      [21 * 32 * 32, 48],
+    ].reduce((n, [outputs, perOutput]) => n + (outputs as number) * (perOutput as number), 0);
     const upsample = 32 * 32 * 32;
     expect(Number(p.totals.counts['thop'])).toBe(convMacs + (16 * 16 + 1) * 32 + 2 * 32 * 8 + upsample);
     expect(Number(p.totals.counts['fvcore'])).toBe(convMacs + 16 * 16 * 32 + 2 * 32 * 8 + upsample);
     expect(p.layers.find((l) => l.name === 'up')?.op).toBe('resize');
     // Conv params with folded biases: stem 3->16 3x3, down 16->32 3x3, cv1 32->32, m 16->16 3x3, cv2 48->32,
     // sppf_cv1 32->16, sppf_cv2 64->32, head 48->21; SE Linear 32->8->32 without bias.
-    const convs = [[3, 16, 9], [16, 32, 9], [32, 32, 1], [16, 16, 9], [48, 32, 1], [32, 16, 1], [64, 32, 1], [48, 21, 1]] as const;
+    const convs = [
+      [3, 16, 9],
+      [16, 32, 9],
+      [32, 32, 1],
+      [16, 16, 9],
+      [48, 32, 1],
+      [32, 16, 1],
+      [64, 32, 1],
+      [48, 21, 1],
+    ] as const;
     expect(Number(p.totals.params)).toBe(convs.reduce((n, [cin, cout, k]) => n + cin * cout * k + cout, 0) + 2 * 32 * 8);
   });
 
@@ -164,8 +196,14 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     // SE(32, r=8) on 1x32x14x14: pool (HW + 1) * 32, Linear 32 -> 4 -> 32 without bias.
     expect(Number(p.overhead?.added.params)).toBe(2 * 32 * 4);
     expect(Number(p.overhead?.added.counts['thop'])).toBe((HW + 1) * 32 + 2 * 32 * 4);
-    expect(p.file.seBlocks.map((b) => [b.where, b.channels, b.hidden])).toEqual([['conv2_se', 32, 4], ['se', 128, 8]]);
-    expectUsageError(seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'nowhere', '--no-measure']), /--add-se: the model has no layer or node 'nowhere'/);
+    expect(p.file.seBlocks.map((b) => [b.where, b.channels, b.hidden])).toEqual([
+      ['conv2_se', 32, 4],
+      ['se', 128, 8],
+    ]);
+    expectUsageError(
+      seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'nowhere', '--no-measure']),
+      /--add-se: the model has no layer or node 'nowhere'/,
+    );
   });
 });
 
@@ -227,14 +265,24 @@ describe('seprof --file refuses unusable files in one line, exit 2', () => {
     ['text.onnx', 'this is not a model at all, just some text\n'.repeat(20), /not a readable ONNX model|not an ONNX model/],
     ['model.json', '{"format": "graph-model"}', /not a TensorFlow.js LayersModel/],
     // torch.save since PyTorch 1.6 and TorchScript: a zip archive (local file header PK\3\4, then archive/data.pkl).
-    ['m.pt', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26), Buffer.from('archive/data.pkl')]), /m\.pt: a zip archive, as PyTorch's torch.save .*: .*export it with torch\.onnx\.export\(/],
+    [
+      'm.pt',
+      Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(26), Buffer.from('archive/data.pkl')]),
+      /m\.pt: a zip archive, as PyTorch's torch.save .*: .*export it with torch\.onnx\.export\(/,
+    ],
     // torch.save before 1.6: a pickle, protocol 2 (PROTO opcode 0x80, then 2).
     ['legacy.pth', Uint8Array.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20]), /legacy\.pth: a Python pickle.*torch\.onnx\.export\(/],
     // HDF5's signature: \x89HDF\r\n\x1a\n.
     ['model.h5', Buffer.from('\x89HDF\r\n\x1a\n\0\0\0\0', 'latin1'), /model\.h5: an HDF5 file \(Keras \.h5\).*tensorflowjs_converter/],
     [
       'cycle.onnx',
-      encodeModel({ nodes: [{ op: 'Relu', inputs: ['b'], outputs: ['a'], name: 'one' }, { op: 'Relu', inputs: ['a'], outputs: ['b'], name: 'two' }], outputs: ['b'] }),
+      encodeModel({
+        nodes: [
+          { op: 'Relu', inputs: ['b'], outputs: ['a'], name: 'one' },
+          { op: 'Relu', inputs: ['a'], outputs: ['b'], name: 'two' },
+        ],
+        outputs: ['b'],
+      }),
       /the graph has a cycle through node '(one|two)'/,
     ],
   ];
@@ -267,7 +315,12 @@ describe('seprof --file, measured in tfjs', () => {
   // SE-ResNet: 3 convs, 3 ReLUs, 6 SE ops, add. MobileNetV3: 5 convs, 2 hardswish, SE pool, ReLU and
   // hardsigmoid, rescale, add. YOLO: 8 convs, 7 SiLU, SE's 6, 3 pools, 3 concats, resize. YOLO with the
   // operators: 6 convs, 2 SiLU, 7 elementwise, padded pool, 3 pads, sigmoid, resize, 2 concats, softmax, tanh, pow.
-  for (const [name, layers] of [['se_resnet_block', 13], ['mbv3_block', 12], ['tiny_yolo_se', 28], ['tiny_yolo_ops', 26]] as const) {
+  for (const [name, layers] of [
+    ['se_resnet_block', 13],
+    ['mbv3_block', 12],
+    ['tiny_yolo_se', 28],
+    ['tiny_yolo_ops', 26],
+  ] as const) {
     it(`executes ${name} with its weights and agrees with the analytic ops on every layer`, () => {
       const run = seprof([join(FIXTURES, `${name}.onnx`), '--runs', '3', '--warmup', '1']);
       expect(run.stderr).toBe('');
@@ -276,11 +329,13 @@ describe('seprof --file, measured in tfjs', () => {
     });
   }
 
-  it('measures the backward pass too (--training): every module\'s gradient and the gradient sums agree', () => {
+  it("measures the backward pass too (--training): every module's gradient and the gradient sums agree", () => {
     const run = seprof([join(FIXTURES, 'mbv3_block.onnx'), '--training', '--quiet']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(12 layers: output shapes, params, buffers, 7 conventions; backward: macs, flops and gradient sums\)/);
+    expect(run.stdout).toMatch(
+      /Check: +analytic and measured agree on every layer \(12 layers: output shapes, params, buffers, 7 conventions; backward: macs, flops and gradient sums\)/,
+    );
     expect(run.stdout).toMatch(/FLOPs \(flops\): +4,846,432 forward \+ 9,466,512 backward/);
   });
 
@@ -371,7 +426,16 @@ describe('seprof --file, measured in tfjs', () => {
       path,
       encodeModel({
         nodes: [
-          { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: '/conv/Conv', attrs: [{ name: 'kernel_shape', type: 7, ints: [3, 3] }, { name: 'pads', type: 7, ints: [1, 1, 1, 1] }] },
+          {
+            op: 'Conv',
+            inputs: ['x', 'w'],
+            outputs: ['c'],
+            name: '/conv/Conv',
+            attrs: [
+              { name: 'kernel_shape', type: 7, ints: [3, 3] },
+              { name: 'pads', type: 7, ints: [1, 1, 1, 1] },
+            ],
+          },
           { op: 'LeakyRelu', inputs: ['c'], outputs: ['y'], name: '/act/LeakyRelu', attrs: [{ name: 'alpha', type: 1, f: 0.1 }] },
         ],
         initializers: [{ name: 'w', dims: [4, 8, 3, 3], rawData: new Uint8Array(new Float32Array(4 * 8 * 9).fill(0.01).buffer) }],
@@ -386,7 +450,7 @@ describe('seprof --file, measured in tfjs', () => {
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(2 layers/);
   });
 
-  it('counts a ConvTranspose by each peer\'s rule (thop by the output size, the others by the input) and measures it', () => {
+  it("counts a ConvTranspose by each peer's rule (thop by the output size, the others by the input) and measures it", () => {
     const path = join(tmp, 'deconv.onnx');
     writeFileSync(
       path,
@@ -398,7 +462,11 @@ describe('seprof --file, measured in tfjs', () => {
             inputs: ['x', 'w'],
             outputs: ['y'],
             name: '/up/ConvTranspose',
-            attrs: [{ name: 'kernel_shape', type: 7, ints: [4, 4] }, { name: 'strides', type: 7, ints: [2, 2] }, { name: 'pads', type: 7, ints: [1, 1, 1, 1] }],
+            attrs: [
+              { name: 'kernel_shape', type: 7, ints: [4, 4] },
+              { name: 'strides', type: 7, ints: [2, 2] },
+              { name: 'pads', type: 7, ints: [1, 1, 1, 1] },
+            ],
           },
         ],
         initializers: [{ name: 'w', dims: [8, 4, 4, 4], rawData: new Uint8Array(new Float32Array(8 * 4 * 16).fill(0.01).buffer) }],
@@ -426,7 +494,11 @@ describe('seprof --file, measured in tfjs', () => {
             inputs: ['x', 'w', 'b'],
             outputs: ['y'],
             name: '/conv2/Conv',
-            attrs: [{ name: 'kernel_shape', type: 7, ints: [3, 3] }, { name: 'pads', type: 7, ints: [1, 1, 1, 1] }, { name: 'group', type: 2, i: 4 }],
+            attrs: [
+              { name: 'kernel_shape', type: 7, ints: [3, 3] },
+              { name: 'pads', type: 7, ints: [1, 1, 1, 1] },
+              { name: 'group', type: 2, i: 4 },
+            ],
           },
         ],
         initializers: [

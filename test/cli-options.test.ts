@@ -3,23 +3,118 @@
 import { describe, expect, it } from 'vitest';
 import { seprofInProcess } from './support/cli';
 
-const SPEC = ['--block se', '--channels 8', '--reduction 4', '--height 7', '--width 7', '--batch 1', '--bias', '--se-fc conv1x1', '--se-hidden floor', '--se-activation relu', '--se-gate sigmoid', '--kind basic', '--planes 8', '--stride 1', '--stride-on 3x3', '--se-position pre', '--se-stages 2,3', '--widths 1,1,1,1,1,1', '--branch3 5x5', '--pool max', '--model resnet50', '--preset cadene', '--layout v1'];
+const SPEC = [
+  '--block se',
+  '--channels 8',
+  '--reduction 4',
+  '--height 7',
+  '--width 7',
+  '--batch 1',
+  '--bias',
+  '--se-fc conv1x1',
+  '--se-hidden floor',
+  '--se-activation relu',
+  '--se-gate sigmoid',
+  '--kind basic',
+  '--planes 8',
+  '--stride 1',
+  '--stride-on 3x3',
+  '--se-position pre',
+  '--se-stages 2,3',
+  '--widths 1,1,1,1,1,1',
+  '--branch3 5x5',
+  '--pool max',
+  '--model resnet50',
+  '--preset cadene',
+  '--layout v1',
+];
 const MEASURE = ['--no-measure', '--max-memory 1G', '--backend cpu'];
 const TIMING = ['--runs 3', '--warmup 1'];
 const FORMAT = ['--format json', '--json'];
 const CONVENTIONS = ['--convention thop', '--conventions thop'];
 const UNITS = ['--units K', '--precision 2'];
 const DISPLAY = [...UNITS, '--total-row'];
-const ALL = [...SPEC, '--file m.onnx', '--training', ...MEASURE, '--latency', ...TIMING, '--quiet', '--at 8x7x7', '--at-file points.txt', '--depth 2', '--top 3', ...FORMAT, ...DISPLAY, ...CONVENTIONS, '--tolerance 0.1', '--fail-on change', '--latency-tolerance 0.5', '--junit j.xml', '--suite s.json', '--out o', '--link https://x.y', '--plain-out', '--debug'];
+const ALL = [
+  ...SPEC,
+  '--file m.onnx',
+  '--training',
+  ...MEASURE,
+  '--latency',
+  ...TIMING,
+  '--quiet',
+  '--at 8x7x7',
+  '--at-file points.txt',
+  '--depth 2',
+  '--top 3',
+  ...FORMAT,
+  ...DISPLAY,
+  ...CONVENTIONS,
+  '--tolerance 0.1',
+  '--fail-on change',
+  '--latency-tolerance 0.5',
+  '--junit j.xml',
+  '--suite s.json',
+  '--out o',
+  '--link https://x.y',
+  '--plain-out',
+  '--debug',
+];
 
 /** Each command, argv that fails fast after parsing (a zero, a missing file), and what it honours. */
 const COMMANDS: Record<string, { argv: string[]; accepts: string[] }> = {
-  seprof: { argv: ['--channels', '0'], accepts: [...SPEC, '--file m.onnx', '--training', ...MEASURE, '--latency', ...TIMING, '--quiet', '--at 8x7x7', '--at-file points.txt', '--depth 2', '--top 3', ...FORMAT, ...DISPLAY, ...CONVENTIONS, '--debug'] },
-  explain: { argv: ['explain', '--channels', '0'], accepts: [...SPEC, '--file m.onnx', '--training', ...MEASURE, '--quiet', ...FORMAT, ...UNITS, ...CONVENTIONS, '--debug'] },
-  sweep: { argv: ['sweep', '--channels', '0'], accepts: [...SPEC, '--file m.onnx', ...MEASURE, '--latency', ...TIMING, '--quiet', ...FORMAT, ...UNITS, ...CONVENTIONS, '--debug'] },
-  report: { argv: ['report', '--suite', '/nonexistent/s.json', '--out', '/nonexistent/o'], accepts: [...MEASURE, '--latency', ...TIMING, '--quiet', '--depth 2', ...UNITS, ...CONVENTIONS, '--suite s.json', '--out o', '--link https://x.y', '--plain-out', '--debug'] },
-  compare: { argv: ['compare', '/nonexistent/a.json', '/nonexistent/b.json'], accepts: [...FORMAT, '--tolerance 0.1', '--fail-on change', '--latency-tolerance 0.5', '--junit j.xml', '--debug'] },
-  baseline: { argv: ['baseline', '--suite', '/nonexistent/s.json', '--out', '/nonexistent/o.json'], accepts: ['--quiet', '--suite s.json', '--out o', '--debug'] },
+  seprof: {
+    argv: ['--channels', '0'],
+    accepts: [
+      ...SPEC,
+      '--file m.onnx',
+      '--training',
+      ...MEASURE,
+      '--latency',
+      ...TIMING,
+      '--quiet',
+      '--at 8x7x7',
+      '--at-file points.txt',
+      '--depth 2',
+      '--top 3',
+      ...FORMAT,
+      ...DISPLAY,
+      ...CONVENTIONS,
+      '--debug',
+    ],
+  },
+  explain: {
+    argv: ['explain', '--channels', '0'],
+    accepts: [...SPEC, '--file m.onnx', '--training', ...MEASURE, '--quiet', ...FORMAT, ...UNITS, ...CONVENTIONS, '--debug'],
+  },
+  sweep: {
+    argv: ['sweep', '--channels', '0'],
+    accepts: [...SPEC, '--file m.onnx', ...MEASURE, '--latency', ...TIMING, '--quiet', ...FORMAT, ...UNITS, ...CONVENTIONS, '--debug'],
+  },
+  report: {
+    argv: ['report', '--suite', '/nonexistent/s.json', '--out', '/nonexistent/o'],
+    accepts: [
+      ...MEASURE,
+      '--latency',
+      ...TIMING,
+      '--quiet',
+      '--depth 2',
+      ...UNITS,
+      ...CONVENTIONS,
+      '--suite s.json',
+      '--out o',
+      '--link https://x.y',
+      '--plain-out',
+      '--debug',
+    ],
+  },
+  compare: {
+    argv: ['compare', '/nonexistent/a.json', '/nonexistent/b.json'],
+    accepts: [...FORMAT, '--tolerance 0.1', '--fail-on change', '--latency-tolerance 0.5', '--junit j.xml', '--debug'],
+  },
+  baseline: {
+    argv: ['baseline', '--suite', '/nonexistent/s.json', '--out', '/nonexistent/o.json'],
+    accepts: ['--quiet', '--suite s.json', '--out o', '--debug'],
+  },
   init: { argv: ['init', '/nonexistent/dir', '--model', 'resnet5'], accepts: ['--model resnet50', '--file m.onnx', '--quiet', '--debug'] },
   paper: { argv: ['paper'], accepts: [...FORMAT, '--debug'] },
 };
@@ -67,10 +162,17 @@ describe('--depth with --format csv', () => {
   const csv = async (...extra: string[]): Promise<string[][]> => {
     const run = await seprofInProcess(['--model', 'se-resnet50', '--no-measure', '--format', 'csv', ...extra]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    return run.stdout.trimEnd().split('\n').map((line) => line.split(','));
+    return run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(','));
   };
   /** Each numeric column's sum over the data rows. */
-  const sums = (rows: string[][]): bigint[] => rows.slice(1).reduce((sum, row) => sum.map((s, i) => s + BigInt(row[i + 3] || '0')), (rows[0] ?? []).slice(3).map(() => 0n));
+  const sums = (rows: string[][]): bigint[] =>
+    rows.slice(1).reduce(
+      (sum, row) => sum.map((s, i) => s + BigInt(row[i + 3] || '0')),
+      (rows[0] ?? []).slice(3).map(() => 0n),
+    );
 
   it('gives one row per module that deep, each layer in one row: every column sums as the flat rows do', async () => {
     const flat = await csv();
@@ -84,7 +186,7 @@ describe('--depth with --format csv', () => {
     expect(sums(depth2)).toEqual(sums(flat));
   });
 
-  it('without --depth stays one row per layer, the table\'s default tree notwithstanding', async () => {
+  it("without --depth stays one row per layer, the table's default tree notwithstanding", async () => {
     const flat = await csv();
     expect(flat.slice(1).every((row) => !/ ops$/.test(row[1] ?? ''))).toBe(true);
   });

@@ -17,7 +17,10 @@ describe('seprof --channels 512 --reduction 8', async () => {
   });
 
   it('lists one row per layer, in order', () => {
-    const rows = run.stdout.split('\n').map((line) => /^│ (\w+)/.exec(line)?.[1]).filter(Boolean);
+    const rows = run.stdout
+      .split('\n')
+      .map((line) => /^│ (\w+)/.exec(line)?.[1])
+      .filter(Boolean);
     expect(rows).toEqual(['Layer', 'squeeze', 'fc1', 'relu', 'fc2', 'sigmoid', 'scale', 'Total']);
   });
 });
@@ -86,11 +89,26 @@ describe('the seed job, --no-measure', () => {
 
 describe('other formats', () => {
   it('writes CSV with every convention and, with --total-row, a total row', async () => {
-    const run = await seprofInProcess(['--channels', '16', '--reduction', '4', '--height', '2', '--width', '2', '--format', 'csv', '--total-row', '--no-measure']);
+    const run = await seprofInProcess([
+      '--channels',
+      '16',
+      '--reduction',
+      '4',
+      '--height',
+      '2',
+      '--width',
+      '2',
+      '--format',
+      'csv',
+      '--total-row',
+      '--no-measure',
+    ]);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toBe('layer,op,output_shape,params,buffers,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet');
     // C=16, m=4, S=4: thop = C*(S+1) + 2*C*m = 80 + 128.
-    expect(lines.at(-1)).toBe(`total,,,128,0,${16 * 5 + 128},${16 * 4 + 128},${16 * 4 + 128 + 4 + 16 * 4 + 4},128,128,${64 + 256 + 4 + 64 + 64},${2 * 16 * 4 + 128}`);
+    expect(lines.at(-1)).toBe(
+      `total,,,128,0,${16 * 5 + 128},${16 * 4 + 128},${16 * 4 + 128 + 4 + 16 * 4 + 4},128,128,${64 + 256 + 4 + 64 + 64},${2 * 16 * 4 + 128}`,
+    );
   });
 
   it('writes a markdown table', async () => {
@@ -115,7 +133,11 @@ describe('user mistakes: one line on stderr, exit 2, nothing on stdout', () => {
     ['unknown backend', ['--channels', '64', '--backend', 'gpu'], /--backend must be one of auto, tensorflow, wasm, cpu/],
     ['zero runs', ['--channels', '64', '--runs', '0'], /--runs must be at least 1/],
     ['huge size', ['--channels', '99999999999999999999'], /--channels is too large/],
-    ['unknown command', ['explian', '--channels', '64'], /unknown command 'explian' \(commands: help, explain, paper, sweep, report, compare, baseline, init\)/],
+    [
+      'unknown command',
+      ['explian', '--channels', '64'],
+      /unknown command 'explian' \(commands: help, explain, paper, sweep, report, compare, baseline, init\)/,
+    ],
   ];
 
   it.each(cases)('%s', async (_, args, message) => {

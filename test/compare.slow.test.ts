@@ -8,7 +8,9 @@ import { readReport, REPORT_SCHEMA } from '../src/report/report/document';
 import { ROOT, seprof, seprofInProcess } from './support/cli';
 
 /** A report document by hand: counts as the JSON a report holds. */
-function doc(cases: { name: string; thop?: number | string; params?: number; check?: string; latency?: number | null; channels?: number; seBlocks?: number }[]): string {
+function doc(
+  cases: { name: string; thop?: number | string; params?: number; check?: string; latency?: number | null; channels?: number; seBlocks?: number }[],
+): string {
   return JSON.stringify({
     schema: REPORT_SCHEMA,
     schemaVersion: 1,
@@ -95,10 +97,20 @@ describe('compareReports', () => {
 
   it('refuses a latency tolerance when no case has a latency on both sides (a baseline records none)', () => {
     const [timed, untimed] = [doc([{ name: 'a', latency: 1 }]), doc([{ name: 'a' }])];
-    expect(() => compare(untimed, timed, EXACT, '0.5')).toThrow(/^latency tolerance 0\.5 would check nothing: base records none \(a seprof baseline file never does\); compare two reports made with --latency, or drop the latency tolerance$/);
+    expect(() => compare(untimed, timed, EXACT, '0.5')).toThrow(
+      /^latency tolerance 0\.5 would check nothing: base records none \(a seprof baseline file never does\); compare two reports made with --latency, or drop the latency tolerance$/,
+    );
     expect(() => compare(untimed, untimed, EXACT, '0.5')).toThrow(/base and new record none/);
     // Some cases timed on both sides: checked, and the verdict says how many.
-    const partly = compare(doc([{ name: 'a', latency: 1 }, { name: 'b' }]), doc([{ name: 'a', latency: 1 }, { name: 'b', latency: 1 }]), EXACT, '0.5');
+    const partly = compare(
+      doc([{ name: 'a', latency: 1 }, { name: 'b' }]),
+      doc([
+        { name: 'a', latency: 1 },
+        { name: 'b', latency: 1 },
+      ]),
+      EXACT,
+      '0.5',
+    );
     expect(partly.latencyCompared).toBe(1);
   });
 
@@ -106,7 +118,10 @@ describe('compareReports', () => {
     // 1% of 91,136 is 911.36: +911 is inside, +912 outside.
     expect(compare(doc([{ name: 'a' }]), doc([{ name: 'a', thop: 91_136 + 911 }]), parseTolerance('--tolerance', '0.01')).failures).toEqual([]);
     expect(compare(doc([{ name: 'a' }]), doc([{ name: 'a', thop: 91_136 + 912 }]), parseTolerance('--tolerance', '1%')).failures).toHaveLength(1);
-    expect(compare(doc([{ name: 'a' }]), doc([{ name: 'a', thop: 91_136 + 911 }]), parseTolerance('--tolerance', '1%')).deltas.find((d) => d.quantity === 'thop')?.status).toBe('within tolerance');
+    expect(
+      compare(doc([{ name: 'a' }]), doc([{ name: 'a', thop: 91_136 + 911 }]), parseTolerance('--tolerance', '1%')).deltas.find((d) => d.quantity === 'thop')
+        ?.status,
+    ).toBe('within tolerance');
   });
 
   it('compares counts beyond 2^53 exactly', () => {
@@ -176,7 +191,9 @@ describe('seprof compare', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const cases = (JSON.parse(readFileSync(join(ROOT, 'reports/suite.json'), 'utf8')) as { cases: unknown[] }).cases.length;
-    expect(run.stdout).toMatch(new RegExp(`^OK: ${cases} case\\(s\\) compared \\(counts exact, failing on growth, latency not checked\\); nothing moved beyond the thresholds$`, 'm'));
+    expect(run.stdout).toMatch(
+      new RegExp(`^OK: ${cases} case\\(s\\) compared \\(counts exact, failing on growth, latency not checked\\); nothing moved beyond the thresholds$`, 'm'),
+    );
   });
 
   it('exits 1 when one count in a copy of the baseline is edited, naming the case and quantity (acceptance)', () => {
@@ -188,7 +205,9 @@ describe('seprof compare', () => {
     expect(run.code).toBe(1);
     const row = run.stdout.split('\n').find((l) => l.includes(target.name) && l.includes('fvcore'));
     expect(row).toMatch(new RegExp(`│ ${target.name}\\s+│ fvcore\\s+│.*│\\s+\\+7 │.*│ INCREASED\\s+│`));
-    expect(run.stderr).toBe(`seprof: 1 regression(s): ${target.name} fvcore ${(target.counts['fvcore'] ?? 0).toLocaleString('en-US')} -> ${((target.counts['fvcore'] ?? 0) + 7).toLocaleString('en-US')}\ntfjs-modules-loaded=0\n`);
+    expect(run.stderr).toBe(
+      `seprof: 1 regression(s): ${target.name} fvcore ${(target.counts['fvcore'] ?? 0).toLocaleString('en-US')} -> ${((target.counts['fvcore'] ?? 0) + 7).toLocaleString('en-US')}\ntfjs-modules-loaded=0\n`,
+    );
   });
 
   it('writes markdown and JSON', async () => {
@@ -202,11 +221,27 @@ describe('seprof compare', () => {
     expect(md.stdout).toContain('- Removed (in the base only): `gone`');
     const json = await seprofInProcess(['compare', base, next, '--json', '--tolerance', '1%,params=0']);
     const result = JSON.parse(json.stdout) as Record<string, any>;
-    expect(result).toMatchObject({ failed: true, compared: 1, added: ['fresh'], removed: ['gone'], tolerance: 0.01, quantityTolerances: { params: 0 }, failOn: 'increase', latencyTolerance: null });
+    expect(result).toMatchObject({
+      failed: true,
+      compared: 1,
+      added: ['fresh'],
+      removed: ['gone'],
+      tolerance: 0.01,
+      quantityTolerances: { params: 0 },
+      failOn: 'increase',
+      latencyTolerance: null,
+    });
     expect(result['failures']).toEqual(['gone removed']);
     // Numbers as JSON numbers, not "91,136" or "-0.15%".
     expect(result['deltas'].find((d: { quantity: string }) => d.quantity === 'thop')).toEqual({
-      case: 'a', quantity: 'thop', base: 91_136, new: 91_000, change: -136, percent: -0.15, status: 'within tolerance', fails: false,
+      case: 'a',
+      quantity: 'thop',
+      base: 91_136,
+      new: 91_000,
+      change: -136,
+      percent: -0.15,
+      status: 'within tolerance',
+      fails: false,
     });
     const junit = join(dir, 'compare.xml');
     const improved = JSON.parse((await seprofInProcess(['compare', base, next, '--json', '--junit', junit])).stdout) as Record<string, any>;
@@ -223,16 +258,32 @@ describe('seprof compare', () => {
   });
 
   it.each([
-    ['truncated', () => [write('trunc.json', readFileSync(baseline, 'utf8').slice(0, 2000)), baseline], /trunc\.json: not valid JSON at line \d+:\d+: .* \(truncated or corrupt\?\)\n$/],
-    ['malformed', () => [baseline, write('bad.json', '{"schema": "seprof-report", "schemaVersion": 1, "cases": [{"name": 3}]}')], /bad\.json: case 1: has no name/],
+    [
+      'truncated',
+      () => [write('trunc.json', readFileSync(baseline, 'utf8').slice(0, 2000)), baseline],
+      /trunc\.json: not valid JSON at line \d+:\d+: .* \(truncated or corrupt\?\)\n$/,
+    ],
+    [
+      'malformed',
+      () => [baseline, write('bad.json', '{"schema": "seprof-report", "schemaVersion": 1, "cases": [{"name": 3}]}')],
+      /bad\.json: case 1: has no name/,
+    ],
     ['foreign', () => [write('foreign.json', '{"$schema": "https://json.schemastore.org/package"}'), baseline], /foreign\.json: not a seprof report/],
     ['missing', () => [join(dir, 'nope.json'), baseline], /cannot read .*nope\.json: no such file or directory \(ENOENT\)/],
     ['one file only', () => [baseline], /missing required argument 'new'/],
-    ['a bad tolerance', () => [baseline, baseline, '--tolerance', 'lots'], /--tolerance must be a fraction such as 0\.01 or a percentage such as 1%, got 'lots'/],
+    [
+      'a bad tolerance',
+      () => [baseline, baseline, '--tolerance', 'lots'],
+      /--tolerance must be a fraction such as 0\.01 or a percentage such as 1%, got 'lots'/,
+    ],
     ['a bad format', () => [baseline, baseline, '--format', 'csv'], /--format must be one of table, markdown, json/],
     ['a bad --fail-on', () => [baseline, baseline, '--fail-on', 'growth'], /--fail-on must be one of increase, decrease, change, got 'growth'/],
     ['an unknown quantity', () => [baseline, baseline, '--tolerance', 'flops=1%,param=0'], /--tolerance: unknown quantity 'param'/],
-    ['a latency tolerance against a baseline', () => [baseline, baseline, '--latency-tolerance', '50%'], /latency tolerance 50% would check nothing: .*baseline\.json and .*baseline\.json record none/],
+    [
+      'a latency tolerance against a baseline',
+      () => [baseline, baseline, '--latency-tolerance', '50%'],
+      /latency tolerance 50% would check nothing: .*baseline\.json and .*baseline\.json record none/,
+    ],
   ])('%s: one line, exit 2, nothing on stdout', async (_, args, message) => {
     const run = await seprofInProcess(['compare', ...args()]);
     expect(run.stderr).toMatch(message);

@@ -6,10 +6,12 @@ import { OP_KINDS, type OpKind } from '../src/analyzers/ops';
 
 const skips = (convention: Convention | undefined): Partial<Record<OpKind, SkipKind>> => {
   if (convention === undefined) throw new Error('no such convention');
-  return Object.fromEntries(OP_KINDS.flatMap((kind) => {
-    const rule = convention.rules[kind];
-    return isSkip(rule) ? [[kind, rule.skipped]] : [];
-  }));
+  return Object.fromEntries(
+    OP_KINDS.flatMap((kind) => {
+      const rule = convention.rules[kind];
+      return isSkip(rule) ? [[kind, rule.skipped]] : [];
+    }),
+  );
 };
 
 describe('conventions', () => {
@@ -59,9 +61,27 @@ describe('conventions', () => {
 
   it('thop and ptflops: no rule for sigmoid, hardswish or hardsigmoid (thop: nor SiLU, GELU), functional ops out of reach of their hooks', () => {
     const outOfReach = {
-      sigmoid: 'unsupported', hardswish: 'unsupported', hardsigmoid: 'unsupported', scale: 'unsupported', add: 'unsupported', concat: 'unsupported', reduce_mean: 'unsupported',
-      mul: 'unsupported', sub: 'unsupported', div: 'unsupported', pow: 'unsupported', tanh: 'unsupported', pad: 'unsupported', erf: 'unsupported', exp: 'unsupported', einsum: 'unsupported',
-      reduce_sum: 'unsupported', reduce_max: 'unsupported', reduce_min: 'unsupported', softplus: 'unsupported', mish: 'unsupported',
+      sigmoid: 'unsupported',
+      hardswish: 'unsupported',
+      hardsigmoid: 'unsupported',
+      scale: 'unsupported',
+      add: 'unsupported',
+      concat: 'unsupported',
+      reduce_mean: 'unsupported',
+      mul: 'unsupported',
+      sub: 'unsupported',
+      div: 'unsupported',
+      pow: 'unsupported',
+      tanh: 'unsupported',
+      pad: 'unsupported',
+      erf: 'unsupported',
+      exp: 'unsupported',
+      einsum: 'unsupported',
+      reduce_sum: 'unsupported',
+      reduce_max: 'unsupported',
+      reduce_min: 'unsupported',
+      softplus: 'unsupported',
+      mish: 'unsupported',
     };
     // thop has nn.Softmax's and nn.LayerNorm's rules; ptflops counts softmax through the patched
     // F.softmax, GELU through its module hook and F.gelu, LayerNorm through its module hook, and

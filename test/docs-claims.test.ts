@@ -15,7 +15,9 @@ const giga = (n: bigint | undefined): string => (Number(n ?? 0n) / 1e9).toFixed(
 
 describe('paper.md', () => {
   it("gives SENet-154's params and each figure with the convention it is under", () => {
-    const claim = /`seprof --model senet154`: ([\d,]+) params; ([\d.]+) GMACs under `macs`.*? and ([\d.]+) G under thop, the default column/.exec(page('paper.md'));
+    const claim = /`seprof --model senet154`: ([\d,]+) params; ([\d.]+) GMACs under `macs`.*? and ([\d.]+) G under thop, the default column/.exec(
+      page('paper.md'),
+    );
     expect(claim).not.toBeNull();
     const t = totals({ model: 'senet154' });
     expect(claim?.[1]).toBe(t.params.toLocaleString('en-US'));
@@ -26,9 +28,15 @@ describe('paper.md', () => {
 
 describe('cli.md', () => {
   it('says --batch counts the whole batch but for ptflops, and it is so', async () => {
-    expect(page('cli.md')).toMatch(/\| `--batch B` \| batch size; counts are for the whole batch, but ptflops' as ptflops reports them: its module hooks per image/);
+    expect(page('cli.md')).toMatch(
+      /\| `--batch B` \| batch size; counts are for the whole batch, but ptflops' as ptflops reports them: its module hooks per image/,
+    );
     const at = async (batch: number): Promise<Record<string, number>> =>
-      (JSON.parse((await seprofInProcess(['--channels', '64', '--reduction', '4', '--batch', String(batch), '--no-measure', '--json'])).stdout) as { totals: { counts: Record<string, number> } }).totals.counts;
+      (
+        JSON.parse((await seprofInProcess(['--channels', '64', '--reduction', '4', '--batch', String(batch), '--no-measure', '--json'])).stdout) as {
+          totals: { counts: Record<string, number> };
+        }
+      ).totals.counts;
     const [one, two] = [await at(1), await at(2)];
     for (const key of ['thop', 'fvcore', 'ptflops-aten', 'macs', 'flops', 'senet']) expect(two[key]).toBe(2 * (one[key] ?? 0));
     // ptflops: SE's Linear and Sigmoid hooks per image; the pool and ReLU patched functions per batch.
@@ -47,7 +55,14 @@ describe('networks.md', () => {
       const stem = first.replace(/\d+$/, '');
       return [first, ...alternatives.map((n) => `${stem}${n}`)];
     });
-    expect(names).toEqual(['legacy_seresnet50', 'legacy_seresnet101', 'legacy_seresnet152', 'legacy_seresnext50_32x4d', 'legacy_seresnext101_32x4d', 'legacy_senet154']);
+    expect(names).toEqual([
+      'legacy_seresnet50',
+      'legacy_seresnet101',
+      'legacy_seresnet152',
+      'legacy_seresnext50_32x4d',
+      'legacy_seresnext101_32x4d',
+      'legacy_senet154',
+    ]);
     for (const name of names) expect((await seprofInProcess(['--model', name, '--no-measure', '--json'])).code).toBe(0);
     for (const name of ['seresnet50', 'seresnext50_32x4d']) {
       expect(text).toContain(`\`${name}\``);

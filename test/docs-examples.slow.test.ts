@@ -84,7 +84,10 @@ export function examplesIn(file: string, text: string): Example[] {
         line: i + 2,
         command,
         args,
-        expected: lines.slice(i + 2, end).map((l) => `${l}\n`).join(''),
+        expected: lines
+          .slice(i + 2, end)
+          .map((l) => `${l}\n`)
+          .join(''),
         bodyStart: i + 2,
         bodyEnd: end,
       });
@@ -119,10 +122,13 @@ export async function render(args: readonly string[]): Promise<string> {
   return text;
 }
 
-const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs'))
-  .filter((name) => name.endsWith('.md'))
-  .sort()
-  .map((name) => `docs/${name}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => `docs/${name}`),
+];
 
 /** With tfjs-node installed, a measured run reports `tensorflow`: the pages show the default install (wasm). */
 function tfjsNodeInstalled(): boolean {

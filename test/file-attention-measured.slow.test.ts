@@ -22,15 +22,18 @@ import { encodeModel } from './support/onnx';
 describe('x @ x^T @ x on a 1x2x6x4 map', () => {
   // Scores x @ x^T (1x2x6x6), then scores @ x (1x2x6x4): two products of activations, 2 x 6 x 6 x 4 MACs each.
   const path = join(mkdtempSync(join(tmpdir(), 'seprof-matmul-')), 'attn.onnx');
-  writeFileSync(path, encodeModel({
-    opset: 13,
-    input: { name: 'x', dims: [1, 2, 6, 4] },
-    nodes: [
-      { op: 'Transpose', inputs: ['x'], outputs: ['xt'], name: '/Transpose', attrs: [{ name: 'perm', type: 7, ints: [0, 1, 3, 2] }] },
-      { op: 'MatMul', inputs: ['x', 'xt'], outputs: ['s'], name: '/MatMul' },
-      { op: 'MatMul', inputs: ['s', 'x'], outputs: ['y'], name: '/MatMul_1' },
-    ],
-  }));
+  writeFileSync(
+    path,
+    encodeModel({
+      opset: 13,
+      input: { name: 'x', dims: [1, 2, 6, 4] },
+      nodes: [
+        { op: 'Transpose', inputs: ['x'], outputs: ['xt'], name: '/Transpose', attrs: [{ name: 'perm', type: 7, ints: [0, 1, 3, 2] }] },
+        { op: 'MatMul', inputs: ['x', 'xt'], outputs: ['s'], name: '/MatMul' },
+        { op: 'MatMul', inputs: ['s', 'x'], outputs: ['y'], name: '/MatMul_1' },
+      ],
+    }),
+  );
   const values = Float32Array.from({ length: 48 }, (_, i) => Math.sin(i + 1));
 
   it('multiplies the NCHW axes, though rank-4 tensors are stored NHWC', async () => {
@@ -58,8 +61,14 @@ describe('x @ x^T @ x on a 1x2x6x4 map', () => {
 
 describe('the backward rule against the BatchMatMul gradients tfjs runs (cpu)', () => {
   it.each([
-    [[3, 5, 4], [3, 4, 7]],
-    [[2, 2, 16, 8], [2, 2, 8, 16]],
+    [
+      [3, 5, 4],
+      [3, 4, 7],
+    ],
+    [
+      [2, 2, 16, 8],
+      [2, 2, 8, 16],
+    ],
   ])('%j @ %j', async (a, b) => {
     await tf.setBackend('cpu');
     const [x, w] = [tf.randomNormal(a), tf.randomNormal(b)];
@@ -96,8 +105,17 @@ describe('seprof explain on the hand-written attention', () => {
     expect(rules['ptflops-aten']?.[0]).toMatch(/aten_ops.py:57-68/);
     // Batch 1, 2 heads, 16 tokens, width 8: 4,096 multiply-accumulates per product.
     expect(Object.fromEntries(Object.entries(rules).map(([k, [, n]]) => [k, n]))).toEqual({
-      thop: 0n, fvcore: 8192n, ptflops: 8192n, 'ptflops-aten': 8192n, macs: 8192n, flops: 16384n, senet: 8192n,
+      thop: 0n,
+      fvcore: 8192n,
+      ptflops: 8192n,
+      'ptflops-aten': 8192n,
+      macs: 8192n,
+      flops: 16384n,
+      senet: 8192n,
     });
-    expect(matmul?.backward.map((u) => [u.key, u.count])).toEqual([['macs', 16384n], ['flops', 32768n]]);
+    expect(matmul?.backward.map((u) => [u.key, u.count])).toEqual([
+      ['macs', 16384n],
+      ['flops', 32768n],
+    ]);
   });
 });

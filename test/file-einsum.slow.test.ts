@@ -93,6 +93,10 @@ describe('shape arithmetic and refusals', () => {
   it('a refusal names the node that caused it: pads computed from an op without a shape rule', async () => {
     // Round has no shape rule here: its value is unknown, so the Pad cannot know its pads.
     const run = await seprofInProcess([file('round.onnx', padded('Round')), '--no-measure']);
-    expectOneLineFailure(run, 2, /node '\/Pad' \(Pad\): .*computed from data.*traced to node '\/Round' \(Round\), an op seprof has no shape rule for: its output's shape was assumed/);
+    expectOneLineFailure(
+      run,
+      2,
+      /node '\/Pad' \(Pad\): .*computed from data.*traced to node '\/Round' \(Round\), an op seprof has no shape rule for: its output's shape was assumed/,
+    );
   });
 });

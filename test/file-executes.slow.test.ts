@@ -41,7 +41,7 @@ function execute(path: string, x: tf.Tensor): { values: Float32Array; shape: num
 const ramp = (n: number, f: (i: number) => number): Float32Array => Float32Array.from({ length: n }, (_, i) => f(i));
 const bytes = (values: Float32Array): Uint8Array => new Uint8Array(values.buffer.slice(0));
 
-describe('Constant nodes of any size (YOLO\'s anchors and strides)', () => {
+describe("Constant nodes of any size (YOLO's anchors and strides)", () => {
   // 2 x 4200 = 8400 values, over the 4096 shape inference folds: YOLOv9's detect head at 320.
   const n = 4200;
   const anchors = ramp(2 * n, (i) => (i % 97) / 8);
@@ -49,7 +49,12 @@ describe('Constant nodes of any size (YOLO\'s anchors and strides)', () => {
   const path = modelFile('constants', {
     input: { name: 'x', dims: [1, 2, n] },
     nodes: [
-      { op: 'Constant', inputs: [], outputs: ['anchors'], attrs: [{ name: 'value', type: TENSOR, t: { name: 'a', dims: [1, 2, n], rawData: bytes(anchors) } }] },
+      {
+        op: 'Constant',
+        inputs: [],
+        outputs: ['anchors'],
+        attrs: [{ name: 'value', type: TENSOR, t: { name: 'a', dims: [1, 2, n], rawData: bytes(anchors) } }],
+      },
       { op: 'Constant', inputs: [], outputs: ['strides'], attrs: [{ name: 'value', type: TENSOR, t: { name: 's', dims: [1, n], rawData: bytes(strides) } }] },
       { op: 'Sub', inputs: ['anchors', 'x'], outputs: ['lt'], name: 'sub' },
       { op: 'Mul', inputs: ['lt', 'strides'], outputs: ['y'], name: 'mul' },
@@ -122,7 +127,15 @@ describe('pools as PyTorch runs them: ceil_mode, count_include_pad', () => {
     const attrs = [ints('kernel_shape', [c.k, c.k]), ints('strides', [c.s, c.s]), ints('pads', [c.p, c.p, c.p, c.p]), int('ceil_mode', c.ceil ? 1 : 0)];
     const path = modelFile(c.name.replace(/\W+/g, '-'), {
       input: { name: 'x', dims: [1, 1, h, h] },
-      nodes: [{ op: c.op, inputs: ['x'], outputs: ['y'], name: 'pool', attrs: c.op === 'AveragePool' ? [...attrs, int('count_include_pad', c.countPad ? 1 : 0)] : attrs }],
+      nodes: [
+        {
+          op: c.op,
+          inputs: ['x'],
+          outputs: ['y'],
+          name: 'pool',
+          attrs: c.op === 'AveragePool' ? [...attrs, int('count_include_pad', c.countPad ? 1 : 0)] : attrs,
+        },
+      ],
     });
     it(`${c.name}: ${h}x${h} -> ${c.out}x${c.out}, the values PyTorch's definition gives, measured and agreeing`, async () => {
       const expected = torchPool(c.kind, x, h, c.k, c.s, c.p, c.ceil, c.countPad);
@@ -149,7 +162,7 @@ describe('pools as PyTorch runs them: ceil_mode, count_include_pad', () => {
   });
 });
 
-describe('a one-input Concat (DenseNet\'s first dense layer: torch.cat([x], 1))', () => {
+describe("a one-input Concat (DenseNet's first dense layer: torch.cat([x], 1))", () => {
   const path = modelFile('concat-one', {
     input: { name: 'x', dims: [1, 4, 3, 3] },
     nodes: [
@@ -166,7 +179,7 @@ describe('a one-input Concat (DenseNet\'s first dense layer: torch.cat([x], 1))'
   });
 });
 
-describe('Reduce ops as PyTorch functions (YOLOv9\'s CBFuse: torch.sum(torch.stack([a, b]), dim=0))', () => {
+describe("Reduce ops as PyTorch functions (YOLOv9's CBFuse: torch.sum(torch.stack([a, b]), dim=0))", () => {
   const axes = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
   const path = modelFile('cbfuse', {
     input: { name: 'x', dims: [1, 4, 3, 3] },
@@ -193,7 +206,7 @@ describe('Reduce ops as PyTorch functions (YOLOv9\'s CBFuse: torch.sum(torch.sta
     y.forEach((v, i) => expect(out.values[i]).toBeCloseTo(v, 5));
   });
 
-  it('counts them by the peers\' rules (functional: 0; flops n - 1 per result of n) and measures the same, forward and backward', async () => {
+  it("counts them by the peers' rules (functional: 0; flops n - 1 per result of n) and measures the same, forward and backward", async () => {
     const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
     expect(result.check.status).toBe('match');
     const reduces = result.layers.filter((l) => l.op.kind.startsWith('reduce_'));
@@ -217,7 +230,15 @@ describe('Resize as PyTorch interpolates: nearest and bilinear, each coordinate 
     modelFile(name, {
       opset: 13,
       input: { name: 'x', dims: [1, 2, 4, 4] },
-      nodes: [{ op: 'Resize', inputs: ['x', '', '', 'sizes'], outputs: ['y'], name: 'resize', attrs: [str('mode', mode), str('coordinate_transformation_mode', transform), ...extra] }],
+      nodes: [
+        {
+          op: 'Resize',
+          inputs: ['x', '', '', 'sizes'],
+          outputs: ['y'],
+          name: 'resize',
+          attrs: [str('mode', mode), str('coordinate_transformation_mode', transform), ...extra],
+        },
+      ],
       initializers: [sizesInit('sizes', [1, 2, out, out]), floatsInit('unused', [0])],
     });
 
@@ -246,7 +267,11 @@ describe('Resize as PyTorch interpolates: nearest and bilinear, each coordinate 
 
   const x = ramp(32, (i) => Math.cos(i * 0.9) * 2 + i / 10);
   // F.interpolate(bilinear, align_corners=False) exports pytorch_half_pixel; True exports align_corners.
-  for (const [transform, alignCorners] of [['pytorch_half_pixel', false], ['half_pixel', false], ['align_corners', true]] as const) {
+  for (const [transform, alignCorners] of [
+    ['pytorch_half_pixel', false],
+    ['half_pixel', false],
+    ['align_corners', true],
+  ] as const) {
     for (const out of [7, 2]) {
       it(`bilinear, ${transform}, 4x4 -> ${out}x${out}: PyTorch's values`, () => {
         const { values, shape } = execute(resizeFile(`bilinear-${transform}-${out}`, 'linear', transform, out), tf.tensor(x, [1, 2, 4, 4]));
@@ -256,7 +281,7 @@ describe('Resize as PyTorch interpolates: nearest and bilinear, each coordinate 
     }
   }
 
-  it('bilinear 4x4 -> 7x7 is measured and counted by each peer\'s bilinear rule: thop 11 * numel(out), fvcore 4 *, flops 7 *', async () => {
+  it("bilinear 4x4 -> 7x7 is measured and counted by each peer's bilinear rule: thop 11 * numel(out), fvcore 4 *, flops 7 *", async () => {
     const result = await profile({ file: resizeFile('bilinear-counts', 'linear', 'pytorch_half_pixel', 7), measure: true, training: true, backend: 'cpu' });
     expect(result.check.status).toBe('match');
     const numelOut = 2n * 49n;
@@ -271,7 +296,8 @@ describe('Resize as PyTorch interpolates: nearest and bilinear, each coordinate 
     const scale = out / h;
     const coordinate = (d: number): number =>
       transform === 'asymmetric' ? d / scale : transform === 'align_corners' ? (out === 1 ? 0 : (d * (h - 1)) / (out - 1)) : (d + 0.5) / scale - 0.5;
-    const round = (v: number): number => (rounding === 'floor' ? Math.floor(v) : rounding === 'ceil' ? Math.ceil(v) : rounding === 'round_prefer_ceil' ? Math.floor(v + 0.5) : Math.ceil(v - 0.5));
+    const round = (v: number): number =>
+      rounding === 'floor' ? Math.floor(v) : rounding === 'ceil' ? Math.ceil(v) : rounding === 'round_prefer_ceil' ? Math.floor(v + 0.5) : Math.ceil(v - 0.5);
     const source = (d: number): number => Math.min(h - 1, Math.max(0, round(coordinate(d))));
     const y: number[] = [];
     for (let c = 0; c < 2; c += 1) for (let r = 0; r < out; r += 1) for (let q = 0; q < out; q += 1) y.push(x[c * h * h + source(r) * h + source(q)] ?? NaN);
@@ -305,7 +331,7 @@ describe('Resize as PyTorch interpolates: nearest and bilinear, each coordinate 
   });
 });
 
-describe('nn.Softplus and nn.Mish (the exporter\'s Softplus, Tanh, Mul by x before opset 18)', () => {
+describe("nn.Softplus and nn.Mish (the exporter's Softplus, Tanh, Mul by x before opset 18)", () => {
   const path = modelFile('mish', {
     input: { name: 'x', dims: [1, 2, 3, 3] },
     nodes: [
@@ -356,19 +382,24 @@ describe("nn.GELU(approximate='tanh'): the exporter's nine nodes (before opset 2
   const x = ramp(18, (i) => (i - 9) / 3);
   const expected = Array.from(x, (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))));
 
-  for (const [form, path] of [['nine nodes', spelled], ['Gelu node', node]] as const) {
+  for (const [form, path] of [
+    ['nine nodes', spelled],
+    ['Gelu node', node],
+  ] as const) {
     it(`${form}: PyTorch's values; one gelu, no params, flops 13 per element, backward measured and agreeing`, async () => {
       const { values } = execute(path, tf.tensor(x, [1, 2, 3, 3]));
       expected.forEach((v, i) => expect(values[i]).toBeCloseTo(v, 5));
       const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
       expect(result.check.status).toBe('match');
       // ptflops: nn.GELU's module hook numel(out) per image + F.gelu numel(in), B = 1.
-      expect(result.layers.map((l) => [l.op.kind, l.op.params, l.counts['thop'], l.counts['ptflops'], l.counts['flops']])).toEqual([['gelu', 0n, 0n, 36n, 13n * 18n]]);
+      expect(result.layers.map((l) => [l.op.kind, l.op.params, l.counts['thop'], l.counts['ptflops'], l.counts['flops']])).toEqual([
+        ['gelu', 0n, 0n, 36n, 13n * 18n],
+      ]);
     });
   }
 });
 
-describe('x.mean over any axes (the einsum attention\'s token mean x.mean(1)), and head_dim ** -0.5 as a Pow of constants', () => {
+describe("x.mean over any axes (the einsum attention's token mean x.mean(1)), and head_dim ** -0.5 as a Pow of constants", () => {
   const scalar = (name: string, value: number) => ({ name, dims: [], rawData: bytes(Float32Array.of(value)) });
   const path = modelFile('token-mean', {
     input: { name: 'x', dims: [2, 6, 4] },
@@ -400,7 +431,7 @@ describe('x.mean over any axes (the einsum attention\'s token mean x.mean(1)), a
   });
 });
 
-describe("nn.GroupNorm(2, 4) as PyTorch exports it: Reshape, InstanceNormalization (Constant ones, zeros), Reshape, Mul, Add", () => {
+describe('nn.GroupNorm(2, 4) as PyTorch exports it: Reshape, InstanceNormalization (Constant ones, zeros), Reshape, Mul, Add', () => {
   const constant = (out: string, values: number[], dims: number[]) => ({
     op: 'Constant',
     inputs: [],
@@ -421,10 +452,15 @@ describe("nn.GroupNorm(2, 4) as PyTorch exports it: Reshape, InstanceNormalizati
       { op: 'Mul', inputs: ['r', 'w'], outputs: ['m'], name: 'gn.mul' },
       { op: 'Add', inputs: ['m', 'b'], outputs: ['y'], name: 'gn.add' },
     ],
-    initializers: [shape('groups', [0, 2, -1]), shape('back', [1, 4, 3, 3]), { name: 'w', dims: [4, 1, 1], rawData: bytes(Float32Array.from(w)) }, { name: 'b', dims: [4, 1, 1], rawData: bytes(Float32Array.from(b)) }],
+    initializers: [
+      shape('groups', [0, 2, -1]),
+      shape('back', [1, 4, 3, 3]),
+      { name: 'w', dims: [4, 1, 1], rawData: bytes(Float32Array.from(w)) },
+      { name: 'b', dims: [4, 1, 1], rawData: bytes(Float32Array.from(b)) },
+    ],
   });
 
-  it('computes PyTorch\'s group norm: each group of 2 channels normalised over its 18 values, then w and b per channel', () => {
+  it("computes PyTorch's group norm: each group of 2 channels normalised over its 18 values, then w and b per channel", () => {
     const x = ramp(36, (i) => Math.sin(i * 0.8) * 3 + i / 9);
     const expected = Array.from(x, (v, i) => {
       const group = x.slice(Math.floor(i / 18) * 18, Math.floor(i / 18) * 18 + 18);
@@ -466,6 +502,7 @@ describe('views cut in the stored layout: Split of the channels, Slice of H and 
     const { values, shape } = execute(path, tf.tensor(x, [1, 4, 5, 6]));
     expect(shape).toEqual([1, 3, 3, 3]);
     let k = 0;
-    for (let c = 1; c < 4; c += 1) for (let h = 1; h < 4; h += 1) for (let w = 2; w < 5; w += 1) expect(values[k++]).toBeCloseTo(Math.max(x[c * 30 + h * 6 + w] ?? NaN, 0), 6);
+    for (let c = 1; c < 4; c += 1)
+      for (let h = 1; h < 4; h += 1) for (let w = 2; w < 5; w += 1) expect(values[k++]).toBeCloseTo(Math.max(x[c * 30 + h * 6 + w] ?? NaN, 0), 6);
   });
 });

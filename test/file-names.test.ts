@@ -14,20 +14,30 @@ describe('layer names are PyTorch module paths', () => {
   it('nested containers: a Sequential in a module in a Sequential', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'seprof-names-')), 'nested.onnx');
     const relu = (name: string, x: string, y: string) => ({ op: 'Relu', inputs: [x], outputs: [y], name });
-    writeFileSync(file, encodeModel({
-      nodes: [
-        relu('/model.9/fc/fc.0/Relu', 'x', 'a'),
-        relu('/features/features.1/conv/conv.0/conv.0.0/Relu', 'a', 'b'),
-        relu('/layer1/layer1.0/relu/Relu', 'b', 'c'),
-      ],
-    }));
+    writeFileSync(
+      file,
+      encodeModel({
+        nodes: [
+          relu('/model.9/fc/fc.0/Relu', 'x', 'a'),
+          relu('/features/features.1/conv/conv.0/conv.0.0/Relu', 'a', 'b'),
+          relu('/layer1/layer1.0/relu/Relu', 'b', 'c'),
+        ],
+      }),
+    );
     expect((await profile({ file })).layers.map((l) => l.op.name)).toEqual(['model.9.fc.0', 'features.1.conv.0.0', 'layer1.0.relu']);
   });
 
   it("torchvision's mobilenet_v3_small: Conv2dNormActivation's conv and activation, InvertedResidual's block, SqueezeExcitation's fc1", async () => {
     const names = (await profile({ file: MBV3 })).layers.map((l) => l.op.name);
     // features[0] = Conv2dNormActivation(conv, bn (folded), hardswish); features[1].block = Sequential(Conv2dNormActivation, SqueezeExcitation, Conv2dNormActivation).
-    expect(names.slice(0, 6)).toEqual(['features.0.0', 'features.0.2', 'features.1.block.0.0', 'features.1.block.0.2', 'features.1.block.1.avgpool', 'features.1.block.1.fc1']);
+    expect(names.slice(0, 6)).toEqual([
+      'features.0.0',
+      'features.0.2',
+      'features.1.block.0.0',
+      'features.1.block.0.2',
+      'features.1.block.1.avgpool',
+      'features.1.block.1.fc1',
+    ]);
     expect(names.filter((n) => /(^|\.)([a-z_]\w*)\.\2(\.|$)/.test(n))).toEqual([]);
   });
 

@@ -28,7 +28,10 @@ describe('model-file op kinds', () => {
   });
 
   it('ConvTranspose2d(8 -> 4, k4, s2, p1, bias) on 1x8x6x6: thop 73728, fvcore 18432, ptflops and aten 19008 (as measured)', () => {
-    const up = makeOp('up', 'conv_transpose', [[1, 8, 6, 6]], [1, 4, 12, 12], { attrs: { kernel: [4, 4], stride: 2, groups: 1, bias: true }, params: 8n * 4n * 16n + 4n });
+    const up = makeOp('up', 'conv_transpose', [[1, 8, 6, 6]], [1, 4, 12, 12], {
+      attrs: { kernel: [4, 4], stride: 2, groups: 1, bias: true },
+      params: 8n * 4n * 16n + 4n,
+    });
     const macs = 288n * 4n * 16n;
     expect(counts(up)).toEqual({ thop: 73728n, fvcore: 18432n, ptflops: 19008n, 'ptflops-aten': 19008n, macs, flops: 2n * macs + 576n, senet: macs });
   });
@@ -40,7 +43,15 @@ describe('model-file op kinds', () => {
 
   it('the operators * + - / ** (ONNX Mul, Add, Sub, Div, Pow) are invisible to thop and ptflops, unsupported in fvcore, one operation per element in flops', () => {
     for (const kind of ['mul', 'add', 'sub', 'div', 'pow'] as const) {
-      const op = makeOp(kind, kind, [[2, 8, 4, 4], [2, 1, 4, 4]], [2, 8, 4, 4]);
+      const op = makeOp(
+        kind,
+        kind,
+        [
+          [2, 8, 4, 4],
+          [2, 1, 4, 4],
+        ],
+        [2, 8, 4, 4],
+      );
       expect(counts(op)).toEqual({ thop: 0n, fvcore: 0n, ptflops: 0n, 'ptflops-aten': 0n, macs: 0n, flops: 256n, senet: 0n });
     }
   });
@@ -63,7 +74,10 @@ describe('model-file op kinds', () => {
 
   it('backward: tfjs gradients of each operand that is an activation or learned; a literal constant gets none', () => {
     const back = (op: ReturnType<typeof makeOp>): bigint => countByRule(flopsBackward[op.kind], op);
-    const [x, y] = [[2, 8, 4, 4], [2, 1, 4, 4]];
+    const [x, y] = [
+      [2, 8, 4, 4],
+      [2, 1, 4, 4],
+    ];
     // a * b, b broadcast over C: dy * b (256) for a; dy * a (256) and its sum over C (256 - 32) for b.
     expect(back(makeOp('m', 'mul', [x, y], x))).toBe(256n + 256n + 224n);
     // x * c: only x's gradient, dy * c.
@@ -109,7 +123,15 @@ describe('transformer-style kinds: nn.GELU, torch.erf, torch.exp, nn.LayerNorm',
   it('nn.LayerNorm(8) on 2x3x4x8: thop 768, fvcore 960, ptflops 96 (as measured); without affine thop 384, fvcore 768, ptflops 96', () => {
     const affine = makeOp('ln', 'layernorm', [shape], shape, { attrs: { axis: 3, affine: true, bias: true }, params: 16n });
     // flops: 5 per element (mean, subtract, square, mean, divide) + eps and sqrt per row + scale and shift.
-    expect(counts(affine)).toEqual({ thop: 768n, fvcore: 960n, ptflops: 96n, 'ptflops-aten': 0n, macs: 0n, flops: 5n * 192n + 2n * 24n + 2n * 192n, senet: 0n });
+    expect(counts(affine)).toEqual({
+      thop: 768n,
+      fvcore: 960n,
+      ptflops: 96n,
+      'ptflops-aten': 0n,
+      macs: 0n,
+      flops: 5n * 192n + 2n * 24n + 2n * 192n,
+      senet: 0n,
+    });
     const plain = makeOp('ln', 'layernorm', [shape], shape, { attrs: { axis: 3 } });
     expect(counts(plain)).toEqual({ thop: 384n, fvcore: 768n, ptflops: 96n, 'ptflops-aten': 0n, macs: 0n, flops: 5n * 192n + 2n * 24n, senet: 0n });
   });
@@ -149,7 +171,7 @@ describe('GELU and LayerNorm in ONNX files: spelled out (opset 13), LayerNormali
     return Object.fromEntries(modules.map((m) => [m.name, m.nodes.map((n) => n.opType)]));
   };
 
-  it('groups the exporter\'s nodes as PyTorch\'s modules', () => {
+  it("groups the exporter's nodes as PyTorch's modules", () => {
     const spelled = ['ReduceMean', 'Sub', 'Pow', 'ReduceMean', 'Add', 'Sqrt', 'Div', 'Mul', 'Add'];
     expect(groups('convnext_block.onnx')).toMatchObject({ norm: spelled, act: ['Div', 'Erf', 'Add', 'Mul', 'Mul'] });
     expect(groups('convnext_block_op17.onnx')).toMatchObject({ norm: ['LayerNormalization'], act: ['Div', 'Erf', 'Add', 'Mul', 'Mul'] });
@@ -183,7 +205,8 @@ describe('GELU and LayerNorm in ONNX files: spelled out (opset 13), LayerNormali
     // The 3-D Linears' biases are counted (aten.addmm).
     'ptflops-aten': 256n * 49n + (8192n + 512n) + (8192n + 256n) + 2056n,
     macs: 256n * 48n + 2n * 8192n + 2048n,
-    flops: (2n * 256n * 48n + 256n) + 2n * (5n * 256n + 2n * 16n + 2n * 256n) + (2n * 8192n + 512n) + 5n * 512n + (2n * 8192n + 256n) + 256n + (4096n + 8n) + 5n * 8n,
+    flops:
+      2n * 256n * 48n + 256n + 2n * (5n * 256n + 2n * 16n + 2n * 256n) + (2n * 8192n + 512n) + 5n * 512n + (2n * 8192n + 256n) + 256n + (4096n + 8n) + 5n * 8n,
   };
   const cases = [
     ...['convnext_block', 'convnext_block_op17', 'convnext_block_op20'].map((f) => [f, convnext] as const),
@@ -202,24 +225,38 @@ describe('GELU and LayerNorm in ONNX files: spelled out (opset 13), LayerNormali
 
 describe('near misses stay the ops they are', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'seprof-fusions-'));
-  const constant = (name: string, value: number): NodeSpec => ({ op: 'Constant', inputs: [], outputs: [name], attrs: [{ name: 'value_float', type: 1, f: value }] });
+  const constant = (name: string, value: number): NodeSpec => ({
+    op: 'Constant',
+    inputs: [],
+    outputs: [name],
+    attrs: [{ name: 'value_float', type: 1, f: value }],
+  });
   const kinds = (name: string, nodes: NodeSpec[], initializers: { name: string; dims: number[]; rawData: Uint8Array }[] = []): string[][] => {
     const path = join(tmp, `${name}.onnx`);
     writeFileSync(path, encodeModel({ input: { name: 'x', dims: [1, 4, 8] }, nodes, initializers, outputs: [nodes.at(-1)?.outputs[0] ?? 'y'] }));
     return nodeGroups(inferShapes(readModelFile(path), new Map())).map((m) => m.nodes.map((n) => n.opType));
   };
   const gelu = (divisor: number, half: number): NodeSpec[] => [
-    constant('r', divisor), constant('one', 1), constant('h', half),
-    { op: 'Div', inputs: ['x', 'r'], outputs: ['t'] }, { op: 'Erf', inputs: ['t'], outputs: ['e'] }, { op: 'Add', inputs: ['e', 'one'], outputs: ['a'] },
-    { op: 'Mul', inputs: ['x', 'a'], outputs: ['m'] }, { op: 'Mul', inputs: ['m', 'h'], outputs: ['y'] },
+    constant('r', divisor),
+    constant('one', 1),
+    constant('h', half),
+    { op: 'Div', inputs: ['x', 'r'], outputs: ['t'] },
+    { op: 'Erf', inputs: ['t'], outputs: ['e'] },
+    { op: 'Add', inputs: ['e', 'one'], outputs: ['a'] },
+    { op: 'Mul', inputs: ['x', 'a'], outputs: ['m'] },
+    { op: 'Mul', inputs: ['m', 'h'], outputs: ['y'] },
   ];
   const norm = (exponent: number, scale: string): NodeSpec[] => [
-    constant('p', exponent), constant('eps', 1e-5),
+    constant('p', exponent),
+    constant('eps', 1e-5),
     { op: 'ReduceMean', inputs: ['x'], outputs: ['mu'], attrs: [{ name: 'axes', type: 7, ints: [-1] }] },
-    { op: 'Sub', inputs: ['x', 'mu'], outputs: ['d'] }, { op: 'Pow', inputs: ['d', 'p'], outputs: ['d2'] },
+    { op: 'Sub', inputs: ['x', 'mu'], outputs: ['d'] },
+    { op: 'Pow', inputs: ['d', 'p'], outputs: ['d2'] },
     { op: 'ReduceMean', inputs: ['d2'], outputs: ['v'], attrs: [{ name: 'axes', type: 7, ints: [-1] }] },
-    { op: 'Add', inputs: ['v', 'eps'], outputs: ['ve'] }, { op: 'Sqrt', inputs: ['ve'], outputs: ['s'] },
-    { op: 'Div', inputs: ['d', 's'], outputs: ['n'] }, { op: 'Mul', inputs: ['n', scale], outputs: ['y'] },
+    { op: 'Add', inputs: ['v', 'eps'], outputs: ['ve'] },
+    { op: 'Sqrt', inputs: ['ve'], outputs: ['s'] },
+    { op: 'Div', inputs: ['d', 's'], outputs: ['n'] },
+    { op: 'Mul', inputs: ['n', scale], outputs: ['y'] },
   ];
   const weight = [{ name: 'w', dims: [8], rawData: new Uint8Array(new Float32Array(8).fill(1).buffer) }];
 

@@ -86,7 +86,9 @@ describe('functions and modules by scope names, counted as thop and ptflops coun
     expect(table.stdout).toMatch(/│ +block\.averagepool +│ F\.avg_pool +│/);
     expect(table.stdout).toMatch(/│ +attn\.softmax_1 +│ x\.softmax +│/);
     expect(table.stdout).toMatch(/│ +block\.pool +│ max_pool +│/);
-    expect(table.stdout).toMatch(/Note: 8 ops were made by a function called in a module's forward[^\n]*\(\/block\/Relu: [^\n]*block\.relu, block\.averagepool, block\.maxpool, resize, attn\.softmax/);
+    expect(table.stdout).toMatch(
+      /Note: 8 ops were made by a function called in a module's forward[^\n]*\(\/block\/Relu: [^\n]*block\.relu, block\.averagepool, block\.maxpool, resize, attn\.softmax/,
+    );
     expect(table.stdout).toMatch(/Note: --origin: attn\.softmax_1 counted as made by a tensor method/);
     const json = await seprofInProcess([join(DIR, peers.files[1] as string), '--no-measure', '--format', 'json']);
     const layers = (JSON.parse(json.stdout) as { layers: { name: string; attrs: { origin?: string; batch?: number } }[] }).layers;
@@ -102,28 +104,52 @@ describe('functions and modules by scope names, counted as thop and ptflops coun
     const asModules = await profile({ file: join(DIR, peers.files[0] as string), origin: ['block.*pool=module'] });
     const pooled = asModules.layers.filter((l) => ['block.averagepool', 'block.maxpool'].includes(l.op.name));
     // nn.AvgPool2d: thop numel(out) = 2*8*8*8; nn.MaxPool2d: 0.
-    expect(pooled.map((l) => [l.op.attrs.origin, l.counts.thop])).toEqual([[undefined, 2n * 8n * 8n * 8n], [undefined, 0n]]);
+    expect(pooled.map((l) => [l.op.attrs.origin, l.counts.thop])).toEqual([
+      [undefined, 2n * 8n * 8n * 8n],
+      [undefined, 0n],
+    ]);
     const file = join(DIR, peers.files[0] as string);
     expectOneLineFailure(await seprofInProcess([file, '--no-measure', '--origin', 'block.pool']), 2, /--origin 'block\.pool': expected LAYER=ORIGIN/);
     expectOneLineFailure(await seprofInProcess([file, '--no-measure', '--origin', 'block.pool=lambda']), 2, /'lambda' is not one of module, function, method/);
-    expectOneLineFailure(await seprofInProcess([file, '--no-measure', '--origin', 'nothing.here=module']), 2, /--origin 'nothing\.here': the model has no layer or node/);
+    expectOneLineFailure(
+      await seprofInProcess([file, '--no-measure', '--origin', 'nothing.here=module']),
+      2,
+      /--origin 'nothing\.here': the model has no layer or node/,
+    );
   });
 
   it('scope rule on hand-made graphs: a leaf scope of one op is a module; a node beside submodules, or with siblings, a function', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seprof-origins-'));
     const relu = (name: string, x: string, y: string) => ({ op: 'Relu', inputs: [x], outputs: [y], name });
     const scoped = join(dir, 'scoped.onnx');
-    writeFileSync(scoped, encodeModel({
-      nodes: [
-        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: '/conv1/conv/Conv' },
-        relu('/conv1/Relu', 'c', 'r1'), // GoogLeNet's BasicConv2d: F.relu beside its conv
-        relu('/relu/Relu', 'r1', 'r2'), // nn.ReLU
-        { op: 'MaxPool', inputs: ['r2'], outputs: ['p'], name: '/MaxPool', attrs: [{ name: 'kernel_shape', type: 7, ints: [2, 2] }, { name: 'strides', type: 7, ints: [2, 2] }] },
-      ],
-      initializers: [{ name: 'w', dims: [8, 8, 1, 1], rawData: new Uint8Array(256) }],
-    }));
+    writeFileSync(
+      scoped,
+      encodeModel({
+        nodes: [
+          { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], name: '/conv1/conv/Conv' },
+          relu('/conv1/Relu', 'c', 'r1'), // GoogLeNet's BasicConv2d: F.relu beside its conv
+          relu('/relu/Relu', 'r1', 'r2'), // nn.ReLU
+          {
+            op: 'MaxPool',
+            inputs: ['r2'],
+            outputs: ['p'],
+            name: '/MaxPool',
+            attrs: [
+              { name: 'kernel_shape', type: 7, ints: [2, 2] },
+              { name: 'strides', type: 7, ints: [2, 2] },
+            ],
+          },
+        ],
+        initializers: [{ name: 'w', dims: [8, 8, 1, 1], rawData: new Uint8Array(256) }],
+      }),
+    );
     const ops = (await profile({ file: scoped })).layers.map((l) => [l.op.name, l.op.attrs.origin]);
-    expect(ops).toEqual([['conv1.conv', undefined], ['conv1.relu', 'function'], ['relu', undefined], ['maxpool', 'function']]);
+    expect(ops).toEqual([
+      ['conv1.conv', undefined],
+      ['conv1.relu', 'function'],
+      ['relu', undefined],
+      ['maxpool', 'function'],
+    ]);
     const bare = join(dir, 'bare.onnx');
     writeFileSync(bare, encodeModel({ nodes: [relu('Relu_0', 'x', 'a'), relu('Relu_1', 'a', 'b')] }));
     const plain = await profile({ file: bare });
@@ -146,10 +172,16 @@ describe('params are what PyTorch calls parameters', () => {
         { op: 'Add', inputs: ['x', 'onnx::Add_7'], outputs: ['a'], name: '/Add' },
         { op: 'Mul', inputs: ['a', 'block.gamma'], outputs: ['y'], name: '/block/Mul' },
       ],
-      initializers: [{ name: 'onnx::Add_7', dims: [1, 8, 4, 4], rawData: f32(128) }, { name: 'block.gamma', dims: [1, 8, 1, 1], rawData: f32(8) }],
+      initializers: [
+        { name: 'onnx::Add_7', dims: [1, 8, 4, 4], rawData: f32(128) },
+        { name: 'block.gamma', dims: [1, 8, 1, 1], rawData: f32(8) },
+      ],
     });
     const result = await profile({ file, measure: true, backend: 'cpu' });
-    expect(result.layers.map((l) => [l.op.name, l.op.params])).toEqual([['add', 0n], ['block', 8n]]);
+    expect(result.layers.map((l) => [l.op.name, l.op.params])).toEqual([
+      ['add', 0n],
+      ['block', 8n],
+    ]);
     expect(result.file?.notes.join('\n')).toMatch(/constants, not params: [^\n]*onnx::Add_7 \(1x8x4x4\)/);
     expect(result.check.status).toBe('match');
   });
@@ -171,8 +203,14 @@ describe('params are what PyTorch calls parameters', () => {
     });
     const result = await profile({ file, measure: true, backend: 'cpu' });
     // PyTorch: c1 (64 + 8) and c2 (64 + 8); c1 called again adds nothing.
-    expect(result.layers.map((l) => [l.op.name, l.op.params])).toEqual([['c1', 72n], ['c2', 72n], ['c1_1', 0n]]);
-    expect(result.file?.notes.join('\n')).toMatch(/params once, where first read[^\n]*c1\.weight \(64\) in c1, read again by c1_1, c1\.bias \(8\) in c1, read again by c1_1/);
+    expect(result.layers.map((l) => [l.op.name, l.op.params])).toEqual([
+      ['c1', 72n],
+      ['c2', 72n],
+      ['c1_1', 0n],
+    ]);
+    expect(result.file?.notes.join('\n')).toMatch(
+      /params once, where first read[^\n]*c1\.weight \(64\) in c1, read again by c1_1, c1\.bias \(8\) in c1, read again by c1_1/,
+    );
     expect(result.check.status).toBe('match');
   });
 });

@@ -38,12 +38,20 @@ describe('LayerNormalization over C, H and W of a 4-D map (axis 1), stored NHWC'
   const path = join(tmp, 'ln.onnx');
   const [x, scale, shift] = [60, 60, 60].map((n, k) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * (k + 1) + k)));
   const bytes = (values: Float32Array | undefined): Uint8Array => new Uint8Array((values ?? new Float32Array()).buffer);
-  writeFileSync(path, encodeModel({
-    opset: 17,
-    input: { name: 'x', dims: [1, 4, 3, 5] },
-    nodes: [{ op: 'LayerNormalization', inputs: ['x', 's', 'b'], outputs: ['y'], name: '/norm/LayerNormalization', attrs: [{ name: 'axis', type: 2, i: 1 }] }],
-    initializers: [{ name: 's', dims: [4, 3, 5], rawData: bytes(scale) }, { name: 'b', dims: [4, 3, 5], rawData: bytes(shift) }],
-  }));
+  writeFileSync(
+    path,
+    encodeModel({
+      opset: 17,
+      input: { name: 'x', dims: [1, 4, 3, 5] },
+      nodes: [
+        { op: 'LayerNormalization', inputs: ['x', 's', 'b'], outputs: ['y'], name: '/norm/LayerNormalization', attrs: [{ name: 'axis', type: 2, i: 1 }] },
+      ],
+      initializers: [
+        { name: 's', dims: [4, 3, 5], rawData: bytes(scale) },
+        { name: 'b', dims: [4, 3, 5], rawData: bytes(shift) },
+      ],
+    }),
+  );
 
   it('computes (x - mean) / sqrt(var + 1e-5) * scale + shift over all 60 values', async () => {
     await tf.setBackend('cpu');

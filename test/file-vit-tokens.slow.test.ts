@@ -13,29 +13,45 @@ import { readModelFile } from '../src/model/model-file';
 import { GraphExecutor } from '../src/modules/graph-executor';
 import { encodeModel } from './support/onnx';
 
-const int64 = (name: string, dims: number[], data: number[]): { name: string; dims: number[]; dataType: number; int64Data: number[] } => ({ name, dims, dataType: 7, int64Data: data });
+const int64 = (name: string, dims: number[], data: number[]): { name: string; dims: number[]; dataType: number; int64Data: number[] } => ({
+  name,
+  dims,
+  dataType: 7,
+  int64Data: data,
+});
 
 describe('a class token (Expand into Concat) and x[:, 0], x[:, -1] (Gather) by hand', () => {
   // x [2, 2, 3]; token [1, 1, 3] expanded to [2, 1, 3]; cat on axis 1: [2, 3, 3]; y0 = t[:, 0], y1 = t[:, -1].
   const path = join(mkdtempSync(join(tmpdir(), 'seprof-tokens-')), 'tokens.onnx');
   const token = Float32Array.from([0.5, -1, 2]);
-  writeFileSync(path, encodeModel({
-    input: { name: 'x', dims: [2, 2, 3] },
-    nodes: [
-      { op: 'Expand', inputs: ['token', 'shape'], outputs: ['e'], name: '/Expand' },
-      { op: 'Concat', inputs: ['e', 'x'], outputs: ['t'], name: '/Concat', attrs: [{ name: 'axis', type: 2, i: 1 }] },
-      { op: 'Gather', inputs: ['t', 'first'], outputs: ['y0'], name: '/Gather', attrs: [{ name: 'axis', type: 2, i: 1 }] },
-      { op: 'Gather', inputs: ['t', 'last'], outputs: ['y1'], name: '/Gather_1', attrs: [{ name: 'axis', type: 2, i: 1 }] },
-    ],
-    initializers: [{ name: 'token', dims: [1, 1, 3], rawData: new Uint8Array(token.buffer) }, int64('shape', [3], [2, 1, 3]), int64('first', [], [0]), int64('last', [], [-1])],
-    outputs: ['y0', 'y1'],
-  }));
+  writeFileSync(
+    path,
+    encodeModel({
+      input: { name: 'x', dims: [2, 2, 3] },
+      nodes: [
+        { op: 'Expand', inputs: ['token', 'shape'], outputs: ['e'], name: '/Expand' },
+        { op: 'Concat', inputs: ['e', 'x'], outputs: ['t'], name: '/Concat', attrs: [{ name: 'axis', type: 2, i: 1 }] },
+        { op: 'Gather', inputs: ['t', 'first'], outputs: ['y0'], name: '/Gather', attrs: [{ name: 'axis', type: 2, i: 1 }] },
+        { op: 'Gather', inputs: ['t', 'last'], outputs: ['y1'], name: '/Gather_1', attrs: [{ name: 'axis', type: 2, i: 1 }] },
+      ],
+      initializers: [
+        { name: 'token', dims: [1, 1, 3], rawData: new Uint8Array(token.buffer) },
+        int64('shape', [3], [2, 1, 3]),
+        int64('first', [], [0]),
+        int64('last', [], [-1]),
+      ],
+      outputs: ['y0', 'y1'],
+    }),
+  );
 
   it('runs: the token broadcast to the batch, the last patch token', async () => {
     await tf.setBackend('cpu');
     const executor = new GraphExecutor(inferShapes(readModelFile(path), new Map()));
     expect(executor.unsupported()).toEqual([]);
-    const x = tf.tensor(Float32Array.from({ length: 12 }, (_, i) => i), [2, 2, 3]);
+    const x = tf.tensor(
+      Float32Array.from({ length: 12 }, (_, i) => i),
+      [2, 2, 3],
+    );
     const [y0, y1] = executor.run(new Map([['x', x]]));
     executor.dispose();
     expect(y0?.shape).toEqual([2, 3]);
@@ -43,7 +59,7 @@ describe('a class token (Expand into Concat) and x[:, 0], x[:, -1] (Gather) by h
     expect(Array.from(y1?.dataSync() ?? [])).toEqual([3, 4, 5, 9, 10, 11]);
   });
 
-  it('counts the token as the concat\'s params, the Gathers free; measured forward and backward agree', async () => {
+  it("counts the token as the concat's params, the Gathers free; measured forward and backward agree", async () => {
     const result = await profile({ file: path, measure: true, training: true });
     expect(result.file?.unsupported).toEqual([]);
     expect(result.layers.map((l) => [l.op.name, l.op.kind, l.op.params])).toEqual([['concat', 'concat', 3n]]);

@@ -17,28 +17,34 @@ const transB = [{ name: 'transB', type: 2, i: 1 }];
 /** 1x3x128x128 -> Conv(3, 64, k=32, s=32) -> 1x64x4x4 -> SE(64, hidden 16) -> x * gate; metadata stride 32. */
 function yoloFile(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'seprof-yolo-')), 'tiny_yolo.onnx');
-  writeFileSync(path, encodeModel({
-    input: { name: 'images', dims: [1, 3, 128, 128] },
-    metadata: [{ key: 'stride', value: '32' }, { key: 'names', value: "{0: 'a'}" }],
-    nodes: [
-      { op: 'Conv', inputs: ['images', 'w', 'b'], outputs: ['x'], name: '/model.0/conv/Conv', attrs: [{ name: 'strides', type: INTS, ints: [32, 32] }] },
-      { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['p'], name: '/model.1/avg_pool/GlobalAveragePool' },
-      { op: 'Flatten', inputs: ['p'], outputs: ['f'], name: '/model.1/Flatten' },
-      { op: 'Gemm', inputs: ['f', 'fc1'], outputs: ['h'], name: '/model.1/fc/fc.0/Gemm', attrs: transB },
-      { op: 'Relu', inputs: ['h'], outputs: ['r'], name: '/model.1/fc/fc.1/Relu' },
-      { op: 'Gemm', inputs: ['r', 'fc2'], outputs: ['g'], name: '/model.1/fc/fc.2/Gemm', attrs: transB },
-      { op: 'Sigmoid', inputs: ['g'], outputs: ['s'], name: '/model.1/fc/fc.3/Sigmoid' },
-      { op: 'Reshape', inputs: ['s', 'shape'], outputs: ['gate'], name: '/model.1/Reshape' },
-      { op: 'Mul', inputs: ['x', 'gate'], outputs: ['y'], name: '/model.1/Mul' },
-    ],
-    initializers: [
-      { name: 'w', dims: [64, 3, 32, 32], rawData: f32(64 * 3 * 32 * 32) },
-      { name: 'b', dims: [64], rawData: f32(64) },
-      { name: 'fc1', dims: [16, 64], rawData: f32(1024) },
-      { name: 'fc2', dims: [64, 16], rawData: f32(1024) },
-      { name: 'shape', dims: [4], dataType: 7, int64Data: [1, 64, 1, 1] },
-    ],
-  }));
+  writeFileSync(
+    path,
+    encodeModel({
+      input: { name: 'images', dims: [1, 3, 128, 128] },
+      metadata: [
+        { key: 'stride', value: '32' },
+        { key: 'names', value: "{0: 'a'}" },
+      ],
+      nodes: [
+        { op: 'Conv', inputs: ['images', 'w', 'b'], outputs: ['x'], name: '/model.0/conv/Conv', attrs: [{ name: 'strides', type: INTS, ints: [32, 32] }] },
+        { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['p'], name: '/model.1/avg_pool/GlobalAveragePool' },
+        { op: 'Flatten', inputs: ['p'], outputs: ['f'], name: '/model.1/Flatten' },
+        { op: 'Gemm', inputs: ['f', 'fc1'], outputs: ['h'], name: '/model.1/fc/fc.0/Gemm', attrs: transB },
+        { op: 'Relu', inputs: ['h'], outputs: ['r'], name: '/model.1/fc/fc.1/Relu' },
+        { op: 'Gemm', inputs: ['r', 'fc2'], outputs: ['g'], name: '/model.1/fc/fc.2/Gemm', attrs: transB },
+        { op: 'Sigmoid', inputs: ['g'], outputs: ['s'], name: '/model.1/fc/fc.3/Sigmoid' },
+        { op: 'Reshape', inputs: ['s', 'shape'], outputs: ['gate'], name: '/model.1/Reshape' },
+        { op: 'Mul', inputs: ['x', 'gate'], outputs: ['y'], name: '/model.1/Mul' },
+      ],
+      initializers: [
+        { name: 'w', dims: [64, 3, 32, 32], rawData: f32(64 * 3 * 32 * 32) },
+        { name: 'b', dims: [64], rawData: f32(64) },
+        { name: 'fc1', dims: [16, 64], rawData: f32(1024) },
+        { name: 'fc2', dims: [64, 16], rawData: f32(1024) },
+        { name: 'shape', dims: [4], dataType: 7, int64Data: [1, 64, 1, 1] },
+      ],
+    }),
+  );
   return path;
 }
 
@@ -58,8 +64,12 @@ describe("YOLO's model summary", () => {
 
   it('prints the summary line and the note on what SE costs', async () => {
     const run = await seprofInProcess([yoloFile(), '--no-measure']);
-    expect(run.stdout).toMatch(/^YOLO summary: 0\.0 GFLOPs \(YOLOv9's and Ultralytics' model_info: thop at 1x3x32x32, 198,784 MACs, x 2, scaled by the image area over 32x32\); without its SE blocks: 0\.0 GFLOPs$/m);
-    expect(run.stdout).toMatch(/^Note: YOLO's summary overstates what SE block model\.1 costs: it counts 69,632 FLOPs for it [^\n]*, 11\.1 times the 6,272 \(2 x thop\)/m);
+    expect(run.stdout).toMatch(
+      /^YOLO summary: 0\.0 GFLOPs \(YOLOv9's and Ultralytics' model_info: thop at 1x3x32x32, 198,784 MACs, x 2, scaled by the image area over 32x32\); without its SE blocks: 0\.0 GFLOPs$/m,
+    );
+    expect(run.stdout).toMatch(
+      /^Note: YOLO's summary overstates what SE block model\.1 costs: it counts 69,632 FLOPs for it [^\n]*, 11\.1 times the 6,272 \(2 x thop\)/m,
+    );
     const json = JSON.parse((await seprofInProcess([yoloFile(), '--no-measure', '--format', 'json'])).stdout) as { file: { yolo: { stride: number } } };
     expect(json.file.yolo.stride).toBe(32);
   });

@@ -25,7 +25,11 @@ const str = (n: number): string => String(n);
 
 const seOptions = fc
   .record({ channels: fc.integer({ min: 1, max: 48 }), height: size, width: size, batch: fc.integer({ min: 1, max: 3 }), bias: fc.boolean() })
-  .chain((o) => fc.integer({ min: 1, max: o.channels }).map((r): Raw => ({ channels: str(o.channels), reduction: str(r), height: str(o.height), width: str(o.width), batch: str(o.batch), bias: o.bias })));
+  .chain((o) =>
+    fc
+      .integer({ min: 1, max: o.channels })
+      .map((r): Raw => ({ channels: str(o.channels), reduction: str(r), height: str(o.height), width: str(o.width), batch: str(o.batch), bias: o.bias })),
+  );
 
 const resnetOptions = fc
   .record({
@@ -45,7 +49,16 @@ const resnetOptions = fc
   .map((o): Raw => {
     const out = o.kind === 'bottleneck' ? 4 * o.planes : o.planes;
     const seChannels = o.sePosition === 'pre' ? o.channels : out;
-    const base: Raw = { block: o.se ? 'se-resnet' : 'resnet', kind: o.kind, channels: str(o.channels), planes: str(o.planes), stride: str(o.stride), height: str(o.height), width: str(o.width), batch: str(o.batch) };
+    const base: Raw = {
+      block: o.se ? 'se-resnet' : 'resnet',
+      kind: o.kind,
+      channels: str(o.channels),
+      planes: str(o.planes),
+      stride: str(o.stride),
+      height: str(o.height),
+      width: str(o.width),
+      batch: str(o.batch),
+    };
     if (o.kind === 'bottleneck') base['strideOn'] = o.strideOn;
     if (!o.se) return base;
     return { ...base, sePosition: o.sePosition, bias: o.bias, reduction: str(1 + Math.floor(o.reductionPick * (seChannels - 1))) };
@@ -66,7 +79,16 @@ const inceptionOptions = fc
   })
   .map((o): Raw => {
     const [c1 = 1, , c3 = 1, , c5 = 1, pp = 1] = o.widths;
-    const base: Raw = { block: o.se ? 'se-inception' : 'inception', channels: str(o.channels), widths: o.widths.join(','), branch3: o.branch3, pool: o.pool, height: str(o.height), width: str(o.width), batch: str(o.batch) };
+    const base: Raw = {
+      block: o.se ? 'se-inception' : 'inception',
+      channels: str(o.channels),
+      widths: o.widths.join(','),
+      branch3: o.branch3,
+      pool: o.pool,
+      height: str(o.height),
+      width: str(o.width),
+      batch: str(o.batch),
+    };
     const out = c1 + c3 + c5 + pp;
     return o.se ? { ...base, bias: o.bias, reduction: str(1 + Math.floor(o.reductionPick * (out - 1))) } : base;
   });
@@ -145,42 +167,86 @@ const BASES: readonly { onnx: ModelSpec; extra?: Record<string, Extra> }[] = [
 ];
 
 const HOSTILE_INTS: readonly (number | string)[] = [0, -1, 1, 2, 3, 7, TWO_40, TWO_60, `-${TWO_60}`, '9007199254740993'];
-const OPS = ['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'Relu', 'Add', 'Mul', 'Concat', 'Reshape', 'Gemm', 'MatMul', 'Softmax', 'Split', 'Unsqueeze', 'Squeeze', 'Resize', 'Pad', 'BatchNormalization', 'GlobalAveragePool', 'Flatten', 'Transpose', 'Slice', 'Expand', 'Where', 'Cast', 'Range'];
+const OPS = [
+  'Conv',
+  'ConvTranspose',
+  'MaxPool',
+  'AveragePool',
+  'Relu',
+  'Add',
+  'Mul',
+  'Concat',
+  'Reshape',
+  'Gemm',
+  'MatMul',
+  'Softmax',
+  'Split',
+  'Unsqueeze',
+  'Squeeze',
+  'Resize',
+  'Pad',
+  'BatchNormalization',
+  'GlobalAveragePool',
+  'Flatten',
+  'Transpose',
+  'Slice',
+  'Expand',
+  'Where',
+  'Cast',
+  'Range',
+];
 const ATTRS = ['kernel_shape', 'pads', 'strides', 'dilations', 'axis', 'axes', 'group', 'perm', 'split', 'transB', 'to'];
 
 type Mutation = (m: ModelSpec) => ModelSpec;
-const onNode = (pick: number, change: (n: NodeSpec) => NodeSpec): Mutation => (m) => ({ ...m, nodes: m.nodes.map((n, i) => (i === pick % m.nodes.length ? change(n) : n)) });
+const onNode =
+  (pick: number, change: (n: NodeSpec) => NodeSpec): Mutation =>
+  (m) => ({ ...m, nodes: m.nodes.map((n, i) => (i === pick % m.nodes.length ? change(n) : n)) });
 const tensorsOf = (m: ModelSpec): string[] => ['x', '', 'missing', ...(m.initializers ?? []).map((t) => t.name), ...m.nodes.flatMap((n) => n.outputs)];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.tuple(fc.nat(), fc.constantFrom(...ATTRS), fc.constantFrom(...HOSTILE_INTS)).map(([at, name, value]) =>
-    onNode(at, (n) => ({ ...n, attrs: [...(n.attrs ?? []).filter((a) => a.name !== name), { name, type: 2, i: value }] }))),
-  fc.tuple(fc.nat(), fc.constantFrom(...ATTRS), fc.array(fc.constantFrom(...HOSTILE_INTS), { maxLength: 5 })).map(([at, name, values]) =>
-    onNode(at, (n) => ({ ...n, attrs: [...(n.attrs ?? []).filter((a) => a.name !== name), { name, type: 7, ints: values }] }))),
-  fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('drop', 'repeat', 'replace')).map(([at, slot, how]): Mutation => (m) =>
-    onNode(at, (n) => {
-      const inputs = [...n.inputs];
-      const i = inputs.length === 0 ? 0 : slot % inputs.length;
-      if (how === 'drop') inputs.splice(i, 1);
-      else if (how === 'repeat') inputs.push(inputs[i] ?? 'x');
-      else inputs[i] = tensorsOf(m)[slot % tensorsOf(m).length] as string;
-      return { ...n, inputs };
-    })(m)),
+  fc
+    .tuple(fc.nat(), fc.constantFrom(...ATTRS), fc.constantFrom(...HOSTILE_INTS))
+    .map(([at, name, value]) => onNode(at, (n) => ({ ...n, attrs: [...(n.attrs ?? []).filter((a) => a.name !== name), { name, type: 2, i: value }] }))),
+  fc
+    .tuple(fc.nat(), fc.constantFrom(...ATTRS), fc.array(fc.constantFrom(...HOSTILE_INTS), { maxLength: 5 }))
+    .map(([at, name, values]) => onNode(at, (n) => ({ ...n, attrs: [...(n.attrs ?? []).filter((a) => a.name !== name), { name, type: 7, ints: values }] }))),
+  fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('drop', 'repeat', 'replace')).map(
+    ([at, slot, how]): Mutation =>
+      (m) =>
+        onNode(at, (n) => {
+          const inputs = [...n.inputs];
+          const i = inputs.length === 0 ? 0 : slot % inputs.length;
+          if (how === 'drop') inputs.splice(i, 1);
+          else if (how === 'repeat') inputs.push(inputs[i] ?? 'x');
+          else inputs[i] = tensorsOf(m)[slot % tensorsOf(m).length] as string;
+          return { ...n, inputs };
+        })(m),
+  ),
   fc.tuple(fc.nat(), fc.boolean()).map(([at, add]) => onNode(at, (n) => ({ ...n, outputs: add ? [...n.outputs, `extra${at}`] : n.outputs.slice(0, -1) }))),
   fc.nat().map((at) => onNode(at, (n) => ({ ...n, domain: 'com.microsoft' }))),
   fc.tuple(fc.nat(), fc.constantFrom(...OPS)).map(([at, op]) => onNode(at, (n) => ({ ...n, op }))),
-  fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(0, 1, 2, 4_000_000_000_000_000)).map(([at, axis, size]): Mutation => (m) => ({
-    ...m,
-    initializers: (m.initializers ?? []).map((t, i) => (i === at % Math.max(1, (m.initializers ?? []).length) ? { ...t, dims: t.dims.map((d, k) => (k === axis % t.dims.length ? size : d)), rawData: undefined } : t)),
-  })),
-  fc.tuple(fc.nat(), fc.constantFrom(NaN, Infinity, -Infinity, -1, 0.5)).map(([at, value]): Mutation => (m) => ({
-    ...m,
-    initializers: (m.initializers ?? []).map((t, i) => {
-      if (i !== at % Math.max(1, (m.initializers ?? []).length) || (t.dataType ?? 1) !== 1) return t;
-      const n = t.dims.reduce<number>((a, d) => a * Number(d), 1);
-      return n > 4096 ? t : { ...t, rawData: new Uint8Array(Float32Array.from({ length: n }, () => value).buffer) };
-    }),
-  })),
+  fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(0, 1, 2, 4_000_000_000_000_000)).map(
+    ([at, axis, size]): Mutation =>
+      (m) => ({
+        ...m,
+        initializers: (m.initializers ?? []).map((t, i) =>
+          i === at % Math.max(1, (m.initializers ?? []).length)
+            ? { ...t, dims: t.dims.map((d, k) => (k === axis % t.dims.length ? size : d)), rawData: undefined }
+            : t,
+        ),
+      }),
+  ),
+  fc.tuple(fc.nat(), fc.constantFrom(NaN, Infinity, -Infinity, -1, 0.5)).map(
+    ([at, value]): Mutation =>
+      (m) => ({
+        ...m,
+        initializers: (m.initializers ?? []).map((t, i) => {
+          if (i !== at % Math.max(1, (m.initializers ?? []).length) || (t.dataType ?? 1) !== 1) return t;
+          const n = t.dims.reduce<number>((a, d) => a * Number(d), 1);
+          return n > 4096 ? t : { ...t, rawData: new Uint8Array(Float32Array.from({ length: n }, () => value).buffer) };
+        }),
+      }),
+  ),
 );
 
 /** Every path to a leaf (or an empty container) of a JSON value. */
@@ -225,7 +291,10 @@ describe('fuzz: mutations of the generated model files', () => {
     const mutant = fc.nat(bases.length - 1).chain((b) => fc.tuple(fc.constant(bases[b]), fc.constantFrom(...leafPaths(bases[b]))));
     await fc.assert(
       fc.asyncProperty(mutant, fc.constantFrom(...HOSTILE_JSON), async ([base, path], by) => {
-        const model = writeCase({ model: { json: replaced(base, path, by) }, extra: { 'weights.bin': { kind: 'file', bytes: new Uint8Array(4 * 258) } } }, join(tmp, String((runs += 1))));
+        const model = writeCase(
+          { model: { json: replaced(base, path, by) }, extra: { 'weights.bin': { kind: 'file', bytes: new Uint8Array(4 * 258) } } },
+          join(tmp, String((runs += 1))),
+        );
         await expectDocumentedExit(model, []);
       }),
       { numRuns: Math.max(20, Math.round(RUNS / 3)) },

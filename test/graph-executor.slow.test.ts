@@ -28,7 +28,13 @@ beforeAll(async () => {
 /** sin(0.01 * i) in NCHW order, as make_fixtures.py's probe, stored NHWC. */
 function probe(shape: number[]): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.transpose(tf.tensor(Float32Array.from({ length: n }, (_, i) => Math.sin(0.01 * i)), shape), [0, 2, 3, 1]);
+  return tf.transpose(
+    tf.tensor(
+      Float32Array.from({ length: n }, (_, i) => Math.sin(0.01 * i)),
+      shape,
+    ),
+    [0, 2, 3, 1],
+  );
 }
 
 describe('the graph executor reproduces PyTorch', () => {
@@ -71,7 +77,7 @@ describe('the graph executor frees as it goes', () => {
   );
   const executor = new GraphExecutor(inferShapes(readModelFile(path), new Map()));
 
-  it('holds each activation until its last reader ran; then only the outputs are left, and the input stays the caller\'s', () => {
+  it("holds each activation until its last reader ran; then only the outputs are left, and the input stays the caller's", () => {
     const x = tf.ones([1, 4, 4, 8]);
     const before = tf.memory().numTensors;
     const alive: number[] = [];

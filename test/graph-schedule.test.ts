@@ -116,7 +116,13 @@ describe('the gradient sums of a model file', () => {
         { op: 'Relu', inputs: ['h1'], outputs: ['b'], name: 'r2' },
         { op: 'Concat', inputs: ['h0', 'h1', 'b'], outputs: ['y'], name: 'cat', attrs: [{ name: 'axis', type: 2, i: 1 }] },
       ],
-      initializers: [[`s0`, 0], ['e0', 4], ['s1', 4], ['e1', 8], ['ax', 1]].map(([name, v]) => ({ name: name as string, dims: [1], dataType: 7, int64Data: [v as number] })),
+      initializers: [
+        [`s0`, 0],
+        ['e0', 4],
+        ['s1', 4],
+        ['e1', 8],
+        ['ax', 1],
+      ].map(([name, v]) => ({ name: name as string, dims: [1], dataType: 7, int64Data: [v as number] })),
       outputs: ['y', 'a'],
     };
     expect(graphFanOuts(graphOf('halves', halves))).toEqual([

@@ -36,7 +36,9 @@ describe('compare on a hand-edited huge report (item 2)', () => {
     const doc = structuredClone(baseline);
     for (const c of doc.cases) {
       c.params += 1;
-      for (const key of Object.keys(c.counts)) c.counts[key] = BigInt(c.counts[key]!) + 1n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(BigInt(c.counts[key]!) + 1n) : String(BigInt(c.counts[key]!) + 1n);
+      for (const key of Object.keys(c.counts))
+        c.counts[key] =
+          BigInt(c.counts[key]!) + 1n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(BigInt(c.counts[key]!) + 1n) : String(BigInt(c.counts[key]!) + 1n);
     }
     doc.cases[0]!.spec = { ...doc.cases[0]!.spec, x: 'b'.repeat(500_000) };
     const edited = write('edited.json', JSON.stringify(doc));
@@ -68,10 +70,18 @@ describe('compare on a hand-edited huge report (item 2)', () => {
     const doc = structuredClone(baseline);
     doc.cases[0]!.counts['thop'] = '9'.repeat(100);
     expect((await seprofInProcess(['compare', baselinePath, write('digits100.json', JSON.stringify(doc))])).code).toBe(1);
-    doc.cases[0]!.counts['thop'] = '-' + '9'.repeat(100);
-    expectOneLineFailure(await seprofInProcess(['compare', baselinePath, write('digits100neg.json', JSON.stringify(doc))]), 2, /thop is -9+: a count is never negative/);
+    doc.cases[0]!.counts['thop'] = `-${'9'.repeat(100)}`;
+    expectOneLineFailure(
+      await seprofInProcess(['compare', baselinePath, write('digits100neg.json', JSON.stringify(doc))]),
+      2,
+      /thop is -9+: a count is never negative/,
+    );
     doc.cases[0]!.counts['thop'] = '9'.repeat(101);
-    expectOneLineFailure(await seprofInProcess(['compare', baselinePath, write('digits101.json', JSON.stringify(doc))]), 2, /thop has 101 characters: a count has at most 100 digits/);
+    expectOneLineFailure(
+      await seprofInProcess(['compare', baselinePath, write('digits101.json', JSON.stringify(doc))]),
+      2,
+      /thop has 101 characters: a count has at most 100 digits/,
+    );
   });
 });
 
@@ -167,7 +177,11 @@ describe('resources (item 8)', () => {
   it('a suite past 64 MB is refused by its size, before it is read', async () => {
     const sparse = join(dir, 'sparse.json');
     expect(spawnSync('truncate', ['-s', '3G', sparse]).status).toBe(0);
-    expectOneLineFailure(await seprofInProcess(['report', '--suite', sparse, '--out', join(dir, 'never'), '--no-measure']), 2, /the suite .*sparse\.json is larger than 64 MB/);
+    expectOneLineFailure(
+      await seprofInProcess(['report', '--suite', sparse, '--out', join(dir, 'never'), '--no-measure']),
+      2,
+      /the suite .*sparse\.json is larger than 64 MB/,
+    );
   });
 
   it('a model file of 1.9 GB of zeros is refused before it is read whole', () => {
@@ -178,8 +192,16 @@ describe('resources (item 8)', () => {
     expectOneLineFailure(run, 2, /zeros\.onnx: not an ONNX model \(its first byte, 0x00, starts no protobuf field\)/);
   });
 
-  it.each([['--runs', '1000000000'], ['--warmup', '100001'], ['--runs', '9'.repeat(101)]])('%s %s is refused, the bound stated', async (option, value) => {
-    expectOneLineFailure(await seprofInProcess(['--channels', '16', '--reduction', '4', option, value]), 2, new RegExp(`${option} (must be at most 100,000|is too large)`));
+  it.each([
+    ['--runs', '1000000000'],
+    ['--warmup', '100001'],
+    ['--runs', '9'.repeat(101)],
+  ])('%s %s is refused, the bound stated', async (option, value) => {
+    expectOneLineFailure(
+      await seprofInProcess(['--channels', '16', '--reduction', '4', option, value]),
+      2,
+      new RegExp(`${option} (must be at most 100,000|is too large)`),
+    );
   });
 
   const chain = (n: number): string => {
@@ -211,9 +233,19 @@ describe('resources (item 8)', () => {
 
   it("rows drawn by hand are cli-table3's, wide characters and alignment included", () => {
     const head = ['Layer', 'Op', 'N'];
-    const rows = [['a', 'relu', '1'], ['层一', 'conv', '12,345'], ['ｗｉｄｅ', 'x', ''], ['', '', '7']];
+    const rows = [
+      ['a', 'relu', '1'],
+      ['层一', 'conv', '12,345'],
+      ['ｗｉｄｅ', 'x', ''],
+      ['', '', '7'],
+    ];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] === '层一' ? 4 : r[i] === 'ｗｉｄｅ' ? 8 : (r[i] ?? '').length))) + 2);
-    const reference = new Table({ head, colWidths: widths, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+    const reference = new Table({
+      head,
+      colWidths: widths,
+      style: { head: [], border: [] },
+      chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    });
     for (const r of rows) reference.push(r.map((content, i) => (i === 2 ? { content, hAlign: 'right' as const } : content)));
     const expected = reference.toString().split('\n');
     const ours = textTable(head, rows, { rightAligned: (i) => i === 2 }).split('\n');
@@ -222,14 +254,21 @@ describe('resources (item 8)', () => {
 
   it("a model file's weights are estimated above the run's real peak", () => {
     const values = 128 * 128 * 1024; // a 64 MB weight
-    const model = write('heavy.onnx', encodeModel({
-      nodes: [{ op: 'Flatten', inputs: ['x'], outputs: ['f'] }, { op: 'MatMul', inputs: ['f', 'w'], outputs: ['y'] }],
-      initializers: [{ name: 'w', dims: [128, values / 128], rawData: new Uint8Array(new Float32Array(values).fill(0.001).buffer) }],
-    }));
+    const model = write(
+      'heavy.onnx',
+      encodeModel({
+        nodes: [
+          { op: 'Flatten', inputs: ['x'], outputs: ['f'] },
+          { op: 'MatMul', inputs: ['f', 'w'], outputs: ['y'] },
+        ],
+        initializers: [{ name: 'w', dims: [128, values / 128], rawData: new Uint8Array(new Float32Array(values).fill(0.001).buffer) }],
+      }),
+    );
     const estimate = seprof([model, '--max-memory', '1K']).stderr;
     const [, amount = '', unit = ''] = /it needs about ([\d.]+) (MB|GB)/.exec(estimate) ?? [];
     const estimated = Number(amount) * (unit === 'GB' ? 2 ** 30 : 2 ** 20);
     const peak = join(dir, 'peak.cjs');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the string is a program whose template literal runs there
     writeFileSync(peak, "process.on('exit', () => process.stderr.write(`peak ${process.resourceUsage().maxRSS * 1024}\\n`));");
     const run = seprof([model, '--max-memory', '8G'], ['-r', peak]);
     expect(run.code, run.stderr).toBe(0);
@@ -244,7 +283,11 @@ describe('exit codes (item 10)', () => {
   it('a dangling set-like --out link, init FILE and --junit "" are user mistakes (exit 2)', async () => {
     const dangling = join(dir, 'dangling');
     symlinkSync('.dangling.seprof-1-0badc0de-12345678', dangling);
-    expectOneLineFailure(await seprofInProcess(['report', '--suite', suite, '--out', dangling, '--no-measure']), 2, /--out .*dangling is a link to a report set that is gone/);
+    expectOneLineFailure(
+      await seprofInProcess(['report', '--suite', suite, '--out', dangling, '--no-measure']),
+      2,
+      /--out .*dangling is a link to a report set that is gone/,
+    );
     const file = write('a-file', 'x');
     expectOneLineFailure(await seprofInProcess(['init', file]), 2, /a part of the path is a file, not a directory/);
     expect(readFileSync(file, 'utf8')).toBe('x');

@@ -20,10 +20,14 @@ describe('seprof init', () => {
     const dir = join(root, 'default', 'seprof');
     const run = await seprofInProcess(['init', dir, '--quiet']);
     expect(run).toMatchObject({ code: 0, stdout: '' });
-    expect(run.stderr).toBe(`Wrote ${join(dir, 'suite.json')} (2 case(s)), ${join(dir, 'baseline.json')}, ${join(dir, '.gitignore')} and ${join(dir, 'README.md')}, which holds the CI job to copy into .github/workflows/\n`);
+    expect(run.stderr).toBe(
+      `Wrote ${join(dir, 'suite.json')} (2 case(s)), ${join(dir, 'baseline.json')}, ${join(dir, '.gitignore')} and ${join(dir, 'README.md')}, which holds the CI job to copy into .github/workflows/\n`,
+    );
     expect(readdirSync(dir).sort()).toEqual(['.gitignore', 'README.md', 'baseline.json', 'suite.json']);
     expect(suiteOf(dir).cases.map((c) => c.name)).toEqual(['se-256-14x14-r16', 'se-resnet50']);
-    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`seprof@${toolVersion()} baseline --suite ${join(dir, 'suite.json')} --out ${join(dir, 'baseline.json')}`);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(
+      `seprof@${toolVersion()} baseline --suite ${join(dir, 'suite.json')} --out ${join(dir, 'baseline.json')}`,
+    );
 
     const out = join(root, 'default', 'report');
     expect((await seprofInProcess(['report', '--suite', join(dir, 'suite.json'), '--out', out, '--no-measure', '--quiet'])).code).toBe(0);
@@ -77,7 +81,12 @@ describe('the CI job init hands over', () => {
   /** The README's indented block from its `# .github/workflows` line. */
   const jobIn = (text: string): string => {
     const from = text.indexOf('    # .github/workflows/seprof.yml');
-    return text.slice(from).split('\n').map((line) => line.slice(4)).join('\n').trimEnd();
+    return text
+      .slice(from)
+      .split('\n')
+      .map((line) => line.slice(4))
+      .join('\n')
+      .trimEnd();
   };
 
   it('is in the README it writes, the same job docs/ci.md shows, pinned to this seprof', async () => {

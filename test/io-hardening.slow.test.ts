@@ -82,13 +82,19 @@ describe('messages (item 10)', () => {
 
   it('an insertion point the memory guard skipped says why', async () => {
     const run = await seprofInProcess(['--at', '512x1024x1024', '--max-memory', '1M']);
-    expect(run.stderr).toMatch(/^seprof: measured run skipped at 512x1024x1024: it needs about [\d.]+ [KMGT]?B, above the memory budget of 1 MB \(--max-memory\)\n$/);
+    expect(run.stderr).toMatch(
+      /^seprof: measured run skipped at 512x1024x1024: it needs about [\d.]+ [KMGT]?B, above the memory budget of 1 MB \(--max-memory\)\n$/,
+    );
   });
 });
 
 describe('internal limits are refused, never hit (item 5)', () => {
   it('--max-memory beyond the machine is a usage error, not "Invalid typed array length"', async () => {
-    expectOneLineFailure(await seprofInProcess(['--channels', '256', '--height', '4096', '--width', '4096', '--max-memory', '1000T']), 2, /--max-memory 1000T is more than this machine's \d+ MB of memory/);
+    expectOneLineFailure(
+      await seprofInProcess(['--channels', '256', '--height', '4096', '--width', '4096', '--max-memory', '1000T']),
+      2,
+      /--max-memory 1000T is more than this machine's \d+ MB of memory/,
+    );
   });
 
   it('charts 30,000 cases: 200,000 SVG elements (spreading them as arguments once overflowed the stack)', async () => {
@@ -102,17 +108,29 @@ describe('internal limits are refused, never hit (item 5)', () => {
 
 describe('unbounded input is refused (item 7)', () => {
   it('--suite /dev/zero', async () => {
-    expectOneLineFailure(await seprofInProcess(['report', '--suite', '/dev/zero', '--out', join(dir, 'x'), '--no-measure']), 2, /cannot read the suite \/dev\/zero: it is a device, and seprof reads regular files only/);
+    expectOneLineFailure(
+      await seprofInProcess(['report', '--suite', '/dev/zero', '--out', join(dir, 'x'), '--no-measure']),
+      2,
+      /cannot read the suite \/dev\/zero: it is a device, and seprof reads regular files only/,
+    );
   });
 
   it('a suite of more than 10,000 cases', async () => {
     const cases = Array.from({ length: 10_001 }, (_, i) => ({ name: `c${i}`, options: { channels: 64 } }));
-    expectOneLineFailure(await seprofInProcess(['report', '--suite', write('huge.json', suiteOf(cases)), '--out', join(dir, 'x'), '--no-measure']), 2, /10001 cases, at most 10000 in one suite/);
+    expectOneLineFailure(
+      await seprofInProcess(['report', '--suite', write('huge.json', suiteOf(cases)), '--out', join(dir, 'x'), '--no-measure']),
+      2,
+      /10001 cases, at most 10000 in one suite/,
+    );
   });
 
   it('more than 10,000 insertion points; 10,000 render', async () => {
     const shapes = (n: number) => Array.from({ length: n }, (_, i) => `${64 + i}x7x7`).join('\n');
-    expectOneLineFailure(await seprofInProcess(['--at-file', write('many.txt', shapes(10_001)), '--no-measure']), 2, /10001 insertion points: at most 10,000 in one run/);
+    expectOneLineFailure(
+      await seprofInProcess(['--at-file', write('many.txt', shapes(10_001)), '--no-measure']),
+      2,
+      /10001 insertion points: at most 10,000 in one run/,
+    );
     const run = await seprofInProcess(['--at-file', write('ok.txt', shapes(10_000)), '--reduction', '4', '--no-measure']);
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')).toHaveLength(10_000 + 8);
@@ -122,15 +140,27 @@ describe('unbounded input is refused (item 7)', () => {
   it('JSON nested 200,000 deep, in a suite and in a compared report', async () => {
     const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
     const suite = write('deep.json', `{"cases": [{"name": "a", "options": {"channels": ${deep}}}]}`);
-    expectOneLineFailure(await seprofInProcess(['report', '--suite', suite, '--out', join(dir, 'x'), '--no-measure']), 2, /deep\.json: nested deeper than 100 levels at line 1:\d+/);
+    expectOneLineFailure(
+      await seprofInProcess(['report', '--suite', suite, '--out', join(dir, 'x'), '--no-measure']),
+      2,
+      /deep\.json: nested deeper than 100 levels at line 1:\d+/,
+    );
     const report = write('deep-report.json', readFileSync(join(ROOT, 'reports/baseline.json'), 'utf8').replace('"spec": {', `"spec": {"x": ${deep},`));
-    expectOneLineFailure(await seprofInProcess(['compare', report, join(ROOT, 'reports/baseline.json')]), 2, /deep-report\.json: nested deeper than 100 levels/);
+    expectOneLineFailure(
+      await seprofInProcess(['compare', report, join(ROOT, 'reports/baseline.json')]),
+      2,
+      /deep-report\.json: nested deeper than 100 levels/,
+    );
   });
 
   it('a case name of 10,000,000 characters (copied into every row, it once overflowed the string limit)', async () => {
     const name = 'n'.repeat(10_000_000);
     const suite = write('long-name.json', suiteOf([{ name, options: { channels: 64 } }]));
-    expectOneLineFailure(await seprofInProcess(['report', '--suite', suite, '--out', join(dir, 'x'), '--no-measure']), 2, /long-name\.json: case 1: "name" has 10000000 characters, at most 200/);
+    expectOneLineFailure(
+      await seprofInProcess(['report', '--suite', suite, '--out', join(dir, 'x'), '--no-measure']),
+      2,
+      /long-name\.json: case 1: "name" has 10000000 characters, at most 200/,
+    );
   });
 
   it('a count of 1,000,000 digits in a compared file', async () => {
@@ -142,7 +172,10 @@ describe('unbounded input is refused (item 7)', () => {
 
   it('compare with 10,000 changed cases renders every row', async () => {
     const one = baseline.cases[0]!;
-    const many = (shift: number) => ({ ...baseline, cases: Array.from({ length: 10_000 }, (_, i) => ({ ...one, name: `c${i}`, params: one['params'] + shift })) });
+    const many = (shift: number) => ({
+      ...baseline,
+      cases: Array.from({ length: 10_000 }, (_, i) => ({ ...one, name: `c${i}`, params: one['params'] + shift })),
+    });
     const run = await seprofInProcess(['compare', write('many-base.json', JSON.stringify(many(0))), write('many-new.json', JSON.stringify(many(1)))]);
     expect(run.code).toBe(1);
     expect(run.stdout.match(/│ c\d+ /g)).toHaveLength(10_000);
@@ -231,7 +264,11 @@ describe('the report set (items 4 and 9)', () => {
     mkdirSync(out);
     prepare(out);
     const before = readdirSync(out);
-    expectOneLineFailure(await seprofInProcess(['report', '--suite', tiny, '--out', out, '--no-measure']), 2, /--out .*crowded-\w+ holds files seprof did not write/);
+    expectOneLineFailure(
+      await seprofInProcess(['report', '--suite', tiny, '--out', out, '--no-measure']),
+      2,
+      /--out .*crowded-\w+ holds files seprof did not write/,
+    );
     expect(readdirSync(out)).toEqual(before);
     expect(readdirSync(dir).filter((name) => name.includes('crowded') && name.startsWith('.'))).toEqual([]);
   });
@@ -241,7 +278,11 @@ describe('the report set (items 4 and 9)', () => {
     await seprofInProcess(['report', '--suite', tiny, '--out', out, '--no-measure']);
     writeFileSync(join(out, 'suite.json'), readFileSync(tiny));
     const before = readFileSync(join(out, 'report.json'), 'utf8');
-    expectOneLineFailure(await seprofInProcess(['report', '--suite', join(out, 'suite.json'), '--out', out, '--no-measure']), 2, /--out .*self holds .*suite\.json, an input of this run/);
+    expectOneLineFailure(
+      await seprofInProcess(['report', '--suite', join(out, 'suite.json'), '--out', out, '--no-measure']),
+      2,
+      /--out .*self holds .*suite\.json, an input of this run/,
+    );
     expect(readFileSync(join(out, 'report.json'), 'utf8')).toBe(before);
   });
 
@@ -260,20 +301,28 @@ afterAll(() => {
   if (canMount) spawnSync('umount', [mountPoint]);
 });
 
-describe.runIf(canMount)('I/O failures: exit 3, one line naming the user\'s path (item 5)', () => {
+describe.runIf(canMount)("I/O failures: exit 3, one line naming the user's path (item 5)", () => {
   const suite = join(ROOT, 'reports/suite.json');
 
   it('a full disk (ENOSPC) leaves no temporaries', async () => {
     mount('size=16k');
     const out = join(mountPoint, 'out');
-    expectOneLineFailure(await seprofInProcess(['report', '--suite', suite, '--out', out, '--no-measure']), 3, /^seprof: cannot write the report into .*mnt\/out: no space left on the device \(ENOSPC\)\n$/);
+    expectOneLineFailure(
+      await seprofInProcess(['report', '--suite', suite, '--out', out, '--no-measure']),
+      3,
+      /^seprof: cannot write the report into .*mnt\/out: no space left on the device \(ENOSPC\)\n$/,
+    );
     expect(readdirSync(mountPoint)).toEqual([]);
     spawnSync('umount', [mountPoint]);
   });
 
   it('a read-only file system (EROFS)', async () => {
     mount('ro');
-    expectOneLineFailure(await seprofInProcess(['report', '--suite', suite, '--out', join(mountPoint, 'out'), '--no-measure']), 3, /cannot write the report into .*mnt\/out: read-only file system \(EROFS\)/);
+    expectOneLineFailure(
+      await seprofInProcess(['report', '--suite', suite, '--out', join(mountPoint, 'out'), '--no-measure']),
+      3,
+      /cannot write the report into .*mnt\/out: read-only file system \(EROFS\)/,
+    );
     spawnSync('umount', [mountPoint]);
   });
 });

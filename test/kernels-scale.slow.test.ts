@@ -11,19 +11,63 @@ const facts = { name: 'scale', params: 0n, buffers: 0n };
 
 describe('Multiply', () => {
   it('reads a [N, 1, 1, C] gate on a 1 x 1 map as the scale', () => {
-    const read = opsFromKernels([{ name: 'Multiply', inputShapes: [[2, 1, 1, 8], [2, 1, 1, 8]], outputShapes: [[2, 1, 1, 8]] }], facts);
+    const read = opsFromKernels(
+      [
+        {
+          name: 'Multiply',
+          inputShapes: [
+            [2, 1, 1, 8],
+            [2, 1, 1, 8],
+          ],
+          outputShapes: [[2, 1, 1, 8]],
+        },
+      ],
+      facts,
+    );
     expect(read.unrecognised).toEqual([]);
     expect(read.ops.map((op) => op.kind)).toEqual(['scale']);
   });
 
   it('reads an elementwise product of two feature maps as mul, not as the rescale', () => {
-    const read = opsFromKernels([{ name: 'Multiply', inputShapes: [[2, 3, 3, 8], [2, 3, 3, 8]], outputShapes: [[2, 3, 3, 8]] }], facts);
-    expect(read.ops.map((op) => [op.kind, op.inputShapes])).toEqual([['mul', [[2, 8, 3, 3], [2, 8, 3, 3]]]]);
+    const read = opsFromKernels(
+      [
+        {
+          name: 'Multiply',
+          inputShapes: [
+            [2, 3, 3, 8],
+            [2, 3, 3, 8],
+          ],
+          outputShapes: [[2, 3, 3, 8]],
+        },
+      ],
+      facts,
+    );
+    expect(read.ops.map((op) => [op.kind, op.inputShapes])).toEqual([
+      [
+        'mul',
+        [
+          [2, 8, 3, 3],
+          [2, 8, 3, 3],
+        ],
+      ],
+    ]);
     expect(read.unrecognised).toEqual([]);
   });
 
   it('reads a per-channel constant as an operand of mul, not as an SE gate', () => {
-    const read = opsFromKernels([{ name: 'Multiply', inputShapes: [[1, 3, 3, 8], [1, 1, 1, 8]], outputShapes: [[1, 3, 3, 8]] }], { ...facts, constantAt: 1 });
+    const read = opsFromKernels(
+      [
+        {
+          name: 'Multiply',
+          inputShapes: [
+            [1, 3, 3, 8],
+            [1, 1, 1, 8],
+          ],
+          outputShapes: [[1, 3, 3, 8]],
+        },
+      ],
+      { ...facts, constantAt: 1 },
+    );
     expect(read.ops.map((op) => [op.kind, op.inputShapes, op.attrs])).toEqual([['mul', [[1, 8, 3, 3]], { constant: { at: 1, shape: [1, 8, 1, 1] } }]]);
   });
 

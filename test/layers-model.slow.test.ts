@@ -107,7 +107,9 @@ describe('a layer with a fused activation', () => {
     const run = seprof(['--file', path, '--no-measure', '--json']);
     expect(run.code).toBe(0);
     const tree = (JSON.parse(run.stdout) as { tree: { name: string; depth: number; params: number; counts: Record<string, number> }[] }).tree;
-    const rows = tree.filter((r) => r.name === 'c1' || r.name.startsWith('c1.')).map(({ name, depth, params, counts }) => [name, depth, params, counts['thop']]);
+    const rows = tree
+      .filter((r) => r.name === 'c1' || r.name.startsWith('c1.'))
+      .map(({ name, depth, params, counts }) => [name, depth, params, counts['thop']]);
     // c1: 3x3x3 kernels, 4 filters, a bias each: 112 params; 8x8 valid, stride 2: 3x3 outputs, 36 elements of 27 MACs.
     expect(rows).toEqual([
       ['c1', 1, 112, 972],
@@ -181,7 +183,7 @@ describe('the graph executor on a LayersModel', () => {
   });
 });
 
-describe("Keras gelu and gelu_new activations, UpSampling2D nearest and bilinear", () => {
+describe('Keras gelu and gelu_new activations, UpSampling2D nearest and bilinear', () => {
   it('are counted as gelu (exact and tanh) and resize (nearest, bilinear), run as tfjs-layers computes them, and checked', async () => {
     const seq = tl.sequential({
       layers: [

@@ -13,7 +13,15 @@ const backward = (op: Op): Record<string, bigint> =>
 
 describe('matmul rules by hand', () => {
   // q @ k^T of 2 images, 2 heads, 16 tokens, head width 8: 2*2*16*16 outputs of 8 products each.
-  const scores = makeOp('attn.matmul', 'matmul', [[2, 2, 16, 8], [2, 2, 8, 16]], [2, 2, 16, 16]);
+  const scores = makeOp(
+    'attn.matmul',
+    'matmul',
+    [
+      [2, 2, 16, 8],
+      [2, 2, 8, 16],
+    ],
+    [2, 2, 16, 16],
+  );
 
   it('q @ k^T: 8,192 multiply-accumulates for every peer but thop (whose hooks see no function), twice that in flops', () => {
     expect(counts(scores)).toEqual({ thop: 0n, fvcore: 8192n, ptflops: 8192n, 'ptflops-aten': 8192n, macs: 8192n, flops: 16384n, senet: 8192n });
@@ -24,7 +32,15 @@ describe('matmul rules by hand', () => {
   });
 
   // a [16, 8] broadcast over 3 batches of b [3, 8, 5]: 3*16*5 = 240 outputs, K = 8.
-  const broadcast = makeOp('mm', 'matmul', [[16, 8], [3, 8, 5]], [3, 16, 5]);
+  const broadcast = makeOp(
+    'mm',
+    'matmul',
+    [
+      [16, 8],
+      [3, 8, 5],
+    ],
+    [3, 16, 5],
+  );
 
   it("a broadcast along a batch axis: fvcore's and ptflops' numel(a) * N counts it once, the aten backend's bmm every batch", () => {
     // fvcore and ptflops: numel(a) * N = 128 * 5; macs and ptflops-aten: 240 * 8.
@@ -39,15 +55,37 @@ describe('matmul rules by hand', () => {
 describe('ONNX import', () => {
   it('a MatMul of two activations is a matmul without params, a MatMul by an initializer stays a Linear', async () => {
     const result = await profile({ file: join(__dirname, 'fixtures', 'onnx-peers', 'vit_block_op13.onnx') });
-    const attention = result.layers.filter((l) => l.op.name.startsWith('attn.')).map((l) => [l.op.name, l.op.kind, l.op.params, l.op.inputShapes, l.op.outputShape, l.op.reads]);
+    const attention = result.layers
+      .filter((l) => l.op.name.startsWith('attn.'))
+      .map((l) => [l.op.name, l.op.kind, l.op.params, l.op.inputShapes, l.op.outputShape, l.op.reads]);
     expect(attention).toEqual([
       ['attn.q', 'linear', 272n, [[2, 16, 16]], [2, 16, 16], ['norm1']],
       ['attn.k', 'linear', 272n, [[2, 16, 16]], [2, 16, 16], ['norm1']],
       ['attn.v', 'linear', 272n, [[2, 16, 16]], [2, 16, 16], ['norm1']],
-      ['attn.matmul', 'matmul', 0n, [[2, 2, 16, 8], [2, 2, 8, 16]], [2, 2, 16, 16], ['attn.q', 'attn.k']],
+      [
+        'attn.matmul',
+        'matmul',
+        0n,
+        [
+          [2, 2, 16, 8],
+          [2, 2, 8, 16],
+        ],
+        [2, 2, 16, 16],
+        ['attn.q', 'attn.k'],
+      ],
       ['attn.mul', 'mul', 0n, [[2, 2, 16, 16]], [2, 2, 16, 16], ['attn.matmul']],
       ['attn.softmax', 'softmax', 0n, [[2, 2, 16, 16]], [2, 2, 16, 16], ['attn.mul']],
-      ['attn.matmul_1', 'matmul', 0n, [[2, 2, 16, 16], [2, 2, 16, 8]], [2, 2, 16, 8], ['attn.softmax', 'attn.v']],
+      [
+        'attn.matmul_1',
+        'matmul',
+        0n,
+        [
+          [2, 2, 16, 16],
+          [2, 2, 16, 8],
+        ],
+        [2, 2, 16, 8],
+        ['attn.softmax', 'attn.v'],
+      ],
       ['attn.proj', 'linear', 272n, [[2, 16, 16]], [2, 16, 16], ['attn.matmul_1']],
     ]);
     expect(result.file?.unsupported).toEqual([]);

@@ -2,7 +2,7 @@
 // that runs out of memory anyway, is skipped with the analytic result printed, exit 0.
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { analyticOps } from '../src/analyzers/analytic';
 import { countLayer, totalsOf } from '../src/analyzers/count';
@@ -47,7 +47,7 @@ describe('the estimated peak of a measured run', () => {
     expect(measuredRunBytes(sizes, largest)).toBeLessThan(sizes.inputBytes + sizes.paramBytes + activationBytes);
   });
 
-  it('covers what a model file\'s pass holds at its peak, which frees as it goes, on every fixture', async () => {
+  it("covers what a model file's pass holds at its peak, which frees as it goes, on every fixture", async () => {
     await useBackend('wasm');
     for (const name of ['se_resnet_block.onnx', 'mbv3_block.onnx', 'tiny_yolo_se.onnx', 'tiny_yolo_ops.onnx']) {
       const spec = fileSpec(name);
@@ -64,7 +64,9 @@ describe('the estimated peak of a measured run', () => {
       const held = BigInt(peakBytes - before);
       // Less than one tidy over the pass held: every activation alive at its end.
       expect(held, name).toBeLessThan(sizes.inputBytes + sizes.paramBytes + sizes.activationBytes);
-      expect(held, name).toBeLessThanOrEqual(measuredRunBytes(sizes, largest, { file: { liveBytes: livePeakBytes(inferred), madeBytes: madeBytes(inferred) } }));
+      expect(held, name).toBeLessThanOrEqual(
+        measuredRunBytes(sizes, largest, { file: { liveBytes: livePeakBytes(inferred), madeBytes: madeBytes(inferred) } }),
+      );
     }
   });
 });
@@ -105,7 +107,7 @@ describe('the estimated peak of a training step on a model file', () => {
     }
   });
 
-  it('covers what the forward, the module gradients and the whole graph\'s gradient hold, on every fixture with weights', async () => {
+  it("covers what the forward, the module gradients and the whole graph's gradient hold, on every fixture with weights", async () => {
     await useBackend('wasm');
     const names = ['se_resnet_block', 'mbv3_block', 'tiny_yolo_se', 'tiny_yolo_ops', 'convnext_block', 'convnext_block_op17', 'vit_head', 'vit_head_op20'];
     for (const name of names) {
@@ -231,7 +233,7 @@ describe('a model file run that runs out of memory anyway', () => {
     await expect(failingWith(new Error('the executor cannot run Foo'))).rejects.toThrow('the executor cannot run Foo');
   });
 
-  it('in its backward pass (a gradient kernel, inside a module\'s profiled gradient) ends as skipped too', async () => {
+  it("in its backward pass (a gradient kernel, inside a module's profiled gradient) ends as skipped too", async () => {
     // ReLU's gradient is the only reader of Step: the forward runs, the first module gradient with a ReLU faults.
     const step = tf.getKernel('Step', 'wasm');
     if (step === undefined) throw new Error('wasm has no Step');

@@ -30,17 +30,23 @@ function attempt(name: string, bytes: Uint8Array | string): 'ok' | 'refused' {
 
 describe('hostile model files', () => {
   it('random bytes are refused with a UsageError', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 2000 }), (bytes) => {
-      expect(attempt('random.onnx', bytes)).toBe('refused');
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 2000 }), (bytes) => {
+        expect(attempt('random.onnx', bytes)).toBe('refused');
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('bit flips and cuts of a real export are read or refused, never a crash', () => {
-    fc.assert(fc.property(fc.nat(EXPORT.length - 1), fc.integer({ min: 0, max: 7 }), fc.boolean(), (at, bit, cut) => {
-      const bytes = cut ? EXPORT.subarray(0, at + 1) : Uint8Array.from(EXPORT);
-      if (!cut) bytes[at] = (bytes[at] as number) ^ (1 << bit);
-      expect(['ok', 'refused']).toContain(attempt('flipped.onnx', bytes));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.nat(EXPORT.length - 1), fc.integer({ min: 0, max: 7 }), fc.boolean(), (at, bit, cut) => {
+        const bytes = cut ? EXPORT.subarray(0, at + 1) : Uint8Array.from(EXPORT);
+        if (!cut) bytes[at] = (bytes[at] as number) ^ (1 << bit);
+        expect(['ok', 'refused']).toContain(attempt('flipped.onnx', bytes));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('a file over protobuf limit is refused before it is read', () => {
@@ -78,8 +84,15 @@ describe('generated hostile files (test/fixtures/hostile): one line naming what 
 
 describe('a node of another operator set', () => {
   it('is an op seprof does not know, not the standard op of the same name', async () => {
-    const pool = POOL.nodes[0] as NonNullable<typeof POOL.nodes[0]>;
-    const spec = (domain: string) => ({ onnx: { nodes: [{ op: 'Relu', name: 'relu', inputs: ['x'], outputs: ['r'] }, { ...pool, inputs: ['r'], domain }] } });
+    const pool = POOL.nodes[0] as NonNullable<(typeof POOL.nodes)[0]>;
+    const spec = (domain: string) => ({
+      onnx: {
+        nodes: [
+          { op: 'Relu', name: 'relu', inputs: ['x'], outputs: ['r'] },
+          { ...pool, inputs: ['r'], domain },
+        ],
+      },
+    });
     const flops = async (domain: string, dir: string) => {
       const run = await seprofInProcess([writeCase({ model: spec(domain) }, join(tmp, dir)), '--no-measure', '--json', '--convention', 'flops']);
       expect(run.code).toBe(0);

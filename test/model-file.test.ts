@@ -88,7 +88,10 @@ describe('ONNX files exported from PyTorch', () => {
     expect(shapes(alone)['/se/Mul']).toBe('1x128x14x14');
     const external = [...readModelFile(alone).initializers.values()].find((init) => init.data?.kind === 'missing');
     expect(external).toBeDefined();
-    refused(() => floatWeights(external!), /external data file 'se_resnet_block_external.data' of initializer .* not found: the measured run needs the weights/);
+    refused(
+      () => floatWeights(external!),
+      /external data file 'se_resnet_block_external.data' of initializer .* not found: the measured run needs the weights/,
+    );
   });
 });
 
@@ -99,7 +102,16 @@ describe('refusing what is not a usable model, in one line', () => {
     refused(() => readModelFile(write('empty.onnx', new Uint8Array())), /empty/);
     refused(() => readModelFile(join(tmp, 'none.onnx')), /no such file/);
     refused(() => readModelFile(write('half.onnx', good.subarray(0, good.length - 7))), /not a readable ONNX model|truncated|no ONNX graph/);
-    refused(() => readModelFile(write('noise.onnx', new Uint8Array(4096).map((_, i) => (i * 7919 + 13) % 251))), /not a readable ONNX model|not an ONNX model/);
+    refused(
+      () =>
+        readModelFile(
+          write(
+            'noise.onnx',
+            new Uint8Array(4096).map((_, i) => (i * 7919 + 13) % 251),
+          ),
+        ),
+      /not a readable ONNX model|not an ONNX model/,
+    );
     refused(() => readModelFile(write('image.png', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'))), /not a readable ONNX model|not an ONNX model/);
     refused(() => readModelFile(write('model.json', '{"hello": 1}')), /not a TensorFlow.js LayersModel/);
     refused(() => readModelFile(write('bad.json', '{"modelTopology": ')), /not valid JSON/);
@@ -120,7 +132,10 @@ describe('refusing what is not a usable model, in one line', () => {
   });
 
   it('names the node where shapes contradict each other', () => {
-    refused(() => inferShapes(readModelFile(write('conv2.onnx', good)), parseInputOption(['x=1x5x4x4'])), /node 'n0' \(Conv\): input has 5 channels, weight expects 8/);
+    refused(
+      () => inferShapes(readModelFile(write('conv2.onnx', good)), parseInputOption(['x=1x5x4x4'])),
+      /node 'n0' \(Conv\): input has 5 channels, weight expects 8/,
+    );
     refused(() => inferShapes(readModelFile(fixture('se_resnet_block.onnx')), parseInputOption(['images=1x128x14'])), /rank 4, got 3/);
   });
 
@@ -140,7 +155,15 @@ describe('opset differences', () => {
       opset: 18,
       nodes: [
         { op: 'ReduceMean', inputs: ['x', 'axes'], outputs: ['m'] },
-        { op: 'Split', inputs: ['x'], outputs: ['a', 'b'], attrs: [{ name: 'axis', type: 2, i: 1 }, { name: 'num_outputs', type: 2, i: 2 }] },
+        {
+          op: 'Split',
+          inputs: ['x'],
+          outputs: ['a', 'b'],
+          attrs: [
+            { name: 'axis', type: 2, i: 1 },
+            { name: 'num_outputs', type: 2, i: 2 },
+          ],
+        },
         { op: 'Pad', inputs: ['a', 'pads', '', 'pad_axes'], outputs: ['p'] },
       ],
       initializers: [axes, pads, padAxes],
@@ -151,7 +174,15 @@ describe('opset differences', () => {
     const opset11 = encodeModel({
       opset: 11,
       nodes: [
-        { op: 'ReduceMean', inputs: ['x'], outputs: ['m'], attrs: [{ name: 'axes', type: 7, ints: [2, 3] }, { name: 'keepdims', type: 2, i: 0 }] },
+        {
+          op: 'ReduceMean',
+          inputs: ['x'],
+          outputs: ['m'],
+          attrs: [
+            { name: 'axes', type: 7, ints: [2, 3] },
+            { name: 'keepdims', type: 2, i: 0 },
+          ],
+        },
         { op: 'Unsqueeze', inputs: ['m'], outputs: ['u'], attrs: [{ name: 'axes', type: 7, ints: [2] }] },
       ],
       outputs: ['u'],
@@ -165,7 +196,10 @@ describe('large files', () => {
     const weights = new Uint8Array(50176 * 512 * 4); // 102,760,448 bytes
     const big = encodeModel({
       input: { name: 'x', dims: [1, 1024, 7, 7] },
-      nodes: [{ op: 'MatMul', inputs: ['f', 'w'], outputs: ['y'] }, { op: 'Flatten', inputs: ['x'], outputs: ['f'] }].reverse(),
+      nodes: [
+        { op: 'MatMul', inputs: ['f', 'w'], outputs: ['y'] },
+        { op: 'Flatten', inputs: ['x'], outputs: ['f'] },
+      ].reverse(),
       initializers: [{ name: 'w', dims: [50176, weights.length / 4 / 50176], rawData: weights }],
     });
     const path = write('big.onnx', big);

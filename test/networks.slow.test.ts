@@ -71,7 +71,12 @@ describe('ResNet-50 v1.5', () => {
   it('adds sum over blocks of 2*C*C/16 parameters with SE', () => {
     const plain = totalsOf(analyticOps(specOf({ model: 'resnet50' })).map(countLayer)).params;
     const se = totalsOf(analyticOps(specOf({ model: 'se-resnet50' })).map(countLayer)).params;
-    const blocks: [number, number][] = [[3, 256], [4, 512], [6, 1024], [3, 2048]];
+    const blocks: [number, number][] = [
+      [3, 256],
+      [4, 512],
+      [6, 1024],
+      [3, 2048],
+    ];
     expect(se - plain).toBe(blocks.reduce((sum, [n, c]) => sum + BigInt(n * 2 * c * (c / 16)), 0n));
   });
 });
@@ -120,7 +125,7 @@ describe('seprof --model se-resnet50', () => {
   it('prints the tree, the overhead summary and a measured match', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/│ layer3\s+│ \d+ ops/);
-    expect(run.stdout).toMatch(/│   layer3\.5\s+│/);
+    expect(run.stdout).toMatch(/│ {3}layer3\.5\s+│/);
     expect(run.stdout).toContain('SE overhead: against --model resnet50, the same network without SE');
     expect(run.stdout).toMatch(/│ params\s+│\s+25,557,032 │\s+28,071,976 │\s+2,514,944 │/);
     expect(run.stdout).toMatch(/Check:\s+analytic and measured agree on every layer \(270 layers/);
@@ -130,7 +135,13 @@ describe('seprof --model se-resnet50', () => {
 
 describe('seprof paper', () => {
   const run = seprof(['paper', '--json']);
-  interface Row { model: string; label: string; paperGflops: number; source: string; counts: Record<string, number> }
+  interface Row {
+    model: string;
+    label: string;
+    paperGflops: number;
+    source: string;
+    counts: Record<string, number>;
+  }
   const doc = JSON.parse(run.stdout) as {
     best: { key: string; reproduced: number; of: number };
     flops: Row[];
@@ -207,15 +218,15 @@ describe('network mistakes: one line, exit 2', () => {
 });
 
 describe('networks measured in tfjs', () => {
-  it.each([
-    [{ model: 'se-bn-inception', bias: true }],
-    [{ model: 'resnet152', layout: 'v1' }],
-  ])('%o agrees with the analytic ops on every layer', async (options) => {
-    const spec = specOf(options);
-    const measured = await measure(spec, { backend: 'wasm' });
-    const check = compareLayers(analyticOps(spec).map(countLayer), measured.ops.map(countLayer));
-    expect(check.mismatches.slice(0, 5)).toEqual([]);
-    expect(measured.unrecognised).toEqual([]);
-    expect(check.status).toBe('match');
-  });
+  it.each([[{ model: 'se-bn-inception', bias: true }], [{ model: 'resnet152', layout: 'v1' }]])(
+    '%o agrees with the analytic ops on every layer',
+    async (options) => {
+      const spec = specOf(options);
+      const measured = await measure(spec, { backend: 'wasm' });
+      const check = compareLayers(analyticOps(spec).map(countLayer), measured.ops.map(countLayer));
+      expect(check.mismatches.slice(0, 5)).toEqual([]);
+      expect(measured.unrecognised).toEqual([]);
+      expect(check.status).toBe('match');
+    },
+  );
 });

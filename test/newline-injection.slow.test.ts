@@ -85,7 +85,15 @@ describe('a model file whose names hold line breaks', () => {
 
   it('report: the set, every file of it, and stderr', async () => {
     const suite = join(dir, 'suite.json');
-    writeFileSync(suite, JSON.stringify({ cases: [{ name: inject('case'), options: { file: model } }, { name: 'se', options: { channels: 16 } }] }));
+    writeFileSync(
+      suite,
+      JSON.stringify({
+        cases: [
+          { name: inject('case'), options: { file: model } },
+          { name: 'se', options: { channels: 16 } },
+        ],
+      }),
+    );
     const out = join(dir, 'set');
     const run = await seprofInProcess(['report', '--suite', suite, '--out', out, '--no-measure']);
     expect(run.code, run.stderr).toBe(0);

@@ -38,12 +38,29 @@ function makeDivisible(v: number, divisor = 8): number {
 function mobilenetV3SmallSe(): ExpectedSe[] {
   // features.i: [input channels, expanded channels, use_se]
   const rows: [number, number, boolean][] = [
-    [16, 16, true], [16, 72, false], [24, 88, false], [24, 96, true], [40, 240, true], [40, 240, true],
-    [40, 120, true], [48, 144, true], [48, 288, true], [96, 576, true], [96, 576, true],
+    [16, 16, true],
+    [16, 72, false],
+    [24, 88, false],
+    [24, 96, true],
+    [40, 240, true],
+    [40, 240, true],
+    [40, 120, true],
+    [48, 144, true],
+    [48, 288, true],
+    [96, 576, true],
+    [96, 576, true],
   ];
   return rows.flatMap(([input, expanded, se], i) =>
     se
-      ? [{ where: `features.${i + 1}.block.${input === expanded ? 1 : 2}`, channels: expanded, hidden: makeDivisible(Math.floor(expanded / 4)), gate: 'hardsigmoid' as const, bias: true }]
+      ? [
+          {
+            where: `features.${i + 1}.block.${input === expanded ? 1 : 2}`,
+            channels: expanded,
+            hidden: makeDivisible(Math.floor(expanded / 4)),
+            gate: 'hardsigmoid' as const,
+            bias: true,
+          },
+        ]
       : [],
   );
 }
@@ -52,21 +69,44 @@ function mobilenetV3SmallSe(): ExpectedSe[] {
 function efficientnetB0Se(): ExpectedSe[] {
   // [expand_ratio, input, output, layers]
   const stages: [number, number, number, number][] = [
-    [1, 32, 16, 1], [6, 16, 24, 2], [6, 24, 40, 2], [6, 40, 80, 3], [6, 80, 112, 3], [6, 112, 192, 4], [6, 192, 320, 1],
+    [1, 32, 16, 1],
+    [6, 16, 24, 2],
+    [6, 24, 40, 2],
+    [6, 40, 80, 3],
+    [6, 80, 112, 3],
+    [6, 112, 192, 4],
+    [6, 192, 320, 1],
   ];
   return stages.flatMap(([expand, input, output, layers], s) =>
     Array.from({ length: layers }, (_, i) => {
       const cin = i === 0 ? input : output;
-      return { where: `features.${s + 1}.${i}.block.${expand === 1 ? 1 : 2}`, channels: cin * expand, hidden: Math.max(1, Math.floor(cin / 4)), gate: 'sigmoid' as const, bias: true };
+      return {
+        where: `features.${s + 1}.${i}.block.${expand === 1 ? 1 : 2}`,
+        channels: cin * expand,
+        hidden: Math.max(1, Math.floor(cin / 4)),
+        gate: 'sigmoid' as const,
+        bias: true,
+      };
     }),
   );
 }
 
 /** ResNet-50 with SE (r=16, Linear without bias) in every Bottleneck: layerX.i.se on planes * 4. */
 function seResnet50Se(): ExpectedSe[] {
-  const layers: [number, number][] = [[64, 3], [128, 4], [256, 6], [512, 3]];
+  const layers: [number, number][] = [
+    [64, 3],
+    [128, 4],
+    [256, 6],
+    [512, 3],
+  ];
   return layers.flatMap(([planes, n], l) =>
-    Array.from({ length: n }, (_, i) => ({ where: `layer${l + 1}.${i}.se`, channels: planes * 4, hidden: (planes * 4) / 16, gate: 'sigmoid' as const, bias: false })),
+    Array.from({ length: n }, (_, i) => ({
+      where: `layer${l + 1}.${i}.se`,
+      channels: planes * 4,
+      hidden: (planes * 4) / 16,
+      gate: 'sigmoid' as const,
+      bias: false,
+    })),
   );
 }
 
@@ -122,7 +162,13 @@ describe('ONNX exports against the peers on the BN-fused PyTorch models', () => 
     // folded; the ConvNeXt block and the ViTs never had any (their convs' biases are their own).
     const hadBn = !['convnext_block', 'vit_head', 'vit_block', 'vit_tiny'].includes(name);
     expect(result.file?.notes.some((note) => /any BN the model had was folded into the convs/.test(note))).toBe(hadBn);
-    const found = (result.file?.seBlocks ?? []).map(({ block }) => ({ where: block.where, channels: block.channels, hidden: block.hidden, gate: block.gate, bias: block.bias }));
+    const found = (result.file?.seBlocks ?? []).map(({ block }) => ({
+      where: block.where,
+      channels: block.channels,
+      hidden: block.hidden,
+      gate: block.gate,
+      bias: block.bias,
+    }));
     expect(found).toEqual(SE[name]);
   });
 });

@@ -43,8 +43,21 @@ const PARAMS_NOT_IN_THE_GRAPH: Record<string, number> = {
 
 // lraspp_mobilenet_v3_large is left to its bilinear Resize (issue 21): seprof's resize kind is nearest only.
 const MODELS = [
-  'gelan_t', 'gelan_t_se', 'gelan_c', 'gelan_c_se', 'yolov9_c', 'einsum_attention', 'googlenet', 'inception_v3', 'densenet121', 'mobilenet_v2',
-  'swin_t', 'squeezenet1_0', 'shufflenet_v2_x1_0', 'se_resnext50_32x4d', 'senet154',
+  'gelan_t',
+  'gelan_t_se',
+  'gelan_c',
+  'gelan_c_se',
+  'yolov9_c',
+  'einsum_attention',
+  'googlenet',
+  'inception_v3',
+  'densenet121',
+  'mobilenet_v2',
+  'swin_t',
+  'squeezenet1_0',
+  'shufflenet_v2_x1_0',
+  'se_resnext50_32x4d',
+  'senet154',
 ];
 
 const cases = MODELS.flatMap((model) =>
@@ -102,15 +115,24 @@ describe("a module called several times (Cadene's PolyNet poly-3 block: one BN-f
   /** The block's final ReLU is called once more on a result forward() drops: a module hook and the F.relu inside it that the graph cannot show (ptflops: numel per image + numel of the batch). */
   const deadRelu = (batch: number, side: number): number => 2048 * side * side + batch * 2048 * side * side;
 
-  it.each(points.flatMap(([point, peers]) => [13, 17].map((opset) => [point, opset, peers] as const)))('%s, opset %s: params once per module, every call counted', async (point, opset, peers) => {
-    const [batch, side] = point.split('x').map(Number) as [number, number];
-    const { totals, layers } = await profile({ file: join(DIR, `polynet_c_poly3_${point}_op${opset}.onnx`) });
-    expect(totals.params).toBe(BigInt(peers.params));
-    expect([totals.counts.thop, totals.counts.fvcore, totals.counts['ptflops-aten']]).toEqual([BigInt(peers.thop), BigInt(peers.fvcore), BigInt(peers.ptflops_aten)]);
-    expect(totals.counts.ptflops).toBe(BigInt(peers.ptflops - deadRelu(batch, side)));
-    // thop per module, every call summed: the calls are named by the exporter's numbers (conv_1, conv_2).
-    const perModule = new Map<string, bigint>();
-    for (const l of layers) if ((l.counts.thop ?? 0n) > 0n) perModule.set(l.op.name.replace(/_\d+$/, ''), (perModule.get(l.op.name.replace(/_\d+$/, '')) ?? 0n) + (l.counts.thop ?? 0n));
-    expect(Object.fromEntries(perModule)).toEqual(Object.fromEntries(Object.entries(peers.thop_by_module ?? {}).map(([path, n]) => [path, BigInt(n)])));
-  });
+  it.each(points.flatMap(([point, peers]) => [13, 17].map((opset) => [point, opset, peers] as const)))(
+    '%s, opset %s: params once per module, every call counted',
+    async (point, opset, peers) => {
+      const [batch, side] = point.split('x').map(Number) as [number, number];
+      const { totals, layers } = await profile({ file: join(DIR, `polynet_c_poly3_${point}_op${opset}.onnx`) });
+      expect(totals.params).toBe(BigInt(peers.params));
+      expect([totals.counts.thop, totals.counts.fvcore, totals.counts['ptflops-aten']]).toEqual([
+        BigInt(peers.thop),
+        BigInt(peers.fvcore),
+        BigInt(peers.ptflops_aten),
+      ]);
+      expect(totals.counts.ptflops).toBe(BigInt(peers.ptflops - deadRelu(batch, side)));
+      // thop per module, every call summed: the calls are named by the exporter's numbers (conv_1, conv_2).
+      const perModule = new Map<string, bigint>();
+      for (const l of layers)
+        if ((l.counts.thop ?? 0n) > 0n)
+          perModule.set(l.op.name.replace(/_\d+$/, ''), (perModule.get(l.op.name.replace(/_\d+$/, '')) ?? 0n) + (l.counts.thop ?? 0n));
+      expect(Object.fromEntries(perModule)).toEqual(Object.fromEntries(Object.entries(peers.thop_by_module ?? {}).map(([path, n]) => [path, BigInt(n)])));
+    },
+  );
 });

@@ -113,6 +113,10 @@ describe("docs/architecture.md's steps for adding an op kind", () => {
       .filter((file) => /Record<OpKind,|^\s+rules: |: RuleTable = /m.test(readFileSync(file, 'utf8')))
       .map((file) => file.slice(root.length + 1));
     expect(tables.length).toBeGreaterThan(3);
-    for (const table of tables) expect(named.some((path) => table.startsWith(path.replace(/KIND\.ts$/, ''))), table).toBe(true);
+    for (const table of tables)
+      expect(
+        named.some((path) => table.startsWith(path.replace(/KIND\.ts$/, ''))),
+        table,
+      ).toBe(true);
   });
 });

@@ -42,7 +42,13 @@ describe('grouped and depthwise conv rules', () => {
     const op = conv2d('dw', [1, 24, 6, 6], 24, 5, 1, true, 24);
     const outputs = 24n * 36n;
     expect(op.params).toBe(24n * 25n + 24n);
-    expect(counts(op)).toMatchObject({ thop: 25n * outputs, fvcore: 25n * outputs, ptflops: 26n * outputs, 'ptflops-aten': 26n * outputs, flops: 51n * outputs });
+    expect(counts(op)).toMatchObject({
+      thop: 25n * outputs,
+      fvcore: 25n * outputs,
+      ptflops: 26n * outputs,
+      'ptflops-aten': 26n * outputs,
+      flops: 51n * outputs,
+    });
   });
 });
 

@@ -19,7 +19,12 @@ const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const TIMEOUT_MS = 90_000;
 
 function run(command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: TIMEOUT_MS, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout: TIMEOUT_MS,
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+  });
   if (result.error !== undefined) throw new Error(`${command} ${args.join(' ')}: ${result.error.message}`);
   return result;
 }
@@ -69,7 +74,8 @@ beforeAll(() => {
   // Pack a copy without dist: its `prepack` must build one, and the repository's dist, which
   // other tests run concurrently, is left alone.
   mkdirSync(stage);
-  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'LICENSE', 'bin', 'scripts', 'src', 'schemas', 'docs']) cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
+  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'LICENSE', 'bin', 'scripts', 'src', 'schemas', 'docs'])
+    cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
   const json = ok(run(NPM, ['pack', '--json', '--pack-destination', work], stage), 'npm pack');
   packed = (JSON.parse(json.slice(json.indexOf('['))) as Packed[])[0] as Packed;
@@ -80,7 +86,9 @@ beforeAll(() => {
   const install = run(NPM, ['install', '--offline', '--no-audit', '--no-fund', join(work, packed.filename)], project);
   if (install.status !== 0 && /ENOTCACHED|offline/i.test(install.stderr)) {
     const missing = /request to (\S+) failed/.exec(install.stderr)?.[1] ?? 'a dependency';
-    throw new Error(`npm install --offline: ${missing} is not in the npm cache; run \`npm ci\` first so the cache holds every dependency\n${install.stderr.slice(-1000)}`);
+    throw new Error(
+      `npm install --offline: ${missing} is not in the npm cache; run \`npm ci\` first so the cache holds every dependency\n${install.stderr.slice(-1000)}`,
+    );
   }
   ok(install, 'npm install --offline of the tarball');
   installed = install.stdout + install.stderr;
@@ -89,7 +97,20 @@ beforeAll(() => {
 describe('the tarball', () => {
   it('holds the compiled dist with declarations, the bin, the schemas, README and LICENSE; no sources or tests', () => {
     const paths = packed.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/seprof', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/start.js', 'schemas/profile.schema.json', 'schemas/report.schema.json']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'bin/seprof',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/cli/main.js',
+        'dist/start.js',
+        'schemas/profile.schema.json',
+        'schemas/report.schema.json',
+      ]),
+    );
     expect(paths.filter((p) => /^(src|test)\/|\.ts$/.test(p) && !p.endsWith('.d.ts'))).toEqual([]);
   });
 
@@ -121,7 +142,9 @@ const schema = require('seprof/schemas/profile.schema.json');
 })();
 `,
     );
-    expect(ok(run(process.execPath, ['program.js'], project), 'node program.js')).toBe(`bigint ${2 * 512 * 64} ${2 * 512 * 64} true urn:seprof:schema:profile:1\n`);
+    expect(ok(run(process.execPath, ['program.js'], project), 'node program.js')).toBe(
+      `bigint ${2 * 512 * 64} ${2 * 512 * 64} true urn:seprof:schema:profile:1\n`,
+    );
   });
 
   // skipLibCheck off: the public types reach no tfjs declarations, which would need DOM's lib.
@@ -145,7 +168,16 @@ export async function main(): Promise<bigint> {
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'ES2022', lib: ['ES2023'], noEmit: true, skipLibCheck: false, types: [] },
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'ES2022',
+          lib: ['ES2023'],
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
         files: ['program.ts'],
       }),
     );

@@ -32,8 +32,7 @@ function whole(max: bigint): fc.Arbitrary<bigint> {
 }
 
 const str = (n: bigint): string => n.toString();
-const shapes = (ops: readonly Op[]): Record<string, string> =>
-  Object.fromEntries(ops.map((op) => [op.name, op.outputShape.join('x')]));
+const shapes = (ops: readonly Op[]): Record<string, string> => Object.fromEntries(ops.map((op) => [op.name, op.outputShape.join('x')]));
 
 interface SeCase {
   C: bigint;
@@ -149,7 +148,8 @@ function resnetReference(c: ResNetCase) {
     const macs = numel(y) * cin * k * k;
     add(name, y, [macs, macs, macs / B, macs, macs, 2n * macs, macs], cout * cin * k * k);
   };
-  const bn = (name: string, y: bigint[]): void => add(name, y, [4n * numel(y), 2n * numel(y), 2n * numel(y) / B, 0n, 0n, 2n * numel(y), 0n], 2n * (y[1] ?? 0n));
+  const bn = (name: string, y: bigint[]): void =>
+    add(name, y, [4n * numel(y), 2n * numel(y), (2n * numel(y)) / B, 0n, 0n, 2n * numel(y), 0n], 2n * (y[1] ?? 0n));
   const relu = (name: string, y: bigint[]): void => add(name, y, [0n, 0n, numel(y) / B + numel(y), 0n, 0n, numel(y), 0n]);
   const p = 'branch.';
   if (c.basic) {

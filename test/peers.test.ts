@@ -30,13 +30,27 @@ const files = readdirSync(DIR)
 /** seprof's own se_resnet50 is the paper's; the fixtures' is Cadene's. */
 const presetOf = (model: string): Record<string, string> => (/^se_resnet\d+$/.test(model) ? { preset: 'cadene' } : {});
 
-const peerCounts = (run: PeerRun) => ({ params: BigInt(run.params), thop: BigInt(run.thop), fvcore: BigInt(run.fvcore), ptflops: BigInt(run.ptflops), 'ptflops-aten': BigInt(run.ptflops_aten) });
-const ours = (t: Totals) => ({ params: t.params, thop: t.counts['thop'], fvcore: t.counts['fvcore'], ptflops: t.counts['ptflops'], 'ptflops-aten': t.counts['ptflops-aten'] });
+const peerCounts = (run: PeerRun) => ({
+  params: BigInt(run.params),
+  thop: BigInt(run.thop),
+  fvcore: BigInt(run.fvcore),
+  ptflops: BigInt(run.ptflops),
+  'ptflops-aten': BigInt(run.ptflops_aten),
+});
+const ours = (t: Totals) => ({
+  params: t.params,
+  thop: t.counts['thop'],
+  fvcore: t.counts['fvcore'],
+  ptflops: t.counts['ptflops'],
+  'ptflops-aten': t.counts['ptflops-aten'],
+});
 
 const runs = files.flatMap((file) =>
   Object.entries(file.models).flatMap(([model, list]) => list.filter((run) => run.error === undefined).map((run) => ({ model, run }))),
 );
-const blocks = files.flatMap((file) => Object.entries(file.blocks).flatMap(([model, block]) => block.totals.map((run) => ({ model, module: block.module, run }))));
+const blocks = files.flatMap((file) =>
+  Object.entries(file.blocks).flatMap(([model, block]) => block.totals.map((run) => ({ model, module: block.module, run }))),
+);
 
 describe('networks: params, thop, fvcore, ptflops and ptflops-aten equal the peers', () => {
   it('has fixtures', () => {

@@ -124,7 +124,11 @@ describe('counts layers as the Check line does', () => {
   // steps through them but counts in analytic layers. ResNet-50's 174 and 6 per SE block, 16 blocks.
   it('se-resnet50: the last step is 270 of 270 layers, as Check says', async () => {
     const steps: [number, number][] = [];
-    const result = await profile(buildSpec({ model: 'se-resnet50' }), { measure: true, backend: 'auto', onProgress: (done, total, what) => void (what === 'layers measured' && steps.push([done, total])) });
+    const result = await profile(buildSpec({ model: 'se-resnet50' }), {
+      measure: true,
+      backend: 'auto',
+      onProgress: (done, total, what) => void (what === 'layers measured' && steps.push([done, total])),
+    });
     const layers = 174 + 16 * 6;
     expect(result.check).toMatchObject({ status: 'match', layers });
     expect(steps.at(-1)).toEqual([layers, layers]);

@@ -13,7 +13,8 @@ import { ROOT, expectOneLineFailure, seprofInProcess } from './support/cli';
 const dir = mkdtempSync(join(tmpdir(), 'seprof-own-'));
 const tiny = join(dir, 'tiny.json');
 writeFileSync(tiny, JSON.stringify({ cases: [{ name: 'se-64', options: { channels: 64, reduction: 4 } }] }));
-const report = (out: string, suite = tiny): ReturnType<typeof seprofInProcess> => seprofInProcess(['report', '--suite', suite, '--out', out, '--no-measure', '--quiet']);
+const report = (out: string, suite = tiny): ReturnType<typeof seprofInProcess> =>
+  seprofInProcess(['report', '--suite', suite, '--out', out, '--no-measure', '--quiet']);
 const REPORT_FILES = ['cost-by-op-kind.svg', 'junit.xml', 'report.json', 'report.md', 'summary.md'];
 
 /** A directory holding these files, with this content. */
@@ -109,11 +110,31 @@ describe('sets of other runs (item 8)', () => {
     expect(readdirSync(withMine).sort()).toEqual([MARKER, 'mine.txt']);
   });
 
-  const canUnshare = process.platform === 'linux' && spawnSync('unshare', ['--user', '--map-root-user', '--pid', '--fork', '--mount-proc', 'true']).status === 0;
+  const canUnshare =
+    process.platform === 'linux' && spawnSync('unshare', ['--user', '--map-root-user', '--pid', '--fork', '--mount-proc', 'true']).status === 0;
 
   it.runIf(canUnshare)('a report run in another PID namespace records it, and its set survives a report here', async () => {
     const out = join(dir, 'containers');
-    const inside = spawnSync('unshare', ['--user', '--map-root-user', '--pid', '--fork', '--mount-proc', process.execPath, join(ROOT, 'bin/seprof'), 'report', '--suite', tiny, '--out', out, '--no-measure', '--quiet'], { encoding: 'utf8' });
+    const inside = spawnSync(
+      'unshare',
+      [
+        '--user',
+        '--map-root-user',
+        '--pid',
+        '--fork',
+        '--mount-proc',
+        process.execPath,
+        join(ROOT, 'bin/seprof'),
+        'report',
+        '--suite',
+        tiny,
+        '--out',
+        out,
+        '--no-measure',
+        '--quiet',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(inside.status).toBe(0);
     const theirs = join(dir, readlinkSync(out));
     const [, pid, namespace] = /seprof-(\d+)-([0-9a-f]{8})-/.exec(theirs) ?? [];

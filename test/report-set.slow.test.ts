@@ -14,7 +14,10 @@ const CASES = 60;
 /** Two suites whose every output names its own cases, so a mix of the two shows. */
 const suites = Object.fromEntries(
   ['alpha', 'beta'].map((label) => {
-    const cases = Array.from({ length: CASES }, (_, i) => ({ name: `${label}-${i}`, options: { channels: 64 + 8 * Math.floor(i / 4), reduction: 2 ** (i % 4) } }));
+    const cases = Array.from({ length: CASES }, (_, i) => ({
+      name: `${label}-${i}`,
+      options: { channels: 64 + 8 * Math.floor(i / 4), reduction: 2 ** (i % 4) },
+    }));
     const path = join(dir, `${label}.json`);
     writeFileSync(path, JSON.stringify({ cases }));
     return [label, path];

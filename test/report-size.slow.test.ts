@@ -19,12 +19,26 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const COMMENT_CHARACTERS = 65_536;
 const JOB_SUMMARY_BYTES = 1024 * 1024;
 
-const NETWORKS = ['se-resnet50', 'resnet50', 'se-resnet101', 'se-resnet152', 'efficientnet_b0', 'mobilenet_v3_small', 'mobilenet_v3_large', 'senet154', 'se-bn-inception', 'regnet_y_400mf'];
+const NETWORKS = [
+  'se-resnet50',
+  'resnet50',
+  'se-resnet101',
+  'se-resnet152',
+  'efficientnet_b0',
+  'mobilenet_v3_small',
+  'mobilenet_v3_large',
+  'senet154',
+  'se-bn-inception',
+  'regnet_y_400mf',
+];
 
 /** 200 cases: 150 SE blocks, 40 SE-ResNet blocks, 10 whole networks (the largest sections). */
 function bigSuite(): { name: string; options: Record<string, number | string>; depth?: number }[] {
   const blocks = Array.from({ length: 150 }, (_, i) => ({ name: `se-${16 + i}-r4`, options: { channels: 16 + i, reduction: 4 } }));
-  const resnets = Array.from({ length: 40 }, (_, i) => ({ name: `se-resnet-${64 + 8 * i}`, options: { block: 'se-resnet', channels: 64 + 8 * i, planes: 16 } }));
+  const resnets = Array.from({ length: 40 }, (_, i) => ({
+    name: `se-resnet-${64 + 8 * i}`,
+    options: { block: 'se-resnet', channels: 64 + 8 * i, planes: 16 },
+  }));
   const networks = NETWORKS.map((model) => ({ name: `net-${model}`, options: { model }, ...(model === 'resnet50' && { depth: 1 }) }));
   return [...blocks, ...resnets, ...networks];
 }
@@ -69,7 +83,10 @@ describe('a 200-case suite', async () => {
     // No table fell apart into a paragraph of pipes.
     expect(page).not.toMatch(/<p>\|/);
     const summaryRows = count(page.slice(0, page.indexOf('</table>')), /<tr>/g) - 1;
-    const shortened = /\*\*Shortened to fit:\*\* (?:(\d+) of 200 case\(s\) left out of the summary table[^;.]*)?(?:; )?(?:(\d+) layer table\(s\) left out)?\. Every case is in [^,]+, in \[the full report set\]\(([^)]+)\)/.exec(md);
+    const shortened =
+      /\*\*Shortened to fit:\*\* (?:(\d+) of 200 case\(s\) left out of the summary table[^;.]*)?(?:; )?(?:(\d+) layer table\(s\) left out)?\. Every case is in [^,]+, in \[the full report set\]\(([^)]+)\)/.exec(
+        md,
+      );
     if (summaryRows === cases.length && sections === cases.length) {
       expect(shortened).toBeNull();
       expect(md).toContain(`The charts and every file: [the full report set](${link}).`);
@@ -109,7 +126,10 @@ describe('a place smaller than the summary table', () => {
     );
     // One case whose check failed, however cheap: it is kept first.
     const failed = results[0]!;
-    failed.profile = { ...failed.profile, check: { status: 'mismatch', layers: 6, mismatches: [{ layer: 'fc1', quantity: 'params', analytic: '1', measured: '2' }] } };
+    failed.profile = {
+      ...failed.profile,
+      check: { status: 'mismatch', layers: 6, mismatches: [{ layer: 'fc1', quantity: 'params', analytic: '1', measured: '2' }] },
+    };
     const meta = { toolVersion: '0', date: new Date(0), suite: 's.json', columns: ['thop'] as const, charts: [], depthOf: () => undefined };
     const whole = renderReportMarkdown(results, meta, { budget: 1_000_000, elsewhere: 'report.json' });
     // The closing line takes about 260 bytes: 150 more than the table leaves no room for all its rows.
@@ -138,7 +158,11 @@ describe('report mistakes', () => {
     ['a suite case depth of 0', () => ['--suite', suiteWith('d0.json', { depth: 0 })], /case 'a': "depth" must be a whole number of at least 1, got 0/],
     ['a suite case depth as text', () => ['--suite', suiteWith('dt.json', { depth: '2' })], /"depth" must be a whole number of at least 1, got "2"/],
     ['--depth 0', () => ['--suite', suiteWith('ok.json', {}), '--depth', '0'], /--depth must be at least 1, got '0'/],
-    ['--link that is not a web address', () => ['--suite', suiteWith('ok2.json', {}), '--link', 'javascript:alert(1)'], /--link must be an http or https address/],
+    [
+      '--link that is not a web address',
+      () => ['--suite', suiteWith('ok2.json', {}), '--link', 'javascript:alert(1)'],
+      /--link must be an http or https address/,
+    ],
     ['--link that is no address at all', () => ['--suite', suiteWith('ok3.json', {}), '--link', 'runs/1'], /--link must be a web address/],
   ])('%s: one line, exit 2', async (_, args, message) => {
     const run = await seprofInProcess(['report', ...args(), '--out', join(dir, 'never'), '--no-measure']);

@@ -45,11 +45,21 @@ describe('seprof report on a tiny suite, measured', async () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/│ se-64-r4\s+│\s+2,048 │/);
     expect(run.stdout).toContain('Check: analytic and measured agree on every layer of 3 of 3 case(s)');
-    expect(run.stderr).toMatch(/^Wrote params-macs-vs-reduction\.svg, cost-by-op-kind\.svg, report\.md, summary\.md, junit\.xml, report\.json to .* \(3 cases profiled in [\d.]+ s\)\n$/);
+    expect(run.stderr).toMatch(
+      /^Wrote params-macs-vs-reduction\.svg, cost-by-op-kind\.svg, report\.md, summary\.md, junit\.xml, report\.json to .* \(3 cases profiled in [\d.]+ s\)\n$/,
+    );
   });
 
   it('leaves exactly its files and their marker, no temporaries', () => {
-    expect(readdirSync(out).sort()).toEqual(['.seprof-set.json', 'cost-by-op-kind.svg', 'junit.xml', 'params-macs-vs-reduction.svg', 'report.json', 'report.md', 'summary.md']);
+    expect(readdirSync(out).sort()).toEqual([
+      '.seprof-set.json',
+      'cost-by-op-kind.svg',
+      'junit.xml',
+      'params-macs-vs-reduction.svg',
+      'report.json',
+      'report.md',
+      'summary.md',
+    ]);
   });
 
   it('writes report.json: versioned, exact counts per convention, check, backend, no timing unless asked', () => {
@@ -112,12 +122,15 @@ describe('seprof report on a tiny suite, measured', async () => {
     const md = read('report.md');
     expect(md).toMatch(/^# seprof report\n/);
     expect(md).toContain('| Case | Spec | Params | MACs (thop) | FLOPs (flops) | Check |\n');
-    expect(md).toContain(`| \`se-64-r4\` | SEAttention(64, r=4) on 1x64x5x6 · hidden width 16 | 2,048 | ${expected['se-64-r4'].thop.toLocaleString('en-US')} |`);
+    expect(md).toContain(
+      `| \`se-64-r4\` | SEAttention(64, r=4) on 1x64x5x6 · hidden width 16 | 2,048 | ${expected['se-64-r4'].thop.toLocaleString('en-US')} |`,
+    );
     expect(md).not.toContain('![');
     const charts = [...md.matchAll(/`([^`]+\.svg)`/g)].map(([, file]) => file ?? '');
     expect(charts).toHaveLength(2);
     for (const file of charts) expect(existsSync(join(out, file))).toBe(true);
-    for (const name of Object.keys(expected)) expect(md).toContain(`<summary><b>${name.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c)}</b>`);
+    for (const name of Object.keys(expected))
+      expect(md).toContain(`<summary><b>${name.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c)}</b>`);
     expect(md.match(/<details>/g)).toHaveLength(3);
     expect(md.match(/<\/details>/g)).toHaveLength(3);
     expect(md).toContain('| `fc1` | linear | 1x16 | 1,024 |');
@@ -149,15 +162,63 @@ describe('report: user mistakes are one line, exit 2, nothing on stdout, no file
   const cases: [string, () => string[], RegExp][] = [
     ['missing --out', () => ['--suite', suite], /required option '--out <dir>' not specified/],
     ['missing --suite', () => ['--out', join(dir, 'x')], /required option '--suite <file>' not specified/],
-    ['unreadable suite', () => ['--suite', join(dir, 'none.json'), '--out', join(dir, 'x')], /cannot read the suite .*none\.json: no such file or directory \(ENOENT\)/],
-    ['suite not JSON', () => ['--suite', suiteWith('s1.json', '{"cases": ['), '--out', join(dir, 'x')], /s1\.json: not valid JSON at line 1:12: unexpected end of JSON input/],
+    [
+      'unreadable suite',
+      () => ['--suite', join(dir, 'none.json'), '--out', join(dir, 'x')],
+      /cannot read the suite .*none\.json: no such file or directory \(ENOENT\)/,
+    ],
+    [
+      'suite not JSON',
+      () => ['--suite', suiteWith('s1.json', '{"cases": ['), '--out', join(dir, 'x')],
+      /s1\.json: not valid JSON at line 1:12: unexpected end of JSON input/,
+    ],
     ['no cases', () => ['--suite', suiteWith('s2.json', '{"case": []}'), '--out', join(dir, 'x')], /s2\.json: expected an object with a "cases" array/],
-    ['a bad value', () => ['--suite', suiteWith('s3.json', [{ name: 'ok', options: { channels: 32 } }, { name: 'zero', options: { channels: 0 } }]), '--out', join(dir, 'x')], /s3\.json: case 'zero': --channels must be at least 1, got '0'/],
-    ['an unknown option', () => ['--suite', suiteWith('s4.json', [{ name: 'typo', options: { channels: 8, reductoin: 2 } }]), '--out', join(dir, 'x')], /case 'typo': unknown option 'reductoin'/],
-    ['a run option', () => ['--suite', suiteWith('s5.json', [{ name: 'r', options: { channels: 8, runs: 3 } }]), '--out', join(dir, 'x')], /case 'r': 'runs' says how to run, not what to profile/],
-    ['a switch given a string', () => ['--suite', suiteWith('s6.json', [{ name: 'b', options: { channels: 8, bias: 'yes' } }]), '--out', join(dir, 'x')], /case 'b': 'bias' must be true or false, got "yes"/],
-    ['a list as a value', () => ['--suite', suiteWith('s7.json', [{ name: 'l', options: { channels: [8, 16] } }]), '--out', join(dir, 'x')], /case 'l': 'channels' must be a number or a string, got \[8,16\]/],
-    ['a duplicate name', () => ['--suite', suiteWith('s8.json', [{ name: 'd', options: { channels: 32 } }, { name: 'd', options: { channels: 64 } }]), '--out', join(dir, 'x')], /case 'd': the name is used twice/],
+    [
+      'a bad value',
+      () => [
+        '--suite',
+        suiteWith('s3.json', [
+          { name: 'ok', options: { channels: 32 } },
+          { name: 'zero', options: { channels: 0 } },
+        ]),
+        '--out',
+        join(dir, 'x'),
+      ],
+      /s3\.json: case 'zero': --channels must be at least 1, got '0'/,
+    ],
+    [
+      'an unknown option',
+      () => ['--suite', suiteWith('s4.json', [{ name: 'typo', options: { channels: 8, reductoin: 2 } }]), '--out', join(dir, 'x')],
+      /case 'typo': unknown option 'reductoin'/,
+    ],
+    [
+      'a run option',
+      () => ['--suite', suiteWith('s5.json', [{ name: 'r', options: { channels: 8, runs: 3 } }]), '--out', join(dir, 'x')],
+      /case 'r': 'runs' says how to run, not what to profile/,
+    ],
+    [
+      'a switch given a string',
+      () => ['--suite', suiteWith('s6.json', [{ name: 'b', options: { channels: 8, bias: 'yes' } }]), '--out', join(dir, 'x')],
+      /case 'b': 'bias' must be true or false, got "yes"/,
+    ],
+    [
+      'a list as a value',
+      () => ['--suite', suiteWith('s7.json', [{ name: 'l', options: { channels: [8, 16] } }]), '--out', join(dir, 'x')],
+      /case 'l': 'channels' must be a number or a string, got \[8,16\]/,
+    ],
+    [
+      'a duplicate name',
+      () => [
+        '--suite',
+        suiteWith('s8.json', [
+          { name: 'd', options: { channels: 32 } },
+          { name: 'd', options: { channels: 64 } },
+        ]),
+        '--out',
+        join(dir, 'x'),
+      ],
+      /case 'd': the name is used twice/,
+    ],
     ['no name', () => ['--suite', suiteWith('s9.json', [{ options: { channels: 32 } }]), '--out', join(dir, 'x')], /case 1: "name" must be a non-empty string/],
     ['--out is a file', () => ['--suite', suite, '--out', suite], /--out .*tiny\.json is a file, not a directory/],
   ];

@@ -30,8 +30,28 @@ const HUGE = ['--channels', '1', '--reduction', '1', '--height', String(HUGE_SID
 describe('the profile JSON validates against profile.schema.json', () => {
   const cases: [string, string[]][] = [
     ['SE, the paper', ['--channels', '512', '--reduction', '8']],
-    ['SE, the field (conv1x1, bias, divisible, hardsigmoid, silu)', ['--channels', '96', '--reduction', '4', '--se-fc', 'conv1x1', '--bias', '--se-hidden', 'divisible:8', '--se-gate', 'hardsigmoid', '--se-activation', 'silu']],
-    ['SE-ResNet bottleneck, SE pre, stride on 1x1', ['--block', 'se-resnet', '--channels', '64', '--planes', '32', '--stride', '2', '--stride-on', '1x1', '--se-position', 'pre']],
+    [
+      'SE, the field (conv1x1, bias, divisible, hardsigmoid, silu)',
+      [
+        '--channels',
+        '96',
+        '--reduction',
+        '4',
+        '--se-fc',
+        'conv1x1',
+        '--bias',
+        '--se-hidden',
+        'divisible:8',
+        '--se-gate',
+        'hardsigmoid',
+        '--se-activation',
+        'silu',
+      ],
+    ],
+    [
+      'SE-ResNet bottleneck, SE pre, stride on 1x1',
+      ['--block', 'se-resnet', '--channels', '64', '--planes', '32', '--stride', '2', '--stride-on', '1x1', '--se-position', 'pre'],
+    ],
     ['ResNet basic block', ['--block', 'resnet', '--kind', 'basic', '--channels', '64', '--planes', '64']],
     ['SE-Inception, 3x3x2, avg pool', ['--block', 'se-inception', '--branch3', '3x3x2', '--pool', 'avg']],
     ['SE-ResNet-50 v1, stages 2,3, with --training', ['--model', 'se-resnet50', '--layout', 'v1', '--se-stages', '2,3', '--training', '--top', '3']],
@@ -48,7 +68,23 @@ describe('the profile JSON validates against profile.schema.json', () => {
   });
 
   it('a measured run with --training, --latency, --depth and --top: backend, latency, per-layer times, training', async () => {
-    const doc = await json(['--channels', '16', '--reduction', '4', '--training', '--latency', '--runs', '2', '--warmup', '0', '--depth', '1', '--top', '2', '--json']);
+    const doc = await json([
+      '--channels',
+      '16',
+      '--reduction',
+      '4',
+      '--training',
+      '--latency',
+      '--runs',
+      '2',
+      '--warmup',
+      '0',
+      '--depth',
+      '1',
+      '--top',
+      '2',
+      '--json',
+    ]);
     expect(doc['backend']).not.toBeNull();
     expect(doc['training']).not.toBeNull();
     expectValid('profile', doc);
@@ -73,12 +109,23 @@ describe('every other command', () => {
   });
 
   it('sweep --json: report.schema.json, a case past 2^53 included', async () => {
-    expectValid('report', await json(['sweep', '--channels', '1,16', '--reduction', '1', '--height', `7,${HUGE_SIDE}`, '--width', String(HUGE_SIDE), '--no-measure', '--json']));
+    expectValid(
+      'report',
+      await json(['sweep', '--channels', '1,16', '--reduction', '1', '--height', `7,${HUGE_SIDE}`, '--width', String(HUGE_SIDE), '--no-measure', '--json']),
+    );
   });
 
   it('report: report.json validates against report.schema.json', async () => {
     const suite = join(work, 'suite.json');
-    writeFileSync(suite, JSON.stringify({ cases: [{ name: 'se', options: { channels: 64 } }, { name: 'net', options: { model: 'mobilenet_v3_small' } }] }));
+    writeFileSync(
+      suite,
+      JSON.stringify({
+        cases: [
+          { name: 'se', options: { channels: 64 } },
+          { name: 'net', options: { model: 'mobilenet_v3_small' } },
+        ],
+      }),
+    );
     const run = await seprofInProcess(['report', '--suite', suite, '--out', join(work, 'out'), '--no-measure']);
     expect(run.code, run.stderr).toBe(0);
     expectValid('report', JSON.parse(readFileSync(join(work, 'out', 'report.json'), 'utf8')));
@@ -133,7 +180,8 @@ describe('every other command', () => {
 
 describe('the schemas catch regressions', () => {
   const profileDoc = (): Promise<Doc> => analytic(['--channels', '512', '--reduction', '8']);
-  const layer = (doc: Doc): Doc & { counts: Record<string, unknown> } => (doc['layers'] as (Doc & { counts: Record<string, unknown> })[])[0] as Doc & { counts: Record<string, unknown> };
+  const layer = (doc: Doc): Doc & { counts: Record<string, unknown> } =>
+    (doc['layers'] as (Doc & { counts: Record<string, unknown> })[])[0] as Doc & { counts: Record<string, unknown> };
 
   it('refuses a field nobody announced, at the top and in a layer', async () => {
     const doc = await profileDoc();

@@ -36,9 +36,7 @@ describe('SE closed forms (docs/conventions.md)', () => {
     expect(totals.counts['macs']).toBe(2n * B * C * m);
     // flops: pool B*C*S, two FCs 2*(2*B*C*m) (+ B*m + B*C bias adds), relu B*m,
     // sigmoid 4*B*C, scale B*C*S.
-    expect(totals.counts['flops']).toBe(
-      B * C * S + 4n * B * C * m + (bias ? B * (m + C) : 0n) + B * m + 4n * B * C + B * C * S,
-    );
+    expect(totals.counts['flops']).toBe(B * C * S + 4n * B * C * m + (bias ? B * (m + C) : 0n) + B * m + 4n * B * C + B * C * S);
     expect(totals.counts['senet']).toBe(2n * B * C * S + 2n * B * C * m);
   });
 });
@@ -50,7 +48,11 @@ describe('SE per op, every convention (docs/conventions.md rules by hand)', () =
     const S = BigInt(spec.input.height * spec.input.width);
     const m = C / BigInt(spec.reduction);
     const b = spec.bias ? 1n : 0n;
-    const counts = Object.fromEntries(analyticOps(spec).map(countLayer).map((l) => [l.op.name, l.counts]));
+    const counts = Object.fromEntries(
+      analyticOps(spec)
+        .map(countLayer)
+        .map((l) => [l.op.name, l.counts]),
+    );
     // [thop, fvcore, ptflops, ptflops-aten, macs, flops] per op; ptflops module hooks are per image.
     const expected: Record<string, bigint[]> = {
       squeeze: [B * C * (S + 1n), B * C * S, C * S + B * C * S, 0n, 0n, B * C * S],

@@ -32,7 +32,9 @@ describe('--se-latency', () => {
   it('stores it in the JSON, valid against the schema, its interval around its median', async () => {
     const run = await seprofInProcess([...BLOCK, '--se-rounds', '10', '--json']);
     expect(run.code).toBe(0);
-    const doc = JSON.parse(run.stdout) as { seLatency: { pass: string; addsRatio: Bounds; layers: { share: Bounds; blocks: { flops: number }[] }; withSe: { runs: number } } };
+    const doc = JSON.parse(run.stdout) as {
+      seLatency: { pass: string; addsRatio: Bounds; layers: { share: Bounds; blocks: { flops: number }[] }; withSe: { runs: number } };
+    };
     expectValid('profile', doc);
     const { addsRatio, layers, pass, withSe } = doc.seLatency;
     expect([pass, withSe.runs, addsRatio.n]).toEqual(['forward', 10, 10]);
@@ -51,9 +53,15 @@ describe('--se-latency', () => {
   });
 
   it('refuses a model without a twin, --no-measure, and too few rounds', async () => {
-    expectUsageError(await seprofInProcess(['--channels', '32', '--se-latency']), /--se-latency times a model against its SE-free twin, and --block se \(SE alone; --latency times it\) has none/);
+    expectUsageError(
+      await seprofInProcess(['--channels', '32', '--se-latency']),
+      /--se-latency times a model against its SE-free twin, and --block se \(SE alone; --latency times it\) has none/,
+    );
     expectUsageError(await seprofInProcess(['--model', 'resnet50', '--se-latency']), /--model resnet50 has none/);
-    expectUsageError(await seprofInProcess([...BLOCK, '--se-latency', '--no-measure']), /--se-latency times the model in tfjs: it does not go with --no-measure/);
+    expectUsageError(
+      await seprofInProcess([...BLOCK, '--se-latency', '--no-measure']),
+      /--se-latency times the model in tfjs: it does not go with --no-measure/,
+    );
     expectUsageError(await seprofInProcess([...BLOCK, '--se-rounds', '5']), /--se-rounds must be at least 6/);
     expectUsageError(await seprofInProcess([...BLOCK, '--se-rounds', '100001']), /--se-rounds must be at most 100,000, got 100001/);
   });
@@ -61,7 +69,22 @@ describe('--se-latency', () => {
 
 describe('--se-latency in the suite commands', () => {
   it('sweep: columns with intervals', async () => {
-    const run = await seprofInProcess(['sweep', '--block', 'se-resnet', '--channels', '32', '--planes', '8', '--height', '8', '--reduction', '4,8', '--se-rounds', '6', '--quiet']);
+    const run = await seprofInProcess([
+      'sweep',
+      '--block',
+      'se-resnet',
+      '--channels',
+      '32',
+      '--planes',
+      '8',
+      '--height',
+      '8',
+      '--reduction',
+      '4,8',
+      '--se-rounds',
+      '6',
+      '--quiet',
+    ]);
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     const header = lines.find((l) => l.includes('Params')) ?? '';

@@ -119,7 +119,10 @@ describe("SE's share of the time", () => {
   ];
 
   it('finds SE blocks as the runs of ops the twin lacks, one module path each', () => {
-    const blocks = seOpsByBlock(layers.map((l) => l.op.name), new Set(['conv1', 'conv2']));
+    const blocks = seOpsByBlock(
+      layers.map((l) => l.op.name),
+      new Set(['conv1', 'conv2']),
+    );
     expect(blocks).toEqual([
       { name: 'a.se', ops: ['a.se.squeeze', 'a.se.scale'] },
       { name: 'b.se', ops: ['b.se.squeeze', 'b.se.scale'] },
@@ -128,7 +131,10 @@ describe("SE's share of the time", () => {
   });
 
   it('shares per pass with their interval, per block, and GFLOP/s beside the convs', () => {
-    const blocks = seOpsByBlock(layers.map((l) => l.op.name), new Set(['conv1', 'conv2']));
+    const blocks = seOpsByBlock(
+      layers.map((l) => l.op.name),
+      new Set(['conv1', 'conv2']),
+    );
     // Per layer, the median of its two passes: convs 3.375 ms each, a's layers 0.5 and 0.5, b's 0.75 and 0.5: 9 ms in all, SE 2.25.
     const passes = [
       { conv1: 3, 'a.se.squeeze': 0.5, 'a.se.scale': 0.5, conv2: 3, 'b.se.squeeze': 0.5, 'b.se.scale': 0.5 },
@@ -149,7 +155,10 @@ describe("SE's share of the time", () => {
   });
 
   it('a pause in one layer of one pass moves neither the share nor its interval', () => {
-    const blocks = seOpsByBlock(layers.map((l) => l.op.name), new Set(['conv1', 'conv2']));
+    const blocks = seOpsByBlock(
+      layers.map((l) => l.op.name),
+      new Set(['conv1', 'conv2']),
+    );
     const pass = { conv1: 3, 'a.se.squeeze': 0.5, 'a.se.scale': 0.5, conv2: 3, 'b.se.squeeze': 0.5, 'b.se.scale': 0.5 };
     const passes = Array.from({ length: 8 }, (_, i) => new Map(Object.entries(i === 3 ? { ...pass, 'b.se.scale': 40 } : pass)));
     const share = seTimeShare(layers, blocks, passes);
@@ -162,11 +171,24 @@ describe("SE's share of the time", () => {
 describe('compare: SE time as intervals', () => {
   const one = (adds: Bounds, share: Bounds): { label: string; cases: ReadCase[] } => ({
     label: 'r',
-    cases: [{ name: 'net', spec: '{}', specFields: new Map(), quantities: new Map([['params', 10n]]), check: 'match', latencyMs: null, seBlocks: 1, se: { adds, share } }],
+    cases: [
+      {
+        name: 'net',
+        spec: '{}',
+        specFields: new Map(),
+        quantities: new Map([['params', 10n]]),
+        check: 'match',
+        latencyMs: null,
+        seBlocks: 1,
+        se: { adds, share },
+      },
+    ],
   });
   const base = one({ value: 0.05, low: 0.03, high: 0.07 }, { value: 0.1, low: 0.09, high: 0.11 });
   const status = (next: ReturnType<typeof one>, tolerance?: string) =>
-    compareReports(base, next, { tolerance: EXACT, seLatencyTolerance: tolerance === undefined ? undefined : parseTolerance('t', tolerance) }).deltas.filter((d) => d.quantity.startsWith('SE')).map((d) => [d.quantity, d.status, d.fails]);
+    compareReports(base, next, { tolerance: EXACT, seLatencyTolerance: tolerance === undefined ? undefined : parseTolerance('t', tolerance) })
+      .deltas.filter((d) => d.quantity.startsWith('SE'))
+      .map((d) => [d.quantity, d.status, d.fails]);
 
   it('overlapping intervals are the same within noise, whatever their points', () => {
     // The point moved from 5% to 6.9%, inside both intervals.
@@ -187,17 +209,27 @@ describe('compare: SE time as intervals', () => {
     // Faster never fails.
     expect(status(one({ value: 0.01, low: 0, high: 0.02 }, { value: 0.1, low: 0.09, high: 0.11 }), '0')[0]).toEqual(['SE adds %', 'apart', false]);
     // Unknown bounds (fewer than 6 rounds) say nothing.
-    expect(status(one({ value: 0.5, low: Number.NaN, high: Number.NaN }, { value: 0.1, low: 0.09, high: 0.11 }), '0')[0]).toEqual(['SE adds %', 'reported', false]);
+    expect(status(one({ value: 0.5, low: Number.NaN, high: Number.NaN }, { value: 0.1, low: 0.09, high: 0.11 }), '0')[0]).toEqual([
+      'SE adds %',
+      'reported',
+      false,
+    ]);
   });
 
   it('refuses a tolerance with no SE latency to check', () => {
     const untimed = { label: 'r', cases: one({ value: 0, low: 0, high: 0 }, { value: 0, low: 0, high: 0 }).cases.map((c) => ({ ...c, se: null })) };
-    expect(() => compareReports(untimed, untimed, { tolerance: EXACT, seLatencyTolerance: parseTolerance('t', '1%') })).toThrow(/SE latency tolerance 1% would check nothing/);
+    expect(() => compareReports(untimed, untimed, { tolerance: EXACT, seLatencyTolerance: parseTolerance('t', '1%') })).toThrow(
+      /SE latency tolerance 1% would check nothing/,
+    );
   });
 
   it('reads seLatency from report.json, null bounds as unknown, and refuses a malformed one', () => {
     const doc = (seLatency: unknown): string =>
-      JSON.stringify({ schema: 'seprof-report', schemaVersion: 1, cases: [{ name: 'c', spec: {}, params: 1, buffers: 0, counts: {}, check: { status: 'match' }, latency: null, seLatency }] });
+      JSON.stringify({
+        schema: 'seprof-report',
+        schemaVersion: 1,
+        cases: [{ name: 'c', spec: {}, params: 1, buffers: 0, counts: {}, check: { status: 'match' }, latency: null, seLatency }],
+      });
     const interval = (value: number, low: number | null, high: number | null) => ({ value, low, high, n: 6 });
     const read = readReport(doc({ addsRatio: interval(0.1, 0.05, null), layers: { share: interval(0.2, 0.1, 0.3) } }), 'r').cases[0];
     expect(read?.se?.adds.value).toBe(0.1);

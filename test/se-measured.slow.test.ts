@@ -55,6 +55,11 @@ describe('SE: analytic equals measured on every layer', () => {
       backend: 'cpu',
     });
     expect(measured.backend.name).toBe('cpu');
-    expect(compareLayers(analyticOps(seSpec({ channels: 8, reduction: 2, height: 3, width: 3, batch: 2, bias: false })).map(countLayer), measured.ops.map(countLayer)).status).toBe('match');
+    expect(
+      compareLayers(
+        analyticOps(seSpec({ channels: 8, reduction: 2, height: 3, width: 3, batch: 2, bias: false })).map(countLayer),
+        measured.ops.map(countLayer),
+      ).status,
+    ).toBe('match');
   });
 });

@@ -59,12 +59,16 @@ describe('measured in tfjs, every layer', () => {
     { block: 'se-resnet', channels: 24, planes: 16, stride: 2, reduction: 4, sePosition: '3x3', height: 9, width: 8, batch: 2 },
     { model: 'se-resnet50', sePosition: '3x3', seStages: '2,4', height: 32, width: 32 },
     { model: 'se-resnet50', sePosition: 'identity', seStages: '1', layout: 'v1', height: 40, width: 32, batch: 2 },
-  ])('%j', async (options) => {
-    const spec = specOf(options);
-    const measured = await measure(spec, once);
-    expect(compareLayers(analyticOps(spec).map(countLayer), measured.ops.map(countLayer)).mismatches).toEqual([]);
-    expect(measured.unrecognised).toEqual([]);
-  }, 60_000);
+  ])(
+    '%j',
+    async (options) => {
+      const spec = specOf(options);
+      const measured = await measure(spec, once);
+      expect(compareLayers(analyticOps(spec).map(countLayer), measured.ops.map(countLayer)).mismatches).toEqual([]);
+      expect(measured.unrecognised).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe('the CLI', () => {
@@ -79,6 +83,8 @@ describe('the CLI', () => {
   });
 
   it('says where SE is in the title', () => {
-    expect(seprof(['--model', 'se-resnet50', '--se-stages', '3,2', '--se-position', '3x3', '--no-measure']).stdout).toMatch(/^se-resnet50 v1\.5 \(SE r=16, 3x3, stages 2,3\) on 1x3x224x224/);
+    expect(seprof(['--model', 'se-resnet50', '--se-stages', '3,2', '--se-position', '3x3', '--no-measure']).stdout).toMatch(
+      /^se-resnet50 v1\.5 \(SE r=16, 3x3, stages 2,3\) on 1x3x224x224/,
+    );
   });
 });

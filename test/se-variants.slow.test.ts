@@ -26,9 +26,9 @@ describe('closed forms of conv1x1 SE with bias on C channels, hidden m, S = H*W,
   const S = H * W;
   const totals = (activation: string) =>
     totalsOf(
-      analyticOps(specOf({ channels: 40, reduction: 4, height: 5, width: 6, batch: 3, bias: true, seFc: 'conv1x1', seActivation: activation, seGate: 'hardsigmoid' })).map(
-        countLayer,
-      ),
+      analyticOps(
+        specOf({ channels: 40, reduction: 4, height: 5, width: 6, batch: 3, bias: true, seFc: 'conv1x1', seActivation: activation, seGate: 'hardsigmoid' }),
+      ).map(countLayer),
     );
 
   it('relu inside: params 2Cm + m + C; thop and fvcore ignore the bias; ptflops and aten count it', () => {
@@ -91,14 +91,46 @@ describe('every variant option, analytic equals measured on every layer', () => 
 
 describe('the CLI', () => {
   it('says which SE in the title line', () => {
-    const run = seprof(['--channels', '96', '--reduction', '4', '--se-fc', 'conv1x1', '--bias', '--se-hidden', 'divisible:8', '--se-gate', 'hardsigmoid', '--no-measure']);
+    const run = seprof([
+      '--channels',
+      '96',
+      '--reduction',
+      '4',
+      '--se-fc',
+      'conv1x1',
+      '--bias',
+      '--se-hidden',
+      'divisible:8',
+      '--se-gate',
+      'hardsigmoid',
+      '--no-measure',
+    ]);
     expect(run.stdout.split('\n')[0]).toBe('SEAttention(96, r=4, conv1x1+bias, relu, hardsigmoid, m = _make_divisible(C//4, 8)) on 1x96x7x7 · hidden width 24');
   });
 
   it('takes the variant at insertion points', () => {
-    const run = seprof(['--at', '96x7x7', '--at', '40x14x14', '--reduction', '4', '--se-hidden', 'divisible:8', '--se-fc', 'conv1x1', '--no-measure', '--format', 'csv']);
+    const run = seprof([
+      '--at',
+      '96x7x7',
+      '--at',
+      '40x14x14',
+      '--reduction',
+      '4',
+      '--se-hidden',
+      'divisible:8',
+      '--se-fc',
+      'conv1x1',
+      '--no-measure',
+      '--format',
+      'csv',
+    ]);
     expect(run.code).toBe(0);
-    expect(run.stdout.split('\n').slice(1, 3).map((line) => line.split(',').slice(0, 2).join())).toEqual(['96x7x7,24', '40x14x14,16']);
+    expect(
+      run.stdout
+        .split('\n')
+        .slice(1, 3)
+        .map((line) => line.split(',').slice(0, 2).join()),
+    ).toEqual(['96x7x7,24', '40x14x14,16']);
   });
 
   it.each([

@@ -14,18 +14,33 @@ describe('a spec holds only what applies to it', () => {
     expect(keysOf({ model: 'bn-inception' })).toEqual(['batch', 'block', 'input', 'model']);
     expect(keysOf({ model: 'se-bn-inception' })).toEqual(['batch', 'bias', 'block', 'input', 'model', 'reduction']);
     expect(keysOf({ block: 'resnet', channels: '64', planes: '16' })).toEqual(['batch', 'block', 'input', 'kind', 'planes', 'stride', 'strideOn']);
-    expect(keysOf({ block: 'se-resnet', channels: '64', planes: '16' })).toEqual(
-      ['batch', 'bias', 'block', 'input', 'kind', 'planes', 'reduction', 'sePosition', 'stride', 'strideOn'],
-    );
+    expect(keysOf({ block: 'se-resnet', channels: '64', planes: '16' })).toEqual([
+      'batch',
+      'bias',
+      'block',
+      'input',
+      'kind',
+      'planes',
+      'reduction',
+      'sePosition',
+      'stride',
+      'strideOn',
+    ]);
     expect(keysOf({ block: 'inception' })).toEqual(['batch', 'block', 'branch3', 'input', 'pool', 'widths']);
     expect(keysOf({ block: 'se-inception' })).toEqual(['batch', 'bias', 'block', 'branch3', 'input', 'pool', 'reduction', 'widths']);
   });
 
   it("makes SE's plain twin the very spec of the plain block or network", () => {
     const pairs: [RawSpecOptions, RawSpecOptions][] = [
-      [{ block: 'se-resnet', channels: '64', planes: '16', sePosition: 'pre', reduction: '8', bias: true }, { block: 'resnet', channels: '64', planes: '16' }],
+      [
+        { block: 'se-resnet', channels: '64', planes: '16', sePosition: 'pre', reduction: '8', bias: true },
+        { block: 'resnet', channels: '64', planes: '16' },
+      ],
       [{ block: 'se-inception', reduction: '4' }, { block: 'inception' }],
-      [{ model: 'se-resnet101', layout: 'v1', reduction: '8' }, { model: 'resnet101', layout: 'v1' }],
+      [
+        { model: 'se-resnet101', layout: 'v1', reduction: '8' },
+        { model: 'resnet101', layout: 'v1' },
+      ],
       [{ model: 'se-bn-inception', bias: true }, { model: 'bn-inception' }],
     ];
     for (const [withSe, plain] of pairs) expect(JSON.stringify(plainTwin(buildSpec(withSe)))).toBe(JSON.stringify(buildSpec(plain)));
@@ -33,7 +48,7 @@ describe('a spec holds only what applies to it', () => {
 });
 
 describe('reports whose specs carry fields that never applied', () => {
-  it('read in today\'s form: an old baseline compares equal', async () => {
+  it("read in today's form: an old baseline compares equal", async () => {
     const raws: RawSpecOptions[] = [
       { model: 'resnet50', height: '32', width: '32' },
       { model: 'bn-inception', height: '64', width: '64' },
@@ -42,7 +57,10 @@ describe('reports whose specs carry fields that never applied', () => {
       { block: 'inception', height: '7', width: '7' },
       { block: 'se-resnet', channels: '16', planes: '4', reduction: '4' },
     ];
-    const results = await runCases(raws.map((raw, i) => ({ name: `case-${i}`, spec: buildSpec(raw) })), { measure: false, backend: 'auto' });
+    const results = await runCases(
+      raws.map((raw, i) => ({ name: `case-${i}`, spec: buildSpec(raw) })),
+      { measure: false, backend: 'auto' },
+    );
     const now = renderReportJson(reportJson(results, { toolVersion: 'test', date: new Date(0), suite: null }));
     // What seprof wrote before: SE settings everywhere, a layout on every network, a position on plain ResNet blocks.
     const doc = JSON.parse(now) as { cases: { spec: Record<string, unknown> }[] };
@@ -61,7 +79,11 @@ describe('reports whose specs carry fields that never applied', () => {
 
   it('keep what applies, so that a real change of spec still shows', () => {
     expect(upgradeSpecJson({ block: 'network', model: 'se-resnet50', layout: 'v1', reduction: 8, bias: true })).toEqual({
-      block: 'network', model: 'se-resnet50', layout: 'v1', reduction: 8, bias: true,
+      block: 'network',
+      model: 'se-resnet50',
+      layout: 'v1',
+      reduction: 8,
+      bias: true,
     });
     expect(upgradeSpecJson({ block: 'network', model: 'bn-inception', layout: 'v1', reduction: 8 })).toEqual({ block: 'network', model: 'bn-inception' });
     expect(upgradeSpecJson({ block: 'se-resnet', sePosition: 'pre', reduction: 2 })).toEqual({ block: 'se-resnet', sePosition: 'pre', reduction: 2 });

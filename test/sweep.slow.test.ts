@@ -75,7 +75,10 @@ describe('seprof sweep', () => {
   const ratios = [4, 16];
 
   it('prints one row per combination, counts from the closed forms, without loading tfjs', () => {
-    const run = seprof(['sweep', '--channels', '64..512x2', '--reduction', '4,16', '--no-measure'], ['--require', join(ROOT, 'test/support/loaded-modules.cjs')]);
+    const run = seprof(
+      ['sweep', '--channels', '64..512x2', '--reduction', '4,16', '--no-measure'],
+      ['--require', join(ROOT, 'test/support/loaded-modules.cjs')],
+    );
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('tfjs-modules-loaded=0\n');
     const lines = run.stdout.split('\n');
@@ -88,7 +91,20 @@ describe('seprof sweep', () => {
   });
 
   it('writes CSV with every convention and exact integers', async () => {
-    const run = await seprofInProcess(['sweep', '--channels', '16,32', '--reduction', '4', '--height', '2..4+2', '--width', '3', '--format', 'csv', '--no-measure']);
+    const run = await seprofInProcess([
+      'sweep',
+      '--channels',
+      '16,32',
+      '--reduction',
+      '4',
+      '--height',
+      '2..4+2',
+      '--width',
+      '3',
+      '--format',
+      'csv',
+      '--no-measure',
+    ]);
     expect(run.code).toBe(0);
     const [header, ...rows] = run.stdout.trim().split('\n');
     expect(header).toBe('case,channels,height,params,buffers,thop,fvcore,ptflops,ptflops-aten,macs,flops,senet,check,latency_ms,backend');
@@ -120,7 +136,23 @@ describe('seprof sweep', () => {
   });
 
   it('measures every case once tfjs is loaded; --quiet leaves stderr empty', async () => {
-    const run = await seprofInProcess(['sweep', '--channels', '8..32x2', '--reduction', '2,4', '--height', '3', '--width', '3', '--runs', '2', '--warmup', '0', '--json', '--quiet']);
+    const run = await seprofInProcess([
+      'sweep',
+      '--channels',
+      '8..32x2',
+      '--reduction',
+      '2,4',
+      '--height',
+      '3',
+      '--width',
+      '3',
+      '--runs',
+      '2',
+      '--warmup',
+      '0',
+      '--json',
+      '--quiet',
+    ]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const doc = JSON.parse(run.stdout) as Record<string, any>;
@@ -136,7 +168,11 @@ describe('seprof sweep', () => {
     ['bad range', ['--channels', '64..512x'], /^seprof: --channels: bad range '64\.\.512x'/],
     ['empty item', ['--channels', '64', '--reduction', '2,,4'], /^seprof: --reduction: empty item/],
     ['bad value in a list', ['--channels', '64,abc'], /^seprof: sweep case channels=abc: --channels must be a whole number, got 'abc'/],
-    ['an impossible combination', ['--channels', '8,16', '--reduction', '16'], /^seprof: sweep case channels=8: --reduction 16 is larger than the 8 channels of the input/],
+    [
+      'an impossible combination',
+      ['--channels', '8,16', '--reduction', '16'],
+      /^seprof: sweep case channels=8: --reduction 16 is larger than the 8 channels of the input/,
+    ],
     ['missing channels', ['--reduction', '2,4'], /^seprof: sweep case reduction=2: --channels is required/],
     ['missing value', ['--channels'], /^seprof: --channels needs a value/],
     ['unknown option', ['--channels', '8', '--chanels', '8'], /unknown option '--chanels'/],

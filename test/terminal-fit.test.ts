@@ -6,7 +6,11 @@ import { expectUsageError, seprofInProcess } from './support/cli';
 
 const widest = (text: string): number => Math.max(...text.split('\n').map((line) => stringWidth(line)));
 /** Lines of box-drawn tables only: the summary lines under them are prose, not columns. */
-const tableLines = (text: string): string => text.split('\n').filter((line) => /^[┌│├└]/.test(line)).join('\n');
+const tableLines = (text: string): string =>
+  text
+    .split('\n')
+    .filter((line) => /^[┌│├└]/.test(line))
+    .join('\n');
 
 describe('a table wider than the terminal is stacked to fit', () => {
   const wide = ['--channels', '512', '--conventions', 'all', '--training', '--no-measure'];
@@ -23,7 +27,13 @@ describe('a table wider than the terminal is stacked to fit', () => {
     expect(fitted.code).toBe(0);
     expect(widest(tableLines(fitted.stdout))).toBeLessThanOrEqual(columns);
     // Every header and every figure of the wide table is in one of the stacked parts.
-    const cells = (text: string) => new Set(tableLines(text).split(/[│┌┐└┘├┤┬┴┼─\n]/).map((c) => c.trim()).filter((c) => c !== ''));
+    const cells = (text: string) =>
+      new Set(
+        tableLines(text)
+          .split(/[│┌┐└┘├┤┬┴┼─\n]/)
+          .map((c) => c.trim())
+          .filter((c) => c !== ''),
+      );
     expect(cells(fitted.stdout)).toEqual(cells(piped.stdout));
     // The row labels repeat beside each part.
     expect(fitted.stdout.match(/│ fc1 /g)?.length).toBeGreaterThan(1);
@@ -44,7 +54,12 @@ describe('80 and 60 columns', () => {
     text
       .split('\n')
       .filter((line, i, lines) => line.startsWith('│') && lines[i - 1]?.startsWith('┌') === true)
-      .map((line) => line.split('│').map((c) => c.trim()).filter((c) => c !== ''));
+      .map((line) =>
+        line
+          .split('│')
+          .map((c) => c.trim())
+          .filter((c) => c !== ''),
+      );
 
   it("the README's first command draws a table 80 wide at most, piped or on an 80-column terminal", async () => {
     const argv = ['--channels', '512', '--reduction', '8', '--no-measure'];
@@ -72,7 +87,13 @@ describe('80 and 60 columns', () => {
     expect(widest(tableLines(piped.stdout))).toBeGreaterThan(80);
     const fitted = await seprofInProcess(['paper'], 80);
     expect(widest(tableLines(fitted.stdout))).toBeLessThanOrEqual(80);
-    const cells = (text: string) => new Set(tableLines(text).split(/[│┌┐└┘├┤┬┴┼─\n]/).map((c) => c.trim()).filter((c) => c !== ''));
+    const cells = (text: string) =>
+      new Set(
+        tableLines(text)
+          .split(/[│┌┐└┘├┤┬┴┼─\n]/)
+          .map((c) => c.trim())
+          .filter((c) => c !== ''),
+      );
     expect(cells(fitted.stdout)).toEqual(cells(piped.stdout));
     expect(headers(fitted.stdout).every((part) => part[0] === 'Model (r = 16)' || part[0] === 'Figure')).toBe(true);
   });

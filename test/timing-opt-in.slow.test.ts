@@ -54,7 +54,9 @@ describe('no timing by default', () => {
     const table = seprof(args);
     expect(table.code).toBe(0);
     expect(table.stdout).not.toMatch(TIMING);
-    const [header, ...rows] = seprof([...args, '--format', 'csv']).stdout.trim().split('\n');
+    const [header, ...rows] = seprof([...args, '--format', 'csv'])
+      .stdout.trim()
+      .split('\n');
     const at = header?.split(',').indexOf('latency_ms') ?? -1;
     expect(rows.map((row) => row.split(',')[at])).toEqual(['', '']);
     const doc = JSON.parse(seprof([...args, '--json']).stdout) as { cases: { latency: unknown; check: { status: string } }[] };

@@ -38,9 +38,16 @@ describe('se-resnet50 --training, at 224x224', () => {
     const forwardMacs = totalsOf(layers).counts['macs'] ?? 0n;
     const backwardMacs = Object.values(rows).reduce((sum, counts) => sum + (counts['macs'] ?? 0n), 0n);
     expect(backwardMacs).toBe(2n * forwardMacs);
-    const stages: [bigint, bigint][] = [[3n, 256n], [4n, 512n], [6n, 1024n], [3n, 2048n]];
+    const stages: [bigint, bigint][] = [
+      [3n, 256n],
+      [4n, 512n],
+      [6n, 1024n],
+      [3n, 2048n],
+    ];
     const seMacs = stages.reduce((sum, [blocks, c]) => sum + blocks * 2n * c * (c / 16n), 0n);
-    const seBackward = Object.entries(rows).filter(([name]) => /\.se\.fc[12]$/.test(name)).reduce((sum, [, counts]) => sum + (counts['macs'] ?? 0n), 0n);
+    const seBackward = Object.entries(rows)
+      .filter(([name]) => /\.se\.fc[12]$/.test(name))
+      .reduce((sum, [, counts]) => sum + (counts['macs'] ?? 0n), 0n);
     expect(seBackward).toBe(2n * seMacs);
   });
 });

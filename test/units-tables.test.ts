@@ -163,6 +163,9 @@ describe('report', () => {
   });
 
   it('checks --precision before profiling anything', async () => {
-    expectUsageError(await seprofInProcess(['report', '--suite', suite, '--out', join(dir, 'bad'), '--no-measure', '--precision', '13']), /--precision must be at most 12/);
+    expectUsageError(
+      await seprofInProcess(['report', '--suite', suite, '--out', join(dir, 'bad'), '--no-measure', '--precision', '13']),
+      /--precision must be at most 12/,
+    );
   });
 });

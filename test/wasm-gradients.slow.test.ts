@@ -75,18 +75,32 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput equal cpu', () => {
     const [x, filter, dy] = [values(size(xShape), 1), values(size(filterShape), 2), values(size(dyShape), 3)];
     const attrs = { strides, pad, dataFormat: 'NHWC' as const };
 
-    const dw = await onBoth(() => tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, dyShape) }, { ...attrs, filterShape }) as tf.Tensor);
+    const dw = await onBoth(
+      () => tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, dyShape) }, { ...attrs, filterShape }) as tf.Tensor,
+    );
     expect(dw.shape.wasm).toEqual(filterShape);
     expectClose(dw.wasm, dw.cpu);
 
-    const dx = await onBoth(() => tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor(dy, dyShape), filter: tf.tensor(filter, filterShape) }, { ...attrs, inputShape: xShape }) as tf.Tensor);
+    const dx = await onBoth(
+      () =>
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropInput',
+            { dy: tf.tensor(dy, dyShape), filter: tf.tensor(filter, filterShape) },
+            { ...attrs, inputShape: xShape },
+          ) as tf.Tensor,
+    );
     expect(dx.shape.wasm).toEqual(xShape);
     expectClose(dx.wasm, dx.cpu);
   });
 
   it('gives the same gradients through tf.grads, run after run with new values', async () => {
     for (const seed of [4, 5]) {
-      const [xShape, filterShape] = [[2, 6, 6, 3], [3, 3, 3, 4]];
+      const [xShape, filterShape] = [
+        [2, 6, 6, 3],
+        [3, 3, 3, 4],
+      ];
       const grads = await onBoth(() => {
         const [x, w] = [tf.tensor(values(size(xShape), seed), xShape), tf.tensor(values(size(filterShape), seed + 10), filterShape)];
         const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))))([x, w]);
@@ -108,7 +122,17 @@ const depthwise: [Quad, Quad, [number, number], Pad][] = [
   [[1, 12, 12, 4], [7, 7, 4, 1], [2, 2], 'same'],
   [[1, 7, 9, 2], [5, 5, 2, 1], [1, 1], 'valid'],
   [[1, 8, 7, 3], [2, 2, 3, 1], [3, 3], 'valid'],
-  [[1, 7, 6, 4], [3, 3, 4, 1], [2, 2], [[0, 0], [1, 0], [0, 2], [0, 0]]],
+  [
+    [1, 7, 6, 4],
+    [3, 3, 4, 1],
+    [2, 2],
+    [
+      [0, 0],
+      [1, 0],
+      [0, 2],
+      [0, 0],
+    ],
+  ],
   [[1, 6, 6, 2], [3, 3, 2, 3], [1, 1], 1],
   [[2, 6, 5, 3], [3, 1, 3, 2], [2, 1], 'same'],
   [[1, 4, 4, 8], [1, 1, 8, 2], [1, 1], 'valid'],
@@ -121,18 +145,35 @@ describe('wasm DepthwiseConv2dNativeBackpropFilter and DepthwiseConv2dNativeBack
     const [x, filter, dy] = [values(size(xShape), 1), values(size(filterShape), 2), values(size(dyShape), 3)];
     const attrs = { strides, pad, dilations: 1 };
 
-    const dw = await onBoth(() => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, dyShape) }, { ...attrs, filterShape }) as tf.Tensor);
+    const dw = await onBoth(
+      () =>
+        tf
+          .engine()
+          .runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tf.tensor(x, xShape), dy: tf.tensor(dy, dyShape) }, { ...attrs, filterShape }) as tf.Tensor,
+    );
     expect(dw.shape.wasm).toEqual(filterShape);
     expect(dw.wasm).toEqual(dw.cpu);
 
-    const dx = await onBoth(() => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: tf.tensor(dy, dyShape), filter: tf.tensor(filter, filterShape) }, { ...attrs, inputShape: xShape }) as tf.Tensor);
+    const dx = await onBoth(
+      () =>
+        tf
+          .engine()
+          .runKernel(
+            'DepthwiseConv2dNativeBackpropInput',
+            { dy: tf.tensor(dy, dyShape), filter: tf.tensor(filter, filterShape) },
+            { ...attrs, inputShape: xShape },
+          ) as tf.Tensor,
+    );
     expect(dx.shape.wasm).toEqual(xShape);
     expect(dx.wasm).toEqual(dx.cpu);
   });
 
   // The forward depthwise conv is wasm's own, summed in float32: close, not equal to the bit.
   it('gives the same gradients through tf.grads', async () => {
-    const [xShape, filterShape] = [[2, 6, 6, 4], [3, 3, 4, 1]];
+    const [xShape, filterShape] = [
+      [2, 6, 6, 4],
+      [3, 3, 4, 1],
+    ];
     const grads = await onBoth(() => {
       const [x, w] = [tf.tensor(values(size(xShape), 6), xShape), tf.tensor(values(size(filterShape), 16), filterShape)];
       const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))))([x, w]);
@@ -143,7 +184,9 @@ describe('wasm DepthwiseConv2dNativeBackpropFilter and DepthwiseConv2dNativeBack
 
   it('refuses a dilation, which tfjs gradients never ask for and cpu would ignore', () => {
     const [x, dy] = [tf.zeros([1, 6, 6, 2]), tf.zeros([1, 2, 2, 2])];
-    expect(() => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dilations: 2, filterShape: [3, 3, 2, 1] })).toThrow(/dilation 1 only/);
+    expect(() =>
+      tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dilations: 2, filterShape: [3, 3, 2, 1] }),
+    ).toThrow(/dilation 1 only/);
     tf.dispose([x, dy]);
   });
 });

@@ -16,7 +16,11 @@ const totals = (options: Record<string, string | number>): Totals => totalsOf(an
 
 /** The totals of the ops under one module path. */
 function blockTotals(model: string, prefix: string, options: Record<string, string | number> = {}): Totals {
-  return totalsOf(analyticOps(specOf({ model, ...options })).filter((op) => op.name.startsWith(prefix)).map(countLayer));
+  return totalsOf(
+    analyticOps(specOf({ model, ...options }))
+      .filter((op) => op.name.startsWith(prefix))
+      .map(countLayer),
+  );
 }
 
 describe("parameters equal torchvision 0.14's published num_params (weights meta)", () => {
@@ -211,7 +215,7 @@ describe("timm's names: legacy_* are its ports of Cadene's SENets (timm/models/s
     ['legacy_seresnext50_32x4d', 'se_resnext50_32x4d', [3, 4, 6, 3]],
     ['legacy_seresnext101_32x4d', 'se_resnext101_32x4d', [3, 4, 23, 3]],
     ['legacy_senet154', 'senet154', [3, 8, 36, 3]],
-  ] as const)('%s: the layers of Cadene\'s %s; the peers count its squeeze and head as timm writes them', (timm, cadene, depths) => {
+  ] as const)("%s: the layers of Cadene's %s; the peers count its squeeze and head as timm writes them", (timm, cadene, depths) => {
     const ours = totals({ model: timm });
     const theirs = totals({ model: cadene, ...(cadene.startsWith('se_resnet') ? { preset: 'cadene' } : {}) });
     expect(ours.params).toBe(theirs.params);
@@ -226,14 +230,17 @@ describe("timm's names: legacy_* are its ports of Cadene's SENets (timm/models/s
     expect(ours.counts['ptflops']).toBe((theirs.counts['ptflops'] ?? 0n) - overSe(depths, (c, hw) => 2 * hw * c));
   });
 
-  it('takes any input size (its head pools adaptively), where Cadene\'s fixed 7x7 head refuses one', () => {
+  it("takes any input size (its head pools adaptively), where Cadene's fixed 7x7 head refuses one", () => {
     expect(seprof(['--model', 'legacy_senet154', '--height', '256', '--width', '256', '--no-measure']).code).toBe(0);
     expectUsageError(seprof(['--model', 'senet154', '--height', '256', '--width', '256', '--no-measure']), /layer4 must be 7x7/);
   });
 
-  it.each(['seresnet50', 'seresnext50_32x4d', 'seresnext101_32x8d'])("refuses timm's resnet.py %s, which is none of seprof's networks, saying what is", (name) => {
-    expectUsageError(seprof(['--model', name, '--no-measure']), new RegExp(`'${name}' is timm's resnet\\.py .*legacy_seresnet50.*export it to ONNX`));
-  });
+  it.each(['seresnet50', 'seresnext50_32x4d', 'seresnext101_32x8d'])(
+    "refuses timm's resnet.py %s, which is none of seprof's networks, saying what is",
+    (name) => {
+      expectUsageError(seprof(['--model', name, '--no-measure']), new RegExp(`'${name}' is timm's resnet\\.py .*legacy_seresnet50.*export it to ONNX`));
+    },
+  );
 });
 
 describe("Cadene's ceil_mode max pool in tfjs", () => {
@@ -258,11 +265,19 @@ describe("Cadene's ceil_mode max pool in tfjs", () => {
 });
 
 describe('analytic equals measured on every layer', () => {
-  it.each(LIGHT)('$model at $height x $width', async (options) => {
-    expect(await mismatches(options)).toEqual([]);
-  }, 60_000);
+  it.each(LIGHT)(
+    '$model at $height x $width',
+    async (options) => {
+      expect(await mismatches(options)).toEqual([]);
+    },
+    60_000,
+  );
 
-  it.runIf(HEAVY).each(HEAVY_CASES)('$model at $height x $width (SEPROF_HEAVY=1)', async (options) => {
-    expect(await mismatches(options)).toEqual([]);
-  }, 600_000);
+  it.runIf(HEAVY).each(HEAVY_CASES)(
+    '$model at $height x $width (SEPROF_HEAVY=1)',
+    async (options) => {
+      expect(await mismatches(options)).toEqual([]);
+    },
+    600_000,
+  );
 });

@@ -57,21 +57,29 @@ function compareCounts(analytic: Counts, measured: Counts, differ: Differ, prefi
 }
 
 export function compareLayers(analytic: readonly LayerCounts[], measured: readonly LayerCounts[]): Check {
-  const mismatches = compareByName(analytic, measured, ({ op }) => ({ name: op.name, kind: op.kind }), (a, m, differ) => {
-    differ('op', a.op.kind, m.op.kind);
-    differ('input shapes', a.op.inputShapes.map(formatShape).join(', '), m.op.inputShapes.map(formatShape).join(', '));
-    differ('output shape', formatShape(a.op.outputShape), formatShape(m.op.outputShape));
-    differ('params', String(a.op.params), String(m.op.params));
-    differ('buffers', String(a.op.buffers), String(m.op.buffers));
-    compareCounts(a.counts, m.counts, differ);
-  });
+  const mismatches = compareByName(
+    analytic,
+    measured,
+    ({ op }) => ({ name: op.name, kind: op.kind }),
+    (a, m, differ) => {
+      differ('op', a.op.kind, m.op.kind);
+      differ('input shapes', a.op.inputShapes.map(formatShape).join(', '), m.op.inputShapes.map(formatShape).join(', '));
+      differ('output shape', formatShape(a.op.outputShape), formatShape(m.op.outputShape));
+      differ('params', String(a.op.params), String(m.op.params));
+      differ('buffers', String(a.op.buffers), String(m.op.buffers));
+      compareCounts(a.counts, m.counts, differ);
+    },
+  );
   return { status: mismatches.length === 0 ? 'match' : 'mismatch', layers: analytic.length, mismatches };
 }
 
 /** Backward counts row by row; quantities read `backward <convention>`. */
 export function compareBackward(analytic: readonly BackwardRow[], measured: readonly BackwardRow[]): Mismatch[] {
-  return compareByName(analytic, measured, ({ name }) => ({ name, kind: 'backward' }), (a, m, differ) =>
-    compareCounts(a.counts, m.counts, differ, 'backward '),
+  return compareByName(
+    analytic,
+    measured,
+    ({ name }) => ({ name, kind: 'backward' }),
+    (a, m, differ) => compareCounts(a.counts, m.counts, differ, 'backward '),
   );
 }
 

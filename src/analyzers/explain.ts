@@ -82,12 +82,15 @@ function explainKind(profile: Profile, kind: OpKind, keys: readonly ConventionKe
     return { key, count, ...described, ...(byFunction && { rule: `${described.rule}; ${convention.notByModule}` }) };
   });
   const backwardKeys = BACKWARD_KEYS.filter((key) => keys.includes(key));
-  const backward = training === undefined ? [] : backwardKeys.map((key): RuleUse => {
-    const table = backwardTable(key);
-    if (table === undefined) throw new Error(`${key} counts no backward pass`);
-    const count = sum(indices.map((i) => training.rows[i]?.counts[key] ?? 0n));
-    return { key, count, ...describe(table[kind]) };
-  });
+  const backward =
+    training === undefined
+      ? []
+      : backwardKeys.map((key): RuleUse => {
+          const table = backwardTable(key);
+          if (table === undefined) throw new Error(`${key} counts no backward pass`);
+          const count = sum(indices.map((i) => training.rows[i]?.counts[key] ?? 0n));
+          return { key, count, ...describe(table[kind]) };
+        });
   return { kind, ops: indices.flatMap((i) => layers[i]?.op ?? []), forward, backward };
 }
 
@@ -117,16 +120,21 @@ export function explain(profile: Profile, keys: readonly ConventionKey[], refere
   const opKinds = [...new Set(profile.layers.map((layer) => layer.op.kind))];
   const kinds = opKinds.map((kind) => explainKind(profile, kind, explained));
   const leftOut: Explanation['leftOut'] = Object.fromEntries(
-    explained.map((key) => [key, kinds.flatMap((k) => {
-      const use = ruleUse(k, key);
-      return use.count === 0n ? [{ ...use, kind: k.kind }] : [];
-    })]),
+    explained.map((key) => [
+      key,
+      kinds.flatMap((k) => {
+        const use = ruleUse(k, key);
+        return use.count === 0n ? [{ ...use, kind: k.kind }] : [];
+      }),
+    ]),
   );
   // Judged on every convention, whichever were asked for: "counted by no public counter".
   const blindSpots = opKinds
     .map((kind) => explainKind(profile, kind, CONVENTION_KEYS))
     .filter((k) => k.forward.every((u) => !isPublic(u.key) || u.count === 0n))
-    .map((k): BlindSpot => ({ kind: k.kind, counts: Object.fromEntries(k.forward.filter((u) => !isPublic(u.key) && u.count > 0n).map((u) => [u.key, u.count])) }));
+    .map(
+      (k): BlindSpot => ({ kind: k.kind, counts: Object.fromEntries(k.forward.filter((u) => !isPublic(u.key) && u.count > 0n).map((u) => [u.key, u.count])) }),
+    );
   return {
     profile,
     keys: explained,

@@ -8,6 +8,7 @@ import { yoloFigure, yoloShare, type YoloFigure } from './yolo-summary';
 import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
+import type { Measurement } from './measured/index';
 import type { Latency, Timing } from './measured/timing';
 import { pairedCost, type PairPlan } from './measured/paired';
 import type { OnProgress } from './measured/progress';
@@ -206,7 +207,9 @@ function findingsOf(spec: FileSpec, layers: readonly LayerCounts[]): FileFinding
   const blocks = loadFileModel(fileRequest(spec)).seBlocks;
   // Each layer to the blocks its nodes are in, in one pass: a search per block was quadratic (2,000 blocks: seconds).
   const blocksOfNode = new Map<string, number[]>();
-  blocks.forEach((block, i) => block.nodes.forEach((node) => blocksOfNode.set(node, [...(blocksOfNode.get(node) ?? []), i])));
+  blocks.forEach((block, i) => {
+    for (const node of block.nodes) blocksOfNode.set(node, [...(blocksOfNode.get(node) ?? []), i]);
+  });
   const inBlock: LayerCounts[][] = blocks.map(() => []);
   for (const layer of layers) {
     const hit = new Set((nodesOf.get(layer.op.name) ?? []).flatMap((node) => blocksOfNode.get(node) ?? []));
@@ -217,7 +220,13 @@ function findingsOf(spec: FileSpec, layers: readonly LayerCounts[]): FileFinding
   return { unsupported, free, notes, seBlocks, ...(stride !== undefined && { yolo: yoloSummary(spec, layers, seBlocks, inBlock, stride) }) };
 }
 
-function yoloSummary(spec: FileSpec, layers: readonly LayerCounts[], seBlocks: readonly SeShare[], inBlock: readonly LayerCounts[][], stride: number): YoloSummary {
+function yoloSummary(
+  spec: FileSpec,
+  layers: readonly LayerCounts[],
+  seBlocks: readonly SeShare[],
+  inBlock: readonly LayerCounts[][],
+  stride: number,
+): YoloSummary {
   const { height, width } = spec.input;
   const plain = seBlocks.length === 0 ? undefined : plainTwin(spec);
   const baseline = spec.addSe.length > 0 ? 'as-given' : 'without-se';
@@ -264,7 +273,9 @@ function fileFanOuts(spec: FileSpec): FanOut[] {
 function inAnalyticLayers(onProgress: OnProgress | undefined, layers: number): OnProgress | undefined {
   if (onProgress === undefined) return undefined;
   return (done, total, phase) =>
-    phase === 'layers measured' || phase === 'layer gradients' ? onProgress(total > 0 ? Math.floor((done * layers) / total) : layers, layers, phase) : onProgress(done, total, phase);
+    phase === 'layers measured' || phase === 'layer gradients'
+      ? onProgress(total > 0 ? Math.floor((done * layers) / total) : layers, layers, phase)
+      : onProgress(done, total, phase);
 }
 
 export async function profile(spec: Spec, options: ProfileOptions): Promise<Profile> {
@@ -288,7 +299,11 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   };
   if (!options.measure) return { ...base, check: skippedCheck('--no-measure', layers.length) };
   const filePassed = spec.block === 'file' ? filePass(spec) : undefined;
-  const needed = measuredRunBytes(base.sizes, largestActivationBytes(layers), { training: options.training === true, timed: options.timing !== undefined, file: filePassed });
+  const needed = measuredRunBytes(base.sizes, largestActivationBytes(layers), {
+    training: options.training === true,
+    timed: options.timing !== undefined,
+    file: filePassed,
+  });
   // --max-memory bounds the process; the backend's own limit (assertFits) sees tfjs's tensors alone.
   const processBytes = needed + (filePassed === undefined ? 0n : RUNTIME_BYTES + (filePassed.weightBytes ?? 0n));
   if (options.maxMemoryBytes !== undefined && processBytes > options.maxMemoryBytes) {
@@ -298,7 +313,7 @@ export async function profile(spec: Spec, options: ProfileOptions): Promise<Prof
   // tfjs costs a quarter of a second to import: only the measured path pays it.
   const { measure, MeasurementSkipped } = await import('./measured/index.js');
   options = { ...options, onProgress: inAnalyticLayers(options.onProgress, layers.length) };
-  let measurement;
+  let measurement: Measurement;
   try {
     if (spec.block === 'file') {
       const { measureFile } = await import('./measured/file.js');
@@ -337,17 +352,40 @@ function describeTwinless(spec: Spec): string {
 }
 
 /** The model timed against its twin in interleaved rounds, and SE's share of its layer-by-layer time. */
-async function timeAgainstTwin(spec: Spec, twin: Spec, layers: readonly LayerCounts[], options: ProfileOptions, plan: SeLatencyPlan, needed: bigint): Promise<SeLatency | { skipped: string }> {
+async function timeAgainstTwin(
+  spec: Spec,
+  twin: Spec,
+  layers: readonly LayerCounts[],
+  options: ProfileOptions,
+  plan: SeLatencyPlan,
+  needed: bigint,
+): Promise<SeLatency | { skipped: string }> {
   // Both models live at once: about twice one's peak.
   const pairBytes = 2n * needed;
-  if (options.maxMemoryBytes !== undefined && pairBytes > options.maxMemoryBytes) return { skipped: `the model and its twin together need ${memoryVersusBudget(pairBytes, options.maxMemoryBytes)} (--max-memory)` };
+  if (options.maxMemoryBytes !== undefined && pairBytes > options.maxMemoryBytes)
+    return { skipped: `the model and its twin together need ${memoryVersusBudget(pairBytes, options.maxMemoryBytes)} (--max-memory)` };
   const { measureSePair } = await import('./measured/se-latency.js');
   const { MeasurementSkipped } = await import('./measured/index.js');
   try {
     const training = options.training === true;
-    const pair = await measureSePair(spec, twin, { backend: options.backend, plan, passes: plan.passes, training, onProgress: options.onProgress, peakBytes: pairBytes });
-    const blocks = seOpsByBlock(layers.map((l) => l.op.name), new Set(analyticOps(twin).map((l) => l.name)));
-    return { ...pairedCost(pair.samples), backend: pair.backend.name, pass: training ? 'training' : 'forward', layers: seTimeShare(layers, blocks, pair.passes) };
+    const pair = await measureSePair(spec, twin, {
+      backend: options.backend,
+      plan,
+      passes: plan.passes,
+      training,
+      onProgress: options.onProgress,
+      peakBytes: pairBytes,
+    });
+    const blocks = seOpsByBlock(
+      layers.map((l) => l.op.name),
+      new Set(analyticOps(twin).map((l) => l.name)),
+    );
+    return {
+      ...pairedCost(pair.samples),
+      backend: pair.backend.name,
+      pass: training ? 'training' : 'forward',
+      layers: seTimeShare(layers, blocks, pair.passes),
+    };
   } catch (error) {
     if (error instanceof MeasurementSkipped) return { skipped: error.message };
     throw error;

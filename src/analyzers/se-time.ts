@@ -63,7 +63,15 @@ type Pass = ReadonlyMap<string, number>;
 
 /** Each layer's median time over the passes. */
 function layerMedians(passes: readonly Pass[], names: readonly string[]): Map<string, number> {
-  return new Map(names.map((n) => [n, quantile(passes.map((p) => p.get(n) ?? 0).sort((a, b) => a - b), 0.5)]));
+  return new Map(
+    names.map((n) => [
+      n,
+      quantile(
+        passes.map((p) => p.get(n) ?? 0).sort((a, b) => a - b),
+        0.5,
+      ),
+    ]),
+  );
 }
 
 /** GFLOP/s of `flops` done in `ms`. */

@@ -122,7 +122,8 @@ export function shown(value: unknown): string {
 /** The options argument: an object (absent is none given, where the call allows it). */
 export function optionsObject<T extends object>(value: T | undefined | null, what: string, required: boolean): T {
   if (value === undefined && !required) return {} as T;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${what} must be an object of options, got ${value === undefined ? 'nothing' : shown(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`${what} must be an object of options, got ${value === undefined ? 'nothing' : shown(value)}`);
   return value;
 }
 

@@ -35,7 +35,8 @@ function runCompare(basePath: string, newPath: string, flags: CompareFlags, widt
   };
   const comparison = compareReports(readReportFile(basePath), readReportFile(newPath), options);
   const stdout = renderComparison(comparison, format, width);
-  const singleFiles = flags.junit === undefined ? [] : [{ path: flags.junit, text: renderCompareJunit(comparison), mode: 'replace' as const, what: 'compare --junit' }];
+  const singleFiles =
+    flags.junit === undefined ? [] : [{ path: flags.junit, text: renderCompareJunit(comparison), mode: 'replace' as const, what: 'compare --junit' }];
   const { failures } = comparison;
   const inputs = [basePath, newPath];
   if (failures.length === 0) return { ...outcome(stdout), singleFiles, inputs };
@@ -50,10 +51,22 @@ export function addCompareCommand(program: Command, { finish, width }: CommandCo
     .description('compare two report.json files case by case; exit 1 when a count grew beyond the tolerance')
     .argument('<base>', 'the baseline report.json')
     .argument('<new>', 'the new report.json')
-    .option('--tolerance <fraction>', 'relative change allowed in counts and params, e.g. 0.01 or 1%, or for one quantity, params=0,thop=0.5%; repeatable (default: exact)', collect)
+    .option(
+      '--tolerance <fraction>',
+      'relative change allowed in counts and params, e.g. 0.01 or 1%, or for one quantity, params=0,thop=0.5%; repeatable (default: exact)',
+      collect,
+    )
     .option('--fail-on <way>', `which moves beyond the tolerance fail: ${FAIL_ON.join(', ')} (default: increase; a decrease is then an improvement)`)
-    .option('--latency-tolerance <fraction>', 'fail when a median latency grows by more than this, e.g. 0.5 or 50%; both reports need latencies (report --latency; default: report only)')
-    .option('--se-latency-tolerance <fraction>', "fail when SE's added time or time share (--se-latency) has a 95% interval above the base's by more than this, e.g. 0.01 or 1% of the model's time (default: report only)")
+    .option(
+      '--latency-tolerance <fraction>',
+      'fail when a median latency grows by more than this, e.g. 0.5 or 50%; both reports need latencies (report --latency; default: report only)',
+    )
+    .option(
+      '--se-latency-tolerance <fraction>',
+      "fail when SE's added time or time share (--se-latency) has a 95% interval above the base's by more than this, e.g. 0.01 or 1% of the model's time (default: report only)",
+    )
     .option('--junit <file>', 'also write a JUnit XML file: each compared quantity a test case, each regression a failing one');
-  compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) => finish(runCompare(base, next, flags, width)));
+  compose(command, formatOptions(COMPARE_FORMATS), debugOption).action((base: string, next: string, flags: CompareFlags) =>
+    finish(runCompare(base, next, flags, width)),
+  );
 }

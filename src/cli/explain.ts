@@ -22,13 +22,12 @@ export function addExplainCommand(program: Command, { toolVersion, finish, progr
     .optionsGroup('What to show:')
     .option('--convention <key>', 'the reference the others are compared with', 'thop')
     .option('--conventions <keys>', "the conventions to explain: a comma-separated list, or 'all'", 'all');
-  debugOption(command)
-    .action(async (flags: parse.ProfileFlags) => {
-      // With positional options, `seprof --channels 8 explain` hands --channels to the root command.
-      const misplaced = program.options.find((o) => o.long !== '--debug' && program.getOptionValueSource(o.attributeName()) === 'cli');
-      if (misplaced !== undefined) throw new UsageError(`${misplaced.long ?? misplaced.flags} goes after 'explain': seprof explain ${misplaced.long ?? ''} ...`);
-      finish(await runExplain(flags, toolVersion, progress, width));
-    });
+  debugOption(command).action(async (flags: parse.ProfileFlags) => {
+    // With positional options, `seprof --channels 8 explain` hands --channels to the root command.
+    const misplaced = program.options.find((o) => o.long !== '--debug' && program.getOptionValueSource(o.attributeName()) === 'cli');
+    if (misplaced !== undefined) throw new UsageError(`${misplaced.long ?? misplaced.flags} goes after 'explain': seprof explain ${misplaced.long ?? ''} ...`);
+    finish(await runExplain(flags, toolVersion, progress, width));
+  });
 }
 
 async function runExplain(flags: parse.ProfileFlags, toolVersion: string, progress: ProgressFor, width: number | undefined): Promise<Outcome> {

@@ -148,8 +148,15 @@ async function runInit(dir: string, flags: InitFlags, { toolVersion, progress }:
   const create = (path: string, text: string): SingleFile => ({ path, text, mode: 'create', what: 'seprof init' });
   return {
     stdout: '',
-    singleFiles: [create(suitePath, suiteText), create(baselinePath, baseline), create(readmePath, readme(slashed(dir), toolVersion)), create(ignorePath, GITIGNORE)],
-    stderr: [`Wrote ${suitePath} (${cases.length} case(s)), ${baselinePath}, ${ignorePath} and ${readmePath}, which holds the CI job to copy into .github/workflows/`],
+    singleFiles: [
+      create(suitePath, suiteText),
+      create(baselinePath, baseline),
+      create(readmePath, readme(slashed(dir), toolVersion)),
+      create(ignorePath, GITIGNORE),
+    ],
+    stderr: [
+      `Wrote ${suitePath} (${cases.length} case(s)), ${baselinePath}, ${ignorePath} and ${readmePath}, which holds the CI job to copy into .github/workflows/`,
+    ],
     failed: false,
   };
 }

@@ -12,7 +12,10 @@ import { FORMATS, type Format } from '../report/render-options';
 import type { RawSpecOptions } from '../model/spec';
 
 /** --format, or --json; the two conflict unless they agree. Every command reads its format here. */
-export function format<F extends string = Format>(raw: { format?: string | undefined; json?: boolean | undefined }, formats: readonly F[] = FORMATS as readonly string[] as readonly F[]): F {
+export function format<F extends string = Format>(
+  raw: { format?: string | undefined; json?: boolean | undefined },
+  formats: readonly F[] = FORMATS as readonly string[] as readonly F[],
+): F {
   if (raw.json === true && raw.format !== undefined && raw.format !== 'json') {
     throw new UsageError(`--json conflicts with --format ${raw.format}`);
   }
@@ -29,7 +32,8 @@ const MAX_PRECISION = 12;
  */
 export function countStyle(raw: UnitsFlags, format: Format): CountStyle | undefined {
   if (raw.units === undefined && raw.precision === undefined) return undefined;
-  if (format === 'json' || format === 'csv') throw new UsageError(`--${raw.units === undefined ? 'precision' : 'units'} applies to table and markdown: ${format} stays exact`);
+  if (format === 'json' || format === 'csv')
+    throw new UsageError(`--${raw.units === undefined ? 'precision' : 'units'} applies to table and markdown: ${format} stays exact`);
   const precision = raw.precision === undefined ? 3 : wholeNumber('precision', raw.precision, 0);
   if (precision > MAX_PRECISION) throw new UsageError(`--precision must be at most ${MAX_PRECISION}, got ${precision}`);
   return { units: oneOf('units', raw.units ?? 'auto', UNITS), precision };
@@ -151,7 +155,8 @@ function timing(flags: MeasureFlags, defaults: LatencyDefaults): Timing | undefi
 function seLatency(flags: MeasureFlags, defaults: LatencyDefaults): SeLatencyPlan | undefined {
   const rounds = flags.seRounds === undefined ? undefined : runCount('se-rounds', flags.seRounds, MIN_ROUNDS);
   if (flags.seLatency !== true && rounds === undefined) return undefined;
-  if (!flags.measure) throw new UsageError(`--${flags.seLatency === true ? 'se-latency' : 'se-rounds'} times the model in tfjs: it does not go with --no-measure`);
+  if (!flags.measure)
+    throw new UsageError(`--${flags.seLatency === true ? 'se-latency' : 'se-rounds'} times the model in tfjs: it does not go with --no-measure`);
   return rounds === undefined ? defaults.se : { ...defaults.se, rounds, roundsBudgetMs: undefined };
 }
 

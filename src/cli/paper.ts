@@ -15,9 +15,7 @@ function collect(): PaperReport {
 }
 
 export function addPaperCommand(program: Command, { toolVersion, finish, width }: CommandContext): void {
-  const command = program
-    .command('paper')
-    .description("the SENet paper's complexity figures beside seprof's counts, and which convention reproduces them");
+  const command = program.command('paper').description("the SENet paper's complexity figures beside seprof's counts, and which convention reproduces them");
   compose(command, formatOptions(PAPER_FORMATS), debugOption).action((flags: { format?: string; json?: boolean }) => {
     const format = parse.format(flags, PAPER_FORMATS);
     const report = collect();

@@ -51,7 +51,16 @@ async function runReport(flags: ReportFlags, { toolVersion, progress, width }: C
   const results = await runCases(cases, options, progress(flags.quiet));
   const seChart = seLatencyChart(results);
   const charts = [...reportCharts(results, columns[0]), ...(seChart ? [seChart] : [])];
-  const markdown = { toolVersion, date, suite: flags.suite, columns, charts, counts, link, depthOf: (r: CaseResult) => caseDepths.get(r.name) ?? depth ?? defaultDepth(r.profile.spec) };
+  const markdown = {
+    toolVersion,
+    date,
+    suite: flags.suite,
+    columns,
+    charts,
+    counts,
+    link,
+    depthOf: (r: CaseResult) => caseDepths.get(r.name) ?? depth ?? defaultDepth(r.profile.spec),
+  };
   const files: [name: string, text: string][] = [
     ...charts.map((c): [string, string] => [c.file, c.svg]),
     ['report.md', renderReportMarkdown(results, markdown, PULL_REQUEST_COMMENT)],
@@ -74,11 +83,21 @@ async function runReport(flags: ReportFlags, { toolVersion, progress, width }: C
 export function addReportCommand(program: Command, context: CommandContext): void {
   const command = program
     .command('report')
-    .description('profile every case of a suite; write report.json, report.md (sized for a pull-request comment), summary.md (for a job summary), junit.xml and SVG charts')
+    .description(
+      'profile every case of a suite; write report.json, report.md (sized for a pull-request comment), summary.md (for a job summary), junit.xml and SVG charts',
+    )
     .requiredOption('--suite <file>', 'the suite: named cases of profile options, e.g. reports/suite.json')
     .requiredOption('--out <dir>', 'the directory to write into: replaced whole by a link to the new set of files')
-    .option('--plain-out', '--out a plain directory, replaced by renames, rather than a link (where links cannot be made, e.g. Windows, this is what happens anyway)')
-    .option('--depth <N>', "each case's layer tree N deep in report.md and summary.md, unless the suite case sets its own depth (default: 2 for networks and model files)")
+    .option(
+      '--plain-out',
+      '--out a plain directory, replaced by renames, rather than a link (where links cannot be made, e.g. Windows, this is what happens anyway)',
+    )
+    .option(
+      '--depth <N>',
+      "each case's layer tree N deep in report.md and summary.md, unless the suite case sets its own depth (default: 2 for networks and model files)",
+    )
     .option('--link <url>', "where the whole report set is (in GitHub Actions, the run's page): report.md and summary.md link to it when shortened to fit");
-  compose(command, measureOptions, batchLatencyOptions, quietOption, conventionOptions('the MACs column and chart'), unitsOptions, debugOption).action(async (flags: ReportFlags) => context.finish(await runReport(flags, context)));
+  compose(command, measureOptions, batchLatencyOptions, quietOption, conventionOptions('the MACs column and chart'), unitsOptions, debugOption).action(
+    async (flags: ReportFlags) => context.finish(await runReport(flags, context)),
+  );
 }

@@ -53,7 +53,7 @@ function checkMissingValues(command: Command, argv: readonly string[]): void {
     const next = argv[i + 1];
     if (next === undefined || !next.startsWith('--')) return;
     const option: Option | undefined = command.options.find((o) => o.long === arg || o.short === arg);
-    if (option !== undefined && option.required) throw new UsageError(`${arg} needs a value, but ${next} follows it`);
+    if (option?.required) throw new UsageError(`${arg} needs a value, but ${next} follows it`);
   });
 }
 
@@ -68,9 +68,7 @@ const MAX_MESSAGE = 2000;
 function failure(error: unknown, argv: readonly string[], terminal: Terminal): number {
   const known = error instanceof UsageError || error instanceof CommanderError || error instanceof IoError || error instanceof JsonSyntaxError;
   const code = error instanceof IoError ? EXIT_IO : known ? EXIT_USAGE : EXIT_INTERNAL;
-  let message = (error instanceof Error ? error.message : String(error))
-    .replace(/^error: /, '')
-    .replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)');
+  let message = (error instanceof Error ? error.message : String(error)).replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)');
   // Messages quote users' files: one line, no terminal escapes, and not a whole file.
   message = oneLine(message);
   if (message.length > MAX_MESSAGE) message = `${message.slice(0, MAX_MESSAGE)}…`;
@@ -145,7 +143,9 @@ export async function runCli(rawArgv: readonly string[], terminal: Terminal): Pr
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput(output);
-  compose(program, ...PROFILE_OPTIONS, debugOption).version(version).action(async (flags) => context.finish(await runProfile(flags, context)));
+  compose(program, ...PROFILE_OPTIONS, debugOption)
+    .version(version)
+    .action(async (flags) => context.finish(await runProfile(flags, context)));
   try {
     argv = helpAsOption(argv);
     const subcommands = subcommandsFor(argv);

@@ -5,7 +5,17 @@ import { mismatchedCases, renderReportJson, reportJson, skippedCases, type CaseR
 import { FORMATS, type Format } from '../report/render-options';
 import { describeSpec } from '../model/spec';
 import { combinations, expandValues, type Axis } from '../sweep/grammar';
-import { batchLatencyOptions, compose, conventionOptions, debugOption, formatOptions, measureOptions, quietOption, specOptions, unitsOptions } from './option-groups';
+import {
+  batchLatencyOptions,
+  compose,
+  conventionOptions,
+  debugOption,
+  formatOptions,
+  measureOptions,
+  quietOption,
+  specOptions,
+  unitsOptions,
+} from './option-groups';
 import * as parse from './options';
 import { outcome, type CommandContext, type Outcome } from './outcome';
 import { runCases } from './run-cases';
@@ -87,7 +97,17 @@ async function runSweep(command: Command, flags: SweepFlags & RawOptions, contex
 }
 
 export function addSweepCommand(program: Command, context: CommandContext): void {
-  const command = compose(program.command('sweep'), specOptions, measureOptions, batchLatencyOptions, quietOption, conventionOptions(), formatOptions(FORMATS), unitsOptions, debugOption)
+  const command = compose(
+    program.command('sweep'),
+    specOptions,
+    measureOptions,
+    batchLatencyOptions,
+    quietOption,
+    conventionOptions(),
+    formatOptions(FORMATS),
+    unitsOptions,
+    debugOption,
+  )
     .description('profile every combination of lists and ranges of the profile options, one row each')
     .usage('--channels LIST [--reduction LIST] [--height LIST] ... [options]')
     .addHelpText('after', GRAMMAR);

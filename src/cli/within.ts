@@ -12,7 +12,8 @@ export function within<T>(where: string, build: () => T): T {
   try {
     return build();
   } catch (error) {
-    if (error instanceof UsageError || error instanceof CommanderError || error instanceof JsonSyntaxError) throw new UsageError(`${where}: ${messageOf(error)}`);
+    if (error instanceof UsageError || error instanceof CommanderError || error instanceof JsonSyntaxError)
+      throw new UsageError(`${where}: ${messageOf(error)}`);
     throw error;
   }
 }

@@ -35,7 +35,8 @@ function tooDeepAt(text: string, limit: number): number | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -47,7 +48,8 @@ function tooDeepAt(text: string, limit: number): number | undefined {
 
 export function parseJson(text: string): unknown {
   const deep = tooDeepAt(text, MAX_JSON_DEPTH);
-  if (deep !== undefined) throw new JsonSyntaxError(`nested deeper than ${MAX_JSON_DEPTH} levels at line ${lineAndColumn(text, deep)}: not a file seprof reads`);
+  if (deep !== undefined)
+    throw new JsonSyntaxError(`nested deeper than ${MAX_JSON_DEPTH} levels at line ${lineAndColumn(text, deep)}: not a file seprof reads`);
   try {
     return JSON.parse(text);
   } catch (error) {

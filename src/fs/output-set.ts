@@ -72,7 +72,8 @@ function checkTarget(set: OutputSet, target: string, parent: string): void {
       throw new UsageError(`--out ${set.dir} is a link seprof did not make: give a new directory`);
     }
     setDir = resolve(parent, pointsAt);
-    if (lstatOrUndefined(setDir)?.isDirectory() !== true) throw new UsageError(`--out ${set.dir} is a link to a report set that is gone: remove the link or give a new directory`);
+    if (lstatOrUndefined(setDir)?.isDirectory() !== true)
+      throw new UsageError(`--out ${set.dir} is a link to a report set that is gone: remove the link or give a new directory`);
   } else if (!stats.isDirectory()) {
     throw new UsageError(`--out ${set.dir} is a file, not a directory`);
   }

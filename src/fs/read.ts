@@ -9,7 +9,8 @@ export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 const CHUNK = 1024 * 1024;
 
-const tooLarge = (what: string, maxBytes: number): UsageError => new UsageError(`${what} is larger than ${maxBytes / (1024 * 1024)} MB: not a file seprof reads`);
+const tooLarge = (what: string, maxBytes: number): UsageError =>
+  new UsageError(`${what} is larger than ${maxBytes / (1024 * 1024)} MB: not a file seprof reads`);
 
 /** What kind of thing a path that is not a regular file is, for the refusal. */
 function kindOf(stats: Stats): string {
@@ -58,5 +59,7 @@ export function readInputText(path: string, what: string, maxBytes: number = MAX
   } finally {
     closeSync(fd);
   }
-  return Buffer.concat(chunks, total).toString('utf8').replace(/^\uFEFF/, '');
+  return Buffer.concat(chunks, total)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
 }

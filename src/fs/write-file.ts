@@ -54,7 +54,8 @@ export function refuseInputs(path: string, inputs: readonly string[]): void {
     const read = statOrUndefined(candidate);
     return read !== undefined && read.dev === output.dev && read.ino === output.ino;
   });
-  if (input !== undefined) throw new UsageError(`cannot write ${path}: it is ${input === path ? 'an input' : `${input}, an input`} of this run; write it elsewhere`);
+  if (input !== undefined)
+    throw new UsageError(`cannot write ${path}: it is ${input === path ? 'an input' : `${input}, an input`} of this run; write it elsewhere`);
 }
 
 /** The failure of a path that cannot hold a file: a part of it is a file (the user's mistake), or the system refused. */

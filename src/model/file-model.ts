@@ -51,7 +51,10 @@ export function openFileModel(request: FileRequest): FileModel {
   if (origins.length > 0) {
     // Checked on the model as given: the plain twin has no SE left for a rule to name.
     const unmatched = unmatchedRule(origins, nodeGroups(inferred));
-    if (unmatched !== undefined) throw new UsageError(`--origin '${unmatched.pattern}': the model has no layer or node of that name (a layer name from the table, a node name from the file, * for any characters)`);
+    if (unmatched !== undefined)
+      throw new UsageError(
+        `--origin '${unmatched.pattern}': the model has no layer or node of that name (a layer name from the table, a node name from the file, * for any characters)`,
+      );
   }
   if (request.removeSe) {
     inferred = inferShapes(withoutSe(inferred.graph, seBlocks), given);

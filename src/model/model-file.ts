@@ -33,10 +33,13 @@ const EXPORT_ONNX = "seprof reads ONNX and TF.js models: export it with torch.on
  * instead: read as ONNX, their bytes give protobuf errors such as "invalid wire type 4".
  */
 function foreignFormat(bytes: Buffer): string | undefined {
-  if (bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) return `a zip archive, as PyTorch's torch.save and TorchScript write (.pt, .pth): ${EXPORT_ONNX}`;
+  if (bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')))
+    return `a zip archive, as PyTorch's torch.save and TorchScript write (.pt, .pth): ${EXPORT_ONNX}`;
   if (bytes[0] === 0x80 && (bytes[1] ?? 0) >= 2 && (bytes[1] ?? 0) <= 5) return `a Python pickle, as PyTorch's torch.save wrote before 1.6: ${EXPORT_ONNX}`;
-  if (bytes.subarray(0, 4).equals(Buffer.from('\x89HDF', 'latin1'))) return 'an HDF5 file (Keras .h5): seprof reads ONNX and TF.js models: convert it with tensorflowjs_converter --input_format keras, or export ONNX with tf2onnx';
-  if (bytes.subarray(4, 8).toString('latin1') === 'TFL3') return 'a TensorFlow Lite model: seprof reads ONNX and TF.js models: convert the original model with tf2onnx or tensorflowjs_converter';
+  if (bytes.subarray(0, 4).equals(Buffer.from('\x89HDF', 'latin1')))
+    return 'an HDF5 file (Keras .h5): seprof reads ONNX and TF.js models: convert it with tensorflowjs_converter --input_format keras, or export ONNX with tf2onnx';
+  if (bytes.subarray(4, 8).toString('latin1') === 'TFL3')
+    return 'a TensorFlow Lite model: seprof reads ONNX and TF.js models: convert the original model with tf2onnx or tensorflowjs_converter';
   return undefined;
 }
 
@@ -50,7 +53,7 @@ function isProtobufTag(byte: number): boolean {
 }
 
 function sizeOf(path: string): number {
-  let stat;
+  let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path);
   } catch (error) {
@@ -76,8 +79,10 @@ export function readModelFile(path: string): Graph {
   }
   if (path.endsWith('.json')) throw new UsageError(`${path}: not JSON: expected a TensorFlow.js model.json`);
   const first = start[0] ?? 0;
-  if (!isProtobufTag(first)) throw new UsageError(`${path}: not an ONNX model (its first byte, 0x${first.toString(16).padStart(2, '0')}, starts no protobuf field)`);
-  if (size > MAX_ONNX_BYTES) throw new UsageError(`${path}: ${size} bytes is over protobuf's 2 GiB limit: not an ONNX model (large models keep weights in external data)`);
+  if (!isProtobufTag(first))
+    throw new UsageError(`${path}: not an ONNX model (its first byte, 0x${first.toString(16).padStart(2, '0')}, starts no protobuf field)`);
+  if (size > MAX_ONNX_BYTES)
+    throw new UsageError(`${path}: ${size} bytes is over protobuf's 2 GiB limit: not an ONNX model (large models keep weights in external data)`);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

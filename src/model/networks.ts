@@ -68,11 +68,13 @@ const BN_INCEPTION: readonly Module[] = [
 ];
 
 function bnInceptionPlan(se: SeSettings | null): Piece[] {
-  const modules = BN_INCEPTION.map(([name, c1, c3r, c3, c5r, c5, pool, pp]): Piece => ({
-    kind: 'inception-block',
-    prefix: `inception${name}.`,
-    cfg: { widths: { c1, c3r, c3, c5r, c5, pp }, branch3: '3x3x2', pool, se, stride: c1 === 0 ? 2 : 1 },
-  }));
+  const modules = BN_INCEPTION.map(
+    ([name, c1, c3r, c3, c5r, c5, pool, pp]): Piece => ({
+      kind: 'inception-block',
+      prefix: `inception${name}.`,
+      cfg: { widths: { c1, c3r, c3, c5r, c5, pp }, branch3: '3x3x2', pool, se, stride: c1 === 0 ? 2 : 1 },
+    }),
+  );
   return [
     { kind: 'conv-bn-relu', prefix: 'stem.', suffix: '1', cout: 64, k: 7, stride: 2 },
     { kind: 'pool', name: 'stem.pool1', pool: 'max', k: 3, stride: 2 },

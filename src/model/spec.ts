@@ -65,16 +65,7 @@ export interface SeInceptionBlockSpec extends SpecBase, SeSettings, InceptionBlo
 
 export type InceptionBlockSpec = PlainInceptionBlockSpec | SeInceptionBlockSpec;
 
-export const MODELS = [
-  'resnet50',
-  'resnet101',
-  'resnet152',
-  'se-resnet50',
-  'se-resnet101',
-  'se-resnet152',
-  'bn-inception',
-  'se-bn-inception',
-] as const;
+export const MODELS = ['resnet50', 'resnet101', 'resnet152', 'se-resnet50', 'se-resnet101', 'se-resnet152', 'bn-inception', 'se-bn-inception'] as const;
 export type ModelName = (typeof MODELS)[number];
 
 export interface NetworkSpec extends SpecBase, Partial<SeSettings> {
@@ -162,7 +153,24 @@ const OPTIONS_OF: Record<'se' | 'resnet' | 'inception', readonly RawKey[]> = {
   resnet: ['channels', 'reduction', 'bias', 'kind', 'planes', 'stride', 'strideOn', 'sePosition', ...VARIANT_KEYS],
   inception: ['channels', 'reduction', 'bias', 'widths', 'branch3', 'pool', ...VARIANT_KEYS],
 };
-const ALL_KEYS: readonly RawKey[] = ['block', 'batch', 'height', 'width', ...OPTIONS_OF.resnet, 'widths', 'branch3', 'pool', 'model', 'layout', 'preset', 'seStages', 'input', 'strict', 'addSe', 'origin'];
+const ALL_KEYS: readonly RawKey[] = [
+  'block',
+  'batch',
+  'height',
+  'width',
+  ...OPTIONS_OF.resnet,
+  'widths',
+  'branch3',
+  'pool',
+  'model',
+  'layout',
+  'preset',
+  'seStages',
+  'input',
+  'strict',
+  'addSe',
+  'origin',
+];
 const SE_ONLY: readonly RawKey[] = ['reduction', 'bias', 'sePosition', 'seStages', ...VARIANT_KEYS];
 const COMMON: readonly RawKey[] = ['block', 'batch', 'height', 'width'];
 
@@ -257,9 +265,7 @@ function checkReduction(reduction: number, channels: number, where: string, vari
     return;
   }
   if (reduction > channels) {
-    throw new UsageError(
-      `--reduction ${reduction} is larger than the ${channels} channels ${where}: the SE hidden width floor(C / r) would be 0`,
-    );
+    throw new UsageError(`--reduction ${reduction} is larger than the ${channels} channels ${where}: the SE hidden width floor(C / r) would be 0`);
   }
 }
 
@@ -274,7 +280,10 @@ function parseWidths(value: string): InceptionBlockShape['widths'] {
     throw new UsageError(`--widths takes six widths c1,c3r,c3,c5r,c5,pp (e.g. 64,96,128,16,32,32); got '${value}'`);
   }
   const [c1, c3r, c3, c5r, c5, pp] = parts.map((part) => wholeNumber('widths', part)) as [number, number, number, number, number, number];
-  checkWidth([c1, c3, c5, pp].reduce((sum, c) => sum + BigInt(c), 0n), `--widths ${value} (concatenating c1 + c3 + c5 + pp)`);
+  checkWidth(
+    [c1, c3, c5, pp].reduce((sum, c) => sum + BigInt(c), 0n),
+    `--widths ${value} (concatenating c1 + c3 + c5 + pp)`,
+  );
   return { c1, c3r, c3, c5r, c5, pp };
 }
 
@@ -426,7 +435,8 @@ const FILE_KEYS: readonly RawKey[] = ['file', 'input', 'strict', 'addSe', 'origi
 /** --add-se's comma-separated names: none empty, none twice (checked in one pass: thousands of names stay fast). */
 function addSeTargets(text: string): string[] {
   const names = text.split(',').map((name) => name.trim());
-  if (names.some((name) => name === '')) throw new UsageError(`--add-se needs layer or node names, comma-separated; got an empty one in '${text.length > 40 ? `${text.slice(0, 40)}…` : text}'`);
+  if (names.some((name) => name === ''))
+    throw new UsageError(`--add-se needs layer or node names, comma-separated; got an empty one in '${text.length > 40 ? `${text.slice(0, 40)}…` : text}'`);
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) throw new UsageError(`--add-se names '${name.length > 80 ? `${name.slice(0, 80)}…` : name}' twice: SE goes once after a layer`);
@@ -443,8 +453,25 @@ function buildFile(raw: RawSpecOptions, file: string, { base, se }: Common): Fil
     throw new UsageError(`${raw.reduction !== undefined ? '--reduction' : '--bias'} applies to --file with --add-se`);
   }
   const inputs = raw.input === undefined ? [] : raw.input.split(',').map((part) => part.trim());
-  const origins = raw.origin === undefined ? [] : raw.origin.split(',').map((part) => part.trim()).filter((part) => part !== '');
-  const spec: FileSpec = { block: 'file', file, inputs, strict: raw.strict ?? false, addSe, removeSe: false, origins, ...base, ...(addSe.length > 0 && se), input: { channels: 0, height: 0, width: 0 } };
+  const origins =
+    raw.origin === undefined
+      ? []
+      : raw.origin
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== '');
+  const spec: FileSpec = {
+    block: 'file',
+    file,
+    inputs,
+    strict: raw.strict ?? false,
+    addSe,
+    removeSe: false,
+    origins,
+    ...base,
+    ...(addSe.length > 0 && se),
+    input: { channels: 0, height: 0, width: 0 },
+  };
   const { inferred } = loadFileModel(fileRequest(spec));
   const first = inferred.inputShapes.values().next().value ?? [];
   const [batch = 1, channels = 0, height = 1, width = 1] = first;

@@ -10,7 +10,6 @@ import { apply, type Tensor } from './layers';
 
 type Formula = (x: tf.Tensor) => tf.Tensor;
 
-
 const FORMULAS: Record<'relu6' | 'silu' | 'hardswish' | 'hardsigmoid', Formula> = {
   relu6: (x) => tf.relu6(x), // tfjs-layers' relu6 is min(6, relu(x)): two kernels
   silu: (x) => tf.mul(x, tf.sigmoid(x)),

@@ -48,7 +48,10 @@ class GroupedConv2D extends tfl.layers.Layer {
       const { groups, strides } = this.options;
       const xs = tf.split(x, groups, 3);
       const ws = tf.split(kernel.read() as tf.Tensor4D, groups, 3);
-      return tf.concat(xs.map((part, i) => tf.conv2d(part as tf.Tensor4D, ws[i] as tf.Tensor4D, strides, 'same')), 3);
+      return tf.concat(
+        xs.map((part, i) => tf.conv2d(part as tf.Tensor4D, ws[i] as tf.Tensor4D, strides, 'same')),
+        3,
+      );
     });
   }
 }
@@ -58,7 +61,18 @@ export function convolution(name: string, x: Tensor, options: ConvOptions): Tens
   const cin = channelsOf(x);
   if (groups === 1) return apply(tfl.layers.conv2d({ name, filters, kernelSize, strides, padding: 'same', useBias: bias, ...weights() }), x);
   if (groups === cin && filters === cin && !bias) {
-    return apply(tfl.layers.depthwiseConv2d({ name, kernelSize, strides, depthMultiplier: 1, padding: 'same', useBias: false, depthwiseInitializer: weights().kernelInitializer }), x);
+    return apply(
+      tfl.layers.depthwiseConv2d({
+        name,
+        kernelSize,
+        strides,
+        depthMultiplier: 1,
+        padding: 'same',
+        useBias: false,
+        depthwiseInitializer: weights().kernelInitializer,
+      }),
+      x,
+    );
   }
   if (bias) throw new Error(`${name}: a grouped conv with bias is not built`);
   return apply(new GroupedConv2D(options, name, weights().kernelInitializer), x);

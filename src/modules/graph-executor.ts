@@ -25,7 +25,8 @@ import { LiveValues } from './live-values';
 const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization', 'InstanceNormalization']);
 
 /** NCHW-ordered `t` broadcast to `shape`: itself when it has that shape already (a batch of 1). */
-const expandTo = (t: tf.Tensor, shape: readonly number[]): tf.Tensor => (t.shape.every((d, i) => d === shape[i]) && t.rank === shape.length ? t : tf.broadcastTo(t, [...shape]));
+const expandTo = (t: tf.Tensor, shape: readonly number[]): tf.Tensor =>
+  t.shape.every((d, i) => d === shape[i]) && t.rank === shape.length ? t : tf.broadcastTo(t, [...shape]);
 
 /** The activations a node reads, by tensor name. */
 interface Values {
@@ -122,7 +123,8 @@ export class GraphExecutor {
     const learned: tf.Tensor[] = [];
     const buffers: tf.Tensor[] = [];
     for (const node of m.nodes) {
-      const weighted = WEIGHTED.has(node.opType) || (m.fused === 'linear-bias' && node.opType === 'Add') || (m.fused === 'learned-tokens' && node.opType === 'Expand');
+      const weighted =
+        WEIGHTED.has(node.opType) || (m.fused === 'linear-bias' && node.opType === 'Add') || (m.fused === 'learned-tokens' && node.opType === 'Expand');
       if (!weighted && ELEMENTWISE_OPS.has(node.opType)) {
         const at = constantOperand(this.index, node);
         const operand = at === undefined ? undefined : this.constant(node, at);
@@ -267,7 +269,16 @@ export class GraphExecutor {
       }
       case 'Slice': {
         const ranges = this.ranges(node);
-        return [toStored(tf, tf.slice(logical, ranges.map((r) => r.start), ranges.map((r) => r.length)))];
+        return [
+          toStored(
+            tf,
+            tf.slice(
+              logical,
+              ranges.map((r) => r.start),
+              ranges.map((r) => r.length),
+            ),
+          ),
+        ];
       }
       case 'Transpose': {
         // ConvNeXt's and ViT's permutes: a move, outside every module, as the other layout changes.
@@ -293,7 +304,13 @@ export class GraphExecutor {
     }
     // The NCHW axis each stored (NHWC) axis holds.
     const ranges = [0, 2, 3, 1].map((a) => this.ranges(node)[a] as SliceRange);
-    return [tf.slice(x, ranges.map((r) => r.start), ranges.map((r) => r.length))];
+    return [
+      tf.slice(
+        x,
+        ranges.map((r) => r.start),
+        ranges.map((r) => r.length),
+      ),
+    ];
   }
 
   /**
@@ -310,10 +327,19 @@ export class GraphExecutor {
       for (const step of this.steps) {
         if ('view' in step) {
           if (!this.runsView(step.view)) throw new Error(`the executor cannot run ${step.view.opType} (node '${step.view.name}')`);
-          tf.tidy(() => this.view(values, step.view)).forEach((t, i) => values.set(step.view.outputs[i] ?? '', t));
+          tf.tidy(() => this.view(values, step.view)).forEach((t, i) => {
+            values.set(step.view.outputs[i] ?? '', t);
+          });
         } else {
           const m = step.module;
-          values.set(m.output, around(m, () => tf.tidy(() => this.runModule(values, m)), () => this.gradientInputs(values, m)));
+          values.set(
+            m.output,
+            around(
+              m,
+              () => tf.tidy(() => this.runModule(values, m)),
+              () => this.gradientInputs(values, m),
+            ),
+          );
         }
         for (const name of step.frees) values.free(name);
       }

@@ -6,8 +6,7 @@ import { oneLine } from './text';
 export const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 
 /** The delimiter row: `text` left-aligned columns, then `numbers` right-aligned ones. */
-export const alignRow = (text: number, numbers: number): string =>
-  row([...Array<string>(text).fill('---'), ...Array<string>(numbers).fill('---:')]);
+export const alignRow = (text: number, numbers: number): string => row([...Array<string>(text).fill('---'), ...Array<string>(numbers).fill('---:')]);
 
 const MARKDOWN_SPECIAL = /[\\`*_[\]|<>&~]/g;
 const ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };

@@ -18,7 +18,10 @@ export interface TableLayout {
 }
 
 /** Columns after the first `textColumns` are right-aligned numbers. */
-export const numbersAfter = (textColumns: number) => (column: number): boolean => column >= textColumns;
+export const numbersAfter =
+  (textColumns: number) =>
+  (column: number): boolean =>
+    column >= textColumns;
 
 const NO_ROW_RULES = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
@@ -95,7 +98,12 @@ export function textTable(head: readonly string[], rows: Cells, layout: TableLay
     .map((group) => {
       const pick = (cells: readonly string[]): string[] => group.map((i) => cells[i] ?? '');
       const rightAligned = (column: number): boolean => layout.rightAligned(group[column] ?? 0);
-      return drawTable(pick(heading), body.map(pick), group.map((i) => widths[i] ?? 0), { ...layout, rightAligned });
+      return drawTable(
+        pick(heading),
+        body.map(pick),
+        group.map((i) => widths[i] ?? 0),
+        { ...layout, rightAligned },
+      );
     })
     .join('\n\n');
 }

@@ -60,7 +60,8 @@ export function expandValues(option: string, text: string): string[] {
   const values = new Set<string>();
   for (const item of items) {
     for (const value of item.includes('..') ? rangeValues(option, item) : [item]) values.add(value);
-    if (values.size > MAX_CASES) throw new UsageError(`${option}: the list '${shortened(text)}' has more than ${MAX_CASES} values; a sweep takes at most ${MAX_CASES}`);
+    if (values.size > MAX_CASES)
+      throw new UsageError(`${option}: the list '${shortened(text)}' has more than ${MAX_CASES} values; a sweep takes at most ${MAX_CASES}`);
   }
   return [...values];
 }

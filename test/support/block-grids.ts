@@ -37,10 +37,11 @@ export const inceptionGrid = product({
   branch3: ['5x5', '3x3x2'],
   pool: ['max', 'avg'],
   widths: ['4,4,8,2,4,4', '8,6,8,4,6,2'],
-  size: [[5, 5], [6, 4]] as [number, number][],
+  size: [
+    [5, 5],
+    [6, 4],
+  ] as [number, number][],
   batch: [1, 2],
-})
-  .map(({ block, size: [height, width], ...rest }) =>
-    specOf({ block, channels: 6, height, width, ...rest, ...(block === 'se-inception' && { reduction: 2 }) }),
-  ) as InceptionBlockSpec[];
-
+}).map(({ block, size: [height, width], ...rest }) =>
+  specOf({ block, channels: 6, height, width, ...rest, ...(block === 'se-inception' && { reduction: 2 }) }),
+) as InceptionBlockSpec[];

@@ -56,7 +56,10 @@ export function inceptionClosedForm(spec: InceptionBlockSpec): [bigint, bigint] 
     [Cin, c5r, 1],
     ...(spec.branch3 === '5x5'
       ? ([[BigInt(c5r), c5, 5]] as [bigint, number, number][])
-      : ([[BigInt(c5r), c5, 3], [BigInt(c5), c5, 3]] as [bigint, number, number][])),
+      : ([
+          [BigInt(c5r), c5, 3],
+          [BigInt(c5), c5, 3],
+        ] as [bigint, number, number][])),
     [Cin, pp, 1],
   ];
   let params = 0n;

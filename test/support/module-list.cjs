@@ -18,7 +18,9 @@ Module.prototype._compile = function (content, filename) {
   return nodeCompile.call(this, content.replace(HELPER, `${HELPER} if (!mod) globalThis.__seprofBundledModule(__getOwnPropNames(cb)[0]);`), filename);
 };
 process.on('exit', () => {
-  const inRepo = Object.keys(require.cache).filter((path) => path.startsWith(root)).map((path) => path.slice(root.length + 1).replaceAll('\\', '/'));
+  const inRepo = Object.keys(require.cache)
+    .filter((path) => path.startsWith(root))
+    .map((path) => path.slice(root.length + 1).replaceAll('\\', '/'));
   const builtins = process.moduleLoadList.filter((entry) => entry.startsWith('NativeModule ')).map((entry) => entry.slice('NativeModule '.length));
   process.stderr.write(`modules-loaded=${JSON.stringify([...inRepo, ...bundled])}\nbuiltins-loaded=${JSON.stringify(builtins)}\n`);
 });

@@ -53,13 +53,25 @@ export function encodeModel(spec: ModelSpec): Uint8Array {
   const message = modelProtoType().fromObject({
     irVersion: 8,
     producerName: spec.producer ?? 'seprof tests',
-    opsetImport: [{ domain: '', version: spec.opset ?? 13 }, ...[...new Set(spec.nodes.flatMap((n) => (n.domain ? [n.domain] : [])))].map((domain) => ({ domain, version: 1 }))],
+    opsetImport: [
+      { domain: '', version: spec.opset ?? 13 },
+      ...[...new Set(spec.nodes.flatMap((n) => (n.domain ? [n.domain] : [])))].map((domain) => ({ domain, version: 1 })),
+    ],
     metadataProps: spec.metadata ?? [],
     graph: {
       name: 'g',
-      node: spec.nodes.map((n, i) => ({ name: n.name ?? `n${i}`, opType: n.op, domain: n.domain ?? '', input: n.inputs, output: n.outputs, attribute: (n.attrs ?? []).map((a) => (a.t === undefined ? a : { ...a, t: { dataType: 1, ...a.t } })) })),
+      node: spec.nodes.map((n, i) => ({
+        name: n.name ?? `n${i}`,
+        opType: n.op,
+        domain: n.domain ?? '',
+        input: n.inputs,
+        output: n.outputs,
+        attribute: (n.attrs ?? []).map((a) => (a.t === undefined ? a : { ...a, t: { dataType: 1, ...a.t } })),
+      })),
       initializer: (spec.initializers ?? []).map(({ external, ...t }) =>
-        external === undefined ? { dataType: 1, ...t } : { dataType: 1, ...t, dataLocation: 1, externalData: Object.entries(external).map(([key, value]) => ({ key, value })) },
+        external === undefined
+          ? { dataType: 1, ...t }
+          : { dataType: 1, ...t, dataLocation: 1, externalData: Object.entries(external).map(([key, value]) => ({ key, value })) },
       ),
       input: [input, ...(spec.moreInputs ?? [])].map((i) => ({
         name: i.name,

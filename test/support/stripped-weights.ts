@@ -7,7 +7,7 @@ import { modelProtoType } from '../../src/model/onnx/schema';
 import type { ModelProto } from '../../src/model/onnx/schema';
 
 /** Each external data file `model` names and the bytes its initializers reach into it. */
-export function externalExtents(model: string): Map<string, number> {
+function externalExtents(model: string): Map<string, number> {
   const proto = modelProtoType().decode(readFileSync(model)) as unknown as ModelProto;
   const extents = new Map<string, number>();
   for (const t of proto.graph?.initializer ?? []) {

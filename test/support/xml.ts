@@ -8,5 +8,9 @@ export function xmlProblem(text: string): string {
 }
 
 export function parseXml(text: string): Record<string, any> {
-  return new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['testcase', 'text', 'g', 'rect', 'circle', 'line'].includes(name) }).parse(text);
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    isArray: (name) => ['testcase', 'text', 'g', 'rect', 'circle', 'line'].includes(name),
+  }).parse(text);
 }

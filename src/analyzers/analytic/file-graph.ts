@@ -52,8 +52,19 @@ function mapGraph(g: InferredGraph): GraphOps {
       continue;
     }
     const extra = { attrs: p.attrs ?? {}, params: p.params ?? 0n, buffers: p.buffers ?? 0n, reads: m.reads };
-    ops.push(makeOp(m.name, p.kind, p.inputs.map((t) => index.shape(t)), index.shape(m.output), extra));
-    nodesOf.set(m.name, m.nodes.map((n) => n.name));
+    ops.push(
+      makeOp(
+        m.name,
+        p.kind,
+        p.inputs.map((t) => index.shape(t)),
+        index.shape(m.output),
+        extra,
+      ),
+    );
+    nodesOf.set(
+      m.name,
+      m.nodes.map((n) => n.name),
+    );
   }
   const notes = [...g.notes];
   const opTypes = new Set(g.order.map((n) => n.opType));
@@ -61,13 +72,17 @@ function mapGraph(g: InferredGraph): GraphOps {
   // `conv.bias`: a graph without one never had BN to fold (ConvNeXt, a ViT's patch embedding).
   const folded = g.order.some((n) => n.opType === 'Conv' && (n.inputs[2] ?? '') !== '' && !(n.inputs[2] ?? '').endsWith('.bias'));
   if (folded && !opTypes.has('BatchNormalization') && g.graph.format === 'onnx') {
-    notes.push('the graph has convolutions and no BatchNormalization: any BN the model had was folded into the convs by the exporter (as PyTorch exports in eval mode), so counts match the peers on the BN-fused model, not on the original');
+    notes.push(
+      'the graph has convolutions and no BatchNormalization: any BN the model had was folded into the convs by the exporter (as PyTorch exports in eval mode), so counts match the peers on the BN-fused model, not on the original',
+    );
   }
   const computing = new Set(modules.flatMap((m) => m.nodes));
   return {
     ops,
     nodesOf,
-    unsupported: [...unsupported].map(([opType, nodes]) => ({ opType, nodes })).sort((a, b) => b.nodes.length - a.nodes.length || a.opType.localeCompare(b.opType)),
+    unsupported: [...unsupported]
+      .map(([opType, nodes]) => ({ opType, nodes }))
+      .sort((a, b) => b.nodes.length - a.nodes.length || a.opType.localeCompare(b.opType)),
     free: g.order.filter((n) => !computing.has(n)).length,
     notes,
   };

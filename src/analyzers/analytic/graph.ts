@@ -45,7 +45,9 @@ function nodeOps(node: Node, x: Shape, from: string): Op[] {
     case 'pool': {
       const size = (n: number): number => pooledSize(n, node.k, node.stride, node.padding);
       const kind = node.pool === 'max' ? 'max_pool' : 'avg_pool';
-      return [makeOp(node.name, kind, [x], [dim(x, 0), dim(x, 1), size(dim(x, 2)), size(dim(x, 3))], { attrs: { kernel: [node.k, node.k], stride: node.stride } })];
+      return [
+        makeOp(node.name, kind, [x], [dim(x, 0), dim(x, 1), size(dim(x, 2)), size(dim(x, 3))], { attrs: { kernel: [node.k, node.k], stride: node.stride } }),
+      ];
     }
     case 'gap':
       return [globalAvgPool(node.name, x)];

@@ -25,7 +25,13 @@ export function inceptionBlockOps(x: Shape, cfg: InceptionBlockConfig, prefix = 
     .filter((b) => b.length > 0)
     .map(([first, ...rest]) => (first === undefined ? [] : [reading(first, [inputName]), ...rest]));
   const lasts = branches.map((b) => b.at(-1)).filter((op): op is Op => op !== undefined);
-  const joined = reading(concat(`${prefix}concat`, lasts.map((op) => op.outputShape)), lasts.map((op) => op.name));
+  const joined = reading(
+    concat(
+      `${prefix}concat`,
+      lasts.map((op) => op.outputShape),
+    ),
+    lasts.map((op) => op.name),
+  );
   const se = cfg.se === null ? [] : seOps({ input: joined.outputShape, ...cfg.se, prefix: `${prefix}se.`, source: joined.name });
   return [...branches.flat(), joined, ...se];
 }

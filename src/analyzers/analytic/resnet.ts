@@ -15,7 +15,10 @@ function branchOps(x: Shape, cfg: ResNetBlockConfig, prefix: string): Op[] {
   const first = convBnRelu(p, '1', x, cfg.planes, 1, s1);
   const second = convBnRelu(p, '2', outputOf(first), cfg.planes, 3, s3);
   const relu2 = second.at(-1);
-  const se3x3 = cfg.se !== null && cfg.sePosition === '3x3' && relu2 !== undefined ? seOps({ input: relu2.outputShape, ...cfg.se, prefix: `${prefix}se.`, source: relu2.name }) : [];
+  const se3x3 =
+    cfg.se !== null && cfg.sePosition === '3x3' && relu2 !== undefined
+      ? seOps({ input: relu2.outputShape, ...cfg.se, prefix: `${prefix}se.`, source: relu2.name })
+      : [];
   const conv3 = conv2d(`${p}conv3`, outputOf([...second, ...se3x3]), 4 * cfg.planes, 1);
   return [...first, ...second, ...se3x3, conv3, batchnorm(`${p}bn3`, conv3.outputShape)];
 }

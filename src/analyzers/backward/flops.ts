@@ -3,7 +3,25 @@
 // elementwise result, n - 1 adds for a sum of n values, 2 per multiply-accumulate.
 // Broadcasts, reshapes, casts, tiles and splits move data and count 0.
 import { dim, input, numel, type Op } from '../ops';
-import { contractedSize, instanceRows, convMacs, einsumContracts, einsumMacs, convTransposeMacs, inp, linearMacs, normRows, operands, out, rightOperand, rule, softmaxLength, window, type Operand, type RuleTable } from '../conventions/convention';
+import {
+  contractedSize,
+  instanceRows,
+  convMacs,
+  einsumContracts,
+  einsumMacs,
+  convTransposeMacs,
+  inp,
+  linearMacs,
+  normRows,
+  operands,
+  out,
+  rightOperand,
+  rule,
+  softmaxLength,
+  window,
+  type Operand,
+  type RuleTable,
+} from '../conventions/convention';
 
 /** The bias gradient sums dy over every axis but the features: numel(out) - features adds. */
 const biasGradient = (op: Op, features: number): bigint => (op.attrs.bias ? out(op) - BigInt(features) : 0n);
@@ -55,25 +73,31 @@ export const flopsBackward: RuleTable = {
     '2 * 2 * MACs (dy * W and x^T * dy, each as large as the forward) + numel(out) - out if bias (the bias gradient sums dy over rows)',
     (op) => 4n * linearMacs(op) + biasGradient(op, dim(op.outputShape, -1)),
   ),
-  scale: rule(
-    '3 * numel(out) - numel(s): dy * s, dy * x, and the sum of dy * x over H x W',
-    (op) => 3n * out(op) - gate(op),
-  ),
+  scale: rule('3 * numel(out) - numel(s): dy * s, dy * x, and the sum of dy * x over H x W', (op) => 3n * out(op) - gate(op)),
   add: rule(
     'numel(out) - numel(operand) for each broadcast operand (its gradient sums dy over the broadcast axes); 0 for equal shapes; ' +
       'a literal constant gets no gradient, a learned one (params) does',
-    (op) => perOperand(op, (x) => reduced(op, x), (x) => reduced(op, x)),
+    (op) =>
+      perOperand(
+        op,
+        (x) => reduced(op, x),
+        (x) => reduced(op, x),
+      ),
   ),
   concat: rule(
     "the gradient is a split of dy: no arithmetic; but a learned token broadcast into it (ViT's class token) gathers its gradient, " +
       "tfjs's Tile gradient adding each copy's slice into zeros: numel(token as expanded) when it was expanded",
-    (op) => (op.attrs.tokens ?? []).reduce((sum, t) => {
-      const expanded = numel(op.inputShapes[t.at] ?? []);
-      return expanded === numel(t.shape) ? sum : sum + expanded;
-    }, 0n),
+    (op) =>
+      (op.attrs.tokens ?? []).reduce((sum, t) => {
+        const expanded = numel(op.inputShapes[t.at] ?? []);
+        return expanded === numel(t.shape) ? sum : sum + expanded;
+      }, 0n),
   ),
   reduce_mean: rule('2 * numel(in): dy broadcast over H x W by a multiply, then divided by H*W', (op) => 2n * inp(op)),
-  resize: rule('numel(out) nearest: each output gradient added into its source pixel; 8 * numel(out) bilinear: weighted into its 4 sources (4 multiplies, 4 adds)', (op) => (op.attrs.bilinear ? 8n : 1n) * out(op)),
+  resize: rule(
+    'numel(out) nearest: each output gradient added into its source pixel; 8 * numel(out) bilinear: weighted into its 4 sources (4 multiplies, 4 adds)',
+    (op) => (op.attrs.bilinear ? 8n : 1n) * out(op),
+  ),
   leaky_relu: rule('3 * numel: x > 0, dy * alpha, and the select between them', (op) => 3n * out(op)),
   conv_transpose: rule(
     '2 * 2 * MACs (the input gradient is a conv2d of dy, the weight gradient a backprop-filter, each as large as the forward) + numel(out) - Cout if bias',
@@ -82,15 +106,26 @@ export const flopsBackward: RuleTable = {
   mul: rule(
     'per operand: dy times the other operand (numel(out)) and the sum over its broadcast axes (numel(out) - numel(operand)); ' +
       'a literal constant gets no gradient, a learned one (params) does',
-    (op) => perOperand(op, (x) => out(op) + reduced(op, x), (x) => out(op) + reduced(op, x)),
+    (op) =>
+      perOperand(
+        op,
+        (x) => out(op) + reduced(op, x),
+        (x) => out(op) + reduced(op, x),
+      ),
   ),
-  sub: rule(
-    'per operand but a literal constant: the sum over its broadcast axes (numel(out) - numel(operand)); b also negated (numel(b))',
-    (op) => perOperand(op, (x) => reduced(op, x), (x) => reduced(op, x) + numel(x.shape)),
+  sub: rule('per operand but a literal constant: the sum over its broadcast axes (numel(out) - numel(operand)); b also negated (numel(b))', (op) =>
+    perOperand(
+      op,
+      (x) => reduced(op, x),
+      (x) => reduced(op, x) + numel(x.shape),
+    ),
   ),
-  div: rule(
-    'a: dy / b (numel(out)) and the broadcast sum; b: dy * a (numel(out)), the broadcast sum, then square, divide, negate (3 * numel(b))',
-    (op) => perOperand(op, (x) => out(op) + reduced(op, x), (x) => out(op) + reduced(op, x) + 3n * numel(x.shape)),
+  div: rule('a: dy / b (numel(out)) and the broadcast sum; b: dy * a (numel(out)), the broadcast sum, then square, divide, negate (3 * numel(b))', (op) =>
+    perOperand(
+      op,
+      (x) => out(op) + reduced(op, x),
+      (x) => out(op) + reduced(op, x) + 3n * numel(x.shape),
+    ),
   ),
   pow: rule(
     'base: exponent - 1 (numel(exponent)), the power, two products (3 * numel(out)) and the broadcast sum; ' +

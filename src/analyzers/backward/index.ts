@@ -6,9 +6,10 @@ import type { Op } from '../ops';
 export { isForwardOnly } from '../conventions';
 
 /** Every convention, in report order: its backward rules, or why it has none. */
-export const BACKWARD: Readonly<Record<ConventionKey, RuleTable | ForwardOnly>> = Object.fromEntries(
-  CONVENTIONS.map((c) => [c.key, c.backward]),
-) as Record<ConventionKey, RuleTable | ForwardOnly>;
+export const BACKWARD: Readonly<Record<ConventionKey, RuleTable | ForwardOnly>> = Object.fromEntries(CONVENTIONS.map((c) => [c.key, c.backward])) as Record<
+  ConventionKey,
+  RuleTable | ForwardOnly
+>;
 
 /** The backward rules of a convention, or undefined when it counts the forward pass only. */
 export function backwardTable(key: ConventionKey): RuleTable | undefined {
@@ -25,7 +26,6 @@ export function countBackward(op: Op): Counts {
   for (const { key, backward } of CONVENTIONS) if (!isForwardOnly(backward)) counts[key] = countByRule(backward[op.kind], op);
   return counts;
 }
-
 
 /** Sums rows of counts over the conventions that count a backward pass. */
 export function sumCounts(rows: readonly Counts[]): Counts {

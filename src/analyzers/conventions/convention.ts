@@ -120,10 +120,12 @@ export const leftTimesWidth = (op: Op): bigint => inp(op) * BigInt(dim(rightOper
 function einsumLetters(op: Op): { sizes: Map<string, bigint>; contracted: boolean } {
   const [lhs = '', output = ''] = (op.attrs.equation ?? '').split('->');
   const sizes = new Map<string, bigint>();
-  lhs.split(',').forEach((operand, i) => [...operand].forEach((letter, axis) => {
-    const d = BigInt(dim(op.inputShapes[i] ?? [], axis));
-    if ((sizes.get(letter) ?? 1n) === 1n) sizes.set(letter, d);
-  }));
+  lhs.split(',').forEach((operand, i) => {
+    [...operand].forEach((letter, axis) => {
+      const d = BigInt(dim(op.inputShapes[i] ?? [], axis));
+      if ((sizes.get(letter) ?? 1n) === 1n) sizes.set(letter, d);
+    });
+  });
   return { sizes, contracted: [...sizes.keys()].some((letter) => !output.includes(letter)) };
 }
 

@@ -1,5 +1,23 @@
 import { flopsBackward } from '../backward/flops';
-import { affineElements, biasAdds, instanceRows, convMacs, convTransposeMacs, einsumContracts, einsumMacs, ignored, inp, linearMacs, matmulMacs, normRows, out, rule, softmaxOps, window, type Convention } from './convention';
+import {
+  affineElements,
+  biasAdds,
+  instanceRows,
+  convMacs,
+  convTransposeMacs,
+  einsumContracts,
+  einsumMacs,
+  ignored,
+  inp,
+  linearMacs,
+  matmulMacs,
+  normRows,
+  out,
+  rule,
+  softmaxOps,
+  window,
+  type Convention,
+} from './convention';
 
 export const flops: Convention<'flops'> = {
   key: 'flops',
@@ -22,7 +40,9 @@ export const flops: Convention<'flops'> = {
     add: rule('numel(out)', out),
     concat: ignored('a copy: no arithmetic'),
     reduce_mean: rule('H*W per output (H*W - 1 adds, 1 divide) = numel(in)', inp),
-    resize: rule('0 nearest (a copy); 7 * numel(out) bilinear (4 multiplies, 3 adds per output; the weights per row and column not counted)', (op) => (op.attrs.bilinear ? 7n * out(op) : 0n)),
+    resize: rule('0 nearest (a copy); 7 * numel(out) bilinear (4 multiplies, 3 adds per output; the weights per row and column not counted)', (op) =>
+      op.attrs.bilinear ? 7n * out(op) : 0n,
+    ),
     leaky_relu: rule('2 * numel (multiply by alpha, max)', (op) => 2n * out(op)),
     conv_transpose: rule('2 * MACs + numel(out) if bias', (op) => 2n * convTransposeMacs(op) + biasAdds(op)),
     mul: rule('numel(out)', out),
@@ -45,7 +65,10 @@ export const flops: Convention<'flops'> = {
       (op) => 5n * inp(op) + 2n * normRows(op) + affineElements(op),
     ),
     matmul: rule('2 * MACs: numel(out) * K multiply-accumulates, no bias', (op) => 2n * matmulMacs(op)),
-    einsum: rule("2 * P with a summed letter (P multiply-accumulates), P without (products only); P the product of the letters' sizes", (op) => (einsumContracts(op) ? 2n : 1n) * einsumMacs(op)),
+    einsum: rule(
+      "2 * P with a summed letter (P multiply-accumulates), P without (products only); P the product of the letters' sizes",
+      (op) => (einsumContracts(op) ? 2n : 1n) * einsumMacs(op),
+    ),
     instance_norm: rule(
       '5 * numel + 2 * rows (rows = N * C, one per sample and channel), + numel for a learned scale, + numel for a learned shift: as layernorm over the axes after the channels',
       (op) => 5n * inp(op) + 2n * instanceRows(op) + affineElements(op),

@@ -1,4 +1,18 @@
-import { convMacs, convTransposeMacs, einsumContracts, einsumMacs, forwardOnly, ignored, inp, leftTimesWidth, linearMacs, out, rule, unsupported, type Convention } from './convention';
+import {
+  convMacs,
+  convTransposeMacs,
+  einsumContracts,
+  einsumMacs,
+  forwardOnly,
+  ignored,
+  inp,
+  leftTimesWidth,
+  linearMacs,
+  out,
+  rule,
+  unsupported,
+  type Convention,
+} from './convention';
 import type { Op } from '../ops';
 
 /** n rounded to 4 significant digits, half to even, as Python's '%.3e' prints an integer-valued float. */
@@ -61,7 +75,9 @@ export const fvcore: Convention<'fvcore'> = {
     tanh: unsupported('aten::tanh is unsupported (reported as skipped)'),
     softmax: unsupported('aten::softmax is unsupported (reported as skipped)'),
     pad: unsupported('aten::pad (torch 1.13 traces F.pad so) is unsupported (reported as skipped)'),
-    gelu: unsupported('aten::gelu is in neither _DEFAULT_SUPPORTED_OPS (flop_count.py:26-44) nor _IGNORED_OPS (jit_analysis.py:28-87): unsupported (reported as skipped)'),
+    gelu: unsupported(
+      'aten::gelu is in neither _DEFAULT_SUPPORTED_OPS (flop_count.py:26-44) nor _IGNORED_OPS (jit_analysis.py:28-87): unsupported (reported as skipped)',
+    ),
     erf: unsupported('aten::erf is in neither _DEFAULT_SUPPORTED_OPS nor _IGNORED_OPS: unsupported (reported as skipped)'),
     exp: unsupported('aten::exp is in neither _DEFAULT_SUPPORTED_OPS nor _IGNORED_OPS: unsupported (reported as skipped)'),
     layernorm: rule(
@@ -77,7 +93,10 @@ export const fvcore: Convention<'fvcore'> = {
       leftTimesWidth,
     ),
     // jit_analysis.py's _IGNORED_OPS has aten::max (x.max(dim)) but not aten::sum, aten::amax, aten::amin.
-    instance_norm: rule('5 * numel(in) with a weight, 4 * numel(in) without (aten::instance_norm: norm_flop_counter(1), flop_count.py)', (op) => (op.attrs.affine ? 5n : 4n) * inp(op)),
+    instance_norm: rule(
+      '5 * numel(in) with a weight, 4 * numel(in) without (aten::instance_norm: norm_flop_counter(1), flop_count.py)',
+      (op) => (op.attrs.affine ? 5n : 4n) * inp(op),
+    ),
     softplus: unsupported('aten::softplus has no handle and is not in _IGNORED_OPS: reported as skipped'),
     mish: unsupported('aten::mish has no handle and is not in _IGNORED_OPS: reported as skipped'),
     reduce_sum: unsupported('aten::sum has no handle in flop_count.py and is not in _IGNORED_OPS (jit_analysis.py): reported as skipped'),

@@ -3,7 +3,7 @@ import { convMacs, convTransposeMacs, einsumMacs, ignored, linearMacs, matmulMac
 
 export const macs: Convention<'macs'> = {
   key: 'macs',
-  source: "seprof: multiply-accumulates of conv2d and linear, bias ignored (the papers' \"FLOPs\")",
+  source: 'seprof: multiply-accumulates of conv2d and linear, bias ignored (the papers\' "FLOPs")',
   unit: 'MACs',
   rules: onlyThese(
     {

@@ -1,4 +1,17 @@
-import { biasAdds, convMacs, convTransposeMacs, einsumContracts, einsumMacs, forwardOnly, ignored, linearMacs, matmulMacs, onlyThese, rule, type Convention } from './convention';
+import {
+  biasAdds,
+  convMacs,
+  convTransposeMacs,
+  einsumContracts,
+  einsumMacs,
+  forwardOnly,
+  ignored,
+  linearMacs,
+  matmulMacs,
+  onlyThese,
+  rule,
+  type Convention,
+} from './convention';
 import { input } from '../ops';
 
 export const ptflopsAten: Convention<'ptflops-aten'> = {
@@ -14,7 +27,9 @@ export const ptflopsAten: Convention<'ptflops-aten'> = {
       conv_transpose: rule('numel(in) * (Cout/g) * kh * kw + numel(out) if bias', (op) => convTransposeMacs(op) + biasAdds(op)),
       // aten.matmul is composite: the dispatcher sees the aten.bmm (or aten.mm) it expands to.
       // torch.einsum contracts two operands with aten.bmm (sumproduct_pair); without a summed letter it multiplies (aten.mul): 0.
-      einsum: rule("P, the product of the letters' sizes, when a letter is summed (aten.bmm: bmm_flop, aten_ops.py:57-68); 0 without", (op) => (einsumContracts(op) ? einsumMacs(op) : 0n)),
+      einsum: rule("P, the product of the letters' sizes, when a letter is summed (aten.bmm: bmm_flop, aten_ops.py:57-68); 0 without", (op) =>
+        einsumContracts(op) ? einsumMacs(op) : 0n,
+      ),
       matmul: rule(
         'numel(out) * K: aten.bmm / aten.mm after matmul expands the batch axes (bmm_flop, aten_ops.py:57-68; matmul_flop, 23-33; ATEN_OPS_MAPPING 109-116)',
         matmulMacs,

@@ -1,4 +1,19 @@
-import { batchOf, biasAdds, byModule, convMacs, convTransposeMacs, forwardOnly, inp, leftTimesWidth, linearMacs, out, rule, unsupported, type Convention, type Rule } from './convention';
+import {
+  batchOf,
+  biasAdds,
+  byModule,
+  convMacs,
+  convTransposeMacs,
+  forwardOnly,
+  inp,
+  leftTimesWidth,
+  linearMacs,
+  out,
+  rule,
+  unsupported,
+  type Convention,
+  type Rule,
+} from './convention';
 import { dim, type Op } from '../ops';
 
 // ptflops' pytorch backend reports floor(sum(module hooks) / B) + sum(functional hooks), B the
@@ -28,7 +43,12 @@ export const ptflops: Convention<'ptflops'> = {
     batchnorm: hooks('module: 2 * numel(in), per image', (op) => 2n * inp(op)),
     relu: hooks('module: numel(out) per image + F.relu: numel(in) per batch', out, inp),
     sigmoid: unsupported('nn.Sigmoid has no hook: 0'),
-    relu6: hooks('module: numel(out) per image (pytorch_ops.py:281; nn.ReLU6 calls F.hardtanh, which is not patched); F.relu6: numel(in) per batch', out, () => 0n, inp),
+    relu6: hooks(
+      'module: numel(out) per image (pytorch_ops.py:281; nn.ReLU6 calls F.hardtanh, which is not patched); F.relu6: numel(in) per batch',
+      out,
+      () => 0n,
+      inp,
+    ),
     silu: hooks('F.silu: numel(in) per batch (pytorch_ops.py:450; nn.SiLU has no module hook)', () => 0n, inp),
     hardswish: unsupported('nn.Hardswish is not in MODULES_MAPPING and F.hardswish is not patched (pytorch_ops.py): 0'),
     hardsigmoid: unsupported('nn.Hardsigmoid is not in MODULES_MAPPING and F.hardsigmoid is not patched (pytorch_ops.py): 0'),
@@ -47,9 +67,17 @@ export const ptflops: Convention<'ptflops'> = {
     div: unsupported('x / y: torch.div and the operator are not patched: 0'),
     pow: unsupported('x ** y: torch.pow and the operator are not patched: 0'),
     tanh: unsupported('nn.Tanh has no module hook and torch.tanh is not patched: 0'),
-    softmax: hooks('F.softmax: numel(in) per batch (pytorch_ops.py:443; nn.Softmax has no module hook, its forward calls the patched F.softmax)', () => 0n, inp),
+    softmax: hooks(
+      'F.softmax: numel(in) per batch (pytorch_ops.py:443; nn.Softmax has no module hook, its forward calls the patched F.softmax)',
+      () => 0n,
+      inp,
+    ),
     pad: unsupported('F.pad is not patched and the nn.*Pad2d modules have no hook: 0'),
-    gelu: hooks('module: numel(out) per image (pytorch_ops.py:323-324) + F.gelu: numel(in) per batch (pytorch_ops.py:428; nn.GELU.forward calls the patched F.gelu)', out, inp),
+    gelu: hooks(
+      'module: numel(out) per image (pytorch_ops.py:323-324) + F.gelu: numel(in) per batch (pytorch_ops.py:428; nn.GELU.forward calls the patched F.gelu)',
+      out,
+      inp,
+    ),
     erf: unsupported('torch.erf is not patched: 0'),
     exp: unsupported('torch.exp is not patched: 0'),
     // bn_flops_counter_hook doubles when the module has `affine`; nn.LayerNorm's is `elementwise_affine`.
@@ -61,23 +89,27 @@ export const ptflops: Convention<'ptflops'> = {
       leftTimesWidth,
     ),
     einsum: unsupported('torch.einsum is not patched (pytorch_engine.py:348-456): 0'),
-    layernorm: hooks('module: numel(in) per image, affine or not (nn.LayerNorm: bn_flops_counter_hook, pytorch_ops.py:304, 51-57; F.layer_norm is not patched)', inp),
+    layernorm: hooks(
+      'module: numel(in) per image, affine or not (nn.LayerNorm: bn_flops_counter_hook, pytorch_ops.py:304, 51-57; F.layer_norm is not patched)',
+      inp,
+    ),
     // The nn.Upsample hook reads output[0], one sample, and is then divided by B like every module
     // hook: numel(out) / B^2, exact while B divides C*H*W (else floored here, ptflops floors the sum).
-    instance_norm: hooks('module: numel(in) per image, doubled when affine (nn.InstanceNorm2d: bn_flops_counter_hook, pytorch_ops.py MODULES_MAPPING)', (op) => (op.attrs.affine ? 2n : 1n) * inp(op)),
+    instance_norm: hooks(
+      'module: numel(in) per image, doubled when affine (nn.InstanceNorm2d: bn_flops_counter_hook, pytorch_ops.py MODULES_MAPPING)',
+      (op) => (op.attrs.affine ? 2n : 1n) * inp(op),
+    ),
     softplus: unsupported('nn.Softplus is not in MODULES_MAPPING and F.softplus is not patched (pytorch_ops.py): 0'),
     mish: unsupported('nn.Mish is not in MODULES_MAPPING and F.mish is not patched (pytorch_ops.py): 0'),
     reduce_sum: unsupported('torch.sum is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
     reduce_max: unsupported('torch.amax is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
     reduce_min: unsupported('torch.amin is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
-    resize: rule(
-      'module: numel(out) / B^2 (its hook reads one sample, output[0]) + F.interpolate: numel(out) per batch (pytorch_ops.py:351-382)',
-      (op) => {
-        if (!byModule(op)) return op.attrs.origin === 'function' ? out(op) : 0n;
-        return out(op) / BigInt(dim(op.outputShape, 0)) / batchOf(op) + out(op);
-      },
-    ),
+    resize: rule('module: numel(out) / B^2 (its hook reads one sample, output[0]) + F.interpolate: numel(out) per batch (pytorch_ops.py:351-382)', (op) => {
+      if (!byModule(op)) return op.attrs.origin === 'function' ? out(op) : 0n;
+      return out(op) / BigInt(dim(op.outputShape, 0)) / batchOf(op) + out(op);
+    }),
   },
   backward: forwardOnly('counts module forward hooks and patched functionals: no backward pass'),
-  notByModule: 'made by a function: the patched function alone, whole batch (F.linear, F.conv2d, F.layer_norm: 0); by a tensor method: 0 (pytorch_engine.py:348-456)',
+  notByModule:
+    'made by a function: the patched function alone, whole batch (F.linear, F.conv2d, F.layer_norm: 0); by a tensor method: 0 (pytorch_engine.py:348-456)',
 };

@@ -1,11 +1,27 @@
-import { byModule, convMacs, forwardOnly, inp, isSkip, linearMacs, out, rule, softmaxOps, unsupported, window, type Convention, type RuleTable } from './convention';
+import {
+  byModule,
+  convMacs,
+  forwardOnly,
+  inp,
+  isSkip,
+  linearMacs,
+  out,
+  rule,
+  softmaxOps,
+  unsupported,
+  window,
+  type Convention,
+  type RuleTable,
+} from './convention';
 
 /**
  * thop hooks modules only (thop/profile.py:188, 214-233): an op a function or tensor method made
  * inside another module's forward (`F.relu`, `F.avg_pool2d`, `x.softmax`, `F.linear`) is 0.
  */
 function modulesOnly(rules: RuleTable): RuleTable {
-  return Object.fromEntries(Object.entries(rules).map(([kind, r]) => [kind, isSkip(r) ? r : rule(r.formula, (op) => (byModule(op) ? r.count(op) : 0n))])) as RuleTable;
+  return Object.fromEntries(
+    Object.entries(rules).map(([kind, r]) => [kind, isSkip(r) ? r : rule(r.formula, (op) => (byModule(op) ? r.count(op) : 0n))]),
+  ) as RuleTable;
 }
 
 export const thop: Convention<'thop'> = {
@@ -50,7 +66,9 @@ export const thop: Convention<'thop'> = {
       (op) => (op.attrs.affine ? 4n : 2n) * inp(op),
     ),
     einsum: unsupported('torch.einsum is functional: invisible to module hooks (thop/profile.py:21-66): zero ops'),
-    matmul: unsupported('torch.matmul, torch.bmm and @ are functional: invisible to module hooks, and thop 0.1.1 patches no function (thop/profile.py:21-66): zero ops'),
+    matmul: unsupported(
+      'torch.matmul, torch.bmm and @ are functional: invisible to module hooks, and thop 0.1.1 patches no function (thop/profile.py:21-66): zero ops',
+    ),
     instance_norm: rule(
       '2 * numel(in), doubled when affine (nn.InstanceNorm2d: count_normalization, thop/profile.py register_hooks, basic_hooks.py, calc_func.py calculate_norm)',
       (op) => (op.attrs.affine ? 4n : 2n) * inp(op),

@@ -42,7 +42,10 @@ function privateDirectory(): string | undefined {
 }
 
 let directory: string | undefined | null = null;
-const cacheDirectory = (): string | undefined => (directory === null ? (directory = privateDirectory()) : directory);
+function cacheDirectory(): string | undefined {
+  if (directory === null) directory = privateDirectory();
+  return directory;
+}
 
 function cacheFile(dir: string, filename: string): string {
   // npm's tarballs give every file the same mtime, and V8 checks only the source's length: the
@@ -90,7 +93,10 @@ function writeCache(file: string, data: Buffer): void {
 }
 
 /** The module's wrapper function compiled with the cache, or undefined to compile as Node does. */
-function compileCached(filename: string, content: string): { wrapper: (...args: unknown[]) => unknown; script: Script; file: string; hit: boolean } | undefined {
+function compileCached(
+  filename: string,
+  content: string,
+): { wrapper: (...args: unknown[]) => unknown; script: Script; file: string; hit: boolean } | undefined {
   const dir = cacheDirectory();
   if (dir === undefined) return undefined;
   try {

@@ -56,7 +56,11 @@ export interface ModuleGradient {
  * One forward pass under one profile (a profile per module would await between the executor's
  * synchronous steps); each module runs, then its gradient, and the span of each is its own.
  */
-export async function moduleGradients(executor: GraphExecutor, inputs: ReadonlyMap<string, tf.Tensor>, onProgress: OnProgress | undefined): Promise<ModuleGradient[]> {
+export async function moduleGradients(
+  executor: GraphExecutor,
+  inputs: ReadonlyMap<string, tf.Tensor>,
+  onProgress: OnProgress | undefined,
+): Promise<ModuleGradient[]> {
   const spans: { module: NodeGroup; from: number; mid: number; to: number }[] = [];
   const kernels = await profiled(() => {
     const around = (module: NodeGroup, run: () => tf.Tensor, wrt: () => tf.Tensor[]): tf.Tensor => {
@@ -71,7 +75,10 @@ export async function moduleGradients(executor: GraphExecutor, inputs: ReadonlyM
     tf.dispose(executor.run(inputs, around));
     return [];
   });
-  return spans.map(({ module, from, mid, to }) => ({ module, kernels: withoutSlotSums(module, afterForward(kernels.slice(mid, to), kernels.slice(from, mid))) }));
+  return spans.map(({ module, from, mid, to }) => ({
+    module,
+    kernels: withoutSlotSums(module, afterForward(kernels.slice(mid, to), kernels.slice(from, mid))),
+  }));
 }
 
 /**

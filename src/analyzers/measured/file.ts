@@ -43,7 +43,11 @@ async function measureBackward(
   onProgress: OnProgress | undefined,
 ): Promise<MeasuredBackward> {
   const withOps = new Set(ops.map((op) => op.name));
-  const modules = (await moduleGradients(executor, inputs, onProgress)).map(({ module, kernels }) => ({ facts: facts.get(module) as LayerFacts, hasOp: withOps.has(module.name), kernels }));
+  const modules = (await moduleGradients(executor, inputs, onProgress)).map(({ module, kernels }) => ({
+    facts: facts.get(module) as LayerFacts,
+    hasOp: withOps.has(module.name),
+    kernels,
+  }));
   return readBackward(modules, await graphGradientKernels(executor, inputs));
 }
 
@@ -62,17 +66,19 @@ function withCallAttrs(ops: readonly Op[], modules: readonly NodeGroup[], index:
 export type FileMeasurement = Measurement | { skipped: string };
 
 export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<FileMeasurement> {
-  return oneAtATime(() => skipOnMemoryFault(async () => {
-    const { inferred } = loadFileModel(fileRequest(spec));
-    const weightless = [...inferred.graph.initializers.values()].find((i) => i.values === undefined && i.data === undefined);
-    if (weightless !== undefined) return { skipped: `the file holds no weights for initializer '${weightless.name}'` };
-    const executor = new GraphExecutor(inferred);
-    const missing = executor.unsupported();
-    if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')}` };
-    const tooLarge = options.training === true ? gradientRunRefused(inferred, executor) : undefined;
-    if (tooLarge !== undefined) return { skipped: tooLarge };
-    return withKernelFallback(options.backend, (choice) => measureOn(executor, inferred, options, choice));
-  }));
+  return oneAtATime(() =>
+    skipOnMemoryFault(async () => {
+      const { inferred } = loadFileModel(fileRequest(spec));
+      const weightless = [...inferred.graph.initializers.values()].find((i) => i.values === undefined && i.data === undefined);
+      if (weightless !== undefined) return { skipped: `the file holds no weights for initializer '${weightless.name}'` };
+      const executor = new GraphExecutor(inferred);
+      const missing = executor.unsupported();
+      if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')}` };
+      const tooLarge = options.training === true ? gradientRunRefused(inferred, executor) : undefined;
+      if (tooLarge !== undefined) return { skipped: tooLarge };
+      return withKernelFallback(options.backend, (choice) => measureOn(executor, inferred, options, choice));
+    }),
+  );
 }
 
 /** One measured run on the chosen backend; the executor's weights are made on it and freed after. */
@@ -98,7 +104,11 @@ async function measureOn(executor: GraphExecutor, inferred: InferredGraph, optio
       total: executor.modules.length,
       onProgress: options.onProgress,
     });
-    const { ops: read, unrecognised, between } = readPass(pass, {
+    const {
+      ops: read,
+      unrecognised,
+      between,
+    } = readPass(pass, {
       facts: (m) => facts.get(m) as LayerFacts,
       label: (m) => `${m.name} (${m.main.name})`,
       // A softmax over a middle axis moves it last and back, a class token is tiled to the batch: layout, as between modules.

@@ -12,7 +12,22 @@ const MOVE_KERNELS: ReadonlySet<string> = new Set(['Tile', 'SplitV', 'Concat', '
 
 /** Kernels with one arithmetic operation per output element. */
 const ELEMENTWISE_KERNELS: ReadonlySet<string> = new Set([
-  'Add', 'Sub', 'Multiply', 'RealDiv', 'Step', 'Rsqrt', 'LessEqual', 'Greater', 'Equal', 'Select', 'Neg', 'Square', 'Sqrt', 'Exp', 'Log', 'Pow',
+  'Add',
+  'Sub',
+  'Multiply',
+  'RealDiv',
+  'Step',
+  'Rsqrt',
+  'LessEqual',
+  'Greater',
+  'Equal',
+  'Select',
+  'Neg',
+  'Square',
+  'Sqrt',
+  'Exp',
+  'Log',
+  'Pow',
 ]);
 
 /**
@@ -117,7 +132,9 @@ export function afterForward(gradientRun: readonly KernelRecord[], forward: read
   plain.forEach((kernel, i) => {
     const seen = run[i];
     if (seen === undefined || signature(seen) !== signature(kernel)) {
-      throw new Error(`the gradient run does not start with the forward pass: expected ${signature(kernel)}, got ${seen === undefined ? 'nothing' : signature(seen)}`);
+      throw new Error(
+        `the gradient run does not start with the forward pass: expected ${signature(kernel)}, got ${seen === undefined ? 'nothing' : signature(seen)}`,
+      );
     }
   });
   return run.slice(plain.length);

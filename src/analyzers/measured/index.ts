@@ -138,7 +138,11 @@ async function walkLayers(
 }
 
 /** A layer-by-layer pass under one tf.profile, each layer's kernels recorded as its own (bench/run.mjs times it). */
-export function recordLayers(model: tfl.LayersModel, x: tf.Tensor, { onProgress, released }: { onProgress: OnProgress | undefined; released?: Set<tfl.LayerVariable> }): Promise<RecordedPass<tfl.layers.Layer>> {
+export function recordLayers(
+  model: tfl.LayersModel,
+  x: tf.Tensor,
+  { onProgress, released }: { onProgress: OnProgress | undefined; released?: Set<tfl.LayerVariable> },
+): Promise<RecordedPass<tfl.layers.Layer>> {
   const pass = (around: Around<tfl.layers.Layer>): Promise<void> => walkLayers(model, x, (layer, _, run) => around(layer, run), { released });
   return recordPass(pass, { total: layerSteps(model).length, onProgress });
 }
@@ -167,7 +171,15 @@ export async function layerPasses(model: tfl.LayersModel, x: tf.Tensor, runs: nu
 async function layerTimes(model: tfl.LayersModel, x: tf.Tensor, runs: number): Promise<Record<string, number>> {
   const passes = await layerPasses(model, x, runs);
   const names = [...(passes[0]?.keys() ?? [])];
-  return Object.fromEntries(names.map((name) => [name, summarize(passes.map((p) => p.get(name) ?? Number.NaN), 0).medianMs]));
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      summarize(
+        passes.map((p) => p.get(name) ?? Number.NaN),
+        0,
+      ).medianMs,
+    ]),
+  );
 }
 
 /**
@@ -212,7 +224,9 @@ export async function withKernelFallback<T>(choice: BackendChoice, measureOn: (c
     const kernel = missingKernel(error);
     if (kernel === undefined) throw error;
     if (choice === 'auto' && tf.getBackend() !== 'cpu') {
-      process.stderr.write(`seprof: the ${tf.getBackend()} backend has no kernel '${kernel}' that this model needs; measuring on cpu instead, which is slower\n`);
+      process.stderr.write(
+        `seprof: the ${tf.getBackend()} backend has no kernel '${kernel}' that this model needs; measuring on cpu instead, which is slower\n`,
+      );
       return measureOn('cpu');
     }
     throw new UsageError(`backend '${tf.getBackend()}' has no kernel '${kernel}' that this model needs; try --backend cpu`);

@@ -47,13 +47,15 @@ export function opsFromKernels(kernels: readonly KernelRecord[], layer: LayerFac
   }
   // A layer is one PyTorch module: normally one op. Several get numbered names so the
   // cross-check reports them instead of merging them silently.
-  const ops = drafts.map((d, i): Op => ({
-    ...d,
-    name: drafts.length === 1 ? layer.name : `${layer.name}#${i}`,
-    params: i === 0 ? layer.params : 0n,
-    buffers: i === 0 ? layer.buffers : 0n,
-    ...(layer.reads !== undefined && { reads: layer.reads }),
-  }));
+  const ops = drafts.map(
+    (d, i): Op => ({
+      ...d,
+      name: drafts.length === 1 ? layer.name : `${layer.name}#${i}`,
+      params: i === 0 ? layer.params : 0n,
+      buffers: i === 0 ? layer.buffers : 0n,
+      ...(layer.reads !== undefined && { reads: layer.reads }),
+    }),
+  );
   if (ops.length === 0 && (layer.params > 0n || layer.buffers > 0n)) {
     unrecognised.push(`${layer.name}: weights but no counted kernel`);
   }

@@ -21,7 +21,8 @@ export function assertFits(backend: BackendName, peakBytes: bigint | undefined):
 }
 
 /** Errors that say the backend or the process ran out of memory, not that the model is wrong. */
-const MEMORY_FAULT = /memory access out of bounds|^Aborted\(|Array buffer allocation failed|Maximum memory size exceeded|Cannot allocate Wasm memory|out of memory/i;
+const MEMORY_FAULT =
+  /memory access out of bounds|^Aborted\(|Array buffer allocation failed|Maximum memory size exceeded|Cannot allocate Wasm memory|out of memory/i;
 
 function isMemoryFault(error: unknown): error is Error {
   return error instanceof Error && MEMORY_FAULT.test(error.message);

@@ -71,7 +71,10 @@ export function readPass<U>({ kernels, spans }: RecordedPass<U>, { facts, label,
   const inSpan = new Set<number>();
   for (const { unit, from, to } of spans) {
     for (let i = from; i < to; i++) inSpan.add(i);
-    const read = opsFromKernels(kernels.slice(from, to).filter((k) => !layout(k)), facts(unit));
+    const read = opsFromKernels(
+      kernels.slice(from, to).filter((k) => !layout(k)),
+      facts(unit),
+    );
     ops.push(...read.ops);
     unrecognised.push(...read.unrecognised.map((k) => `${label(unit)}: ${k}`));
   }

@@ -117,7 +117,12 @@ async function pairOn(withSe: Spec, twin: Spec, options: SePairOptions, choice: 
     const step = (r: Runnable): (() => void) => (options.training ? r.trainingStep : r.forward);
     const { plan, onProgress } = options;
     const most = plan.warmup + plan.rounds;
-    const samples = timePaired({ se: step(se), plain: step(plain) }, plan, () => performance.now(), (done) => onProgress?.(done, most, 'SE latency rounds'));
+    const samples = timePaired(
+      { se: step(se), plain: step(plain) },
+      plan,
+      () => performance.now(),
+      (done) => onProgress?.(done, most, 'SE latency rounds'),
+    );
     await se.passes(1); // the first layer-by-layer pass allocates what later ones reuse: untimed
     return { backend, samples, passes: await se.passes(options.passes) };
   } finally {

@@ -33,8 +33,14 @@ export function withoutSe(graph: Graph, blocks: readonly SeBlock[]): Graph {
   return { ...graph, nodes, outputs };
 }
 
-const node = (name: string, opType: string, inputs: string[], output: string, attrs: [string, Attr][] = []): GraphNode =>
-  ({ name, opType, domain: '', inputs, outputs: [output], attrs: new Map(attrs) });
+const node = (name: string, opType: string, inputs: string[], output: string, attrs: [string, Attr][] = []): GraphNode => ({
+  name,
+  opType,
+  domain: '',
+  inputs,
+  outputs: [output],
+  attrs: new Map(attrs),
+});
 
 /** PyTorch's SE after `target`: pool, Linear(C, C/r), ReLU, Linear(C/r, C), Sigmoid, x * s. */
 function seNodes(path: string, x: string, channels: number, options: SeOptions): { nodes: GraphNode[]; weights: Initializer[]; output: string } {
@@ -84,7 +90,14 @@ export function withSeAfter(g: InferredGraph, targets: readonly string[], option
   const moduleByNode = firstBy(modules, (m) => m.nodes.map((n) => n.name));
   const nodeByName = firstBy(g.order, (n) => [n.name]);
   // A module path that holds several layers (a container: `features.2.block.0`, conv and activation) means its last layer's output.
-  const lastInContainer = new Map(modules.flatMap((m) => m.name.split('.').slice(0, -1).map((_, i, parts) => [parts.slice(0, i + 1).join('.'), m] as const)));
+  const lastInContainer = new Map(
+    modules.flatMap((m) =>
+      m.name
+        .split('.')
+        .slice(0, -1)
+        .map((_, i, parts) => [parts.slice(0, i + 1).join('.'), m] as const),
+    ),
+  );
   const added: GraphNode[] = [];
   const rewired = new Map<string, string>();
   const targetOf = new Map<string, string>();
@@ -93,7 +106,9 @@ export function withSeAfter(g: InferredGraph, targets: readonly string[], option
     const m = moduleByName.get(target) ?? moduleByNode.get(target) ?? lastInContainer.get(target);
     const node = nodeByName.get(target);
     if (m === undefined && node === undefined) {
-      throw new UsageError(`--add-se: the model has no layer or node '${target}' (use a layer name from the table, e.g. '${modules[0]?.name}', or a node name from the file)`);
+      throw new UsageError(
+        `--add-se: the model has no layer or node '${target}' (use a layer name from the table, e.g. '${modules[0]?.name}', or a node name from the file)`,
+      );
     }
     const x = m?.output ?? (node?.outputs[0] as string);
     const shape = g.tensors.get(x)?.shape ?? [];
@@ -101,7 +116,12 @@ export function withSeAfter(g: InferredGraph, targets: readonly string[], option
     const earlier = targetOf.get(x);
     if (earlier !== undefined) throw new UsageError(`--add-se: '${earlier}' and '${target}' name the same output: SE goes once after it`);
     targetOf.set(x, target);
-    const se = seNodes((m === undefined || m.name === target || !m.name.startsWith(`${target}.`) ? (m?.name ?? target) : target).replace(/\//g, '.').replace(/^\./, ''), x, shape[1] as number, options);
+    const se = seNodes(
+      (m === undefined || m.name === target || !m.name.startsWith(`${target}.`) ? (m?.name ?? target) : target).replace(/\//g, '.').replace(/^\./, ''),
+      x,
+      shape[1] as number,
+      options,
+    );
     for (const w of se.weights) initializers.set(w.name, w);
     rewired.set(x, se.output);
     added.push(...se.nodes);

@@ -16,7 +16,12 @@ export function parseEinsum(equation: string): EinsumEquation | string {
   if (operands.some((o) => new Set(o).size !== o.length)) return 'a letter repeated in one operand (a diagonal)';
   const letters = operands.join('');
   // Implicit: the letters that appear once, in alphabetical order (numpy's and ONNX's rule).
-  const output = rhs ?? [...new Set(letters)].filter((c) => letters.indexOf(c) === letters.lastIndexOf(c)).sort().join('');
+  const output =
+    rhs ??
+    [...new Set(letters)]
+      .filter((c) => letters.indexOf(c) === letters.lastIndexOf(c))
+      .sort()
+      .join('');
   if (!/^[A-Za-z]*$/.test(output) || [...output].some((c) => !letters.includes(c))) return `output '${output}' has a letter no operand has`;
   return { operands, output };
 }

@@ -92,7 +92,9 @@ function geluTanh(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
   const timesX = plusOne && next(index, out(plusOne), 'Mul', (t) => t === x);
   const half = timesX && next(index, out(timesX), 'Mul', (t) => near(index.scalar(t), 0.5));
   const nodes = [node, cube, kappa, plusX, beta, tanh, plusOne, timesX, half];
-  return half === undefined || nodes.some((n) => n === undefined) ? undefined : { main: half, nodes: nodes as GraphNode[], fused: 'gelu-tanh', output: out(half) };
+  return half === undefined || nodes.some((n) => n === undefined)
+    ? undefined
+    : { main: half, nodes: nodes as GraphNode[], fused: 'gelu-tanh', output: out(half) };
 }
 
 /** x * (1 + erf(x / sqrt(2))) * 0.5: nn.GELU() as torch's exporter writes it before opset 20. */
@@ -141,7 +143,8 @@ function layerNorm(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
   const plusEps = variance && trailingMean(index, variance) === axis ? next(index, out(variance), 'Add', (t) => index.scalar(t) !== undefined) : undefined;
   const deviation = plusEps && next(index, out(plusEps), 'Sqrt');
   const divide = deviation && next(index, out(deviation), 'Div', (t) => t === out(centred));
-  if (readers.length !== 2 || square === undefined || variance === undefined || plusEps === undefined || deviation === undefined || divide === undefined) return undefined;
+  if (readers.length !== 2 || square === undefined || variance === undefined || plusEps === undefined || deviation === undefined || divide === undefined)
+    return undefined;
   if (divide.inputs[0] !== out(centred)) return undefined;
   const nodes = [node, centred, square, variance, plusEps, deviation, divide];
   const learned = (t: string): boolean => perRowElement(index, t, x, axis);
@@ -173,7 +176,16 @@ function learnedTokens(index: GraphIndex, node: GraphNode): GroupDraft | undefin
 
 /** The module ending or starting at `node` when several nodes are one PyTorch module, else undefined. */
 export function fusedModule(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
-  return fusedActivation(index, node) ?? linearWithBias(index, node) ?? paddedAvgPool(index, node) ?? gelu(index, node) ?? layerNorm(index, node) ?? learnedTokens(index, node) ?? mish(index, node) ?? geluTanh(index, node);
+  return (
+    fusedActivation(index, node) ??
+    linearWithBias(index, node) ??
+    paddedAvgPool(index, node) ??
+    gelu(index, node) ??
+    layerNorm(index, node) ??
+    learnedTokens(index, node) ??
+    mish(index, node) ??
+    geluTanh(index, node)
+  );
 }
 
 /** A tensor a layernorm reads: the node reading it and its input position (its weights are aligned per node). */
@@ -207,7 +219,13 @@ export function layerNormParts(index: GraphIndex, m: GroupDraft): LayerNormParts
   }
   const [, , , , plusEps, , divide, ...affine] = m.nodes;
   const eps = plusEps?.inputs.map((t) => index.scalar(t)).find((v) => v !== undefined);
-  const scale = operand(affine.find((n) => n.opType === 'Mul'), out(divide as GraphNode));
-  const shift = operand(affine.find((n) => n.opType === 'Add'), out(affine.find((n) => n.opType === 'Mul') ?? (divide as GraphNode)));
+  const scale = operand(
+    affine.find((n) => n.opType === 'Mul'),
+    out(divide as GraphNode),
+  );
+  const shift = operand(
+    affine.find((n) => n.opType === 'Add'),
+    out(affine.find((n) => n.opType === 'Mul') ?? (divide as GraphNode)),
+  );
   return { input, axis: trailingMean(index, first) ?? rank - 1, epsilon: eps ?? 1e-5, ...(scale && { scale }), ...(shift && { shift }) };
 }

@@ -27,7 +27,8 @@ export interface InferredGraph {
 const isDefaultDomain = (node: GraphNode): boolean => node.domain === '';
 
 const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
-const range = ([min, max]: readonly [number, number]): string => (min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `${min} or more` : `${min} to ${max}`);
+const range = ([min, max]: readonly [number, number]): string =>
+  min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `${min} or more` : `${min} to ${max}`;
 
 /** Inputs that are the op's weights: counted as parameters, so never computed from the graph's input. */
 const WEIGHT_SLOTS: Readonly<Record<string, readonly number[]>> = {
@@ -57,7 +58,8 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
   const order = executionOrder(graph);
   const { shapes, notes } = resolveInputs(graph, given);
   const tensors = new Map<string, TensorInfo>();
-  for (const init of graph.initializers.values()) tensors.set(init.name, init.values === undefined ? { shape: init.dims, dtype: init.dtype } : { shape: init.dims, dtype: init.dtype, values: init.values });
+  for (const init of graph.initializers.values())
+    tensors.set(init.name, init.values === undefined ? { shape: init.dims, dtype: init.dtype } : { shape: init.dims, dtype: init.dtype, values: init.values });
   for (const input of graph.inputs) tensors.set(input.name, { shape: shapes.get(input.name) as number[], dtype: input.dtype });
   const folded = new Set<GraphNode>();
   const unknown: GraphNode[] = [];
@@ -70,7 +72,8 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
     let outputs: TensorInfo[];
     if (rule === undefined) {
       const first = inputs.find((i) => i !== undefined);
-      if (first === undefined) throw new UsageError(`${graph.source}: node '${node.name}' (${node.opType}) is an op seprof does not know and has no input to take a shape from`);
+      if (first === undefined)
+        throw new UsageError(`${graph.source}: node '${node.name}' (${node.opType}) is an op seprof does not know and has no input to take a shape from`);
       unknown.push(node);
       outputs = node.outputs.map(() => ({ shape: first.shape, dtype: first.dtype }));
     } else {
@@ -85,7 +88,10 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
       } catch (error) {
         if (!(error instanceof ShapeProblem)) throw error;
         const cause = unknownAncestor(node, tensors, graph, new Set(unknown));
-        const traced = cause === undefined ? '' : ` (traced to node '${cause.name}' (${cause.opType}), an op seprof has no shape rule for: its output's shape was assumed and its values are unknown)`;
+        const traced =
+          cause === undefined
+            ? ''
+            : ` (traced to node '${cause.name}' (${cause.opType}), an op seprof has no shape rule for: its output's shape was assumed and its values are unknown)`;
         throw new UsageError(`${graph.source}: node '${node.name}' (${node.opType}): ${error.message}${traced}`);
       }
     }
@@ -98,7 +104,10 @@ export function inferShapes(graph: Graph, given: ReadonlyMap<string | undefined,
     if (constant) folded.add(node);
   }
   const constant = graph.outputs.find((t) => !fromData.has(t));
-  if (constant !== undefined) throw new UsageError(`${graph.source}: graph output '${constant}' does not depend on the graph's input: seprof profiles what a model computes from its input`);
+  if (constant !== undefined)
+    throw new UsageError(
+      `${graph.source}: graph output '${constant}' does not depend on the graph's input: seprof profiles what a model computes from its input`,
+    );
   if (unknown.length > 0) notes.push(`output shapes of ops seprof does not know are assumed equal to their first input's`);
   return { graph, order, tensors, folded, unknown, inputShapes: shapes, notes };
 }

@@ -29,7 +29,8 @@ export function resolveInputs(graph: Graph, given: ReadonlyMap<string | undefine
   const names = graph.inputs.map((i) => i.name);
   for (const name of given.keys()) {
     if (name === undefined && names.length !== 1) throw new UsageError(`--input needs NAME=... : the model has ${names.length} inputs (${names.join(', ')})`);
-    if (name !== undefined && !names.includes(name)) throw new UsageError(`--input: the model has no input '${name}' (its inputs: ${names.join(', ') || 'none'})`);
+    if (name !== undefined && !names.includes(name))
+      throw new UsageError(`--input: the model has no input '${name}' (its inputs: ${names.join(', ') || 'none'})`);
   }
   const notes: string[] = [];
   const shapes = new Map<string, number[]>();
@@ -51,7 +52,9 @@ export function resolveInputs(graph: Graph, given: ReadonlyMap<string | undefine
           notes.push(`input '${input.name}': open batch dimension${typeof d === 'string' ? ` '${d}'` : ''} set to 1`);
           return 1;
         }
-        throw new UsageError(`input '${input.name}' has an open dimension ${axis}${typeof d === 'string' ? ` ('${d}')` : ''}: give the shape with --input ${input.name}=${input.shape?.map((x) => (typeof x === 'number' ? x : 'N')).join('x')}`);
+        throw new UsageError(
+          `input '${input.name}' has an open dimension ${axis}${typeof d === 'string' ? ` ('${d}')` : ''}: give the shape with --input ${input.name}=${input.shape?.map((x) => (typeof x === 'number' ? x : 'N')).join('x')}`,
+        );
       }),
     );
   }

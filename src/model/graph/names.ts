@@ -27,7 +27,14 @@ export function opNames(nodes: readonly GraphNode[]): Map<GraphNode, string> {
   const scoped = nodes.map((node) => ({ node, ...scopePath(node) }));
   const perPath = new Map<string, number>();
   for (const s of scoped) perPath.set(s.path, (perPath.get(s.path) ?? 0) + 1);
-  const parents = new Set(scoped.flatMap((s) => s.path.split('.').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('.'))));
+  const parents = new Set(
+    scoped.flatMap((s) =>
+      s.path
+        .split('.')
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join('.')),
+    ),
+  );
   const taken = new Set<string>();
   const names = new Map<GraphNode, string>();
   for (const s of scoped) {

@@ -10,7 +10,18 @@ import type { GraphNode } from './types';
 
 /** Ops that only relabel or select data: views in PyTorch, no cost under any convention. */
 const VIEW_OPS: ReadonlySet<string> = new Set([
-  'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout', 'Transpose', 'Slice', 'Split', 'Expand', 'Cast', 'Constant',
+  'Reshape',
+  'Flatten',
+  'Squeeze',
+  'Unsqueeze',
+  'Identity',
+  'Dropout',
+  'Transpose',
+  'Slice',
+  'Split',
+  'Expand',
+  'Cast',
+  'Constant',
 ]);
 
 /**

@@ -20,7 +20,8 @@ const PAD_MODES: readonly string[] = ['constant', 'reflect', 'edge'];
 export function padSpec(g: InferredGraph, node: GraphNode): PadSpec | undefined {
   const rank = g.tensors.get(node.inputs[0] ?? '')?.shape.length ?? 0;
   const mode = attrString(node, 'mode', 'constant');
-  const given = (i: number): readonly (bigint | number)[] | undefined => (node.inputs[i] ?? '') === '' ? undefined : g.tensors.get(node.inputs[i] as string)?.values?.data;
+  const given = (i: number): readonly (bigint | number)[] | undefined =>
+    (node.inputs[i] ?? '') === '' ? undefined : g.tensors.get(node.inputs[i] as string)?.values?.data;
   const pads = (node.inputs.length > 1 ? given(1) : attrInts(node, 'pads'))?.map(Number);
   const axes = (given(3) ?? Array.from({ length: rank }, (_, i) => i)).map((a) => (Number(a) + rank) % rank);
   if (!PAD_MODES.includes(mode) || pads === undefined || pads.length !== 2 * axes.length) return undefined;

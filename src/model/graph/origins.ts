@@ -47,13 +47,20 @@ export function parseOriginRules(entries: readonly string[]): OriginRule[] {
   return entries.map((entry) => {
     const at = entry.lastIndexOf('=');
     const [pattern, origin] = [entry.slice(0, at).trim(), entry.slice(at + 1).trim()];
-    if (at < 0 || pattern === '') throw new UsageError(`--origin '${entry}': expected LAYER=ORIGIN, e.g. model.3.averagepool=module (ORIGIN: ${ORIGINS.join(', ')})`);
+    if (at < 0 || pattern === '')
+      throw new UsageError(`--origin '${entry}': expected LAYER=ORIGIN, e.g. model.3.averagepool=module (ORIGIN: ${ORIGINS.join(', ')})`);
     if (!(ORIGINS as readonly string[]).includes(origin)) throw new UsageError(`--origin '${entry}': '${origin}' is not one of ${ORIGINS.join(', ')}`);
     return { pattern, origin: origin as Origin };
   });
 }
 
-const globOf = (pattern: string): RegExp => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+const globOf = (pattern: string): RegExp =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 
 /** The scope of a node name (`/model.3/cv1/conv/Conv` is `model.3/cv1/conv`), undefined for a name without scopes. */
 function scopeOf(node: GraphNode): string | undefined {

@@ -78,7 +78,9 @@ export function livePeakBytes(g: InferredGraph): bigint {
   }
   let peak = live;
   for (const step of schedule(g)) {
-    const touched = nodesOf(step).flatMap((n) => [...n.inputs, ...n.outputs]).filter(activation);
+    const touched = nodesOf(step)
+      .flatMap((n) => [...n.inputs, ...n.outputs])
+      .filter(activation);
     const writes = ('view' in step ? step.view.outputs : [step.module.output]).filter(activation);
     if ('view' in step && ALIAS_VIEWS.has(step.view.opType)) {
       const data = dataOf.get(step.view.inputs[0] ?? '');
@@ -125,7 +127,10 @@ export function madeBytes(g: InferredGraph): bigint {
   for (const step of schedule(g)) {
     if ('view' in step && ALIAS_VIEWS.has(step.view.opType)) continue;
     const nodes = nodesOf(step);
-    const largest = nodes.flatMap((n) => [...n.inputs, ...n.outputs]).filter(activation).reduce((most, t) => (bytes(t) > most ? bytes(t) : most), 0n);
+    const largest = nodes
+      .flatMap((n) => [...n.inputs, ...n.outputs])
+      .filter(activation)
+      .reduce((most, t) => (bytes(t) > most ? bytes(t) : most), 0n);
     const kernels = 'view' in step ? VIEW_KERNELS : kernelsOf(index, step.module);
     made += kernels * largest;
   }

@@ -52,7 +52,9 @@ class Walker {
         return this.isWeight(node.inputs[1] ?? '') ? { input: node.inputs[0] ?? '', width: out.at(-1) ?? 0, bias: (node.inputs[2] ?? '') !== '' } : undefined;
       case 'Conv': {
         const kernel = attrInts(node, 'kernel_shape')?.map(Number) ?? this.shape(node.inputs[1] ?? '').slice(2);
-        return kernel.every((k) => k === 1) && out.slice(2).every((d) => d === 1) ? { input: node.inputs[0] ?? '', width, bias: (node.inputs[2] ?? '') !== '' } : undefined;
+        return kernel.every((k) => k === 1) && out.slice(2).every((d) => d === 1)
+          ? { input: node.inputs[0] ?? '', width, bias: (node.inputs[2] ?? '') !== '' }
+          : undefined;
       }
       case 'Add': {
         const [a = '', b = ''] = node.inputs;
@@ -73,7 +75,10 @@ class Walker {
 
 function seAt(w: Walker, mul: GraphNode): SeBlock | undefined {
   const [a = '', b = ''] = mul.inputs;
-  for (const [x, s] of [[a, b], [b, a]] as const) {
+  for (const [x, s] of [
+    [a, b],
+    [b, a],
+  ] as const) {
     const nodes: GraphNode[] = [mul];
     const gate = w.computing(s, nodes);
     if (gate?.opType !== 'Sigmoid' && gate?.opType !== 'HardSigmoid') continue;
@@ -82,7 +87,7 @@ function seAt(w: Walker, mul: GraphNode): SeBlock | undefined {
     const fc2 = fc2Node && w.fc(fc2Node, nodes);
     if (fc2Node === undefined || fc2 === undefined) continue;
     nodes.push(fc2Node);
-    let act = w.computing(fc2.input, nodes);
+    const act = w.computing(fc2.input, nodes);
     // SiLU exported as Sigmoid then Mul counts as the activation too.
     const silu = act?.opType === 'Mul' ? act.inputs.map((t) => w.computing(t, [])).find((n) => n?.opType === 'Sigmoid') : undefined;
     if (act === undefined || (!ACTIVATIONS.has(act.opType) && silu === undefined)) continue;

@@ -55,7 +55,10 @@ function firstCall(index: GraphIndex, groups: readonly NodeGroup[], m: NodeGroup
   if (match === null) return undefined;
   const first = groups.find((g) => g !== m && g.main.opType === m.main.opType && scopeOf(g.main) === match[1]);
   if (first === undefined) return undefined;
-  const shapes = (g: NodeGroup): string => allWeights(index, g).map((t) => index.shape(t).join('x')).join(',');
+  const shapes = (g: NodeGroup): string =>
+    allWeights(index, g)
+      .map((t) => index.shape(t).join('x'))
+      .join(',');
   return allWeights(index, m).length > 0 && shapes(first) === shapes(m) ? first : undefined;
 }
 

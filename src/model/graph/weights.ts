@@ -11,7 +11,9 @@ export function floatWeights(init: Initializer): Float32Array {
   if (init.dtype !== DTYPE.float) throw new UsageError(`initializer '${init.name}' is not float32: the measured run reads float32 weights only`);
   if (init.data === undefined) throw new UsageError(`initializer '${init.name}' has no weights in the file: the measured run needs them`);
   if (init.data.kind === 'missing') {
-    throw new UsageError(`external data file '${init.data.location}' of initializer '${init.name}' not found: the measured run needs the weights (--no-measure counts without them)`);
+    throw new UsageError(
+      `external data file '${init.data.location}' of initializer '${init.name}' not found: the measured run needs the weights (--no-measure counts without them)`,
+    );
   }
   // Weights only a what-if has: small deterministic values (counts do not depend on them).
   if (init.data.kind === 'synthetic') return Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1) * 0.1);

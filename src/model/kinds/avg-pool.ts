@@ -20,7 +20,18 @@ export const avgPool: OpKindDefinition = {
     if (counted) {
       // count_include_pad: the pads are zeros the average counts, so they are a pad before the pool.
       const [, [t, b], [l, r]] = padding(m.main) as Exclude<Padding, string>;
-      return pool(tf.pad(input(m.main, 0), [[0, 0], [t, b], [l, r], [0, 0]], 0) as Parameters<typeof tf.avgPool>[0]);
+      return pool(
+        tf.pad(
+          input(m.main, 0),
+          [
+            [0, 0],
+            [t, b],
+            [l, r],
+            [0, 0],
+          ],
+          0,
+        ) as Parameters<typeof tf.avgPool>[0],
+      );
     }
     const [pad] = m.nodes;
     const spec = m.fused === 'padded-avg-pool' && pad !== undefined ? padSpec(index.g, pad) : undefined;
@@ -35,7 +46,10 @@ export const avgPool: OpKindDefinition = {
     composite: (kernels, names, layer) => {
       const [first, last] = [kernels[0], kernels.at(-1)];
       if (names !== 'PadV2 AvgPool' || first === undefined || last === undefined) return undefined;
-      return draft('avg_pool', [shapeAt(first.inputShapes, 0, first.name)], shapeAt(last.outputShapes, 0, last.name), { kernel: layer.poolSize ?? [1, 1], stride: layer.stride ?? 1 });
+      return draft('avg_pool', [shapeAt(first.inputShapes, 0, first.name)], shapeAt(last.outputShapes, 0, last.name), {
+        kernel: layer.poolSize ?? [1, 1],
+        stride: layer.stride ?? 1,
+      });
     },
   },
   kernelCount: (_, m) => (m.fused === 'padded-avg-pool' || countsPads(m.main) ? 2 : 1),

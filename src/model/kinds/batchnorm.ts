@@ -12,7 +12,8 @@ export const batchnorm: OpKindDefinition = {
     return { inputs: [x], params: elements(scale) + elements(shift), buffers: elements(mean) + elements(variance) };
   },
   runnable: () => true,
-  run: ({ tf, input }, { main }) => tf.batchNorm(input(main, 0), input(main, 3), input(main, 4), input(main, 2), input(main, 1), attrFloat(main, 'epsilon', 1e-5)),
+  run: ({ tf, input }, { main }) =>
+    tf.batchNorm(input(main, 0), input(main, 3), input(main, 4), input(main, 2), input(main, 1), attrFloat(main, 'epsilon', 1e-5)),
   kernels: { names: ['FusedBatchNorm'] },
   kernelCount: () => 1,
   colour: '#f28e2b',

@@ -11,9 +11,7 @@ export const concat: OpKindDefinition = {
   onnx: { opTypes: ['Concat'], fusions: ['learned-tokens'] },
   plan: (index, m) => {
     const inputs = m.main.inputs.filter((t) => t !== '' && !index.isConstant(t));
-    const tokens = m.nodes
-      .filter((n) => n.opType === 'Expand')
-      .map((n) => ({ at: inputs.indexOf(n.outputs[0] ?? ''), shape: index.shape(n.inputs[0] ?? '') }));
+    const tokens = m.nodes.filter((n) => n.opType === 'Expand').map((n) => ({ at: inputs.indexOf(n.outputs[0] ?? ''), shape: index.shape(n.inputs[0] ?? '') }));
     const params = tokens.reduce((sum, t) => sum + count(t.shape), 0n);
     return { inputs, params, ...(tokens.length > 0 && { attrs: { tokens } }) };
   },

@@ -16,7 +16,13 @@ export const convTranspose: OpKindDefinition = {
   run: ({ tf, index, input }, { main }) => {
     const [n = 1, c = 1, h = 1, w = 1] = index.shape(main.outputs[0] ?? '');
     const pad = Number((attrInts(main, 'pads') ?? [0n])[0]);
-    return tf.conv2dTranspose(input(main, 0) as Parameters<typeof tf.conv2dTranspose>[0], input(main, 1) as Parameters<typeof tf.conv2dTranspose>[1], [n, h, w, c], strides(main), pad);
+    return tf.conv2dTranspose(
+      input(main, 0) as Parameters<typeof tf.conv2dTranspose>[0],
+      input(main, 1) as Parameters<typeof tf.conv2dTranspose>[1],
+      [n, h, w, c],
+      strides(main),
+      pad,
+    );
   },
   // [Cin, Cout, kh, kw] to tfjs' [kh, kw, Cout, Cin].
   weightLayout: (tf, _, position, raw) => (position === 1 ? tf.transpose(raw, [2, 3, 1, 0]) : raw),

@@ -33,7 +33,10 @@ export const conv2d: OpKindDefinition = {
     if (isGroupedConv(index, main)) {
       const parts = tf.split(x, groups, 3);
       const filters = groupFilters(main);
-      const y: Tensor = tf.concat(parts.map((part, i) => tf.conv2d(part as typeof x, filters[i] as typeof filter, stride, pad, 'NHWC', dilations)), 3);
+      const y: Tensor = tf.concat(
+        parts.map((part, i) => tf.conv2d(part as typeof x, filters[i] as typeof filter, stride, pad, 'NHWC', dilations)),
+        3,
+      );
       return hasBias ? tf.add(y, input(main, 2)) : y;
     }
     if (groups > 1) {
@@ -43,7 +46,9 @@ export const conv2d: OpKindDefinition = {
         ? tf.fused.depthwiseConv2d({ x, filter, strides: stride, pad: even, dilations, bias: input(main, 2) })
         : tf.depthwiseConv2d(x, filter, stride, even, 'NHWC', dilations);
     }
-    return hasBias ? tf.fused.conv2d({ x, filter, strides: stride, pad, dilations, bias: input(main, 2) }) : tf.conv2d(x, filter, stride, pad, 'NHWC', dilations);
+    return hasBias
+      ? tf.fused.conv2d({ x, filter, strides: stride, pad, dilations, bias: input(main, 2) })
+      : tf.conv2d(x, filter, stride, pad, 'NHWC', dilations);
   },
   // OIHW to HWIO; a depthwise filter [C, 1, kh, kw] becomes [kh, kw, C, 1].
   weightLayout: (tf, reader, position, raw) => {

@@ -67,7 +67,10 @@ function runProduct(tf: Tf, p: Product, a: Tensor, b: Tensor): Tensor {
   const [batch, m, n, k] = [sizeOf(p, p.batch), sizeOf(p, p.left), sizeOf(p, p.right), sizeOf(p, p.summed)];
   const left = tf.reshape(moves(perm.a) ? tf.transpose(a, perm.a) : a, [batch, m, k]);
   const right = tf.reshape(moves(perm.b) ? tf.transpose(b, perm.b) : b, [batch, k, n]);
-  const product = tf.reshape(tf.matMul(left, right), [...p.batch, ...p.left, ...p.right].map((c) => p.sizes.get(c) as number));
+  const product = tf.reshape(
+    tf.matMul(left, right),
+    [...p.batch, ...p.left, ...p.right].map((c) => p.sizes.get(c) as number),
+  );
   return moves(perm.out) ? tf.transpose(product, perm.out) : product;
 }
 
@@ -96,12 +99,13 @@ export const einsum: OpKindDefinition = {
       const product = [...a, b.at(-1) as number].reduce((n, d) => n * BigInt(d), 1n);
       const [left = '', right = ''] = layer.einsum.equation.split('->')[0]?.split(',') ?? [];
       const sizes = new Map<string, number>();
-      [left, right].forEach((letters, i) => [...letters].forEach((c, axis) => sizes.set(c, layer.einsum?.operands[i]?.[axis] as number)));
+      [left, right].forEach((letters, i) => {
+        for (const [axis, c] of [...letters].entries()) sizes.set(c, layer.einsum?.operands[i]?.[axis] as number);
+      });
       const expected = [...sizes.values()].reduce((n, d) => n * BigInt(d), 1n);
       const output = layer.einsum.equation.split('->')[1] ?? '';
-      const [shapes, y] = product === expected
-        ? [layer.einsum.operands, [...output].map((c) => sizes.get(c) as number)]
-        : [[a, b], shapeAt(kernel.outputShapes, 0, kernel.name)];
+      const [shapes, y] =
+        product === expected ? [layer.einsum.operands, [...output].map((c) => sizes.get(c) as number)] : [[a, b], shapeAt(kernel.outputShapes, 0, kernel.name)];
       return { ...draft('einsum', [], []), inputShapes: [...shapes], outputShape: [...y], attrs: { equation: layer.einsum.equation } };
     },
   },

@@ -67,7 +67,13 @@ function runElementwise({ tf, index, input, constant }: RunContext, { main }: No
 }
 
 /** The elementwise kind `kind`, from the ONNX op `opType`, read back from the tfjs kernels `names`. */
-export function elementwiseKind(kind: OpKind, opType: string, names: readonly string[], colour: string, reading: OpKindDefinition['kernels']['read']): OpKindDefinition {
+export function elementwiseKind(
+  kind: OpKind,
+  opType: string,
+  names: readonly string[],
+  colour: string,
+  reading: OpKindDefinition['kernels']['read'],
+): OpKindDefinition {
   return {
     onnx: { opTypes: [opType] },
     plan: (index, m) => {

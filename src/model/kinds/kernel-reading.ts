@@ -102,6 +102,10 @@ export function readElementwise(kind: OpKind, kernel: KernelRecord, layer: Layer
   const y = shapeAt(kernel.outputShapes, 0, kernel.name);
   const at = layer.constantAt;
   if (at === undefined) return draft(kind, shapes, y);
-  const read = draft(kind, shapes.filter((_, i) => i !== at), y);
+  const read = draft(
+    kind,
+    shapes.filter((_, i) => i !== at),
+    y,
+  );
   return { ...read, attrs: { constant: { at, shape: nchwShape(shapes[at] as Shape) } } };
 }

@@ -19,8 +19,7 @@ function biasOf(index: GraphIndex, m: NodeGroup): string {
 }
 
 /** Tensors of the products' rows, NCHW, for a MatMul on rank 3 or more. */
-const rowAxes = (index: GraphIndex, m: NodeGroup): readonly number[] =>
-  m.main.opType === 'MatMul' ? index.shape(m.main.inputs[0] ?? '').slice(0, -1) : [];
+const rowAxes = (index: GraphIndex, m: NodeGroup): readonly number[] => (m.main.opType === 'MatMul' ? index.shape(m.main.inputs[0] ?? '').slice(0, -1) : []);
 
 export const linear: OpKindDefinition = {
   onnx: { opTypes: ['Gemm', 'MatMul'], fusions: ['linear-bias'] },

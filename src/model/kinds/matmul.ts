@@ -21,7 +21,12 @@ export const matmul: OpKindDefinition = {
     // On NCHW-ordered operands: the shapes are the op's.
     read: (kernel, layer) =>
       layer.matmul === true
-        ? { kind: 'matmul', inputShapes: [shapeAt(kernel.inputShapes, 0, kernel.name), shapeAt(kernel.inputShapes, 1, kernel.name)], outputShape: shapeAt(kernel.outputShapes, 0, kernel.name), attrs: {} }
+        ? {
+            kind: 'matmul',
+            inputShapes: [shapeAt(kernel.inputShapes, 0, kernel.name), shapeAt(kernel.inputShapes, 1, kernel.name)],
+            outputShape: shapeAt(kernel.outputShapes, 0, kernel.name),
+            attrs: {},
+          }
         : undefined,
   },
   // The product, and each 4-D operand's and the output's layout moves.

@@ -3,4 +3,6 @@ import { elementwiseKind } from './elementwise';
 import { isGate } from './scale';
 import { readElementwise } from './kernel-reading';
 
-export const mul = elementwiseKind('mul', 'Mul', ['Multiply'], '#a0cbe8', (kernel, layer) => (isGate(kernel, layer) ? undefined : readElementwise('mul', kernel, layer)));
+export const mul = elementwiseKind('mul', 'Mul', ['Multiply'], '#a0cbe8', (kernel, layer) =>
+  isGate(kernel, layer) ? undefined : readElementwise('mul', kernel, layer),
+);

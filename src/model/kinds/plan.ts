@@ -16,8 +16,21 @@ import type { Planned } from './kind';
  * `torch.cat`, `x.mean`, `torch.matmul`), or counted alike either way (sigmoid, tanh: 0).
  */
 const MODULE_OR_FUNCTION: ReadonlySet<OpKind> = new Set<OpKind>([
-  'conv2d', 'conv_transpose', 'batchnorm', 'layernorm', 'linear', 'relu', 'relu6', 'leaky_relu', 'gelu', 'silu',
-  'softmax', 'global_avg_pool', 'avg_pool', 'max_pool', 'resize',
+  'conv2d',
+  'conv_transpose',
+  'batchnorm',
+  'layernorm',
+  'linear',
+  'relu',
+  'relu6',
+  'leaky_relu',
+  'gelu',
+  'silu',
+  'softmax',
+  'global_avg_pool',
+  'avg_pool',
+  'max_pool',
+  'resize',
 ]);
 
 /** Params of the weights a module reads that an earlier module read first: counted there, once (model/graph/shared-weights). */
@@ -69,21 +82,35 @@ export function planNotes(g: InferredGraph): string[] {
   const first = byScope[0];
   if (first !== undefined) {
     const count = byScope.length === 1 ? '1 op was' : `${byScope.length} ops were`;
-    notes.push(`${count} made by a function called in a module's forward, not by a module of its own, as the exporter's scope names show (${first.main.name}: in the scope of a module with submodules or other ops): thop counts them 0, ptflops only the functions it patches, once (shown F.KIND; --origin LAYER=module says otherwise): ${listed(byScope.map((m) => m.name))}`);
+    notes.push(
+      `${count} made by a function called in a module's forward, not by a module of its own, as the exporter's scope names show (${first.main.name}: in the scope of a module with submodules or other ops): thop counts them 0, ptflops only the functions it patches, once (shown F.KIND; --origin LAYER=module says otherwise): ${listed(byScope.map((m) => m.name))}`,
+    );
   }
   const dfl = groups.filter((m) => m.called.by === 'yolo dfl').map((m) => m.name);
-  if (dfl.length > 0) notes.push(`a YOLO export (its metadata names a stride): the DFL's softmax is YOLO's x.softmax(1), a tensor method, 0 in thop and ptflops (--origin LAYER=function says otherwise): ${listed(dfl)}`);
+  if (dfl.length > 0)
+    notes.push(
+      `a YOLO export (its metadata names a stride): the DFL's softmax is YOLO's x.softmax(1), a tensor method, 0 in thop and ptflops (--origin LAYER=function says otherwise): ${listed(dfl)}`,
+    );
   for (const origin of ORIGINS) {
     const set = groups.filter((m) => m.called.by === 'option' && m.called.origin === origin).map((m) => m.name);
-    if (set.length > 0) notes.push(`--origin: ${listed(set)} counted as made by a ${origin === 'method' ? 'tensor method (x.softmax(1): 0 in thop and ptflops)' : origin === 'function' ? 'function (F.relu: 0 in thop, its patched function in ptflops)' : 'module (nn.ReLU: its hook in thop and ptflops)'}`);
+    if (set.length > 0)
+      notes.push(
+        `--origin: ${listed(set)} counted as made by a ${origin === 'method' ? 'tensor method (x.softmax(1): 0 in thop and ptflops)' : origin === 'function' ? 'function (F.relu: 0 in thop, its patched function in ptflops)' : 'module (nn.ReLU: its hook in thop and ptflops)'}`,
+      );
   }
   const all = nodeGroups(g);
   const shared = all.flatMap((m) => sharedWeights(index, all, m).map((w) => `${w.tensor} (${w.numel}) in ${w.owner}, read again by ${m.name}`));
-  if (shared.length > 0) notes.push(`weights read by several modules (a module called several times) are params once, where first read, as PyTorch's sum(p.numel()): ${listed(shared)}`);
+  if (shared.length > 0)
+    notes.push(
+      `weights read by several modules (a module called several times) are params once, where first read, as PyTorch's sum(p.numel()): ${listed(shared)}`,
+    );
   const constants = foldedConstants(index, all);
-  if (constants.length > 0) notes.push(`constants, not params: initializers the exporter made by folding (onnx:: names), read as operands, not as weights: ${listed(constants)}`);
+  if (constants.length > 0)
+    notes.push(`constants, not params: initializers the exporter made by folding (onnx:: names), read as operands, not as weights: ${listed(constants)}`);
   if (g.graph.format === 'onnx' && groups.length > 0 && groups.every((m) => m.called.by === 'no scope')) {
-    notes.push("the file's node names carry no module scopes (renamed or simplified): every op is taken as a module's (nn.ReLU, not F.relu), which thop and ptflops count by its hook; --origin LAYER=function says where a function made one");
+    notes.push(
+      "the file's node names carry no module scopes (renamed or simplified): every op is taken as a module's (nn.ReLU, not F.relu), which thop and ptflops count by its hook; --origin LAYER=function says where a function made one",
+    );
   }
   return notes;
 }

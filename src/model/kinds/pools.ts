@@ -27,7 +27,12 @@ export const undilated = (node: GraphNode): boolean => (attrInts(node, 'dilation
 export function poolPad(index: GraphIndex, node: GraphNode, zeroPadded = false): Padding | number {
   const pad = padding(node);
   if (!Array.isArray(pad)) return pad;
-  const [[t, b], [l, r]] = zeroPadded ? [[0, 0], [0, 0]] : [pad[1], pad[2]];
+  const [[t, b], [l, r]] = zeroPadded
+    ? [
+        [0, 0],
+        [0, 0],
+      ]
+    : [pad[1], pad[2]];
   const [, , h = 0, w = 0] = index.shape(node.inputs[0] ?? '');
   const [, , oh = 0, ow = 0] = index.shape(node.outputs[0] ?? '');
   const [kh = 1, kw = 1] = windowOf(node);
@@ -35,7 +40,12 @@ export function poolPad(index: GraphIndex, node: GraphNode, zeroPadded = false):
   const [th, tw] = zeroPadded ? [pad[1][0] + pad[1][1], pad[2][0] + pad[2][1]] : [0, 0];
   const extraH = Math.max(0, (oh - 1) * sh + kh - (h + th + t + b));
   const extraW = Math.max(0, (ow - 1) * sw + kw - (w + tw + l + r));
-  const explicit: Padding = [[0, 0], [t, b + extraH], [l, r + extraW], [0, 0]];
+  const explicit: Padding = [
+    [0, 0],
+    [t, b + extraH],
+    [l, r + extraW],
+    [0, 0],
+  ];
   return evenPad(explicit) ?? explicit;
 }
 
@@ -52,4 +62,7 @@ export function poolFacts(node: GraphNode): Partial<LayerFacts> {
 
 /** A pool kernel as its op: the window and stride are the layer's. */
 export const readPool = (kind: OpKind, kernel: KernelRecord, layer: LayerFacts) =>
-  draft(kind, [shapeAt(kernel.inputShapes, 0, kernel.name)], shapeAt(kernel.outputShapes, 0, kernel.name), { kernel: layer.poolSize ?? [1, 1], stride: layer.stride ?? 1 });
+  draft(kind, [shapeAt(kernel.inputShapes, 0, kernel.name)], shapeAt(kernel.outputShapes, 0, kernel.name), {
+    kernel: layer.poolSize ?? [1, 1],
+    stride: layer.stride ?? 1,
+  });

@@ -27,7 +27,12 @@ export const reduceMean: OpKindDefinition = {
   run: ({ tf, index, input }, { main }) => {
     const { axes, keep, stored } = reducePlan(index, main);
     const x = input(main, 0);
-    if (stored) return tf.mean(x, axes?.map((a) => storedAxis(a, 4)), keep);
+    if (stored)
+      return tf.mean(
+        x,
+        axes?.map((a) => storedAxis(a, 4)),
+        keep,
+      );
     return toStored(tf, tf.mean(toGraphOrder(tf, x), axes, keep));
   },
   facts: (index, m) => {

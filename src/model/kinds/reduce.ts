@@ -49,7 +49,11 @@ function reduceKind(reduction: Reduction, kind: OpKind, colour: string): OpKindD
       const x = input(main, 0);
       const reduce = (t: Tensor, over: number[] | undefined): Tensor =>
         reduction === 'sum' ? tf.sum(t, over, keep) : reduction === 'max' ? tf.max(t, over, keep) : tf.min(t, over, keep);
-      if (stored) return reduce(x, axes?.map((a) => storedAxis(a, 4)));
+      if (stored)
+        return reduce(
+          x,
+          axes?.map((a) => storedAxis(a, 4)),
+        );
       return toStored(tf, reduce(toGraphOrder(tf, x), axes));
     },
     facts: (index, m) => ({ reduce: { op: reduction, stored: reducePlan(index, m.main).stored } }),

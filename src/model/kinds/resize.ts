@@ -80,7 +80,9 @@ function switchesFor(index: GraphIndex, { main }: NodeGroup): Switches | undefin
     return mode === 'asymmetric' ? { alignCorners: false, halfPixelCenters: false } : undefined;
   }
   const picks = (s: Switches): boolean =>
-    axes.every(({ inSize, outSize, scale }) => Array.from({ length: outSize }, (_, x) => x).every((x) => tfjsNearest(s, x, inSize, outSize) === onnxNearest(main, x, inSize, outSize, scale)));
+    axes.every(({ inSize, outSize, scale }) =>
+      Array.from({ length: outSize }, (_, x) => x).every((x) => tfjsNearest(s, x, inSize, outSize) === onnxNearest(main, x, inSize, outSize, scale)),
+    );
   return SETTINGS.find(picks);
 }
 
@@ -96,14 +98,21 @@ export const resize: OpKindDefinition = {
   runnable: (index, m) => switchesFor(index, m) !== undefined,
   run: ({ tf, index, input }, m) => {
     const [, , h = 1, w = 1] = index.shape(m.main.outputs[0] ?? '');
-    const { alignCorners, halfPixelCenters } = switchesFor(index, m) ?? SETTINGS[0] as Switches;
+    const { alignCorners, halfPixelCenters } = switchesFor(index, m) ?? (SETTINGS[0] as Switches);
     const x = input(m.main, 0) as Parameters<typeof tf.image.resizeBilinear>[0];
-    return linear(m.main) ? tf.image.resizeBilinear(x, [h, w], alignCorners, halfPixelCenters) : tf.image.resizeNearestNeighbor(x, [h, w], alignCorners, halfPixelCenters);
+    return linear(m.main)
+      ? tf.image.resizeBilinear(x, [h, w], alignCorners, halfPixelCenters)
+      : tf.image.resizeNearestNeighbor(x, [h, w], alignCorners, halfPixelCenters);
   },
   kernels: {
     names: ['ResizeNearestNeighbor', 'ResizeBilinear'],
     read: (kernel) =>
-      draft('resize', [shapeAt(kernel.inputShapes, 0, kernel.name)], shapeAt(kernel.outputShapes, 0, kernel.name), kernel.name === 'ResizeBilinear' ? { bilinear: true } : {}),
+      draft(
+        'resize',
+        [shapeAt(kernel.inputShapes, 0, kernel.name)],
+        shapeAt(kernel.outputShapes, 0, kernel.name),
+        kernel.name === 'ResizeBilinear' ? { bilinear: true } : {},
+      ),
   },
   kernelCount: () => 1,
   colour: '#d4a6c8',

@@ -9,5 +9,7 @@ export function isGate(kernel: KernelRecord, layer: LayerFacts): boolean {
 }
 
 export const scale = elementwiseKind('scale', 'Mul', ['Multiply'], '#9c755f', (kernel, layer) =>
-  isGate(kernel, layer) ? draft('scale', [shapeAt(kernel.inputShapes, 0, kernel.name), shapeAt(kernel.inputShapes, 1, kernel.name)], shapeAt(kernel.outputShapes, 0, kernel.name)) : undefined,
+  isGate(kernel, layer)
+    ? draft('scale', [shapeAt(kernel.inputShapes, 0, kernel.name), shapeAt(kernel.inputShapes, 1, kernel.name)], shapeAt(kernel.outputShapes, 0, kernel.name))
+    : undefined,
 );

@@ -19,7 +19,12 @@ export function padding(node: GraphNode): Padding {
   if (auto.startsWith('SAME')) return 'same';
   if (auto === 'VALID') return 'valid';
   const [t = 0, l = 0, b = 0, r = 0] = (attrInts(node, 'pads') ?? []).map(Number);
-  return [[0, 0], [t, b], [l, r], [0, 0]];
+  return [
+    [0, 0],
+    [t, b],
+    [l, r],
+    [0, 0],
+  ];
 }
 
 /** Depthwise kernels and pools take 'same', 'valid' or one number: explicit pads only when even on all sides. */

@@ -59,7 +59,8 @@ function readNode(n: NodeProto, index: number, path: string, taken: Set<string>)
   // A variadic op of one input passes it on (torch.cat([x])): read as the Identity it is, by both derivations.
   const opType = VARIADIC.has(qualified) && n.input.length === 1 && n.input[0] !== '' ? 'Identity' : qualified;
   // A Split into one part (torch.split(x, n) along an axis of n) is its input: tfjs' SplitV has no gradient for one part.
-  if (qualified === 'Split' && n.output.length === 1 && n.input.length >= 1) return { name, opType: 'Identity', domain, inputs: n.input.slice(0, 1), outputs: n.output, attrs: new Map() };
+  if (qualified === 'Split' && n.output.length === 1 && n.input.length >= 1)
+    return { name, opType: 'Identity', domain, inputs: n.input.slice(0, 1), outputs: n.output, attrs: new Map() };
   return { name, opType, domain, inputs: n.input, outputs: n.output, attrs };
 }
 
@@ -83,7 +84,9 @@ function defaultOpset(model: ModelProto, path: string): number {
   if (entry === undefined) throw new UsageError(`${path}: no ONNX opset imported: not an ONNX model`);
   const version = Number(toBigInt(entry.version));
   if (version < OPSETS.min || version > OPSETS.max) {
-    throw new UsageError(`${path}: opset ${version} is not supported (seprof reads opsets ${OPSETS.min} to ${OPSETS.max}; re-export with opset_version in that range)`);
+    throw new UsageError(
+      `${path}: opset ${version} is not supported (seprof reads opsets ${OPSETS.min} to ${OPSETS.max}; re-export with opset_version in that range)`,
+    );
   }
   return version;
 }

@@ -44,15 +44,26 @@ const autoPad = (padding: unknown): Attr => ({ kind: 'string', value: padding ==
 
 /** Keras activation names to ONNX nodes; swish/silu is Sigmoid then Mul, as exporters write it. */
 function activationNodes(activation: string, name: string, input: string, output: string, path: string): GraphNode[] {
-  const node = (opType: string, attrs: [string, Attr][] = [], inputs = [input], out = output, nodeName = name): GraphNode =>
-    ({ name: nodeName, opType, domain: '', inputs, outputs: [out], attrs: new Map(attrs) });
+  const node = (opType: string, attrs: [string, Attr][] = [], inputs = [input], out = output, nodeName = name): GraphNode => ({
+    name: nodeName,
+    opType,
+    domain: '',
+    inputs,
+    outputs: [out],
+    attrs: new Map(attrs),
+  });
   switch (activation) {
     case 'linear':
       return [];
     case 'relu':
       return [node('Relu')];
     case 'relu6':
-      return [node('Clip', [['min', { kind: 'float', value: 0 }], ['max', { kind: 'float', value: 6 }]])];
+      return [
+        node('Clip', [
+          ['min', { kind: 'float', value: 0 }],
+          ['max', { kind: 'float', value: 6 }],
+        ]),
+      ];
     case 'sigmoid':
       return [node('Sigmoid')];
     case 'hard_sigmoid':
@@ -94,8 +105,14 @@ export function layerNodes(
   const x = call.inputs[0] ?? '';
   const activation = typeof c['activation'] === 'string' ? c['activation'] : 'linear';
   const main = activation === 'linear' ? output : `${output}/pre-activation`;
-  const node = (opType: string, inputs: string[], attrs: [string, Attr][] = [], out = output): GraphNode =>
-    ({ name, opType, domain: '', inputs, outputs: [out], attrs: new Map(attrs) });
+  const node = (opType: string, inputs: string[], attrs: [string, Attr][] = [], out = output): GraphNode => ({
+    name,
+    opType,
+    domain: '',
+    inputs,
+    outputs: [out],
+    attrs: new Map(attrs),
+  });
   const weight = (key: string): ShapeOf => {
     const w = weights.get(key);
     if (w === undefined) throw new UsageError(`${path}: layer '${layer.name}' has no weight '${key}' in the manifest`);
@@ -106,7 +123,8 @@ export function layerNodes(
   const bias = (channels: number): string[] => {
     if (!weights.has('bias')) return [];
     const shape = weight('bias').shape;
-    if (shape.length !== 1 || shape[0] !== channels) throw new UsageError(`${path}: layer '${layer.name}' has a bias of shape [${shape.join(', ')}], not one value per output channel (${channels})`);
+    if (shape.length !== 1 || shape[0] !== channels)
+      throw new UsageError(`${path}: layer '${layer.name}' has a bias of shape [${shape.join(', ')}], not one value per output channel (${channels})`);
     return [plain('bias')];
   };
   const withActivation = (first: GraphNode): GraphNode[] => [first, ...activationNodes(activation, `${name}.${activation}`, main, output, path)];
@@ -117,7 +135,18 @@ export function layerNodes(
       const w = addWeight(`${layer.name}/kernel`, [cout, cinPerGroup, kh, kw], bytesOf(weight('kernel'), [3, 2, 0, 1]));
       const groups = typeof c['groups'] === 'number' ? c['groups'] : 1;
       return withActivation(
-        node('Conv', [x, w, ...bias(cout)], [['kernel_shape', ints(kh, kw)], ['strides', ints(...pair(c['strides'], 1))], ['dilations', ints(...pair(c['dilation_rate'], 1))], ['group', int(groups)], ['auto_pad', autoPad(c['padding'])]], main),
+        node(
+          'Conv',
+          [x, w, ...bias(cout)],
+          [
+            ['kernel_shape', ints(kh, kw)],
+            ['strides', ints(...pair(c['strides'], 1))],
+            ['dilations', ints(...pair(c['dilation_rate'], 1))],
+            ['group', int(groups)],
+            ['auto_pad', autoPad(c['padding'])],
+          ],
+          main,
+        ),
       );
     }
     case 'DepthwiseConv2D': {
@@ -125,7 +154,18 @@ export function layerNodes(
       // [kh, kw, C, m] to [C * m, 1, kh, kw]: C and m first, in that order.
       const w = addWeight(`${layer.name}/depthwise_kernel`, [cin * multiplier, 1, kh, kw], bytesOf(weight('depthwise_kernel'), [2, 3, 0, 1]));
       return withActivation(
-        node('Conv', [x, w, ...bias(cin * multiplier)], [['kernel_shape', ints(kh, kw)], ['strides', ints(...pair(c['strides'], 1))], ['dilations', ints(...pair(c['dilation_rate'], 1))], ['group', int(cin)], ['auto_pad', autoPad(c['padding'])]], main),
+        node(
+          'Conv',
+          [x, w, ...bias(cin * multiplier)],
+          [
+            ['kernel_shape', ints(kh, kw)],
+            ['strides', ints(...pair(c['strides'], 1))],
+            ['dilations', ints(...pair(c['dilation_rate'], 1))],
+            ['group', int(cin)],
+            ['auto_pad', autoPad(c['padding'])],
+          ],
+          main,
+        ),
       );
     }
     case 'Dense': {
@@ -138,12 +178,29 @@ export function layerNodes(
       const axis = typeof c['axis'] === 'number' ? c['axis'] : -1;
       if (channelAxis(axis) !== 1) throw new UsageError(`${path}: layer '${layer.name}' normalises axis ${axis}; seprof reads channel batch norm only`);
       // Keras' scale=False or center=False leaves gamma or beta out; the graph executor runs the full affine form only.
-      return [node('BatchNormalization', ['gamma', 'beta', 'moving_mean', 'moving_variance'].reduce((inputs, key) => [...inputs, plain(key)], [x]), [['epsilon', { kind: 'float', value: Number(c['epsilon'] ?? 1e-3) }]])];
+      return [
+        node(
+          'BatchNormalization',
+          [x, ...['gamma', 'beta', 'moving_mean', 'moving_variance'].map((key) => plain(key))],
+          [['epsilon', { kind: 'float', value: Number(c['epsilon'] ?? 1e-3) }]],
+        ),
+      ];
     }
     case 'Activation':
       return activationNodes(activation, name, x, output, path);
     case 'ReLU':
-      return [typeof c['max_value'] === 'number' ? node('Clip', [x], [['min', { kind: 'float', value: 0 }], ['max', { kind: 'float', value: c['max_value'] }]]) : node('Relu', [x])];
+      return [
+        typeof c['max_value'] === 'number'
+          ? node(
+              'Clip',
+              [x],
+              [
+                ['min', { kind: 'float', value: 0 }],
+                ['max', { kind: 'float', value: c['max_value'] }],
+              ],
+            )
+          : node('Relu', [x]),
+      ];
     case 'LeakyReLU':
       return [node('LeakyRelu', [x], [['alpha', { kind: 'float', value: Number(c['alpha'] ?? 0.3) }]])];
     case 'Softmax':
@@ -158,7 +215,17 @@ export function layerNodes(
     case 'AveragePooling2D': {
       const k = pair(c['pool_size'], 2);
       const strides = c['strides'] === null || c['strides'] === undefined ? k : pair(c['strides'], 1);
-      return [node(layer.className === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool', [x], [['kernel_shape', ints(...k)], ['strides', ints(...strides)], ['auto_pad', autoPad(c['padding'])]])];
+      return [
+        node(
+          layer.className === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool',
+          [x],
+          [
+            ['kernel_shape', ints(...k)],
+            ['strides', ints(...strides)],
+            ['auto_pad', autoPad(c['padding'])],
+          ],
+        ),
+      ];
     }
     case 'Reshape': {
       const target = c['target_shape'];
@@ -177,9 +244,10 @@ export function layerNodes(
     case 'Multiply':
     case 'Subtract': {
       const opType = layer.className === 'Add' ? 'Add' : layer.className === 'Multiply' ? 'Mul' : 'Sub';
-      return call.inputs.slice(1).map((b, k, rest) =>
-        ({ ...node(opType, [k === 0 ? x : `${output}/${k}`, b], [], k === rest.length - 1 ? output : `${output}/${k + 1}`), name: k === 0 ? name : `${name}_${k}` }),
-      );
+      return call.inputs.slice(1).map((b, k, rest) => ({
+        ...node(opType, [k === 0 ? x : `${output}/${k}`, b], [], k === rest.length - 1 ? output : `${output}/${k + 1}`),
+        name: k === 0 ? name : `${name}_${k}`,
+      }));
     }
     case 'Concatenate':
       return [node('Concat', call.inputs, [['axis', int(channelAxis(typeof c['axis'] === 'number' ? c['axis'] : -1))]])];
@@ -191,7 +259,10 @@ export function layerNodes(
       const [sh, sw] = pair(c['size'], 2);
       // tfjs-layers resizes with tf.image's defaults: no aligned corners, no half-pixel centres (ONNX asymmetric, nearest by floor).
       const linear = c['interpolation'] === 'bilinear';
-      const mode: [string, Attr][] = [['mode', { kind: 'string', value: linear ? 'linear' : 'nearest' }], ['coordinate_transformation_mode', { kind: 'string', value: 'asymmetric' }]];
+      const mode: [string, Attr][] = [
+        ['mode', { kind: 'string', value: linear ? 'linear' : 'nearest' }],
+        ['coordinate_transformation_mode', { kind: 'string', value: 'asymmetric' }],
+      ];
       const scales = addWeight(`${layer.name}/scales_${index}`, [4], { kind: 'float', data: [1, 1, sh, sw] });
       return [node('Resize', [x, '', scales], linear ? mode : [...mode, ['nearest_mode', { kind: 'string', value: 'floor' }]])];
     }
@@ -212,4 +283,3 @@ function padding4(value: unknown): [number, number, number, number] {
   }
   return [1, 1, 1, 1];
 }
-

@@ -46,7 +46,9 @@ function weightSpecs(json: Record<string, unknown>, path: string): WeightSpec[] 
         throw new UsageError(`${path}: weight ${i} of manifest group ${g} needs a name and a shape of whole numbers`);
       }
       if (w['quantization'] !== undefined) {
-        throw new UsageError(`${path}: weight '${w['name']}' is quantized: seprof does not read quantized weights (convert the model without --quantize_* to profile it)`);
+        throw new UsageError(
+          `${path}: weight '${w['name']}' is quantized: seprof does not read quantized weights (convert the model without --quantize_* to profile it)`,
+        );
       }
       const dtype = typeof w['dtype'] === 'string' ? w['dtype'] : 'float32';
       const length = Number(w['shape'].reduce((k: bigint, d: number) => k * BigInt(d), 1n) * BigInt(BYTES[dtype] ?? 4));
@@ -112,8 +114,10 @@ function refsOf(value: unknown, layer: string, path: string): Ref[][] {
 }
 
 /** A layer call's output tensor; a model input is named as its InputLayer, for --input. */
-const tensorName = (inputs: ReadonlySet<string>) => ([layer, call, index]: Ref): string =>
-  inputs.has(layer) ? layer : `${layer}:${call}:${index}`;
+const tensorName =
+  (inputs: ReadonlySet<string>) =>
+  ([layer, call, index]: Ref): string =>
+    inputs.has(layer) ? layer : `${layer}:${call}:${index}`;
 
 /** Keras' NHWC batch shape to NCHW, batch dimension open. */
 function nchw(shape: unknown, where: string, path: string): GraphInput['shape'] {
@@ -156,7 +160,7 @@ export function layersModelGraph(text: string, path: string): Graph {
       continue;
     } else {
       const refs = refsOf(layer.inbound, layer.name, path);
-      refs.forEach((call, k) => calls.push({ name: k === 0 ? layer.name : `${layer.name}_${k}`, inputs: call.map(tensorOf), output: `${layer.name}:${k}:0` }));
+      calls.push(...refs.map((call, k) => ({ name: k === 0 ? layer.name : `${layer.name}_${k}`, inputs: call.map(tensorOf), output: `${layer.name}:${k}:0` })));
     }
     for (const call of calls) nodes.push(...layerNodes(layer, call, weightsOf(layer.name), addWeight, index, path));
     previous = `${layer.name}:0:0`;

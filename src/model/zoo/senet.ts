@@ -67,7 +67,9 @@ export function cadeneSenet(name: keyof typeof CADENE, options: NetOptions, port
         ...convBnAct(prefix, CONV_BN_RELU(1), { cout: widths[0], k: 1, stride: strideOn === 1 ? stride : 1 }, 'relu'),
         ...convBnAct(prefix, CONV_BN_RELU(2), { cout: widths[1], k: 3, stride: strideOn === 2 ? stride : 1, groups }, 'relu'),
         ...convBnAct(prefix, CONV_BN_RELU(3), { cout: widths[2], k: 1 }, null),
-        ...(options.se ? [{ kind: 'se' as const, prefix: `${prefix}se_module.`, se: { reduction: options.reduction, bias: true, variant: timm ? TIMM_SE : CADENE_SE } }] : []),
+        ...(options.se
+          ? [{ kind: 'se' as const, prefix: `${prefix}se_module.`, se: { reduction: options.reduction, bias: true, variant: timm ? TIMM_SE : CADENE_SE } }]
+          : []),
       ];
       // SENet-154 downsamples layers 2-4 with a 3x3 conv (padding 1), the others with a 1x1.
       const k = wide && s > 0 ? 3 : 1;

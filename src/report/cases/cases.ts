@@ -92,7 +92,9 @@ export function skipReasons(skipped: readonly CaseResult[]): string {
 
 /** Backend and check over all cases, the lines under the table. */
 function casesSummary(results: readonly CaseResult[]): SummaryLine[] {
-  const backends = new Set(results.flatMap(({ profile: { measured } }) => (measured ? [`${measured.backend.name} (tfjs ${measured.backend.tfjsVersion})`] : [])));
+  const backends = new Set(
+    results.flatMap(({ profile: { measured } }) => (measured ? [`${measured.backend.name} (tfjs ${measured.backend.tfjsVersion})`] : [])),
+  );
   const failed = mismatchedCases(results).length;
   const skipped = skippedCases(results);
   const measured = results.length - skipped.length;
@@ -162,7 +164,10 @@ const SE_CSV_HEAD = ['se_adds', 'se_adds_low', 'se_adds_high', 'se_share', 'se_s
 function seCsvCells({ profile }: CaseResult): string[] {
   const se = timedSe(profile);
   if (se === undefined) return SE_CSV_HEAD.map(() => '');
-  const { addsRatio: a, layers: { share: s } } = se;
+  const {
+    addsRatio: a,
+    layers: { share: s },
+  } = se;
   return [a.value, a.low, a.high, s.value, s.low, s.high].map((x) => (Number.isFinite(x) ? String(x) : ''));
 }
 
@@ -186,5 +191,5 @@ export function renderCasesCsv(results: readonly CaseResult[], labels: readonly 
       ];
     }),
   ];
-  return rows.map((r) => r.map(field).join(',')).join('\n') + '\n';
+  return `${rows.map((r) => r.map(field).join(',')).join('\n')}\n`;
 }

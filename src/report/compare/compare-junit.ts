@@ -14,16 +14,29 @@ function deltaCase(d: Delta): string {
 }
 
 const removedCase = (name: string): string =>
-  element('testcase', { name: `${name}: case`, classname: `${CLASSNAME}.${name}`, time: 0 }, element('failure', { message: 'in the base, not in the new report', type: 'Removed' }));
+  element(
+    'testcase',
+    { name: `${name}: case`, classname: `${CLASSNAME}.${name}`, time: 0 },
+    element('failure', { message: 'in the base, not in the new report', type: 'Removed' }),
+  );
 
 const addedCase = (name: string): string =>
-  element('testcase', { name: `${name}: case`, classname: `${CLASSNAME}.${name}`, time: 0 }, element('skipped', { message: 'not in the base: nothing to compare' }));
+  element(
+    'testcase',
+    { name: `${name}: case`, classname: `${CLASSNAME}.${name}`, time: 0 },
+    element('skipped', { message: 'not in the base: nothing to compare' }),
+  );
 
 export function renderCompareJunit(c: Comparison): string {
   const testcases = [...c.deltas.map(deltaCase), ...c.removed.map(removedCase), ...c.added.map(addedCase)];
   const failures = c.deltas.filter((d) => d.fails).length + c.removed.length;
   const counts = { tests: testcases.length, failures, errors: 0, skipped: c.added.length, time: 0 };
   const children = testcases.map((t) => `\n    ${t}`);
-  const suite = elementOf('testsuite', { name: 'compare', ...counts }, [...children, '\n    ', textElement('system-out', {}, [verdict(c), ...c.summaries.map((s) => `${s.case}: ${s.text}`)].join('\n')), '\n  ']);
+  const suite = elementOf('testsuite', { name: 'compare', ...counts }, [
+    ...children,
+    '\n    ',
+    textElement('system-out', {}, [verdict(c), ...c.summaries.map((s) => `${s.case}: ${s.text}`)].join('\n')),
+    '\n  ',
+  ]);
   return junitDocument(counts, suite);
 }

@@ -69,7 +69,16 @@ const jsonValue = (value: DeltaValue): number | string | null => (typeof value =
 /** Numbers as JSON numbers (exact counts past 2^53 as decimal strings); percent in percent, null when it has none. */
 function deltaJson(d: Delta): object {
   const percent = d.percent.endsWith('%') ? Number(d.percent.slice(0, -1)) : null;
-  return { case: d.case, quantity: d.quantity, base: jsonValue(d.values.base), new: jsonValue(d.values.new), change: jsonValue(d.values.change), percent, status: d.status, fails: d.fails };
+  return {
+    case: d.case,
+    quantity: d.quantity,
+    base: jsonValue(d.values.base),
+    new: jsonValue(d.values.new),
+    change: jsonValue(d.values.change),
+    percent,
+    status: d.status,
+    fails: d.fails,
+  };
 }
 
 /** A tolerance as the relative change it allows, a number: '1%' and '0.01' are both 0.01. */
@@ -83,7 +92,15 @@ export function comparisonJson(c: Comparison): object {
   const latencyTolerance = c.latencyTolerance === null ? null : fractionOf(c.latencyTolerance);
   const quantityTolerances = Object.fromEntries(Object.entries(c.quantityTolerances).map(([q, t]) => [q, fractionOf(t)]));
   const seLatencyTolerance = c.seLatencyTolerance === undefined ? {} : { seLatencyTolerance: fractionOf(c.seLatencyTolerance) };
-  return { ...c, tolerance: fractionOf(c.tolerance), quantityTolerances, latencyTolerance, ...seLatencyTolerance, deltas: c.deltas.map(deltaJson), failed: c.failures.length > 0 };
+  return {
+    ...c,
+    tolerance: fractionOf(c.tolerance),
+    quantityTolerances,
+    latencyTolerance,
+    ...seLatencyTolerance,
+    deltas: c.deltas.map(deltaJson),
+    failed: c.failures.length > 0,
+  };
 }
 
 /** `width`: the terminal's, when stdout is one: a wider table is stacked to fit it. */

@@ -216,7 +216,9 @@ function caseDeltas(base: ReadCase, next: ReadCase, options: CompareOptions): De
   const deltas: Delta[] = [];
   if (base.spec !== next.spec) {
     // Shown cut short (JSON keeps them whole): a hand-edited spec may be megabytes long.
-    deltas.push(wordDelta(name, 'spec', abbreviated(base.spec, SHOWN_SPEC), abbreviated(next.spec, SHOWN_SPEC), true, { base: base.spec, new: next.spec, change: null }));
+    deltas.push(
+      wordDelta(name, 'spec', abbreviated(base.spec, SHOWN_SPEC), abbreviated(next.spec, SHOWN_SPEC), true, { base: base.spec, new: next.spec, change: null }),
+    );
   }
   const quantities = new Set([...base.quantities.keys(), ...next.quantities.keys()]);
   const failOn = options.failOn ?? 'increase';
@@ -277,7 +279,8 @@ function caseSummary(base: ReadCase, next: ReadCase, deltas: readonly Delta[]): 
   const latency = deltas.find((d) => d.quantity === 'latency ms' && d.status === 'slower');
   if (latency !== undefined) parts.push(`latency ${latency.percent}`);
   // SE's time only when its intervals are apart: within noise is no news.
-  for (const d of deltas.filter((d) => d.quantity.startsWith('SE ') && (d.status === 'apart' || d.status === 'slower'))) parts.push(`${d.quantity} ${d.change}`);
+  for (const d of deltas.filter((d) => d.quantity.startsWith('SE ') && (d.status === 'apart' || d.status === 'slower')))
+    parts.push(`${d.quantity} ${d.change}`);
   if (parts.length === 0) return undefined;
   return { case: base.name, text: parts.join(', '), fails: deltas.some((d) => d.fails) };
 }
@@ -315,7 +318,9 @@ export function compareReports(base: ReadReport, next: ReadReport, options: Comp
   }
   if (options.latencyTolerance !== undefined) assertLatencyComparable(base, next, options.latencyTolerance, latencyCompared);
   if (options.seLatencyTolerance !== undefined && !deltas.some((d) => d.quantity === 'SE adds %')) {
-    throw new UsageError(`SE latency tolerance ${options.seLatencyTolerance.text} would check nothing: no case has an SE latency in both reports; compare two reports made with --se-latency, or drop the tolerance`);
+    throw new UsageError(
+      `SE latency tolerance ${options.seLatencyTolerance.text} would check nothing: no case has an SE latency in both reports; compare two reports made with --se-latency, or drop the tolerance`,
+    );
   }
   const failures = [...deltas.filter((d) => d.fails).map(describeMove), ...removed.map((name) => `${name} removed`)];
   const improvements = deltas.filter((d) => !d.fails && (d.status === 'increased' || d.status === 'decreased')).map(describeMove);

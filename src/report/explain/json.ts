@@ -41,7 +41,10 @@ export function explainJson(explanation: Explanation, toolVersion: string): obje
       byKind: d.byKind.map((k) => ({ kind: k.kind, delta: jsonCount(k.delta), rule: useJson(k.rule), referenceRule: useJson(k.referenceRule) })),
     })),
     leftOut: Object.fromEntries(Object.entries(leftOut).map(([key, list]) => [key, list.map((u) => ({ kind: u.kind, reason: u.rule }))])),
-    countedByNoPublicCounter: blindSpots.map((s) => ({ kind: s.kind, counts: Object.fromEntries(Object.entries(s.counts).map(([k, n]) => [k, jsonCount(n)])) })),
+    countedByNoPublicCounter: blindSpots.map((s) => ({
+      kind: s.kind,
+      counts: Object.fromEntries(Object.entries(s.counts).map(([k, n]) => [k, jsonCount(n)])),
+    })),
     check: base.check,
   };
 }

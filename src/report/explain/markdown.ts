@@ -12,7 +12,6 @@ import { checkLine } from '../profile/summary';
 import { forwardOnly, opsOf, ruleText, signed, withUnit } from './words';
 import { oneLine } from '../text';
 
-
 function ruleRows(uses: readonly RuleUse[], pass: string, shown: (n: bigint) => string): string[] {
   return uses.map((u) => row([`\`${u.key}\``, pass, shown(u.count), ruleText(u)]));
 }
@@ -29,7 +28,8 @@ export function renderExplainMarkdown(explanation: Explanation, style?: CountSty
   }
   if (training !== undefined) {
     const sums = trainingView(training).gradientSums;
-    for (const fan of training.fanOuts) lines.push(`- Gradient sum: \`${fan.tensor}\` is read by ${fan.readers.map((r) => `\`${r}\``).join(' and ')}, so its gradients are added.`);
+    for (const fan of training.fanOuts)
+      lines.push(`- Gradient sum: \`${fan.tensor}\` is read by ${fan.readers.map((r) => `\`${r}\``).join(' and ')}, so its gradients are added.`);
     const explained = countEntries(sums ?? {}).filter(([key]) => keys.includes(key));
     lines.push(...explained.map(([key, n]) => `  - \`${key}\` backward: ${shown(n)}`));
     lines.push(...forwardOnly(keys).map(([key, why]) => `- \`${key}\`: ${why}`));
@@ -49,11 +49,23 @@ export function renderExplainMarkdown(explanation: Explanation, style?: CountSty
     lines.push(...d.byKind.map((k) => `  - ${k.kind} ${signed(k.delta)}: \`${d.key}\` ${ruleText(k.rule)}; \`${reference}\` ${ruleText(k.referenceRule)}`));
   }
   lines.push('', '#### Left out (counted 0)', '');
-  lines.push(...Object.entries(leftOut).map(([key, list]) => `- \`${key}\`: ${list.length === 0 ? 'nothing' : list.map((u) => `${u.kind} (${u.rule})`).join('; ')}`));
+  lines.push(
+    ...Object.entries(leftOut).map(([key, list]) => `- \`${key}\`: ${list.length === 0 ? 'nothing' : list.map((u) => `${u.kind} (${u.rule})`).join('; ')}`),
+  );
   if (blindSpots.length > 0) {
-    const spots = blindSpots.map((s) => `${s.kind} (${Object.entries(s.counts).map(([key, n]) => `\`${key}\` ${withCommas(n)}`).join(', ')})`);
+    const spots = blindSpots.map(
+      (s) =>
+        `${s.kind} (${Object.entries(s.counts)
+          .map(([key, n]) => `\`${key}\` ${withCommas(n)}`)
+          .join(', ')})`,
+    );
     lines.push(`- Counted by no public counter: ${spots.join(', ')}`);
   }
-  lines.push('', `Check: ${checkLine(profile)}`, ...profile.check.mismatches.map((m) => `- \`${m.layer}\` ${m.quantity}: analytic ${m.analytic}, measured ${m.measured}`), '');
+  lines.push(
+    '',
+    `Check: ${checkLine(profile)}`,
+    ...profile.check.mismatches.map((m) => `- \`${m.layer}\` ${m.quantity}: analytic ${m.analytic}, measured ${m.measured}`),
+    '',
+  );
   return lines.join('\n');
 }

@@ -34,8 +34,8 @@ function trainingLines({ profile, keys }: Explanation, countWidth: number, shown
   const { training } = profile;
   if (training === undefined) return [];
   const sums = trainingView(training).gradientSums;
-  const fans = training.fanOuts.map(
-    (fan) => oneLine(`gradient sum: ${fan.tensor} is read by ${fan.readers.join(' and ')}, so its ${fan.readers.length} gradients are added`),
+  const fans = training.fanOuts.map((fan) =>
+    oneLine(`gradient sum: ${fan.tensor} is read by ${fan.readers.join(' and ')}, so its ${fan.readers.length} gradients are added`),
   );
   const counts = countEntries(sums ?? {})
     .filter(([key]) => keys.includes(key))
@@ -49,7 +49,8 @@ function differenceLines({ differences, reference }: Explanation, countWidth: nu
     ...differences.flatMap((d) => [
       `  ${d.key}: ${withUnit(d.total, d.key)} vs ${withUnit(d.referenceTotal, reference)} (${signed(d.delta)})`,
       ...d.byKind.map(
-        (k) => `    ${k.kind.padEnd(16)}${signed(k.delta).padStart(countWidth + 1)}  ${d.key}: ${ruleText(k.rule)} | ${reference}: ${ruleText(k.referenceRule)}`,
+        (k) =>
+          `    ${k.kind.padEnd(16)}${signed(k.delta).padStart(countWidth + 1)}  ${d.key}: ${ruleText(k.rule)} | ${reference}: ${ruleText(k.referenceRule)}`,
       ),
     ]),
   ];
@@ -61,7 +62,12 @@ function leftOutLines({ leftOut, blindSpots }: Explanation): string[] {
     ...Object.entries(leftOut).map(([key, kinds]) => `  ${key.padEnd(14)}${kinds.length === 0 ? 'nothing' : kinds.map((k) => k.kind).join(', ')}`),
   ];
   if (blindSpots.length > 0) {
-    const spots = blindSpots.map((s) => `${s.kind} (${Object.entries(s.counts).map(([key, n]) => `${key} ${withCommas(n)}`).join(', ')})`);
+    const spots = blindSpots.map(
+      (s) =>
+        `${s.kind} (${Object.entries(s.counts)
+          .map(([key, n]) => `${key} ${withCommas(n)}`)
+          .join(', ')})`,
+    );
     lines.push(`Counted by no public counter: ${spots.join(', ')}`);
   }
   return lines;

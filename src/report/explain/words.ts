@@ -9,7 +9,12 @@ import { oneLine } from '../text';
 /** The ops of one kind: `fc1 1x512 -> 1x64, fc2 1x64 -> 1x512`. */
 export function opsOf(kind: KindExplanation): string {
   // A model file's op no module made (docs/conventions.md 3.12): thop counts it 0, ptflops only a patched function.
-  return kind.ops.map((op) => `${oneLine(op.name)}${op.attrs.origin === undefined ? '' : ` (${op.attrs.origin})`} ${op.inputShapes.map(formatShape).join(' & ')} -> ${formatShape(op.outputShape)}`).join(', ');
+  return kind.ops
+    .map(
+      (op) =>
+        `${oneLine(op.name)}${op.attrs.origin === undefined ? '' : ` (${op.attrs.origin})`} ${op.inputShapes.map(formatShape).join(' & ')} -> ${formatShape(op.outputShape)}`,
+    )
+    .join(', ');
 }
 
 /** The rule as written in the convention table, or why the kind is left out. */

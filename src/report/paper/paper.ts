@@ -39,13 +39,27 @@ function tables(report: PaperReport) {
       ...report.params.map((p) => {
         const paper = BigInt(Math.round(Number(p.millions) * 10)) * (MEGA / 10n);
         const same = rounded(p.params, MEGA, 1) === p.millions;
-        return [labelOf(p, p.reduction), p.source, `${p.millions}M`, withCommas(p.params), `${rounded(p.params, MEGA, 1)}M${same ? ' =' : ''}`, `${decimal(p.params - paper, MEGA, 2)}M`];
+        return [
+          labelOf(p, p.reduction),
+          p.source,
+          `${p.millions}M`,
+          withCommas(p.params),
+          `${rounded(p.params, MEGA, 1)}M${same ? ' =' : ''}`,
+          `${decimal(p.params - paper, MEGA, 2)}M`,
+        ];
       }),
       ...report.seShares.map((share) => {
         const paper = [...(share.millions === undefined ? [] : [`~${share.millions}M`]), `~${share.percent}%`].join(', ');
         const millions = rounded(share.added, MEGA, 1);
         const same = (share.millions === undefined || millions === share.millions) && rounded(share.added * 100n, share.plain, 0) === share.percent;
-        return [`SE adds: ${labelOf(share)}`, share.source, paper, withCommas(share.added), `${millions}M, ${percentOf(share.added, share.plain)}${same ? ' =' : ''}`, ''];
+        return [
+          `SE adds: ${labelOf(share)}`,
+          share.source,
+          paper,
+          withCommas(share.added),
+          `${millions}M, ${percentOf(share.added, share.plain)}${same ? ' =' : ''}`,
+          '',
+        ];
       }),
     ],
   };
@@ -57,7 +71,10 @@ function verdict(report: PaperReport): string {
   return (
     `Convention ${report.best.key.replace(' ', ', layout ')} reproduces ${report.best.reproduced} of ${report.flops.length} ` +
     `published GFLOPs to the printed precision (= marks a match); next: ` +
-    ranking.slice(1).map((r) => `${r.key} ${r.reproduced}`).join(', ')
+    ranking
+      .slice(1)
+      .map((r) => `${r.key} ${r.reproduced}`)
+      .join(', ')
   );
 }
 
@@ -66,7 +83,16 @@ export function renderPaperText(report: PaperReport, markdown: boolean, width?: 
   const { flops, params } = tables(report);
   const title = 'SENet (arXiv 1709.01507) complexity figures against seprof, 224x224, batch 1, analytic';
   if (!markdown) {
-    return [title, '', textTable(flops.head, flops.rows, { rightAligned: numbersAfter(2), width }), verdict(report), '', textTable(params.head, params.rows, { rightAligned: numbersAfter(2), width }), NOT_SET, ''].join('\n');
+    return [
+      title,
+      '',
+      textTable(flops.head, flops.rows, { rightAligned: numbersAfter(2), width }),
+      verdict(report),
+      '',
+      textTable(params.head, params.rows, { rightAligned: numbersAfter(2), width }),
+      NOT_SET,
+      '',
+    ].join('\n');
   }
   return [
     `### ${title}`,

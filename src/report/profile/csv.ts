@@ -28,13 +28,24 @@ export function renderCsv(profile: Profile, { totalRow = false, depth }: { total
   const view = training && trainingView(training);
   const sums = view?.gradientSums;
   const totalCells = [
-    'total', '', '', String(totals.params), String(totals.buffers), ...values(totals.counts, CONVENTION_KEYS),
+    'total',
+    '',
+    '',
+    String(totals.params),
+    String(totals.buffers),
+    ...values(totals.counts, CONVENTION_KEYS),
     ...(training === undefined ? [] : [...values(training.backward, backwardKeys), ...values(training.total, backwardKeys)]),
   ];
   const rows: string[][] = [
     [
-      'layer', 'op', 'output_shape', 'params', 'buffers', ...CONVENTION_KEYS,
-      ...backwardKeys.map((k) => `${k}_backward`), ...backwardKeys.map((k) => `${k}_total`),
+      'layer',
+      'op',
+      'output_shape',
+      'params',
+      'buffers',
+      ...CONVENTION_KEYS,
+      ...backwardKeys.map((k) => `${k}_backward`),
+      ...backwardKeys.map((k) => `${k}_total`),
     ],
     ...(depth === undefined ? layerRows(layers, { backward: view?.byOp }) : cutRows(layers, depth, { backward: view?.byOp })).map((row) => [
       row.name,
@@ -48,5 +59,5 @@ export function renderCsv(profile: Profile, { totalRow = false, depth }: { total
     ...(sums === undefined ? [] : [[GRADIENT_SUMS_LABEL, 'add', '', '', '', ...values(undefined, CONVENTION_KEYS), ...trainingCells(sums, undefined)]]),
     ...(totalRow ? [totalCells] : []),
   ];
-  return rows.map((r) => r.map(field).join(',')).join('\n') + '\n';
+  return `${rows.map((r) => r.map(field).join(',')).join('\n')}\n`;
 }

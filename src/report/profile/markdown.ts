@@ -36,7 +36,14 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
     lines.push(...findingLines(profile.file).map((line) => `- ${line}`), '');
     if (profile.file.seBlocks.length > 0) {
       const se = seRows(profile, columns, options.counts);
-      lines.push('#### SE blocks found', '', row(se.head), alignRow(5, se.head.length - 5), ...se.rows.map(([where = '', ...rest]) => row([markdownText(where), ...rest])), '');
+      lines.push(
+        '#### SE blocks found',
+        '',
+        row(se.head),
+        alignRow(5, se.head.length - 5),
+        ...se.rows.map(([where = '', ...rest]) => row([markdownText(where), ...rest])),
+        '',
+      );
     }
   }
   if (profile.overhead !== undefined) {
@@ -53,7 +60,13 @@ export function renderMarkdown(profile: Profile, options: RenderOptions): string
   if (se !== undefined && 'skipped' in se) lines.push(`SE latency: not timed (${se.skipped})`, '');
   else if (se !== undefined) {
     lines.push(`#### ${seLatencyTitle(profile, se)}`, '', ...seLatencyLines(se).map(([label, value]) => `- ${label}: ${value}`), '');
-    if (se.layers.blocks.length > 0) lines.push(row([...SE_BLOCK_HEAD]), alignRow(1, SE_BLOCK_HEAD.length - 1), ...seBlockRows(se).map(([name = '', ...rest]) => row([code(name), ...rest])), '');
+    if (se.layers.blocks.length > 0)
+      lines.push(
+        row([...SE_BLOCK_HEAD]),
+        alignRow(1, SE_BLOCK_HEAD.length - 1),
+        ...seBlockRows(se).map(([name = '', ...rest]) => row([code(name), ...rest])),
+        '',
+      );
   }
   return lines.join('\n');
 }

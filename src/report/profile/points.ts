@@ -44,7 +44,8 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
   const first = profiles[0]?.spec;
   const se = first === undefined ? undefined : seOf(first);
   const variant = se?.variant === undefined ? '' : describeVariant(se.variant, se.reduction, se.bias);
-  const settings = first === undefined || se === undefined ? '' : `SE r=${se.reduction}${variant === '' ? (se.bias ? ', bias' : '') : `, ${variant}`}, batch ${first.batch}`;
+  const settings =
+    first === undefined || se === undefined ? '' : `SE r=${se.reduction}${variant === '' ? (se.bias ? ', bias' : '') : `, ${variant}`}, batch ${first.batch}`;
   const keys = format === 'csv' || format === 'json' ? CONVENTION_KEYS : columns;
   // As --units says for people, bare integers for CSV.
   const rowOf = (label: string, hidden: string, totals: Totals, check: string, n: (x: bigint) => string): string[] => [
@@ -54,8 +55,7 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
     ...keys.map((k) => n(totals.counts[k] ?? 0n)),
     check,
   ];
-  const cells = (p: Point, n: (x: bigint) => string = shown): string[] =>
-    rowOf(p.label, String(p.hidden), p.profile.totals, p.profile.check.status, n);
+  const cells = (p: Point, n: (x: bigint) => string = shown): string[] => rowOf(p.label, String(p.hidden), p.profile.totals, p.profile.check.status, n);
   const totalCells = rowOf('Total', '', total, '', shown);
   const head = ['Point (CxHxW)', 'Hidden', 'Params', ...keys.map((key) => columnHeader(key)), 'Check'];
   switch (format) {
@@ -72,7 +72,11 @@ export function renderPoints(profiles: readonly Profile[], { format, columns, to
         '',
       ].join('\n');
     case 'csv': {
-      const lines = [['point', 'hidden', 'params', ...keys, 'check'], ...points.map((p) => cells(p, String)), ...(totalRow ? [rowOf('total', '', total, '', String)] : [])];
+      const lines = [
+        ['point', 'hidden', 'params', ...keys, 'check'],
+        ...points.map((p) => cells(p, String)),
+        ...(totalRow ? [rowOf('total', '', total, '', String)] : []),
+      ];
       return `${lines.map((l) => l.join(',')).join('\n')}\n`;
     }
     case 'json':

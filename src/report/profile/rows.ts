@@ -47,7 +47,16 @@ export function opLabel(op: LayerCounts['op']): string {
 export function layerRows(layers: readonly LayerCounts[], perLayer: PerLayer = {}): Row[] {
   return layers.map((layer) => {
     const { op, counts } = layer;
-    return { name: op.name, depth: 0, what: opLabel(op), outputShape: op.outputShape, params: op.params, buffers: op.buffers, counts, ...extrasOf([layer], perLayer) };
+    return {
+      name: op.name,
+      depth: 0,
+      what: opLabel(op),
+      outputShape: op.outputShape,
+      params: op.params,
+      buffers: op.buffers,
+      counts,
+      ...extrasOf([layer], perLayer),
+    };
   });
 }
 

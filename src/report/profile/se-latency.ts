@@ -16,7 +16,8 @@ const signedMs = (ms: number): string => (Number.isFinite(ms) ? `${ms >= 0 ? '' 
 const gflops = (g: number): string => (!Number.isFinite(g) ? '-' : g >= 0.01 || g === 0 ? g.toFixed(2) : g.toPrecision(2));
 
 /** `1.20 to 5.04 ms`: an interval's bounds; unknown below 6 samples. */
-const bounds = (i: Interval, show: (x: number) => string, unit = ''): string => (Number.isFinite(i.low) ? `${show(i.low)} to ${show(i.high)}${unit}` : 'unknown (fewer than 6 samples)');
+const bounds = (i: Interval, show: (x: number) => string, unit = ''): string =>
+  Number.isFinite(i.low) ? `${show(i.low)} to ${show(i.high)}${unit}` : 'unknown (fewer than 6 samples)';
 
 function medianLine(l: Latency): string {
   return `${milliseconds(l.medianMs)} ms median (p10 ${milliseconds(l.p10Ms)}, p90 ${milliseconds(l.p90Ms)})`;
@@ -40,10 +41,16 @@ export function seLatencyTitle(profile: Profile, s: SeLatency): string {
 export function seLatencyLines(s: SeLatency): SummaryLine[] {
   const { layers } = s;
   return [
-    ['SE adds', `${signedMs(s.addsMs.value)} ms (${signedPercent(s.addsRatio.value)}); 95% interval ${bounds(s.addsMs, signedMs, ' ms')} (${bounds(s.addsRatio, signedPercent)})`],
+    [
+      'SE adds',
+      `${signedMs(s.addsMs.value)} ms (${signedPercent(s.addsRatio.value)}); 95% interval ${bounds(s.addsMs, signedMs, ' ms')} (${bounds(s.addsRatio, signedPercent)})`,
+    ],
     ['With SE', medianLine(s.withSe)],
     ['Without SE', medianLine(s.withoutSe)],
-    ['SE time share', `${plainPercent(layers.share.value)} of the forward's layer-by-layer time (95% interval ${bounds(layers.share, plainPercent)}, ${layers.passes} passes)`],
+    [
+      'SE time share',
+      `${plainPercent(layers.share.value)} of the forward's layer-by-layer time (95% interval ${bounds(layers.share, plainPercent)}, ${layers.passes} passes)`,
+    ],
     ['GFLOP/s', `SE layers ${gflops(layers.seGflops)}, convs ${gflops(layers.convGflops)} (layer by layer)`],
   ];
 }

@@ -17,7 +17,6 @@ import { GRADIENT_SUMS_LABEL, trainingView } from './training-view';
 import { numbersAfter, textTable } from '../text-table';
 import { oneLine } from '../text';
 
-
 function labelled(lines: readonly (readonly [string, string])[]): string[] {
   const width = lines.reduce((widest, [label]) => Math.max(widest, label.length), 0) + 2;
   return lines.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`);
@@ -88,7 +87,17 @@ export function layerTable(profile: Profile, { columns, depth, counts: style }: 
   const gradientSums =
     training === undefined || sums === undefined
       ? []
-      : [[GRADIENT_SUMS_LABEL, 'add', `${training.fanOuts.length} tensor(s)`, '', ...cells(undefined, sums), ...(tree ? [''] : []), ...timing(undefined, undefined)]];
+      : [
+          [
+            GRADIENT_SUMS_LABEL,
+            'add',
+            `${training.fanOuts.length} tensor(s)`,
+            '',
+            ...cells(undefined, sums),
+            ...(tree ? [''] : []),
+            ...timing(undefined, undefined),
+          ],
+        ];
   return {
     head: [
       'Layer',

@@ -51,9 +51,7 @@ function reductionGroups(results: readonly CaseResult[], macsKey: ConventionKey)
   const kept = [...byRest.values()].filter((g) => g.points.length >= 2);
   // Name each group by what sets it apart from the others (by everything when it is alone).
   const all = kept.map((g) => leaves(g.rest));
-  const differing = new Set(
-    all.flatMap((ls) => ls.filter(([k, v]) => all.some((other) => other.find(([ok]) => ok === k)?.[1] !== v)).map(([k]) => k)),
-  );
+  const differing = new Set(all.flatMap((ls) => ls.filter(([k, v]) => all.some((other) => other.find(([ok]) => ok === k)?.[1] !== v)).map(([k]) => k)));
   return kept.map((g, i) => ({
     label: (all[i] ?? [])
       .filter(([k]) => kept.length === 1 || differing.has(k))
@@ -142,7 +140,12 @@ export function reductionChart(results: readonly CaseResult[], macsKey: Conventi
   const macsHeader = columnHeader(macsKey);
   const title = `Params and ${macsHeader} against the reduction ratio r`;
   const width = PLOT.left * 2 + PLOT.width * 2 + PLOT.gap - 20;
-  const key = legend(PLOT.left, PLOT.top + PLOT.height + 78, width - PLOT.left * 2, groups.map((g, i) => ({ label: g.label, color: SERIES_COLORS[i % SERIES_COLORS.length] ?? INK })));
+  const key = legend(
+    PLOT.left,
+    PLOT.top + PLOT.height + 78,
+    width - PLOT.left * 2,
+    groups.map((g, i) => ({ label: g.label, color: SERIES_COLORS[i % SERIES_COLORS.length] ?? INK })),
+  );
   const body = [
     text(PLOT.left - 60, 28, title, { 'font-size': 17, 'font-weight': 'bold' }),
     text(PLOT.left - 60, 48, 'Cases of the suite that differ only in r, one line per shape. The hidden width is floor(C / r).', { fill: MUTED }),
@@ -180,7 +183,12 @@ export function opSplitChart(results: readonly CaseResult[], key: ConventionKey)
   const kinds = OP_KINDS.filter((kind) => splits.some((s) => (s.byKind.get(kind) ?? 0n) > 0n));
   const width = BAR.left + BAR.width + 130;
   const title = `Where the ${unit} go: each case's ${unit} (${key}) split by op kind`;
-  const key_ = legend(BAR.left, 74, BAR.width + 100, kinds.map((kind) => ({ label: kind, color: KINDS[kind].colour })));
+  const key_ = legend(
+    BAR.left,
+    74,
+    BAR.width + 100,
+    kinds.map((kind) => ({ label: kind, color: KINDS[kind].colour })),
+  );
   const top = 74 + key_.height + 8;
   const bottom = top + splits.length * BAR.row;
   const parts: string[] = [
@@ -189,7 +197,11 @@ export function opSplitChart(results: readonly CaseResult[], key: ConventionKey)
     key_.svg,
     ...[0, 25, 50, 75, 100].flatMap((pct) => {
       const x = BAR.left + (pct / 100) * BAR.width;
-      return [line(x, top - 4, x, bottom, GRID), line(x, bottom, x, bottom + 5, INK), text(x, bottom + 19, `${pct}%`, { 'text-anchor': 'middle', fill: MUTED })];
+      return [
+        line(x, top - 4, x, bottom, GRID),
+        line(x, bottom, x, bottom + 5, INK),
+        text(x, bottom + 19, `${pct}%`, { 'text-anchor': 'middle', fill: MUTED }),
+      ];
     }),
     line(BAR.left, bottom, BAR.left + BAR.width, bottom, INK),
     text(BAR.left + BAR.width / 2, bottom + 40, `share of the case's ${unit} (${key} convention)`, { 'text-anchor': 'middle' }),
@@ -205,7 +217,8 @@ export function opSplitChart(results: readonly CaseResult[], key: ConventionKey)
       const w = share * BAR.width;
       const tip = textElement('title', {}, `${split.name}: ${kind} ${withCommas(n)} ${unit} (${(share * 100).toFixed(1)}%)`);
       parts.push(element('rect', { x: round(x), y: round(y), width: round(w), height: BAR.height, fill: KINDS[kind].colour }, tip));
-      if (w >= 34) parts.push(text(x + w / 2, y + 13, `${Math.round(share * 100)}%`, { 'text-anchor': 'middle', 'font-size': 10, fill: inkOn(KINDS[kind].colour) }));
+      if (w >= 34)
+        parts.push(text(x + w / 2, y + 13, `${Math.round(share * 100)}%`, { 'text-anchor': 'middle', 'font-size': 10, fill: inkOn(KINDS[kind].colour) }));
       x += w;
     }
     parts.push(text(BAR.left + BAR.width + 8, y + 13, `${compactNumber(Number(split.total))} ${unit}`, { fill: MUTED }));

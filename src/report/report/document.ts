@@ -52,7 +52,18 @@ export function reportJson(results: readonly CaseResult[], meta: { toolVersion: 
     suite: meta.suite,
     cases: results.map(({ name, profile }) => {
       const { spec, totals, check, backend, latency, seLatency } = profileJson(profile, { toolVersion: meta.toolVersion });
-      return { name, spec, params: totals.params, buffers: totals.buffers, counts: totals.counts, check, backend, latency, seBlocks: seBlockCount(profile), ...(seLatency && { seLatency }) };
+      return {
+        name,
+        spec,
+        params: totals.params,
+        buffers: totals.buffers,
+        counts: totals.counts,
+        check,
+        backend,
+        latency,
+        seBlocks: seBlockCount(profile),
+        ...(seLatency && { seLatency }),
+      };
     }),
   };
 }
@@ -111,8 +122,7 @@ export interface ReadReport {
   cases: ReadCase[];
 }
 
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A case name is a label: longer ones would be copied into every row and chart of a report. */
 export const MAX_NAME_LENGTH = 200;
@@ -155,7 +165,8 @@ function canonical(value: unknown): string {
 }
 
 function readCase(entry: unknown, index: number): ReadCase {
-  const where = isObject(entry) && typeof entry['name'] === 'string' && entry['name'].length <= MAX_NAME_LENGTH ? `case '${entry['name']}'` : `case ${index + 1}`;
+  const where =
+    isObject(entry) && typeof entry['name'] === 'string' && entry['name'].length <= MAX_NAME_LENGTH ? `case '${entry['name']}'` : `case ${index + 1}`;
   const bad = (what: string): never => {
     throw new UsageError(`${where}: ${what}`);
   };
@@ -168,7 +179,8 @@ function readCase(entry: unknown, index: number): ReadCase {
   const quantities = new Map<string, bigint>();
   const exact = (quantity: string, value: unknown): void => {
     const n = parseJsonCount(value);
-    if (typeof value === 'string' && digitsOf(value) > MAX_COUNT_DIGITS) bad(`${quantity} has ${value.length} characters: a count has at most ${MAX_COUNT_DIGITS} digits`);
+    if (typeof value === 'string' && digitsOf(value) > MAX_COUNT_DIGITS)
+      bad(`${quantity} has ${value.length} characters: a count has at most ${MAX_COUNT_DIGITS} digits`);
     if (n === undefined) bad(`${quantity} is not an exact integer: ${(JSON.stringify(value) ?? 'missing').slice(0, 40)}`);
     else if (n < 0n) bad(`${quantity} is ${n}: a count is never negative`);
     else quantities.set(quantity, n);
@@ -183,7 +195,8 @@ function readCase(entry: unknown, index: number): ReadCase {
   if (se === undefined) return bad('has a malformed seLatency');
   const upgraded = upgradeSpecJson(spec);
   const specText = canonical(upgraded);
-  if (specText.length > MAX_SPEC_CHARS) bad(`has a spec of ${specText.length.toLocaleString('en-US')} characters, at most ${MAX_SPEC_CHARS.toLocaleString('en-US')}: not one seprof wrote`);
+  if (specText.length > MAX_SPEC_CHARS)
+    bad(`has a spec of ${specText.length.toLocaleString('en-US')} characters, at most ${MAX_SPEC_CHARS.toLocaleString('en-US')}: not one seprof wrote`);
   return {
     name,
     spec: specText,

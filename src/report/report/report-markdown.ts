@@ -96,7 +96,13 @@ function caseSection(result: CaseResult, meta: ReportMeta): string {
   const { profile } = result;
   const open = profile.check.status === 'mismatch' ? ' open' : '';
   const title = `<b>${htmlText(result.name)}</b> · ${htmlText(describeSpec(profile.spec))} · check ${profile.check.status}`;
-  const body = renderMarkdown(profile, { format: 'markdown', columns: meta.columns, toolVersion: meta.toolVersion, counts: meta.counts, depth: meta.depthOf(result) });
+  const body = renderMarkdown(profile, {
+    format: 'markdown',
+    columns: meta.columns,
+    toolVersion: meta.toolVersion,
+    counts: meta.counts,
+    depth: meta.depthOf(result),
+  });
   return [`<details${open}><summary>${title}</summary>`, '', body, '</details>', ''].join('\n');
 }
 
@@ -109,7 +115,9 @@ function leftOut(results: readonly CaseResult[], rows: number, sections: number,
   const where = meta.link === undefined ? 'the report set' : `[the full report set](${meta.link})`;
   if (rows === results.length && sections === results.length) return meta.link === undefined ? [] : [`The charts and every file: ${where}.`, ''];
   const parts = [
-    ...(rows < results.length ? [`${results.length - rows} of ${results.length} case(s) left out of the summary table (it keeps the failed checks, then the costliest)`] : []),
+    ...(rows < results.length
+      ? [`${results.length - rows} of ${results.length} case(s) left out of the summary table (it keeps the failed checks, then the costliest)`]
+      : []),
     ...(sections < results.length ? [`${results.length - sections} layer table(s) left out`] : []),
   ];
   return [`**Shortened to fit:** ${parts.join('; ')}. Every case is in ${place.elsewhere}, in ${where}.`, ''];

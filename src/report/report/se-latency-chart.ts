@@ -43,7 +43,12 @@ export function seLatencyChart(results: readonly CaseResult[]): Chart | undefine
   const span = hi - lo || 1;
   const x = (fraction: number): number => LEFT + ((fraction * 100 - lo) / span) * WIDTH;
   const title = 'What SE costs in time: each case against its SE-free twin, with 95% intervals';
-  const key = legend(LEFT, 74, WIDTH, SERIES.map(({ label, color }) => ({ label, color })));
+  const key = legend(
+    LEFT,
+    74,
+    WIDTH,
+    SERIES.map(({ label, color }) => ({ label, color })),
+  );
   const top = 74 + key.height + 8;
   const bottom = top + rows.length * ROW;
   const parts: string[] = [
@@ -52,10 +57,16 @@ export function seLatencyChart(results: readonly CaseResult[]): Chart | undefine
     key.svg,
     ...ticks(lo, hi).flatMap((t) => {
       const tx = x(t / 100);
-      return [line(tx, top - 4, tx, bottom, t === 0 ? INK : GRID), line(tx, bottom, tx, bottom + 5, INK), text(tx, bottom + 19, `${t}%`, { 'text-anchor': 'middle', fill: MUTED })];
+      return [
+        line(tx, top - 4, tx, bottom, t === 0 ? INK : GRID),
+        line(tx, bottom, tx, bottom + 5, INK),
+        text(tx, bottom + 19, `${t}%`, { 'text-anchor': 'middle', fill: MUTED }),
+      ];
     }),
     line(LEFT, bottom, LEFT + WIDTH, bottom, INK),
-    text(LEFT + WIDTH / 2, bottom + 40, 'percent (SE adds: of the twin\u2019s forward or training step; share: of the layers\u2019 summed median times)', { 'text-anchor': 'middle' }),
+    text(LEFT + WIDTH / 2, bottom + 40, 'percent (SE adds: of the twin\u2019s forward or training step; share: of the layers\u2019 summed median times)', {
+      'text-anchor': 'middle',
+    }),
   ];
   rows.forEach((r, i) => {
     const y = top + i * ROW;
@@ -63,7 +74,11 @@ export function seLatencyChart(results: readonly CaseResult[]): Chart | undefine
     SERIES.forEach(({ color, pick, label }, s) => {
       const interval = pick(r);
       const cy = y + ROW / 2 + (s === 0 ? -6 : 6);
-      const tip = textElement('title', {}, `${r.name}: ${label} ${(interval.value * 100).toFixed(2)}% [${(interval.low * 100).toFixed(2)}, ${(interval.high * 100).toFixed(2)}]`);
+      const tip = textElement(
+        'title',
+        {},
+        `${r.name}: ${label} ${(interval.value * 100).toFixed(2)}% [${(interval.low * 100).toFixed(2)}, ${(interval.high * 100).toFixed(2)}]`,
+      );
       if (Number.isFinite(interval.low)) parts.push(line(x(interval.low), cy, x(interval.high), cy, color, { 'stroke-width': 2 }));
       parts.push(element('circle', { cx: round(x(interval.value)), cy: round(cy), r: 4, fill: color }, tip));
     });

@@ -11,7 +11,12 @@ function splitV(args: { inputs: SplitVInputs; backend: BackendWasm; attrs: Split
   const x = inputs.x as TensorInfo;
   const axis = util.parseAxisParam(attrs.axis, x.shape)[0] as number;
   const sizes = backend_util.prepareSplitSize(x, attrs.numOrSizeSplits, axis);
-  const outs = sizes.map((size) => backend.makeOutput(x.shape.map((d, i) => (i === axis ? size : d)), x.dtype));
+  const outs = sizes.map((size) =>
+    backend.makeOutput(
+      x.shape.map((d, i) => (i === axis ? size : d)),
+      x.dtype,
+    ),
+  );
   // Views only after the last allocation: growing the heap detaches earlier ones.
   const from = backend.typedArrayFromHeap(x) as Values;
   const inner = util.sizeFromShape(x.shape.slice(axis + 1));

@@ -20,7 +20,8 @@ export const sameShapeOnAxis: ShapeRule = (x) => {
     // Scale and bias are the normalized shape, as nn.LayerNorm exports them.
     const normalized = a.shape.slice(axis ?? -1);
     x.inputs.slice(1).forEach((p, i) => {
-      if (p !== undefined && (p.shape.length !== normalized.length || p.shape.some((d, k) => d !== normalized[k]))) fail(`input ${i + 1} [${p.shape.join(', ')}] is not the normalized shape [${normalized.join(', ')}]`);
+      if (p !== undefined && (p.shape.length !== normalized.length || p.shape.some((d, k) => d !== normalized[k])))
+        fail(`input ${i + 1} [${p.shape.join(', ')}] is not the normalized shape [${normalized.join(', ')}]`);
     });
   }
   return [{ shape: a.shape, dtype: a.dtype }];
@@ -30,9 +31,10 @@ export const sameShapeOnAxis: ShapeRule = (x) => {
 export const perChannel: ShapeRule = (x) => {
   const a = need(x, 0);
   const channels = a.shape[1] ?? fail(`input [${a.shape.join(', ')}] has no channel axis`);
-  if (x.node.opType === 'BatchNormalization') [1, 2, 3, 4].forEach((i) => need(x, i));
+  if (x.node.opType === 'BatchNormalization') for (const i of [1, 2, 3, 4]) need(x, i);
   x.inputs.slice(1).forEach((p, i) => {
-    if (p !== undefined && (p.shape.length !== 1 || p.shape[0] !== channels)) fail(`input ${i + 1} [${p.shape.join(', ')}] is not one value per channel (${channels})`);
+    if (p !== undefined && (p.shape.length !== 1 || p.shape[0] !== channels))
+      fail(`input ${i + 1} [${p.shape.join(', ')}] is not one value per channel (${channels})`);
   });
   return [{ shape: a.shape, dtype: a.dtype }];
 };
@@ -122,7 +124,10 @@ const FLOAT_COMPARISONS: Record<string, (a: number, b: number) => boolean> = {
 const COMPARISONS = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or']);
 /** Max and Min take any number of inputs: folded pairwise. */
 const VARIADIC = new Set(['Max', 'Min']);
-const foldAll = <T>(fn: (...v: T[]) => T, op: string) => (...v: T[]): T => (VARIADIC.has(op) ? v.reduce((a, b) => fn(a, b)) : fn(...v));
+const foldAll =
+  <T>(fn: (...v: T[]) => T, op: string) =>
+  (...v: T[]): T =>
+    VARIADIC.has(op) ? v.reduce((a, b) => fn(a, b)) : fn(...v);
 
 /** Elementwise with broadcasting, folding values when every input is a small constant. */
 export const broadcasting: ShapeRule = (x: RuleInput) => {
@@ -162,9 +167,12 @@ export const cast: ShapeRule = (x) => {
   const toInt = [DTYPE.int64, DTYPE.int32, DTYPE.int8, DTYPE.uint8, DTYPE.bool].includes(dtype as 7);
   const out: TensorInfo = { shape: a.shape, dtype };
   if (a.values === undefined) return [out];
-  const values: Values =
-    toInt
-      ? { kind: 'int', data: a.values.kind === 'int' ? a.values.data : a.values.data.map((v) => wholeNumber(Number.isFinite(v) ? Math.trunc(v) : v, 'a value cast to an integer')) }
-      : { kind: 'float', data: a.values.kind === 'float' ? a.values.data : a.values.data.map(Number) };
+  const values: Values = toInt
+    ? {
+        kind: 'int',
+        data:
+          a.values.kind === 'int' ? a.values.data : a.values.data.map((v) => wholeNumber(Number.isFinite(v) ? Math.trunc(v) : v, 'a value cast to an integer')),
+      }
+    : { kind: 'float', data: a.values.kind === 'float' ? a.values.data : a.values.data.map(Number) };
   return [{ ...out, values }];
 };

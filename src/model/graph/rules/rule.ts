@@ -23,5 +23,7 @@ export function need(x: RuleInput, i: number): TensorInfo {
 export function constantInts(x: RuleInput, i: number, what: string): readonly bigint[] {
   const info = need(x, i);
   if (info.values === undefined) fail(`its ${what} (input ${i}) is computed from data, not from shapes: seprof needs it constant`);
-  return info.values.kind === 'int' ? info.values.data : info.values.data.map((v) => wholeNumber(Number.isFinite(v) ? Math.trunc(v) : v, `its ${what} (input ${i})`));
+  return info.values.kind === 'int'
+    ? info.values.data
+    : info.values.data.map((v) => wholeNumber(Number.isFinite(v) ? Math.trunc(v) : v, `its ${what} (input ${i})`));
 }

@@ -56,7 +56,8 @@ function outputSizes(node: GraphNode, sizes: readonly number[], w: Window): numb
 /** A group count: at least 1, dividing the channels it splits. */
 function groupOf(node: GraphNode, channels: number): number {
   const group = attrInt(node, 'group', 1n);
-  if (group < 1n || group > BigInt(channels) || BigInt(channels) % group !== 0n) fail(`group ${group} does not divide ${channels} input channels into groups of at least one`);
+  if (group < 1n || group > BigInt(channels) || BigInt(channels) % group !== 0n)
+    fail(`group ${group} does not divide ${channels} input channels into groups of at least one`);
   return Number(group);
 }
 
@@ -71,7 +72,8 @@ function checkKernelShape(node: GraphNode, kernel: readonly number[]): void {
 /** The optional bias input: one value per output channel. */
 function checkBias(x: RuleInput, channels: number): void {
   const bias = x.inputs[2];
-  if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== channels)) fail(`bias [${bias.shape.join(', ')}] is not one value per output channel (${channels})`);
+  if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== channels))
+    fail(`bias [${bias.shape.join(', ')}] is not one value per output channel (${channels})`);
 }
 
 export const conv: ShapeRule = (x) => {
@@ -79,7 +81,8 @@ export const conv: ShapeRule = (x) => {
   const weight = need(x, 1);
   const [n, c, ...sizes] = input.shape;
   const [m, cPerGroup, ...kernel] = weight.shape;
-  if (n === undefined || c === undefined || m === undefined || cPerGroup === undefined || sizes.length === 0) fail(`input [${input.shape.join(', ')}] is not N x C x spatial`);
+  if (n === undefined || c === undefined || m === undefined || cPerGroup === undefined || sizes.length === 0)
+    fail(`input [${input.shape.join(', ')}] is not N x C x spatial`);
   if (kernel.length !== sizes.length) fail(`weight [${weight.shape.join(', ')}] does not match input [${input.shape.join(', ')}]`);
   const group = groupOf(x.node, c);
   if (c !== cPerGroup * group) fail(`input has ${c} channels, weight expects ${cPerGroup} x ${group} groups`);
@@ -94,7 +97,8 @@ export const convTranspose: ShapeRule = (x) => {
   const weight = need(x, 1);
   const [n, c, ...sizes] = input.shape;
   const [wc, mPerGroup, ...kernel] = weight.shape;
-  if (n === undefined || c === undefined || mPerGroup === undefined || sizes.length === 0 || kernel.length !== sizes.length) fail('input and weight are not N x C x spatial');
+  if (n === undefined || c === undefined || mPerGroup === undefined || sizes.length === 0 || kernel.length !== sizes.length)
+    fail('input and weight are not N x C x spatial');
   if (c !== wc) fail(`input has ${c} channels, weight expects ${wc}`);
   const group = groupOf(x.node, c);
   checkKernelShape(x.node, kernel);
@@ -116,7 +120,8 @@ export const pool: ShapeRule = (x) => {
   const input = need(x, 0);
   const [n, c, ...sizes] = input.shape;
   const kernel = attrInts(x.node, 'kernel_shape');
-  if (n === undefined || c === undefined || kernel === undefined || kernel.length !== sizes.length) fail('needs kernel_shape over the spatial axes of an N x C x spatial input');
+  if (n === undefined || c === undefined || kernel === undefined || kernel.length !== sizes.length)
+    fail('needs kernel_shape over the spatial axes of an N x C x spatial input');
   const out: TensorInfo = { shape: [n, c, ...outputSizes(x.node, sizes, windowOf(x.node, kernel))], dtype: input.dtype };
   // MaxPool's optional second output holds indices of the same shape.
   return x.node.outputs.length > 1 ? [out, { ...out, dtype: 7 }] : [out];

@@ -81,11 +81,16 @@ export const gather: ShapeRule = (x) => {
   });
   const inner = Number(count(data.shape.slice(axis + 1)));
   const perOuter = index.length * inner;
-  return [withValues(out, gatherValues(data.values, Number(count(shape)), (i) => {
-    const outer = Math.floor(i / perOuter);
-    const within = i % perOuter;
-    return (outer * size + (index[Math.floor(within / inner)] as number)) * inner + (within % inner);
-  }))];
+  return [
+    withValues(
+      out,
+      gatherValues(data.values, Number(count(shape)), (i) => {
+        const outer = Math.floor(i / perOuter);
+        const within = i % perOuter;
+        return (outer * size + (index[Math.floor(within / inner)] as number)) * inner + (within % inner);
+      }),
+    ),
+  ];
 };
 
 /** Axes from the input (newer opsets) or the attribute (older). */
@@ -99,7 +104,12 @@ export const unsqueeze: ShapeRule = (x) => {
   const rank = a.shape.length + axes.length;
   const at = new Set(distinctAxes(axes, rank));
   const rest = [...a.shape];
-  return [reshaped(a, Array.from({ length: rank }, (_, i) => (at.has(i) ? 1 : (rest.shift() as number))))];
+  return [
+    reshaped(
+      a,
+      Array.from({ length: rank }, (_, i) => (at.has(i) ? 1 : (rest.shift() as number))),
+    ),
+  ];
 };
 
 export const squeeze: ShapeRule = (x) => {
@@ -107,7 +117,12 @@ export const squeeze: ShapeRule = (x) => {
   const axes = axesOf(x, 1);
   const drop = new Set(axes === undefined ? a.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : distinctAxes(axes, a.shape.length));
   for (const axis of drop) if (a.shape[axis] !== 1) fail(`cannot squeeze axis ${axis} of size ${a.shape[axis]}`);
-  return [reshaped(a, a.shape.filter((_, i) => !drop.has(i)))];
+  return [
+    reshaped(
+      a,
+      a.shape.filter((_, i) => !drop.has(i)),
+    ),
+  ];
 };
 
 export const concat: ShapeRule = (x) => {
@@ -124,14 +139,23 @@ export const concat: ShapeRule = (x) => {
       fail(`inputs [${first.shape.join(', ')}] and [${t.shape.join(', ')}] differ off axis ${axis}`);
     }
   }
-  const shape = first.shape.map((d, i) => (i === axis ? safeDim(ins.reduce((s, t) => s + BigInt(t.shape[axis] as number), 0n), 'concatenated size') : d));
+  const shape = first.shape.map((d, i) =>
+    i === axis
+      ? safeDim(
+          ins.reduce((s, t) => s + BigInt(t.shape[axis] as number), 0n),
+          'concatenated size',
+        )
+      : d,
+  );
   const out: TensorInfo = { shape, dtype: first.dtype };
   // Shape vectors are concatenated along their only axis; that is the case worth folding.
   if (shape.length !== 1 || !ins.every((t) => t.values !== undefined)) return [out];
   const values = ins.map((t) => t.values as Values);
-  return [values.every((v) => v.kind === 'int')
-    ? { ...out, values: { kind: 'int', data: values.flatMap((v) => v.data as bigint[]) } }
-    : { ...out, values: { kind: 'float', data: values.flatMap((v) => v.data.map(Number)) } }];
+  return [
+    values.every((v) => v.kind === 'int')
+      ? { ...out, values: { kind: 'int', data: values.flatMap((v) => v.data as bigint[]) } }
+      : { ...out, values: { kind: 'float', data: values.flatMap((v) => v.data.map(Number)) } },
+  ];
 };
 
 export interface SliceRange {
@@ -173,17 +197,22 @@ export const slice: ShapeRule = (x) => {
   const shape = ranges.map((r) => r.length);
   const out: TensorInfo = { shape, dtype: a.dtype };
   if (a.values === undefined || count(shape) > FOLD_LIMIT) return [out];
-  return [withValues(out, gatherValues(a.values, Number(count(shape)), (i) => {
-    let index = 0;
-    let rest = i;
-    for (let axis = rank - 1, stride = 1; axis >= 0; axis -= 1) {
-      const r = ranges[axis] as SliceRange;
-      index += (r.start + (rest % r.length) * r.step) * stride;
-      rest = Math.floor(rest / r.length);
-      stride *= a.shape[axis] as number;
-    }
-    return index;
-  }))];
+  return [
+    withValues(
+      out,
+      gatherValues(a.values, Number(count(shape)), (i) => {
+        let index = 0;
+        let rest = i;
+        for (let axis = rank - 1, stride = 1; axis >= 0; axis -= 1) {
+          const r = ranges[axis] as SliceRange;
+          index += (r.start + (rest % r.length) * r.step) * stride;
+          rest = Math.floor(rest / r.length);
+          stride *= a.shape[axis] as number;
+        }
+        return index;
+      }),
+    ),
+  ];
 };
 
 export const reshape: ShapeRule = (x) => {
@@ -198,7 +227,12 @@ export const reshape: ShapeRule = (x) => {
   if (open === 1 ? known === 0n || total % known !== 0n : known !== total) {
     fail(`cannot reshape [${a.shape.join(', ')}] (${total} elements) to [${target.join(', ')}]`);
   }
-  return [reshaped(a, dims.map((d) => safeDim(d === -1n ? total / known : d, 'dimension')))];
+  return [
+    reshaped(
+      a,
+      dims.map((d) => safeDim(d === -1n ? total / known : d, 'dimension')),
+    ),
+  ];
 };
 
 export const flatten: ShapeRule = (x) => {
@@ -216,16 +250,21 @@ export const transpose: ShapeRule = (x) => {
   // Folded: the exporter builds Pad's pads (opset 11+) by transposing a constant.
   if (a.values === undefined || count(shape) > FOLD_LIMIT) return [out];
   const strides = a.shape.map((_, axis) => a.shape.slice(axis + 1).reduce((n, d) => n * d, 1));
-  return [withValues(out, gatherValues(a.values, Number(count(shape)), (i) => {
-    let index = 0;
-    let rest = i;
-    for (let axis = shape.length - 1; axis >= 0; axis -= 1) {
-      const size = shape[axis] as number;
-      index += (rest % size) * (strides[perm[axis] as number] as number);
-      rest = Math.floor(rest / size);
-    }
-    return index;
-  }))];
+  return [
+    withValues(
+      out,
+      gatherValues(a.values, Number(count(shape)), (i) => {
+        let index = 0;
+        let rest = i;
+        for (let axis = shape.length - 1; axis >= 0; axis -= 1) {
+          const size = shape[axis] as number;
+          index += (rest % size) * (strides[perm[axis] as number] as number);
+          rest = Math.floor(rest / size);
+        }
+        return index;
+      }),
+    ),
+  ];
 };
 
 export const split: ShapeRule = (x) => {
@@ -236,7 +275,8 @@ export const split: ShapeRule = (x) => {
   const given = x.inputs[1] !== undefined ? constantInts(x, 1, 'split') : attrInts(x.node, 'split');
   // Without sizes: equal parts, the last one smaller when they do not divide (opset 18).
   const sizes = given?.map(Number) ?? Array.from({ length: parts }, (_, i) => Math.min(Math.ceil(dim / parts), Math.max(0, dim - i * Math.ceil(dim / parts))));
-  if (sizes.length !== parts || sizes.some((n) => n < 0) || sizes.reduce((s, n) => s + n, 0) !== dim) fail(`split sizes [${sizes.join(', ')}] are not ${parts} sizes adding up to ${dim}`);
+  if (sizes.length !== parts || sizes.some((n) => n < 0) || sizes.reduce((s, n) => s + n, 0) !== dim)
+    fail(`split sizes [${sizes.join(', ')}] are not ${parts} sizes adding up to ${dim}`);
   return sizes.map((n) => ({ shape: a.shape.map((d, i) => (i === axis ? n : d)), dtype: a.dtype }));
 };
 
@@ -290,7 +330,10 @@ export const matmul: ShapeRule = (x) => {
   const a = need(x, 0);
   const b = need(x, 1);
   // ONNX allows a vector operand; seprof counts a MatMul as a Linear or a batched product of matrices.
-  if (a.shape.length < 2 || b.shape.length < 2) fail(`an operand of rank ${Math.min(a.shape.length, b.shape.length)} ([${a.shape.join(', ')}] by [${b.shape.join(', ')}]): seprof reads MatMul of matrices (rank 2 or more)`);
+  if (a.shape.length < 2 || b.shape.length < 2)
+    fail(
+      `an operand of rank ${Math.min(a.shape.length, b.shape.length)} ([${a.shape.join(', ')}] by [${b.shape.join(', ')}]): seprof reads MatMul of matrices (rank 2 or more)`,
+    );
   if (a.shape.at(-1) !== b.shape.at(-2)) fail(`inner dimensions ${a.shape.at(-1)} and ${b.shape.at(-2)} differ`);
   const shape = [...broadcast([a.shape.slice(0, -2), b.shape.slice(0, -2)]), a.shape.at(-2) as number, b.shape.at(-1) as number];
   return [{ shape, dtype: a.dtype }];
@@ -301,7 +344,8 @@ export const reduce: ShapeRule = (x) => {
   const a = need(x, 0);
   const rank = a.shape.length;
   const axesValues = axesOf(x, 1);
-  if (axesValues?.length === 0 && attrInts(x.node, 'axes') !== undefined) fail('axes [] is empty: give the axes, or leave the attribute out to reduce over all');
+  if (axesValues?.length === 0 && attrInts(x.node, 'axes') !== undefined)
+    fail('axes [] is empty: give the axes, or leave the attribute out to reduce over all');
   const noop = attrInt(x.node, 'noop_with_empty_axes', 0n) === 1n;
   if ((axesValues === undefined || axesValues.length === 0) && noop) return [a];
   const axes = new Set(distinctAxes(axesValues === undefined || axesValues.length === 0 ? a.shape.map((_, i) => BigInt(i)) : axesValues, rank));
