@@ -9,7 +9,8 @@
 //    export against one PyTorch forward of the same fused model (bench/yolo.mjs);
 //  - the profiled pass (the layer-by-layer forward under tf.profile, kernels recorded; reading
 //    them into ops comes after) against a plain forward of the same tfjs model, in this process;
-//  - sweep throughput, and the seed command on every backend that loads here.
+//  - sweep throughput, large graphs (100,000 nodes, --add-se at 2,000 targets) against a tenth
+//    of them, and the seed command on every backend that loads here.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -220,7 +221,53 @@ for (const [label, args, one] of [
   );
 }
 
-// 5. The seed command on every backend that loads here.
+// 5. Large graphs, counted (`--no-measure`): a chain of ReLUs 10 times longer, and --add-se with
+// 10 times the targets, against the shorter. Linear work gives about 10x.
+progress('large graphs');
+const { modelProtoType } = require('../dist/model/onnx/schema.js');
+const { writeFileSync } = require('node:fs');
+function reluChain(n) {
+  const path = join(scratch, `chain-${n}.onnx`);
+  const node = Array.from({ length: n }, (_, i) => ({ name: `r${i}`, opType: 'Relu', input: [i === 0 ? 'x' : `t${i - 1}`], output: [`t${i}`] }));
+  const input = [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [1, 8, 4, 4].map((dimValue) => ({ dimValue })) } } } }];
+  const model = {
+    irVersion: 8,
+    producerName: 'seprof bench',
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: { name: 'g', node, input, output: [{ name: `t${n - 1}` }] },
+  };
+  writeFileSync(path, modelProtoType().encode(modelProtoType().fromObject(model)).finish());
+  return path;
+}
+const targets = (n) => Array.from({ length: n }, (_, i) => `r${i}`).join(',');
+for (const [label, short, long] of [
+  [
+    'a 100,000-node graph, its table (`--no-measure --depth 1`)',
+    [reluChain(10_000), '--no-measure', '--depth', '1'],
+    [reluChain(100_000), '--no-measure', '--depth', '1'],
+  ],
+  [
+    'a 100,000-node graph as JSON (`--no-measure --format json`)',
+    [join(scratch, 'chain-10000.onnx'), '--no-measure', '--format', 'json'],
+    [join(scratch, 'chain-100000.onnx'), '--no-measure', '--format', 'json'],
+  ],
+  [
+    '`--add-se` at 2,000 targets of a 2,000-node graph',
+    [reluChain(200), '--add-se', targets(200), '--reduction', '2', '--no-measure'],
+    [reluChain(2_000), '--add-se', targets(2_000), '--reduction', '2', '--no-measure'],
+  ],
+]) {
+  const [few, many] = [short, long].map((args) => measureProcess(process.execPath, [bin, ...args], 1));
+  row(
+    label,
+    `a tenth as many (${few ? ms(few.wallMs) : 'failed'})`,
+    many ? `${ms(many.wallMs)}, ${mb(many.kib)}` : 'failed',
+    few && many ? times(many.wallMs, few.wallMs) : '',
+    '≈ 10x (linear)',
+  );
+}
+
+// 6. The seed command on every backend that loads here.
 progress('backends');
 const loads = ['wasm', 'cpu', 'tensorflow'].filter((backend) => runOnce(process.execPath, [...seed, '--backend', backend]) !== undefined);
 const [nodeNow, ...byBackend] = measureInterleaved(
