@@ -69,6 +69,11 @@ export class GraphExecutor {
     this.steps = schedule(g);
   }
 
+  /** The op a module runs as (the analytic path's plan of it), or undefined when it has no kind. */
+  planOf(m: NodeGroup): Planned | undefined {
+    return this.plans.get(m);
+  }
+
   /**
    * What this executor cannot run, one line per op type naming its first node and why: a graph
    * with any of it is not measured.

@@ -7,7 +7,7 @@ import type { InferredGraph } from '../../model/graph/infer';
 import type { NodeGroup } from '../../model/graph/node-groups';
 import { KINDS } from '../../model/kinds';
 import { VIEW_KERNELS, type LayerFacts } from '../../model/kinds/kernel-reading';
-import { planModule, repeatedParams } from '../../model/kinds/plan';
+import { repeatedParams } from '../../model/kinds/plan';
 import { fileRequest, type FileSpec } from '../../model/spec';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
 import type { Op } from '../ops';
@@ -28,8 +28,8 @@ const LAYOUT_KERNELS = new Set(['Transpose', 'SplitV', 'Tile', ...VIEW_KERNELS])
 /** What the kernel reading needs of a module beyond its kernels: its weights, and what its kind says (windows, a constant's position). */
 function factsOf(executor: GraphExecutor, index: GraphIndex, m: NodeGroup): LayerFacts {
   const { params, buffers } = executor.moduleWeights(m);
-  const planned = planModule(index, m);
-  const told = planned === undefined ? {} : (KINDS[planned.kind].facts?.(index, m) ?? {});
+  const kind = executor.planOf(m)?.kind;
+  const told = kind === undefined ? {} : (KINDS[kind].facts?.(index, m) ?? {});
   // The executor reads a weight per reading node; a weight an earlier module read is counted there, as the plan counts it.
   return { ...told, name: m.name, params: params - repeatedParams(index, m), buffers, reads: m.reads };
 }
@@ -55,8 +55,8 @@ async function measureBackward(
  * What kernels cannot show and the graph does: who made each op (a module or a function call)
  * and the model's batch where an op's dim 0 is not it, as the plan gives the analytic ops.
  */
-function withCallAttrs(ops: readonly Op[], modules: readonly NodeGroup[], index: GraphIndex): Op[] {
-  const planned = new Map(modules.map((m) => [m.name, planModule(index, m)?.attrs ?? {}]));
+function withCallAttrs(ops: readonly Op[], executor: GraphExecutor): Op[] {
+  const planned = new Map(executor.modules.map((m) => [m.name, executor.planOf(m)?.attrs ?? {}]));
   return ops.map((op) => {
     const { origin, batch } = planned.get(op.name) ?? {};
     return { ...op, attrs: { ...op.attrs, ...(origin !== undefined && { origin }), ...(batch !== undefined && { batch }) } };
@@ -115,7 +115,7 @@ async function measureOn(executor: GraphExecutor, inferred: InferredGraph, optio
       layout: (k) => k.name === 'Transpose' || k.name === 'Tile',
     });
     for (const k of between) if (!LAYOUT_KERNELS.has(k.name) && !k.name.endsWith('__op')) unrecognised.push(`outside any module: ${k.name}`);
-    const ops = withCallAttrs(read, executor.modules, index);
+    const ops = withCallAttrs(read, executor);
     const backward = options.training === true ? await measureBackward(executor, inputs, ops, facts, options.onProgress) : undefined;
     const latency = options.timing === undefined ? undefined : timeRuns(forward, options.timing, options.onProgress);
     return { backend, ops, unrecognised, ...(latency && { latency }), ...(backward && { backward }) };
