@@ -6,7 +6,8 @@
 // reason. The whole set takes minutes, so `npm test` measures one export per model (opset 17 at
 // its smaller input point; the costliest, SENet-154, YOLOv9-C, GELAN-C with and without SE and Inception-v3,
 // are covered in kind by SE-ResNeXt-50, GELAN-T with and without SE (the same modules, narrower), GoogLeNet
-// and their kinds' examples), and `npm run test:exports` (SEPROF_ALL_EXPORTS=1) measures every file.
+// and their kinds' examples; AlexNet's and VGG-11's adaptive pools, 240 MB and 530 MB of weights, by
+// test/file-adaptive-pool.slow.test.ts), and `npm run test:exports` (SEPROF_ALL_EXPORTS=1) measures every file.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,12 +25,12 @@ const exports = existsSync(DIR)
       .sort()
   : [];
 /** Input points, cheapest first: a file's model, and whether it is that model's cheapest opset-17 export. */
-const POINTS = ['1x32', '2x48', '2x320', '1x8', '2x9', '1x224', '2x256', '2x200', '1x299', '1x640'];
+const POINTS = ['1x32', '2x48', '2x320', '1x8', '2x9', '1x224', '2x224', '2x256', '2x200', '1x299', '1x640'];
 const modelOf = (file: string): string => file.replace(/_(\d+x\d+)_op\d+\.onnx$/, '');
 const pointOf = (file: string): number => POINTS.findIndex((p) => file.includes(`_${p}_`));
 const cheapest = (file: string): boolean =>
   file.endsWith('_op17.onnx') && exports.filter((f) => modelOf(f) === modelOf(file) && f.endsWith('_op17.onnx')).every((f) => pointOf(f) >= pointOf(file));
-const COSTLIEST = new Set(['senet154', 'yolov9_c', 'gelan_c', 'gelan_c_se', 'inception_v3']);
+const COSTLIEST = new Set(['senet154', 'yolov9_c', 'gelan_c', 'gelan_c_se', 'inception_v3', 'alexnet', 'vgg11_bn']);
 const run = process.env['SEPROF_ALL_EXPORTS'] === '1' ? exports : exports.filter((f) => cheapest(f) && !COSTLIEST.has(modelOf(f)));
 
 /**

@@ -42,7 +42,7 @@ export const avgPool: OpKindDefinition = {
   facts: (_, m) => poolFacts(m.main),
   kernels: {
     names: ['AvgPool'],
-    read: (kernel, layer) => readPool('avg_pool', kernel, layer),
+    read: (kernel, layer) => (layer.adaptive === true ? undefined : readPool('avg_pool', kernel, layer)),
     composite: (kernels, names, layer) => {
       const [first, last] = [kernels[0], kernels.at(-1)];
       if (names !== 'PadV2 AvgPool' || first === undefined || last === undefined) return undefined;

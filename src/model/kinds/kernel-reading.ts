@@ -18,6 +18,8 @@ export interface LayerFacts {
   stride?: number;
   /** A Mean kernel is a global_avg_pool (AdaptiveAvgPool2d) unless the layer says it is a reduce_mean (x.mean). */
   mean?: 'reduce_mean';
+  /** An AvgPool kernel is an avg_pool (nn.AvgPool2d) unless the layer says it is an adaptive one (AdaptiveAvgPool2d(o), global_avg_pool). */
+  adaptive?: true;
   /** An elementwise layer's constant operand, by position: an operand of the kernel, not an input of the op. */
   constantAt?: 0 | 1;
   /** A softmax layer's NCHW axis: tfjs normalises the last stored axis, so the kernel saw it moved there. */

@@ -8,6 +8,27 @@ import { evenPad, padding, strideFact, strides, windowAttrs, type Padding } from
 
 export const windowOf = (node: GraphNode): number[] => (attrInts(node, 'kernel_shape') ?? []).map(Number);
 
+/** What nn.AvgPool2d and F.avg_pool2d always write, and PyTorch's adaptive pool never does. */
+const AVG_POOL_ONLY = ['pads', 'auto_pad', 'ceil_mode', 'count_include_pad', 'dilations'];
+
+/**
+ * nn.AdaptiveAvgPool2d(o), o != 1, as PyTorch's exporter writes it (torch/onnx/symbolic_opset9.py
+ * `_adaptive_pool`): an AveragePool of window and stride in/out and no other attribute, where
+ * nn.AvgPool2d and F.avg_pool2d always write pads and ceil_mode (symbolic_opset10.py and 11
+ * `_avg_pool`). AlexNet's and VGG's `AdaptiveAvgPool2d((6, 6))`/`((7, 7))` at 224 are such pools
+ * with a 1 x 1 window, which thop counts `(prod(in/out) + 1) * numel(out)` and fvcore `numel(in)`.
+ */
+export function isAdaptiveAvgPool(index: GraphIndex, node: GraphNode): boolean {
+  if (node.opType !== 'AveragePool' || !index.g.graph.producer.startsWith('pytorch')) return false;
+  if (AVG_POOL_ONLY.some((name) => node.attrs.has(name))) return false;
+  const kernel = windowOf(node);
+  const [sh, sw] = strides(node);
+  const [, , h, w] = index.shape(node.inputs[0] ?? '');
+  const [, , oh, ow] = index.shape(node.outputs[0] ?? '');
+  const [kh, kw] = kernel;
+  return kernel.length === 2 && kh === sh && kw === sw && h === (kh ?? 0) * (oh ?? 0) && w === (kw ?? 0) * (ow ?? 0);
+}
+
 export function planPool(node: GraphNode, input: string): { inputs: string[]; attrs: ReturnType<typeof windowAttrs> } | undefined {
   const kernel = windowOf(node);
   return kernel.length === 2 ? { inputs: [input], attrs: windowAttrs(node, kernel) } : undefined;
