@@ -473,15 +473,67 @@ describe('nn.GroupNorm(2, 4) as PyTorch exports it: Reshape, InstanceNormalizati
     expected.forEach((v, i) => expect(values[i]).toBeCloseTo(v, 4));
   });
 
-  it('counts its parts: instance_norm without affine on 1x2x18 (thop 2n, fvcore 4n, ptflops n, flops 5n + 2 rows), the weight and bias 8 params; measured, forward and backward', async () => {
+  // nn.GroupNorm's rules in the peers (held-out check, session 3: torchvision's FCOS head): thop has
+  // none (register_hooks, thop/profile.py:21-66), fvcore aten::group_norm norm_flop_counter(2), 5n with
+  // a weight (flop_count.py:37, jit_handles.py:230-248), ptflops bn_flops_counter_hook, 2n affine,
+  // per image (pytorch_ops.py:51-57, 303); its weight and bias are params.
+  it('counts it as nn.GroupNorm: the normalisation on 1x2x18 (thop 0, fvcore 5n, ptflops 2n, flops 5n + 2 rows), the weight and bias 8 params; measured, forward and backward', async () => {
     const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
     expect(result.check.status).toBe('match');
     const n = 36n;
     expect(result.layers.map((l) => [l.op.kind, l.op.params, l.counts['thop'], l.counts['fvcore'], l.counts['ptflops'], l.counts['flops']])).toEqual([
-      ['instance_norm', 0n, 2n * n, 4n * n, n, 5n * n + 2n * 2n],
+      ['instance_norm', 0n, 0n, 5n * n, 2n * n, 5n * n + 2n * 2n],
       ['mul', 4n, 0n, 0n, 0n, n],
       ['add', 4n, 0n, 0n, 0n, n],
     ]);
+  });
+
+  const variant = (name: string, batch: number, affine: boolean) =>
+    modelFile(name, {
+      input: { name: 'x', dims: [batch, 4, 3, 3] },
+      nodes: [
+        constant('ones', [1, 1], [2]),
+        constant('zeros', [0, 0], [2]),
+        { op: 'Reshape', inputs: ['x', 'groups'], outputs: ['g'], name: '/gn/Reshape' },
+        {
+          op: 'InstanceNormalization',
+          inputs: ['g', 'ones', 'zeros'],
+          outputs: ['n'],
+          name: '/gn/InstanceNormalization',
+          attrs: [{ name: 'epsilon', type: 1, f: 1e-5 }],
+        },
+        { op: 'Reshape', inputs: ['n', 'back'], outputs: [affine ? 'r' : 'y'], name: '/gn/Reshape_1' },
+        ...(affine
+          ? [
+              { op: 'Mul', inputs: ['r', 'onnx::Mul_7'], outputs: ['m'], name: '/gn/Mul' },
+              { op: 'Add', inputs: ['m', 'onnx::Add_8'], outputs: ['y'], name: '/gn/Add' },
+            ]
+          : []),
+      ],
+      initializers: [
+        shape('groups', [0, 2, -1]),
+        shape('back', [batch, 4, 3, 3]),
+        ...(affine
+          ? [
+              { name: 'onnx::Mul_7', dims: [4, 1, 1], rawData: bytes(Float32Array.from(w)) },
+              { name: 'onnx::Add_8', dims: [4, 1, 1], rawData: bytes(Float32Array.from(b)) },
+            ]
+          : []),
+      ],
+      outputs: ['y'],
+    });
+
+  it('at batch 2, its weight and bias folded by the exporter (onnx:: names) are still params, and affine=False is counted so', async () => {
+    const n = 2n * 36n;
+    const folded = await profile({ file: variant('group-norm-folded', 2, true), measure: true, backend: 'cpu' });
+    expect(folded.check.status).toBe('match');
+    expect(folded.totals.params).toBe(8n);
+    expect(folded.file?.notes.some((note) => note.includes('onnx::Mul_7'))).toBe(false);
+    const { counts } = folded.totals;
+    expect([counts.thop, counts.fvcore, counts.ptflops, counts['ptflops-aten']]).toEqual([0n, 5n * n, (2n * n) / 2n, 0n]);
+    const plain = await profile({ file: variant('group-norm-plain', 2, false) });
+    expect(plain.totals.params).toBe(0n);
+    expect([plain.totals.counts.thop, plain.totals.counts.fvcore, plain.totals.counts.ptflops]).toEqual([0n, 4n * n, n / 2n]);
   });
 });
 

@@ -25,7 +25,7 @@ const exports = existsSync(DIR)
       .sort()
   : [];
 /** Input points, cheapest first: a file's model, and whether it is that model's cheapest opset-17 export. */
-const POINTS = ['1x32', '2x48', '2x320', '1x8', '2x9', '1x224', '2x224', '2x256', '2x200', '1x299', '1x640'];
+const POINTS = ['1x32', '2x24', '2x48', '2x320', '1x8', '2x9', '1x224', '2x224', '2x256', '2x200', '1x299', '1x640'];
 const modelOf = (file: string): string => file.replace(/_(\d+x\d+)_op\d+\.onnx$/, '');
 const pointOf = (file: string): number => POINTS.findIndex((p) => file.includes(`_${p}_`));
 const cheapest = (file: string): boolean =>

@@ -42,7 +42,8 @@ const PARAMS_NOT_IN_THE_GRAPH: Record<string, number> = {
 };
 
 // lraspp_mobilenet_v3_large's bilinear Resize counts as each peer counts F.interpolate(mode='bilinear');
-// alexnet's and vgg11_bn's AdaptiveAvgPool2d((6, 6)) / ((7, 7)) as nn.AdaptiveAvgPool2d (held-out check, session 3).
+// alexnet's and vgg11_bn's AdaptiveAvgPool2d((6, 6)) / ((7, 7)) as nn.AdaptiveAvgPool2d, fcos_head's
+// nn.GroupNorm by its rules with its folded weight and bias as params (held-out check, session 3).
 const MODELS = [
   'gelan_t',
   'gelan_t_se',
@@ -62,10 +63,11 @@ const MODELS = [
   'lraspp_mobilenet_v3_large',
   'alexnet',
   'vgg11_bn',
+  'fcos_head',
 ];
 
 const cases = MODELS.flatMap((model) =>
-  ['1x640', '2x320', '1x32', '2x48', '1x224', '2x256', '1x299', '2x200', '2x224'].flatMap((point) => {
+  ['1x640', '2x320', '1x32', '2x48', '1x224', '2x256', '1x299', '2x200', '2x224', '2x24'].flatMap((point) => {
     const json = join(DIR, `${model}_${point}.json`);
     if (!existsSync(json)) return [];
     const peers = JSON.parse(readFileSync(json, 'utf8')) as Peers;

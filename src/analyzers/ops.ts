@@ -111,6 +111,12 @@ export interface OpAttrs {
    * the functions it patches. Absent: a module made it, as in every built-in network.
    */
   origin?: 'function' | 'method';
+  /**
+   * instance_norm: the normalisation of an nn.GroupNorm as PyTorch exports it (on the N x G x L
+   * view; its weight and bias, when `affine`, are the mul and add after it), counted by
+   * nn.GroupNorm's rules in the peers.
+   */
+  groupNorm?: 'affine' | 'plain';
   /** einsum: its equation with the output written out (`bhqd,bhkd->bhqk`). */
   equation?: string;
   /**

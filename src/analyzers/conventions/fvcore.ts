@@ -94,8 +94,8 @@ export const fvcore: Convention<'fvcore'> = {
     ),
     // jit_analysis.py's _IGNORED_OPS has aten::max (x.max(dim)) but not aten::sum, aten::amax, aten::amin.
     instance_norm: rule(
-      '5 * numel(in) with a weight, 4 * numel(in) without (aten::instance_norm: norm_flop_counter(1), flop_count.py)',
-      (op) => (op.attrs.affine ? 5n : 4n) * inp(op),
+      '5 * numel(in) with a weight, 4 * numel(in) without (aten::instance_norm: norm_flop_counter(1); nn.GroupNorm: aten::group_norm, norm_flop_counter(2), its weight: flop_count.py:37, jit_handles.py:230-248)',
+      (op) => ((op.attrs.groupNorm === undefined ? op.attrs.affine : op.attrs.groupNorm === 'affine') ? 5n : 4n) * inp(op),
     ),
     softplus: unsupported('aten::softplus has no handle and is not in _IGNORED_OPS: reported as skipped'),
     mish: unsupported('aten::mish has no handle and is not in _IGNORED_OPS: reported as skipped'),

@@ -96,8 +96,8 @@ export const ptflops: Convention<'ptflops'> = {
     // The nn.Upsample hook reads output[0], one sample, and is then divided by B like every module
     // hook: numel(out) / B^2, exact while B divides C*H*W (else floored here, ptflops floors the sum).
     instance_norm: hooks(
-      'module: numel(in) per image, doubled when affine (nn.InstanceNorm2d: bn_flops_counter_hook, pytorch_ops.py MODULES_MAPPING)',
-      (op) => (op.attrs.affine ? 2n : 1n) * inp(op),
+      'module: numel(in) per image, doubled when affine (nn.InstanceNorm2d, nn.GroupNorm: bn_flops_counter_hook, pytorch_ops.py:51-57, 300-303)',
+      (op) => ((op.attrs.groupNorm === undefined ? op.attrs.affine : op.attrs.groupNorm === 'affine') ? 2n : 1n) * inp(op),
     ),
     softplus: unsupported('nn.Softplus is not in MODULES_MAPPING and F.softplus is not patched (pytorch_ops.py): 0'),
     mish: unsupported('nn.Mish is not in MODULES_MAPPING and F.mish is not patched (pytorch_ops.py): 0'),

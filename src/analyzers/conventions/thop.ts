@@ -70,8 +70,8 @@ export const thop: Convention<'thop'> = {
       'torch.matmul, torch.bmm and @ are functional: invisible to module hooks, and thop 0.1.1 patches no function (thop/profile.py:21-66): zero ops',
     ),
     instance_norm: rule(
-      '2 * numel(in), doubled when affine (nn.InstanceNorm2d: count_normalization, thop/profile.py register_hooks, basic_hooks.py, calc_func.py calculate_norm)',
-      (op) => (op.attrs.affine ? 4n : 2n) * inp(op),
+      '2 * numel(in), doubled when affine (nn.InstanceNorm2d: count_normalization, thop/profile.py register_hooks, basic_hooks.py, calc_func.py calculate_norm); 0 for nn.GroupNorm, which register_hooks does not list (thop/profile.py:21-66)',
+      (op) => (op.attrs.groupNorm !== undefined ? 0n : (op.attrs.affine ? 4n : 2n) * inp(op)),
     ),
     softplus: unsupported('no rule for nn.Softplus in register_hooks (thop/profile.py): zero ops'),
     mish: unsupported('no rule for nn.Mish in register_hooks (thop/profile.py): zero ops'),

@@ -38,7 +38,7 @@ export interface LayerFacts {
   /** A reduce layer (x.sum, x.amax, x.amin): its Sum, Max or Min kernel is that op, on the stored tensor or on the graph's order. */
   reduce?: { op: 'sum' | 'max' | 'min' | 'mean'; stored: boolean };
   /** An instance norm layer (its kernels are layernorm's formula): whether its scale and shift are learned. */
-  instanceNorm?: { affine: boolean; bias: boolean };
+  instanceNorm?: { affine: boolean; bias: boolean; groupNorm?: 'affine' | 'plain' };
   /** A model file's einsum: its BatchMatMul is the op, with this equation on these operands (NCHW). */
   einsum?: { equation: string; operands: readonly Shape[] };
 }

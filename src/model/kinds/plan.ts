@@ -62,7 +62,12 @@ const listed = (names: readonly string[]): string => `${names.slice(0, 6).join('
 
 /** Exporter-made initializers read as elementwise operands: constants (a folded bias table, anchors), with their shapes. */
 function foldedConstants(index: GraphIndex, groups: readonly NodeGroup[]): string[] {
-  const read = new Set(groups.flatMap((m) => m.nodes.filter((n) => ELEMENTWISE.has(n.opType)).flatMap((n) => n.inputs)));
+  // nn.GroupNorm's folded weight and bias are learned (GraphIndex.learned): not listed.
+  const read = new Set(
+    groups.flatMap((m) =>
+      m.nodes.filter((n) => ELEMENTWISE.has(n.opType)).flatMap((n) => n.inputs.filter((t) => !index.learned(t)).map((t) => index.weight(t) ?? t)),
+    ),
+  );
   return [...index.g.graph.initializers.values()]
     .filter((init) => read.has(init.name) && isExporterMade(init.name) && init.dims.length > 0 && count(init.dims) > 1n)
     .map((init) => `${init.name} (${init.dims.join('x')})`);
