@@ -43,7 +43,8 @@ const PARAMS_NOT_IN_THE_GRAPH: Record<string, number> = {
 
 // lraspp_mobilenet_v3_large's bilinear Resize counts as each peer counts F.interpolate(mode='bilinear');
 // alexnet's and vgg11_bn's AdaptiveAvgPool2d((6, 6)) / ((7, 7)) as nn.AdaptiveAvgPool2d, fcos_head's
-// nn.GroupNorm by its rules with its folded weight and bias as params (held-out check, session 3).
+// nn.GroupNorm by its rules with its folded weight and bias as params, ssd_vgg16_features' L2Norm scale as
+// params (held-out check, session 3).
 const MODELS = [
   'gelan_t',
   'gelan_t_se',
@@ -64,10 +65,11 @@ const MODELS = [
   'alexnet',
   'vgg11_bn',
   'fcos_head',
+  'ssd_vgg16_features',
 ];
 
 const cases = MODELS.flatMap((model) =>
-  ['1x640', '2x320', '1x32', '2x48', '1x224', '2x256', '1x299', '2x200', '2x224', '2x24'].flatMap((point) => {
+  ['1x640', '2x320', '1x32', '2x48', '1x224', '2x256', '1x299', '2x200', '2x224', '2x24', '1x300', '2x268'].flatMap((point) => {
     const json = join(DIR, `${model}_${point}.json`);
     if (!existsSync(json)) return [];
     const peers = JSON.parse(readFileSync(json, 'utf8')) as Peers;

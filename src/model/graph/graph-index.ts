@@ -42,7 +42,25 @@ export class GraphIndex {
    */
   learned(tensor: string): boolean {
     const name = this.weight(tensor);
-    return name !== undefined && (!isExporterMade(name) || this.readers(tensor).some((reader) => this.groupNormOf(reader) !== undefined));
+    return (
+      name !== undefined &&
+      (!isExporterMade(name) || this.readers(tensor).some((reader) => this.groupNormOf(reader) !== undefined || this.scalesNormalized(reader)))
+    );
+  }
+  /**
+   * A Mul of `F.normalize(x)` (x / expand(clip(ReduceL2(x)))) by a learned scale, as SSD's L2Norm
+   * writes it (`self.scale_weight.view(1, -1, 1, 1) * F.normalize(x)`, torchvision ssd.py): the
+   * exporter folds the view into an `onnx::` initializer, yet it is an nn.Parameter.
+   */
+  private scalesNormalized(node: GraphNode): boolean {
+    if (node.opType !== 'Mul') return false;
+    return node.inputs.some((input) => {
+      const div = this.producers.get(input);
+      if (div?.opType !== 'Div') return false;
+      let norm = this.producers.get(div.inputs[1] ?? '');
+      while (norm !== undefined && ['Expand', 'Clip', 'Max'].includes(norm.opType)) norm = this.producers.get(norm.inputs[0] ?? '');
+      return norm?.opType === 'ReduceL2' && norm.inputs[0] === div.inputs[0];
+    });
   }
   /**
    * nn.GroupNorm as PyTorch exports it (torch/onnx/symbolic_opset9.py `group_norm`): Reshape to
