@@ -30,7 +30,7 @@ const modelOf = (file: string): string => file.replace(/_(\d+x\d+)_op\d+\.onnx$/
 const pointOf = (file: string): number => POINTS.findIndex((p) => file.includes(`_${p}_`));
 const cheapest = (file: string): boolean =>
   file.endsWith('_op17.onnx') && exports.filter((f) => modelOf(f) === modelOf(file) && f.endsWith('_op17.onnx')).every((f) => pointOf(f) >= pointOf(file));
-const COSTLIEST = new Set(['senet154', 'yolov9_c', 'gelan_c', 'gelan_c_se', 'inception_v3', 'alexnet', 'vgg11_bn']);
+const COSTLIEST = new Set(['senet154', 'yolov9_c', 'gelan_c', 'gelan_c_se', 'inception_v3', 'alexnet', 'vgg11_bn', 'fpn_resnet18']);
 const run = process.env['SEPROF_ALL_EXPORTS'] === '1' ? exports : exports.filter((f) => cheapest(f) && !COSTLIEST.has(modelOf(f)));
 
 /**

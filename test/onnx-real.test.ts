@@ -144,3 +144,27 @@ describe("a module called several times (Cadene's PolyNet poly-3 block: one BN-f
     },
   );
 });
+
+describe("a function called in a leaf module's own forward (torchvision's FPN: LastLevelMaxPool calls F.max_pool2d(x, 1, 2, 0))", () => {
+  // The exporter scopes the MaxPool as the module `fpn.extra_blocks` alone, as it would an
+  // nn.MaxPool2d(1, 2): the graph cannot tell them apart, so seprof counts a module hook that no
+  // peer has (LastLevelMaxPool is in no peer's module table) beside the patched F.max_pool2d.
+  // ptflops counts the function alone: numel of the last FPN map, whole batch. --origin says so.
+  const points = (['1x224', '2x256'] as const).map(
+    (point) => [point, JSON.parse(readFileSync(join(DIR, `fpn_resnet18_${point}.json`), 'utf8')) as Peers] as const,
+  );
+  /** The hook seprof adds: numel(in) per image, the last map 256 x (H/32) x (W/32). */
+  const hook = (side: number): number => 256 * (side / 32) ** 2;
+
+  it.each(points.flatMap(([point, peers]) => [13, 17].map((opset) => [point, opset, peers] as const)))('%s, opset %s', async (point, opset, peers) => {
+    const file = join(DIR, `fpn_resnet18_${point}_op${opset}.onnx`);
+    const side = Number(point.split('x')[1]);
+    const told = await profile({ file, origin: ['fpn.extra_blocks=function'] });
+    expect([told.totals.params, told.totals.counts.thop, told.totals.counts.fvcore, told.totals.counts.ptflops, told.totals.counts['ptflops-aten']]).toEqual(
+      [peers.params, peers.thop, peers.fvcore, peers.ptflops, peers.ptflops_aten].map(BigInt),
+    );
+    const read = await profile({ file });
+    expect(read.totals.counts.ptflops).toBe(BigInt(peers.ptflops + hook(side)));
+    expect(read.totals.counts.thop).toBe(BigInt(peers.thop));
+  });
+});
