@@ -1,10 +1,8 @@
 // A TensorFlow.js LayersModel (model.json + weight manifest) to a Graph in the ONNX
 // vocabulary, NCHW like the rest of seprof. Weights are known by their manifest shapes;
 // the weight files are checked to exist and be long enough, never read.
-import { statSync } from 'node:fs';
-import { dirname, isAbsolute, normalize, sep } from 'node:path';
 import { UsageError } from '../../errors';
-import { realPathInside } from '../../fs/inside';
+import { leavesFolder, type ByteSource, type Folder } from '../../fs/byte-source';
 import type { Graph, GraphInput, Initializer } from '../graph/types';
 import { DTYPE } from '../graph/types';
 import { layerNodes, type AddWeight, type KerasLayer, type LayerCall } from './layers';
@@ -14,7 +12,7 @@ export interface WeightSpec {
   shape: number[];
   dtype?: string;
   /** Where its bytes are: the group's files, concatenated. */
-  at: { paths: string[]; offset: number; length: number };
+  at: { sources: ByteSource[]; offset: number; length: number };
 }
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
@@ -32,14 +30,14 @@ function parse(text: string, path: string): Record<string, unknown> {
   return json;
 }
 
-function weightSpecs(json: Record<string, unknown>, path: string): WeightSpec[] {
+function weightSpecs(json: Record<string, unknown>, path: string, folder: Folder): WeightSpec[] {
   const manifest = json['weightsManifest'];
   if (!Array.isArray(manifest)) throw new UsageError(`${path}: no weightsManifest: not a TensorFlow.js LayersModel`);
   return manifest.flatMap((group: unknown, g) => {
     if (!isObject(group) || !Array.isArray(group['paths']) || !Array.isArray(group['weights'])) {
       throw new UsageError(`${path}: weightsManifest group ${g} needs paths and weights`);
     }
-    const paths = checkWeightFiles(group['paths'], path);
+    const sources = checkWeightFiles(group['paths'], path, folder);
     let offset = 0;
     const weights = group['weights'].map((w: unknown, i): WeightSpec => {
       if (!isObject(w) || typeof w['name'] !== 'string' || !Array.isArray(w['shape']) || !w['shape'].every((d) => Number.isSafeInteger(d) && d >= 0)) {
@@ -52,27 +50,27 @@ function weightSpecs(json: Record<string, unknown>, path: string): WeightSpec[] 
       }
       const dtype = typeof w['dtype'] === 'string' ? w['dtype'] : 'float32';
       const length = Number(w['shape'].reduce((k: bigint, d: number) => k * BigInt(d), 1n) * BigInt(BYTES[dtype] ?? 4));
-      const spec = { name: w['name'], shape: w['shape'] as number[], dtype, at: { paths, offset, length } };
+      const spec = { name: w['name'], shape: w['shape'] as number[], dtype, at: { sources, offset, length } };
       offset += length;
       return spec;
     });
-    const have = paths.reduce((n, file) => n + statSync(file).size, 0);
+    const have = sources.reduce((n, file) => n + file.size, 0);
     if (have < offset) throw new UsageError(`${path}: weight files hold ${have} bytes, the manifest lists ${offset} (truncated?)`);
     return weights;
   });
 }
 
 /** The group's files, which must exist beside model.json. */
-function checkWeightFiles(paths: unknown[], path: string): string[] {
+function checkWeightFiles(paths: unknown[], path: string, folder: Folder): ByteSource[] {
   return paths.map((file) => {
-    if (typeof file !== 'string' || isAbsolute(file) || normalize(file).split(sep).includes('..')) {
+    if (typeof file !== 'string' || leavesFolder(file)) {
       throw new UsageError(`${path}: weight file path ${JSON.stringify(file)} must be relative and inside the model's folder`);
     }
-    const full = realPathInside(dirname(path), file);
-    if (full === 'missing') throw new UsageError(`${path}: weight file '${file}' not found`);
-    if (full === 'outside') throw new UsageError(`${path}: weight file '${file}' leads outside the model's folder (a link)`);
-    if (!statSync(full).isFile()) throw new UsageError(`${path}: weight file '${file}' is not a file`);
-    return full;
+    const source = folder.open(file);
+    if (source === 'missing') throw new UsageError(`${path}: weight file '${file}' not found`);
+    if (source === 'outside') throw new UsageError(`${path}: weight file '${file}' leads outside the model's folder (a link)`);
+    if (source === 'not a file') throw new UsageError(`${path}: weight file '${file}' is not a file`);
+    return source;
   });
 }
 
@@ -126,9 +124,10 @@ function nchw(shape: unknown, where: string, path: string): GraphInput['shape'] 
   return dims.length === 4 ? [dims[0] ?? null, dims[3] ?? null, dims[1] ?? null, dims[2] ?? null] : dims;
 }
 
-export function layersModelGraph(text: string, path: string): Graph {
+/** A model.json's text to a Graph; its weight files are looked for in `folder`. */
+export function layersModelGraph(text: string, path: string, folder: Folder): Graph {
   const json = parse(text, path);
-  const weights = weightSpecs(json, path);
+  const weights = weightSpecs(json, path, folder);
   const { className, config } = topology(json, path);
   const layers = layerList(config, path);
   const initializers = new Map<string, Initializer>();
