@@ -67,10 +67,17 @@ function status(text: string, busy = false): void {
   $('progress').hidden = !busy;
 }
 
+/** A mistake told before anything runs: one line, as the CLI says it. */
+function refuse(message: string): void {
+  status(`seprof: ${message}`);
+  document.body.dataset['state'] = 'error';
+}
+
 // ---------- the worker ----------
 
 function send(request: Request): void {
   pending = request.id;
+  document.body.dataset['state'] = 'busy';
   worker.postMessage(request);
 }
 
@@ -106,8 +113,7 @@ worker.onmessage = (event: MessageEvent<Reply>) => {
     bar.value = reply.done;
     status(`${reply.phase}: ${reply.done} of ${reply.total}`, true);
   } else if (reply.type === 'error') {
-    status(`seprof: ${reply.message}`);
-    document.body.dataset['state'] = 'error';
+    refuse(reply.message);
   } else {
     show(reply.view);
     document.body.dataset['state'] = 'done';
@@ -160,9 +166,11 @@ function takeFiles(files: GivenFile[]): void {
   select.replaceChildren(...models.map((f) => element('option', f.path, { value: f.path })));
   $('main-label').hidden = models.length < 2;
   const bytes = files.reduce((n, f) => n + f.file.size, 0);
-  $('given').textContent = `${files.length} file${files.length === 1 ? '' : 's'}, ${(bytes / 2 ** 20).toFixed(1)} MB`;
+  const names = files.slice(0, 3).map((f) => f.path);
+  const more = files.length > 3 ? ` and ${files.length - 3} more` : '';
+  $('given').textContent = `${names.join(', ')}${more}: ${(bytes / 2 ** 20).toFixed(1)} MB`;
   if (models.length === 0) {
-    status('seprof: none of the files is a model (an .onnx file, or a TF.js model.json)');
+    refuse('none of the files is a model (an .onnx file, or a TF.js model.json)');
     return;
   }
   runFile();
@@ -233,7 +241,7 @@ function runBuiltin(): void {
   try {
     run(builtinRaw(), []);
   } catch (error) {
-    status(`seprof: ${error instanceof Error ? error.message : String(error)}`);
+    refuse(error instanceof Error ? error.message : String(error));
   }
 }
 

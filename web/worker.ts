@@ -38,6 +38,12 @@ function columnsFor(convention: string): ConventionColumns {
   return [first, ...CONVENTION_KEYS.filter((k) => k !== first)];
 }
 
+/** The chart's bar label: short (it has 200 pixels), the file, network or block. */
+function chartName({ spec }: Profile): string {
+  if (spec.block === 'file') return spec.file.slice(spec.file.lastIndexOf('/') + 1);
+  return spec.block === 'network' ? spec.model : `${spec.block} block`;
+}
+
 function view(request: RunRequest, result: Profile, options: ViewOptions, seconds: number): View {
   const columns = columnsFor(options.convention);
   // Without --depth, the CLI's own default: a tree two deep for networks and files, except in CSV (one row per layer).
@@ -45,7 +51,7 @@ function view(request: RunRequest, result: Profile, options: ViewOptions, second
   const shown = (format: RenderOptions['format']): RenderOptions => ({ format, columns, toolVersion: toolVersion(), depth: depth(format), top: options.top });
   const explanation = explain(result, CONVENTION_KEYS, 'thop');
   const rules = Object.fromEntries(explanation.kinds.map((k) => [k.kind, k.forward.map((u) => ({ key: u.key, rule: u.rule, skipped: u.skipped }))]));
-  const chart = opSplitChart([{ name: describeSpec(result.spec), profile: result, seconds }], 'flops');
+  const chart = opSplitChart([{ name: chartName(result), profile: result, seconds }], 'flops');
   return {
     title: describeSpec(result.spec),
     command: commandLine(request.raw, request.measure, options),

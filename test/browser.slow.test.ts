@@ -1,0 +1,133 @@
+// The browser page in a real browser (headless Chromium), served by `seprof serve`: the files a
+// user opens there give the same documents as the CLI on the same files and options, byte for
+// byte, and the measured check runs in the page (tfjs' wasm backend) and agrees. Screenshots of
+// the main views go to test-results/browser/ for a person to look at.
+import type { ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exported, launch, openPage, serve, settled } from './support/browser';
+import { ROOT } from './support/cli';
+import { withZeroWeights } from './support/stripped-weights';
+
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'onnx');
+const SHOTS = join(ROOT, 'test-results', 'browser');
+
+let server: ChildProcess | undefined;
+let browser: Browser | undefined;
+let url = '';
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launch(); // refuses, naming the package, when chromium is missing
+  ({ url, server } = await serve());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+/** The CLI on the same file, from its folder (so that the spec names the file as the page does). */
+function cli(cwd: string, args: readonly string[]): string {
+  const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'seprof'), ...args], { cwd, encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  return run.stdout;
+}
+
+async function upload(page: Page, files: readonly string[]): Promise<string> {
+  // An <input type=file>: the test's types have no DOM to name it by.
+  const input = (await page.$('#open-files')) as any;
+  await input.uploadFile(...files);
+  return settled(page);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describe('the browser page', () => {
+  it('opens a built-in SE block from a link, measures it in tfjs and exports what the CLI prints', async () => {
+    const { page, errors } = await openPage(browser as Browser, `${url}#channels=512&reduction=8`);
+    expect(await settled(page)).toMatch(/^Done/);
+    // The proof ran in the page: analytic and measured agree on each of the block's 6 layers.
+    expect(await page.$eval('#check', (e) => e.textContent)).toMatch(/^Proved: analytic and measured agree on every layer \(6 layers\), measured on wasm/);
+    const json = await exported(page, 'json');
+    expect(json).toBe(cli(ROOT, ['--channels', '512', '--reduction', '8', '--conventions', 'all', '--json']));
+    // SE(512, r=8): two 512x64 linears, 2 * 512 * 64 params (no bias), derived here, not read from seprof.
+    expect(JSON.parse(json).totals.params).toBe(2 * 512 * 64);
+    expect(await page.$eval('#command', (e) => e.textContent)).toBe('seprof --channels 512 --reduction 8 --conventions all --format json|markdown|csv');
+    await shot(page, 'se-block');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('profiles an ONNX file with SE: its SE block, explain, +SE, and every export as the CLI writes it', async () => {
+    const { page, errors } = await openPage(browser as Browser, url);
+    expect(await upload(page, [join(FIXTURES, 'tiny_yolo_se.onnx')])).toMatch(/^Done/);
+    expect(await page.$eval('#check', (e) => e.textContent)).toMatch(/^Proved: analytic and measured agree on every layer/);
+    // The fixture's one SE block (test/fixtures/onnx/README.md: SE r=4 after the C2f-like block, 32 channels).
+    expect(await page.$eval('#se h3', (e) => e.textContent)).toBe('SE blocks found: 1');
+    const args = ['tiny_yolo_se.onnx', '--conventions', 'all'];
+    expect(await exported(page, 'json')).toBe(cli(FIXTURES, [...args, '--format', 'json']));
+    expect(await exported(page, 'markdown')).toBe(cli(FIXTURES, [...args, '--format', 'markdown']));
+    expect(await exported(page, 'csv')).toBe(cli(FIXTURES, [...args, '--format', 'csv']));
+    await shot(page, 'onnx-file');
+
+    // Explain a conv row: one rule per convention, thop's being kernel MACs per output element.
+    await page.click('button[aria-label="Explain cv1.conv"]');
+    const rules = await page.$$eval('#explain tr th[scope="row"]', (cells) => cells.map((c) => c.textContent));
+    expect(rules).toEqual(['thop', 'fvcore', 'ptflops', 'ptflops-aten', 'macs', 'flops', 'senet']);
+    await shot(page, 'explain');
+
+    // What-if: SE after cv1.conv, as --add-se does it.
+    await page.click('button[aria-label="Add SE after cv1.conv"]');
+    expect(await settled(page)).toMatch(/^Done/);
+    expect(await page.$eval('#add-se-list', (e) => e.textContent)).toBe('SE added after cv1.conv');
+    expect(await exported(page, 'json')).toBe(cli(FIXTURES, [...args, '--add-se', 'cv1.conv', '--json']));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('reads external data given beside the model and measures with its weights', async () => {
+    const { page, errors } = await openPage(browser as Browser, url);
+    const files = ['se_resnet_block_external.onnx', 'se_resnet_block_external.data'].map((f) => join(FIXTURES, f));
+    expect(await upload(page, files)).toMatch(/^Done/);
+    expect(await page.$eval('#check', (e) => e.textContent)).toMatch(/^Proved/);
+    expect(await exported(page, 'json')).toBe(cli(FIXTURES, ['se_resnet_block_external.onnx', '--conventions', 'all', '--json']));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a YOLOv9 (GELAN-t) export with SE: the same JSON and a measured check that agrees', async () => {
+    // The export is weight-stripped: a copy beside a data file of zeros measures it (counts do not depend on values).
+    const dir = mkdtempSync(join(tmpdir(), 'gelan-'));
+    const model = withZeroWeights(join(ROOT, 'test', 'fixtures', 'onnx-real', 'gelan_t_se_2x320_op17.onnx'), dir);
+    const { page, errors } = await openPage(browser as Browser, url);
+    expect(await upload(page, [model, join(dir, 'gelan_t_se_2x320_op17.data')])).toMatch(/^Done/);
+    expect(await page.$eval('#check', (e) => e.textContent)).toMatch(/^Proved/);
+    const json = await exported(page, 'json');
+    expect(json).toBe(cli(dir, ['gelan_t_se_2x320_op17.onnx', '--conventions', 'all', '--json']));
+    // The SEAttention(128) the export inserted after model.9 (the fixture's README), found in the page too.
+    expect(JSON.parse(json).file.seBlocks.map((b: { channels: number }) => b.channels)).toEqual([128]);
+    await shot(page, 'yolo-se');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says what is wrong with a file in one line, as the CLI does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bad-'));
+    copyFileSync(join(ROOT, 'package.json'), join(dir, 'model.onnx'));
+    const { page } = await openPage(browser as Browser, url);
+    const line = await upload(page, [join(dir, 'model.onnx')]);
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'seprof'), 'model.onnx'], { cwd: dir, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(`${line}\n`).toBe(run.stderr);
+    expect(readFileSync(join(dir, 'model.onnx'), 'utf8')).toContain('"name": "seprof"'); // never written
+    await page.close();
+  });
+});
