@@ -4,13 +4,14 @@
 // the main views go to test-results/browser/ for a person to look at.
 import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exported, launch, openPage, serve, settled } from './support/browser';
 import { ROOT } from './support/cli';
+import { encodeModel } from './support/onnx';
 import { withZeroWeights } from './support/stripped-weights';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'onnx');
@@ -128,6 +129,29 @@ describe('the browser page', () => {
     expect(run.status).toBe(2);
     expect(`${line}\n`).toBe(run.stderr);
     expect(readFileSync(join(dir, 'model.onnx'), 'utf8')).toContain('"name": "seprof"'); // never written
+    await page.close();
+  });
+
+  // Opt-in (SEPROF_BROWSER_LARGE=1): 100 MB of weights through the page, counted and measured.
+  it.runIf(process.env['SEPROF_BROWSER_LARGE'] === '1')('a 100 MB ONNX file opens, counts and measures as the CLI does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'large-'));
+    const weights = new Uint8Array(50176 * 512 * 4); // 102,760,448 bytes
+    const model = encodeModel({
+      input: { name: 'x', dims: [1, 1024, 7, 7] },
+      nodes: [
+        { op: 'Flatten', inputs: ['x'], outputs: ['f'] },
+        { op: 'MatMul', inputs: ['f', 'w'], outputs: ['y'] },
+      ],
+      initializers: [{ name: 'w', dims: [50176, 512], rawData: weights }],
+    });
+    writeFileSync(join(dir, 'large.onnx'), model);
+    const { page, errors } = await openPage(browser as Browser, url);
+    expect(await upload(page, [join(dir, 'large.onnx')])).toMatch(/^Done/);
+    const json = await exported(page, 'json');
+    expect(json).toBe(cli(dir, ['large.onnx', '--conventions', 'all', '--json']));
+    // One MatMul of 50176 x 512: as many params and MACs (batch 1) as weights.
+    expect(JSON.parse(json).totals.params).toBe(50176 * 512);
+    expect(errors).toEqual([]);
     await page.close();
   });
 });
