@@ -9,8 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tl from '@tensorflow/tfjs-layers';
 import { exported, launch, openPage, serve, settled } from './support/browser';
 import { ROOT } from './support/cli';
+import { saveLayersModel } from './support/layers-model';
 import { encodeModel } from './support/onnx';
 import { withZeroWeights } from './support/stripped-weights';
 
@@ -31,6 +35,27 @@ afterAll(async () => {
   await browser?.close();
   server?.kill();
 });
+
+/** A Keras SE block (squeeze, two Dense, sigmoid gate, multiply) saved as model.json and weights.bin, on tfjs' cpu backend. */
+async function saveSeLayersModel(dir: string): Promise<void> {
+  // Building a layer allocates its weights on the current backend: cpu, then the one before.
+  const previous: string | undefined = tf.getBackend(); // none before the first tensor
+  await tf.setBackend('cpu');
+  try {
+    const x = tl.input({ shape: [8, 8, 16], name: 'image' });
+    const conv = tl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', name: 'conv' }).apply(x) as tl.SymbolicTensor;
+    const pooled = tl.layers.globalAveragePooling2d({ name: 'squeeze' }).apply(conv) as tl.SymbolicTensor;
+    const fc1 = tl.layers.dense({ units: 4, activation: 'relu', useBias: false, name: 'fc1' }).apply(pooled) as tl.SymbolicTensor;
+    const fc2 = tl.layers.dense({ units: 16, activation: 'sigmoid', useBias: false, name: 'fc2' }).apply(fc1) as tl.SymbolicTensor;
+    const gate = tl.layers.reshape({ targetShape: [1, 1, 16], name: 'gate' }).apply(fc2) as tl.SymbolicTensor;
+    const scaled = tl.layers.multiply({ name: 'scale' }).apply([conv, gate]) as tl.SymbolicTensor;
+    const model = tl.model({ inputs: x, outputs: scaled });
+    await saveLayersModel(model, dir);
+    model.dispose();
+  } finally {
+    if (previous !== undefined && previous !== 'cpu') await tf.setBackend(previous);
+  }
+}
 
 /** The CLI on the same file, from its folder (so that the spec names the file as the page does). */
 function cli(cwd: string, args: readonly string[]): string {
@@ -116,6 +141,22 @@ describe('the browser page', () => {
     // The SEAttention(128) the export inserted after model.9 (the fixture's README), found in the page too.
     expect(JSON.parse(json).file.seBlocks.map((b: { channels: number }) => b.channels)).toEqual([128]);
     await shot(page, 'yolo-se');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a TF.js LayersModel folder (model.json and its weight shard)', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'layers-'));
+    mkdirSync(join(parent, 'se-model'));
+    await saveSeLayersModel(join(parent, 'se-model'));
+    const { page, errors } = await openPage(browser as Browser, url);
+    // A folder as the folder button gives it: its files with their paths inside it.
+    const input = (await page.$('#open-folder')) as any;
+    await input.uploadFile(join(parent, 'se-model'));
+    expect(await settled(page)).toMatch(/^Done/);
+    expect(await page.$eval('#check', (e) => e.textContent)).toMatch(/^Proved/);
+    expect(await page.$eval('#se h3', (e) => e.textContent)).toBe('SE blocks found: 1');
+    expect(await exported(page, 'json')).toBe(cli(parent, ['se-model/model.json', '--conventions', 'all', '--json']));
     expect(errors).toEqual([]);
     await page.close();
   });
