@@ -92,6 +92,24 @@ describe('the browser page', () => {
     await page.close();
   });
 
+  it('stops a long run, then profiles a network from the form as the CLI does', async () => {
+    const { page, errors } = await openPage(browser as Browser, `${url}#block=network&model=se-resnet50`);
+    await page.waitForSelector('#stop:not([hidden])');
+    await page.click('#stop');
+    expect(await settled(page)).toBe('Stopped.');
+    await page.select('#model', 'mobilenet_v3_small');
+    await page.click('#measure'); // off: --no-measure
+    await page.click('#use-builtin');
+    expect(await settled(page)).toMatch(/^Done/);
+    expect(await page.$eval('#check', (e) => e.textContent)).toBe('Measured run skipped: --no-measure');
+    expect(await exported(page, 'json')).toBe(cli(ROOT, ['--model', 'mobilenet_v3_small', '--conventions', 'all', '--no-measure', '--json']));
+    // The link now names that configuration.
+    expect(await page.evaluate('location.hash')).toBe('#block=network&model=mobilenet_v3_small&measure=0');
+    await shot(page, 'network');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('profiles an ONNX file with SE: its SE block, explain, +SE, and every export as the CLI writes it', async () => {
     const { page, errors } = await openPage(browser as Browser, url);
     expect(await upload(page, [join(FIXTURES, 'tiny_yolo_se.onnx')])).toMatch(/^Done/);

@@ -10,7 +10,7 @@ const $ = <T extends HTMLElement>(id: string): T => {
   return element as T;
 };
 
-const worker = new Worker('worker.js');
+let worker = startWorker();
 let nextId = 1;
 let pending = 0;
 let given: GivenFile[] = [];
@@ -65,6 +65,7 @@ const withCommas = (n: JsonCount): string => String(n).replace(/\B(?=(\d{3})+(?!
 function status(text: string, busy = false): void {
   $('status-text').textContent = text;
   $('progress').hidden = !busy;
+  $('stop').hidden = !busy;
 }
 
 /** A mistake told before anything runs: one line, as the CLI says it. */
@@ -96,9 +97,26 @@ function run(raw: RawSpecOptions, files: GivenFile[]): void {
   send({ type: 'run', id: nextId++, raw, files, measure, view: viewOptions() });
 }
 
-worker.onmessage = (event: MessageEvent<Reply>) => {
+function startWorker(): Worker {
+  const started = new Worker('worker.js');
+  started.onmessage = answered;
+  return started;
+}
+
+/** Stops the work under way: the worker goes, a fresh one takes its place. */
+function stop(): void {
+  worker.terminate();
+  worker = startWorker();
+  pending = 0;
+  lastRun = undefined; // the new worker has nothing to render again
+  status('Stopped.');
+  document.body.dataset['state'] = 'stopped';
+}
+
+function answered(event: MessageEvent<Reply>): void {
   const reply = event.data;
   if (reply.type === 'ready') {
+    if (document.body.dataset['ready'] === 'true') return; // a worker started again after a stop
     const select = $<HTMLSelectElement>('model');
     for (const name of reply.networks) select.append(element('option', name, { value: name }));
     select.value = 'se-resnet50';
@@ -118,7 +136,7 @@ worker.onmessage = (event: MessageEvent<Reply>) => {
     show(reply.view);
     document.body.dataset['state'] = 'done';
   }
-};
+}
 
 // ---------- what to profile ----------
 
@@ -495,6 +513,7 @@ function showModelField(): void {
 }
 
 $('block').addEventListener('change', showModelField);
+$('stop').addEventListener('click', stop);
 $('use-builtin').addEventListener('click', () => {
   history.replaceState(null, '', `#${hashOf()}`);
   runBuiltin();

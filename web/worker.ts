@@ -83,8 +83,7 @@ function message(error: unknown): string {
   return error.name === 'UsageError' || error.name === 'IoError' ? error.message : `internal error: ${error.name}: ${error.message}`;
 }
 
-self.onmessage = async (event: MessageEvent<Request>) => {
-  const request = event.data;
+async function handle(request: Request): Promise<void> {
   try {
     if (request.type === 'run') {
       post({ type: 'result', id: request.id, view: await run(request) });
@@ -95,6 +94,15 @@ self.onmessage = async (event: MessageEvent<Request>) => {
   } catch (error) {
     post({ type: 'error', id: request.id, message: message(error) });
   }
+}
+
+// One request at a time, and only the newest of those waiting: the page shows the last one asked for.
+let latest = 0;
+let queue = Promise.resolve();
+self.onmessage = (event: MessageEvent<Request>) => {
+  const request = event.data;
+  latest = request.id;
+  queue = queue.then(() => (request.id === latest ? handle(request) : undefined));
 };
 
 post({ type: 'ready', networks: [...MODELS, ...ZOO.keys()] });
