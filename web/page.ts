@@ -404,14 +404,20 @@ function explainRow(layer: LayerJson, view: View): void {
   box.scrollIntoView({ block: 'nearest' });
 }
 
+/** More rows than a page draws quickly: the rest are in the exports (and under Top and Depth). */
+const MAX_ROWS = 2000;
+
 function renderLayers(doc: ProfileDocument, view: View): void {
   const table = $<HTMLTableElement>('layers');
   const isFile = doc.spec.block === 'file';
   headRow(table, ['Layer', 'Op', 'Output', ''], view);
   const top = doc.top?.layers;
   const byName = new Map(doc.layers.map((l) => [l.name, l]));
-  const shown = top === undefined ? doc.layers : top.flatMap((name) => byName.get(name) ?? []);
-  $('layers-title').textContent = top === undefined ? `Layers (${doc.layers.length})` : `The ${top.length} layers that cost most (${doc.top?.convention})`;
+  const ranked = top === undefined ? doc.layers : top.flatMap((name) => byName.get(name) ?? []);
+  const shown = ranked.slice(0, MAX_ROWS);
+  const cut = ranked.length > shown.length ? `, the first ${MAX_ROWS.toLocaleString('en-US')} shown: every one is in the exports` : '';
+  $('layers-title').textContent =
+    top === undefined ? `Layers (${doc.layers.length.toLocaleString('en-US')}${cut})` : `The ${top.length} layers that cost most (${doc.top?.convention})`;
   const body = table.tBodies[0];
   const rows = shown.map((layer) => {
     const row = element('tr');
@@ -448,8 +454,10 @@ function renderTree(doc: ProfileDocument, view: View): void {
   table.hidden = tree === undefined;
   if (tree === undefined) return;
   headRow(table, ['Module'], view);
+  $('tree-title').textContent =
+    tree.length > MAX_ROWS ? `Modules (the first ${MAX_ROWS.toLocaleString('en-US')} of ${tree.length.toLocaleString('en-US')})` : 'Modules';
   table.tBodies[0]?.append(
-    ...tree.map((r) => {
+    ...tree.slice(0, MAX_ROWS).map((r) => {
       const row = element('tr');
       const name = element('th', r.name, { scope: 'row' });
       name.style.paddingLeft = `${(r.depth - 1) * 1.2 + 0.4}em`;

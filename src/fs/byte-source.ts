@@ -20,14 +20,6 @@ export interface Folder {
   open(relative: string): ByteSource | 'missing' | 'outside' | 'not a file';
 }
 
-/** Bytes held in memory as one source (a page's ArrayBuffer, a test's file). */
-export function memorySource(name: string, bytes: Uint8Array): ByteSource {
-  return { name, size: bytes.byteLength, read: (offset, length) => bytes.subarray(offset, offset + length) };
-}
-
-/** A folder with nothing in it: a model alone, whose external files are all missing. */
-export const EMPTY_FOLDER: Folder = { open: () => 'missing' };
-
 /**
  * Whether a relative name a model gives leads out of its folder: absolute, or more `..` than
  * folders before them (`a/../w.data` stays inside). Told by the name, before any file is looked for.
