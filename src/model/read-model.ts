@@ -5,7 +5,7 @@ import { UsageError } from '../errors';
 import { MAX_INPUT_BYTES, type ByteSource, type Folder } from '../fs/byte-source';
 import type { Graph } from './graph/types';
 import { onnxGraph } from './onnx/read';
-import { layersModelGraph } from './tfjs-layers/read';
+import { layersModelGraph, parse } from './tfjs-layers/read';
 
 /** protobuf's own limit for one message; larger ONNX models keep their weights in external data. */
 const MAX_ONNX_BYTES = 2 ** 31 - 1;
@@ -49,8 +49,8 @@ export function readModel(file: ByteSource, folder: Folder): Graph {
     // A model.json holds topology and a weight manifest, never weights: as small as any input.
     if (size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${size} bytes is too large for a model.json (topology and manifest only)`);
     // TextDecoder drops a UTF-8 BOM and replaces invalid bytes, as reading text does everywhere in seprof.
-    const text = new TextDecoder().decode(file.read(0, size));
-    return asUsage(path, () => layersModelGraph(text, path, folder));
+    const json = parse(new TextDecoder().decode(file.read(0, size)), path);
+    return asUsage(path, () => layersModelGraph(json, path, folder));
   }
   if (path.endsWith('.json')) throw new UsageError(`${path}: not JSON: expected a TensorFlow.js model.json`);
   const first = start[0] ?? 0;

@@ -17,9 +17,9 @@ export interface WeightSpec {
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function parse(text: string, path: string): Record<string, unknown> {
+export function parse(text: string, path: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -124,9 +124,8 @@ function nchw(shape: unknown, where: string, path: string): GraphInput['shape'] 
   return dims.length === 4 ? [dims[0] ?? null, dims[3] ?? null, dims[1] ?? null, dims[2] ?? null] : dims;
 }
 
-/** A model.json's text to a Graph; its weight files are looked for in `folder`. */
-export function layersModelGraph(text: string, path: string, folder: Folder): Graph {
-  const json = parse(text, path);
+/** A model.json (parsed) to a Graph; its weight files are looked for in `folder`. */
+export function layersModelGraph(json: Record<string, unknown>, path: string, folder: Folder): Graph {
   const weights = weightSpecs(json, path, folder);
   const { className, config } = topology(json, path);
   const layers = layerList(config, path);
