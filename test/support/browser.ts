@@ -69,10 +69,10 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
   return { page, errors };
 }
 
-/** Waits for the page's current run to end; returns the status line. */
+/** Waits for the page's current run (or the one it is `waiting` to start) to end; returns the status line. */
 export async function settled(page: Page): Promise<string> {
   // A string: the tests' types have no DOM (the page runs it).
-  await page.waitForFunction("document.body.dataset.state !== 'busy'", { timeout: 60_000 });
+  await page.waitForFunction("!['busy', 'waiting'].includes(document.body.dataset.state)", { timeout: 60_000 });
   return page.$eval('#status-text', (e) => e.textContent ?? '');
 }
 
