@@ -136,6 +136,19 @@ describe('the browser page', () => {
     expect(await exported(page, 'csv')).toBe(await cli(FIXTURES, [...args, '--format', 'csv']));
     await shot(page, 'onnx-file');
 
+    // Depth and Top, as --depth and --top (no counting again: the worker renders its last profile).
+    await page.type('#depth', '1');
+    await page.type('#top', '3');
+    await page.evaluate("document.body.dataset.state = 'waiting'; document.getElementById('view').dispatchEvent(new Event('change'))");
+    expect(await settled(page)).toMatch(/^Done/);
+    expect(await page.$eval('#layers-title', (e) => e.textContent)).toBe('The 3 layers that cost most (thop)');
+    expect(await page.$$eval('#layers tbody tr', (rows) => rows.length)).toBe(3);
+    expect(await exported(page, 'json')).toBe(await cli(FIXTURES, [...args, '--depth', '1', '--top', '3', '--json']));
+    await page.evaluate(
+      "document.getElementById('depth').value = ''; document.getElementById('top').value = ''; document.body.dataset.state = 'waiting'; document.getElementById('view').dispatchEvent(new Event('change'))",
+    );
+    expect(await settled(page)).toMatch(/^Done/);
+
     // Explain a conv row: one rule per convention, thop's being kernel MACs per output element.
     await page.click('button[aria-label="Explain cv1.conv"]');
     const rules = await page.$$eval('#explain tr th[scope="row"]', (cells) => cells.map((c) => c.textContent));
@@ -202,6 +215,7 @@ describe('the browser page', () => {
     const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'seprof'), 'model.onnx'], { cwd: dir, encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(`${line}\n`).toBe(run.stderr);
+    await shot(page, 'refused');
     expect(readFileSync(join(dir, 'model.onnx'), 'utf8')).toContain('"name": "seprof"'); // never written
     await page.close();
   });

@@ -68,9 +68,11 @@ function status(text: string, busy = false): void {
   $('stop').hidden = !busy;
 }
 
-/** A mistake told before anything runs: one line, as the CLI says it. */
+/** A mistake: one line, as the CLI says it, and no result of something else left beside it to export. */
 function refuse(message: string): void {
   status(`seprof: ${message}`);
+  $('result').hidden = true;
+  lastView = undefined;
   document.body.dataset['state'] = 'error';
 }
 
