@@ -22,12 +22,6 @@ import type { Reply, Request, RunRequest, View, ViewOptions } from './protocol';
 // tfjs-backend-wasm fetches its .wasm files from beside this script (dist/web/).
 setWasmPaths(new URL('./', self.location.href).href);
 
-/** The browser's share of memory for a measured run, as the CLI's default takes a quarter of free memory. */
-function memoryBudget(): bigint {
-  const gib = (navigator as { deviceMemory?: number }).deviceMemory ?? 4;
-  return (BigInt(Math.round(gib * 1024)) * 2n ** 20n) / 4n;
-}
-
 let last: { request: RunRequest; result: Profile; seconds: number } | undefined;
 
 const post = (reply: Reply): void => self.postMessage(reply);
@@ -71,7 +65,8 @@ async function run(request: RunRequest): Promise<View> {
   if (request.raw.file !== undefined) await loadFileSupportWith(pageOpener(request.files));
   const spec = buildSpec(request.raw);
   const onProgress = (done: number, total: number, phase: string): void => post({ type: 'progress', id: request.id, done, total, phase });
-  const result = await profile(spec, { measure: request.measure, backend: 'wasm', maxMemoryBytes: memoryBudget(), onProgress });
+  // The memory guard is the wasm heap's (what a tab can hold); a page cannot see free memory, which --max-memory's default reads.
+  const result = await profile(spec, { measure: request.measure, backend: 'wasm', onProgress });
   const seconds = (performance.now() - start) / 1000;
   last = { request, result, seconds };
   return view(request, result, request.view, seconds);
