@@ -164,6 +164,22 @@ describe('the browser page', () => {
     await page.close();
   });
 
+  it('takes a file dropped anywhere on the page', async () => {
+    const { page, errors } = await openPage(browser as Browser, url);
+    const bytes = readFileSync(join(FIXTURES, 'mbv3_block.onnx')).toString('base64');
+    // What a drag from the desktop delivers: a DataTransfer holding the file, dropped on the heading.
+    await page.evaluate(`(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([Uint8Array.from(atob('${bytes}'), (c) => c.charCodeAt(0))], 'mbv3_block.onnx'));
+      document.body.dataset.state = 'waiting';
+      document.querySelector('h1').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    })()`);
+    expect(await settled(page)).toMatch(/^Done/);
+    expect(await exported(page, 'json')).toBe(await cli(FIXTURES, ['mbv3_block.onnx', '--conventions', 'all', '--json']));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('reads external data given beside the model and measures with its weights', async () => {
     const { page, errors } = await openPage(browser as Browser, url);
     const files = ['se_resnet_block_external.onnx', 'se_resnet_block_external.data'].map((f) => join(FIXTURES, f));

@@ -535,13 +535,16 @@ $('main').addEventListener('change', () => {
   runFile();
 });
 $('input').addEventListener('change', () => given.length > 0 && runFile());
+// Files dropped anywhere on the page are taken; the box shows where.
 const drop = $('drop');
-drop.addEventListener('dragover', (e) => {
+document.addEventListener('dragover', (e) => {
   e.preventDefault();
   drop.classList.add('over');
 });
-drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-drop.addEventListener('drop', (e) => {
+document.addEventListener('dragleave', (e) => {
+  if (e.relatedTarget === null) drop.classList.remove('over');
+});
+document.addEventListener('drop', (e) => {
   e.preventDefault();
   drop.classList.remove('over');
   void droppedFiles(e.dataTransfer).then(takeFiles);
