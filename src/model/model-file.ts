@@ -1,12 +1,13 @@
-// A model file to a Graph: ONNX by its protobuf, a TensorFlow.js LayersModel by its
-// model.json. Every way a file can be unusable is one UsageError naming the file; a system
+// A model file to a Graph: ONNX by its protobuf, a TensorFlow.js LayersModel or GraphModel by
+// its model.json. Every way a file can be unusable is one UsageError naming the file; a system
 // refusing to read it (permissions) is an IoError.
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { readFailure, UsageError } from '../errors';
 import { MAX_INPUT_BYTES, readInputText } from '../fs/read';
 import type { Graph } from './graph/types';
 import { onnxGraph } from './onnx/read';
-import { layersModelGraph } from './tfjs-layers/read';
+import { graphModelGraph, isGraphModel } from './tfjs-graph/read';
+import { layersModelGraph, parse } from './tfjs-layers/read';
 
 /** protobuf's own limit for one message; larger ONNX models keep their weights in external data. */
 const MAX_ONNX_BYTES = 2 ** 31 - 1;
@@ -59,7 +60,7 @@ function sizeOf(path: string): number {
   } catch (error) {
     throw readFailure(`model file ${path}`, error);
   }
-  if (!stat.isFile()) throw new UsageError(`${path}: not a file${stat.isDirectory() ? ' (for a TF.js LayersModel, give its model.json)' : ''}`);
+  if (!stat.isFile()) throw new UsageError(`${path}: not a file${stat.isDirectory() ? ' (for a TF.js model, give its model.json)' : ''}`);
   if (stat.size === 0) throw new UsageError(`${path}: the file is empty`);
   return stat.size;
 }
@@ -74,8 +75,8 @@ export function readModelFile(path: string): Graph {
   if (isJson) {
     // A model.json holds topology and a weight manifest, never weights: as small as any input.
     if (size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${size} bytes is too large for a model.json (topology and manifest only)`);
-    const text = readInputText(path, `model file ${path}`);
-    return asUsage(path, () => layersModelGraph(text, path));
+    const json = parse(readInputText(path, `model file ${path}`), path);
+    return asUsage(path, () => (isGraphModel(json) ? graphModelGraph(json, path) : layersModelGraph(json, path)));
   }
   if (path.endsWith('.json')) throw new UsageError(`${path}: not JSON: expected a TensorFlow.js model.json`);
   const first = start[0] ?? 0;

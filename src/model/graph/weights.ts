@@ -25,7 +25,7 @@ export function floatWeights(init: Initializer): Float32Array {
 }
 
 /** `length` bytes from `offset` of the files' concatenation. */
-function readFiles({ paths, offset, length }: FileBytes): Uint8Array {
+export function readFiles({ paths, offset, length }: FileBytes): Uint8Array {
   const bytes = new Uint8Array(length);
   let skip = offset;
   let filled = 0;

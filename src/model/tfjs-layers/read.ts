@@ -19,9 +19,9 @@ export interface WeightSpec {
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function parse(text: string, path: string): Record<string, unknown> {
+export function parse(text: string, path: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -32,9 +32,10 @@ function parse(text: string, path: string): Record<string, unknown> {
   return json;
 }
 
-function weightSpecs(json: Record<string, unknown>, path: string): WeightSpec[] {
+/** The manifest's weights with where their bytes are; `kind` names the model in the refusal. */
+export function weightSpecs(json: Record<string, unknown>, path: string, kind = 'LayersModel'): WeightSpec[] {
   const manifest = json['weightsManifest'];
-  if (!Array.isArray(manifest)) throw new UsageError(`${path}: no weightsManifest: not a TensorFlow.js LayersModel`);
+  if (!Array.isArray(manifest)) throw new UsageError(`${path}: no weightsManifest: not a TensorFlow.js ${kind}`);
   return manifest.flatMap((group: unknown, g) => {
     if (!isObject(group) || !Array.isArray(group['paths']) || !Array.isArray(group['weights'])) {
       throw new UsageError(`${path}: weightsManifest group ${g} needs paths and weights`);
@@ -126,8 +127,7 @@ function nchw(shape: unknown, where: string, path: string): GraphInput['shape'] 
   return dims.length === 4 ? [dims[0] ?? null, dims[3] ?? null, dims[1] ?? null, dims[2] ?? null] : dims;
 }
 
-export function layersModelGraph(text: string, path: string): Graph {
-  const json = parse(text, path);
+export function layersModelGraph(json: Record<string, unknown>, path: string): Graph {
   const weights = weightSpecs(json, path);
   const { className, config } = topology(json, path);
   const layers = layerList(config, path);

@@ -1,0 +1,164 @@
+// TensorFlow.js GraphModels written as tensorflowjs_converter writes them (no TensorFlow here):
+// model.json with `format: graph-model`, the GraphDef as protobuf's JSON mapping (strings base64,
+// int64 as decimal strings, `{"list": {"i": [...]}}`, `{"type": "DT_FLOAT"}`), the Consts first,
+// every Const's bytes in group1-shard1of1.bin in manifest order, and the converter's fused ops
+// (`_FusedConv2D` named after its last fused op, `FusedDepthwiseConv2dNative`, `_FusedMatMul`,
+// fused_ops, num_args, explicit_paddings, use_cudnn_on_gpu, epsilon). Copied from real converted
+// models (nsfwjs' mobilenet_v2_mid, tensorflowjs' own tests).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+type Attr = Record<string, unknown>;
+interface Node {
+  name: string;
+  op: string;
+  input?: string[];
+  device?: string;
+  attr?: Record<string, Attr>;
+}
+
+const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+const dims = (shape: readonly number[]): { dim: { size: string }[] } => ({ dim: shape.map((d) => ({ size: String(d) })) });
+export const T: Attr = { type: 'DT_FLOAT' };
+export const list = (...i: number[]): Attr => ({ list: { i: i.map(String) } });
+export const s = (v: string): Attr => ({ s: b64(v) });
+export const strings = (...v: string[]): Attr => ({ list: { s: v.map(b64) } });
+
+/** Deterministic weights, varied enough that a wrong layout changes the outputs. */
+const weightValues = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(seed * 7.31 + i * 1.7) * 0.4);
+
+export class GraphModelWriter {
+  private readonly consts: Node[] = [];
+  private readonly ops: Node[] = [];
+  private readonly weights: { name: string; shape: number[]; dtype: string }[] = [];
+  private readonly chunks: Buffer[] = [];
+  private seed = 1;
+  signature: { inputs: string[]; outputs: string[] } = { inputs: [], outputs: [] };
+
+  placeholder(name: string, shape: readonly number[]): string {
+    this.ops.push({ name, op: 'Placeholder', attr: { shape: { shape: dims(shape) }, dtype: T } });
+    this.signature.inputs.push(name);
+    return name;
+  }
+
+  /** A Const whose bytes go to the shard: given values, or deterministic weights of its shape. */
+  constant(name: string, shape: readonly number[], values?: readonly number[], dtype: 'float32' | 'int32' = 'float32'): string {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = values ?? weightValues(n, this.seed++);
+    if (data.length !== n) throw new Error(`${name}: ${data.length} values for shape [${shape.join(', ')}]`);
+    const bytes = Buffer.alloc(4 * n);
+    data.forEach((v, i) => (dtype === 'int32' ? bytes.writeInt32LE(v, 4 * i) : bytes.writeFloatLE(v, 4 * i)));
+    this.chunks.push(bytes);
+    const type = dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT';
+    this.consts.push({ name, op: 'Const', attr: { value: { tensor: { dtype: type, tensorShape: dims(shape) } }, dtype: { type } } });
+    this.weights.push({ name, shape: [...shape], dtype });
+    return name;
+  }
+
+  op(name: string, op: string, input: string[], attr: Record<string, Attr> = {}): string {
+    this.ops.push({ name, op, input, attr: { T, ...attr } });
+    return name;
+  }
+
+  /** `_FusedConv2D` (or the depthwise one) with a bias and an optional activation, named after its last fused op as the converter names it. */
+  fusedConv(
+    scope: string,
+    x: string,
+    kernel: readonly number[],
+    options: { depthwise?: boolean; activation?: string; strides?: number; padding?: 'SAME' | 'VALID' } = {},
+  ): string {
+    const weights = this.constant(`${scope}/Conv2D_weights`, kernel);
+    const out = options.depthwise ? (kernel[2] as number) * (kernel[3] as number) : (kernel[3] as number);
+    const bias = this.constant(`${scope}/Conv2D_bn_offset`, [out]);
+    const name = `${scope}/${options.activation ?? 'BiasAdd'}`;
+    const stride = options.strides ?? 1;
+    const common = {
+      dilations: list(1, 1, 1, 1),
+      data_format: s('NHWC'),
+      strides: list(1, stride, stride, 1),
+      num_args: { i: '1' },
+      padding: s(options.padding ?? 'SAME'),
+      fused_ops: strings('BiasAdd', ...(options.activation === undefined ? [] : [options.activation])),
+    };
+    const attr = options.depthwise ? common : { ...common, use_cudnn_on_gpu: { b: true }, explicit_paddings: { list: {} }, epsilon: { f: 0 } };
+    this.ops.push({ name, op: options.depthwise ? 'FusedDepthwiseConv2dNative' : '_FusedConv2D', input: [x, weights, bias], device: '/device:CPU:0', attr: { T, ...attr } });
+    return name;
+  }
+
+  /** model.json and its one shard, as the converter writes them. */
+  files(): { json: Record<string, unknown>; shard: Buffer } {
+    const shape = (name: string): unknown => (this.ops.find((n) => n.name === name)?.attr?.['shape'] as { shape: unknown }).shape;
+    const tensor = (name: string): Record<string, unknown> => ({ name: `${name}:0`, dtype: 'DT_FLOAT', tensorShape: shape(name) });
+    const json = {
+      format: 'graph-model',
+      generatedBy: '2.15.0',
+      convertedBy: 'TensorFlow.js Converter v4.22.0',
+      signature: {
+        inputs: Object.fromEntries(this.signature.inputs.map((n) => [`${n}:0`, tensor(n)])),
+        outputs: Object.fromEntries(this.signature.outputs.map((n, i) => [`output_${i}`, { name: `${n}:0`, dtype: 'DT_FLOAT' }])),
+      },
+      modelTopology: { node: [...this.consts, ...this.ops], library: {}, versions: { producer: 1645 } },
+      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: this.weights }],
+    };
+    return { json, shard: Buffer.concat(this.chunks) };
+  }
+
+  write(dir: string): string {
+    mkdirSync(dir, { recursive: true });
+    const { json, shard } = this.files();
+    writeFileSync(join(dir, 'group1-shard1of1.bin'), shard);
+    writeFileSync(join(dir, 'model.json'), `${JSON.stringify(json)}\n`);
+    return join(dir, 'model.json');
+  }
+}
+
+/**
+ * A MobileNetV3-style inverted residual with SE, as the converter writes a Keras model: 1x1
+ * expand (BiasAdd, Relu fused), 3x3 depthwise (BiasAdd, Relu6), SE (Mean over H and W kept, two
+ * 1x1 convs, the spelled-out hard sigmoid relu6(x + 3) * (1/6), Mul), a 1x1 project left unfused
+ * (Conv2D then BiasAdd), the residual AddV2, and a head (Mean, _FusedMatMul, Softmax, Identity).
+ * Input 1 x 16 x 16 x 8, expand 32, SE hidden 8, 10 classes.
+ */
+export function seMobileNetBlock(): GraphModelWriter {
+  const g = new GraphModelWriter();
+  const x = g.placeholder('input', [-1, 16, 16, 8]);
+  const expand = g.fusedConv('model/expand', x, [1, 1, 8, 32], { activation: 'Relu' });
+  const dw = g.fusedConv('model/depthwise', expand, [3, 3, 32, 1], { depthwise: true, activation: 'Relu6' });
+  const axes = g.constant('model/se/Mean/reduction_indices', [2], [1, 2], 'int32');
+  const pooled = g.op('model/se/Mean', 'Mean', [dw, axes], { Tidx: { type: 'DT_INT32' }, keep_dims: { b: true } });
+  const fc1 = g.fusedConv('model/se/conv1', pooled, [1, 1, 32, 8], { activation: 'Relu' });
+  const fc2 = g.fusedConv('model/se/conv2', fc1, [1, 1, 8, 32]);
+  const three = g.constant('model/se/add/y', [], [3]);
+  const added = g.op('model/se/add', 'AddV2', [fc2, three]);
+  const relu6 = g.op('model/se/Relu6', 'Relu6', [added]);
+  const sixth = g.constant('model/se/mul/y', [], [1 / 6]);
+  const gate = g.op('model/se/mul', 'Mul', [relu6, sixth]);
+  const scaled = g.op('model/se/multiply/mul', 'Mul', [dw, gate]);
+  const projectW = g.constant('model/project/Conv2D/ReadVariableOp', [1, 1, 32, 8]);
+  const project = g.op('model/project/Conv2D', 'Conv2D', [scaled, projectW], {
+    data_format: s('NHWC'),
+    strides: list(1, 1, 1, 1),
+    dilations: list(1, 1, 1, 1),
+    padding: s('SAME'),
+    explicit_paddings: { list: {} },
+    use_cudnn_on_gpu: { b: true },
+  });
+  const projectB = g.constant('model/project/BiasAdd/ReadVariableOp', [8]);
+  const biased = g.op('model/project/BiasAdd', 'BiasAdd', [project, projectB], { data_format: s('NHWC') });
+  const residual = g.op('model/add/add', 'AddV2', [x, biased]);
+  const headAxes = g.constant('model/pool/Mean/reduction_indices', [2], [1, 2], 'int32');
+  const head = g.op('model/pool/Mean', 'Mean', [residual, headAxes], { Tidx: { type: 'DT_INT32' }, keep_dims: { b: false } });
+  const denseW = g.constant('model/dense/MatMul/ReadVariableOp', [8, 10]);
+  const denseB = g.constant('model/dense/BiasAdd/ReadVariableOp', [10]);
+  const dense = g.op('model/dense/BiasAdd', '_FusedMatMul', [head, denseW, denseB], {
+    transpose_a: { b: false },
+    transpose_b: { b: false },
+    num_args: { i: '1' },
+    epsilon: { f: 0 },
+    fused_ops: strings('BiasAdd'),
+  });
+  const softmax = g.op('model/dense/Softmax', 'Softmax', [dense]);
+  g.op('Identity', 'Identity', [softmax]);
+  g.signature.outputs.push('Identity');
+  return g;
+}
