@@ -1,21 +1,160 @@
 // TensorFlow.js GraphModels (what tensorflowjs_converter writes for SavedModels and TF Hub
 // models): read as NCHW graphs, counted, their SE found, executed and checked per layer; the
 // translation is checked against @tensorflow/tfjs-converter running the same file.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfc from '@tensorflow/tfjs-converter';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
-import { seprof } from './support/cli';
-import { seMobileNetBlock } from './support/graph-model';
+import { GraphExecutor } from '../src/modules/graph-executor';
+import { expectUsageError, seprofInProcess } from './support/cli';
+import { type GraphModelWriter, opsTour, seMobileNetBlock } from './support/graph-model';
 
-describe('scratch', () => {
-  it('reads', () => {
-    const path = seMobileNetBlock().write(mkdtempSync(join(tmpdir(), 'seprof-gm-')));
-    const g = inferShapes(readModelFile(path), new Map());
-    for (const n of g.order) console.log(n.opType, n.name, n.inputs.join(','), '->', g.tensors.get(n.outputs[0] ?? '')?.shape.join('x'));
-    const run = seprof(['--file', path]);
-    console.log(run.stdout, run.stderr, run.code);
+const written = (g: GraphModelWriter): string => g.write(mkdtempSync(join(tmpdir(), 'seprof-graph-model-')));
+
+/** The file as tfjs-converter loads it (loadGraphModel from its model.json and shard). */
+function converterModel(path: string): Promise<tfc.GraphModel> {
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  const shard = readFileSync(join(dirname(path), 'group1-shard1of1.bin'));
+  const weightData = shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength);
+  return tfc.loadGraphModel({
+    load: async () => ({
+      modelTopology: json.modelTopology,
+      format: json.format,
+      signature: json.signature,
+      weightSpecs: json.weightsManifest[0].weights,
+      weightData,
+    }),
+  });
+}
+
+/**
+ * Every TensorFlow node the translated graph has a tensor of (by the node's name), computed by
+ * tfjs-converter from the file and by seprof's executor from the translation, NHWC both.
+ */
+async function agreeNodeByNode(path: string, input: readonly number[]): Promise<string[]> {
+  const model = await converterModel(path);
+  const graph = readModelFile(path);
+  const [n, h, w, c] = input as [number, number, number, number];
+  const given = new Map([[graph.inputs[0]?.name, [n, c, h, w]]]);
+  const inferred = inferShapes(graph, given);
+  const json = JSON.parse(readFileSync(path, 'utf8')) as { modelTopology: { node: { name: string; op: string }[] } };
+  const names = json.modelTopology.node
+    .filter((n) => !['Const', 'Placeholder', 'Identity'].includes(n.op) && inferred.tensors.has(n.name) && !inferred.graph.initializers.has(n.name))
+    .map((n) => n.name);
+  const x = tf.randomNormal([...input]);
+  const theirs = model.execute(x, names) as tf.Tensor[];
+  const executor = new GraphExecutor(inferShapes({ ...graph, outputs: names }, given));
+  const ours = executor.run(new Map([[graph.inputs[0]?.name ?? '', x]]));
+  const differing = names.filter((_, i) => {
+    const [a, b] = [ours[i] as tf.Tensor, theirs[i] as tf.Tensor];
+    return a.shape.join() !== b.shape.join() || (tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number) > 1e-4;
+  });
+  executor.dispose();
+  tf.dispose([x, ...ours, ...theirs]);
+  model.dispose();
+  expect(names.length).toBeGreaterThan(5);
+  return differing;
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('the translation computes what tfjs-converter computes from the file', () => {
+  it('on the SE-MobileNet block: every node (fused convs, the hard sigmoid, the BiasAdd given to its conv, the head)', async () => {
+    expect(await agreeNodeByNode(written(seMobileNetBlock()), [1, 16, 16, 8])).toEqual([]);
+  });
+
+  it('on the ops tour: Pad, batch norm, pools, ConcatV2, a Dense SE, a flattening Reshape (NHWC order), MatMul', async () => {
+    expect(await agreeNodeByNode(written(opsTour()), [2, 12, 12, 3])).toEqual([]);
+  });
+});
+
+interface Profile {
+  layers: { name: string; op: string; params: number }[];
+  totals: { params: number; buffers: number; counts: Record<string, number> };
+  check: { status: string; layers: number; reason?: string };
+  file: {
+    seBlocks: { channels: number; hidden: number; reduction: number; gate: string; bias: boolean }[];
+    unsupported: { opType: string; nodes: string[] }[];
+  };
+}
+
+const profile = async (args: string[]): Promise<Profile> => {
+  const run = await seprofInProcess([...args, '--json']);
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as Profile;
+};
+
+describe('seprof --file model.json (a GraphModel)', () => {
+  it('counts the SE-MobileNet block, finds its SE and agrees with the measured run on every layer', async () => {
+    const p = await profile(['--file', written(seMobileNetBlock())]);
+    // expand 1x1 8->32 + bias, depthwise 3x3 x 32 + bias, SE 32->8->32 with biases, project 32->8 + bias, dense 8->10 + bias.
+    expect(p.totals.params).toBe(8 * 32 + 32 + (9 * 32 + 32) + (32 * 8 + 8) + (8 * 32 + 32) + (32 * 8 + 8) + (8 * 10 + 10));
+    // Multiply-accumulates of the convs and the dense layer at 16 x 16.
+    const macs = 256 * 32 * 8 + 256 * 32 * 9 + 32 * 8 + 8 * 32 + 256 * 8 * 32 + 8 * 10;
+    expect(p.totals.counts['macs']).toBe(macs);
+    // thop: those, the two global pools ((H*W + 1) * C), softmax's rows * (3n - 1); ReLU, ReLU6, the hard sigmoid and SE's x * s are 0.
+    expect(p.totals.counts['thop']).toBe(macs + 257 * 32 + 257 * 8 + (3 * 10 - 1));
+    expect(p.file.seBlocks).toEqual([expect.objectContaining({ channels: 32, hidden: 8, reduction: 4, gate: 'hardsigmoid', bias: true })]);
+    expect(p.layers.map((l) => l.op)).toEqual([
+      'conv2d',
+      'relu',
+      'conv2d',
+      'relu6',
+      'global_avg_pool',
+      'conv2d',
+      'relu',
+      'conv2d',
+      'hardsigmoid',
+      'scale',
+      'conv2d',
+      'add',
+      'global_avg_pool',
+      'linear',
+      'softmax',
+    ]);
+    expect(p.check).toMatchObject({ status: 'match', layers: 15 });
+  });
+
+  it('counts the ops tour by hand (batch norm buffers too) and agrees with the measured run', async () => {
+    const p = await profile(['--file', written(opsTour())]);
+    // conv 3x3 3->16, BN gamma+beta, depthwise 3x3 x 16 + bias, Dense SE 32->8->32 with biases, logits 288->5.
+    expect(p.totals.params).toBe(27 * 16 + 2 * 16 + (9 * 16 + 16) + (32 * 8 + 8) + (8 * 32 + 32) + 288 * 5);
+    expect(p.totals.buffers).toBe(2 * 16);
+    // The strided conv and the depthwise on 6 x 6, the three Dense layers.
+    expect(p.totals.counts['macs']).toBe(36 * 16 * 27 + 36 * 16 * 9 + 32 * 8 + 8 * 32 + 288 * 5);
+    expect(p.file.seBlocks).toEqual([expect.objectContaining({ channels: 32, hidden: 8, gate: 'sigmoid', bias: true })]);
+    expect(p.check.status).toBe('match');
+  });
+
+  it('lists an op it does not read by its TensorFlow name, skips the measured run naming it, and refuses it under --strict', async () => {
+    const g = seMobileNetBlock();
+    const path = g.write(mkdtempSync(join(tmpdir(), 'seprof-graph-unknown-')));
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    const softmax = json.modelTopology.node.find((n: { name: string }) => n.name === 'model/dense/Softmax');
+    softmax.op = 'LogSoftmax';
+    writeFileSync(path, JSON.stringify(json));
+    const p = await profile(['--file', path]);
+    expect(p.file.unsupported).toEqual([{ opType: 'tf.LogSoftmax', nodes: ['model/dense/Softmax'] }]);
+    expect(p.check.status).toBe('skipped');
+    expect(p.check.reason).toMatch(/tf\.LogSoftmax \(node 'model\/dense\/Softmax'/);
+    expectUsageError(await seprofInProcess(['--file', path, '--strict', '--no-measure']), /tf\.LogSoftmax/);
+  });
+
+  it('adds SE after a named layer (--add-se) and explains the conventions', async () => {
+    const path = written(opsTour());
+    const p = await profile(['--file', path, '--add-se', 'tour/dw/Relu6', '--reduction', '4', '--no-measure']);
+    // SE(16, r=4) without bias: 16*4 + 4*16 params more.
+    expect(p.totals.params).toBe(2616 + 2 * 16 * 4);
+    expect(p.file.seBlocks).toHaveLength(2);
+    const explained = await seprofInProcess(['explain', path]);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toContain('conv2d');
   });
 });

@@ -81,13 +81,19 @@ export class GraphModelWriter {
       fused_ops: strings('BiasAdd', ...(options.activation === undefined ? [] : [options.activation])),
     };
     const attr = options.depthwise ? common : { ...common, use_cudnn_on_gpu: { b: true }, explicit_paddings: { list: {} }, epsilon: { f: 0 } };
-    this.ops.push({ name, op: options.depthwise ? 'FusedDepthwiseConv2dNative' : '_FusedConv2D', input: [x, weights, bias], device: '/device:CPU:0', attr: { T, ...attr } });
+    this.ops.push({
+      name,
+      op: options.depthwise ? 'FusedDepthwiseConv2dNative' : '_FusedConv2D',
+      input: [x, weights, bias],
+      device: '/device:CPU:0',
+      attr: { T, ...attr },
+    });
     return name;
   }
 
   /** model.json and its one shard, as the converter writes them. */
   files(): { json: Record<string, unknown>; shard: Buffer } {
-    const shape = (name: string): unknown => (this.ops.find((n) => n.name === name)?.attr?.['shape'] as { shape: unknown }).shape;
+    const shape = (name: string): unknown => (this.ops.find((n) => n.name === name)?.attr?.['shape'] as { shape: unknown } | undefined)?.shape;
     const tensor = (name: string): Record<string, unknown> => ({ name: `${name}:0`, dtype: 'DT_FLOAT', tensorShape: shape(name) });
     const json = {
       format: 'graph-model',
@@ -159,6 +165,97 @@ export function seMobileNetBlock(): GraphModelWriter {
   });
   const softmax = g.op('model/dense/Softmax', 'Softmax', [dense]);
   g.op('Identity', 'Identity', [softmax]);
+  g.signature.outputs.push('Identity');
+  return g;
+}
+
+const convAttrs = (stride: number, padding: 'SAME' | 'VALID'): Record<string, Attr> => ({
+  data_format: s('NHWC'),
+  strides: list(1, stride, stride, 1),
+  dilations: list(1, 1, 1, 1),
+  padding: s(padding),
+  explicit_paddings: { list: {} },
+  use_cudnn_on_gpu: { b: true },
+});
+
+/**
+ * The other ops a converted model holds, unfused: Pad, a strided VALID Conv2D without bias,
+ * FusedBatchNormV3, MaxPool, a DepthwiseConv2dNative with its BiasAdd, Relu6, ConcatV2 on the
+ * last axis, a Dense SE (Mean not kept, MatMul + BiasAdd, Relu, _FusedMatMul with a fused
+ * Sigmoid, Reshape to 1 x 1 x C, Mul), AvgPool, a Reshape that flattens a 3 x 3 map (the NHWC
+ * order), and a MatMul without bias. Input 1 x 12 x 12 x 3.
+ */
+export function opsTour(): GraphModelWriter {
+  const g = new GraphModelWriter();
+  const x = g.placeholder('image', [-1, 12, 12, 3]);
+  const paddings = g.constant('tour/pad/paddings', [4, 2], [0, 0, 1, 1, 1, 1, 0, 0], 'int32');
+  const padded = g.op('tour/pad/Pad', 'Pad', [x, paddings], { Tpaddings: { type: 'DT_INT32' } });
+  const convW = g.constant('tour/conv/Conv2D/ReadVariableOp', [3, 3, 3, 16]);
+  const conv = g.op('tour/conv/Conv2D', 'Conv2D', [padded, convW], convAttrs(2, 'VALID'));
+  const bnArgs = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((k, i) =>
+    g.constant(
+      `tour/bn/${k}/ReadVariableOp`,
+      [16],
+      Array.from({ length: 16 }, (_, c) => (i === 3 ? 0.5 + (c % 5) * 0.1 : Math.cos(c + i) * 0.3)),
+    ),
+  );
+  const bn = g.op('tour/bn/FusedBatchNormV3', 'FusedBatchNormV3', [conv, ...bnArgs], {
+    U: { type: 'DT_FLOAT' },
+    epsilon: { f: 0.001 },
+    data_format: s('NHWC'),
+    is_training: { b: false },
+    exponential_avg_factor: { f: 1 },
+  });
+  const relu = g.op('tour/relu/Relu', 'Relu', [bn]);
+  const pooled = g.op('tour/maxpool/MaxPool', 'MaxPool', [relu], {
+    ksize: list(1, 3, 3, 1),
+    strides: list(1, 1, 1, 1),
+    padding: s('SAME'),
+    data_format: s('NHWC'),
+  });
+  const dwW = g.constant('tour/dw/depthwise/ReadVariableOp', [3, 3, 16, 1]);
+  const dw = g.op('tour/dw/depthwise', 'DepthwiseConv2dNative', [relu, dwW], {
+    data_format: s('NHWC'),
+    strides: list(1, 1, 1, 1),
+    dilations: list(1, 1, 1, 1),
+    padding: s('SAME'),
+    explicit_paddings: { list: {} },
+  });
+  const dwB = g.constant('tour/dw/BiasAdd/ReadVariableOp', [16]);
+  const dwBiased = g.op('tour/dw/BiasAdd', 'BiasAdd', [dw, dwB], { data_format: s('NHWC') });
+  const dwAct = g.op('tour/dw/Relu6', 'Relu6', [dwBiased]);
+  const axis = g.constant('tour/concat/axis', [], [-1], 'int32');
+  const cat = g.op('tour/concat/concat', 'ConcatV2', [pooled, dwAct, axis], { N: { i: '2' }, Tidx: { type: 'DT_INT32' } });
+  const meanAxes = g.constant('tour/se/Mean/reduction_indices', [2], [1, 2], 'int32');
+  const squeezed = g.op('tour/se/Mean', 'Mean', [cat, meanAxes], { Tidx: { type: 'DT_INT32' }, keep_dims: { b: false } });
+  const fc1W = g.constant('tour/se/fc1/MatMul/ReadVariableOp', [32, 8]);
+  const fc1 = g.op('tour/se/fc1/MatMul', 'MatMul', [squeezed, fc1W], { transpose_a: { b: false }, transpose_b: { b: false } });
+  const fc1B = g.constant('tour/se/fc1/BiasAdd/ReadVariableOp', [8]);
+  const fc1Biased = g.op('tour/se/fc1/BiasAdd', 'BiasAdd', [fc1, fc1B], { data_format: s('NHWC') });
+  const fc1Act = g.op('tour/se/fc1/Relu', 'Relu', [fc1Biased]);
+  const fc2W = g.constant('tour/se/fc2/MatMul/ReadVariableOp', [8, 32]);
+  const fc2B = g.constant('tour/se/fc2/BiasAdd/ReadVariableOp', [32]);
+  const fc2 = g.op('tour/se/fc2/Sigmoid', '_FusedMatMul', [fc1Act, fc2W, fc2B], {
+    transpose_a: { b: false },
+    transpose_b: { b: false },
+    num_args: { i: '1' },
+    epsilon: { f: 0 },
+    fused_ops: strings('BiasAdd', 'Sigmoid'),
+  });
+  const shape = g.constant('tour/se/reshape/shape', [4], [-1, 1, 1, 32], 'int32');
+  const gate = g.op('tour/se/reshape/Reshape', 'Reshape', [fc2, shape], { Tshape: { type: 'DT_INT32' } });
+  const scaled = g.op('tour/se/multiply/mul', 'Mul', [cat, gate]);
+  const avg = g.op('tour/avgpool/AvgPool', 'AvgPool', [scaled], {
+    ksize: list(1, 2, 2, 1),
+    strides: list(1, 2, 2, 1),
+    padding: s('VALID'),
+    data_format: s('NHWC'),
+  });
+  const flatShape = g.constant('tour/flatten/Const', [2], [-1, 288], 'int32');
+  const flat = g.op('tour/flatten/Reshape', 'Reshape', [avg, flatShape], { Tshape: { type: 'DT_INT32' } });
+  const outW = g.constant('tour/logits/MatMul/ReadVariableOp', [288, 5]);
+  const logits = g.op('tour/logits/MatMul', 'MatMul', [flat, outW], { transpose_a: { b: false }, transpose_b: { b: false } });
+  g.op('Identity', 'Identity', [logits]);
   g.signature.outputs.push('Identity');
   return g;
 }

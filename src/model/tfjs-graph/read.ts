@@ -65,16 +65,19 @@ function manifestValues(w: WeightSpec): Values | undefined {
 /** A Const the manifest does not hold, its values inline in the node (`intVal`, `floatVal`), as a GraphDef may keep small ones. */
 function inlineConstant(node: TfNode): Constant {
   const tensor = node.attrs.tensor('value');
-  if (tensor === undefined) throw new UsageError(`${node.attrs.where}: no weights in the manifest and no value: the weight shards do not match model.json`);
+  const ints = tensor?.['intVal'] ?? tensor?.['int64Val'];
+  const floats = tensor?.['floatVal'];
+  if (tensor === undefined || (ints === undefined && floats === undefined))
+    throw new UsageError(`${node.attrs.where}: no weights in the manifest and no value in the node: the manifest does not match the graph`);
   const shape = tensorShape(tensor['tensorShape'] ?? {}, `${node.attrs.where}: value`);
   if (shape === undefined || shape.some((d) => d === null)) throw new UsageError(`${node.attrs.where}: its value has no fixed shape`);
   const dims = shape as number[];
   const n = dims.reduce((k, d) => k * d, 1);
-  const ints = tensor['intVal'] ?? tensor['int64Val'];
-  const floats = tensor['floatVal'];
   const list = Array.isArray(ints) ? ints : Array.isArray(floats) ? floats : undefined;
   if (list === undefined || list.length === 0 || n > MAX_READ_VALUES)
-    throw new UsageError(`${node.attrs.where}: no weights in the manifest, and its value is not a short list of numbers seprof reads`);
+    throw new UsageError(
+      `${node.attrs.where}: its value in the node is not a short list of numbers (at most ${MAX_READ_VALUES}), and the manifest has no weights for it`,
+    );
   const numbers = list.map(Number);
   if (!numbers.every(Number.isFinite)) throw new UsageError(`${node.attrs.where}: its value holds something that is not a number`);
   // protobuf writes a repeated value once for a tensor filled with it.
@@ -118,6 +121,7 @@ export function graphModelGraph(json: Record<string, unknown>, path: string): Gr
   const nodes = readNodes(top, path);
   const weights = weightSpecs(json, path, 'GraphModel');
   const translated = translate(nodes, constants(nodes, weights, path), signatureOutputs(json), path);
-  const producer = typeof json['convertedBy'] === 'string' ? json['convertedBy'] : typeof json['generatedBy'] === 'string' ? json['generatedBy'] : 'TensorFlow.js';
+  const producer =
+    typeof json['convertedBy'] === 'string' ? json['convertedBy'] : typeof json['generatedBy'] === 'string' ? json['generatedBy'] : 'TensorFlow.js';
   return { source: path, format: 'tfjs-graph', producer, opset: 21, ...translated };
 }

@@ -148,7 +148,8 @@ class Plan {
   private hardSigmoidInput(n: TfNode, only: (ref: string) => TfNode | undefined): string | undefined {
     const [a = '', b = ''] = n.inputs;
     const near = (v: number | undefined, want: number): boolean => v !== undefined && Math.abs(v - want) < 1e-6;
-    const gated = n.op === 'RealDiv' ? (near(this.scalar(b), 6) ? a : undefined) : near(this.scalar(b), 1 / 6) ? a : near(this.scalar(a), 1 / 6) ? b : undefined;
+    const gated =
+      n.op === 'RealDiv' ? (near(this.scalar(b), 6) ? a : undefined) : near(this.scalar(b), 1 / 6) ? a : near(this.scalar(a), 1 / 6) ? b : undefined;
     const relu6 = gated === undefined ? undefined : only(gated);
     if (relu6?.op !== 'Relu6') return undefined;
     const add = only(relu6.inputs[0] ?? '');
@@ -192,7 +193,8 @@ function executionOrder(plan: Plan, outputs: readonly string[], path: string): T
         const input = plan.byName.get(nodeOf(ref));
         if (input === undefined) throw new UsageError(`${path}: node '${node.name}' reads '${ref}', which the graph does not have`);
         const seen = state.get(input.name);
-        if (seen === 'open') throw new UsageError(`${path}: the graph has a cycle through node '${input.name}' (control flow such as a while loop is not read)`);
+        if (seen === 'open')
+          throw new UsageError(`${path}: the graph has a cycle through node '${input.name}' (control flow such as a while loop is not read)`);
         if (seen === undefined) stack.push([input, 0]);
         continue;
       }
@@ -257,7 +259,14 @@ class Translator {
     const data: FileBytes | undefined = c.at && { kind: 'files', ...c.at, ...(perm && { stored: { dims: c.dims, perm } }) };
     const dtype = c.dtype === 'float32' ? DTYPE.float : values?.kind === 'int' ? DTYPE.int64 : DTYPE.int32;
     const learned = /ReadVariableOp|^Func\//.test(c.name);
-    this.initializers.set(name, { name, dtype, dims: layout?.dims ?? c.dims, ...(values && { values }), ...(data && { data }), ...(!learned && { constant: true }) });
+    this.initializers.set(name, {
+      name,
+      dtype,
+      dims: layout?.dims ?? c.dims,
+      ...(values && { values }),
+      ...(data && { data }),
+      ...(!learned && { constant: true }),
+    });
     return name;
   }
 
@@ -307,63 +316,74 @@ class Translator {
 
   run(n: TfNode): void {
     if (n.op === 'Const' || n.op === 'NoOp' || ALIASES.has(n.op)) return;
-    if (n.op === 'Placeholder') return this.placeholder(n);
+    const x = (): Tensor => this.value(n.inputs[0] ?? '', n);
     const biasOf = this.plan.biasOf.get(n.name);
-    if (biasOf !== undefined) return this.weighted(biasOf, n.name, [n.inputs[1] ?? ''], ['BiasAdd']);
-    if (this.plan.hardSigmoid.has(n.name)) {
-      const x = this.value(this.plan.hardSigmoid.get(n.name) ?? '', n);
-      this.emit('HardSigmoid', n.name, [x.name], [
-        ['alpha', float(1 / 6)],
-        ['beta', float(0.5)],
-      ]);
-      return this.set(n.name, { ...x, name: n.name });
-    }
-    if (CONVS[n.op] !== undefined || n.op === 'MatMul' || n.op === '_FusedMatMul') return this.fused(n);
+    const hardSigmoid = this.plan.hardSigmoid.get(n.name);
     const unary = UNARY[n.op];
-    if (unary !== undefined) return this.set(n.name, { ...this.value(n.inputs[0] ?? '', n), name: this.emit(unary, n.name, [this.value(n.inputs[0] ?? '', n).name]) });
     const binary = BINARY[n.op];
-    if (binary !== undefined) return this.binary(n, binary);
     const reduce = REDUCE[n.op];
-    if (reduce !== undefined) return this.reduce(n, reduce);
+    if (n.op === 'Placeholder') this.placeholder(n);
+    else if (biasOf !== undefined) this.weighted(biasOf, n.name, [n.inputs[1] ?? ''], ['BiasAdd']);
+    else if (hardSigmoid !== undefined) {
+      const input = this.value(hardSigmoid, n);
+      this.emit(
+        'HardSigmoid',
+        n.name,
+        [input.name],
+        [
+          ['alpha', float(1 / 6)],
+          ['beta', float(0.5)],
+        ],
+      );
+      this.set(n.name, { ...input, name: n.name });
+    } else if (CONVS[n.op] !== undefined || n.op === 'MatMul' || n.op === '_FusedMatMul') this.fused(n);
+    else if (unary !== undefined) this.set(n.name, { ...x(), name: this.emit(unary, n.name, [x().name]) });
+    else if (binary !== undefined || n.op === 'BiasAdd') this.binary(n, binary ?? 'Add');
+    else if (reduce !== undefined) this.reduce(n, reduce);
+    else if (n.op === 'Relu6' || n.op === 'LeakyRelu')
+      this.set(n.name, { ...x(), name: this.activation(n.op, n.name, x().name, n.name, n.attrs.float('alpha', 0.2)) });
+    // TensorFlow's softmax is over the last axis: the channels of a map.
+    else if (n.op === 'Softmax') this.set(n.name, { ...x(), name: this.emit('Softmax', n.name, [x().name], [['axis', int(x().rank === 4 ? 1 : -1)]]) });
+    else this.other(n);
+  }
+
+  private other(n: TfNode): void {
     switch (n.op) {
-      case 'Relu6':
-      case 'LeakyRelu': {
-        const x = this.value(n.inputs[0] ?? '', n);
-        return this.set(n.name, { ...x, name: this.activation(n.op, n.name, x.name, n.name, n.attrs.float('alpha', 0.2)) });
-      }
-      case 'BiasAdd':
-        return this.binary(n, 'Add');
-      case 'Softmax': {
-        const x = this.value(n.inputs[0] ?? '', n);
-        // TensorFlow's softmax is over the last axis: the channels of a map.
-        return this.set(n.name, { ...x, name: this.emit('Softmax', n.name, [x.name], [['axis', int(x.rank === 4 ? 1 : -1)]]) });
-      }
       case 'AvgPool':
       case 'MaxPool':
-        return this.pool(n);
+        this.pool(n);
+        break;
       case 'FusedBatchNorm':
       case 'FusedBatchNormV2':
       case 'FusedBatchNormV3':
-        return this.batchNorm(n);
+        this.batchNorm(n);
+        break;
       case 'ConcatV2':
-        return this.concat(n);
+        this.concat(n);
+        break;
       case 'Pad':
       case 'PadV2':
       case 'MirrorPad':
-        return this.pad(n);
+        this.pad(n);
+        break;
       case 'Reshape':
-        return this.reshape(n);
+        this.reshape(n);
+        break;
       case 'Squeeze':
-        return this.squeeze(n);
+        this.squeeze(n);
+        break;
       case 'ExpandDims':
-        return this.expandDims(n);
+        this.expandDims(n);
+        break;
       case 'Transpose':
-        return this.transpose(n);
+        this.transpose(n);
+        break;
       case 'BatchMatMul':
       case 'BatchMatMulV2':
-        return this.batchMatMul(n);
+        this.batchMatMul(n);
+        break;
       default:
-        return this.unknown(n);
+        this.unknown(n);
     }
   }
 
@@ -381,10 +401,16 @@ class Translator {
   private activation(op: string, name: string, input: string, output: string, alpha: number): string {
     switch (op) {
       case 'Relu6':
-        return this.emit('Clip', name, [input], [
-          ['min', float(0)],
-          ['max', float(6)],
-        ], output);
+        return this.emit(
+          'Clip',
+          name,
+          [input],
+          [
+            ['min', float(0)],
+            ['max', float(6)],
+          ],
+          output,
+        );
       case 'LeakyRelu':
         return this.emit('LeakyRelu', name, [input], [['alpha', float(alpha)]], output);
       default:
@@ -426,7 +452,13 @@ class Translator {
     let last = mainOut;
     if (hasNorm) {
       const [scale, offset, mean, variance] = args.map((a) => this.weight(n, a, 'batch norm tensor')) as [string, string, string, string];
-      last = this.emit('BatchNormalization', `${main}/FusedBatchNorm`, [mainOut, scale, offset, mean, variance], [['epsilon', float(n.attrs.float('epsilon', 1e-4))]], act === undefined ? output : `${main}/normalised`);
+      last = this.emit(
+        'BatchNormalization',
+        `${main}/FusedBatchNorm`,
+        [mainOut, scale, offset, mean, variance],
+        [['epsilon', float(n.attrs.float('epsilon', 1e-4))]],
+        act === undefined ? output : `${main}/normalised`,
+      );
     }
     if (act !== undefined) last = this.activation(act, named ? output : `${output}/${act}`, last, output, n.attrs.float('leakyrelu_alpha', 0.2));
     this.set(output, { name: last, rank: x.rank, ...(x.oneByOne && { oneByOne: true }) });
@@ -535,7 +567,13 @@ class Translator {
       }
       oneByOne = false;
       const axes = Array.from({ length: 4 - t.rank }, (_, k) => k);
-      const unsqueezed = this.emit('Unsqueeze', `${n.name}/operand${i}_rank4`, [t.name, this.intConstant(`${n.name}/operand${i}_axes`, axes)], [], `${n.name}/operand${i}_nhwc`);
+      const unsqueezed = this.emit(
+        'Unsqueeze',
+        `${n.name}/operand${i}_rank4`,
+        [t.name, this.intConstant(`${n.name}/operand${i}_axes`, axes)],
+        [],
+        `${n.name}/operand${i}_nhwc`,
+      );
       return this.emit('Transpose', `${n.name}/operand${i}_to_nchw`, [unsqueezed], [['perm', ints(TO_NCHW)]], `${n.name}/operand${i}`);
     });
     this.emit(opType, n.name, operands);
@@ -556,19 +594,21 @@ class Translator {
     const rank = keep ? x.rank : x.rank - axes.length;
     if (x.rank === 4 && axes.join() === '1,2' && (opType === 'ReduceMean' || opType === 'ReduceMax')) {
       const global = opType === 'ReduceMean' ? 'GlobalAveragePool' : 'GlobalMaxPool';
-      if (keep) return this.set(n.name, { name: this.emit(global, n.name, [x.name]), rank: 4, oneByOne: true });
-      // The pooled N x C x 1 x 1 flattened: N x C in either order.
-      const pooled = this.emit(global, n.name, [x.name], [], `${n.name}/pooled`);
-      return this.set(n.name, { name: this.emit('Flatten', `${n.name}/flatten`, [pooled], [], n.name), rank: 2 });
-    }
-    if (x.rank === 4 && keep) {
+      if (keep) this.set(n.name, { name: this.emit(global, n.name, [x.name]), rank: 4, oneByOne: true });
+      else {
+        // The pooled N x C x 1 x 1 flattened: N x C in either order.
+        const pooled = this.emit(global, n.name, [x.name], [], `${n.name}/pooled`);
+        this.set(n.name, { name: this.emit('Flatten', `${n.name}/flatten`, [pooled], [], n.name), rank: 2 });
+      }
+    } else if (x.rank === 4 && keep) {
       const mapped = axes.map((a) => NCHW_AXIS[a] as number);
       this.emit(opType, n.name, [x.name, this.intConstant(`${n.name}/axes`, mapped)], [['keepdims', int(1)]]);
-      return this.set(n.name, { name: n.name, rank: 4 });
+      this.set(n.name, { name: n.name, rank: 4 });
+    } else {
+      const input = this.tfOrder(x, n.name);
+      this.emit(opType, n.name, [input, this.intConstant(`${n.name}/axes`, axes)], [['keepdims', int(keep ? 1 : 0)]]);
+      this.set(n.name, { name: n.name, rank });
     }
-    const input = this.tfOrder(x, n.name);
-    this.emit(opType, n.name, [input, this.intConstant(`${n.name}/axes`, axes)], [['keepdims', int(keep ? 1 : 0)]]);
-    this.set(n.name, { name: n.name, rank });
   }
 
   private pool(n: TfNode): void {
@@ -578,11 +618,16 @@ class Translator {
     const padding = n.attrs.string('padding', 'VALID');
     if (padding !== 'SAME' && padding !== 'VALID') this.fail(n, `padding '${padding}' is not SAME or VALID`);
     // TensorFlow's SAME average leaves the padding out of each window's count: ONNX's count_include_pad 0.
-    this.emit(n.op === 'AvgPool' ? 'AveragePool' : 'MaxPool', n.name, [x.name], [
-      ['kernel_shape', ints(this.spatial(n, 'ksize'))],
-      ['strides', ints(this.spatial(n, 'strides'))],
-      ['auto_pad', str(padding === 'SAME' ? 'SAME_UPPER' : 'VALID')],
-    ]);
+    this.emit(
+      n.op === 'AvgPool' ? 'AveragePool' : 'MaxPool',
+      n.name,
+      [x.name],
+      [
+        ['kernel_shape', ints(this.spatial(n, 'ksize'))],
+        ['strides', ints(this.spatial(n, 'strides'))],
+        ['auto_pad', str(padding === 'SAME' ? 'SAME_UPPER' : 'VALID')],
+      ],
+    );
     this.set(n.name, { name: n.name, rank: 4 });
   }
 
@@ -602,7 +647,12 @@ class Translator {
     if (parts.length === 0 || !parts.every((p) => p.rank === rank)) this.fail(n, 'its inputs are not of one rank');
     const [axis] = this.axes(n, n.inputs.length - 1, rank) as [number];
     const mapped = rank === 4 ? (NCHW_AXIS[axis] as number) : axis;
-    this.emit('Concat', n.name, parts.map((p) => p.name), [['axis', int(mapped)]]);
+    this.emit(
+      'Concat',
+      n.name,
+      parts.map((p) => p.name),
+      [['axis', int(mapped)]],
+    );
     this.set(n.name, { name: n.name, rank });
   }
 
@@ -633,13 +683,14 @@ class Translator {
     if ((x.rank !== 4 || x.oneByOne === true) && (rank !== 4 || toMap)) {
       const dims = rank === 4 ? TO_NCHW.map((a) => target[a] as number) : target;
       this.emit('Reshape', n.name, [x.name, this.intConstant(`${n.name}/shape`, dims)]);
-      return this.set(n.name, { name: n.name, rank, ...(toMap && { oneByOne: true }) });
+      this.set(n.name, { name: n.name, rank, ...(toMap && { oneByOne: true }) });
+    } else {
+      const input = this.tfOrder(x, n.name);
+      this.set(
+        n.name,
+        this.fromTfOrder(n.name, n.name, rank, (out) => this.emit('Reshape', n.name, [input, this.intConstant(`${n.name}/shape`, target)], [], out)),
+      );
     }
-    const input = this.tfOrder(x, n.name);
-    this.set(
-      n.name,
-      this.fromTfOrder(n.name, n.name, rank, (out) => this.emit('Reshape', n.name, [input, this.intConstant(`${n.name}/shape`, target)], [], out)),
-    );
   }
 
   private squeeze(n: TfNode): void {
@@ -693,7 +744,14 @@ class Translator {
     const inputs = n.inputs.map((r) => this.value(r, n));
     const rank = inputs[0]?.rank;
     if (rank === undefined) this.fail(n, 'an op seprof does not read, with no input to take a shape from');
-    this.emit(`tf.${n.op}`, n.name, inputs.map((t) => t.name), [], n.name, 'tf');
+    this.emit(
+      `tf.${n.op}`,
+      n.name,
+      inputs.map((t) => t.name),
+      [],
+      n.name,
+      'tf',
+    );
     this.set(n.name, { name: n.name, rank });
   }
 
