@@ -112,9 +112,9 @@ describe('a GraphModel seprof cannot read is one line, naming the file', () => {
       /node 'input' \(Placeholder\): the input has no shape \(unknown rank\)/,
     ],
     [
-      'quantized weights',
-      (j) => Object.assign(j.weightsManifest[0]?.weights[0] ?? {}, { quantization: { dtype: 'uint8', min: -1, scale: 0.01 } }),
-      /weight 'model\/expand\/Conv2D_weights' is quantized: seprof does not read quantized weights/,
+      'an unknown quantization',
+      (j) => Object.assign(j.weightsManifest[0]?.weights[0] ?? {}, { quantization: { dtype: 'int4', min: -1, scale: 0.01 } }),
+      /weight 'model\/expand\/Conv2D_weights' has a quantization seprof does not read/,
     ],
     [
       'a shard outside the folder',

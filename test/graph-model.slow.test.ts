@@ -14,7 +14,7 @@ import { GraphExecutor } from '../src/modules/graph-executor';
 import { expectUsageError, seprofInProcess } from './support/cli';
 import { type GraphModelWriter, opsTour, seMobileNetBlock } from './support/graph-model';
 
-const written = (g: GraphModelWriter): string => g.write(mkdtempSync(join(tmpdir(), 'seprof-graph-model-')));
+const written = (g: GraphModelWriter, quantize?: 'uint8' | 'uint16'): string => g.write(mkdtempSync(join(tmpdir(), 'seprof-graph-model-')), quantize);
 
 /** The file as tfjs-converter loads it (loadGraphModel from its model.json and shard). */
 function converterModel(path: string): Promise<tfc.GraphModel> {
@@ -72,6 +72,11 @@ describe('the translation computes what tfjs-converter computes from the file', 
 
   it('on the ops tour: Pad, batch norm, pools, ConcatV2, a Dense SE, a flattening Reshape (NHWC order), MatMul', async () => {
     expect(await agreeNodeByNode(written(opsTour()), [2, 12, 12, 3])).toEqual([]);
+  });
+
+  it('with weights quantized to uint8 and uint16 (min + scale * q, as tfjs dequantizes them)', async () => {
+    expect(await agreeNodeByNode(written(seMobileNetBlock(), 'uint8'), [1, 16, 16, 8])).toEqual([]);
+    expect(await agreeNodeByNode(written(opsTour(), 'uint16'), [1, 12, 12, 3])).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@
 // (`_FusedConv2D` named after its last fused op, `FusedDepthwiseConv2dNative`, `_FusedMatMul`,
 // fused_ops, num_args, explicit_paddings, use_cudnn_on_gpu, epsilon). Copied from real converted
 // models (nsfwjs' mobilenet_v2_mid, tensorflowjs' own tests).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 type Attr = Record<string, unknown>;
@@ -30,8 +30,7 @@ const weightValues = (n: number, seed: number): number[] => Array.from({ length:
 export class GraphModelWriter {
   private readonly consts: Node[] = [];
   private readonly ops: Node[] = [];
-  private readonly weights: { name: string; shape: number[]; dtype: string }[] = [];
-  private readonly chunks: Buffer[] = [];
+  private readonly weights: { name: string; shape: number[]; dtype: string; values: readonly number[] }[] = [];
   private seed = 1;
   signature: { inputs: string[]; outputs: string[] } = { inputs: [], outputs: [] };
 
@@ -46,12 +45,9 @@ export class GraphModelWriter {
     const n = shape.reduce((a, b) => a * b, 1);
     const data = values ?? weightValues(n, this.seed++);
     if (data.length !== n) throw new Error(`${name}: ${data.length} values for shape [${shape.join(', ')}]`);
-    const bytes = Buffer.alloc(4 * n);
-    data.forEach((v, i) => (dtype === 'int32' ? bytes.writeInt32LE(v, 4 * i) : bytes.writeFloatLE(v, 4 * i)));
-    this.chunks.push(bytes);
     const type = dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT';
     this.consts.push({ name, op: 'Const', attr: { value: { tensor: { dtype: type, tensorShape: dims(shape) } }, dtype: { type } } });
-    this.weights.push({ name, shape: [...shape], dtype });
+    this.weights.push({ name, shape: [...shape], dtype, values: data });
     return name;
   }
 
@@ -91,8 +87,25 @@ export class GraphModelWriter {
     return name;
   }
 
-  /** model.json and its one shard, as the converter writes them. */
-  files(): { json: Record<string, unknown>; shard: Buffer } {
+  /** model.json and its one shard, as the converter writes them; float weights quantized as --quantize_uint8 or _uint16 does. */
+  files(quantize?: 'uint8' | 'uint16'): { json: Record<string, unknown>; shard: Buffer } {
+    const levels = quantize === 'uint8' ? 255 : 65535;
+    const encoded = this.weights.map(({ values, dtype, ...w }) => {
+      if (quantize === undefined || dtype === 'int32') {
+        const bytes = Buffer.alloc(4 * values.length);
+        values.forEach((v, i) => (dtype === 'int32' ? bytes.writeInt32LE(v, 4 * i) : bytes.writeFloatLE(v, 4 * i)));
+        return { spec: { ...w, dtype }, bytes };
+      }
+      const min = Math.min(...values);
+      const scale = (Math.max(...values) - min) / levels || 1;
+      const bytes = Buffer.alloc((quantize === 'uint8' ? 1 : 2) * values.length);
+      values.forEach((v, i) => {
+        const q = Math.round((v - min) / scale);
+        if (quantize === 'uint8') bytes.writeUInt8(q, i);
+        else bytes.writeUInt16LE(q, 2 * i);
+      });
+      return { spec: { ...w, dtype, quantization: { dtype: quantize, min, scale } }, bytes };
+    });
     const shape = (name: string): unknown => (this.ops.find((n) => n.name === name)?.attr?.['shape'] as { shape: unknown } | undefined)?.shape;
     const tensor = (name: string): Record<string, unknown> => ({ name: `${name}:0`, dtype: 'DT_FLOAT', tensorShape: shape(name) });
     const json = {
@@ -104,14 +117,14 @@ export class GraphModelWriter {
         outputs: Object.fromEntries(this.signature.outputs.map((n, i) => [`output_${i}`, { name: `${n}:0`, dtype: 'DT_FLOAT' }])),
       },
       modelTopology: { node: [...this.consts, ...this.ops], library: {}, versions: { producer: 1645 } },
-      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: this.weights }],
+      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: encoded.map((e) => e.spec) }],
     };
-    return { json, shard: Buffer.concat(this.chunks) };
+    return { json, shard: Buffer.concat(encoded.map((e) => e.bytes)) };
   }
 
-  write(dir: string): string {
+  write(dir: string, quantize?: 'uint8' | 'uint16'): string {
     mkdirSync(dir, { recursive: true });
-    const { json, shard } = this.files();
+    const { json, shard } = this.files(quantize);
     writeFileSync(join(dir, 'group1-shard1of1.bin'), shard);
     writeFileSync(join(dir, 'model.json'), `${JSON.stringify(json)}\n`);
     return join(dir, 'model.json');
@@ -258,4 +271,20 @@ export function opsTour(): GraphModelWriter {
   g.op('Identity', 'Identity', [logits]);
   g.signature.outputs.push('Identity');
   return g;
+}
+
+/** Zero-filled weight shards for a model.json in `dir`, of the sizes its manifest lists (4 MiB shards, as the converter splits them). */
+export function writeZeroShards(dir: string): void {
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
+    weightsManifest: { paths: string[]; weights: { shape: number[]; dtype: string; quantization?: { dtype: string } }[] }[];
+  };
+  const bytes: Record<string, number> = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2 };
+  for (const group of json.weightsManifest) {
+    let total = group.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * (bytes[w.quantization?.dtype ?? w.dtype] ?? 4), 0);
+    for (const path of group.paths) {
+      const size = Math.min(total, 4 * 1024 * 1024);
+      writeFileSync(join(dir, path), Buffer.alloc(size));
+      total -= size;
+    }
+  }
 }

@@ -39,7 +39,12 @@ export interface FileBytes {
   offset: number;
   length: number;
   stored?: { dims: readonly number[]; perm: readonly number[] };
+  /** Float weights stored quantized (a TF.js GraphModel converted with --quantize_*). */
+  quantization?: Quantization;
 }
+
+/** tensorflowjs_converter's quantized weights: `min + scale * q` of uint8 or uint16, or float16. */
+export type Quantization = { dtype: 'uint8' | 'uint16'; min: number; scale: number } | { dtype: 'float16' };
 
 export type Attr =
   | { kind: 'int'; value: bigint }

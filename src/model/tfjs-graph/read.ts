@@ -10,7 +10,7 @@
 // run; only the small integer and scalar constants shape arithmetic reads (a Reshape's target, a
 // Mean's axes, hard-sigmoid's 3 and 1/6) are read now.
 import { UsageError } from '../../errors';
-import { readFiles } from '../graph/weights';
+import { dequantized, readFiles } from '../graph/weights';
 import type { Graph, Values } from '../graph/types';
 import { isObject, weightSpecs, type WeightSpec } from '../tfjs-layers/read';
 import { NodeAttrs, tensorShape } from './attrs';
@@ -56,6 +56,7 @@ function manifestValues(w: WeightSpec): Values | undefined {
   const n = w.shape.reduce((k, d) => k * d, 1);
   if (n > MAX_READ_VALUES || (w.dtype !== 'int32' && w.dtype !== 'float32')) return undefined;
   const bytes = readFiles({ kind: 'files', ...w.at });
+  if (w.at.quantization !== undefined) return { kind: 'float', data: Array.from(dequantized(bytes, w.at.quantization)) };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const at = (i: number): number => (w.dtype === 'int32' ? view.getInt32(4 * i, true) : view.getFloat32(4 * i, true));
   const data = Array.from({ length: n }, (_, i) => at(i));
@@ -119,7 +120,7 @@ export function graphModelGraph(json: Record<string, unknown>, path: string): Gr
   const top = json['modelTopology'];
   if (!isObject(top)) throw new UsageError(`${path}: no modelTopology: not a TensorFlow.js GraphModel`);
   const nodes = readNodes(top, path);
-  const weights = weightSpecs(json, path, 'GraphModel');
+  const weights = weightSpecs(json, path, 'GraphModel', true);
   const translated = translate(nodes, constants(nodes, weights, path), signatureOutputs(json), path);
   const producer =
     typeof json['convertedBy'] === 'string' ? json['convertedBy'] : typeof json['generatedBy'] === 'string' ? json['generatedBy'] : 'TensorFlow.js';

@@ -4,7 +4,7 @@
 // an op that changes a rank to or from 4 moves the data through a Transpose (a view: free in every
 // convention), except where both orders hold the same data (a 1 x 1 map, SE's squeezed vector).
 import { UsageError } from '../../errors';
-import { DTYPE, type Attr, type FileBytes, type GraphInput, type GraphNode, type Initializer, type Values } from '../graph/types';
+import { DTYPE, type Attr, type FileBytes, type GraphInput, type GraphNode, type Initializer, type Quantization, type Values } from '../graph/types';
 import type { NodeAttrs } from './attrs';
 
 export interface TfNode {
@@ -20,7 +20,7 @@ export interface Constant {
   name: string;
   dims: readonly number[];
   dtype: string;
-  at?: { paths: readonly string[]; offset: number; length: number };
+  at?: { paths: readonly string[]; offset: number; length: number; quantization?: Quantization };
   values?: Values;
 }
 
@@ -445,8 +445,9 @@ class Translator {
     const named = act !== undefined && (segments.at(-1) ?? '').replace(/_\d+$/, '') === act;
     const kind = CONVS[n.op] ?? 'matmul';
     const word = kind === 'conv' ? 'Conv2D' : kind === 'depthwise' ? 'depthwise' : 'MatMul';
-    const main = named ? [...segments.slice(0, -1), word].join('/') : n.name === output || act === undefined ? n.name : `${output}/${word}`;
-    const mainOut = act === undefined && !hasNorm ? output : main;
+    const main = named ? [...segments.slice(0, -1), word].join('/') : n.name;
+    // The conv's own tensor, when something follows it; the last node's is `output`.
+    const mainOut = act === undefined && !hasNorm ? output : main === output ? `${output}/${word}` : main;
     const bias = hasBias ? this.bias(n, args[0] ?? '') : [];
     const x = kind === 'matmul' ? this.matmul(n, main, mainOut, bias) : this.conv(n, kind, main, mainOut, bias);
     let last = mainOut;
