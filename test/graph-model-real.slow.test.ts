@@ -19,7 +19,7 @@ it("counts nsfwjs' MobileNetV2 as TF-slim publishes it, and the measured run agr
   const p = JSON.parse(run.stdout) as {
     totals: { params: number; counts: Record<string, number> };
     check: { status: string; layers: number };
-    file: { seBlocks: unknown[]; unsupported: unknown[] };
+    file: { seBlocks: unknown[]; unsupported: unknown[]; notes: string[] };
   };
   // Params: every weight in the manifest but the hub's two input-scaling scalars (constants, not params).
   const manifest = JSON.parse(readFileSync(FIXTURE, 'utf8')).weightsManifest[0].weights as { shape: number[] }[];
@@ -31,6 +31,7 @@ it("counts nsfwjs' MobileNetV2 as TF-slim publishes it, and the measured run agr
   expect(Math.round(((p.totals.counts['macs'] ?? 0) + 1792 * 996) / 1e6)).toBe(582);
   expect(p.file.unsupported).toEqual([]);
   expect(p.file.seBlocks).toEqual([]);
+  expect(p.file.notes).toContainEqual(expect.stringMatching(/tensorflowjs_converter folded the model's BatchNorm into its convs/));
   // 52 convs (17 depthwise), 35 ReLU6s (none after a projection), 10 residual adds, the pool, the dense layer, softmax, the hub's Mul and Sub.
   expect(p.check).toMatchObject({ status: 'match', layers: 102 });
 });

@@ -288,3 +288,29 @@ export function writeZeroShards(dir: string): void {
     }
   }
 }
+
+/** Keras' Flatten with an open batch, as TF 2 traces it: Reshape(x, Pack(StridedSlice(Shape(x), 0, 1), -1)); then a Dense. Input 1 x 5 x 5 x 4. */
+export function kerasFlatten(): GraphModelWriter {
+  const g = new GraphModelWriter();
+  const x = g.placeholder('x', [-1, 5, 5, 4]);
+  const w = g.constant('flat/conv/Conv2D/ReadVariableOp', [3, 3, 4, 6]);
+  const conv = g.op('flat/conv/Conv2D', 'Conv2D', [x, w], convAttrs(1, 'VALID'));
+  const shape = g.op('flat/flatten/Shape', 'Shape', [conv], { out_type: { type: 'DT_INT32' } });
+  const [begin, end, step] = ['stack', 'stack_1', 'stack_2'].map((k, i) => g.constant(`flat/flatten/strided_slice/${k}`, [1], [i === 1 ? 1 : i === 0 ? 0 : 1], 'int32'));
+  const batch = g.op('flat/flatten/strided_slice', 'StridedSlice', [shape, begin as string, end as string, step as string], {
+    Index: { type: 'DT_INT32' },
+    T: { type: 'DT_INT32' },
+    begin_mask: { i: '0' },
+    end_mask: { i: '0' },
+    ellipsis_mask: { i: '0' },
+    new_axis_mask: { i: '0' },
+    shrink_axis_mask: { i: '1' },
+  });
+  const minusOne = g.constant('flat/flatten/Reshape/shape/1', [], [-1], 'int32');
+  const packed = g.op('flat/flatten/Reshape/shape', 'Pack', [batch, minusOne], { T: { type: 'DT_INT32' }, N: { i: '2' }, axis: { i: '0' } });
+  const flat = g.op('flat/flatten/Reshape', 'Reshape', [conv, packed], { Tshape: { type: 'DT_INT32' } });
+  const dense = g.constant('flat/dense/MatMul/ReadVariableOp', [54, 3]);
+  g.op('flat/dense/MatMul', 'MatMul', [flat, dense], { transpose_a: { b: false }, transpose_b: { b: false } });
+  g.signature.outputs.push('flat/dense/MatMul');
+  return g;
+}

@@ -109,6 +109,8 @@ class Plan {
   readonly biasOf = new Map<string, TfNode>();
   /** Mul or RealDiv -> the x of relu6(x + 3) / 6. */
   readonly hardSigmoid = new Map<string, string>();
+  /** Keras' Flatten with an open batch: a Reshape to [shape(x)[0], -1] (Shape, StridedSlice, Pack), a Flatten. */
+  readonly flatten = new Set<string>();
 
   constructor(
     nodes: readonly TfNode[],
@@ -126,6 +128,7 @@ class Plan {
         const producer = only(n.inputs[0] ?? '');
         if (producer !== undefined && ['Conv2D', 'DepthwiseConv2dNative', 'MatMul'].includes(producer.op)) this.biasOf.set(n.name, producer);
       }
+      if (n.op === 'Reshape' && this.isFlatten(n)) this.flatten.add(n.name);
       if (n.op === 'Mul' || n.op === 'RealDiv') {
         const x = this.hardSigmoidInput(n, only);
         if (x !== undefined) this.hardSigmoid.set(n.name, x);
@@ -158,8 +161,18 @@ class Plan {
     return near(this.scalar(q), 3) ? p : near(this.scalar(p), 3) ? q : undefined;
   }
 
+  private isFlatten(n: TfNode): boolean {
+    const producer = (ref: string): TfNode | undefined => this.byName.get(nodeOf(this.resolve(ref)));
+    const pack = producer(n.inputs[1] ?? '');
+    if (pack?.op !== 'Pack' || pack.inputs.length !== 2 || this.scalar(pack.inputs[1] ?? '') !== -1) return false;
+    const slice = producer(pack.inputs[0] ?? '');
+    const shape = slice?.op === 'StridedSlice' ? producer(slice.inputs[0] ?? '') : undefined;
+    return shape?.op === 'Shape' && this.resolve(shape.inputs[0] ?? '') === this.resolve(n.inputs[0] ?? '');
+  }
+
   /** The node's data inputs once the decisions above are taken. */
   inputsOf(n: TfNode): readonly string[] {
+    if (this.flatten.has(n.name)) return n.inputs.slice(0, 1);
     const conv = this.biasOf.get(n.name);
     if (conv !== undefined) return [...conv.inputs, n.inputs[1] ?? ''];
     const x = this.hardSigmoid.get(n.name);
@@ -336,6 +349,9 @@ class Translator {
         ],
       );
       this.set(n.name, { ...input, name: n.name });
+    } else if (this.plan.flatten.has(n.name)) {
+      const input = x();
+      this.set(n.name, { name: this.emit('Flatten', n.name, [this.tfOrder(input, n.name)]), rank: 2 });
     } else if (CONVS[n.op] !== undefined || n.op === 'MatMul' || n.op === '_FusedMatMul') this.fused(n);
     else if (unary !== undefined) this.set(n.name, { ...x(), name: this.emit(unary, n.name, [x().name]) });
     else if (binary !== undefined || n.op === 'BiasAdd') this.binary(n, binary ?? 'Add');
