@@ -89,7 +89,7 @@ interface Profile {
   totals: { params: number; buffers: number; counts: Record<string, number> };
   check: { status: string; layers: number; reason?: string };
   file: {
-    seBlocks: { channels: number; hidden: number; reduction: number; gate: string; bias: boolean }[];
+    seBlocks: { where: string; channels: number; hidden: number; reduction: number; gate: string; bias: boolean }[];
     unsupported: { opType: string; nodes: string[] }[];
   };
 }
@@ -110,7 +110,7 @@ describe('seprof --file model.json (a GraphModel)', () => {
     expect(p.totals.counts['macs']).toBe(macs);
     // thop: those, the two global pools ((H*W + 1) * C), softmax's rows * (3n - 1); ReLU, ReLU6, the hard sigmoid and SE's x * s are 0.
     expect(p.totals.counts['thop']).toBe(macs + 257 * 32 + 257 * 8 + (3 * 10 - 1));
-    expect(p.file.seBlocks).toEqual([expect.objectContaining({ channels: 32, hidden: 8, reduction: 4, gate: 'hardsigmoid', bias: true })]);
+    expect(p.file.seBlocks).toEqual([expect.objectContaining({ where: 'model/se', channels: 32, hidden: 8, reduction: 4, gate: 'hardsigmoid', bias: true })]);
     expect(p.layers.map((l) => l.op)).toEqual([
       'conv2d',
       'relu',

@@ -296,7 +296,9 @@ export function kerasFlatten(): GraphModelWriter {
   const w = g.constant('flat/conv/Conv2D/ReadVariableOp', [3, 3, 4, 6]);
   const conv = g.op('flat/conv/Conv2D', 'Conv2D', [x, w], convAttrs(1, 'VALID'));
   const shape = g.op('flat/flatten/Shape', 'Shape', [conv], { out_type: { type: 'DT_INT32' } });
-  const [begin, end, step] = ['stack', 'stack_1', 'stack_2'].map((k, i) => g.constant(`flat/flatten/strided_slice/${k}`, [1], [i === 1 ? 1 : i === 0 ? 0 : 1], 'int32'));
+  const [begin, end, step] = ['stack', 'stack_1', 'stack_2'].map((k, i) =>
+    g.constant(`flat/flatten/strided_slice/${k}`, [1], [i === 1 ? 1 : i === 0 ? 0 : 1], 'int32'),
+  );
   const batch = g.op('flat/flatten/strided_slice', 'StridedSlice', [shape, begin as string, end as string, step as string], {
     Index: { type: 'DT_INT32' },
     T: { type: 'DT_INT32' },
