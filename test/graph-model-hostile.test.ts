@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors';
+import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
 import { type GraphModelWriter, s, seMobileNetBlock } from './support/graph-model';
 
@@ -138,5 +139,50 @@ describe('a GraphModel seprof cannot read is one line, naming the file', () => {
     mkdirSync(join(dir, 'm'));
     writeFileSync(join(dir, 'm', 'model.json'), '{"format": "graph-model", "modelTopology": {"node": [');
     refused(join(dir, 'm', 'model.json'), /not valid JSON/);
+  });
+});
+
+describe('what a GraphModel may hold besides the usual', () => {
+  it('reads a constant whose value is in the node (floatVal), not in the manifest', () => {
+    const weights = (seMobileNetBlock().files().json as unknown as Json).weightsManifest[0]?.weights ?? [];
+    const at = weights.findIndex((w) => w.name === 'model/se/add/y');
+    const offset = weights.slice(0, at).reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+    const path = variant(
+      (j) => {
+        j.weightsManifest[0]?.weights.splice(at, 1);
+        node(j, 'model/se/add/y').attr = { value: { tensor: { dtype: 'DT_FLOAT', tensorShape: {}, floatVal: [3] } }, dtype: { type: 'DT_FLOAT' } };
+      },
+      (b) => Buffer.concat([b.subarray(0, offset), b.subarray(offset + 4)]),
+    );
+    expect(
+      readModelFile(path)
+        .nodes.filter((n) => n.opType === 'HardSigmoid')
+        .map((n) => n.name),
+    ).toEqual(['model/se/mul']);
+  });
+
+  it('reads a conv with a fused PReLU, its slopes laid out per channel, and passes data through IdentityN', () => {
+    const path = variant((j) => {
+      const conv = node(j, 'model/expand/Relu');
+      conv.attr = { ...conv.attr, fused_ops: { list: { s: ['BiasAdd', 'Prelu'].map((v) => Buffer.from(v).toString('base64')) } }, num_args: { i: '2' } };
+      conv.input = [...(conv.input ?? []), 'model/expand/Conv2D_bn_offset'];
+      j.modelTopology.node.push({ name: 'model/identity_n', op: 'IdentityN', input: ['model/depthwise/Relu6', 'model/expand/Relu'] });
+      node(j, 'model/se/Mean').input = ['model/identity_n', 'model/se/Mean/reduction_indices'];
+    });
+    const g = inferShapes(readModelFile(path), new Map());
+    const prelu = g.order.find((n) => n.opType === 'PRelu');
+    expect(prelu?.name).toBe('model/expand/Relu/Prelu');
+    expect(g.tensors.get(prelu?.inputs[1] ?? '')?.shape).toEqual([1, 32, 1, 1]);
+    expect(g.order.find((n) => n.name === 'model/se/Mean')?.inputs).toEqual(['model/depthwise/Relu6']);
+  });
+
+  it('refuses a cycle of Identity nodes in one line (no endless loop)', () => {
+    refused(
+      variant((j) => {
+        j.modelTopology.node.push({ name: 'loop/a', op: 'Identity', input: ['loop/b'] }, { name: 'loop/b', op: 'Identity', input: ['loop/a'] });
+        node(j, 'model/se/multiply/mul').input = ['model/depthwise/Relu6', 'loop/a'];
+      }),
+      /the graph has a cycle through node 'loop\/[ab]'/,
+    );
   });
 });

@@ -37,7 +37,7 @@ const TO_NCHW = [0, 3, 1, 2];
 /** The NCHW axis of each NHWC axis. */
 const NCHW_AXIS = [0, 2, 3, 1];
 
-const ALIASES = new Set(['Identity', 'StopGradient', 'Snapshot', 'PreventGradient']);
+const ALIASES = new Set(['Identity', 'IdentityN', 'StopGradient', 'Snapshot', 'PreventGradient']);
 const UNARY: Readonly<Record<string, string>> = {
   Relu: 'Relu',
   Sigmoid: 'Sigmoid',
@@ -71,7 +71,7 @@ const CONVS: Readonly<Record<string, 'conv' | 'depthwise'>> = {
   _FusedDepthwiseConv2dNative: 'depthwise',
 };
 /** The activations a fused op may end with (tfjs-converter's fused kernels). */
-const FUSED_ACTIVATIONS = new Set(['Relu', 'Relu6', 'Elu', 'LeakyRelu', 'Sigmoid', 'Tanh']);
+const FUSED_ACTIVATIONS = new Set(['Relu', 'Relu6', 'Elu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Prelu']);
 
 const ints = (v: readonly number[]): Attr => ({ kind: 'ints', value: v.map(BigInt) });
 const int = (v: number): Attr => ({ kind: 'int', value: BigInt(v) });
@@ -144,8 +144,17 @@ class Plan {
 
   /** The tensor behind Identity-like nodes. */
   resolve(ref: string): string {
-    const n = this.byName.get(nodeOf(ref));
-    return n !== undefined && ALIASES.has(n.op) && outputIndex(ref) === 0 ? this.resolve(n.inputs[0] ?? '') : ref;
+    // A loop, not recursion: a chain of thousands of Identity nodes; a cycle of them stops (the order reports it).
+    const seen = new Set<string>();
+    let at = ref;
+    for (;;) {
+      const n = this.byName.get(nodeOf(at));
+      const k = outputIndex(at);
+      const next = n === undefined ? undefined : n.op === 'IdentityN' ? n.inputs[k] : ALIASES.has(n.op) && k === 0 ? n.inputs[0] : undefined;
+      if (next === undefined || seen.has(at)) return at;
+      seen.add(at);
+      at = next;
+    }
   }
 
   private hardSigmoidInput(n: TfNode, only: (ref: string) => TfNode | undefined): string | undefined {
@@ -356,6 +365,8 @@ class Translator {
     else if (unary !== undefined) this.set(n.name, { ...x(), name: this.emit(unary, n.name, [x().name]) });
     else if (binary !== undefined || n.op === 'BiasAdd') this.binary(n, binary ?? 'Add');
     else if (reduce !== undefined) this.reduce(n, reduce);
+    else if (n.op === 'Prelu')
+      this.set(n.name, { ...x(), name: this.activation('Prelu', n.name, x().name, n.name, 0, this.slope(n, n.inputs[1] ?? '', x().rank)) });
     else if (n.op === 'Relu6' || n.op === 'LeakyRelu')
       this.set(n.name, { ...x(), name: this.activation(n.op, n.name, x().name, n.name, n.attrs.float('alpha', 0.2)) });
     // TensorFlow's softmax is over the last axis: the channels of a map.
@@ -414,8 +425,10 @@ class Translator {
   }
 
   /** A fused op's activation node (`Relu6` as Clip to [0, 6], as the LayersModel reader writes relu6). */
-  private activation(op: string, name: string, input: string, output: string, alpha: number): string {
+  private activation(op: string, name: string, input: string, output: string, alpha: number, slope?: string): string {
     switch (op) {
+      case 'Prelu':
+        return this.emit('PRelu', name, [input, slope ?? ''], [], output);
       case 'Relu6':
         return this.emit(
           'Clip',
@@ -456,7 +469,8 @@ class Translator {
     const extra = hasBias || hasNorm ? rest.slice(1) : rest;
     if ((first !== undefined && !hasBias && !hasNorm) || extra.length > 0 || (act !== undefined && !FUSED_ACTIVATIONS.has(act)))
       this.fail(n, `fused ops [${ops.join(', ')}] are not read (seprof reads a bias or batch norm, then one of ${[...FUSED_ACTIVATIONS].join(', ')})`);
-    if (args.length !== (hasBias ? 1 : hasNorm ? 4 : 0)) this.fail(n, `${args.length} extra inputs for fused ops [${ops.join(', ')}]`);
+    if (args.length !== (hasBias ? 1 : hasNorm ? 4 : 0) + (act === 'Prelu' ? 1 : 0))
+      this.fail(n, `${args.length} extra inputs for fused ops [${ops.join(', ')}]`);
     const segments = output.split('/');
     const named = act !== undefined && (segments.at(-1) ?? '').replace(/_\d+$/, '') === act;
     const kind = CONVS[n.op] ?? 'matmul';
@@ -477,8 +491,16 @@ class Translator {
         act === undefined ? output : `${main}/normalised`,
       );
     }
-    if (act !== undefined) last = this.activation(act, named ? output : `${output}/${act}`, last, output, n.attrs.float('leakyrelu_alpha', 0.2));
+    const slope = act === 'Prelu' ? this.slope(n, args.at(-1) ?? '', x.rank) : undefined;
+    if (act !== undefined) last = this.activation(act, named ? output : `${output}/${act}`, last, output, n.attrs.float('leakyrelu_alpha', 0.2), slope);
     this.set(output, { name: last, rank: x.rank, ...(x.oneByOne && { oneByOne: true }) });
+  }
+
+  /** PReLU's learned slopes, laid out against the activation (`[C]` as C x 1 x 1 on a map). */
+  private slope(n: TfNode, ref: string, rank: number): string {
+    const c = this.constant(ref);
+    if (c === undefined) this.fail(n, `its PReLU slopes '${ref}' are computed in the graph: seprof reads slopes that are constants`);
+    return rank === 4 ? this.mapConstant(c) : this.initializer(c);
   }
 
   private weight(n: TfNode, ref: string, what: string): string {
@@ -570,12 +592,8 @@ class Translator {
       const c = consts[i];
       if (rank !== 4) return this.value(ref, n).name;
       if (c !== undefined) {
-        if (c.dims.length === 0) return this.initializer(c);
-        const padded = [...Array<number>(4 - c.dims.length).fill(1), ...c.dims];
-        if ((padded[1] ?? 1) * (padded[2] ?? 1) !== 1) oneByOne = false;
-        const dims = TO_NCHW.map((a) => padded[a] as number);
-        const same = c.dims.length <= 1 || (padded[1] === 1 && padded[2] === 1) || padded[3] === 1;
-        return this.initializer(c, { suffix: '/nchw', dims, ...(!same && { perm: TO_NCHW }) });
+        if (c.dims.slice(-3, -1).some((d) => d !== 1)) oneByOne = false;
+        return this.mapConstant(c);
       }
       const t = this.value(ref, n);
       if (t.rank === 4) {
@@ -595,6 +613,15 @@ class Translator {
     });
     this.emit(opType, n.name, operands);
     this.set(n.name, { name: n.name, rank, ...(oneByOne && { oneByOne: true }) });
+  }
+
+  /** A constant broadcast against a map, laid out NCHW: a per-channel vector as C x 1 x 1, a scalar as it is. */
+  private mapConstant(c: Constant): string {
+    if (c.dims.length === 0) return this.initializer(c);
+    const padded = [...Array<number>(4 - c.dims.length).fill(1), ...c.dims];
+    const dims = TO_NCHW.map((a) => padded[a] as number);
+    const same = c.dims.length <= 1 || (padded[1] === 1 && padded[2] === 1) || padded[3] === 1;
+    return this.initializer(c, { suffix: '/nchw', dims, ...(!same && { perm: TO_NCHW }) });
   }
 
   private axes(n: TfNode, slot: number, rank: number): number[] {
