@@ -8,7 +8,10 @@
 // builds an executable graph of tfjs tensors, with the weights, where seprof needs the topology
 // and the weights' shapes only. The weights stay byte ranges in the shards, read by the measured
 // run; only the small integer and scalar constants shape arithmetic reads (a Reshape's target, a
-// Mean's axes, hard-sigmoid's 3 and 1/6) are read now.
+// Mean's axes, hard-sigmoid's 3 and 1/6) are read now. The measured run executes the translation
+// with seprof's graph executor, module by module under tf.profile, so every layer's kernels are
+// its own (GraphModel.execute runs the graph whole); test/graph-model.slow.test.ts checks, node by
+// node, that the translation computes what tfjs-converter computes from the same file.
 import { UsageError } from '../../errors';
 import { dequantized, readFiles } from '../graph/weights';
 import type { Graph, Values } from '../graph/types';
