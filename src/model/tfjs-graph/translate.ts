@@ -79,6 +79,12 @@ const float = (v: number): Attr => ({ kind: 'float', value: v });
 const str = (v: string): Attr => ({ kind: 'string', value: v });
 
 const nodeOf = (ref: string): string => ref.replace(/:\d+$/, '');
+/** A layer's name: its node's, without the segments TensorFlow's function calls add (`StatefulPartitionedCall/`), which say nothing of the model. */
+const layerName = (name: string): string =>
+  name
+    .split('/')
+    .filter((s) => s !== 'StatefulPartitionedCall' && s !== 'PartitionedCall')
+    .join('/') || name;
 const outputIndex = (ref: string): number => Number(/:(\d+)$/.exec(ref)?.[1] ?? 0);
 
 /** Row-major values of shape `dims` transposed by `perm` (output axis i is input axis perm[i]). */
@@ -253,7 +259,7 @@ class Translator {
   }
 
   private emit(opType: string, name: string, inputs: readonly string[], attrs: [string, Attr][] = [], output = name, domain = ''): string {
-    this.nodes.push({ name: this.unique(name), opType, domain, inputs, outputs: [output], attrs: new Map(attrs) });
+    this.nodes.push({ name: this.unique(layerName(name)), opType, domain, inputs, outputs: [output], attrs: new Map(attrs) });
     return output;
   }
 
