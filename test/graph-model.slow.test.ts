@@ -12,7 +12,7 @@ import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
 import { GraphExecutor } from '../src/modules/graph-executor';
 import { expectUsageError, seprofInProcess } from './support/cli';
-import { type GraphModelWriter, kerasFlatten, opsTour, seMobileNetBlock } from './support/graph-model';
+import { type GraphModelWriter, kerasReshapes, opsTour, seMobileNetBlock } from './support/graph-model';
 
 const written = (g: GraphModelWriter, quantize?: 'uint8' | 'uint16'): string => g.write(mkdtempSync(join(tmpdir(), 'seprof-graph-model-')), quantize);
 
@@ -74,8 +74,8 @@ describe('the translation computes what tfjs-converter computes from the file', 
     expect(await agreeNodeByNode(written(opsTour()), [2, 12, 12, 3])).toEqual([]);
   });
 
-  it("on Keras' Flatten with an open batch (Shape, StridedSlice, Pack and Reshape: a Flatten of the NHWC map)", async () => {
-    expect(await agreeNodeByNode(written(kerasFlatten()), [1, 5, 5, 4])).toEqual([]);
+  it("on Keras' Reshape and Flatten with an open batch (Shape, StridedSlice, Pack and Reshape; the flattening in NHWC order)", async () => {
+    expect(await agreeNodeByNode(written(kerasReshapes()), [1, 5, 5, 4])).toEqual([]);
   });
 
   it('with weights quantized to uint8 and uint16 (min + scale * q, as tfjs dequantizes them)', async () => {
@@ -154,6 +154,14 @@ describe('seprof --file model.json (a GraphModel)', () => {
     expect(p.check.status).toBe('skipped');
     expect(p.check.reason).toMatch(/tf\.LogSoftmax \(node 'model\/dense\/Softmax'/);
     expectUsageError(await seprofInProcess(['--file', path, '--strict', '--no-measure']), /tf\.LogSoftmax/);
+  });
+
+  it("finds the Dense SE whose gate Keras' Reshape puts back on the map, and agrees with the measured run", async () => {
+    const p = await profile(['--file', written(kerasReshapes())]);
+    expect(p.file.seBlocks).toEqual([expect.objectContaining({ where: 'keras/se', channels: 6, hidden: 2, gate: 'sigmoid', bias: true })]);
+    // conv 3x3 4->6, Dense 6->2 and 2->6 with biases, logits 54->3.
+    expect(p.totals.params).toBe(9 * 4 * 6 + (6 * 2 + 2) + (2 * 6 + 6) + 54 * 3);
+    expect(p.check.status).toBe('match');
   });
 
   it('adds SE after a named layer (--add-se) and explains the conventions', async () => {

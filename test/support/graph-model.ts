@@ -289,17 +289,15 @@ export function writeZeroShards(dir: string): void {
   }
 }
 
-/** Keras' Flatten with an open batch, as TF 2 traces it: Reshape(x, Pack(StridedSlice(Shape(x), 0, 1), -1)); then a Dense. Input 1 x 5 x 5 x 4. */
-export function kerasFlatten(): GraphModelWriter {
-  const g = new GraphModelWriter();
-  const x = g.placeholder('x', [-1, 5, 5, 4]);
-  const w = g.constant('flat/conv/Conv2D/ReadVariableOp', [3, 3, 4, 6]);
-  const conv = g.op('flat/conv/Conv2D', 'Conv2D', [x, w], convAttrs(1, 'VALID'));
-  const shape = g.op('flat/flatten/Shape', 'Shape', [conv], { out_type: { type: 'DT_INT32' } });
-  const [begin, end, step] = ['stack', 'stack_1', 'stack_2'].map((k, i) =>
-    g.constant(`flat/flatten/strided_slice/${k}`, [1], [i === 1 ? 1 : i === 0 ? 0 : 1], 'int32'),
-  );
-  const batch = g.op('flat/flatten/strided_slice', 'StridedSlice', [shape, begin as string, end as string, step as string], {
+/** Keras' Reshape with an open batch, as TF 2 traces it: Reshape(x, Pack(StridedSlice(Shape(x), [0], [1]), ...target)). */
+function kerasReshape(g: GraphModelWriter, scope: string, x: string, target: readonly number[]): string {
+  const shape = g.op(`${scope}/Shape`, 'Shape', [x], { out_type: { type: 'DT_INT32' } });
+  const [begin, end, step] = [0, 1, 1].map((v, i) => g.constant(`${scope}/strided_slice/stack${i === 0 ? '' : `_${i}`}`, [1], [v], 'int32')) as [
+    string,
+    string,
+    string,
+  ];
+  const batch = g.op(`${scope}/strided_slice`, 'StridedSlice', [shape, begin, end, step], {
     Index: { type: 'DT_INT32' },
     T: { type: 'DT_INT32' },
     begin_mask: { i: '0' },
@@ -308,11 +306,36 @@ export function kerasFlatten(): GraphModelWriter {
     new_axis_mask: { i: '0' },
     shrink_axis_mask: { i: '1' },
   });
-  const minusOne = g.constant('flat/flatten/Reshape/shape/1', [], [-1], 'int32');
-  const packed = g.op('flat/flatten/Reshape/shape', 'Pack', [batch, minusOne], { T: { type: 'DT_INT32' }, N: { i: '2' }, axis: { i: '0' } });
-  const flat = g.op('flat/flatten/Reshape', 'Reshape', [conv, packed], { Tshape: { type: 'DT_INT32' } });
-  const dense = g.constant('flat/dense/MatMul/ReadVariableOp', [54, 3]);
-  g.op('flat/dense/MatMul', 'MatMul', [flat, dense], { transpose_a: { b: false }, transpose_b: { b: false } });
-  g.signature.outputs.push('flat/dense/MatMul');
+  const dims = target.map((d, i) => g.constant(`${scope}/Reshape/shape/${i + 1}`, [], [d], 'int32'));
+  const packed = g.op(`${scope}/Reshape/shape`, 'Pack', [batch, ...dims], { T: { type: 'DT_INT32' }, N: { i: String(dims.length + 1) }, axis: { i: '0' } });
+  return g.op(`${scope}/Reshape`, 'Reshape', [x, packed], { Tshape: { type: 'DT_INT32' } });
+}
+
+/**
+ * Keras' Reshape and Flatten with an open batch (Shape, StridedSlice, Pack, Reshape), as TF 2
+ * traces a Keras model: a conv, a Dense SE whose gate is reshaped to 1 x 1 x C so, the product
+ * flattened so, and a Dense. Input 1 x 5 x 5 x 4.
+ */
+export function kerasReshapes(): GraphModelWriter {
+  const g = new GraphModelWriter();
+  const x = g.placeholder('x', [-1, 5, 5, 4]);
+  const w = g.constant('keras/conv/Conv2D/ReadVariableOp', [3, 3, 4, 6]);
+  const conv = g.op('keras/conv/Conv2D', 'Conv2D', [x, w], convAttrs(1, 'VALID'));
+  const axes = g.constant('keras/se/pool/Mean/reduction_indices', [2], [1, 2], 'int32');
+  const pooled = g.op('keras/se/pool/Mean', 'Mean', [conv, axes], { Tidx: { type: 'DT_INT32' }, keep_dims: { b: false } });
+  const dense = (name: string, input: string, units: readonly [number, number], activation?: string): string => {
+    const kernel = g.constant(`keras/se/${name}/MatMul/ReadVariableOp`, units);
+    const product = g.op(`keras/se/${name}/MatMul`, 'MatMul', [input, kernel], { transpose_a: { b: false }, transpose_b: { b: false } });
+    const bias = g.constant(`keras/se/${name}/BiasAdd/ReadVariableOp`, [units[1]]);
+    const biased = g.op(`keras/se/${name}/BiasAdd`, 'BiasAdd', [product, bias], { data_format: s('NHWC') });
+    return activation === undefined ? biased : g.op(`keras/se/${name}/${activation}`, activation, [biased]);
+  };
+  const gate = dense('fc2', dense('fc1', pooled, [6, 2], 'Relu'), [2, 6], 'Sigmoid');
+  const reshaped = kerasReshape(g, 'keras/se/reshape', gate, [1, 1, 6]);
+  const scaled = g.op('keras/se/multiply/mul', 'Mul', [conv, reshaped]);
+  const flat = kerasReshape(g, 'keras/flatten', scaled, [-1]);
+  const logits = g.constant('keras/logits/MatMul/ReadVariableOp', [54, 3]);
+  g.op('keras/logits/MatMul', 'MatMul', [flat, logits], { transpose_a: { b: false }, transpose_b: { b: false } });
+  g.signature.outputs.push('keras/logits/MatMul');
   return g;
 }

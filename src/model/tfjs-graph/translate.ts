@@ -115,8 +115,11 @@ class Plan {
   readonly biasOf = new Map<string, TfNode>();
   /** Mul or RealDiv -> the x of relu6(x + 3) / 6. */
   readonly hardSigmoid = new Map<string, string>();
-  /** Keras' Flatten with an open batch: a Reshape to [shape(x)[0], -1] (Shape, StridedSlice, Pack), a Flatten. */
-  readonly flatten = new Set<string>();
+  /**
+   * Keras' Reshape and Flatten with an open batch, a Reshape to `[shape(x)[0], ...]` (Shape,
+   * StridedSlice, Pack): the target with 0 for the batch (ONNX's Reshape copies the input's size there).
+   */
+  readonly kerasTarget = new Map<string, number[]>();
 
   constructor(
     nodes: readonly TfNode[],
@@ -134,7 +137,8 @@ class Plan {
         const producer = only(n.inputs[0] ?? '');
         if (producer !== undefined && ['Conv2D', 'DepthwiseConv2dNative', 'MatMul'].includes(producer.op)) this.biasOf.set(n.name, producer);
       }
-      if (n.op === 'Reshape' && this.isFlatten(n)) this.flatten.add(n.name);
+      const target = n.op === 'Reshape' ? this.openBatchTarget(n) : undefined;
+      if (target !== undefined) this.kerasTarget.set(n.name, target);
       if (n.op === 'Mul' || n.op === 'RealDiv') {
         const x = this.hardSigmoidInput(n, only);
         if (x !== undefined) this.hardSigmoid.set(n.name, x);
@@ -176,18 +180,22 @@ class Plan {
     return near(this.scalar(q), 3) ? p : near(this.scalar(p), 3) ? q : undefined;
   }
 
-  private isFlatten(n: TfNode): boolean {
+  private openBatchTarget(n: TfNode): number[] | undefined {
     const producer = (ref: string): TfNode | undefined => this.byName.get(nodeOf(this.resolve(ref)));
     const pack = producer(n.inputs[1] ?? '');
-    if (pack?.op !== 'Pack' || pack.inputs.length !== 2 || this.scalar(pack.inputs[1] ?? '') !== -1) return false;
+    if (pack?.op !== 'Pack' || pack.inputs.length < 2 || pack.attrs.int('axis', 0) !== 0) return undefined;
+    const rest = pack.inputs.slice(1).map((r) => this.scalar(r));
     const slice = producer(pack.inputs[0] ?? '');
     const shape = slice?.op === 'StridedSlice' ? producer(slice.inputs[0] ?? '') : undefined;
-    return shape?.op === 'Shape' && this.resolve(shape.inputs[0] ?? '') === this.resolve(n.inputs[0] ?? '');
+    // shape(x)[0]: the slice [0, 1) of x's shape, squeezed.
+    const first = slice?.op === 'StridedSlice' && this.scalar(slice.inputs[1] ?? '') === 0 && this.scalar(slice.inputs[2] ?? '') === 1;
+    const batch = first && shape?.op === 'Shape' && this.resolve(shape.inputs[0] ?? '') === this.resolve(n.inputs[0] ?? '');
+    return batch && rest.every((d) => d !== undefined && Number.isInteger(d)) ? [0, ...(rest as number[])] : undefined;
   }
 
   /** The node's data inputs once the decisions above are taken. */
   inputsOf(n: TfNode): readonly string[] {
-    if (this.flatten.has(n.name)) return n.inputs.slice(0, 1);
+    if (this.kerasTarget.has(n.name)) return n.inputs.slice(0, 1);
     const conv = this.biasOf.get(n.name);
     if (conv !== undefined) return [...conv.inputs, n.inputs[1] ?? ''];
     const x = this.hardSigmoid.get(n.name);
@@ -364,9 +372,6 @@ class Translator {
         ],
       );
       this.set(n.name, { ...input, name: n.name });
-    } else if (this.plan.flatten.has(n.name)) {
-      const input = x();
-      this.set(n.name, { name: this.emit('Flatten', n.name, [this.tfOrder(input, n.name)]), rank: 2 });
     } else if (CONVS[n.op] !== undefined || n.op === 'MatMul' || n.op === '_FusedMatMul') this.fused(n);
     else if (unary !== undefined) this.set(n.name, { ...x(), name: this.emit(unary, n.name, [x().name]) });
     else if (binary !== undefined || n.op === 'BiasAdd') this.binary(n, binary ?? 'Add');
@@ -726,7 +731,7 @@ class Translator {
 
   private reshape(n: TfNode): void {
     const x = this.value(n.inputs[0] ?? '', n);
-    const target = this.values(n, 1, 'shape');
+    const target = this.plan.kerasTarget.get(n.name) ?? this.values(n, 1, 'shape');
     const rank = target.length;
     const toMap = rank === 4 && target[1] === 1 && target[2] === 1;
     // Both orders hold the same data: from a 1 x 1 map (or to one, from a vector), straight to the target.
