@@ -17,7 +17,8 @@ import { dequantized, readFiles } from '../graph/weights';
 import type { Graph, Values } from '../graph/types';
 import { isObject, weightSpecs, type WeightSpec } from '../tfjs-layers/read';
 import { NodeAttrs, tensorShape } from './attrs';
-import { type Constant, type TfNode, translate } from './translate';
+import type { Constant, TfNode } from './plan';
+import { translate } from './translate';
 
 /** Constants up to this many values are read at once: shape vectors and scalars, never weights. */
 const MAX_READ_VALUES = 64;
