@@ -12,7 +12,7 @@ import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
 import { GraphExecutor } from '../src/modules/graph-executor';
 import { expectUsageError, seprofInProcess } from './support/cli';
-import { type GraphModelWriter, kerasReshapes, opsTour, seMobileNetBlock } from './support/graph-model';
+import { axesTour, type GraphModelWriter, kerasReshapes, opsTour, seMobileNetBlock } from './support/graph-model';
 
 const written = (g: GraphModelWriter, quantize?: 'uint8' | 'uint16'): string => g.write(mkdtempSync(join(tmpdir(), 'seprof-graph-model-')), quantize);
 
@@ -76,6 +76,10 @@ describe('the translation computes what tfjs-converter computes from the file', 
 
   it("on Keras' Reshape and Flatten with an open batch (Shape, StridedSlice, Pack and Reshape; the flattening in NHWC order)", async () => {
     expect(await agreeNodeByNode(written(kerasReshapes()), [1, 5, 5, 4])).toEqual([]);
+  });
+
+  it('on ops whose axes the NCHW translation renumbers (Transpose, Mean, ExpandDims, Squeeze, BatchMatMulV2, Softmax, MirrorPad, ConcatV2, Max)', async () => {
+    expect(await agreeNodeByNode(written(axesTour()), [1, 4, 6, 8])).toEqual([]);
   });
 
   it('with weights quantized to uint8 and uint16 (min + scale * q, as tfjs dequantizes them)', async () => {
@@ -162,6 +166,14 @@ describe('seprof --file model.json (a GraphModel)', () => {
     // conv 3x3 4->6, Dense 6->2 and 2->6 with biases, logits 54->3.
     expect(p.totals.params).toBe(9 * 4 * 6 + (6 * 2 + 2) + (2 * 6 + 6) + 54 * 3);
     expect(p.check.status).toBe('match');
+  });
+
+  it('measures the axes tour (means, batched products, softmaxes, padding, concat, a max) and agrees on every layer', async () => {
+    const p = await profile(['--file', written(axesTour())]);
+    expect(p.layers.map((l) => l.op).sort()).toEqual(
+      ['concat', 'matmul', 'matmul', 'mul', 'pad', 'reduce_max', 'reduce_mean', 'reduce_mean', 'softmax', 'softmax'].sort(),
+    );
+    expect(p.check).toMatchObject({ status: 'match', layers: 10 });
   });
 
   it('adds SE after a named layer (--add-se) and explains the conventions', async () => {

@@ -339,3 +339,35 @@ export function kerasReshapes(): GraphModelWriter {
   g.signature.outputs.push('keras/logits/MatMul');
   return g;
 }
+
+/**
+ * Ops whose axes the NCHW translation renumbers, each against tfjs-converter: Transpose of a map,
+ * Mean over C (the map becomes rank 3) and over H kept, ExpandDims back to a map, Mul by it,
+ * Squeeze, BatchMatMulV2 of rank 3 and of rank 4, Softmax of rank 3 and of a map, MirrorPad,
+ * ConcatV2 on C, Max over H and W. Input 1 x 4 x 6 x 8; several outputs.
+ */
+export function axesTour(): GraphModelWriter {
+  const g = new GraphModelWriter();
+  const i32 = (name: string, values: number[], shape = [values.length]): string => g.constant(name, shape, values, 'int32');
+  const x = g.placeholder('x', [-1, 4, 6, 8]);
+  const swapped = g.op('axes/swap', 'Transpose', [x, i32('axes/swap/perm', [0, 2, 1, 3])], { Tperm: { type: 'DT_INT32' } });
+  const channelMean = g.op('axes/channel_mean', 'Mean', [swapped, i32('axes/channel_mean/axes', [3])], { keep_dims: { b: false } });
+  const expanded = g.op('axes/expand', 'ExpandDims', [channelMean, i32('axes/expand/dim', [-1], [])], { Tdim: { type: 'DT_INT32' } });
+  const scaled = g.op('axes/scale', 'Mul', [swapped, expanded]);
+  const rowMean = g.op('axes/row_mean', 'Mean', [scaled, i32('axes/row_mean/axes', [1])], { keep_dims: { b: true } });
+  const squeezed = g.op('axes/squeeze', 'Squeeze', [rowMean], { squeeze_dims: list(1) });
+  const flipped = g.op('axes/flip', 'Transpose', [squeezed, i32('axes/flip/perm', [0, 2, 1])], { Tperm: { type: 'DT_INT32' } });
+  const gram = g.op('axes/gram', 'BatchMatMulV2', [squeezed, flipped], { adj_x: { b: false }, adj_y: { b: false } });
+  const attention = g.op('axes/attention', 'Softmax', [gram]);
+  const keys = g.op('axes/keys', 'Transpose', [swapped, i32('axes/keys/perm', [0, 1, 3, 2])], { Tperm: { type: 'DT_INT32' } });
+  const maps = g.op('axes/maps', 'BatchMatMulV2', [swapped, keys], { adj_x: { b: false }, adj_y: { b: false } });
+  const mirrored = g.op('axes/mirror', 'MirrorPad', [x, i32('axes/mirror/paddings', [0, 0, 1, 1, 2, 2, 0, 0], [4, 2])], {
+    mode: s('REFLECT'),
+    Tpaddings: { type: 'DT_INT32' },
+  });
+  const doubled = g.op('axes/concat', 'ConcatV2', [x, x, i32('axes/concat/axis', [3], [])], { N: { i: '2' }, Tidx: { type: 'DT_INT32' } });
+  const channelSoftmax = g.op('axes/channel_softmax', 'Softmax', [doubled]);
+  const peak = g.op('axes/peak', 'Max', [x, i32('axes/peak/axes', [1, 2])], { keep_dims: { b: true } });
+  g.signature.outputs.push(attention, maps, mirrored, channelSoftmax, peak);
+  return g;
+}

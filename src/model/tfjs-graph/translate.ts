@@ -174,9 +174,9 @@ class Translator {
     this.tensors.set(ref, t);
   }
 
-  /** `t` in TensorFlow's order: a rank-4 (NCHW) tensor transposed to NHWC, unless it is a 1 x 1 map. */
+  /** `t` in TensorFlow's order and shape: a rank-4 (NCHW) tensor transposed to NHWC (a 1 x 1 map too: its axes are numbered so). */
   private tfOrder(t: Tensor, at: string): string {
-    return t.rank === 4 && t.oneByOne !== true ? this.emit('Transpose', `${at}/to_nhwc`, [t.name], [['perm', ints(TO_NHWC)]], `${at}/nhwc_input`) : t.name;
+    return t.rank === 4 ? this.emit('Transpose', `${at}/to_nhwc`, [t.name], [['perm', ints(TO_NHWC)]], `${at}/nhwc_input`) : t.name;
   }
 
   /** A result computed in TensorFlow's order, named `output`: a rank-4 one transposed to NCHW. */
@@ -488,18 +488,17 @@ class Translator {
     const axes = [...new Set(this.axes(n, 1, x.rank))].sort();
     const keep = n.attrs.bool('keep_dims', false);
     const rank = keep ? x.rank : x.rank - axes.length;
-    if (x.rank === 4 && axes.join() === '1,2' && (opType === 'ReduceMean' || opType === 'ReduceMax')) {
-      const global = opType === 'ReduceMean' ? 'GlobalAveragePool' : 'GlobalMaxPool';
-      if (keep) this.set(n.name, { name: this.emit(global, n.name, [x.name]), rank: 4, oneByOne: true });
+    if (x.rank === 4 && axes.join() === '1,2' && opType === 'ReduceMean') {
+      if (keep) this.set(n.name, { name: this.emit('GlobalAveragePool', n.name, [x.name]), rank: 4, oneByOne: true });
       else {
         // The pooled N x C x 1 x 1 flattened: N x C in either order.
-        const pooled = this.emit(global, n.name, [x.name], [], `${n.name}/pooled`);
+        const pooled = this.emit('GlobalAveragePool', n.name, [x.name], [], `${n.name}/pooled`);
         this.set(n.name, { name: this.emit('Flatten', `${n.name}/flatten`, [pooled], [], n.name), rank: 2 });
       }
     } else if (x.rank === 4 && keep) {
       const mapped = axes.map((a) => NCHW_AXIS[a] as number);
       this.emit(opType, n.name, [x.name, this.intConstant(`${n.name}/axes`, mapped)], [['keepdims', int(1)]]);
-      this.set(n.name, { name: n.name, rank: 4 });
+      this.set(n.name, { name: n.name, rank: 4, ...(axes.join() === '1,2' && { oneByOne: true }) });
     } else {
       const input = this.tfOrder(x, n.name);
       this.emit(opType, n.name, [input, this.intConstant(`${n.name}/axes`, axes)], [['keepdims', int(keep ? 1 : 0)]]);
@@ -538,7 +537,11 @@ class Translator {
   }
 
   private concat(n: TfNode): void {
-    const parts = n.inputs.slice(0, -1).map((r) => this.value(r, n));
+    // A constant map among the parts (a learned one) is laid out NCHW as the activations are.
+    const parts = n.inputs.slice(0, -1).map((r): Tensor => {
+      const c = this.constant(r);
+      return c?.dims.length === 4 ? { name: this.mapConstant(c), rank: 4 } : this.value(r, n);
+    });
     const rank = parts[0]?.rank ?? 0;
     if (parts.length === 0 || !parts.every((p) => p.rank === rank)) this.fail(n, 'its inputs are not of one rank');
     const [axis] = this.axes(n, n.inputs.length - 1, rank) as [number];
