@@ -12,6 +12,7 @@ import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
 import { GraphExecutor } from '../src/modules/graph-executor';
 import { expectUsageError, seprofInProcess } from './support/cli';
+import { expectValid } from './support/schemas';
 import { axesTour, type GraphModelWriter, kerasReshapes, opsTour, seMobileNetBlock } from './support/graph-model';
 
 const written = (g: GraphModelWriter, quantize?: 'uint8' | 'uint16'): string => g.write(mkdtempSync(join(tmpdir(), 'seprof-graph-model-')), quantize);
@@ -101,7 +102,9 @@ interface Profile {
 const profile = async (args: string[]): Promise<Profile> => {
   const run = await seprofInProcess([...args, '--json']);
   expect(run.code, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as Profile;
+  const json = JSON.parse(run.stdout);
+  expectValid('profile', json);
+  return json as Profile;
 };
 
 describe('seprof --file model.json (a GraphModel)', () => {
