@@ -136,6 +136,9 @@ describe('seprof --file model.json (a GraphModel)', () => {
       'softmax',
     ]);
     expect(p.check).toMatchObject({ status: 'match', layers: 15 });
+    // --input names the Placeholder, NCHW: two 20 x 20 images.
+    const two = await profile(['--file', written(seMobileNetBlock()), '--input', 'input=2x8x20x20', '--no-measure']);
+    expect(two.totals.counts['macs']).toBe(2 * (400 * 32 * 8 + 400 * 32 * 9 + 32 * 8 + 8 * 32 + 400 * 8 * 32 + 8 * 10));
   });
 
   it('counts the ops tour by hand (batch norm buffers too) and agrees with the measured run', async () => {
