@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tl from '@tensorflow/tfjs-layers';
 import { exported, launch, openPage, serve, settled } from './support/browser';
 import { ROOT, seprofInProcess } from './support/cli';
+import { seMobileNetBlock } from './support/graph-model';
 import { saveLayersModel } from './support/layers-model';
 import { encodeModel } from './support/onnx';
 import { withZeroWeights } from './support/stripped-weights';
@@ -219,6 +220,19 @@ describe('the browser page', () => {
     expect(await page.$eval('#check', (e) => e.textContent)).toMatch(/^Proved/);
     expect(await page.$eval('#se h3', (e) => e.textContent)).toBe('SE blocks found: 1');
     expect(await exported(page, 'json')).toBe(await cli(parent, ['se-model/model.json', '--conventions', 'all', '--json']));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a TF.js GraphModel given as its files (model.json and its shard)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graph-model-'));
+    seMobileNetBlock().write(dir);
+    const { page, errors } = await openPage(browser as Browser, url);
+    expect(await upload(page, [join(dir, 'model.json'), join(dir, 'group1-shard1of1.bin')])).toMatch(/^Done/);
+    expect(await page.$eval('#check', (e) => e.textContent)).toMatch(/^Proved/);
+    // The writer's one SE (test/support/graph-model.ts: hidden 8 of the 32 expanded channels).
+    expect(await page.$eval('#se h3', (e) => e.textContent)).toBe('SE blocks found: 1');
+    expect(await exported(page, 'json')).toBe(await cli(dir, ['model.json', '--conventions', 'all', '--json']));
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -14,7 +14,7 @@ function sizeOf(path: string): number {
   } catch (error) {
     throw readFailure(`model file ${path}`, error);
   }
-  if (!stat.isFile()) throw new UsageError(`${path}: not a file${stat.isDirectory() ? ' (for a TF.js LayersModel, give its model.json)' : ''}`);
+  if (!stat.isFile()) throw new UsageError(`${path}: not a file${stat.isDirectory() ? ' (for a TF.js model, give its model.json)' : ''}`);
   return stat.size;
 }
 

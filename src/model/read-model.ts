@@ -1,10 +1,11 @@
 // A model's bytes to a Graph, wherever they are (a file on disk, a File in a page): ONNX by its
-// protobuf, a TensorFlow.js LayersModel by its model.json, told by the content, not the name.
+// protobuf, a TensorFlow.js LayersModel or GraphModel by its model.json, told by the content, not the name.
 // Every way a model can be unusable is one UsageError naming it.
 import { UsageError } from '../errors';
 import { MAX_INPUT_BYTES, type ByteSource, type Folder } from '../fs/byte-source';
 import type { Graph } from './graph/types';
 import { onnxGraph } from './onnx/read';
+import { graphModelGraph, isGraphModel } from './tfjs-graph/read';
 import { layersModelGraph, parse } from './tfjs-layers/read';
 
 /** protobuf's own limit for one message; larger ONNX models keep their weights in external data. */
@@ -50,7 +51,7 @@ export function readModel(file: ByteSource, folder: Folder): Graph {
     if (size > MAX_INPUT_BYTES) throw new UsageError(`${path}: ${size} bytes is too large for a model.json (topology and manifest only)`);
     // TextDecoder drops a UTF-8 BOM and replaces invalid bytes, as reading text does everywhere in seprof.
     const json = parse(new TextDecoder().decode(file.read(0, size)), path);
-    return asUsage(path, () => layersModelGraph(json, path, folder));
+    return asUsage(path, () => (isGraphModel(json) ? graphModelGraph(json, path, folder) : layersModelGraph(json, path, folder)));
   }
   if (path.endsWith('.json')) throw new UsageError(`${path}: not JSON: expected a TensorFlow.js model.json`);
   const first = start[0] ?? 0;

@@ -3,7 +3,7 @@
 // the weight files are checked to exist and be long enough, never read.
 import { UsageError } from '../../errors';
 import { leavesFolder, type ByteSource, type Folder } from '../../fs/byte-source';
-import type { Graph, GraphInput, Initializer } from '../graph/types';
+import type { Graph, GraphInput, Initializer, Quantization } from '../graph/types';
 import { DTYPE } from '../graph/types';
 import { layerNodes, type AddWeight, type KerasLayer, type LayerCall } from './layers';
 
@@ -11,11 +11,11 @@ export interface WeightSpec {
   name: string;
   shape: number[];
   dtype?: string;
-  /** Where its bytes are: the group's files, concatenated. */
-  at: { sources: ByteSource[]; offset: number; length: number };
+  /** Where its bytes are: the group's files, concatenated; how they are quantized, if they are. */
+  at: { sources: ByteSource[]; offset: number; length: number; quantization?: Quantization };
 }
 
-const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
+const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -30,9 +30,23 @@ export function parse(text: string, path: string): Record<string, unknown> {
   return json;
 }
 
-function weightSpecs(json: Record<string, unknown>, path: string, folder: Folder): WeightSpec[] {
+/** tensorflowjs_converter's --quantize_uint8, _uint16 (`min + scale * q`) and _float16, for the measured run to read. */
+function quantization(w: Record<string, unknown>, path: string): Quantization {
+  const q = w['quantization'];
+  const dtype = isObject(q) ? q['dtype'] : undefined;
+  if (isObject(q) && dtype === 'float16') return { dtype };
+  if (isObject(q) && (dtype === 'uint8' || dtype === 'uint16') && Number.isFinite(q['min']) && Number.isFinite(q['scale']))
+    return { dtype, min: q['min'] as number, scale: q['scale'] as number };
+  throw new UsageError(`${path}: weight '${w['name']}' has a quantization seprof does not read (uint8 or uint16 with min and scale, or float16)`);
+}
+
+/**
+ * The manifest's weights with where their bytes are; `kind` names the model in the refusal.
+ * Quantized weights are read for GraphModels (`quantized`); a LayersModel's are refused.
+ */
+export function weightSpecs(json: Record<string, unknown>, path: string, folder: Folder, kind = 'LayersModel', quantized = false): WeightSpec[] {
   const manifest = json['weightsManifest'];
-  if (!Array.isArray(manifest)) throw new UsageError(`${path}: no weightsManifest: not a TensorFlow.js LayersModel`);
+  if (!Array.isArray(manifest)) throw new UsageError(`${path}: no weightsManifest: not a TensorFlow.js ${kind}`);
   return manifest.flatMap((group: unknown, g) => {
     if (!isObject(group) || !Array.isArray(group['paths']) || !Array.isArray(group['weights'])) {
       throw new UsageError(`${path}: weightsManifest group ${g} needs paths and weights`);
@@ -43,14 +57,15 @@ function weightSpecs(json: Record<string, unknown>, path: string, folder: Folder
       if (!isObject(w) || typeof w['name'] !== 'string' || !Array.isArray(w['shape']) || !w['shape'].every((d) => Number.isSafeInteger(d) && d >= 0)) {
         throw new UsageError(`${path}: weight ${i} of manifest group ${g} needs a name and a shape of whole numbers`);
       }
-      if (w['quantization'] !== undefined) {
+      if (w['quantization'] !== undefined && !quantized) {
         throw new UsageError(
           `${path}: weight '${w['name']}' is quantized: seprof does not read quantized weights (convert the model without --quantize_* to profile it)`,
         );
       }
       const dtype = typeof w['dtype'] === 'string' ? w['dtype'] : 'float32';
-      const length = Number(w['shape'].reduce((k: bigint, d: number) => k * BigInt(d), 1n) * BigInt(BYTES[dtype] ?? 4));
-      const spec = { name: w['name'], shape: w['shape'] as number[], dtype, at: { sources, offset, length } };
+      const q = w['quantization'] === undefined ? undefined : quantization(w, path);
+      const length = Number(w['shape'].reduce((k: bigint, d: number) => k * BigInt(d), 1n) * BigInt(BYTES[q?.dtype ?? dtype] ?? 4));
+      const spec = { name: w['name'], shape: w['shape'] as number[], dtype, at: { sources, offset, length, ...(q && { quantization: q }) } };
       offset += length;
       return spec;
     });
