@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tl from '@tensorflow/tfjs-layers';
+import { useBackend } from '../src/analyzers/measured/backend';
 import { exported, launch, openPage, serve, settled } from './support/browser';
 import { ROOT, seprofInProcess } from './support/cli';
 import { seMobileNetBlock } from './support/graph-model';
@@ -43,7 +43,7 @@ afterAll(async () => {
 async function saveSeLayersModel(dir: string): Promise<void> {
   // Building a layer allocates its weights on the current backend: cpu, then the one before.
   const previous: string | undefined = tf.getBackend(); // none before the first tensor
-  await tf.setBackend('cpu');
+  await useBackend('cpu'); // seprof's own switch: without tfjs's banner about tfjs-node
   try {
     const x = tl.input({ shape: [8, 8, 16], name: 'image' });
     const conv = tl.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', name: 'conv' }).apply(x) as tl.SymbolicTensor;
