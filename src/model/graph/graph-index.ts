@@ -50,12 +50,14 @@ export class GraphIndex {
    * Whether an initializer read as an operand is a learned tensor (an nn.Parameter or buffer
    * PyTorch named, `gamma`, `model.9.scale`) rather than one the exporter made by folding
    * (`onnx::Add_167`: a relative-position bias gathered from its table, anchors, strides).
-   * Weights read by weighted ops (Conv, Gemm, MatMul) are params whatever their name.
+   * Weights read by weighted ops (Conv, Gemm, MatMul) are params whatever their name; a folded
+   * nn.GroupNorm weight or bias, or L2Norm scale, is learned by the pattern it sits in (below).
    */
   learned(tensor: string): boolean {
     const name = this.weight(tensor);
     return (
       name !== undefined &&
+      this.g.graph.initializers.get(name)?.constant !== true &&
       (!isExporterMade(name) || this.readers(tensor).some((reader) => this.groupNormOf(reader) !== undefined || this.scalesNormalized(reader)))
     );
   }
