@@ -1,8 +1,9 @@
 // nn.InstanceNorm2d (and the InstanceNormalization inside PyTorch's GroupNorm export, on the
-// N x G x L view, counted by nn.GroupNorm's rules: attrs.groupNorm): ONNX InstanceNormalization, each (sample, channel) normalised over the axes
-// after the channels, then its scale and shift [C]. Initializers are nn.InstanceNorm2d(affine=True)'s
-// weight and bias, so params; Constant nodes (affine=False, ones and zeros) are not. tfjs has no
-// kernel: layernorm's formula over those axes, then the scale and the shift.
+// N x G x L view, counted by nn.GroupNorm's rules: attrs.groupNorm): ONNX InstanceNormalization,
+// each (sample, channel) normalised over the axes after the channels, then its scale and shift
+// [C]. Initializers are nn.InstanceNorm2d(affine=True)'s weight and bias, so params; Constant nodes
+// (affine=False, ones and zeros) are not. tfjs has no kernel: layernorm's formula over those axes,
+// then the scale and the shift.
 import type { GraphIndex } from '../graph/graph-index';
 import type { NodeGroup } from '../graph/node-groups';
 import { attrFloat } from '../graph/types';
