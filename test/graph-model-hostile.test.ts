@@ -134,11 +134,6 @@ describe('a GraphModel seprof cannot read is one line, naming the file', () => {
       /node 'seg\/up' \(ResizeBilinear\): align_corners and half_pixel_centers are both set/,
     ],
     [
-      'a resize to a computed size',
-      (j) => Object.assign(node(j, 'seg/up'), { input: ['seg/relu6', 'seg/conv/Conv2D'] }),
-      /node 'seg\/up' \(ResizeBilinear\): its size \(input 1\) is computed in the graph/,
-    ],
-    [
       'a StridedSlice with an ellipsis',
       (j) => Object.assign(node(j, 'seg/crop').attr ?? {}, { ellipsis_mask: { i: '1' } }),
       /node 'seg\/crop' \(StridedSlice\): ellipsis_mask is set: seprof reads slices of begin, end and strides per axis/,
@@ -170,6 +165,12 @@ describe('a GraphModel seprof cannot read is one line, naming the file', () => {
     ],
   ])('refuses %s, naming the node', (_, change, message) => {
     refused(variant(change, undefined, segmentationHead()), message);
+  });
+
+  it('refuses a resize to a size computed from activations (not from shapes) when shapes are inferred, naming the node', () => {
+    const path = variant((j) => Object.assign(node(j, 'seg/up'), { input: ['seg/relu6', 'seg/conv/Conv2D'] }), undefined, segmentationHead());
+    const graph = readModelFile(path);
+    expect(() => inferShapes(graph, new Map())).toThrow(/seg\/up.*sizes/);
   });
 
   it('refuses a SplitV with a size left to compute (-1), naming the node', () => {

@@ -55,7 +55,14 @@ async function agreeNodeByNode(path: string, input: readonly number[]): Promise<
   const inferred = inferShapes(graph, given);
   const json = JSON.parse(readFileSync(path, 'utf8')) as { modelTopology: { node: { name: string; op: string }[] } };
   const names = json.modelTopology.node
-    .filter((n) => !['Const', 'Placeholder', 'Identity'].includes(n.op) && inferred.tensors.has(n.name) && !inferred.graph.initializers.has(n.name))
+    // Activations: not the constants, nor the shapes shape inference folded.
+    .filter(
+      (n) =>
+        !['Const', 'Placeholder', 'Identity'].includes(n.op) &&
+        inferred.tensors.get(n.name)?.values === undefined &&
+        inferred.tensors.has(n.name) &&
+        !inferred.graph.initializers.has(n.name),
+    )
     .map((n) => n.name);
   const x = tf.randomNormal([...input]);
   const theirs = model.execute(x, names) as tf.Tensor[];
@@ -222,6 +229,13 @@ describe('resizes, slices, transposed and grouped convs, clips (segmentation and
     // flops: 2 * MACs of both convs, relu6's max and min per element (8*8*8), bilinear's 7 per output; nearest is a copy.
     expect(p.totals.counts['flops']).toBe(2 * (conv + 8 * 256 * 2 * 9) + 2 * 512 + 7 * 8 * 256);
     expect(p.check).toMatchObject({ status: 'match', layers: 5 });
+  });
+
+  it('measures the resize and slice tour (a resize to a size computed from a shape too) and agrees on every layer', async () => {
+    const p = await profile(['--file', written(resizeSliceTour())]);
+    expect(p.layers.map((l) => l.op)).toEqual([...Array<string>(12).fill('resize'), 'relu6', 'conv_transpose', 'conv_transpose', 'add', 'resize']);
+    expect(p.file.unsupported).toEqual([]);
+    expect(p.check).toMatchObject({ status: 'match', layers: 17 });
   });
 
   it("reads TensorFlow 2's grouped Conv2D (filter of C / groups inputs) as a grouped conv, computes it and agrees with the measured run", async () => {

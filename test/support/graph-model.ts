@@ -382,7 +382,8 @@ const sliceMasks = (masks: Partial<Record<'begin' | 'end' | 'ellipsis' | 'new_ax
  * ResizeNearestNeighbor in each of TensorFlow's coordinate modes (to an even 2x and to an odd
  * 9 x 11), ClipByValue to [0, 6], StridedSlice (begin and end masks on a map; shrink_axis_mask
  * to rank 3), Slice, Split on C, SplitV on H, and Conv2DBackpropInput (3 x 3 stride 2 SAME, the
- * odd pad at the end; 2 x 2 stride 2 VALID). Input 1 x 6 x 8 x 4; several outputs.
+ * odd pad at the end; 2 x 2 stride 2 VALID), and a resize to a size computed from a shape
+ * (StridedSlice of Shape). Input 1 x 6 x 8 x 4; several outputs.
  */
 export function resizeSliceTour(): GraphModelWriter {
   const g = new GraphModelWriter();
@@ -435,7 +436,11 @@ export function resizeSliceTour(): GraphModelWriter {
       explicit_paddings: { list: {} },
       use_cudnn_on_gpu: { b: true },
     });
-  outputs.push(transposed('deconv/same', 3, 5, [12, 16], 'SAME'), transposed('deconv/valid', 2, 3, [12, 16], 'VALID'));
+  const valid = transposed('deconv/valid', 2, 3, [12, 16], 'VALID');
+  outputs.push(transposed('deconv/same', 3, 5, [12, 16], 'SAME'), valid);
+  // Back to x's H and W, the size computed from its shape: tf.shape(x)[1:3].
+  const hw = cut('like_x/size', g.op('like_x/shape', 'Shape', [x], { out_type: { type: 'DT_INT32' } }), [1], [3], [1], {});
+  outputs.push(g.op('like_x/resize', 'ResizeBilinear', [valid, hw], resizeAttrs(false, true)));
   g.signature.outputs.push(...outputs);
   return g;
 }

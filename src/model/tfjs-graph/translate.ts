@@ -283,6 +283,9 @@ class Translator {
       case 'Conv2DBackpropInput':
         this.convTranspose(n);
         break;
+      case 'Shape':
+        this.shape(n);
+        break;
       default:
         this.unknown(n);
     }
@@ -679,8 +682,11 @@ class Translator {
   private resize(n: TfNode): void {
     const x = this.value(n.inputs[0] ?? '', n);
     if (x.rank !== 4) this.fail(n, `its input has rank ${x.rank}, not an NHWC map`);
-    const size = this.values(n, 1, 'size');
-    if (size.length !== 2 || !size.every((d) => Number.isSafeInteger(d) && d >= 1)) this.fail(n, `size [${size.join(', ')}] is not [H, W] of positive sizes`);
+    // A size computed from shapes (`tf.shape(y)[1:3]`) is folded by shape inference.
+    const computed = this.constant(n.inputs[1] ?? '') === undefined;
+    const size = computed ? [] : this.values(n, 1, 'size');
+    if (!computed && (size.length !== 2 || !size.every((d) => Number.isSafeInteger(d) && d >= 1)))
+      this.fail(n, `size [${size.join(', ')}] is not [H, W] of positive sizes`);
     const align = n.attrs.bool('align_corners', false);
     const half = n.attrs.bool('half_pixel_centers', false);
     if (align && half) this.fail(n, 'align_corners and half_pixel_centers are both set, which TensorFlow refuses');
@@ -692,8 +698,20 @@ class Translator {
       ['axes', ints([2, 3])],
     ];
     if (!bilinear) attrs.push(['nearest_mode', str(align ? 'round_prefer_ceil' : 'floor')]);
-    this.emit('Resize', n.name, [x.name, '', '', this.intConstant(`${n.name}/sizes`, size)], attrs);
+    const sizes = computed ? this.value(n.inputs[1] ?? '', n).name : this.intConstant(`${n.name}/sizes`, size);
+    this.emit('Resize', n.name, [x.name, '', '', sizes], attrs);
     this.set(n.name, { ...x, name: n.name, oneByOne: size[0] === 1 && size[1] === 1 });
+  }
+
+  /** Shape, in TensorFlow's order: a map's NCHW shape gathered as N, H, W, C (shape inference folds it). */
+  private shape(n: TfNode): void {
+    const x = this.value(n.inputs[0] ?? '', n);
+    if (x.rank !== 4) this.emit('Shape', n.name, [x.name]);
+    else {
+      const nchw = this.emit('Shape', n.name, [x.name], [], `${n.name}/nchw`);
+      this.emit('Gather', `${n.name}/nhwc`, [nchw, this.intConstant(`${n.name}/nhwc_axes`, TO_NHWC)], [['axis', int(0)]], n.name);
+    }
+    this.set(n.name, { name: n.name, rank: 1 });
   }
 
   /** ClipByValue to constant bounds: ONNX Clip (to [0, 6], relu6; other bounds have no op kind and are listed as not counted). */
