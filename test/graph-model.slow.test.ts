@@ -238,6 +238,24 @@ describe('resizes, slices, transposed and grouped convs, clips (segmentation and
     expect(p.check).toMatchObject({ status: 'match', layers: 17 });
   });
 
+  it('reads a conv with a fused PReLU (its slopes learned, one per channel) as prelu: as tfjs-converter computes it, counted and measured', async () => {
+    const path = written(seMobileNetBlock());
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    const conv = json.modelTopology.node.find((n: { name: string }) => n.name === 'model/expand/Relu');
+    conv.attr.fused_ops = { list: { s: ['BiasAdd', 'Prelu'].map((v) => Buffer.from(v).toString('base64')) } };
+    conv.attr.num_args = { i: '2' };
+    // The slopes: a [32] constant of the file (the bias's values).
+    conv.input.push('model/expand/Conv2D_bn_offset');
+    writeFileSync(path, JSON.stringify(json));
+    expect(await agreeNodeByNode(path, [1, 16, 16, 8])).toEqual([]);
+    const p = await profile(['--file', path]);
+    expect(p.layers[1]).toMatchObject({ name: 'model/expand/Relu/Prelu', op: 'prelu', params: 32 });
+    // The block's 1,514 params and the 32 slopes; thop counts PReLU's numel(in) (count_prelu): 32 x 16 x 16.
+    expect(p.totals.params).toBe(1514 + 32);
+    expect(p.totals.counts['thop']).toBe(215701 + 32 * 256);
+    expect(p.check).toMatchObject({ status: 'match', layers: 15 });
+  });
+
   it("reads TensorFlow 2's grouped Conv2D (filter of C / groups inputs) as a grouped conv, computes it and agrees with the measured run", async () => {
     const path = written(groupedConv());
     const p = await profile(['--file', path]);

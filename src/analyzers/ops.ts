@@ -68,6 +68,8 @@ export const OP_KINDS = [
   'mish',
   // Model files: nn.InstanceNorm2d (and the InstanceNormalization of GroupNorm's export).
   'instance_norm',
+  // Model files: nn.PReLU, its slope learned (one, or one per channel).
+  'prelu',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];

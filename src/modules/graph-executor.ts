@@ -22,7 +22,7 @@ import { planModule } from '../model/kinds/plan';
 import { LiveValues } from './live-values';
 
 /** Nodes whose initializer inputs are a module's weights. */
-const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization', 'InstanceNormalization']);
+const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization', 'InstanceNormalization', 'PRelu']);
 
 /** NCHW-ordered `t` broadcast to `shape`: itself when it has that shape already (a batch of 1). */
 const expandTo = (t: tf.Tensor, shape: readonly number[]): tf.Tensor =>

@@ -99,6 +99,10 @@ export const flopsBackward: RuleTable = {
     (op) => (op.attrs.bilinear ? 8n : 1n) * out(op),
   ),
   leaky_relu: rule('3 * numel: x > 0, dy * alpha, and the select between them', (op) => 3n * out(op)),
+  prelu: rule(
+    '6 * numel - numel(slope): x > 0, dy * slope and a select (the input gradient), dy * x and a select, summed over the axes the slope broadcasts along (the slope gradient)',
+    (op) => 6n * out(op) - op.params,
+  ),
   conv_transpose: rule(
     '2 * 2 * MACs (the input gradient is a conv2d of dy, the weight gradient a backprop-filter, each as large as the forward) + numel(out) - Cout if bias',
     (op) => 4n * convTransposeMacs(op) + biasGradient(op, dim(op.outputShape, 1)),

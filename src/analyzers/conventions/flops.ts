@@ -44,6 +44,7 @@ export const flops: Convention<'flops'> = {
       op.attrs.bilinear ? 7n * out(op) : 0n,
     ),
     leaky_relu: rule('2 * numel (multiply by alpha, max)', (op) => 2n * out(op)),
+    prelu: rule('2 * numel (multiply by the slope, select by x > 0)', (op) => 2n * out(op)),
     conv_transpose: rule('2 * MACs + numel(out) if bias', (op) => 2n * convTransposeMacs(op) + biasAdds(op)),
     mul: rule('numel(out)', out),
     sub: rule('numel(out)', out),

@@ -67,6 +67,7 @@ export const fvcore: Convention<'fvcore'> = {
       (op) => (op.attrs.bilinear ? 4n : 1n) * out(op),
     ),
     leaky_relu: unsupported('aten::leaky_relu is unsupported (reported as skipped)'),
+    prelu: unsupported('aten::prelu is in neither _DEFAULT_SUPPORTED_OPS nor _IGNORED_OPS: unsupported (reported as skipped)'),
     conv_transpose: rule('numel(in) * (Cout/g) * kh * kw (transposed: the input size); bias ignored', convTransposeMacs),
     mul: unsupported('aten::mul is unsupported (reported as skipped)'),
     sub: unsupported('aten::sub is unsupported (reported as skipped)'),

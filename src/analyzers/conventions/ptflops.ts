@@ -61,6 +61,11 @@ export const ptflops: Convention<'ptflops'> = {
     concat: unsupported('torch.cat is not patched: 0'),
     reduce_mean: unsupported('Tensor.mean is not patched: 0'),
     leaky_relu: hooks('module: numel(out) per image (F.leaky_relu is not patched)', out),
+    prelu: hooks(
+      'module: numel(out) per image (pytorch_ops.py:278) + F.prelu, which it calls: numel(in) per batch (pytorch_ops.py:425, pytorch_engine.py:351)',
+      out,
+      inp,
+    ),
     conv_transpose: hooks('module: numel(in) * (Cout/g) * kh * kw + numel(out) if bias, per image', (op) => convTransposeMacs(op) + biasAdds(op)),
     mul: unsupported('x * y is a tensor operator, not a patched function: 0'),
     sub: unsupported('x - y: torch.sub and the operator are not patched: 0'),

@@ -50,6 +50,7 @@ export const thop: Convention<'thop'> = {
       (op) => (op.attrs.bilinear ? 11n : 1n) * out(op),
     ),
     leaky_relu: rule('0 (count_relu, as for nn.ReLU)', () => 0n),
+    prelu: rule('numel(in) in eval (count_prelu: thop/profile.py:36, vision/basic_hooks.py:82-87)', inp),
     conv_transpose: rule('numel(out) * (Cin/g) * kh * kw (count_convNd, by the output size); bias ignored', convMacs),
     mul: unsupported('functional x * y: invisible to module hooks'),
     sub: unsupported('functional x - y: invisible to module hooks'),

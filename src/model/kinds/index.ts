@@ -20,6 +20,7 @@ import type { OpKindDefinition } from './kind';
 import { instanceNorm } from './instance-norm';
 import { layernorm } from './layernorm';
 import { leakyRelu } from './leaky-relu';
+import { prelu } from './prelu';
 import { linear } from './linear';
 import { matmul } from './matmul';
 import { maxPool } from './max-pool';
@@ -79,6 +80,7 @@ export const KINDS: Readonly<Record<OpKind, OpKindDefinition>> = {
   softplus,
   mish,
   instance_norm: instanceNorm,
+  prelu,
 };
 
 export const KIND_ENTRIES = Object.entries(KINDS) as [OpKind, OpKindDefinition][];

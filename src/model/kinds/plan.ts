@@ -24,6 +24,7 @@ const MODULE_OR_FUNCTION: ReadonlySet<OpKind> = new Set<OpKind>([
   'relu',
   'relu6',
   'leaky_relu',
+  'prelu',
   'gelu',
   'silu',
   'softmax',
