@@ -1,5 +1,6 @@
 // A model file's computation graph, whatever format it came from: nodes in the ONNX
 // operator vocabulary, NCHW tensors, initializers known by their dims (never their weights).
+import type { ByteSource } from '../../fs/byte-source';
 
 /** ONNX TensorProto.DataType codes; the ones shape arithmetic reads by value. */
 export const DTYPE = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10, double: 11 } as const;
@@ -35,7 +36,7 @@ export interface Initializer {
  */
 export interface FileBytes {
   kind: 'files';
-  paths: readonly string[];
+  sources: readonly ByteSource[];
   offset: number;
   length: number;
   stored?: { dims: readonly number[]; perm: readonly number[] };

@@ -1,6 +1,5 @@
 // The weights of an initializer as float32, for the measured run only (counting never
 // reads them): from the model file's bytes, an external data file, or inline values.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { UsageError } from '../../errors';
 import { count } from './tensor-info';
 import { DTYPE, type FileBytes, type Initializer, type Quantization } from './types';
@@ -47,23 +46,19 @@ function half(bits: number): number {
 }
 
 /** `length` bytes from `offset` of the files' concatenation. */
-export function readFiles({ paths, offset, length }: FileBytes): Uint8Array {
+export function readFiles({ sources, offset, length }: FileBytes): Uint8Array {
   const bytes = new Uint8Array(length);
   let skip = offset;
   let filled = 0;
-  for (const path of paths) {
+  for (const source of sources) {
     if (filled === length) break;
-    const size = statSync(path).size;
-    if (skip >= size) {
-      skip -= size;
+    if (skip >= source.size) {
+      skip -= source.size;
       continue;
     }
-    const fd = openSync(path, 'r');
-    try {
-      filled += readSync(fd, bytes, filled, Math.min(length - filled, size - skip), skip);
-    } finally {
-      closeSync(fd);
-    }
+    const slice = source.read(skip, Math.min(length - filled, source.size - skip));
+    bytes.set(slice, filled);
+    filled += slice.byteLength;
     skip = 0;
   }
   return bytes;

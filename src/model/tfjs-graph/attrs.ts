@@ -13,6 +13,21 @@ function int64(value: unknown, where: () => string): number {
   return n;
 }
 
+/**
+ * A base64 string's bytes as UTF-8, decoded as Node's Buffer decodes base64 (the URL-safe
+ * alphabet too, other characters skipped, the rest after a '=' dropped), without Buffer: the
+ * reader runs in a browser too (docs/browser.md).
+ */
+function utf8FromBase64(text: string): string {
+  const clean = (text.split('=')[0] ?? '')
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .replace(/[^A-Za-z0-9+/]/g, '');
+  const whole = clean.length % 4 === 1 ? clean.slice(0, -1) : clean;
+  const binary = atob(whole + '='.repeat((4 - (whole.length % 4)) % 4));
+  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+}
+
 export class NodeAttrs {
   constructor(
     private readonly raw: Record<string, unknown>,
@@ -39,7 +54,7 @@ export class NodeAttrs {
     const s = this.field(key, 's');
     if (s === undefined) return fallback;
     if (typeof s !== 'string') throw this.bad(key, 'is not a string');
-    return Buffer.from(s, 'base64').toString('utf8');
+    return utf8FromBase64(s);
   }
 
   int(key: string, fallback: number): number {
@@ -77,7 +92,7 @@ export class NodeAttrs {
   strings(key: string): string[] | undefined {
     return this.list(key, 's')?.map((v) => {
       if (typeof v !== 'string') throw this.bad(key, 'holds a non-string');
-      return Buffer.from(v, 'base64').toString('utf8');
+      return utf8FromBase64(v);
     });
   }
 

@@ -2,6 +2,7 @@
 // which nodes become one (a BiasAdd into its conv, the spelled-out hard sigmoid, Keras' Reshape
 // with an open batch), what passes data through, and the order the outputs need the nodes in.
 import { UsageError } from '../../errors';
+import type { ByteSource } from '../../fs/byte-source';
 import type { Quantization, Values } from '../graph/types';
 import type { NodeAttrs } from './attrs';
 
@@ -18,7 +19,7 @@ export interface Constant {
   name: string;
   dims: readonly number[];
   dtype: string;
-  at?: { paths: readonly string[]; offset: number; length: number; quantization?: Quantization };
+  at?: { sources: readonly ByteSource[]; offset: number; length: number; quantization?: Quantization };
   values?: Values;
 }
 

@@ -13,6 +13,7 @@
 // its own (GraphModel.execute runs the graph whole); test/graph-model.slow.test.ts checks, node by
 // node, that the translation computes what tfjs-converter computes from the same file.
 import { UsageError } from '../../errors';
+import type { Folder } from '../../fs/byte-source';
 import { dequantized, readFiles } from '../graph/weights';
 import type { Graph, Values } from '../graph/types';
 import { isObject, weightSpecs, type WeightSpec } from '../tfjs-layers/read';
@@ -120,11 +121,12 @@ function signatureOutputs(json: Record<string, unknown>): string[] | undefined {
   return names.length > 0 && names.every((n) => n !== '') ? names : undefined;
 }
 
-export function graphModelGraph(json: Record<string, unknown>, path: string): Graph {
+/** A GraphModel's model.json (parsed) to a Graph; its weight files are looked for in `folder`. */
+export function graphModelGraph(json: Record<string, unknown>, path: string, folder: Folder): Graph {
   const top = json['modelTopology'];
   if (!isObject(top)) throw new UsageError(`${path}: no modelTopology: not a TensorFlow.js GraphModel`);
   const nodes = readNodes(top, path);
-  const weights = weightSpecs(json, path, 'GraphModel', true);
+  const weights = weightSpecs(json, path, folder, 'GraphModel', true);
   const translated = translate(nodes, constants(nodes, weights, path), signatureOutputs(json), path);
   const producer =
     typeof json['convertedBy'] === 'string' ? json['convertedBy'] : typeof json['generatedBy'] === 'string' ? json['generatedBy'] : 'TensorFlow.js';
