@@ -58,6 +58,9 @@ function byHand(op: Op): bigint[] {
         : [outN, outN, outN / B / B + outN, 0n, 0n, 0n, 0n];
     case 'leaky_relu':
       return [0n, 0n, outN / B, 0n, 0n, 2n * outN, 0n];
+    // thop's count_prelu: numel(in); ptflops: the module per image and F.prelu, which it calls, for the batch.
+    case 'prelu':
+      return [inN, 0n, outN / B + inN, 0n, 0n, 2n * outN, 0n];
     case 'conv_transpose': {
       const macs = inN * BigInt(op.outputShape[1] ?? 0) * k2; // groups 1 here
       const bias = op.attrs.bias ? outN : 0n;

@@ -26,7 +26,7 @@ describe('conventions', () => {
     expect(conventionByKey('flop')).toBeUndefined();
   });
 
-  it('fvcore: relu and cat ignored; sigmoid, hardtanh, silu, hardswish, hardsigmoid, mul, add, sub, div, pow, tanh, softmax, pad, gelu, erf, exp, the pools, the reductions, softplus and mish unsupported', () => {
+  it('fvcore: relu and cat ignored; sigmoid, hardtanh, silu, hardswish, hardsigmoid, mul, add, sub, div, pow, tanh, softmax, pad, gelu, erf, exp, the pools, the reductions, softplus, mish and prelu unsupported', () => {
     expect(skips(conventionByKey('fvcore'))).toEqual({
       relu: 'ignored',
       concat: 'ignored',
@@ -56,6 +56,7 @@ describe('conventions', () => {
       reduce_min: 'unsupported',
       softplus: 'unsupported',
       mish: 'unsupported',
+      prelu: 'unsupported',
     });
   });
 

@@ -272,7 +272,7 @@ describe('resizes, slices, transposed and grouped convs, clips (segmentation and
     );
     expect(json.weightsManifest[0].weights[0].name).toBe('grouped/Conv2D/ReadVariableOp');
     const x = tf.randomNormal([1, 6, 6, 8]) as tf.Tensor4D;
-    const xs = tf.split(x, 4, 3);
+    const xs = tf.split(x, 4, 3) as tf.Tensor4D[];
     const fs = tf.split(filter, 4, 3);
     const want = tf.relu(
       tf.concat(
