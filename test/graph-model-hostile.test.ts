@@ -134,9 +134,9 @@ describe('a GraphModel seprof cannot read is one line, naming the file', () => {
       /node 'seg\/up' \(ResizeBilinear\): align_corners and half_pixel_centers are both set/,
     ],
     [
-      'a StridedSlice with an ellipsis',
-      (j) => Object.assign(node(j, 'seg/crop').attr ?? {}, { ellipsis_mask: { i: '1' } }),
-      /node 'seg\/crop' \(StridedSlice\): ellipsis_mask is set: seprof reads slices of begin, end and strides per axis/,
+      'a StridedSlice with two ellipses',
+      (j) => Object.assign(node(j, 'seg/crop').attr ?? {}, { ellipsis_mask: { i: '3' } }),
+      /node 'seg\/crop' \(StridedSlice\): ellipsis_mask marks more than one entry/,
     ],
     [
       'a StridedSlice adding an axis',

@@ -100,7 +100,7 @@ describe('the translation computes what tfjs-converter computes from the file', 
     expect(await agreeNodeByNode(written(axesTour()), [1, 4, 6, 8])).toEqual([]);
   });
 
-  it('on resizes in each coordinate mode, ClipByValue, StridedSlice (masks, shrink), Slice, Split, SplitV, Conv2DBackpropInput (SAME, VALID)', async () => {
+  it('on resizes in each coordinate mode, ClipByValue, StridedSlice (masks, shrink, ellipsis), Slice, Split, SplitV, Conv2DBackpropInput (SAME, VALID)', async () => {
     expect(await agreeNodeByNode(written(resizeSliceTour()), [1, 6, 8, 4])).toEqual([]);
   });
 

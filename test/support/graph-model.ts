@@ -381,7 +381,7 @@ const sliceMasks = (masks: Partial<Record<'begin' | 'end' | 'ellipsis' | 'new_ax
  * What segmentation and detection GraphModels hold beside convs: ResizeBilinear and
  * ResizeNearestNeighbor in each of TensorFlow's coordinate modes (to an even 2x and to an odd
  * 9 x 11), ClipByValue to [0, 6], StridedSlice (begin and end masks on a map; shrink_axis_mask
- * to rank 3), Slice, Split on C, SplitV on H, and Conv2DBackpropInput (3 x 3 stride 2 SAME, the
+ * to rank 3; an ellipsis), Slice, Split on C, SplitV on H, and Conv2DBackpropInput (3 x 3 stride 2 SAME, the
  * odd pad at the end; 2 x 2 stride 2 VALID), and a resize to a size computed from a shape
  * (StridedSlice of Shape). Input 1 x 6 x 8 x 4; several outputs.
  */
@@ -414,8 +414,10 @@ export function resizeSliceTour(): GraphModelWriter {
   // x[:, 2] (rank 3: W x C), then its rows [1:-1] of a rank-3 tensor
   const row = cut('slice/row', x, [0, 2], [0, 3], [1, 1], { begin: 1, end: 1, shrink_axis: 2 });
   outputs.push(cut('slice/row_inner', row, [0, 1], [0, -1], [1, 1], { begin: 1, end: 1 }));
-  // x[..., -1] on the channel axis: the last index, the axis dropped
+  // x[:, :, :, -1]: the last index, the axis dropped; x[..., -1] and x[..., 1:3] through an ellipsis
   outputs.push(cut('slice/last_channel', x, [0, 0, 0, -1], [0, 0, 0, 0], [1, 1, 1, 1], { begin: 7, end: 7, shrink_axis: 8 }));
+  outputs.push(cut('slice/ellipsis_last', x, [0, -1], [0, 0], [1, 1], { ellipsis: 1, shrink_axis: 2 }));
+  outputs.push(cut('slice/ellipsis_channels', x, [0, 1], [0, 3], [1, 1], { ellipsis: 1 }));
   outputs.push(
     g.op('slice/window', 'Slice', [x, i32(g, 'slice/window/begin', [0, 1, 2, 0]), i32(g, 'slice/window/size', [-1, 3, 4, -1])], {
       Index: { type: 'DT_INT32' },

@@ -739,8 +739,8 @@ class Translator {
    * cuts the stored map), over TensorFlow's axes otherwise. `shrink` lists the TensorFlow axes
    * to drop after it (a Squeeze): of a map, it is sliced in TensorFlow's order first.
    */
-  private sliced(n: TfNode, x: Tensor, range: { starts: number[]; ends: number[]; steps: number[] }, shrink: number[]): void {
-    const axes = range.starts.map((_, i) => i);
+  private sliced(n: TfNode, x: Tensor, range: { axes: number[]; starts: number[]; ends: number[]; steps: number[] }, shrink: number[]): void {
+    const { axes } = range;
     const rank = x.rank - shrink.length;
     const nchw = x.rank === 4 && shrink.length === 0;
     const input = nchw ? x.name : this.tfOrder(x, n.name);
@@ -775,7 +775,8 @@ class Translator {
 
   /**
    * StridedSlice of constant begin, end and strides: begin_mask and end_mask (from the start, to
-   * the end), shrink_axis_mask (one index, the axis dropped); ellipsis and new-axis masks refused.
+   * the end), shrink_axis_mask (one index, the axis dropped), ellipsis_mask (`x[..., 0]`: the
+   * entries after it are the last axes); new_axis_mask refused.
    */
   private stridedSlice(n: TfNode): void {
     const x = this.value(n.inputs[0] ?? '', n);
@@ -784,23 +785,30 @@ class Translator {
       number[],
       number[],
     ];
-    for (const mask of ['ellipsis_mask', 'new_axis_mask'])
-      if (n.attrs.int(mask, 0) !== 0) this.fail(n, `${mask} is set: seprof reads slices of begin, end and strides per axis`);
-    if (begin.length !== end.length || begin.length !== strides.length || begin.length > x.rank)
+    if (n.attrs.int('new_axis_mask', 0) !== 0) this.fail(n, 'new_axis_mask is set: seprof reads slices of begin, end and strides per axis');
+    const [beginMask, endMask, shrinkMask, ellipsisMask] = ['begin_mask', 'end_mask', 'shrink_axis_mask', 'ellipsis_mask'].map((k) => n.attrs.int(k, 0));
+    const bit = (mask: number, i: number): boolean => Math.floor(mask / 2 ** i) % 2 === 1;
+    const ellipses = begin.flatMap((_, i) => (bit(ellipsisMask ?? 0, i) ? [i] : []));
+    const [ellipsis] = ellipses;
+    if (ellipses.length > 1) this.fail(n, 'ellipsis_mask marks more than one entry');
+    const entries = begin.length - (ellipsis === undefined ? 0 : 1);
+    if (begin.length !== end.length || begin.length !== strides.length || entries > x.rank)
       this.fail(n, `begin, end and strides of ${begin.length}, ${end.length} and ${strides.length} values for rank ${x.rank}`);
     if (strides.some((d) => d === 0)) this.fail(n, `strides [${strides.join(', ')}] hold a 0`);
-    const [beginMask, endMask, shrinkMask] = ['begin_mask', 'end_mask', 'shrink_axis_mask'].map((k) => n.attrs.int(k, 0));
-    const bit = (mask: number, i: number): boolean => Math.floor(mask / 2 ** i) % 2 === 1;
+    // Each entry's axis: in order, those after an ellipsis counted from the last axis.
+    const spec = begin.flatMap((_, i) => (i === ellipsis ? [] : [i]));
+    const axisOf = (i: number): number => (ellipsis === undefined || i < ellipsis ? i : x.rank - (begin.length - i));
     const far = Number.MAX_SAFE_INTEGER;
-    const shrink = begin.flatMap((_, i) => (bit(shrinkMask ?? 0, i) ? [i] : []));
-    const starts = begin.map((b, i) => (bit(beginMask ?? 0, i) && !shrink.includes(i) ? ((strides[i] as number) > 0 ? 0 : far) : b));
-    const ends = end.map((e, i) => {
+    const shrunk = (i: number): boolean => bit(shrinkMask ?? 0, i);
+    const starts = spec.map((i) => (bit(beginMask ?? 0, i) && !shrunk(i) ? ((strides[i] as number) > 0 ? 0 : far) : (begin[i] as number)));
+    const ends = spec.map((i) => {
       // One index: up to the next, or to the end for the last (-1).
-      if (shrink.includes(i)) return begin[i] === -1 ? far : (begin[i] as number) + 1;
-      return bit(endMask ?? 0, i) ? ((strides[i] as number) > 0 ? far : -far) : e;
+      if (shrunk(i)) return begin[i] === -1 ? far : (begin[i] as number) + 1;
+      return bit(endMask ?? 0, i) ? ((strides[i] as number) > 0 ? far : -far) : (end[i] as number);
     });
-    if (shrink.some((i) => strides[i] !== 1)) this.fail(n, 'shrink_axis_mask on an axis of stride other than 1');
-    this.sliced(n, x, { starts, ends, steps: strides }, shrink);
+    if (spec.some((i) => shrunk(i) && strides[i] !== 1)) this.fail(n, 'shrink_axis_mask on an axis of stride other than 1');
+    const shrink = spec.filter(shrunk).map(axisOf);
+    this.sliced(n, x, { axes: spec.map(axisOf), starts, ends, steps: spec.map((i) => strides[i] as number) }, shrink);
   }
 
   /** Slice: a constant begin and size (-1: to the end) per axis. */
@@ -810,7 +818,7 @@ class Translator {
     if (begin.length !== x.rank || size.length !== x.rank || begin.some((b) => b < 0) || size.some((d) => d < -1))
       this.fail(n, `begin [${begin.join(', ')}] and size [${size.join(', ')}] are not a start and a size (or -1) per axis of rank ${x.rank}`);
     const ends = size.map((d, i) => (d === -1 ? Number.MAX_SAFE_INTEGER : (begin[i] as number) + d));
-    this.sliced(n, x, { starts: begin, ends, steps: begin.map(() => 1) }, []);
+    this.sliced(n, x, { axes: begin.map((_, i) => i), starts: begin, ends, steps: begin.map(() => 1) }, []);
   }
 
   /** Split (equal parts) and SplitV (constant sizes): ONNX Split, its outputs `name`, `name:1`, ... */
