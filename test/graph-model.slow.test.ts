@@ -293,9 +293,12 @@ describe('resizes, slices, transposed and grouped convs, clips (segmentation and
     );
   });
 
-  it("finds the SE gated by Keras' older hard_sigmoid clip(0.2 x + 0.5, 0, 1) as one hardsigmoid (ClipByValue, or Minimum and Maximum)", async () => {
+  it("finds the SE gated by Keras' older hard_sigmoid clip(0.2 x + 0.5, 0, 1) as one hardsigmoid (ClipByValue, or Minimum and Maximum), as tfjs-converter computes it, and measures it", async () => {
     for (const clip of ['ClipByValue', 'MinMax'] as const) {
-      const p = await profile(['--file', written(kerasHardSigmoidSe(clip)), '--no-measure']);
+      const path = written(kerasHardSigmoidSe(clip));
+      expect(await agreeNodeByNode(path, [1, 4, 4, 8])).toEqual([]);
+      const p = await profile(['--file', path]);
+      expect(p.check).toMatchObject({ status: 'match', layers: 6 });
       expect(p.layers.map((l) => l.op)).toEqual(['global_avg_pool', 'conv2d', 'relu', 'conv2d', 'hardsigmoid', 'scale']);
       expect(p.file.seBlocks).toEqual([expect.objectContaining({ where: 'se', channels: 8, hidden: 2, gate: 'hardsigmoid', bias: true })]);
       // flops: pool 8*16, the 1x1 convs 2*(8*2)+2 and 2*(2*8)+8, relu 2, the gate's 4 per element (8), the scale 8*16.
