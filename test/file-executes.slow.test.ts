@@ -506,3 +506,143 @@ describe('views cut in the stored layout: Split of the channels, Slice of H and 
       for (let h = 1; h < 4; h += 1) for (let w = 2; w < 5; w += 1) expect(values[k++]).toBeCloseTo(Math.max(x[c * 30 + h * 6 + w] ?? NaN, 0), 6);
   });
 });
+
+describe("value ops between modules (Swin's attention mask): masks, indices and selections, run as ONNX defines them, counted 0", () => {
+  const i64 = (name: string, dims: number[], values: number[]) => ({ name, dims, dataType: 7, int64Data: values });
+  const f32 = (name: string, dims: number[], values: number[]) => ({ name, dims, floatData: values });
+  // x of 1x4x6: a relu (a module), then o = ((int(x) mod 3 != 0) and x < 0.5) or x > 2, y = where(o, x, -100) + relu(x).
+  const path = modelFile('masks', {
+    input: { name: 'x', dims: [1, 4, 6] },
+    nodes: [
+      { op: 'Relu', inputs: ['x'], outputs: ['r'], name: 'relu' },
+      { op: 'Cast', inputs: ['x'], outputs: ['xi'], name: 'cast', attrs: [int('to', 7)] },
+      { op: 'Mod', inputs: ['xi', 'three'], outputs: ['m'], name: 'mod' },
+      { op: 'Equal', inputs: ['m', 'zero'], outputs: ['c'], name: 'eq' },
+      { op: 'Not', inputs: ['c'], outputs: ['n'], name: 'not' },
+      { op: 'Less', inputs: ['x', 'half'], outputs: ['lt'], name: 'lt' },
+      { op: 'And', inputs: ['n', 'lt'], outputs: ['a'], name: 'and' },
+      { op: 'Greater', inputs: ['x', 'two'], outputs: ['gt'], name: 'gt' },
+      { op: 'Or', inputs: ['a', 'gt'], outputs: ['o'], name: 'or' },
+      { op: 'Where', inputs: ['o', 'x', 'minus'], outputs: ['w'], name: 'where' },
+      { op: 'Add', inputs: ['w', 'r'], outputs: ['y'], name: 'add' },
+    ],
+    initializers: [i64('three', [], [3]), i64('zero', [], [0]), f32('half', [], [0.5]), f32('two', [], [2]), f32('minus', [], [-100])],
+    outputs: ['y'],
+  });
+  const x = ramp(24, (i) => (i - 11) * 0.45);
+
+  it('computes the mask from x as ONNX says (Cast truncates, Mod floors: -4 mod 3 = 2) and selects by it', () => {
+    const { values, shape } = execute(path, tf.tensor(x, [1, 4, 6]));
+    expect(shape).toEqual([1, 4, 6]);
+    x.forEach((v, i) => {
+      const m = (((Math.trunc(v) % 3) + 3) % 3) as number;
+      const o = (m !== 0 && v < 0.5) || v > 2;
+      expect(values[i]).toBeCloseTo((o ? v : -100) + Math.max(v, 0), 5);
+    });
+  });
+
+  it('leaves two modules, the relu and the add, measured and agreeing; the value ops are listed nowhere', async () => {
+    const result = await profile({ file: path, measure: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    expect(result.layers.map((l) => l.op.kind)).toEqual(['relu', 'add']);
+    expect(result.file?.unsupported).toEqual([]);
+  });
+
+  // ScatterND into zeros too large to fold (70 x 70: Swin's padded mask at 256), a Range of 4900,
+  // gathers by an index list ([2, -1]) and by indices computed from x, a backward and a step-2 slice.
+  const scatter = modelFile('scatter', {
+    input: { name: 'x', dims: [1, 70, 70] },
+    nodes: [
+      {
+        op: 'ConstantOfShape',
+        inputs: ['shape'],
+        outputs: ['zeros'],
+        name: 'zeros',
+        attrs: [{ name: 'value', type: TENSOR, t: { name: 'v', dims: [1], rawData: bytes(Float32Array.of(0)) } }],
+      },
+      { op: 'ScatterND', inputs: ['zeros', 'at', 'updates'], outputs: ['mask'], name: 'scatter' },
+      { op: 'Range', inputs: ['start', 'limit', 'delta'], outputs: ['range'], name: 'range' },
+      { op: 'Reshape', inputs: ['range', 'shape'], outputs: ['ramp'], name: 'reshape' },
+      { op: 'Add', inputs: ['x', 'mask'], outputs: ['xm'], name: 'add_mask' },
+      { op: 'Add', inputs: ['xm', 'ramp'], outputs: ['y'], name: 'add_ramp' },
+    ],
+    initializers: [
+      i64('shape', [3], [1, 70, 70]),
+      i64('at', [2, 2], [0, 3, 0, 69]),
+      f32(
+        'updates',
+        [2, 70],
+        Array.from({ length: 140 }, (_, i) => i + 1),
+      ),
+      f32('start', [], [0]),
+      f32('limit', [], [4900]),
+      f32('delta', [], [1]),
+    ],
+    outputs: ['y'],
+  });
+
+  it('ScatterND replaces the rows it indexes in zeros built at run time, Range counts 0 to 4899', () => {
+    const input = ramp(4900, (i) => Math.cos(i));
+    const { values } = execute(scatter, tf.tensor(input, [1, 70, 70]));
+    for (let i = 0; i < 4900; i += 1) {
+      const [h, w] = [Math.floor(i / 70), i % 70];
+      const mask = h === 3 ? 1 + w : h === 69 ? 71 + w : 0;
+      expect(values[i]).toBeCloseTo((input[i] ?? NaN) + mask + i, 3);
+    }
+  });
+
+  const picks = modelFile('picks', {
+    input: { name: 'x', dims: [1, 3, 4, 6] },
+    nodes: [
+      { op: 'Relu', inputs: ['x'], outputs: ['r'], name: 'relu' },
+      // x[:, :, :, ::-1][:, :, 0::2] (a flip, then step 2), then the channels [0, -1] (an index list).
+      { op: 'Slice', inputs: ['r', 'fs', 'fe', 'fa', 'fstep'], outputs: ['flip'], name: 'flip' },
+      { op: 'Slice', inputs: ['flip', 'hs', 'he', 'ha', 'hstep'], outputs: ['even'], name: 'even' },
+      { op: 'Gather', inputs: ['even', 'list'], outputs: ['g'], name: 'pick', attrs: [int('axis', 1)] },
+      { op: 'Sigmoid', inputs: ['g'], outputs: ['y'], name: 'sigmoid' },
+    ],
+    initializers: [
+      i64('fs', [1], [-1]),
+      i64('fe', [1], [-1000]),
+      i64('fa', [1], [3]),
+      i64('fstep', [1], [-1]),
+      i64('hs', [1], [0]),
+      i64('he', [1], [1000]),
+      i64('ha', [1], [2]),
+      i64('hstep', [1], [2]),
+      i64('list', [2], [0, -1]),
+    ],
+    outputs: ['y'],
+  });
+
+  it('a backward slice, a step-2 slice and an index list on a stored map, as indexed here', () => {
+    const input = ramp(72, (i) => Math.sin(i * 0.7));
+    const { values, shape } = execute(picks, tf.tensor(input, [1, 3, 4, 6]));
+    expect(shape).toEqual([1, 2, 2, 6]);
+    let k = 0;
+    for (const c of [0, 2])
+      for (const h of [0, 2])
+        for (let w = 5; w >= 0; w -= 1) expect(values[k++]).toBeCloseTo(1 / (1 + Math.exp(-Math.max(input[c * 24 + h * 6 + w] ?? NaN, 0))), 5);
+  });
+
+  it('a ScatterND that adds (reduction) is not run, and the skip names the op and the node', async () => {
+    const adds = modelFile('scatter-add', {
+      opset: 16,
+      input: { name: 'x', dims: [1, 4] },
+      nodes: [
+        {
+          op: 'ScatterND',
+          inputs: ['x', 'at', 'updates'],
+          outputs: ['s'],
+          name: 'scatter_add',
+          attrs: [{ name: 'reduction', type: 3, s: new TextEncoder().encode('add') }],
+        },
+        { op: 'Relu', inputs: ['s'], outputs: ['y'], name: 'relu' },
+      ],
+      initializers: [i64('at', [1, 2], [0, 1]), f32('updates', [1], [5])],
+      outputs: ['y'],
+    });
+    const result = await profile({ file: adds, measure: true, backend: 'cpu' });
+    expect(result.check.reason).toMatch(/ScatterND \(node 'scatter_add': reduction 'add'/);
+  });
+});

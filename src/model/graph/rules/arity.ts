@@ -38,6 +38,7 @@ const TABLE: Record<string, Arity> = {
   Expand: takes(2),
   Tile: takes(2),
   Range: takes(3),
+  ScatterND: takes(3),
   Gemm: takes(2, 3),
   MatMul: takes(2),
   Einsum: takes(1, MANY),
