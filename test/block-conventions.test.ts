@@ -103,6 +103,13 @@ function byHand(op: Op): bigint[] {
       const learned = (affine ? inN : 0n) + (op.attrs.bias ? inN : 0n);
       return [(affine ? 4n : 2n) * inN, (affine ? 5n : 4n) * inN, ((affine ? 2n : 1n) * inN) / B, 0n, 0n, 5n * inN + 2n * rows + learned, 0n];
     }
+    case 'group_norm': {
+      // thop has no nn.GroupNorm rule: 0; fvcore aten::group_norm and ptflops' bn hook as for the other norms; rows = N * G.
+      const rows = BigInt(x[0] ?? 1) * BigInt(op.attrs.groups ?? 1);
+      const affine = op.attrs.affine === true;
+      const learned = (affine ? inN : 0n) + (op.attrs.bias ? inN : 0n);
+      return [0n, (affine ? 5n : 4n) * inN, ((affine ? 2n : 1n) * inN) / B, 0n, 0n, 5n * inN + 2n * rows + learned, 0n];
+    }
     case 'matmul': {
       // numel(a) * N for fvcore and ptflops (whole batch), numel(out) * K for the aten backend's bmm and seprof.
       const macs = outN * BigInt(x.at(-1) ?? 0);

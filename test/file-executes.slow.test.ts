@@ -431,7 +431,7 @@ describe("x.mean over any axes (the einsum attention's token mean x.mean(1)), an
   });
 });
 
-describe('nn.GroupNorm(2, 4) as PyTorch exports it: Reshape, InstanceNormalization (Constant ones, zeros), Reshape, Mul, Add', () => {
+describe('nn.GroupNorm(2, 4) as PyTorch exports it (Reshape, InstanceNormalization of Constant ones and zeros, Reshape, Mul, Add), and GroupNormalization', () => {
   const constant = (out: string, values: number[], dims: number[]) => ({
     op: 'Constant',
     inputs: [],
@@ -473,16 +473,46 @@ describe('nn.GroupNorm(2, 4) as PyTorch exports it: Reshape, InstanceNormalizati
     expected.forEach((v, i) => expect(values[i]).toBeCloseTo(v, 4));
   });
 
-  it('counts its parts: instance_norm without affine on 1x2x18 (thop 2n, fvcore 4n, ptflops n, flops 5n + 2 rows), the weight and bias 8 params; measured, forward and backward', async () => {
+  it("is one group_norm, counted by nn.GroupNorm's rules: thop 0 (no rule), fvcore 5n (affine), ptflops 2n per image, flops 5n + 2 rows + 2n, the weight and bias 8 params; measured, forward and backward", async () => {
     const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
     expect(result.check.status).toBe('match');
     const n = 36n;
     expect(result.layers.map((l) => [l.op.kind, l.op.params, l.counts['thop'], l.counts['fvcore'], l.counts['ptflops'], l.counts['flops']])).toEqual([
-      ['instance_norm', 0n, 2n * n, 4n * n, n, 5n * n + 2n * 2n],
-      ['mul', 4n, 0n, 0n, 0n, n],
-      ['add', 4n, 0n, 0n, 0n, n],
+      ['group_norm', 8n, 0n, 5n * n, 2n * n, 5n * n + 2n * 2n + 2n * n],
     ]);
   });
+
+  // GroupNormalization (opset 18: scale and bias per group; opset 21: per channel) computes the same normalisation.
+  const native = (opset: number, scale: number[], shift: number[]) =>
+    modelFile(`group-norm-${opset}`, {
+      opset,
+      input: { name: 'x', dims: [1, 4, 3, 3] },
+      nodes: [
+        { op: 'GroupNormalization', inputs: ['x', 's', 'c'], outputs: ['y'], name: 'gn', attrs: [int('num_groups', 2), { name: 'epsilon', type: 1, f: 1e-5 }] },
+      ],
+      initializers: [
+        { name: 's', dims: [scale.length], rawData: bytes(Float32Array.from(scale)) },
+        { name: 'c', dims: [shift.length], rawData: bytes(Float32Array.from(shift)) },
+      ],
+    });
+
+  it.each([
+    [18, [0.5, -1], [0.1, 0.3], (c: number) => Math.floor(c / 2)],
+    [21, w, b, (c: number) => c],
+  ] as const)(
+    'GroupNormalization at opset %i: each group normalised, then its scale and bias (per group at 18, per channel from 21)',
+    (opset, scale, shift, at) => {
+      const x = ramp(36, (i) => Math.cos(i * 0.6) * 2 - i / 12);
+      const { values } = execute(native(opset, [...scale], [...shift]), tf.tensor(x, [1, 4, 3, 3]));
+      x.forEach((v, i) => {
+        const group = x.slice(Math.floor(i / 18) * 18, Math.floor(i / 18) * 18 + 18);
+        const mean = group.reduce((s, u) => s + u, 0) / 18;
+        const variance = group.reduce((s, u) => s + (u - mean) ** 2, 0) / 18;
+        const c = at(Math.floor(i / 9));
+        expect(values[i]).toBeCloseTo(((v - mean) / Math.sqrt(variance + 1e-5)) * (scale[c] ?? NaN) + (shift[c] ?? NaN), 4);
+      });
+    },
+  );
 });
 
 describe('views cut in the stored layout: Split of the channels, Slice of H and W', () => {

@@ -4,7 +4,7 @@
 // ...) go through NCHW with transposes: layout, not arithmetic, and outside every module.
 import * as tf from '@tensorflow/tfjs-core';
 import type { InferredGraph } from '../model/graph/infer';
-import { layerNormParts, type NodeInput } from '../model/graph/fusions';
+import { groupNormParts, layerNormParts, type NodeInput } from '../model/graph/fusions';
 import { GraphIndex } from '../model/graph/graph-index';
 import { nodeGroups, isValueNode, isViewNode, type NodeGroup } from '../model/graph/node-groups';
 import { alignedShape, constantOperand, ELEMENTWISE_OPS } from '../model/graph/op-attrs';
@@ -144,6 +144,7 @@ export class GraphExecutor {
    */
   private moduleTensors(m: NodeGroup): { learned: tf.Tensor[]; buffers: tf.Tensor[] } {
     if (this.plans.get(m)?.kind === 'layernorm') return { learned: this.layerNormLearned(m), buffers: [] };
+    if (this.plans.get(m)?.kind === 'group_norm') return { learned: this.groupNormLearned(m), buffers: [] };
     // GELU's constants are its formula's.
     if (m.fused === 'gelu' || m.fused === 'gelu-tanh') return { learned: [], buffers: [] };
     const learned: tf.Tensor[] = [];
@@ -183,6 +184,16 @@ export class GraphExecutor {
     const learned = (t: NodeInput | undefined): tf.Tensor[] =>
       t !== undefined && this.index.weight(t.node.inputs[t.at] ?? '') !== undefined ? [this.constant(t.node, t.at)] : [];
     return [...learned(scale), ...learned(shift)];
+  }
+
+  /** A group norm's weight and bias that are initializers, as its run reads them. */
+  private groupNormLearned(m: NodeGroup): tf.Tensor[] {
+    const { scale, shift } = groupNormParts(this.index, m);
+    return [scale, shift].flatMap((t) => {
+      const weight = t === undefined ? undefined : this.index.weight(t.node.inputs[t.at] ?? '');
+      if (t === undefined || weight === undefined) return [];
+      return [m.fused === 'group-norm' ? this.constant(t.node, t.at) : this.weight(weight, t.node, t.at)];
+    });
   }
 
   /**

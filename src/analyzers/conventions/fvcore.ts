@@ -97,6 +97,10 @@ export const fvcore: Convention<'fvcore'> = {
       '5 * numel(in) with a weight, 4 * numel(in) without (aten::instance_norm: norm_flop_counter(1), flop_count.py)',
       (op) => (op.attrs.affine ? 5n : 4n) * inp(op),
     ),
+    group_norm: rule(
+      '5 * numel(in) with a weight, 4 * numel(in) without (aten::group_norm: norm_flop_counter(2), flop_count.py:37, jit_handles.py:230-248)',
+      (op) => (op.attrs.affine ? 5n : 4n) * inp(op),
+    ),
     softplus: unsupported('aten::softplus has no handle and is not in _IGNORED_OPS: reported as skipped'),
     mish: unsupported('aten::mish has no handle and is not in _IGNORED_OPS: reported as skipped'),
     reduce_sum: unsupported('aten::sum has no handle in flop_count.py and is not in _IGNORED_OPS (jit_analysis.py): reported as skipped'),

@@ -14,6 +14,7 @@ import { einsum } from './einsum';
 import { exp } from './exp';
 import { gelu } from './gelu';
 import { globalAvgPool } from './global-avg-pool';
+import { groupNorm } from './group-norm';
 import { hardsigmoid } from './hardsigmoid';
 import { hardswish } from './hardswish';
 import type { OpKindDefinition } from './kind';
@@ -79,6 +80,7 @@ export const KINDS: Readonly<Record<OpKind, OpKindDefinition>> = {
   softplus,
   mish,
   instance_norm: instanceNorm,
+  group_norm: groupNorm,
 };
 
 export const KIND_ENTRIES = Object.entries(KINDS) as [OpKind, OpKindDefinition][];

@@ -37,6 +37,8 @@ export interface LayerFacts {
   reduce?: { op: 'sum' | 'max' | 'min' | 'mean'; stored: boolean };
   /** An instance norm layer (its kernels are layernorm's formula): whether its scale and shift are learned. */
   instanceNorm?: { affine: boolean; bias: boolean };
+  /** A group norm layer (its kernels are layernorm's formula on the channels grouped): whether its scale and shift are learned. */
+  groupNorm?: { affine: boolean; bias: boolean; perGroup?: true };
   /** A model file's einsum: its BatchMatMul is the op, with this equation on these operands (NCHW). */
   einsum?: { equation: string; operands: readonly Shape[] };
 }

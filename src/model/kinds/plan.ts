@@ -20,6 +20,7 @@ const MODULE_OR_FUNCTION: ReadonlySet<OpKind> = new Set<OpKind>([
   'conv_transpose',
   'batchnorm',
   'layernorm',
+  'group_norm',
   'linear',
   'relu',
   'relu6',
