@@ -655,6 +655,13 @@ describe("value ops between modules (Swin's attention mask): masks, indices and 
         for (let w = 5; w >= 0; w -= 1) expect(values[k++]).toBeCloseTo(1 / (1 + Math.exp(-Math.max(input[c * 24 + h * 6 + w] ?? NaN, 0))), 5);
   });
 
+  it("a --training run is skipped where a module computes from constants only (Swin's mask: autograd takes no gradient through it), naming the module", async () => {
+    const swin = join(__dirname, 'fixtures', 'onnx', 'swin_tiny_op17.onnx');
+    const result = await profile({ file: swin, measure: true, training: true, backend: 'cpu' });
+    expect(result.check.status).toBe('skipped');
+    expect(result.check.reason).toMatch(/^module 'features\.1\.1\.attn\.[a-z_0-9]+' computes from constants only/);
+  });
+
   it('a ScatterND that adds (reduction) is not run, and the skip names the op and the node', async () => {
     const adds = modelFile('scatter-add', {
       opset: 16,

@@ -29,25 +29,31 @@ const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNorma
 const expandTo = (t: tf.Tensor, shape: readonly number[]): tf.Tensor =>
   t.shape.every((d, i) => d === shape[i]) && t.rank === shape.length ? t : tf.broadcastTo(t, [...shape]);
 
-/** A Slice's cut of `x`: a plain slice, or a strided one where a step is not 1 (`x[:, 0::2]`, `x.flip(1)`). */
+/**
+ * A Slice's cut of `x`: a plain slice, then, on each axis whose step is not 1 (`x[:, 0::2]`,
+ * `x.flip(1)`), a gather of the indices it takes (tfjs' stridedSlice has no gradient; gather has).
+ */
 function cut(x: tf.Tensor, ranges: readonly SliceRange[]): tf.Tensor {
-  if (ranges.every((r) => r.step === 1))
-    return tf.slice(
-      x,
-      ranges.map((r) => r.start),
-      ranges.map((r) => r.length),
-    );
-  // The end past the last element taken; a backward cut to the start ends at -1, which stridedSlice reads from the end: masked.
-  const ends = ranges.map((r) => r.start + r.step * (r.length - 1) + Math.sign(r.step));
-  const endMask = ends.reduce((mask, end, axis) => (end < 0 ? mask | (1 << axis) : mask), 0);
-  return tf.stridedSlice(
-    x,
-    ranges.map((r) => r.start),
-    ends,
-    ranges.map((r) => r.step),
-    0,
-    endMask,
-  );
+  const plain = ranges.map((r) => (r.step === 1 ? r : { start: 0, step: 1, length: x.shape[ranges.indexOf(r)] as number }));
+  let y = ranges.some((r) => r.step === 1 && (r.start !== 0 || r.length !== x.shape[ranges.indexOf(r)]))
+    ? tf.slice(
+        x,
+        plain.map((r) => r.start),
+        plain.map((r) => r.length),
+      )
+    : x;
+  ranges.forEach((r, axis) => {
+    if (r.step !== 1)
+      y = tf.gather(
+        y,
+        tf.tensor1d(
+          Array.from({ length: r.length }, (_, k) => r.start + k * r.step),
+          'int32',
+        ),
+        axis,
+      );
+  });
+  return y;
 }
 
 /** The activations a node reads, by tensor name. */
