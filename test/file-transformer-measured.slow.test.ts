@@ -31,6 +31,19 @@ describe('executed in tfjs, module by module', () => {
   });
 });
 
+// Swin-T's own opset 17 export is measured in file-real-exports.slow.test.ts.
+describe("torchvision's Swin (opset 13) and MaxViT, narrow (make_fixtures.py), measured", () => {
+  it.each(['swin_tiny', 'maxvit_tiny'])(
+    '%s: the mask built at run time, step-2 slices, window and grid partitions; analytic and measured agree on every layer',
+    async (file) => {
+      const result = await profile({ file: join(FIXTURES, `${file}.onnx`), measure: true });
+      expect(result.check.mismatches).toEqual([]);
+      expect(result.check.status).toBe('match');
+      expect(result.file?.unsupported).toEqual([]);
+    },
+  );
+});
+
 type Kernels = Awaited<ReturnType<typeof tf.profile>>['kernels'];
 
 describe('LayerNormalization over C, H and W of a 4-D map (axis 1), stored NHWC', () => {

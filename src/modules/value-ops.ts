@@ -20,7 +20,6 @@ export const VALUE_KERNELS: ReadonlySet<string> = new Set([
   'Fill',
   'Range',
   'GatherV2',
-  'StridedSlice',
   'Cast',
 ]);
 
