@@ -38,7 +38,7 @@ function graphOps(g: InferredGraph): GraphOps {
 }
 
 function mapGraph(g: InferredGraph): GraphOps {
-  const index = new GraphIndex(g);
+  const index = GraphIndex.of(g);
   const modules = nodeGroups(g);
   const ops: Op[] = [];
   const nodesOf = new Map<string, string[]>();

@@ -132,7 +132,7 @@ function scopeOf(position: ReadonlyMap<string, [number, GraphNode]>, se: SeBlock
 }
 
 export function findSeBlocks(g: InferredGraph): SeBlock[] {
-  const w = new Walker(new GraphIndex(g));
+  const w = new Walker(GraphIndex.of(g));
   // Built once: a search of the whole graph per block was quadratic (2,000 blocks: seconds).
   const position = new Map(g.order.map((node, i) => [node.name, [i, node] as [number, GraphNode]]));
   return g.order.flatMap((node) => {
