@@ -683,3 +683,25 @@ describe("value ops between modules (Swin's attention mask): masks, indices and 
     expect(result.check.reason).toMatch(/ScatterND \(node 'scatter_add': reduction 'add'/);
   });
 });
+
+describe("an elementwise op of a map and an activation of lower rank (Swin V2's logit scale [heads, 1, 1] times the attention)", () => {
+  const path = modelFile('ranks', {
+    input: { name: 'x', dims: [1, 2, 3, 3] },
+    nodes: [
+      { op: 'Reshape', inputs: ['x', 'three'], outputs: ['t'], name: 'view' },
+      { op: 'Relu', inputs: ['t'], outputs: ['r'], name: 'relu' },
+      { op: 'Mul', inputs: ['x', 'r'], outputs: ['y'], name: 'mul' },
+    ],
+    initializers: [{ name: 'three', dims: [3], dataType: 7, int64Data: [2, 3, 3] }],
+    outputs: ['y'],
+  });
+
+  it('aligns the rank-3 operand to the stored map: x * relu(x), as computed here; measured and agreeing', async () => {
+    const x = ramp(18, (i) => Math.sin(i * 1.3) * 2);
+    const { values } = execute(path, tf.tensor(x, [1, 2, 3, 3]));
+    x.forEach((v, i) => expect(values[i]).toBeCloseTo(v * Math.max(v, 0), 5));
+    const result = await profile({ file: path, measure: true, backend: 'cpu' });
+    expect(result.check.mismatches).toEqual([]);
+    expect(result.check.status).toBe('match');
+  });
+});
