@@ -30,30 +30,20 @@ const expandTo = (t: tf.Tensor, shape: readonly number[]): tf.Tensor =>
   t.shape.every((d, i) => d === shape[i]) && t.rank === shape.length ? t : tf.broadcastTo(t, [...shape]);
 
 /**
- * A Slice's cut of `x`: a plain slice, then, on each axis whose step is not 1 (`x[:, 0::2]`,
- * `x.flip(1)`), a gather of the indices it takes (tfjs' stridedSlice has no gradient; gather has).
+ * A Slice's cut of `x`: a slice of the axes whose step is 1, then, on each other axis
+ * (`x[:, 0::2]`, `x.flip(1)`), a gather of the indices it takes (tfjs' stridedSlice has no gradient).
  */
 function cut(x: tf.Tensor, ranges: readonly SliceRange[]): tf.Tensor {
-  const plain = ranges.map((r) => (r.step === 1 ? r : { start: 0, step: 1, length: x.shape[ranges.indexOf(r)] as number }));
-  let y = ranges.some((r) => r.step === 1 && (r.start !== 0 || r.length !== x.shape[ranges.indexOf(r)]))
-    ? tf.slice(
-        x,
-        plain.map((r) => r.start),
-        plain.map((r) => r.length),
-      )
-    : x;
-  ranges.forEach((r, axis) => {
-    if (r.step !== 1)
-      y = tf.gather(
-        y,
-        tf.tensor1d(
-          Array.from({ length: r.length }, (_, k) => r.start + k * r.step),
-          'int32',
-        ),
-        axis,
-      );
-  });
-  return y;
+  const begin = ranges.map((r) => (r.step === 1 ? r.start : 0));
+  const size = ranges.map((r, axis) => (r.step === 1 ? r.length : (x.shape[axis] as number)));
+  return ranges.reduce(
+    (y, r, axis) => {
+      if (r.step === 1) return y;
+      const taken = Array.from({ length: r.length }, (_, k) => r.start + k * r.step);
+      return tf.gather(y, tf.tensor1d(taken, 'int32'), axis);
+    },
+    tf.slice(x, begin, size),
+  );
 }
 
 /** The activations a node reads, by tensor name. */
