@@ -71,6 +71,9 @@ export const OP_KINDS = [
   // Model files: nn.GroupNorm (GroupNormalization, or the exporter's Reshape, InstanceNormalization,
   // Reshape, Mul, Add): attrs.groups, affine and bias as layernorm's.
   'group_norm',
+  // Model files: torch.clamp (any bounds but ReLU6's) and torch.norm over axes (F.normalize; Swin V2).
+  'clip',
+  'reduce_l2',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];

@@ -157,8 +157,8 @@ export class GraphExecutor {
       if (!weighted) continue;
       node.inputs.forEach((t, i) => {
         const name = this.index.weight(t);
-        // An Expand's shape is no weight, even as an initializer.
-        if (name === undefined || (node.opType === 'Expand' && i > 0)) return;
+        // An Expand's shape is no weight, even as an initializer, nor is a weighted node's data (Swin V2's coordinates table into its MLP).
+        if (name === undefined || (node.opType === 'Expand' && i > 0) || (WEIGHTED.has(node.opType) && i === 0)) return;
         const weight = this.weight(name, node, i);
         if (node.opType === 'Conv' && i === 1 && isGroupedConv(this.index, node)) learned.push(...this.groupFilters(node));
         else if (node.opType === 'BatchNormalization' && i >= 3) buffers.push(weight);
@@ -256,7 +256,8 @@ export class GraphExecutor {
     const tensor = node.inputs[position] ?? '';
     // A weight first, laid out for this reader: an Identity of it (the exporter's alias of an
     // equal tensor) may have run as a view, untransposed.
-    const weight = this.index.weight(tensor);
+    // A weighted node's data input is no weight even as an initializer: a constant, stored as activations are.
+    const weight = WEIGHTED.has(node.opType) && position === 0 ? undefined : this.index.weight(tensor);
     if (weight !== undefined) return this.weight(weight, node, position);
     const value = values.get(tensor);
     if (value !== undefined) return value;

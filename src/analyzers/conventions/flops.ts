@@ -74,6 +74,8 @@ export const flops: Convention<'flops'> = {
       '5 * numel + 2 * rows (rows = N * C, one per sample and channel), + numel for a learned scale, + numel for a learned shift: as layernorm over the axes after the channels',
       (op) => 5n * inp(op) + 2n * instanceRows(op) + affineElements(op),
     ),
+    clip: rule('2 * numel: a max with the lower bound and a min with the upper (tfjs ClipByValue; a bound left out is infinite)', (op) => 2n * out(op)),
+    reduce_l2: rule('2 * numel(in): a square per element, n - 1 adds per sum of n, a square root per result', (op) => 2n * inp(op)),
     group_norm: rule(
       '5 * numel + 2 * rows (rows = N * G, one per sample and group), + numel for a learned scale, + numel for a learned shift: as layernorm over each group of channels',
       (op) => 5n * inp(op) + 2n * groupRows(op) + affineElements(op),

@@ -99,6 +99,8 @@ export const ptflops: Convention<'ptflops'> = {
       'module: numel(in) per image, doubled when affine (nn.InstanceNorm2d: bn_flops_counter_hook, pytorch_ops.py MODULES_MAPPING)',
       (op) => (op.attrs.affine ? 2n : 1n) * inp(op),
     ),
+    clip: unsupported('torch.clamp is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
+    reduce_l2: unsupported('torch.norm is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
     group_norm: hooks(
       'module: numel(in) per image, doubled when affine (nn.GroupNorm: bn_flops_counter_hook, pytorch_ops.py:303, 51-57; F.group_norm is not patched)',
       (op) => (op.attrs.affine ? 2n : 1n) * inp(op),

@@ -73,6 +73,8 @@ export const thop: Convention<'thop'> = {
       '2 * numel(in), doubled when affine (nn.InstanceNorm2d: count_normalization, thop/profile.py register_hooks, basic_hooks.py, calc_func.py calculate_norm)',
       (op) => (op.attrs.affine ? 4n : 2n) * inp(op),
     ),
+    clip: unsupported('torch.clamp is functional: invisible to module hooks (thop/profile.py:21-66): zero ops'),
+    reduce_l2: unsupported('torch.norm is functional: invisible to module hooks (thop/profile.py:21-66 patches no function)'),
     group_norm: unsupported('no rule for nn.GroupNorm in register_hooks (thop/profile.py:21-66, its norms BatchNorm, LayerNorm, InstanceNorm only): zero ops'),
     softplus: unsupported('no rule for nn.Softplus in register_hooks (thop/profile.py): zero ops'),
     mish: unsupported('no rule for nn.Mish in register_hooks (thop/profile.py): zero ops'),

@@ -97,4 +97,5 @@ export const SHAPE_RULES: ReadonlyMap<string, ShapeRule> = new Map<string, Shape
   ['ReduceSum', t.reduce],
   ['ReduceMax', t.reduce],
   ['ReduceMin', t.reduce],
+  ['ReduceL2', t.reduce],
 ]);
