@@ -2,10 +2,12 @@
 // Cadene's networks, an einsum attention: see its README) measured: the executor runs what the
 // analytic side counts, and the check agrees on every layer. A skipped check (an op the executor
 // does not run) fails here as a mismatch does. Weight-stripped files measure with zero weights
-// (counts and shapes do not depend on them). The whole set takes minutes, so `npm test` measures one export per model (opset 17 at
-// its smaller input point; the costliest, SENet-154, YOLOv9-C, GELAN-C with and without SE and Inception-v3,
-// are covered in kind by SE-ResNeXt-50, GELAN-T with and without SE (the same modules, narrower), GoogLeNet
-// and their kinds' examples), and `npm run test:exports` (SEPROF_ALL_EXPORTS=1) measures every file.
+// (counts and shapes do not depend on them). The whole set takes minutes, so `npm test` measures
+// one export per model (opset 17 at its smaller input point; the costliest, SENet-154, YOLOv9-C,
+// GELAN-C with and without SE, Inception-v3 and Swin-T, are covered in kind by SE-ResNeXt-50,
+// GELAN-T with and without SE (the same modules, narrower), GoogLeNet, the narrow Swin of
+// test/fixtures/onnx (file-transformer-measured.slow.test.ts) and their kinds' examples), and
+// `npm run test:exports` (SEPROF_ALL_EXPORTS=1) measures every file.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +30,7 @@ const modelOf = (file: string): string => file.replace(/_(\d+x\d+)_op\d+\.onnx$/
 const pointOf = (file: string): number => POINTS.findIndex((p) => file.includes(`_${p}_`));
 const cheapest = (file: string): boolean =>
   file.endsWith('_op17.onnx') && exports.filter((f) => modelOf(f) === modelOf(file) && f.endsWith('_op17.onnx')).every((f) => pointOf(f) >= pointOf(file));
-const COSTLIEST = new Set(['senet154', 'yolov9_c', 'gelan_c', 'gelan_c_se', 'inception_v3']);
+const COSTLIEST = new Set(['senet154', 'yolov9_c', 'gelan_c', 'gelan_c_se', 'inception_v3', 'swin_t']);
 const run = process.env['SEPROF_ALL_EXPORTS'] === '1' ? exports : exports.filter((f) => cheapest(f) && !COSTLIEST.has(modelOf(f)));
 
 describe.skipIf(run.length === 0)('real exports, measured and checked on every layer', () => {

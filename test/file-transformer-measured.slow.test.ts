@@ -31,10 +31,10 @@ describe('executed in tfjs, module by module', () => {
   });
 });
 
-// Swin-T's own export is measured in file-real-exports.slow.test.ts, the narrow Swin's values checked in graph-executor.slow.test.ts.
-describe("torchvision's Swin V2 and MaxViT, narrow (make_fixtures.py), measured", () => {
-  it.each(['swin_v2_tiny_op17', 'maxvit_tiny'])(
-    '%s: cosine attention (ReduceL2, Clip), the position bias MLP on a buffer, window and grid partitions; analytic and measured agree on every layer',
+// Swin-T itself in file-real-exports.slow.test.ts (SEPROF_ALL_EXPORTS=1: npm run test:exports).
+describe("torchvision's Swin, Swin V2 and MaxViT, narrow (make_fixtures.py), measured", () => {
+  it.each(['swin_tiny_op17', 'swin_v2_tiny_op17', 'maxvit_tiny'])(
+    "%s: Swin's mask built at run time and step-2 slices, V2's cosine attention (ReduceL2, Clip) and position bias MLP, MaxViT's window and grid partitions; analytic and measured agree on every layer",
     async (file) => {
       const result = await profile({ file: join(FIXTURES, `${file}.onnx`), measure: true });
       expect(result.check.mismatches).toEqual([]);
