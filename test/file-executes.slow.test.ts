@@ -13,6 +13,7 @@ import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
 import { GraphExecutor } from '../src/modules/graph-executor';
 import { encodeModel, type ModelSpec } from './support/onnx';
+import { withZeroWeights } from './support/stripped-weights';
 
 const TENSOR = 4;
 const dir = mkdtempSync(join(tmpdir(), 'seprof-executes-'));
@@ -481,6 +482,17 @@ describe('nn.GroupNorm(2, 4) as PyTorch exports it (Reshape, InstanceNormalizati
       ['group_norm', 8n, 0n, 5n * n, 2n * n, 5n * n + 2n * 2n + 2n * n],
     ]);
   });
+
+  it.each(['group_norm_net_op13.onnx', 'group_norm_net_op17.onnx'])(
+    'the real export of a GroupNorm net (test/fixtures/onnx-peers, affine and not), measured with zero weights: %s agrees on every layer',
+    async (file) => {
+      const tmp = mkdtempSync(join(tmpdir(), 'seprof-group-norm-'));
+      const result = await profile({ file: withZeroWeights(join(__dirname, 'fixtures', 'onnx-peers', file), tmp), measure: true, backend: 'cpu' });
+      expect(result.check.mismatches).toEqual([]);
+      expect(result.check.status).toBe('match');
+      expect(result.layers.filter((l) => l.op.kind === 'group_norm')).toHaveLength(2);
+    },
+  );
 
   // GroupNormalization (opset 18: scale and bias per group; opset 21: per channel) computes the same normalisation.
   const native = (opset: number, scale: number[], shift: number[]) =>

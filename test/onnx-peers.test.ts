@@ -2,14 +2,12 @@
 // (test/fixtures/onnx-peers, weights stripped): seprof's totals per convention equal the real
 // thop, fvcore, ptflops and ptflops-aten on the BN-fused PyTorch model (the fixture JSONs, see
 // the README there), to the integer; every SE block is found with its width, the expected list
-// derived here from the architectures, not from seprof. Analytic, but for the GroupNorm net, also
-// measured with zero weights (a few kilobytes of graph).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// derived here from the architectures, not from seprof. Analytic only (the GroupNorm net is measured
+// in file-executes.slow.test.ts).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { profile } from '../src/index';
-import { withZeroWeights } from './support/stripped-weights';
 
 const DIR = join(__dirname, 'fixtures', 'onnx-peers');
 
@@ -179,13 +177,10 @@ describe('ONNX exports against the peers on the BN-fused PyTorch models', () => 
 });
 
 describe("nn.GroupNorm as torch exports it (make_exports.py's GroupNormNet): one group_norm per module", () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'seprof-group-norm-'));
-  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
   it.each(['group_norm_net_op13.onnx', 'group_norm_net_op17.onnx'])(
-    '%s: GroupNorm(4, 16) with its 32 params, GroupNorm(8, 32, affine=False) with none; measured (zero weights) and agreeing',
+    '%s: GroupNorm(4, 16) with its 32 params, GroupNorm(8, 32, affine=False) with none',
     async (file) => {
-      const result = await profile({ file: withZeroWeights(join(DIR, file), tmp), measure: true });
+      const result = await profile({ file: join(DIR, file) });
       const norms = result.layers.filter((l) => l.op.kind === 'group_norm');
       expect(norms.map((l) => [l.op.name, l.op.attrs.groups, l.op.attrs.affine, l.op.params])).toEqual([
         ['features.1', 4, true, 32n],
@@ -193,9 +188,6 @@ describe("nn.GroupNorm as torch exports it (make_exports.py's GroupNormNet): one
       ]);
       // The weight and bias the exporter folded into onnx:: initializers are params, not constants.
       expect(result.file?.notes.filter((note) => note.startsWith('constants, not params'))).toEqual([]);
-      expect(result.check.mismatches).toEqual([]);
-      expect(result.check.status).toBe('match');
     },
-    120_000,
   );
 });
