@@ -708,6 +708,36 @@ describe("an elementwise op of a map and an activation of lower rank (Swin V2's 
     outputs: ['y'],
   });
 
+  // A per-channel [C, 1, 1] operand of a batch of one is a gate as SE's [N, C, 1, 1] is (Swin V2's last stage: one window).
+  const gate = modelFile('rank-gate', {
+    input: { name: 'x', dims: [1, 2, 3, 3] },
+    nodes: [
+      { op: 'ReduceMax', inputs: ['x'], outputs: ['m'], name: 'amax', attrs: [{ name: 'axes', type: INTS, ints: [2, 3] }] },
+      { op: 'Reshape', inputs: ['m', 'per'], outputs: ['t'], name: 'view' },
+      { op: 'Relu', inputs: ['t'], outputs: ['r'], name: 'relu' },
+      { op: 'Mul', inputs: ['x', 'r'], outputs: ['y'], name: 'mul' },
+    ],
+    initializers: [{ name: 'per', dims: [3], dataType: 7, int64Data: [2, 1, 1] }],
+    outputs: ['y'],
+  });
+
+  it('reads a per-channel [C, 1, 1] operand as a scale, as the kernels show it; measured and agreeing', async () => {
+    const result = await profile({ file: gate, measure: true, backend: 'cpu' });
+    expect(result.layers.map((l) => [l.op.kind, l.op.inputShapes])).toEqual([
+      ['reduce_max', [[1, 2, 3, 3]]],
+      ['relu', [[2, 1, 1]]],
+      [
+        'scale',
+        [
+          [1, 2, 3, 3],
+          [1, 2, 1, 1],
+        ],
+      ],
+    ]);
+    expect(result.check.mismatches).toEqual([]);
+    expect(result.check.status).toBe('match');
+  });
+
   it('aligns the rank-3 operand to the stored map: x * relu(x), as computed here; measured and agreeing', async () => {
     const x = ramp(18, (i) => Math.sin(i * 1.3) * 2);
     const { values } = execute(path, tf.tensor(x, [1, 2, 3, 3]));

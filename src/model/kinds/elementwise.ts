@@ -41,7 +41,8 @@ function planElementwise(index: GraphIndex, m: NodeGroup): Planned | undefined {
   }) as [string, string];
   // The larger operand first, as the executor multiplies.
   const [big, small] = count(index.shape(a)) >= count(index.shape(b)) ? [a, b] : [b, a];
-  const [bs, ss] = [index.shape(big), index.shape(small)];
+  // The small operand aligned to the big one's rank, as it broadcasts (Swin V2's logit scale [heads, 1, 1]).
+  const [bs, ss] = [index.shape(big), alignedShape(index.shape(small), index.shape(big).length)];
   // Also on a 1 x 1 map, as the tfjs reader sees a per-channel gate.
   const gate = bs.length === 4 && ss.length === 4 && ss[2] === 1 && ss[3] === 1 && ss[1] === bs[1] && ss[0] === bs[0];
   return { kind: gate ? 'scale' : 'mul', inputs: [big, small], ...aligned([big, small]) };
