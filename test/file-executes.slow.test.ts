@@ -738,6 +738,35 @@ describe("an elementwise op of a map and an activation of lower rank (Swin V2's 
     expect(result.check.status).toBe('match');
   });
 
+  // Swin V2's logit scale: torch.clamp(self.logit_scale, max=log(100)).exp(), an nn.Parameter [heads, 1, 1].
+  const logit = modelFile('logit-scale', {
+    input: { name: 'x', dims: [1, 2, 3, 3] },
+    nodes: [
+      { op: 'Clip', inputs: ['attn.logit_scale', '', 'most'], outputs: ['c'], name: '/attn/Clip' },
+      { op: 'Exp', inputs: ['c'], outputs: ['e'], name: '/attn/Exp' },
+      { op: 'Mul', inputs: ['x', 'e'], outputs: ['y'], name: '/attn/Mul' },
+    ],
+    initializers: [
+      { name: 'attn.logit_scale', dims: [2, 1, 1], floatData: [Math.log(10), Math.log(1000)] },
+      { name: 'most', dims: [], floatData: [Math.log(100)] },
+    ],
+    outputs: ['y'],
+  });
+
+  it("counts a clamped nn.Parameter as the clip's params (2), runs x * exp(min(s, log 100)) and measures it agreeing", async () => {
+    const x = ramp(18, (i) => Math.cos(i));
+    const { values } = execute(logit, tf.tensor(x, [1, 2, 3, 3]));
+    x.forEach((v, i) => expect(values[i]).toBeCloseTo(v * (i < 9 ? 10 : 100), 3));
+    const result = await profile({ file: logit, measure: true, backend: 'cpu' });
+    expect(result.layers.map((l) => [l.op.kind, l.op.params])).toEqual([
+      ['clip', 2n],
+      ['exp', 0n],
+      ['scale', 0n],
+    ]);
+    expect(result.check.mismatches).toEqual([]);
+    expect(result.check.status).toBe('match');
+  });
+
   it('aligns the rank-3 operand to the stored map: x * relu(x), as computed here; measured and agreeing', async () => {
     const x = ramp(18, (i) => Math.sin(i * 1.3) * 2);
     const { values } = execute(path, tf.tensor(x, [1, 2, 3, 3]));

@@ -154,6 +154,9 @@ export class GraphExecutor {
         // A learned operand (an initializer) is params, as the analytic op says.
         if (operand !== undefined && this.index.learned(node.inputs[at ?? 0] ?? '')) learned.push(operand);
       }
+      // A learned tensor clamped as it is (Swin V2's logit scale): the clip's params, as planned.
+      const clamped = node.opType === 'Clip' ? this.index.weight(node.inputs[0] ?? '') : undefined;
+      if (clamped !== undefined && this.index.learned(node.inputs[0] ?? '')) learned.push(this.weight(clamped, node, 0));
       if (!weighted) continue;
       node.inputs.forEach((t, i) => {
         const name = this.index.weight(t);

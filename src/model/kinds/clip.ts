@@ -3,6 +3,7 @@
 // the tfjs kernel ClipByValue, a missing bound at infinity. No peer counts it: thop and ptflops
 // see a function, fvcore ignores aten::clamp (jit_analysis.py:37) and skips aten::clamp_min.
 import type { GraphIndex } from '../graph/graph-index';
+import { count } from '../graph/tensor-info';
 import { attrFloat, type GraphNode } from '../graph/types';
 import type { OpKindDefinition } from './kind';
 import { isRelu6 } from './relu6';
@@ -21,7 +22,12 @@ export function clipBounds(index: GraphIndex, node: GraphNode): { min: number; m
 
 export const clip: OpKindDefinition = {
   onnx: { opTypes: ['Clip'] },
-  plan: (index, m) => (isRelu6(index, m.main) || clipBounds(index, m.main) === undefined ? undefined : { inputs: [m.main.inputs[0] ?? ''] }),
+  plan: (index, m) => {
+    if (isRelu6(index, m.main) || clipBounds(index, m.main) === undefined) return undefined;
+    // A learned tensor clamped as it is (Swin V2's logit scale, an nn.Parameter) is the op's params.
+    const x = m.main.inputs[0] ?? '';
+    return { inputs: [x], params: index.learned(x) ? count(index.shape(x)) : 0n };
+  },
   runnable: () => true,
   run: ({ tf, index, input }, { main }) => {
     const { min, max } = clipBounds(index, main) ?? { min: -Infinity, max: Infinity };
