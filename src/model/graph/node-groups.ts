@@ -59,8 +59,12 @@ const VALUE_OPS: ReadonlySet<string> = new Set([
   'Gather',
 ]);
 
-/** A value node: a VALUE_OPS op that is not a view (a Gather by computed indices). */
+/**
+ * A value node: a VALUE_OPS op that is not a view (a Gather by computed indices), but a Gather
+ * from a learned table (nn.Embedding: its weight is params seprof does not count yet, so listed).
+ */
 export function isValueNode(index: GraphIndex, node: GraphNode): boolean {
+  if (node.opType === 'Gather' && index.learned(node.inputs[0] ?? '')) return false;
   return VALUE_OPS.has(node.opType) && !isViewNode(index, node);
 }
 
