@@ -4,8 +4,13 @@ import { join } from 'node:path';
 
 let cached: string | undefined;
 
-/** Read once from package.json, one level up from both src and dist. */
+/** The package's folder: one level up from both src and dist (and dist/start.js, the bundle). */
+export function packageRoot(): string {
+  return join(__dirname, '..');
+}
+
+/** Read once from package.json. */
 export function toolVersion(): string {
-  cached ??= (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  cached ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   return cached;
 }

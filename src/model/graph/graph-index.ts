@@ -54,7 +54,7 @@ export class GraphIndex {
    */
   learned(tensor: string): boolean {
     const name = this.weight(tensor);
-    return name !== undefined && !isExporterMade(name);
+    return name !== undefined && !isExporterMade(name) && this.g.graph.initializers.get(name)?.constant !== true;
   }
   /**
    * The tensor a `Constant` node holds, looking through Identity: YOLO's anchors and strides,
