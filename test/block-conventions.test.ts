@@ -106,6 +106,17 @@ function byHand(op: Op): bigint[] {
       const learned = (affine ? inN : 0n) + (op.attrs.bias ? inN : 0n);
       return [(affine ? 4n : 2n) * inN, (affine ? 5n : 4n) * inN, ((affine ? 2n : 1n) * inN) / B, 0n, 0n, 5n * inN + 2n * rows + learned, 0n];
     }
+    case 'clip': // functional (torch.clamp): only flops, a max and a min per element
+      return [0n, 0n, 0n, 0n, 0n, 2n * outN, 0n];
+    case 'reduce_l2': // functional (torch.norm): only flops, a square, an add and a root per element in all
+      return [0n, 0n, 0n, 0n, 0n, 2n * inN, 0n];
+    case 'group_norm': {
+      // thop has no nn.GroupNorm rule: 0; fvcore aten::group_norm and ptflops' bn hook as for the other norms; rows = N * G.
+      const rows = BigInt(x[0] ?? 1) * BigInt(op.attrs.groups ?? 1);
+      const affine = op.attrs.affine === true;
+      const learned = (affine ? inN : 0n) + (op.attrs.bias ? inN : 0n);
+      return [0n, (affine ? 5n : 4n) * inN, ((affine ? 2n : 1n) * inN) / B, 0n, 0n, 5n * inN + 2n * rows + learned, 0n];
+    }
     case 'matmul': {
       // numel(a) * N for fvcore and ptflops (whole batch), numel(out) * K for the aten backend's bmm and seprof.
       const macs = outN * BigInt(x.at(-1) ?? 0);

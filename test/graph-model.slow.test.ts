@@ -111,7 +111,7 @@ describe('the translation computes what tfjs-converter computes from the file', 
 });
 
 interface Profile {
-  layers: { name: string; op: string; params: number }[];
+  layers: { name: string; op: string; params: number; counts: Record<string, number> }[];
   totals: { params: number; buffers: number; counts: Record<string, number> };
   check: { status: string; layers: number; reason?: string };
   file: {
@@ -306,7 +306,7 @@ describe('resizes, slices, transposed and grouped convs, clips (segmentation and
     }
   });
 
-  it('lists a ClipByValue to bounds other than [0, 6] as a Clip not counted', async () => {
+  it('counts a ClipByValue to bounds other than [0, 6] as torch.clamp: a clip, 0 in every peer', async () => {
     const path = written(segmentationHead());
     const json = JSON.parse(readFileSync(path, 'utf8'));
     const max = json.weightsManifest[0].weights.findIndex((w: { name: string }) => w.name === 'seg/relu6/max');
@@ -317,8 +317,11 @@ describe('resizes, slices, transposed and grouped convs, clips (segmentation and
     expect(shard.readFloatLE(offset)).toBe(6);
     shard.writeFloatLE(1, offset);
     writeFileSync(join(dirname(path), 'group1-shard1of1.bin'), shard);
-    const p = await profile(['--file', path, '--no-measure']);
-    expect(p.file.unsupported).toEqual([{ opType: 'Clip', nodes: ['seg/relu6'] }]);
+    const p = await profile(['--file', path, '--no-measure', '--conventions', 'all']);
+    expect(p.file.unsupported).toEqual([]);
+    const clip = p.layers.find((l) => l.name === 'seg/relu6');
+    // On the conv's 1 x 8 x 8 x 8 output: a max and a min per element (flops), nothing in thop.
+    expect(clip).toMatchObject({ op: 'clip', params: 0, counts: { thop: 0, flops: 2 * 8 * 8 * 8 } });
   });
 });
 

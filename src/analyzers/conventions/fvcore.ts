@@ -98,6 +98,12 @@ export const fvcore: Convention<'fvcore'> = {
       '5 * numel(in) with a weight, 4 * numel(in) without (aten::instance_norm: norm_flop_counter(1), flop_count.py)',
       (op) => (op.attrs.affine ? 5n : 4n) * inp(op),
     ),
+    clip: ignored("aten::clamp is in _IGNORED_OPS (jit_analysis.py:37; aten::clamp_min, F.normalize's, has no handle: skipped, 0 either way)"),
+    reduce_l2: unsupported('aten::norm and aten::linalg_vector_norm have no handle and are not in _IGNORED_OPS: reported as skipped'),
+    group_norm: rule(
+      '5 * numel(in) with a weight, 4 * numel(in) without (aten::group_norm: norm_flop_counter(2), flop_count.py:37, jit_handles.py:230-248)',
+      (op) => (op.attrs.affine ? 5n : 4n) * inp(op),
+    ),
     softplus: unsupported('aten::softplus has no handle and is not in _IGNORED_OPS: reported as skipped'),
     mish: unsupported('aten::mish has no handle and is not in _IGNORED_OPS: reported as skipped'),
     reduce_sum: unsupported('aten::sum has no handle in flop_count.py and is not in _IGNORED_OPS (jit_analysis.py): reported as skipped'),

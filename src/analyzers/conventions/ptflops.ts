@@ -104,6 +104,12 @@ export const ptflops: Convention<'ptflops'> = {
       'module: numel(in) per image, doubled when affine (nn.InstanceNorm2d: bn_flops_counter_hook, pytorch_ops.py MODULES_MAPPING)',
       (op) => (op.attrs.affine ? 2n : 1n) * inp(op),
     ),
+    clip: unsupported('torch.clamp is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
+    reduce_l2: unsupported('torch.norm is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
+    group_norm: hooks(
+      'module: numel(in) per image, doubled when affine (nn.GroupNorm: bn_flops_counter_hook, pytorch_ops.py:303, 51-57; F.group_norm is not patched)',
+      (op) => (op.attrs.affine ? 2n : 1n) * inp(op),
+    ),
     softplus: unsupported('nn.Softplus is not in MODULES_MAPPING and F.softplus is not patched (pytorch_ops.py): 0'),
     mish: unsupported('nn.Mish is not in MODULES_MAPPING and F.mish is not patched (pytorch_ops.py): 0'),
     reduce_sum: unsupported('torch.sum is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
