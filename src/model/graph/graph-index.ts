@@ -51,14 +51,14 @@ export class GraphIndex {
    * PyTorch named, `gamma`, `model.9.scale`) rather than one the exporter made by folding
    * (`onnx::Add_167`: a relative-position bias gathered from its table, anchors, strides).
    * Weights read by weighted ops (Conv, Gemm, MatMul) are params whatever their name; a folded
-   * nn.GroupNorm weight or bias, or L2Norm scale, is learned by the pattern it sits in (below).
+   * L2Norm scale is learned by the pattern it sits in (below).
    */
   learned(tensor: string): boolean {
     const name = this.weight(tensor);
     return (
       name !== undefined &&
       this.g.graph.initializers.get(name)?.constant !== true &&
-      (!isExporterMade(name) || this.readers(tensor).some((reader) => this.groupNormOf(reader) !== undefined || this.scalesNormalized(reader)))
+      (!isExporterMade(name) || this.readers(tensor).some((reader) => this.scalesNormalized(reader)))
     );
   }
   /**
@@ -75,39 +75,6 @@ export class GraphIndex {
       while (norm !== undefined && ['Expand', 'Clip', 'Max'].includes(norm.opType)) norm = this.producers.get(norm.inputs[0] ?? '');
       return norm?.opType === 'ReduceL2' && norm.inputs[0] === div.inputs[0];
     });
-  }
-  /**
-   * nn.GroupNorm as PyTorch exports it (torch/onnx/symbolic_opset9.py `group_norm`): Reshape to
-   * N x G x L, InstanceNormalization by constant ones and zeros, Reshape back, then, when affine,
-   * Mul by its weight and Add its bias ([C, 1, 1], folded by the exporter: `onnx::` names, yet
-   * nn.Parameters). The InstanceNormalization such a Mul or Add follows, or undefined.
-   */
-  groupNormOf(node: GraphNode): GraphNode | undefined {
-    if (node.opType !== 'Mul' && node.opType !== 'Add') return undefined;
-    for (const input of node.inputs) {
-      const producer = this.producers.get(input);
-      if (node.opType === 'Add' && producer?.opType === 'Mul') {
-        const core = this.groupNormOf(producer);
-        if (core !== undefined) return core;
-      }
-      const core = producer?.opType === 'Reshape' ? this.producers.get(producer.inputs[0] ?? '') : undefined;
-      if (core !== undefined && this.isGroupNormCore(core)) return core;
-    }
-    return undefined;
-  }
-  /** Whether an InstanceNormalization is nn.GroupNorm's (above): on a Reshape to rank 3, by constants, read back by Reshapes only. */
-  isGroupNormCore(node: GraphNode): boolean {
-    const [x = '', scale = '', shift = ''] = node.inputs;
-    const output = node.outputs[0] ?? '';
-    return (
-      node.opType === 'InstanceNormalization' &&
-      this.producers.get(x)?.opType === 'Reshape' &&
-      this.g.tensors.get(x)?.shape.length === 3 &&
-      this.weight(scale) === undefined &&
-      this.weight(shift) === undefined &&
-      this.readers(output).length > 0 &&
-      this.readers(output).every((reader) => reader.opType === 'Reshape')
-    );
   }
   /**
    * The tensor a `Constant` node holds, looking through Identity: YOLO's anchors and strides,

@@ -1,9 +1,8 @@
 // nn.InstanceNorm2d (and the InstanceNormalization inside PyTorch's GroupNorm export, on the
-// N x G x L view, counted by nn.GroupNorm's rules: attrs.groupNorm): ONNX InstanceNormalization,
-// each (sample, channel) normalised over the axes after the channels, then its scale and shift
-// [C]. Initializers are nn.InstanceNorm2d(affine=True)'s weight and bias, so params; Constant nodes
-// (affine=False, ones and zeros) are not. tfjs has no kernel: layernorm's formula over those axes,
-// then the scale and the shift.
+// N x G x L view): ONNX InstanceNormalization, each (sample, channel) normalised over the axes
+// after the channels, then its scale and shift [C]. Initializers are nn.InstanceNorm2d(affine=True)'s
+// weight and bias, so params; Constant nodes (affine=False, ones and zeros) are not. tfjs has no
+// kernel: layernorm's formula over those axes, then the scale and the shift.
 import type { GraphIndex } from '../graph/graph-index';
 import type { NodeGroup } from '../graph/node-groups';
 import { attrFloat } from '../graph/types';
@@ -14,16 +13,9 @@ import { layerNormFormula } from './layernorm';
 
 const SEQUENCE = 'Mean Sub Square Mean Add Sqrt RealDiv Multiply Add';
 
-/**
- * Whether the scale and the shift are learned (initializers), and whether the op is an
- * nn.GroupNorm's normalisation (model/graph/graph-index groupNormOf): affine when a Mul of its
- * weight follows.
- */
-function learned(index: GraphIndex, { main }: NodeGroup): { affine: boolean; bias: boolean; groupNorm?: 'affine' | 'plain' } {
-  const told = { affine: index.weight(main.inputs[1] ?? '') !== undefined, bias: index.weight(main.inputs[2] ?? '') !== undefined };
-  if (!index.isGroupNormCore(main)) return told;
-  const after = index.readers(main.outputs[0] ?? '').flatMap((reshape) => index.readers(reshape.outputs[0] ?? ''));
-  return { ...told, groupNorm: after.some((node) => node.opType === 'Mul' && index.groupNormOf(node) === main) ? 'affine' : 'plain' };
+/** Whether the scale and the shift are learned (initializers). */
+function learned(index: GraphIndex, { main }: NodeGroup): { affine: boolean; bias: boolean } {
+  return { affine: index.weight(main.inputs[1] ?? '') !== undefined, bias: index.weight(main.inputs[2] ?? '') !== undefined };
 }
 
 export const instanceNorm: OpKindDefinition = {
@@ -31,9 +23,9 @@ export const instanceNorm: OpKindDefinition = {
   plan: (index, m) => {
     const x = index.shape(m.main.inputs[0] ?? '');
     if (x.length < 3) return undefined;
-    const told = learned(index, m);
-    const params = (told.affine ? count(index.shape(m.main.inputs[1] ?? '')) : 0n) + (told.bias ? count(index.shape(m.main.inputs[2] ?? '')) : 0n);
-    return { inputs: [m.main.inputs[0] ?? ''], attrs: told, params };
+    const { affine, bias } = learned(index, m);
+    const params = (affine ? count(index.shape(m.main.inputs[1] ?? '')) : 0n) + (bias ? count(index.shape(m.main.inputs[2] ?? '')) : 0n);
+    return { inputs: [m.main.inputs[0] ?? ''], attrs: { affine, bias }, params };
   },
   runnable: () => true,
   run: ({ tf, input }, { main }) => {
