@@ -105,8 +105,10 @@ try {
   for (const model of MODELS.filter((m) => flag('--only') === undefined || m.name.toLowerCase().includes(flag('--only').toLowerCase()))) {
     const args = typeof model.args === 'function' ? model.args() : model.args;
     console.log(`${model.name}: seprof ${args.join(' ').replace(scratch, '$TMP')} --se-latency ${extra.join(' ')}`);
-    console.log('| run | wall | load (1 min, start to end) | CPUs busy | rounds, processes | SE adds [95%] | SE time share [95%] | each process: SE adds |');
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    console.log(
+      '| run | wall | load (1 min, start to end) | CPUs busy | rounds, processes | with / without SE, medians | SE adds [95%] | SE time share [95%] | GFLOP/s: SE, convs | each process: SE adds |',
+    );
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     const runs = [];
     for (let r = 1; r <= RUNS; r++) {
       const run = runOnce(args);
@@ -114,7 +116,7 @@ try {
       const { se } = run;
       const each = (se.processes ?? []).map((p) => pct(p.addsRatio.value)).join(', ');
       console.log(
-        `| ${r} | ${run.seconds.toFixed(0)} s | ${run.load.map((l) => l.toFixed(1)).join(' to ')} | ${plain(run.busy)} | ${se.withSe.runs}, ${se.processes?.length ?? 1} | ${cell(se.addsRatio, pct)} | ${cell(se.layers.share, plain)} | ${each} |`,
+        `| ${r} | ${run.seconds.toFixed(0)} s | ${run.load.map((l) => l.toFixed(1)).join(' to ')} | ${plain(run.busy)} | ${se.withSe.runs}, ${se.processes?.length ?? 1} | ${[se.withSe, se.withoutSe].map((l) => l.medianMs.toFixed(1)).join(' / ')} ms (${se.clock ?? 'wall'}) | ${cell(se.addsRatio, pct)} | ${cell(se.layers.share, plain)} | ${se.layers.seGflops.toFixed(2)}, ${se.layers.convGflops.toFixed(2)} | ${each} |`,
       );
     }
     console.log(`SE adds: ${criteria(runs, (run) => run.se.addsRatio)}`);

@@ -20,10 +20,11 @@ interface Bounds {
 }
 
 describe('--se-latency', () => {
-  it('adds what SE costs in time, with intervals, to the table', async () => {
-    const run = await seprofInProcess([...BLOCK, ...TWO, '--se-rounds', '6']);
+  // Each run forks its processes, each loading tfjs: one text run (of a training step) and one JSON run.
+  it('adds what SE costs in time, with intervals, to the table; with --training of a training step', async () => {
+    const run = await seprofInProcess([...BLOCK, ...TWO, '--se-rounds', '6', '--training']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('SE latency: against --block resnet, the same block without SE (wasm, forward; 6 interleaved rounds after');
+    expect(run.stdout).toContain('SE latency: against --block resnet, the same block without SE (wasm, training step, CPU time; 6 interleaved rounds after');
     expect(run.stdout).toMatch(/ warm-up, in 2 processes\)\n/);
     expect(run.stdout).toMatch(/SE adds: +-?[\d.]+ ms \([+-][\d.]+%\); 95% interval -?[\d.]+ to -?[\d.]+ ms \([+-][\d.]+% to [+-][\d.]+%\)/);
     expect(run.stdout).toMatch(/SE time share: +[\d.]+% of the forward's layer-by-layer time \(95% interval [\d.]+% to [\d.]+%, 4 passes\)/);
@@ -33,11 +34,12 @@ describe('--se-latency', () => {
   });
 
   it('stores it in the JSON, valid against the schema, its interval around its median', async () => {
-    const run = await seprofInProcess([...BLOCK, ...TWO, '--se-rounds', '12', '--json']);
+    const run = await seprofInProcess([...BLOCK, ...TWO, '--se-rounds', '12', '--se-clock', 'wall', '--json']);
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout) as {
       seLatency: {
         pass: string;
+        clock: string;
         addsRatio: Bounds;
         layers: { passes: number; share: Bounds; blocks: { flops: number }[] };
         withSe: { runs: number };
@@ -45,7 +47,8 @@ describe('--se-latency', () => {
       };
     };
     expectValid('profile', doc);
-    const { addsRatio, layers, pass, withSe, processes } = doc.seLatency;
+    const { addsRatio, layers, pass, withSe, processes, clock } = doc.seLatency;
+    expect(clock).toBe('wall');
     // 12 rounds split over 2 processes; the interval is over the processes, each its own over its 6 rounds.
     expect([pass, withSe.runs, addsRatio.n, layers.share.n, layers.passes]).toEqual(['forward', 12, 2, 2, 4]);
     expect(processes.map((p) => [p.rounds, p.addsRatio.n])).toEqual([
@@ -63,12 +66,6 @@ describe('--se-latency', () => {
     expect(layers.blocks.map((b) => b.flops)).toEqual([2048 + 128 + 2 + 128 + 128 + 2048]);
   });
 
-  it('times a training step with --training', async () => {
-    const run = await seprofInProcess([...BLOCK, ...TWO, '--se-rounds', '6', '--training']);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('(wasm, training step; 6 interleaved rounds');
-  });
-
   it('refuses a model without a twin, --no-measure, and too few rounds', async () => {
     expectUsageError(
       await seprofInProcess(['--channels', '32', '--se-latency']),
@@ -82,6 +79,7 @@ describe('--se-latency', () => {
     expectUsageError(await seprofInProcess([...BLOCK, '--se-rounds', '5']), /--se-rounds must be at least 6/);
     expectUsageError(await seprofInProcess([...BLOCK, '--se-rounds', '100001']), /--se-rounds must be at most 100,000, got 100001/);
     expectUsageError(await seprofInProcess([...BLOCK, '--se-processes', '1']), /--se-processes must be at least 2/);
+    expectUsageError(await seprofInProcess([...BLOCK, '--se-clock', 'fast']), /--se-clock must be one of auto, cpu, wall; got 'fast'/);
     expectUsageError(await seprofInProcess([...BLOCK, '--se-processes', '1001']), /--se-processes must be at most 1000, got 1001/);
     expectUsageError(
       await seprofInProcess([...BLOCK, '--se-processes', '3', '--no-measure']),
@@ -103,7 +101,7 @@ describe('--se-latency in the suite commands', () => {
       '--height',
       '8',
       '--reduction',
-      '4,8',
+      '4',
       '--se-rounds',
       '6',
       ...TWO,
@@ -114,7 +112,7 @@ describe('--se-latency in the suite commands', () => {
     const header = lines.find((l) => l.includes('Params')) ?? '';
     expect(header).toContain('SE adds % [95%]');
     expect(header).toContain('SE time share [95%]');
-    expect(lines.filter((l) => /[+-][\d.]+% \[[+-][\d.]+, [+-][\d.]+\] │ +[\d.]+% \[[\d.]+, [\d.]+\] │$/.test(l))).toHaveLength(2);
+    expect(lines.filter((l) => /[+-][\d.]+% \[[+-][\d.]+, [+-][\d.]+\] │ +[\d.]+% \[[\d.]+, [\d.]+\] │$/.test(l))).toHaveLength(1);
   });
 
   it('report: report.json carries it, the chart draws it, compare reads it back', async () => {

@@ -30,7 +30,7 @@ export interface SessionRequest {
   peakBytes?: bigint | undefined;
   /** Build the model with SE first, else its twin: alternated over processes, so that neither always gets the fresh heap. */
   seFirst: boolean;
-  /** What a run's time is: the wall clock, the CPU time this process spent, or auto (clocks.ts). */
+  /** What a run's time is: the wall clock, the CPU time of the thread that runs the model, or auto (clocks.ts). */
   clock: ClockChoice;
 }
 
@@ -39,7 +39,7 @@ export interface SessionResult {
   /** The clock the rounds and the layers were timed by. */
   clock: Clock;
   samples: PairedSamples;
-  /** Each layer's (module's) wall ms in each pass over the model with SE. */
+  /** Each layer's (module's) ms by `clock` in each pass over the model with SE. */
   passes: Map<string, number>[];
 }
 
