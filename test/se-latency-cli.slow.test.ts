@@ -133,6 +133,7 @@ describe('--se-latency in the suite commands', () => {
     expect(doc.cases[1]?.seLatency).toEqual({ skipped: 'no SE-free twin' });
     expect(readFileSync(join(dir, 'out', 'se-latency.svg'), 'utf8')).toContain('<title>block: SE adds');
     const same = await seprofInProcess(['compare', join(dir, 'out', 'report.json'), join(dir, 'out', 'report.json'), '--se-latency-tolerance', '0', '--json']);
+    expect(same.stderr).toBe('');
     expect(same.code).toBe(0);
     const comparison = JSON.parse(same.stdout) as { seLatencyTolerance: number; deltas: { quantity: string; status: string }[] };
     expectValid('compare', comparison);

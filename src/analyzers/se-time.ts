@@ -123,7 +123,7 @@ export function seTimeShare(layers: readonly LayerCounts[], blocks: readonly SeO
 export interface SeLatency extends PairedCost {
   /** The backend both models ran on. */
   backend: string;
-  /** What the times are: CPU time of the thread that ran the model, or wall time. */
+  /** What the times are: CPU time of the process that ran the model (user and system), or wall time. */
   clock: Clock;
   /** What one timed run is: a forward, or a training step (forward and every weight's gradient). */
   pass: 'forward' | 'training';

@@ -70,7 +70,7 @@ export interface MeasureOptions {
   seRounds?: number;
   /** Child processes for `seLatency`, one after another (at least 2); implies it. */
   seProcesses?: number;
-  /** What `seLatency` times runs by: `cpu` (the model thread's CPU time), `wall`, or `auto` (cpu, wall on tensorflow); implies it. */
+  /** What `seLatency` times runs by: `cpu` (the process's CPU time), `wall`, or `auto` (cpu, wall on tensorflow); implies it. */
   seClock?: ClockChoice;
   /** Skip the measured run when it needs more memory: `512M`, `2G` (default a quarter of free memory). */
   maxMemory?: string;

@@ -84,7 +84,7 @@ const latencyOptions: OptionGroup = (command) =>
     .option('--se-processes <N>', 'fresh processes for --se-latency, one after another, at least 2; implies it (default: 6)')
     .option(
       '--se-clock <clock>',
-      "what --se-latency's runs are timed by: cpu (the model thread's CPU time), wall, or auto (cpu, wall on tensorflow); implies it (default: auto)",
+      "what --se-latency's runs are timed by: cpu (the process's CPU time), wall, or auto (cpu, wall on tensorflow); implies it (default: auto)",
     );
 
 /** Whether and how long to time each of many models (sweep, report): counts are the point. */
@@ -102,7 +102,7 @@ export const batchLatencyOptions: OptionGroup = (command) =>
     .option('--se-processes <N>', 'fresh processes for each --se-latency, one after another, at least 2; implies it (default: 3)')
     .option(
       '--se-clock <clock>',
-      "what --se-latency's runs are timed by: cpu (the model thread's CPU time), wall, or auto (cpu, wall on tensorflow); implies it (default: auto)",
+      "what --se-latency's runs are timed by: cpu (the process's CPU time), wall, or auto (cpu, wall on tensorflow); implies it (default: auto)",
     );
 
 /** For the commands whose runs can take long enough to show progress on stderr. */

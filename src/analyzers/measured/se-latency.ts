@@ -30,7 +30,7 @@ export interface SessionRequest {
   peakBytes?: bigint | undefined;
   /** Build the model with SE first, else its twin: alternated over processes, so that neither always gets the fresh heap. */
   seFirst: boolean;
-  /** What a run's time is: the wall clock, the CPU time of the thread that runs the model, or auto (clocks.ts). */
+  /** What a run's time is: the wall clock, the CPU time of the process that runs the model, or auto (clocks.ts). */
   clock: ClockChoice;
 }
 
