@@ -42,6 +42,17 @@ describe('interleaving', () => {
     expect([0, 1, 2, 3].map(roundOrder).filter(([first]) => first === 'se')).toHaveLength(2);
   });
 
+  it("shifts the order by the plan's offset, and runs the hook before each round, untimed", () => {
+    const fake = fakeRuns((side) => (side === 'se' ? 3 : 2));
+    const before: number[] = [];
+    const samples = timePaired(fake.run, { rounds: 2, warmup: 1, offset: 1 }, fake.now, { beforeRound: () => before.push(fake.log.length) });
+    // Offset 1: the first round runs the twin first, then they alternate.
+    expect(fake.log.join(' ')).toBe('plain se se plain plain se');
+    // Before each of the 3 rounds, with 0, 2 and 4 runs done; no run's time includes it.
+    expect(before).toEqual([0, 2, 4]);
+    expect(samples).toEqual({ se: [3, 3], plain: [2, 2], warmup: 1 });
+  });
+
   it('pairs each run with its own round, so a drift over time cancels in the ratio', () => {
     // Every run is slower than the one before (a machine getting busier): run k costs 10 + k, SE twice that.
     const fake = fakeRuns((side, k) => (side === 'se' ? 2 : 1) * (10 + k));
@@ -58,12 +69,14 @@ describe('interleaving', () => {
     const budgeted = timePaired(fake.run, { rounds: 100, warmup: 100, roundsBudgetMs: 40, warmupBudgetMs: 12 }, fake.now);
     // Rounds go on while less than the budget is spent: 8 rounds make 40 ms, 3 warm-up rounds 15.
     expect([budgeted.se.length, budgeted.warmup]).toEqual([8, 3]);
+    // A fresh process warms up for at least minWarmup rounds, whatever the budget.
+    expect(timePaired(fake.run, { rounds: 6, warmup: 10, warmupBudgetMs: 1, minWarmup: 3 }, fake.now).warmup).toBe(3);
   });
   it('times the runs by one clock and spends the budgets by the wall clock', () => {
     // The process gets the core half the time: a run's CPU time is half its wall time.
     const fake = fakeRuns((side) => (side === 'se' ? 6 : 4)); // wall ms: 10 a round
     const cpu = (): number => fake.now() / 2;
-    const samples = timePaired(fake.run, { rounds: 100, warmup: 0, roundsBudgetMs: 40, minRounds: 1 }, cpu, undefined, fake.now);
+    const samples = timePaired(fake.run, { rounds: 100, warmup: 0, roundsBudgetMs: 40, minRounds: 1 }, cpu, { wallNow: fake.now });
     // 40 wall ms make 4 rounds (CPU time would have allowed 8), each run timed at half its wall time.
     expect(samples).toEqual({ se: [3, 3, 3, 3], plain: [2, 2, 2, 2], warmup: 0 });
   });

@@ -119,7 +119,18 @@ export const PROFILE_LATENCY: LatencyDefaults = {
   // Twice the models, in 6 processes (what differs between processes is most of what differs
   // between runs, and 6 make a t-interval 2.57 standard errors wide, 3 would make it 4.30):
   // each up to 500 rounds within about 3.3 s of wall time, 20 s in all.
-  se: { processes: 6, rounds: 500, warmup: 10, roundsBudgetMs: 3300, warmupBudgetMs: 1000, minRounds: 2, passes: 2, clock: 'auto', requireTwin: true },
+  se: {
+    processes: 6,
+    rounds: 500,
+    warmup: 10,
+    roundsBudgetMs: 3300,
+    warmupBudgetMs: 1000,
+    minWarmup: 3,
+    minRounds: 2,
+    passes: 2,
+    clock: 'auto',
+    requireTwin: true,
+  },
 };
 
 /** Many profiles (sweep, report): each latency gets less time, and shows no per-layer times. */
@@ -129,7 +140,18 @@ export const BATCH_LATENCY: LatencyDefaults = {
   runsBudgetMs: 800,
   warmupBudgetMs: 300,
   perLayer: false,
-  se: { processes: 3, rounds: 100, warmup: 3, roundsBudgetMs: 700, warmupBudgetMs: 300, minRounds: 2, passes: 2, clock: 'auto', requireTwin: false },
+  se: {
+    processes: 3,
+    rounds: 100,
+    warmup: 3,
+    roundsBudgetMs: 700,
+    warmupBudgetMs: 300,
+    minWarmup: 2,
+    minRounds: 2,
+    passes: 2,
+    clock: 'auto',
+    requireTwin: false,
+  },
 };
 
 /** More timed or warm-up runs than a median needs: 10^9 of them (a typo) would run for days. */

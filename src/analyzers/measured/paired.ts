@@ -16,8 +16,20 @@ export interface PairPlan {
   roundsBudgetMs?: number | undefined;
   /** Rounds run whatever the budget (default MIN_ROUNDS; more narrow a slow model's interval). */
   minRounds?: number | undefined;
-  /** Stop warming up once this much time is spent, keeping at least 1 round. */
+  /** Stop warming up once this much time is spent, after at least `minWarmup` rounds. */
   warmupBudgetMs?: number | undefined;
+  /**
+   * Warm-up rounds run whatever the budget (default 1). A fresh process's first runs of a large
+   * model are slow for several runs (its heap's new pages, wasm compiled to faster code in the
+   * background), and a timed round that still drifts favours the model that runs warmer.
+   */
+  minWarmup?: number | undefined;
+  /**
+   * Added to each round's index for its order: 1 starts with the twin. Alternated over
+   * processes, so that a run index where every fresh process does the same thing (a garbage
+   * collection after the same allocations) falls on each model in half of them.
+   */
+  offset?: number | undefined;
 }
 
 /** Below 6 rounds even the slowest and fastest round bound a median with less than 95% confidence. */
@@ -42,27 +54,33 @@ export interface PairedSamples {
   warmup: number;
 }
 
+/** What a process's rounds are told and may do besides running the models. */
+export interface PairHooks {
+  /** Told as each round (warm-up or timed) ends, with how many have run. */
+  onRound?: ((done: number) => void) | undefined;
+  /** The clock the budgets are spent by (a user waits wall time); the run clock when absent. */
+  wallNow?: (() => number) | undefined;
+  /** Runs before each round, untimed: a garbage collection, so that none falls inside a run. */
+  beforeRound?: (() => void) | undefined;
+}
+
 /**
- * Runs warm-up rounds, then timed rounds, each one run of each model in `roundOrder`. `run`
- * returns once the model's result is computed (read back); `now` is the clock a run is timed
- * by, in ms, and `wallNow` the one the budgets are spent by (a user waits wall time).
+ * Runs warm-up rounds, then timed rounds, each one run of each model in `roundOrder` (shifted
+ * by `plan.offset`). `run` returns once the model's result is computed (read back); `now` is
+ * the clock a run is timed by, in ms.
  */
-export function timePaired(
-  run: Readonly<Record<Side, () => void>>,
-  plan: PairPlan,
-  now: () => number,
-  onRound?: (done: number) => void,
-  wallNow: () => number = now,
-): PairedSamples {
+export function timePaired(run: Readonly<Record<Side, () => void>>, plan: PairPlan, now: () => number, hooks: PairHooks = {}): PairedSamples {
   const samples: PairedSamples = { se: [], plain: [], warmup: 0 };
+  const wallNow = hooks.wallNow ?? now;
   const round = (index: number, timed: boolean): number => {
     const wallStart = wallNow();
-    for (const side of roundOrder(index)) {
+    hooks.beforeRound?.();
+    for (const side of roundOrder(index + (plan.offset ?? 0))) {
       const start = now();
       run[side]();
       if (timed) samples[side].push(now() - start);
     }
-    onRound?.(index + 1);
+    hooks.onRound?.(index + 1);
     return wallNow() - wallStart;
   };
   const phase = (count: number, minimum: number, budget: number | undefined, timed: boolean, from: number): number => {
@@ -71,7 +89,7 @@ export function timePaired(
     while (done < count && (budget === undefined || done < minimum || spent < budget)) spent += round(from + done++, timed);
     return done;
   };
-  samples.warmup = phase(plan.warmup, Math.min(1, plan.warmup), plan.warmupBudgetMs, false, 0);
+  samples.warmup = phase(plan.warmup, Math.min(plan.minWarmup ?? 1, plan.warmup), plan.warmupBudgetMs, false, 0);
   // Timed rounds start where the warm-up left the alternation, so both orders stay balanced.
   phase(plan.rounds, Math.min(plan.minRounds ?? MIN_ROUNDS, plan.rounds), plan.roundsBudgetMs, true, samples.warmup);
   return samples;

@@ -28,7 +28,7 @@ export interface SessionRequest {
   training: boolean;
   /** Both models' estimated peak together. */
   peakBytes?: bigint | undefined;
-  /** Build the model with SE first, else its twin: alternated over processes, so that neither always gets the fresh heap. */
+  /** Build the model with SE first and start the rounds with it, else with its twin: alternated over processes, so that neither always gets the fresh heap or the same run index. */
   seFirst: boolean;
   /** What a run's time is: the wall clock, the CPU time of the process that runs the model, or auto (clocks.ts). */
   clock: ClockChoice;
@@ -129,7 +129,10 @@ async function pairOn(request: SessionRequest, choice: BackendChoice, onRound: (
     const step = (r: Runnable): (() => void) => (request.training ? r.trainingStep : r.forward);
     const clock = clockFor(request.clock, backend.name);
     const now = CLOCKS[clock];
-    const samples = timePaired({ se: step(se), plain: step(plain) }, request.plan, now, onRound, CLOCKS.wall);
+    const plan = { ...request.plan, offset: request.seFirst ? 0 : 1 };
+    // se-processes.ts starts the child with --expose-gc: a collection before each round, not inside a run.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const samples = timePaired({ se: step(se), plain: step(plain) }, plan, now, { onRound, wallNow: CLOCKS.wall, beforeRound: gc });
     await se.passes(1, now); // the first layer-by-layer pass allocates what later ones reuse: untimed
     return { backend, clock, samples, passes: await se.passes(request.passes, now) };
   } finally {
