@@ -1,14 +1,16 @@
-// The package's own version (`--version`, the `tool` field of every JSON document) and files.
+// The package's own version: `--version`, and the `tool` field of every JSON document.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 let cached: string | undefined;
 
-/** A file of the package: its root is one level up from both src and dist (and dist/start.js, the bundle). */
-export const packagePath = (...parts: string[]): string => join(__dirname, '..', ...parts);
+/** The package's folder: one level up from both src and dist (and dist/start.js, the bundle). */
+export function packageRoot(): string {
+  return join(__dirname, '..');
+}
 
 /** Read once from package.json. */
 export function toolVersion(): string {
-  cached ??= (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+  cached ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   return cached;
 }

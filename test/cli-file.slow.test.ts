@@ -263,7 +263,7 @@ describe('seprof --file refuses unusable files in one line, exit 2', () => {
     ['empty.onnx', new Uint8Array(), /the file is empty/],
     ['truncated.onnx', encodeModel(conv).subarray(0, 30), /not a readable ONNX model|no ONNX graph/],
     ['text.onnx', 'this is not a model at all, just some text\n'.repeat(20), /not a readable ONNX model|not an ONNX model/],
-    ['model.json', '{"format": "graph-model"}', /not a TensorFlow.js LayersModel/],
+    ['model.json', '{"format": "graph-model"}', /no modelTopology: not a TensorFlow.js GraphModel/],
     // torch.save since PyTorch 1.6 and TorchScript: a zip archive (local file header PK\3\4, then archive/data.pkl).
     [
       'm.pt',

@@ -136,7 +136,7 @@ describe('user mistakes: one line on stderr, exit 2, nothing on stdout', () => {
     [
       'unknown command',
       ['explian', '--channels', '64'],
-      /unknown command 'explian' \(commands: help, explain, paper, sweep, report, compare, baseline, init\)/,
+      /unknown command 'explian' \(commands: help, explain, paper, sweep, report, compare, baseline, init, serve\)/,
     ],
   ];
 

@@ -53,15 +53,12 @@ describe('hostile model files', () => {
     const path = join(tmp, 'huge.onnx');
     writeFileSync(path, 'x');
     truncateSync(path, 3 * 2 ** 30); // sparse: no disk used
-    const start = performance.now();
-    expect(() => readModelFile(path)).toThrow(/over protobuf's 2 GiB limit/);
-    expect(performance.now() - start).toBeLessThan(100);
+    // Refused from its size alone (3 GiB of a sparse file would take seconds and gigabytes to read).
+    expect(() => readModelFile(path)).toThrow(`${path}: ${3 * 2 ** 30} bytes is over protobuf's 2 GiB limit`);
   });
 
-  it('deeply nested JSON is refused quickly', () => {
-    const start = performance.now();
+  it('deeply nested JSON is refused with one line, not a stack overflow', () => {
     expect(attempt('nested.json', `{"modelTopology": ${'['.repeat(200_000)}${']'.repeat(200_000)}}`)).toBe('refused');
-    expect(performance.now() - start).toBeLessThan(2000);
   });
 });
 

@@ -192,7 +192,7 @@ describe('opset differences', () => {
 });
 
 describe('large files', () => {
-  it('profiles a 100 MB ONNX model analytically in under 3 s, weights untouched', () => {
+  it('profiles a 100 MB ONNX model analytically with its weights untouched: a view of the file, never a copy', () => {
     const weights = new Uint8Array(50176 * 512 * 4); // 102,760,448 bytes
     const big = encodeModel({
       input: { name: 'x', dims: [1, 1024, 7, 7] },
@@ -203,9 +203,15 @@ describe('large files', () => {
       initializers: [{ name: 'w', dims: [50176, weights.length / 4 / 50176], rawData: weights }],
     });
     const path = write('big.onnx', big);
-    const start = performance.now();
-    const inferred = inferShapes(readModelFile(path), new Map());
-    expect(performance.now() - start).toBeLessThan(3000);
+    // How fast (102 MB in well under a second): `npm run bench`, not a test.
+    const graph = readModelFile(path);
+    const inferred = inferShapes(graph, new Map());
     expect(inferred.tensors.get('y')?.shape).toEqual([1, weights.length / 4 / 50176]);
+    const w = graph.initializers.get('w');
+    expect(w?.values).toBeUndefined();
+    const data = w?.data;
+    if (data?.kind !== 'inline') throw new Error(`expected the weights as a view of the file, got ${data?.kind}`);
+    expect(data.bytes.byteLength).toBe(weights.length);
+    expect(data.bytes.buffer.byteLength).toBeGreaterThanOrEqual(big.length); // the whole file's buffer behind it
   });
 });

@@ -49,7 +49,7 @@ describe('every op kind, through all four paths', () => {
     await useBackend(backend);
     const path = exampleFile(example);
     const inferred = inferShapes(readModelFile(path), new Map());
-    const index = new GraphIndex(inferred);
+    const index = GraphIndex.of(inferred);
     const executor = new GraphExecutor(inferred);
     const inputs = randomInputs(inferred);
     try {

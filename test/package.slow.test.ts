@@ -1,7 +1,7 @@
 // The package as users get it: `npm pack` (whose `prepack` compiles dist), installed offline into
 // an empty project, where the CLI runs and a TypeScript program imports the API by name; and a
 // git checkout, which has no dist until its first run builds one.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,7 +74,7 @@ beforeAll(() => {
   // Pack a copy without dist: its `prepack` must build one, and the repository's dist, which
   // other tests run concurrently, is left alone.
   mkdirSync(stage);
-  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'LICENSE', 'bin', 'scripts', 'src', 'schemas', 'docs'])
+  for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'LICENSE', 'bin', 'scripts', 'src', 'web', 'schemas', 'docs'])
     cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
   const json = ok(run(NPM, ['pack', '--json', '--pack-destination', work], stage), 'npm pack');
@@ -95,7 +95,7 @@ beforeAll(() => {
 }, 4 * TIMEOUT_MS);
 
 describe('the tarball', () => {
-  it('holds the compiled dist with declarations, the bin, the schemas, README and LICENSE; no sources or tests', () => {
+  it('holds the compiled dist with declarations, the browser page, the bin, the schemas, README and LICENSE; no sources or tests', () => {
     const paths = packed.files.map((f) => f.path);
     expect(paths).toEqual(
       expect.arrayContaining([
@@ -107,6 +107,9 @@ describe('the tarball', () => {
         'dist/index.d.ts',
         'dist/cli/main.js',
         'dist/start.js',
+        'dist/web/index.html',
+        'dist/web/worker.js',
+        'dist/web/tfjs-backend-wasm.wasm',
         'schemas/profile.schema.json',
         'schemas/report.schema.json',
       ]),
@@ -128,6 +131,22 @@ describe('the tarball', () => {
     expect(stdout).toMatch(new RegExp(`Params: +${(2 * 512 * 64).toLocaleString('en-US')} `));
     expect(stdout).toMatch(new RegExp(`MACs \\(thop\\): +${(512 * 50 + 2 * 512 * 64).toLocaleString('en-US')} `));
     expect(stdout).toMatch(/Check: +analytic and measured agree on every layer/);
+  });
+
+  it('installed, `seprof serve` serves the browser page, its worker and the wasm backend', async () => {
+    const server = spawn(join(project, 'node_modules', '.bin', 'seprof'), ['serve', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        server.stdout.on('data', (chunk: Buffer) => done(chunk.toString().trim()));
+        server.on('exit', (code) => fail(new Error(`seprof serve exited (${code})`)));
+      });
+      const types = await Promise.all(
+        ['', 'worker.js', 'tfjs-backend-wasm.wasm'].map(async (file) => (await fetch(`${url}${file}`)).headers.get('content-type')),
+      );
+      expect(types).toEqual(['text/html; charset=utf-8', 'text/javascript; charset=utf-8', 'application/wasm']);
+    } finally {
+      server.kill();
+    }
   });
 
   it('a program imports the API by name: bigint counts, JSON, UsageError, the schemas', () => {

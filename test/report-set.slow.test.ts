@@ -9,7 +9,7 @@ import { ROOT } from './support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'seprof-set-'));
 const FILES = ['.seprof-set.json', 'cost-by-op-kind.svg', 'junit.xml', 'params-macs-vs-reduction.svg', 'report.json', 'report.md', 'summary.md'];
-const CASES = 60;
+const CASES = 20;
 
 /** Two suites whose every output names its own cases, so a mix of the two shows. */
 const suites = Object.fromEntries(
@@ -66,7 +66,7 @@ describe('seprof report into one --out', () => {
     expect(await report(suites.alpha, out).done).toBe(0);
     const typical = performance.now() - start;
     let seen = runOf(out);
-    for (let i = 0; i < 18; i++) {
+    for (let i = 0; i < 12; i++) {
       const run = report(i % 2 === 0 ? suites.beta : suites.alpha, out);
       if (i % 3 === 0) {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * typical * 1.2));

@@ -39,7 +39,7 @@ export interface ModelOptions {
   seHidden?: string | number;
   seActivation?: (typeof SE_ACTIVATIONS)[number];
   seGate?: (typeof SE_GATES)[number];
-  /** A model file: ONNX, or a TF.js LayersModel's model.json. */
+  /** A model file: ONNX, or a TF.js LayersModel's or GraphModel's model.json. */
   file?: string;
   /** Model files: input shapes, `images=1x3x640x640`. */
   input?: readonly string[];

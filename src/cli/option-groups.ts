@@ -46,7 +46,7 @@ export const specOptions: OptionGroup = (command) =>
     .option('--preset <name>', "cadene: --model se_resnet50|101|152 as Cadene's senet.py defines them (conv1x1 SE with bias, its stem and head)")
     .option('--layout <v>', 'ResNets: v1 (stride on the first 1x1, Caffe and SENet) or v1.5 (on the 3x3, torchvision) (default: v1.5)')
     .optionsGroup('Model files (--file or a bare path):')
-    .option('--file <path>', 'a model file: ONNX (opsets 11-21) or a TF.js LayersModel (model.json); also a bare first argument')
+    .option('--file <path>', 'a model file: ONNX (opsets 11-21) or a TF.js LayersModel or GraphModel (model.json); also a bare first argument')
     .option('--input <NAME=shape>', '--file: input shapes, e.g. images=1x3x640x640 (comma-separated for several inputs)')
     .option('--strict', '--file: an op seprof cannot count is an error rather than counted as 0')
     .option('--add-se <nodes>', '--file: insert SE (--reduction, --bias) after these layers or nodes, comma-separated (what-if)')

@@ -26,6 +26,7 @@ const SUBCOMMANDS: Record<string, () => Promise<AddCommand>> = {
   compare: async () => (await import('./compare.js')).addCompareCommand,
   baseline: async () => (await import('./baseline.js')).addBaselineCommand,
   init: async () => (await import('./init.js')).addInitCommand,
+  serve: async () => (await import('./serve.js')).addServeCommand,
 };
 
 /** The subcommands this command line needs: those it names (anywhere, so that a misplaced one still gets its own error), or all of them for help. */
@@ -107,7 +108,7 @@ const USAGE = `Usage: seprof --channels C [options]   one SE block, measured and
        seprof --model NAME [options]   a whole network, and what SE adds to it
        seprof FILE [options]           an ONNX or TF.js model file
        seprof COMMAND [options]        explain, paper, sweep, report, compare,
-                                       baseline or init
+                                       baseline, init or serve
 \`seprof --help\` lists every option, \`seprof help COMMAND\` a command's.
 `;
 

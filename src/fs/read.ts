@@ -3,9 +3,9 @@
 // larger file is refused by its size, before a byte is read), forgiving of a UTF-8 BOM.
 import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { readFailure, UsageError } from '../errors';
+import { MAX_INPUT_BYTES } from './byte-source';
 
-/** Larger than any real suite, report or point list (a 10,000-case report is about 10 MB). */
-export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+export { MAX_INPUT_BYTES };
 
 const CHUNK = 1024 * 1024;
 

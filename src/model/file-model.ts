@@ -10,7 +10,6 @@ import { parseOriginRules, unmatchedRule } from './graph/origins';
 import { findSeBlocks, type SeBlock } from './graph/se-blocks';
 import type { Graph } from './graph/types';
 import { planNotes } from './kinds/plan';
-import { readModelFile } from './model-file';
 
 export interface FileRequest {
   file: string;
@@ -30,21 +29,22 @@ export interface FileModel {
   seBlocks: SeBlock[];
 }
 
-const graphs = new Map<string, Graph>();
-const models = new Map<string, FileModel>();
+/** Reads the model a request names: from disk for the CLI (model-file.ts), from the files handed to a page in a browser. */
+export type ModelOpener = (file: string) => Graph;
 
-function graphOf(file: string): Graph {
-  const cached = graphs.get(file) ?? readModelFile(file);
-  graphs.set(file, cached);
-  return cached;
-}
+/** What each opener has read, by file name and by request: a page's next files are another opener's. */
+const caches = new WeakMap<ModelOpener, { graphs: Map<string, Graph>; models: Map<string, FileModel> }>();
 
-export function openFileModel(request: FileRequest): FileModel {
+export function openFileModel(request: FileRequest, open: ModelOpener): FileModel {
+  const cache = caches.get(open) ?? { graphs: new Map<string, Graph>(), models: new Map<string, FileModel>() };
+  caches.set(open, cache);
   const key = JSON.stringify(request);
-  const cached = models.get(key);
+  const cached = cache.models.get(key);
   if (cached !== undefined) return cached;
+  const graph = cache.graphs.get(request.file) ?? open(request.file);
+  cache.graphs.set(request.file, graph);
   const given = parseInputOption(request.inputs);
-  let inferred = inferShapes(graphOf(request.file), given);
+  let inferred = inferShapes(graph, given);
   if (request.addSe.length > 0) inferred = inferShapes(withSeAfter(inferred, request.addSe, request.se), given);
   let seBlocks = findSeBlocks(inferred);
   const origins = parseOriginRules(request.origins);
@@ -63,6 +63,6 @@ export function openFileModel(request: FileRequest): FileModel {
   if (origins.length > 0) inferred = { ...inferred, origins };
   inferred = { ...inferred, notes: [...inferred.notes, ...planNotes(inferred)] };
   const model = { inferred, seBlocks };
-  models.set(key, model);
+  cache.models.set(key, model);
   return model;
 }

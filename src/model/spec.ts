@@ -549,7 +549,7 @@ function describeNetwork(spec: NetworkSpec, on: string): string {
 function describeFile(spec: FileSpec): string {
   const { inferred } = loadFileModel(fileRequest(spec));
   const g = inferred.graph;
-  const format = g.format === 'onnx' ? `ONNX opset ${g.opset}` : 'TF.js LayersModel';
+  const format = g.format === 'onnx' ? `ONNX opset ${g.opset}` : g.format === 'tfjs-graph' ? 'TF.js GraphModel' : 'TF.js LayersModel';
   const inputs = [...inferred.inputShapes].map(([name, shape]) => `${name} ${shape.join('x')}`).join(', ');
   const se = spec.addSe.length > 0 ? ` + SE(r=${spec.reduction}${spec.bias ? ', bias' : ''}) after ${spec.addSe.join(', ')}` : '';
   return `${basename(spec.file)} (${format}${g.producer === '' ? '' : `, ${g.producer}`})${se}${spec.removeSe ? ' without SE' : ''} on ${inputs}`;

@@ -57,7 +57,7 @@ export class GraphExecutor {
   private readonly steps: readonly Step[];
 
   constructor(private readonly g: InferredGraph) {
-    this.index = new GraphIndex(g);
+    this.index = GraphIndex.of(g);
     this.modules = nodeGroups(g);
     this.plans = new Map(this.modules.map((m) => [m, planModule(this.index, m)]));
     this.kindOf = new Map(

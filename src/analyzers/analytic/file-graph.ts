@@ -38,7 +38,7 @@ function graphOps(g: InferredGraph): GraphOps {
 }
 
 function mapGraph(g: InferredGraph): GraphOps {
-  const index = new GraphIndex(g);
+  const index = GraphIndex.of(g);
   const modules = nodeGroups(g);
   const ops: Op[] = [];
   const nodesOf = new Map<string, string[]>();
@@ -74,6 +74,13 @@ function mapGraph(g: InferredGraph): GraphOps {
   if (folded && !opTypes.has('BatchNormalization') && g.graph.format === 'onnx') {
     notes.push(
       'the graph has convolutions and no BatchNormalization: any BN the model had was folded into the convs by the exporter (as PyTorch exports in eval mode), so counts match the peers on the BN-fused model, not on the original',
+    );
+  }
+  // tensorflowjs_converter folds a Keras BatchNormalization into the conv before it (the conv's bias, `Conv2D_bn_offset`).
+  const converterFolded = g.order.some((n) => n.opType === 'Conv' && /_bn_offset$/.test(n.inputs[2] ?? ''));
+  if (converterFolded && !opTypes.has('BatchNormalization') && g.graph.format === 'tfjs-graph') {
+    notes.push(
+      "tensorflowjs_converter folded the model's BatchNorm into its convs (their biases are named _bn_offset), so counts are of the BN-fused model, not of the Keras or TensorFlow model before conversion",
     );
   }
   const computing = new Set(modules.flatMap((m) => m.nodes));

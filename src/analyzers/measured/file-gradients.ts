@@ -25,7 +25,7 @@ const KERNELS_PER_NODE = 8;
 
 /** A module whose output reaches no graph output (dead code): tf.grads refuses a weight off every path to the loss. */
 function deadModule(g: InferredGraph, modules: readonly NodeGroup[]): NodeGroup | undefined {
-  const index = new GraphIndex(g);
+  const index = GraphIndex.of(g);
   const live = new Set<GraphNode>();
   const todo = [...g.graph.outputs];
   for (let tensor = todo.pop(); tensor !== undefined; tensor = todo.pop()) {

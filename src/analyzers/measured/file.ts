@@ -88,7 +88,7 @@ async function measureOn(executor: GraphExecutor, inferred: InferredGraph, optio
   const inputs = randomInputs(inferred);
   try {
     // Weights are allocated (and transposed to NHWC kernels) before anything is profiled.
-    const index = new GraphIndex(inferred);
+    const index = GraphIndex.of(inferred);
     const facts = new Map(executor.modules.map((m) => [m, factsOf(executor, index, m)]));
     const forward = (): number => {
       const start = performance.now();

@@ -5,9 +5,10 @@
 // agree; the processes sample that too (paired.ts combines them).
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../../errors';
 import type { Spec } from '../../model/spec';
-import { packagePath } from '../../version';
+import { packageRoot } from '../../version';
 import type { BackendChoice } from './backend-choice';
 import type { ClockChoice } from './clocks';
 import { MeasurementSkipped } from './memory';
@@ -33,7 +34,7 @@ export interface SePairOptions {
 }
 
 /** The child's script, as compiled: the tests run src/, whose build (npm test's pretest) is in dist/. */
-const SESSION_SCRIPT = packagePath('dist', 'analyzers', 'measured', 'se-session.js');
+const SESSION_SCRIPT = join(packageRoot(), 'dist', 'analyzers', 'measured', 'se-session.js');
 
 /** A child's stderr kept for its failure message: its last line, at most this long. */
 const STDERR_TAIL = 2000;

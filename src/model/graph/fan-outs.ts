@@ -19,7 +19,7 @@ export interface GraphFanOut {
 const LOSS = '(output)';
 
 export function graphFanOuts(g: InferredGraph): GraphFanOut[] {
-  const index = new GraphIndex(g);
+  const index = GraphIndex.of(g);
   const activation = activationOf(g, index);
   const inputs = g.graph.inputs.map((i) => i.name);
   // Each tensor's data (an alias view's output is its input's) and what that data is called.

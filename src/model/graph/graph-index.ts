@@ -6,10 +6,22 @@ import type { GraphNode, Initializer } from './types';
 /** An initializer name the exporter made (a folded tensor), not a state_dict key of the model. */
 export const isExporterMade = (name: string): boolean => name.startsWith('onnx::') || name.startsWith('/');
 
+/** An inferred graph is never changed after inference (an edit makes a new one): one index each. */
+const indexes = new WeakMap<InferredGraph, GraphIndex>();
+
 export class GraphIndex {
+  /** The graph's index, built once: the plan, the groups, the SE finder, the schedule and the executor all read it. */
+  static of(g: InferredGraph): GraphIndex {
+    let index = indexes.get(g);
+    if (index === undefined) {
+      index = new GraphIndex(g);
+      indexes.set(g, index);
+    }
+    return index;
+  }
   private readonly producers = new Map<string, GraphNode>();
   private readonly readersOf = new Map<string, GraphNode[]>();
-  constructor(readonly g: InferredGraph) {
+  private constructor(readonly g: InferredGraph) {
     for (const node of g.order) {
       for (const out of node.outputs) this.producers.set(out, node);
       for (const input of node.inputs) {
@@ -42,7 +54,7 @@ export class GraphIndex {
    */
   learned(tensor: string): boolean {
     const name = this.weight(tensor);
-    return name !== undefined && !isExporterMade(name);
+    return name !== undefined && !isExporterMade(name) && this.g.graph.initializers.get(name)?.constant !== true;
   }
   /**
    * The tensor a `Constant` node holds, looking through Identity: YOLO's anchors and strides,

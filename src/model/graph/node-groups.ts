@@ -58,7 +58,7 @@ export function nodeGroups(g: InferredGraph): NodeGroup[] {
 }
 
 function groupModules(g: InferredGraph): NodeGroup[] {
-  const index = new GraphIndex(g);
+  const index = GraphIndex.of(g);
   const drafts: GroupDraft[] = [];
   const taken = new Set<GraphNode>();
   for (const node of g.order) {

@@ -25,7 +25,7 @@ export function activationOf(g: InferredGraph, index: GraphIndex): (t: string) =
 }
 
 export function schedule(g: InferredGraph): Step[] {
-  const activation = activationOf(g, new GraphIndex(g));
+  const activation = activationOf(g, GraphIndex.of(g));
   const moduleOf = new Map(nodeGroups(g).flatMap((m) => m.nodes.map((n) => [n, m] as const)));
   const steps: ({ module: NodeGroup } | { view: GraphNode })[] = [];
   for (const node of g.order) {
@@ -60,7 +60,7 @@ const FLOAT32_BYTES = 4n;
  * step's intermediates while it runs. A view that hands its input on holds nothing new.
  */
 export function livePeakBytes(g: InferredGraph): bigint {
-  const index = new GraphIndex(g);
+  const index = GraphIndex.of(g);
   const activation = activationOf(g, index);
   const inputs = new Set(g.graph.inputs.map((i) => i.name));
   const bytes = (t: string): bigint => index.shape(t).reduce((n, d) => n * BigInt(d), FLOAT32_BYTES);
@@ -120,7 +120,7 @@ function kernelsOf(index: GraphIndex, m: NodeGroup): bigint {
  * tape keeps what the backward pass reads of them.
  */
 export function madeBytes(g: InferredGraph): bigint {
-  const index = new GraphIndex(g);
+  const index = GraphIndex.of(g);
   const activation = activationOf(g, index);
   const bytes = (t: string): bigint => index.shape(t).reduce((n, d) => n * BigInt(d), FLOAT32_BYTES);
   let made = 0n;

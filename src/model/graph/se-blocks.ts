@@ -131,13 +131,22 @@ function scopeOf(position: ReadonlyMap<string, [number, GraphNode]>, se: SeBlock
   return k === 0 ? se.where : first.slice(0, k).join('.');
 }
 
+/** The folder a TensorFlow graph's block nodes share (`block_3/squeeze_excite/Conv/BiasAdd`, ... are `block_3/squeeze_excite`), or its multiply's name. */
+function tfScopeOf(se: SeBlock): string {
+  const paths = se.nodes.map((name) => name.split('/').slice(0, -1));
+  const first = paths[0] ?? [];
+  let k = 0;
+  while (k < first.length && paths.every((p) => p[k] === first[k])) k += 1;
+  return k === 0 ? se.where : first.slice(0, k).join('/');
+}
+
 export function findSeBlocks(g: InferredGraph): SeBlock[] {
-  const w = new Walker(new GraphIndex(g));
+  const w = new Walker(GraphIndex.of(g));
   // Built once: a search of the whole graph per block was quadratic (2,000 blocks: seconds).
   const position = new Map(g.order.map((node, i) => [node.name, [i, node] as [number, GraphNode]]));
   return g.order.flatMap((node) => {
     if (node.opType !== 'Mul') return [];
     const se = seAt(w, node);
-    return se === undefined ? [] : [{ ...se, where: scopeOf(position, se) }];
+    return se === undefined ? [] : [{ ...se, where: g.graph.format === 'tfjs-graph' ? tfScopeOf(se) : scopeOf(position, se) }];
   });
 }

@@ -1,5 +1,6 @@
 // A model file's computation graph, whatever format it came from: nodes in the ONNX
 // operator vocabulary, NCHW tensors, initializers known by their dims (never their weights).
+import type { ByteSource } from '../../fs/byte-source';
 
 /** ONNX TensorProto.DataType codes; the ones shape arithmetic reads by value. */
 export const DTYPE = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10, double: 11 } as const;
@@ -20,6 +21,12 @@ export interface Initializer {
    * the measured run refuses).
    */
   data?: { kind: 'inline'; bytes: Uint8Array } | FileBytes | { kind: 'synthetic' } | { kind: 'missing'; location: string };
+  /**
+   * A value the converter wrote, not a learned tensor: a GraphModel's Const that is no variable's
+   * read (a literal such as 3, a folded tensor). Read as an operand it is a constant, not params,
+   * as an ONNX initializer the exporter named (`onnx::Add_167`) is.
+   */
+  constant?: true;
 }
 
 /**
@@ -29,11 +36,16 @@ export interface Initializer {
  */
 export interface FileBytes {
   kind: 'files';
-  paths: readonly string[];
+  sources: readonly ByteSource[];
   offset: number;
   length: number;
   stored?: { dims: readonly number[]; perm: readonly number[] };
+  /** Float weights stored quantized (a TF.js GraphModel converted with --quantize_*). */
+  quantization?: Quantization;
 }
+
+/** tensorflowjs_converter's quantized weights: `min + scale * q` of uint8 or uint16, or float16. */
+export type Quantization = { dtype: 'uint8' | 'uint16'; min: number; scale: number } | { dtype: 'float16' };
 
 export type Attr =
   | { kind: 'int'; value: bigint }
@@ -69,10 +81,10 @@ export interface GraphInput {
 export interface Graph {
   /** The file it was read from, for messages. */
   source: string;
-  format: 'onnx' | 'tfjs-layers';
+  format: 'onnx' | 'tfjs-layers' | 'tfjs-graph';
   /** What wrote the file, e.g. `pytorch 1.13.1`. */
   producer: string;
-  /** The default domain's opset (LayersModels use the ONNX vocabulary at opset 21). */
+  /** The default domain's opset (TF.js models use the ONNX vocabulary at opset 21). */
   opset: number;
   /** The model's largest stride, from a YOLO export's metadata: what YOLO's model summary sizes its input by. */
   stride?: number;

@@ -1,9 +1,8 @@
 // The weights of an initializer as float32, for the measured run only (counting never
 // reads them): from the model file's bytes, an external data file, or inline values.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { UsageError } from '../../errors';
 import { count } from './tensor-info';
-import { DTYPE, type FileBytes, type Initializer } from './types';
+import { DTYPE, type FileBytes, type Initializer, type Quantization } from './types';
 
 export function floatWeights(init: Initializer): Float32Array {
   const n = Number(count(init.dims));
@@ -18,30 +17,48 @@ export function floatWeights(init: Initializer): Float32Array {
   // Weights only a what-if has: small deterministic values (counts do not depend on them).
   if (init.data.kind === 'synthetic') return Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1) * 0.1);
   const bytes = init.data.kind === 'inline' ? init.data.bytes : readFiles(init.data);
-  if (bytes.byteLength !== n * 4) throw new UsageError(`initializer '${init.name}' holds ${bytes.byteLength} bytes for ${n} float32 values`);
+  const quantized = init.data.kind === 'files' ? init.data.quantization : undefined;
+  const width = quantized === undefined ? 4 : quantized.dtype === 'uint8' ? 1 : 2;
+  if (bytes.byteLength !== n * width)
+    throw new UsageError(`initializer '${init.name}' holds ${bytes.byteLength} bytes for ${n} ${quantized?.dtype ?? 'float32'} values`);
   // A copy: the file's bytes need not be 4-byte aligned.
-  const values = new Float32Array(new Uint8Array(bytes).buffer);
+  const values = quantized === undefined ? new Float32Array(new Uint8Array(bytes).buffer) : dequantized(bytes, quantized);
   return init.data.kind === 'files' && init.data.stored !== undefined ? permute(values, init.data.stored.dims, init.data.stored.perm) : values;
 }
 
+/** Quantized weights as float32, as tfjs reads them (io_utils' decodeWeights): `min + scale * q`, or IEEE half floats. */
+export function dequantized(bytes: Uint8Array, q: Quantization): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (q.dtype === 'uint8') return Float32Array.from(bytes, (v) => q.min + q.scale * v);
+  const n = bytes.byteLength / 2;
+  if (q.dtype === 'uint16') return Float32Array.from({ length: n }, (_, i) => q.min + q.scale * view.getUint16(2 * i, true));
+  return Float32Array.from({ length: n }, (_, i) => half(view.getUint16(2 * i, true)));
+}
+
+/** An IEEE 754 half-precision float from its 16 bits. */
+function half(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
 /** `length` bytes from `offset` of the files' concatenation. */
-function readFiles({ paths, offset, length }: FileBytes): Uint8Array {
+export function readFiles({ sources, offset, length }: FileBytes): Uint8Array {
   const bytes = new Uint8Array(length);
   let skip = offset;
   let filled = 0;
-  for (const path of paths) {
+  for (const source of sources) {
     if (filled === length) break;
-    const size = statSync(path).size;
-    if (skip >= size) {
-      skip -= size;
+    if (skip >= source.size) {
+      skip -= source.size;
       continue;
     }
-    const fd = openSync(path, 'r');
-    try {
-      filled += readSync(fd, bytes, filled, Math.min(length - filled, size - skip), skip);
-    } finally {
-      closeSync(fd);
-    }
+    const slice = source.read(skip, Math.min(length - filled, source.size - skip));
+    bytes.set(slice, filled);
+    filled += slice.byteLength;
     skip = 0;
   }
   return bytes;

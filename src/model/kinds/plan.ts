@@ -72,7 +72,7 @@ const ELEMENTWISE: ReadonlySet<string> = new Set(['Add', 'Sub', 'Mul', 'Div', 'P
 
 /** What the output says about how the plan read the file: who made the ops (the scope names, `--origin`, or no scope names), weights read again, folded constants. */
 export function planNotes(g: InferredGraph): string[] {
-  const index = new GraphIndex(g);
+  const index = GraphIndex.of(g);
   const groups = nodeGroups(g).filter((m) => {
     const kind = planModule(index, m)?.kind;
     return kind !== undefined && MODULE_OR_FUNCTION.has(kind);

@@ -1,6 +1,7 @@
 // An ONNX file to a Graph, decoded by protobufjs; anything that is not a sound ONNX model
 // of opset 11 to 21 is refused with one line naming the file.
 import { UsageError } from '../../errors';
+import type { Folder } from '../../fs/byte-source';
 import type { Attr, DeclaredDim, Graph, GraphInput, GraphNode, Initializer } from '../graph/types';
 import { modelProtoType, type AttributeProto, type ModelProto, type NodeProto, type ValueInfoProto } from './schema';
 import { readTensor, safeCount, toBigInt } from './tensors';
@@ -22,7 +23,7 @@ function decode(bytes: Uint8Array, path: string): ModelProto {
 }
 
 /** ONNX AttributeProto.AttributeType codes. */
-function readAttr(a: AttributeProto, path: string, node: string): Attr {
+function readAttr(a: AttributeProto, path: string, folder: Folder, node: string): Attr {
   switch (a.type) {
     case 1:
       return { kind: 'float', value: a.f };
@@ -32,7 +33,7 @@ function readAttr(a: AttributeProto, path: string, node: string): Attr {
       return { kind: 'string', value: text(a.s) };
     case 4:
       if (a.t === null) throw new UsageError(`${path}: node '${node}' attribute '${a.name}' has no tensor (corrupt file)`);
-      return { kind: 'tensor', value: readTensor(a.t, path, `node '${node}' attribute`) };
+      return { kind: 'tensor', value: readTensor(a.t, path, folder, `node '${node}' attribute`) };
     case 6:
       return { kind: 'floats', value: a.floats };
     case 7:
@@ -46,12 +47,12 @@ function readAttr(a: AttributeProto, path: string, node: string): Attr {
 
 const VARIADIC: ReadonlySet<string> = new Set(['Concat', 'Sum', 'Mean', 'Max', 'Min']);
 
-function readNode(n: NodeProto, index: number, path: string, taken: Set<string>): GraphNode {
+function readNode(n: NodeProto, index: number, path: string, folder: Folder, taken: Set<string>): GraphNode {
   let name = n.name === '' ? `${n.opType}_${index}` : n.name;
   while (taken.has(name)) name = `${name}_${index}`;
   taken.add(name);
   if (n.opType === '') throw new UsageError(`${path}: node ${index} has no op type (corrupt file)`);
-  const attrs = new Map(n.attribute.map((a) => [a.name, readAttr(a, path, name)] as const));
+  const attrs = new Map(n.attribute.map((a) => [a.name, readAttr(a, path, folder, name)] as const));
   const domain = n.domain === 'ai.onnx' ? '' : n.domain;
   // Another operator set's op is not ONNX's op of the same name (com.microsoft's pools, fused
   // convs): qualified by its domain, it is an op seprof does not know, listed as such.
@@ -91,7 +92,6 @@ function defaultOpset(model: ModelProto, path: string): number {
   return version;
 }
 
-/** Decodes the bytes of an ONNX file (read by the caller) into a Graph. */
 /** The largest stride an Ultralytics or YOLOv9 export writes in its metadata (`stride: '32'`), which YOLO's model summary reads. */
 function yoloStride(props: readonly { key: string; value: string }[]): { stride?: number } {
   const value = props.find((p) => p.key === 'stride')?.value;
@@ -99,7 +99,8 @@ function yoloStride(props: readonly { key: string; value: string }[]): { stride?
   return Number.isSafeInteger(stride) && stride > 0 ? { stride } : {};
 }
 
-export function onnxGraph(bytes: Uint8Array, path: string): Graph {
+/** Decodes the bytes of an ONNX file (read by the caller) into a Graph; external data is looked for in `folder`. */
+export function onnxGraph(bytes: Uint8Array, path: string, folder: Folder): Graph {
   const model = decode(bytes, path);
   const graph = model.graph;
   if (graph === null || toBigInt(model.irVersion) <= 0n) throw new UsageError(`${path}: no ONNX graph in the file: not an ONNX model`);
@@ -108,7 +109,7 @@ export function onnxGraph(bytes: Uint8Array, path: string): Graph {
   const initializers = new Map<string, Initializer>();
   for (const t of graph.initializer) {
     if (initializers.has(t.name)) throw new UsageError(`${path}: initializer '${t.name}' is given twice (corrupt file)`);
-    initializers.set(t.name, readTensor(t, path, 'initializer'));
+    initializers.set(t.name, readTensor(t, path, folder, 'initializer'));
   }
   const taken = new Set<string>();
   return {
@@ -116,7 +117,7 @@ export function onnxGraph(bytes: Uint8Array, path: string): Graph {
     format: 'onnx',
     producer: `${model.producerName} ${model.producerVersion}`.trim(),
     opset,
-    nodes: graph.node.map((n, i) => readNode(n, i, path, taken)),
+    nodes: graph.node.map((n, i) => readNode(n, i, path, folder, taken)),
     inputs: graph.input.filter((v) => !initializers.has(v.name)).map((v) => readInput(v, path)),
     outputs: graph.output.map((v) => v.name),
     initializers,

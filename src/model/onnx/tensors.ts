@@ -1,9 +1,7 @@
 // Initializers and constant tensors: dims always, values only for small inline tensors
 // (the ones shape arithmetic reads). Weights are validated by length, never copied.
-import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, isAbsolute, normalize, sep } from 'node:path';
-import { readFailure, UsageError } from '../../errors';
-import { realPathInside } from '../../fs/inside';
+import { UsageError } from '../../errors';
+import { leavesFolder, type Folder } from '../../fs/byte-source';
 import { DTYPE, type Initializer, type Values } from '../graph/types';
 import type { Int64, TensorProto } from './schema';
 
@@ -83,11 +81,11 @@ function byteCount(value: string | undefined, key: string, fallback: bigint, nam
  * enough. A data file that is not there is allowed (a graph with its weights stripped): counting
  * needs only dims; the measured run refuses, naming the file.
  */
-function checkExternal(t: TensorProto, modelPath: string, bytes: bigint): Initializer['data'] {
+function checkExternal(t: TensorProto, modelPath: string, folder: Folder, bytes: bigint): Initializer['data'] {
   const entry = (key: string): string | undefined => t.externalData.find((e) => e.key === key)?.value;
   const location = entry('location');
   if (location === undefined || location === '') throw new UsageError(`${modelPath}: initializer '${t.name}' has external data without a location`);
-  if (isAbsolute(location) || normalize(location).split(sep).includes('..')) {
+  if (leavesFolder(location)) {
     throw new UsageError(`${modelPath}: initializer '${t.name}' points outside the model's folder: '${location}'`);
   }
   const offset = byteCount(entry('offset'), 'offset', 0n, t.name, modelPath);
@@ -95,29 +93,24 @@ function checkExternal(t: TensorProto, modelPath: string, bytes: bigint): Initia
   if (length !== bytes && bytes > 0n) {
     throw new UsageError(`${modelPath}: initializer '${t.name}' has external data of length ${length} bytes; its dims need ${bytes}`);
   }
-  const path = realPathInside(dirname(modelPath), location);
-  if (path === 'missing') return { kind: 'missing', location };
+  const source = folder.open(location);
+  if (source === 'missing') return { kind: 'missing', location };
   // Checked before its size is read: the "too short" message must tell nothing of a file outside.
-  if (path === 'outside') throw new UsageError(`${modelPath}: initializer '${t.name}' external data '${location}' leads outside the model's folder (a link)`);
-  const stat = statSync(path);
-  if (!stat.isFile()) throw new UsageError(`${modelPath}: external data '${location}' of initializer '${t.name}' is not a file`);
-  if (offset + length > BigInt(stat.size)) {
+  if (source === 'outside') throw new UsageError(`${modelPath}: initializer '${t.name}' external data '${location}' leads outside the model's folder (a link)`);
+  if (source === 'not a file') throw new UsageError(`${modelPath}: external data '${location}' of initializer '${t.name}' is not a file`);
+  if (offset + length > BigInt(source.size)) {
     throw new UsageError(`${modelPath}: external data file '${location}' is too short for initializer '${t.name}' (truncated?)`);
   }
-  try {
-    accessSync(path, constants.R_OK);
-  } catch (error) {
-    throw readFailure(`external data ${path}`, error);
-  }
-  return { kind: 'files', paths: [path], offset: Number(offset), length: Number(length) };
+  source.read(0, 0); // a file that will not open (permissions) is refused now, not when measured
+  return { kind: 'files', sources: [source], offset: Number(offset), length: Number(length) };
 }
 
-export function readTensor(t: TensorProto, modelPath: string, what: string): Initializer {
+export function readTensor(t: TensorProto, modelPath: string, folder: Folder, what: string): Initializer {
   const dims = t.dims.map((d, i) => safeCount(d, `${what} '${t.name}' dimension ${i}`));
   const count = dims.reduce((n, d) => n * BigInt(d), 1n);
   const size = ITEM_SIZE[t.dataType];
   if (t.dataLocation === 1) {
-    const data = checkExternal(t, modelPath, size === undefined ? 0n : count * BigInt(size));
+    const data = checkExternal(t, modelPath, folder, size === undefined ? 0n : count * BigInt(size));
     return { name: t.name, dtype: t.dataType, dims, ...(data && { data }) };
   }
   const held = inlineCount(t);

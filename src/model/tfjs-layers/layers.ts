@@ -1,6 +1,7 @@
 // One Keras layer call to ONNX-vocabulary nodes in NCHW: Conv2D to Conv, Dense to Gemm,
 // a fused activation to its own node after the layer (as PyTorch has a module for it).
 import { UsageError } from '../../errors';
+import type { ByteSource } from '../../fs/byte-source';
 import type { Attr, FileBytes, GraphNode, Values } from '../graph/types';
 
 export interface KerasLayer {
@@ -24,7 +25,7 @@ const intValues = (v: number[]): Values => ({ kind: 'int', data: v.map(BigInt) }
 
 interface ShapeOf {
   shape: readonly number[];
-  at: { paths: readonly string[]; offset: number; length: number };
+  at: { sources: readonly ByteSource[]; offset: number; length: number };
 }
 
 /** A weight's bytes, laid out as stored (`perm` takes the stored axes to the declared ones). */

@@ -1,11 +1,9 @@
 // A TensorFlow.js LayersModel (model.json + weight manifest) to a Graph in the ONNX
 // vocabulary, NCHW like the rest of seprof. Weights are known by their manifest shapes;
 // the weight files are checked to exist and be long enough, never read.
-import { statSync } from 'node:fs';
-import { dirname, isAbsolute, normalize, sep } from 'node:path';
 import { UsageError } from '../../errors';
-import { realPathInside } from '../../fs/inside';
-import type { Graph, GraphInput, Initializer } from '../graph/types';
+import { leavesFolder, type ByteSource, type Folder } from '../../fs/byte-source';
+import type { Graph, GraphInput, Initializer, Quantization } from '../graph/types';
 import { DTYPE } from '../graph/types';
 import { layerNodes, type AddWeight, type KerasLayer, type LayerCall } from './layers';
 
@@ -13,15 +11,15 @@ export interface WeightSpec {
   name: string;
   shape: number[];
   dtype?: string;
-  /** Where its bytes are: the group's files, concatenated. */
-  at: { paths: string[]; offset: number; length: number };
+  /** Where its bytes are: the group's files, concatenated; how they are quantized, if they are. */
+  at: { sources: ByteSource[]; offset: number; length: number; quantization?: Quantization };
 }
 
-const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
+const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function parse(text: string, path: string): Record<string, unknown> {
+export function parse(text: string, path: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -32,47 +30,62 @@ function parse(text: string, path: string): Record<string, unknown> {
   return json;
 }
 
-function weightSpecs(json: Record<string, unknown>, path: string): WeightSpec[] {
+/** tensorflowjs_converter's --quantize_uint8, _uint16 (`min + scale * q`) and _float16, for the measured run to read. */
+function quantization(w: Record<string, unknown>, path: string): Quantization {
+  const q = w['quantization'];
+  const dtype = isObject(q) ? q['dtype'] : undefined;
+  if (isObject(q) && dtype === 'float16') return { dtype };
+  if (isObject(q) && (dtype === 'uint8' || dtype === 'uint16') && Number.isFinite(q['min']) && Number.isFinite(q['scale']))
+    return { dtype, min: q['min'] as number, scale: q['scale'] as number };
+  throw new UsageError(`${path}: weight '${w['name']}' has a quantization seprof does not read (uint8 or uint16 with min and scale, or float16)`);
+}
+
+/**
+ * The manifest's weights with where their bytes are; `kind` names the model in the refusal.
+ * Quantized weights are read for GraphModels (`quantized`); a LayersModel's are refused.
+ */
+export function weightSpecs(json: Record<string, unknown>, path: string, folder: Folder, kind = 'LayersModel', quantized = false): WeightSpec[] {
   const manifest = json['weightsManifest'];
-  if (!Array.isArray(manifest)) throw new UsageError(`${path}: no weightsManifest: not a TensorFlow.js LayersModel`);
+  if (!Array.isArray(manifest)) throw new UsageError(`${path}: no weightsManifest: not a TensorFlow.js ${kind}`);
   return manifest.flatMap((group: unknown, g) => {
     if (!isObject(group) || !Array.isArray(group['paths']) || !Array.isArray(group['weights'])) {
       throw new UsageError(`${path}: weightsManifest group ${g} needs paths and weights`);
     }
-    const paths = checkWeightFiles(group['paths'], path);
+    const sources = checkWeightFiles(group['paths'], path, folder);
     let offset = 0;
     const weights = group['weights'].map((w: unknown, i): WeightSpec => {
       if (!isObject(w) || typeof w['name'] !== 'string' || !Array.isArray(w['shape']) || !w['shape'].every((d) => Number.isSafeInteger(d) && d >= 0)) {
         throw new UsageError(`${path}: weight ${i} of manifest group ${g} needs a name and a shape of whole numbers`);
       }
-      if (w['quantization'] !== undefined) {
+      if (w['quantization'] !== undefined && !quantized) {
         throw new UsageError(
           `${path}: weight '${w['name']}' is quantized: seprof does not read quantized weights (convert the model without --quantize_* to profile it)`,
         );
       }
       const dtype = typeof w['dtype'] === 'string' ? w['dtype'] : 'float32';
-      const length = Number(w['shape'].reduce((k: bigint, d: number) => k * BigInt(d), 1n) * BigInt(BYTES[dtype] ?? 4));
-      const spec = { name: w['name'], shape: w['shape'] as number[], dtype, at: { paths, offset, length } };
+      const q = w['quantization'] === undefined ? undefined : quantization(w, path);
+      const length = Number(w['shape'].reduce((k: bigint, d: number) => k * BigInt(d), 1n) * BigInt(BYTES[q?.dtype ?? dtype] ?? 4));
+      const spec = { name: w['name'], shape: w['shape'] as number[], dtype, at: { sources, offset, length, ...(q && { quantization: q }) } };
       offset += length;
       return spec;
     });
-    const have = paths.reduce((n, file) => n + statSync(file).size, 0);
+    const have = sources.reduce((n, file) => n + file.size, 0);
     if (have < offset) throw new UsageError(`${path}: weight files hold ${have} bytes, the manifest lists ${offset} (truncated?)`);
     return weights;
   });
 }
 
 /** The group's files, which must exist beside model.json. */
-function checkWeightFiles(paths: unknown[], path: string): string[] {
+function checkWeightFiles(paths: unknown[], path: string, folder: Folder): ByteSource[] {
   return paths.map((file) => {
-    if (typeof file !== 'string' || isAbsolute(file) || normalize(file).split(sep).includes('..')) {
+    if (typeof file !== 'string' || leavesFolder(file)) {
       throw new UsageError(`${path}: weight file path ${JSON.stringify(file)} must be relative and inside the model's folder`);
     }
-    const full = realPathInside(dirname(path), file);
-    if (full === 'missing') throw new UsageError(`${path}: weight file '${file}' not found`);
-    if (full === 'outside') throw new UsageError(`${path}: weight file '${file}' leads outside the model's folder (a link)`);
-    if (!statSync(full).isFile()) throw new UsageError(`${path}: weight file '${file}' is not a file`);
-    return full;
+    const source = folder.open(file);
+    if (source === 'missing') throw new UsageError(`${path}: weight file '${file}' not found`);
+    if (source === 'outside') throw new UsageError(`${path}: weight file '${file}' leads outside the model's folder (a link)`);
+    if (source === 'not a file') throw new UsageError(`${path}: weight file '${file}' is not a file`);
+    return source;
   });
 }
 
@@ -126,9 +139,9 @@ function nchw(shape: unknown, where: string, path: string): GraphInput['shape'] 
   return dims.length === 4 ? [dims[0] ?? null, dims[3] ?? null, dims[1] ?? null, dims[2] ?? null] : dims;
 }
 
-export function layersModelGraph(text: string, path: string): Graph {
-  const json = parse(text, path);
-  const weights = weightSpecs(json, path);
+/** A model.json (parsed) to a Graph; its weight files are looked for in `folder`. */
+export function layersModelGraph(json: Record<string, unknown>, path: string, folder: Folder): Graph {
+  const weights = weightSpecs(json, path, folder);
   const { className, config } = topology(json, path);
   const layers = layerList(config, path);
   const initializers = new Map<string, Initializer>();
