@@ -42,24 +42,12 @@ describe('interleaving', () => {
     expect([0, 1, 2, 3].map(roundOrder).filter(([first]) => first === 'se')).toHaveLength(2);
   });
 
-  it("shifts the order by the plan's offset, and runs the hook before each round, untimed", () => {
+  it("shifts the order by the plan's offset", () => {
     const fake = fakeRuns((side) => (side === 'se' ? 3 : 2));
-    const before: number[] = [];
-    const samples = timePaired(fake.run, { rounds: 2, warmup: 1, offset: 1 }, fake.now, { beforeRound: () => before.push(fake.log.length) });
+    const samples = timePaired(fake.run, { rounds: 2, warmup: 1, offset: 1 }, fake.now);
     // Offset 1: the first round runs the twin first, then they alternate.
     expect(fake.log.join(' ')).toBe('plain se se plain plain se');
-    // Before each of the 3 rounds, with 0, 2 and 4 runs done; no run's time includes it.
-    expect(before).toEqual([0, 2, 4]);
     expect(samples).toEqual({ se: [3, 3], plain: [2, 2], warmup: 1 });
-  });
-
-  it('pairs each run with its own round, so a drift over time cancels in the ratio', () => {
-    // Every run is slower than the one before (a machine getting busier): run k costs 10 + k, SE twice that.
-    const fake = fakeRuns((side, k) => (side === 'se' ? 2 : 1) * (10 + k));
-    const { se, plain } = timePaired(fake.run, { rounds: 2, warmup: 0 }, fake.now);
-    // Round 0: se is run 0 (20), plain run 1 (11); round 1: plain run 2 (12), se run 3 (26).
-    expect(se).toEqual([20, 26]);
-    expect(plain).toEqual([11, 12]);
   });
 
   it('stops at the budget, after at least MIN_ROUNDS timed rounds and one warm-up round', () => {

@@ -27,7 +27,7 @@ export interface PairPlan {
   /**
    * Added to each round's index for its order: 1 starts with the twin. Alternated over
    * processes, so that a run index where every fresh process does the same thing (a garbage
-   * collection after the same allocations) falls on each model in half of them.
+   * collection after the same allocations, the last of the warming) falls on each model in half of them.
    */
   offset?: number | undefined;
 }
@@ -60,8 +60,6 @@ export interface PairHooks {
   onRound?: ((done: number) => void) | undefined;
   /** The clock the budgets are spent by (a user waits wall time); the run clock when absent. */
   wallNow?: (() => number) | undefined;
-  /** Runs before each round, untimed: a garbage collection, so that none falls inside a run. */
-  beforeRound?: (() => void) | undefined;
 }
 
 /**
@@ -74,7 +72,6 @@ export function timePaired(run: Readonly<Record<Side, () => void>>, plan: PairPl
   const wallNow = hooks.wallNow ?? now;
   const round = (index: number, timed: boolean): number => {
     const wallStart = wallNow();
-    hooks.beforeRound?.();
     for (const side of roundOrder(index + (plan.offset ?? 0))) {
       const start = now();
       run[side]();

@@ -130,9 +130,7 @@ async function pairOn(request: SessionRequest, choice: BackendChoice, onRound: (
     const clock = clockFor(request.clock, backend.name);
     const now = CLOCKS[clock];
     const plan = { ...request.plan, offset: request.seFirst ? 0 : 1 };
-    // se-processes.ts starts the child with --expose-gc: a collection before each round, not inside a run.
-    const gc = (globalThis as { gc?: () => void }).gc;
-    const samples = timePaired({ se: step(se), plain: step(plain) }, plan, now, { onRound, wallNow: CLOCKS.wall, beforeRound: gc });
+    const samples = timePaired({ se: step(se), plain: step(plain) }, plan, now, { onRound, wallNow: CLOCKS.wall });
     await se.passes(1, now); // the first layer-by-layer pass allocates what later ones reuse: untimed
     return { backend, clock, samples, passes: await se.passes(request.passes, now) };
   } finally {

@@ -41,8 +41,8 @@ const STDERR_TAIL = 2000;
 
 function runChild(request: SessionRequest, onRound: (done: number) => void): Promise<SessionResult> {
   return new Promise((resolve, reject) => {
-    // A parent's inspector or loader flags are not the child's to inherit; --expose-gc lets it collect before each round.
-    const child = fork(SESSION_SCRIPT, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: ['--expose-gc'] });
+    // execArgv empty: a parent's inspector or loader flags are not the child's to inherit.
+    const child = fork(SESSION_SCRIPT, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
     let stderr = '';
     let outcome: Exclude<SessionMessage, { kind: 'round' }> | undefined;
     child.stderr?.on('data', (chunk: Buffer) => {
