@@ -58,6 +58,9 @@ function byHand(op: Op): bigint[] {
         : [outN, outN, outN / B / B + outN, 0n, 0n, 0n, 0n];
     case 'leaky_relu':
       return [0n, 0n, outN / B, 0n, 0n, 2n * outN, 0n];
+    // thop's count_prelu: numel(in); ptflops: the module per image and F.prelu, which it calls, for the batch.
+    case 'prelu':
+      return [inN, 0n, outN / B + inN, 0n, 0n, 2n * outN, 0n];
     case 'conv_transpose': {
       const macs = inN * BigInt(op.outputShape[1] ?? 0) * k2; // groups 1 here
       const bias = op.attrs.bias ? outN : 0n;
@@ -102,6 +105,17 @@ function byHand(op: Op): bigint[] {
       const affine = op.attrs.affine === true;
       const learned = (affine ? inN : 0n) + (op.attrs.bias ? inN : 0n);
       return [(affine ? 4n : 2n) * inN, (affine ? 5n : 4n) * inN, ((affine ? 2n : 1n) * inN) / B, 0n, 0n, 5n * inN + 2n * rows + learned, 0n];
+    }
+    case 'clip': // functional (torch.clamp): only flops, a max and a min per element
+      return [0n, 0n, 0n, 0n, 0n, 2n * outN, 0n];
+    case 'reduce_l2': // functional (torch.norm): only flops, a square, an add and a root per element in all
+      return [0n, 0n, 0n, 0n, 0n, 2n * inN, 0n];
+    case 'group_norm': {
+      // thop has no nn.GroupNorm rule: 0; fvcore aten::group_norm and ptflops' bn hook as for the other norms; rows = N * G.
+      const rows = BigInt(x[0] ?? 1) * BigInt(op.attrs.groups ?? 1);
+      const affine = op.attrs.affine === true;
+      const learned = (affine ? inN : 0n) + (op.attrs.bias ? inN : 0n);
+      return [0n, (affine ? 5n : 4n) * inN, ((affine ? 2n : 1n) * inN) / B, 0n, 0n, 5n * inN + 2n * rows + learned, 0n];
     }
     case 'matmul': {
       // numel(a) * N for fvcore and ptflops (whole batch), numel(out) * K for the aten backend's bmm and seprof.

@@ -26,10 +26,11 @@ describe('conventions', () => {
     expect(conventionByKey('flop')).toBeUndefined();
   });
 
-  it('fvcore: relu and cat ignored; sigmoid, hardtanh, silu, hardswish, hardsigmoid, mul, add, sub, div, pow, tanh, softmax, pad, gelu, erf, exp, the pools, the reductions, softplus and mish unsupported', () => {
+  it('fvcore: relu, cat and clamp ignored; sigmoid, hardtanh, silu, hardswish, hardsigmoid, mul, add, sub, div, pow, tanh, softmax, pad, gelu, erf, exp, the pools, the reductions, the norm, softplus, mish and prelu unsupported', () => {
     expect(skips(conventionByKey('fvcore'))).toEqual({
       relu: 'ignored',
       concat: 'ignored',
+      clip: 'ignored',
       sigmoid: 'unsupported',
       relu6: 'unsupported',
       silu: 'unsupported',
@@ -54,8 +55,10 @@ describe('conventions', () => {
       reduce_sum: 'unsupported',
       reduce_max: 'unsupported',
       reduce_min: 'unsupported',
+      reduce_l2: 'unsupported',
       softplus: 'unsupported',
       mish: 'unsupported',
+      prelu: 'unsupported',
     });
   });
 
@@ -80,14 +83,22 @@ describe('conventions', () => {
       reduce_sum: 'unsupported',
       reduce_max: 'unsupported',
       reduce_min: 'unsupported',
+      reduce_l2: 'unsupported',
+      clip: 'unsupported',
       softplus: 'unsupported',
       mish: 'unsupported',
     };
     // thop has nn.Softmax's and nn.LayerNorm's rules; ptflops counts softmax through the patched
     // F.softmax, GELU through its module hook and F.gelu, LayerNorm through its module hook, and
     // a matmul of two activations through the patched torch.matmul (thop patches no function);
-    // torch.einsum is patched by neither.
-    expect(skips(conventionByKey('thop'))).toEqual({ ...outOfReach, silu: 'unsupported', gelu: 'unsupported', matmul: 'unsupported' });
+    // torch.einsum is patched by neither. ptflops hooks nn.GroupNorm; thop has no rule for it.
+    expect(skips(conventionByKey('thop'))).toEqual({
+      ...outOfReach,
+      silu: 'unsupported',
+      gelu: 'unsupported',
+      matmul: 'unsupported',
+      group_norm: 'unsupported',
+    });
     expect(skips(conventionByKey('ptflops'))).toEqual(outOfReach);
   });
 

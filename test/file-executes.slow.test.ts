@@ -13,6 +13,7 @@ import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
 import { GraphExecutor } from '../src/modules/graph-executor';
 import { encodeModel, type ModelSpec } from './support/onnx';
+import { withZeroWeights } from './support/stripped-weights';
 
 const TENSOR = 4;
 const dir = mkdtempSync(join(tmpdir(), 'seprof-executes-'));
@@ -431,7 +432,7 @@ describe("x.mean over any axes (the einsum attention's token mean x.mean(1)), an
   });
 });
 
-describe('nn.GroupNorm(2, 4) as PyTorch exports it: Reshape, InstanceNormalization (Constant ones, zeros), Reshape, Mul, Add', () => {
+describe('nn.GroupNorm(2, 4) as PyTorch exports it (Reshape, InstanceNormalization of Constant ones and zeros, Reshape, Mul, Add), and GroupNormalization', () => {
   const constant = (out: string, values: number[], dims: number[]) => ({
     op: 'Constant',
     inputs: [],
@@ -473,16 +474,57 @@ describe('nn.GroupNorm(2, 4) as PyTorch exports it: Reshape, InstanceNormalizati
     expected.forEach((v, i) => expect(values[i]).toBeCloseTo(v, 4));
   });
 
-  it('counts its parts: instance_norm without affine on 1x2x18 (thop 2n, fvcore 4n, ptflops n, flops 5n + 2 rows), the weight and bias 8 params; measured, forward and backward', async () => {
+  it("is one group_norm, counted by nn.GroupNorm's rules: thop 0 (no rule), fvcore 5n (affine), ptflops 2n per image, flops 5n + 2 rows + 2n, the weight and bias 8 params; measured, forward and backward", async () => {
     const result = await profile({ file: path, measure: true, training: true, backend: 'cpu' });
     expect(result.check.status).toBe('match');
     const n = 36n;
     expect(result.layers.map((l) => [l.op.kind, l.op.params, l.counts['thop'], l.counts['fvcore'], l.counts['ptflops'], l.counts['flops']])).toEqual([
-      ['instance_norm', 0n, 2n * n, 4n * n, n, 5n * n + 2n * 2n],
-      ['mul', 4n, 0n, 0n, 0n, n],
-      ['add', 4n, 0n, 0n, 0n, n],
+      ['group_norm', 8n, 0n, 5n * n, 2n * n, 5n * n + 2n * 2n + 2n * n],
     ]);
   });
+
+  it.each(['group_norm_net_op13.onnx', 'group_norm_net_op17.onnx'])(
+    'the real export of a GroupNorm net (test/fixtures/onnx-peers, affine and not), measured with zero weights: %s agrees on every layer',
+    async (file) => {
+      const tmp = mkdtempSync(join(tmpdir(), 'seprof-group-norm-'));
+      const result = await profile({ file: withZeroWeights(join(__dirname, 'fixtures', 'onnx-peers', file), tmp), measure: true, backend: 'cpu' });
+      expect(result.check.mismatches).toEqual([]);
+      expect(result.check.status).toBe('match');
+      expect(result.layers.filter((l) => l.op.kind === 'group_norm')).toHaveLength(2);
+    },
+  );
+
+  // GroupNormalization (opset 18: scale and bias per group; opset 21: per channel) computes the same normalisation.
+  const native = (opset: number, scale: number[], shift: number[]) =>
+    modelFile(`group-norm-${opset}`, {
+      opset,
+      input: { name: 'x', dims: [1, 4, 3, 3] },
+      nodes: [
+        { op: 'GroupNormalization', inputs: ['x', 's', 'c'], outputs: ['y'], name: 'gn', attrs: [int('num_groups', 2), { name: 'epsilon', type: 1, f: 1e-5 }] },
+      ],
+      initializers: [
+        { name: 's', dims: [scale.length], rawData: bytes(Float32Array.from(scale)) },
+        { name: 'c', dims: [shift.length], rawData: bytes(Float32Array.from(shift)) },
+      ],
+    });
+
+  it.each([
+    [18, [0.5, -1], [0.1, 0.3], (c: number) => Math.floor(c / 2)],
+    [21, w, b, (c: number) => c],
+  ] as const)(
+    'GroupNormalization at opset %i: each group normalised, then its scale and bias (per group at 18, per channel from 21)',
+    (opset, scale, shift, at) => {
+      const x = ramp(36, (i) => Math.cos(i * 0.6) * 2 - i / 12);
+      const { values } = execute(native(opset, [...scale], [...shift]), tf.tensor(x, [1, 4, 3, 3]));
+      x.forEach((v, i) => {
+        const group = x.slice(Math.floor(i / 18) * 18, Math.floor(i / 18) * 18 + 18);
+        const mean = group.reduce((s, u) => s + u, 0) / 18;
+        const variance = group.reduce((s, u) => s + (u - mean) ** 2, 0) / 18;
+        const c = at(Math.floor(i / 9));
+        expect(values[i]).toBeCloseTo(((v - mean) / Math.sqrt(variance + 1e-5)) * (scale[c] ?? NaN) + (shift[c] ?? NaN), 4);
+      });
+    },
+  );
 });
 
 describe('views cut in the stored layout: Split of the channels, Slice of H and W', () => {
@@ -504,5 +546,233 @@ describe('views cut in the stored layout: Split of the channels, Slice of H and 
     let k = 0;
     for (let c = 1; c < 4; c += 1)
       for (let h = 1; h < 4; h += 1) for (let w = 2; w < 5; w += 1) expect(values[k++]).toBeCloseTo(Math.max(x[c * 30 + h * 6 + w] ?? NaN, 0), 6);
+  });
+});
+
+describe("value ops between modules (Swin's attention mask): masks, indices and selections, run as ONNX defines them, counted 0", () => {
+  const i64 = (name: string, dims: number[], values: number[]) => ({ name, dims, dataType: 7, int64Data: values });
+  const f32 = (name: string, dims: number[], values: number[]) => ({ name, dims, floatData: values });
+  // x of 1x4x6: a relu (a module), then o = ((int(x) mod 3 != 0) and x < 0.5) or x > 2, y = where(o, x, -100) + relu(x).
+  const path = modelFile('masks', {
+    input: { name: 'x', dims: [1, 4, 6] },
+    nodes: [
+      { op: 'Relu', inputs: ['x'], outputs: ['r'], name: 'relu' },
+      { op: 'Cast', inputs: ['x'], outputs: ['xi'], name: 'cast', attrs: [int('to', 7)] },
+      { op: 'Mod', inputs: ['xi', 'three'], outputs: ['m'], name: 'mod' },
+      { op: 'Equal', inputs: ['m', 'zero'], outputs: ['c'], name: 'eq' },
+      { op: 'Not', inputs: ['c'], outputs: ['n'], name: 'not' },
+      { op: 'Less', inputs: ['x', 'half'], outputs: ['lt'], name: 'lt' },
+      { op: 'And', inputs: ['n', 'lt'], outputs: ['a'], name: 'and' },
+      { op: 'Greater', inputs: ['x', 'two'], outputs: ['gt'], name: 'gt' },
+      { op: 'Or', inputs: ['a', 'gt'], outputs: ['o'], name: 'or' },
+      { op: 'Where', inputs: ['o', 'x', 'minus'], outputs: ['w'], name: 'where' },
+      { op: 'Add', inputs: ['w', 'r'], outputs: ['y'], name: 'add' },
+    ],
+    initializers: [i64('three', [], [3]), i64('zero', [], [0]), f32('half', [], [0.5]), f32('two', [], [2]), f32('minus', [], [-100])],
+    outputs: ['y'],
+  });
+  const x = ramp(24, (i) => (i - 11) * 0.45);
+
+  it('computes the mask from x as ONNX says (Cast truncates, Mod floors: -4 mod 3 = 2) and selects by it', () => {
+    const { values, shape } = execute(path, tf.tensor(x, [1, 4, 6]));
+    expect(shape).toEqual([1, 4, 6]);
+    x.forEach((v, i) => {
+      const m = (((Math.trunc(v) % 3) + 3) % 3) as number;
+      const o = (m !== 0 && v < 0.5) || v > 2;
+      expect(values[i]).toBeCloseTo((o ? v : -100) + Math.max(v, 0), 5);
+    });
+  });
+
+  it('leaves two modules, the relu and the add, measured and agreeing; the value ops are listed nowhere', async () => {
+    const result = await profile({ file: path, measure: true, backend: 'cpu' });
+    expect(result.check.status).toBe('match');
+    expect(result.layers.map((l) => l.op.kind)).toEqual(['relu', 'add']);
+    expect(result.file?.unsupported).toEqual([]);
+  });
+
+  // ScatterND into zeros too large to fold (70 x 70: Swin's padded mask at 256), a Range of 4900,
+  // gathers by an index list ([2, -1]) and by indices computed from x, a backward and a step-2 slice.
+  const scatter = modelFile('scatter', {
+    input: { name: 'x', dims: [1, 70, 70] },
+    nodes: [
+      {
+        op: 'ConstantOfShape',
+        inputs: ['shape'],
+        outputs: ['zeros'],
+        name: 'zeros',
+        attrs: [{ name: 'value', type: TENSOR, t: { name: 'v', dims: [1], rawData: bytes(Float32Array.of(0)) } }],
+      },
+      { op: 'ScatterND', inputs: ['zeros', 'at', 'updates'], outputs: ['mask'], name: 'scatter' },
+      { op: 'Range', inputs: ['start', 'limit', 'delta'], outputs: ['range'], name: 'range' },
+      { op: 'Reshape', inputs: ['range', 'shape'], outputs: ['ramp'], name: 'reshape' },
+      { op: 'Add', inputs: ['x', 'mask'], outputs: ['xm'], name: 'add_mask' },
+      { op: 'Add', inputs: ['xm', 'ramp'], outputs: ['y'], name: 'add_ramp' },
+    ],
+    initializers: [
+      i64('shape', [3], [1, 70, 70]),
+      i64('at', [2, 2], [0, 3, 0, 69]),
+      f32(
+        'updates',
+        [2, 70],
+        Array.from({ length: 140 }, (_, i) => i + 1),
+      ),
+      f32('start', [], [0]),
+      f32('limit', [], [4900]),
+      f32('delta', [], [1]),
+    ],
+    outputs: ['y'],
+  });
+
+  it('ScatterND replaces the rows it indexes in zeros built at run time, Range counts 0 to 4899', () => {
+    const input = ramp(4900, (i) => Math.cos(i));
+    const { values } = execute(scatter, tf.tensor(input, [1, 70, 70]));
+    for (let i = 0; i < 4900; i += 1) {
+      const [h, w] = [Math.floor(i / 70), i % 70];
+      const mask = h === 3 ? 1 + w : h === 69 ? 71 + w : 0;
+      expect(values[i]).toBeCloseTo((input[i] ?? NaN) + mask + i, 3);
+    }
+  });
+
+  const picks = modelFile('picks', {
+    input: { name: 'x', dims: [1, 3, 4, 6] },
+    nodes: [
+      { op: 'Relu', inputs: ['x'], outputs: ['r'], name: 'relu' },
+      // x[:, :, :, ::-1][:, :, 0::2] (a flip, then step 2), then the channels [0, -1] (an index list).
+      { op: 'Slice', inputs: ['r', 'fs', 'fe', 'fa', 'fstep'], outputs: ['flip'], name: 'flip' },
+      { op: 'Slice', inputs: ['flip', 'hs', 'he', 'ha', 'hstep'], outputs: ['even'], name: 'even' },
+      { op: 'Gather', inputs: ['even', 'list'], outputs: ['g'], name: 'pick', attrs: [int('axis', 1)] },
+      { op: 'Sigmoid', inputs: ['g'], outputs: ['y'], name: 'sigmoid' },
+    ],
+    initializers: [
+      i64('fs', [1], [-1]),
+      i64('fe', [1], [-1000]),
+      i64('fa', [1], [3]),
+      i64('fstep', [1], [-1]),
+      i64('hs', [1], [0]),
+      i64('he', [1], [1000]),
+      i64('ha', [1], [2]),
+      i64('hstep', [1], [2]),
+      i64('list', [2], [0, -1]),
+    ],
+    outputs: ['y'],
+  });
+
+  it('a backward slice, a step-2 slice and an index list on a stored map, as indexed here', () => {
+    const input = ramp(72, (i) => Math.sin(i * 0.7));
+    const { values, shape } = execute(picks, tf.tensor(input, [1, 3, 4, 6]));
+    expect(shape).toEqual([1, 2, 2, 6]);
+    let k = 0;
+    for (const c of [0, 2])
+      for (const h of [0, 2])
+        for (let w = 5; w >= 0; w -= 1) expect(values[k++]).toBeCloseTo(1 / (1 + Math.exp(-Math.max(input[c * 24 + h * 6 + w] ?? NaN, 0))), 5);
+  });
+
+  it("a --training run is skipped where a module computes from constants only (Swin's mask: autograd takes no gradient through it), naming the module", async () => {
+    const swin = join(__dirname, 'fixtures', 'onnx', 'swin_tiny_op17.onnx');
+    const result = await profile({ file: swin, measure: true, training: true, backend: 'cpu' });
+    expect(result.check.status).toBe('skipped');
+    expect(result.check.reason).toMatch(/^module 'features\.1\.1\.attn\.[a-z_0-9]+' computes from constants only/);
+  });
+
+  it('a ScatterND that adds (reduction) is not run, and the skip names the op and the node', async () => {
+    const adds = modelFile('scatter-add', {
+      opset: 16,
+      input: { name: 'x', dims: [1, 4] },
+      nodes: [
+        {
+          op: 'ScatterND',
+          inputs: ['x', 'at', 'updates'],
+          outputs: ['s'],
+          name: 'scatter_add',
+          attrs: [{ name: 'reduction', type: 3, s: new TextEncoder().encode('add') }],
+        },
+        { op: 'Relu', inputs: ['s'], outputs: ['y'], name: 'relu' },
+      ],
+      initializers: [i64('at', [1, 2], [0, 1]), f32('updates', [1], [5])],
+      outputs: ['y'],
+    });
+    const result = await profile({ file: adds, measure: true, backend: 'cpu' });
+    expect(result.check.reason).toMatch(/ScatterND \(node 'scatter_add': reduction 'add'/);
+  });
+});
+
+describe("an elementwise op of a map and an activation of lower rank (Swin V2's logit scale [heads, 1, 1] times the attention)", () => {
+  const path = modelFile('ranks', {
+    input: { name: 'x', dims: [1, 2, 3, 3] },
+    nodes: [
+      { op: 'Reshape', inputs: ['x', 'three'], outputs: ['t'], name: 'view' },
+      { op: 'Relu', inputs: ['t'], outputs: ['r'], name: 'relu' },
+      { op: 'Mul', inputs: ['x', 'r'], outputs: ['y'], name: 'mul' },
+    ],
+    initializers: [{ name: 'three', dims: [3], dataType: 7, int64Data: [2, 3, 3] }],
+    outputs: ['y'],
+  });
+
+  // A per-channel [C, 1, 1] operand of a batch of one is a gate as SE's [N, C, 1, 1] is (Swin V2's last stage: one window).
+  const gate = modelFile('rank-gate', {
+    input: { name: 'x', dims: [1, 2, 3, 3] },
+    nodes: [
+      { op: 'ReduceMax', inputs: ['x'], outputs: ['m'], name: 'amax', attrs: [{ name: 'axes', type: INTS, ints: [2, 3] }] },
+      { op: 'Reshape', inputs: ['m', 'per'], outputs: ['t'], name: 'view' },
+      { op: 'Relu', inputs: ['t'], outputs: ['r'], name: 'relu' },
+      { op: 'Mul', inputs: ['x', 'r'], outputs: ['y'], name: 'mul' },
+    ],
+    initializers: [{ name: 'per', dims: [3], dataType: 7, int64Data: [2, 1, 1] }],
+    outputs: ['y'],
+  });
+
+  it('reads a per-channel [C, 1, 1] operand as a scale, as the kernels show it; measured and agreeing', async () => {
+    const result = await profile({ file: gate, measure: true, backend: 'cpu' });
+    expect(result.layers.map((l) => [l.op.kind, l.op.inputShapes])).toEqual([
+      ['reduce_max', [[1, 2, 3, 3]]],
+      ['relu', [[2, 1, 1]]],
+      [
+        'scale',
+        [
+          [1, 2, 3, 3],
+          [1, 2, 1, 1],
+        ],
+      ],
+    ]);
+    expect(result.check.mismatches).toEqual([]);
+    expect(result.check.status).toBe('match');
+  });
+
+  // Swin V2's logit scale: torch.clamp(self.logit_scale, max=log(100)).exp(), an nn.Parameter [heads, 1, 1].
+  const logit = modelFile('logit-scale', {
+    input: { name: 'x', dims: [1, 2, 3, 3] },
+    nodes: [
+      { op: 'Clip', inputs: ['attn.logit_scale', '', 'most'], outputs: ['c'], name: '/attn/Clip' },
+      { op: 'Exp', inputs: ['c'], outputs: ['e'], name: '/attn/Exp' },
+      { op: 'Mul', inputs: ['x', 'e'], outputs: ['y'], name: '/attn/Mul' },
+    ],
+    initializers: [
+      { name: 'attn.logit_scale', dims: [2, 1, 1], floatData: [Math.log(10), Math.log(1000)] },
+      { name: 'most', dims: [], floatData: [Math.log(100)] },
+    ],
+    outputs: ['y'],
+  });
+
+  it("counts a clamped nn.Parameter as the clip's params (2), runs x * exp(min(s, log 100)) and measures it agreeing", async () => {
+    const x = ramp(18, (i) => Math.cos(i));
+    const { values } = execute(logit, tf.tensor(x, [1, 2, 3, 3]));
+    x.forEach((v, i) => expect(values[i]).toBeCloseTo(v * (i < 9 ? 10 : 100), 3));
+    const result = await profile({ file: logit, measure: true, backend: 'cpu' });
+    expect(result.layers.map((l) => [l.op.kind, l.op.params])).toEqual([
+      ['clip', 2n],
+      ['exp', 0n],
+      ['scale', 0n],
+    ]);
+    expect(result.check.mismatches).toEqual([]);
+    expect(result.check.status).toBe('match');
+  });
+
+  it('aligns the rank-3 operand to the stored map: x * relu(x), as computed here; measured and agreeing', async () => {
+    const x = ramp(18, (i) => Math.sin(i * 1.3) * 2);
+    const { values } = execute(path, tf.tensor(x, [1, 2, 3, 3]));
+    x.forEach((v, i) => expect(values[i]).toBeCloseTo(v * Math.max(v, 0), 5));
+    const result = await profile({ file: path, measure: true, backend: 'cpu' });
+    expect(result.check.mismatches).toEqual([]);
+    expect(result.check.status).toBe('match');
   });
 });

@@ -27,6 +27,15 @@ describe('model-file op kinds', () => {
     expect(counts(leaky)).toEqual({ thop: 0n, fvcore: 0n, ptflops: 16n * 64n, 'ptflops-aten': 0n, macs: 0n, flops: 2n * 2n * 16n * 64n, senet: 0n });
   });
 
+  it('nn.PReLU(8) on 1x8x5x5 after a 1x1 conv 3 -> 8: thop 200 (count_prelu), fvcore unsupported, ptflops 200 + 200 (module and F.prelu), as measured', () => {
+    // The peers on Conv2d(3, 8, 1, bias=False) -> nn.PReLU(8) at 1x3x5x5: thop 800, fvcore 600 (aten::prelu unsupported), ptflops 1000; the conv is 600 in each.
+    const act = makeOp('act', 'prelu', [[1, 8, 5, 5]], [1, 8, 5, 5], { params: 8n });
+    expect(counts(act)).toEqual({ thop: 800n - 600n, fvcore: 0n, ptflops: 1000n - 600n, 'ptflops-aten': 0n, macs: 0n, flops: 2n * 200n, senet: 0n });
+    // Backward: greater, dy * slope, select (the input), dy * x, select, and the sum over N, H, W into the 8 slopes.
+    expect(countByRule(flopsBackward.prelu, act)).toBe(5n * 200n + (200n - 8n));
+    expect(countByRule(macsBackward.prelu, act)).toBe(0n);
+  });
+
   it('ConvTranspose2d(8 -> 4, k4, s2, p1, bias) on 1x8x6x6: thop 73728, fvcore 18432, ptflops and aten 19008 (as measured)', () => {
     const up = makeOp('up', 'conv_transpose', [[1, 8, 6, 6]], [1, 4, 12, 12], {
       attrs: { kernel: [4, 4], stride: 2, groups: 1, bias: true },

@@ -31,6 +31,19 @@ describe('executed in tfjs, module by module', () => {
   });
 });
 
+// Swin-T itself in file-real-exports.slow.test.ts (SEPROF_ALL_EXPORTS=1: npm run test:exports).
+describe("torchvision's Swin, Swin V2 and MaxViT, narrow (make_fixtures.py), measured", () => {
+  it.each(['swin_tiny_op17', 'swin_v2_tiny_op17', 'maxvit_tiny'])(
+    "%s: Swin's mask built at run time and step-2 slices, V2's cosine attention (ReduceL2, Clip) and position bias MLP, MaxViT's window and grid partitions; analytic and measured agree on every layer",
+    async (file) => {
+      const result = await profile({ file: join(FIXTURES, `${file}.onnx`), measure: true });
+      expect(result.check.mismatches).toEqual([]);
+      expect(result.check.status).toBe('match');
+      expect(result.file?.unsupported).toEqual([]);
+    },
+  );
+});
+
 type Kernels = Awaited<ReturnType<typeof tf.profile>>['kernels'];
 
 describe('LayerNormalization over C, H and W of a 4-D map (axis 1), stored NHWC', () => {

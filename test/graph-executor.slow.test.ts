@@ -43,7 +43,14 @@ describe('the graph executor reproduces PyTorch', () => {
   const transformers = ['convnext_block', 'vit_head'].flatMap((name) => [name, `${name}_op17`, `${name}_op20`]);
   // Self-attention: hand-written (opsets 13 and 17) and nn.MultiheadAttention.
   const attention = ['vit_block', 'vit_block_op17', 'vit_block_mha', 'vit_tiny'];
-  for (const name of [...files, ...transformers, ...attention]) {
+  // torchvision's Swin, narrow: the shifted windows' mask built at run time (ScatterND, Equal, Not,
+  // Where), PatchMerging's x[..., 0::2, 0::2, :] (Slice with step 2), padded windows.
+  const swin = ['swin_tiny', 'swin_tiny_op17'];
+  // Swin V2, as narrow: cosine attention (ReduceL2, Clip), a clamped logit scale per head, the position bias MLP on a buffer.
+  const swinV2 = ['swin_v2_tiny', 'swin_v2_tiny_op17'];
+  // torchvision's MaxViT, narrow: window and grid partitions (rank-6 permutes), MBConv with SE, relative position bias.
+  const maxvit = ['maxvit_tiny'];
+  for (const name of [...files, ...transformers, ...attention, ...swin, ...swinV2, ...maxvit]) {
     it(name, () => {
       const summary = JSON.parse(readFileSync(join(FIXTURES, `${name.replace(/_external|_op\d+/, '')}.output.json`), 'utf8')) as Summary;
       const inferred = inferShapes(readModelFile(join(FIXTURES, `${name}.onnx`)), new Map());

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors';
 import { inferShapes } from '../src/model/graph/infer';
 import { readModelFile } from '../src/model/model-file';
-import { type GraphModelWriter, s, seMobileNetBlock } from './support/graph-model';
+import { GraphModelWriter, s, segmentationHead, seMobileNetBlock } from './support/graph-model';
 
 interface Json {
   format?: string;
@@ -125,6 +125,64 @@ describe('a GraphModel seprof cannot read is one line, naming the file', () => {
     ['a missing shard', (j) => Object.assign(j.weightsManifest[0] ?? {}, { paths: ['group1-shard9of9.bin'] }), /weight file 'group1-shard9of9.bin' not found/],
   ])('refuses %s', (_, change, message) => {
     refused(variant(change), message);
+  });
+
+  it.each<[string, (json: Json) => void, RegExp]>([
+    [
+      'a resize with both switches',
+      (j) => Object.assign(node(j, 'seg/up').attr ?? {}, { align_corners: { b: true } }),
+      /node 'seg\/up' \(ResizeBilinear\): align_corners and half_pixel_centers are both set/,
+    ],
+    [
+      'a StridedSlice with two ellipses',
+      (j) => Object.assign(node(j, 'seg/crop').attr ?? {}, { ellipsis_mask: { i: '3' } }),
+      /node 'seg\/crop' \(StridedSlice\): ellipsis_mask marks more than one entry/,
+    ],
+    [
+      'a StridedSlice adding an axis',
+      (j) => Object.assign(node(j, 'seg/crop').attr ?? {}, { new_axis_mask: { i: '2' } }),
+      /node 'seg\/crop' \(StridedSlice\): new_axis_mask is set/,
+    ],
+    [
+      'a StridedSlice of fewer strides than begins',
+      (j) => Object.assign(node(j, 'seg/crop'), { input: ['seg/nearest', 'seg/crop/begin', 'seg/crop/end', 'seg/split/axis'] }),
+      /node 'seg\/crop' \(StridedSlice\): begin, end and strides of 4, 4 and 1 values for rank 4/,
+    ],
+    [
+      'a transposed conv of explicit padding',
+      (j) => Object.assign(node(j, 'seg/deconv').attr ?? {}, { padding: s('EXPLICIT') }),
+      /node 'seg\/deconv' \(Conv2DBackpropInput\): padding 'EXPLICIT' is not SAME or VALID/,
+    ],
+    [
+      'a transposed conv whose input_sizes disagree with its filter',
+      (j) => Object.assign(node(j, 'seg/deconv'), { input: ['seg/up/size', 'seg/deconv/ReadVariableOp', 'seg/up'] }),
+      /node 'seg\/deconv' \(Conv2DBackpropInput\): input_sizes \[16, 16\] are not N, H, W and the filter's 2 channels/,
+    ],
+    [
+      'a ClipByValue to computed bounds',
+      (j) => Object.assign(node(j, 'seg/relu6'), { input: ['seg/conv/Conv2D', 'seg/conv/Conv2D', 'seg/relu6/max'] }),
+      /node 'seg\/relu6' \(ClipByValue\): its minimum \(input 1\) is computed in the graph/,
+    ],
+  ])('refuses %s, naming the node', (_, change, message) => {
+    refused(variant(change, undefined, segmentationHead()), message);
+  });
+
+  it('refuses a resize to a size computed from activations (not from shapes) when shapes are inferred, naming the node', () => {
+    const path = variant((j) => Object.assign(node(j, 'seg/up'), { input: ['seg/relu6', 'seg/conv/Conv2D'] }), undefined, segmentationHead());
+    const graph = readModelFile(path);
+    expect(() => inferShapes(graph, new Map())).toThrow(/seg\/up.*sizes/);
+  });
+
+  it('refuses a SplitV with a size left to compute (-1), naming the node', () => {
+    const g = new GraphModelWriter();
+    const x = g.placeholder('x', [-1, 4, 4, 6]);
+    const sizes = g.constant('split/sizes', [2], [2, -1], 'int32');
+    const axis = g.constant('split/axis', [], [3], 'int32');
+    g.signature.outputs.push(g.op('split', 'SplitV', [x, sizes, axis], { num_split: { i: '2' } }));
+    refused(
+      variant(() => undefined, undefined, g),
+      /node 'split' \(SplitV\): size_splits \[2, -1\] has a size left to be computed \(-1\)/,
+    );
   });
 
   it('refuses a shard shorter than the manifest, and bad JSON', () => {

@@ -13,7 +13,17 @@ import { readModelFile } from '../src/model/model-file';
 import { GraphExecutor } from '../src/modules/graph-executor';
 import { expectUsageError, seprofInProcess } from './support/cli';
 import { expectValid } from './support/schemas';
-import { axesTour, type GraphModelWriter, kerasReshapes, opsTour, seMobileNetBlock } from './support/graph-model';
+import {
+  axesTour,
+  type GraphModelWriter,
+  groupedConv,
+  kerasHardSigmoidSe,
+  kerasReshapes,
+  opsTour,
+  resizeSliceTour,
+  segmentationHead,
+  seMobileNetBlock,
+} from './support/graph-model';
 
 const written = (g: GraphModelWriter, quantize?: 'uint8' | 'uint16'): string => g.write(mkdtempSync(join(tmpdir(), 'seprof-graph-model-')), quantize);
 
@@ -45,7 +55,14 @@ async function agreeNodeByNode(path: string, input: readonly number[]): Promise<
   const inferred = inferShapes(graph, given);
   const json = JSON.parse(readFileSync(path, 'utf8')) as { modelTopology: { node: { name: string; op: string }[] } };
   const names = json.modelTopology.node
-    .filter((n) => !['Const', 'Placeholder', 'Identity'].includes(n.op) && inferred.tensors.has(n.name) && !inferred.graph.initializers.has(n.name))
+    // Activations: not the constants, nor the shapes shape inference folded.
+    .filter(
+      (n) =>
+        !['Const', 'Placeholder', 'Identity'].includes(n.op) &&
+        inferred.tensors.get(n.name)?.values === undefined &&
+        inferred.tensors.has(n.name) &&
+        !inferred.graph.initializers.has(n.name),
+    )
     .map((n) => n.name);
   const x = tf.randomNormal([...input]);
   const theirs = model.execute(x, names) as tf.Tensor[];
@@ -83,6 +100,10 @@ describe('the translation computes what tfjs-converter computes from the file', 
     expect(await agreeNodeByNode(written(axesTour()), [1, 4, 6, 8])).toEqual([]);
   });
 
+  it('on resizes in each coordinate mode, ClipByValue, StridedSlice (masks, shrink, ellipsis), Slice, Split, SplitV, Conv2DBackpropInput (SAME, VALID)', async () => {
+    expect(await agreeNodeByNode(written(resizeSliceTour()), [1, 6, 8, 4])).toEqual([]);
+  });
+
   it('with weights quantized to uint8 and uint16 (min + scale * q, as tfjs dequantizes them)', async () => {
     expect(await agreeNodeByNode(written(seMobileNetBlock(), 'uint8'), [1, 16, 16, 8])).toEqual([]);
     expect(await agreeNodeByNode(written(opsTour(), 'uint16'), [1, 12, 12, 3])).toEqual([]);
@@ -90,7 +111,7 @@ describe('the translation computes what tfjs-converter computes from the file', 
 });
 
 interface Profile {
-  layers: { name: string; op: string; params: number }[];
+  layers: { name: string; op: string; params: number; counts: Record<string, number> }[];
   totals: { params: number; buffers: number; counts: Record<string, number> };
   check: { status: string; layers: number; reason?: string };
   file: {
@@ -191,6 +212,116 @@ describe('seprof --file model.json (a GraphModel)', () => {
     const explained = await seprofInProcess(['explain', path]);
     expect(explained.code).toBe(0);
     expect(explained.stdout).toContain('conv2d');
+  });
+});
+
+describe('resizes, slices, transposed and grouped convs, clips (segmentation and detection GraphModels)', () => {
+  it('counts a segmentation head by hand and agrees with the measured run on every layer', async () => {
+    const p = await profile(['--file', written(segmentationHead())]);
+    // conv 3x3 4->8 (no bias), Conv2DBackpropInput 3x3 8->2.
+    expect(p.totals.params).toBe(9 * 4 * 8 + 9 * 8 * 2);
+    expect(p.layers.map((l) => l.op)).toEqual(['conv2d', 'relu6', 'resize', 'conv_transpose', 'resize']);
+    // conv: numel(out) 8*8*8 times Cin*k2 4*9; transposed: numel(in) 8*16*16 times Cout*k2 2*9.
+    const conv = 8 * 64 * 4 * 9;
+    expect(p.totals.counts['macs']).toBe(conv + 8 * 256 * 2 * 9);
+    // thop: the transposed conv by numel(out) 2*32*32 times Cin*k2 8*9; bilinear 11 per output (8*16*16), nearest 1 (2*64*64).
+    expect(p.totals.counts['thop']).toBe(conv + 2 * 1024 * 8 * 9 + 11 * 8 * 256 + 2 * 4096);
+    // flops: 2 * MACs of both convs, relu6's max and min per element (8*8*8), bilinear's 7 per output; nearest is a copy.
+    expect(p.totals.counts['flops']).toBe(2 * (conv + 8 * 256 * 2 * 9) + 2 * 512 + 7 * 8 * 256);
+    expect(p.check).toMatchObject({ status: 'match', layers: 5 });
+  });
+
+  it('measures the resize and slice tour (a resize to a size computed from a shape too) and agrees on every layer', async () => {
+    const p = await profile(['--file', written(resizeSliceTour())]);
+    expect(p.layers.map((l) => l.op)).toEqual([...Array<string>(12).fill('resize'), 'relu6', 'conv_transpose', 'conv_transpose', 'add', 'resize']);
+    expect(p.file.unsupported).toEqual([]);
+    expect(p.check).toMatchObject({ status: 'match', layers: 17 });
+  });
+
+  it('reads a conv with a fused PReLU (its slopes learned, one per channel) as prelu: as tfjs-converter computes it, counted and measured', async () => {
+    const path = written(seMobileNetBlock());
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    const conv = json.modelTopology.node.find((n: { name: string }) => n.name === 'model/expand/Relu');
+    conv.attr.fused_ops = { list: { s: ['BiasAdd', 'Prelu'].map((v) => Buffer.from(v).toString('base64')) } };
+    conv.attr.num_args = { i: '2' };
+    // The slopes: a [32] constant of the file (the bias's values).
+    conv.input.push('model/expand/Conv2D_bn_offset');
+    writeFileSync(path, JSON.stringify(json));
+    expect(await agreeNodeByNode(path, [1, 16, 16, 8])).toEqual([]);
+    const p = await profile(['--file', path]);
+    expect(p.layers[1]).toMatchObject({ name: 'model/expand/Relu/Prelu', op: 'prelu', params: 32 });
+    // The block's 1,514 params and the 32 slopes; thop counts PReLU's numel(in) (count_prelu): 32 x 16 x 16.
+    expect(p.totals.params).toBe(1514 + 32);
+    expect(p.totals.counts['thop']).toBe(215701 + 32 * 256);
+    expect(p.check).toMatchObject({ status: 'match', layers: 15 });
+  });
+
+  it("reads TensorFlow 2's grouped Conv2D (filter of C / groups inputs) as a grouped conv, computes it and agrees with the measured run", async () => {
+    const path = written(groupedConv());
+    const p = await profile(['--file', path]);
+    // 4 groups of 2 -> 3 channels: params 3*3*2*12, MACs numel(out) 12*6*6 times (Cin/g)*k2 2*9.
+    expect(p.totals.params).toBe(9 * 2 * 12);
+    expect(p.totals.counts['macs']).toBe(12 * 36 * 2 * 9);
+    expect(p.check).toMatchObject({ status: 'match', layers: 2 });
+    // The executor's output against the groups convolved one by one in tfjs (tfjs' conv2d takes no groups).
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    const bytes = readFileSync(join(dirname(path), 'group1-shard1of1.bin'));
+    const filter = tf.tensor4d(
+      Array.from({ length: 216 }, (_, i) => bytes.readFloatLE(4 * i)),
+      [3, 3, 2, 12],
+    );
+    expect(json.weightsManifest[0].weights[0].name).toBe('grouped/Conv2D/ReadVariableOp');
+    const x = tf.randomNormal([1, 6, 6, 8]) as tf.Tensor4D;
+    const xs = tf.split(x, 4, 3) as tf.Tensor4D[];
+    const fs = tf.split(filter, 4, 3);
+    const want = tf.relu(
+      tf.concat(
+        xs.map((part, i) => tf.conv2d(part, fs[i] as tf.Tensor4D, 1, 'same')),
+        3,
+      ),
+    );
+    const graph = readModelFile(path);
+    const executor = new GraphExecutor(inferShapes(graph, new Map([['x', [1, 8, 6, 6]]])));
+    const [got] = executor.run(new Map([['x', x]]));
+    expect(tf.max(tf.abs(tf.sub(got as tf.Tensor, want))).dataSync()[0]).toBeLessThan(1e-4);
+    executor.dispose();
+    tf.dispose([filter, x, ...xs, ...fs, want, got as tf.Tensor]);
+    // A filter whose input channels do not divide the input's is refused, naming the node.
+    expectUsageError(
+      await seprofInProcess(['--file', written(groupedConv(3)), '--no-measure']),
+      /node 'grouped\/Conv2D' \(Conv2D\): its filter takes 3 of the 8 input channels/,
+    );
+  });
+
+  it("finds the SE gated by Keras' older hard_sigmoid clip(0.2 x + 0.5, 0, 1) as one hardsigmoid (ClipByValue, or Minimum and Maximum), as tfjs-converter computes it, and measures it", async () => {
+    for (const clip of ['ClipByValue', 'MinMax'] as const) {
+      const path = written(kerasHardSigmoidSe(clip));
+      expect(await agreeNodeByNode(path, [1, 4, 4, 8])).toEqual([]);
+      const p = await profile(['--file', path]);
+      expect(p.check).toMatchObject({ status: 'match', layers: 6 });
+      expect(p.layers.map((l) => l.op)).toEqual(['global_avg_pool', 'conv2d', 'relu', 'conv2d', 'hardsigmoid', 'scale']);
+      expect(p.file.seBlocks).toEqual([expect.objectContaining({ where: 'se', channels: 8, hidden: 2, gate: 'hardsigmoid', bias: true })]);
+      // flops: pool 8*16, the 1x1 convs 2*(8*2)+2 and 2*(2*8)+8, relu 2, the gate's 4 per element (8), the scale 8*16.
+      expect(p.totals.counts['flops']).toBe(128 + (32 + 2) + 2 + (32 + 8) + 4 * 8 + 128);
+    }
+  });
+
+  it('counts a ClipByValue to bounds other than [0, 6] as torch.clamp: a clip, 0 in every peer', async () => {
+    const path = written(segmentationHead());
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    const max = json.weightsManifest[0].weights.findIndex((w: { name: string }) => w.name === 'seg/relu6/max');
+    expect(max).toBeGreaterThan(0);
+    // The bound's 4 bytes: 6 -> 1.
+    const shard = readFileSync(join(dirname(path), 'group1-shard1of1.bin'));
+    const offset = json.weightsManifest[0].weights.slice(0, max).reduce((n: number, w: { shape: number[] }) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+    expect(shard.readFloatLE(offset)).toBe(6);
+    shard.writeFloatLE(1, offset);
+    writeFileSync(join(dirname(path), 'group1-shard1of1.bin'), shard);
+    const p = await profile(['--file', path, '--no-measure', '--conventions', 'all']);
+    expect(p.file.unsupported).toEqual([]);
+    const clip = p.layers.find((l) => l.name === 'seg/relu6');
+    // On the conv's 1 x 8 x 8 x 8 output: a max and a min per element (flops), nothing in thop.
+    expect(clip).toMatchObject({ op: 'clip', params: 0, counts: { thop: 0, flops: 2 * 8 * 8 * 8 } });
   });
 });
 

@@ -2,7 +2,8 @@
 // (test/fixtures/onnx-peers, weights stripped): seprof's totals per convention equal the real
 // thop, fvcore, ptflops and ptflops-aten on the BN-fused PyTorch model (the fixture JSONs, see
 // the README there), to the integer; every SE block is found with its width, the expected list
-// derived here from the architectures, not from seprof. Analytic only.
+// derived here from the architectures, not from seprof. Analytic only (the GroupNorm net is measured
+// in file-executes.slow.test.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -125,6 +126,8 @@ const SE: Record<string, ExpectedSe[]> = {
   vit_block: [],
   // make_fixtures.py's TinyViT: a class token (expand, cat), a position embedding, the head on x[:, 0].
   vit_tiny: [],
+  // make_exports.py's GroupNormNet: nn.GroupNorm affine and not, no SE.
+  group_norm_net: [],
 };
 
 describe('ONNX exports against the peers on the BN-fused PyTorch models', () => {
@@ -160,7 +163,7 @@ describe('ONNX exports against the peers on the BN-fused PyTorch models', () => 
     expect(result.file?.unsupported).toEqual([]);
     // The torchvision networks and make_fixtures.py's conv blocks had BatchNorm, which the exporter
     // folded; the ConvNeXt block and the ViTs never had any (their convs' biases are their own).
-    const hadBn = !['convnext_block', 'vit_head', 'vit_block', 'vit_tiny'].includes(name);
+    const hadBn = !['convnext_block', 'vit_head', 'vit_block', 'vit_tiny', 'group_norm_net'].includes(name);
     expect(result.file?.notes.some((note) => /any BN the model had was folded into the convs/.test(note))).toBe(hadBn);
     const found = (result.file?.seBlocks ?? []).map(({ block }) => ({
       where: block.where,
@@ -171,4 +174,20 @@ describe('ONNX exports against the peers on the BN-fused PyTorch models', () => 
     }));
     expect(found).toEqual(SE[name]);
   });
+});
+
+describe("nn.GroupNorm as torch exports it (make_exports.py's GroupNormNet): one group_norm per module", () => {
+  it.each(['group_norm_net_op13.onnx', 'group_norm_net_op17.onnx'])(
+    '%s: GroupNorm(4, 16) with its 32 params, GroupNorm(8, 32, affine=False) with none',
+    async (file) => {
+      const result = await profile({ file: join(DIR, file) });
+      const norms = result.layers.filter((l) => l.op.kind === 'group_norm');
+      expect(norms.map((l) => [l.op.name, l.op.attrs.groups, l.op.attrs.affine, l.op.params])).toEqual([
+        ['features.1', 4, true, 32n],
+        ['features.4', 8, false, 0n],
+      ]);
+      // The weight and bias the exporter folded into onnx:: initializers are params, not constants.
+      expect(result.file?.notes.filter((note) => note.startsWith('constants, not params'))).toEqual([]);
+    },
+  );
 });

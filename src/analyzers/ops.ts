@@ -66,8 +66,16 @@ export const OP_KINDS = [
   // Model files: nn.Softplus and nn.Mish (YOLOv4-style heads).
   'softplus',
   'mish',
-  // Model files: nn.InstanceNorm2d (and the InstanceNormalization of GroupNorm's export).
+  // Model files: nn.InstanceNorm2d.
   'instance_norm',
+  // Model files: nn.PReLU, its slope learned (one, or one per channel).
+  'prelu',
+  // Model files: nn.GroupNorm (GroupNormalization, or the exporter's Reshape, InstanceNormalization,
+  // Reshape, Mul, Add): attrs.groups, affine and bias as layernorm's.
+  'group_norm',
+  // Model files: torch.clamp (any bounds but ReLU6's) and torch.norm over axes (F.normalize; Swin V2).
+  'clip',
+  'reduce_l2',
 ] as const;
 
 export type OpKind = (typeof OP_KINDS)[number];
@@ -77,8 +85,10 @@ export interface OpAttrs {
   kernel?: readonly [number, number];
   /** conv2d and pools. */
   stride?: number;
-  /** conv2d. */
+  /** conv2d; group_norm: its channel groups. */
   groups?: number;
+  /** group_norm: its scale and shift are per group (GroupNormalization before opset 21), not per channel. */
+  perGroup?: boolean;
   /** conv2d and linear; layernorm: its learned shift. */
   bias?: boolean;
   /**

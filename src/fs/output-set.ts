@@ -61,8 +61,24 @@ function someOf(names: readonly string[]): string {
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }
 
-/** Refuses an --out that is not seprof's to replace, or that holds an input of this run. */
+/**
+ * Refuses an --out that is not seprof's to replace, or that holds an input of this run. A racing
+ * report may publish its set and remove the one NAME pointed at while this one checks it: then
+ * the check starts again on the set NAME points at now.
+ */
 function checkTarget(set: OutputSet, target: string, parent: string): void {
+  for (let attempt = 1; ; attempt++) {
+    const pointsAt = currentTarget(target);
+    try {
+      checkCurrentSet(set, target, parent);
+      return;
+    } catch (error) {
+      if (attempt >= 10 || currentTarget(target) === pointsAt) throw error;
+    }
+  }
+}
+
+function checkCurrentSet(set: OutputSet, target: string, parent: string): void {
   const stats = lstatOrUndefined(target);
   if (stats === undefined) return;
   let setDir = target;

@@ -4,11 +4,11 @@
 // ...) go through NCHW with transposes: layout, not arithmetic, and outside every module.
 import * as tf from '@tensorflow/tfjs-core';
 import type { InferredGraph } from '../model/graph/infer';
-import { layerNormParts, type NodeInput } from '../model/graph/fusions';
+import { groupNormParts, layerNormParts, type NodeInput } from '../model/graph/fusions';
 import { GraphIndex } from '../model/graph/graph-index';
-import { nodeGroups, isViewNode, type NodeGroup } from '../model/graph/node-groups';
+import { nodeGroups, isValueNode, isViewNode, type NodeGroup } from '../model/graph/node-groups';
 import { alignedShape, constantOperand, ELEMENTWISE_OPS } from '../model/graph/op-attrs';
-import { attrInt, attrInts, type GraphNode } from '../model/graph/types';
+import { attrInt, attrInts, DTYPE, type GraphNode } from '../model/graph/types';
 import { floatWeights } from '../model/graph/weights';
 import { sliceRanges, type SliceRange } from '../model/graph/rules/tensor';
 import { ALIAS_VIEWS, schedule, type Step } from '../model/graph/schedule';
@@ -20,13 +20,31 @@ import type { Planned, RunContext } from '../model/kinds/kind';
 import { toGraphOrder, toStored } from '../model/kinds/layout';
 import { planModule } from '../model/kinds/plan';
 import { LiveValues } from './live-values';
+import { runValueOp, tfDtype, valueGap } from './value-ops';
 
 /** Nodes whose initializer inputs are a module's weights. */
-const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization', 'InstanceNormalization']);
+const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization', 'InstanceNormalization', 'PRelu']);
 
 /** NCHW-ordered `t` broadcast to `shape`: itself when it has that shape already (a batch of 1). */
 const expandTo = (t: tf.Tensor, shape: readonly number[]): tf.Tensor =>
   t.shape.every((d, i) => d === shape[i]) && t.rank === shape.length ? t : tf.broadcastTo(t, [...shape]);
+
+/**
+ * A Slice's cut of `x`: a slice of the axes whose step is 1, then, on each other axis
+ * (`x[:, 0::2]`, `x.flip(1)`), a gather of the indices it takes (tfjs' stridedSlice has no gradient).
+ */
+function cut(x: tf.Tensor, ranges: readonly SliceRange[]): tf.Tensor {
+  const begin = ranges.map((r) => (r.step === 1 ? r.start : 0));
+  const size = ranges.map((r, axis) => (r.step === 1 ? r.length : (x.shape[axis] as number)));
+  return ranges.reduce(
+    (y, r, axis) => {
+      if (r.step === 1) return y;
+      const taken = Array.from({ length: r.length }, (_, k) => r.start + k * r.step);
+      return tf.gather(y, tf.tensor1d(taken, 'int32'), axis);
+    },
+    tf.slice(x, begin, size),
+  );
+}
 
 /** The activations a node reads, by tensor name. */
 interface Values {
@@ -82,7 +100,7 @@ export class GraphExecutor {
     const why = new Map<string, string>();
     for (const step of this.steps) {
       const node = 'view' in step ? step.view : step.module.main;
-      const reason = 'view' in step ? (this.runsView(node) ? undefined : 'a view tfjs is not given') : this.moduleGap(step.module);
+      const reason = 'view' in step ? this.viewGap(node) : this.moduleGap(step.module);
       if (reason !== undefined && !why.has(node.opType)) why.set(node.opType, `${node.opType} (node '${node.name}': ${reason})`);
     }
     return [...why.values()];
@@ -95,11 +113,10 @@ export class GraphExecutor {
     return KINDS[planned.kind].runnable(this.index, m) ? undefined : `tfjs has no kernel that computes this ${planned.kind} as PyTorch does`;
   }
 
-  private runsView(node: GraphNode): boolean {
-    if (!isViewNode(this.index, node) || node.opType === 'Constant') return false;
-    // `x[:, 0]`: one constant index, a slice; an index list would be a gather kernel.
-    if (node.opType === 'Gather') return this.gatherIndex(node) !== undefined;
-    return node.opType !== 'Slice' || this.ranges(node).every((r) => r.step === 1);
+  /** Why a view or value node between modules cannot run, or undefined when it can. */
+  private viewGap(node: GraphNode): string | undefined {
+    if (isValueNode(this.index, node)) return valueGap(node);
+    return isViewNode(this.index, node) && node.opType !== 'Constant' ? undefined : 'a view tfjs is not given';
   }
 
   /**
@@ -123,6 +140,7 @@ export class GraphExecutor {
    */
   private moduleTensors(m: NodeGroup): { learned: tf.Tensor[]; buffers: tf.Tensor[] } {
     if (this.plans.get(m)?.kind === 'layernorm') return { learned: this.layerNormLearned(m), buffers: [] };
+    if (this.plans.get(m)?.kind === 'group_norm') return { learned: this.groupNormLearned(m), buffers: [] };
     // GELU's constants are its formula's.
     if (m.fused === 'gelu' || m.fused === 'gelu-tanh') return { learned: [], buffers: [] };
     const learned: tf.Tensor[] = [];
@@ -136,11 +154,14 @@ export class GraphExecutor {
         // A learned operand (an initializer) is params, as the analytic op says.
         if (operand !== undefined && this.index.learned(node.inputs[at ?? 0] ?? '')) learned.push(operand);
       }
+      // A learned tensor clamped as it is (Swin V2's logit scale): the clip's params, as planned.
+      const clamped = node.opType === 'Clip' ? this.index.weight(node.inputs[0] ?? '') : undefined;
+      if (clamped !== undefined && this.index.learned(node.inputs[0] ?? '')) learned.push(this.weight(clamped, node, 0));
       if (!weighted) continue;
       node.inputs.forEach((t, i) => {
         const name = this.index.weight(t);
-        // An Expand's shape is no weight, even as an initializer.
-        if (name === undefined || (node.opType === 'Expand' && i > 0)) return;
+        // An Expand's shape is no weight, even as an initializer, nor is a weighted node's data (Swin V2's coordinates table into its MLP).
+        if (name === undefined || (node.opType === 'Expand' && i > 0) || (WEIGHTED.has(node.opType) && i === 0)) return;
         const weight = this.weight(name, node, i);
         if (node.opType === 'Conv' && i === 1 && isGroupedConv(this.index, node)) learned.push(...this.groupFilters(node));
         else if (node.opType === 'BatchNormalization' && i >= 3) buffers.push(weight);
@@ -162,6 +183,16 @@ export class GraphExecutor {
     const learned = (t: NodeInput | undefined): tf.Tensor[] =>
       t !== undefined && this.index.weight(t.node.inputs[t.at] ?? '') !== undefined ? [this.constant(t.node, t.at)] : [];
     return [...learned(scale), ...learned(shift)];
+  }
+
+  /** A group norm's weight and bias that are initializers, as its run reads them. */
+  private groupNormLearned(m: NodeGroup): tf.Tensor[] {
+    const { scale, shift } = groupNormParts(this.index, m);
+    return [scale, shift].flatMap((t) => {
+      const weight = t === undefined ? undefined : this.index.weight(t.node.inputs[t.at] ?? '');
+      if (t === undefined || weight === undefined) return [];
+      return [m.fused === 'group-norm' ? this.constant(t.node, t.at) : this.weight(weight, t.node, t.at)];
+    });
   }
 
   /**
@@ -228,7 +259,8 @@ export class GraphExecutor {
     const tensor = node.inputs[position] ?? '';
     // A weight first, laid out for this reader: an Identity of it (the exporter's alias of an
     // equal tensor) may have run as a view, untransposed.
-    const weight = this.index.weight(tensor);
+    // A weighted node's data input is no weight even as an initializer: a constant, stored as activations are.
+    const weight = WEIGHTED.has(node.opType) && position === 0 ? undefined : this.index.weight(tensor);
     if (weight !== undefined) return this.weight(weight, node, position);
     const value = values.get(tensor);
     if (value !== undefined) return value;
@@ -255,8 +287,13 @@ export class GraphExecutor {
 
   /** A view: the same data under the inferred NCHW shapes, laid out NHWC again when rank 4. */
   private view(values: Values, node: GraphNode): tf.Tensor[] {
+    // `x[:, 0]` is a slice; an index list (or computed indices) a gather, as the value ops run.
+    if (isValueNode(this.index, node) || (node.opType === 'Gather' && this.gatherIndex(node) === undefined)) return [this.valueOp(values, node)];
     const x = this.input(values, node, 0);
     const shape = this.index.shape(node.outputs[0] ?? '');
+    // A cast of a mask or indices changes the dtype; a float tensor cast to float stays itself.
+    const to = node.opType === 'Cast' ? tfDtype(this.g.tensors.get(node.outputs[0] ?? '')?.dtype ?? DTYPE.float) : x.dtype;
+    if (to !== x.dtype) return [tf.cast(x, to)];
     // Left unexpanded for readers that broadcast anyway (SE's `expand_as`), as PyTorch's expand is a view.
     const broadcasts = this.index.readers(node.outputs[0] ?? '').every((r) => r.opType === 'Mul' || r.opType === 'Add');
     if (node.opType === 'Expand' && !broadcasts) return [toStored(tf, expandTo(toGraphOrder(tf, x), shape))];
@@ -272,19 +309,8 @@ export class GraphExecutor {
         const size = logical.shape.map((d, i) => (i === axis ? 1 : d));
         return [toStored(tf, tf.reshape(tf.slice(logical, begin, size), [...shape]))];
       }
-      case 'Slice': {
-        const ranges = this.ranges(node);
-        return [
-          toStored(
-            tf,
-            tf.slice(
-              logical,
-              ranges.map((r) => r.start),
-              ranges.map((r) => r.length),
-            ),
-          ),
-        ];
-      }
+      case 'Slice':
+        return [toStored(tf, cut(logical, this.ranges(node)))];
       case 'Transpose': {
         // ConvNeXt's and ViT's permutes: a move, outside every module, as the other layout changes.
         const perm = attrInts(node, 'perm')?.map(Number) ?? [...logical.shape.keys()].reverse();
@@ -308,14 +334,30 @@ export class GraphExecutor {
       return tf.split(x, sizes, storedAxis(axis, 4));
     }
     // The NCHW axis each stored (NHWC) axis holds.
-    const ranges = [0, 2, 3, 1].map((a) => this.ranges(node)[a] as SliceRange);
     return [
-      tf.slice(
+      cut(
         x,
-        ranges.map((r) => r.start),
-        ranges.map((r) => r.length),
+        [0, 2, 3, 1].map((a) => this.ranges(node)[a] as SliceRange),
       ),
     ];
+  }
+
+  /**
+   * A value node (or a gather by an index list) on its inputs in the graph's order and their
+   * ONNX dtypes: a constant input made as its dtype, not as a float operand.
+   */
+  private valueOp(values: Values, node: GraphNode): tf.Tensor {
+    const inputs = node.inputs.map((tensor) => {
+      if (tensor === '') return undefined;
+      const value = values.get(tensor);
+      if (value !== undefined) return toGraphOrder(tf, value);
+      const info = this.g.tensors.get(tensor);
+      if (info === undefined || !this.index.isConstant(tensor)) throw new Error(`node '${node.name}' reads '${tensor}', which has not been computed`);
+      const data = info.values === undefined ? this.constantData(tensor) : Float32Array.from(info.values.data, Number);
+      return tf.cast(tf.tensor(data, [...info.shape]), tfDtype(info.dtype));
+    });
+    const out = this.g.tensors.get(node.outputs[0] ?? '');
+    return toStored(tf, runValueOp(node, inputs, out?.shape ?? [], out?.dtype ?? DTYPE.float));
   }
 
   /**
@@ -331,7 +373,7 @@ export class GraphExecutor {
     try {
       for (const step of this.steps) {
         if ('view' in step) {
-          if (!this.runsView(step.view)) throw new Error(`the executor cannot run ${step.view.opType} (node '${step.view.name}')`);
+          if (this.viewGap(step.view) !== undefined) throw new Error(`the executor cannot run ${step.view.opType} (node '${step.view.name}')`);
           tf.tidy(() => this.view(values, step.view)).forEach((t, i) => {
             values.set(step.view.outputs[i] ?? '', t);
           });

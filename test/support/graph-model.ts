@@ -371,3 +371,145 @@ export function axesTour(): GraphModelWriter {
   g.signature.outputs.push(attention, maps, mirrored, channelSoftmax, peak);
   return g;
 }
+
+const i32 = (g: GraphModelWriter, name: string, values: number[], shape = [values.length]): string => g.constant(name, shape, values, 'int32');
+const resizeAttrs = (align: boolean, half: boolean): Record<string, Attr> => ({ align_corners: { b: align }, half_pixel_centers: { b: half } });
+const sliceMasks = (masks: Partial<Record<'begin' | 'end' | 'ellipsis' | 'new_axis' | 'shrink_axis', number>>): Record<string, Attr> =>
+  Object.fromEntries(['begin', 'end', 'ellipsis', 'new_axis', 'shrink_axis'].map((k) => [`${k}_mask`, { i: String(masks[k as keyof typeof masks] ?? 0) }]));
+
+/**
+ * What segmentation and detection GraphModels hold beside convs: ResizeBilinear and
+ * ResizeNearestNeighbor in each of TensorFlow's coordinate modes (to an even 2x and to an odd
+ * 9 x 11), ClipByValue to [0, 6], StridedSlice (begin and end masks on a map; shrink_axis_mask
+ * to rank 3; an ellipsis), Slice, Split on C, SplitV on H, and Conv2DBackpropInput (3 x 3 stride 2 SAME, the
+ * odd pad at the end; 2 x 2 stride 2 VALID), and a resize to a size computed from a shape
+ * (StridedSlice of Shape). Input 1 x 6 x 8 x 4; several outputs.
+ */
+export function resizeSliceTour(): GraphModelWriter {
+  const g = new GraphModelWriter();
+  const x = g.placeholder('x', [-1, 6, 8, 4]);
+  const outputs: string[] = [];
+  const modes: [string, boolean, boolean][] = [
+    ['asymmetric', false, false],
+    ['half_pixel', false, true],
+    ['align_corners', true, false],
+  ];
+  for (const op of ['ResizeBilinear', 'ResizeNearestNeighbor'])
+    for (const [mode, align, half] of modes)
+      for (const [h, w] of [
+        [12, 16],
+        [9, 11],
+      ] as const) {
+        const name = `up/${op}/${mode}/${h}x${w}`;
+        outputs.push(g.op(name, op, [x, i32(g, `${name}/size`, [h, w])], resizeAttrs(align, half)));
+      }
+  outputs.push(g.op('clip/relu6', 'ClipByValue', [x, g.constant('clip/relu6/min', [], [0]), g.constant('clip/relu6/max', [], [6])]));
+  const cut = (name: string, input: string, begin: number[], end: number[], strides: number[], masks: Parameters<typeof sliceMasks>[0]): string =>
+    g.op(name, 'StridedSlice', [input, i32(g, `${name}/begin`, begin), i32(g, `${name}/end`, end), i32(g, `${name}/strides`, strides)], {
+      Index: { type: 'DT_INT32' },
+      ...sliceMasks(masks),
+    });
+  // x[:, 1:5, :, 2:]
+  outputs.push(cut('slice/map', x, [0, 1, 0, 2], [0, 5, 0, 0], [1, 1, 1, 1], { begin: 0b0101, end: 0b1101 }));
+  // x[:, 2] (rank 3: W x C), then its rows [1:-1] of a rank-3 tensor
+  const row = cut('slice/row', x, [0, 2], [0, 3], [1, 1], { begin: 1, end: 1, shrink_axis: 2 });
+  outputs.push(cut('slice/row_inner', row, [0, 1], [0, -1], [1, 1], { begin: 1, end: 1 }));
+  // x[:, :, :, -1]: the last index, the axis dropped; x[..., -1] and x[..., 1:3] through an ellipsis
+  outputs.push(cut('slice/last_channel', x, [0, 0, 0, -1], [0, 0, 0, 0], [1, 1, 1, 1], { begin: 7, end: 7, shrink_axis: 8 }));
+  outputs.push(cut('slice/ellipsis_last', x, [0, -1], [0, 0], [1, 1], { ellipsis: 1, shrink_axis: 2 }));
+  outputs.push(cut('slice/ellipsis_channels', x, [0, 1], [0, 3], [1, 1], { ellipsis: 1 }));
+  outputs.push(
+    g.op('slice/window', 'Slice', [x, i32(g, 'slice/window/begin', [0, 1, 2, 0]), i32(g, 'slice/window/size', [-1, 3, 4, -1])], {
+      Index: { type: 'DT_INT32' },
+    }),
+  );
+  const halves = g.op('split/channels', 'Split', [i32(g, 'split/channels/axis', [3], []), x], { num_split: { i: '2' } });
+  const rows = g.op('split/rows', 'SplitV', [x, i32(g, 'split/rows/sizes', [2, 4]), i32(g, 'split/rows/axis', [1], [])], {
+    num_split: { i: '2' },
+    Tlen: { type: 'DT_INT32' },
+  });
+  outputs.push(g.op('split/sum', 'AddV2', [halves, `${halves}:1`]), `${rows}:1`, rows);
+  const transposed = (name: string, kernel: number, out: number, size: [number, number], padding: 'SAME' | 'VALID'): string =>
+    g.op(name, 'Conv2DBackpropInput', [i32(g, `${name}/input_sizes`, [1, ...size, out]), g.constant(`${name}/filter`, [kernel, kernel, out, 4]), x], {
+      data_format: s('NHWC'),
+      strides: list(1, 2, 2, 1),
+      dilations: list(1, 1, 1, 1),
+      padding: s(padding),
+      explicit_paddings: { list: {} },
+      use_cudnn_on_gpu: { b: true },
+    });
+  const valid = transposed('deconv/valid', 2, 3, [12, 16], 'VALID');
+  outputs.push(transposed('deconv/same', 3, 5, [12, 16], 'SAME'), valid);
+  // Back to x's H and W, the size computed from its shape: tf.shape(x)[1:3].
+  const hw = cut('like_x/size', g.op('like_x/shape', 'Shape', [x], { out_type: { type: 'DT_INT32' } }), [1], [3], [1], {});
+  outputs.push(g.op('like_x/resize', 'ResizeBilinear', [valid, hw], resizeAttrs(false, true)));
+  g.signature.outputs.push(...outputs);
+  return g;
+}
+
+/**
+ * A small segmentation head: Conv2D 3 x 3 SAME 4 -> 8, ClipByValue to [0, 6], ResizeBilinear to
+ * 16 x 16 (half-pixel), Conv2DBackpropInput 3 x 3 stride 2 SAME 8 -> 2 to 32 x 32,
+ * ResizeNearestNeighbor to 64 x 64, a StridedSlice crop [2:62, 2:62], Split on C.
+ * Input 1 x 8 x 8 x 4.
+ */
+export function segmentationHead(): GraphModelWriter {
+  const g = new GraphModelWriter();
+  const x = g.placeholder('image', [-1, 8, 8, 4]);
+  const conv = g.op('seg/conv/Conv2D', 'Conv2D', [x, g.constant('seg/conv/Conv2D/ReadVariableOp', [3, 3, 4, 8])], convAttrs(1, 'SAME'));
+  const relu6 = g.op('seg/relu6', 'ClipByValue', [conv, g.constant('seg/relu6/min', [], [0]), g.constant('seg/relu6/max', [], [6])]);
+  const up = g.op('seg/up', 'ResizeBilinear', [relu6, i32(g, 'seg/up/size', [16, 16])], resizeAttrs(false, true));
+  const deconv = g.op(
+    'seg/deconv',
+    'Conv2DBackpropInput',
+    [i32(g, 'seg/deconv/input_sizes', [1, 32, 32, 2]), g.constant('seg/deconv/ReadVariableOp', [3, 3, 2, 8]), up],
+    convAttrs(2, 'SAME'),
+  );
+  const nearest = g.op('seg/nearest', 'ResizeNearestNeighbor', [deconv, i32(g, 'seg/nearest/size', [64, 64])], resizeAttrs(false, false));
+  const crop = g.op(
+    'seg/crop',
+    'StridedSlice',
+    [nearest, i32(g, 'seg/crop/begin', [0, 2, 2, 0]), i32(g, 'seg/crop/end', [0, 62, 62, 0]), i32(g, 'seg/crop/strides', [1, 1, 1, 1])],
+    {
+      Index: { type: 'DT_INT32' },
+      ...sliceMasks({ begin: 9, end: 9 }),
+    },
+  );
+  const parts = g.op('seg/split', 'Split', [i32(g, 'seg/split/axis', [-1], []), crop], { num_split: { i: '2' } });
+  g.signature.outputs.push(`${parts}:1`);
+  return g;
+}
+
+/**
+ * TensorFlow 2's grouped Conv2D: 8 channels in, a 3 x 3 filter of 2 input channels and 12
+ * outputs (4 groups), SAME, then ReLU. Input 1 x 6 x 6 x 8.
+ */
+export function groupedConv(filterIn = 2): GraphModelWriter {
+  const g = new GraphModelWriter();
+  const x = g.placeholder('x', [-1, 6, 6, 8]);
+  const conv = g.op('grouped/Conv2D', 'Conv2D', [x, g.constant('grouped/Conv2D/ReadVariableOp', [3, 3, filterIn, 12])], convAttrs(1, 'SAME'));
+  g.signature.outputs.push(g.op('grouped/Relu', 'Relu', [conv]));
+  return g;
+}
+
+/**
+ * An SE block gated by Keras' older hard_sigmoid, clip(0.2 x + 0.5, 0, 1) spelled out: Mul,
+ * AddV2, then ClipByValue (or Minimum and Maximum, as TF 2's clip_by_value traces). Input
+ * 1 x 4 x 4 x 8, hidden 2.
+ */
+export function kerasHardSigmoidSe(clip: 'ClipByValue' | 'MinMax' = 'ClipByValue'): GraphModelWriter {
+  const g = new GraphModelWriter();
+  const x = g.placeholder('x', [-1, 4, 4, 8]);
+  const pooled = g.op('se/Mean', 'Mean', [x, i32(g, 'se/Mean/reduction_indices', [1, 2])], { Tidx: { type: 'DT_INT32' }, keep_dims: { b: true } });
+  const fc1 = g.fusedConv('se/conv1', pooled, [1, 1, 8, 2], { activation: 'Relu' });
+  const fc2 = g.fusedConv('se/conv2', fc1, [1, 1, 2, 8]);
+  const scaled = g.op('se/hard_sigmoid/mul', 'Mul', [fc2, g.constant('se/hard_sigmoid/mul/y', [], [0.2])]);
+  const line = g.op('se/hard_sigmoid/add', 'AddV2', [scaled, g.constant('se/hard_sigmoid/add/y', [], [0.5])]);
+  const [zero, one] = [g.constant('se/hard_sigmoid/zero', [], [0]), g.constant('se/hard_sigmoid/one', [], [1])];
+  const gate =
+    clip === 'ClipByValue'
+      ? g.op('se/hard_sigmoid/clip', 'ClipByValue', [line, zero, one])
+      : g.op('se/hard_sigmoid/clip', 'Maximum', [g.op('se/hard_sigmoid/clip/Minimum', 'Minimum', [line, one]), zero]);
+  g.signature.outputs.push(g.op('se/multiply/mul', 'Mul', [x, gate]));
+  return g;
+}

@@ -52,15 +52,7 @@ function mapGraph(g: InferredGraph): GraphOps {
       continue;
     }
     const extra = { attrs: p.attrs ?? {}, params: p.params ?? 0n, buffers: p.buffers ?? 0n, reads: m.reads };
-    ops.push(
-      makeOp(
-        m.name,
-        p.kind,
-        p.inputs.map((t) => index.shape(t)),
-        index.shape(m.output),
-        extra,
-      ),
-    );
+    ops.push(makeOp(m.name, p.kind, p.shapes === undefined ? p.inputs.map((t) => index.shape(t)) : [...p.shapes], index.shape(m.output), extra));
     nodesOf.set(
       m.name,
       m.nodes.map((n) => n.name),

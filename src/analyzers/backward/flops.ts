@@ -5,6 +5,7 @@
 import { dim, input, numel, type Op } from '../ops';
 import {
   contractedSize,
+  groupRows,
   instanceRows,
   convMacs,
   einsumContracts,
@@ -99,6 +100,10 @@ export const flopsBackward: RuleTable = {
     (op) => (op.attrs.bilinear ? 8n : 1n) * out(op),
   ),
   leaky_relu: rule('3 * numel: x > 0, dy * alpha, and the select between them', (op) => 3n * out(op)),
+  prelu: rule(
+    '6 * numel - numel(slope): x > 0, dy * slope and a select (the input gradient), dy * x and a select, summed over the axes the slope broadcasts along (the slope gradient)',
+    (op) => 6n * out(op) - op.params,
+  ),
   conv_transpose: rule(
     '2 * 2 * MACs (the input gradient is a conv2d of dy, the weight gradient a backprop-filter, each as large as the forward) + numel(out) - Cout if bias',
     (op) => 4n * convTransposeMacs(op) + biasGradient(op, dim(op.outputShape, 1)),
@@ -179,6 +184,19 @@ export const flopsBackward: RuleTable = {
     (op) => {
       const channels = BigInt(dim(input(op), 1));
       return 12n * out(op) + 5n * instanceRows(op) + (op.attrs.affine ? 3n * out(op) - channels : out(op)) + (op.attrs.bias ? out(op) - channels : 0n);
+    },
+  ),
+  clip: rule('4 * numel: x >= min, x <= max, their and, the select of dy (tfjs ClipByValue_grad)', (op) => 4n * out(op)),
+  reduce_l2: rule(
+    "3 * numel(in) + 3 * numel(out): the root's gradient dy / (2 * sqrt) per result (sqrt, multiply, divide), dy broadcast back by a multiply, the square's 2 * x * dy (two multiplies)",
+    (op) => 3n * inp(op) + 3n * out(op),
+  ),
+  group_norm: rule(
+    "12 * numel + 5 * rows (rows = N * G) as layernorm's formula over each (sample, group); a learned scale 3 * numel - C (dy * w, dy * x-hat, its sum over N and the spatial axes), " +
+      'a learned shift numel - C (the sum of dy), G for C where they are per group; affine=False has neither',
+    (op) => {
+      const channels = op.attrs.perGroup === true ? BigInt(op.attrs.groups ?? 1) : BigInt(dim(input(op), 1));
+      return 12n * out(op) + 5n * groupRows(op) + (op.attrs.affine ? 3n * out(op) - channels : 0n) + (op.attrs.bias ? out(op) - channels : 0n);
     },
   ),
   softplus: rule('5 * numel: dy * sigmoid(x) (tfjs Softplus_grad: sigmoid 4, multiply 1)', (op) => 5n * out(op)),

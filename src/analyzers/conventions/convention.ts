@@ -163,6 +163,9 @@ export function normRows(op: Op): bigint {
 /** The (sample, channel) pairs an instance norm normalises separately: N * C. */
 export const instanceRows = (op: Op): bigint => BigInt(dim(input(op), 0)) * BigInt(dim(input(op), 1));
 
+/** The (sample, group) pairs a group norm normalises separately: N * G. */
+export const groupRows = (op: Op): bigint => BigInt(dim(input(op), 0)) * BigInt(op.attrs.groups ?? 1);
+
 /** The elements a layernorm's learned scale and shift touch: numel(in) each, when present. */
 export const affineElements = (op: Op): bigint => (op.attrs.affine ? inp(op) : 0n) + (op.attrs.bias ? inp(op) : 0n);
 

@@ -2,6 +2,7 @@ import { flopsBackward } from '../backward/flops';
 import {
   affineElements,
   biasAdds,
+  groupRows,
   instanceRows,
   convMacs,
   convTransposeMacs,
@@ -44,6 +45,7 @@ export const flops: Convention<'flops'> = {
       op.attrs.bilinear ? 7n * out(op) : 0n,
     ),
     leaky_relu: rule('2 * numel (multiply by alpha, max)', (op) => 2n * out(op)),
+    prelu: rule('2 * numel (multiply by the slope, select by x > 0)', (op) => 2n * out(op)),
     conv_transpose: rule('2 * MACs + numel(out) if bias', (op) => 2n * convTransposeMacs(op) + biasAdds(op)),
     mul: rule('numel(out)', out),
     sub: rule('numel(out)', out),
@@ -72,6 +74,12 @@ export const flops: Convention<'flops'> = {
     instance_norm: rule(
       '5 * numel + 2 * rows (rows = N * C, one per sample and channel), + numel for a learned scale, + numel for a learned shift: as layernorm over the axes after the channels',
       (op) => 5n * inp(op) + 2n * instanceRows(op) + affineElements(op),
+    ),
+    clip: rule('2 * numel: a max with the lower bound and a min with the upper (tfjs ClipByValue; a bound left out is infinite)', (op) => 2n * out(op)),
+    reduce_l2: rule('2 * numel(in): a square per element, n - 1 adds per sum of n, a square root per result', (op) => 2n * inp(op)),
+    group_norm: rule(
+      '5 * numel + 2 * rows (rows = N * G, one per sample and group), + numel for a learned scale, + numel for a learned shift: as layernorm over each group of channels',
+      (op) => 5n * inp(op) + 2n * groupRows(op) + affineElements(op),
     ),
     softplus: rule('3 * numel: log(1 + exp(x)) (exp, add, log)', (op) => 3n * out(op)),
     mish: rule('9 * numel: softplus 3, tanh 5 (as tanh), the multiply by x 1', (op) => 9n * out(op)),

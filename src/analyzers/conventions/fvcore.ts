@@ -67,6 +67,7 @@ export const fvcore: Convention<'fvcore'> = {
       (op) => (op.attrs.bilinear ? 4n : 1n) * out(op),
     ),
     leaky_relu: unsupported('aten::leaky_relu is unsupported (reported as skipped)'),
+    prelu: unsupported('aten::prelu is in neither _DEFAULT_SUPPORTED_OPS nor _IGNORED_OPS: unsupported (reported as skipped)'),
     conv_transpose: rule('numel(in) * (Cout/g) * kh * kw (transposed: the input size); bias ignored', convTransposeMacs),
     mul: unsupported('aten::mul is unsupported (reported as skipped)'),
     sub: unsupported('aten::sub is unsupported (reported as skipped)'),
@@ -95,6 +96,12 @@ export const fvcore: Convention<'fvcore'> = {
     // jit_analysis.py's _IGNORED_OPS has aten::max (x.max(dim)) but not aten::sum, aten::amax, aten::amin.
     instance_norm: rule(
       '5 * numel(in) with a weight, 4 * numel(in) without (aten::instance_norm: norm_flop_counter(1), flop_count.py)',
+      (op) => (op.attrs.affine ? 5n : 4n) * inp(op),
+    ),
+    clip: ignored("aten::clamp is in _IGNORED_OPS (jit_analysis.py:37; aten::clamp_min, F.normalize's, has no handle: skipped, 0 either way)"),
+    reduce_l2: unsupported('aten::norm and aten::linalg_vector_norm have no handle and are not in _IGNORED_OPS: reported as skipped'),
+    group_norm: rule(
+      '5 * numel(in) with a weight, 4 * numel(in) without (aten::group_norm: norm_flop_counter(2), flop_count.py:37, jit_handles.py:230-248)',
       (op) => (op.attrs.affine ? 5n : 4n) * inp(op),
     ),
     softplus: unsupported('aten::softplus has no handle and is not in _IGNORED_OPS: reported as skipped'),

@@ -61,6 +61,11 @@ export const ptflops: Convention<'ptflops'> = {
     concat: unsupported('torch.cat is not patched: 0'),
     reduce_mean: unsupported('Tensor.mean is not patched: 0'),
     leaky_relu: hooks('module: numel(out) per image (F.leaky_relu is not patched)', out),
+    prelu: hooks(
+      'module: numel(out) per image (pytorch_ops.py:278) + F.prelu, which it calls: numel(in) per batch (pytorch_ops.py:425, pytorch_engine.py:351)',
+      out,
+      inp,
+    ),
     conv_transpose: hooks('module: numel(in) * (Cout/g) * kh * kw + numel(out) if bias, per image', (op) => convTransposeMacs(op) + biasAdds(op)),
     mul: unsupported('x * y is a tensor operator, not a patched function: 0'),
     sub: unsupported('x - y: torch.sub and the operator are not patched: 0'),
@@ -97,6 +102,12 @@ export const ptflops: Convention<'ptflops'> = {
     // hook: numel(out) / B^2, exact while B divides C*H*W (else floored here, ptflops floors the sum).
     instance_norm: hooks(
       'module: numel(in) per image, doubled when affine (nn.InstanceNorm2d: bn_flops_counter_hook, pytorch_ops.py MODULES_MAPPING)',
+      (op) => (op.attrs.affine ? 2n : 1n) * inp(op),
+    ),
+    clip: unsupported('torch.clamp is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
+    reduce_l2: unsupported('torch.norm is in neither FUNCTIONAL_MAPPING nor TENSOR_OPS_MAPPING (pytorch_ops.py): 0'),
+    group_norm: hooks(
+      'module: numel(in) per image, doubled when affine (nn.GroupNorm: bn_flops_counter_hook, pytorch_ops.py:303, 51-57; F.group_norm is not patched)',
       (op) => (op.attrs.affine ? 2n : 1n) * inp(op),
     ),
     softplus: unsupported('nn.Softplus is not in MODULES_MAPPING and F.softplus is not patched (pytorch_ops.py): 0'),

@@ -37,10 +37,23 @@ function deadModule(g: InferredGraph, modules: readonly NodeGroup[]): NodeGroup 
   return modules.find((m) => !m.nodes.some((n) => live.has(n)));
 }
 
+/**
+ * A module that reads nothing the graph's inputs feed (Swin's attention mask, built from constants
+ * at run time): autograd takes no gradient through it, which its gradient run would measure.
+ */
+function constantModule(g: InferredGraph, modules: readonly NodeGroup[]): NodeGroup | undefined {
+  const fed = new Set(g.graph.inputs.map((i) => i.name));
+  for (const node of g.order) if (!g.folded.has(node) && node.inputs.some((t) => fed.has(t))) for (const t of node.outputs) fed.add(t);
+  return modules.find((m) => !m.nodes.some((n) => n.inputs.some((t) => fed.has(t))));
+}
+
 /** Why the backward pass cannot be measured: a module off every path to the loss, or more kernels than tf.profile holds. */
 export function gradientRunRefused(g: InferredGraph, executor: GraphExecutor): string | undefined {
   const dead = deadModule(g, executor.modules);
   if (dead !== undefined) return `module '${dead.name}' computes what no graph output reads: tfjs takes no gradient through it`;
+  const constant = constantModule(g, executor.modules);
+  if (constant !== undefined)
+    return `module '${constant.name}' computes from constants only (a mask built at run time): autograd takes no gradient through it, which seprof's backward counts do not leave out yet`;
   const kernels = executor.modules.reduce((n, m) => n + KERNELS_PER_NODE * m.nodes.length + m.repeatedReads, 0);
   if (kernels <= PROFILE_KERNELS) return undefined;
   return `its backward pass runs about ${kernels.toLocaleString('en-US')} tfjs kernels in one profiled run, past the ${PROFILE_KERNELS.toLocaleString('en-US')} tf.profile can hold`;

@@ -10,6 +10,7 @@ import { VIEW_KERNELS, type LayerFacts } from '../../model/kinds/kernel-reading'
 import { repeatedParams } from '../../model/kinds/plan';
 import { fileRequest, type FileSpec } from '../../model/spec';
 import { GraphExecutor, randomInputs } from '../../modules/graph-executor';
+import { VALUE_KERNELS } from '../../modules/value-ops';
 import type { Op } from '../ops';
 import { useBackend } from './backend';
 import type { BackendChoice } from './backend-choice';
@@ -22,8 +23,11 @@ import { oneAtATime } from './one-at-a-time';
 import type { OnProgress } from './progress';
 import { readPass, recordPass } from './record';
 
-/** Layout changes between NCHW views and NHWC kernels, and an Expand's broadcast (Tile): not arithmetic. */
-const LAYOUT_KERNELS = new Set(['Transpose', 'SplitV', 'Tile', ...VIEW_KERNELS]);
+/**
+ * Layout changes between NCHW views and NHWC kernels, an Expand's broadcast (Tile), and what the
+ * value ops run (masks, indices, selections: no peer counts them): not arithmetic.
+ */
+const LAYOUT_KERNELS = new Set(['Transpose', 'SplitV', 'Tile', ...VIEW_KERNELS, ...VALUE_KERNELS]);
 
 /** What the kernel reading needs of a module beyond its kernels: its weights, and what its kind says (windows, a constant's position). */
 function factsOf(executor: GraphExecutor, index: GraphIndex, m: NodeGroup): LayerFacts {

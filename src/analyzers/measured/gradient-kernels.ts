@@ -19,6 +19,8 @@ const ELEMENTWISE_KERNELS: ReadonlySet<string> = new Set([
   'Step',
   'Rsqrt',
   'LessEqual',
+  'GreaterEqual',
+  'LogicalAnd',
   'Greater',
   'Equal',
   'Select',

@@ -1,13 +1,14 @@
 // Several nodes that are one PyTorch module: Sigmoid then Mul is one SiLU, HardSigmoid then Mul
 // one HardSwish, MatMul then the Add of a bias one Linear, a zero Pad then an AveragePool one
 // padded AvgPool2d, the exporter's spelled-out GELU (before opset 20) and LayerNorm (before
-// opset 17), and a Concat with the learned tokens expanded into it (ViT's class token). The peers
+// opset 17), nn.GroupNorm (a Reshape to N x G x L, InstanceNormalization, a Reshape back, then its
+// weight and bias), and a Concat with the learned tokens expanded into it (ViT's class token). The peers
 // count the module, so seprof counts one op, by the module's rule.
 import type { GraphIndex } from './graph-index';
 import { alignedShape, isSpatialZeroPad, padSpec, reduceAxes } from './op-attrs';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode } from './types';
 
-export type Fusion = 'silu' | 'hardswish' | 'linear-bias' | 'padded-avg-pool' | 'gelu' | 'layernorm' | 'learned-tokens' | 'mish' | 'gelu-tanh';
+export type Fusion = 'silu' | 'hardswish' | 'linear-bias' | 'padded-avg-pool' | 'gelu' | 'layernorm' | 'learned-tokens' | 'mish' | 'gelu-tanh' | 'group-norm';
 
 /** A module before it is named: its nodes in execution order, the main one giving its op. */
 export interface GroupDraft {
@@ -174,6 +175,46 @@ function learnedTokens(index: GraphIndex, node: GraphNode): GroupDraft | undefin
   return expands.length === 0 ? undefined : { main: node, nodes: [...expands, node], fused: 'learned-tokens', output: out(node) };
 }
 
+/** Whether every value of a folded constant is `value` (GroupNorm's ones and zeros, which learn nothing). */
+function allOf(index: GraphIndex, tensor: string, value: number): boolean {
+  return index.g.tensors.get(tensor)?.values?.data.every((v) => Number(v) === value) === true;
+}
+
+/**
+ * A per-channel operand of a group norm's output: its learned weight or bias (an initializer,
+ * whatever its name: the exporter folds `weight.view(C, 1, 1)` into `onnx::Mul_38`), or the
+ * constant `identity` (ones or zeros) nn.GroupNorm(affine=False) exports, which learns nothing.
+ */
+function perChannel(index: GraphIndex, tensor: string, x: string, identity: number): boolean {
+  const shape = index.shape(x);
+  const aligned = alignedShape(index.shape(tensor), shape.length);
+  const channels = aligned.every((d, i) => (i === 1 ? d === shape[1] || d === 1 : d === 1));
+  return channels && (index.weight(tensor) !== undefined || allOf(index, tensor, identity));
+}
+
+/**
+ * nn.GroupNorm as torch's exporter writes it (any opset before 18): a Reshape of x to N x G x L,
+ * InstanceNormalization with constant ones and zeros, a Reshape back to x's shape, then the Mul
+ * of its weight and the Add of its bias (ones and zeros when affine=False).
+ */
+function groupNorm(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
+  if (node.opType !== 'InstanceNormalization') return undefined;
+  const view = index.producer(node.inputs[0] ?? '');
+  const x = view?.inputs[0] ?? '';
+  if (view?.opType !== 'Reshape' || index.onlyReader(out(view)) !== node || index.isConstant(x)) return undefined;
+  const [xs, grouped] = [index.shape(x), index.shape(out(view))];
+  const [n = 0, c = 0, g = 0] = [xs[0], xs[1], grouped[1]];
+  if (xs.length < 3 || grouped.length !== 3 || grouped[0] !== n || g === 0 || c % g !== 0) return undefined;
+  if (!allOf(index, node.inputs[1] ?? '', 1) || !allOf(index, node.inputs[2] ?? '', 0)) return undefined;
+  const back = next(index, out(node), 'Reshape');
+  if (back === undefined || index.shape(out(back)).join() !== xs.join()) return undefined;
+  const scale = next(index, out(back), 'Mul', (t) => perChannel(index, t, x, 1));
+  const shift = next(index, out(scale ?? back), 'Add', (t) => perChannel(index, t, x, 0));
+  const nodes = [view, node, back, ...(scale === undefined ? [] : [scale]), ...(shift === undefined ? [] : [shift])];
+  const last = nodes.at(-1) as GraphNode;
+  return { main: last, nodes, fused: 'group-norm', output: out(last) };
+}
+
 /** The module ending or starting at `node` when several nodes are one PyTorch module, else undefined. */
 export function fusedModule(index: GraphIndex, node: GraphNode): GroupDraft | undefined {
   return (
@@ -184,7 +225,8 @@ export function fusedModule(index: GraphIndex, node: GraphNode): GroupDraft | un
     layerNorm(index, node) ??
     learnedTokens(index, node) ??
     mish(index, node) ??
-    geluTanh(index, node)
+    geluTanh(index, node) ??
+    groupNorm(index, node)
   );
 }
 
@@ -228,4 +270,39 @@ export function layerNormParts(index: GraphIndex, m: GroupDraft): LayerNormParts
     out(affine.find((n) => n.opType === 'Mul') ?? (divide as GraphNode)),
   );
   return { input, axis: trailingMean(index, first) ?? rank - 1, epsilon: eps ?? 1e-5, ...(scale && { scale }), ...(shift && { shift }) };
+}
+
+export interface GroupNormParts {
+  input: string;
+  groups: number;
+  epsilon: number;
+  /** The weight and the bias as read (a Mul's or an Add's operand, GroupNormalization's inputs), when not constant ones and zeros. */
+  scale?: NodeInput;
+  shift?: NodeInput;
+}
+
+/**
+ * What a group norm module normalises and how: ONNX GroupNormalization (opset 18 on: its scale
+ * and bias per group before opset 21, per channel from it) or the exporter's pattern (`groupNorm`).
+ * A constant operand of ones or zeros (affine=False) is no scale or shift: nothing is learned or run.
+ */
+export function groupNormParts(index: GraphIndex, m: GroupDraft): GroupNormParts {
+  const [first] = m.nodes;
+  if (first === undefined) throw new Error('a module without nodes');
+  const input = first.inputs[0] ?? '';
+  const kept = (node: GraphNode | undefined, at: number, identity: number): NodeInput | undefined => {
+    const t = node?.inputs[at] ?? '';
+    return node === undefined || t === '' || (index.weight(t) === undefined && allOf(index, t, identity)) ? undefined : { node, at };
+  };
+  if (m.fused !== 'group-norm') {
+    const [scale, shift] = [kept(first, 1, 1), kept(first, 2, 0)];
+    const groups = Number(attrInt(first, 'num_groups', 1n));
+    return { input, groups, epsilon: attrFloat(first, 'epsilon', 1e-5), ...(scale && { scale }), ...(shift && { shift }) };
+  }
+  const [view, norm, back, ...affine] = m.nodes as [GraphNode, GraphNode, GraphNode, ...GraphNode[]];
+  const [mul, add] = [affine.find((n) => n.opType === 'Mul'), affine.find((n) => n.opType === 'Add')];
+  const scale = kept(mul, mul?.inputs[0] === out(back) ? 1 : 0, 1);
+  const shift = kept(add, add?.inputs[0] === out(mul ?? back) ? 1 : 0, 0);
+  const groups = index.shape(out(view))[1] ?? 1;
+  return { input, groups, epsilon: attrFloat(norm, 'epsilon', 1e-5), ...(scale && { scale }), ...(shift && { shift }) };
 }

@@ -32,6 +32,42 @@ export function isViewNode(index: GraphIndex, node: GraphNode): boolean {
   return VIEW_OPS.has(node.opType) || (node.opType === 'Gather' && index.isConstant(node.inputs[1] ?? ''));
 }
 
+/**
+ * Ops that compute masks, indices and selections rather than features: comparisons, logic,
+ * Where (masked_fill), ScatterND (a slice assigned in place), Mod, ConstantOfShape and Range
+ * (zeros, arange), a Gather by computed indices. No peer counts them: fvcore's `_IGNORED_OPS`
+ * (jit_analysis.py:28-86) lists aten::eq, gt, ge, __and__, bitwise_not, masked_fill, index_put_,
+ * copy_, remainder, zeros, arange, gather and index as "truly 0 flops" (aten::ne, lt, le and
+ * where count 0 as unsupported ops), and thop and ptflops see no module or patched function in
+ * them. So they are no module: the executor runs them between modules, as it runs views (Swin's
+ * shifted-window attention mask is built so at run time).
+ */
+const VALUE_OPS: ReadonlySet<string> = new Set([
+  'Equal',
+  'Less',
+  'Greater',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'Not',
+  'And',
+  'Or',
+  'Where',
+  'ScatterND',
+  'Mod',
+  'ConstantOfShape',
+  'Range',
+  'Gather',
+]);
+
+/**
+ * A value node: a VALUE_OPS op that is not a view (a Gather by computed indices), but a Gather
+ * from a learned table (nn.Embedding: its weight is params seprof does not count yet, so listed).
+ */
+export function isValueNode(index: GraphIndex, node: GraphNode): boolean {
+  if (node.opType === 'Gather' && index.learned(node.inputs[0] ?? '')) return false;
+  return VALUE_OPS.has(node.opType) && !isViewNode(index, node);
+}
+
 export interface NodeGroup extends GroupDraft {
   /** The op name, PyTorch style: `layer1.0.conv1`, `se.mul`. */
   name: string;
@@ -62,7 +98,7 @@ function groupModules(g: InferredGraph): NodeGroup[] {
   const drafts: GroupDraft[] = [];
   const taken = new Set<GraphNode>();
   for (const node of g.order) {
-    if (taken.has(node) || g.folded.has(node) || isViewNode(index, node)) continue;
+    if (taken.has(node) || g.folded.has(node) || isViewNode(index, node) || isValueNode(index, node)) continue;
     const draft = fusedModule(index, node) ?? { main: node, nodes: [node], output: node.outputs[0] as string };
     for (const n of draft.nodes) taken.add(n);
     drafts.push(draft);
@@ -76,8 +112,9 @@ function groupModules(g: InferredGraph): NodeGroup[] {
     const d = moduleOf.get(node);
     if (d !== undefined) {
       if (node === d.nodes.at(-1)) for (const out of node.outputs) source.set(out, names.get(d.main) as string);
-    } else if (isViewNode(index, node)) {
-      const from = source.get(node.inputs[0] ?? '');
+    } else if (isViewNode(index, node) || isValueNode(index, node)) {
+      // A value op's data is its first input with a source (Where's selected activation, not its condition's constants).
+      const from = node.inputs.map((t) => source.get(t)).find((s) => s !== undefined);
       if (from !== undefined) for (const out of node.outputs) source.set(out, from);
     }
   }

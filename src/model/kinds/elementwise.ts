@@ -10,6 +10,7 @@ import { alignedShape, constantOperand } from '../graph/op-attrs';
 import { count } from '../graph/tensor-info';
 import { readElementwise } from './kernel-reading';
 import type { OpKindDefinition, Planned, RunContext, Tensor } from './kind';
+import { toStored } from './layout';
 
 const KINDS: Readonly<Record<string, OpKind>> = { Add: 'add', Mul: 'mul', Sub: 'sub', Div: 'div', Pow: 'pow' };
 
@@ -28,7 +29,11 @@ function planElementwise(index: GraphIndex, m: NodeGroup): Planned | undefined {
   }
   const activations = node.inputs.filter((t) => t !== '' && !index.isConstant(t));
   if (activations.length !== 2) return undefined;
-  if (node.opType !== 'Mul') return { kind, inputs: activations };
+  // An operand of lower rank than a map is aligned to it, as the executor broadcasts it (`runElementwise`).
+  const rank = index.shape(m.output).length;
+  const aligned = (inputs: readonly string[]): Pick<Planned, 'shapes'> =>
+    rank === 4 && inputs.some((t) => index.shape(t).length < 4) ? { shapes: inputs.map((t) => alignedShape(index.shape(t), 4)) } : {};
+  if (node.opType !== 'Mul') return { kind, inputs: activations, ...aligned(activations) };
   // `s.expand_as(x)` is a view: the gate is what was expanded.
   const [a, b] = activations.map((t) => {
     const producer = index.producer(t);
@@ -36,21 +41,24 @@ function planElementwise(index: GraphIndex, m: NodeGroup): Planned | undefined {
   }) as [string, string];
   // The larger operand first, as the executor multiplies.
   const [big, small] = count(index.shape(a)) >= count(index.shape(b)) ? [a, b] : [b, a];
-  const [bs, ss] = [index.shape(big), index.shape(small)];
+  // The small operand aligned to the big one's rank, as it broadcasts (Swin V2's logit scale [heads, 1, 1]).
+  const [bs, ss] = [index.shape(big), alignedShape(index.shape(small), index.shape(big).length)];
   // Also on a 1 x 1 map, as the tfjs reader sees a per-channel gate.
   const gate = bs.length === 4 && ss.length === 4 && ss[2] === 1 && ss[3] === 1 && ss[1] === bs[1] && ss[0] === bs[0];
-  return { kind: gate ? 'scale' : 'mul', inputs: [big, small] };
-}
-
-/** NHWC storage holds for operands of the output's rank; constants are aligned to it. */
-function sameRank(index: GraphIndex, { main }: NodeGroup): boolean {
-  const rank = index.shape(main.outputs[0] ?? '').length;
-  return rank !== 4 || main.inputs.filter((t) => !index.isConstant(t)).every((t) => index.shape(t).length === rank);
+  return { kind: gate ? 'scale' : 'mul', inputs: [big, small], ...aligned([big, small]) };
 }
 
 function runElementwise({ tf, index, input, constant }: RunContext, { main }: NodeGroup): Tensor {
   const at = constantOperand(index, main);
-  const [a, b] = [0, 1].map((i) => (i === at ? constant(main, i) : input(main, i))) as [Tensor, Tensor];
+  const rank = index.shape(main.outputs[0] ?? '').length;
+  // An activation of lower rank against a stored map (Swin V2's logit scale [heads, 1, 1] times
+  // the attention [B, heads, N, N]): aligned to rank 4 and stored, as the constants are.
+  const operand = (i: number): Tensor => {
+    if (i === at) return constant(main, i);
+    const t = input(main, i);
+    return rank === 4 && t.rank < 4 ? toStored(tf, tf.reshape(t, alignedShape(t.shape, 4))) : t;
+  };
+  const [a, b] = [operand(0), operand(1)];
   switch (main.opType) {
     case 'Mul':
       // Two maps: the larger first, as the analytic op lists them (the feature map, then SE's gate).
@@ -80,7 +88,7 @@ export function elementwiseKind(
       const planned = planElementwise(index, m);
       return planned?.kind === kind ? planned : undefined;
     },
-    runnable: sameRank,
+    runnable: () => true,
     run: runElementwise,
     facts: (index, m) => {
       const at = constantOperand(index, m.main);

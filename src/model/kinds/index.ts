@@ -5,6 +5,7 @@ import type { OpKind } from '../../analyzers/ops';
 import { add } from './add';
 import { avgPool } from './avg-pool';
 import { batchnorm } from './batchnorm';
+import { clip } from './clip';
 import { concat } from './concat';
 import { conv2d } from './conv2d';
 import { convTranspose } from './conv-transpose';
@@ -14,12 +15,14 @@ import { einsum } from './einsum';
 import { exp } from './exp';
 import { gelu } from './gelu';
 import { globalAvgPool } from './global-avg-pool';
+import { groupNorm } from './group-norm';
 import { hardsigmoid } from './hardsigmoid';
 import { hardswish } from './hardswish';
 import type { OpKindDefinition } from './kind';
 import { instanceNorm } from './instance-norm';
 import { layernorm } from './layernorm';
 import { leakyRelu } from './leaky-relu';
+import { prelu } from './prelu';
 import { linear } from './linear';
 import { matmul } from './matmul';
 import { maxPool } from './max-pool';
@@ -28,6 +31,7 @@ import { mul } from './mul';
 import { pad } from './pad';
 import { pow } from './pow';
 import { reduceMax, reduceMin, reduceSum } from './reduce';
+import { reduceL2 } from './reduce-l2';
 import { reduceMean } from './reduce-mean';
 import { relu } from './relu';
 import { relu6 } from './relu6';
@@ -79,6 +83,10 @@ export const KINDS: Readonly<Record<OpKind, OpKindDefinition>> = {
   softplus,
   mish,
   instance_norm: instanceNorm,
+  prelu,
+  group_norm: groupNorm,
+  clip,
+  reduce_l2: reduceL2,
 };
 
 export const KIND_ENTRIES = Object.entries(KINDS) as [OpKind, OpKindDefinition][];

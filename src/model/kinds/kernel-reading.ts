@@ -34,9 +34,11 @@ export interface LayerFacts {
   /** A model file's product of two activations: its BatchMatMul is a matmul, on NCHW-ordered operands. */
   matmul?: true;
   /** A reduce layer (x.sum, x.amax, x.amin): its Sum, Max or Min kernel is that op, on the stored tensor or on the graph's order. */
-  reduce?: { op: 'sum' | 'max' | 'min' | 'mean'; stored: boolean };
+  reduce?: { op: 'sum' | 'max' | 'min' | 'mean' | 'l2'; stored: boolean };
   /** An instance norm layer (its kernels are layernorm's formula): whether its scale and shift are learned. */
   instanceNorm?: { affine: boolean; bias: boolean };
+  /** A group norm layer (its kernels are layernorm's formula on the channels grouped): whether its scale and shift are learned. */
+  groupNorm?: { affine: boolean; bias: boolean; perGroup?: true };
   /** A model file's einsum: its BatchMatMul is the op, with this equation on these operands (NCHW). */
   einsum?: { equation: string; operands: readonly Shape[] };
 }

@@ -21,6 +21,8 @@ export interface Planned {
   kind: OpKind;
   /** The activation tensors the op reads, in the op's order. */
   inputs: readonly string[];
+  /** Their shapes as the op broadcasts them, where not the tensors' own (an operand of lower rank aligned to a map's). */
+  shapes?: readonly (readonly number[])[];
   attrs?: OpAttrs;
   params?: bigint;
   buffers?: bigint;

@@ -66,7 +66,9 @@ export const layernorm: OpKindDefinition = {
     const laidOut = (t: NodeInput | undefined): Tensor | undefined => (t === undefined ? undefined : ctx.constant(t.node, t.at));
     return layerNormFormula(ctx.tf, x, axes, epsilon, { scale: laidOut(scale), shift: laidOut(shift) });
   },
-  kernels: { composite: (kernels, names, layer) => (layer.instanceNorm === undefined ? readLayerNorm(kernels, names) : undefined) },
+  kernels: {
+    composite: (kernels, names, layer) => (layer.instanceNorm === undefined && layer.groupNorm === undefined ? readLayerNorm(kernels, names) : undefined),
+  },
   kernelCount: (index, m) => {
     const { scale, shift } = layerNormParts(index, m);
     return 7 + (scale === undefined ? 0 : 1) + (shift === undefined ? 0 : 1);

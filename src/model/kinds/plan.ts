@@ -20,10 +20,12 @@ const MODULE_OR_FUNCTION: ReadonlySet<OpKind> = new Set<OpKind>([
   'conv_transpose',
   'batchnorm',
   'layernorm',
+  'group_norm',
   'linear',
   'relu',
   'relu6',
   'leaky_relu',
+  'prelu',
   'gelu',
   'silu',
   'softmax',
@@ -60,9 +62,13 @@ export function planModule(index: GraphIndex, m: NodeGroup): Planned | undefined
 
 const listed = (names: readonly string[]): string => `${names.slice(0, 6).join(', ')}${names.length > 6 ? `, ... (${names.length})` : ''}`;
 
-/** Exporter-made initializers read as elementwise operands: constants (a folded bias table, anchors), with their shapes. */
+/**
+ * Exporter-made initializers read as elementwise operands: constants (a folded bias table, anchors),
+ * with their shapes. A group norm's Mul and Add read its weight and bias (`weight.view(C, 1, 1)` folded): params.
+ */
 function foldedConstants(index: GraphIndex, groups: readonly NodeGroup[]): string[] {
-  const read = new Set(groups.flatMap((m) => m.nodes.filter((n) => ELEMENTWISE.has(n.opType)).flatMap((n) => n.inputs)));
+  const operands = groups.filter((m) => m.fused !== 'group-norm');
+  const read = new Set(operands.flatMap((m) => m.nodes.filter((n) => ELEMENTWISE.has(n.opType)).flatMap((n) => n.inputs)));
   return [...index.g.graph.initializers.values()]
     .filter((init) => read.has(init.name) && isExporterMade(init.name) && init.dims.length > 0 && count(init.dims) > 1n)
     .map((init) => `${init.name} (${init.dims.join('x')})`);

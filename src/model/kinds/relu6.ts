@@ -4,7 +4,7 @@ import type { GraphIndex } from '../graph/graph-index';
 import { attrFloat, type GraphNode } from '../graph/types';
 import { unaryKind } from './unary';
 
-function isRelu6(index: GraphIndex, node: GraphNode): boolean {
+export function isRelu6(index: GraphIndex, node: GraphNode): boolean {
   const bound = (i: number): number | undefined => {
     const values = index.g.tensors.get(node.inputs[i] ?? '')?.values;
     return values === undefined ? undefined : Number(values.data[0]);

@@ -8,7 +8,7 @@
 // Cubic, antialiased and crop-and-resize have no tfjs kernel: counted, not measured.
 import type { GraphIndex } from '../graph/graph-index';
 import type { NodeGroup } from '../graph/node-groups';
-import { attrInt, attrString, type GraphNode } from '../graph/types';
+import { attrInt, attrInts, attrString, type GraphNode } from '../graph/types';
 import { draft, shapeAt } from './kernel-reading';
 import type { OpKindDefinition } from './kind';
 
@@ -58,9 +58,12 @@ function onnxNearest(node: GraphNode, x: number, inSize: number, outSize: number
 function axesOf(index: GraphIndex, node: GraphNode): { inSize: number; outSize: number; scale: number }[] {
   const [x, y] = [index.shape(node.inputs[0] ?? ''), index.shape(node.outputs[0] ?? '')];
   const scales = index.g.tensors.get(node.inputs[2] ?? '')?.values?.data;
+  // Scales per axis, or per axis of the `axes` attribute (opset 18).
+  const axes = attrInts(node, 'axes')?.map((a) => Number(a < 0n ? a + 4n : a)) ?? [0, 1, 2, 3];
   return [2, 3].map((a) => {
     const [inSize, outSize] = [x[a] ?? 1, y[a] ?? 1];
-    const given = scales?.length === 4 ? Number(scales[a]) : undefined;
+    const at = axes.indexOf(a);
+    const given = scales?.length === axes.length && at >= 0 ? Number(scales[at]) : undefined;
     return { inSize, outSize, scale: given !== undefined && given > 0 ? given : outSize / inSize };
   });
 }

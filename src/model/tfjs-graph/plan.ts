@@ -28,18 +28,26 @@ export const ALIASES = new Set(['Identity', 'IdentityN', 'StopGradient', 'Snapsh
 export const nodeOf = (ref: string): string => ref.replace(/:\d+$/, '');
 export const outputIndex = (ref: string): number => Number(/:(\d+)$/.exec(ref)?.[1] ?? 0);
 
+/** A spelled-out hard sigmoid: clip(alpha x + beta, 0, 1) of `input`. */
+export interface HardSigmoid {
+  input: string;
+  alpha: number;
+  beta: number;
+}
+
 /**
  * Decisions made over the whole GraphDef before translating: a BiasAdd that is a conv's or
  * MatMul's bias (the conv gets it, as Keras' layer has it), TensorFlow's spelled-out hard sigmoid
- * `relu6(x + 3) / 6` (MobileNetV3's gate, one HardSigmoid as PyTorch's nn.Hardsigmoid), and the
- * data inputs each node then reads.
+ * `relu6(x + 3) / 6` (MobileNetV3's gate, one HardSigmoid as PyTorch's nn.Hardsigmoid) and Keras'
+ * older `clip(0.2 x + 0.5, 0, 1)` (ClipByValue, or Minimum then Maximum as TF 2's clip_by_value
+ * traces), and the data inputs each node then reads.
  */
 export class Plan {
   readonly byName: ReadonlyMap<string, TfNode>;
   /** BiasAdd -> the conv or MatMul it completes. */
   readonly biasOf = new Map<string, TfNode>();
-  /** Mul or RealDiv -> the x of relu6(x + 3) / 6. */
-  readonly hardSigmoid = new Map<string, string>();
+  /** Mul or RealDiv of relu6(x + 3) / 6, or the clip of clip(alpha x + beta, 0, 1) -> x, alpha and beta. */
+  readonly hardSigmoid = new Map<string, HardSigmoid>();
   /**
    * Keras' Reshape and Flatten with an open batch, a Reshape to `[shape(x)[0], ...]` (Shape,
    * StridedSlice, Pack): the target with 0 for the batch (ONNX's Reshape copies the input's size there).
@@ -66,8 +74,10 @@ export class Plan {
       if (target !== undefined) this.kerasTarget.set(n.name, target);
       if (n.op === 'Mul' || n.op === 'RealDiv') {
         const x = this.hardSigmoidInput(n, only);
-        if (x !== undefined) this.hardSigmoid.set(n.name, x);
+        if (x !== undefined) this.hardSigmoid.set(n.name, { input: x, alpha: 1 / 6, beta: 0.5 });
       }
+      const clipped = n.op === 'ClipByValue' || n.op === 'Maximum' ? this.clippedLine(n, only) : undefined;
+      if (clipped !== undefined) this.hardSigmoid.set(n.name, clipped);
     }
   }
 
@@ -105,6 +115,31 @@ export class Plan {
     return near(this.scalar(q), 3) ? p : near(this.scalar(p), 3) ? q : undefined;
   }
 
+  /** clip(alpha x + beta, 0, 1): ClipByValue(y, 0, 1) or Maximum(Minimum(y, 1), 0), y = Add(Mul(x, alpha), beta). */
+  private clippedLine(n: TfNode, only: (ref: string) => TfNode | undefined): HardSigmoid | undefined {
+    const [a = '', b = '', c = ''] = n.inputs;
+    // The constant operand of a binary node, and the other one.
+    const split = (node: TfNode): [number, string] | undefined => {
+      const [p = '', q = ''] = node.inputs;
+      const [vp, vq] = [this.scalar(p), this.scalar(q)];
+      return vq !== undefined ? [vq, p] : vp !== undefined ? [vp, q] : undefined;
+    };
+    let line: string | undefined;
+    if (n.op === 'ClipByValue') line = this.scalar(b) === 0 && this.scalar(c) === 1 ? a : undefined;
+    else {
+      const [low, inner] = split(n) ?? [];
+      const min = low === 0 && inner !== undefined ? only(inner) : undefined;
+      const [high, y] = min?.op === 'Minimum' ? (split(min) ?? []) : [];
+      line = high === 1 ? y : undefined;
+    }
+    const add = line === undefined ? undefined : only(line);
+    if (add?.op !== 'AddV2' && add?.op !== 'Add') return undefined;
+    const [beta, product] = split(add) ?? [];
+    const mul = product === undefined ? undefined : only(product);
+    const [alpha, input] = mul?.op === 'Mul' ? (split(mul) ?? []) : [];
+    return alpha !== undefined && beta !== undefined && input !== undefined && alpha > 0 ? { input, alpha, beta } : undefined;
+  }
+
   private openBatchTarget(n: TfNode): number[] | undefined {
     const producer = (ref: string): TfNode | undefined => this.byName.get(nodeOf(this.resolve(ref)));
     const pack = producer(n.inputs[1] ?? '');
@@ -124,7 +159,7 @@ export class Plan {
     const conv = this.biasOf.get(n.name);
     if (conv !== undefined) return [...conv.inputs, n.inputs[1] ?? ''];
     const x = this.hardSigmoid.get(n.name);
-    return x === undefined ? n.inputs : [x];
+    return x === undefined ? n.inputs : [x.input];
   }
 }
 

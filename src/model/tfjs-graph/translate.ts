@@ -12,6 +12,8 @@ interface Tensor {
   rank: number;
   /** A rank-4 map known to be 1 x 1 (pooled): its NCHW and NHWC orders hold the same data. */
   oneByOne?: boolean;
+  /** A rank-4 map's channels, where the translation knows them: a conv whose filter takes fewer is grouped. */
+  channels?: number;
 }
 
 /** Transpose perms: an NCHW tensor into TensorFlow's NHWC order, and back. */
@@ -202,14 +204,14 @@ class Translator {
     if (n.op === 'Placeholder') this.placeholder(n);
     else if (biasOf !== undefined) this.weighted(biasOf, n.name, [n.inputs[1] ?? ''], ['BiasAdd']);
     else if (hardSigmoid !== undefined) {
-      const input = this.value(hardSigmoid, n);
+      const input = this.value(hardSigmoid.input, n);
       this.emit(
         'HardSigmoid',
         n.name,
         [input.name],
         [
-          ['alpha', float(1 / 6)],
-          ['beta', float(0.5)],
+          ['alpha', float(hardSigmoid.alpha)],
+          ['beta', float(hardSigmoid.beta)],
         ],
       );
       this.set(n.name, { ...input, name: n.name });
@@ -261,6 +263,29 @@ class Translator {
       case 'BatchMatMulV2':
         this.batchMatMul(n);
         break;
+      case 'ResizeBilinear':
+      case 'ResizeNearestNeighbor':
+        this.resize(n);
+        break;
+      case 'ClipByValue':
+        this.clip(n);
+        break;
+      case 'StridedSlice':
+        this.stridedSlice(n);
+        break;
+      case 'Slice':
+        this.slice(n);
+        break;
+      case 'Split':
+      case 'SplitV':
+        this.split(n);
+        break;
+      case 'Conv2DBackpropInput':
+        this.convTranspose(n);
+        break;
+      case 'Shape':
+        this.shape(n);
+        break;
       default:
         this.unknown(n);
     }
@@ -273,7 +298,8 @@ class Translator {
     if (shape === undefined) this.fail(n, 'the input has no shape (unknown rank): seprof needs at least its rank');
     const nchw = shape.length === 4 ? TO_NCHW.map((a) => shape[a] ?? null) : shape;
     this.inputs.push({ name: n.name, dtype: DTYPE.float, shape: nchw });
-    this.set(n.name, { name: n.name, rank: shape.length });
+    const channels = shape.length === 4 ? shape[3] : null;
+    this.set(n.name, { name: n.name, rank: shape.length, ...(typeof channels === 'number' && { channels }) });
   }
 
   /** A fused op's activation node (`Relu6` as Clip to [0, 6], as the LayersModel reader writes relu6). */
@@ -345,7 +371,7 @@ class Translator {
     }
     const slope = act === 'Prelu' ? this.slope(n, args.at(-1) ?? '', x.rank) : undefined;
     if (act !== undefined) last = this.activation(act, named ? output : `${output}/${act}`, last, output, n.attrs.float('leakyrelu_alpha', 0.2), slope);
-    this.set(output, { name: last, rank: x.rank, ...(x.oneByOne && { oneByOne: true }) });
+    this.set(output, { ...x, name: last });
   }
 
   /** PReLU's learned slopes, laid out against the activation (`[C]` as C x 1 x 1 on a map). */
@@ -375,6 +401,10 @@ class Translator {
     const filter = this.constant(n.inputs[1] ?? '');
     if (filter === undefined || filter.dims.length !== 4) this.fail(n, 'its filter is not a constant of rank 4: seprof reads convs with weights');
     const [kh, kw, cin, k] = filter.dims as [number, number, number, number];
+    // TensorFlow 2's grouped conv: a filter of C / groups input channels (the input's C known here).
+    const groups = kind === 'conv' && x.channels !== undefined && x.channels !== cin ? x.channels / cin : 1;
+    if (!Number.isInteger(groups) || k % groups !== 0)
+      this.fail(n, `its filter takes ${cin} of the ${x.channels} input channels and makes ${k}: not a grouped conv (the groups must divide both)`);
     const w =
       kind === 'conv'
         ? this.initializer(filter, { suffix: '/oihw', dims: [k, cin, kh, kw], perm: [3, 2, 0, 1] })
@@ -386,7 +416,7 @@ class Translator {
       ['kernel_shape', ints([kh, kw])],
       ['strides', ints(strides)],
       ['dilations', ints(dilations)],
-      ['group', int(kind === 'depthwise' ? cin : 1)],
+      ['group', int(kind === 'depthwise' ? cin : groups)],
     ];
     if (padding === 'EXPLICIT') {
       const p = a.ints('explicit_paddings') ?? [];
@@ -398,7 +428,7 @@ class Translator {
     } else this.fail(n, `padding '${padding}' is not SAME, VALID or EXPLICIT`);
     this.emit('Conv', name, [x.name, w, ...bias], attrs, output);
     const pointwise = kh === 1 && kw === 1 && padding !== 'EXPLICIT';
-    return { name: output, rank: 4, ...(pointwise && x.oneByOne && { oneByOne: true }) };
+    return { name: output, rank: 4, channels: kind === 'depthwise' ? cin * k : k, ...(pointwise && x.oneByOne && { oneByOne: true }) };
   }
 
   /** strides or dilations as [1, h, w, 1]: the H and W entries. */
@@ -440,6 +470,7 @@ class Translator {
     const ranks = refs.map((r, i) => consts[i]?.dims.length ?? this.value(r, n).rank);
     const rank = Math.max(...ranks);
     let oneByOne = rank === 4;
+    let channels: number | undefined;
     const operands = refs.map((ref, i) => {
       const c = consts[i];
       if (rank !== 4) return this.value(ref, n).name;
@@ -450,6 +481,7 @@ class Translator {
       const t = this.value(ref, n);
       if (t.rank === 4) {
         if (t.oneByOne !== true) oneByOne = false;
+        channels ??= t.channels;
         return t.name;
       }
       oneByOne = false;
@@ -464,7 +496,7 @@ class Translator {
       return this.emit('Transpose', `${n.name}/operand${i}_to_nchw`, [unsqueezed], [['perm', ints(TO_NCHW)]], `${n.name}/operand${i}`);
     });
     this.emit(opType, n.name, operands);
-    this.set(n.name, { name: n.name, rank, ...(oneByOne && { oneByOne: true }) });
+    this.set(n.name, { name: n.name, rank, ...(oneByOne && { oneByOne: true }), ...(channels !== undefined && { channels }) });
   }
 
   /** A constant broadcast against a map, laid out NCHW: a per-channel vector as C x 1 x 1, a scalar as it is. */
@@ -489,7 +521,7 @@ class Translator {
     const keep = n.attrs.bool('keep_dims', false);
     const rank = keep ? x.rank : x.rank - axes.length;
     if (x.rank === 4 && axes.join() === '1,2' && opType === 'ReduceMean') {
-      if (keep) this.set(n.name, { name: this.emit('GlobalAveragePool', n.name, [x.name]), rank: 4, oneByOne: true });
+      if (keep) this.set(n.name, { ...x, name: this.emit('GlobalAveragePool', n.name, [x.name]), oneByOne: true });
       else {
         // The pooled N x C x 1 x 1 flattened: N x C in either order.
         const pooled = this.emit('GlobalAveragePool', n.name, [x.name], [], `${n.name}/pooled`);
@@ -523,7 +555,7 @@ class Translator {
         ['auto_pad', str(padding === 'SAME' ? 'SAME_UPPER' : 'VALID')],
       ],
     );
-    this.set(n.name, { name: n.name, rank: 4 });
+    this.set(n.name, { ...x, name: n.name });
   }
 
   private batchNorm(n: TfNode): void {
@@ -546,13 +578,15 @@ class Translator {
     if (parts.length === 0 || !parts.every((p) => p.rank === rank)) this.fail(n, 'its inputs are not of one rank');
     const [axis] = this.axes(n, n.inputs.length - 1, rank) as [number];
     const mapped = rank === 4 ? (NCHW_AXIS[axis] as number) : axis;
+    const known = parts.every((p) => p.channels !== undefined);
+    const channels = rank !== 4 || !known ? undefined : mapped === 1 ? parts.reduce((sum, p) => sum + (p.channels ?? 0), 0) : parts[0]?.channels;
     this.emit(
       'Concat',
       n.name,
       parts.map((p) => p.name),
       [['axis', int(mapped)]],
     );
-    this.set(n.name, { name: n.name, rank });
+    this.set(n.name, { name: n.name, rank, ...(channels !== undefined && { channels }) });
   }
 
   private pad(n: TfNode): void {
@@ -570,7 +604,8 @@ class Translator {
     const inputs = [x.name, this.intConstant(`${n.name}/pads`, pads)];
     if (n.op === 'PadV2') inputs.push(this.value(n.inputs[2] ?? '', n).name);
     this.emit('Pad', n.name, inputs, [['mode', str(mode)]]);
-    this.set(n.name, { name: n.name, rank: x.rank });
+    const channels = x.rank === 4 && flat[6] === 0 && flat[7] === 0 ? x.channels : undefined;
+    this.set(n.name, { name: n.name, rank: x.rank, ...(channels !== undefined && { channels }) });
   }
 
   private reshape(n: TfNode): void {
@@ -636,6 +671,206 @@ class Translator {
       n.name,
       this.fromTfOrder(n.name, n.name, rank, (out) => this.emit('MatMul', n.name, inputs, [], out)),
     );
+  }
+
+  /**
+   * TensorFlow's resizes of H and W to a constant size: ONNX Resize of the `axes` H and W, the two
+   * switches as ONNX's coordinate transformations (TensorFlow's nearest floors, or rounds half up
+   * with align_corners; with half_pixel_centers it reads (x + 0.5) * in / out, ONNX's
+   * tf_half_pixel_for_nn).
+   */
+  private resize(n: TfNode): void {
+    const x = this.value(n.inputs[0] ?? '', n);
+    if (x.rank !== 4) this.fail(n, `its input has rank ${x.rank}, not an NHWC map`);
+    // A size computed from shapes (`tf.shape(y)[1:3]`) is folded by shape inference.
+    const computed = this.constant(n.inputs[1] ?? '') === undefined;
+    const size = computed ? [] : this.values(n, 1, 'size');
+    if (!computed && (size.length !== 2 || !size.every((d) => Number.isSafeInteger(d) && d >= 1)))
+      this.fail(n, `size [${size.join(', ')}] is not [H, W] of positive sizes`);
+    const align = n.attrs.bool('align_corners', false);
+    const half = n.attrs.bool('half_pixel_centers', false);
+    if (align && half) this.fail(n, 'align_corners and half_pixel_centers are both set, which TensorFlow refuses');
+    const bilinear = n.op === 'ResizeBilinear';
+    const coordinate = align ? 'align_corners' : !half ? 'asymmetric' : bilinear ? 'half_pixel' : 'tf_half_pixel_for_nn';
+    const attrs: [string, Attr][] = [
+      ['mode', str(bilinear ? 'linear' : 'nearest')],
+      ['coordinate_transformation_mode', str(coordinate)],
+      ['axes', ints([2, 3])],
+    ];
+    if (!bilinear) attrs.push(['nearest_mode', str(align ? 'round_prefer_ceil' : 'floor')]);
+    const sizes = computed ? this.value(n.inputs[1] ?? '', n).name : this.intConstant(`${n.name}/sizes`, size);
+    this.emit('Resize', n.name, [x.name, '', '', sizes], attrs);
+    this.set(n.name, { ...x, name: n.name, oneByOne: size[0] === 1 && size[1] === 1 });
+  }
+
+  /** Shape, in TensorFlow's order: a map's NCHW shape gathered as N, H, W, C (shape inference folds it). */
+  private shape(n: TfNode): void {
+    const x = this.value(n.inputs[0] ?? '', n);
+    if (x.rank !== 4) this.emit('Shape', n.name, [x.name]);
+    else {
+      const nchw = this.emit('Shape', n.name, [x.name], [], `${n.name}/nchw`);
+      this.emit('Gather', `${n.name}/nhwc`, [nchw, this.intConstant(`${n.name}/nhwc_axes`, TO_NHWC)], [['axis', int(0)]], n.name);
+    }
+    this.set(n.name, { name: n.name, rank: 1 });
+  }
+
+  /** ClipByValue to constant bounds: ONNX Clip (to [0, 6], relu6; other bounds have no op kind and are listed as not counted). */
+  private clip(n: TfNode): void {
+    const x = this.value(n.inputs[0] ?? '', n);
+    const [min, max] = [1, 2].map((slot) => {
+      const v = this.values(n, slot, slot === 1 ? 'minimum' : 'maximum');
+      if (v.length !== 1) this.fail(n, `its bound (input ${slot}) has ${v.length} values: seprof reads one bound for every element`);
+      return v[0] as number;
+    }) as [number, number];
+    this.emit(
+      'Clip',
+      n.name,
+      [x.name],
+      [
+        ['min', float(min)],
+        ['max', float(max)],
+      ],
+    );
+    this.set(n.name, { ...x, name: n.name });
+  }
+
+  /**
+   * A Slice of constant starts, ends, axes and steps: over the NCHW axes of a map (the executor
+   * cuts the stored map), over TensorFlow's axes otherwise. `shrink` lists the TensorFlow axes
+   * to drop after it (a Squeeze): of a map, it is sliced in TensorFlow's order first.
+   */
+  private sliced(n: TfNode, x: Tensor, range: { axes: number[]; starts: number[]; ends: number[]; steps: number[] }, shrink: number[]): void {
+    const { axes } = range;
+    const rank = x.rank - shrink.length;
+    const nchw = x.rank === 4 && shrink.length === 0;
+    const input = nchw ? x.name : this.tfOrder(x, n.name);
+    const slice = (out: string): string =>
+      this.emit(
+        'Slice',
+        n.name,
+        [
+          input,
+          this.intConstant(`${n.name}/starts`, range.starts),
+          this.intConstant(`${n.name}/ends`, range.ends),
+          this.intConstant(`${n.name}/axes`, nchw ? axes.map((a) => NCHW_AXIS[a] as number) : axes),
+          this.intConstant(`${n.name}/steps`, range.steps),
+        ],
+        [],
+        out,
+      );
+    if (nchw) {
+      slice(n.name);
+      this.set(n.name, { name: n.name, rank: 4 });
+    } else if (shrink.length === 0) this.set(n.name, { name: slice(n.name), rank });
+    else {
+      const cut = slice(`${n.name}/sliced`);
+      this.set(
+        n.name,
+        this.fromTfOrder(n.name, n.name, rank, (out) =>
+          this.emit('Squeeze', `${n.name}/shrink`, [cut, this.intConstant(`${n.name}/shrink_axes`, shrink)], [], out),
+        ),
+      );
+    }
+  }
+
+  /**
+   * StridedSlice of constant begin, end and strides: begin_mask and end_mask (from the start, to
+   * the end), shrink_axis_mask (one index, the axis dropped), ellipsis_mask (`x[..., 0]`: the
+   * entries after it are the last axes); new_axis_mask refused.
+   */
+  private stridedSlice(n: TfNode): void {
+    const x = this.value(n.inputs[0] ?? '', n);
+    const [begin, end, strides] = [1, 2, 3].map((slot) => this.values(n, slot, ['begin', 'end', 'strides'][slot - 1] as string)) as [
+      number[],
+      number[],
+      number[],
+    ];
+    if (n.attrs.int('new_axis_mask', 0) !== 0) this.fail(n, 'new_axis_mask is set: seprof reads slices of begin, end and strides per axis');
+    const [beginMask, endMask, shrinkMask, ellipsisMask] = ['begin_mask', 'end_mask', 'shrink_axis_mask', 'ellipsis_mask'].map((k) => n.attrs.int(k, 0));
+    const bit = (mask: number, i: number): boolean => Math.floor(mask / 2 ** i) % 2 === 1;
+    const ellipses = begin.flatMap((_, i) => (bit(ellipsisMask ?? 0, i) ? [i] : []));
+    const [ellipsis] = ellipses;
+    if (ellipses.length > 1) this.fail(n, 'ellipsis_mask marks more than one entry');
+    const entries = begin.length - (ellipsis === undefined ? 0 : 1);
+    if (begin.length !== end.length || begin.length !== strides.length || entries > x.rank)
+      this.fail(n, `begin, end and strides of ${begin.length}, ${end.length} and ${strides.length} values for rank ${x.rank}`);
+    if (strides.some((d) => d === 0)) this.fail(n, `strides [${strides.join(', ')}] hold a 0`);
+    // Each entry's axis: in order, those after an ellipsis counted from the last axis.
+    const spec = begin.flatMap((_, i) => (i === ellipsis ? [] : [i]));
+    const axisOf = (i: number): number => (ellipsis === undefined || i < ellipsis ? i : x.rank - (begin.length - i));
+    const far = Number.MAX_SAFE_INTEGER;
+    const shrunk = (i: number): boolean => bit(shrinkMask ?? 0, i);
+    const starts = spec.map((i) => (bit(beginMask ?? 0, i) && !shrunk(i) ? ((strides[i] as number) > 0 ? 0 : far) : (begin[i] as number)));
+    const ends = spec.map((i) => {
+      // One index: up to the next, or to the end for the last (-1).
+      if (shrunk(i)) return begin[i] === -1 ? far : (begin[i] as number) + 1;
+      return bit(endMask ?? 0, i) ? ((strides[i] as number) > 0 ? far : -far) : (end[i] as number);
+    });
+    if (spec.some((i) => shrunk(i) && strides[i] !== 1)) this.fail(n, 'shrink_axis_mask on an axis of stride other than 1');
+    const shrink = spec.filter(shrunk).map(axisOf);
+    this.sliced(n, x, { axes: spec.map(axisOf), starts, ends, steps: spec.map((i) => strides[i] as number) }, shrink);
+  }
+
+  /** Slice: a constant begin and size (-1: to the end) per axis. */
+  private slice(n: TfNode): void {
+    const x = this.value(n.inputs[0] ?? '', n);
+    const [begin, size] = [this.values(n, 1, 'begin'), this.values(n, 2, 'size')];
+    if (begin.length !== x.rank || size.length !== x.rank || begin.some((b) => b < 0) || size.some((d) => d < -1))
+      this.fail(n, `begin [${begin.join(', ')}] and size [${size.join(', ')}] are not a start and a size (or -1) per axis of rank ${x.rank}`);
+    const ends = size.map((d, i) => (d === -1 ? Number.MAX_SAFE_INTEGER : (begin[i] as number) + d));
+    this.sliced(n, x, { axes: begin.map((_, i) => i), starts: begin, ends, steps: begin.map(() => 1) }, []);
+  }
+
+  /** Split (equal parts) and SplitV (constant sizes): ONNX Split, its outputs `name`, `name:1`, ... */
+  private split(n: TfNode): void {
+    const v = n.op === 'Split';
+    const x = this.value(n.inputs[v ? 1 : 0] ?? '', n);
+    const [axis] = this.axes(n, v ? 0 : 2, x.rank) as [number];
+    const sizes = v ? undefined : this.values(n, 1, 'size_splits');
+    const parts = sizes?.length ?? n.attrs.int('num_split', 0);
+    if (parts < 1) this.fail(n, 'num_split is not a positive number of parts');
+    if (sizes?.some((d) => d < 0)) this.fail(n, `size_splits [${sizes.join(', ')}] has a size left to be computed (-1): seprof reads sizes given in full`);
+    const outputs = Array.from({ length: parts }, (_, k) => (k === 0 ? n.name : `${n.name}:${k}`));
+    const inputs = sizes === undefined ? [x.name] : [x.name, this.intConstant(`${n.name}/split`, sizes)];
+    const attrs: [string, Attr][] = [['axis', int(x.rank === 4 ? (NCHW_AXIS[axis] as number) : axis)]];
+    if (sizes === undefined) attrs.push(['num_outputs', int(parts)]);
+    this.nodes.push({ name: this.unique(layerName(n.name)), opType: 'Split', domain: '', inputs, outputs, attrs: new Map(attrs) });
+    for (const out of outputs) this.set(out, { name: out, rank: x.rank });
+    this.set(`${n.name}:0`, { name: n.name, rank: x.rank });
+  }
+
+  /**
+   * Conv2DBackpropInput (Keras' Conv2DTranspose): ONNX ConvTranspose of the filter [kh, kw, out,
+   * in] as [in, out, kh, kw], to the constant input_sizes (`output_shape`); SAME pads the forward
+   * conv's way, the odd pixel at the end (SAME_UPPER), VALID pads nothing.
+   */
+  private convTranspose(n: TfNode): void {
+    const a = n.attrs;
+    if (a.string('data_format', 'NHWC') !== 'NHWC') this.fail(n, `data_format ${a.string('data_format', '')}: seprof reads NHWC graphs (as tfjs runs them)`);
+    const x = this.value(n.inputs[2] ?? '', n);
+    if (x.rank !== 4) this.fail(n, `its input has rank ${x.rank}, not an NHWC map`);
+    const filter = this.constant(n.inputs[1] ?? '');
+    if (filter === undefined || filter.dims.length !== 4) this.fail(n, 'its filter is not a constant of rank 4: seprof reads convs with weights');
+    const [kh, kw, out, cin] = filter.dims as [number, number, number, number];
+    const sizes = this.values(n, 0, 'input_sizes');
+    if (sizes.length !== 4 || sizes[3] !== out || !sizes.every((d) => Number.isSafeInteger(d) && d >= 1))
+      this.fail(n, `input_sizes [${sizes.join(', ')}] are not N, H, W and the filter's ${out} channels`);
+    const padding = a.string('padding', 'VALID');
+    if (padding !== 'SAME' && padding !== 'VALID') this.fail(n, `padding '${padding}' is not SAME or VALID`);
+    const w = this.initializer(filter, { suffix: '/iohw', dims: [cin, out, kh, kw], perm: [3, 2, 0, 1] });
+    this.emit(
+      'ConvTranspose',
+      n.name,
+      [x.name, w],
+      [
+        ['kernel_shape', ints([kh, kw])],
+        ['strides', ints(this.spatial(n, 'strides'))],
+        ['dilations', ints(this.spatial(n, 'dilations'))],
+        ['output_shape', ints(sizes.slice(1, 3))],
+        ['auto_pad', str(padding === 'SAME' ? 'SAME_UPPER' : 'VALID')],
+      ],
+    );
+    this.set(n.name, { name: n.name, rank: 4, channels: out });
   }
 
   /** An op seprof does not read: kept under its TensorFlow name, to be listed as not counted (its output taken as its first input's shape). */

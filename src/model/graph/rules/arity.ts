@@ -38,10 +38,11 @@ const TABLE: Record<string, Arity> = {
   Expand: takes(2),
   Tile: takes(2),
   Range: takes(3),
+  ScatterND: takes(3),
   Gemm: takes(2, 3),
   MatMul: takes(2),
   Einsum: takes(1, MANY),
-  ...Object.fromEntries(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin'].map((op) => [op, takes(1, 2)])),
+  ...Object.fromEntries(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceL2'].map((op) => [op, takes(1, 2)])),
 };
 
 /** The node's arity; one input and one output unless the table says otherwise. */

@@ -78,6 +78,7 @@ export const SHAPE_RULES: ReadonlyMap<string, ShapeRule> = new Map<string, Shape
   ['Constant', t.constant],
   ['ConstantOfShape', t.constantOfShape],
   ['Gather', t.gather],
+  ['ScatterND', t.scatterND],
   ['Unsqueeze', t.unsqueeze],
   ['Squeeze', t.squeeze],
   ['Concat', t.concat],
@@ -96,4 +97,5 @@ export const SHAPE_RULES: ReadonlyMap<string, ShapeRule> = new Map<string, Shape
   ['ReduceSum', t.reduce],
   ['ReduceMax', t.reduce],
   ['ReduceMin', t.reduce],
+  ['ReduceL2', t.reduce],
 ]);

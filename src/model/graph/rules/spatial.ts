@@ -148,16 +148,33 @@ export const pad: ShapeRule = (x) => {
   return [{ shape, dtype: input.dtype }];
 };
 
-/** Resize: from sizes, else floor(size * scale) (opset 11+ inputs: X, roi, scales, sizes). */
+/**
+ * Resize: from sizes, else floor(size * scale) (opset 11+ inputs: X, roi, scales, sizes); with
+ * the `axes` attribute (opset 18), sizes or scales for those axes only, the others kept.
+ */
 export const resize: ShapeRule = (x) => {
   const input = need(x, 0);
+  const rank = input.shape.length;
+  const given = attrInts(x.node, 'axes');
+  const axes = given === undefined ? input.shape.map((_, i) => i) : distinctAxes(given, rank);
+  const resized = (size: (d: number, k: number) => number): TensorInfo[] => {
+    const shape = [...input.shape];
+    axes.forEach((axis, k) => {
+      shape[axis] = size(input.shape[axis] as number, k);
+    });
+    return [{ shape, dtype: input.dtype }];
+  };
   const sizes = x.inputs[3];
-  if (sizes !== undefined && sizes.shape[0] !== 0) return [{ shape: constantInts(x, 3, 'sizes').map((d) => safeDim(d, 'size')), dtype: input.dtype }];
+  if (sizes !== undefined && sizes.shape[0] !== 0) {
+    const values = constantInts(x, 3, 'sizes');
+    if (values.length !== axes.length) fail(`${values.length} sizes for ${axes.length} axes`);
+    return resized((_, k) => safeDim(values[k] as bigint, 'size'));
+  }
   const scales = x.inputs[2];
   if (scales?.values?.kind !== 'float') fail('needs constant scales or sizes');
-  if (scales.values.data.length !== input.shape.length) fail(`${scales.values.data.length} scales for rank ${input.shape.length}`);
+  if (scales.values.data.length !== axes.length) fail(`${scales.values.data.length} scales for ${axes.length} axes`);
   const data = scales.values.data;
   const bad = data.find((v) => !Number.isFinite(v) || v <= 0);
   if (bad !== undefined) fail(`scales [${data.join(', ')}]: ${bad} is not a positive finite scale`);
-  return [{ shape: input.shape.map((d, i) => safeDim(Math.floor(d * (data[i] as number)), 'resized size')), dtype: input.dtype }];
+  return resized((d, k) => safeDim(Math.floor(d * (data[k] as number)), 'resized size'));
 };

@@ -158,6 +158,22 @@ export const concat: ShapeRule = (x) => {
   ];
 };
 
+/**
+ * ScatterND: the data with slices replaced (`mask[h, w] = cnt`, Swin's attention mask). Its
+ * values are not folded: what reads them is computed at run time (the executor runs it).
+ */
+export const scatterND: ShapeRule = (x) => {
+  const data = need(x, 0);
+  const indices = need(x, 1).shape;
+  const updates = need(x, 2).shape;
+  const k = indices.at(-1);
+  if (k === undefined || k > data.shape.length) fail(`indices [${indices.join(', ')}] do not index data of rank ${data.shape.length}`);
+  const expected = [...indices.slice(0, -1), ...data.shape.slice(k)];
+  if (expected.length !== updates.length || expected.some((d, i) => d !== updates[i]))
+    fail(`updates [${updates.join(', ')}] are not [${expected.join(', ')}], the slices indices [${indices.join(', ')}] pick`);
+  return [{ shape: data.shape, dtype: data.dtype }];
+};
+
 export interface SliceRange {
   start: number;
   step: number;
