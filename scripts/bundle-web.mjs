@@ -5,7 +5,8 @@
 // No Node module may reach the browser graph. The engine reads files through byte sources
 // (src/fs/byte-source.ts), and the few modules bound to Node are replaced here, each for a
 // reason: the disk reader (a page hands in File objects), the CLI's code cache (V8's, for a
-// process), the version read from package.json (known now), and cli-table3's colours (loaded
+// process), the version read from package.json (known now), --se-latency's child processes (a
+// page has none to fork), and cli-table3's colours (loaded
 // only for coloured cells, which seprof's tables have none of, behind a try that falls back to
 // plain text: @colors reads process.stdout when it loads). node:path and node:util give
 // spec.ts and text.ts one function each: web/shims/. Any other node: import fails the build.
@@ -23,6 +24,7 @@ const REPLACED = {
   'model-file': "export function readModelFile(path) { throw new Error(path + ': a page reads the files given to it, not the disk'); }",
   'compile-cache': 'export {};',
   version: `export function toolVersion() { return ${JSON.stringify(version)}; }`,
+  'se-processes': "export function measureSePair() { return Promise.reject(new Error('--se-latency forks Node processes, which a page cannot')); }",
   colors: "throw new Error('no colours in a page');",
 };
 
@@ -38,7 +40,7 @@ const browserOnly = {
         ],
       };
     });
-    b.onResolve({ filter: /^\.\.?\/.*(model-file|compile-cache|version)(\.js)?$/ }, ({ path, importer }) => {
+    b.onResolve({ filter: /^\.\.?\/.*(model-file|compile-cache|version|se-processes)(\.js)?$/ }, ({ path, importer }) => {
       if (importer.includes('node_modules')) return undefined;
       return { path: path.replace(/^.*\//, '').replace(/\.js$/, ''), namespace: 'replaced' };
     });

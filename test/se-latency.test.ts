@@ -1,12 +1,25 @@
 // --se-latency's arithmetic on a fake clock: the interleaving of the model and its twin, the
-// budgets, the paired-ratio interval, and SE's share of layer-by-layer passes. No wall time.
+// budgets, the paired-ratio interval within a process and over processes, and SE's share of
+// layer-by-layer passes. No wall time.
 import { describe, expect, it } from 'vitest';
-import { bootstrapInterval, medianBoundRank, medianInterval, overlaps, seededRandom } from '../src/analyzers/measured/interval';
-import { MIN_ROUNDS, pairedCost, roundOrder, timePaired, type Side } from '../src/analyzers/measured/paired';
+import { meanInterval, medianBoundRank, medianInterval, overlaps, tQuantile95 } from '../src/analyzers/measured/interval';
+import { MIN_ROUNDS, pairedCost, processCost, roundOrder, timePaired, type PairedSamples, type Side } from '../src/analyzers/measured/paired';
 import type { LayerCounts } from '../src/analyzers/count';
 import { seOpsByBlock, seTimeShare } from '../src/analyzers/se-time';
 import { compareReports, EXACT, parseTolerance } from '../src/report/compare/compare';
 import { readReport, type Bounds, type ReadCase } from '../src/report/report/document';
+
+/** mulberry32: a small seeded generator, so that a simulation is the same on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /** A clock that moves only when a run says so; each run logs its side and advances by its cost. */
 function fakeRuns(cost: (side: Side, run: number) => number): { log: Side[]; now: () => number; run: Record<Side, () => void> } {
@@ -29,13 +42,12 @@ describe('interleaving', () => {
     expect([0, 1, 2, 3].map(roundOrder).filter(([first]) => first === 'se')).toHaveLength(2);
   });
 
-  it('pairs each run with its own round, so a drift over time cancels in the ratio', () => {
-    // Every run is slower than the one before (a machine getting busier): run k costs 10 + k, SE twice that.
-    const fake = fakeRuns((side, k) => (side === 'se' ? 2 : 1) * (10 + k));
-    const { se, plain } = timePaired(fake.run, { rounds: 2, warmup: 0 }, fake.now);
-    // Round 0: se is run 0 (20), plain run 1 (11); round 1: plain run 2 (12), se run 3 (26).
-    expect(se).toEqual([20, 26]);
-    expect(plain).toEqual([11, 12]);
+  it("shifts the order by the plan's offset", () => {
+    const fake = fakeRuns((side) => (side === 'se' ? 3 : 2));
+    const samples = timePaired(fake.run, { rounds: 2, warmup: 1, offset: 1 }, fake.now);
+    // Offset 1: the first round runs the twin first, then they alternate.
+    expect(fake.log.join(' ')).toBe('plain se se plain plain se');
+    expect(samples).toEqual({ se: [3, 3], plain: [2, 2], warmup: 1 });
   });
 
   it('stops at the budget, after at least MIN_ROUNDS timed rounds and one warm-up round', () => {
@@ -45,6 +57,16 @@ describe('interleaving', () => {
     const budgeted = timePaired(fake.run, { rounds: 100, warmup: 100, roundsBudgetMs: 40, warmupBudgetMs: 12 }, fake.now);
     // Rounds go on while less than the budget is spent: 8 rounds make 40 ms, 3 warm-up rounds 15.
     expect([budgeted.se.length, budgeted.warmup]).toEqual([8, 3]);
+    // A fresh process warms up for at least minWarmup rounds, whatever the budget.
+    expect(timePaired(fake.run, { rounds: 6, warmup: 10, warmupBudgetMs: 1, minWarmup: 3 }, fake.now).warmup).toBe(3);
+  });
+  it('times the runs by one clock and spends the budgets by the wall clock', () => {
+    // The process gets the core half the time: a run's CPU time is half its wall time.
+    const fake = fakeRuns((side) => (side === 'se' ? 6 : 4)); // wall ms: 10 a round
+    const cpu = (): number => fake.now() / 2;
+    const samples = timePaired(fake.run, { rounds: 100, warmup: 0, roundsBudgetMs: 40, minRounds: 1 }, cpu, { wallNow: fake.now });
+    // 40 wall ms make 4 rounds (CPU time would have allowed 8), each run timed at half its wall time.
+    expect(samples).toEqual({ se: [3, 3, 3, 3], plain: [2, 2, 2, 2], warmup: 0 });
   });
 });
 
@@ -62,43 +84,109 @@ describe('interval arithmetic', () => {
     expect(medianInterval([1, 2, 3, 4, 5]).low).toBeNaN();
   });
 
-  it("SE adds: the median of the rounds' ratios, with its interval, and in ms on the twin's median", () => {
+  it("within a process: the median of the rounds' ratios, with the sign test's interval", () => {
     // Ten rounds, SE's ratios 1.01 to 1.10 in some order: median 1.055, interval x(2) to x(9) = 1.02 to 1.09.
     const plain = [10, 20, 40, 10, 20, 40, 10, 20, 40, 30];
     const factors = [1.05, 1.1, 1.01, 1.03, 1.08, 1.02, 1.09, 1.04, 1.07, 1.06];
-    const cost = pairedCost({ se: plain.map((ms, i) => ms * (factors[i] ?? 0)), plain, warmup: 0 });
-    expect(cost.addsRatio.value).toBeCloseTo(0.055, 12);
-    expect(cost.addsRatio.low).toBeCloseTo(0.02, 12);
-    expect(cost.addsRatio.high).toBeCloseTo(0.09, 12);
-    // The twin's median is 20 ms: SE adds 1.1 ms, 0.4 to 1.8 ms.
-    expect(cost.addsMs.value).toBeCloseTo(1.1, 9);
-    expect([cost.addsMs.low, cost.addsMs.high].map((x) => Math.round(x * 1e9) / 1e9)).toEqual([0.4, 1.8]);
-    expect([cost.withSe.runs, cost.withoutSe.medianMs]).toEqual([10, 20]);
+    const one = processCost({ se: plain.map((ms, i) => ms * (factors[i] ?? 0)), plain, warmup: 2 });
+    expect([one.rounds, one.warmup, one.addsRatio.n]).toEqual([10, 2, 10]);
+    expect(one.addsRatio.value).toBeCloseTo(0.055, 12);
+    expect(one.addsRatio.low).toBeCloseTo(0.02, 12);
+    expect(one.addsRatio.high).toBeCloseTo(0.09, 12);
   });
 
-  it('neither a busier machine in some rounds nor one paused run moves it', () => {
+  it("neither a busier machine in some rounds nor one paused run moves a process's median", () => {
     // SE costs 5% in every round; rounds 2 and 4 ran on a machine three times as busy; round 5's SE run was paused 100 ms.
     const plain = [10, 30, 10, 30, 10, 10, 10];
     const se = plain.map((ms) => ms * 1.05);
     se[4] = 110.5;
-    const cost = pairedCost({ se, plain, warmup: 0 });
-    expect(cost.addsRatio.value).toBeCloseTo(0.05, 12);
-    expect(cost.addsRatio.low).toBeCloseTo(0.05, 12);
+    const one = processCost({ se, plain, warmup: 0 });
+    expect(one.addsRatio.value).toBeCloseTo(0.05, 12);
+    expect(one.addsRatio.low).toBeCloseTo(0.05, 12);
   });
 
-  it('a percentile bootstrap resamples with the random source it is given', () => {
-    const samples = [4, 1, 3, 2, 6, 5];
-    const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-    // A source that always draws the first sample: every resample is [4, 4, 4, 4, 4, 4].
-    expect(bootstrapInterval(samples, mean, () => 0, 50)).toEqual({ value: 3.5, low: 4, high: 4, n: 6 });
-    // One that draws them in turn: every resample is the sample itself.
-    let k = 0;
-    expect(bootstrapInterval(samples, mean, () => (k++ % 6) / 6 + 0.01, 50)).toEqual({ value: 3.5, low: 3.5, high: 3.5, n: 6 });
-    const seeded = bootstrapInterval(samples, mean, seededRandom(1));
-    expect(seeded).toEqual(bootstrapInterval(samples, mean, seededRandom(1)));
-    expect(seeded.low).toBeLessThan(3.5);
-    expect(seeded.high).toBeGreaterThan(3.5);
-    expect(bootstrapInterval(samples.slice(1), mean, () => 0).low).toBeNaN();
+  it("Student's t quantile from its series, against the published table", () => {
+    // t(0.975) from any table (e.g. NIST/SEMATECH e-Handbook, 1.3.6.7.2): df 1, 2, 5, 10, 30, 100.
+    expect([1, 2, 5, 10, 30, 100].map((df) => Math.round(tQuantile95(df) * 1000) / 1000)).toEqual([12.706, 4.303, 2.571, 2.228, 2.042, 1.984]);
+    // Large df tends to the normal's 1.95996.
+    expect(tQuantile95(100_000)).toBeCloseTo(1.96, 3);
+    // 1, 2, 3, 4, 5: mean 3, s = sqrt(2.5), half width 2.776 * sqrt(2.5 / 5) = 1.963.
+    const i = meanInterval([1, 2, 3, 4, 5]);
+    expect(i.value).toBe(3);
+    expect(i.high - i.value).toBeCloseTo(2.7764451 * Math.sqrt(0.5), 6);
+    expect(i.value - i.low).toBeCloseTo(i.high - i.value, 12);
+    expect(meanInterval([7]).low).toBeNaN();
+  });
+
+  it("over processes: the geometric mean of the processes' medians, a t-interval, and ms on the twin's median", () => {
+    // Three processes whose rounds say SE adds 4%, 5% and 6%; their logs' mean is the log of the geometric mean.
+    const process = (ratio: number, plain: number[]): PairedSamples => ({ se: plain.map((ms) => ms * ratio), plain, warmup: 1 });
+    const cost = pairedCost([process(1.04, [10, 20, 30]), process(1.05, [20, 20, 20]), process(1.06, [20, 30, 40])]);
+    const logs = [1.04, 1.05, 1.06].map(Math.log);
+    const mean = (logs[0]! + logs[1]! + logs[2]!) / 3;
+    const s = Math.sqrt(logs.reduce((a, l) => a + (l - mean) ** 2, 0) / 2);
+    expect(cost.addsRatio.value).toBeCloseTo(Math.cbrt(1.04 * 1.05 * 1.06) - 1, 12);
+    expect(cost.addsRatio.low).toBeCloseTo(Math.exp(mean - (4.302653 * s) / Math.sqrt(3)) - 1, 6);
+    expect(cost.addsRatio.high).toBeCloseTo(Math.exp(mean + (4.302653 * s) / Math.sqrt(3)) - 1, 6);
+    expect(cost.addsRatio.n).toBe(3);
+    // The twin's runs pooled: 10, 20 x 5, 30 x 2, 40: median 20 ms, so SE adds about 1 ms.
+    expect(cost.withoutSe.medianMs).toBe(20);
+    expect(cost.addsMs.value).toBeCloseTo(20 * cost.addsRatio.value, 12);
+    expect([cost.withSe.runs, cost.withSe.warmup]).toEqual([9, 3]);
+  });
+
+  it('with a per-process offset on the fake clock, the interval widens to cover it', () => {
+    // Each process draws its own layout: SE costs 5% there times an offset of -3% to +3%, and
+    // every round of that process agrees closely (a 0.2% jitter), as rounds on one heap do.
+    const offsets = [0.97, 1.03, 0.99, 1.02, 0.98, 1.01];
+    const processes = offsets.map((offset, p) => {
+      const fake = fakeRuns((side, k) => (side === 'se' ? 1.05 * offset * (1 + 0.002 * Math.sin(k + p)) : 1) * 100);
+      return timePaired(fake.run, { rounds: 30, warmup: 2 }, fake.now);
+    });
+    // Each process alone states a narrow interval that misses the machine's 5% (1.05 x the offsets' geometric mean).
+    const truth = 1.05 * Math.exp(offsets.reduce((a, o) => a + Math.log(o), 0) / offsets.length) - 1;
+    const alone = processes.map(processCost);
+    expect(alone.filter((c) => c.addsRatio.low <= truth && truth <= c.addsRatio.high)).toHaveLength(0);
+    expect(Math.max(...alone.map((c) => c.addsRatio.high - c.addsRatio.low))).toBeLessThan(0.005);
+    // Over processes the spread of offsets is in the interval: it covers the truth and every process's own figure's mean.
+    const all = pairedCost(processes).addsRatio;
+    expect(all.value).toBeCloseTo(truth, 3);
+    expect(all.low).toBeLessThan(truth);
+    expect(all.high).toBeGreaterThan(truth);
+    expect(all.high - all.low).toBeGreaterThan(0.02);
+    expect(all.n).toBe(6);
+  });
+
+  it("covers the machine's figure 95% of the time when processes differ, where one process's interval does not", () => {
+    // 400 simulated runs of seprof, 6 processes of 20 rounds each. A process's offset (log-normal,
+    // sd 2%) moves all its rounds; each round adds a log-normal jitter of sd 3% and, one round in
+    // ten, a pause of +50% on one side. One long process of 120 rounds stands for the old design.
+    const random = mulberry32(24);
+    const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const truth = 0.06;
+    const oneProcess = (rounds: number): PairedSamples => {
+      const offset = Math.exp(0.02 * normal());
+      const plain: number[] = [];
+      const se: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        const base = 50 * Math.exp(0.1 * normal()); // the machine's load this round: both runs alike
+        const pause = random() < 0.1 ? 1.5 : 1;
+        plain.push(base * (random() < 0.5 ? pause : 1));
+        se.push(base * (1 + truth) * offset * Math.exp(0.03 * normal()) * (random() < 0.5 ? pause : 1));
+      }
+      return { se, plain, warmup: 0 };
+    };
+    let covered = 0;
+    let coveredAlone = 0;
+    const runs = 400;
+    for (let run = 0; run < runs; run++) {
+      const i = pairedCost(Array.from({ length: 6 }, () => oneProcess(20))).addsRatio;
+      if (i.low <= truth && truth <= i.high) covered++;
+      const alone = processCost(oneProcess(120)).addsRatio;
+      if (alone.low <= truth && truth <= alone.high) coveredAlone++;
+    }
+    expect(covered / runs).toBeGreaterThanOrEqual(0.91);
+    expect(coveredAlone / runs).toBeLessThan(0.75);
   });
 
   it('intervals are compared, not points', () => {
@@ -130,7 +218,7 @@ describe("SE's share of the time", () => {
     expect(seOpsByBlock(['squeeze', 'fc1'], new Set())).toEqual([{ name: 'se', ops: ['squeeze', 'fc1'] }]);
   });
 
-  it('shares per pass with their interval, per block, and GFLOP/s beside the convs', () => {
+  it('shares per process with their interval, per block, and GFLOP/s beside the convs', () => {
     const blocks = seOpsByBlock(
       layers.map((l) => l.op.name),
       new Set(['conv1', 'conv2']),
@@ -140,10 +228,12 @@ describe("SE's share of the time", () => {
       { conv1: 3, 'a.se.squeeze': 0.5, 'a.se.scale': 0.5, conv2: 3, 'b.se.squeeze': 0.5, 'b.se.scale': 0.5 },
       { conv1: 3.75, 'a.se.squeeze': 0.5, 'a.se.scale': 0.5, conv2: 3.75, 'b.se.squeeze': 1, 'b.se.scale': 0.5 },
     ].map((pass) => new Map(Object.entries(pass)));
-    const share = seTimeShare(layers, blocks, passes);
-    // 2.25 / 9 (two passes bound no interval).
+    const share = seTimeShare(layers, blocks, [passes]);
+    // 2.25 / 9 (one process bounds no interval).
     expect(share.share.value).toBeCloseTo(0.25, 12);
-    expect(share.share.n).toBe(2);
+    expect(share.share.n).toBe(1);
+    expect(share.share.low).toBeNaN();
+    expect(share.passes).toBe(2);
     // Block a: 1 ms of 9; 2000 flops in 1 ms = 0.002 GFLOP/s.
     expect(share.blocks[0]).toMatchObject({ name: 'a.se', ms: 1, flops: 2000n });
     expect(share.blocks[0]?.share).toBeCloseTo(1 / 9, 12);
@@ -154,17 +244,26 @@ describe("SE's share of the time", () => {
     expect(share.seGflops).toBeCloseTo(8000 / 2.25 / 1e6, 12);
   });
 
-  it('a pause in one layer of one pass moves neither the share nor its interval', () => {
+  it('a pause in one layer of one pass moves nothing; processes that differ widen the interval by their spread', () => {
     const blocks = seOpsByBlock(
       layers.map((l) => l.op.name),
       new Set(['conv1', 'conv2']),
     );
     const pass = { conv1: 3, 'a.se.squeeze': 0.5, 'a.se.scale': 0.5, conv2: 3, 'b.se.squeeze': 0.5, 'b.se.scale': 0.5 };
-    const passes = Array.from({ length: 8 }, (_, i) => new Map(Object.entries(i === 3 ? { ...pass, 'b.se.scale': 40 } : pass)));
-    const share = seTimeShare(layers, blocks, passes);
-    expect(share.share.value).toBeCloseTo(0.25, 12);
-    // A resample that draws the paused pass four times or more of eight moves b.se.scale's median: rare enough to stay outside 95%.
-    expect([share.share.low, share.share.high].map((x) => Math.round(x * 1e12) / 1e12)).toEqual([0.25, 0.25]);
+    const process = (convMs: number, pausedAt?: number) =>
+      Array.from({ length: 3 }, (_, i) => new Map(Object.entries({ ...pass, conv1: convMs, conv2: convMs, ...(i === pausedAt && { 'b.se.scale': 40 }) })));
+    // Three processes alike but for one paused layer: share 2 / 8 in each, an interval of zero width.
+    const same = seTimeShare(layers, blocks, [process(3), process(3, 1), process(3)]);
+    expect([same.share.value, same.share.low, same.share.high]).toEqual([0.25, 0.25, 0.25]);
+    expect(same.passes).toBe(9);
+    // Processes whose convs ran at 2, 3 and 4 ms: shares 2/6, 2/8, 2/10, their mean and t(2) interval.
+    const apart = seTimeShare(layers, blocks, [process(2), process(3), process(4)]).share;
+    const shares = [2 / 6, 2 / 8, 2 / 10];
+    const mean = (shares[0]! + shares[1]! + shares[2]!) / 3;
+    const s = Math.sqrt(shares.reduce((a, x) => a + (x - mean) ** 2, 0) / 2);
+    expect(apart.value).toBeCloseTo(mean, 12);
+    expect(apart.high).toBeCloseTo(mean + (4.302653 * s) / Math.sqrt(3), 6);
+    expect(apart.n).toBe(3);
   });
 });
 

@@ -8,9 +8,10 @@ import { yoloFigure, yoloShare, type YoloFigure } from './yolo-summary';
 import { countEntries, countLayer, totalsOf, type Counts, type LayerCounts, type Totals } from './count';
 import { numel } from './ops';
 import type { BackendChoice, BackendInfo } from './measured/backend-choice';
+import type { ClockChoice } from './measured/clocks';
 import type { Measurement } from './measured/index';
 import type { Latency, Timing } from './measured/timing';
-import { pairedCost, type PairPlan } from './measured/paired';
+import { pairedCost, processCost, type PairPlan } from './measured/paired';
 import type { OnProgress } from './measured/progress';
 import { loadFileModel } from '../model/file-support';
 import { graphFanOuts } from '../model/graph/fan-outs';
@@ -96,10 +97,14 @@ export interface Profile {
   seLatency?: SeLatency | { skipped: string };
 }
 
-/** How to time the model against its SE-free twin (`--se-latency`). */
+/** How to time the model against its SE-free twin (`--se-latency`): PairPlan is each process's rounds. */
 export interface SeLatencyPlan extends PairPlan {
-  /** Layer-by-layer passes for SE's share of the time. */
+  /** Child processes, one after another, each building, warming and timing both models. */
+  processes: number;
+  /** Layer-by-layer passes in each process, for SE's share of the time. */
   passes: number;
+  /** What a run's time is (`--se-clock`): CPU time, wall, or auto (CPU time unless the backend spreads a kernel over threads). */
+  clock: ClockChoice;
   /** A model without a twin is refused (one profile); else its SE latency says it was skipped (a sweep's SE-only cases). */
   requireTwin: boolean;
 }
@@ -364,27 +369,35 @@ async function timeAgainstTwin(
   const pairBytes = 2n * needed;
   if (options.maxMemoryBytes !== undefined && pairBytes > options.maxMemoryBytes)
     return { skipped: `the model and its twin together need ${memoryVersusBudget(pairBytes, options.maxMemoryBytes)} (--max-memory)` };
-  const { measureSePair } = await import('./measured/se-latency.js');
+  const { measureSePair } = await import('./measured/se-processes.js');
   const { MeasurementSkipped } = await import('./measured/index.js');
   try {
     const training = options.training === true;
-    const pair = await measureSePair(spec, twin, {
+    const processes = await measureSePair(spec, twin, {
       backend: options.backend,
+      processes: plan.processes,
       plan,
       passes: plan.passes,
       training,
       onProgress: options.onProgress,
       peakBytes: pairBytes,
+      clock: plan.clock,
     });
     const blocks = seOpsByBlock(
       layers.map((l) => l.op.name),
       new Set(analyticOps(twin).map((l) => l.name)),
     );
     return {
-      ...pairedCost(pair.samples),
-      backend: pair.backend.name,
+      ...pairedCost(processes.map((p) => p.samples)),
+      backend: processes[0]?.backend.name ?? String(options.backend),
+      clock: processes[0]?.clock ?? 'wall',
       pass: training ? 'training' : 'forward',
-      layers: seTimeShare(layers, blocks, pair.passes),
+      layers: seTimeShare(
+        layers,
+        blocks,
+        processes.map((p) => p.passes),
+      ),
+      processes: processes.map((p) => processCost(p.samples)),
     };
   } catch (error) {
     if (error instanceof MeasurementSkipped) return { skipped: error.message };

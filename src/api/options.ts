@@ -1,6 +1,7 @@
 // The library's typed options, turned into the option values the CLI parses, so that a library
 // call and a command line are checked by the same code and fail with the same UsageError.
 import type { BackendChoice } from '../analyzers/measured/backend-choice';
+import type { ClockChoice } from '../analyzers/measured/clocks';
 import type { ProfileOptions as RunOptions } from '../analyzers/profile';
 import { profileOptions, type MeasureFlags } from '../cli/options';
 import { UsageError } from '../errors';
@@ -65,8 +66,12 @@ export interface MeasureOptions {
   warmup?: number;
   /** Time the model against its SE-free twin in interleaved rounds (`seLatency`); off by default. */
   seLatency?: boolean;
-  /** Interleaved rounds for `seLatency` (at least 6); implies it. */
+  /** Interleaved rounds for `seLatency` in all, split among its processes (at least 6); implies it. */
   seRounds?: number;
+  /** Child processes for `seLatency`, one after another (at least 2); implies it. */
+  seProcesses?: number;
+  /** What `seLatency` times runs by: `cpu` (the process's CPU time), `wall`, or `auto` (cpu, wall on tensorflow); implies it. */
+  seClock?: ClockChoice;
   /** Skip the measured run when it needs more memory: `512M`, `2G` (default a quarter of free memory). */
   maxMemory?: string;
 }
@@ -106,7 +111,19 @@ const SPEC_KEYS: Record<keyof ModelOptions, 'switch' | 'value' | 'list'> = {
   addSe: 'list',
   origin: 'list',
 };
-const MEASURE_KEYS: readonly (keyof MeasureOptions)[] = ['measure', 'backend', 'training', 'latency', 'runs', 'warmup', 'seLatency', 'seRounds', 'maxMemory'];
+const MEASURE_KEYS: readonly (keyof MeasureOptions)[] = [
+  'measure',
+  'backend',
+  'training',
+  'latency',
+  'runs',
+  'warmup',
+  'seLatency',
+  'seRounds',
+  'seProcesses',
+  'seClock',
+  'maxMemory',
+];
 
 /** A caller's value in a message: never a throw of its own (a bigint, a circular object). */
 export function shown(value: unknown): string {
@@ -174,6 +191,8 @@ export function runOptions(options: MeasureOptions): RunOptions {
     latency: on('latency', options.latency),
     seLatency: on('seLatency', options.seLatency),
     seRounds: text('seRounds', options.seRounds),
+    seProcesses: text('seProcesses', options.seProcesses),
+    seClock: text('seClock', options.seClock),
     maxMemory: text('maxMemory', options.maxMemory),
     training: on('training', options.training),
   };

@@ -77,7 +77,15 @@ const latencyOptions: OptionGroup = (command) =>
       '--se-latency',
       "also time the model against its SE-free twin, interleaved: what SE adds in ms and %, with 95% intervals, and each SE block's share of the time",
     )
-    .option('--se-rounds <N>', 'interleaved rounds for --se-latency, at least 6; implies it (default: up to 200 within about 20 s, at least 10)');
+    .option(
+      '--se-rounds <N>',
+      'interleaved rounds for --se-latency in all, split among its processes, at least 6; implies it (default: up to 500 a process within about 3.3 s)',
+    )
+    .option('--se-processes <N>', 'fresh processes for --se-latency, one after another, at least 2; implies it (default: 6)')
+    .option(
+      '--se-clock <clock>',
+      "what --se-latency's runs are timed by: cpu (the process's CPU time), wall, or auto (cpu, wall on tensorflow); implies it (default: auto)",
+    );
 
 /** Whether and how long to time each of many models (sweep, report): counts are the point. */
 export const batchLatencyOptions: OptionGroup = (command) =>
@@ -87,7 +95,15 @@ export const batchLatencyOptions: OptionGroup = (command) =>
     .option('--runs <N>', 'timed forward runs for each latency; implies --latency (default: up to 30 within about 0.8 s)')
     .option('--warmup <N>', 'untimed forward runs before timing; implies --latency (default: up to 50 within about 0.3 s)')
     .option('--se-latency', "also time each case with SE against its SE-free twin, interleaved: SE's added time and its share, with 95% intervals")
-    .option('--se-rounds <N>', 'interleaved rounds for each --se-latency, at least 6; implies it (default: up to 60 within about 2 s, at least 6)');
+    .option(
+      '--se-rounds <N>',
+      'interleaved rounds for each --se-latency in all, split among its processes, at least 6; implies it (default: up to 100 a process within about 0.7 s)',
+    )
+    .option('--se-processes <N>', 'fresh processes for each --se-latency, one after another, at least 2; implies it (default: 3)')
+    .option(
+      '--se-clock <clock>',
+      "what --se-latency's runs are timed by: cpu (the process's CPU time), wall, or auto (cpu, wall on tensorflow); implies it (default: auto)",
+    );
 
 /** For the commands whose runs can take long enough to show progress on stderr. */
 export const quietOption: OptionGroup = (command) => command.optionsGroup('Measuring and timing:').option('--quiet', 'no progress on stderr');

@@ -2,7 +2,8 @@
 import { freemem, totalmem } from 'node:os';
 import { CONVENTION_KEYS, DEFAULT_CONVENTION, type ConventionColumns } from '../analyzers/conventions';
 import { BACKEND_CHOICES, type BackendChoice } from '../analyzers/measured/backend-choice';
-import { MIN_ROUNDS } from '../analyzers/measured/paired';
+import { CLOCK_CHOICES } from '../analyzers/measured/clocks';
+import { MIN_PROCESSES, MIN_ROUNDS } from '../analyzers/measured/paired';
 import type { Timing } from '../analyzers/measured/timing';
 import type { ProfileOptions, SeLatencyPlan } from '../analyzers/profile';
 import { UsageError } from '../errors';
@@ -89,6 +90,8 @@ export interface MeasureFlags {
   latency?: boolean | undefined;
   seLatency?: boolean | undefined;
   seRounds?: string | undefined;
+  seProcesses?: string | undefined;
+  seClock?: string | undefined;
   maxMemory?: string | undefined;
   training?: boolean | undefined;
   /** No progress on stderr. */
@@ -113,9 +116,21 @@ export const PROFILE_LATENCY: LatencyDefaults = {
   runsBudgetMs: 3000,
   warmupBudgetMs: 1000,
   perLayer: true,
-  // Twice the models, and an interval to narrow: more time than one latency. 10 rounds bound
-  // the median by x(2) and x(9), where 6 (the least that bounds it at 95%) give only the extremes.
-  se: { rounds: 200, warmup: 20, roundsBudgetMs: 20000, warmupBudgetMs: 2000, minRounds: 10, passes: 10, requireTwin: true },
+  // Twice the models, in 6 processes (what differs between processes is most of what differs
+  // between runs, and 6 make a t-interval 2.57 standard errors wide, 3 would make it 4.30):
+  // each up to 500 rounds within about 3.3 s of wall time, 20 s in all.
+  se: {
+    processes: 6,
+    rounds: 500,
+    warmup: 10,
+    roundsBudgetMs: 3300,
+    warmupBudgetMs: 1000,
+    minWarmup: 3,
+    minRounds: 2,
+    passes: 2,
+    clock: 'auto',
+    requireTwin: true,
+  },
 };
 
 /** Many profiles (sweep, report): each latency gets less time, and shows no per-layer times. */
@@ -125,11 +140,25 @@ export const BATCH_LATENCY: LatencyDefaults = {
   runsBudgetMs: 800,
   warmupBudgetMs: 300,
   perLayer: false,
-  se: { rounds: 60, warmup: 5, roundsBudgetMs: 2000, warmupBudgetMs: 500, passes: 10, requireTwin: false },
+  se: {
+    processes: 3,
+    rounds: 100,
+    warmup: 3,
+    roundsBudgetMs: 700,
+    warmupBudgetMs: 300,
+    minWarmup: 2,
+    minRounds: 2,
+    passes: 2,
+    clock: 'auto',
+    requireTwin: false,
+  },
 };
 
 /** More timed or warm-up runs than a median needs: 10^9 of them (a typo) would run for days. */
 export const MAX_RUNS = 100_000;
+
+/** More processes than an interval over processes needs; each one loads tfjs and builds both models. */
+export const MAX_SE_PROCESSES = 1000;
 
 function runCount(name: 'runs' | 'warmup' | 'se-rounds', text: string, minimum: number): number {
   const n = wholeNumber(name, text, minimum);
@@ -151,13 +180,22 @@ function timing(flags: MeasureFlags, defaults: LatencyDefaults): Timing | undefi
   };
 }
 
-/** --se-latency, or --se-rounds (which implies it); refused without the measured run it times. */
+/**
+ * --se-latency, or --se-rounds or --se-processes (which imply it); refused without the measured
+ * run it times. --se-rounds counts the rounds of all processes, split evenly among them.
+ */
 function seLatency(flags: MeasureFlags, defaults: LatencyDefaults): SeLatencyPlan | undefined {
   const rounds = flags.seRounds === undefined ? undefined : runCount('se-rounds', flags.seRounds, MIN_ROUNDS);
-  if (flags.seLatency !== true && rounds === undefined) return undefined;
-  if (!flags.measure)
-    throw new UsageError(`--${flags.seLatency === true ? 'se-latency' : 'se-rounds'} times the model in tfjs: it does not go with --no-measure`);
-  return rounds === undefined ? defaults.se : { ...defaults.se, rounds, roundsBudgetMs: undefined };
+  const processes = flags.seProcesses === undefined ? undefined : wholeNumber('se-processes', flags.seProcesses, MIN_PROCESSES);
+  if (processes !== undefined && processes > MAX_SE_PROCESSES) throw new UsageError(`--se-processes must be at most ${MAX_SE_PROCESSES}, got ${processes}`);
+  const clock = flags.seClock === undefined ? undefined : oneOf('se-clock', flags.seClock, CLOCK_CHOICES);
+  if (flags.seLatency !== true && rounds === undefined && processes === undefined && clock === undefined) return undefined;
+  if (!flags.measure) {
+    const flag = flags.seLatency === true ? 'se-latency' : rounds !== undefined ? 'se-rounds' : processes !== undefined ? 'se-processes' : 'se-clock';
+    throw new UsageError(`--${flag} times the model in tfjs: it does not go with --no-measure`);
+  }
+  const plan = { ...defaults.se, ...(processes !== undefined && { processes }), ...(clock !== undefined && { clock }) };
+  return rounds === undefined ? plan : { ...plan, rounds: Math.ceil(rounds / plan.processes), roundsBudgetMs: undefined };
 }
 
 /** How to profile: measure or not, on which backend, timed or not, within what memory. */

@@ -1,9 +1,13 @@
-// 95% confidence intervals of a median, free of any assumption on the distribution: the
-// arithmetic of `--se-latency`. A shared machine's timings have long right tails (a
-// garbage-collection pause, another process's burst): a mean and its t-interval follow one
-// such run, a median and the order statistics around it do not.
-// Hand-written: the one thing it needs is a binomial tail, a few lines; statistics packages on
-// npm bring a distribution library (the smallest with a t quantile, 223 modules) for it.
+// 95% confidence intervals, the arithmetic of `--se-latency`. Within one process a median of
+// the rounds' ratios and the order statistics around it, free of any assumption on the
+// distribution: a shared machine's timings have long right tails (a garbage-collection pause,
+// another process's burst) that move a mean but not a median. Across processes a Student-t
+// interval over each process's median: what differs between processes (JIT state, memory
+// layout, the allocator) moves every round of one process alike, so only more processes, not
+// more rounds, narrow it.
+// Hand-written: a binomial tail and the t distribution's finite series for whole degrees of
+// freedom, a few lines each; statistics packages on npm bring a distribution library (the
+// smallest with a t quantile, 223 modules) for it.
 import { quantile } from './timing';
 
 /** An estimate (a median, or a statistic of samples) and its 95% confidence interval, over `n` samples; NaN bounds are unknown. */
@@ -50,33 +54,59 @@ export function mapInterval(i: Interval, f: (x: number) => number): Interval {
   return { value: f(i.value), low: f(i.low), high: f(i.high), n: i.n };
 }
 
-/** mulberry32: a small seeded generator, so that a bootstrap gives the same interval for the same samples. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * P(|T| < t) for Student's t with `df` degrees of freedom, by the finite series for whole df
+ * (Abramowitz and Stegun 26.7.3 and 26.7.4), with theta = atan(t / sqrt(df)).
+ */
+export function tCentralProbability(t: number, df: number): number {
+  const theta = Math.atan(t / Math.sqrt(df));
+  const c2 = Math.cos(theta) ** 2;
+  if (df % 2 === 0) {
+    // sin(theta) (1 + 1/2 cos^2 + 1*3/(2*4) cos^4 + ... up to cos^(df-2))
+    let term = 1;
+    let sum = 1;
+    for (let j = 2; j <= df - 2; j += 2) {
+      term *= ((j - 1) / j) * c2;
+      sum += term;
+    }
+    return Math.sin(theta) * sum;
+  }
+  // 2/pi (theta + sin cos (1 + 2/3 cos^2 + 2*4/(3*5) cos^4 + ... up to cos^(df-3)))
+  let term = 1;
+  let sum = df > 1 ? 1 : 0;
+  for (let j = 3; j <= df - 2; j += 2) {
+    term *= ((j - 1) / j) * c2;
+    sum += term;
+  }
+  return (2 / Math.PI) * (theta + Math.sin(theta) * Math.cos(theta) * sum);
+}
+
+/** The t with P(|T| < t) = 0.95 for `df` degrees of freedom (12.71 for 1, 2.57 for 5, 1.96 in the limit), by bisection. */
+export function tQuantile95(df: number): number {
+  let low = 0;
+  let high = 1;
+  while (tCentralProbability(high, df) < 0.95) high *= 2;
+  for (let i = 0; i < 100 && high - low > 1e-12; i++) {
+    const mid = (low + high) / 2;
+    if (tCentralProbability(mid, df) < 0.95) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
 }
 
 /**
- * `statistic` of the samples with its 95% percentile-bootstrap interval: the 2.5% and 97.5%
- * quantiles of the statistic over `resamples` resamples drawn with replacement. For a
- * statistic that is no plain median (a ratio of sums of medians); bounds are NaN below 6 samples.
+ * The mean of `values` with its 95% Student-t interval, mean +- t(n-1) s / sqrt(n): for
+ * estimates that are each a median of many samples (one per process), so close to normal. Over
+ * the processes' estimates it is the interval of a one-way random-effects model's grand mean:
+ * the spread between processes, with what each one's rounds left, is in s. NaN bounds below 2.
  */
-export function bootstrapInterval<T>(samples: readonly T[], statistic: (sample: readonly T[]) => number, random: () => number, resamples = 1000): Interval {
-  const n = samples.length;
-  const value = statistic(samples);
-  if (n < 6) return { value, low: Number.NaN, high: Number.NaN, n };
-  const draws: number[] = [];
-  for (let r = 0; r < resamples; r++) {
-    draws.push(statistic(Array.from({ length: n }, () => samples[Math.floor(random() * n)] as T)));
-  }
-  draws.sort((a, b) => a - b);
-  return { value, low: quantile(draws, 0.025), high: quantile(draws, 0.975), n };
+export function meanInterval(values: readonly number[]): Interval {
+  const n = values.length;
+  const value = values.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return { value, low: Number.NaN, high: Number.NaN, n };
+  const variance = values.reduce((a, x) => a + (x - value) ** 2, 0) / (n - 1);
+  const half = (tQuantile95(n - 1) * Math.sqrt(variance)) / Math.sqrt(n);
+  return { value, low: value - half, high: value + half, n };
 }
 
 /** Whether two intervals overlap: apart, they differ beyond the noise they state. */

@@ -1,4 +1,5 @@
-// `--se-latency`: the model and its SE-free twin built side by side on one backend, timed in
+// One process of `--se-latency` (se-session.ts runs it in a child process that se-processes.ts
+// forks): the model and its SE-free twin built side by side on one backend, timed in
 // interleaved rounds (paired.ts), then the model's layers (or a file's modules) timed one by one.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -10,27 +11,35 @@ import { useBackend } from './backend';
 import type { BackendChoice, BackendInfo } from './backend-choice';
 import { gradientsOf } from './gradients';
 import { layerPasses, withKernelFallback } from './index';
+import { CLOCKS, clockFor, type Clock, type ClockChoice } from './clocks';
 import { assertFits, skipOnMemoryFault } from './memory';
-import { oneAtATime } from './one-at-a-time';
 import { timePaired, type PairedSamples, type PairPlan } from './paired';
-import type { OnProgress } from './progress';
 
-export interface SePairOptions {
+/** What one process times: plain data, sent to the child process as it is. */
+export interface SessionRequest {
+  withSe: Spec;
+  twin: Spec;
   backend: BackendChoice;
+  /** This process's rounds. */
   plan: PairPlan;
   /** Layer-by-layer passes of the model with SE, for each layer's share of the time. */
   passes: number;
   /** Time a training step (forward, then the gradients of every weight) rather than a forward. */
   training: boolean;
-  onProgress?: OnProgress | undefined;
   /** Both models' estimated peak together. */
   peakBytes?: bigint | undefined;
+  /** Build the model with SE first and start the rounds with it, else with its twin: alternated over processes, so that neither always gets the fresh heap or the same run index. */
+  seFirst: boolean;
+  /** What a run's time is: the wall clock, the CPU time of the process that runs the model, or auto (clocks.ts). */
+  clock: ClockChoice;
 }
 
-export interface SePairMeasurement {
+export interface SessionResult {
   backend: BackendInfo;
+  /** The clock the rounds and the layers were timed by. */
+  clock: Clock;
   samples: PairedSamples;
-  /** Each layer's (module's) wall ms in each pass over the model with SE. */
+  /** Each layer's (module's) ms by `clock` in each pass over the model with SE. */
   passes: Map<string, number>[];
 }
 
@@ -38,7 +47,8 @@ export interface SePairMeasurement {
 interface Runnable {
   forward: () => void;
   trainingStep: () => void;
-  passes: (runs: number) => Promise<Map<string, number>[]>;
+  /** `runs` layer-by-layer passes, each layer (module) timed by `now`. */
+  passes: (runs: number, now: () => number) => Promise<Map<string, number>[]>;
   dispose: () => void;
 }
 
@@ -57,7 +67,7 @@ function networkRunnable(spec: Spec): Runnable {
   return {
     forward: () => settle([tf.tidy(() => model.apply(x) as tf.Tensor)]),
     trainingStep: () => settle(gradientsOf({ run: () => model.apply(x) as tf.Tensor, wrt: weights })),
-    passes: (runs) => layerPasses(model, x, runs),
+    passes: (runs, now) => layerPasses(model, x, runs, now),
     dispose: () => {
       x.dispose();
       model.dispose();
@@ -78,15 +88,15 @@ function fileRunnable(spec: Spec & { block: 'file' }): Runnable {
     const outputs = executor.run(inputs);
     return outputs.length === 1 ? (outputs[0] as tf.Tensor) : tf.concat(outputs.map((y) => tf.reshape(y, [-1])));
   };
-  const passes = async (runs: number): Promise<Map<string, number>[]> => {
+  const passes = async (runs: number, now: () => number): Promise<Map<string, number>[]> => {
     const all: Map<string, number>[] = [];
     for (let i = 0; i < runs; i++) {
       const times = new Map<string, number>(); // a Map: module names are the file's, any string
       const outputs = executor.run(inputs, (m, run) => {
-        const start = performance.now();
+        const start = now();
         const y = run();
         y.dataSync();
-        times.set(m.name, (times.get(m.name) ?? 0) + performance.now() - start);
+        times.set(m.name, (times.get(m.name) ?? 0) + now() - start);
         return y;
       });
       tf.dispose(outputs);
@@ -107,31 +117,29 @@ function fileRunnable(spec: Spec & { block: 'file' }): Runnable {
 
 const runnable = (spec: Spec): Runnable => (spec.block === 'file' ? fileRunnable(spec) : networkRunnable(spec));
 
-async function pairOn(withSe: Spec, twin: Spec, options: SePairOptions, choice: BackendChoice): Promise<SePairMeasurement> {
+async function pairOn(request: SessionRequest, choice: BackendChoice, onRound: (done: number) => void): Promise<SessionResult> {
   const backend = await useBackend(choice);
-  assertFits(backend.name, options.peakBytes);
-  const se = runnable(withSe);
-  let plain: Runnable | undefined;
+  assertFits(backend.name, request.peakBytes);
+  const built: Partial<Record<'se' | 'plain', Runnable>> = {};
   try {
-    plain = runnable(twin);
-    const step = (r: Runnable): (() => void) => (options.training ? r.trainingStep : r.forward);
-    const { plan, onProgress } = options;
-    const most = plan.warmup + plan.rounds;
-    const samples = timePaired(
-      { se: step(se), plain: step(plain) },
-      plan,
-      () => performance.now(),
-      (done) => onProgress?.(done, most, 'SE latency rounds'),
-    );
-    await se.passes(1); // the first layer-by-layer pass allocates what later ones reuse: untimed
-    return { backend, samples, passes: await se.passes(options.passes) };
+    for (const side of request.seFirst ? (['se', 'plain'] as const) : (['plain', 'se'] as const)) {
+      built[side] = runnable(side === 'se' ? request.withSe : request.twin);
+    }
+    const { se, plain } = built as Record<'se' | 'plain', Runnable>;
+    const step = (r: Runnable): (() => void) => (request.training ? r.trainingStep : r.forward);
+    const clock = clockFor(request.clock, backend.name);
+    const now = CLOCKS[clock];
+    const plan = { ...request.plan, offset: request.seFirst ? 0 : 1 };
+    const samples = timePaired({ se: step(se), plain: step(plain) }, plan, now, { onRound, wallNow: CLOCKS.wall });
+    await se.passes(1, now); // the first layer-by-layer pass allocates what later ones reuse: untimed
+    return { backend, clock, samples, passes: await se.passes(request.passes, now) };
   } finally {
-    se.dispose();
-    plain?.dispose();
+    built.se?.dispose();
+    built.plain?.dispose();
   }
 }
 
-/** Times the model with SE against its twin in interleaved rounds, then the model's layers one by one. */
-export function measureSePair(withSe: Spec, twin: Spec, options: SePairOptions): Promise<SePairMeasurement> {
-  return oneAtATime(() => skipOnMemoryFault(() => withKernelFallback(options.backend, (choice) => pairOn(withSe, twin, options, choice))));
+/** Times the model with SE against its twin in interleaved rounds, then the model's layers one by one, in this process. */
+export function runSession(request: SessionRequest, onRound: (done: number) => void): Promise<SessionResult> {
+  return skipOnMemoryFault(() => withKernelFallback(request.backend, (choice) => pairOn(request, choice, onRound)));
 }

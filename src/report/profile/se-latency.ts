@@ -17,7 +17,7 @@ const gflops = (g: number): string => (!Number.isFinite(g) ? '-' : g >= 0.01 || 
 
 /** `1.20 to 5.04 ms`: an interval's bounds; unknown below 6 samples. */
 const bounds = (i: Interval, show: (x: number) => string, unit = ''): string =>
-  Number.isFinite(i.low) ? `${show(i.low)} to ${show(i.high)}${unit}` : 'unknown (fewer than 6 samples)';
+  Number.isFinite(i.low) ? `${show(i.low)} to ${show(i.high)}${unit}` : 'unknown (fewer than 2 processes)';
 
 function medianLine(l: Latency): string {
   return `${milliseconds(l.medianMs)} ms median (p10 ${milliseconds(l.p10Ms)}, p90 ${milliseconds(l.p90Ms)})`;
@@ -35,7 +35,8 @@ export function seLatencyTitle(profile: Profile, s: SeLatency): string {
           ? `--model ${plain.model}, the same network without SE`
           : `--block ${plain?.block ?? '?'}, the same block without SE`;
   const what = s.pass === 'training' ? 'training step' : 'forward';
-  return `SE latency: against ${twin} (${s.backend}, ${what}; ${s.withSe.runs} interleaved rounds after ${s.withSe.warmup} warm-up)`;
+  const clock = s.clock === 'cpu' ? 'CPU time' : 'wall time';
+  return `SE latency: against ${twin} (${s.backend}, ${what}, ${clock}; ${s.withSe.runs} interleaved rounds after ${s.withSe.warmup} warm-up, in ${s.processes.length} processes)`;
 }
 
 export function seLatencyLines(s: SeLatency): SummaryLine[] {
@@ -80,6 +81,7 @@ export function seLatencyJson(s: SeLatency | { skipped: string }): object {
   const { layers } = s;
   return {
     backend: s.backend,
+    clock: s.clock,
     pass: s.pass,
     confidence: 0.95,
     withSe: s.withSe,
@@ -93,5 +95,6 @@ export function seLatencyJson(s: SeLatency | { skipped: string }): object {
       convGflops: layers.convGflops,
       blocks: layers.blocks.map((b) => ({ ...b, flops: jsonCount(b.flops) })),
     },
+    processes: s.processes,
   };
 }
