@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeModel } from './support/onnx';
-import { expectUsageError, seprof } from './support/cli';
+import { expectUsageError, seprofInProcess } from './support/cli';
 
 const FIXTURES = join('test', 'fixtures', 'onnx');
 const tmp = mkdtempSync(join(tmpdir(), 'seprof-cli-file-'));
@@ -26,8 +26,8 @@ interface FileJson {
   };
 }
 
-function profileJson(args: string[]): FileJson {
-  const run = seprof([...args, '--no-measure', '--json']);
+async function profileJson(args: string[]): Promise<FileJson> {
+  const run = await seprofInProcess([...args, '--no-measure', '--json']);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as FileJson;
@@ -54,8 +54,8 @@ const yolo = {
 };
 
 describe('seprof --file on ONNX exported from PyTorch', () => {
-  it('counts the SE-ResNet block as thop and fvcore count the BN-fused PyTorch block', () => {
-    const p = profileJson(['--file', join(FIXTURES, 'se_resnet_block.onnx')]);
+  it('counts the SE-ResNet block as thop and fvcore count the BN-fused PyTorch block', async () => {
+    const p = await profileJson(['--file', join(FIXTURES, 'se_resnet_block.onnx')]);
     const { conv1, conv2, conv3, se } = resnet.params;
     expect(Number(p.totals.params)).toBe(conv1 + conv2 + conv3 + se);
     // thop: convs numel(out) * Cin * k * k; AdaptiveAvgPool2d (HW + 1) * numel(out); Linear in * out.
@@ -68,8 +68,8 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(p.file.unsupported).toEqual([]);
   });
 
-  it('counts the YOLO-style net with elementwise ops, padding, softmax and tanh heads as the peers count the PyTorch model', () => {
-    const p = profileJson(['--file', join(FIXTURES, 'tiny_yolo_ops.onnx'), '--conventions', 'all', '--strict']);
+  it('counts the YOLO-style net with elementwise ops, padding, softmax and tanh heads as the peers count the PyTorch model', async () => {
+    const p = await profileJson(['--file', join(FIXTURES, 'tiny_yolo_ops.onnx'), '--conventions', 'all', '--strict']);
     expect(p.file.unsupported).toEqual([]);
     // One op per PyTorch op: the exporter's Pad + AveragePool is the one AvgPool2d.
     expect(p.layers.map((l) => l.op).filter((op) => !['conv2d', 'silu', 'concat'].includes(op))).toEqual([
@@ -108,8 +108,8 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(counts('flops')).toBe(2 * yolo.convMacs + yolo.convOut + 5 * 768 + 7 * 512 + 256 + 4 * 64 + 9 * 512 + 5 * 256 + yolo.softmaxThop);
   });
 
-  it('finds the SE block with its width, its share, and the totals without it', () => {
-    const p = profileJson([join(FIXTURES, 'se_resnet_block.onnx')]);
+  it('finds the SE block with its width, its share, and the totals without it', async () => {
+    const p = await profileJson([join(FIXTURES, 'se_resnet_block.onnx')]);
     expect(p.file.seBlocks).toHaveLength(1);
     const [block] = p.file.seBlocks;
     expect(block).toMatchObject({ where: 'se', channels: 128, hidden: 8, reduction: 16, gate: 'sigmoid', bias: false });
@@ -119,26 +119,26 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(Number(p.overhead?.plainTotals.params)).toBe(resnet.params.conv1 + resnet.params.conv2 + resnet.params.conv3);
   });
 
-  it('takes the file as a bare path in explain too, as --file', () => {
+  it('takes the file as a bare path in explain too, as --file', async () => {
     const model = join(FIXTURES, 'se_resnet_block.onnx');
-    const bare = seprof(['explain', model, '--json']);
+    const bare = await seprofInProcess(['explain', model, '--json']);
     expect(bare.code).toBe(0);
-    expect(bare.stdout).toBe(seprof(['explain', '--file', model, '--json']).stdout);
+    expect(bare.stdout).toBe((await seprofInProcess(['explain', '--file', model, '--json'])).stdout);
     // A mistyped path is a missing file, not an unknown command.
-    expectUsageError(seprof(['explain', join(FIXTURES, 'no-such.onnx')]), /cannot read model file .*no-such\.onnx: no such file/);
-    expectUsageError(seprof(['no-such.onnx']), /cannot read model file no-such\.onnx: no such file/);
-    expectUsageError(seprof(['resnet50']), /unknown command 'resnet50'/);
+    expectUsageError(await seprofInProcess(['explain', join(FIXTURES, 'no-such.onnx')]), /cannot read model file .*no-such\.onnx: no such file/);
+    expectUsageError(await seprofInProcess(['no-such.onnx']), /cannot read model file no-such\.onnx: no such file/);
+    expectUsageError(await seprofInProcess(['resnet50']), /unknown command 'resnet50'/);
   });
 
-  it('reads the external-data copy to the same counts, and sets the batch with --input', () => {
-    const external = profileJson([join(FIXTURES, 'se_resnet_block_external.onnx')]);
-    expect(external.totals.counts['thop']).toBe(profileJson([join(FIXTURES, 'se_resnet_block.onnx')]).totals.counts['thop']);
-    const batch2 = profileJson([join(FIXTURES, 'se_resnet_block.onnx'), '--input', 'images=2x128x14x14']);
+  it('reads the external-data copy to the same counts, and sets the batch with --input', async () => {
+    const external = await profileJson([join(FIXTURES, 'se_resnet_block_external.onnx')]);
+    expect(external.totals.counts['thop']).toBe((await profileJson([join(FIXTURES, 'se_resnet_block.onnx')])).totals.counts['thop']);
+    const batch2 = await profileJson([join(FIXTURES, 'se_resnet_block.onnx'), '--input', 'images=2x128x14x14']);
     expect(Number(batch2.totals.counts['fvcore'])).toBe(2 * (resnet.convMacs + HW * 128 + 2 * 128 * 8));
   });
 
-  it('finds the MobileNetV3 hard-sigmoid SE (1x1 convs with bias) and counts the depthwise conv', () => {
-    const p = profileJson([join(FIXTURES, 'mbv3_block.onnx')]);
+  it('finds the MobileNetV3 hard-sigmoid SE (1x1 convs with bias) and counts the depthwise conv', async () => {
+    const p = await profileJson([join(FIXTURES, 'mbv3_block.onnx')]);
     expect(p.file.seBlocks.map(({ totals: _, ...b }) => b)).toEqual([
       expect.objectContaining({ where: 'se', channels: 64, hidden: 16, reduction: 4, gate: 'hardsigmoid', bias: true }),
     ]);
@@ -156,9 +156,9 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(Number(p.totals.params)).toBe(16 * 64 + 64 + (64 * 9 + 64) + (64 * 16 + 16 + 16 * 64 + 64) + (64 * 16 + 16));
   });
 
-  it('finds the SE inserted in the YOLO-style net and counts it as thop and fvcore count the PyTorch net', () => {
+  it('finds the SE inserted in the YOLO-style net and counts it as thop and fvcore count the PyTorch net', async () => {
     const path = join(FIXTURES, 'tiny_yolo_se.onnx');
-    const p = profileJson([path]);
+    const p = await profileJson([path]);
     expect(p.file.seBlocks.map((b) => [b.where, b.channels, b.hidden, b.gate])).toEqual([['se', 32, 8, 'sigmoid']]);
     // thop: convs numel(out) * Cin * k * k (biases ignored), SE pool (HW + 1) * C and Linear 32 -> 8 -> 32,
     // nn.Upsample nearest numel(out); SiLU, Sigmoid, MaxPool and cat 0. fvcore: the pool numel(in), the rest alike.
@@ -191,8 +191,8 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
     expect(Number(p.totals.params)).toBe(convs.reduce((n, [cin, cout, k]) => n + cin * cout * k + cout, 0) + 2 * 32 * 8);
   });
 
-  it('adds SE after a named node and reports what it would cost (--add-se)', () => {
-    const p = profileJson([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'conv2', '--reduction', '8']);
+  it('adds SE after a named node and reports what it would cost (--add-se)', async () => {
+    const p = await profileJson([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'conv2', '--reduction', '8']);
     // SE(32, r=8) on 1x32x14x14: pool (HW + 1) * 32, Linear 32 -> 4 -> 32 without bias.
     expect(Number(p.overhead?.added.params)).toBe(2 * 32 * 4);
     expect(Number(p.overhead?.added.counts['thop'])).toBe((HW + 1) * 32 + 2 * 32 * 4);
@@ -201,7 +201,7 @@ describe('seprof --file on ONNX exported from PyTorch', () => {
       ['se', 128, 8],
     ]);
     expectUsageError(
-      seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'nowhere', '--no-measure']),
+      await seprofInProcess([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'nowhere', '--no-measure']),
       /--add-se: the model has no layer or node 'nowhere'/,
     );
   });
@@ -216,11 +216,11 @@ describe('the note on BN folded by the exporter', () => {
     // ConvNeXt's depthwise conv and the ViT patch embedding have their own biases (dwconv.bias) and never had BN.
     ['convnext_block', false],
     ['vit_tiny', false],
-  ])('%s: %s', (name, noted) => {
-    expect(profileJson(['--file', join(FIXTURES, `${name}.onnx`)]).file.notes.some((n) => note.test(n))).toBe(noted);
+  ])('%s: %s', async (name, noted) => {
+    expect((await profileJson(['--file', join(FIXTURES, `${name}.onnx`)])).file.notes.some((n) => note.test(n))).toBe(noted);
   });
 
-  it('is not given for convs without biases and no BatchNormalization: nothing was folded', () => {
+  it('is not given for convs without biases and no BatchNormalization: nothing was folded', async () => {
     const path = join(tmp, 'plain-conv.onnx');
     writeFileSync(
       path,
@@ -230,14 +230,14 @@ describe('the note on BN folded by the exporter', () => {
         initializers: [{ name: 'conv.weight', dims: [4, 4, 1, 1] }],
       }),
     );
-    const p = profileJson(['--file', path]);
+    const p = await profileJson(['--file', path]);
     expect(p.layers.map((l) => l.op)).toEqual(['conv2d']);
     expect(p.file.notes.some((n) => note.test(n))).toBe(false);
   });
 });
 
 describe('model files in suites', () => {
-  it('a report suite case names a file, with --add-se among its options', () => {
+  it('a report suite case names a file, with --add-se among its options', async () => {
     const suite = join(tmp, 'suite.json');
     writeFileSync(
       suite,
@@ -249,7 +249,7 @@ describe('model files in suites', () => {
       }),
     );
     const out = join(tmp, 'report');
-    const run = seprof(['report', '--suite', suite, '--out', out, '--no-measure']);
+    const run = await seprofInProcess(['report', '--suite', suite, '--out', out, '--no-measure']);
     expect(run.code).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { cases: { name: string; counts: Record<string, number> }[] };
     const thop = (name: string): number => Number(report.cases.find((c) => c.name === name)?.counts['thop']);
@@ -287,27 +287,30 @@ describe('seprof --file refuses unusable files in one line, exit 2', () => {
     ],
   ];
   for (const [name, bytes, message] of cases) {
-    it(name, () => {
+    it(name, async () => {
       const path = join(tmp, name);
       writeFileSync(path, bytes);
-      expectUsageError(seprof(['--file', path]), message);
+      expectUsageError(await seprofInProcess(['--file', path]), message);
     });
   }
 
-  it('an op seprof cannot count, under --strict (without it: listed and counted as 0)', () => {
+  it('an op seprof cannot count, under --strict (without it: listed and counted as 0)', async () => {
     const path = join(tmp, 'softsign.onnx');
     writeFileSync(path, encodeModel({ nodes: [{ op: 'Softsign', inputs: ['x'], outputs: ['y'], name: '/act/Softsign' }] }));
-    expectUsageError(seprof(['--file', path, '--strict', '--no-measure']), /--strict: ops seprof does not count: Softsign x1 \(\/act\/Softsign\)/);
-    const p = profileJson(['--file', path]);
+    expectUsageError(
+      await seprofInProcess(['--file', path, '--strict', '--no-measure']),
+      /--strict: ops seprof does not count: Softsign x1 \(\/act\/Softsign\)/,
+    );
+    const p = await profileJson(['--file', path]);
     expect(p.file.unsupported).toEqual([{ opType: 'Softsign', nodes: ['/act/Softsign'] }]);
     expect(p.totals.counts['thop']).toBe(0);
   });
 
-  it('an unknown input name, and options that do not apply', () => {
+  it('an unknown input name, and options that do not apply', async () => {
     const model = join(FIXTURES, 'mbv3_block.onnx');
-    expectUsageError(seprof(['--file', model, '--input', 'x=1x16x28x28']), /no input 'x' \(its inputs: images\)/);
-    expectUsageError(seprof(['--file', model, '--channels', '16']), /--channels does not apply to --file/);
-    expectUsageError(seprof(['--file', model, '--reduction', '4']), /--reduction applies to --file with --add-se/);
+    expectUsageError(await seprofInProcess(['--file', model, '--input', 'x=1x16x28x28']), /no input 'x' \(its inputs: images\)/);
+    expectUsageError(await seprofInProcess(['--file', model, '--channels', '16']), /--channels does not apply to --file/);
+    expectUsageError(await seprofInProcess(['--file', model, '--reduction', '4']), /--reduction applies to --file with --add-se/);
   });
 });
 
@@ -321,16 +324,16 @@ describe('seprof --file, measured in tfjs', () => {
     ['tiny_yolo_se', 28],
     ['tiny_yolo_ops', 26],
   ] as const) {
-    it(`executes ${name} with its weights and agrees with the analytic ops on every layer`, () => {
-      const run = seprof([join(FIXTURES, `${name}.onnx`), '--runs', '3', '--warmup', '1']);
+    it(`executes ${name} with its weights and agrees with the analytic ops on every layer`, async () => {
+      const run = await seprofInProcess([join(FIXTURES, `${name}.onnx`), '--runs', '3', '--warmup', '1']);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`Check: +analytic and measured agree on every layer \\(${layers} layers`));
     });
   }
 
-  it("measures the backward pass too (--training): every module's gradient and the gradient sums agree", () => {
-    const run = seprof([join(FIXTURES, 'mbv3_block.onnx'), '--training', '--quiet']);
+  it("measures the backward pass too (--training): every module's gradient and the gradient sums agree", async () => {
+    const run = await seprofInProcess([join(FIXTURES, 'mbv3_block.onnx'), '--training', '--quiet']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
@@ -339,19 +342,19 @@ describe('seprof --file, measured in tfjs', () => {
     expect(run.stdout).toMatch(/FLOPs \(flops\): +4,846,432 forward \+ 9,466,512 backward/);
   });
 
-  it('the external-data copy too (weights read from the data file)', () => {
-    const run = seprof([join(FIXTURES, 'se_resnet_block_external.onnx'), '--runs', '3', '--warmup', '1']);
+  it('the external-data copy too (weights read from the data file)', async () => {
+    const run = await seprofInProcess([join(FIXTURES, 'se_resnet_block_external.onnx'), '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer/);
   });
 
-  it('measures the what-if too: SE inserted by --add-se runs with made-up weights and agrees', () => {
-    const run = seprof([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'conv2,relu_1', '--runs', '3', '--warmup', '1']);
+  it('measures the what-if too: SE inserted by --add-se runs with made-up weights and agrees', async () => {
+    const run = await seprofInProcess([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'conv2,relu_1', '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(25 layers/);
   });
 
-  it('finds an SE whose squeeze is x.mean((2, 3)) (ReduceMean), counts the mean as functional, and measures it', () => {
+  it('finds an SE whose squeeze is x.mean((2, 3)) (ReduceMean), counts the mean as functional, and measures it', async () => {
     const weights = (n: number): Uint8Array => new Uint8Array(Float32Array.from({ length: n }, (_, i) => Math.sin(i) / 10).buffer);
     const path = join(tmp, 'mean-se.onnx');
     writeFileSync(
@@ -375,17 +378,17 @@ describe('seprof --file, measured in tfjs', () => {
         ],
       }),
     );
-    const p = profileJson([path]);
+    const p = await profileJson([path]);
     expect(p.file.seBlocks.map((b) => [b.where, b.channels, b.hidden, b.gate, b.bias])).toEqual([['se', 16, 4, 'sigmoid', true]]);
     expect(p.layers.find((l) => l.name === 'se.reducemean')?.op).toBe('reduce_mean');
     // thop: the two 1x1 convs only (16 * 4 each); the mean is a tensor method it does not see.
     expect(Number(p.totals.counts['thop'])).toBe(2 * 16 * 4);
-    const run = seprof([path, '--runs', '3', '--warmup', '1']);
+    const run = await seprofInProcess([path, '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(6 layers/);
   });
 
-  it('finds an SE whose gate is expanded (x * s.expand_as(x)), counts the multiply as the rescale, and measures it', () => {
+  it('finds an SE whose gate is expanded (x * s.expand_as(x)), counts the multiply as the rescale, and measures it', async () => {
     const weights = (n: number): Uint8Array => new Uint8Array(Float32Array.from({ length: n }, (_, i) => Math.cos(i) / 10).buffer);
     const path = join(tmp, 'expand-se.onnx');
     writeFileSync(
@@ -412,15 +415,15 @@ describe('seprof --file, measured in tfjs', () => {
         outputs: ['y'],
       }),
     );
-    const p = profileJson([path]);
+    const p = await profileJson([path]);
     expect(p.file.seBlocks.map((b) => [b.channels, b.hidden, b.gate])).toEqual([[16, 4, 'sigmoid']]);
     expect(p.layers.find((l) => l.name === 'se.mul')?.op).toBe('scale');
-    const run = seprof([path, '--runs', '3', '--warmup', '1']);
+    const run = await seprofInProcess([path, '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(6 layers/);
   });
 
-  it('counts a darknet-style Conv + LeakyReLU as ptflops does (module hook numel(out)) and measures it', () => {
+  it('counts a darknet-style Conv + LeakyReLU as ptflops does (module hook numel(out)) and measures it', async () => {
     const path = join(tmp, 'leaky.onnx');
     writeFileSync(
       path,
@@ -441,16 +444,16 @@ describe('seprof --file, measured in tfjs', () => {
         initializers: [{ name: 'w', dims: [4, 8, 3, 3], rawData: new Uint8Array(new Float32Array(4 * 8 * 9).fill(0.01).buffer) }],
       }),
     );
-    const p = profileJson([path]);
+    const p = await profileJson([path]);
     // conv 4x4x4 outputs x 8 x 9, no bias; LeakyReLU's module hook numel(out) = 64.
     expect(Number(p.totals.counts['ptflops'])).toBe(64 * 72 + 64);
     expect(Number(p.totals.counts['thop'])).toBe(64 * 72);
-    const run = seprof([path, '--runs', '3', '--warmup', '1']);
+    const run = await seprofInProcess([path, '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(2 layers/);
   });
 
-  it("counts a ConvTranspose by each peer's rule (thop by the output size, the others by the input) and measures it", () => {
+  it("counts a ConvTranspose by each peer's rule (thop by the output size, the others by the input) and measures it", async () => {
     const path = join(tmp, 'deconv.onnx');
     writeFileSync(
       path,
@@ -472,17 +475,17 @@ describe('seprof --file, measured in tfjs', () => {
         initializers: [{ name: 'w', dims: [8, 4, 4, 4], rawData: new Uint8Array(new Float32Array(8 * 4 * 16).fill(0.01).buffer) }],
       }),
     );
-    const p = profileJson([path]);
+    const p = await profileJson([path]);
     // Output (6 - 1) * 2 - 2 + 4 = 12: thop numel(out) * Cin * k * k; fvcore numel(in) * Cout * k * k.
     expect(p.layers.map((l) => [l.name, l.op, l.params])).toEqual([['up', 'conv_transpose', 8 * 4 * 16]]);
     expect(Number(p.totals.counts['thop'])).toBe(4 * 12 * 12 * 8 * 16);
     expect(Number(p.totals.counts['fvcore'])).toBe(8 * 6 * 6 * 4 * 16);
-    const run = seprof([path, '--runs', '3', '--warmup', '1']);
+    const run = await seprofInProcess([path, '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(1 layers/);
   });
 
-  it('measures a grouped conv with its folded bias (ResNeXt) as one op: split, a conv per group, concat, bias', () => {
+  it('measures a grouped conv with its folded bias (ResNeXt) as one op: split, a conv per group, concat, bias', async () => {
     const path = join(tmp, 'grouped.onnx');
     writeFileSync(
       path,
@@ -507,16 +510,16 @@ describe('seprof --file, measured in tfjs', () => {
         ],
       }),
     );
-    const p = profileJson([path]);
+    const p = await profileJson([path]);
     // groups 4: Cin/g = 4, so numel(out) * 4 * 9 MACs; params 32 * 4 * 9 + 32.
     expect(p.layers.map((l) => [l.name, l.op, l.params])).toEqual([['conv2', 'conv2d', 32 * 4 * 9 + 32]]);
     expect(Number(p.totals.counts['thop'])).toBe(32 * 64 * 4 * 9);
-    const run = seprof([path, '--runs', '3', '--warmup', '1']);
+    const run = await seprofInProcess([path, '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer \(1 layers/);
   });
 
-  it('does not run what the analytic side has no op kind for, and names the node (the executor runs planned kinds only)', () => {
+  it('does not run what the analytic side has no op kind for, and names the node (the executor runs planned kinds only)', async () => {
     // An ELU: seprof has no op kind for it. The executor once ran a look-alike (a channel mean as a
     // spatial Mean) and the check failed; it now runs only what the plan counts.
     const path = join(tmp, 'channel-mean.onnx');
@@ -530,7 +533,7 @@ describe('seprof --file, measured in tfjs', () => {
         ],
       }),
     );
-    const run = seprof([path, '--runs', '3', '--warmup', '1']);
+    const run = await seprofInProcess([path, '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain("measured run skipped: the tfjs graph executor does not run Elu (node '/act/Elu': seprof has no op kind for it)");
   });

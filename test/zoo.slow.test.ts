@@ -9,7 +9,7 @@ import { nodesOps } from '../src/analyzers/analytic/graph';
 import { measure, measureModel } from '../src/analyzers/measured';
 import type { Node } from '../src/model/layer-vocabulary';
 import { nodesLayers } from '../src/modules/graph';
-import { expectUsageError, seprof } from './support/cli';
+import { expectUsageError, seprofInProcess } from './support/cli';
 import { specOf } from './support/grid';
 
 const totals = (options: Record<string, string | number>): Totals => totalsOf(analyticOps(specOf(options)).map(countLayer));
@@ -138,18 +138,18 @@ describe('one block of each family, by hand (thop MACs and params; BN: 2 params 
 });
 
 describe('the CLI', () => {
-  it('takes hyphens for underscores and prints what SE adds against the SE-free twin', () => {
-    const run = seprof(['--model', 'EfficientNet-B0', '--no-measure', '--format', 'json']);
+  it('takes hyphens for underscores and prints what SE adds against the SE-free twin', async () => {
+    const run = await seprofInProcess(['--model', 'EfficientNet-B0', '--no-measure', '--format', 'json']);
     const report = JSON.parse(run.stdout) as { spec: { model: string; input: { height: number } } };
     expect([report.spec.model, report.spec.input.height]).toEqual(['efficientnet_b0', 224]);
-    const text = seprof(['--model', 'regnet_y_400mf', '--no-measure']).stdout;
+    const text = (await seprofInProcess(['--model', 'regnet_y_400mf', '--no-measure'])).stdout;
     expect(text).toMatch(/^regnet_y_400mf \(torchvision 0\.14; SE r=4: conv1x1\+bias, relu, sigmoid, m = round\(block in\/4\)\) on 1x3x224x224/);
     expect(text).toMatch(/SE overhead: against --model regnet_y_400mf, the same network without SE/);
   });
 
-  it('defaults to the crop of the weights: 600 for efficientnet_b7, 384 for efficientnet_v2_s', () => {
-    expect(seprof(['--model', 'efficientnet_b7', '--no-measure']).stdout).toMatch(/ on 1x3x600x600\n/);
-    expect(seprof(['--model', 'efficientnet_v2_s', '--no-measure']).stdout).toMatch(/ on 1x3x384x384\n/);
+  it('defaults to the crop of the weights: 600 for efficientnet_b7, 384 for efficientnet_v2_s', async () => {
+    expect((await seprofInProcess(['--model', 'efficientnet_b7', '--no-measure'])).stdout).toMatch(/ on 1x3x600x600\n/);
+    expect((await seprofInProcess(['--model', 'efficientnet_v2_s', '--no-measure'])).stdout).toMatch(/ on 1x3x384x384\n/);
   });
 
   it.each([
@@ -162,8 +162,8 @@ describe('the CLI', () => {
     [['--model', 'regnet_y_400mf', '--reduction', '97'], /SE on 48 channels at --reduction 97 has a hidden width of 0/],
     [['--model', 'resnet50', '--preset', 'cadene'], /--preset cadene applies to se_resnet50, se_resnet101, se_resnet152, not resnet50/],
     [['--model', 'se_resnet50', '--preset', 'timm'], /--preset must be one of cadene/],
-  ])('refuses %j', (args, message) => {
-    expectUsageError(seprof([...args, '--no-measure']), message);
+  ])('refuses %j', async (args, message) => {
+    expectUsageError(await seprofInProcess([...args, '--no-measure']), message);
   });
 });
 
@@ -230,15 +230,18 @@ describe("timm's names: legacy_* are its ports of Cadene's SENets (timm/models/s
     expect(ours.counts['ptflops']).toBe((theirs.counts['ptflops'] ?? 0n) - overSe(depths, (c, hw) => 2 * hw * c));
   });
 
-  it("takes any input size (its head pools adaptively), where Cadene's fixed 7x7 head refuses one", () => {
-    expect(seprof(['--model', 'legacy_senet154', '--height', '256', '--width', '256', '--no-measure']).code).toBe(0);
-    expectUsageError(seprof(['--model', 'senet154', '--height', '256', '--width', '256', '--no-measure']), /layer4 must be 7x7/);
+  it("takes any input size (its head pools adaptively), where Cadene's fixed 7x7 head refuses one", async () => {
+    expect((await seprofInProcess(['--model', 'legacy_senet154', '--height', '256', '--width', '256', '--no-measure'])).code).toBe(0);
+    expectUsageError(await seprofInProcess(['--model', 'senet154', '--height', '256', '--width', '256', '--no-measure']), /layer4 must be 7x7/);
   });
 
   it.each(['seresnet50', 'seresnext50_32x4d', 'seresnext101_32x8d'])(
     "refuses timm's resnet.py %s, which is none of seprof's networks, saying what is",
-    (name) => {
-      expectUsageError(seprof(['--model', name, '--no-measure']), new RegExp(`'${name}' is timm's resnet\\.py .*legacy_seresnet50.*export it to ONNX`));
+    async (name) => {
+      expectUsageError(
+        await seprofInProcess(['--model', name, '--no-measure']),
+        new RegExp(`'${name}' is timm's resnet\\.py .*legacy_seresnet50.*export it to ONNX`),
+      );
     },
   );
 });
