@@ -104,3 +104,26 @@ describe('a node of another operator set', () => {
     expect((await flops('', 'domain-onnx')).json.totals.counts['flops']).toBeGreaterThan(8 * 4 * 4);
   });
 });
+
+describe('an op named after what every JavaScript object has', () => {
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])(
+    '%s is an op seprof does not know: listed, counted as 0, its measured run skipped naming it',
+    async (op) => {
+      const model = {
+        onnx: {
+          nodes: [
+            { op: 'Relu', name: 'relu', inputs: ['x'], outputs: ['r'] },
+            { op, name: 'odd', inputs: ['r'], outputs: ['y'] },
+          ],
+        },
+      };
+      const run = await seprofInProcess([writeCase({ model }, join(tmp, `own-${op}`)), '--json', '--convention', 'flops']);
+      expect(run.code).toBe(0);
+      const json = JSON.parse(run.stdout) as { totals: { counts: Record<string, number> }; file: { unsupported: { opType: string; nodes: string[] }[] } };
+      expect(json.file.unsupported).toEqual([{ opType: op, nodes: ['odd'] }]);
+      // The ReLU alone: one comparison per element of x (1x8x4x4).
+      expect(json.totals.counts['flops']).toBe(8 * 4 * 4);
+      expect(run.stderr).toContain(`does not run ${op} (node 'odd': seprof has no op kind for it)`);
+    },
+  );
+});

@@ -33,11 +33,8 @@ export function checkRegularFile(path: string, what: string, maxBytes: number): 
   if (stats.size > maxBytes) throw tooLarge(what, maxBytes);
 }
 
-/** The text of `path`, a regular file, read in chunks up to `maxBytes` (it may grow while it is read). */
-export function readInputText(path: string, what: string, maxBytes: number = MAX_INPUT_BYTES): string {
-  checkRegularFile(path, what, maxBytes);
-  const chunks: Buffer[] = [];
-  let total = 0;
+/** `use` on a descriptor of `path` opened for reading, closed however `use` ends; a failure to open is `what`'s. */
+export function withOpenFile<T>(path: string, what: string, use: (fd: number) => T): T {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -45,20 +42,32 @@ export function readInputText(path: string, what: string, maxBytes: number = MAX
     throw readFailure(what, error);
   }
   try {
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, maxBytes + 1 - total));
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      chunks.push(chunk.subarray(0, read));
-      total += read;
-      if (total > maxBytes) throw tooLarge(what, maxBytes);
-    }
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw readFailure(what, error);
+    return use(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The text of `path`, a regular file, read in chunks up to `maxBytes` (it may grow while it is read). */
+export function readInputText(path: string, what: string, maxBytes: number = MAX_INPUT_BYTES): string {
+  checkRegularFile(path, what, maxBytes);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  withOpenFile(path, what, (fd) => {
+    try {
+      for (;;) {
+        const chunk = Buffer.allocUnsafe(Math.min(CHUNK, maxBytes + 1 - total));
+        const read = readSync(fd, chunk, 0, chunk.length, null);
+        if (read === 0) break;
+        chunks.push(chunk.subarray(0, read));
+        total += read;
+        if (total > maxBytes) throw tooLarge(what, maxBytes);
+      }
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw readFailure(what, error);
+    }
+  });
   return Buffer.concat(chunks, total)
     .toString('utf8')
     .replace(/^\uFEFF/, '');

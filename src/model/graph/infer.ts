@@ -7,7 +7,7 @@ import { executionOrder } from './order';
 import { SHAPE_RULES } from './rules';
 import { arityOf, misTypedAttribute } from './rules/arity';
 import { count, fail, ShapeProblem, type TensorInfo } from './tensor-info';
-import type { Graph, GraphNode } from './types';
+import { type Graph, type GraphNode, own } from './types';
 
 export interface InferredGraph {
   graph: Graph;
@@ -39,7 +39,7 @@ const WEIGHT_SLOTS: Readonly<Record<string, readonly number[]>> = {
 };
 
 function checkWeights(node: GraphNode, fromData: ReadonlySet<string>): void {
-  for (const slot of WEIGHT_SLOTS[node.opType] ?? []) {
+  for (const slot of own(WEIGHT_SLOTS, node.opType) ?? []) {
     const t = node.inputs[slot] ?? '';
     if (fromData.has(t)) fail(`input ${slot} '${t}' is computed from the graph's input: seprof reads ${node.opType} with weights (initializers)`);
   }

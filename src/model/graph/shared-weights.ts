@@ -10,7 +10,7 @@
 import type { GraphIndex } from './graph-index';
 import type { NodeGroup } from './node-groups';
 import { count } from './tensor-info';
-import type { GraphNode } from './types';
+import { type GraphNode, own } from './types';
 
 /** The inputs of a node that are a module's weights, by position. */
 const WEIGHT_POSITIONS: Readonly<Record<string, readonly number[]>> = {
@@ -25,7 +25,7 @@ const WEIGHT_POSITIONS: Readonly<Record<string, readonly number[]>> = {
 /** The tensors a module reads as its weights, by the name its nodes read. */
 function weightReads(m: NodeGroup, isWeight: (t: string) => boolean): string[] {
   const of = (node: GraphNode): string[] => {
-    const positions = WEIGHT_POSITIONS[node.opType] ?? (m.fused === 'linear-bias' && node.opType === 'Add' ? [0, 1] : []);
+    const positions = own(WEIGHT_POSITIONS, node.opType) ?? (m.fused === 'linear-bias' && node.opType === 'Add' ? [0, 1] : []);
     return positions.map((i) => node.inputs[i] ?? '').filter((t) => t !== '' && isWeight(t));
   };
   return [...new Set(m.nodes.flatMap(of))];

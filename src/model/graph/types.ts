@@ -2,6 +2,12 @@
 // operator vocabulary, NCHW tensors, initializers known by their dims (never their weights).
 import type { ByteSource } from '../../fs/byte-source';
 
+/**
+ * `table[key]` for a name a file gives (an op type, a dtype): the table's own entry only, never
+ * one Object.prototype lends (`toString`, `constructor`, `__proto__`).
+ */
+export const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
+
 /** ONNX TensorProto.DataType codes; the ones shape arithmetic reads by value. */
 export const DTYPE = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10, double: 11 } as const;
 

@@ -3,6 +3,7 @@
 // gain) is left out of the op's inputs and said by position; an initializer PyTorch named is a
 // learned tensor (nn.Parameter: YOLOv7's ImplicitA/M, a layer-scale gamma), so params; one the
 // exporter made by folding (`onnx::Add_167`) is a constant.
+import { own } from '../graph/types';
 import type { OpKind } from '../../analyzers/ops';
 import type { GraphIndex } from '../graph/graph-index';
 import type { NodeGroup } from '../graph/node-groups';
@@ -17,7 +18,7 @@ const KINDS: Readonly<Record<string, OpKind>> = { Add: 'add', Mul: 'mul', Sub: '
 /** The module as an elementwise op: a Mul of a map by an N x C x 1 x 1 activation is SE's rescale (scale). */
 function planElementwise(index: GraphIndex, m: NodeGroup): Planned | undefined {
   const node = m.main;
-  const kind = KINDS[node.opType];
+  const kind = own(KINDS, node.opType);
   if (kind === undefined) return undefined;
   const at = constantOperand(index, node);
   if (at !== undefined) {

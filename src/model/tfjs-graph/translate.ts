@@ -22,38 +22,45 @@ const TO_NCHW = [0, 3, 1, 2];
 /** The NCHW axis of each NHWC axis. */
 const NCHW_AXIS = [0, 2, 3, 1];
 
-const UNARY: Readonly<Record<string, string>> = {
-  Relu: 'Relu',
-  Sigmoid: 'Sigmoid',
-  Tanh: 'Tanh',
-  Elu: 'Elu',
-  Selu: 'Selu',
-  Softplus: 'Softplus',
-  Exp: 'Exp',
-  Erf: 'Erf',
-  Sqrt: 'Sqrt',
-  Neg: 'Neg',
-  Abs: 'Abs',
-};
-const BINARY: Readonly<Record<string, string>> = {
-  Add: 'Add',
-  AddV2: 'Add',
-  Sub: 'Sub',
-  Mul: 'Mul',
-  RealDiv: 'Div',
-  Div: 'Div',
-  Maximum: 'Max',
-  Minimum: 'Min',
-  Pow: 'Pow',
-};
-const REDUCE: Readonly<Record<string, string>> = { Mean: 'ReduceMean', Sum: 'ReduceSum', Max: 'ReduceMax', Min: 'ReduceMin' };
-const CONVS: Readonly<Record<string, 'conv' | 'depthwise'>> = {
-  Conv2D: 'conv',
-  _FusedConv2D: 'conv',
-  DepthwiseConv2dNative: 'depthwise',
-  FusedDepthwiseConv2dNative: 'depthwise',
-  _FusedDepthwiseConv2dNative: 'depthwise',
-};
+// Keyed by the op names a file gives: Maps, so that an op named `constructor` or `toString` is no key.
+const UNARY: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    Relu: 'Relu',
+    Sigmoid: 'Sigmoid',
+    Tanh: 'Tanh',
+    Elu: 'Elu',
+    Selu: 'Selu',
+    Softplus: 'Softplus',
+    Exp: 'Exp',
+    Erf: 'Erf',
+    Sqrt: 'Sqrt',
+    Neg: 'Neg',
+    Abs: 'Abs',
+  }),
+);
+const BINARY: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    Add: 'Add',
+    AddV2: 'Add',
+    Sub: 'Sub',
+    Mul: 'Mul',
+    RealDiv: 'Div',
+    Div: 'Div',
+    Maximum: 'Max',
+    Minimum: 'Min',
+    Pow: 'Pow',
+  }),
+);
+const REDUCE: ReadonlyMap<string, string> = new Map(Object.entries({ Mean: 'ReduceMean', Sum: 'ReduceSum', Max: 'ReduceMax', Min: 'ReduceMin' }));
+const CONVS: ReadonlyMap<string, 'conv' | 'depthwise'> = new Map(
+  Object.entries({
+    Conv2D: 'conv',
+    _FusedConv2D: 'conv',
+    DepthwiseConv2dNative: 'depthwise',
+    FusedDepthwiseConv2dNative: 'depthwise',
+    _FusedDepthwiseConv2dNative: 'depthwise',
+  }),
+);
 /** The activations a fused op may end with (tfjs-converter's fused kernels). */
 const FUSED_ACTIVATIONS = new Set(['Relu', 'Relu6', 'Elu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Prelu']);
 
@@ -198,9 +205,9 @@ class Translator {
     const x = (): Tensor => this.value(n.inputs[0] ?? '', n);
     const biasOf = this.plan.biasOf.get(n.name);
     const hardSigmoid = this.plan.hardSigmoid.get(n.name);
-    const unary = UNARY[n.op];
-    const binary = BINARY[n.op];
-    const reduce = REDUCE[n.op];
+    const unary = UNARY.get(n.op);
+    const binary = BINARY.get(n.op);
+    const reduce = REDUCE.get(n.op);
     if (n.op === 'Placeholder') this.placeholder(n);
     else if (biasOf !== undefined) this.weighted(biasOf, n.name, [n.inputs[1] ?? ''], ['BiasAdd']);
     else if (hardSigmoid !== undefined) {
@@ -215,7 +222,7 @@ class Translator {
         ],
       );
       this.set(n.name, { ...input, name: n.name });
-    } else if (CONVS[n.op] !== undefined || n.op === 'MatMul' || n.op === '_FusedMatMul') this.fused(n);
+    } else if (CONVS.has(n.op) || n.op === 'MatMul' || n.op === '_FusedMatMul') this.fused(n);
     else if (unary !== undefined) this.set(n.name, { ...x(), name: this.emit(unary, n.name, [x().name]) });
     else if (binary !== undefined || n.op === 'BiasAdd') this.binary(n, binary ?? 'Add');
     else if (reduce !== undefined) this.reduce(n, reduce);
@@ -228,67 +235,38 @@ class Translator {
     else this.other(n);
   }
 
+  /** The ops that are neither weighted, elementwise nor reductions, each translated by its method. */
+  private readonly structural: ReadonlyMap<string, (n: TfNode) => void> = new Map(
+    Object.entries({
+      AvgPool: (n) => this.pool(n),
+      MaxPool: (n) => this.pool(n),
+      FusedBatchNorm: (n) => this.batchNorm(n),
+      FusedBatchNormV2: (n) => this.batchNorm(n),
+      FusedBatchNormV3: (n) => this.batchNorm(n),
+      ConcatV2: (n) => this.concat(n),
+      Pad: (n) => this.pad(n),
+      PadV2: (n) => this.pad(n),
+      MirrorPad: (n) => this.pad(n),
+      Reshape: (n) => this.reshape(n),
+      Squeeze: (n) => this.squeeze(n),
+      ExpandDims: (n) => this.expandDims(n),
+      Transpose: (n) => this.transpose(n),
+      BatchMatMul: (n) => this.batchMatMul(n),
+      BatchMatMulV2: (n) => this.batchMatMul(n),
+      ResizeBilinear: (n) => this.resize(n),
+      ResizeNearestNeighbor: (n) => this.resize(n),
+      ClipByValue: (n) => this.clip(n),
+      StridedSlice: (n) => this.stridedSlice(n),
+      Slice: (n) => this.slice(n),
+      Split: (n) => this.split(n),
+      SplitV: (n) => this.split(n),
+      Conv2DBackpropInput: (n) => this.convTranspose(n),
+      Shape: (n: TfNode) => this.shape(n),
+    }),
+  );
+
   private other(n: TfNode): void {
-    switch (n.op) {
-      case 'AvgPool':
-      case 'MaxPool':
-        this.pool(n);
-        break;
-      case 'FusedBatchNorm':
-      case 'FusedBatchNormV2':
-      case 'FusedBatchNormV3':
-        this.batchNorm(n);
-        break;
-      case 'ConcatV2':
-        this.concat(n);
-        break;
-      case 'Pad':
-      case 'PadV2':
-      case 'MirrorPad':
-        this.pad(n);
-        break;
-      case 'Reshape':
-        this.reshape(n);
-        break;
-      case 'Squeeze':
-        this.squeeze(n);
-        break;
-      case 'ExpandDims':
-        this.expandDims(n);
-        break;
-      case 'Transpose':
-        this.transpose(n);
-        break;
-      case 'BatchMatMul':
-      case 'BatchMatMulV2':
-        this.batchMatMul(n);
-        break;
-      case 'ResizeBilinear':
-      case 'ResizeNearestNeighbor':
-        this.resize(n);
-        break;
-      case 'ClipByValue':
-        this.clip(n);
-        break;
-      case 'StridedSlice':
-        this.stridedSlice(n);
-        break;
-      case 'Slice':
-        this.slice(n);
-        break;
-      case 'Split':
-      case 'SplitV':
-        this.split(n);
-        break;
-      case 'Conv2DBackpropInput':
-        this.convTranspose(n);
-        break;
-      case 'Shape':
-        this.shape(n);
-        break;
-      default:
-        this.unknown(n);
-    }
+    (this.structural.get(n.op) ?? ((m: TfNode) => this.unknown(m)))(n);
   }
 
   private placeholder(n: TfNode): void {
@@ -321,7 +299,7 @@ class Translator {
       case 'LeakyRelu':
         return this.emit('LeakyRelu', name, [input], [['alpha', float(alpha)]], output);
       default:
-        return this.emit(UNARY[op] ?? op, name, [input], [], output);
+        return this.emit(UNARY.get(op) ?? op, name, [input], [], output);
     }
   }
 
@@ -351,7 +329,7 @@ class Translator {
       this.fail(n, `${args.length} extra inputs for fused ops [${ops.join(', ')}]`);
     const segments = output.split('/');
     const named = act !== undefined && (segments.at(-1) ?? '').replace(/_\d+$/, '') === act;
-    const kind = CONVS[n.op] ?? 'matmul';
+    const kind = CONVS.get(n.op) ?? 'matmul';
     const word = kind === 'conv' ? 'Conv2D' : kind === 'depthwise' ? 'depthwise' : 'MatMul';
     const main = named ? [...segments.slice(0, -1), word].join('/') : n.name;
     // The conv's own tensor, when something follows it; the last node's is `output`.

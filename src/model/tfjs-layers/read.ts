@@ -4,7 +4,7 @@
 import { UsageError } from '../../errors';
 import { leavesFolder, type ByteSource, type Folder } from '../../fs/byte-source';
 import type { Graph, GraphInput, Initializer, Quantization } from '../graph/types';
-import { DTYPE } from '../graph/types';
+import { DTYPE, own } from '../graph/types';
 import { layerNodes, type AddWeight, type KerasLayer, type LayerCall } from './layers';
 
 export interface WeightSpec {
@@ -64,7 +64,7 @@ export function weightSpecs(json: Record<string, unknown>, path: string, folder:
       }
       const dtype = typeof w['dtype'] === 'string' ? w['dtype'] : 'float32';
       const q = w['quantization'] === undefined ? undefined : quantization(w, path);
-      const length = Number(w['shape'].reduce((k: bigint, d: number) => k * BigInt(d), 1n) * BigInt(BYTES[q?.dtype ?? dtype] ?? 4));
+      const length = Number(w['shape'].reduce((k: bigint, d: number) => k * BigInt(d), 1n) * BigInt(own(BYTES, q?.dtype ?? dtype) ?? 4));
       const spec = { name: w['name'], shape: w['shape'] as number[], dtype, at: { sources, offset, length, ...(q && { quantization: q }) } };
       offset += length;
       return spec;

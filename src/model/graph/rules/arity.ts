@@ -1,6 +1,8 @@
 // How many inputs and outputs each op takes (ONNX's operator schemas, opsets 11 to 21): a node
 // with one input too few or too many is malformed, refused before any rule or kernel reads it.
 
+import { own } from '../types';
+
 export interface Arity {
   inputs: readonly [number, number];
   outputs: readonly [number, number];
@@ -46,7 +48,7 @@ const TABLE: Record<string, Arity> = {
 };
 
 /** The node's arity; one input and one output unless the table says otherwise. */
-export const arityOf = (opType: string): Arity => TABLE[opType] ?? ONE;
+export const arityOf = (opType: string): Arity => own(TABLE, opType) ?? ONE;
 
 /** The type ONNX gives each attribute seprof reads, whatever the op: an attribute of another type is malformed. */
 const ATTRIBUTE_KINDS: Readonly<Record<string, 'int' | 'ints' | 'float' | 'string'>> = {

@@ -1,7 +1,7 @@
 // Elementwise ops: unary ones keep the shape, binary ones broadcast; integer and float
 // values are folded, since exporters compute shapes with Add, Mul, Div, Equal and Where.
 import { axisOf, broadcast, count, fail, wholeNumber, type TensorInfo } from '../tensor-info';
-import { attrInt, DTYPE, type Values } from '../types';
+import { attrInt, DTYPE, own, type Values } from '../types';
 import { need, type RuleInput, type ShapeRule } from './rule';
 
 const FOLD_LIMIT = 4096n;
@@ -140,10 +140,10 @@ export const broadcasting: ShapeRule = (x: RuleInput) => {
   const read = (t: TensorInfo, i: number): bigint | number => (t.values as Values).data[broadcastIndex(i, shape, t.shape)] as bigint | number;
   const allInt = x.node.opType === 'Where' ? ins.slice(1).every((t) => t.values?.kind === 'int') : ins.every((t) => t.values?.kind === 'int');
   const modulo = x.node.opType === 'Mod' ? mod(attrInt(x.node, 'fmod', 0n) === 1n) : undefined;
-  const [intOp, floatOp] = [modulo?.int ?? INT_OPS[x.node.opType], modulo?.float ?? FLOAT_OPS[x.node.opType]];
+  const [intOp, floatOp] = [modulo?.int ?? own(INT_OPS, x.node.opType), modulo?.float ?? own(FLOAT_OPS, x.node.opType)];
   const intFn = intOp && foldAll(intOp, x.node.opType);
   const floatFn = floatOp && foldAll(floatOp, x.node.opType);
-  const compare = FLOAT_COMPARISONS[x.node.opType];
+  const compare = own(FLOAT_COMPARISONS, x.node.opType);
   if (!allInt && compare !== undefined) {
     const data = Array.from({ length: Number(n) }, (_, i) => (compare(Number(read(ins[0] as TensorInfo, i)), Number(read(ins[1] as TensorInfo, i))) ? 1n : 0n));
     return [{ ...out, values: { kind: 'int', data } }];
