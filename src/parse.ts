@@ -44,7 +44,7 @@ export function oneOf<T extends string>(name: string, value: string, allowed: re
 /** `C x H x W` as in `--at 512x7x7`. */
 export function chwShape(name: string, value: string): [number, number, number] {
   const parts = value.trim().toLowerCase().split('x');
-  if (parts.length !== 3) throw new UsageError(`--${name} takes CxHxW, e.g. 512x7x7; got '${value}'`);
+  if (parts.length !== 3 || parts.some((part) => part.trim() === '')) throw new UsageError(`--${name} takes CxHxW, e.g. 512x7x7; got '${value}'`);
   return parts.map((part) => wholeNumber(name, part)) as [number, number, number];
 }
 
