@@ -78,7 +78,7 @@ function circles(): string[][] {
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['errors.ts', 'parse.ts', 'version.ts', 'fs/', 'sweep/'],
-  ['model/', 'analyzers/ops.ts'],
+  ['model/', 'analyzers/ops.ts', 'analyzers/op-fields.ts'],
   ['analyzers/analytic/', 'modules/', 'analyzers/measured/'],
   [
     'analyzers/conventions/',

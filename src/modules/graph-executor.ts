@@ -69,7 +69,7 @@ export class GraphExecutor {
   private readonly groups = new Map<string, tf.Tensor[]>();
   private readonly constants = new Map<string, tf.Tensor>();
   /** Each module's op, as the analytic path plans it: the kind whose formula runs it. */
-  private readonly plans: ReadonlyMap<NodeGroup, Planned | undefined>;
+  private readonly plans: ReadonlyMap<NodeGroup, Planned<OpKind> | undefined>;
   /** The kind each node's module runs as: how the node's weights are laid out. */
   private readonly kindOf: ReadonlyMap<GraphNode, OpKind>;
   private readonly steps: readonly Step[];
@@ -88,7 +88,7 @@ export class GraphExecutor {
   }
 
   /** The op a module runs as (the analytic path's plan of it), or undefined when it has no kind. */
-  planOf(m: NodeGroup): Planned | undefined {
+  planOf(m: NodeGroup): Planned<OpKind> | undefined {
     return this.plans.get(m);
   }
 

@@ -2,12 +2,12 @@
 // each op kind's reading (model/kinds): a formula of several kernels first, then kernel by kernel.
 import { KIND_ENTRIES } from '../../model/kinds';
 import { VIEW_KERNELS, oneInput, type Draft, type KernelRecord, type LayerFacts } from '../../model/kinds/kernel-reading';
-import type { Op } from '../ops';
+import type { Op, OpKind } from '../ops';
 
 const isView = (kernel: KernelRecord): boolean => kernel.name.endsWith('__op') || VIEW_KERNELS.has(kernel.name);
 
 /** The one kind a kernel is, given what the layer says; the kinds' readings exclude each other. */
-function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | undefined {
+function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft<OpKind> | undefined {
   for (const [kind, { kernels }] of KIND_ENTRIES) {
     if (kernels.names?.includes(kernel.name) !== true) continue;
     const read = kernels.read === undefined ? oneInput(kind, kernel) : kernels.read(kernel, layer);
@@ -17,7 +17,7 @@ function readKernel(kernel: KernelRecord, layer: LayerFacts): Draft | undefined 
 }
 
 /** All of a layer's kernels as one op, when together they are one PyTorch op (a formula, a grouped conv). */
-function readComposite(kernels: readonly KernelRecord[], layer: LayerFacts): Draft | undefined {
+function readComposite(kernels: readonly KernelRecord[], layer: LayerFacts): Draft<OpKind> | undefined {
   if (kernels.length === 0) return undefined;
   const names = kernels.map((k) => k.name).join(' ');
   for (const [, definition] of KIND_ENTRIES) {
@@ -35,7 +35,7 @@ export interface LayerOps {
 
 /** The ops one layer executed, carrying the weights the layer actually allocated. */
 export function opsFromKernels(kernels: readonly KernelRecord[], layer: LayerFacts): LayerOps {
-  const drafts: Draft[] = [];
+  const drafts: Draft<OpKind>[] = [];
   const unrecognised: string[] = [];
   const counted = kernels.filter((kernel) => !isView(kernel));
   const composite = readComposite(counted, layer);

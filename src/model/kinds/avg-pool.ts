@@ -9,7 +9,7 @@ import { storedPads } from './pad';
 import { countsPads, planPool, poolFacts, poolPad, readPool, undilated, windowOf } from './pools';
 import { padding, strides, type Padding } from './windows';
 
-export const avgPool: OpKindDefinition = {
+export const avgPool: OpKindDefinition<'avg_pool'> = {
   onnx: { opTypes: ['AveragePool'], fusions: ['padded-avg-pool'] },
   plan: (_, m) => planPool(m.main, m.fused === 'padded-avg-pool' ? (m.nodes[0]?.inputs[0] ?? '') : (m.main.inputs[0] ?? '')),
   runnable: (_, m) => undilated(m.main),

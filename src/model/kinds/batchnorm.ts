@@ -4,7 +4,7 @@ import { count } from '../graph/tensor-info';
 import { attrFloat } from '../graph/types';
 import type { OpKindDefinition } from './kind';
 
-export const batchnorm: OpKindDefinition = {
+export const batchnorm: OpKindDefinition<'batchnorm'> = {
   onnx: { opTypes: ['BatchNormalization'] },
   plan: (index, m) => {
     const [x = '', scale = '', shift = '', mean = '', variance = ''] = m.main.inputs;

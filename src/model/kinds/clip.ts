@@ -20,7 +20,7 @@ export function clipBounds(index: GraphIndex, node: GraphNode): { min: number; m
   return min === undefined || max === undefined ? undefined : { min, max };
 }
 
-export const clip: OpKindDefinition = {
+export const clip: OpKindDefinition<'clip'> = {
   onnx: { opTypes: ['Clip'] },
   plan: (index, m) => {
     if (isRelu6(index, m.main) || clipBounds(index, m.main) === undefined) return undefined;

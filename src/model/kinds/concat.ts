@@ -7,7 +7,7 @@ import { allInputs, draft, shapeAt, storedAxis } from './kernel-reading';
 import type { OpKindDefinition, Tensor } from './kind';
 import { toStored } from './layout';
 
-export const concat: OpKindDefinition = {
+export const concat: OpKindDefinition<'concat'> = {
   onnx: { opTypes: ['Concat'], fusions: ['learned-tokens'] },
   plan: (index, m) => {
     const inputs = m.main.inputs.filter((t) => t !== '' && !index.isConstant(t));

@@ -19,7 +19,7 @@ function tfjsPad(main: GraphNode): number | 'same' | 'valid' | undefined {
   return even && autoPad === 'NOTSET' ? t : undefined;
 }
 
-export const convTranspose: OpKindDefinition = {
+export const convTranspose: OpKindDefinition<'conv_transpose'> = {
   onnx: { opTypes: ['ConvTranspose'] },
   plan: planFilter,
   runnable: (_, { main }) => attrInt(main, 'group', 1n) === 1n && (main.inputs[2] ?? '') === '' && tfjsPad(main) !== undefined,

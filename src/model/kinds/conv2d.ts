@@ -13,7 +13,7 @@ export function isGroupedConv(index: GraphIndex, node: GraphNode): boolean {
   return group > 1n && group < BigInt(index.shape(node.inputs[0] ?? '')[1] ?? 0);
 }
 
-export const conv2d: OpKindDefinition = {
+export const conv2d: OpKindDefinition<'conv2d'> = {
   onnx: { opTypes: ['Conv'] },
   plan: planFilter,
   runnable: (index, { main }) => {

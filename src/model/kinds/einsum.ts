@@ -74,7 +74,7 @@ function runProduct(tf: Tf, p: Product, a: Tensor, b: Tensor): Tensor {
   return moves(perm.out) ? tf.transpose(product, perm.out) : product;
 }
 
-export const einsum: OpKindDefinition = {
+export const einsum: OpKindDefinition<'einsum'> = {
   onnx: { opTypes: ['Einsum'] },
   plan: (index, m) => {
     const p = productOf(index, m.main);

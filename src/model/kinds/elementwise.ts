@@ -4,7 +4,6 @@
 // learned tensor (nn.Parameter: YOLOv7's ImplicitA/M, a layer-scale gamma), so params; one the
 // exporter made by folding (`onnx::Add_167`) is a constant.
 import { own } from '../graph/types';
-import type { OpKind } from '../../analyzers/ops';
 import type { GraphIndex } from '../graph/graph-index';
 import type { NodeGroup } from '../graph/node-groups';
 import { alignedShape, constantOperand } from '../graph/op-attrs';
@@ -13,10 +12,13 @@ import { readElementwise } from './kernel-reading';
 import type { OpKindDefinition, Planned, RunContext, Tensor } from './kind';
 import { toStored } from './layout';
 
-const KINDS: Readonly<Record<string, OpKind>> = { Add: 'add', Mul: 'mul', Sub: 'sub', Div: 'div', Pow: 'pow' };
+/** The elementwise kinds, each one ONNX op's but scale, SE's rescale (a Mul by a gate). */
+type Elementwise = 'add' | 'mul' | 'sub' | 'div' | 'pow' | 'scale';
+
+const KINDS: Readonly<Record<string, Elementwise>> = { Add: 'add', Mul: 'mul', Sub: 'sub', Div: 'div', Pow: 'pow' };
 
 /** The module as an elementwise op: a Mul of a map by an N x C x 1 x 1 activation is SE's rescale (scale). */
-function planElementwise(index: GraphIndex, m: NodeGroup): Planned | undefined {
+function planElementwise(index: GraphIndex, m: NodeGroup): Planned<Elementwise> | undefined {
   const node = m.main;
   const kind = own(KINDS, node.opType);
   if (kind === undefined) return undefined;
@@ -32,7 +34,7 @@ function planElementwise(index: GraphIndex, m: NodeGroup): Planned | undefined {
   if (activations.length !== 2) return undefined;
   // An operand of lower rank than a map is aligned to it, as the executor broadcasts it (`runElementwise`).
   const rank = index.shape(m.output).length;
-  const aligned = (inputs: readonly string[]): Pick<Planned, 'shapes'> =>
+  const aligned = (inputs: readonly string[]): Pick<Planned<Elementwise>, 'shapes'> =>
     rank === 4 && inputs.some((t) => index.shape(t).length < 4) ? { shapes: inputs.map((t) => alignedShape(index.shape(t), 4)) } : {};
   if (node.opType !== 'Mul') return { kind, inputs: activations, ...aligned(activations) };
   // `s.expand_as(x)` is a view: the gate is what was expanded.
@@ -76,13 +78,13 @@ function runElementwise({ tf, index, input, constant }: RunContext, { main }: No
 }
 
 /** The elementwise kind `kind`, from the ONNX op `opType`, read back from the tfjs kernels `names`. */
-export function elementwiseKind(
-  kind: OpKind,
+export function elementwiseKind<K extends string>(
+  kind: K,
   opType: string,
   names: readonly string[],
   colour: string,
-  reading: OpKindDefinition['kernels']['read'],
-): OpKindDefinition {
+  reading: OpKindDefinition<K>['kernels']['read'],
+): OpKindDefinition<K> {
   return {
     onnx: { opTypes: [opType] },
     plan: (index, m) => {

@@ -21,7 +21,7 @@ const isTanh = (m: NodeGroup): boolean => m.fused === 'gelu-tanh' || (m.fused ==
 const TANH_KERNELS = 'Multiply Multiply Multiply Add Multiply Tanh Add Multiply Multiply';
 const exact = formula('gelu', 'RealDiv Erf Add Multiply Multiply');
 
-export const gelu: OpKindDefinition = {
+export const gelu: OpKindDefinition<'gelu'> = {
   onnx: { opTypes: ['Gelu'], fusions: ['gelu', 'gelu-tanh'] },
   plan: (_, m) => {
     const approximate = m.fused === undefined ? attrString(m.main, 'approximate', 'none') : undefined;

@@ -6,7 +6,7 @@ import { draft, shapeAt } from './kernel-reading';
 import type { OpKindDefinition } from './kind';
 import { isAdaptiveAvgPool, poolFacts, readPool, windowOf } from './pools';
 
-export const globalAvgPool: OpKindDefinition = {
+export const globalAvgPool: OpKindDefinition<'global_avg_pool'> = {
   onnx: { opTypes: ['GlobalAveragePool', 'AveragePool'] },
   plan: (index, m) => {
     const x = index.shape(m.main.inputs[0] ?? '');

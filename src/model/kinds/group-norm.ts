@@ -62,7 +62,7 @@ function ungrouped(grouped: readonly number[]): { x: number[]; groups: number } 
   return grouped.length === 5 ? { x: [n, a, b, c * d], groups: c } : { x: [n, a * b, ...[c, d, ...rest].slice(0, grouped.length - 3)], groups: a };
 }
 
-export const groupNorm: OpKindDefinition = {
+export const groupNorm: OpKindDefinition<'group_norm'> = {
   onnx: { opTypes: ['GroupNormalization'], fusions: ['group-norm'] },
   plan: (index, m) => {
     const { input, groups, scale, shift } = groupNormParts(index, m);

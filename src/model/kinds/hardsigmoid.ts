@@ -19,7 +19,7 @@ const isPyTorch = (node: GraphNode): boolean => {
 const pyTorch = formula('hardsigmoid', 'Add Relu6 RealDiv');
 const keras = formula('hardsigmoid', 'Multiply Add ClipByValue');
 
-export const hardsigmoid: OpKindDefinition = {
+export const hardsigmoid: OpKindDefinition<'hardsigmoid'> = {
   onnx: { opTypes: ['HardSigmoid'] },
   plan: (_, m) => ({ inputs: [m.main.inputs[0] ?? ''] }),
   runnable: (_, { main }) => constants(main).every(Number.isFinite),

@@ -6,7 +6,7 @@ import type { OpKindDefinition, Tensor, Tf } from './kind';
 /** PyTorch's hardswish x * relu6(x + 3) / 6 as tfjs kernels. */
 export const hardSwishFormula = (tf: Tf, x: Tensor): Tensor => tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6);
 
-export const hardswish: OpKindDefinition = {
+export const hardswish: OpKindDefinition<'hardswish'> = {
   onnx: { opTypes: ['HardSwish'], fusions: ['hardswish'] },
   plan: (_, m) => ({ inputs: [m.nodes[0]?.inputs[0] ?? ''] }),
   runnable: () => true,

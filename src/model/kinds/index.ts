@@ -1,7 +1,7 @@
-// The op kinds, one module each: the one list the analytic plan, the graph executor, the kernel
-// reader, the measured run's facts, the memory schedule and the charts loop over. A kind in
-// OP_KINDS without its module here does not build.
-import type { OpKind } from '../../analyzers/ops';
+// The op kinds, one module each, and the one list of them: the registry the analytic plan, the
+// graph executor, the kernel reader, the measured run's facts, the memory schedule, the charts
+// and the conventions' tables (Record<OpKind, ...>) read. A kind is its line here; its name is
+// its key, which its module's type must spell (OpKindDefinition<'name'>).
 import { add } from './add';
 import { avgPool } from './avg-pool';
 import { batchnorm } from './batchnorm';
@@ -44,7 +44,7 @@ import { softplus } from './softplus';
 import { sub } from './sub';
 import { tanh } from './tanh';
 
-export const KINDS: Readonly<Record<OpKind, OpKindDefinition>> = {
+const DEFINITIONS = {
   conv2d,
   batchnorm,
   relu,
@@ -89,4 +89,12 @@ export const KINDS: Readonly<Record<OpKind, OpKindDefinition>> = {
   reduce_l2: reduceL2,
 };
 
-export const KIND_ENTRIES = Object.entries(KINDS) as [OpKind, OpKindDefinition][];
+/** An op kind: its name, a key of the registry. */
+export type OpKind = keyof typeof DEFINITIONS;
+
+export const KINDS: { readonly [K in OpKind]: OpKindDefinition<K> } = DEFINITIONS;
+
+/** The kinds in the registry's order, which charts and tables keep. */
+export const OP_KINDS = Object.keys(KINDS) as readonly OpKind[];
+
+export const KIND_ENTRIES = Object.entries(KINDS) as [OpKind, OpKindDefinition<OpKind>][];

@@ -18,7 +18,7 @@ function learned(index: GraphIndex, { main }: NodeGroup): { affine: boolean; bia
   return { affine: index.weight(main.inputs[1] ?? '') !== undefined, bias: index.weight(main.inputs[2] ?? '') !== undefined };
 }
 
-export const instanceNorm: OpKindDefinition = {
+export const instanceNorm: OpKindDefinition<'instance_norm'> = {
   onnx: { opTypes: ['InstanceNormalization'] },
   plan: (index, m) => {
     const x = index.shape(m.main.inputs[0] ?? '');

@@ -1,6 +1,6 @@
 // The vocabulary of reading tfjs kernels back into ops: what tf.profile records of a kernel,
 // what only the layer knows, and the shape helpers every kind's reading shares.
-import type { Op, OpKind, Shape } from '../../analyzers/ops';
+import type { OpAttrs, Shape } from '../../analyzers/op-fields';
 
 /** One entry of tf.profile(...).kernels, the fields we read. */
 export interface KernelRecord {
@@ -45,11 +45,16 @@ export interface LayerFacts {
   einsum?: { equation: string; operands: readonly Shape[] };
 }
 
-/** An op read from kernels, before the layer names it and gives it its weights. */
-export type Draft = Pick<Op, 'kind' | 'inputShapes' | 'outputShape' | 'attrs'>;
+/** An op of kind `K` read from kernels, before the layer names it and gives it its weights. */
+export interface Draft<K extends string = string> {
+  kind: K;
+  inputShapes: Shape[];
+  outputShape: Shape;
+  attrs: OpAttrs;
+}
 
 /** All of one layer's kernels (`names`: theirs, space-separated) as one op, or undefined. */
-export type Composite = (kernels: readonly KernelRecord[], names: string, layer: LayerFacts) => Draft | undefined;
+export type Composite<K extends string> = (kernels: readonly KernelRecord[], names: string, layer: LayerFacts) => Draft<K> | undefined;
 
 /** Kernels that move no arithmetic: views, copies and dtype no-ops. */
 export const VIEW_KERNELS: ReadonlySet<string> = new Set(['Reshape', 'Identity', 'Slice', 'Cast', 'ExpandDims', 'Squeeze']);
@@ -71,12 +76,12 @@ export function shapeAt(list: KernelRecord['inputShapes'], index: number, kernel
 }
 
 /** An op of stored shapes, in NCHW. */
-export function draft(kind: OpKind, inputs: Shape[], output: Shape, attrs: Op['attrs'] = {}): Draft {
+export function draft<K extends string>(kind: K, inputs: Shape[], output: Shape, attrs: OpAttrs = {}): Draft<K> {
   return { kind, inputShapes: inputs.map(nchwShape), outputShape: nchwShape(output), attrs };
 }
 
 /** A one-input kernel that keeps its shapes: the op of that kind on its input. */
-export function oneInput(kind: OpKind, kernel: KernelRecord): Draft {
+export function oneInput<K extends string>(kind: K, kernel: KernelRecord): Draft<K> {
   return draft(kind, [shapeAt(kernel.inputShapes, 0, kernel.name)], shapeAt(kernel.outputShapes, 0, kernel.name));
 }
 
@@ -91,7 +96,7 @@ export const isScalar = (shape: KernelRecord['inputShapes'][number]): boolean =>
  * A formula of several kernels read as one op of `kind` when its names are exactly `sequence`:
  * the first kernel takes x and, if any, a scalar (`x + 3`, `x / sqrt(2)`).
  */
-export function formula(kind: OpKind, sequence: string): Composite {
+export function formula<K extends string>(kind: K, sequence: string): Composite<K> {
   return (kernels, names) => {
     const [first, last] = [kernels[0], kernels.at(-1)];
     if (names !== sequence || first === undefined || last === undefined) return undefined;
@@ -101,7 +106,7 @@ export function formula(kind: OpKind, sequence: string): Composite {
 }
 
 /** A binary elementwise kernel as its op: the constant operand (the layer knows which) leaves the inputs. */
-export function readElementwise(kind: OpKind, kernel: KernelRecord, layer: LayerFacts): Draft {
+export function readElementwise<K extends string>(kind: K, kernel: KernelRecord, layer: LayerFacts): Draft<K> {
   const shapes = [0, 1].map((i) => shapeAt(kernel.inputShapes, i, kernel.name));
   const y = shapeAt(kernel.outputShapes, 0, kernel.name);
   const at = layer.constantAt;

@@ -4,9 +4,10 @@
 // convention (analyzers/conventions), typed Record<OpKind, Rule | Skip>.
 //
 // tfjs is injected (`tf`), never imported: the model layer counts without loading tfjs, and the
-// executor hands its tfjs in when it runs a module.
+// executor hands its tfjs in when it runs a module. A definition is typed by its kind's name (`K`),
+// which the registry (index.ts) keys it by: the list of kinds is the registry's keys.
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { OpAttrs, OpKind } from '../../analyzers/ops';
+import type { OpAttrs } from '../../analyzers/op-fields';
 import type { Fusion } from '../graph/fusions';
 import type { GraphIndex } from '../graph/graph-index';
 import type { NodeGroup } from '../graph/node-groups';
@@ -16,9 +17,9 @@ import type { Composite, Draft, KernelRecord, LayerFacts } from './kernel-readin
 export type Tf = typeof tfc;
 export type Tensor = tfc.Tensor;
 
-/** A module planned as an op of this kind: what the analytic op is made of. */
-export interface Planned {
-  kind: OpKind;
+/** A module planned as an op of kind `K`: what the analytic op is made of. */
+export interface Planned<K extends string = string> {
+  kind: K;
   /** The activation tensors the op reads, in the op's order. */
   inputs: readonly string[];
   /** Their shapes as the op broadcasts them, where not the tensors' own (an operand of lower rank aligned to a map's). */
@@ -40,16 +41,16 @@ export interface RunContext {
   groupFilters(node: GraphNode): Tensor[];
 }
 
-export interface KernelReading {
+export interface KernelReading<K extends string> {
   /** tfjs kernels that are, alone, one op of this kind (read as one input kept in shape unless `read` says otherwise). */
   names?: readonly string[];
   /** One kernel as an op of this kind, or undefined when the kernel is another kind's. */
-  read?(kernel: KernelRecord, layer: LayerFacts): Draft | undefined;
+  read?(kernel: KernelRecord, layer: LayerFacts): Draft<K> | undefined;
   /** All of one layer's kernels as one op of this kind (a formula of several kernels), or undefined. */
-  composite?: Composite;
+  composite?: Composite<K>;
 }
 
-export interface OpKindDefinition {
+export interface OpKindDefinition<K extends string> {
   /** Its ONNX spellings: the main node's op types, or the fusions (several nodes, one module) it is. */
   onnx: { opTypes?: readonly string[]; fusions?: readonly Fusion[] };
   /** The module as an op of this kind, or undefined when it is not one (another kind's, or none). */
@@ -65,7 +66,7 @@ export interface OpKindDefinition {
   weightLayout?(tf: Tf, reader: GraphNode, position: number, raw: Tensor): Tensor;
   /** What the kernels cannot show and the kernel reading needs: window sizes, a constant's position. */
   facts?(index: GraphIndex, m: NodeGroup): Partial<LayerFacts>;
-  kernels: KernelReading;
+  kernels: KernelReading<K>;
   /** Kernels `run` executes for the module, views aside: what a pass makes (the memory estimate). */
   kernelCount(index: GraphIndex, m: NodeGroup): number;
   /** Its colour in charts, fixed so a kind looks the same in every chart. */

@@ -2,12 +2,12 @@
 // it (one module, model/graph/fusions). Its scale and shift (initializers) are params. tfjs has
 // no kernel for it: the mean, x - mean, its square, their mean, + eps, sqrt, the divide; then
 // the scale and the shift, as PyTorch's exporter spells it out.
-import type { Shape } from '../../analyzers/ops';
+import type { Shape } from '../../analyzers/op-fields';
 import { layerNormParts, type NodeInput } from '../graph/fusions';
 import type { GraphIndex } from '../graph/graph-index';
 import type { NodeGroup } from '../graph/node-groups';
 import { count } from '../graph/tensor-info';
-import { draft, nchwShape, shapeAt, storedAxis, type KernelRecord } from './kernel-reading';
+import { draft, nchwShape, shapeAt, storedAxis, type Draft, type KernelRecord } from './kernel-reading';
 import type { OpKindDefinition, Tensor, Tf } from './kind';
 
 export interface LayerNormWeights {
@@ -37,7 +37,7 @@ const SEQUENCE = /^Mean Sub Square Mean Add Sqrt RealDiv( Multiply)?( Add)?$/;
  * A layernorm from its kernels: the first Mean's NCHW output has 1 on the normalised axes, the
  * trailing ones (an axis of size 1 before them may be taken as normalised: it changes no count).
  */
-function readLayerNorm(kernels: readonly KernelRecord[], names: string): ReturnType<typeof draft> | undefined {
+function readLayerNorm(kernels: readonly KernelRecord[], names: string): Draft<'layernorm'> | undefined {
   const match = SEQUENCE.exec(names);
   const [mean, last] = [kernels[0], kernels.at(-1)];
   if (match === null || mean === undefined || last === undefined) return undefined;
@@ -48,7 +48,7 @@ function readLayerNorm(kernels: readonly KernelRecord[], names: string): ReturnT
   return draft('layernorm', [shapeAt(mean.inputShapes, 0, mean.name)], shapeAt(last.outputShapes, 0, last.name), attrs);
 }
 
-export const layernorm: OpKindDefinition = {
+export const layernorm: OpKindDefinition<'layernorm'> = {
   onnx: { opTypes: ['LayerNormalization'], fusions: ['layernorm'] },
   plan: (index, m) => {
     const { input, axis, scale, shift } = layerNormParts(index, m);

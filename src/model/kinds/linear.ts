@@ -2,7 +2,7 @@
 // one module: model/graph/fusions). One tfjs matMul (fused with the bias); a Linear on a
 // channels-last 4-D map (ConvNeXt) multiplies the last axis of the NCHW-ordered tensor, so its
 // layout goes there and back.
-import { numel } from '../../analyzers/ops';
+import { numel } from '../../analyzers/op-fields';
 import type { GraphIndex } from '../graph/graph-index';
 import type { NodeGroup } from '../graph/node-groups';
 import { isActivationMatMul } from '../graph/op-attrs';
@@ -21,7 +21,7 @@ function biasOf(index: GraphIndex, m: NodeGroup): string {
 /** Tensors of the products' rows, NCHW, for a MatMul on rank 3 or more. */
 const rowAxes = (index: GraphIndex, m: NodeGroup): readonly number[] => (m.main.opType === 'MatMul' ? index.shape(m.main.inputs[0] ?? '').slice(0, -1) : []);
 
-export const linear: OpKindDefinition = {
+export const linear: OpKindDefinition<'linear'> = {
   onnx: { opTypes: ['Gemm', 'MatMul'], fusions: ['linear-bias'] },
   plan: (index, m) => {
     const [x = '', w = ''] = m.main.inputs;

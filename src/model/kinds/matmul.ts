@@ -7,7 +7,7 @@ import { shapeAt } from './kernel-reading';
 import type { OpKindDefinition } from './kind';
 import { toGraphOrder, toStored } from './layout';
 
-export const matmul: OpKindDefinition = {
+export const matmul: OpKindDefinition<'matmul'> = {
   onnx: { opTypes: ['MatMul'] },
   plan: (index, m) => (isActivationMatMul(index, m.main) ? { inputs: [m.main.inputs[0] ?? '', m.main.inputs[1] ?? ''] } : undefined),
   runnable: (index, { main }) => {

@@ -4,7 +4,7 @@ import type { OpKindDefinition } from './kind';
 import { planPool, poolFacts, poolPad, readPool, undilated, windowOf } from './pools';
 import { strides } from './windows';
 
-export const maxPool: OpKindDefinition = {
+export const maxPool: OpKindDefinition<'max_pool'> = {
   onnx: { opTypes: ['MaxPool'] },
   plan: (_, m) => planPool(m.main, m.main.inputs[0] ?? ''),
   runnable: (_, m) => undilated(m.main),

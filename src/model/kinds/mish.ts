@@ -4,7 +4,7 @@
 import { formula } from './kernel-reading';
 import type { OpKindDefinition } from './kind';
 
-export const mish: OpKindDefinition = {
+export const mish: OpKindDefinition<'mish'> = {
   onnx: { opTypes: ['Mish'], fusions: ['mish'] },
   plan: (_, m) => ({ inputs: [m.nodes[0]?.inputs[0] ?? ''] }),
   runnable: () => true,

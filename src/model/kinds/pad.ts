@@ -26,7 +26,7 @@ function edgePad(tf: Tf, x: Tensor, pads: readonly [number, number][]): Tensor {
   }, x);
 }
 
-export const pad: OpKindDefinition = {
+export const pad: OpKindDefinition<'pad'> = {
   onnx: { opTypes: ['Pad'] },
   plan: (index, m) => {
     const spec = padSpec(index.g, m.main);

@@ -49,7 +49,7 @@ export function callAttrs(index: GraphIndex, m: NodeGroup, kind: OpKind, inputs:
 }
 
 /** The module's op, or undefined when seprof has no kind for it (counted as zero, listed). */
-export function planModule(index: GraphIndex, m: NodeGroup): Planned | undefined {
+export function planModule(index: GraphIndex, m: NodeGroup): Planned<OpKind> | undefined {
   const claims = KIND_ENTRIES.filter(([, d]) => (m.fused === undefined ? d.onnx.opTypes?.includes(m.main.opType) : d.onnx.fusions?.includes(m.fused)));
   for (const [kind, definition] of claims) {
     const planned = definition.plan(index, m);

@@ -1,6 +1,5 @@
 // What nn.MaxPool2d and nn.AvgPool2d share: ONNX MaxPool / AveragePool with a 2-D window; tfjs
 // takes 'same', 'valid' or one pad for all sides.
-import type { OpKind } from '../../analyzers/ops';
 import type { GraphIndex } from '../graph/graph-index';
 import { attrInt, attrInts, type GraphNode } from '../graph/types';
 import { draft, shapeAt, type KernelRecord, type LayerFacts } from './kernel-reading';
@@ -82,7 +81,7 @@ export function poolFacts(node: GraphNode): Partial<LayerFacts> {
 }
 
 /** A pool kernel as its op: the window and stride are the layer's. */
-export const readPool = (kind: OpKind, kernel: KernelRecord, layer: LayerFacts) =>
+export const readPool = <K extends string>(kind: K, kernel: KernelRecord, layer: LayerFacts) =>
   draft(kind, [shapeAt(kernel.inputShapes, 0, kernel.name)], shapeAt(kernel.outputShapes, 0, kernel.name), {
     kernel: layer.poolSize ?? [1, 1],
     stride: layer.stride ?? 1,

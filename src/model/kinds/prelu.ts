@@ -4,7 +4,7 @@
 import { count } from '../graph/tensor-info';
 import type { OpKindDefinition } from './kind';
 
-export const prelu: OpKindDefinition = {
+export const prelu: OpKindDefinition<'prelu'> = {
   onnx: { opTypes: ['PRelu'] },
   plan: (index, m) => {
     const slope = m.main.inputs[1] ?? '';

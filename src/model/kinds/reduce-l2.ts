@@ -8,7 +8,7 @@ import { toGraphOrder, toStored } from './layout';
 import { reducePlan } from './reduce';
 import { storedAxis } from './kernel-reading';
 
-export const reduceL2: OpKindDefinition = {
+export const reduceL2: OpKindDefinition<'reduce_l2'> = {
   onnx: { opTypes: ['ReduceL2'] },
   plan: (_, m) => ({ inputs: [m.main.inputs[0] ?? ''] }),
   runnable: () => true,

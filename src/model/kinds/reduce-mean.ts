@@ -17,7 +17,7 @@ function spatialWindow(index: GraphIndex, m: NodeGroup): [number, number] | unde
   return x.length === 4 && axes.length === 2 && axes.includes(2) && axes.includes(3) ? [x[2] ?? 1, x[3] ?? 1] : undefined;
 }
 
-export const reduceMean: OpKindDefinition = {
+export const reduceMean: OpKindDefinition<'reduce_mean'> = {
   onnx: { opTypes: ['ReduceMean'] },
   plan: (index, m) => {
     const kernel = spatialWindow(index, m);

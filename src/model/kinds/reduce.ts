@@ -5,7 +5,6 @@
 // whose result keeps its axes' order is reduced as stored, no moves); the tfjs
 // kernels Sum, Max, Min, read back as this kind when the layer says so (a softmax's or a
 // layernorm's Sum is theirs).
-import type { OpKind } from '../../analyzers/ops';
 import { reduceAxes } from '../graph/op-attrs';
 import type { GraphIndex } from '../graph/graph-index';
 import { attrInt, type GraphNode } from '../graph/types';
@@ -39,7 +38,7 @@ export function reducePlan(index: GraphIndex, node: GraphNode): Plan {
   return { axes, keep, stored, moves: stored ? 0 : (rank === 4 ? 1 : 0) + (outRank === 4 ? 1 : 0) };
 }
 
-function reduceKind(reduction: Reduction, kind: OpKind, colour: string): OpKindDefinition {
+function reduceKind<K extends string>(reduction: Reduction, kind: K, colour: string): OpKindDefinition<K> {
   return {
     onnx: { opTypes: [OP_TYPES[reduction]] },
     plan: (_, m) => ({ inputs: [m.main.inputs[0] ?? ''] }),

@@ -89,7 +89,7 @@ function switchesFor(index: GraphIndex, { main }: NodeGroup): Switches | undefin
   return SETTINGS.find(picks);
 }
 
-export const resize: OpKindDefinition = {
+export const resize: OpKindDefinition<'resize'> = {
   onnx: { opTypes: ['Resize'] },
   plan: (index, m) => {
     const [x, y] = [index.shape(m.main.inputs[0] ?? ''), index.shape(m.main.outputs[0] ?? '')];

@@ -2,7 +2,7 @@
 import { formula } from './kernel-reading';
 import type { OpKindDefinition } from './kind';
 
-export const silu: OpKindDefinition = {
+export const silu: OpKindDefinition<'silu'> = {
   onnx: { fusions: ['silu'] },
   plan: (_, m) => ({ inputs: [m.nodes[0]?.inputs[0] ?? ''] }),
   runnable: () => true,

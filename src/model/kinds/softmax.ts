@@ -1,7 +1,7 @@
 // nn.Softmax (assumed a module: thop's rule applies; torch.softmax would be 0 in thop): ONNX
 // Softmax over one axis. tfjs normalises the last stored axis, so another axis goes there and
 // back (layout), and the kernel reading puts the moved axis back.
-import type { Shape } from '../../analyzers/ops';
+import type { Shape } from '../../analyzers/op-fields';
 import { softmaxAxis } from '../graph/op-attrs';
 import { draft, shapeAt, storedAxis, type KernelRecord } from './kernel-reading';
 import type { OpKindDefinition, Tensor, Tf } from './kind';
@@ -20,7 +20,7 @@ function storedInput(kernel: KernelRecord, axis: number): Shape {
   return [...moved.slice(0, at), moved.at(-1) as number, ...moved.slice(at, -1)];
 }
 
-export const softmax: OpKindDefinition = {
+export const softmax: OpKindDefinition<'softmax'> = {
   onnx: { opTypes: ['Softmax'] },
   plan: (index, m) => {
     const axis = softmaxAxis(index.g, m.main);

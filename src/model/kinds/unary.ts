@@ -1,12 +1,11 @@
 // Kinds of one input that keep its shape and are one tfjs kernel (ReLU, Sigmoid, Tanh, ...):
 // one ONNX op, one kernel, one formula.
-import type { OpKind } from '../../analyzers/ops';
 import type { GraphIndex } from '../graph/graph-index';
 import type { GraphNode } from '../graph/types';
 import type { OpKindDefinition, Tensor, Tf } from './kind';
 
-export interface Unary {
-  kind: OpKind;
+export interface Unary<K extends string> {
+  kind: K;
   opType: string;
   kernel: string;
   run(tf: Tf, x: Tensor, node: GraphNode): Tensor;
@@ -15,7 +14,7 @@ export interface Unary {
   is?(index: GraphIndex, node: GraphNode): boolean;
 }
 
-export function unaryKind({ opType, kernel, run, colour, is = () => true }: Unary): OpKindDefinition {
+export function unaryKind<K extends string>({ opType, kernel, run, colour, is = () => true }: Unary<K>): OpKindDefinition<K> {
   return {
     onnx: { opTypes: [opType] },
     plan: (index, m) => (is(index, m.main) ? { inputs: [m.main.inputs[0] ?? ''] } : undefined),

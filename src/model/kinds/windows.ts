@@ -1,5 +1,5 @@
 // Window attributes shared by convolutions and pools: kernel, strides, pads as ONNX writes them.
-import type { OpAttrs } from '../../analyzers/ops';
+import type { OpAttrs } from '../../analyzers/op-fields';
 import type { GraphIndex } from '../graph/graph-index';
 import type { NodeGroup } from '../graph/node-groups';
 import { count } from '../graph/tensor-info';
