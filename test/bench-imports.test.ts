@@ -16,7 +16,7 @@ describe("the bench's imports from the build", () => {
   });
 
   it.each(imports.map((i) => [i.path, i.names] as const))('src/%s exports %s', async (path, names) => {
-    const module = (await import(`../src/${path}`)) as Record<string, unknown>;
+    const module = (await import(/* @vite-ignore */ `../src/${path}.ts`)) as Record<string, unknown>;
     for (const name of names) expect(typeof module[name], name).toBe('function');
   });
 });

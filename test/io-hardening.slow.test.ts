@@ -5,10 +5,6 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { profile } from '../src/analyzers/profile';
-import { profileOptions } from '../src/cli/options';
-import { buildSpec } from '../src/model/spec';
-import { reportCharts } from '../src/report/report/charts';
 import { ROOT, expectOneLineFailure, seprofInProcess } from './support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'seprof-io-'));
@@ -96,14 +92,6 @@ describe('internal limits are refused, never hit (item 5)', () => {
       /--max-memory 1000T is more than this machine's \d+ MB of memory/,
     );
   });
-
-  it('charts 30,000 cases: 200,000 SVG elements (spreading them as arguments once overflowed the stack)', async () => {
-    const results = await Promise.all([2, 4].map((r) => profile(buildSpec({ channels: '64', reduction: String(r) }), profileOptions({ measure: false }))));
-    const cases = Array.from({ length: 30_000 }, (_, i) => ({ name: `se-${i}`, profile: results[i % 2]!, seconds: 0 }));
-    const charts = reportCharts(cases, 'thop');
-    expect(charts.map((c) => c.file)).toEqual(['params-macs-vs-reduction.svg', 'cost-by-op-kind.svg']);
-    expect(charts[1]?.svg).toContain('>se-29999</text>');
-  });
 });
 
 describe('unbounded input is refused (item 7)', () => {
@@ -124,16 +112,13 @@ describe('unbounded input is refused (item 7)', () => {
     );
   });
 
-  it('more than 10,000 insertion points; 10,000 render', async () => {
+  it('more than 10,000 insertion points', async () => {
     const shapes = (n: number) => Array.from({ length: n }, (_, i) => `${64 + i}x7x7`).join('\n');
     expectOneLineFailure(
       await seprofInProcess(['--at-file', write('many.txt', shapes(10_001)), '--no-measure']),
       2,
       /10001 insertion points: at most 10,000 in one run/,
     );
-    const run = await seprofInProcess(['--at-file', write('ok.txt', shapes(10_000)), '--reduction', '4', '--no-measure']);
-    expect(run.code).toBe(0);
-    expect(run.stdout.split('\n')).toHaveLength(10_000 + 8);
   });
 
   const baseline = JSON.parse(readFileSync(join(ROOT, 'reports/baseline.json'), 'utf8')) as { cases: Record<string, any>[] };
@@ -168,17 +153,6 @@ describe('unbounded input is refused (item 7)', () => {
     doc.cases[0]!['counts'].thop = '9'.repeat(1_000_000);
     const run = await seprofInProcess(['compare', join(ROOT, 'reports/baseline.json'), write('digits.json', JSON.stringify(doc))]);
     expectOneLineFailure(run, 2, /digits\.json: case 'se-512-7x7-r2': thop has 1000000 characters: a count has at most 100 digits/);
-  });
-
-  it('compare with 10,000 changed cases renders every row', async () => {
-    const one = baseline.cases[0]!;
-    const many = (shift: number) => ({
-      ...baseline,
-      cases: Array.from({ length: 10_000 }, (_, i) => ({ ...one, name: `c${i}`, params: one['params'] + shift })),
-    });
-    const run = await seprofInProcess(['compare', write('many-base.json', JSON.stringify(many(0))), write('many-new.json', JSON.stringify(many(1)))]);
-    expect(run.code).toBe(1);
-    expect(run.stdout.match(/│ c\d+ /g)).toHaveLength(10_000);
   });
 });
 

@@ -2,58 +2,20 @@
 // comment holds 65,536 characters, a job summary 1 MiB. Rendered by a real GitHub-flavoured
 // markdown renderer (micromark with its GFM extension), the shortened documents are still
 // tables and collapsed sections, and say what they left out and where the rest is.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { micromark } from 'micromark';
-import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { profile } from '../src/index';
 import { renderReportMarkdown } from '../src/report/report/report-markdown';
 import { seprofInProcess } from './support/cli';
+import { COMMENT_CHARACTERS, expectRendersWhole, html, JOB_SUMMARY_BYTES, reportBigSuite } from './support/report-size';
 
 const dir = mkdtempSync(join(tmpdir(), 'seprof-report-size-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** GitHub's limits: characters in a comment, bytes in a step's job summary. */
-const COMMENT_CHARACTERS = 65_536;
-const JOB_SUMMARY_BYTES = 1024 * 1024;
-
-const NETWORKS = [
-  'se-resnet50',
-  'resnet50',
-  'se-resnet101',
-  'se-resnet152',
-  'efficientnet_b0',
-  'mobilenet_v3_small',
-  'mobilenet_v3_large',
-  'senet154',
-  'se-bn-inception',
-  'regnet_y_400mf',
-];
-
-/** 200 cases: 150 SE blocks, 40 SE-ResNet blocks, 10 whole networks (the largest sections). */
-function bigSuite(): { name: string; options: Record<string, number | string>; depth?: number }[] {
-  const blocks = Array.from({ length: 150 }, (_, i) => ({ name: `se-${16 + i}-r4`, options: { channels: 16 + i, reduction: 4 } }));
-  const resnets = Array.from({ length: 40 }, (_, i) => ({
-    name: `se-resnet-${64 + 8 * i}`,
-    options: { block: 'se-resnet', channels: 64 + 8 * i, planes: 16 },
-  }));
-  const networks = NETWORKS.map((model) => ({ name: `net-${model}`, options: { model }, ...(model === 'resnet50' && { depth: 1 }) }));
-  return [...blocks, ...resnets, ...networks];
-}
-
-const html = (markdown: string): string => micromark(markdown, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] });
-const count = (text: string, pattern: RegExp): number => text.match(pattern)?.length ?? 0;
-
 describe('a 200-case suite', async () => {
-  const suite = join(dir, 'suite.json');
-  const cases = bigSuite();
-  writeFileSync(suite, JSON.stringify({ cases }));
-  const out = join(dir, 'out');
-  const link = 'https://github.com/o/r/actions/runs/1';
-  const run = await seprofInProcess(['report', '--suite', suite, '--out', out, '--no-measure', '--quiet', '--depth', '3', '--link', link]);
-  const read = (name: string): string => readFileSync(join(out, name), 'utf8');
+  const { run, read } = await reportBigSuite(dir);
 
   it('runs', () => {
     expect(run.stderr).toMatch(/^Wrote /);
@@ -72,33 +34,9 @@ describe('a 200-case suite', async () => {
     expect(Buffer.byteLength(read('summary.md'))).toBeLessThan(JOB_SUMMARY_BYTES);
   });
 
-  it.each(['report.md', 'summary.md'])('%s renders as GitHub shows it: one summary table, a table per collapsed section, and what was left out', (file) => {
-    const md = read(file);
-    const page = html(md);
-    const sections = count(page, /<details[ >]/g);
-    expect(count(page, /<\/details>/g)).toBe(sections);
-    // Every section's layer table, and SE's overhead for those that have a plain twin, rendered as tables.
-    const overheads = count(md, /^#### SE overhead/gm);
-    expect(count(page, /<table>/g)).toBe(1 + sections + overheads);
-    // No table fell apart into a paragraph of pipes.
-    expect(page).not.toMatch(/<p>\|/);
-    const summaryRows = count(page.slice(0, page.indexOf('</table>')), /<tr>/g) - 1;
-    const shortened =
-      /\*\*Shortened to fit:\*\* (?:(\d+) of 200 case\(s\) left out of the summary table[^;.]*)?(?:; )?(?:(\d+) layer table\(s\) left out)?\. Every case is in [^,]+, in \[the full report set\]\(([^)]+)\)/.exec(
-        md,
-      );
-    if (summaryRows === cases.length && sections === cases.length) {
-      expect(shortened).toBeNull();
-      expect(md).toContain(`The charts and every file: [the full report set](${link}).`);
-    } else {
-      expect(shortened).not.toBeNull();
-      expect(Number(shortened?.[1] ?? 0)).toBe(cases.length - summaryRows);
-      expect(Number(shortened?.[2] ?? 0)).toBe(cases.length - sections);
-      expect(shortened?.[3]).toBe(link);
-      expect(page).toContain(`<a href="${link}">the full report set</a>`);
-    }
-    // The summary keeps the costliest cases: every network costs more than any block here.
-    for (const model of NETWORKS) expect(page.slice(0, page.indexOf('</table>'))).toContain(`<code>net-${model}</code>`);
+  // summary.md, 1 MB to render: report-size.long.
+  it('report.md renders as GitHub shows it: one summary table, a table per collapsed section, and what was left out', () => {
+    expectRendersWhole(read('report.md'));
   });
 
   it('report.md is the one shortened: 200 cases do not fit a comment, and do fit a job summary', () => {

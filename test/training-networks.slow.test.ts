@@ -1,32 +1,11 @@
-// --training on whole networks and on every shipped model: measured on wasm, never on a
-// fallback backend, and the per-layer backward check passes.
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { analyticOps } from '../src/analyzers/analytic';
-import { analyticBackward } from '../src/analyzers/backward/training';
-import { compareBackward } from '../src/analyzers/check';
-import { countLayer, totalsOf } from '../src/analyzers/count';
-import { measure } from '../src/analyzers/measured';
-import type { Spec } from '../src/model/spec';
+// --training on whole networks and on every shipped block: measured on wasm, never on a
+// fallback backend, and the per-layer backward check passes (the other networks: .long).
+import { describe, expect, it } from 'vitest';
+import { totalsOf } from '../src/analyzers/count';
 import { specOf } from './support/grid';
+import { expectTrainsOnWasm, watchStderr } from './support/training';
 
-const once = { backend: 'auto', training: true } as const;
-
-let stderr: MockInstance<typeof process.stderr.write>;
-beforeEach(() => {
-  stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => stderr.mockRestore());
-
-/** Measures with --backend auto and expects wasm, no line on stderr, and agreeing backward counts. */
-async function expectTrainsOnWasm(spec: Spec) {
-  const measured = await measure(spec, once);
-  const layers = analyticOps(spec).map(countLayer);
-  expect(measured.backend.name).toBe('wasm');
-  expect(stderr).not.toHaveBeenCalled();
-  expect(measured.backward?.unrecognised).toEqual([]);
-  expect(compareBackward(analyticBackward(layers).rows, measured.backward?.rows ?? [])).toEqual([]);
-  return { layers, rows: Object.fromEntries((measured.backward?.rows ?? []).map((r) => [r.name, r.counts])) };
-}
+watchStderr();
 
 // At 64x64: the check is per layer and size-free; `npm run bench` runs it at 224x224 against PyTorch.
 describe('se-resnet50 --training, at 64x64', () => {
@@ -61,10 +40,8 @@ describe('mobilenet_v3_small --training, at 32x32', () => {
   });
 });
 
-describe('no shipped model falls back from wasm for --training', () => {
-  // The kernel set depends neither on the image size nor on the depth: the 50-layer ResNets
-  // at 32x32 hold every op kind of the 101- and 152-layer ones, EfficientNet-B0 those of B1-B7.
-  const networks = ['resnet50', 'se-resnet50', 'bn-inception', 'se-bn-inception', 'efficientnet_b0'];
+describe('no shipped block falls back from wasm for --training', () => {
+  // The shipped networks: training-networks.long.
   const blocks = [
     specOf({ channels: 16, reduction: 4, bias: true }),
     ...['standard', 'pre', 'post', 'identity'].flatMap((sePosition) =>
@@ -81,10 +58,6 @@ describe('no shipped model falls back from wasm for --training', () => {
       ]),
     ),
   ];
-
-  it.each(networks)('%s', async (model) => {
-    await expectTrainsOnWasm(specOf({ model, height: 32 }));
-  });
 
   it.each(blocks.map((spec) => [JSON.stringify(spec), spec] as const))('%s', async (_, spec) => {
     await expectTrainsOnWasm(spec);
