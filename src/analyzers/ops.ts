@@ -1,9 +1,9 @@
 // The one currency of seprof: a list of executed operations, NCHW like PyTorch.
 // The analytic and measured paths both produce Op[]; conventions count them.
-import type { OpKind } from '../model/kinds';
+import type { OpKind } from '../model/kinds/names';
 import type { OpAttrs, Shape } from './op-fields';
 
-export { OP_KINDS, type OpKind } from '../model/kinds';
+export { OP_KINDS, type OpKind } from '../model/kinds/names';
 export { dim, formatShape, numel, toDim, type OpAttrs, type Shape } from './op-fields';
 
 /** The backward-only row: the adds that sum the gradients of tensors read several times. */

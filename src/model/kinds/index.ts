@@ -1,7 +1,7 @@
 // The op kinds, one module each, and the one list of them: the registry the analytic plan, the
 // graph executor, the kernel reader, the measured run's facts, the memory schedule, the charts
 // and the conventions' tables (Record<OpKind, ...>) read. A kind is its line here; its name is
-// its key, which its module's type must spell (OpKindDefinition<'name'>).
+// its key, which its module's type must spell (OpKindDefinition<'name'>). names.ts lists the keys.
 import { add } from './add';
 import { avgPool } from './avg-pool';
 import { batchnorm } from './batchnorm';
@@ -89,12 +89,9 @@ const DEFINITIONS = {
   reduce_l2: reduceL2,
 };
 
-/** An op kind: its name, a key of the registry. */
-export type OpKind = keyof typeof DEFINITIONS;
+type Kind = keyof typeof DEFINITIONS;
 
-export const KINDS: { readonly [K in OpKind]: OpKindDefinition<K> } = DEFINITIONS;
+/** The registry: each kind's definition under its name (`OpKind`, names.ts). */
+export const KINDS: { readonly [K in Kind]: OpKindDefinition<K> } = DEFINITIONS;
 
-/** The kinds in the registry's order, which charts and tables keep. */
-export const OP_KINDS = Object.keys(KINDS) as readonly OpKind[];
-
-export const KIND_ENTRIES = Object.entries(KINDS) as [OpKind, OpKindDefinition<OpKind>][];
+export const KIND_ENTRIES = Object.entries(KINDS) as [Kind, OpKindDefinition<Kind>][];
