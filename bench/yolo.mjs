@@ -1,41 +1,18 @@
 // The YOLOv9 row of `npm run bench`: gelan-c with an SE block at 1x3x640x640, measured and checked
-// by seprof from the committed weight-stripped export (test/fixtures/onnx-real, run with a sparse
-// file of zero weights beside a copy), against one PyTorch forward of the same fused model, one
+// by seprof from the committed weight-stripped export (test/fixtures/onnx-real, run with
+// --stand-in-weights), against one PyTorch forward of the same fused model, one
 // thread, built by the fixture's own real_models.py from a YOLOv9 checkout (YOLOV9=path, as the
 // fixtures were made). Without the export, the checkout or torch, the row says skipped.
 // Run alone: `node bench/yolo.mjs` (after `npm run build`).
 import { spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = join(root, 'test', 'fixtures', 'onnx-real');
 const EXPORT = join(FIXTURES, 'gelan_c_se_1x640_op17.onnx');
-
-/** A copy of `model` in `dir` beside zero-filled (sparse) external data files sized to its initializers. */
-function withZeroWeights(model, dir) {
-  const { modelProtoType } = require('../dist/model/onnx/schema.js');
-  const proto = modelProtoType().decode(readFileSync(model));
-  const extents = new Map();
-  for (const t of proto.graph?.initializer ?? []) {
-    const entry = (key) => t.externalData.find((e) => e.key === key)?.value;
-    if (t.dataLocation !== 1 || entry('location') === undefined) continue;
-    const end = Number(entry('offset') ?? 0) + Number(entry('length') ?? 0);
-    extents.set(entry('location'), Math.max(extents.get(entry('location')) ?? 0, end));
-  }
-  const copy = join(dir, basename(model));
-  copyFileSync(model, copy);
-  for (const [location, size] of extents) {
-    const fd = openSync(join(dir, location), 'w');
-    ftruncateSync(fd, size);
-    closeSync(fd);
-  }
-  return copy;
-}
 
 // The fixture's model, fused as exported (its build runs two dry forwards), then one timed forward.
 const TORCH = `
@@ -59,38 +36,33 @@ print("forward_ms=%f maxrss=%d" % (forward * 1000, resource.getrusage(resource.R
  * args, options)` is the bench's: { wallMs, kib } or undefined.
  */
 export function yoloRows({ runOnce, row, ms, mb, times, python, repeats, bin }) {
-  const figure = '`seprof gelan_c_se_1x640_op17.onnx` (YOLOv9 gelan-c + SE at 640, measured and checked; zero weights)';
+  const figure = '`seprof gelan_c_se_1x640_op17.onnx` (YOLOv9 gelan-c + SE at 640, measured and checked; stand-in weights)';
   const skip = (why) => row(figure, `PyTorch: skipped (${why})`, 'skipped', 'skipped', '≤ 1.0x');
   if (!existsSync(EXPORT)) return skip('the export is not in this checkout');
   const yolov9 = process.env.YOLOV9;
   if (yolov9 === undefined || !existsSync(join(yolov9, 'models', 'yolo.py'))) return skip('set YOLOV9 to a checkout of WongKinYiu/yolov9');
   if (python === undefined) return skip('no python3 here imports torch');
-  const scratch = mkdtempSync(join(tmpdir(), 'seprof-bench-yolo-'));
-  try {
-    const model = withZeroWeights(EXPORT, scratch);
-    const torchOnce = () => {
-      const result = spawnSync(python, ['-c', TORCH, FIXTURES], { env: { ...process.env, YOLOV9: yolov9, OMP_NUM_THREADS: '1' }, encoding: 'utf8' });
-      const match = /forward_ms=([\d.]+) maxrss=(\d+)/.exec(result.stderr ?? '');
-      return result.status === 0 && match ? { forwardMs: Number(match[1]), kib: Number(match[2]) } : undefined;
-    };
-    if (torchOnce() === undefined) return skip('the YOLOv9 model did not build');
-    runOnce(process.execPath, [bin, model, '--quiet']);
-    const pairs = Array.from({ length: repeats }, () => ({ seprof: runOnce(process.execPath, [bin, model, '--quiet']), torch: torchOnce() }));
-    if (pairs.some((p) => p.seprof === undefined || p.torch === undefined)) return skip('a run failed');
-    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const [wall, kib] = [median(pairs.map((p) => p.seprof.wallMs)), median(pairs.map((p) => p.seprof.kib))];
-    const [forward, torchKib] = [median(pairs.map((p) => p.torch.forwardMs)), median(pairs.map((p) => p.torch.kib))];
-    row(figure, `one PyTorch forward of the same fused model, one thread (${ms(forward)})`, ms(wall), times(wall, forward), '≤ 1.0x');
-    row(
-      'peak memory of `seprof gelan_c_se_1x640_op17.onnx`',
-      `the PyTorch process that built the model and ran it (${mb(torchKib)})`,
-      mb(kib),
-      times(kib, torchKib),
-      '≤ 1.0x',
-    );
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  const seprof = [bin, EXPORT, '--stand-in-weights', '--quiet'];
+  const torchOnce = () => {
+    const result = spawnSync(python, ['-c', TORCH, FIXTURES], { env: { ...process.env, YOLOV9: yolov9, OMP_NUM_THREADS: '1' }, encoding: 'utf8' });
+    const match = /forward_ms=([\d.]+) maxrss=(\d+)/.exec(result.stderr ?? '');
+    return result.status === 0 && match ? { forwardMs: Number(match[1]), kib: Number(match[2]) } : undefined;
+  };
+  if (torchOnce() === undefined) return skip('the YOLOv9 model did not build');
+  runOnce(process.execPath, seprof);
+  const pairs = Array.from({ length: repeats }, () => ({ seprof: runOnce(process.execPath, seprof), torch: torchOnce() }));
+  if (pairs.some((p) => p.seprof === undefined || p.torch === undefined)) return skip('a run failed');
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const [wall, kib] = [median(pairs.map((p) => p.seprof.wallMs)), median(pairs.map((p) => p.seprof.kib))];
+  const [forward, torchKib] = [median(pairs.map((p) => p.torch.forwardMs)), median(pairs.map((p) => p.torch.kib))];
+  row(figure, `one PyTorch forward of the same fused model, one thread (${ms(forward)})`, ms(wall), times(wall, forward), '≤ 1.0x');
+  row(
+    'peak memory of `seprof gelan_c_se_1x640_op17.onnx`',
+    `the PyTorch process that built the model and ran it (${mb(torchKib)})`,
+    mb(kib),
+    times(kib, torchKib),
+    '≤ 1.0x',
+  );
 }
 
 // Alone: the bench's helpers, enough to print these rows.

@@ -82,7 +82,11 @@ describe('bad block combinations: one line, exit 2', () => {
     ],
     ['bad point', ['--at', '512x7'], /^seprof: --at takes CxHxW, e\.g\. 512x7x7; got '512x7'$/m],
     // The point the options do not fit is named (8 channels, hidden width floor(8 / 16) = 0).
-    ['a point narrower than the reduction', ['--at', '64x7x7', '--at', '8x7x7', '--reduction', '16'], /^seprof: --at 8x7x7: --reduction 16 is larger than the 8 channels/m],
+    [
+      'a point narrower than the reduction',
+      ['--at', '64x7x7', '--at', '8x7x7', '--reduction', '16'],
+      /^seprof: --at 8x7x7: --reduction 16 is larger than the 8 channels/m,
+    ],
     ['point and channels', ['--at', '512x7x7', '--channels', '512'], /drop --channels/],
     [
       'unreadable points file',

@@ -348,6 +348,35 @@ describe('seprof --file, measured in tfjs', () => {
     expect(run.stdout).toMatch(/Check: +analytic and measured agree on every layer/);
   });
 
+  // PolyNet's poly-3 block exported weight-stripped (test/fixtures/onnx-real): its initializers
+  // point at polynet_c_poly3_1x8_op17.data, which is not committed.
+  const stripped = join('test', 'fixtures', 'onnx-real', 'polynet_c_poly3_1x8_op17.onnx');
+
+  it('a weight-stripped export: refused for the measured run without its data, naming both ways on', async () => {
+    expectUsageError(
+      await seprofInProcess([stripped]),
+      /external data file 'polynet_c_poly3_1x8_op17\.data' of initializer .* not found: the measured run needs the weights \(--stand-in-weights measures with stand-in values, --no-measure counts without them\)/,
+    );
+  });
+
+  it('a weight-stripped export with --stand-in-weights: measured, the backward pass too, and the counts are those without', async () => {
+    const [counted, measured] = await Promise.all([
+      seprofInProcess([stripped, '--no-measure', '--json']),
+      seprofInProcess([stripped, '--stand-in-weights', '--training', '--json']),
+    ]);
+    expect(measured.code).toBe(0);
+    const [a, m] = [JSON.parse(counted.stdout), JSON.parse(measured.stdout)];
+    expect(m.check.status).toBe('match');
+    expect(m.totals.params).toBe(a.totals.params);
+    expect(m.totals.counts).toEqual(a.totals.counts);
+    // The backward pass ran and its counts were checked with the forward's (check.status covers both).
+    expect(Number(m.training.backward.flops)).toBeGreaterThan(0);
+  });
+
+  it('--stand-in-weights is a model file option', async () => {
+    expectUsageError(await seprofInProcess(['--channels', '64', '--stand-in-weights']), /--stand-in-weights does not apply to --block se/);
+  });
+
   it('measures the what-if too: SE inserted by --add-se runs with made-up weights and agrees', async () => {
     const run = await seprofInProcess([join(FIXTURES, 'se_resnet_block.onnx'), '--add-se', 'conv2,relu_1', '--runs', '3', '--warmup', '1']);
     expect(run.code).toBe(0);

@@ -1,8 +1,8 @@
 // Every real export of test/fixtures/onnx-real (YOLOv9 with and without SE, torchvision's and
 // Cadene's networks, an einsum attention: see its README) measured: the executor runs what the
 // analytic side counts, and the check agrees on every layer. A skipped check (an op the executor
-// does not run) fails here as a mismatch does. Weight-stripped files measure with zero weights
-// (counts and shapes do not depend on them). The whole set takes minutes, so `npm test` measures
+// does not run) fails here as a mismatch does. Weight-stripped files measure with stand-in weights
+// (--stand-in-weights: counts and shapes do not depend on them). The whole set takes minutes, so `npm test` measures
 // one export per model (opset 17 at its smaller input point; the costliest, SENet-154, YOLOv9-C,
 // GELAN-C with and without SE, Inception-v3 and Swin-T, are covered in kind by SE-ResNeXt-50,
 // GELAN-T with and without SE (the same modules, narrower), GoogLeNet, the narrow Swin of
@@ -10,16 +10,12 @@
 // and VGG-11's adaptive pools, 240 MB and 530 MB of weights, by file-adaptive-pool.slow.test.ts,
 // resnet18-FPN and SSD's VGG-16 by their kinds' examples), and
 // `npm run test:exports` (SEPROF_ALL_EXPORTS=1) measures every file.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { profile } from '../src/index';
-import { withZeroWeights } from './support/stripped-weights';
 
 const DIR = join(__dirname, 'fixtures', 'onnx-real');
-const tmp = mkdtempSync(join(tmpdir(), 'seprof-real-exports-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const exports = existsSync(DIR)
   ? readdirSync(DIR)
@@ -50,8 +46,8 @@ describe.skipIf(run.length === 0)('real exports, measured and checked on every l
   it.each(run)(
     '%s',
     async (file) => {
-      const path = withZeroWeights(join(DIR, file), tmp);
-      const result = await profile({ file: path, measure: true });
+      // Weight-stripped exports: stand-in weights in place of the external data they point at.
+      const result = await profile({ file: join(DIR, file), measure: true, standInWeights: true });
       expect(result.check.reason).toBeUndefined();
       expect(result.check.mismatches).toEqual([]);
       expect(result.check.status).toBe('match');

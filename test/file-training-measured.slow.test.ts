@@ -298,6 +298,19 @@ describe('every op the executor runs: analytic and measured backward agree (cpu)
         initializers: [weight('w', [8, 8, 1, 1]), weight('w2', [8, 8, 1, 1]), weight('b', [8])],
       },
     ],
+    [
+      // SE-ResNeXt-50's export: a downsample conv's bias is an Identity of the bias of a conv that
+      // runs after it. A bias past 4,096 values is not folded: its Identity runs as a view.
+      "a bias read through an Identity of a later conv's bias: the weight, not an activation, of its module",
+      {
+        nodes: [
+          { op: 'Identity', inputs: ['b'], outputs: ['b2'] },
+          { op: 'Conv', inputs: ['x', 'w', 'b2'], outputs: ['a'], attrs: [ints('kernel_shape', [1, 1])] },
+          { op: 'Conv', inputs: ['a', 'w2', 'b'], outputs: ['y'], attrs: [ints('kernel_shape', [1, 1]), int('group', 4100)] },
+        ],
+        initializers: [weight('w', [4100, 8, 1, 1]), weight('w2', [4100, 1, 1, 1]), weight('b', [4100])],
+      },
+    ],
   ];
 
   it.each(cases)('%s', async (name, spec) => {

@@ -45,6 +45,8 @@ export interface ModelOptions {
   input?: readonly string[];
   /** Model files: an op seprof cannot count is an error rather than counted as 0. */
   strict?: boolean;
+  /** Model files: measure with stand-in values for weights the file points at but does not hold (a weight-stripped export). */
+  standInWeights?: boolean;
   /** Model files: insert SE (with `reduction`, `bias`) after these layers or nodes. */
   addSe?: readonly string[];
   /** Model files: `LAYER=module|function|method`, who made an op where the scope names mislead. */
@@ -108,6 +110,7 @@ const SPEC_KEYS: Record<keyof ModelOptions, 'switch' | 'value' | 'list'> = {
   file: 'value',
   input: 'list',
   strict: 'switch',
+  standInWeights: 'switch',
   addSe: 'list',
   origin: 'list',
 };

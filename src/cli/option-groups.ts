@@ -49,6 +49,10 @@ export const specOptions: OptionGroup = (command) =>
     .option('--file <path>', 'a model file: ONNX (opsets 11-21) or a TF.js LayersModel or GraphModel (model.json); also a bare first argument')
     .option('--input <NAME=shape>', '--file: input shapes, e.g. images=1x3x640x640 (comma-separated for several inputs)')
     .option('--strict', '--file: an op seprof cannot count is an error rather than counted as 0')
+    .option(
+      '--stand-in-weights',
+      "--file: measure with stand-in values for weights the file points at but does not hold (a weight-stripped export's missing external data): counts and kernels do not depend on them",
+    )
     .option('--add-se <nodes>', '--file: insert SE (--reduction, --bias) after these layers or nodes, comma-separated (what-if)')
     .option(
       '--origin <LAYER=how>',

@@ -9,6 +9,7 @@ import { nodeGroups } from './graph/node-groups';
 import { parseOriginRules, unmatchedRule } from './graph/origins';
 import { findSeBlocks, type SeBlock } from './graph/se-blocks';
 import type { Graph } from './graph/types';
+import { withStandInWeights } from './graph/weights';
 import { planNotes } from './kinds/plan';
 
 export interface FileRequest {
@@ -22,6 +23,8 @@ export interface FileRequest {
   removeSe: boolean;
   /** `--origin` entries, `LAYER=module|function|method`: who made an op where the scope names mislead. */
   origins: readonly string[];
+  /** Weights the file points at but does not hold read as stand-in values (the measured run's). */
+  standInWeights: boolean;
 }
 
 export interface FileModel {
@@ -41,8 +44,9 @@ export function openFileModel(request: FileRequest, open: ModelOpener): FileMode
   const key = JSON.stringify(request);
   const cached = cache.models.get(key);
   if (cached !== undefined) return cached;
-  const graph = cache.graphs.get(request.file) ?? open(request.file);
-  cache.graphs.set(request.file, graph);
+  const read = cache.graphs.get(request.file) ?? open(request.file);
+  cache.graphs.set(request.file, read);
+  const graph = request.standInWeights ? withStandInWeights(read) : read;
   const given = parseInputOption(request.inputs);
   let inferred = inferShapes(graph, given);
   if (request.addSe.length > 0) inferred = inferShapes(withSeAfter(inferred, request.addSe, request.se), given);

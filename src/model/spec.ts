@@ -98,6 +98,8 @@ export interface FileSpec extends SpecBase, Partial<SeSettings> {
   removeSe: boolean;
   /** `--origin LAYER=module|function|method` entries: who made an op, where the scope names mislead. */
   origins: readonly string[];
+  /** Weights the file points at but does not hold are stand-in values for the measured run (`--stand-in-weights`). */
+  standInWeights: boolean;
 }
 
 export type Spec = SeSpec | ResNetBlockSpec | InceptionBlockSpec | NetworkSpec | FileSpec;
@@ -132,6 +134,7 @@ export interface RawSpecOptions {
   file?: string | undefined;
   input?: string | undefined;
   strict?: boolean | undefined;
+  standInWeights?: boolean | undefined;
   addSe?: string | undefined;
   origin?: string | undefined;
 }
@@ -168,6 +171,7 @@ const ALL_KEYS: readonly RawKey[] = [
   'seStages',
   'input',
   'strict',
+  'standInWeights',
   'addSe',
   'origin',
 ];
@@ -427,10 +431,10 @@ function parseVariant(raw: RawSpecOptions): SeVariant | undefined {
 /** The file model request of a file spec. */
 export function fileRequest(spec: FileSpec): FileRequest {
   const se = { reduction: spec.reduction ?? DEFAULTS.reduction, bias: spec.bias ?? false };
-  return { file: spec.file, inputs: spec.inputs, addSe: spec.addSe, se, removeSe: spec.removeSe, origins: spec.origins };
+  return { file: spec.file, inputs: spec.inputs, addSe: spec.addSe, se, removeSe: spec.removeSe, origins: spec.origins, standInWeights: spec.standInWeights };
 }
 
-const FILE_KEYS: readonly RawKey[] = ['file', 'input', 'strict', 'addSe', 'origin', 'reduction', 'bias'];
+const FILE_KEYS: readonly RawKey[] = ['file', 'input', 'strict', 'standInWeights', 'addSe', 'origin', 'reduction', 'bias'];
 
 /** --add-se's comma-separated names: none empty, none twice (checked in one pass: thousands of names stay fast). */
 function addSeTargets(text: string): string[] {
@@ -468,6 +472,7 @@ function buildFile(raw: RawSpecOptions, file: string, { base, se }: Common): Fil
     addSe,
     removeSe: false,
     origins,
+    standInWeights: raw.standInWeights ?? false,
     ...base,
     ...(addSe.length > 0 && se),
     input: { channels: 0, height: 0, width: 0 },

@@ -74,7 +74,8 @@ export function measureFile(spec: FileSpec, options: MeasureOptions): Promise<Fi
     skipOnMemoryFault(async () => {
       const { inferred } = loadFileModel(fileRequest(spec));
       const weightless = [...inferred.graph.initializers.values()].find((i) => i.values === undefined && i.data === undefined);
-      if (weightless !== undefined) return { skipped: `the file holds no weights for initializer '${weightless.name}'` };
+      if (weightless !== undefined)
+        return { skipped: `the file holds no weights for initializer '${weightless.name}' (--stand-in-weights measures with stand-in values)` };
       const executor = new GraphExecutor(inferred);
       const missing = executor.unsupported();
       if (missing.length > 0) return { skipped: `the tfjs graph executor does not run ${missing.join(', ')}` };

@@ -2,7 +2,19 @@
 // reads them): from the model file's bytes, an external data file, or inline values.
 import { UsageError } from '../../errors';
 import { count } from './tensor-info';
-import { DTYPE, type FileBytes, type Initializer, type Quantization } from './types';
+import { DTYPE, type FileBytes, type Graph, type Initializer, type Quantization } from './types';
+
+/**
+ * The graph with stand-in values (`synthetic`) for the weights it points at but does not hold:
+ * a weight-stripped export's missing external data, an initializer with no data. The measured
+ * run executes the same kernels on the same shapes whatever the values, so it proves the counts.
+ */
+export function withStandInWeights(graph: Graph): Graph {
+  const lacking = (init: Initializer): boolean => init.values === undefined && (init.data === undefined || init.data.kind === 'missing');
+  if (![...graph.initializers.values()].some(lacking)) return graph;
+  const initializers = new Map([...graph.initializers].map(([name, init]) => [name, lacking(init) ? { ...init, data: { kind: 'synthetic' as const } } : init]));
+  return { ...graph, initializers };
+}
 
 export function floatWeights(init: Initializer): Float32Array {
   const n = Number(count(init.dims));
@@ -11,7 +23,7 @@ export function floatWeights(init: Initializer): Float32Array {
   if (init.data === undefined) throw new UsageError(`initializer '${init.name}' has no weights in the file: the measured run needs them`);
   if (init.data.kind === 'missing') {
     throw new UsageError(
-      `external data file '${init.data.location}' of initializer '${init.name}' not found: the measured run needs the weights (--no-measure counts without them)`,
+      `external data file '${init.data.location}' of initializer '${init.name}' not found: the measured run needs the weights (--stand-in-weights measures with stand-in values, --no-measure counts without them)`,
     );
   }
   // Weights only a what-if has: small deterministic values (counts do not depend on them).
