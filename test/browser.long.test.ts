@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -17,7 +17,6 @@ import { ROOT, seprofInProcess } from './support/cli';
 import { seMobileNetBlock } from './support/graph-model';
 import { saveLayersModel } from './support/layers-model';
 import { encodeModel } from './support/onnx';
-import { withZeroWeights } from './support/stripped-weights';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'onnx');
 const SHOTS = join(ROOT, 'test-results', 'browser');
@@ -191,18 +190,37 @@ describe('the browser page', () => {
     await page.close();
   });
 
+  // A weight-stripped export (its external data not committed), measured with stand-in weights.
+  it('a weight-stripped export with stand-in weights checked: proved, and the same JSON as --stand-in-weights', async () => {
+    const dir = join(ROOT, 'test', 'fixtures', 'onnx-real');
+    const { page, errors } = await openPage(browser as Browser, url);
+    await page.click('#stand-in');
+    expect(await upload(page, [join(dir, 'polynet_c_poly3_1x8_op17.onnx')])).toMatch(/^Done/);
+    expect(await page.$eval('#check', (e) => e.textContent)).toMatch(/^Proved/);
+    expect(await exported(page, 'json')).toBe(await cli(dir, ['polynet_c_poly3_1x8_op17.onnx', '--stand-in-weights', '--conventions', 'all', '--json']));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   // Counted by default; measured too with SEPROF_BROWSER_HEAVY=1 (464 layers run in the page and in the CLI: seconds).
   it(`a YOLOv9 (GELAN-t) export with SE: the same JSON${HEAVY ? ' and a measured check that agrees' : ', its weights not given'}`, async () => {
-    const real = join(ROOT, 'test', 'fixtures', 'onnx-real', 'gelan_t_se_2x320_op17.onnx');
-    // The export is weight-stripped: to measure it, a copy beside a data file of zeros (counts do not depend on values).
-    const dir = HEAVY ? mkdtempSync(join(tmpdir(), 'gelan-')) : dirname(real);
-    const files = HEAVY ? [withZeroWeights(real, dir), join(dir, 'gelan_t_se_2x320_op17.data')] : [real];
+    const dir = join(ROOT, 'test', 'fixtures', 'onnx-real');
     const { page, errors } = await openPage(browser as Browser, url);
-    if (!HEAVY) await page.click('#measure');
-    expect(await upload(page, files)).toMatch(/^Done/);
+    // The export is weight-stripped: measured with stand-in weights (counts do not depend on values).
+    await page.click(HEAVY ? '#stand-in' : '#measure');
+    expect(await upload(page, [join(dir, 'gelan_t_se_2x320_op17.onnx')])).toMatch(/^Done/);
     expect(await page.$eval('#check', (e) => e.textContent)).toMatch(HEAVY ? /^Proved/ : /^Measured run skipped: --no-measure$/);
     const json = await exported(page, 'json');
-    expect(json).toBe(await cli(dir, ['gelan_t_se_2x320_op17.onnx', '--conventions', 'all', '--json', ...(HEAVY ? [] : ['--no-measure'])]));
+    expect(json).toBe(
+      await cli(dir, [
+        'gelan_t_se_2x320_op17.onnx',
+        ...(HEAVY ? ['--stand-in-weights'] : []),
+        '--conventions',
+        'all',
+        '--json',
+        ...(HEAVY ? [] : ['--no-measure']),
+      ]),
+    );
     // The SEAttention(128) the export inserted after model.9 (the fixture's README), found in the page too.
     expect(JSON.parse(json).file.seBlocks.map((b: { channels: number }) => b.channels)).toEqual([128]);
     await shot(page, 'yolo-se');

@@ -204,6 +204,7 @@ function fileRaw(): RawSpecOptions {
   return {
     file: main,
     ...(input !== '' && { input }),
+    ...($<HTMLInputElement>('stand-in').checked && { standInWeights: true }),
     ...(withSe && { addSe: addSe.join(',') }),
     ...(withSe && reduction !== '' && { reduction }),
     ...(withSe && $<HTMLInputElement>('bias').checked && { bias: true }),
@@ -535,6 +536,7 @@ $('main').addEventListener('change', () => {
   runFile();
 });
 $('input').addEventListener('change', () => given.length > 0 && runFile());
+$('stand-in').addEventListener('change', () => given.length > 0 && runFile());
 // Files dropped anywhere on the page are taken; the box shows where.
 const drop = $('drop');
 document.addEventListener('dragover', (e) => {
