@@ -74,4 +74,15 @@ describe('AdaptiveAvgPool2d(o) as PyTorch exports it, counted as the peers count
     expect(result.check.mismatches).toEqual([]);
     expect(result.check.status).toBe('match');
   });
+
+  // AlexNet's export under --training once differed here: the adaptive pool runs as tfjs' AvgPool,
+  // whose gradient spreads each output gradient, divided by k*k, over its window (AvgPool_grad),
+  // not as the Mean of AdaptiveAvgPool2d(1) (a multiply by ones, then a divide).
+  it("trains as it runs: the adaptive pool's backward flops are k*k per output, as avg_pool's, and the measured run agrees", async () => {
+    const result = await profile({ file: file('trained.onnx', 'pytorch'), measure: true, training: true, backend: 'cpu' });
+    expect(result.check.mismatches).toEqual([]);
+    expect(result.check.status).toBe('match');
+    const flops = (name: string) => result.training?.rows.find((row) => row.name === name)?.counts['flops'];
+    expect([flops('pool'), flops('avg')]).toEqual([9n * OUT, 9n * OUT]);
+  });
 });

@@ -354,6 +354,28 @@ describe('odd but valid graphs under --training (issue 23): analytic and measure
     expect(result.training?.backward['flops']).toBe(0n);
   });
 
+  // torchvision's LR-ASPP MobileNetV3-Large: its last stage's depthwise convs are dilated.
+  it.each([
+    ['a dilated depthwise conv', 8],
+    ['a dilated conv', 1],
+  ])('%s (tfjs has no gradient for it) is skipped, naming the module, not an internal error', async (_, group) => {
+    const result = await run(
+      `dilated-${group}`,
+      [
+        {
+          op: 'Conv',
+          name: 'dilated',
+          inputs: ['x', 'w'],
+          outputs: ['y'],
+          attrs: [ints('kernel_shape', [3, 3]), ints('pads', [2, 2, 2, 2]), ints('dilations', [2, 2]), int('group', group)],
+        },
+      ],
+      [weight('w', [8, 8 / group, 3, 3])],
+    );
+    expect(result.check.status).toBe('skipped');
+    expect(result.check.reason).toBe("module 'dilated': tfjs has no gradient for a dilated convolution (dilations 2x2)");
+  });
+
   it('a backward run past what tf.profile holds is skipped, naming why, not an internal error', async () => {
     const result = await run('concat-100000', [
       { op: 'Concat', name: 'cat', inputs: Array<string>(100_000).fill('x'), outputs: ['y'], attrs: [int('axis', 1)] },

@@ -67,7 +67,11 @@ export const flopsBackward: RuleTable = {
     (op) => 8n * out(op),
   ),
   hardsigmoid: rule('5 * numel: / 6 (1) and the relu6 gradient (4); + 3 passes dy through', (op) => 5n * out(op)),
-  global_avg_pool: rule('2 * numel(in): dy broadcast over H x W by a multiply, then divided by H*W', (op) => 2n * inp(op)),
+  // AdaptiveAvgPool2d(o), o != 1, in a model file runs as an AvgPool of its window and stride (model/kinds/global-avg-pool).
+  global_avg_pool: rule(
+    "2 * numel(in): dy broadcast over H x W by a multiply, then divided by H*W; an adaptive pool with a stride (AdaptiveAvgPool2d(o) exported as AveragePool) k*k per output, as avg_pool's",
+    (op) => (op.attrs.stride === undefined ? 2n * inp(op) : window(op) * out(op)),
+  ),
   avg_pool: rule('k*k per output, as the forward: each output gradient, divided by k*k, spread over its window', (op) => window(op) * out(op)),
   max_pool: rule('numel(out): each output gradient added to its window maximum', out),
   linear: rule(

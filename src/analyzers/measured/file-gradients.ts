@@ -8,6 +8,7 @@ import type { InferredGraph } from '../../model/graph/infer';
 import type { NodeGroup } from '../../model/graph/node-groups';
 import type { GraphNode } from '../../model/graph/types';
 import type { GraphExecutor } from '../../modules/graph-executor';
+import { KINDS } from '../../model/kinds';
 import { afterForward } from './gradient-kernels';
 import { backwardKernels, gradientsOf, profiled } from './gradients';
 import type { KernelRecord } from '../../model/kinds/kernel-reading';
@@ -47,10 +48,16 @@ function constantModule(g: InferredGraph, modules: readonly NodeGroup[]): NodeGr
   return modules.find((m) => !m.nodes.some((n) => n.inputs.some((t) => fed.has(t))));
 }
 
-/** Why the backward pass cannot be measured: a module off every path to the loss, or more kernels than tf.profile holds. */
+/** Why the backward pass cannot be measured: a module off every path to the loss or that tfjs takes no gradient through, or more kernels than tf.profile holds. */
 export function gradientRunRefused(g: InferredGraph, executor: GraphExecutor): string | undefined {
   const dead = deadModule(g, executor.modules);
   if (dead !== undefined) return `module '${dead.name}' computes what no graph output reads: tfjs takes no gradient through it`;
+  const index = GraphIndex.of(g);
+  for (const m of executor.modules) {
+    const kind = executor.planOf(m)?.kind;
+    const gap = kind === undefined ? undefined : KINDS[kind].gradientGap?.(index, m);
+    if (gap !== undefined) return `module '${m.name}': ${gap}`;
+  }
   const constant = constantModule(g, executor.modules);
   if (constant !== undefined)
     return `module '${constant.name}' computes from constants only (a mask built at run time): autograd takes no gradient through it, which seprof's backward counts do not leave out yet`;

@@ -50,6 +50,11 @@ export const conv2d: OpKindDefinition<'conv2d'> = {
       ? tf.fused.conv2d({ x, filter, strides: stride, pad, dilations, bias: input(main, 2) })
       : tf.conv2d(x, filter, stride, pad, 'NHWC', dilations);
   },
+  // tfjs-core's Conv2D_grad and DepthwiseConv2dNative_grad assert dilations of 1.
+  gradientGap: (_, { main }) => {
+    const dilations = (attrInts(main, 'dilations') ?? []).map(Number);
+    return dilations.some((d) => d > 1) ? `tfjs has no gradient for a dilated convolution (dilations ${dilations.join('x')})` : undefined;
+  },
   // OIHW to HWIO; a depthwise filter [C, 1, kh, kw] becomes [kh, kw, C, 1].
   weightLayout: (tf, reader, position, raw) => {
     if (position !== 1) return raw;

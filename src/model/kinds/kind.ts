@@ -67,6 +67,11 @@ export interface OpKindDefinition<K extends string> {
   /** What the kernels cannot show and the kernel reading needs: window sizes, a constant's position. */
   facts?(index: GraphIndex, m: NodeGroup): Partial<LayerFacts>;
   kernels: KernelReading<K>;
+  /**
+   * Why tfjs takes no gradient through the module, when it cannot (tfjs-core 4.22 has none for a
+   * dilated conv): the backward pass is then not measured, and the run says why.
+   */
+  gradientGap?(index: GraphIndex, m: NodeGroup): string | undefined;
   /** Kernels `run` executes for the module, views aside: what a pass makes (the memory estimate). */
   kernelCount(index: GraphIndex, m: NodeGroup): number;
   /** Its colour in charts, fixed so a kind looks the same in every chart. */
