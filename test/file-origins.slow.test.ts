@@ -11,16 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { profile } from '../src/index';
 import { expectOneLineFailure, seprofInProcess } from './support/cli';
 import { encodeModel } from './support/onnx';
+import type { Peers } from './support/onnx-real';
 
 const DIR = join(__dirname, 'fixtures', 'onnx-origins');
-const peers = JSON.parse(readFileSync(join(DIR, 'origins.json'), 'utf8')) as {
-  files: string[];
-  params: number;
-  thop: number;
-  fvcore: number;
-  ptflops: number;
-  ptflops_aten: number;
-};
+const peers = JSON.parse(readFileSync(join(DIR, 'origins.json'), 'utf8')) as Peers;
 
 // make_origins.py: input 2x3x16x16; Block(8) on 2x8x16x16; WindowAttention on 2x8x16x16, 4x4
 // windows: t is [32, 16, 8] (B * nW = 2 * 16 windows of 16 tokens of 8 channels).

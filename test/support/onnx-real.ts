@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { profile } from '../../src/index';
+import { profile, type Profile } from '../../src/index';
 
 export const DIR = join(__dirname, '..', 'fixtures', 'onnx-real');
 
@@ -83,23 +83,33 @@ export function realExports(first: boolean): (readonly [string, string, Peers])[
   });
 }
 
+type PeerFigures = Pick<Peers, 'params' | 'thop' | 'fvcore' | 'ptflops' | 'ptflops_aten'>;
+
+/** A profile's params and the four peer conventions beside the real tools' (less what the graph cannot show), for one toEqual. */
+export function peerTotals({ totals }: Profile, peers: PeerFigures, paramsNotInTheGraph = 0) {
+  return {
+    seprof: {
+      params: totals.params,
+      thop: totals.counts.thop,
+      fvcore: totals.counts.fvcore,
+      ptflops: totals.counts.ptflops,
+      'ptflops-aten': totals.counts['ptflops-aten'],
+    },
+    peers: {
+      params: BigInt(peers.params - paramsNotInTheGraph),
+      thop: BigInt(peers.thop),
+      fvcore: BigInt(peers.fvcore),
+      ptflops: BigInt(peers.ptflops),
+      'ptflops-aten': BigInt(peers.ptflops_aten),
+    },
+  };
+}
+
 /** Params and the four peer conventions of one export equal the real tools', layer by layer where thop's per-module counts were recorded. */
 export async function expectThePeers(file: string, model: string, peers: Peers): Promise<void> {
   const result = await profile({ file: join(DIR, file) });
-  const { totals } = result;
-  expect({
-    params: totals.params,
-    thop: totals.counts.thop,
-    fvcore: totals.counts.fvcore,
-    ptflops: totals.counts.ptflops,
-    'ptflops-aten': totals.counts['ptflops-aten'],
-  }).toEqual({
-    params: BigInt(peers.params - (PARAMS_NOT_IN_THE_GRAPH[model] ?? 0)),
-    thop: BigInt(peers.thop),
-    fvcore: BigInt(peers.fvcore),
-    ptflops: BigInt(peers.ptflops),
-    'ptflops-aten': BigInt(peers.ptflops_aten),
-  });
+  const { seprof, peers: real } = peerTotals(result, peers, PARAMS_NOT_IN_THE_GRAPH[model]);
+  expect(seprof).toEqual(real);
   // Layer by layer: every module thop counts is a layer of that PyTorch path with that count (names
   // are module paths, nested containers included; functions are 0), and no other layer counts.
   if (peers.thop_by_module !== undefined) {
