@@ -16,6 +16,18 @@ export function withStandInWeights(graph: Graph): Graph {
   return { ...graph, initializers };
 }
 
+/**
+ * Weights a what-if or a stripped file lacks: small deterministic values (counts do not depend on
+ * them), a period of 1,021 sines tiled by doubling copies, so that 60 M of them take milliseconds.
+ */
+function standInValues(n: number): Float32Array {
+  const values = new Float32Array(n);
+  const period = Math.min(n, 1021);
+  for (let i = 0; i < period; i++) values[i] = Math.sin(i + 1) * 0.1;
+  for (let filled = period; filled < n; filled *= 2) values.copyWithin(filled, 0, Math.min(filled, n - filled));
+  return values;
+}
+
 export function floatWeights(init: Initializer): Float32Array {
   const n = Number(count(init.dims));
   if (init.values !== undefined) return Float32Array.from(init.values.data, Number);
@@ -26,8 +38,7 @@ export function floatWeights(init: Initializer): Float32Array {
       `external data file '${init.data.location}' of initializer '${init.name}' not found: the measured run needs the weights (--stand-in-weights measures with stand-in values, --no-measure counts without them)`,
     );
   }
-  // Weights only a what-if has: small deterministic values (counts do not depend on them).
-  if (init.data.kind === 'synthetic') return Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1) * 0.1);
+  if (init.data.kind === 'synthetic') return standInValues(n);
   const bytes = init.data.kind === 'inline' ? init.data.bytes : readFiles(init.data);
   const quantized = init.data.kind === 'files' ? init.data.quantization : undefined;
   const width = quantized === undefined ? 4 : quantized.dtype === 'uint8' ? 1 : 2;
