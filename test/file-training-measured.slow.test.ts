@@ -354,6 +354,34 @@ describe('odd but valid graphs under --training (issue 23): analytic and measure
     expect(result.training?.backward['flops']).toBe(0n);
   });
 
+  // A mask built at run time from constants (as Swin's), too large to fold (8,192 values): off autograd's tape.
+  it('a mask computed from constants only: no backward for it, and the add that applies it takes no gradient for it', async () => {
+    const big = { name: 'x', dims: [1, 8, 32, 32] };
+    const result = await profile({
+      file: modelFile('mask', {
+        input: big,
+        nodes: [
+          { op: 'ConstantOfShape', inputs: ['shape'], outputs: ['ones'], attrs: [] },
+          { op: 'Sigmoid', name: 'mask', inputs: ['ones'], outputs: ['m'] },
+          { op: 'Add', name: 'masked', inputs: ['x', 'm'], outputs: ['y'] },
+        ],
+        initializers: [{ name: 'shape', dims: [4], dataType: 7, int64Data: [1, 1, 32, 32] }],
+      }),
+      measure: true,
+      training: true,
+      backend: 'cpu',
+    });
+    expect(result.check.mismatches).toEqual([]);
+    expect(result.check.status).toBe('match');
+    expect(result.layers.map((l) => [l.op.name, l.op.attrs.frozen])).toEqual([
+      ['mask', 'all'],
+      ['masked', [1]],
+    ]);
+    // Counted, the mask's gradient would be 3 * 1,024 (sigmoid) and the broadcast sum 8,192 - 1,024 (add): none is.
+    const rows = new Map(result.training?.rows.map((row) => [row.name, row.counts['flops']]));
+    expect([rows.get('mask'), rows.get('masked')]).toEqual([0n, 0n]);
+  });
+
   // torchvision's LR-ASPP MobileNetV3-Large: its last stage's depthwise convs are dilated.
   it.each([
     ['a dilated depthwise conv', 8],

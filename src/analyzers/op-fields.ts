@@ -72,6 +72,12 @@ export interface OpAttrs {
   /** einsum: its equation with the output written out (`bhqd,bhkd->bhqk`). */
   equation?: string;
   /**
+   * Model files: the inputs autograd takes no gradient for, computed from constants only (Swin's
+   * attention mask, built at run time): their positions in `inputShapes`; `all` when the op reads
+   * nothing a graph input reaches and learns nothing, so it has no backward pass at all.
+   */
+  frozen?: 'all' | readonly number[];
+  /**
    * Model files: the model's batch, when the op's dim 0 is not it (Swin's windows folded into dim
    * 0): ptflops divides its module hooks by the model's batch, not the op's.
    */

@@ -171,11 +171,12 @@ export class GraphExecutor {
     return { learned, buffers };
   }
 
-  /** What a module's gradient is taken with respect to: the activations it reads and its learned weights, once each. */
+  /** What a module's gradient is taken with respect to: the activations it reads that a graph input reaches, and its learned weights, once each. */
   private gradientInputs(values: Values, m: NodeGroup): tf.Tensor[] {
     // A weight read through a view (an exporter's Identity of a shared initializer) is a live
     // value too, but the module reads its own copy of the weight (weight()): not an activation.
-    const activation = (t: string): boolean => this.index.weight(t) === undefined && !this.index.isConstant(t);
+    // Nor is a tensor no graph input reaches (Swin's attention mask): autograd gives it no gradient.
+    const activation = (t: string): boolean => this.index.weight(t) === undefined && !this.index.isConstant(t) && this.index.trained(t);
     const activations = m.nodes.flatMap((n) => n.inputs.filter(activation).flatMap((t) => values.get(t) ?? []));
     return [...new Set([...activations, ...this.moduleTensors(m).learned])];
   }

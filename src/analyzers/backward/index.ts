@@ -23,7 +23,8 @@ export const BACKWARD_KEYS: readonly ConventionKey[] = CONVENTIONS.flatMap((c) =
 /** Backward counts of one op under every convention that counts a backward pass. */
 export function countBackward(op: Op): Counts {
   const counts: Counts = {};
-  for (const { key, backward } of CONVENTIONS) if (!isForwardOnly(backward)) counts[key] = countByRule(backward[op.kind], op);
+  // An op computed from constants only (Swin's attention mask) is off autograd's tape: no backward pass.
+  for (const { key, backward } of CONVENTIONS) if (!isForwardOnly(backward)) counts[key] = op.attrs.frozen === 'all' ? 0n : countByRule(backward[op.kind], op);
   return counts;
 }
 

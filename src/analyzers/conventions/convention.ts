@@ -180,7 +180,8 @@ export interface Operand {
 
 /** The two operands of a binary elementwise op in operator order (`a - b`: a, then b). */
 export function operands(op: Op): [Operand, Operand] {
-  const activations = op.inputShapes.map((shape): Operand => ({ shape, gradient: true }));
+  const frozen = op.attrs.frozen;
+  const activations = op.inputShapes.map((shape, i): Operand => ({ shape, gradient: frozen !== 'all' && !frozen?.includes(i) }));
   const constant = op.attrs.constant;
   if (constant !== undefined) activations.splice(constant.at, 0, { shape: constant.shape, gradient: op.params > 0n });
   const [a, b] = activations;

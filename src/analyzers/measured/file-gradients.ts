@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { GraphIndex } from '../../model/graph/graph-index';
 import type { InferredGraph } from '../../model/graph/infer';
 import type { NodeGroup } from '../../model/graph/node-groups';
-import type { GraphNode } from '../../model/graph/types';
+import { attrInt, type GraphNode } from '../../model/graph/types';
 import type { GraphExecutor } from '../../modules/graph-executor';
 import { KINDS } from '../../model/kinds';
 import { afterForward } from './gradient-kernels';
@@ -39,13 +39,40 @@ function deadModule(g: InferredGraph, modules: readonly NodeGroup[]): NodeGroup 
 }
 
 /**
- * A module that reads nothing the graph's inputs feed (Swin's attention mask, built from constants
- * at run time): autograd takes no gradient through it, which its gradient run would measure.
+ * A Gather on a tensor a graph input reaches whose indices may repeat: its gradient sums the
+ * slices that share an index, which the measured reading does not cost (gradient-kernels,
+ * UnsortedSegmentSum) and the backward rules do not count.
  */
-function constantModule(g: InferredGraph, modules: readonly NodeGroup[]): NodeGroup | undefined {
-  const fed = new Set(g.graph.inputs.map((i) => i.name));
-  for (const node of g.order) if (!g.folded.has(node) && node.inputs.some((t) => fed.has(t))) for (const t of node.outputs) fed.add(t);
-  return modules.find((m) => !m.nodes.some((n) => n.inputs.some((t) => fed.has(t))));
+function summingGather(g: InferredGraph, index: GraphIndex): GraphNode | undefined {
+  return g.order.find((node) => {
+    if (node.opType !== 'Gather' || g.folded.has(node) || !index.trained(node.inputs[0] ?? '')) return false;
+    const indices = g.tensors.get(node.inputs[1] ?? '')?.values?.data;
+    if (indices === undefined) return true;
+    const shape = index.shape(node.inputs[0] ?? '');
+    const size = BigInt(shape[(Number(attrInt(node, 'axis', 0n)) + shape.length) % shape.length] ?? 0);
+    const at = indices.map((i) => (BigInt(i) < 0n ? BigInt(i) + size : BigInt(i)));
+    return new Set(at).size < at.length;
+  });
+}
+
+/** The kinds whose backward rules leave out the gradient of an input no graph input reaches (model/kinds' `frozen` inputs). */
+const FROZEN_INPUTS_COUNTED: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div', 'pow', 'concat', 'scale']);
+
+/**
+ * A module reading a tensor computed from constants only (Swin's attention mask) whose backward
+ * counts cannot leave its gradient out: a learned module over constants (Swin V2's position MLP,
+ * whose input gradient autograd skips), or a kind whose rules count every input's gradient.
+ */
+function frozenGap(index: GraphIndex, executor: GraphExecutor): string | undefined {
+  for (const m of executor.modules) {
+    const planned = executor.planOf(m);
+    if (planned === undefined) continue;
+    const frozen = planned.inputs.filter((t) => !index.trained(t));
+    if (frozen.length === 0 || (frozen.length === planned.inputs.length && (planned.params ?? 0n) === 0n)) continue;
+    if (frozen.length < planned.inputs.length && FROZEN_INPUTS_COUNTED.has(planned.kind) && planned.attrs?.tokens === undefined) continue;
+    return `module '${m.name}' reads '${frozen[0]}', which autograd takes no gradient for (a constant or a buffer, or computed from them only): seprof's backward counts for a ${planned.kind} do not leave that gradient out yet`;
+  }
+  return undefined;
 }
 
 /** Why the backward pass cannot be measured: a module off every path to the loss or that tfjs takes no gradient through, or more kernels than tf.profile holds. */
@@ -58,9 +85,11 @@ export function gradientRunRefused(g: InferredGraph, executor: GraphExecutor): s
     const gap = kind === undefined ? undefined : KINDS[kind].gradientGap?.(index, m);
     if (gap !== undefined) return `module '${m.name}': ${gap}`;
   }
-  const constant = constantModule(g, executor.modules);
-  if (constant !== undefined)
-    return `module '${constant.name}' computes from constants only (a mask built at run time): autograd takes no gradient through it, which seprof's backward counts do not leave out yet`;
+  const frozen = frozenGap(index, executor);
+  if (frozen !== undefined) return frozen;
+  const gather = summingGather(g, index);
+  if (gather !== undefined)
+    return `node '${gather.name}' gathers with indices that may repeat: its gradient sums the slices that share one, which seprof's backward counts do not count yet`;
   const kernels = executor.modules.reduce((n, m) => n + KERNELS_PER_NODE * m.nodes.length + m.repeatedReads, 0);
   if (kernels <= PROFILE_KERNELS) return undefined;
   return `its backward pass runs about ${kernels.toLocaleString('en-US')} tfjs kernels in one profiled run, past the ${PROFILE_KERNELS.toLocaleString('en-US')} tf.profile can hold`;
@@ -81,23 +110,25 @@ export async function moduleGradients(
   inputs: ReadonlyMap<string, tf.Tensor>,
   onProgress: OnProgress | undefined,
 ): Promise<ModuleGradient[]> {
-  const spans: { module: NodeGroup; from: number; mid: number; to: number }[] = [];
+  const spans: { module: NodeGroup; from: number; mid: number; to: number; gradient: boolean }[] = [];
   const kernels = await profiled(() => {
     const around = (module: NodeGroup, run: () => tf.Tensor, wrt: () => tf.Tensor[]): tf.Tensor => {
       const from = recorded();
       const y = run();
       const mid = recorded();
-      tf.dispose(gradientsOf({ run, wrt: wrt() }));
-      spans.push({ module, from, mid, to: recorded() });
+      // A module computed from constants only (Swin's attention mask) has no gradient to take.
+      const xs = wrt();
+      if (xs.length > 0) tf.dispose(gradientsOf({ run, wrt: xs }));
+      spans.push({ module, from, mid, to: recorded(), gradient: xs.length > 0 });
       onProgress?.(spans.length, executor.modules.length, 'layer gradients');
       return y;
     };
     tf.dispose(executor.run(inputs, around));
     return [];
   });
-  return spans.map(({ module, from, mid, to }) => ({
+  return spans.map(({ module, from, mid, to, gradient }) => ({
     module,
-    kernels: withoutSlotSums(module, afterForward(kernels.slice(mid, to), kernels.slice(from, mid))),
+    kernels: gradient ? withoutSlotSums(module, afterForward(kernels.slice(mid, to), kernels.slice(from, mid))) : [],
   }));
 }
 

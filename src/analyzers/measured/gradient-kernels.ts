@@ -82,6 +82,12 @@ export function gradientKernelCost(kernel: KernelRecord, layer: LayerFacts): Ker
   switch (name) {
     case 'Sum':
       return cost(0n, numel(x) - numel(y));
+    // A Gather's gradient: dy's slices scattered into zeros of the source's shape, one per index. The
+    // gathers a measured run takes gradients through have distinct indices (a select, `qkv[0]`; the
+    // step-2 slices the executor runs as gathers; a repeated index is refused before the run,
+    // measured/file-gradients): each slice lands alone, a copy, as PyTorch's slice backward is.
+    case 'UnsortedSegmentSum':
+      return x[0] !== undefined && y[0] !== undefined && x[0] <= y[0] ? 'move' : undefined;
     case 'Sigmoid':
       return cost(0n, 4n * numel(y)); // softplus' gradient dy * sigmoid(x): 4 per element, as the forward sigmoid.
     case 'BatchMatMul': {

@@ -63,7 +63,10 @@ export function graphFanOuts(g: InferredGraph): GraphFanOut[] {
     label.set(m.output, m.name);
   }
   for (const t of g.graph.outputs) read(t, LOSS);
-  return [...readers]
-    .filter(([, list]) => list.length > 1)
-    .map(([data, list]) => ({ tensor: label.get(data) ?? data, readers: list, shape: index.shape(data) }));
+  return (
+    [...readers]
+      // A tensor no graph input reaches (Swin's attention mask) gets no gradient to sum.
+      .filter(([data, list]) => list.length > 1 && index.trained(data))
+      .map(([data, list]) => ({ tensor: label.get(data) ?? data, readers: list, shape: index.shape(data) }))
+  );
 }

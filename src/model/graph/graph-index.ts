@@ -6,6 +6,19 @@ import type { GraphNode, Initializer } from './types';
 /** An initializer name the exporter made (a folded tensor), not a state_dict key of the model. */
 export const isExporterMade = (name: string): boolean => name.startsWith('onnx::') || name.startsWith('/');
 
+/** Ops whose inputs after the first are their weights (params and BN's statistics), whatever their names. */
+const WEIGHTED: ReadonlySet<string> = new Set([
+  'Conv',
+  'ConvTranspose',
+  'Gemm',
+  'MatMul',
+  'BatchNormalization',
+  'InstanceNormalization',
+  'LayerNormalization',
+  'GroupNormalization',
+  'PRelu',
+]);
+
 /** An inferred graph is never changed after inference (an edit makes a new one): one index each. */
 const indexes = new WeakMap<InferredGraph, GraphIndex>();
 
@@ -31,8 +44,25 @@ export class GraphIndex {
       }
     }
   }
+  private trainedTensors: ReadonlySet<string> | undefined;
   producer(tensor: string): GraphNode | undefined {
     return this.producers.get(tensor);
+  }
+  /**
+   * Whether autograd takes a gradient through the tensor: a graph input or a learned weight
+   * reaches it. A tensor computed from constants only (Swin's attention mask, built at run time)
+   * gets none, nor does an initializer read as data (Swin V2's coordinates table, a buffer).
+   */
+  trained(tensor: string): boolean {
+    if (this.trainedTensors === undefined) {
+      const trained = new Set(this.g.graph.inputs.map((i) => i.name));
+      const learns = (node: GraphNode): boolean =>
+        node.inputs.some((t, i) => this.weight(t) !== undefined && ((WEIGHTED.has(node.opType) && i > 0) || this.learned(t)));
+      for (const node of this.g.order)
+        if (!this.g.folded.has(node) && (node.inputs.some((t) => trained.has(t)) || learns(node))) for (const t of node.outputs) trained.add(t);
+      this.trainedTensors = trained;
+    }
+    return this.trainedTensors.has(tensor);
   }
   shape(tensor: string): readonly number[] {
     const info = this.g.tensors.get(tensor);
