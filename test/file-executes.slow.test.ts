@@ -720,12 +720,17 @@ describe("value ops between modules (Swin's attention mask): masks, indices and 
     },
   );
 
-  it("a --training run is skipped where a learned module reads a buffer (Swin V2's coordinates table into its position MLP), naming the module", async () => {
+  it("Swin V2 --training: its position MLP over a buffer counts its weights' gradient only; the run is skipped at the table's gather, whose repeated indices sum gradients", async () => {
     const swin = join(__dirname, 'fixtures', 'onnx', 'swin_v2_tiny_op17.onnx');
     const result = await profile({ file: swin, measure: true, training: true, backend: 'cpu' });
+    // cpb_mlp.0 is Linear(2, 512) over the relative coordinates table, a buffer: x^T * dy alone, as many MACs as the forward.
+    const mlp = result.layers.find((l) => l.op.name === 'features.1.0.attn.cpb_mlp.0');
+    expect(mlp?.op.attrs.frozen).toEqual([0]);
+    const row = result.training?.rows.find((r) => r.name === 'features.1.0.attn.cpb_mlp.0');
+    expect(row?.counts['macs']).toBe(mlp?.counts['macs']);
     expect(result.check.status).toBe('skipped');
     expect(result.check.reason).toMatch(
-      /^module 'features\.1\.0\.attn\.cpb_mlp\.0' reads '[^']+', which autograd takes no gradient for \(a constant or a buffer, or computed from them only\): seprof's backward counts for a linear do not leave that gradient out yet$/,
+      /^node '\/features\/features\.1\/features\.1\.0\/attn\/Gather' gathers with indices that may repeat: its gradient sums the slices that share one, which seprof's backward counts do not count yet$/,
     );
   });
 

@@ -8,7 +8,7 @@ import { GraphIndex } from '../../model/graph/graph-index';
 import { nodeGroups } from '../../model/graph/node-groups';
 import { planModule } from '../../model/kinds/plan';
 import { fileRequest, type FileSpec } from '../../model/spec';
-import { makeOp, type Op, type OpAttrs } from '../ops';
+import { makeOp, type Op } from '../ops';
 
 export interface Unsupported {
   opType: string;
@@ -37,13 +37,6 @@ function graphOps(g: InferredGraph): GraphOps {
   return result;
 }
 
-/** The op's inputs no graph input reaches (autograd gives them no gradient): `all` when that is every one and it learns nothing. */
-function frozenInputs(index: GraphIndex, inputs: readonly string[], params: bigint): OpAttrs['frozen'] {
-  const at = inputs.flatMap((t, i) => (index.trained(t) ? [] : [i]));
-  if (at.length === 0) return undefined;
-  return at.length === inputs.length && params === 0n ? 'all' : at;
-}
-
 function mapGraph(g: InferredGraph): GraphOps {
   const index = GraphIndex.of(g);
   const modules = nodeGroups(g);
@@ -58,8 +51,7 @@ function mapGraph(g: InferredGraph): GraphOps {
       else list.push(m.main.name);
       continue;
     }
-    const frozen = frozenInputs(index, p.inputs, p.params ?? 0n);
-    const extra = { attrs: { ...p.attrs, ...(frozen !== undefined && { frozen }) }, params: p.params ?? 0n, buffers: p.buffers ?? 0n, reads: m.reads };
+    const extra = { attrs: p.attrs ?? {}, params: p.params ?? 0n, buffers: p.buffers ?? 0n, reads: m.reads };
     ops.push(makeOp(m.name, p.kind, p.shapes === undefined ? p.inputs.map((t) => index.shape(t)) : [...p.shapes], index.shape(m.output), extra));
     nodesOf.set(
       m.name,

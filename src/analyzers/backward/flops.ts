@@ -12,6 +12,7 @@ import {
   einsumMacs,
   convTransposeMacs,
   inp,
+  inputGradient,
   linearMacs,
   normRows,
   operands,
@@ -75,8 +76,9 @@ export const flopsBackward: RuleTable = {
   avg_pool: rule('k*k per output, as the forward: each output gradient, divided by k*k, spread over its window', (op) => window(op) * out(op)),
   max_pool: rule('numel(out): each output gradient added to its window maximum', out),
   linear: rule(
-    '2 * 2 * MACs (dy * W and x^T * dy, each as large as the forward) + numel(out) - out if bias (the bias gradient sums dy over rows)',
-    (op) => 4n * linearMacs(op) + biasGradient(op, dim(op.outputShape, -1)),
+    '2 * 2 * MACs (dy * W and x^T * dy, each as large as the forward) + numel(out) - out if bias (the bias gradient sums dy over rows); ' +
+      "x^T * dy alone when the input takes no gradient (a buffer: Swin V2's coordinates table into its position MLP)",
+    (op) => (inputGradient(op) ? 4n : 2n) * linearMacs(op) + biasGradient(op, dim(op.outputShape, -1)),
   ),
   scale: rule('3 * numel(out) - numel(s): dy * s, dy * x, and the sum of dy * x over H x W', (op) => 3n * out(op) - gate(op)),
   add: rule(

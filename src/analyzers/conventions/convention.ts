@@ -178,6 +178,9 @@ export interface Operand {
   gradient: boolean;
 }
 
+/** Whether autograd takes the gradient of the op's first input: not when it is frozen (a buffer, or computed from constants only). */
+export const inputGradient = (op: Op): boolean => op.attrs.frozen === undefined || (op.attrs.frozen !== 'all' && !op.attrs.frozen.includes(0));
+
 /** The two operands of a binary elementwise op in operator order (`a - b`: a, then b). */
 export function operands(op: Op): [Operand, Operand] {
   const frozen = op.attrs.frozen;

@@ -56,21 +56,20 @@ function summingGather(g: InferredGraph, index: GraphIndex): GraphNode | undefin
 }
 
 /** The kinds whose backward rules leave out the gradient of an input no graph input reaches (model/kinds' `frozen` inputs). */
-const FROZEN_INPUTS_COUNTED: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div', 'pow', 'concat', 'scale']);
+const FROZEN_INPUTS_COUNTED: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div', 'pow', 'concat', 'scale', 'linear']);
 
 /**
  * A module reading a tensor computed from constants only (Swin's attention mask) whose backward
  * counts cannot leave its gradient out: a learned module over constants (Swin V2's position MLP,
  * whose input gradient autograd skips), or a kind whose rules count every input's gradient.
  */
-function frozenGap(index: GraphIndex, executor: GraphExecutor): string | undefined {
+function frozenGap(executor: GraphExecutor): string | undefined {
   for (const m of executor.modules) {
     const planned = executor.planOf(m);
-    if (planned === undefined) continue;
-    const frozen = planned.inputs.filter((t) => !index.trained(t));
-    if (frozen.length === 0 || (frozen.length === planned.inputs.length && (planned.params ?? 0n) === 0n)) continue;
-    if (frozen.length < planned.inputs.length && FROZEN_INPUTS_COUNTED.has(planned.kind) && planned.attrs?.tokens === undefined) continue;
-    return `module '${m.name}' reads '${frozen[0]}', which autograd takes no gradient for (a constant or a buffer, or computed from them only): seprof's backward counts for a ${planned.kind} do not leave that gradient out yet`;
+    const frozen = planned?.attrs?.frozen;
+    if (planned === undefined || frozen === undefined || frozen === 'all') continue;
+    if (FROZEN_INPUTS_COUNTED.has(planned.kind) && planned.attrs?.tokens === undefined) continue;
+    return `module '${m.name}' reads '${planned.inputs[frozen[0] ?? 0]}', which autograd takes no gradient for (a constant or a buffer, or computed from them only): seprof's backward counts for a ${planned.kind} do not leave that gradient out yet`;
   }
   return undefined;
 }
@@ -85,7 +84,7 @@ export function gradientRunRefused(g: InferredGraph, executor: GraphExecutor): s
     const gap = kind === undefined ? undefined : KINDS[kind].gradientGap?.(index, m);
     if (gap !== undefined) return `module '${m.name}': ${gap}`;
   }
-  const frozen = frozenGap(index, executor);
+  const frozen = frozenGap(executor);
   if (frozen !== undefined) return frozen;
   const gather = summingGather(g, index);
   if (gather !== undefined)

@@ -48,6 +48,23 @@ export function callAttrs(index: GraphIndex, m: NodeGroup, kind: OpKind, inputs:
   return { ...origin, ...(batch !== undefined && first !== undefined && first !== batch && { batch }) };
 }
 
+/** Ops whose first input is data their weights act on: an initializer there is a buffer, not their param. */
+const WEIGHTED_DATA: ReadonlySet<string> = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul']);
+
+/**
+ * The inputs autograd takes no gradient for: an activation no graph input and no learned weight
+ * reaches (Swin's attention mask, built from constants at run time), or an initializer a weighted
+ * op reads as data (a buffer: Swin V2's coordinates table into its position MLP); an initializer
+ * read as itself (Swin V2's clamped logit scale) is the op's param. `all` when that is every
+ * input and the op learns nothing: it has no backward pass.
+ */
+function frozenInputs(index: GraphIndex, m: NodeGroup, inputs: readonly string[], params: bigint): OpAttrs['frozen'] {
+  const frozen = (t: string): boolean => (index.weight(t) === undefined ? !index.trained(t) : WEIGHTED_DATA.has(m.main.opType) || !index.learned(t));
+  const at = inputs.flatMap((t, i) => (frozen(t) ? [i] : []));
+  if (at.length === 0) return undefined;
+  return at.length === inputs.length && params === 0n ? 'all' : at;
+}
+
 /** The module's op, or undefined when seprof has no kind for it (counted as zero, listed). */
 export function planModule(index: GraphIndex, m: NodeGroup): Planned<OpKind> | undefined {
   const claims = KIND_ENTRIES.filter(([, d]) => (m.fused === undefined ? d.onnx.opTypes?.includes(m.main.opType) : d.onnx.fusions?.includes(m.fused)));
@@ -55,7 +72,9 @@ export function planModule(index: GraphIndex, m: NodeGroup): Planned<OpKind> | u
     const planned = definition.plan(index, m);
     if (planned === undefined) continue;
     const params = (planned.params ?? 0n) - repeatedParams(index, m);
-    return { kind, ...planned, attrs: { ...planned.attrs, ...callAttrs(index, m, kind, planned.inputs) }, ...(planned.params !== undefined && { params }) };
+    const frozen = frozenInputs(index, m, planned.inputs, planned.params ?? 0n);
+    const attrs = { ...planned.attrs, ...callAttrs(index, m, kind, planned.inputs), ...(frozen !== undefined && { frozen }) };
+    return { kind, ...planned, attrs, ...(planned.params !== undefined && { params }) };
   }
   return undefined;
 }
