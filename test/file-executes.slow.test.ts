@@ -705,7 +705,8 @@ describe("value ops between modules (Swin's attention mask): masks, indices and 
         for (let w = 5; w >= 0; w -= 1) expect(values[k++]).toBeCloseTo(1 / (1 + Math.exp(-Math.max(input[c * 24 + h * 6 + w] ?? NaN, 0))), 5);
   });
 
-  it.each(['swin_tiny', 'swin_tiny_op17'])(
+  // The opset-13 export (its LayerNorm decomposed) trains in the long tier: file-real-training.long.
+  it.each(['swin_tiny_op17'])(
     "%s --training: Swin's attention mask, built from constants at run time, has no backward pass, nor gets the add that applies it a gradient for it; analytic and measured agree",
     async (file) => {
       const result = await profile({ file: join(__dirname, 'fixtures', 'onnx', `${file}.onnx`), measure: true, training: true, backend: 'cpu' });

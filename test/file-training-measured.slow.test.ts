@@ -309,6 +309,7 @@ describe('every op the executor runs: analytic and measured backward agree (cpu)
           { op: 'Conv', inputs: ['a', 'w2', 'b'], outputs: ['y'], attrs: [ints('kernel_shape', [1, 1]), int('group', 4100)] },
         ],
         initializers: [weight('w', [4100, 8, 1, 1]), weight('w2', [4100, 1, 1, 1]), weight('b', [4100])],
+        input: { name: 'x', dims: [1, 8, 1, 1] },
       },
     ],
   ];
