@@ -188,6 +188,7 @@ export function sliceRanges(x: RuleInput): SliceRange[] {
   const ends = x.inputs.length > 2 ? constantInts(x, 2, 'ends') : (attrInts(x.node, 'ends') ?? fail('needs ends'));
   const axes = (x.inputs[3] !== undefined ? constantInts(x, 3, 'axes') : attrInts(x.node, 'axes')) ?? starts.map((_, i) => BigInt(i));
   const steps = x.inputs[4] !== undefined ? constantInts(x, 4, 'steps') : starts.map(() => 1n);
+  if ([ends, axes, steps].some((list) => list.length !== starts.length)) fail('needs one start, end, axis and step per sliced axis');
   const ranges: SliceRange[] = a.shape.map((d) => ({ start: 0, step: 1, length: d }));
   axes.forEach((axisValue, i) => {
     const axis = axisOf(axisValue, rank);
