@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { InferredGraph } from '../model/graph/infer';
 import { groupNormParts, layerNormParts, type NodeInput } from '../model/graph/fusions';
-import { GraphIndex } from '../model/graph/graph-index';
+import { GraphIndex, WEIGHTED_OPS } from '../model/graph/graph-index';
 import { nodeGroups, isValueNode, isViewNode, type NodeGroup } from '../model/graph/node-groups';
 import { alignedShape, constantOperand, ELEMENTWISE_OPS } from '../model/graph/op-attrs';
 import { attrInt, attrInts, DTYPE, type GraphNode } from '../model/graph/types';
@@ -21,9 +21,6 @@ import { toGraphOrder, toStored } from '../model/kinds/layout';
 import { planModule } from '../model/kinds/plan';
 import { LiveValues } from './live-values';
 import { runValueOp, tfDtype, valueGap } from './value-ops';
-
-/** Nodes whose initializer inputs are a module's weights. */
-const WEIGHTED = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul', 'BatchNormalization', 'InstanceNormalization', 'PRelu']);
 
 /** NCHW-ordered `t` broadcast to `shape`: itself when it has that shape already (a batch of 1). */
 const expandTo = (t: tf.Tensor, shape: readonly number[]): tf.Tensor =>
@@ -147,7 +144,7 @@ export class GraphExecutor {
     const buffers: tf.Tensor[] = [];
     for (const node of m.nodes) {
       const weighted =
-        WEIGHTED.has(node.opType) || (m.fused === 'linear-bias' && node.opType === 'Add') || (m.fused === 'learned-tokens' && node.opType === 'Expand');
+        WEIGHTED_OPS.has(node.opType) || (m.fused === 'linear-bias' && node.opType === 'Add') || (m.fused === 'learned-tokens' && node.opType === 'Expand');
       if (!weighted && ELEMENTWISE_OPS.has(node.opType)) {
         const at = constantOperand(this.index, node);
         const operand = at === undefined ? undefined : this.constant(node, at);
@@ -161,7 +158,7 @@ export class GraphExecutor {
       node.inputs.forEach((t, i) => {
         const name = this.index.weight(t);
         // An Expand's shape is no weight, even as an initializer, nor is a weighted node's data (Swin V2's coordinates table into its MLP).
-        if (name === undefined || (node.opType === 'Expand' && i > 0) || (WEIGHTED.has(node.opType) && i === 0)) return;
+        if (name === undefined || (node.opType === 'Expand' && i > 0) || (WEIGHTED_OPS.has(node.opType) && i === 0)) return;
         const weight = this.weight(name, node, i);
         if (node.opType === 'Conv' && i === 1 && isGroupedConv(this.index, node)) learned.push(...this.groupFilters(node));
         else if (node.opType === 'BatchNormalization' && i >= 3) buffers.push(weight);
@@ -264,7 +261,7 @@ export class GraphExecutor {
     // A weight first, laid out for this reader: an Identity of it (the exporter's alias of an
     // equal tensor) may have run as a view, untransposed.
     // A weighted node's data input is no weight even as an initializer: a constant, stored as activations are.
-    const weight = WEIGHTED.has(node.opType) && position === 0 ? undefined : this.index.weight(tensor);
+    const weight = WEIGHTED_OPS.has(node.opType) && position === 0 ? undefined : this.index.weight(tensor);
     if (weight !== undefined) return this.weight(weight, node, position);
     const value = values.get(tensor);
     if (value !== undefined) return value;

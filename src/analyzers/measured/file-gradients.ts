@@ -8,6 +8,7 @@ import type { InferredGraph } from '../../model/graph/infer';
 import type { NodeGroup } from '../../model/graph/node-groups';
 import { attrInt, type GraphNode } from '../../model/graph/types';
 import type { GraphExecutor } from '../../modules/graph-executor';
+import type { OpKind } from '../ops';
 import { KINDS } from '../../model/kinds';
 import { afterForward } from './gradient-kernels';
 import { backwardKernels, gradientsOf, profiled } from './gradients';
@@ -39,9 +40,9 @@ function deadModule(g: InferredGraph, modules: readonly NodeGroup[]): NodeGroup 
 }
 
 /**
- * A Gather on a tensor a graph input reaches whose indices may repeat: its gradient sums the
- * slices that share an index, which the measured reading does not cost (gradient-kernels,
- * UnsortedSegmentSum) and the backward rules do not count.
+ * A Gather on a trained tensor (a graph input or a learned weight reaches it) whose indices may
+ * repeat: its gradient sums the slices that share an index, which the measured reading does not
+ * cost (gradient-kernels, UnsortedSegmentSum) and the backward rules do not count.
  */
 function summingGather(g: InferredGraph, index: GraphIndex): GraphNode | undefined {
   return g.order.find((node) => {
@@ -55,13 +56,13 @@ function summingGather(g: InferredGraph, index: GraphIndex): GraphNode | undefin
   });
 }
 
-/** The kinds whose backward rules leave out the gradient of an input no graph input reaches (model/kinds' `frozen` inputs). */
-const FROZEN_INPUTS_COUNTED: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div', 'pow', 'concat', 'scale', 'linear']);
+/** The kinds whose backward rules leave out the gradient of a frozen input (model/kinds/plan: a buffer, a mask built from constants). */
+const FROZEN_INPUTS_COUNTED: ReadonlySet<OpKind> = new Set<OpKind>(['add', 'sub', 'mul', 'div', 'pow', 'concat', 'scale', 'linear']);
 
 /**
- * A module reading a tensor computed from constants only (Swin's attention mask) whose backward
- * counts cannot leave its gradient out: a learned module over constants (Swin V2's position MLP,
- * whose input gradient autograd skips), or a kind whose rules count every input's gradient.
+ * A module with a frozen input whose backward counts cannot leave that input's gradient out: a
+ * kind whose rules count every input's gradient (a conv over a buffer), or a concat with learned
+ * tokens. Ops frozen whole have no backward pass at all, which both sides leave out.
  */
 function frozenGap(executor: GraphExecutor): string | undefined {
   for (const m of executor.modules) {

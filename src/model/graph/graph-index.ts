@@ -7,7 +7,7 @@ import type { GraphNode, Initializer } from './types';
 export const isExporterMade = (name: string): boolean => name.startsWith('onnx::') || name.startsWith('/');
 
 /** Ops whose inputs after the first are their weights (params and BN's statistics), whatever their names. */
-const WEIGHTED: ReadonlySet<string> = new Set([
+export const WEIGHTED_OPS: ReadonlySet<string> = new Set([
   'Conv',
   'ConvTranspose',
   'Gemm',
@@ -57,7 +57,7 @@ export class GraphIndex {
     if (this.trainedTensors === undefined) {
       const trained = new Set(this.g.graph.inputs.map((i) => i.name));
       const learns = (node: GraphNode): boolean =>
-        node.inputs.some((t, i) => this.weight(t) !== undefined && ((WEIGHTED.has(node.opType) && i > 0) || this.learned(t)));
+        node.inputs.some((t, i) => this.weight(t) !== undefined && ((WEIGHTED_OPS.has(node.opType) && i > 0) || this.learned(t)));
       for (const node of this.g.order)
         if (!this.g.folded.has(node) && (node.inputs.some((t) => trained.has(t)) || learns(node))) for (const t of node.outputs) trained.add(t);
       this.trainedTensors = trained;
