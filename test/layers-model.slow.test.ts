@@ -34,6 +34,17 @@ beforeAll(async () => {
   await saveLayersModel(seModel(), dir);
 });
 
+/** The graph executor, on the saved file at `path`, computes what the Keras model predicts. */
+function expectPredicts(model: tl.LayersModel, path: string): void {
+  const executor = new GraphExecutor(inferShapes(readModelFile(path), new Map()));
+  const x = tf.randomNormal([1, 14, 14, 32]);
+  const [ours] = executor.run(new Map([['image', x]]));
+  const theirs = model.predict(x) as tf.Tensor;
+  expect(tf.max(tf.abs(tf.sub(ours as tf.Tensor, theirs))).dataSync()[0]).toBeLessThan(1e-4);
+  executor.dispose();
+  tf.dispose([x, ours as tf.Tensor, theirs]);
+}
+
 describe('TensorFlow.js LayersModel', () => {
   it('reads model.json as an NCHW graph with Keras layer names', () => {
     const inferred = inferShapes(readModelFile(join(dir, 'model.json')), new Map());
@@ -167,13 +178,7 @@ describe("Keras' hard_sigmoid (0.2x + 0.5, not PyTorch's x / 6 + 0.5)", () => {
     const json = JSON.parse(run.stdout) as { layers: { op: string }[]; check: { status: string } };
     expect(json.layers.filter((l) => l.op === 'hardsigmoid')).toHaveLength(1);
     expect(json.check.status).toBe('match');
-    const executor = new GraphExecutor(inferShapes(readModelFile(path), new Map()));
-    const x = tf.randomNormal([1, 14, 14, 32]);
-    const [ours] = executor.run(new Map([['image', x]]));
-    const theirs = model.predict(x) as tf.Tensor;
-    expect(tf.max(tf.abs(tf.sub(ours as tf.Tensor, theirs))).dataSync()[0]).toBeLessThan(1e-4);
-    executor.dispose();
-    tf.dispose([x, ours as tf.Tensor, theirs]);
+    expectPredicts(model, path);
   });
 });
 
@@ -181,12 +186,7 @@ describe('the graph executor on a LayersModel', () => {
   it('computes what the Keras model predicts, from the weights in weights.bin', async () => {
     const model = seModel('sigmoid');
     const path = await saveLayersModel(model, mkdtempSync(join(tmpdir(), 'seprof-layers-exec-')));
-    const executor = new GraphExecutor(inferShapes(readModelFile(path), new Map()));
-    const x = tf.randomNormal([1, 14, 14, 32]);
-    const [ours] = executor.run(new Map([['image', x]]));
-    const theirs = model.predict(x) as tf.Tensor;
-    expect(tf.max(tf.abs(tf.sub(ours as tf.Tensor, theirs))).dataSync()[0]).toBeLessThan(1e-4);
-    executor.dispose();
+    expectPredicts(model, path);
   });
 });
 

@@ -154,14 +154,7 @@ export function seMobileNetBlock(): GraphModelWriter {
   const gate = g.op('model/se/mul', 'Mul', [relu6, sixth]);
   const scaled = g.op('model/se/multiply/mul', 'Mul', [dw, gate]);
   const projectW = g.constant('model/project/Conv2D/ReadVariableOp', [1, 1, 32, 8]);
-  const project = g.op('model/project/Conv2D', 'Conv2D', [scaled, projectW], {
-    data_format: s('NHWC'),
-    strides: list(1, 1, 1, 1),
-    dilations: list(1, 1, 1, 1),
-    padding: s('SAME'),
-    explicit_paddings: { list: {} },
-    use_cudnn_on_gpu: { b: true },
-  });
+  const project = g.op('model/project/Conv2D', 'Conv2D', [scaled, projectW], convAttrs(1, 'SAME'));
   const projectB = g.constant('model/project/BiasAdd/ReadVariableOp', [8]);
   const biased = g.op('model/project/BiasAdd', 'BiasAdd', [project, projectB], { data_format: s('NHWC') });
   const residual = g.op('model/add/add', 'AddV2', [x, biased]);
@@ -430,14 +423,12 @@ export function resizeSliceTour(): GraphModelWriter {
   });
   outputs.push(g.op('split/sum', 'AddV2', [halves, `${halves}:1`]), `${rows}:1`, rows);
   const transposed = (name: string, kernel: number, out: number, size: [number, number], padding: 'SAME' | 'VALID'): string =>
-    g.op(name, 'Conv2DBackpropInput', [i32(g, `${name}/input_sizes`, [1, ...size, out]), g.constant(`${name}/filter`, [kernel, kernel, out, 4]), x], {
-      data_format: s('NHWC'),
-      strides: list(1, 2, 2, 1),
-      dilations: list(1, 1, 1, 1),
-      padding: s(padding),
-      explicit_paddings: { list: {} },
-      use_cudnn_on_gpu: { b: true },
-    });
+    g.op(
+      name,
+      'Conv2DBackpropInput',
+      [i32(g, `${name}/input_sizes`, [1, ...size, out]), g.constant(`${name}/filter`, [kernel, kernel, out, 4]), x],
+      convAttrs(2, padding),
+    );
   const valid = transposed('deconv/valid', 2, 3, [12, 16], 'VALID');
   outputs.push(transposed('deconv/same', 3, 5, [12, 16], 'SAME'), valid);
   // Back to x's H and W, the size computed from its shape: tf.shape(x)[1:3].

@@ -371,13 +371,20 @@ class Translator {
     return [this.initializer(c)];
   }
 
-  private conv(n: TfNode, kind: 'conv' | 'depthwise', name: string, output: string, bias: string[]): Tensor {
+  /** A conv's NHWC input (at `at`) and its constant filter of rank 4, or the node refused. */
+  private convOperands(n: TfNode, at: number): { x: Tensor; filter: Constant } {
     const a = n.attrs;
     if (a.string('data_format', 'NHWC') !== 'NHWC') this.fail(n, `data_format ${a.string('data_format', '')}: seprof reads NHWC graphs (as tfjs runs them)`);
-    const x = this.value(n.inputs[0] ?? '', n);
+    const x = this.value(n.inputs[at] ?? '', n);
     if (x.rank !== 4) this.fail(n, `its input has rank ${x.rank}, not an NHWC map`);
     const filter = this.constant(n.inputs[1] ?? '');
     if (filter === undefined || filter.dims.length !== 4) this.fail(n, 'its filter is not a constant of rank 4: seprof reads convs with weights');
+    return { x, filter };
+  }
+
+  private conv(n: TfNode, kind: 'conv' | 'depthwise', name: string, output: string, bias: string[]): Tensor {
+    const a = n.attrs;
+    const { x, filter } = this.convOperands(n, 0);
     const [kh, kw, cin, k] = filter.dims as [number, number, number, number];
     // TensorFlow 2's grouped conv: a filter of C / groups input channels (the input's C known here).
     const groups = kind === 'conv' && x.channels !== undefined && x.channels !== cin ? x.channels / cin : 1;
@@ -824,11 +831,7 @@ class Translator {
    */
   private convTranspose(n: TfNode): void {
     const a = n.attrs;
-    if (a.string('data_format', 'NHWC') !== 'NHWC') this.fail(n, `data_format ${a.string('data_format', '')}: seprof reads NHWC graphs (as tfjs runs them)`);
-    const x = this.value(n.inputs[2] ?? '', n);
-    if (x.rank !== 4) this.fail(n, `its input has rank ${x.rank}, not an NHWC map`);
-    const filter = this.constant(n.inputs[1] ?? '');
-    if (filter === undefined || filter.dims.length !== 4) this.fail(n, 'its filter is not a constant of rank 4: seprof reads convs with weights');
+    const { x, filter } = this.convOperands(n, 2);
     const [kh, kw, out, cin] = filter.dims as [number, number, number, number];
     const sizes = this.values(n, 0, 'input_sizes');
     if (sizes.length !== 4 || sizes[3] !== out || !sizes.every((d) => Number.isSafeInteger(d) && d >= 1))
